@@ -1,0 +1,64 @@
+/**
+ * The `shocklens` command line. Each command lives in its own file exporting `register(program)`;
+ * a command parses and validates its options, calls one library function and prints the result
+ * (`--json`: one JSON object on stdout and nothing else there).
+ */
+import { Command, CommanderError } from "commander";
+import { InputError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE } from "./errors.ts";
+import { VERSION } from "../version.ts";
+
+type Registrar = (program: Command) => void;
+
+async function commandRegistrars(): Promise<Registrar[]> {
+  // Lazy imports keep `shocklens --help` fast and let each command pull in only its own dependencies.
+  const modules = await Promise.all([
+    import("./eval.ts"),
+  ]);
+  return modules.map((m) => m.register);
+}
+
+export async function buildProgram(): Promise<Command> {
+  const program = new Command();
+  program
+    .name("shocklens")
+    .description("Shock waves and symmetry-reduced SGD: autodiff, quotients, local entropy, HJ/Burgers solvers")
+    .version(VERSION, "-V, --version")
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const register of await commandRegistrars()) register(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (never throws, never prints a stack trace for bad input). */
+export async function main(argv: string[]): Promise<number> {
+  let program: Command;
+  try {
+    program = await buildProgram();
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT_OK;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander already printed its message (unknown option, missing argument, --help, --version).
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT_OK;
+    return EXIT_USAGE;
+  }
+  if (err instanceof InputError) {
+    process.stderr.write(`shocklens: ${oneLine(err.message)}\n`);
+    return EXIT_USAGE;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`shocklens: error: ${oneLine(message)}\n`);
+  if (process.env.SHOCKLENS_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + "\n");
+  return EXIT_RUNTIME;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, " ").trim();
+}

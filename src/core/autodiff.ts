@@ -1,0 +1,188 @@
+/**
+ * Reverse-mode autodiff over recorded graphs, and the function transforms built on it:
+ * `grad`, `valueAndGrad`, `vjp`, `jvp`, `hvp`, `perSampleGrads`.
+ *
+ * Nesting works like JAX: a transform applied while an outer one is tracing differentiates with
+ * respect to fresh identity nodes of its inputs and records its own backward pass, so the outer
+ * transform can differentiate through it. That is how `hvp` is exactly ∇⟨∇f, v⟩.
+ */
+import { Tensor, ones, sameShape } from "./tensor.ts";
+import * as F from "./ops/index.ts";
+import { isTracing, withTracing } from "./tape.ts";
+import { type Tree, leaves, unflatten } from "../tree/tree.ts";
+
+/**
+ * Cotangents of `wrt` for outputs seeded with `seeds`: Σ_k seedₖ·∂outₖ/∂wrt. Returns zeros for
+ * wrt tensors the outputs do not depend on. With `createGraph`, the computation is itself recorded.
+ */
+export function backward(outputs: readonly Tensor[], seeds: readonly Tensor[], wrt: readonly Tensor[], createGraph = false): Tensor[] {
+  const wrtSet = new Set(wrt);
+  const order = reachingOrder(outputs, wrtSet);
+  const ct = new Map<Tensor, Tensor>();
+  outputs.forEach((o, i) => {
+    if (!sameShape(o.shape, seeds[i].shape)) throw new Error(`backward: seed shape [${seeds[i].shape}] for output [${o.shape}]`);
+    accumulate(ct, o, seeds[i]);
+  });
+  withTracing(createGraph, () => {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i];
+      const g = ct.get(t);
+      const node = t.node;
+      if (g === undefined || node === null) continue;
+      const grads = node.op.vjp(F, g, node.inputs, t, node.attrs);
+      for (let j = 0; j < node.inputs.length; j++) {
+        const x = node.inputs[j];
+        const gx = grads[j];
+        if (gx && x.requiresGrad) accumulate(ct, x, gx);
+      }
+      if (!wrtSet.has(t)) ct.delete(t); // free intermediate cotangents early
+    }
+  });
+  return wrt.map((w) => ct.get(w) ?? new Tensor(new Float64Array(w.size), w.shape));
+}
+
+function accumulate(ct: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
+  const prev = ct.get(t);
+  ct.set(t, prev === undefined ? g : F.add(prev, g));
+}
+
+/**
+ * Nodes from which some wrt tensor is reachable, in topological order (inputs before users).
+ * Iterative DFS, so deep graphs cannot overflow the stack.
+ */
+function reachingOrder(outputs: readonly Tensor[], wrt: Set<Tensor>): Tensor[] {
+  const state = new Map<Tensor, boolean>(); // visited → leads to wrt
+  const order: Tensor[] = [];
+  const stack: [Tensor, number][] = [];
+  for (const o of outputs) {
+    if (!o.requiresGrad || state.has(o)) continue;
+    stack.push([o, 0]);
+    state.set(o, false);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const [t, k] = top;
+      const inputs = t.node && !wrt.has(t) ? t.node.inputs : [];
+      if (k < inputs.length) {
+        top[1]++;
+        const x = inputs[k];
+        if (x.requiresGrad && !state.has(x)) {
+          state.set(x, false);
+          stack.push([x, 0]);
+        }
+        continue;
+      }
+      stack.pop();
+      let leads = wrt.has(t);
+      for (const x of inputs) if (state.get(x)) leads = true;
+      state.set(t, leads);
+      if (leads) order.push(t);
+    }
+  }
+  return order;
+}
+
+/** Fresh differentiation variables for the leaves of `tree`, and whether to record the backward pass. */
+function variables<T extends Tree>(tree: T): { vars: T; leafVars: Tensor[]; nested: boolean } {
+  const ls = leaves(tree);
+  const nested = isTracing() && ls.some((t) => t.requiresGrad);
+  const leafVars = ls.map((t) => (nested ? F.identity(t) : new Tensor(t.data, t.shape, true)));
+  for (const v of leafVars) v.requiresGrad = true;
+  return { vars: unflatten(tree, leafVars), leafVars, nested };
+}
+
+function checkScalar(out: Tensor, what: string): void {
+  if (out.size !== 1) throw new Error(`${what}: the function must return a scalar, got shape [${out.shape}]`);
+}
+
+export type ScalarFn<T extends Tree, A extends unknown[]> = (params: T, ...args: A) => Tensor;
+
+/** (params, …args) ↦ { value, grad } with grad = ∇_params f (same tree structure). */
+export function valueAndGrad<T extends Tree, A extends unknown[]>(f: ScalarFn<T, A>) {
+  return (params: T, ...args: A): { value: Tensor; grad: T } => {
+    const { vars, leafVars, nested } = variables(params);
+    const value = withTracing(true, () => f(vars, ...args));
+    checkScalar(value, "valueAndGrad");
+    const g = backward([value], [ones(value.shape)], leafVars, nested);
+    return { value, grad: unflatten(params, g) };
+  };
+}
+
+/** (params, …args) ↦ ∇_params f. */
+export function grad<T extends Tree, A extends unknown[]>(f: ScalarFn<T, A>) {
+  const vg = valueAndGrad(f);
+  return (params: T, ...args: A): T => vg(params, ...args).grad;
+}
+
+/**
+ * Reverse-mode vector-Jacobian product of a tensor-valued f at `params`: returns f(params) and a
+ * function mapping a cotangent (shaped like the output) to its pullback (shaped like params).
+ */
+export function vjp<T extends Tree>(f: (params: T) => Tensor, params: T): { out: Tensor; pullback: (ct: Tensor) => T } {
+  const { vars, leafVars, nested } = variables(params);
+  const out = withTracing(true, () => f(vars));
+  return { out, pullback: (ct: Tensor) => unflatten(params, backward([out], [ct], leafVars, nested)) };
+}
+
+/**
+ * Forward-mode product J·v of a tensor-valued f, by transposing the (linear) pullback:
+ * J v = ∇_u ⟨J^T u, v⟩. Exact, at the cost of two reverse passes.
+ */
+export function jvp<T extends Tree>(f: (params: T) => Tensor, params: T, tangent: T): { out: Tensor; tangentOut: Tensor } {
+  const { out, pullback } = withTracing(true, () => vjp(f, params));
+  const u = new Tensor(new Float64Array(out.size), out.shape, true);
+  const pulled = withTracing(true, () => leaves(pullback(u)));
+  const tl = leaves(tangent);
+  let s: Tensor = F.sum(F.mul(pulled[0], tl[0]));
+  for (let i = 1; i < pulled.length; i++) s = F.add(s, F.sum(F.mul(pulled[i], tl[i])));
+  const [jv] = backward([s], [ones(s.shape)], [u], false);
+  return { out: F.stopGradient(out), tangentOut: jv };
+}
+
+/**
+ * Exact Hessian-vector product by reverse-over-reverse: H v = ∇_θ ⟨∇_θ f(θ), v⟩.
+ * Returns f(θ), ∇f(θ) and H v (trees like params).
+ */
+export function hvp<T extends Tree, A extends unknown[]>(f: ScalarFn<T, A>) {
+  return (params: T, v: T, ...args: A): { value: Tensor; grad: T; hvp: T } => {
+    const vl = leaves(v);
+    let value: Tensor | undefined;
+    let gradTree: Tensor[] = [];
+    const inner = (p: T): Tensor => {
+      const r = valueAndGrad(f)(p, ...args);
+      value = r.value;
+      gradTree = leaves(r.grad);
+      let s: Tensor = F.sum(F.mul(gradTree[0], vl[0]));
+      for (let i = 1; i < gradTree.length; i++) s = F.add(s, F.sum(F.mul(gradTree[i], vl[i])));
+      return s;
+    };
+    const { grad: hv } = valueAndGrad(inner)(params);
+    return {
+      value: F.stopGradient(value as Tensor),
+      grad: unflatten(params, gradTree.map((g) => F.stopGradient(g))),
+      hvp: hv,
+    };
+  };
+}
+
+/**
+ * Per-sample gradients: for each i < N, ∇_θ f(θ, x[i:i+1], y[i:i+1]); returned as a tree whose
+ * leaves have a leading axis N. `xs`/`ys` are batched along axis 0.
+ */
+export function perSampleGrads<T extends Tree>(
+  f: (params: T, x: Tensor, y: Tensor) => Tensor, params: T, xs: Tensor, ys: Tensor,
+): { values: Float64Array; grads: T } {
+  const N = xs.shape[0];
+  if (ys.shape[0] !== N) throw new Error(`perSampleGrads: ${N} inputs but ${ys.shape[0]} targets`);
+  const pl = leaves(params);
+  const outs = pl.map((t) => new Float64Array(N * t.size));
+  const values = new Float64Array(N);
+  const vg = valueAndGrad(f);
+  for (let i = 0; i < N; i++) {
+    const xi = F.slice(xs, [i], [i + 1]);
+    const yi = F.slice(ys, [i], [i + 1]);
+    const { value, grad: g } = vg(params, xi, yi);
+    values[i] = value.item();
+    leaves(g).forEach((t, j) => outs[j].set(t.data, i * t.size));
+  }
+  return { values, grads: unflatten(params, pl.map((t, j) => new Tensor(outs[j], [N, ...t.shape]))) };
+}

@@ -1,0 +1,12 @@
+/** abs(x) = |x|. VJP: g·sign(x) (sign(0) = 0, the subgradient torch uses). */
+import type { OpDef, Tensor, TensorLike } from "../tensor.ts";
+import { applyUnary } from "./binary.ts";
+
+const absOp: OpDef = {
+  name: "abs",
+  vjp: (F, g, [a]) => [F.mul(g, F.sign(a))],
+};
+
+export function abs(x: TensorLike): Tensor {
+  return applyUnary(absOp, x, Math.abs);
+}

@@ -1,0 +1,12 @@
+/** exp(x) = e^x element-wise. VJP: F.mul(g, out). */
+import type { OpDef, Tensor, TensorLike } from "../tensor.ts";
+import { applyUnary } from "./binary.ts";
+
+const expOp: OpDef = {
+  name: "exp",
+  vjp: (F, g, _in, out) => [F.mul(g, out)],
+};
+
+export function exp(x: TensorLike): Tensor {
+  return applyUnary(expOp, x, (x) => Math.exp(x));
+}

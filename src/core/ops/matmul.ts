@@ -1,0 +1,84 @@
+/**
+ * matmul(a, b, {transA, transB}) = op(a)·op(b) over the last two axes, with numpy broadcasting of
+ * the leading (batch) axes; op = transpose when the flag is set, folded into the kernel so that no
+ * transposed copy is made. 1-D operands follow torch.matmul (vector on the left/right).
+ *
+ * VJP for C = op(A)op(B): dA = g·op(B)ᵀ (or op(B)·gᵀ when transA), dB = op(A)ᵀ·g (or gᵀ·op(A)
+ * when transB), each summed over broadcast batch axes.
+ */
+import { Tensor, type OpDef, asTensor, type TensorLike } from "../tensor.ts";
+import { broadcastShapes, broadcastStrides } from "../shape.ts";
+import { gemmDispatch } from "../kernels/gemmDispatch.ts";
+import { record } from "../tape.ts";
+import { reshape } from "./reshape.ts";
+
+export interface MatmulOptions { transA?: boolean; transB?: boolean }
+interface MatmulAttrs { transA: boolean; transB: boolean }
+
+const matmulOp: OpDef = {
+  name: "matmul",
+  vjp: (F, g, [a, b], _out, { transA: tA, transB: tB }: MatmulAttrs) => [
+    a.requiresGrad
+      ? F.sumTo(tA ? F.matmul(b, g, { transA: tB, transB: true }) : F.matmul(g, b, { transB: !tB }), a.shape)
+      : null,
+    b.requiresGrad
+      ? F.sumTo(tB ? F.matmul(g, a, { transA: true, transB: tA }) : F.matmul(a, g, { transA: !tA }), b.shape)
+      : null,
+  ],
+};
+
+export function matmul(x: TensorLike, y: TensorLike, opts: MatmulOptions = {}): Tensor {
+  let a = asTensor(x);
+  let b = asTensor(y);
+  const tA = opts.transA ?? false;
+  const tB = opts.transB ?? false;
+  if (a.ndim === 0 || b.ndim === 0) throw new Error("matmul: operands must be at least 1-d");
+  const vecA = a.ndim === 1;
+  const vecB = b.ndim === 1;
+  if (vecA) a = reshape(a, tA ? [a.size, 1] : [1, a.size]);
+  if (vecB) b = reshape(b, tB ? [1, b.size] : [b.size, 1]);
+  let out = matmul2(a, b, tA, tB);
+  if (vecA || vecB) {
+    const s = out.shape.slice(0, -2);
+    if (!vecA) s.push(out.shape[out.ndim - 2]);
+    if (!vecB) s.push(out.shape[out.ndim - 1]);
+    out = reshape(out, s);
+  }
+  return out;
+}
+
+function matmul2(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
+  const ra = a.shape[a.ndim - 2], ca = a.shape[a.ndim - 1];
+  const rb = b.shape[b.ndim - 2], cb = b.shape[b.ndim - 1];
+  const m = tA ? ca : ra, k = tA ? ra : ca;
+  const k2 = tB ? cb : rb, n = tB ? rb : cb;
+  if (k !== k2) {
+    throw new Error(`matmul: inner dimensions differ: [${a.shape}]${tA ? "ᵀ" : ""} · [${b.shape}]${tB ? "ᵀ" : ""}`);
+  }
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const batch = broadcastShapes(batchA, batchB);
+  const nb = batch.reduce((p, d) => p * d, 1);
+  const out = new Float64Array(nb * m * n);
+  if (nb === 1) {
+    gemmDispatch(m, n, k, a.data, 0, tA, b.data, 0, tB, out, 0);
+  } else {
+    const sa = broadcastStrides(batchA, batch);
+    const sb = broadcastStrides(batchB, batch);
+    const idx = new Array<number>(batch.length).fill(0);
+    let oa = 0, ob = 0;
+    for (let i = 0; i < nb; i++) {
+      gemmDispatch(m, n, k, a.data, oa * m * k, tA, b.data, ob * k * n, tB, out, i * m * n);
+      for (let d = batch.length - 1; d >= 0; d--) {
+        idx[d]++;
+        oa += sa[d];
+        ob += sb[d];
+        if (idx[d] < batch[d]) break;
+        oa -= sa[d] * batch[d];
+        ob -= sb[d] * batch[d];
+        idx[d] = 0;
+      }
+    }
+  }
+  return record(new Tensor(out, [...batch, m, n]), matmulOp, [a, b], { transA: tA, transB: tB });
+}

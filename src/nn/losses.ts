@@ -1,0 +1,38 @@
+/**
+ * Losses with torch semantics (contracts.md §1):
+ * mse  = mean over all output elements of (y − target)² (nn.MSELoss, reduction "mean");
+ * xent = nn.CrossEntropyLoss, mean over the batch of logsumexp(z) − z[label], integer labels.
+ */
+import { Tensor } from "../core/tensor.ts";
+import * as F from "../core/ops/index.ts";
+
+export type LossName = "mse" | "xent";
+
+export function mse(out: Tensor, target: Tensor): Tensor {
+  if (out.size !== target.size) throw new Error(`mse: output has ${out.size} elements, target ${target.size}`);
+  const d = F.sub(out, F.reshape(target, out.shape));
+  return F.mean(F.mul(d, d));
+}
+
+/**
+ * logits [..., C] and integer labels shaped like logits without the class axis (F64 holding
+ * integers): mean over all label positions.
+ */
+export function xent(logits: Tensor, labels: Tensor): Tensor {
+  const C = logits.shape[logits.ndim - 1];
+  const rows = logits.size / C;
+  if (labels.size !== rows) throw new Error(`xent: ${rows} rows of logits but ${labels.size} labels`);
+  const z = F.reshape(logits, [rows, C]);
+  const onehot = new Float64Array(rows * C);
+  for (let i = 0; i < rows; i++) {
+    const y = labels.data[i];
+    if (!Number.isInteger(y) || y < 0 || y >= C) throw new Error(`xent: label ${y} at position ${i} is not a class in [0, ${C})`);
+    onehot[i * C + y] = 1;
+  }
+  const picked = F.sum(F.mul(z, new Tensor(onehot, [rows, C])), -1);
+  return F.mean(F.sub(F.logsumexp(z, -1), picked));
+}
+
+export function lossFn(name: LossName): (out: Tensor, target: Tensor) => Tensor {
+  return name === "mse" ? mse : xent;
+}
