@@ -1,7 +1,7 @@
 /**
  * Losses with torch semantics (contracts.md §1):
  * mse  = mean over all output elements of (y − target)² (nn.MSELoss, reduction "mean");
- * xent = nn.CrossEntropyLoss, mean over the batch of logsumexp(z) − z[label], integer labels.
+ * xent = nn.CrossEntropyLoss, mean over the batch of logsumexp(z) − z[label] = −log softmax(z)[label].
  */
 import { Tensor } from "../core/tensor.ts";
 import * as F from "../core/ops/index.ts";
@@ -29,8 +29,8 @@ export function xent(logits: Tensor, labels: Tensor): Tensor {
     if (!Number.isInteger(y) || y < 0 || y >= C) throw new Error(`xent: label ${y} at position ${i} is not a class in [0, ${C})`);
     onehot[i * C + y] = 1;
   }
-  const picked = F.sum(F.mul(z, new Tensor(onehot, [rows, C])), -1);
-  return F.mean(F.sub(F.logsumexp(z, -1), picked));
+  // −mean log p[label], with log p from the max-shifted log-softmax (torch's log_softmax + nll).
+  return F.neg(F.div(F.sum(F.mul(F.logSoftmax(z, -1), new Tensor(onehot, [rows, C]))), rows));
 }
 
 export function lossFn(name: LossName): (out: Tensor, target: Tensor) => Tensor {

@@ -1,0 +1,91 @@
+/**
+ * Finite-difference oracles for derivatives, used by the tests and available to users who add
+ * their own ops or losses. Directional checks compare ⟨∇f, d⟩ with the central difference
+ * (f(x + εd) − f(x − εd))/(2ε) along random directions d, which tests every coordinate at once.
+ */
+import { Tensor } from "./tensor.ts";
+import { type Key, normal, split } from "./random.ts";
+import { valueAndGrad, hvp } from "./autodiff.ts";
+import { noGrad } from "./tape.ts";
+import { type Tree, leaves, treeDot, zipTrees, unflatten } from "../tree/tree.ts";
+
+export interface CheckResult {
+  /** Largest |analytic − numeric| / max(|analytic|, |numeric|, scale) over the trials. */
+  maxRelError: number;
+  trials: { analytic: number; numeric: number }[];
+}
+
+function randomDirection<T extends Tree>(k: Key, like: T): T {
+  const ls = leaves(like);
+  const ks = split(k, ls.length);
+  return unflatten(like, ls.map((t, i) => normal(ks[i], t.shape)));
+}
+
+function axpy<T extends Tree>(x: T, a: number, d: T): T {
+  return zipTrees([x, d], ([u, v]) => {
+    const out = new Float64Array(u.size);
+    for (let i = 0; i < out.length; i++) out[i] = u.data[i] + a * v.data[i];
+    return new Tensor(out, u.shape);
+  });
+}
+
+function relError(a: number, b: number, scale: number): number {
+  return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), scale);
+}
+
+/** Checks ∇f against central differences of f along `trials` random directions. */
+export function checkGrad<T extends Tree>(f: (p: T) => Tensor, params: T, k: Key, opts: { eps?: number; trials?: number; scale?: number } = {}): CheckResult {
+  const eps = opts.eps ?? 1e-5;
+  const { grad } = valueAndGrad(f)(params);
+  const res: CheckResult = { maxRelError: 0, trials: [] };
+  for (const kd of split(k, opts.trials ?? 3)) {
+    const d = randomDirection(kd, params);
+    const analytic = treeDot(grad, d);
+    const numeric = noGrad(() => (f(axpy(params, eps, d)).item() - f(axpy(params, -eps, d)).item()) / (2 * eps));
+    res.trials.push({ analytic, numeric });
+    res.maxRelError = Math.max(res.maxRelError, relError(analytic, numeric, opts.scale ?? 1e-8));
+  }
+  return res;
+}
+
+/** Checks H·v (exact, reverse-over-reverse) against central differences of ∇f along v. */
+export function checkHvp<T extends Tree>(f: (p: T) => Tensor, params: T, k: Key, opts: { eps?: number; trials?: number; scale?: number } = {}): CheckResult {
+  const eps = opts.eps ?? 1e-5;
+  const res: CheckResult = { maxRelError: 0, trials: [] };
+  const vg = valueAndGrad(f);
+  for (const kd of split(k, opts.trials ?? 2)) {
+    const [kv, kw] = split(kd, 2);
+    const v = randomDirection(kv, params);
+    const w = randomDirection(kw, params); // compare the projection ⟨w, Hv⟩
+    const analytic = treeDot(hvp(f)(params, v).hvp, w);
+    const gp = vg(axpy(params, eps, v)).grad;
+    const gm = vg(axpy(params, -eps, v)).grad;
+    const numeric = (treeDot(gp, w) - treeDot(gm, w)) / (2 * eps);
+    res.trials.push({ analytic, numeric });
+    res.maxRelError = Math.max(res.maxRelError, relError(analytic, numeric, opts.scale ?? 1e-8));
+  }
+  return res;
+}
+
+/** The dense Hessian (n×n, row-major) of a small problem, column by column from exact HVPs. */
+export function denseHessian<T extends Tree>(f: (p: T) => Tensor, params: T): { n: number; H: Float64Array } {
+  const ls = leaves(params);
+  const n = ls.reduce((s, t) => s + t.size, 0);
+  const H = new Float64Array(n * n);
+  const basis = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    basis.fill(0);
+    basis[j] = 1;
+    let off = 0;
+    const e = unflatten(params, ls.map((t) => {
+      const view = new Tensor(basis.slice(off, off + t.size), t.shape);
+      off += t.size;
+      return view;
+    }));
+    const col = leaves(hvp(f)(params, e).hvp);
+    let i = 0;
+    for (const c of col) for (const v of c.data) H[i++ * n + j] = v;
+  }
+  return { n, H };
+}
+
