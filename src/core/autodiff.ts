@@ -120,7 +120,10 @@ export function grad<T extends Tree, A extends unknown[]>(f: ScalarFn<T, A>) {
 export function vjp<T extends Tree>(f: (params: T) => Tensor, params: T): { out: Tensor; pullback: (ct: Tensor) => T } {
   const { vars, leafVars, nested } = variables(params);
   const out = withTracing(true, () => f(vars));
-  return { out, pullback: (ct: Tensor) => unflatten(params, backward([out], [ct], leafVars, nested)) };
+  // The pullback is recorded when an outer transform differentiates through it — with respect to
+  // the primals (nested) or to the cotangent itself (as jvp does).
+  const pullback = (ct: Tensor) => unflatten(params, backward([out], [ct], leafVars, nested || (isTracing() && ct.requiresGrad)));
+  return { out, pullback };
 }
 
 /**

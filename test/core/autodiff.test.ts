@@ -1,0 +1,127 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Tensor, tensor } from "../../src/core/tensor.ts";
+import * as F from "../../src/core/ops/index.ts";
+import { grad, valueAndGrad, vjp, jvp, hvp, perSampleGrads } from "../../src/core/autodiff.ts";
+import { denseHessian, checkHvp } from "../../src/core/gradcheck.ts";
+import { key, split } from "../../src/core/random.ts";
+import { leaves, treeDot } from "../../src/tree/tree.ts";
+import { modelOf, parseModelConfig, mse, xent } from "../../src/nn/index.ts";
+import { randn, assertAllClose, assertClose } from "./helpers.ts";
+
+test("nested grad: d²/dx² x³ = 6x and d³/dx³ = 6 (grad of grad of grad)", () => {
+  const f = (p: { x: Tensor }) => F.sum(F.mul(F.mul(p.x, p.x), p.x));
+  const d1 = (p: { x: Tensor }) => F.sum(grad(f)(p).x);
+  const d2 = (p: { x: Tensor }) => F.sum(grad(d1)(p).x);
+  const x = tensor([1.5, -2]);
+  assert.deepEqual(grad(f)({ x }).x.toArray(), [6.75, 12]);
+  assert.deepEqual(grad(d1)({ x }).x.toArray(), [9, -12]);
+  assert.deepEqual(grad(d2)({ x }).x.toArray(), [6, 6]);
+});
+
+test("no perturbation confusion: d/dx [x · d/dy (x + y)] = 1", () => {
+  const outer = (p: { x: Tensor }) => {
+    const inner = grad((q: { y: Tensor }) => F.sum(F.add(p.x, q.y)))({ y: tensor([3]) }).y;
+    return F.sum(F.mul(p.x, inner));
+  };
+  assert.deepEqual(grad(outer)({ x: tensor([2]) }).x.toArray(), [1]);
+});
+
+test("a leaf the output does not depend on gets a zero gradient", () => {
+  const g = grad((p: { a: Tensor; b: Tensor }) => F.sum(F.exp(p.a)))({ a: tensor([0]), b: tensor([1, 2]) });
+  assert.deepEqual(g.b.toArray(), [0, 0]);
+});
+
+test("HVP equals the dense analytic Hessian of log-sum-exp and is symmetric", () => {
+  const x = randn(key(3), [5]);
+  const f = (p: { x: Tensor }) => F.logsumexp(p.x);
+  const { n, H } = denseHessian(f, { x });
+  // ∇² lse = diag(s) − s sᵀ with s = softmax(x).
+  const s = F.softmax(x).data;
+  const want = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) want[i * n + j] = (i === j ? s[i] : 0) - s[i] * s[j];
+  assertAllClose(H, want, 1e-14, "Hessian");
+});
+
+test("HVP of every model family against finite differences of the gradient, and dense Hessian symmetry", () => {
+  const configs = [
+    { arch: "mlp", sizes: [3, 4, 2], activation: "tanh" },
+    { arch: "mlp", sizes: [3, 5, 4, 1], activation: "gelu" },
+    { arch: "cnn", input: [2, 5, 5], conv: [{ out: 3, kernel: 3, padding: 1, pool: 2 }], fc: [4, 3], activation: "tanh" },
+    { arch: "transformer", vocab: 5, seq: 4, d: 6, heads: 2, dHead: 3, layers: 2, mlp: 8, norm: "layernorm", activation: "gelu" },
+    { arch: "transformer", vocab: 5, seq: 3, d: 4, heads: 2, dHead: 2, layers: 1, mlp: 6, norm: "none", activation: "tanh", readout: "all" },
+    { arch: "meanfield", input: 3, width: 7, activation: "tanh" },
+  ];
+  configs.forEach((raw, ci) => {
+    const cfg = parseModelConfig(raw);
+    const model = modelOf(cfg);
+    const [kp, kx, ky, kc] = split(key(100 + ci), 4);
+    const params = model.init(kp);
+    let x: Tensor;
+    let loss: (out: Tensor) => Tensor;
+    if (cfg.arch === "transformer") {
+      x = new Tensor(Float64Array.from({ length: 3 * cfg.seq }, (_, i) => (i * 7 + ci) % cfg.vocab), [3, cfg.seq]);
+      const labels = tensor(cfg.readout === "all" ? Array.from({ length: 3 * cfg.seq }, (_, i) => (i * 3) % cfg.vocab) : [1, 4, 0], cfg.readout === "all" ? [3, cfg.seq] : [3]);
+      loss = (out) => xent(out, labels);
+    } else {
+      x = randn(kx, cfg.arch === "cnn" ? [3, ...cfg.input] : [4, cfg.arch === "mlp" ? cfg.sizes[0] : cfg.input]);
+      const outShape = model.apply(params, x).shape;
+      const target = randn(ky, [...outShape]);
+      loss = (out) => mse(out, target);
+    }
+    const f = (p: typeof params) => loss(model.apply(p, x));
+    const r = checkHvp(f, params, kc, { trials: 2 });
+    assert.ok(r.maxRelError < 1e-6, `${cfg.arch} #${ci}: HVP vs FD error ${r.maxRelError}`);
+    if (ci === 0 || ci === 5) {
+      const { n, H } = denseHessian(f, params);
+      let asym = 0, scale = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        asym = Math.max(asym, Math.abs(H[i * n + j] - H[j * n + i]));
+        scale = Math.max(scale, Math.abs(H[i * n + j]));
+      }
+      assert.ok(asym <= 1e-13 * scale, `${cfg.arch}: Hessian asymmetry ${asym}`);
+    }
+  });
+});
+
+test("vjp and jvp are transposes: ⟨u, J v⟩ = ⟨Jᵀu, v⟩", () => {
+  const [k1, k2, k3, k4] = split(key(9), 4);
+  const A = randn(k1, [3, 4]);
+  const f = (p: { x: Tensor }) => F.tanh(F.matmul(A, F.exp(p.x)));
+  const params = { x: randn(k2, [4]) };
+  const u = randn(k3, [3]);
+  const v = { x: randn(k4, [4]) };
+  const { out, pullback } = vjp(f, params);
+  const { tangentOut } = jvp(f, params, v);
+  assert.deepEqual(out.shape, [3]);
+  assertClose(treeDot(u, tangentOut), treeDot(pullback(u), v), 1e-13, "⟨u, Jv⟩");
+});
+
+test("per-sample gradients average to the batch gradient (mean losses)", () => {
+  const cfg = parseModelConfig({ arch: "mlp", sizes: [3, 6, 4], activation: "relu" });
+  const model = modelOf(cfg);
+  const [kp, kx] = split(key(5), 2);
+  const params = model.init(kp);
+  const X = randn(kx, [7, 3]);
+  const y = tensor([0, 3, 1, 2, 2, 0, 1]);
+  const lossOf = (p: typeof params, x: Tensor, t: Tensor) => xent(model.apply(p, x), t);
+  const { values, grads } = perSampleGrads(lossOf, params, X, y);
+  const { value, grad: g } = valueAndGrad(lossOf)(params, X, y);
+  assertClose(values.reduce((s, v) => s + v, 0) / 7, value.item(), 1e-14, "mean loss");
+  leaves(grads).forEach((pg, j) => {
+    const batch = leaves(g)[j];
+    const avg = new Float64Array(batch.size);
+    for (let i = 0; i < pg.size; i++) avg[i % batch.size] += pg.data[i] / 7;
+    assertAllClose(avg, batch.data, 1e-13, `leaf ${j}`);
+  });
+});
+
+test("hvp returns the value and gradient along with H v", () => {
+  const f = (p: { x: Tensor }) => F.sum(F.mul(F.exp(p.x), p.x));
+  const x = tensor([0.5, -1]);
+  const r = hvp(f)({ x }, { x: tensor([1, 1]) });
+  const e = [Math.exp(0.5), Math.exp(-1)];
+  assertAllClose(r.grad.x.data, [e[0] * 1.5, e[1] * 0], 1e-15);
+  assertAllClose(r.hvp.x.data, [e[0] * 2.5, e[1] * 1], 1e-15);
+  assertClose(r.value.item(), e[0] * 0.5 - e[1], 1e-15);
+});

@@ -1,0 +1,116 @@
+/** Shared test utilities for the io codecs: arbitraries, bit-exact comparison, error assertions. */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import fc from "fast-check";
+import { InputError } from "../../src/errors.ts";
+import { bytesToData, dtypeSize, DTYPES, numel, type DType, type NDArray } from "../../src/io/ndarray.ts";
+
+/** Asserts that `fn` throws an InputError whose message matches `pattern`. */
+export function assertInputError(fn: () => unknown, pattern: RegExp, label = ""): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof InputError, `${label}: expected InputError, got ${String(err)}`);
+    assert.match(err.message, pattern, label);
+    assert.ok(!err.message.includes("\n"), "message must be one line");
+    return true;
+  });
+}
+
+/** Runs `fn`; passes when it returns or throws InputError, fails on any other exception. */
+export function onlyInputError(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+  }
+}
+
+/** Bytes of an array's storage (host order; every supported host is little-endian). */
+export function rawBytes(arr: NDArray): Uint8Array {
+  return new Uint8Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength);
+}
+
+/** Asserts two arrays have the same dtype, shape and bit-identical data (NaN payloads, -0 included). */
+export function assertSameArray(actual: NDArray, expected: NDArray, label = ""): void {
+  assert.equal(actual.dtype, expected.dtype, `${label} dtype`);
+  assert.deepEqual(actual.shape, expected.shape, `${label} shape`);
+  assert.equal(actual.data.constructor, expected.data.constructor, `${label} storage class`);
+  assert.ok(Buffer.from(rawBytes(actual)).equals(Buffer.from(rawBytes(expected))), `${label} data bits differ`);
+}
+
+/** Builds an NDArray from little-endian bytes. */
+export function arrayFromBytes(dtype: DType, shape: number[], bytes: Uint8Array): NDArray {
+  return { dtype, shape, data: bytesToData(dtype, bytes) };
+}
+
+function le(bytes: number[][]): number[] {
+  return bytes.flat();
+}
+
+// Bit patterns worth hitting on purpose: NaNs (quiet, signalling, with payload), infinities,
+// signed zeros, extremes and subnormals.
+const SPECIAL_BYTES: Record<DType, number[][]> = {
+  F64: [
+    [0, 0, 0, 0, 0, 0, 0xf8, 0x7f], [1, 0, 0, 0, 0, 0, 0xf0, 0x7f], [0, 0, 0, 0, 0, 0, 0xf0, 0x7f],
+    [0, 0, 0, 0, 0, 0, 0xf0, 0xff], [0, 0, 0, 0, 0, 0, 0, 0x80], [1, 0, 0, 0, 0, 0, 0, 0],
+    [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xef, 0x7f], [0, 0, 0, 0, 0, 0, 0, 0],
+  ],
+  F32: [[0, 0, 0xc0, 0x7f], [1, 0, 0x80, 0xff], [0, 0, 0x80, 0x7f], [0, 0, 0x80, 0xff], [0, 0, 0, 0x80], [1, 0, 0, 0]],
+  F16: [[0, 0x7e], [1, 0xfc], [0, 0x7c], [0, 0xfc], [0, 0x80], [1, 0], [0xff, 0x7b]],
+  BF16: [[0xc0, 0x7f], [0x80, 0x7f], [0x80, 0xff], [0, 0x80], [1, 0], [0x7f, 0x7f]],
+  I64: [[0, 0, 0, 0, 0, 0, 0, 0x80], [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f], [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]],
+  I32: [[0, 0, 0, 0x80], [0xff, 0xff, 0xff, 0x7f]],
+  I16: [[0, 0x80], [0xff, 0x7f]],
+  I8: [[0x80], [0x7f]],
+  U8: [[0], [0xff]],
+  BOOL: [[0], [1]],
+};
+
+/** Arbitrary NDArray of the given dtypes: rank 0-4, dims 0-4, data random bits or special values. */
+export function arbNDArray(dtypes: readonly DType[] = DTYPES): fc.Arbitrary<NDArray> {
+  return fc
+    .record({
+      dtype: fc.constantFrom(...dtypes),
+      shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 4 }),
+    })
+    .chain(({ dtype, shape }) => {
+      const n = numel(shape);
+      const size = dtypeSize(dtype);
+      const special = fc.array(fc.constantFrom(...SPECIAL_BYTES[dtype]), { minLength: n, maxLength: n }).map(le);
+      const random = fc.array(fc.integer({ min: 0, max: 255 }), { minLength: n * size, maxLength: n * size });
+      // BOOL data other than 0/1 is not a valid NumPy bool, so only the special values are used.
+      const bytes = dtype === "BOOL" ? special : fc.oneof(random, special);
+      return bytes.map((b) => arrayFromBytes(dtype, shape, Uint8Array.from(b)));
+    });
+}
+
+/** A fresh temporary directory, removed by the returned cleanup function. */
+export function tempDir(prefix = "shocklens-io-"): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The first Python interpreter with numpy among python3 and /usr/bin/python3, or why none was found. */
+export function findNumpyPython(): { python?: string; why: string } {
+  const reasons: string[] = [];
+  for (const candidate of ["python3", "/usr/bin/python3"]) {
+    const r = spawnSync(candidate, ["-c", "import numpy"], { encoding: "utf8" });
+    if (r.status === 0) return { python: candidate, why: "" };
+    reasons.push(`${candidate}: ${r.error ? r.error.message : (r.stderr.trim().split("\n").pop() ?? "failed")}`);
+  }
+  return { why: reasons.join("; ") };
+}
+
+/** Runs a Python script with `python`, failing the test with its stderr when it exits non-zero. */
+export function runPython(python: string, script: string, args: string[] = []): string {
+  const r = spawnSync(python, ["-c", script, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, `python failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The path of a committed fixture under test/fixtures/io. */
+export function fixture(name: string): string {
+  return path.join(import.meta.dirname, "..", "fixtures", "io", name);
+}
