@@ -1,4 +1,3 @@
 #!/usr/bin/env node
-// The installed command: runs the compiled CLI (built by `npm ci` through the `prepare` script).
-import { main } from "../dist/cli/main.js";
-main(process.argv).then((code) => { process.exitCode = code; });
+// The installed command: the compiled CLI (built by `npm ci` / `npm run build` through `prepare`).
+import "../dist/cli/bin.js";

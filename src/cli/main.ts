@@ -13,6 +13,7 @@ async function commandRegistrars(): Promise<Registrar[]> {
   // Lazy imports keep `shocklens --help` fast and let each command pull in only its own dependencies.
   const modules = await Promise.all([
     import("./eval.ts"),
+    import("./runs.ts"),
   ]);
   return modules.map((m) => m.register);
 }

@@ -1,0 +1,49 @@
+/** `shocklens eval`: loss, gradient and Hessian-vector product of a model on data, in float64. */
+import type { Command } from "commander";
+import { modelOf } from "../nn/index.ts";
+import { loadModelConfig, loadWeights, loadData, loadDirection, chooseLoss, checkTargets, treeArrays } from "../nn/files.ts";
+import { evaluateModel } from "../nn/evaluate.ts";
+import { writeSafetensors } from "../io/safetensors.ts";
+import { parseChoice, printJson } from "./options.ts";
+import type { NDArray } from "../io/ndarray.ts";
+
+interface EvalOptions { model: string; weights: string; data: string; loss?: string; direction?: string; out?: string; json?: boolean }
+
+export function register(program: Command): void {
+  program
+    .command("eval")
+    .description("loss, gradient and (with --direction) the exact Hessian-vector product, in float64")
+    .requiredOption("--model <file>", "model config (JSON/YAML, contracts §1)")
+    .requiredOption("--weights <file>", "weights as safetensors with torch state_dict names")
+    .requiredOption("--data <file>", "data as safetensors holding x [N, …] and y [N, …]")
+    .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")
+    .option("--direction <file>", "direction v (safetensors, same names as the weights) for H·v")
+    .option("--out <file>", "write loss, grad.<param> and hvp.<param> here (safetensors, F64)")
+    .option("--json", "print one JSON summary object on stdout")
+    .action((o: EvalOptions) => runEval(o));
+}
+
+export function runEval(o: EvalOptions): void {
+  const cfg = loadModelConfig(o.model);
+  const model = modelOf(cfg);
+  const params = loadWeights(o.weights, model);
+  const data = loadData(o.data, cfg);
+  const loss = chooseLoss(o.loss === undefined ? undefined : parseChoice(o.loss, "--loss", ["mse", "xent"] as const), data);
+  checkTargets(cfg, data, loss, `data ${o.data}`);
+  const direction = o.direction ? loadDirection(o.direction, model) : undefined;
+  const r = evaluateModel(model, params, data.x, data.y, loss, direction);
+  if (!Number.isFinite(r.loss)) throw new Error(`loss is ${r.loss} at these weights and data`);
+  if (o.out) {
+    const out = new Map<string, NDArray>([["loss", { dtype: "F64", shape: [], data: Float64Array.of(r.loss) }]]);
+    for (const [k, v] of treeArrays(r.grad, "grad.")) out.set(k, v);
+    if (r.hvp) for (const [k, v] of treeArrays(r.hvp, "hvp.")) out.set(k, v);
+    writeSafetensors(o.out, out, { producer: "shocklens eval", loss });
+  }
+  const summary = { loss: r.loss, gradNorm: r.gradNorm, params: r.params, lossFunction: loss, ...(r.vHv !== undefined ? { vHv: r.vHv } : {}), ...(o.out ? { out: o.out } : {}) };
+  if (o.json) printJson(summary);
+  else {
+    process.stdout.write(`loss      ${r.loss}\ngrad norm ${r.gradNorm}\nparams    ${r.params}\n`);
+    if (r.vHv !== undefined) process.stdout.write(`⟨v, Hv⟩    ${r.vHv}\n`);
+    if (o.out) process.stdout.write(`wrote     ${o.out}\n`);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Reading and writing models, weights and data sets as files (contracts.md §1): a model config
+ * (JSON or YAML), weights as safetensors with torch state_dict names, data as safetensors with `x`
+ * and `y`. Every problem is a one-line InputError naming the file and what was expected.
+ */
+import YAML from "yaml";
+import { Tensor, shapeSize } from "../core/tensor.ts";
+import { InputError } from "../errors.ts";
+import { readSafetensors, writeSafetensors } from "../io/safetensors.ts";
+import { readFileChecked } from "../io/files.ts";
+import { toFloat64, type NDArray } from "../io/ndarray.ts";
+import { type Tree, namedLeaves, fromNamed } from "../tree/tree.ts";
+import { parseModelConfig, type ModelConfig } from "./config.ts";
+import { modelOf, type Model } from "./index.ts";
+
+import type { LossName } from "./losses.ts";
+
+/** Parses a JSON or YAML file (by content: YAML is a superset of JSON). */
+export function readConfigFile(path: string, what: string): unknown {
+  const text = new TextDecoder().decode(readFileChecked(path, what));
+  try {
+    return path.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
+  } catch (e) {
+    throw new InputError(`${what} ${path} is not valid ${path.endsWith(".json") ? "JSON" : "YAML/JSON"}: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
+export function loadModelConfig(path: string): ModelConfig {
+  return parseModelConfig(readConfigFile(path, "model config"), `model config ${path}`);
+}
+
+function finiteTensor(arr: NDArray, file: string, name: string): Tensor {
+  const data = toFloat64(arr);
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) throw new InputError(`${file}: ${name} holds ${data[i]} at flat index ${i} (expected finite values)`);
+  }
+  return new Tensor(data, [...arr.shape]);
+}
+
+/** Loads weights into the model's param tree; names and shapes must match the config exactly. */
+export function loadWeights(path: string, model: Model): Tree {
+  const { tensors } = readSafetensors(path);
+  const named = new Map<string, Tensor>();
+  for (const [name, arr] of tensors) named.set(name, finiteTensor(arr, `weights ${path}`, `tensor "${name}"`));
+  return loadNamed(named, model, `weights ${path}`);
+}
+
+/** Fills the model's tree from named tensors, with errors that say which file is at fault. */
+export function loadNamed(named: ReadonlyMap<string, Tensor>, model: Model, where: string): Tree {
+  try {
+    return fromNamed(model.init([0, 0]), named);
+  } catch (e) {
+    throw new InputError(`${where} do not match the ${model.config.arch} config: ${(e as Error).message}`);
+  }
+}
+
+/** Writes a param tree (or any tree of tensors) as F64 safetensors under its dotted names. */
+export function saveTree(path: string, tree: Tree, prefix = "", metadata?: Record<string, string>): void {
+  writeSafetensors(path, treeArrays(tree, prefix), metadata);
+}
+
+export function treeArrays(tree: Tree, prefix = ""): Map<string, NDArray> {
+  return new Map(namedLeaves(tree).map(([n, t]) => [prefix + n, { dtype: "F64", shape: [...t.shape], data: t.data }]));
+}
+
+export interface Dataset { x: Tensor; y: Tensor; integerTargets: boolean }
+
+/** The input shape one sample must have (after the batch axis), for error messages and checks. */
+function sampleShapes(cfg: ModelConfig): number[][] {
+  switch (cfg.arch) {
+    case "mlp": return [[cfg.sizes[0]]];
+    case "meanfield": return [[cfg.input]];
+    case "cnn": return [[...cfg.input], [shapeSize(cfg.input)]];
+    case "transformer": return [[cfg.seq]];
+  }
+}
+
+/** Loads `x` and `y` from a data file and checks them against the model. */
+export function loadData(path: string, cfg: ModelConfig): Dataset {
+  const { tensors } = readSafetensors(path);
+  const where = `data ${path}`;
+  const xa = tensors.get("x");
+  const ya = tensors.get("y");
+  if (!xa || !ya) throw new InputError(`${where}: missing tensor "${!xa ? "x" : "y"}" (a data file holds x [N, …] and y [N, …])`);
+  const x = finiteTensor(xa, where, "x");
+  const y = finiteTensor(ya, where, "y");
+  const N = x.shape[0];
+  if (x.ndim < 1 || N === 0) throw new InputError(`${where}: x must have a non-empty batch axis, got [${x.shape}]`);
+  if (y.ndim < 1 || y.shape[0] !== N) throw new InputError(`${where}: y has shape [${y.shape}] but x has ${N} samples`);
+  const ok = sampleShapes(cfg);
+  const sample = x.shape.slice(1);
+  const fits = ok.some((s) => s.length === sample.length && s.every((d, i) => d === sample[i]))
+    || (cfg.arch === "transformer" && sample.length === 1 && sample[0] >= 1 && sample[0] <= cfg.seq);
+  if (!fits) throw new InputError(`${where}: x has shape [${x.shape}], expected [N, ${ok.map((s) => s.join(", ")).join("] or [N, ")}] for this ${cfg.arch}`);
+  if (cfg.arch === "transformer") {
+    const bad = x.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= cfg.vocab);
+    if (bad >= 0) throw new InputError(`${where}: token ${x.data[bad]} at flat index ${bad} is not an integer in [0, ${cfg.vocab})`);
+  }
+  return { x, y, integerTargets: ya.dtype.startsWith("I") || ya.dtype.startsWith("U") || ya.dtype === "BOOL" };
+}
+
+/** Output width of the model (classes for xent, values per sample for mse). */
+export function outputSize(cfg: ModelConfig): number {
+  switch (cfg.arch) {
+    case "mlp": return cfg.sizes[cfg.sizes.length - 1];
+    case "cnn": return cfg.fc[cfg.fc.length - 1];
+    case "transformer": return cfg.vocab;
+    case "meanfield": return 1;
+  }
+}
+
+/** The loss to use: the requested one, else xent for integer targets and mse otherwise. */
+export function chooseLoss(requested: LossName | undefined, data: Dataset): LossName {
+  return requested ?? (data.integerTargets ? "xent" : "mse");
+}
+
+/** Checks y against the model's output for the chosen loss. */
+export function checkTargets(cfg: ModelConfig, data: Dataset, loss: LossName, where: string): void {
+  const N = data.x.shape[0];
+  const C = outputSize(cfg);
+  const T = cfg.arch === "transformer" && cfg.readout === "all" ? data.x.shape[1] : 1;
+  if (loss === "xent") {
+    if (data.y.size !== N * T) throw new InputError(`${where}: y has shape [${data.y.shape}], expected ${T > 1 ? `[${N}, ${T}]` : `[${N}]`} class labels for xent`);
+    const bad = data.y.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= C);
+    if (bad >= 0) throw new InputError(`${where}: label ${data.y.data[bad]} at index ${bad} is not a class in [0, ${C})`);
+  } else if (data.y.size !== N * T * C) {
+    throw new InputError(`${where}: y has shape [${data.y.shape}], expected ${N * T * C} values ([${N}${T > 1 ? `, ${T}` : ""}${cfg.arch === "meanfield" ? "" : `, ${C}`}]) for mse`);
+  }
+}
+
+/** Loads a direction (same names/shapes as the weights) for an HVP. */
+export function loadDirection(path: string, model: Model): Tree {
+  const { tensors } = readSafetensors(path);
+  const named = new Map<string, Tensor>();
+  for (const [name, arr] of tensors) named.set(name, finiteTensor(arr, `direction ${path}`, `tensor "${name}"`));
+  return loadNamed(named, model, `direction ${path}`);
+}
+
