@@ -1,0 +1,93 @@
+/**
+ * `shocklens runs list | show ID | export ID`: read the run store. The store is `--store`, else
+ * $SHOCKLENS_STORE, else ./shocklens.db. A run is named by its id or a unique prefix of it.
+ */
+import { existsSync } from "node:fs";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { InputError } from "../errors.ts";
+import { toJson } from "../store/codec.ts";
+import { exportRun, EXPORT_FORMATS, type ExportFormat } from "../store/export.ts";
+import { formatRunDetail, formatRunList } from "../store/format.ts";
+import { resolveStorePath } from "../store/paths.ts";
+import { corruptionAsInputError } from "../store/connect.ts";
+import { SqliteRunStore } from "../store/sqlite.ts";
+import { RUN_STATUSES, type RunStatus } from "../store/types.ts";
+
+interface StoreOpts { store?: string; json?: boolean }
+
+export function register(program: Command): void {
+  const runs = program.command("runs").description("list, show and export the runs in the run store");
+
+  runs.command("list")
+    .description("list runs, newest first")
+    .option("--store <file>", "run store (default: $SHOCKLENS_STORE or ./shocklens.db)")
+    .addOption(new Option("--status <status>", "only runs with this status").choices(RUN_STATUSES))
+    .option("--experiment <name>", "only runs of this experiment")
+    .option("--limit <n>", "at most n runs", parsePositiveInt)
+    .option("--json", "print one JSON object {store, runs}")
+    .action((opts: StoreOpts & { status?: RunStatus; experiment?: string; limit?: number }) => {
+      const path = resolveStorePath(opts.store);
+      const found = withStore(path, (s) => s.listRuns({ status: opts.status, experiment: opts.experiment, limit: opts.limit })) ?? [];
+      print(opts, { store: path, runs: found }, () => formatRunList(found, { color: useColor() }));
+    });
+
+  runs.command("show")
+    .description("config, status, times, tags, params, last scalar values, events and artifacts of a run")
+    .argument("<id>", "run id or a unique prefix of it")
+    .option("--store <file>", "run store (default: $SHOCKLENS_STORE or ./shocklens.db)")
+    .option("--json", "print one JSON object {store, run, events, artifacts}")
+    .action((ref: string, opts: StoreOpts) => {
+      const path = resolveStorePath(opts.store);
+      const shown = withStore(path, (s) => ({ run: s.getRun(ref), events: s.events(ref), artifacts: s.artifacts(ref) }));
+      if (!shown) throw noRun(ref, path);
+      print(opts, { store: path, ...shown }, () => formatRunDetail(shown.run, shown.events, shown.artifacts, { color: useColor() }));
+    });
+
+  runs.command("export")
+    .description("write a run's scalars (and, for jsonl, its config and events) as csv, jsonl or a TensorBoard event file")
+    .argument("<id>", "run id or a unique prefix of it")
+    .addOption(new Option("--format <format>", "output format").choices(EXPORT_FORMATS).makeOptionMandatory())
+    .requiredOption("--out <path>", "output file (csv, jsonl) or directory (tfevents)")
+    .option("--store <file>", "run store (default: $SHOCKLENS_STORE or ./shocklens.db)")
+    .option("--json", "print one JSON object {store, run, format, path, scalars, events}")
+    .action((ref: string, opts: StoreOpts & { format: ExportFormat; out: string }) => {
+      const path = resolveStorePath(opts.store);
+      const result = withStore(path, (s) => exportRun(s, ref, opts.format, opts.out));
+      if (!result) throw noRun(ref, path);
+      print(opts, { store: path, ...result }, () =>
+        `exported ${result.scalars} scalars${opts.format === "jsonl" ? ` and ${result.events} events` : ""} of run ${result.run} to ${result.path}`);
+    });
+}
+
+/** Runs `fn` on the store, or returns undefined when the store file does not exist (reading must not create one). */
+function withStore<T>(path: string, fn: (store: SqliteRunStore) => T): T | undefined {
+  if (!existsSync(path)) return undefined;
+  const store = SqliteRunStore.open(path);
+  try {
+    return fn(store);
+  } catch (err) {
+    throw corruptionAsInputError(err, path); // damage found past the header (SQLITE_CORRUPT) is still bad input
+  } finally {
+    store.close();
+  }
+}
+
+function noRun(ref: string, path: string): InputError {
+  return new InputError(`no run "${ref}" in store ${path}`);
+}
+
+/** `--json`: exactly one JSON object on stdout (NaN/±Inf as strings); otherwise the human rendering. */
+function print(opts: StoreOpts, result: object, human: () => string): void {
+  process.stdout.write((opts.json ? toJson(result) : human()) + "\n");
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set to a non-empty value (no-color.org). */
+function useColor(): boolean {
+  return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+}
+
+function parsePositiveInt(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${text}"`);
+  return n;
+}

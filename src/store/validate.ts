@@ -1,0 +1,80 @@
+/**
+ * Checks on values handed to the store, so bad input fails at the call with a one-line InputError
+ * naming the field, rather than as a SQLite constraint error later.
+ */
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readSync } from "node:fs";
+import { InputError } from "../errors.ts";
+import { RUN_STATUSES, type RunStatus } from "./types.ts";
+
+export function checkName(value: unknown, field: string): string {
+  if (typeof value !== "string" || value.trim() === "") throw new InputError(`${field}: expected a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function checkStep(step: unknown, field = "step"): number {
+  if (typeof step !== "number" || !Number.isSafeInteger(step)) throw new InputError(`${field}: expected an integer, got ${String(step)}`);
+  return step;
+}
+
+export function checkWallTime(t: unknown, field = "wallTime"): number {
+  if (typeof t !== "number" || !Number.isFinite(t)) throw new InputError(`${field}: expected a finite number of Unix seconds, got ${String(t)}`);
+  return t;
+}
+
+export function checkSeed(seed: unknown): number | null {
+  if (seed === undefined || seed === null) return null;
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed)) throw new InputError(`seed: expected an integer, got ${String(seed)}`);
+  return seed;
+}
+
+export function checkStatus(status: unknown, field = "status"): RunStatus {
+  if (!RUN_STATUSES.includes(status as RunStatus)) throw new InputError(`${field}: expected one of ${RUN_STATUSES.join(", ")}, got ${JSON.stringify(status)}`);
+  return status as RunStatus;
+}
+
+/** Event kinds are lower_snake_case identifiers so they work as filters and column headers. */
+export function checkEventKind(kind: unknown): string {
+  if (typeof kind !== "string" || !/^[a-z][a-z0-9_]*$/.test(kind)) throw new InputError(`event kind: expected a lower_snake_case name like "shock", got ${JSON.stringify(kind)}`);
+  return kind;
+}
+
+export function checkLimit(limit: unknown): number {
+  if (limit === undefined) return -1; // SQLite: LIMIT -1 means no limit
+  if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 1) throw new InputError(`limit: expected a positive integer, got ${String(limit)}`);
+  return limit;
+}
+
+/** Allowed status changes; terminal states are final so a finished run's record cannot be rewritten by a stray worker. */
+const TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
+  SCHEDULED: ["RUNNING", "FAILED", "KILLED"],
+  RUNNING: ["FINISHED", "FAILED", "KILLED"],
+  FINISHED: [],
+  FAILED: [],
+  KILLED: [],
+};
+
+export function checkTransition(id: string, from: RunStatus, to: RunStatus): void {
+  if (!TRANSITIONS[from].includes(to)) {
+    throw new InputError(`run ${id} is ${from}; it cannot become ${to} (allowed: ${TRANSITIONS[from].join(", ") || "none, it has ended"})`);
+  }
+}
+
+/** Size and sha256 of a file, read in chunks so multi-GB checkpoints do not need to fit in memory. */
+export function fileDigest(path: string): { bytes: number; sha256: string } {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (err) {
+    throw new InputError(`artifact ${path}: cannot read it to compute its size and sha256 (${(err as Error).message})`);
+  }
+  try {
+    const hash = createHash("sha256");
+    const buf = Buffer.alloc(1 << 20);
+    let bytes = 0;
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; bytes += n) hash.update(buf.subarray(0, n));
+    return { bytes, sha256: hash.digest("hex") };
+  } finally {
+    closeSync(fd);
+  }
+}
