@@ -2,23 +2,10 @@
  * CRC-32C (Castagnoli; reflected polynomial 0x82F63B78), the checksum of TFRecord files, and
  * TFRecord's "masked" form of it. Table-driven, one byte per step: fast enough for event files.
  */
-
-const TABLE: Uint32Array = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
+import { crcWithPolynomial } from "./crc32.ts";
 
 /** CRC-32C of `data`; pass a previous result as `crc` to continue over more bytes. */
-export function crc32c(data: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < data.length; i++) c = TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return ~c >>> 0;
-}
+export const crc32c = crcWithPolynomial(0x82f63b78);
 
 /**
  * TFRecord's masked CRC: rotate right by 15 bits and add a constant, mod 2^32. (Masking keeps a
