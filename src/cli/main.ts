@@ -14,6 +14,7 @@ async function commandRegistrars(): Promise<Registrar[]> {
   const modules = await Promise.all([
     import("./eval.ts"),
     import("./runs.ts"),
+    import("./pde.ts"),
   ]);
   return modules.map((m) => m.register);
 }

@@ -1,0 +1,59 @@
+/**
+ * Named Burgers schemes = spatial discretisation + default time stepper:
+ *   godunov | rusanov | roe | engquist-osher : first-order states + that flux, forward Euler;
+ *   muscl (minmod) | muscl-mc               : MUSCL states + Godunov flux (override with `flux`), SSP-RK2;
+ *   weno5                                   : WENO5-JS with global Lax–Friedrichs splitting, SSP-RK3
+ *                                             (finite-difference form: its states are point values).
+ */
+import { getFlux } from "./fluxes/registry.ts";
+import { firstOrder } from "./reconstruction/firstOrder.ts";
+import { musclMC, musclMinmod } from "./reconstruction/muscl.ts";
+import type { Reconstruction } from "./reconstruction/types.ts";
+import { weno5Scheme } from "./reconstruction/weno5.ts";
+import { reconstructThenFlux, type SpatialScheme } from "./spatial.ts";
+import type { StepperName } from "./timestep.ts";
+import { lookup } from "./validate.ts";
+
+interface SchemeSpec {
+  recon: Reconstruction | "weno5";
+  flux: string;
+  stepper: StepperName;
+}
+
+const SPECS: Readonly<Record<string, SchemeSpec>> = {
+  godunov: { recon: firstOrder, flux: "godunov", stepper: "euler" },
+  rusanov: { recon: firstOrder, flux: "rusanov", stepper: "euler" },
+  roe: { recon: firstOrder, flux: "roe", stepper: "euler" },
+  "engquist-osher": { recon: firstOrder, flux: "engquist-osher", stepper: "euler" },
+  muscl: { recon: musclMinmod, flux: "godunov", stepper: "ssprk2" },
+  "muscl-mc": { recon: musclMC, flux: "godunov", stepper: "ssprk2" },
+  weno5: { recon: "weno5", flux: "lax-friedrichs", stepper: "ssprk3" },
+};
+
+export const BURGERS_SCHEMES: readonly string[] = Object.keys(SPECS);
+
+export interface ResolvedScheme {
+  /** Name as requested plus any overrides, e.g. "muscl" or "muscl+rusanov/euler". */
+  label: string;
+  /** "average" (cell averages) or "point" (point values at the centres; WENO5). */
+  state: "average" | "point";
+  spatial: SpatialScheme;
+  stepper: StepperName;
+}
+
+/** Resolves a scheme name with optional flux / stepper overrides (a fresh object per call). */
+export function burgersScheme(name: string, overrides: { flux?: string; stepper?: StepperName } = {}): ResolvedScheme {
+  const spec = lookup(SPECS, name, "scheme");
+  const stepper = overrides.stepper ?? spec.stepper;
+  let spatial: SpatialScheme;
+  if (spec.recon === "weno5") {
+    if (overrides.flux !== undefined) getFlux(overrides.flux); // validate, but WENO5 always uses LF splitting
+    spatial = weno5Scheme();
+  } else {
+    spatial = reconstructThenFlux(spec.recon, getFlux(overrides.flux ?? spec.flux));
+  }
+  let label = name;
+  if (overrides.flux !== undefined && overrides.flux !== spec.flux && spec.recon !== "weno5") label += `+${overrides.flux}`;
+  if (stepper !== spec.stepper) label += `/${stepper}`;
+  return { label, spatial, stepper, state: spatial.state };
+}

@@ -1,0 +1,139 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { readNpy, writeNpy } from "../../src/io/npy.ts";
+import { toFloat64 } from "../../src/io/ndarray.ts";
+import { parseDomain, runPde } from "../../src/cli/pde.ts";
+import { reportError } from "../../src/cli/main.ts";
+import { InputError } from "../../src/errors.ts";
+import { exact } from "../../src/pde/index.ts";
+import { near } from "./helpers.ts";
+
+const run = promisify(execFile);
+const BIN = ["--import", "tsx", "src/cli/bin.ts"];
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [...BIN, ...args], { cwd: process.cwd() });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const base = { cells: "64", domain: "0,2pi", t: "1", nu: "0", bc: "periodic", cfl: "0.5" };
+
+test("bad options are one-line InputErrors naming the option (exit code 2 via reportError)", () => {
+  const bad: [string, Record<string, string>, "burgers" | "hj", RegExp][] = [
+    ["cells 0", { ic: "sine", cells: "0" }, "burgers", /--cells/],
+    ["cells 2.5", { ic: "sine", cells: "2.5" }, "burgers", /--cells: expected an integer/],
+    ["domain a >= b", { ic: "sine", domain: "1,0" }, "burgers", /--domain: expected a < b/],
+    ["domain malformed", { ic: "sine", domain: "0" }, "burgers", /--domain: expected a,b/],
+    ["t < 0", { ic: "sine", t: "-1" }, "burgers", /--t/],
+    ["nu < 0", { ic: "sine", nu: "-0.1" }, "hj", /--nu/],
+    ["unknown scheme", { ic: "sine", scheme: "lax-wendroff" }, "burgers", /--scheme: unknown value/],
+    ["HJ scheme for Burgers", { ic: "sine", scheme: "cole-hopf" }, "burgers", /--scheme/],
+    ["unknown ic", { ic: "tent" }, "hj", /ic: expected one of/],
+    ["malformed riemann", { ic: "riemann:1" }, "burgers", /riemann:UL,UR/],
+    ["riemann not numbers", { ic: "riemann:a,b" }, "burgers", /riemann:UL,UR/],
+    ["cole-hopf with nu = 0", { ic: "sine", scheme: "cole-hopf" }, "hj", /cole-hopf needs nu > 0/],
+    ["hopf-lax with nu > 0", { ic: "sine", scheme: "hopf-lax", nu: "0.1" }, "hj", /hopf-lax/],
+    ["bad bc", { ic: "sine", bc: "wall" }, "burgers", /--bc/],
+    ["cfl 0", { ic: "sine", cfl: "0" }, "burgers", /--cfl/],
+    ["file missing", { ic: "file:/nonexistent/u.npy" }, "burgers", /u\.npy/],
+    ["file empty path", { ic: "file:" }, "burgers", /file:U.npy/],
+  ];
+  for (const [what, opts, eq, re] of bad) {
+    let caught: unknown;
+    try {
+      runPde(eq, { ...base, ...opts } as never);
+    } catch (e) {
+      caught = e;
+    }
+    assert.ok(caught instanceof InputError, `${what}: expected an InputError, got ${String(caught)}`);
+    assert.match(caught.message, re, what);
+    assert.ok(!caught.message.includes("\n"), `${what}: one line`);
+  }
+  const write = process.stderr.write;
+  let err = "";
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  try {
+    assert.equal(reportError(new InputError("--cells: expected an integer, got \"x\"")), 2);
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(err, 'shocklens: --cells: expected an integer, got "x"\n');
+  assert.deepEqual(parseDomain("-pi,2pi"), [-Math.PI, 2 * Math.PI]);
+  assert.deepEqual(parseDomain("0,pi/2"), [0, Math.PI / 2]);
+});
+
+test("file:U.npy with the wrong length is rejected", () => {
+  const dir = mkdtempSync(join(tmpdir(), "pde-cli-"));
+  try {
+    const path = join(dir, "u0.npy");
+    writeNpy(path, { dtype: "F64", shape: [10], data: new Float64Array(10) });
+    assert.throws(() => runPde("burgers", { ...base, ic: `file:${path}` } as never), /expected a 1-D array of 64 values/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("file:U.npy input runs in-process and prints one JSON object", () => {
+  const dir = mkdtempSync(join(tmpdir(), "pde-cli-"));
+  const write = process.stdout.write;
+  let out = "";
+  try {
+    const u0 = join(dir, "u0.npy");
+    writeNpy(u0, { dtype: "F64", shape: [64], data: Float64Array.from({ length: 64 }, (_, i) => Math.sin(((i + 0.5) * 2 * Math.PI) / 64)) });
+    // runPde is synchronous, so capturing stdout around it cannot catch the test runner's output
+    process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+    runPde("burgers", { ...base, ic: `file:${u0}`, t: "0.5", scheme: "muscl", json: true } as never);
+  } finally {
+    process.stdout.write = write;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(out.split("\n").length, 2, "one line");
+  const j = JSON.parse(out);
+  assert.equal(j.cells, 64);
+  near(j.t, 0.5, 0, "t");
+  assert.deepEqual(j.shocks, []);
+});
+
+test("end to end (spawned CLI): --json, --out float64 .npy, bad usage exits 2 with one stderr line", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "pde-cli-"));
+  try {
+    const out = join(dir, "u.npy");
+    const [a, b, d] = await Promise.all([
+      cli(["pde", "burgers", "--ic", "sine", "--scheme", "godunov", "--cells", "200", "--t", "1.5", "--json"]),
+      cli(["pde", "hj", "--ic", "doublewell", "--scheme", "hopf-lax", "--cells", "200", "--domain", "-2,2", "--bc", "outflow", "--t", "1.5", "--json", "--out", out]),
+      cli(["pde", "burgers", "--ic", "sine", "--t", "1", "--cells", "-3"]),
+    ]);
+    assert.equal(a.code, 0, a.stderr);
+    const ja = JSON.parse(a.stdout);
+    assert.equal(a.stdout.trim().split("\n").length, 1, "one JSON object on stdout");
+    assert.deepEqual(Object.keys(ja), ["scheme", "cells", "t", "steps", "mass", "values", "shocks"]);
+    assert.equal(ja.values, "average");
+    assert.equal(ja.cells, 200);
+    near(ja.mass, 0, 1e-13, "mass of sin");
+    assert.equal(ja.shocks.length, 1);
+    near(ja.shocks[0].x, Math.PI, 0.02, "sine shock at π");
+    assert.equal(b.code, 0, b.stderr);
+    const jb = JSON.parse(b.stdout);
+    near(jb.shocks[0].left - jb.shocks[0].right, exact.doubleWellJump(1.5), 0.03, "C2 jump");
+    const arr = readNpy(out);
+    assert.equal(arr.dtype, "F64");
+    assert.deepEqual(arr.shape, [200]);
+    near(toFloat64(arr)[57], exact.doubleWellHopfLax(-2 + 57.5 * 0.02, 1.5).u, 1e-12, "written centre value");
+    assert.equal(d.code, 2);
+    assert.equal(d.stdout, "");
+    assert.equal(d.stderr.trim().split("\n").length, 1);
+    assert.match(d.stderr, /^shocklens: --cells/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
