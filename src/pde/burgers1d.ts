@@ -7,25 +7,16 @@
 import { type BoundaryCondition, type Grid1D, mass, maxAbs } from "./grid.ts";
 import { burgersScheme } from "./schemes.ts";
 import { conservativeRhs } from "./spatial.ts";
-import { cflTimeStep, integrate, makeStepper, type StepperName } from "./timestep.ts";
+import { cflTimeStep, integrate, makeStepper, type RunControls } from "./timestep.ts";
 import { finiteArray, nonNegative, positive } from "./validate.ts";
 import { InputError } from "../errors.ts";
 
-export interface Burgers1dOptions {
+export interface Burgers1dOptions extends RunControls {
   grid: Grid1D;
   /** Initial cell averages (point values for WENO5; length grid.n); not modified. */
   u0: ArrayLike<number>;
   scheme: string;
-  /** Final time (≥ 0); or give `steps`. */
-  t?: number;
-  steps?: number;
-  nu?: number;
-  bc?: BoundaryCondition;
-  cfl?: number;
   flux?: string;
-  stepper?: StepperName;
-  maxDt?: number;
-  onStep?: (u: Float64Array, t: number, step: number) => void;
 }
 
 export interface PdeResult {

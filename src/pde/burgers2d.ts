@@ -11,23 +11,15 @@ import { maxAbs } from "./grid.ts";
 import { type Grid2D, getLine, putLine } from "./grid2d.ts";
 import { burgersScheme } from "./schemes.ts";
 import { conservativeRhs, type Rhs } from "./spatial.ts";
-import { cflTimeStep, integrate, makeStepper, type StepperName } from "./timestep.ts";
+import { cflTimeStep, integrate, makeStepper, type RunControls, type StepperName } from "./timestep.ts";
 import { finiteArray, nonNegative, positive } from "./validate.ts";
 
-export interface Burgers2dOptions {
+export interface Burgers2dOptions extends RunControls {
   grid: Grid2D;
   /** Initial cell averages, row-major nx·ny. */
   u0: ArrayLike<number>;
   scheme: string;
-  t?: number;
-  steps?: number;
-  nu?: number;
-  bc?: BoundaryCondition;
-  cfl?: number;
   flux?: string;
-  stepper?: StepperName;
-  maxDt?: number;
-  onStep?: (u: Float64Array, t: number, step: number) => void;
 }
 
 export interface Pde2dResult {

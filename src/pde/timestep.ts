@@ -8,10 +8,24 @@
  *   Δt = cfl / (Σ_d a_d/Δx_d + 2ν Σ_d 1/Δx_d²)
  * equals cfl·Δx/max|u| when ν = 0 and implies the viscous limit Δt ≤ cfl·Δx²/(2νd).
  */
+import type { BoundaryCondition } from "./grid.ts";
 import type { Rhs } from "./spatial.ts";
 import { lookup } from "./validate.ts";
 
 export type StepperName = "euler" | "ssprk2" | "ssprk3";
+
+/** The run controls every time-dependent solver takes (on top of its grid, data and scheme). */
+export interface RunControls {
+  /** Final time (≥ 0); or give `steps`. */
+  t?: number;
+  steps?: number;
+  nu?: number;
+  bc?: BoundaryCondition;
+  cfl?: number;
+  stepper?: StepperName;
+  maxDt?: number;
+  onStep?: (u: Float64Array, t: number, step: number) => void;
+}
 
 export interface Stepper {
   readonly name: StepperName;

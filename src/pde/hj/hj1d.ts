@@ -11,7 +11,7 @@
 import { InputError } from "../../errors.ts";
 import type { PdeResult } from "../burgers1d.ts";
 import { type BoundaryCondition, type Grid1D, fillGhosts, mass } from "../grid.ts";
-import { cflTimeStep, integrate, makeStepper, type StepperName } from "../timestep.ts";
+import { cflTimeStep, integrate, makeStepper, type RunControls, type StepperName } from "../timestep.ts";
 import { finiteArray, nonNegative, positive } from "../validate.ts";
 import { DERIVATIVE_GHOST, type DerivativeKind, oneSided } from "./derivatives.ts";
 import { getHamiltonian, type HamiltonianInfo } from "./hamiltonians.ts";
@@ -34,19 +34,11 @@ export function hjScheme(name: string, stepper?: StepperName): HjScheme {
   return { hamiltonian: getHamiltonian(base), derivative: eno ? "eno2" : "first", stepper: stepper ?? (eno ? "ssprk2" : "euler") };
 }
 
-export interface Hj1dOptions {
+export interface Hj1dOptions extends RunControls {
   grid: Grid1D;
   /** Initial centre values (length grid.n). */
   u0: ArrayLike<number>;
   scheme: string;
-  t?: number;
-  steps?: number;
-  nu?: number;
-  bc?: BoundaryCondition;
-  cfl?: number;
-  stepper?: StepperName;
-  maxDt?: number;
-  onStep?: (u: Float64Array, t: number, step: number) => void;
 }
 
 export function solveHj1d(o: Hj1dOptions): PdeResult {

@@ -8,25 +8,17 @@
 import { InputError } from "../../errors.ts";
 import { type BoundaryCondition, fillGhosts } from "../grid.ts";
 import { type Grid2D, getLine } from "../grid2d.ts";
-import { cflTimeStep, integrate, makeStepper, type StepperName } from "../timestep.ts";
+import { cflTimeStep, integrate, makeStepper, type RunControls } from "../timestep.ts";
 import { finiteArray, nonNegative, positive } from "../validate.ts";
 import type { Pde2dResult } from "../burgers2d.ts";
 import { DERIVATIVE_GHOST, oneSided } from "./derivatives.ts";
 import { hjScheme } from "./hj1d.ts";
 
-export interface Hj2dOptions {
+export interface Hj2dOptions extends RunControls {
   grid: Grid2D;
   /** Initial centre values, row-major nx·ny. */
   u0: ArrayLike<number>;
   scheme: string;
-  t?: number;
-  steps?: number;
-  nu?: number;
-  bc?: BoundaryCondition;
-  cfl?: number;
-  stepper?: StepperName;
-  maxDt?: number;
-  onStep?: (u: Float64Array, t: number, step: number) => void;
 }
 
 export function solveHj2d(o: Hj2dOptions): Pde2dResult {
