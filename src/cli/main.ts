@@ -15,6 +15,7 @@ async function commandRegistrars(): Promise<Registrar[]> {
     import("./eval.ts"),
     import("./runs.ts"),
     import("./pde.ts"),
+    import("./entropy.ts"),
   ]);
   return modules.map((m) => m.register);
 }

@@ -1,0 +1,157 @@
+/**
+ * Importance-sampling estimator of the local entropy (ground truth a.1, a.5):
+ *
+ *   v = E_{y∼N(x, σ²I)}[e^{−βf(y)}],  σ² = t/β,   u = −β⁻¹ log v,   ∇u = (x − ⟨y⟩)/t.
+ *
+ * Draws yᵢ = x + δ + σzᵢ, zᵢ ∼ N(0, I) from the proposal q = N(x + δ, σ²I) (δ = 0: the kernel
+ * itself; δ = −t∇f(x): "shifted") with log-weights ℓᵢ = −βf(yᵢ) + log φ_x(yᵢ) − log q(yᵢ)
+ * (= −βf(yᵢ) for δ = 0), kept in log-sum-exp form (running maximum) so no weight overflows.
+ *
+ *   v̂ = (1/N)Σwᵢ,  ESS = (Σw)²/Σw²,  ⟨y⟩ = Σwᵢyᵢ/Σwᵢ (self-normalised).
+ *
+ * Errors by the delta method: Var(v̂)/v² ≈ (N/ESS − 1)/N = 1/ESS − 1/N, so
+ *   se(u) = β⁻¹ √(1/ESS − 1/N),  and u carries the second-order bias correction
+ *   E[log v̂] ≈ log v − ½(1/ESS − 1/N)  ⇒  û = −β⁻¹[log v̂ + ½(1/ESS − 1/N)];
+ *   se(⟨y⟩ⱼ)² ≈ Σwᵢ²(yᵢⱼ − ⟨y⟩ⱼ)²/(Σwᵢ)²,  se(∇u)ⱼ = se(⟨y⟩ⱼ)/t.
+ * Adaptive: the sample count doubles (fresh keys per batch) until se(u) ≤ the target or the cap.
+ */
+import { normalArray, foldIn } from "../core/random.ts";
+import { InputError } from "../errors.ts";
+import { checkCommon, finiteOrInf, positiveInteger, positiveNumber } from "./check.ts";
+import { norm2, normStderr } from "./stats.ts";
+import type { ImportanceOptions, LocalEntropyResult, Objective } from "./types.ts";
+
+/** ESS below this makes the delta-method errors themselves unreliable. */
+export const MIN_ESS = 30;
+
+class WeightedSums {
+  M = -Infinity;
+  S0 = 0;
+  S00 = 0;
+  n = 0;
+  readonly S1: Float64Array;
+  readonly S2: Float64Array;
+  readonly S22: Float64Array;
+  constructor(dim: number) {
+    this.S1 = new Float64Array(dim);
+    this.S2 = new Float64Array(dim);
+    this.S22 = new Float64Array(dim);
+  }
+
+  /** Adds a sample with log-weight lw and offset d = y − x. */
+  add(lw: number, d: Float64Array): void {
+    this.n++;
+    if (lw === -Infinity) return;
+    if (lw > this.M) {
+      const r = Math.exp(this.M - lw);
+      const r2 = r * r;
+      this.S0 *= r;
+      this.S00 *= r2;
+      for (let j = 0; j < d.length; j++) {
+        this.S1[j] *= r;
+        this.S2[j] *= r2;
+        this.S22[j] *= r2;
+      }
+      this.M = lw;
+    }
+    const w = Math.exp(lw - this.M);
+    const w2 = w * w;
+    this.S0 += w;
+    this.S00 += w2;
+    for (let j = 0; j < d.length; j++) {
+      this.S1[j] += w * d[j];
+      this.S2[j] += w2 * d[j];
+      this.S22[j] += w2 * d[j] * d[j];
+    }
+  }
+}
+
+export function importanceEstimate(obj: Objective, x: Float64Array, o: ImportanceOptions): LocalEntropyResult {
+  const key = checkCommon(obj, x, o);
+  const { t, beta } = o;
+  const n = obj.dim;
+  const N0 = positiveInteger(o.samples ?? 1024, "samples", 2);
+  const target = o.stderr === undefined ? undefined : positiveNumber(o.stderr, "stderr");
+  const maxN = positiveInteger(o.maxSamples ?? Math.max(N0, 2 ** 18), "maxSamples", N0);
+  const sigma = Math.sqrt(t / beta);
+  const proposal = o.proposal ?? "kernel";
+  let delta = new Float64Array(n);
+  let evals = 0;
+  if (proposal === "shifted") {
+    if (!obj.valueAndGrad) throw new InputError("proposal shifted: the objective has no gradient");
+    delta = obj.valueAndGrad(x).grad.map((g) => -t * g);
+    evals++;
+  } else if (proposal !== "kernel") throw new InputError(`proposal: expected kernel or shifted, got ${String(proposal)}`);
+  const delta2 = delta.reduce((s, v) => s + v * v, 0);
+
+  const acc = new WeightedSums(n);
+  const y = new Float64Array(n);
+  const d = new Float64Array(n);
+  let batch = 0;
+  let stats = summarise(acc, beta);
+  for (;;) {
+    const size = batch === 0 ? N0 : acc.n; // doubles the total each round
+    const z = normalArray(foldIn(key, batch++), size * n);
+    for (let i = 0; i < size; i++) {
+      let zd = 0;
+      let zz = 0;
+      for (let j = 0; j < n; j++) {
+        const zj = z[i * n + j];
+        d[j] = delta[j] + sigma * zj;
+        y[j] = x[j] + d[j];
+        zd += zj * delta[j];
+        zz += zj * zj;
+      }
+      // log φ_x(y) − log q(y) = (|z|² − |δ/σ + z|²)/2 = −zᵀδ/σ − |δ|²/(2σ²)
+      const lr = proposal === "shifted" ? -zd / sigma - delta2 / (2 * sigma * sigma) : 0;
+      acc.add(-beta * finiteOrInf(obj.value(y), "at an importance sample") + lr, d);
+    }
+    evals += size;
+    stats = summarise(acc, beta);
+    if (target === undefined || stats.se <= target || 2 * acc.n > maxN) break;
+  }
+  if (acc.M === -Infinity) throw new Error("importance sampling: every sample has zero weight (f = +∞ at all samples)");
+
+  const mean = new Float64Array(n);
+  const grad = new Float64Array(n);
+  const gradStderr = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const m = acc.S1[j] / acc.S0; // ⟨y − x⟩
+    mean[j] = x[j] + m;
+    grad[j] = -m / t;
+    gradStderr[j] = Math.sqrt(Math.max(0, acc.S22[j] - 2 * m * acc.S2[j] + m * m * acc.S00)) / acc.S0 / t;
+  }
+  const warnings: string[] = [];
+  if (stats.ess < MIN_ESS) {
+    warnings.push(`importance: ESS = ${stats.ess.toPrecision(3)} of ${acc.n} samples — the weights are degenerate, so u, ∇u and their errors are unreliable (lower β·t·|∇f|², use proposal "shifted", or method sgld)`);
+  }
+  if (target !== undefined && stats.se > target) warnings.push(`importance: stderr ${stats.se.toPrecision(3)} > target ${target} at the cap of ${acc.n} samples`);
+  return {
+    method: "importance",
+    t,
+    beta,
+    nu: 1 / (2 * beta),
+    dim: n,
+    u: stats.u,
+    uNote: "−β⁻¹ log of the importance-sampled kernel average of e^{−βf}, delta-method bias-corrected",
+    stderr: stats.se,
+    errorKind: "statistical",
+    grad,
+    gradNorm: norm2(grad),
+    gradStderr,
+    gradNormStderr: normStderr(grad, gradStderr),
+    mean,
+    ess: stats.ess,
+    samples: evals,
+    warnings,
+    details: { proposal, sampleCount: acc.n, rounds: batch, logV: stats.logV },
+  };
+}
+
+function summarise(acc: WeightedSums, beta: number): { u: number; se: number; ess: number; logV: number } {
+  const N = acc.n;
+  const ess = acc.S0 > 0 ? (acc.S0 * acc.S0) / acc.S00 : 0;
+  const logV = acc.M + Math.log(acc.S0 / N);
+  const c = Math.max(0, 1 / ess - 1 / N);
+  return { u: -(logV + c / 2) / beta, se: Math.sqrt(c) / beta, ess, logV };
+}
