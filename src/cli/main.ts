@@ -16,6 +16,7 @@ async function commandRegistrars(): Promise<Registrar[]> {
     import("./runs.ts"),
     import("./pde.ts"),
     import("./entropy.ts"),
+    import("./quotient.ts"),
   ]);
   return modules.map((m) => m.register);
 }
