@@ -14,5 +14,5 @@ export { treeObjective, modelObjective, quadraticObjective, mappedObjective, typ
 export { sliceObjective, affineMap, randomDirections, hessianDirections, type Slice, type HessianDirections } from "./slice.ts";
 export { langevinRun, initialState, TARGET_ACCEPT, type ChainState, type LangevinSettings } from "./mala.ts";
 export { logSumExp, BatchMeans, pooledBatchMeans, rHat, simpsonWeights } from "./stats.ts";
-export { orthonormalize, symmetricEigen } from "./linalg.ts";
+export { orthonormalize } from "../linalg/vector.ts";
 export { METHODS, type Method, type Objective, type LocalEntropyOptions, type LocalEntropyResult, type ImportanceOptions, type SgldOptions, type QuadratureOptions } from "./types.ts";

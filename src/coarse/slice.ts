@@ -12,7 +12,8 @@
 import { InputError } from "../errors.ts";
 import { type Key, normalArray, foldIn } from "../core/random.ts";
 import { mappedObjective, type CoordinateMap } from "./objective.ts";
-import { orthonormalize, symmetricEigen, dot, axpy } from "./linalg.ts";
+import { orthonormalize, dot, axpy, norm } from "../linalg/vector.ts";
+import { extremeEigenpairs } from "../curvature/lanczos.ts";
 import type { Objective } from "./types.ts";
 
 export interface Slice {
@@ -31,7 +32,7 @@ export function affineMap(x: Float64Array, dirs: readonly Float64Array[]): Coord
   const k = dirs.length;
   const lift = (s: ArrayLike<number>, base: Float64Array | null) => {
     const y = base ? Float64Array.from(base) : new Float64Array(n);
-    for (let i = 0; i < k; i++) axpy(y, -s[i], dirs[i]);
+    for (let i = 0; i < k; i++) axpy(y, s[i], dirs[i]);
     return y;
   };
   const project = (g: Float64Array) => Float64Array.from(dirs, (d) => dot(d, g));
@@ -93,35 +94,16 @@ export function hessianDirections(
   const n = obj.dim;
   const m = Math.min(n, opts.steps ?? 40);
   if (count > m) throw new InputError(`slice: ${count} Hessian directions from ${m} Lanczos steps`);
-  const Q: Float64Array[] = [];
-  const alpha: number[] = [];
-  const beta: number[] = [];
-  let q = orthonormalize([normalArray(opts.key, n)])![0];
-  for (let j = 0; j < m; j++) {
-    Q.push(q);
-    const w = hvp(x, q);
-    alpha.push(dot(q, w));
-    for (let pass = 0; pass < 2; pass++) for (const p of Q) axpy(w, dot(p, w), p);
-    const b = Math.sqrt(dot(w, w));
-    if (j === m - 1 || b <= 1e-12 * Math.max(...alpha.map(Math.abs), 1e-300)) break; // invariant subspace found
-    beta.push(b);
-    q = w.map((v) => v / b);
-  }
-  const mm = Q.length;
-  const T = Array.from({ length: mm }, (_, i) => Array.from({ length: mm }, (_, j) => (i === j ? alpha[i] : Math.abs(i - j) === 1 ? beta[Math.min(i, j)] : 0)));
-  const { values, vectors } = symmetricEigen(T);
-  const idx = values.map((_, i) => i);
-  if ((opts.which ?? "largest") === "largest") idx.reverse();
-  const pick = idx.slice(0, count);
-  const directions = pick.map((i) => {
-    const d = new Float64Array(n);
-    for (let j = 0; j < mm; j++) axpy(d, -vectors[i][j], Q[j]);
-    return d;
+  const op = { n, apply: (v: Float64Array) => hvp(x, v) };
+  const { top, bottom } = extremeEigenpairs(op, { k: count, steps: m, key: opts.key, vectors: true });
+  const pairs = (opts.which ?? "largest") === "largest" ? top : bottom;
+  if (pairs.values.length < count) throw new InputError(`slice: only ${pairs.values.length} Hessian directions found (the Krylov space closed early)`);
+  const directions = pairs.vectors as Float64Array[];
+  // True residuals ‖∇²f d − θd‖ (one HVP each), not Lanczos' estimate.
+  const residuals = directions.map((d, i) => {
+    const Hd = hvp(x, d);
+    axpy(Hd, -pairs.values[i], d);
+    return norm(Hd);
   });
-  const residuals = pick.map((i, r) => {
-    const Hd = hvp(x, directions[r]);
-    axpy(Hd, values[i], directions[r]);
-    return Math.sqrt(dot(Hd, Hd));
-  });
-  return { directions, eigenvalues: pick.map((i) => values[i]), residuals };
+  return { directions, eigenvalues: pairs.values, residuals };
 }

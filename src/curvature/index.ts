@@ -8,4 +8,4 @@ export { type LinearOperator, type Projector, type LanczosRun, type EigenPairs, 
 export { type TraceEstimate, hutchinsonTrace, rademacher } from "./hutchinson.ts";
 export { type SpectralDensity, spectralDensity } from "./slq.ts";
 export { hessianOperator, restrictedOperator, denseMatrix } from "./operators.ts";
-export { symEig, svd, type Svd, pivotedCholesky, choleskySolve, inverse, matmul } from "./dense.ts";
+export { symEig, svd, type Svd, pivotedCholesky, choleskySolve, inverse, matmul, det, solve } from "../linalg/dense.ts";

@@ -11,7 +11,8 @@
  * the quotient (horizontal) Hessian is computed without its zero vertical directions.
  */
 import { type Key, normalArray } from "../core/random.ts";
-import { symEig } from "./dense.ts";
+import { symEig } from "../linalg/dense.ts";
+import { dot, axpy } from "../linalg/vector.ts";
 
 export interface LinearOperator {
   /** Dimension of the space the operator acts on. */
@@ -27,16 +28,6 @@ export interface LanczosRun {
   beta: Float64Array;
   /** Orthonormal Lanczos vectors q_1 … q_m. */
   basis: Float64Array[];
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-function axpy(y: Float64Array, a: number, x: Float64Array): void {
-  for (let i = 0; i < y.length; i++) y[i] += a * x[i];
 }
 
 /** A start vector: standard normal from `key`, projected and normalised (null if it vanishes). */

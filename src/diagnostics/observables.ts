@@ -15,7 +15,7 @@ import { key } from "../core/random.ts";
 import { type Tree, namedLeaves, treeNorm } from "../tree/tree.ts";
 import { modelOf, lossFn, type ModelConfig, type LossName } from "../nn/index.ts";
 import { groupOf, type SymmetryGroup, type CanonicalForm, type ComponentInfo } from "../symmetry/index.ts";
-import { svd } from "../curvature/dense.ts";
+import { svd } from "../linalg/dense.ts";
 import { type Context, type Value, makeContext, l2 } from "./context.ts";
 import { measureBreaking, type BreakingReport } from "./breaking.ts";
 

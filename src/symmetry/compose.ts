@@ -16,7 +16,7 @@ import type {
 import { scaleAct, scaleBalancedNorm, scaleCharges, scaleGenerators, scaleProducts, scaleRandom } from "./scale.ts";
 import { glAct, glCharges, glGenerators, glNuclear2, glProducts, glRandom } from "./gl.ts";
 import { permAct, permMatch, permRandom } from "./perm.ts";
-import { inverse } from "../curvature/dense.ts";
+import { inverse } from "../linalg/dense.ts";
 import { balance, sortUnits } from "./canonical.ts";
 import { makeProjector, denseGenerators } from "./projection.ts";
 

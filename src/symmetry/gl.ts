@@ -5,7 +5,7 @@
  * and Y = W_o[:, h]ᵀ: the head's output only sees XᵀY = W_V W_O.
  */
 import { type Key, normalArray, uniformArray, split } from "../core/random.ts";
-import { svd, matmul } from "../curvature/dense.ts";
+import { svd, matmul } from "../linalg/dense.ts";
 import { readMat, writeMat } from "./layout.ts";
 import type { GLComponent, SparseVector, NamedInvariant } from "./types.ts";
 

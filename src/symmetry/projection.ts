@@ -10,7 +10,7 @@
  * with disjoint supports are M-orthogonal, so the Gram matrix is block diagonal over the connected
  * groups of generators (a head's GL block, a layer's neurons one by one, …) and is factored per block.
  */
-import { pivotedCholesky, choleskySolve } from "../curvature/dense.ts";
+import { pivotedCholesky, choleskySolve } from "../linalg/dense.ts";
 import type { Tree } from "../tree/tree.ts";
 import { type Layout, flatten, toTree } from "./layout.ts";
 import type { HorizontalProjector, SparseVector } from "./types.ts";

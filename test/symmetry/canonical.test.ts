@@ -10,7 +10,7 @@ import { Tensor } from "../../src/core/tensor.ts";
 import { key, split } from "../../src/core/random.ts";
 import { ravel, namedLeaves } from "../../src/tree/tree.ts";
 import { groupOf } from "../../src/symmetry/index.ts";
-import { svd } from "../../src/curvature/dense.ts";
+import { svd } from "../../src/linalg/dense.ts";
 import { allCases, makeCase, relDiff, treeRelDiff, sqNorm } from "./helpers.ts";
 
 for (const c of allCases()) {

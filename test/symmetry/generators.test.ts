@@ -11,7 +11,7 @@ import { key, split, normalArray, uniformArray } from "../../src/core/random.ts"
 import { valueAndGrad } from "../../src/core/autodiff.ts";
 import { ravel, unravel, treeDot, treeNorm } from "../../src/tree/tree.ts";
 import { groupOf, type GroupElement } from "../../src/symmetry/index.ts";
-import { svd } from "../../src/curvature/dense.ts";
+import { svd } from "../../src/linalg/dense.ts";
 import { allCases } from "./helpers.ts";
 
 /** The one-parameter subgroups s ↦ exp(s X_i) in the order of `generators`. */

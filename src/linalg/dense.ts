@@ -263,3 +263,47 @@ export function matmul(A: ArrayLike<number>, B: ArrayLike<number>, m: number, k:
   }
   return C;
 }
+
+/** LU factorisation with partial pivoting of an n×n row-major matrix (P A = L U, L unit-lower). */
+function luDecompose(A: ArrayLike<number>, n: number): { lu: Float64Array; perm: number[]; sign: number } {
+  const lu = Float64Array.from(A as ArrayLike<number>);
+  const perm = Array.from({ length: n }, (_, i) => i);
+  let sign = 1;
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(lu[i * n + k]) > Math.abs(lu[p * n + k])) p = i;
+    if (p !== k) {
+      for (let j = 0; j < n; j++) [lu[p * n + j], lu[k * n + j]] = [lu[k * n + j], lu[p * n + j]];
+      [perm[p], perm[k]] = [perm[k], perm[p]];
+      sign = -sign;
+    }
+    const piv = lu[k * n + k];
+    if (piv === 0) continue;
+    for (let i = k + 1; i < n; i++) {
+      const m = (lu[i * n + k] /= piv);
+      for (let j = k + 1; j < n; j++) lu[i * n + j] -= m * lu[k * n + j];
+    }
+  }
+  return { lu, perm, sign };
+}
+
+/** Determinant of an n×n row-major matrix (by LU). */
+export function det(A: ArrayLike<number>, n: number): number {
+  const { lu, sign } = luDecompose(A, n);
+  let d = sign;
+  for (let i = 0; i < n; i++) d *= lu[i * n + i];
+  return d;
+}
+
+/** Solves A x = b for an n×n row-major A (throws when A is singular). */
+export function solve(A: ArrayLike<number>, n: number, b: ArrayLike<number>): Float64Array {
+  const { lu, perm } = luDecompose(A, n);
+  const y = Float64Array.from(perm, (p) => b[p]);
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) y[i] -= lu[i * n + j] * y[j];
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = i + 1; j < n; j++) y[i] -= lu[i * n + j] * y[j];
+    if (lu[i * n + i] === 0) throw new Error("solve: singular matrix");
+    y[i] /= lu[i * n + i];
+  }
+  return y;
+}

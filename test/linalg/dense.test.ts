@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { key, split, normalArray } from "../../src/core/random.ts";
-import { symEig, svd, pivotedCholesky, choleskySolve, inverse, matmul } from "../../src/curvature/dense.ts";
+import { symEig, svd, pivotedCholesky, choleskySolve, inverse, matmul, det, solve } from "../../src/linalg/dense.ts";
 
 function maxAbs(a: ArrayLike<number>): number {
   let m = 0;
@@ -90,4 +90,16 @@ test("inverse: A A⁻¹ = I; singular matrices throw", () => {
   for (let i = 0; i < n; i++) P[i * n + i] -= 1;
   assert.ok(maxAbs(P) < 1e-12);
   assert.throws(() => inverse([1, 2, 2, 4], 2), /singular/);
+});
+
+test("det and solve (LU with partial pivoting) on a permuted, ill-conditioned system", () => {
+  // A = [[0, 2, 1], [1, 1e-8, 0], [3, 1, 4]]: a zero first pivot forces a row exchange.
+  const A = [0, 2, 1, 1, 1e-8, 0, 3, 1, 4];
+  const want = 0 * (1e-8 * 4 - 0) - 2 * (1 * 4 - 0 * 3) + 1 * (1 * 1 - 1e-8 * 3);
+  assert.ok(Math.abs(det(A, 3) - want) <= 1e-15 * Math.abs(want));
+  const x = [1.5, -2, 0.25];
+  const b = [0, 1, 2].map((i) => A[3 * i] * x[0] + A[3 * i + 1] * x[1] + A[3 * i + 2] * x[2]);
+  const got = solve(A, 3, b);
+  for (let i = 0; i < 3; i++) assert.ok(Math.abs(got[i] - x[i]) < 1e-14, `x[${i}] = ${got[i]}`);
+  assert.throws(() => solve([1, 2, 2, 4], 2, [1, 1]), /singular/);
 });
