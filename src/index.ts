@@ -21,6 +21,15 @@ export { modelOf, parseModelConfig, mse, xent, type ModelConfig, type Model } fr
 export { evaluateModel, type EvalResult } from "./nn/evaluate.ts";
 export * as modelFiles from "./nn/files.ts";
 export * as hashInit from "./nn/hashInit.ts";
+// Symmetry, quotients and curvature
+export * as symmetry from "./symmetry/index.ts";
+export * as curvature from "./curvature/index.ts";
+export * as diagnostics from "./diagnostics/observables.ts";
+export * as linalg from "./linalg/dense.ts";
+// Local entropy and the PDE side of the theory
+export * as coarse from "./coarse/index.ts";
+export { localEntropy } from "./coarse/index.ts";
+export * as pde from "./pde/index.ts";
 // File formats
 export * as io from "./io/index.ts";
 // Run store
