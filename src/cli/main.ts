@@ -14,6 +14,8 @@ async function commandRegistrars(): Promise<Registrar[]> {
   const modules = await Promise.all([
     import("./eval.ts"),
     import("./runs.ts"),
+    import("./train.ts"),
+    import("./demo.ts"),
     import("./pde.ts"),
     import("./entropy.ts"),
     import("./quotient.ts"),

@@ -1,0 +1,53 @@
+/**
+ * SGD with momentum, dampening, Nesterov momentum and L2 weight decay, exactly as torch.optim.SGD
+ * (per element, μ = momentum, τ = dampening, λ = weight decay):
+ *   d ← g + λθ
+ *   b ← d on the first step, else μb + (1 − τ)d        (only when μ ≠ 0)
+ *   d ← d + μb (Nesterov) or d ← b
+ *   θ ← θ − lr·d
+ */
+import type { Tree } from "../tree/tree.ts";
+import { leafwise } from "./leafwise.ts";
+import type { Optimizer, StepContext } from "./types.ts";
+
+export interface SgdOptions {
+  momentum?: number;
+  dampening?: number;
+  nesterov?: boolean;
+  weightDecay?: number;
+}
+
+export type SgdState = { step: number; momentum_buffer: Tree } | { step: number };
+
+export function sgd({ momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 }: SgdOptions = {}): Optimizer<SgdState> {
+  if (nesterov && (momentum <= 0 || dampening !== 0)) throw new Error("sgd: Nesterov momentum requires a momentum and zero dampening");
+  const mu = momentum, wd = weightDecay;
+  return {
+    name: "sgd",
+    gradsPerStep: 1,
+    init: (params) => (mu !== 0 ? { step: 0, momentum_buffer: zerosTree(params) } : { step: 0 }),
+    step(params: Tree, grads: Tree, state: SgdState, { lr }: StepContext) {
+      if (mu === 0) {
+        const [p] = leafwise([params, grads], 1, ([th, g], [out]) => {
+          for (let i = 0; i < th.length; i++) out[i] = th[i] - lr * (g[i] + wd * th[i]);
+        });
+        return { params: p, state: { step: state.step + 1 } };
+      }
+      const first = state.step === 0;
+      const buf = (state as { momentum_buffer: Tree }).momentum_buffer;
+      const [p, b] = leafwise([params, grads, buf], 2, ([th, g, b0], [out, b1]) => {
+        for (let i = 0; i < th.length; i++) {
+          const d = wd === 0 ? g[i] : g[i] + wd * th[i];
+          const bi = first ? d : mu * b0[i] + (1 - dampening) * d;
+          b1[i] = bi;
+          out[i] = th[i] - lr * (nesterov ? d + mu * bi : bi);
+        }
+      });
+      return { params: p, state: { step: state.step + 1, momentum_buffer: b } };
+    },
+  };
+}
+
+export function zerosTree(params: Tree): Tree {
+  return leafwise([params], 1, () => {})[0];
+}

@@ -1,0 +1,78 @@
+/**
+ * From a validated run config to everything the loop needs: the task, the model, the loss, the
+ * optimizer, the schedule, the sampler, the step count and the keys. Keys: the run's key
+ * key(seed) splits into (init, sampler, optimizer); the data key is foldIn(key(data.seed ?? seed), 1)
+ * so a pinned data seed gives the same data under any run seed.
+ */
+import { shapeSize } from "../core/tensor.ts";
+import { type Key, foldIn, key, split } from "../core/random.ts";
+import { InputError } from "../errors.ts";
+import { loadTask } from "../data/index.ts";
+import { BatchSampler } from "../data/sampler.ts";
+import { inputShape } from "../data/teacherStudent.ts";
+import type { TaskData } from "../data/types.ts";
+import { modelOf, type Model } from "../nn/index.ts";
+import { checkTargets } from "../nn/files.ts";
+import type { LossName } from "../nn/losses.ts";
+import { optimizerOf } from "../optim/config.ts";
+import { makeSchedule, type Schedule } from "../optim/schedule.ts";
+import type { Optimizer } from "../optim/types.ts";
+import type { TrainState } from "./checkpoint.ts";
+import type { RunConfig } from "./config.ts";
+import type { LoopOptions } from "./loop.ts";
+
+export interface PreparedRun {
+  config: RunConfig;
+  task: TaskData;
+  model: Model;
+  loss: LossName;
+  optimizer: Optimizer;
+  schedule: Schedule;
+  sampler: BatchSampler;
+  totalSteps: number;
+  keys: { init: Key; sampler: Key; opt: Key };
+  /** Step 0: fresh parameters from the init key and the optimizer's initial state. */
+  initialState(): TrainState;
+  /** The loop's options from `start` (plus callbacks, sink and signal given by the caller). */
+  loopOptions(start: TrainState, extra?: Pick<LoopOptions, "callbacks" | "sink" | "signal">): LoopOptions;
+}
+
+/** Checks that the data fits the model: input size (tokens for a transformer) and targets. */
+function checkCompatible(cfg: RunConfig, task: TaskData, loss: LossName, where: string): void {
+  const m = cfg.model;
+  const x = task.train.x;
+  const sample = x.shape.slice(1);
+  if (m.arch === "transformer") {
+    if (sample.length !== 1 || sample[0] > m.seq) throw new InputError(`${where}: model: a transformer with seq ${m.seq} cannot read the ${cfg.data.name} inputs of shape [${sample}]`);
+    const bad = x.data.findIndex((v) => v >= m.vocab);
+    if (bad >= 0) throw new InputError(`${where}: model.vocab: ${m.vocab} is too small for token ${x.data[bad]} of ${cfg.data.name} (need at least ${x.data[bad] + 1})`);
+  } else if (shapeSize(sample) !== shapeSize(inputShape(m))) {
+    throw new InputError(`${where}: model: takes samples of ${shapeSize(inputShape(m))} values but ${cfg.data.name} has samples of shape [${sample}]`);
+  }
+  checkTargets(m, { x, y: task.train.y, integerTargets: loss === "xent" }, loss, `${where}: data (${cfg.data.name}) with loss ${loss}`);
+}
+
+export function prepareRun(config: RunConfig, where = "run config"): PreparedRun {
+  const [init, samplerKey, opt] = split(key(config.seed), 3);
+  const task = loadTask(config.data, foldIn(key(config.data.seed ?? config.seed), 1));
+  const loss = config.loss ?? task.loss;
+  checkCompatible(config, task, loss, where);
+  const model = modelOf(config.model);
+  const optimizer = optimizerOf(config.optimizer);
+  const sampler = new BatchSampler(task.train.x.shape[0], config.batchSize, config.replacement, samplerKey);
+  const totalSteps = config.steps ?? Math.max(1, Math.ceil(((config.epochs as number) * sampler.batchesPerEpoch) / optimizer.gradsPerStep));
+  const schedule = makeSchedule(config.schedule, config.optimizer.lr, totalSteps);
+  return {
+    config, task, model, loss, optimizer, schedule, sampler, totalSteps,
+    keys: { init, sampler: samplerKey, opt },
+    initialState() {
+      const params = model.init(init);
+      return { step: 0, params, opt: optimizer.init(params), position: 0 };
+    },
+    loopOptions: (start, extra = {}) => ({
+      model, loss, task, optimizer, schedule, sampler, optKey: opt, totalSteps, start,
+      logEvery: config.logEvery, evalEvery: config.evalEvery, evalTrain: config.evalTrain,
+      evalBatchSize: config.evalBatchSize, checkpointEvery: config.checkpointEvery, ...extra,
+    }),
+  };
+}

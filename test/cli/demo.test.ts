@@ -1,0 +1,52 @@
+/** `shocklens demo`: no arguments needed; trains on the shipped digits into the store and says where to look. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { runCli, tempDir } from "./helpers.ts";
+
+const BIN = new URL("../../src/cli/bin.ts", import.meta.url).pathname;
+
+/** The CLI started from another working directory (tsx located from here, not from that directory). */
+function cliIn(cwd: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+  delete env.SHOCKLENS_STORE;
+  const r = spawnSync(process.execPath, ["--import", import.meta.resolve("tsx"), BIN, ...args], { cwd, env, encoding: "utf8", timeout: 150_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test("demo --steps N --json: a finished run in the given store", () => {
+  const store = join(tempDir(), "demo.db");
+  const r = runCli(["demo", "--steps", "30", "--store", store, "--json", "--quiet"]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.status, "FINISHED");
+  assert.equal(out.step, 30);
+  assert.equal(out.name, "demo-mnist-mlp");
+  assert.ok(out.metrics["test/accuracy"] > 0.5, JSON.stringify(out.metrics));
+  const show = JSON.parse(runCli(["runs", "show", out.run, "--store", store, "--json"]).stdout);
+  assert.equal(show.run.experiment, "demo");
+});
+
+test("the full demo, run from a directory with no arguments, reaches ≥ 95 % in under two minutes and prints where to look", () => {
+  const cwd = tempDir();
+  const t0 = Date.now();
+  const r = cliIn(cwd, ["demo", "--quiet"]);
+  const seconds = (Date.now() - t0) / 1000;
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(seconds < 120, `${seconds} s`);
+  const acc = Number(/test accuracy {2}([\d.]+) %/.exec(r.stdout)?.[1]);
+  assert.ok(acc >= 95, r.stdout);
+  const id = /run {12}([0-9a-f]{12}) \(FINISHED\)/.exec(r.stdout)?.[1];
+  assert.ok(id, r.stdout);
+  assert.match(r.stdout, /store {10}\.\/shocklens\.db\n/);
+  assert.match(r.stdout, new RegExp(`shocklens runs show ${id} +config`));
+  const show = cliIn(cwd, ["runs", "show", id as string, "--json"]);
+  assert.equal(JSON.parse(show.stdout).run.status, "FINISHED");
+});
+
+test("--steps must be a positive integer", () => {
+  const r = runCli(["demo", "--steps", "0", "--store", join(tempDir(), "x.db")]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^shocklens: --steps: must be ≥ 1, got 0\n$/);
+});
