@@ -115,7 +115,7 @@ export class SqliteRunStore extends RunReader implements RunStore {
       this.db.prepare(
         `UPDATE runs SET status = @status, error = coalesce(@error, error),
            start_time = CASE WHEN @status = 'RUNNING' THEN @now ELSE start_time END,
-           end_time = CASE WHEN @status IN ('FINISHED', 'FAILED', 'KILLED') THEN @now ELSE end_time END
+           end_time = CASE WHEN @status IN ('FINISHED', 'FAILED', 'KILLED') THEN @now WHEN @status = 'RUNNING' THEN NULL ELSE end_time END
          WHERE id = @id`,
       ).run({ id, status, now, error: options.error ?? null });
     });
@@ -168,6 +168,10 @@ export class SqliteRunStore extends RunReader implements RunStore {
     const r = this.db.prepare("INSERT INTO artifacts (run_id, name, kind, path, bytes, sha256, created) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .run(id, name, kind, path, digest.bytes, digest.sha256, created);
     return { id: Number(r.lastInsertRowid), name, kind, path, ...digest, created };
+  }
+
+  removeArtifact(ref: string, path: string): void {
+    this.db.prepare("DELETE FROM artifacts WHERE run_id = ? AND path = ?").run(this.resolveRunId(ref), path);
   }
 
   deleteRun(ref: string): void {

@@ -8,7 +8,7 @@
  * NaN, ±Inf and −0 round-trip exactly.
  */
 
-/** Lifecycle of a run. SCHEDULED → RUNNING → FINISHED | FAILED | KILLED (a scheduled run may also fail or be killed). */
+/** Lifecycle of a run. SCHEDULED → RUNNING → FINISHED | FAILED | KILLED (a scheduled run may also fail or be killed; a KILLED run may be resumed → RUNNING). */
 export type RunStatus = "SCHEDULED" | "RUNNING" | "FINISHED" | "FAILED" | "KILLED";
 export const RUN_STATUSES: readonly RunStatus[] = ["SCHEDULED", "RUNNING", "FINISHED", "FAILED", "KILLED"];
 
@@ -149,6 +149,8 @@ export interface RunStore {
   logScalars(ref: string, step: number, values: Record<string, number>, wallTime?: number): void;
   logEvent(ref: string, event: EventInput): RunEvent;
   addArtifact(ref: string, artifact: ArtifactInput): Artifact;
+  /** Forgets the artifact(s) of a run stored at `path` (the file itself is the caller's). */
+  removeArtifact(ref: string, path: string): void;
   /**
    * Runs `fn` inside one write transaction: everything it logs commits atomically (e.g. a step's
    * scalars together with its checkpoint event), or not at all if it throws. `fn` must be synchronous.

@@ -45,13 +45,16 @@ export function checkLimit(limit: unknown): number {
   return limit;
 }
 
-/** Allowed status changes; terminal states are final so a finished run's record cannot be rewritten by a stray worker. */
+/**
+ * Allowed status changes. FINISHED and FAILED are final, so a stray worker cannot rewrite an ended
+ * run's record; a KILLED run (stopped by its user, checkpoint kept) may be resumed and run again.
+ */
 const TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
   SCHEDULED: ["RUNNING", "FAILED", "KILLED"],
   RUNNING: ["FINISHED", "FAILED", "KILLED"],
   FINISHED: [],
   FAILED: [],
-  KILLED: [],
+  KILLED: ["RUNNING"],
 };
 
 export function checkTransition(id: string, from: RunStatus, to: RunStatus): void {

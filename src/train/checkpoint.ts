@@ -103,12 +103,14 @@ export function readCheckpoint(path: string, template: { params: Tree; opt: OptS
  * Deletes all but the `keep` newest checkpoint files of `dir`, and the temp files a killed writer
  * left behind (`<file>.tmp-<pid>-<n>` of another process: one process writes a run at a time).
  */
-export function pruneCheckpoints(dir: string, keep: number): void {
+export function pruneCheckpoints(dir: string, keep: number): string[] {
   const names = readdirSync(dir);
   const steps = names.map(checkpointStep).filter((s): s is number => s !== undefined).sort((a, b) => b - a);
-  for (const s of steps.slice(keep)) rmSync(checkpointPath(dir, s), { force: true });
+  const removed = steps.slice(keep).map((s) => checkpointPath(dir, s));
+  for (const f of removed) rmSync(f, { force: true });
   for (const n of names) {
     const m = /^checkpoint-\d+\.safetensors\.tmp-(\d+)-\d+$/.exec(n);
     if (m && Number(m[1]) !== process.pid) rmSync(join(dir, n), { force: true });
   }
+  return removed;
 }

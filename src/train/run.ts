@@ -99,7 +99,10 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   if (o.resume !== undefined) {
     runId = store.resolveRunId(o.resume);
     const run = store.getRun(runId);
-    if (run.status !== "RUNNING") throw new InputError(`run ${runId} is ${run.status}; only a RUNNING run (interrupted or killed) can be resumed`);
+    if (run.status !== "RUNNING" && run.status !== "KILLED") {
+      throw new InputError(`run ${runId} is ${run.status}; only a KILLED (interrupted) or RUNNING (crashed) run can be resumed`);
+    }
+    if (run.status === "KILLED") store.setStatus(runId, "RUNNING");
     prepared = prepareRun(parseRunConfig(run.config, `run ${runId} config`), `run ${runId} config`);
     const found = latestCheckpoint(store, runId, prepared);
     start = found?.state ?? prepared.initialState();
@@ -142,7 +145,10 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
     return { ...base, status: "FAILED", divergence: d, seconds: seconds() };
   }
   if (result.status === "interrupted") {
-    store.logEvent(runId, { step: result.state.step, kind: "interrupted", payload: { checkpoint } });
+    store.transaction(() => {
+      store.logEvent(runId, { step: result.state.step, kind: "interrupted", payload: { checkpoint } });
+      store.setStatus(runId, "KILLED", { error: "interrupted by the user" });
+    });
     return { ...base, status: "INTERRUPTED", seconds: seconds() };
   }
   const weights = join(dir, "weights.safetensors");

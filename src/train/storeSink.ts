@@ -47,7 +47,8 @@ export class StoreSink implements Sink {
       });
     }
     if (file && checkpoint) {
-      pruneCheckpoints(this.dir, this.keep);
+      const removed = pruneCheckpoints(this.dir, this.keep);
+      if (removed.length) store.transaction(() => removed.forEach((f) => store.removeArtifact(runId, f)));
       this.lastCheckpoint = { step: checkpoint.step, path: file };
     }
     const now = performance.now();

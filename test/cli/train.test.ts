@@ -73,7 +73,7 @@ test("--json: one object on stdout; the run is in the store given by $SHOCKLENS_
   const s = SqliteRunStore.open(store);
   assert.equal(s.getRun(out.run).status, "FINISHED");
   s.close();
-  expectUsageError(["train", "--resume", out.run, "--store", store], /is FINISHED; only a RUNNING run/);
+  expectUsageError(["train", "--resume", out.run, "--store", store], /is FINISHED; only a KILLED \(interrupted\) or RUNNING \(crashed\) run can be resumed/);
 });
 
 test("the human summary names the run, its accuracy and how to look at it; --quiet keeps stderr empty", () => {
@@ -124,7 +124,7 @@ test("Ctrl-C checkpoints the current step and exits 130; --resume finishes the r
   assert.ok(m, r.stderr);
   assert.equal(m[2], id);
   const s = SqliteRunStore.open(store);
-  assert.equal(s.getRun(id).status, "RUNNING");
+  assert.equal(s.getRun(id).status, "KILLED");
   assert.deepEqual(s.events(id, { kind: "checkpoint" }).map((e) => e.step), [Number(m[1])]);
   s.close();
 });

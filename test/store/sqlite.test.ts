@@ -97,7 +97,13 @@ test("status transitions: allowed ones set times, others are refused", () => {
   assert.throws(() => s.setStatus(run.id, "DONE" as never), /expected one of/);
   const other = s.createRun({ name: "o" });
   s.setStatus(other.id, "KILLED");
-  assert.equal(s.getRun(other.id).status, "KILLED");
+  const killed = s.getRun(other.id);
+  assert.equal(killed.status, "KILLED");
+  assert.ok(killed.endTime !== null);
+  // A killed run (stopped by its user) can be resumed; that clears its end time.
+  s.setStatus(other.id, "RUNNING");
+  assert.equal(s.getRun(other.id).endTime, null);
+  assert.throws(() => s.setStatus(other.id, "SCHEDULED"), InputError);
   s.close();
 });
 

@@ -36,7 +36,8 @@ test("a run finishes: status, scalars, checkpoint events and artifacts, the newe
     assert.deepEqual(s.scalars(id, "test/accuracy").map((p) => p.step), [0, 10, 20, 30, 40]);
     assert.deepEqual(s.events(id, { kind: "checkpoint" }).map((e) => e.step), [8, 16, 24, 32, 40]);
     const arts = s.artifacts(id);
-    assert.deepEqual(arts.map((a) => a.kind), ["checkpoint", "checkpoint", "checkpoint", "checkpoint", "checkpoint", "weights"]);
+    // Only the kept checkpoints stay registered: pruned files are forgotten by the store too.
+    assert.deepEqual(arts.map((a) => a.kind), ["checkpoint", "checkpoint", "weights"]);
     const dir = `${path}.runs/${id}`;
     assert.deepEqual(readdirSync(dir).sort(), ["checkpoint-00000032.safetensors", "checkpoint-00000040.safetensors", "weights.safetensors"]);
     const p = prepareRun(cfg);
@@ -55,13 +56,16 @@ test("interrupt, then resume from the store: the same scalars (none twice) and t
     const r = await trainRun({ store: s, config: cfg, signal: stop.signal, callbacks: [{ onStep: (i) => i.step === 13 && stop.abort() }] });
     assert.equal(r.status, "INTERRUPTED");
     assert.equal(r.step, 13);
-    assert.equal(s.getRun(r.id).status, "RUNNING", "an interrupted run stays resumable");
+    assert.equal(s.getRun(r.id).status, "KILLED", "an interrupted run is marked KILLED (and stays resumable)");
     return r.id;
   });
   await withStore(path, async (s) => {
     const r = await trainRun({ store: s, resume: id.slice(0, 6) });
     assert.equal(r.status, "FINISHED");
     assert.equal(r.resumedFrom, 13);
+    assert.equal(s.getRun(id).status, "FINISHED");
+    // Pruned checkpoints are forgotten by the store too: every registered checkpoint file exists.
+    for (const a of s.artifacts(id).filter((a) => a.kind === "checkpoint")) assert.ok(existsSync(a.path), `${a.path} registered but pruned`);
     assert.deepEqual(s.events(id, { kind: "resumed" }).map((e) => e.payload.fromStep), [13]);
   });
   const want = withStore(ref.path, (s) => series(s, ref.id));
@@ -117,7 +121,7 @@ test("a divergence: FAILED, a divergence event naming step and cause, the last g
 test("resuming a finished run, or giving both or neither of config and resume, is an input error", async () => {
   const { path, id } = await reference(tinyConfig({ steps: 3 }));
   await withStore(path, async (s) => {
-    await assert.rejects(trainRun({ store: s, resume: id }), (e: unknown) => e instanceof InputError && /is FINISHED; only a RUNNING run/.test(e.message));
+    await assert.rejects(trainRun({ store: s, resume: id }), (e: unknown) => e instanceof InputError && /is FINISHED; only a KILLED \(interrupted\) or RUNNING \(crashed\) run can be resumed/.test(e.message));
     await assert.rejects(trainRun({ store: s }), InputError);
     await assert.rejects(trainRun({ store: s, config: cfg, resume: id }), InputError);
     await assert.rejects(trainRun({ store: s, resume: "ffffffffffff" }), /no run/);
