@@ -1,8 +1,9 @@
 /**
  * `shocklens demo`: the main job end to end on embedded defaults, no arguments, no server, no
  * download — trains a small MLP on the MNIST digits shipped with the package into the run store
- * (progress bar on a terminal) and prints the test accuracy, where the run is stored and the
- * commands to look at it.
+ * (progress bar on a terminal), prints the test accuracy, where the run is stored and the commands
+ * to look at it — then shows the trained network through its symmetry group: raw observables move
+ * under a random gauge transformation, quotient observables and forecasts do not.
  */
 import type { Command } from "commander";
 import { DEFAULT_STORE_PATH, resolveStorePath } from "../store/paths.ts";
@@ -10,6 +11,8 @@ import { parseRunConfig, type RunConfigInput } from "../train/config.ts";
 import type { TrainRunResult } from "../train/run.ts";
 import { parseNumber } from "./options.ts";
 import { runInStore } from "./train.ts";
+import { prepareRun } from "../train/setup.ts";
+import { gaugeView, gaugeJson, gaugeTable } from "./demoQuotient.ts";
 
 /** 784-128-10 ReLU MLP, SGD with momentum, 10 epochs of 125 batches of 64 over 8 000 training digits (≈ 96 % test accuracy). */
 export const DEMO_CONFIG: RunConfigInput = {
@@ -44,7 +47,12 @@ export function register(program: Command): void {
       }
       const config = parseRunConfig(raw, "demo config");
       const storePath = resolveStorePath(o.store);
-      await runInStore(storePath, { config, source: "demo config" }, o, "demo", demoSummary);
+      if (!o.quiet && !o.json) process.stderr.write("shocklens demo: training, then a look at the trained network through its symmetry group\n");
+      await runInStore(storePath, { config, source: "demo config" }, o, "demo", demoSummary, (r) => {
+        if (r.status !== "FINISHED" || !r.weights) return null;
+        const view = gaugeView(prepareRun(config, "demo config"), r.weights);
+        return { json: { gauge: gaugeJson(view) }, text: gaugeTable(view) };
+      });
     });
 }
 

@@ -47,6 +47,8 @@ export function register(program: Command): void {
 export async function runInStore(
   storePath: string, what: Pick<TrainRunOptions, "config" | "resume" | "source">, o: { quiet?: boolean; json?: boolean }, label: string,
   summary: (r: TrainRunResult, storePath: string) => string = formatSummary,
+  /** More results to report after the run (merged into the --json object, appended to the text). */
+  extra?: (r: TrainRunResult) => { json: Record<string, unknown>; text: string } | null,
 ): Promise<TrainRunResult> {
   const store = SqliteRunStore.open(storePath);
   const abort = new AbortController();
@@ -65,8 +67,9 @@ export async function runInStore(
         if (!o.quiet) process.stderr.write(`shocklens: run ${h.id} (${h.name}) ${h.resumedFrom === null ? "started" : `resumed at step ${h.resumedFrom}`}: ${h.totalSteps} steps, store ${storePath}\n`);
       },
     });
-    if (o.json) printJson({ run: r.id, name: r.name, status: r.status, step: r.step, totalSteps: r.totalSteps, resumedFrom: r.resumedFrom, metrics: r.metrics, seconds: r.seconds, store: storePath, checkpoint: r.checkpoint, weights: r.weights, ...(r.divergence ? { divergence: r.divergence } : {}) });
-    else process.stdout.write(summary(r, storePath));
+    const more = extra?.(r) ?? null;
+    if (o.json) printJson({ run: r.id, name: r.name, status: r.status, step: r.step, totalSteps: r.totalSteps, resumedFrom: r.resumedFrom, metrics: r.metrics, seconds: r.seconds, store: storePath, checkpoint: r.checkpoint, weights: r.weights, ...(r.divergence ? { divergence: r.divergence } : {}), ...more?.json });
+    else process.stdout.write(summary(r, storePath) + (more ? `\n${more.text}\n` : ""));
     if (r.status === "FAILED") {
       process.stderr.write(`shocklens: run ${r.id} diverged: ${r.divergence?.cause}; it is marked FAILED, last good checkpoint ${r.checkpoint ?? "(none)"}\n`);
       process.exitCode = 1;
