@@ -12,13 +12,95 @@ import * as mlp from "../src/nn/mlp.ts";
 import * as transformer from "../src/nn/transformer.ts";
 import { mlpConfig, transformerConfig } from "../src/nn/config.ts";
 import { xent, mse } from "../src/nn/losses.ts";
-import { type Tree, leaves, treeDot, zipTrees } from "../src/tree/tree.ts";
+import { type Tree, leaves, treeDot, unflatten } from "../src/tree/tree.ts";
+import { FastNormal } from "../src/core/kernels/rng.ts";
 
-export const sumSq = (t: Tree): number => treeDot(t, t);
+export const sumSq = (t: Tree): number => treeDot(t as unknown as Tree, t as unknown as Tree);
 
-/** θ ← θ − lr·g on every leaf (a new tree). */
-export function sgdStep<T extends Tree>(params: T, grads: T, lr: number): T {
-  return zipTrees([params, grads], ([p, g]) => new Tensor(p.data.map((v, i) => v - lr * g.data[i]), p.shape));
+/** out[i] = x[i] − lr·g[i] (a monomorphic loop: V8 compiles it once for every leaf). */
+function sgdLeaf(out: Float64Array, x: Float64Array, g: Float64Array, lr: number): void {
+  const n = x.length;
+  for (let i = 0; i < n; i++) out[i] = x[i] - lr * g[i];
+}
+
+/** θ ← θ − lr·g on every leaf (a new tree: tensors are immutable values). */
+export function sgdStep<T>(params: T, grads: T, lr: number): T {
+  const ps = leaves(params as unknown as Tree), gs = leaves(grads as unknown as Tree);
+  const next = new Array<Tensor>(ps.length);
+  for (let j = 0; j < ps.length; j++) {
+    const out = new Float64Array(ps[j].size);
+    sgdLeaf(out, ps[j].data, gs[j].data, lr);
+    next[j] = new Tensor(out, ps[j].shape);
+  }
+  return unflatten(params as unknown as Tree, next) as unknown as T;
+}
+
+/**
+ * Plain SGD for a training loop: θ ← θ − lr·g into new parameter tensors whose storage is
+ * recycled from the parameters of two steps ago (which nothing references any more: each step
+ * drops the previous step's graph), so a step allocates nothing — what torch's in-place update
+ * achieves, without ever writing into a live tensor.
+ */
+export class Sgd {
+  private spare: Float64Array[] | null = null;
+  constructor(readonly lr: number) {}
+
+  step<T>(params: T, grads: T): T {
+    const ps = leaves(params as unknown as Tree), gs = leaves(grads as unknown as Tree);
+    const bufs = this.spare ?? ps.map((p) => new Float64Array(p.size));
+    const next = new Array<Tensor>(ps.length);
+    for (let j = 0; j < ps.length; j++) {
+      sgdLeaf(bufs[j], ps[j].data, gs[j].data, this.lr);
+      next[j] = new Tensor(bufs[j], ps[j].shape);
+    }
+    // The current parameters' storage becomes free once the caller replaces them with `next`.
+    this.spare = this.owned ? ps.map((p) => p.data) : null;
+    this.owned = true;
+    return unflatten(params as unknown as Tree, next) as unknown as T;
+  }
+
+  /** Whether the parameters passed to `step` were produced by this optimiser (their storage is ours). */
+  private owned = false;
+}
+
+/**
+ * torch.optim.AdamW (1.13, single-tensor path), workloads.md §5: per parameter, with step t,
+ * θ ← θ(1 − lr·wd); m ← β1 m + (1 − β1) g; v ← β2 v + (1 − β2) g²;
+ * θ ← θ − (lr/(1 − β1ᵗ))·m/(√v/√(1 − β2ᵗ) + eps). Moments live in the optimiser; each step
+ * returns new parameter tensors.
+ */
+export class AdamW {
+  private t = 0;
+  private m: Float64Array[] | null = null;
+  private v: Float64Array[] | null = null;
+  constructor(readonly lr = 1e-3, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly eps = 1e-8, readonly wd = 0.01) {}
+
+  step<T>(params: T, grads: T): T {
+    const ps = leaves(params as unknown as Tree), gs = leaves(grads as unknown as Tree);
+    if (this.m === null || this.v === null) {
+      this.m = ps.map((p) => new Float64Array(p.size));
+      this.v = ps.map((p) => new Float64Array(p.size));
+    }
+    this.t++;
+    const { lr, beta1, beta2, eps, wd } = this;
+    const stepSize = lr / (1 - beta1 ** this.t);
+    const bc2 = Math.sqrt(1 - beta2 ** this.t);
+    const decay = 1 - lr * wd;
+    const ms = this.m, vs = this.v;
+    return unflatten(params as unknown as Tree, ps.map((p, j) => {
+      const x = p.data, g = gs[j].data, m = ms[j], v = vs[j];
+      const out = new Float64Array(x.length);
+      for (let i = 0; i < x.length; i++) {
+        const gi = g[i];
+        const mi = m[i] * beta1 + (1 - beta1) * gi;
+        const vi = v[i] * beta2 + (1 - beta2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        out[i] = x[i] * decay - stepSize * (mi / (Math.sqrt(vi) / bc2 + eps));
+      }
+      return new Tensor(out, p.shape);
+    })) as T;
+  }
 }
 
 // ---- tiny MLP 2-32-32-1, tanh, no biases -------------------------------------------------------
@@ -35,12 +117,12 @@ export function tinyGrad() {
   const params = tinyParams();
   const x = hashSym(10, [1, 2], 1);
   const f = (p: mlp.MlpParams) => F.sum(mlp.apply(p, x, tinyCfg));
-  const vg = valueAndGrad(f);
+  const vg = valueAndGrad(f as unknown as (p: Tree) => Tensor);
   return {
-    run: () => vg(params),
+    run: () => vg(params as unknown as Tree),
     check: () => {
-      const { value, grad } = vg(params);
-      return [value.item(), sumSq(grad), treeDot(grad, params)];
+      const { value, grad } = vg(params as unknown as Tree);
+      return [value.item(), sumSq(grad), treeDot(grad, params as unknown as Tree)];
     },
   };
 }
@@ -60,15 +142,17 @@ export const mlpCfg = (H: number, activation: "relu" | "tanh") => mlpConfig.pars
 export function mlpStep(H: number) {
   const cfg = mlpCfg(H, "relu");
   const { X, y } = mnistBatch();
-  const vg = valueAndGrad((p: mlp.MlpParams) => xent(mlp.apply(p, X, cfg), y));
-  let params = mlpParams(H);
+  const vg = valueAndGrad(((p: mlp.MlpParams) => xent(mlp.apply(p, X, cfg), y)) as unknown as (p: Tree) => Tensor);
+  let params = mlpParams(H) as unknown as Tree;
+  const opt = new Sgd(0.01);
   return {
+    /** One step: gradient of the CE loss on the fixed batch, then θ ← θ − 0.01·g. */
     run: () => {
       const { grad } = vg(params);
-      params = sgdStep(params, grad, 0.01);
+      params = opt.step(params, grad);
     },
     check: () => {
-      let p = mlpParams(H);
+      let p = mlpParams(H) as unknown as Tree;
       const s1 = vg(p);
       p = sgdStep(p, s1.grad, 0.01);
       p = sgdStep(p, vg(p).grad, 0.01);
@@ -87,36 +171,71 @@ export function mlpMediumHvp() {
     fc1: { weight: hashSym(33, p0.fc1.weight.shape, 1), bias: hashSym(34, [256], 1) },
     fc2: { weight: hashSym(35, p0.fc2.weight.shape, 1), bias: hashSym(36, [10], 1) },
   };
-  const h = hvp((p: mlp.MlpParams) => xent(mlp.apply(p, X, cfg), y));
+  const h = hvp(((p: mlp.MlpParams) => xent(mlp.apply(p, X, cfg), y)) as unknown as (p: Tree) => Tensor);
   return {
-    run: () => h(params, v),
+    /** One exact H·v by reverse-over-reverse (double backward), like torch's. */
+    run: () => h(params as unknown as Tree, v as unknown as Tree),
     check: () => {
-      const r = h(params, v);
-      return [r.value.item(), treeDot(v, r.hvp), sumSq(r.hvp)];
+      const r = h(params as unknown as Tree, v as unknown as Tree);
+      return [r.value.item(), treeDot(v as unknown as Tree, r.hvp), sumSq(r.hvp)];
     },
   };
 }
 
+/** check of the per-sample workloads from the N per-sample losses and stacked gradients. */
+function persampleCheck(values: ArrayLike<number>, grads: readonly Float64Array[], params: readonly Tensor[]): number[] {
+  let loss = 0, sq = 0, dot = 0;
+  for (let i = 0; i < values.length; i++) loss += values[i];
+  grads.forEach((g, j) => {
+    const p = params[j].data;
+    for (let i = 0; i < g.length; i++) {
+      sq += g[i] * g[i];
+      dot += g[i] * p[i % p.length];
+    }
+  });
+  return [loss, sq, dot];
+}
+
+/** persample-medium-vmap: the library's perSampleGrads (fresh (32, …) outputs every call, like vmap). */
 export function persampleMedium() {
   const cfg = mlpCfg(256, "relu");
   const { X, y } = mnistBatch();
   const xs = F.slice(X, [0], [32]);
   const ys = F.slice(y, [0], [32]);
-  const params = mlpParams(256);
-  const lossOne = (p: mlp.MlpParams, x: Tensor, t: Tensor) => xent(mlp.apply(p, x, cfg), t);
+  const params = mlpParams(256) as unknown as Tree;
+  const lossOne = ((p: mlp.MlpParams, x: Tensor, t: Tensor) => xent(mlp.apply(p, x, cfg), t)) as unknown as (p: Tree, x: Tensor, t: Tensor) => Tensor;
   return {
     run: () => perSampleGrads(lossOne, params, xs, ys),
     check: () => {
       const { values, grads } = perSampleGrads(lossOne, params, xs, ys);
-      const pl = leaves(params);
-      let dot = 0;
-      leaves(grads).forEach((g, j) => {
-        const p = pl[j].data;
-        for (let i = 0; i < g.size; i++) dot += g.data[i] * p[i % p.length];
-      });
-      return [values.reduce((s, v) => s + v, 0), sumSq(grads), dot];
+      return persampleCheck(values, leaves(grads).map((g) => g.data), leaves(params));
     },
   };
+}
+
+/**
+ * persample-medium-loop: 32 separate forward + backward passes, each gradient copied into row i
+ * of (32, …) output buffers allocated once and reused by every call (torch's loop line).
+ */
+export function persampleMediumLoop() {
+  const cfg = mlpCfg(256, "relu");
+  const { X, y } = mnistBatch();
+  const N = 32;
+  const params = mlpParams(256) as unknown as Tree;
+  const pl = leaves(params);
+  const out = pl.map((t) => new Float64Array(N * t.size));
+  const values = new Float64Array(N);
+  const vg = valueAndGrad(((p: mlp.MlpParams, x: Tensor, t: Tensor) => xent(mlp.apply(p, x, cfg), t)) as unknown as (p: Tree, x: Tensor, t: Tensor) => Tensor);
+  const run = () => {
+    for (let i = 0; i < N; i++) {
+      const { value, grad } = vg(params, F.slice(X, [i], [i + 1]), F.slice(y, [i], [i + 1]));
+      values[i] = value.item();
+      const gl = leaves(grad);
+      for (let j = 0; j < gl.length; j++) out[j].set(gl[j].data, i * gl[j].size);
+    }
+    return out;
+  };
+  return { run, check: () => persampleCheck(values, run(), pl) };
 }
 
 // ---- one pre-LN transformer block ----------------------------------------------------------------
@@ -146,7 +265,30 @@ export const transformerBatch = () => ({ tok: hashLabels(40, [512, 3], 99), tgt:
 
 export function transformerLoss() {
   const { tok, tgt } = transformerBatch();
-  return valueAndGrad((p: transformer.TransformerParams) => xent(transformer.apply(p, tok, trCfg), tgt));
+  const vg = valueAndGrad(((p: transformer.TransformerParams) => xent(transformer.apply(p, tok, trCfg), tgt)) as unknown as (p: Tree) => Tensor);
+  return (p: transformer.TransformerParams) => vg(p as unknown as Tree);
+}
+
+/** transformer-step: gradient of the last-position CE loss, then one AdamW update. */
+export function transformerStep() {
+  const vg = transformerLoss();
+  const make = () => ({ params: transformerParams(), opt: new AdamW() });
+  let state = make();
+  return {
+    run: () => {
+      const { grad } = vg(state.params);
+      state.params = state.opt.step(state.params, grad as unknown as transformer.TransformerParams);
+    },
+    check: () => {
+      const s = make();
+      const r1 = vg(s.params);
+      s.params = s.opt.step(s.params, r1.grad as unknown as transformer.TransformerParams);
+      s.params = s.opt.step(s.params, vg(s.params).grad as unknown as transformer.TransformerParams);
+      const l3 = vg(s.params).value.item();
+      state = make();
+      return [r1.value.item(), sumSq(r1.grad), l3];
+    },
+  };
 }
 
 // ---- Entropy-SGD inner loop on the tiny MLP --------------------------------------------------------
@@ -155,4 +297,49 @@ export function sgldData() {
   const Xs = hashSym(11, [32, 2], 1);
   const Ts = hashSym(12, [32, 1], 1);
   return { Xs, Ts, loss: (p: mlp.MlpParams) => mse(mlp.apply(p, Xs, tinyCfg), Ts) };
+}
+
+/**
+ * sgld-inner: one Entropy-SGD inner loop of 20 steps from the anchor x (workloads.md §5):
+ * g ← ∇F(y); y ← y − η(g + (y − x)/γ) + √(2η/β)·ξ; μ ← (1 − α)μ + αy, with fresh normal
+ * draws ξ from shocklens's fast seeded generator (part of the timed work).
+ */
+export function sgldInner() {
+  const { eta, gamma, beta, alpha, steps } = sgldConst;
+  const { loss } = sgldData();
+  const x = tinyParams() as unknown as Tree;
+  const xl = leaves(x);
+  const vg = valueAndGrad(loss as unknown as (p: Tree) => Tensor);
+  const nscale = Math.sqrt((2 * eta) / beta);
+  const rng = new FastNormal(20240611);
+  const loop = (noise: boolean) => {
+    let y = xl.map((t) => new Tensor(t.data.slice(), t.shape));
+    const mu = xl.map((t) => t.data.slice());
+    for (let s = 0; s < steps; s++) {
+      const g = leaves(vg(unflatten(x, y)).grad);
+      y = y.map((yt, j) => {
+        const yd = yt.data, gd = g[j].data, xd = xl[j].data, m = mu[j];
+        const out = new Float64Array(yd.length);
+        for (let i = 0; i < yd.length; i++) {
+          let v = yd[i] - eta * (gd[i] + (yd[i] - xd[i]) / gamma);
+          if (noise) v += nscale * rng.normal();
+          out[i] = v;
+          m[i] = (1 - alpha) * m[i] + alpha * v;
+        }
+        return new Tensor(out, yt.shape);
+      });
+    }
+    return { y: unflatten(x, y), mu };
+  };
+  return {
+    run: () => loop(true),
+    check: () => {
+      const { y, mu } = loop(false);
+      const d = leaves(y).map((t, j) => t.data.map((v, i) => v - xl[j].data[i]));
+      let sq = 0, sm = 0;
+      for (const a of d) for (const v of a) sq += v * v;
+      for (const a of mu) for (const v of a) sm += v;
+      return [loss(x as unknown as mlp.MlpParams).item(), loss(y as unknown as mlp.MlpParams).item(), sq, sm];
+    },
+  };
 }

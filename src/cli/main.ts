@@ -19,6 +19,7 @@ async function commandRegistrars(): Promise<Registrar[]> {
     import("./pde.ts"),
     import("./entropy.ts"),
     import("./quotient.ts"),
+    import("./doctor.ts"),
   ]);
   return modules.map((m) => m.register);
 }

@@ -8,14 +8,165 @@
  */
 import { Tensor, ones, sameShape } from "./tensor.ts";
 import * as F from "./ops/index.ts";
-import { isTracing, withTracing } from "./tape.ts";
+import { isTracing, setTracing, withTracing } from "./tape.ts";
+import { beginOwnership, endOwnership, isOwned, recycle, recyclable } from "./kernels/alloc.ts";
 import { type Tree, leaves, unflatten } from "../tree/tree.ts";
 
 /**
  * Cotangents of `wrt` for outputs seeded with `seeds`: Σ_k seedₖ·∂outₖ/∂wrt. Returns zeros for
  * wrt tensors the outputs do not depend on. With `createGraph`, the computation is itself recorded.
+ *
+ * The pass keeps its bookkeeping (visited, leads-to-wrt, cotangent) in scratch fields of the
+ * tensors, stamped with a pass number, instead of hash maps; a pass started from inside another
+ * one (a VJP rule that itself differentiates) uses maps, so passes never share scratch.
  */
 export function backward(outputs: readonly Tensor[], seeds: readonly Tensor[], wrt: readonly Tensor[], createGraph = false): Tensor[] {
+  if (active > 0) return backwardWithMaps(outputs, seeds, wrt, createGraph);
+  active++;
+  const pass = ++passCounter;
+  const touched: Tensor[] = [];
+  // A pass that is not recorded recycles the large cotangent arrays it allocated once they are
+  // dead (kernels/alloc.ts); `held` counts the cotangent slots holding each such array.
+  const recycling = !createGraph && RECYCLE && beginOwnership();
+  const held = recycling ? new Map<Float64Array, number>() : null;
+  try {
+    for (const w of wrt) w._wrt = pass;
+    const order = reachingOrderStamped(outputs, pass);
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i];
+      if (!sameShape(o.shape, seeds[i].shape)) throw new Error(`backward: seed shape [${seeds[i].shape}] for output [${o.shape}]`);
+      accumulateField(o, seeds[i], touched, held);
+    }
+    const prev = setTracing(createGraph);
+    try {
+      for (let i = order.length - 1; i >= 0; i--) {
+        const t = order[i];
+        const g = t._ct;
+        const node = t.node;
+        if (g === null || node === null) continue;
+        const grads = node.op.vjp(F, g, node.inputs, t, node.attrs);
+        const inputs = node.inputs;
+        for (let j = 0; j < inputs.length; j++) {
+          const x = inputs[j];
+          const gx = grads[j];
+          if (gx && x.requiresGrad) accumulateField(x, gx, touched, held);
+        }
+        if (t._wrt !== pass) {
+          t._ct = null; // free intermediate cotangents early
+          if (held !== null) {
+            drop(held, g.data);
+            // Contributions that were summed into a cotangent and are held nowhere are dead too.
+            for (let j = 0; j < grads.length; j++) {
+              const gx = grads[j];
+              if (gx && !held.has(gx.data) && isOwned(gx.data)) recycle(gx.data);
+            }
+          }
+        }
+      }
+    } finally {
+      setTracing(prev);
+    }
+    const out = new Array<Tensor>(wrt.length);
+    for (let i = 0; i < wrt.length; i++) {
+      const w = wrt[i];
+      out[i] = w._ct ?? new Tensor(new Float64Array(w.size), w.shape);
+    }
+    return out;
+  } finally {
+    for (const t of touched) t._ct = null;
+    for (const w of wrt) w._wrt = 0;
+    if (recycling) endOwnership();
+    active--;
+  }
+}
+
+/** SHOCKLENS_NO_RECYCLE=1 switches the recycling of dead cotangent arrays off (for diagnosis). */
+const RECYCLE = process.env.SHOCKLENS_NO_RECYCLE !== "1";
+
+let passCounter = 0;
+let active = 0;
+
+function accumulateField(t: Tensor, g: Tensor, touched: Tensor[], held: Map<Float64Array, number> | null): void {
+  const prev = t._ct;
+  if (prev === null) {
+    t._ct = g;
+    touched.push(t);
+    if (held !== null) hold(held, g.data);
+  } else {
+    const sum = F.add(prev, g);
+    t._ct = sum;
+    if (held !== null) {
+      hold(held, sum.data);
+      drop(held, prev.data);
+    }
+  }
+}
+
+function hold(held: Map<Float64Array, number>, a: Float64Array): void {
+  if (recyclable(a.length)) held.set(a, (held.get(a) ?? 0) + 1);
+}
+
+/** One slot fewer holds `a`; recycle it when none does and the pass allocated it. */
+function drop(held: Map<Float64Array, number>, a: Float64Array): void {
+  if (!recyclable(a.length)) return;
+  const n = (held.get(a) ?? 0) - 1;
+  if (n > 0) {
+    held.set(a, n);
+    return;
+  }
+  held.delete(a);
+  if (isOwned(a)) recycle(a);
+}
+
+/**
+ * Nodes from which some wrt tensor (stamped `_wrt === pass`) is reachable, in topological order
+ * (inputs before users). Iterative DFS, so deep graphs cannot overflow the stack. The traversal
+ * does not look through wrt tensors (a wrt tensor is a variable even when it was computed).
+ */
+function reachingOrderStamped(outputs: readonly Tensor[], pass: number): Tensor[] {
+  const order: Tensor[] = [];
+  const stackT: Tensor[] = [];
+  const stackK: number[] = [];
+  for (const o of outputs) {
+    if (!o.requiresGrad || o._visit === pass) continue;
+    o._visit = pass;
+    o._leads = false;
+    stackT.push(o);
+    stackK.push(0);
+    while (stackT.length) {
+      const top = stackT.length - 1;
+      const t = stackT[top];
+      const k = stackK[top];
+      const inputs = t.node !== null && t._wrt !== pass ? t.node.inputs : EMPTY;
+      if (k < inputs.length) {
+        stackK[top] = k + 1;
+        const x = inputs[k];
+        if (x.requiresGrad && x._visit !== pass) {
+          x._visit = pass;
+          x._leads = false;
+          stackT.push(x);
+          stackK.push(0);
+        }
+        continue;
+      }
+      stackT.pop();
+      stackK.pop();
+      let leads = t._wrt === pass;
+      for (let i = 0; i < inputs.length && !leads; i++) {
+        const x = inputs[i];
+        if (x._visit === pass && x._leads) leads = true;
+      }
+      t._leads = leads;
+      if (leads) order.push(t);
+    }
+  }
+  return order;
+}
+
+const EMPTY: readonly Tensor[] = [];
+
+/** The same pass with its bookkeeping in maps (used when a pass runs inside another). */
+function backwardWithMaps(outputs: readonly Tensor[], seeds: readonly Tensor[], wrt: readonly Tensor[], createGraph: boolean): Tensor[] {
   const wrtSet = new Set(wrt);
   const order = reachingOrder(outputs, wrtSet);
   const ct = new Map<Tensor, Tensor>();

@@ -11,6 +11,13 @@ export function isTracing(): boolean {
   return tracing;
 }
 
+/** Switches recording on or off and returns the previous mode (callers restore it in `finally`). */
+export function setTracing(on: boolean): boolean {
+  const prev = tracing;
+  tracing = on;
+  return prev;
+}
+
 /** Runs `fn` with graph recording switched on or off, restoring the previous mode afterwards. */
 export function withTracing<T>(on: boolean, fn: () => T): T {
   const prev = tracing;

@@ -35,6 +35,19 @@ export class Tensor {
   requiresGrad: boolean;
   /** How it was computed, when recorded for autodiff; null for leaves and constants. */
   node: GradNode | null;
+  /**
+   * Scratch of the reverse pass (src/core/autodiff.ts), never part of the value: the pass that
+   * last visited this tensor, whether it leads to a differentiation variable, the pass that marked
+   * it as one, and its accumulated cotangent (cleared when the pass ends).
+   * @internal
+   */
+  _visit = 0;
+  /** @internal */
+  _leads = false;
+  /** @internal */
+  _wrt = 0;
+  /** @internal */
+  _ct: Tensor | null = null;
 
   constructor(data: Float64Array, shape: Shape, requiresGrad = false, node: GradNode | null = null) {
     this.data = data;

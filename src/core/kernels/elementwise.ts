@@ -1,93 +1,282 @@
 /**
- * Element-wise loops. Binary ops broadcast numpy-style with fast paths for the cases that dominate
- * in practice: equal shapes, a scalar operand, and a trailing-suffix operand (bias adds).
+ * Element-wise loops. Binary ops broadcast numpy-style. The broadcast is first reduced to a short
+ * list of collapsed axes (adjacent axes merged when both operands stay contiguous across them,
+ * size-1 axes dropped), so every layout — equal shapes, a scalar, a bias row, a keepdims column,
+ * a mask broadcast over batch axes — ends in a contiguous inner loop of one of three patterns
+ * (vector∘vector, vector∘scalar, scalar∘vector) driven by a small odometer over the outer axes.
+ *
+ * The arithmetic ops (add, sub, mul, div) and the common unary functions have their own loops,
+ * selected by an op code outside the loop, so V8 compiles each loop monomorphically instead of
+ * calling a closure per element; other functions go through the generic closure path.
  */
-import { type Shape, shapeSize, sameShape } from "../tensor.ts";
-import { broadcastStrides } from "../shape.ts";
+import { type Shape, shapeSize } from "../tensor.ts";
+import { allocF64Uninit } from "./alloc.ts";
 
 export type BinaryFn = (x: number, y: number) => number;
 export type UnaryFn = (x: number) => number;
 
+export const ADD = 0;
+export const SUB = 1;
+export const MUL = 2;
+export const DIV = 3;
+// Comparisons give 1 / 0 (constants: never recorded).
+export const GT = 4;
+export const GE = 5;
+export const LT = 6;
+export const LE = 7;
+export const EQ = 8;
+export const NE = 9;
+
+export const NEG = 0;
+export const EXP = 1;
+export const LOG = 2;
+export const SQRT = 3;
+export const ABS = 4;
+export const TANH = 5;
+export const SIGN = 6;
+
+// ---- unary -----------------------------------------------------------------------------------
+
 export function mapUnary(a: Float64Array, f: UnaryFn): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = allocF64Uninit(n);
   for (let i = 0; i < n; i++) out[i] = f(a[i]);
   return out;
 }
+
+/** out = op(a) for one of the unary op codes. */
+export function unaryKernel(op: number, a: Float64Array): Float64Array {
+  const n = a.length;
+  const out = allocF64Uninit(n);
+  switch (op) {
+    case NEG: for (let i = 0; i < n; i++) out[i] = -a[i]; break;
+    case EXP: for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]); break;
+    case LOG: for (let i = 0; i < n; i++) out[i] = Math.log(a[i]); break;
+    case SQRT: for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]); break;
+    case ABS: for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]); break;
+    case TANH: for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]); break;
+    case SIGN: for (let i = 0; i < n; i++) out[i] = Math.sign(a[i]); break;
+    default: throw new Error(`unknown unary op ${op}`);
+  }
+  return out;
+}
+
+// ---- broadcast plan --------------------------------------------------------------------------
+
+/**
+ * Collapsed broadcast of two operands to `outShape`: axes (outer first) with their sizes and the
+ * strides of a and b along them (0 where broadcast). Empty for a scalar output.
+ */
+interface Plan { size: number[]; sa: number[]; sb: number[] }
+
+function plan(aShape: Shape, bShape: Shape, outShape: Shape): Plan {
+  const nd = outShape.length;
+  const offA = nd - aShape.length, offB = nd - bShape.length;
+  const size: number[] = [], sa: number[] = [], sb: number[] = [];
+  // Walk from the innermost axis outwards, tracking each operand's running stride.
+  let strideA = 1, strideB = 1;
+  for (let d = nd - 1; d >= 0; d--) {
+    const n = outShape[d];
+    const da = d >= offA ? aShape[d - offA] : 1;
+    const db = d >= offB ? bShape[d - offB] : 1;
+    if (n === 1) continue;
+    const xa = da === 1 ? 0 : strideA;
+    const xb = db === 1 ? 0 : strideB;
+    const k = size.length - 1;
+    // Merge with the (inner) axis before when both operands continue contiguously across.
+    if (k >= 0 && xa === sa[k] * size[k] && xb === sb[k] * size[k]) {
+      size[k] *= n;
+    } else {
+      size.push(n);
+      sa.push(xa);
+      sb.push(xb);
+    }
+    strideA *= da;
+    strideB *= db;
+  }
+  size.reverse();
+  sa.reverse();
+  sb.reverse();
+  return { size, sa, sb };
+}
+
+// ---- arithmetic ------------------------------------------------------------------------------
+
+/** out[oo + i] = a[ao + i] ∘ b[bo + i] */
+function loopVV(op: number, a: Float64Array, ao: number, b: Float64Array, bo: number, out: Float64Array, oo: number, len: number): void {
+  switch (op) {
+    case ADD: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] + b[bo + i]; return;
+    case SUB: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] - b[bo + i]; return;
+    case MUL: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] * b[bo + i]; return;
+    case DIV: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] / b[bo + i]; return;
+    default: for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, a[ao + i], b[bo + i]); return;
+  }
+}
+
+/** out[oo + i] = a[ao + i] ∘ y */
+function loopVS(op: number, a: Float64Array, ao: number, y: number, out: Float64Array, oo: number, len: number): void {
+  switch (op) {
+    case ADD: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] + y; return;
+    case SUB: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] - y; return;
+    case MUL: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] * y; return;
+    case DIV: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] / y; return;
+    case GT: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] > y ? 1 : 0; return;
+    case LT: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] < y ? 1 : 0; return;
+    default: for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, a[ao + i], y); return;
+  }
+}
+
+/** out[oo + i] = x ∘ b[bo + i] */
+function loopSV(op: number, x: number, b: Float64Array, bo: number, out: Float64Array, oo: number, len: number): void {
+  switch (op) {
+    case ADD: for (let i = 0; i < len; i++) out[oo + i] = x + b[bo + i]; return;
+    case SUB: for (let i = 0; i < len; i++) out[oo + i] = x - b[bo + i]; return;
+    case MUL: for (let i = 0; i < len; i++) out[oo + i] = x * b[bo + i]; return;
+    case DIV: for (let i = 0; i < len; i++) out[oo + i] = x / b[bo + i]; return;
+    default: for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, x, b[bo + i]); return;
+  }
+}
+
+function compareScalar(op: number, x: number, y: number): number {
+  switch (op) {
+    case GT: return x > y ? 1 : 0;
+    case GE: return x >= y ? 1 : 0;
+    case LT: return x < y ? 1 : 0;
+    case LE: return x <= y ? 1 : 0;
+    case EQ: return x === y ? 1 : 0;
+    default: return x !== y ? 1 : 0;
+  }
+}
+
+function arithScalar(op: number, x: number, y: number): number {
+  switch (op) {
+    case ADD: return x + y;
+    case SUB: return x - y;
+    case MUL: return x * y;
+    case DIV: return x / y;
+    default: return compareScalar(op, x, y);
+  }
+}
+
+/** a ∘ b broadcast to `outShape` for ∘ ∈ {ADD, SUB, MUL, DIV, GT, …, NE}, into a new array. */
+export function binaryKernel(
+  op: number, a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, outShape: Shape,
+): Float64Array {
+  const n = shapeSize(outShape);
+  const out = allocF64Uninit(n);
+  if (n === 0) return out;
+  const la = a.length, lb = b.length;
+  if (la === n && lb === n) loopVV(op, a, 0, b, 0, out, 0, n);
+  else if (la === n && lb === 1) loopVS(op, a, 0, b[0], out, 0, n);
+  else if (la === 1 && lb === n) loopSV(op, a[0], b, 0, out, 0, n);
+  else arithBroadcast(op, a, aShape, b, bShape, outShape, out);
+  return out;
+}
+
+function arithBroadcast(op: number, a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, outShape: Shape, out: Float64Array): void {
+  const { size, sa, sb } = plan(aShape, bShape, outShape);
+  const nd = size.length;
+  if (nd === 0) {
+    out[0] = arithScalar(op, a[0], b[0]);
+    return;
+  }
+  const inner = size[nd - 1], ia = sa[nd - 1], ib = sb[nd - 1];
+  const n = out.length;
+  const idx = new Array<number>(nd).fill(0);
+  let oa = 0, ob = 0;
+  for (let o = 0; o < n; o += inner) {
+    if (ia === 1 && ib === 1) loopVV(op, a, oa, b, ob, out, o, inner);
+    else if (ia === 1) loopVS(op, a, oa, b[ob], out, o, inner);
+    else if (ib === 1) loopSV(op, a[oa], b, ob, out, o, inner);
+    else {
+      const v = arithScalar(op, a[oa], b[ob]);
+      for (let j = 0; j < inner; j++) out[o + j] = v;
+    }
+    for (let d = nd - 2; d >= 0; d--) {
+      oa += sa[d];
+      ob += sb[d];
+      if (++idx[d] < size[d]) break;
+      oa -= sa[d] * size[d];
+      ob -= sb[d] * size[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+// ---- generic (closure) binary ----------------------------------------------------------------
 
 /** Applies f over the broadcast of (a, aShape) and (b, bShape) into a new array of `outShape`. */
 export function mapBinary(
   a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, outShape: Shape, f: BinaryFn,
 ): Float64Array {
   const n = shapeSize(outShape);
-  const out = new Float64Array(n);
-  if (a.length === n && b.length === n) {
+  const out = allocF64Uninit(n);
+  if (n === 0) return out;
+  const la = a.length, lb = b.length;
+  if (la === n && lb === n) {
     for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
     return out;
   }
-  if (b.length === 1 && a.length === n) {
+  if (la === n && lb === 1) {
     const y = b[0];
     for (let i = 0; i < n; i++) out[i] = f(a[i], y);
     return out;
   }
-  if (a.length === 1 && b.length === n) {
+  if (la === 1 && lb === n) {
     const x = a[0];
     for (let i = 0; i < n; i++) out[i] = f(x, b[i]);
     return out;
   }
-  if (a.length === n && isTrailingSuffix(bShape, outShape)) {
-    const m = b.length;
-    for (let i = 0; i < n; i += m) for (let j = 0; j < m; j++) out[i + j] = f(a[i + j], b[j]);
+  const { size, sa, sb } = plan(aShape, bShape, outShape);
+  const nd = size.length;
+  if (nd === 0) {
+    out[0] = f(a[0], b[0]);
     return out;
   }
-  if (b.length === n && isTrailingSuffix(aShape, outShape)) {
-    const m = a.length;
-    for (let i = 0; i < n; i += m) for (let j = 0; j < m; j++) out[i + j] = f(a[j], b[i + j]);
-    return out;
-  }
-  generalBroadcast(a, aShape, b, bShape, outShape, out, f);
-  return out;
-}
-
-/** True when `shape` (leading 1s ignored) equals the trailing axes of `outShape`. */
-function isTrailingSuffix(shape: Shape, outShape: Shape): boolean {
-  let s = 0;
-  while (s < shape.length && shape[s] === 1) s++;
-  const k = shape.length - s;
-  if (k === 0) return false;
-  return sameShape(shape.slice(s), outShape.slice(outShape.length - k));
-}
-
-function generalBroadcast(
-  a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, outShape: Shape, out: Float64Array, f: BinaryFn,
-): void {
-  const nd = outShape.length;
-  const sa = broadcastStrides(aShape, outShape);
-  const sb = broadcastStrides(bShape, outShape);
+  const inner = size[nd - 1], ia = sa[nd - 1], ib = sb[nd - 1];
   const idx = new Array<number>(nd).fill(0);
-  const inner = nd === 0 ? 1 : outShape[nd - 1];
-  const ia0 = nd === 0 ? 0 : sa[nd - 1];
-  const ib0 = nd === 0 ? 0 : sb[nd - 1];
-  let oa = 0;
-  let ob = 0;
-  const n = out.length;
+  let oa = 0, ob = 0;
   for (let o = 0; o < n; o += inner) {
-    for (let j = 0; j < inner; j++) out[o + j] = f(a[oa + j * ia0], b[ob + j * ib0]);
-    // Advance the odometer over the outer axes.
+    for (let j = 0; j < inner; j++) out[o + j] = f(a[oa + j * ia], b[ob + j * ib]);
     for (let d = nd - 2; d >= 0; d--) {
-      idx[d]++;
       oa += sa[d];
       ob += sb[d];
-      if (idx[d] < outShape[d]) break;
-      oa -= sa[d] * outShape[d];
-      ob -= sb[d] * outShape[d];
+      if (++idx[d] < size[d]) break;
+      oa -= sa[d] * size[d];
+      ob -= sb[d] * size[d];
       idx[d] = 0;
     }
   }
+  return out;
 }
 
 /** Materialises `a` broadcast to `outShape`. */
 export function broadcastData(a: Float64Array, aShape: Shape, outShape: Shape): Float64Array {
-  const zero = new Float64Array(1);
-  return mapBinary(a, aShape, zero, [], outShape, (x) => x);
+  const n = shapeSize(outShape);
+  const out = allocF64Uninit(n);
+  if (n === 0) return out;
+  if (a.length === n) {
+    out.set(a);
+    return out;
+  }
+  if (a.length === 1) {
+    out.fill(a[0]);
+    return out;
+  }
+  const { size, sa } = plan(aShape, [], outShape);
+  const nd = size.length;
+  const inner = size[nd - 1], ia = sa[nd - 1];
+  const idx = new Array<number>(nd).fill(0);
+  let oa = 0;
+  for (let o = 0; o < n; o += inner) {
+    if (ia === 1) out.set(a.subarray(oa, oa + inner), o);
+    else out.fill(a[oa], o, o + inner);
+    for (let d = nd - 2; d >= 0; d--) {
+      oa += sa[d];
+      if (++idx[d] < size[d]) break;
+      oa -= sa[d] * size[d];
+      idx[d] = 0;
+    }
+  }
+  return out;
 }

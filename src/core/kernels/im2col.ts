@@ -3,6 +3,7 @@
  * cols[n, (c·k + i)·k + j, y·Wo + x] = xpad[n, c, y + i − pad, x + j − pad].
  * `col2im` is its exact adjoint (scatter-add back).
  */
+import { allocF64 } from "./alloc.ts";
 export interface ConvGeometry {
   N: number; C: number; H: number; W: number; k: number; pad: number; Ho: number; Wo: number;
 }
@@ -20,7 +21,7 @@ export function im2colData(x: Float64Array, g: ConvGeometry): Float64Array {
   const { N, C, H, W, k, pad, Ho, Wo } = g;
   const rows = C * k * k;
   const P = Ho * Wo;
-  const out = new Float64Array(N * rows * P);
+  const out = allocF64(N * rows * P);
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       const xBase = (n * C + c) * H * W;
@@ -47,7 +48,7 @@ export function col2imData(cols: Float64Array, g: ConvGeometry): Float64Array {
   const { N, C, H, W, k, pad, Ho, Wo } = g;
   const rows = C * k * k;
   const P = Ho * Wo;
-  const out = new Float64Array(N * C * H * W);
+  const out = allocF64(N * C * H * W);
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       const xBase = (n * C + c) * H * W;

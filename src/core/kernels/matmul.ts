@@ -1,8 +1,22 @@
 /**
  * Plain-TypeScript GEMM: C[m,n] = op(A)[m,k] · op(B)[k,n] with op = identity or transpose, so no
- * transposed copy is ever materialised. This path is always present; it is also the oracle for
- * faster kernels.
+ * transposed copy is ever materialised. This path is always present: it is the fallback when no
+ * faster backend loads, the kernel for products too small to be worth a call into WebAssembly or
+ * BLAS, and the oracle the fast kernels are tested against.
+ *
+ * Both operands are addressed through (row stride, column stride) pairs, which is how the
+ * transposes are folded in. Products are computed in 4×4 register tiles (16 accumulators, each
+ * A and B element loaded once per tile and k-step) with a k-blocking that keeps the streamed rows
+ * in L1; the edges fall back to 1×4, 4×1 and 1×1 tiles.
  */
+
+/** The signature every float64 GEMM backend implements. */
+export type GemmFn = (
+  m: number, n: number, k: number,
+  a: Float64Array, aOff: number, transA: boolean,
+  b: Float64Array, bOff: number, transB: boolean,
+  c: Float64Array, cOff: number,
+) => void;
 
 /**
  * Computes one GEMM into `c` (overwritten). A is stored [m,k] (or [k,m] when transA), B is [k,n]
@@ -14,44 +28,206 @@ export function gemm(
   b: Float64Array, bOff: number, transB: boolean,
   c: Float64Array, cOff: number,
 ): void {
-  c.fill(0, cOff, cOff + m * n);
-  if (!transB) {
-    // i-p-j order: the innermost loop streams rows of B and C contiguously.
+  // op(A)[i, p] = a[aOff + i·ars + p·acs];  op(B)[p, j] = b[bOff + p·brs + j·bcs]
+  const ars = transA ? 1 : k, acs = transA ? m : 1;
+  const brs = transB ? 1 : n, bcs = transB ? k : 1;
+  if (k === 0) {
+    c.fill(0, cOff, cOff + m * n);
+    return;
+  }
+  if (m * n * k <= 4096 || m < 4 || n < 4) {
+    gemmSmall(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff);
+    return;
+  }
+  const KB = 128;
+  for (let p0 = 0; p0 < k; p0 += KB) {
+    const p1 = Math.min(k, p0 + KB);
+    gemmBlock(m, n, p0, p1, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, p0 > 0);
+  }
+}
+
+/**
+ * Small products with plain loops, in the form that suits the layout: with contiguous rows of
+ * op(B) (bcs = 1) each row of C is built as a sum of scaled rows of B, four at a time; otherwise
+ * as dot products, four columns of C at a time (four independent accumulator chains: a single
+ * chain is bound by the latency of the addition). k = 1 (an outer product) is a direct loop.
+ */
+function gemmSmall(
+  m: number, n: number, k: number,
+  a: Float64Array, aOff: number, ars: number, acs: number,
+  b: Float64Array, bOff: number, brs: number, bcs: number,
+  c: Float64Array, cOff: number,
+): void {
+  if (k === 1) {
     for (let i = 0; i < m; i++) {
-      const ci = cOff + i * n;
-      for (let p = 0; p < k; p++) {
-        const aip = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
-        const bp = bOff + p * n;
-        for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
-      }
+      const x = a[aOff + i * ars], ci = cOff + i * n;
+      for (let j = 0; j < n; j++) c[ci + j] = x * b[bOff + j * bcs];
     }
     return;
   }
-  // B transposed: C[i,j] = Σ_p A[i,p] B[j,p], a dot product of two contiguous rows when !transA.
-  if (!transA) {
+  if (bcs === 1) {
+    const k4 = k - (k & 3);
     for (let i = 0; i < m; i++) {
-      const ai = aOff + i * k;
-      for (let j = 0; j < n; j++) {
-        const bj = bOff + j * k;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        let p = 0;
-        for (; p + 3 < k; p += 4) {
-          s0 += a[ai + p] * b[bj + p];
-          s1 += a[ai + p + 1] * b[bj + p + 1];
-          s2 += a[ai + p + 2] * b[bj + p + 2];
-          s3 += a[ai + p + 3] * b[bj + p + 3];
+      const ai = aOff + i * ars, ci = cOff + i * n;
+      let p = 0;
+      if (k4 === 0) {
+        const x = a[ai];
+        for (let j = 0; j < n; j++) c[ci + j] = x * b[bOff + j];
+        p = 1;
+      } else {
+        for (; p < k4; p += 4) {
+          const x0 = a[ai + p * acs], x1 = a[ai + (p + 1) * acs], x2 = a[ai + (p + 2) * acs], x3 = a[ai + (p + 3) * acs];
+          const b0 = bOff + p * brs, b1 = b0 + brs, b2 = b1 + brs, b3 = b2 + brs;
+          if (p === 0) for (let j = 0; j < n; j++) c[ci + j] = x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j] + x3 * b[b3 + j];
+          else for (let j = 0; j < n; j++) c[ci + j] += x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j] + x3 * b[b3 + j];
         }
-        for (; p < k; p++) s0 += a[ai + p] * b[bj + p];
-        c[cOff + i * n + j] = s0 + s1 + s2 + s3;
+      }
+      for (; p < k; p++) {
+        const x = a[ai + p * acs], bp = bOff + p * brs;
+        for (let j = 0; j < n; j++) c[ci + j] += x * b[bp + j];
       }
     }
     return;
   }
+  const n4 = n - (n & 3);
   for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
+    const ai = aOff + i * ars, ci = cOff + i * n;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const b0 = bOff + j * bcs, b1 = b0 + bcs, b2 = b1 + bcs, b3 = b2 + bcs;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let p = 0; p < k; p++) {
+        const x = a[ai + p * acs], pb = p * brs;
+        s0 += x * b[b0 + pb]; s1 += x * b[b1 + pb]; s2 += x * b[b2 + pb]; s3 += x * b[b3 + pb];
+      }
+      c[ci + j] = s0; c[ci + j + 1] = s1; c[ci + j + 2] = s2; c[ci + j + 3] = s3;
+    }
+    for (; j < n; j++) {
+      const bj = bOff + j * bcs;
       let s = 0;
-      for (let p = 0; p < k; p++) s += a[aOff + p * m + i] * b[bOff + j * k + p];
-      c[cOff + i * n + j] = s;
+      for (let p = 0; p < k; p++) s += a[ai + p * acs] * b[bj + p * brs];
+      c[ci + j] = s;
+    }
+  }
+}
+
+/** C (+)= op(A)[:, p0:p1] · op(B)[p0:p1, :] in 4×4 register tiles. */
+function gemmBlock(
+  m: number, n: number, p0: number, p1: number,
+  a: Float64Array, aOff: number, ars: number, acs: number,
+  b: Float64Array, bOff: number, brs: number, bcs: number,
+  c: Float64Array, cOff: number, acc: boolean,
+): void {
+  const m4 = m - (m % 4), n4 = n - (n % 4);
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = aOff + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
+    const c0 = cOff + i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+    for (let j = 0; j < n4; j += 4) {
+      const b0 = bOff + j * bcs, b1 = b0 + bcs, b2 = b1 + bcs, b3 = b2 + bcs;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      for (let p = p0; p < p1; p++) {
+        const pa = p * acs, pb = p * brs;
+        const x0 = a[a0 + pa], x1 = a[a1 + pa], x2 = a[a2 + pa], x3 = a[a3 + pa];
+        const y0 = b[b0 + pb], y1 = b[b1 + pb], y2 = b[b2 + pb], y3 = b[b3 + pb];
+        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+        s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
+        s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+      }
+      if (acc) {
+        c[c0 + j] += s00; c[c0 + j + 1] += s01; c[c0 + j + 2] += s02; c[c0 + j + 3] += s03;
+        c[c1 + j] += s10; c[c1 + j + 1] += s11; c[c1 + j + 2] += s12; c[c1 + j + 3] += s13;
+        c[c2 + j] += s20; c[c2 + j + 1] += s21; c[c2 + j + 2] += s22; c[c2 + j + 3] += s23;
+        c[c3 + j] += s30; c[c3 + j + 1] += s31; c[c3 + j + 2] += s32; c[c3 + j + 3] += s33;
+      } else {
+        c[c0 + j] = s00; c[c0 + j + 1] = s01; c[c0 + j + 2] = s02; c[c0 + j + 3] = s03;
+        c[c1 + j] = s10; c[c1 + j + 1] = s11; c[c1 + j + 2] = s12; c[c1 + j + 3] = s13;
+        c[c2 + j] = s20; c[c2 + j + 1] = s21; c[c2 + j + 2] = s22; c[c2 + j + 3] = s23;
+        c[c3 + j] = s30; c[c3 + j + 1] = s31; c[c3 + j + 2] = s32; c[c3 + j + 3] = s33;
+      }
+    }
+    // Right edge: 4×1 tiles.
+    for (let j = n4; j < n; j++) {
+      const bj = bOff + j * bcs;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let p = p0; p < p1; p++) {
+        const y = b[bj + p * brs], pa = p * acs;
+        s0 += a[a0 + pa] * y; s1 += a[a1 + pa] * y; s2 += a[a2 + pa] * y; s3 += a[a3 + pa] * y;
+      }
+      if (acc) { c[c0 + j] += s0; c[c1 + j] += s1; c[c2 + j] += s2; c[c3 + j] += s3; }
+      else { c[c0 + j] = s0; c[c1 + j] = s1; c[c2 + j] = s2; c[c3 + j] = s3; }
+    }
+  }
+  // Bottom edge: 1×4 and 1×1 tiles.
+  for (let i = m4; i < m; i++) {
+    const ai = aOff + i * ars, ci = cOff + i * n;
+    for (let j = 0; j < n4; j += 4) {
+      const b0 = bOff + j * bcs, b1 = b0 + bcs, b2 = b1 + bcs, b3 = b2 + bcs;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let p = p0; p < p1; p++) {
+        const x = a[ai + p * acs], pb = p * brs;
+        s0 += x * b[b0 + pb]; s1 += x * b[b1 + pb]; s2 += x * b[b2 + pb]; s3 += x * b[b3 + pb];
+      }
+      if (acc) { c[ci + j] += s0; c[ci + j + 1] += s1; c[ci + j + 2] += s2; c[ci + j + 3] += s3; }
+      else { c[ci + j] = s0; c[ci + j + 1] = s1; c[ci + j + 2] = s2; c[ci + j + 3] = s3; }
+    }
+    for (let j = n4; j < n; j++) {
+      const bj = bOff + j * bcs;
+      let s = 0;
+      for (let p = p0; p < p1; p++) s += a[ai + p * acs] * b[bj + p * brs];
+      c[ci + j] = acc ? c[ci + j] + s : s;
+    }
+  }
+}
+
+/**
+ * A batch of nb small products C_t = op(A_t)·op(B_t), t < nb, with A_t at aOff + t·strideA and
+ * B_t at bOff + t·strideB (stride 0: one matrix broadcast over the batch); C is [nb, m, n]. One
+ * call for the whole batch: the per-product call overhead dominates at these sizes (attention
+ * scores of short sequences, per-head products).
+ */
+export function gemmBatchedSmall(
+  nb: number, m: number, n: number, k: number,
+  a: Float64Array, aOff: number, strideA: number, transA: boolean,
+  b: Float64Array, bOff: number, strideB: number, transB: boolean,
+  c: Float64Array,
+): void {
+  const ars = transA ? 1 : k, acs = transA ? m : 1;
+  const brs = transB ? 1 : n, bcs = transB ? k : 1;
+  const mn = m * n;
+  for (let t = 0; t < nb; t++) {
+    const ao = aOff + t * strideA, bo = bOff + t * strideB, co = t * mn;
+    for (let i = 0; i < m; i++) {
+      const ai = ao + i * ars;
+      const ci = co + i * n;
+      for (let j = 0; j < n; j++) {
+        const bj = bo + j * bcs;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[ai + p * acs] * b[bj + p * brs];
+        c[ci + j] = s;
+      }
+    }
+  }
+}
+
+/** The f32 twin of `gemm` (same layout rules), the oracle and fallback of the f32 kernels. */
+export function sgemm(
+  m: number, n: number, k: number,
+  a: Float32Array, aOff: number, transA: boolean,
+  b: Float32Array, bOff: number, transB: boolean,
+  c: Float32Array, cOff: number,
+): void {
+  const ars = transA ? 1 : k, acs = transA ? m : 1;
+  const brs = transB ? 1 : n, bcs = transB ? k : 1;
+  for (let i = 0; i < m; i++) {
+    const ai = aOff + i * ars;
+    const ci = cOff + i * n;
+    for (let j = 0; j < n; j++) {
+      const bj = bOff + j * bcs;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[ai + p * acs] * b[bj + p * brs];
+      c[ci + j] = s;
     }
   }
 }

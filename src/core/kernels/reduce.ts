@@ -1,63 +1,97 @@
 /**
- * Reductions over a set of axes. The input is walked once in memory order; each element is folded
- * into the output slot whose index ignores the reduced axes.
+ * Reductions over a set of axes. Adjacent axes with the same role (reduced or kept) are merged
+ * first, so any reduction becomes an alternation of kept and reduced blocks; the innermost block
+ * is walked contiguously (a running sum/max when it is reduced, a row-wise accumulation into the
+ * output when it is kept), with a small odometer over the outer blocks. Sums are accumulated in
+ * memory order, as before.
  */
-import { type Shape, shapeSize, stridesOf } from "../tensor.ts";
+import type { Shape } from "../tensor.ts";
+import { allocF64 } from "./alloc.ts";
 
 export type Fold = "sum" | "max";
 
 export function reduceAxes(a: Float64Array, shape: Shape, axes: readonly number[], fold: Fold): Float64Array {
   const nd = shape.length;
-  const outShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  const outSize = shapeSize(outShape);
-  const out = new Float64Array(outSize);
-  if (fold === "max") out.fill(-Infinity);
+  const isMax = fold === "max";
+  let outSize = 1;
+  for (let i = 0; i < nd; i++) if (!axes.includes(i)) outSize *= shape[i];
+  const out = allocF64(outSize);
+  if (isMax) out.fill(-Infinity);
   if (a.length === 0) return out;
   if (outSize === 1) {
-    out[0] = fold === "sum" ? sumAll(a) : maxAll(a);
+    out[0] = isMax ? maxRun(a, 0, a.length, -Infinity) : sumRun(a, 0, a.length, 0);
     return out;
   }
-  // Contiguous trailing reduction (rows), the common case (softmax, layer norm, losses).
-  let trailing = true;
-  for (let i = 0; i < nd; i++) if (axes.includes(i) !== i >= nd - axes.length) trailing = false;
-  if (trailing) {
-    const m = a.length / outSize;
-    for (let r = 0; r < outSize; r++) {
-      const base = r * m;
-      let acc = fold === "sum" ? 0 : -Infinity;
-      if (fold === "sum") for (let j = 0; j < m; j++) acc += a[base + j];
-      else for (let j = 0; j < m; j++) { const v = a[base + j]; if (v > acc || v !== v) acc = v; }
-      out[r] = acc;
+  // Merged blocks, outer first: size, reduced?, and output stride (0 for reduced blocks).
+  const size: number[] = [];
+  const red: boolean[] = [];
+  for (let i = 0; i < nd; i++) {
+    if (shape[i] === 1) continue;
+    const r = axes.includes(i);
+    const k = size.length - 1;
+    if (k >= 0 && red[k] === r) size[k] *= shape[i];
+    else {
+      size.push(shape[i]);
+      red.push(r);
+    }
+  }
+  const nb = size.length;
+  const os = new Array<number>(nb).fill(0);
+  let acc = 1;
+  for (let d = nb - 1; d >= 0; d--) {
+    if (!red[d]) {
+      os[d] = acc;
+      acc *= size[d];
+    }
+  }
+  const inner = size[nb - 1];
+  if (nb === 2 && red[1]) {
+    // [kept, reduced]: one contiguous run per output element (softmax, layer norm, losses).
+    for (let r = 0; r < outSize; r++) out[r] = isMax ? maxRun(a, r * inner, inner, -Infinity) : sumRun(a, r * inner, inner, 0);
+    return out;
+  }
+  if (nb === 2 && !red[1]) {
+    // [reduced, kept]: add rows into the output (bias gradients, batch sums).
+    const rows = size[0];
+    for (let i = 0; i < rows; i++) {
+      const base = i * inner;
+      if (isMax) {
+        for (let j = 0; j < inner; j++) { const v = a[base + j]; if (v > out[j] || v !== v) out[j] = v; }
+      } else {
+        for (let j = 0; j < inner; j++) out[j] += a[base + j];
+      }
     }
     return out;
   }
-  const os = stridesOf(outShape).map((s, i) => (axes.includes(i) ? 0 : s));
-  const idx = new Array<number>(nd).fill(0);
+  const idx = new Array<number>(nb).fill(0);
   let o = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i];
-    if (fold === "sum") out[o] += v;
-    else if (v > out[o] || v !== v) out[o] = v;
-    for (let d = nd - 1; d >= 0; d--) {
-      idx[d]++;
+  const innerRed = red[nb - 1];
+  for (let i = 0; i < a.length; i += inner) {
+    if (innerRed) out[o] = isMax ? maxRun(a, i, inner, out[o]) : sumRun(a, i, inner, out[o]);
+    else if (isMax) {
+      for (let j = 0; j < inner; j++) { const v = a[i + j]; if (v > out[o + j] || v !== v) out[o + j] = v; }
+    } else {
+      for (let j = 0; j < inner; j++) out[o + j] += a[i + j];
+    }
+    for (let d = nb - 2; d >= 0; d--) {
       o += os[d];
-      if (idx[d] < shape[d]) break;
-      o -= os[d] * shape[d];
+      if (++idx[d] < size[d]) break;
+      o -= os[d] * size[d];
       idx[d] = 0;
     }
   }
   return out;
 }
 
-function sumAll(a: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i];
+function sumRun(a: Float64Array, start: number, len: number, init: number): number {
+  let s = init;
+  for (let i = start, e = start + len; i < e; i++) s += a[i];
   return s;
 }
 
-function maxAll(a: Float64Array): number {
-  let m = -Infinity;
-  for (let i = 0; i < a.length; i++) {
+function maxRun(a: Float64Array, start: number, len: number, init: number): number {
+  let m = init;
+  for (let i = start, e = start + len; i < e; i++) {
     const v = a[i];
     if (v > m || v !== v) m = v;
   }

@@ -1,6 +1,7 @@
 /** abs(x) = |x|. VJP: g·sign(x) (sign(0) = 0, the subgradient torch uses). */
 import type { OpDef, Tensor, TensorLike } from "../tensor.ts";
-import { applyUnary } from "./binary.ts";
+import { applyUnaryCode } from "./binary.ts";
+import { ABS } from "../kernels/elementwise.ts";
 
 const absOp: OpDef = {
   name: "abs",
@@ -8,5 +9,5 @@ const absOp: OpDef = {
 };
 
 export function abs(x: TensorLike): Tensor {
-  return applyUnary(absOp, x, Math.abs);
+  return applyUnaryCode(absOp, ABS, x);
 }

@@ -1,6 +1,7 @@
 /** add(a, b) = a + b with broadcasting. VJP: (sumTo(g, a), sumTo(g, b)). */
 import type { OpDef, Tensor, TensorLike } from "../tensor.ts";
-import { applyBinary } from "./binary.ts";
+import { applyArith } from "./binary.ts";
+import { ADD } from "../kernels/elementwise.ts";
 
 const addOp: OpDef = {
   name: "add",
@@ -8,5 +9,5 @@ const addOp: OpDef = {
 };
 
 export function add(a: TensorLike, b: TensorLike): Tensor {
-  return applyBinary(addOp, a, b, (x, y) => x + y);
+  return applyArith(addOp, ADD, a, b);
 }

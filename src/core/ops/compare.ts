@@ -3,22 +3,22 @@
  * recorded) and their derivative is zero almost everywhere. Results are 1.0 / 0.0.
  */
 import { Tensor, type TensorLike, asTensor } from "../tensor.ts";
-import { broadcastShapes } from "../shape.ts";
-import { mapBinary, mapUnary, type BinaryFn } from "../kernels/elementwise.ts";
+import { mapUnary, binaryKernel, GT, GE, LT, LE, EQ, NE } from "../kernels/elementwise.ts";
+import { resultShape } from "./binary.ts";
 
-function compare(x: TensorLike, y: TensorLike, f: BinaryFn): Tensor {
+function compare(x: TensorLike, y: TensorLike, code: number): Tensor {
   const a = asTensor(x);
   const b = asTensor(y);
-  const shape = broadcastShapes(a.shape, b.shape);
-  return new Tensor(mapBinary(a.data, a.shape, b.data, b.shape, shape, f), shape);
+  const shape = resultShape(a, b);
+  return new Tensor(binaryKernel(code, a.data, a.shape, b.data, b.shape, shape), shape);
 }
 
-export const gt = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, (x, y) => (x > y ? 1 : 0));
-export const ge = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, (x, y) => (x >= y ? 1 : 0));
-export const lt = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, (x, y) => (x < y ? 1 : 0));
-export const le = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, (x, y) => (x <= y ? 1 : 0));
-export const eq = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, (x, y) => (x === y ? 1 : 0));
-export const ne = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, (x, y) => (x !== y ? 1 : 0));
+export const gt = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, GT);
+export const ge = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, GE);
+export const lt = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, LT);
+export const le = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, LE);
+export const eq = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, EQ);
+export const ne = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, NE);
 
 /** sign(x) ∈ {−1, 0, 1} (NaN stays NaN). */
 export function sign(x: TensorLike): Tensor {

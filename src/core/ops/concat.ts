@@ -2,6 +2,7 @@
 import { Tensor, type OpDef, type TensorLike, asTensor, normAxis, shapeSize } from "../tensor.ts";
 import { copyBox } from "../kernels/box.ts";
 import { record } from "../tape.ts";
+import { allocF64Uninit } from "../kernels/alloc.ts";
 
 const concatOp: OpDef = {
   name: "concat",
@@ -26,7 +27,7 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
     }
   }
   const shape = ts[0].shape.map((d, i) => (i === ax ? ts.reduce((s, t) => s + t.shape[ax], 0) : d));
-  const out = new Float64Array(shapeSize(shape));
+  const out = allocF64Uninit(shapeSize(shape));
   let off = 0;
   for (const t of ts) {
     copyBox(out, shape, shape.map((_, i) => (i === ax ? off : 0)), t.data, t.shape, false);

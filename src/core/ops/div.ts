@@ -1,6 +1,7 @@
 /** div(a, b) = a/b with broadcasting. VJP: (sumTo(g/b, a), −sumTo(g·a/b², b)). */
 import type { OpDef, Tensor, TensorLike } from "../tensor.ts";
-import { applyBinary } from "./binary.ts";
+import { applyArith } from "./binary.ts";
+import { DIV } from "../kernels/elementwise.ts";
 
 const divOp: OpDef = {
   name: "div",
@@ -12,5 +13,5 @@ const divOp: OpDef = {
 };
 
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  return applyBinary(divOp, a, b, (x, y) => x / y);
+  return applyArith(divOp, DIV, a, b);
 }

@@ -1,6 +1,7 @@
 /** exp(x) = e^x element-wise. VJP: F.mul(g, out). */
 import type { OpDef, Tensor, TensorLike } from "../tensor.ts";
-import { applyUnary } from "./binary.ts";
+import { applyUnaryCode } from "./binary.ts";
+import { EXP } from "../kernels/elementwise.ts";
 
 const expOp: OpDef = {
   name: "exp",
@@ -8,5 +9,5 @@ const expOp: OpDef = {
 };
 
 export function exp(x: TensorLike): Tensor {
-  return applyUnary(expOp, x, (x) => Math.exp(x));
+  return applyUnaryCode(expOp, EXP, x);
 }

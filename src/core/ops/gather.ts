@@ -5,6 +5,7 @@
  */
 import { Tensor, type OpDef, type Shape, shapeSize } from "../tensor.ts";
 import { record } from "../tape.ts";
+import { allocF64Uninit } from "../kernels/alloc.ts";
 
 export interface Indices { readonly data: Int32Array; readonly shape: Shape }
 
@@ -34,7 +35,7 @@ export function gather(table: Tensor, indices: Indices): Tensor {
   const V = table.shape[0];
   const row = table.size / V;
   const shape = [...indices.shape, ...table.shape.slice(1)];
-  const out = new Float64Array(shapeSize(shape));
+  const out = allocF64Uninit(shapeSize(shape));
   const idx = indices.data;
   for (let i = 0; i < idx.length; i++) {
     const r = idx[i];

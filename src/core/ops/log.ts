@@ -1,6 +1,7 @@
 /** log(x) = log x (natural) element-wise. VJP: F.div(g, a). */
 import type { OpDef, Tensor, TensorLike } from "../tensor.ts";
-import { applyUnary } from "./binary.ts";
+import { applyUnaryCode } from "./binary.ts";
+import { LOG } from "../kernels/elementwise.ts";
 
 const logOp: OpDef = {
   name: "log",
@@ -8,5 +9,5 @@ const logOp: OpDef = {
 };
 
 export function log(x: TensorLike): Tensor {
-  return applyUnary(logOp, x, (x) => Math.log(x));
+  return applyUnaryCode(logOp, LOG, x);
 }

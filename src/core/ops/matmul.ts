@@ -6,11 +6,12 @@
  * VJP for C = op(A)op(B): dA = g·op(B)ᵀ (or op(B)·gᵀ when transA), dB = op(A)ᵀ·g (or gᵀ·op(A)
  * when transB), each summed over broadcast batch axes.
  */
-import { Tensor, type OpDef, asTensor, type TensorLike } from "../tensor.ts";
+import { Tensor, type OpDef, asTensor, type TensorLike, shapeSize } from "../tensor.ts";
 import { broadcastShapes, broadcastStrides } from "../shape.ts";
-import { gemmDispatch } from "../kernels/gemmDispatch.ts";
+import { gemmDispatch, gemmBatched } from "../kernels/gemmDispatch.ts";
 import { record } from "../tape.ts";
 import { reshape } from "./reshape.ts";
+import { allocF64Uninit } from "../kernels/alloc.ts";
 
 export interface MatmulOptions { transA?: boolean; transB?: boolean }
 interface MatmulAttrs { transA: boolean; transB: boolean }
@@ -37,7 +38,14 @@ export function matmul(x: TensorLike, y: TensorLike, opts: MatmulOptions = {}): 
   const vecB = b.ndim === 1;
   if (vecA) a = reshape(a, tA ? [a.size, 1] : [1, a.size]);
   if (vecB) b = reshape(b, tB ? [1, b.size] : [b.size, 1]);
-  let out = matmul2(a, b, tA, tB);
+  let out: Tensor;
+  if (a.ndim > 2 && b.ndim === 2 && !tA) {
+    // A batch against one matrix (linear layers on [N, T, d]): one GEMM over the flattened rows
+    // instead of one per batch element, and a weight gradient that needs no batch sum.
+    const lead = a.shape.slice(0, -1);
+    const flat = matmul2(reshape(a, [-1, a.shape[a.ndim - 1]]), b, false, tB);
+    out = reshape(flat, [...lead, flat.shape[1]]);
+  } else out = matmul2(a, b, tA, tB);
   if (vecA || vecB) {
     const s = out.shape.slice(0, -2);
     if (!vecA) s.push(out.shape[out.ndim - 2]);
@@ -47,21 +55,39 @@ export function matmul(x: TensorLike, y: TensorLike, opts: MatmulOptions = {}): 
   return out;
 }
 
+// One attrs object per flag combination (they are immutable): no allocation per call.
+const ATTRS: readonly MatmulAttrs[] = [
+  { transA: false, transB: false }, { transA: false, transB: true },
+  { transA: true, transB: false }, { transA: true, transB: true },
+];
+
 function matmul2(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
-  const ra = a.shape[a.ndim - 2], ca = a.shape[a.ndim - 1];
-  const rb = b.shape[b.ndim - 2], cb = b.shape[b.ndim - 1];
+  const na = a.shape.length, nbd = b.shape.length;
+  const ra = a.shape[na - 2], ca = a.shape[na - 1];
+  const rb = b.shape[nbd - 2], cb = b.shape[nbd - 1];
   const m = tA ? ca : ra, k = tA ? ra : ca;
   const k2 = tB ? cb : rb, n = tB ? rb : cb;
   if (k !== k2) {
     throw new Error(`matmul: inner dimensions differ: [${a.shape}]${tA ? "ᵀ" : ""} · [${b.shape}]${tB ? "ᵀ" : ""}`);
   }
+  const attrs = ATTRS[(tA ? 2 : 0) + (tB ? 1 : 0)];
+  if (na === 2 && nbd === 2) {
+    const out = allocF64Uninit(m * n);
+    gemmDispatch(m, n, k, a.data, 0, tA, b.data, 0, tB, out, 0);
+    const t = new Tensor(out, [m, n]);
+    return a.requiresGrad || b.requiresGrad ? record(t, matmulOp, [a, b], attrs) : t;
+  }
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
   const batch = broadcastShapes(batchA, batchB);
   const nb = batch.reduce((p, d) => p * d, 1);
-  const out = new Float64Array(nb * m * n);
+  const out = allocF64Uninit(nb * m * n);
+  const sizeA = shapeSize(batchA), sizeB = shapeSize(batchB);
   if (nb === 1) {
     gemmDispatch(m, n, k, a.data, 0, tA, b.data, 0, tB, out, 0);
+  } else if ((sizeA === nb || sizeA === 1) && (sizeB === nb || sizeB === 1)) {
+    // Each operand is either batched like the output or a single matrix broadcast over it.
+    gemmBatched(nb, m, n, k, a.data, sizeA === 1 ? 0 : m * k, tA, b.data, sizeB === 1 ? 0 : k * n, tB, out);
   } else {
     const sa = broadcastStrides(batchA, batch);
     const sb = broadcastStrides(batchB, batch);
@@ -80,5 +106,5 @@ function matmul2(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
       }
     }
   }
-  return record(new Tensor(out, [...batch, m, n]), matmulOp, [a, b], { transA: tA, transB: tB });
+  return record(new Tensor(out, [...batch, m, n]), matmulOp, [a, b], attrs);
 }

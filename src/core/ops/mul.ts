@@ -1,6 +1,7 @@
 /** mul(a, b) = a·b element-wise with broadcasting. VJP: (sumTo(g·b, a), sumTo(g·a, b)). */
 import type { OpDef, Tensor, TensorLike } from "../tensor.ts";
-import { applyBinary } from "./binary.ts";
+import { applyArith } from "./binary.ts";
+import { MUL } from "../kernels/elementwise.ts";
 
 const mulOp: OpDef = {
   name: "mul",
@@ -11,5 +12,5 @@ const mulOp: OpDef = {
 };
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  return applyBinary(mulOp, a, b, (x, y) => x * y);
+  return applyArith(mulOp, MUL, a, b);
 }

@@ -1,6 +1,7 @@
 /** neg(x) = −x element-wise. VJP: F.neg(g). */
 import type { OpDef, Tensor, TensorLike } from "../tensor.ts";
-import { applyUnary } from "./binary.ts";
+import { applyUnaryCode } from "./binary.ts";
+import { NEG } from "../kernels/elementwise.ts";
 
 const negOp: OpDef = {
   name: "neg",
@@ -8,5 +9,5 @@ const negOp: OpDef = {
 };
 
 export function neg(x: TensorLike): Tensor {
-  return applyUnary(negOp, x, (x) => -x);
+  return applyUnaryCode(negOp, NEG, x);
 }

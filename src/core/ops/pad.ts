@@ -2,6 +2,7 @@
 import { Tensor, type OpDef, type TensorLike, asTensor, shapeSize } from "../tensor.ts";
 import { copyBox } from "../kernels/box.ts";
 import { record } from "../tape.ts";
+import { allocF64 } from "../kernels/alloc.ts";
 
 interface PadAttrs { before: number[]; after: number[] }
 
@@ -17,7 +18,7 @@ export function pad(x: TensorLike, before: readonly number[], after: readonly nu
   if ([...b, ...f].some((v) => !Number.isInteger(v) || v < 0)) throw new Error(`pad: widths must be non-negative integers`);
   if (b.every((v) => v === 0) && f.every((v) => v === 0)) return a;
   const shape = a.shape.map((d, i) => d + b[i] + f[i]);
-  const out = new Float64Array(shapeSize(shape));
+  const out = allocF64(shapeSize(shape));
   copyBox(out, shape, b, a.data, a.shape, false);
   return record(new Tensor(out, shape), padOp, [a], { before: b, after: f });
 }

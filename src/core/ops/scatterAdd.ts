@@ -5,6 +5,7 @@
 import { Tensor, type OpDef, shapeSize } from "../tensor.ts";
 import { record } from "../tape.ts";
 import type { Indices } from "./gather.ts";
+import { allocF64 } from "../kernels/alloc.ts";
 
 interface ScatterAttrs { indices: Indices }
 
@@ -16,7 +17,7 @@ const scatterAddOp: OpDef = {
 export function scatterAdd(src: Tensor, indices: Indices, V: number): Tensor {
   const rowShape = src.shape.slice(indices.shape.length);
   const row = shapeSize(rowShape);
-  const out = new Float64Array(V * row);
+  const out = allocF64(V * row);
   const idx = indices.data;
   for (let i = 0; i < idx.length; i++) {
     const base = idx[i] * row;

@@ -5,6 +5,7 @@
 import { Tensor, type OpDef, type TensorLike, asTensor, shapeSize } from "../tensor.ts";
 import { copyBox } from "../kernels/box.ts";
 import { record } from "../tape.ts";
+import { allocF64Uninit } from "../kernels/alloc.ts";
 
 interface SliceAttrs { starts: number[]; ends: number[] }
 
@@ -31,7 +32,7 @@ export function slice(x: TensorLike, starts: readonly number[], ends?: readonly 
   }
   const box = s.map((st, d) => e[d] - st);
   if (box.every((b, d) => b === a.shape[d])) return a;
-  const out = new Float64Array(shapeSize(box));
+  const out = allocF64Uninit(shapeSize(box));
   copyBox(a.data, a.shape, s, out, box, true);
   return record(new Tensor(out, box), sliceOp, [a], { starts: s, ends: e });
 }

@@ -1,6 +1,7 @@
 /** sqrt(x) = √x element-wise. VJP: F.div(F.mul(g, 0.5), out). */
 import type { OpDef, Tensor, TensorLike } from "../tensor.ts";
-import { applyUnary } from "./binary.ts";
+import { applyUnaryCode } from "./binary.ts";
+import { SQRT } from "../kernels/elementwise.ts";
 
 const sqrtOp: OpDef = {
   name: "sqrt",
@@ -8,5 +9,5 @@ const sqrtOp: OpDef = {
 };
 
 export function sqrt(x: TensorLike): Tensor {
-  return applyUnary(sqrtOp, x, (x) => Math.sqrt(x));
+  return applyUnaryCode(sqrtOp, SQRT, x);
 }

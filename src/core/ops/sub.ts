@@ -1,6 +1,7 @@
 /** sub(a, b) = a − b with broadcasting. VJP: (sumTo(g, a), −sumTo(g, b)). */
 import type { OpDef, Tensor, TensorLike } from "../tensor.ts";
-import { applyBinary } from "./binary.ts";
+import { applyArith } from "./binary.ts";
+import { SUB } from "../kernels/elementwise.ts";
 
 const subOp: OpDef = {
   name: "sub",
@@ -11,5 +12,5 @@ const subOp: OpDef = {
 };
 
 export function sub(a: TensorLike, b: TensorLike): Tensor {
-  return applyBinary(subOp, a, b, (x, y) => x - y);
+  return applyArith(subOp, SUB, a, b);
 }

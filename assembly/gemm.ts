@@ -1,0 +1,364 @@
+// WebAssembly SIMD GEMM kernels of shocklens (AssemblyScript, compiled by scripts/build-wasm.mjs).
+//
+// C = op(A) · op(B) (+ C when `accumulate`), row-major, op = identity or transpose, with the
+// transposes folded into the packing (no transposed copy is ever made). BLIS-style loop nest:
+//
+//   for jc in n by NC:  for pc in k by KC:  pack B(pc:pc+kc, jc:jc+nc) into NR-wide panels
+//     for ic in m by MC:  pack A(ic:ic+mc, pc:pc+kc) into MR-tall panels
+//       for jr, ir:  MR×NR register-blocked micro-kernel over kc
+//
+// f64: 4×4 micro-kernel (8 f64x2 accumulators); f32: 4×8 (8 f32x4 accumulators). Every pointer is
+// a byte offset into the (possibly shared) linear memory; the caller owns all of it, including the
+// packing scratch (`packA`: MC·KC elements, `packB`: KC·NC elements, `tile`: one MR×NR tile), so
+// several threads can run over one shared memory with scratch of their own. No allocation, no
+// globals written: the module is reentrant.
+
+// Blocking (elements). KC·MR·8 B (an A panel) and KC·NR·8 B (a B panel) stay in L1; the MC×KC
+// A block (256 KiB) in L2; the KC×NC B block in L3.
+export const KC: i32 = 256;
+export const MC: i32 = 128;
+export const NC: i32 = 2048;
+const MR: i32 = 4;
+const NR: i32 = 4;
+const NR32: i32 = 8;
+
+// ---------------------------------------------------------------------------------------------
+// f64
+// ---------------------------------------------------------------------------------------------
+
+// Packs rows [i0, i0+mc) × cols [p0, p0+kc) of op(A) into ceil(mc/MR) panels; panel q holds
+// op(A)[i0 + q·MR + r, p0 + p] at dst[(q·kc + p)·MR + r], zero-padded past mc.
+function packA64(dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32): void {
+  for (let i: i32 = 0; i < mc; i += MR) {
+    const rows = min(MR, mc - i);
+    const panel = dst + (<usize>(i * kc) << 3);
+    if (!transA) {
+      // op(A)[i, p] = a[i·lda + p]: four row streams, interleaved.
+      if (rows == MR) {
+        const r0 = a + (<usize>((i0 + i) * lda + p0) << 3);
+        const r1 = r0 + (<usize>lda << 3);
+        const r2 = r1 + (<usize>lda << 3);
+        const r3 = r2 + (<usize>lda << 3);
+        for (let p: i32 = 0; p < kc; p++) {
+          const o = <usize>p << 3;
+          const d = panel + (<usize>(p * MR) << 3);
+          store<f64>(d, load<f64>(r0 + o));
+          store<f64>(d, load<f64>(r1 + o), 8);
+          store<f64>(d, load<f64>(r2 + o), 16);
+          store<f64>(d, load<f64>(r3 + o), 24);
+        }
+      } else {
+        for (let p: i32 = 0; p < kc; p++) {
+          const d = panel + (<usize>(p * MR) << 3);
+          for (let r: i32 = 0; r < MR; r++) {
+            store<f64>(d + (<usize>r << 3), r < rows ? load<f64>(a + (<usize>((i0 + i + r) * lda + p0 + p) << 3)) : 0.0);
+          }
+        }
+      }
+    } else {
+      // op(A)[i, p] = a[p·lda + i]: MR consecutive values per p.
+      if (rows == MR) {
+        for (let p: i32 = 0; p < kc; p++) {
+          const s = a + (<usize>((p0 + p) * lda + i0 + i) << 3);
+          const d = panel + (<usize>(p * MR) << 3);
+          v128.store(d, v128.load(s));
+          v128.store(d, v128.load(s, 16), 16);
+        }
+      } else {
+        for (let p: i32 = 0; p < kc; p++) {
+          const s = a + (<usize>((p0 + p) * lda + i0 + i) << 3);
+          const d = panel + (<usize>(p * MR) << 3);
+          for (let r: i32 = 0; r < MR; r++) store<f64>(d + (<usize>r << 3), r < rows ? load<f64>(s + (<usize>r << 3)) : 0.0);
+        }
+      }
+    }
+  }
+}
+
+// Packs rows [p0, p0+kc) × cols [j0, j0+nc) of op(B) into ceil(nc/NR) panels; panel q holds
+// op(B)[p0 + p, j0 + q·NR + c] at dst[(q·kc + p)·NR + c], zero-padded past nc.
+function packB64(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32): void {
+  for (let j: i32 = 0; j < nc; j += NR) {
+    const cols = min(NR, nc - j);
+    const panel = dst + (<usize>(j * kc) << 3);
+    if (!transB) {
+      // op(B)[p, j] = b[p·ldb + j]: NR consecutive values per p.
+      if (cols == NR) {
+        for (let p: i32 = 0; p < kc; p++) {
+          const s = b + (<usize>((p0 + p) * ldb + j0 + j) << 3);
+          const d = panel + (<usize>(p * NR) << 3);
+          v128.store(d, v128.load(s));
+          v128.store(d, v128.load(s, 16), 16);
+        }
+      } else {
+        for (let p: i32 = 0; p < kc; p++) {
+          const s = b + (<usize>((p0 + p) * ldb + j0 + j) << 3);
+          const d = panel + (<usize>(p * NR) << 3);
+          for (let c: i32 = 0; c < NR; c++) store<f64>(d + (<usize>c << 3), c < cols ? load<f64>(s + (<usize>c << 3)) : 0.0);
+        }
+      }
+    } else {
+      // op(B)[p, j] = b[j·ldb + p]: NR column streams, interleaved.
+      if (cols == NR) {
+        const c0 = b + (<usize>((j0 + j) * ldb + p0) << 3);
+        const c1 = c0 + (<usize>ldb << 3);
+        const c2 = c1 + (<usize>ldb << 3);
+        const c3 = c2 + (<usize>ldb << 3);
+        for (let p: i32 = 0; p < kc; p++) {
+          const o = <usize>p << 3;
+          const d = panel + (<usize>(p * NR) << 3);
+          store<f64>(d, load<f64>(c0 + o));
+          store<f64>(d, load<f64>(c1 + o), 8);
+          store<f64>(d, load<f64>(c2 + o), 16);
+          store<f64>(d, load<f64>(c3 + o), 24);
+        }
+      } else {
+        for (let p: i32 = 0; p < kc; p++) {
+          const d = panel + (<usize>(p * NR) << 3);
+          for (let c: i32 = 0; c < NR; c++) {
+            store<f64>(d + (<usize>c << 3), c < cols ? load<f64>(b + (<usize>((j0 + j + c) * ldb + p0 + p) << 3)) : 0.0);
+          }
+        }
+      }
+    }
+  }
+}
+
+// The 4×4 micro-kernel: C[0:4, 0:4] (row stride ldc elements) = or += Apanel · Bpanel over kc.
+// @ts-ignore: decorator
+@inline
+function kernel4x4(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, accumulate: bool): void {
+  let c00 = f64x2.splat(0.0), c01 = f64x2.splat(0.0);
+  let c10 = f64x2.splat(0.0), c11 = f64x2.splat(0.0);
+  let c20 = f64x2.splat(0.0), c21 = f64x2.splat(0.0);
+  let c30 = f64x2.splat(0.0), c31 = f64x2.splat(0.0);
+  let p: i32 = 0;
+  for (; p + 1 < kc; p += 2) {
+    let b0 = v128.load(bp);
+    let b1 = v128.load(bp, 16);
+    let a = v128.load64_splat(ap);
+    c00 = f64x2.add(c00, f64x2.mul(a, b0)); c01 = f64x2.add(c01, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 8);
+    c10 = f64x2.add(c10, f64x2.mul(a, b0)); c11 = f64x2.add(c11, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 16);
+    c20 = f64x2.add(c20, f64x2.mul(a, b0)); c21 = f64x2.add(c21, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 24);
+    c30 = f64x2.add(c30, f64x2.mul(a, b0)); c31 = f64x2.add(c31, f64x2.mul(a, b1));
+    b0 = v128.load(bp, 32);
+    b1 = v128.load(bp, 48);
+    a = v128.load64_splat(ap, 32);
+    c00 = f64x2.add(c00, f64x2.mul(a, b0)); c01 = f64x2.add(c01, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 40);
+    c10 = f64x2.add(c10, f64x2.mul(a, b0)); c11 = f64x2.add(c11, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 48);
+    c20 = f64x2.add(c20, f64x2.mul(a, b0)); c21 = f64x2.add(c21, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 56);
+    c30 = f64x2.add(c30, f64x2.mul(a, b0)); c31 = f64x2.add(c31, f64x2.mul(a, b1));
+    ap += 64;
+    bp += 64;
+  }
+  if (p < kc) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load64_splat(ap);
+    c00 = f64x2.add(c00, f64x2.mul(a, b0)); c01 = f64x2.add(c01, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 8);
+    c10 = f64x2.add(c10, f64x2.mul(a, b0)); c11 = f64x2.add(c11, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 16);
+    c20 = f64x2.add(c20, f64x2.mul(a, b0)); c21 = f64x2.add(c21, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 24);
+    c30 = f64x2.add(c30, f64x2.mul(a, b0)); c31 = f64x2.add(c31, f64x2.mul(a, b1));
+  }
+  const s = <usize>ldc << 3;
+  const r1 = c + s, r2 = r1 + s, r3 = r2 + s;
+  if (accumulate) {
+    c00 = f64x2.add(c00, v128.load(c)); c01 = f64x2.add(c01, v128.load(c, 16));
+    c10 = f64x2.add(c10, v128.load(r1)); c11 = f64x2.add(c11, v128.load(r1, 16));
+    c20 = f64x2.add(c20, v128.load(r2)); c21 = f64x2.add(c21, v128.load(r2, 16));
+    c30 = f64x2.add(c30, v128.load(r3)); c31 = f64x2.add(c31, v128.load(r3, 16));
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(r1, c10); v128.store(r1, c11, 16);
+  v128.store(r2, c20); v128.store(r2, c21, 16);
+  v128.store(r3, c30); v128.store(r3, c31, 16);
+}
+
+/**
+ * C[m×n] (row stride ldc) = op(A)·op(B), or += when `accumulate`. A: [m×k] row stride lda
+ * ([k×m] when transA), B: [k×n] row stride ldb ([n×k] when transB). All pointers are byte
+ * offsets; packA/packB/tile: scratch of MC·KC, KC·NC and MR·NR doubles.
+ */
+export function dgemm(
+  m: i32, n: i32, k: i32,
+  a: usize, lda: i32, transA: bool,
+  b: usize, ldb: i32, transB: bool,
+  c: usize, ldc: i32, accumulate: bool,
+  packA: usize, packB: usize, tile: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) for (let i: i32 = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 3), 0, <usize>n << 3);
+    return;
+  }
+  for (let jc: i32 = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc: i32 = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const acc = accumulate || pc > 0;
+      packB64(packB, b, ldb, transB, pc, kc, jc, nc);
+      for (let ic: i32 = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA64(packA, a, lda, transA, ic, mc, pc, kc);
+        for (let jr: i32 = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bp = packB + (<usize>(jr * kc) << 3);
+          for (let ir: i32 = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const ap = packA + (<usize>(ir * kc) << 3);
+            const cp = c + (<usize>((ic + ir) * ldc + jc + jr) << 3);
+            if (mr == MR && nr == NR) {
+              kernel4x4(kc, ap, bp, cp, ldc, acc);
+            } else {
+              // Edge tile: compute the full 4×4 into scratch, then write the valid part.
+              kernel4x4(kc, ap, bp, tile, NR, false);
+              for (let r: i32 = 0; r < mr; r++) {
+                for (let q: i32 = 0; q < nr; q++) {
+                  const dst = cp + (<usize>(r * ldc + q) << 3);
+                  const v = load<f64>(tile + (<usize>(r * NR + q) << 3));
+                  store<f64>(dst, acc ? load<f64>(dst) + v : v);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// f32 (same structure, 4×8 micro-kernel)
+// ---------------------------------------------------------------------------------------------
+
+function packA32(dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32): void {
+  for (let i: i32 = 0; i < mc; i += MR) {
+    const rows = min(MR, mc - i);
+    const panel = dst + (<usize>(i * kc) << 2);
+    for (let p: i32 = 0; p < kc; p++) {
+      const d = panel + (<usize>(p * MR) << 2);
+      if (!transA) {
+        for (let r: i32 = 0; r < MR; r++) store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(a + (<usize>((i0 + i + r) * lda + p0 + p) << 2)) : 0.0);
+      } else if (rows == MR) {
+        v128.store(d, v128.load(a + (<usize>((p0 + p) * lda + i0 + i) << 2)));
+      } else {
+        const s = a + (<usize>((p0 + p) * lda + i0 + i) << 2);
+        for (let r: i32 = 0; r < MR; r++) store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(s + (<usize>r << 2)) : 0.0);
+      }
+    }
+  }
+}
+
+function packB32(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32): void {
+  for (let j: i32 = 0; j < nc; j += NR32) {
+    const cols = min(NR32, nc - j);
+    const panel = dst + (<usize>(j * kc) << 2);
+    for (let p: i32 = 0; p < kc; p++) {
+      const d = panel + (<usize>(p * NR32) << 2);
+      if (!transB && cols == NR32) {
+        const s = b + (<usize>((p0 + p) * ldb + j0 + j) << 2);
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+      } else if (!transB) {
+        const s = b + (<usize>((p0 + p) * ldb + j0 + j) << 2);
+        for (let c: i32 = 0; c < NR32; c++) store<f32>(d + (<usize>c << 2), c < cols ? load<f32>(s + (<usize>c << 2)) : 0.0);
+      } else {
+        for (let c: i32 = 0; c < NR32; c++) {
+          store<f32>(d + (<usize>c << 2), c < cols ? load<f32>(b + (<usize>((j0 + j + c) * ldb + p0 + p) << 2)) : 0.0);
+        }
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, accumulate: bool): void {
+  let c00 = f32x4.splat(0.0), c01 = f32x4.splat(0.0);
+  let c10 = f32x4.splat(0.0), c11 = f32x4.splat(0.0);
+  let c20 = f32x4.splat(0.0), c21 = f32x4.splat(0.0);
+  let c30 = f32x4.splat(0.0), c31 = f32x4.splat(0.0);
+  for (let p: i32 = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    ap += 16;
+    bp += 32;
+  }
+  const s = <usize>ldc << 2;
+  const r1 = c + s, r2 = r1 + s, r3 = r2 + s;
+  if (accumulate) {
+    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(r1)); c11 = f32x4.add(c11, v128.load(r1, 16));
+    c20 = f32x4.add(c20, v128.load(r2)); c21 = f32x4.add(c21, v128.load(r2, 16));
+    c30 = f32x4.add(c30, v128.load(r3)); c31 = f32x4.add(c31, v128.load(r3, 16));
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(r1, c10); v128.store(r1, c11, 16);
+  v128.store(r2, c20); v128.store(r2, c21, 16);
+  v128.store(r3, c30); v128.store(r3, c31, 16);
+}
+
+/** The f32 twin of dgemm (pointers are byte offsets; scratch sizes in floats: MC·KC, KC·NC, MR·NR32). */
+export function sgemm(
+  m: i32, n: i32, k: i32,
+  a: usize, lda: i32, transA: bool,
+  b: usize, ldb: i32, transB: bool,
+  c: usize, ldc: i32, accumulate: bool,
+  packA: usize, packB: usize, tile: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) for (let i: i32 = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>n << 2);
+    return;
+  }
+  for (let jc: i32 = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc: i32 = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const acc = accumulate || pc > 0;
+      packB32(packB, b, ldb, transB, pc, kc, jc, nc);
+      for (let ic: i32 = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA32(packA, a, lda, transA, ic, mc, pc, kc);
+        for (let jr: i32 = 0; jr < nc; jr += NR32) {
+          const nr = min(NR32, nc - jr);
+          const bp = packB + (<usize>(jr * kc) << 2);
+          for (let ir: i32 = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const ap = packA + (<usize>(ir * kc) << 2);
+            const cp = c + (<usize>((ic + ir) * ldc + jc + jr) << 2);
+            if (mr == MR && nr == NR32) {
+              kernel4x8(kc, ap, bp, cp, ldc, acc);
+            } else {
+              kernel4x8(kc, ap, bp, tile, NR32, false);
+              for (let r: i32 = 0; r < mr; r++) {
+                for (let q: i32 = 0; q < nr; q++) {
+                  const dst = cp + (<usize>(r * ldc + q) << 2);
+                  const v = load<f32>(tile + (<usize>(r * NR32 + q) << 2));
+                  store<f32>(dst, acc ? load<f32>(dst) + v : v);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

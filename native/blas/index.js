@@ -1,0 +1,28 @@
+"use strict";
+/**
+ * shocklens-blas: the native OpenBLAS GEMM when its install step could build it, otherwise an
+ * object that says why not (`available: false`, `reason`). Never throws on require.
+ */
+const { join } = require("node:path");
+const { existsSync } = require("node:fs");
+
+const file = join(__dirname, "build", "shocklens_blas.node");
+let binding = null;
+let reason = "";
+if (!existsSync(file)) {
+  reason = "not built (OpenBLAS or a C compiler was missing at install; see `npm rebuild shocklens-blas`)";
+} else {
+  try {
+    binding = require(file);
+  } catch (e) {
+    reason = `failed to load ${file}: ${e && e.message}`;
+  }
+}
+
+module.exports = binding
+  ? {
+    available: true, reason: "", path: file,
+    dgemm: binding.dgemm, sgemm: binding.sgemm, setThreads: binding.setThreads, getThreads: binding.getThreads,
+    config: binding.config, corename: binding.corename,
+  }
+  : { available: false, reason, path: file };

@@ -1,0 +1,109 @@
+/*
+ * shocklens-blas: C = op(A)·op(B) through OpenBLAS, row-major, transposes passed as flags (no
+ * transposed copy). JavaScript calls
+ *   dgemm(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff)   (Float64Array operands)
+ *   sgemm(...)                                                  (Float32Array operands)
+ * with element offsets into the typed arrays; C is overwritten (beta = 0). Plus
+ * setThreads(n), getThreads(), config() (openblas_get_config) and corename().
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <node_api.h>
+#include <cblas.h>
+
+extern void openblas_set_num_threads(int);
+extern int openblas_get_num_threads(void);
+extern char *openblas_get_config(void);
+extern char *openblas_get_corename(void);
+
+#define THROW(env, msg) do { napi_throw_error((env), NULL, (msg)); return NULL; } while (0)
+
+/* Data pointer and element count of a typed array of the expected type. */
+static bool typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
+  bool is = false;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
+  napi_typedarray_type type;
+  napi_value buf;
+  size_t off;
+  if (napi_get_typedarray_info(env, v, &type, len, data, &buf, &off) != napi_ok) return false;
+  return type == want;
+}
+
+static napi_value gemm(napi_env env, napi_callback_info info, bool f32) {
+  size_t argc = 11;
+  napi_value argv[11];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 11) THROW(env, "gemm: expected 11 arguments");
+  int32_t m, n, k, aOff, bOff, cOff;
+  bool tA, tB;
+  if (napi_get_value_int32(env, argv[0], &m) != napi_ok || napi_get_value_int32(env, argv[1], &n) != napi_ok ||
+      napi_get_value_int32(env, argv[2], &k) != napi_ok || napi_get_value_int32(env, argv[4], &aOff) != napi_ok ||
+      napi_get_value_bool(env, argv[5], &tA) != napi_ok || napi_get_value_int32(env, argv[7], &bOff) != napi_ok ||
+      napi_get_value_bool(env, argv[8], &tB) != napi_ok || napi_get_value_int32(env, argv[10], &cOff) != napi_ok)
+    THROW(env, "gemm: bad scalar argument");
+  if (m < 0 || n < 0 || k < 0 || aOff < 0 || bOff < 0 || cOff < 0) THROW(env, "gemm: negative size or offset");
+  napi_typedarray_type want = f32 ? napi_float32_array : napi_float64_array;
+  void *a, *b, *c;
+  size_t la, lb, lc;
+  if (!typed(env, argv[3], want, &a, &la) || !typed(env, argv[6], want, &b, &lb) || !typed(env, argv[9], want, &c, &lc))
+    THROW(env, f32 ? "sgemm: operands must be Float32Arrays" : "dgemm: operands must be Float64Arrays");
+  if ((size_t)aOff + (size_t)m * k > la || (size_t)bOff + (size_t)k * n > lb || (size_t)cOff + (size_t)m * n > lc)
+    THROW(env, "gemm: operand too short for the given sizes and offsets");
+  if (m == 0 || n == 0) return NULL;
+  int lda = tA ? m : k, ldb = tB ? k : n;
+  if (lda < 1) lda = 1;
+  if (ldb < 1) ldb = 1;
+  enum CBLAS_TRANSPOSE ta = tA ? CblasTrans : CblasNoTrans, tb = tB ? CblasTrans : CblasNoTrans;
+  if (f32)
+    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, (float *)a + aOff, lda, (float *)b + bOff, ldb, 0.0f,
+                (float *)c + cOff, n);
+  else
+    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, (double *)a + aOff, lda, (double *)b + bOff, ldb, 0.0,
+                (double *)c + cOff, n);
+  return NULL;
+}
+
+static napi_value dgemm(napi_env env, napi_callback_info info) { return gemm(env, info, false); }
+static napi_value sgemm(napi_env env, napi_callback_info info) { return gemm(env, info, true); }
+
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t t;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 ||
+      napi_get_value_int32(env, argv[0], &t) != napi_ok || t < 1)
+    THROW(env, "setThreads: expected a positive integer");
+  openblas_set_num_threads(t);
+  return NULL;
+}
+
+static napi_value get_threads(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  napi_create_int32(env, openblas_get_num_threads(), &r);
+  return r;
+}
+
+static napi_value str(napi_env env, const char *s) {
+  napi_value r;
+  napi_create_string_utf8(env, s ? s : "", NAPI_AUTO_LENGTH, &r);
+  return r;
+}
+
+static napi_value config(napi_env env, napi_callback_info info) { (void)info; return str(env, openblas_get_config()); }
+static napi_value corename(napi_env env, napi_callback_info info) { (void)info; return str(env, openblas_get_corename()); }
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"dgemm", NULL, dgemm, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"getThreads", NULL, get_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"corename", NULL, corename, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,147 @@
+/**
+ * Fused row kernels behind the fused primitives (layer norm, softmax, log-softmax, relu, the tanh
+ * derivative): one pass over the data instead of a chain of element-wise ops, each allocating
+ * its own temporary. Rows are the last axis, stored contiguously.
+ *
+ * These compute values only; the ops that use them (src/core/ops/layerNorm.ts, softmax.ts,
+ * relu.ts, tanh.ts) fall back to differentiable compositions whenever a backward pass is itself
+ * being recorded, so derivatives of every order stay exact.
+ */
+
+/**
+ * Layer normalisation of `rows` rows of width d: out = (x − μ)·rstd·γ + β with rstd =
+ * 1/√(σ² + eps), σ² the biased variance. Saves μ and rstd per row for the backward pass.
+ */
+export function layerNormForward(
+  x: Float64Array, rows: number, d: number, gamma: Float64Array | null, beta: Float64Array | null, eps: number,
+  out: Float64Array, mean: Float64Array, rstd: Float64Array,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += x[o + j];
+    const mu = s / d;
+    let v = 0;
+    for (let j = 0; j < d; j++) {
+      const c = x[o + j] - mu;
+      v += c * c;
+    }
+    const rs = 1 / Math.sqrt(v / d + eps);
+    mean[r] = mu;
+    rstd[r] = rs;
+    if (gamma !== null && beta !== null) for (let j = 0; j < d; j++) out[o + j] = (x[o + j] - mu) * rs * gamma[j] + beta[j];
+    else if (gamma !== null) for (let j = 0; j < d; j++) out[o + j] = (x[o + j] - mu) * rs * gamma[j];
+    else if (beta !== null) for (let j = 0; j < d; j++) out[o + j] = (x[o + j] - mu) * rs + beta[j];
+    else for (let j = 0; j < d; j++) out[o + j] = (x[o + j] - mu) * rs;
+  }
+}
+
+/**
+ * Backward of layer normalisation: with x̂ = (x − μ)·rstd and ĝ = g·γ,
+ * dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), dγ = Σ_rows g·x̂, dβ = Σ_rows g (each only when asked).
+ */
+export function layerNormBackward(
+  g: Float64Array, x: Float64Array, rows: number, d: number, gamma: Float64Array | null,
+  mean: Float64Array, rstd: Float64Array,
+  dx: Float64Array | null, dgamma: Float64Array | null, dbeta: Float64Array | null,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    const mu = mean[r], rs = rstd[r];
+    if (dx !== null) {
+      let a = 0, b = 0;
+      for (let j = 0; j < d; j++) {
+        const gh = gamma !== null ? g[o + j] * gamma[j] : g[o + j];
+        a += gh;
+        b += gh * (x[o + j] - mu) * rs;
+      }
+      a /= d;
+      b /= d;
+      for (let j = 0; j < d; j++) {
+        const gh = gamma !== null ? g[o + j] * gamma[j] : g[o + j];
+        dx[o + j] = rs * (gh - a - (x[o + j] - mu) * rs * b);
+      }
+    }
+    if (dgamma !== null) for (let j = 0; j < d; j++) dgamma[j] += g[o + j] * (x[o + j] - mu) * rs;
+    if (dbeta !== null) for (let j = 0; j < d; j++) dbeta[j] += g[o + j];
+  }
+}
+
+/** Row-wise log-softmax, shifted by the row max (0 for a row whose max is not finite). */
+export function logSoftmaxRows(x: Float64Array, rows: number, d: number, out: Float64Array): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    let m = -Infinity;
+    for (let j = 0; j < d; j++) {
+      const v = x[o + j];
+      if (v > m || v !== v) m = v;
+    }
+    if (!Number.isFinite(m)) m = 0;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += Math.exp(x[o + j] - m);
+    const ls = Math.log(s);
+    for (let j = 0; j < d; j++) out[o + j] = x[o + j] - m - ls;
+  }
+}
+
+/** Row-wise softmax, shifted by the row max (0 for a row whose max is not finite). */
+export function softmaxRows(x: Float64Array, rows: number, d: number, out: Float64Array): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    let m = -Infinity;
+    for (let j = 0; j < d; j++) {
+      const v = x[o + j];
+      if (v > m || v !== v) m = v;
+    }
+    if (!Number.isFinite(m)) m = 0;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const e = Math.exp(x[o + j] - m);
+      out[o + j] = e;
+      s += e;
+    }
+    const inv = 1 / s;
+    for (let j = 0; j < d; j++) out[o + j] *= inv;
+  }
+}
+
+/** Backward of log-softmax: dx = g − exp(y)·Σg per row (y the log-softmax output). */
+export function logSoftmaxBackward(g: Float64Array, y: Float64Array, rows: number, d: number, dx: Float64Array): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += g[o + j];
+    for (let j = 0; j < d; j++) dx[o + j] = g[o + j] - Math.exp(y[o + j]) * s;
+  }
+}
+
+/** Backward of softmax: dx = y·(g − Σ g·y) per row (y the softmax output). */
+export function softmaxBackward(g: Float64Array, y: Float64Array, rows: number, d: number, dx: Float64Array): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += g[o + j] * y[o + j];
+    for (let j = 0; j < d; j++) dx[o + j] = y[o + j] * (g[o + j] - s);
+  }
+}
+
+/** relu(x) = x > 0 ? x : 0 (NaN → 0, as where(gt(x, 0), x, 0)). */
+export function reluForward(x: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    out[i] = v > 0 ? v : 0;
+  }
+}
+
+/** g where x > 0, else 0. */
+export function reluBackward(g: Float64Array, x: Float64Array, dx: Float64Array): void {
+  for (let i = 0; i < x.length; i++) dx[i] = x[i] > 0 ? g[i] : 0;
+}
+
+/** g·(1 − y²) with y = tanh(x). */
+export function tanhBackward(g: Float64Array, y: Float64Array, dx: Float64Array): void {
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    dx[i] = g[i] * (1 - v * v);
+  }
+}

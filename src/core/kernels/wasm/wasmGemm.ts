@@ -1,0 +1,239 @@
+/**
+ * The WebAssembly-SIMD GEMM backend: loads `gemm.wasm` (compiled from assembly/gemm.ts by
+ * scripts/build-wasm.mjs at build time; never committed), owns one shared linear memory, and
+ * exposes `dgemm` / `sgemm` with the same signature as the plain-TypeScript kernels.
+ *
+ * Memory layout (bytes): [0, 64 KiB) the module's own; then a control block for the worker
+ * threads; then per-thread packing scratch; then the operand arena where A, B and C are copied
+ * for each call (one `set` each way: copying costs far less than the product above the dispatch
+ * threshold). The memory is a shared WebAssembly.Memory so that worker threads (./pool.ts) can
+ * compute slices of one product in place.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { WorkerPool } from "./pool.ts";
+
+const PAGE = 65536;
+const MAX_PAGES = 32768; // 2 GiB
+const CTRL = 65536; // control block (see pool.ts), 4 KiB
+const SCRATCH0 = CTRL + 4096;
+
+export interface WasmExports {
+  KC: WebAssembly.Global;
+  MC: WebAssembly.Global;
+  NC: WebAssembly.Global;
+  dgemm(m: number, n: number, k: number, a: number, lda: number, tA: number, b: number, ldb: number, tB: number,
+    c: number, ldc: number, acc: number, packA: number, packB: number, tile: number): void;
+  sgemm(m: number, n: number, k: number, a: number, lda: number, tA: number, b: number, ldb: number, tB: number,
+    c: number, ldc: number, acc: number, packA: number, packB: number, tile: number): void;
+}
+
+/**
+ * Where the build puts the module, relative to this file in src/ (tsx) and in dist/ (compiled);
+ * SHOCKLENS_WASM names the file explicitly (and then only that file is tried).
+ */
+export function defaultWasmPaths(): string[] {
+  const env = process.env.SHOCKLENS_WASM;
+  if (env) return [env];
+  const rel = ["../../../../dist/wasm/gemm.wasm", "../../../wasm/gemm.wasm"];
+  return rel.map((r) => fileURLToPath(new URL(r, import.meta.url)));
+}
+
+export function findWasm(): string | null {
+  for (const p of defaultWasmPaths()) if (existsSync(p)) return p;
+  return null;
+}
+
+/** Scratch of one thread: packing buffers and an edge tile (byte offsets). */
+interface Scratch { packA: number; packB: number; tile: number }
+
+export class WasmGemm {
+  readonly path: string;
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly exports: WasmExports;
+  private f64: Float64Array;
+  private f32: Float32Array;
+  private readonly scratch: Scratch[] = [];
+  private arena: number;
+  private pool: WorkerPool | null = null;
+  private threads = 1;
+  /** Products with at least this many multiply-adds are split over the worker threads. */
+  parallelMinFlops = 3e6;
+
+  constructor(path: string) {
+    this.path = path;
+    this.module = new WebAssembly.Module(readFileSync(path));
+    this.memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: true });
+    const inst = new WebAssembly.Instance(this.module, { env: { memory: this.memory, abort: wasmAbort } });
+    this.exports = inst.exports as unknown as WasmExports;
+    this.f64 = new Float64Array(this.memory.buffer);
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.arena = SCRATCH0;
+    this.addScratch();
+  }
+
+  get kc(): number { return this.exports.KC.value as number; }
+  get mc(): number { return this.exports.MC.value as number; }
+  get nc(): number { return this.exports.NC.value as number; }
+
+  private addScratch(): Scratch {
+    const align = (x: number) => (x + 63) & ~63;
+    const packA = this.arena;
+    const packB = align(packA + this.mc * this.kc * 8);
+    const tile = align(packB + this.kc * this.nc * 8);
+    const s = { packA, packB, tile };
+    this.arena = align(tile + 1024);
+    this.ensure(this.arena);
+    this.scratch.push(s);
+    return s;
+  }
+
+  /** Grows the memory to hold `bytes`; false when that exceeds the maximum. */
+  private ensure(bytes: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) {
+      const pages = Math.ceil((bytes - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) return false;
+      this.memory.grow(pages);
+    }
+    if (this.f64.buffer.byteLength !== this.memory.buffer.byteLength) {
+      this.f64 = new Float64Array(this.memory.buffer);
+      this.f32 = new Float32Array(this.memory.buffer);
+    }
+    return true;
+  }
+
+  /** Number of threads (the caller's plus workers) used for large products; returns the count in use. */
+  setThreads(n: number): number {
+    const want = Math.max(1, Math.floor(n));
+    if (want === this.threads) return this.threads;
+    this.pool?.close();
+    this.pool = null;
+    this.threads = 1;
+    if (want > 1) {
+      while (this.scratch.length < want) this.addScratch();
+      try {
+        this.pool = new WorkerPool(this.module, this.memory, CTRL, want - 1);
+        this.threads = want;
+      } catch {
+        this.pool = null;
+      }
+    }
+    return this.threads;
+  }
+
+  getThreads(): number {
+    return this.threads;
+  }
+
+  /** C = op(A)·op(B) in float64; same contract as kernels/matmul.ts `gemm`. */
+  dgemm = (
+    m: number, n: number, k: number,
+    a: Float64Array, aOff: number, transA: boolean,
+    b: Float64Array, bOff: number, transB: boolean,
+    c: Float64Array, cOff: number,
+  ): void => {
+    const na = m * k, nb = k * n, nc = m * n;
+    const pa = this.arena;
+    const pb = (pa + na * 8 + 63) & ~63;
+    const pc = (pb + nb * 8 + 63) & ~63;
+    if (!this.ensure(pc + nc * 8)) throw new RangeError(`wasm gemm: ${m}×${k}·${k}×${n} does not fit in memory`);
+    const h = this.f64;
+    h.set(na === a.length && aOff === 0 ? a : a.subarray(aOff, aOff + na), pa >>> 3);
+    h.set(nb === b.length && bOff === 0 ? b : b.subarray(bOff, bOff + nb), pb >>> 3);
+    this.run(false, m, n, k, pa, transA ? m : k, transA, pb, transB ? k : n, transB, pc);
+    c.set(h.subarray(pc >>> 3, (pc >>> 3) + nc), cOff);
+  };
+
+  /** C = op(A)·op(B) in float32. */
+  sgemm = (
+    m: number, n: number, k: number,
+    a: Float32Array, aOff: number, transA: boolean,
+    b: Float32Array, bOff: number, transB: boolean,
+    c: Float32Array, cOff: number,
+  ): void => {
+    const na = m * k, nb = k * n, nc = m * n;
+    const pa = this.arena;
+    const pb = (pa + na * 4 + 63) & ~63;
+    const pc = (pb + nb * 4 + 63) & ~63;
+    if (!this.ensure(pc + nc * 4)) throw new RangeError(`wasm sgemm: ${m}×${k}·${k}×${n} does not fit in memory`);
+    const h = this.f32;
+    h.set(a.subarray(aOff, aOff + na), pa >>> 2);
+    h.set(b.subarray(bOff, bOff + nb), pb >>> 2);
+    this.run(true, m, n, k, pa, transA ? m : k, transA, pb, transB ? k : n, transB, pc);
+    c.set(h.subarray(pc >>> 2, (pc >>> 2) + nc), cOff);
+  };
+
+  /** Runs one product on operands already in memory, split over the threads when it pays. */
+  private run(f32: boolean, m: number, n: number, k: number, pa: number, lda: number, tA: boolean,
+    pb: number, ldb: number, tB: boolean, pc: number): void {
+    const E = this.exports;
+    const fn = f32 ? E.sgemm : E.dgemm;
+    const T = this.threads;
+    const es = f32 ? 4 : 8;
+    if (T > 1 && this.pool !== null && m * n * k >= this.parallelMinFlops && (n >= 16 || m >= 16)) {
+      // Split the larger of m, n into T slices aligned to the micro-tile (8 covers both MR and NR).
+      const byCols = n >= m;
+      const len = byCols ? n : m;
+      const parts: number[] = [0];
+      for (let t = 1; t < T; t++) parts.push(Math.min(len, Math.round((len * t) / T / 8) * 8));
+      parts.push(len);
+      const jobs: number[][] = [];
+      for (let t = 0; t < T; t++) {
+        const lo = parts[t], hi = parts[t + 1];
+        if (hi <= lo) continue;
+        const s = this.scratch[t];
+        // Slice t: columns [lo, hi) of op(B) and C, or rows [lo, hi) of op(A) and C.
+        const sa = byCols ? pa : pa + (tA ? lo : lo * lda) * es;
+        const sb = byCols ? pb + (tB ? lo * ldb : lo) * es : pb;
+        const sc = byCols ? pc + lo * es : pc + lo * n * es;
+        jobs.push([f32 ? 1 : 0, byCols ? m : hi - lo, byCols ? hi - lo : n, k, sa, lda, tA ? 1 : 0, sb, ldb, tB ? 1 : 0,
+          sc, n, 0, s.packA, s.packB, s.tile]);
+      }
+      // The caller's thread takes the first slice, the workers the rest.
+      this.pool.start(jobs.slice(1));
+      const j = jobs[0];
+      fn(j[1], j[2], j[3], j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15]);
+      this.pool.wait();
+      return;
+    }
+    const s = this.scratch[0];
+    fn(m, n, k, pa, lda, tA ? 1 : 0, pb, ldb, tB ? 1 : 0, pc, n, 0, s.packA, s.packB, s.tile);
+  }
+
+  close(): void {
+    this.pool?.close();
+    this.pool = null;
+    this.threads = 1;
+  }
+}
+
+function wasmAbort(): never {
+  throw new Error("gemm.wasm aborted");
+}
+
+let loaded: WasmGemm | null | undefined;
+let loadError = "";
+
+/** The shared instance over the built module, or null when it is missing or fails to load. */
+export function wasmGemm(): WasmGemm | null {
+  if (loaded !== undefined) return loaded;
+  const path = findWasm();
+  if (path === null) {
+    loadError = "gemm.wasm not built (run `npm run build`)";
+    loaded = null;
+    return null;
+  }
+  try {
+    loaded = new WasmGemm(path);
+  } catch (e) {
+    loadError = `${path}: ${e instanceof Error ? e.message : String(e)}`;
+    loaded = null;
+  }
+  return loaded;
+}
+
+export function wasmLoadError(): string {
+  return loadError;
+}
