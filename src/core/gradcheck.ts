@@ -7,10 +7,15 @@ import { Tensor } from "./tensor.ts";
 import { type Key, normal, split } from "./random.ts";
 import { valueAndGrad, hvp } from "./autodiff.ts";
 import { noGrad } from "./tape.ts";
-import { type Tree, leaves, treeDot, zipTrees, unflatten } from "../tree/tree.ts";
+import { type Tree, leaves, treeDot, treeNorm, zipTrees, unflatten } from "../tree/tree.ts";
 
 export interface CheckResult {
-  /** Largest |analytic − numeric| / max(|analytic|, |numeric|, scale) over the trials. */
+  /**
+   * Largest |analytic − numeric| / max(|analytic|, |numeric|, ‖g‖‖d‖·scale) over the trials: a
+   * directional derivative that happens to be near zero (d almost ⟂ g) is judged against the size
+   * the derivative could have had, not against itself — otherwise rounding in the difference
+   * quotient would fail a correct VJP.
+   */
   maxRelError: number;
   trials: { analytic: number; numeric: number }[];
 }
@@ -29,8 +34,11 @@ function axpy<T extends Tree>(x: T, a: number, d: T): T {
   });
 }
 
+// Below this, a derivative is zero to the accuracy of a difference quotient (constant functions).
+const ABSOLUTE_FLOOR = 1e-8;
+
 function relError(a: number, b: number, scale: number): number {
-  return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), scale);
+  return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), scale, ABSOLUTE_FLOOR);
 }
 
 /** Checks ∇f against central differences of f along `trials` random directions. */
@@ -43,7 +51,8 @@ export function checkGrad<T extends Tree>(f: (p: T) => Tensor, params: T, k: Key
     const analytic = treeDot(grad, d);
     const numeric = noGrad(() => (f(axpy(params, eps, d)).item() - f(axpy(params, -eps, d)).item()) / (2 * eps));
     res.trials.push({ analytic, numeric });
-    res.maxRelError = Math.max(res.maxRelError, relError(analytic, numeric, opts.scale ?? 1e-8));
+    const size = treeNorm(grad) * treeNorm(d);
+    res.maxRelError = Math.max(res.maxRelError, relError(analytic, numeric, size * (opts.scale ?? 1e-3)));
   }
   return res;
 }
@@ -57,12 +66,16 @@ export function checkHvp<T extends Tree>(f: (p: T) => Tensor, params: T, k: Key,
     const [kv, kw] = split(kd, 2);
     const v = randomDirection(kv, params);
     const w = randomDirection(kw, params); // compare the projection ⟨w, Hv⟩
-    const analytic = treeDot(hvp(f)(params, v).hvp, w);
+    const hv = hvp(f)(params, v).hvp;
+    const analytic = treeDot(hv, w);
     const gp = vg(axpy(params, eps, v)).grad;
     const gm = vg(axpy(params, -eps, v)).grad;
     const numeric = (treeDot(gp, w) - treeDot(gm, w)) / (2 * eps);
     res.trials.push({ analytic, numeric });
-    res.maxRelError = Math.max(res.maxRelError, relError(analytic, numeric, opts.scale ?? 1e-8));
+    // A zero Hessian (linear f) is judged against the gradient's size: the difference quotient of
+    // ∇f carries rounding of order u·‖∇f‖/ε, which is all a correct zero HVP can be off by.
+    const size = Math.max(treeNorm(hv), treeNorm(gp)) * treeNorm(w);
+    res.maxRelError = Math.max(res.maxRelError, relError(analytic, numeric, size * (opts.scale ?? 1e-3)));
   }
   return res;
 }
