@@ -12,13 +12,13 @@ type Registrar = (program: Command) => void;
 async function commandRegistrars(): Promise<Registrar[]> {
   // Lazy imports keep `shocklens --help` fast and let each command pull in only its own dependencies.
   const modules = await Promise.all([
-    import("./eval.ts"),
-    import("./runs.ts"),
-    import("./train.ts"),
     import("./demo.ts"),
-    import("./pde.ts"),
-    import("./entropy.ts"),
+    import("./train.ts"),
+    import("./runs.ts"),
+    import("./eval.ts"),
     import("./quotient.ts"),
+    import("./entropy.ts"),
+    import("./pde.ts"),
     import("./doctor.ts"),
   ]);
   return modules.map((m) => m.register);
