@@ -34,7 +34,7 @@ interface DemoOptions { store?: string; quiet?: boolean; json?: boolean; steps?:
 export function register(program: Command): void {
   program
     .command("demo")
-    .description("train a small network on the shipped MNIST digits into the run store and show where to look (no arguments needed)")
+    .description("train a small network on the shipped MNIST digits into the run store, then look at it through its symmetry group (no arguments needed)")
     .option("--store <file>", "run store (default: $SHOCKLENS_STORE or ./shocklens.db)")
     .option("--steps <n>", "train this many steps instead of 10 epochs (1 250 steps)")
     .option("--quiet", "no progress bar and no messages on stderr")
