@@ -6,13 +6,12 @@
  * can be compared on one problem; without it sgld/importance estimate the full n-D u.
  */
 import type { Command } from "commander";
-import { modelOf } from "../nn/index.ts";
-import { loadModelConfig, loadWeights, loadData, loadDirection, chooseLoss, checkTargets } from "../nn/files.ts";
+import { loadProblem, loadDirection } from "../nn/files.ts";
 import { ravel } from "../tree/tree.ts";
 import { key as keyOf, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import { localEntropy, modelObjective, sliceObjective, randomDirections, hessianDirections, METHODS, type Method, type LocalEntropyOptions } from "../coarse/index.ts";
-import { parseChoice, parseNumber, printJson } from "./options.ts";
+import { parseChoice, parseLoss, parseNumber, printJson } from "./options.ts";
 
 interface EntropyOptions {
   model: string; weights: string; data: string; loss?: string; t: string; beta: string; method: string;
@@ -55,12 +54,9 @@ export function runEntropy(o: EntropyOptions): void {
   const sliceDim = o.sliceDim === undefined ? 1 : parseNumber(o.sliceDim, "--slice-dim", { integer: true, min: 1, max: 2 });
   if (o.sliceDim !== undefined && (o.slice === undefined || !["random", "hessian"].includes(o.slice))) throw new InputError("--slice-dim: only with --slice random or --slice hessian");
 
-  const cfg = loadModelConfig(o.model);
-  const model = modelOf(cfg);
-  const params = loadWeights(o.weights, model);
-  const data = loadData(o.data, cfg);
-  const loss = chooseLoss(o.loss === undefined ? undefined : parseChoice(o.loss, "--loss", ["mse", "xent"] as const), data);
-  checkTargets(cfg, data, loss, `data ${o.data}`);
+  const { model, params, data: d } = loadProblem({ model: o.model, weights: o.weights, data: o.data, loss: parseLoss(o.loss) });
+  const data = d!;
+  const loss = data.loss;
   const full = modelObjective(model, params, data.x, data.y, loss);
   const x0 = ravel(params);
   const lossAtX = full.value(x0);

@@ -1,10 +1,9 @@
 /** `shocklens eval`: loss, gradient and Hessian-vector product of a model on data, in float64. */
 import type { Command } from "commander";
-import { modelOf } from "../nn/index.ts";
-import { loadModelConfig, loadWeights, loadData, loadDirection, chooseLoss, checkTargets, treeArrays } from "../nn/files.ts";
+import { loadProblem, loadDirection, treeArrays } from "../nn/files.ts";
 import { evaluateModel } from "../nn/evaluate.ts";
 import { writeSafetensors } from "../io/safetensors.ts";
-import { parseChoice, printJson } from "./options.ts";
+import { parseLoss, printJson } from "./options.ts";
 import type { NDArray } from "../io/ndarray.ts";
 
 interface EvalOptions { model: string; weights: string; data: string; loss?: string; direction?: string; out?: string; json?: boolean }
@@ -24,12 +23,9 @@ export function register(program: Command): void {
 }
 
 export function runEval(o: EvalOptions): void {
-  const cfg = loadModelConfig(o.model);
-  const model = modelOf(cfg);
-  const params = loadWeights(o.weights, model);
-  const data = loadData(o.data, cfg);
-  const loss = chooseLoss(o.loss === undefined ? undefined : parseChoice(o.loss, "--loss", ["mse", "xent"] as const), data);
-  checkTargets(cfg, data, loss, `data ${o.data}`);
+  const { model, params, data: d } = loadProblem({ model: o.model, weights: o.weights, data: o.data, loss: parseLoss(o.loss) });
+  const data = d!;
+  const loss = data.loss;
   const direction = o.direction ? loadDirection(o.direction, model) : undefined;
   const r = evaluateModel(model, params, data.x, data.y, loss, direction);
   if (!Number.isFinite(r.loss)) throw new Error(`loss is ${r.loss} at these weights and data`);

@@ -16,6 +16,11 @@ export function parseChoice<T extends string>(value: string, option: string, cho
   return value as T;
 }
 
+/** The `--loss` option: mse | xent, or undefined to let the data decide. */
+export function parseLoss(value: string | undefined): "mse" | "xent" | undefined {
+  return value === undefined ? undefined : parseChoice(value, "--loss", ["mse", "xent"] as const);
+}
+
 /** Prints the single JSON object of `--json` (non-finite numbers as strings, never invalid JSON). */
 export function printJson(obj: unknown): void {
   process.stdout.write(JSON.stringify(obj, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v)) + "\n");

@@ -6,13 +6,11 @@
 import type { Command } from "commander";
 import { key } from "../core/random.ts";
 import { InputError } from "../errors.ts";
-import type { Tensor } from "../core/tensor.ts";
-import { modelOf, type LossName } from "../nn/index.ts";
-import { loadModelConfig, loadWeights, loadData, chooseLoss, checkTargets, saveTree } from "../nn/files.ts";
+import { loadProblem, saveTree } from "../nn/files.ts";
 import { groupOf } from "../symmetry/index.ts";
 import { observe, flattenValues, type ObserveResult } from "../diagnostics/observables.ts";
 import { treeNorm } from "../tree/tree.ts";
-import { parseChoice, parseNumber, printJson } from "./options.ts";
+import { parseLoss, parseNumber, printJson } from "./options.ts";
 
 interface QuotientOptions {
   model: string; weights: string; data?: string; loss?: string; canonical?: string;
@@ -43,16 +41,8 @@ export function runQuotient(o: QuotientOptions): void {
   const seed = o.gauge === undefined ? undefined : parseNumber(o.gauge, "--gauge", { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
   const logRange = o.gaugeRange === undefined ? 100 : parseNumber(o.gaugeRange, "--gauge-range", { min: 1 });
   const steps = o.hessianSteps === undefined ? 30 : parseNumber(o.hessianSteps, "--hessian-steps", { integer: true, min: 1, max: 100000 });
-  const requested = o.loss === undefined ? undefined : parseChoice(o.loss, "--loss", ["mse", "xent"] as const);
-  const cfg = loadModelConfig(o.model);
-  const params = loadWeights(o.weights, modelOf(cfg));
-  let data: { x: Tensor; y: Tensor; loss: LossName } | undefined;
-  if (o.data) {
-    const d = loadData(o.data, cfg);
-    const loss = chooseLoss(requested, d);
-    checkTargets(cfg, d, loss, `data ${o.data}`);
-    data = { x: d.x, y: d.y, loss };
-  } else if (requested) throw new InputError("--loss needs --data <file>");
+  const { cfg, params, data: d } = loadProblem({ model: o.model, weights: o.weights, data: o.data, loss: parseLoss(o.loss) });
+  const data = d && { x: d.x, y: d.y, loss: d.loss };
   const group = groupOf(cfg);
   const result: ObserveResult & { files?: Record<string, string>; gauge?: Record<string, number> } =
     observe(cfg, params, { ...(data ?? {}), group, hessian: data && o.hessian ? { steps } : false });

@@ -136,3 +136,29 @@ export function loadDirection(path: string, model: Model): Tree {
   return loadNamed(named, model, `direction ${path}`);
 }
 
+
+/** What `eval`, `quotient` and `entropy` start from: a model, its weights and (optionally) data with its loss. */
+export interface Problem {
+  cfg: ModelConfig;
+  model: Model;
+  params: Tree;
+  data?: Dataset & { loss: LossName };
+}
+
+/**
+ * Loads model config, weights and — when a data file is given — the data, choosing and checking
+ * the loss (`loss` as requested, else xent for integer targets and mse otherwise).
+ */
+export function loadProblem(o: { model: string; weights: string; data?: string; loss?: LossName }): Problem {
+  const cfg = loadModelConfig(o.model);
+  const model = modelOf(cfg);
+  const params = loadWeights(o.weights, model);
+  if (o.data === undefined) {
+    if (o.loss !== undefined) throw new InputError("--loss needs --data <file>");
+    return { cfg, model, params };
+  }
+  const data = loadData(o.data, cfg);
+  const loss = chooseLoss(o.loss, data);
+  checkTargets(cfg, data, loss, `data ${o.data}`);
+  return { cfg, model, params, data: { ...data, loss } };
+}
