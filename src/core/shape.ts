@@ -28,8 +28,14 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 
 /** Sorted, de-duplicated, non-negative axes; `undefined` means all axes. */
 export function normAxes(axes: number | readonly number[] | undefined, ndim: number): number[] {
-  if (axes === undefined) return Array.from({ length: ndim }, (_, i) => i);
-  const list = typeof axes === "number" ? [axes] : axes;
+  // The two common forms without the Set and sort below (sum() of a loss runs this per step).
+  if (axes === undefined) {
+    const all = new Array<number>(ndim);
+    for (let i = 0; i < ndim; i++) all[i] = i;
+    return all;
+  }
+  if (typeof axes === "number") return [normAxis(axes, ndim)];
+  const list = axes;
   const set = new Set(list.map((a) => normAxis(a, ndim)));
   return [...set].sort((x, y) => x - y);
 }

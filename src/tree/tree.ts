@@ -11,11 +11,27 @@ export function isLeaf(t: unknown): t is Tensor {
   return t instanceof Tensor;
 }
 
-/** The leaves in order. */
+/**
+ * The leaves in order. Plain loops without the dotted names `namedLeaves` builds: every gradient
+ * flattens its tree, and for a small network those string concatenations cost more than the
+ * gradient itself.
+ */
 export function leaves(tree: Tree): Tensor[] {
   const out: Tensor[] = [];
-  visit(tree, "", (_, t) => out.push(t));
+  collectLeaves(tree, out);
   return out;
+}
+
+function collectLeaves(t: Tree, out: Tensor[]): void {
+  if (t instanceof Tensor) out.push(t);
+  else if (Array.isArray(t)) {
+    const arr = t as readonly Tree[];
+    for (let i = 0; i < arr.length; i++) collectLeaves(arr[i], out);
+  } else {
+    const o = t as { readonly [key: string]: Tree };
+    const keys = Object.keys(o);
+    for (let i = 0; i < keys.length; i++) collectLeaves(o[keys[i]], out);
+  }
 }
 
 /** [dotted name, leaf] pairs in order. */
@@ -38,20 +54,23 @@ function visit(tree: Tree, prefix: string, f: (name: string, t: Tensor) => void)
 
 /** Rebuilds a tree with the structure of `template` from leaves given in order. */
 export function unflatten<T extends Tree>(template: T, newLeaves: readonly Tensor[]): T {
-  let i = 0;
-  const build = (t: Tree): Tree => {
-    if (isLeaf(t)) {
-      if (i >= newLeaves.length) throw new Error("unflatten: too few leaves");
-      return newLeaves[i++];
-    }
-    if (Array.isArray(t)) return (t as readonly Tree[]).map(build);
-    const o: { [key: string]: Tree } = {};
-    for (const [k, v] of Object.entries(t as { [key: string]: Tree })) o[k] = build(v);
-    return o;
-  };
-  const out = build(template);
-  if (i !== newLeaves.length) throw new Error(`unflatten: ${newLeaves.length} leaves for a tree of ${i}`);
+  const cur = { i: 0 };
+  const out = rebuild(template, newLeaves, cur);
+  if (cur.i !== newLeaves.length) throw new Error(`unflatten: ${newLeaves.length} leaves for a tree of ${cur.i}`);
   return out as T;
+}
+
+function rebuild(t: Tree, ls: readonly Tensor[], cur: { i: number }): Tree {
+  if (t instanceof Tensor) {
+    if (cur.i >= ls.length) throw new Error("unflatten: too few leaves");
+    return ls[cur.i++];
+  }
+  if (Array.isArray(t)) return (t as readonly Tree[]).map((x) => rebuild(x, ls, cur));
+  const src = t as { readonly [key: string]: Tree };
+  const o: { [key: string]: Tree } = {};
+  const keys = Object.keys(src);
+  for (let i = 0; i < keys.length; i++) o[keys[i]] = rebuild(src[keys[i]], ls, cur);
+  return o;
 }
 
 /** Applies f to every leaf. */
