@@ -224,8 +224,9 @@ export function extractZipEntry(bytes: Uint8Array, entry: ZipEntry, fileName: st
 
 /**
  * Writes a ZIP archive, stored by default or deflated with `compress`. Timestamps are fixed to
- * 1980-01-01 00:00 so identical inputs give identical bytes. ZIP64 output is not implemented:
- * archives of 4 GiB or more, or with 65535+ members, throw InputError.
+ * 1980-01-01 00:00 so identical inputs give identical bytes. The writer emits classic ZIP only
+ * (.npz files of tensors this library handles are far below its limits): archives of 4 GiB or
+ * more, or with 65535+ members, throw InputError rather than being written wrongly.
  */
 export function writeZip(entries: ZipInput[], options: { compress?: boolean } = {}): Uint8Array {
   const enc = new TextEncoder();

@@ -4,12 +4,11 @@
  * differences, Δt from the CFL rule in timestep.ts recomputed at every step from the step's
  * initial state, and the final time hit exactly. States are cell averages.
  */
-import { type BoundaryCondition, type Grid1D, mass, maxAbs } from "./grid.ts";
+import { type Grid1D, mass, maxAbs } from "./grid.ts";
 import { burgersScheme } from "./schemes.ts";
 import { conservativeRhs } from "./spatial.ts";
 import { cflTimeStep, integrate, makeStepper, type RunControls } from "./timestep.ts";
-import { finiteArray, nonNegative, positive } from "./validate.ts";
-import { InputError } from "../errors.ts";
+import { checkRun } from "./validate.ts";
 
 export interface Burgers1dOptions extends RunControls {
   grid: Grid1D;
@@ -39,12 +38,7 @@ export interface PdeResult {
 export function solveBurgers1d(o: Burgers1dOptions): PdeResult {
   const { grid } = o;
   const n = grid.n;
-  if (o.u0.length !== n) throw new InputError(`u0: expected ${n} values (one per cell), got ${o.u0.length}`);
-  finiteArray(o.u0, "u0");
-  const nu = nonNegative(o.nu ?? 0, "nu");
-  const cfl = positive(o.cfl ?? 0.5, "cfl");
-  if (o.t === undefined && o.steps === undefined) throw new InputError("t: expected a final time (or steps)");
-  if (o.t !== undefined) nonNegative(o.t, "t");
+  const { nu, cfl } = checkRun(o.u0, n, "one per cell", o);
   const resolved = burgersScheme(o.scheme, { flux: o.flux, stepper: o.stepper });
   const u = Float64Array.from(o.u0);
   const rhs = conservativeRhs(resolved.spatial, n, grid.dx, o.bc ?? "periodic", nu);

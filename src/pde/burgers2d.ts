@@ -5,14 +5,12 @@
  * Δt = cfl/(max|u|(1/Δx + 1/Δy) + 2ν(1/Δx² + 1/Δy²)).
  * The 2-D vector form p_t + (p·∇)p = νΔp lives in burgersVector2d.ts.
  */
-import { InputError } from "../errors.ts";
-import type { BoundaryCondition } from "./grid.ts";
 import { maxAbs } from "./grid.ts";
 import { type Grid2D, getLine, putLine } from "./grid2d.ts";
 import { burgersScheme } from "./schemes.ts";
 import { conservativeRhs, type Rhs } from "./spatial.ts";
 import { cflTimeStep, integrate, makeStepper, type RunControls, type StepperName } from "./timestep.ts";
-import { finiteArray, nonNegative, positive } from "./validate.ts";
+import { checkRun } from "./validate.ts";
 
 export interface Burgers2dOptions extends RunControls {
   grid: Grid2D;
@@ -60,12 +58,7 @@ function dimensionalRhs(o: Burgers2dOptions, nu: number): { rhs: Rhs; label: str
 export function solveBurgers2d(o: Burgers2dOptions): Pde2dResult {
   const { x, y } = o.grid;
   const N = x.n * y.n;
-  if (o.u0.length !== N) throw new InputError(`u0: expected ${N} values (nx·ny), got ${o.u0.length}`);
-  finiteArray(o.u0, "u0");
-  const nu = nonNegative(o.nu ?? 0, "nu");
-  const cfl = positive(o.cfl ?? 0.5, "cfl");
-  if (o.t === undefined && o.steps === undefined) throw new InputError("t: expected a final time (or steps)");
-  if (o.t !== undefined) nonNegative(o.t, "t");
+  const { nu, cfl } = checkRun(o.u0, N, "nx·ny", o);
   const { rhs, label, stepper } = dimensionalRhs(o, nu);
   const u = Float64Array.from(o.u0);
   const res = integrate({

@@ -10,9 +10,9 @@
  */
 import { InputError } from "../../errors.ts";
 import type { PdeResult } from "../burgers1d.ts";
-import { type BoundaryCondition, type Grid1D, fillGhosts, mass } from "../grid.ts";
+import { type Grid1D, fillGhosts, mass } from "../grid.ts";
 import { cflTimeStep, integrate, makeStepper, type RunControls, type StepperName } from "../timestep.ts";
-import { finiteArray, nonNegative, positive } from "../validate.ts";
+import { checkRun } from "../validate.ts";
 import { DERIVATIVE_GHOST, type DerivativeKind, oneSided } from "./derivatives.ts";
 import { getHamiltonian, type HamiltonianInfo } from "./hamiltonians.ts";
 
@@ -44,12 +44,7 @@ export interface Hj1dOptions extends RunControls {
 export function solveHj1d(o: Hj1dOptions): PdeResult {
   const { grid } = o;
   const n = grid.n;
-  if (o.u0.length !== n) throw new InputError(`u0: expected ${n} values (one per cell), got ${o.u0.length}`);
-  finiteArray(o.u0, "u0");
-  const nu = nonNegative(o.nu ?? 0, "nu");
-  const cfl = positive(o.cfl ?? 0.5, "cfl");
-  if (o.t === undefined && o.steps === undefined) throw new InputError("t: expected a final time (or steps)");
-  if (o.t !== undefined) nonNegative(o.t, "t");
+  const { nu, cfl } = checkRun(o.u0, n, "one per cell", o);
   const sch = hjScheme(o.scheme, o.stepper);
   const g = DERIVATIVE_GHOST[sch.derivative];
   const rule = (o.bc ?? "periodic") === "periodic" ? "periodic" : "linear";

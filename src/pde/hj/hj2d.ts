@@ -5,11 +5,10 @@
  * with p± / q± one-sided derivatives along x / y (first order or ENO2), plus νΔ_h u (5-point).
  * Δt = cfl/(α_x/Δx + α_y/Δy + 2ν(1/Δx² + 1/Δy²)). Boundaries as in hj1d.ts.
  */
-import { InputError } from "../../errors.ts";
-import { type BoundaryCondition, fillGhosts } from "../grid.ts";
+import { fillGhosts } from "../grid.ts";
 import { type Grid2D, getLine } from "../grid2d.ts";
 import { cflTimeStep, integrate, makeStepper, type RunControls } from "../timestep.ts";
-import { finiteArray, nonNegative, positive } from "../validate.ts";
+import { checkRun } from "../validate.ts";
 import type { Pde2dResult } from "../burgers2d.ts";
 import { DERIVATIVE_GHOST, oneSided } from "./derivatives.ts";
 import { hjScheme } from "./hj1d.ts";
@@ -26,12 +25,7 @@ export function solveHj2d(o: Hj2dOptions): Pde2dResult {
   const nx = x.n;
   const ny = y.n;
   const N = nx * ny;
-  if (o.u0.length !== N) throw new InputError(`u0: expected ${N} values (nx·ny), got ${o.u0.length}`);
-  finiteArray(o.u0, "u0");
-  const nu = nonNegative(o.nu ?? 0, "nu");
-  const cfl = positive(o.cfl ?? 0.5, "cfl");
-  if (o.t === undefined && o.steps === undefined) throw new InputError("t: expected a final time (or steps)");
-  if (o.t !== undefined) nonNegative(o.t, "t");
+  const { nu, cfl } = checkRun(o.u0, N, "nx·ny", o);
   const sch = hjScheme(o.scheme, o.stepper);
   const g = DERIVATIVE_GHOST[sch.derivative];
   const rule = (o.bc ?? "periodic") === "periodic" ? "periodic" : "linear";
