@@ -44,10 +44,10 @@ export function register(program: Command): void {
     });
 
   runs.command("export")
-    .description("write a run's scalars (and, for jsonl, its config and events) as csv, jsonl or a TensorBoard event file")
+    .description("write a run's scalars (and, for jsonl, its config and events) as csv, jsonl, parquet or a TensorBoard event file")
     .argument("<id>", "run id or a unique prefix of it")
     .addOption(new Option("--format <format>", "output format").choices(EXPORT_FORMATS).makeOptionMandatory())
-    .requiredOption("--out <path>", "output file (csv, jsonl) or directory (tfevents)")
+    .requiredOption("--out <path>", "output file (csv, jsonl, parquet) or directory (tfevents)")
     .option("--store <file>", "run store (default: $SHOCKLENS_STORE or ./shocklens.db)")
     .option("--json", "print one JSON object {store, run, format, path, scalars, events}")
     .action((ref: string, opts: StoreOpts & { format: ExportFormat; out: string }) => {

@@ -1,6 +1,6 @@
 /**
  * Exports of one run for other tools: CSV (pandas, spreadsheets), JSON Lines (scripts; carries the
- * run's config and events too) and TensorBoard event files. Every logged point is written, in the
+ * run's config and events too), TensorBoard event files and Apache Parquet (parquet.ts). Every logged point is written, in the
  * order step, key, write order. CSV and JSONL are written to a temporary file and renamed, so a
  * failed export never leaves a half-written file under the requested name.
  */
@@ -8,16 +8,17 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync
 import { dirname } from "node:path";
 import { InputError } from "../errors.ts";
 import { writeTfEvents } from "../io/tfevents.ts";
+import { writeParquetExport } from "./parquet.ts";
 import { jsonNumber, toJson } from "./codec.ts";
 import type { RunStore } from "./types.ts";
 
-export const EXPORT_FORMATS = ["csv", "jsonl", "tfevents"] as const;
+export const EXPORT_FORMATS = ["csv", "jsonl", "tfevents", "parquet"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportResult {
   run: string;
   format: ExportFormat;
-  /** The file written (csv, jsonl) or the event file inside the output directory (tfevents). */
+  /** The file written (csv, jsonl, parquet) or the event file inside the output directory (tfevents). */
   path: string;
   scalars: number;
   events: number;
@@ -30,7 +31,7 @@ export interface ExportOptions {
 }
 
 /**
- * Writes run `runId` (id or unique prefix) to `outPath`: a file for csv/jsonl, a directory for
+ * Writes run `runId` (id or unique prefix) to `outPath`: a file for csv/jsonl/parquet, a directory for
  * tfevents (TensorBoard reads every event file in a directory, so export each run to its own).
  */
 export function exportRun(store: RunStore, runId: string, format: ExportFormat, outPath: string, options: ExportOptions = {}): ExportResult {
@@ -57,6 +58,10 @@ function writeExport(store: RunStore, id: string, format: ExportFormat, outPath:
     return { run: id, format, path, scalars: count, events: 0 };
   }
   if (isDirectory(outPath)) throw new InputError(`--out ${outPath} is a directory; a ${format} export is a single file`);
+  if (format === "parquet") {
+    mkdirSync(dirname(outPath), { recursive: true });
+    return { run: id, format, path: outPath, scalars: writeParquetExport(store, id, outPath), events: 0 };
+  }
   return writeAtomically(outPath, (emit) => {
     let scalars = 0;
     let events = 0;

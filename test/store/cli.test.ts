@@ -82,7 +82,7 @@ test("a bad run id, format or store: exit 2 with one line on stderr and nothing 
     [["show", "zzz", "--store", storePath], new RegExp(`^shocklens: no run "zzz" in store ${storePath}\\n$`)],
     [["export", "zzz", "--store", storePath, "--format", "csv", "--out", join(dir, "z.csv")], /^shocklens: no run "zzz" in store /],
     [["show", "abc", "--store", join(dir, "missing.db")], /^shocklens: no run "abc" in store .*missing\.db\n$/],
-    [["export", done.id, "--store", storePath, "--format", "parquet", "--out", join(dir, "x")], /invalid/i],
+    [["export", done.id, "--store", storePath, "--format", "hdf5", "--out", join(dir, "x")], /invalid/i],
     [["export", done.id, "--store", storePath, "--out", join(dir, "x")], /--format/],
   ];
   for (const [args, pattern] of cases) {
