@@ -10,7 +10,7 @@ import { saveTree } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { mapTree, ravel } from "../../src/tree/tree.ts";
 import { localEntropy, modelObjective } from "../../src/coarse/index.ts";
-import { runCli, tempDir } from "./helpers.ts";
+import { runCli, tempDir, expectUsageError } from "./helpers.ts";
 
 const dir = tempDir();
 const p = (f: string) => join(dir, f);
@@ -76,14 +76,6 @@ test("--slice hessian --slice-dim 2 (quadrature on the top-curvature plane); --s
   assert.match(r.stdout, /on a 1-D files slice/);
 });
 
-function expectUsageError(args: string[], pattern: RegExp): void {
-  const r = runCli(args);
-  assert.equal(r.code, 2, `exit code for ${args.join(" ")}: ${r.stderr}`);
-  const lines = r.stderr.trim().split("\n");
-  assert.equal(lines.length, 1, `one line expected, got: ${r.stderr}`);
-  assert.match(lines[0], pattern);
-  assert.equal(r.stdout, "");
-}
 
 test("bad input: exit code 2 with a one-line message", () => {
   const withT = (t: string, beta = "6") => ["entropy", "--model", p("model.json"), "--weights", p("w.safetensors"), "--data", p("data.safetensors"), "--t", t, "--beta", beta];

@@ -10,7 +10,7 @@ import { saveTree } from "../../src/nn/files.ts";
 import { hvp } from "../../src/core/autodiff.ts";
 import { writeSafetensors, readSafetensors } from "../../src/io/safetensors.ts";
 import { mapTree, treeNorm } from "../../src/tree/tree.ts";
-import { runCli, tempDir } from "./helpers.ts";
+import { runCli, tempDir, expectUsageError } from "./helpers.ts";
 import { assertAllClose, assertClose } from "../core/helpers.ts";
 
 const dir = tempDir();
@@ -55,15 +55,6 @@ test("eval without --json prints a readable summary", () => {
   assert.match(r.stdout, /^loss\s+\d/m);
 });
 
-function expectUsageError(args: string[], pattern: RegExp): void {
-  const r = runCli(args);
-  assert.equal(r.code, 2, `exit code for ${args.join(" ")}: ${r.stderr}`);
-  const lines = r.stderr.trim().split("\n");
-  assert.equal(lines.length, 1, `one line expected, got: ${r.stderr}`);
-  assert.match(lines[0], pattern);
-  assert.doesNotMatch(r.stderr, /\bat .*\.ts:\d+/, "no stack trace");
-  assert.equal(r.stdout, "");
-}
 
 test("bad input: exit code 2 and a one-line message naming what is wrong", () => {
   const write = (name: string, content: string) => (writeFileSync(p(name), content), p(name));

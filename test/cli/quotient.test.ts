@@ -13,7 +13,7 @@ import { saveTree, loadWeights } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { mapTree } from "../../src/tree/tree.ts";
 import { Tensor } from "../../src/core/tensor.ts";
-import { runCli, tempDir } from "./helpers.ts";
+import { runCli, tempDir, expectUsageError } from "./helpers.ts";
 
 const dir = tempDir();
 const p = (f: string) => join(dir, f);
@@ -69,12 +69,6 @@ test("quotient without --data reports the parameter observables only; without --
   assert.match(r.stdout, /quotient observables/);
 });
 
-function expectUsageError(args: string[], pattern: RegExp): void {
-  const r = runCli(args);
-  assert.equal(r.code, 2, `exit code for ${args.join(" ")}: ${r.stderr}`);
-  assert.equal(r.stderr.trim().split("\n").length, 1, `one line: ${r.stderr}`);
-  assert.match(r.stderr, pattern);
-}
 
 test("quotient: exit 2 with one line for bad usage and mismatched files", () => {
   expectUsageError([...base, "--gauge", "3"], /--gauge needs --out/);

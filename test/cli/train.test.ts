@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SqliteRunStore } from "../../src/store/sqlite.ts";
-import { runCli, tempDir } from "./helpers.ts";
+import { runCli, tempDir, expectUsageError } from "./helpers.ts";
 import { exited, sleep, startCli } from "../train/helpers.ts";
 
 const dir = tempDir();
@@ -27,13 +27,6 @@ function configFile(content: unknown, ext = "json"): string {
 }
 const storeFile = () => join(dir, `s${n++}.db`);
 
-function expectUsageError(args: string[], pattern: RegExp): void {
-  const r = runCli(args);
-  assert.equal(r.code, 2, r.stderr);
-  assert.equal(r.stdout, "");
-  assert.match(r.stderr, /^shocklens: [^\n]+\n$/, "one line");
-  assert.match(r.stderr, pattern);
-}
 
 test("--schema prints the run config's JSON Schema", () => {
   const r = runCli(["train", "--schema"]);
@@ -47,15 +40,15 @@ test("--schema prints the run config's JSON Schema", () => {
 test("config errors are one line, name the file and the path, and exit 2; no run is created", () => {
   const store = storeFile();
   const bad = configFile({ ...good, optimizer: { name: "sgd", lr: 0.1, momentun: 0.9 } });
-  expectUsageError(["train", "--config", bad, "--store", store], new RegExp(`^shocklens: config ${bad}: optimizer\\.momentun: unknown key\\n$`));
-  expectUsageError(["train", "--config", configFile("seed: [1\n", "yaml"), "--store", store], /is not valid YAML\/JSON/);
-  expectUsageError(["train", "--config", join(dir, "missing.yaml"), "--store", store], /run config .*missing\.yaml does not exist/);
+  expectUsageError(["train", "--config", bad, "--store", store], new RegExp(`^shocklens: config ${bad}: optimizer\\.momentun: unknown key\\n$`), { prefixed: true });
+  expectUsageError(["train", "--config", configFile("seed: [1\n", "yaml"), "--store", store], /is not valid YAML\/JSON/, { prefixed: true });
+  expectUsageError(["train", "--config", join(dir, "missing.yaml"), "--store", store], /run config .*missing\.yaml does not exist/, { prefixed: true });
   const mn = configFile({ ...good, data: { name: "mnist" } });
-  expectUsageError(["train", "--config", mn, "--store", store], new RegExp(`^shocklens: config ${mn}: model: takes samples of 2 values but mnist has samples of shape \\[784\\]\n$`));
-  expectUsageError(["train", "--config", configFile({ ...good, epochs: 3 }), "--store", store], /steps: give exactly one of steps and epochs/);
-  expectUsageError(["train", "--store", store], /give --config RUN\.yaml for a new run or --resume ID/);
-  expectUsageError(["train", "--config", configFile(good), "--resume", "abc", "--store", store], /not both/);
-  expectUsageError(["train", "--resume", "abc", "--store", join(dir, "nowhere.db")], /no run store at/);
+  expectUsageError(["train", "--config", mn, "--store", store], new RegExp(`^shocklens: config ${mn}: model: takes samples of 2 values but mnist has samples of shape \\[784\\]\n$`), { prefixed: true });
+  expectUsageError(["train", "--config", configFile({ ...good, epochs: 3 }), "--store", store], /steps: give exactly one of steps and epochs/, { prefixed: true });
+  expectUsageError(["train", "--store", store], /give --config RUN\.yaml for a new run or --resume ID/, { prefixed: true });
+  expectUsageError(["train", "--config", configFile(good), "--resume", "abc", "--store", store], /not both/, { prefixed: true });
+  expectUsageError(["train", "--resume", "abc", "--store", join(dir, "nowhere.db")], /no run store at/, { prefixed: true });
   const r = runCli(["runs", "list", "--store", store, "--json"]);
   assert.deepEqual(JSON.parse(r.stdout).runs, []);
 });
