@@ -7,7 +7,7 @@
  */
 import { InputError } from "../errors.ts";
 import { solveBurgers1d, type PdeResult } from "./burgers1d.ts";
-import { type BoundaryCondition, checkBoundary, makeGrid } from "./grid.ts";
+import { type BoundaryCondition, checkBoundary, makeGrid, mass } from "./grid.ts";
 import { exactHjOnGrid } from "./hj/exactSolve.ts";
 import { HJ_GRID_SCHEMES, solveHj1d } from "./hj/hj1d.ts";
 import { type Equation, extendedData, type IcInput, initialState } from "./ic.ts";
@@ -82,15 +82,9 @@ export function hj(o: SolveOptions): PdeResult {
   if (scheme === "hopf-lax" && nu > 0) throw new InputError("nu: hopf-lax is the inviscid (nu = 0) solution; use --scheme cole-hopf for nu > 0");
   if (scheme === "cole-hopf" && nu === 0) throw new InputError("nu: cole-hopf needs nu > 0 (beta = 1/(2 nu)); use --scheme hopf-lax for nu = 0");
   const u0 = initialState(o.ic, "hj", grid);
-  if (o.t === 0) return { x: grid.x, u: u0, t: 0, steps: 0, mass: sum(u0) * grid.dx, scheme, dx: grid.dx, values: "point" };
+  if (o.t === 0) return { x: grid.x, u: u0, t: 0, steps: 0, mass: mass(u0, grid.dx), scheme, dx: grid.dx, values: "point" };
   const r = exactHjOnGrid(extendedData(o.ic, grid, bc), grid, o.t, nu);
-  return { x: grid.x, u: r.u, p: r.p, t: o.t, steps: 0, mass: sum(r.u) * grid.dx, scheme, dx: grid.dx, values: "point" };
-}
-
-function sum(u: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < u.length; i++) s += u[i];
-  return s;
+  return { x: grid.x, u: r.u, p: r.p, t: o.t, steps: 0, mass: mass(r.u, grid.dx), scheme, dx: grid.dx, values: "point" };
 }
 
 /** Shocks of a result: of u itself for Burgers, of p = u_x for HJ (exact p when available). */

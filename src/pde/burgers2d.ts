@@ -5,7 +5,7 @@
  * Δt = cfl/(max|u|(1/Δx + 1/Δy) + 2ν(1/Δx² + 1/Δy²)).
  * The 2-D vector form p_t + (p·∇)p = νΔp lives in burgersVector2d.ts.
  */
-import { maxAbs } from "./grid.ts";
+import { mass, maxAbs } from "./grid.ts";
 import { type Grid2D, getLine, putLine } from "./grid2d.ts";
 import { burgersScheme } from "./schemes.ts";
 import { conservativeRhs, type Rhs } from "./spatial.ts";
@@ -74,7 +74,5 @@ export function solveBurgers2d(o: Burgers2dOptions): Pde2dResult {
     maxDt: o.maxDt,
     onStep: o.onStep,
   });
-  let s = 0;
-  for (let k = 0; k < N; k++) s += u[k];
-  return { u, t: res.t, steps: res.steps, mass: s * x.dx * y.dx, scheme: label };
+  return { u, t: res.t, steps: res.steps, mass: mass(u, x.dx * y.dx), scheme: label };
 }

@@ -5,7 +5,7 @@
  * with p± / q± one-sided derivatives along x / y (first order or ENO2), plus νΔ_h u (5-point).
  * Δt = cfl/(α_x/Δx + α_y/Δy + 2ν(1/Δx² + 1/Δy²)). Boundaries as in hj1d.ts.
  */
-import { fillGhosts } from "../grid.ts";
+import { fillGhosts, mass } from "../grid.ts";
 import { type Grid2D, getLine } from "../grid2d.ts";
 import { cflTimeStep, integrate, makeStepper, type RunControls } from "../timestep.ts";
 import { checkRun } from "../validate.ts";
@@ -82,7 +82,5 @@ export function solveHj2d(o: Hj2dOptions): Pde2dResult {
     maxDt: o.maxDt,
     onStep: o.onStep,
   });
-  let s = 0;
-  for (let k = 0; k < N; k++) s += u[k];
-  return { u, t: r.t, steps: r.steps, mass: s * x.dx * y.dx, scheme: o.scheme };
+  return { u, t: r.t, steps: r.steps, mass: mass(u, x.dx * y.dx), scheme: o.scheme };
 }
