@@ -18,7 +18,7 @@
 import { normalArray, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import { checkCommon, finiteOrInf, positiveInteger, positiveNumber } from "./check.ts";
-import { norm2, normStderr } from "./stats.ts";
+import { gradientSummary } from "./stats.ts";
 import type { ImportanceOptions, LocalEntropyResult, Objective } from "./types.ts";
 
 /** ESS below this makes the delta-method errors themselves unreliable. */
@@ -136,10 +136,7 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
     uNote: "−β⁻¹ log of the importance-sampled kernel average of e^{−βf}, delta-method bias-corrected",
     stderr: stats.se,
     errorKind: "statistical",
-    grad,
-    gradNorm: norm2(grad),
-    gradStderr,
-    gradNormStderr: normStderr(grad, gradStderr),
+    ...gradientSummary(grad, gradStderr),
     mean,
     ess: stats.ess,
     samples: evals,

@@ -13,7 +13,7 @@
 import { InputError } from "../errors.ts";
 import { checkCommon, positiveNumber, positiveInteger } from "./check.ts";
 import { CUT, SliceTable, type Moments } from "./quadTable.ts";
-import { norm2, normStderr } from "./stats.ts";
+import { gradientSummary } from "./stats.ts";
 import type { LocalEntropyResult, Objective, QuadratureOptions } from "./types.ts";
 
 export interface QuadSettings {
@@ -165,10 +165,7 @@ export function quadratureEstimate(obj: Objective, x: Float64Array, o: Quadratur
     uNote: `log-sum-exp trapezoid rule on an adaptive ${k}-D window (the exact local entropy of this ${k}-D function)`,
     stderr: q.uError,
     errorKind: "discretisation",
-    grad: q.p,
-    gradNorm: norm2(q.p),
-    gradStderr: q.pError,
-    gradNormStderr: normStderr(q.p, q.pError),
+    ...gradientSummary(q.p, q.pError),
     mean: q.mean,
     ess: null,
     samples: r.evaluations,

@@ -21,7 +21,7 @@ import { foldIn, normalArray, split } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import { checkCommon, finiteOrInf, positiveInteger, positiveNumber } from "./check.ts";
 import { initialState, langevinRun, type ChainState, type LangevinSettings } from "./mala.ts";
-import { BatchMeans, norm2, normStderr, pooledBatchMeans, rHat, simpsonWeights } from "./stats.ts";
+import { BatchMeans, gradientSummary, pooledBatchMeans, rHat, simpsonWeights } from "./stats.ts";
 import type { LocalEntropyResult, Objective, SgldOptions } from "./types.ts";
 
 interface NodeStat { lambda: number; meanF: number; se: number; acceptance: number; stepSize: number }
@@ -145,10 +145,7 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Loca
       : "not estimated: Langevin samples of ρ_x give ∇u only (enable integrate for thermodynamic integration)",
     stderr,
     errorKind: "statistical",
-    grad,
-    gradNorm: norm2(grad),
-    gradStderr,
-    gradNormStderr: normStderr(grad, gradStderr),
+    ...gradientSummary(grad, gradStderr),
     mean,
     ess: Number.isFinite(ess) ? ess : pooled.batches * batchSize,
     samples: steps,

@@ -3,6 +3,7 @@
  * chains, the Gelman–Rubin R̂ across chains, and the composite Simpson weights of the
  * thermodynamic integration.
  */
+import { norm } from "../linalg/vector.ts";
 
 /** log Σ eᵃⁱ without overflow: m + log Σ e^{aᵢ − m}, m = max aᵢ (−∞ for an empty or all −∞ input). */
 export function logSumExp(a: ArrayLike<number>): number {
@@ -117,18 +118,16 @@ export function simpsonWeights(K: number, h: number): Float64Array {
   return w;
 }
 
-/** √(Σ aᵢ²). */
-export function norm2(a: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
-  return Math.sqrt(s);
-}
-
 /** Delta-method standard error of |p| from per-coordinate errors: √Σ (pᵢ/|p|)² seᵢ² (0 when p = 0: then max seᵢ). */
 export function normStderr(p: ArrayLike<number>, se: ArrayLike<number>): number {
-  const n = norm2(p);
+  const n = norm(p);
   if (n === 0) return Math.max(0, ...Array.from(se));
   let s = 0;
   for (let i = 0; i < p.length; i++) s += ((p[i] / n) * se[i]) ** 2;
   return Math.sqrt(s);
+}
+
+/** The gradient fields every estimator reports: ∇u, |∇u| and their standard errors. */
+export function gradientSummary(grad: Float64Array, gradStderr: Float64Array): { grad: Float64Array; gradNorm: number; gradStderr: Float64Array; gradNormStderr: number } {
+  return { grad, gradNorm: norm(grad), gradStderr, gradNormStderr: normStderr(grad, gradStderr) };
 }
