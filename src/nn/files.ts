@@ -39,10 +39,15 @@ function finiteTensor(arr: NDArray, file: string, name: string): Tensor {
 
 /** Loads weights into the model's param tree; names and shapes must match the config exactly. */
 export function loadWeights(path: string, model: Model): Tree {
+  return loadTreeFile(path, model, "weights");
+}
+
+/** A safetensors file holding a finite tensor per parameter name, as the model's param tree. */
+function loadTreeFile(path: string, model: Model, what: string): Tree {
   const { tensors } = readSafetensors(path);
   const named = new Map<string, Tensor>();
-  for (const [name, arr] of tensors) named.set(name, finiteTensor(arr, `weights ${path}`, `tensor "${name}"`));
-  return loadNamed(named, model, `weights ${path}`);
+  for (const [name, arr] of tensors) named.set(name, finiteTensor(arr, `${what} ${path}`, `tensor "${name}"`));
+  return loadNamed(named, model, `${what} ${path}`);
 }
 
 /** Fills the model's tree from named tensors, with errors that say which file is at fault. */
@@ -130,10 +135,7 @@ export function checkTargets(cfg: ModelConfig, data: Dataset, loss: LossName, wh
 
 /** Loads a direction (same names/shapes as the weights) for an HVP. */
 export function loadDirection(path: string, model: Model): Tree {
-  const { tensors } = readSafetensors(path);
-  const named = new Map<string, Tensor>();
-  for (const [name, arr] of tensors) named.set(name, finiteTensor(arr, `direction ${path}`, `tensor "${name}"`));
-  return loadNamed(named, model, `direction ${path}`);
+  return loadTreeFile(path, model, "direction");
 }
 
 
