@@ -8,7 +8,7 @@
 import { key } from "../core/random.ts";
 import * as F from "../core/ops/index.ts";
 import { groupOf } from "../symmetry/index.ts";
-import { observe, type ObserveResult } from "../diagnostics/observables.ts";
+import { observe, tStar, type ObserveResult } from "../diagnostics/observables.ts";
 import { modelOf } from "../nn/index.ts";
 import { loadWeights } from "../nn/files.ts";
 import type { Tree } from "../tree/tree.ts";
@@ -42,7 +42,6 @@ const hess = (r: ObserveResult, side: "raw" | "quotient", k: string): number => 
   const h = (side === "raw" ? r.observables.raw.hessian : r.observables.quotient.quotientHessian) as Record<string, number> | undefined;
   return num(h?.[k]);
 };
-const tStar = (lambdaMin: number): number => (lambdaMin < 0 ? 1 / -lambdaMin : Infinity);
 
 /** [what, trained, gauge-transformed] rows: raw observables first, then quotient ones. */
 export function gaugeRows(v: GaugeView): [string, number, number][] {
