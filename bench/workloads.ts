@@ -14,93 +14,30 @@ import { mlpConfig, transformerConfig } from "../src/nn/config.ts";
 import { xent, mse } from "../src/nn/losses.ts";
 import { type Tree, leaves, treeDot, unflatten } from "../src/tree/tree.ts";
 import { FastNormal } from "../src/core/kernels/rng.ts";
+import { sgd, adamw } from "../src/optim/index.ts";
+import type { Optimizer } from "../src/optim/types.ts";
 
 export const sumSq = (t: Tree): number => treeDot(t as unknown as Tree, t as unknown as Tree);
 
-/** out[i] = x[i] − lr·g[i] (a monomorphic loop: V8 compiles it once for every leaf). */
-function sgdLeaf(out: Float64Array, x: Float64Array, g: Float64Array, lr: number): void {
-  const n = x.length;
-  for (let i = 0; i < n; i++) out[i] = x[i] - lr * g[i];
-}
-
-/** θ ← θ − lr·g on every leaf (a new tree: tensors are immutable values). */
-export function sgdStep<T>(params: T, grads: T, lr: number): T {
-  const ps = leaves(params as unknown as Tree), gs = leaves(grads as unknown as Tree);
-  const next = new Array<Tensor>(ps.length);
-  for (let j = 0; j < ps.length; j++) {
-    const out = new Float64Array(ps[j].size);
-    sgdLeaf(out, ps[j].data, gs[j].data, lr);
-    next[j] = new Tensor(out, ps[j].shape);
-  }
-  return unflatten(params as unknown as Tree, next) as unknown as T;
-}
-
 /**
- * Plain SGD for a training loop: θ ← θ − lr·g into new parameter tensors whose storage is
- * recycled from the parameters of two steps ago (which nothing references any more: each step
- * drops the previous step's graph), so a step allocates nothing — what torch's in-place update
- * achieves, without ever writing into a live tensor.
+ * The library's optimizers (src/optim), so the bench times what a user's training step runs:
+ * plain SGD (lr 0.01) for the MLP steps and torch 1.13's AdamW (lr 1e-3, wd 0.01) for the
+ * transformer step, both exact to torch's arithmetic (test/optim).
  */
-export class Sgd {
-  private spare: Float64Array[] | null = null;
-  constructor(readonly lr: number) {}
-
-  step<T>(params: T, grads: T): T {
-    const ps = leaves(params as unknown as Tree), gs = leaves(grads as unknown as Tree);
-    const bufs = this.spare ?? ps.map((p) => new Float64Array(p.size));
-    const next = new Array<Tensor>(ps.length);
-    for (let j = 0; j < ps.length; j++) {
-      sgdLeaf(bufs[j], ps[j].data, gs[j].data, this.lr);
-      next[j] = new Tensor(bufs[j], ps[j].shape);
-    }
-    // The current parameters' storage becomes free once the caller replaces them with `next`.
-    this.spare = this.owned ? ps.map((p) => p.data) : null;
-    this.owned = true;
-    return unflatten(params as unknown as Tree, next) as unknown as T;
-  }
-
-  /** Whether the parameters passed to `step` were produced by this optimiser (their storage is ours). */
-  private owned = false;
-}
-
-/**
- * torch.optim.AdamW (1.13, single-tensor path), workloads.md §5: per parameter, with step t,
- * θ ← θ(1 − lr·wd); m ← β1 m + (1 − β1) g; v ← β2 v + (1 − β2) g²;
- * θ ← θ − (lr/(1 − β1ᵗ))·m/(√v/√(1 − β2ᵗ) + eps). Moments live in the optimiser; each step
- * returns new parameter tensors.
- */
-export class AdamW {
-  private t = 0;
-  private m: Float64Array[] | null = null;
-  private v: Float64Array[] | null = null;
-  constructor(readonly lr = 1e-3, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly eps = 1e-8, readonly wd = 0.01) {}
-
-  step<T>(params: T, grads: T): T {
-    const ps = leaves(params as unknown as Tree), gs = leaves(grads as unknown as Tree);
-    if (this.m === null || this.v === null) {
-      this.m = ps.map((p) => new Float64Array(p.size));
-      this.v = ps.map((p) => new Float64Array(p.size));
-    }
-    this.t++;
-    const { lr, beta1, beta2, eps, wd } = this;
-    const stepSize = lr / (1 - beta1 ** this.t);
-    const bc2 = Math.sqrt(1 - beta2 ** this.t);
-    const decay = 1 - lr * wd;
-    const ms = this.m, vs = this.v;
-    return unflatten(params as unknown as Tree, ps.map((p, j) => {
-      const x = p.data, g = gs[j].data, m = ms[j], v = vs[j];
-      const out = new Float64Array(x.length);
-      for (let i = 0; i < x.length; i++) {
-        const gi = g[i];
-        const mi = m[i] * beta1 + (1 - beta1) * gi;
-        const vi = v[i] * beta2 + (1 - beta2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        out[i] = x[i] * decay - stepSize * (mi / (Math.sqrt(vi) / bc2 + eps));
-      }
-      return new Tensor(out, p.shape);
-    })) as T;
-  }
+function optimizerRun(optimizer: Optimizer, lr: number, initial: Tree) {
+  let params = initial;
+  let state = optimizer.init(params);
+  return {
+    get params() {
+      return params;
+    },
+    step(grads: Tree): Tree {
+      const r = optimizer.step(params, grads, state, { lr });
+      params = r.params;
+      state = r.state;
+      return params;
+    },
+  };
 }
 
 // ---- tiny MLP 2-32-32-1, tanh, no biases -------------------------------------------------------
@@ -143,20 +80,19 @@ export function mlpStep(H: number) {
   const cfg = mlpCfg(H, "relu");
   const { X, y } = mnistBatch();
   const vg = valueAndGrad(((p: mlp.MlpParams) => xent(mlp.apply(p, X, cfg), y)) as unknown as (p: Tree) => Tensor);
-  let params = mlpParams(H) as unknown as Tree;
-  const opt = new Sgd(0.01);
+  const make = () => optimizerRun(sgd(), 0.01, mlpParams(H) as unknown as Tree);
+  const run = make();
   return {
     /** One step: gradient of the CE loss on the fixed batch, then θ ← θ − 0.01·g. */
     run: () => {
-      const { grad } = vg(params);
-      params = opt.step(params, grad);
+      run.step(vg(run.params).grad);
     },
     check: () => {
-      let p = mlpParams(H) as unknown as Tree;
-      const s1 = vg(p);
-      p = sgdStep(p, s1.grad, 0.01);
-      p = sgdStep(p, vg(p).grad, 0.01);
-      return [s1.value.item(), sumSq(s1.grad), vg(p).value.item()];
+      const o = make();
+      const s1 = vg(o.params);
+      o.step(s1.grad);
+      o.step(vg(o.params).grad);
+      return [s1.value.item(), sumSq(s1.grad), vg(o.params).value.item()];
     },
   };
 }
@@ -272,21 +208,20 @@ export function transformerLoss() {
 /** transformer-step: gradient of the last-position CE loss, then one AdamW update. */
 export function transformerStep() {
   const vg = transformerLoss();
-  const make = () => ({ params: transformerParams(), opt: new AdamW() });
-  let state = make();
+  const make = () => optimizerRun(adamw({ weightDecay: 0.01 }), 1e-3, transformerParams() as unknown as Tree);
+  const run = make();
+  const params = () => run.params as unknown as transformer.TransformerParams;
   return {
     run: () => {
-      const { grad } = vg(state.params);
-      state.params = state.opt.step(state.params, grad as unknown as transformer.TransformerParams);
+      run.step(vg(params()).grad);
     },
     check: () => {
-      const s = make();
-      const r1 = vg(s.params);
-      s.params = s.opt.step(s.params, r1.grad as unknown as transformer.TransformerParams);
-      s.params = s.opt.step(s.params, vg(s.params).grad as unknown as transformer.TransformerParams);
-      const l3 = vg(s.params).value.item();
-      state = make();
-      return [r1.value.item(), sumSq(r1.grad), l3];
+      const o = make();
+      const at = () => o.params as unknown as transformer.TransformerParams;
+      const r1 = vg(at());
+      o.step(r1.grad);
+      o.step(vg(at()).grad);
+      return [r1.value.item(), sumSq(r1.grad), vg(at()).value.item()];
     },
   };
 }
