@@ -12,8 +12,9 @@ import * as mlp from "../src/nn/mlp.ts";
 import * as transformer from "../src/nn/transformer.ts";
 import { mlpConfig, transformerConfig } from "../src/nn/config.ts";
 import { xent, mse } from "../src/nn/losses.ts";
-import { type Tree, leaves, treeDot, unflatten } from "../src/tree/tree.ts";
-import { FastNormal } from "../src/core/kernels/rng.ts";
+import { type Tree, leaves, treeDot } from "../src/tree/tree.ts";
+import { key, foldIn } from "../src/core/random.ts";
+import { entropySgdInner } from "../src/optim/entropySgd.ts";
 import { sgd, adamw } from "../src/optim/index.ts";
 import type { Optimizer } from "../src/optim/types.ts";
 
@@ -236,44 +237,29 @@ export function sgldData() {
 
 /**
  * sgld-inner: one Entropy-SGD inner loop of 20 steps from the anchor x (workloads.md §5):
- * g ← ∇F(y); y ← y − η(g + (y − x)/γ) + √(2η/β)·ξ; μ ← (1 − α)μ + αy, with fresh normal
- * draws ξ from shocklens's fast seeded generator (part of the timed work).
+ * g ← ∇F(y); y ← y − η(g + (y − x)/γ) + √(2η/β)·ξ; μ ← (1 − α)μ + αy — the library's
+ * `entropySgdInner` (coupling 1/γ = 10, the workload's scope γ = 0.1), whose normal draws come
+ * from the optimizers' seeded generator (part of the timed work), a fresh key per loop.
  */
 export function sgldInner() {
   const { eta, gamma, beta, alpha, steps } = sgldConst;
   const { loss } = sgldData();
   const x = tinyParams() as unknown as Tree;
-  const xl = leaves(x);
   const vg = valueAndGrad(loss as unknown as (p: Tree) => Tensor);
-  const nscale = Math.sqrt((2 * eta) / beta);
-  const rng = new FastNormal(20240611);
-  const loop = (noise: boolean) => {
-    let y = xl.map((t) => new Tensor(t.data.slice(), t.shape));
-    const mu = xl.map((t) => t.data.slice());
-    for (let s = 0; s < steps; s++) {
-      const g = leaves(vg(unflatten(x, y)).grad);
-      y = y.map((yt, j) => {
-        const yd = yt.data, gd = g[j].data, xd = xl[j].data, m = mu[j];
-        const out = new Float64Array(yd.length);
-        for (let i = 0; i < yd.length; i++) {
-          let v = yd[i] - eta * (gd[i] + (yd[i] - xd[i]) / gamma);
-          if (noise) v += nscale * rng.normal();
-          out[i] = v;
-          m[i] = (1 - alpha) * m[i] + alpha * v;
-        }
-        return new Tensor(out, yt.shape);
-      });
-    }
-    return { y: unflatten(x, y), mu };
-  };
+  const gradAt = (y: Tree): Tree => vg(y).grad;
+  const coupling = 1 / gamma;
+  const opts = (b: number) => ({ innerLr: eta, innerSteps: steps, gamma: coupling, gammaScoping: 0, alpha, beta: b });
+  const noisy = opts(beta), quiet = opts(Infinity);
+  const k0 = key(20240611);
+  let loops = 0;
   return {
-    run: () => loop(true),
+    run: () => entropySgdInner(x, gradAt(x), gradAt, foldIn(k0, loops++), noisy, coupling),
     check: () => {
-      const { y, mu } = loop(false);
-      const d = leaves(y).map((t, j) => t.data.map((v, i) => v - xl[j].data[i]));
+      const { y, mu } = entropySgdInner(x, gradAt(x), gradAt, undefined, quiet, coupling);
+      const xl = leaves(x);
       let sq = 0, sm = 0;
-      for (const a of d) for (const v of a) sq += v * v;
-      for (const a of mu) for (const v of a) sm += v;
+      leaves(y).forEach((t, j) => t.data.forEach((v, i) => { sq += (v - xl[j].data[i]) ** 2; }));
+      for (const t of leaves(mu)) for (const v of t.data) sm += v;
       return [loss(x as unknown as mlp.MlpParams).item(), loss(y as unknown as mlp.MlpParams).item(), sq, sm];
     },
   };

@@ -8,26 +8,51 @@ import { Tensor, type Shape, shapeSize } from "./tensor.ts";
 
 export type Key = readonly [number, number];
 
-const ROT = [13, 15, 26, 6, 17, 29, 16, 24];
-
 /** Threefry-2x32 block: encrypts the counter (c0, c1) under the key (k0, k1). */
 export function threefry2x32(k0: number, k1: number, c0: number, c1: number): [number, number] {
-  const k2 = (k0 ^ k1 ^ 0x1bd11bda) >>> 0;
-  const ks = [k0 >>> 0, k1 >>> 0, k2];
-  let x0 = (c0 + ks[0]) >>> 0;
-  let x1 = (c1 + ks[1]) >>> 0;
-  for (let r = 0; r < 5; r++) {
-    for (let j = 0; j < 4; j++) {
-      const rot = ROT[(r % 2) * 4 + j];
-      x0 = (x0 + x1) >>> 0;
-      x1 = ((x1 << rot) | (x1 >>> (32 - rot))) >>> 0;
-      x1 = (x1 ^ x0) >>> 0;
-    }
-    x0 = (x0 + ks[(r + 1) % 3]) >>> 0;
-    x1 = (x1 + ks[(r + 2) % 3] + r + 1) >>> 0;
-  }
-  return [x0, x1];
+  block(k0 | 0, k1 | 0, (k0 ^ k1 ^ 0x1bd11bda) | 0, c0 | 0, c1 | 0);
+  return [blockHi >>> 0, blockLo >>> 0];
 }
+
+/**
+ * The same block as `threefry2x32`, unrolled and allocation-free for the array draws: key words
+ * (k0, k1, k2 = k0 ⊕ k1 ⊕ 0x1bd11bda) as int32, counter (c0, c1); the two output words are left
+ * in `blockHi`/`blockLo` (int32; `>>> 0` gives the unsigned word).
+ */
+function block(k0: number, k1: number, k2: number, c0: number, c1: number): void {
+  const ks0 = k0, ks1 = k1, ks2 = k2;
+  let x0 = (c0 + ks0) | 0;
+  let x1 = (c1 + ks1) | 0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + ks1) | 0; x1 = (x1 + ks2 + 1) | 0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  x0 = (x0 + ks2) | 0; x1 = (x1 + ks0 + 2) | 0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + ks0) | 0; x1 = (x1 + ks1 + 3) | 0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  x0 = (x0 + ks1) | 0; x1 = (x1 + ks2 + 4) | 0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + ks2) | 0; x1 = (x1 + ks0 + 5) | 0;
+  blockHi = x0;
+  blockLo = x1;
+}
+let blockHi = 0;
+let blockLo = 0;
 
 /** A key from an integer seed (any safe integer). */
 export function key(seed: number): Key {
@@ -49,33 +74,50 @@ export function foldIn(k: Key, data: number): Key {
   return threefry2x32(k[0], k[1], 0x7f4a7c15, data >>> 0);
 }
 
-/** `n` random 32-bit words from the stream of key k. */
+/** `n` random 32-bit words from the stream of key k (block i, counter (i, 0x5bd1e995), gives words 2i, 2i+1). */
 export function bits(k: Key, n: number): Uint32Array {
   const out = new Uint32Array(n);
+  const k0 = k[0] | 0, k1 = k[1] | 0, k2 = (k0 ^ k1 ^ 0x1bd11bda) | 0;
   for (let i = 0; i < n; i += 2) {
-    const [a, b] = threefry2x32(k[0], k[1], i >>> 1, 0x5bd1e995);
-    out[i] = a;
-    if (i + 1 < n) out[i + 1] = b;
+    block(k0, k1, k2, i >>> 1, 0x5bd1e995);
+    out[i] = blockHi;
+    if (i + 1 < n) out[i + 1] = blockLo;
   }
   return out;
 }
 
-/** Uniform doubles in [0, 1) with 53 random bits each. */
+const TWO_POW_M53 = 1 / 9007199254740992;
+
+/**
+ * Uniform doubles in [0, 1) with 53 random bits each: value i takes the top 27 bits of word 2i and
+ * the top 26 of word 2i+1 of `bits(k, 2n)` (one block per value, computed in place).
+ */
 export function uniformArray(k: Key, n: number): Float64Array {
-  const w = bits(k, 2 * n);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = ((w[2 * i] >>> 5) * 67108864 + (w[2 * i + 1] >>> 6)) / 9007199254740992;
+  const k0 = k[0] | 0, k1 = k[1] | 0, k2 = (k0 ^ k1 ^ 0x1bd11bda) | 0;
+  for (let i = 0; i < n; i++) {
+    block(k0, k1, k2, i, 0x5bd1e995);
+    out[i] = ((blockHi >>> 5) * 67108864 + (blockLo >>> 6)) * TWO_POW_M53;
+  }
   return out;
 }
 
-/** Standard normal draws (Box–Muller on 53-bit uniforms; u1 is taken in (0, 1] so log is finite). */
+/**
+ * Standard normal draws: Box–Muller on the 53-bit uniforms of `uniformArray(k, n + n mod 2)`, pair
+ * (u₂ⱼ, u₂ⱼ₊₁) → (r cos θ, r sin θ), r = √(−2 log(1 − u₂ⱼ)) (1 − u in (0, 1], so log is finite),
+ * θ = 2π u₂ⱼ₊₁. The uniforms are generated pair by pair instead of stored.
+ */
 export function normalArray(k: Key, n: number): Float64Array {
-  const m = n + (n & 1);
-  const u = uniformArray(k, m);
   const out = new Float64Array(n);
-  for (let i = 0; i < m; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - u[i]));
-    const th = 2 * Math.PI * u[i + 1];
+  const k0 = k[0] | 0, k1 = k[1] | 0, k2 = (k0 ^ k1 ^ 0x1bd11bda) | 0;
+  const twoPi = 2 * Math.PI;
+  for (let i = 0; i < n; i += 2) {
+    block(k0, k1, k2, i, 0x5bd1e995);
+    const u0 = ((blockHi >>> 5) * 67108864 + (blockLo >>> 6)) * TWO_POW_M53;
+    block(k0, k1, k2, i + 1, 0x5bd1e995);
+    const u1 = ((blockHi >>> 5) * 67108864 + (blockLo >>> 6)) * TWO_POW_M53;
+    const r = Math.sqrt(-2 * Math.log(1 - u0));
+    const th = twoPi * u1;
     out[i] = r * Math.cos(th);
     if (i + 1 < n) out[i + 1] = r * Math.sin(th);
   }

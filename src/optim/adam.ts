@@ -29,20 +29,37 @@ function make(name: "adam" | "adamw", decoupled: boolean, { betas = [0.9, 0.999]
       const stepSize = lr / (1 - Math.pow(b1, t));
       const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
       const shrink = 1 - lr * wd;
+      const l2 = decoupled ? 0 : wd;
       const [p, m, v] = leafwise([params, grads, state.exp_avg, state.exp_avg_sq], 3, ([th, g, m0, v0], [out, m1, v1]) => {
-        for (let i = 0; i < th.length; i++) {
-          const x = decoupled && wd !== 0 ? th[i] * shrink : th[i];
-          const gi = !decoupled && wd !== 0 ? g[i] + wd * th[i] : g[i];
-          const mi = m0[i] * b1 + (1 - b1) * gi;
-          const vi = v0[i] * b2 + (1 - b2) * gi * gi;
-          m1[i] = mi;
-          v1[i] = vi;
-          out[i] = x + (-stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
-        }
+        adamLeaf(th, g, m0, v0, out, m1, v1, decoupled ? shrink : 1, l2, b1, b2, stepSize, bc2Sqrt, eps);
       });
       return { params: p, state: { step: t, exp_avg: m, exp_avg_sq: v } };
     },
   };
+}
+
+/**
+ * One leaf of the update above (shrink = 1 − lr·λ for AdamW, else 1; l2 = λ for Adam, else 0).
+ * A standalone function over plain arguments so that V8 compiles one tight loop (the same update
+ * written inside the closure ran ~2× slower).
+ */
+function adamLeaf(
+  th: Float64Array, g: Float64Array, m0: Float64Array, v0: Float64Array,
+  out: Float64Array, m1: Float64Array, v1: Float64Array,
+  shrink: number, l2: number, b1: number, b2: number, stepSize: number, bc2Sqrt: number, eps: number,
+): void {
+  const c1 = 1 - b1, c2 = 1 - b2;
+  const n = th.length;
+  for (let i = 0; i < n; i++) {
+    const t = th[i];
+    const x = shrink === 1 ? t : t * shrink;
+    const gi = l2 === 0 ? g[i] : g[i] + l2 * t;
+    const mi = m0[i] * b1 + c1 * gi;
+    const vi = v0[i] * b2 + c2 * gi * gi;
+    m1[i] = mi;
+    v1[i] = vi;
+    out[i] = x + (-stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
+  }
 }
 
 export const adam = (o: AdamOptions = {}): Optimizer<AdamState> => make("adam", false, o);

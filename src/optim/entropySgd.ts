@@ -14,8 +14,10 @@
  * The paper writes the noise as √η'·ε with thermal noise ε; here ε = √(2/β), the SGLD convention,
  * so β = ∞ gives the noise-free loop of workloads.md "sgld-inner" (whose γ_w is the scope 1/γ).
  */
-import { type Key, foldIn, normalArray } from "../core/random.ts";
-import type { Tree } from "../tree/tree.ts";
+import { type Key, foldIn } from "../core/random.ts";
+import { Tensor } from "../core/tensor.ts";
+import { type Tree, leaves, unflatten } from "../tree/tree.ts";
+import { langevinLeaf, stepNoise } from "./langevin.ts";
 import { leafwise, requireKey } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";
 
@@ -43,28 +45,35 @@ export interface InnerLoop {
   mu: Tree;
 }
 
-/** The inner SGLD loop at anchor x with coupling γ (see the file comment); noise from foldIn(key, ℓ). */
+/**
+ * The inner SGLD loop at anchor x with coupling γ (see the file comment); step ℓ's noise comes
+ * from the generator keyed by foldIn(key, ℓ). y and μ are fresh arrays (x and g0 are never written).
+ */
 export function entropySgdInner(x: Tree, g0: Tree, gradAt: ((y: Tree) => Tree) | undefined, key: Key | undefined, o: Required<EntropySgdOptions>, gamma: number): InnerLoop {
   const { innerLr: eta, innerSteps: L, alpha, beta } = o;
   const s = Math.sqrt((2 * eta) / beta);
-  let y = x, mu = x;
+  const xs = leaves(x);
+  const mus = xs.map((t) => t.data.slice());
+  let y = x;
   for (let l = 0; l < L; l++) {
     let g = g0;
     if (l > 0) {
       if (!gradAt) throw new Error("entropy-sgd: the inner loop needs ctx.gradAt for its mini-batch gradients");
       g = gradAt(y);
     }
-    const kl = s === 0 ? null : foldIn(requireKey(key, "entropy-sgd"), l);
-    [y, mu] = leafwise([y, g, x, mu], 2, ([yi, gi, xi, mi], [y1, m1], j) => {
-      const xiNoise = kl ? normalArray(foldIn(kl, j), yi.length) : null;
-      for (let i = 0; i < yi.length; i++) {
-        const yn = yi[i] - eta * (gi[i] + gamma * (yi[i] - xi[i])) + (xiNoise ? s * xiNoise[i] : 0);
-        y1[i] = yn;
-        m1[i] = (1 - alpha) * mi[i] + alpha * yn;
-      }
+    const noise = s === 0 ? null : stepNoise(foldIn(requireKey(key, "entropy-sgd"), l));
+    const ys = leaves(y), gs = leaves(g);
+    if (gs.length !== xs.length || gs.some((t, j) => t.size !== xs[j].size)) {
+      throw new Error("optimizer: parameter, gradient and state trees differ in structure");
+    }
+    const next = xs.map((xt, j) => {
+      const out = new Float64Array(xt.size);
+      langevinLeaf(ys[j].data, gs[j].data, out, eta, 0, gamma, xt.data, s, noise, mus[j], alpha);
+      return new Tensor(out, xt.shape);
     });
+    y = unflatten(x, next);
   }
-  return { y, mu };
+  return { y, mu: unflatten(x, xs.map((t, j) => new Tensor(mus[j], t.shape))) };
 }
 
 export function entropySgd(options: EntropySgdOptions): Optimizer<EntropySgdState> {

@@ -28,9 +28,7 @@ export function sgd({ momentum = 0, dampening = 0, nesterov = false, weightDecay
     init: (params) => (mu !== 0 ? { step: 0, momentum_buffer: zerosTree(params) } : { step: 0 }),
     step(params: Tree, grads: Tree, state: SgdState, { lr }: StepContext) {
       if (mu === 0) {
-        const [p] = leafwise([params, grads], 1, ([th, g], [out]) => {
-          for (let i = 0; i < th.length; i++) out[i] = th[i] - lr * (g[i] + wd * th[i]);
-        });
+        const [p] = leafwise([params, grads], 1, ([th, g], [out]) => sgdLeaf(th, g, out, lr, wd));
         return { params: p, state: { step: state.step + 1 } };
       }
       const first = state.step === 0;
@@ -46,6 +44,16 @@ export function sgd({ momentum = 0, dampening = 0, nesterov = false, weightDecay
       return { params: p, state: { step: state.step + 1, momentum_buffer: b } };
     },
   };
+}
+
+/**
+ * θ − lr·(g + λθ) for one leaf. A standalone function over plain arguments so that V8 compiles
+ * one tight loop (the same update inside the closure ran ~2× slower).
+ */
+function sgdLeaf(th: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd: number): void {
+  const n = th.length;
+  if (wd === 0) for (let i = 0; i < n; i++) out[i] = th[i] - lr * g[i];
+  else for (let i = 0; i < n; i++) out[i] = th[i] - lr * (g[i] + wd * th[i]);
 }
 
 export function zerosTree(params: Tree): Tree {

@@ -1,9 +1,9 @@
 /**
  * Stochastic gradient Langevin dynamics (Welling & Teh 2011) at inverse temperature β:
- *   θ ← θ − η(g + λθ) + √(2η/β)·ξ,   ξ ~ N(0, I) drawn from the step's key,
+ *   θ ← θ − η(g + λθ) + √(2η/β)·ξ,   ξ ~ N(0, I) drawn from the step's key (langevin.ts),
  * the Euler–Maruyama step of dθ = −∇L dt + √(2/β) dW, whose stationary law is ∝ exp(−βL).
  */
-import { foldIn, normalArray } from "../core/random.ts";
+import { langevinLeaf, stepNoise } from "./langevin.ts";
 import type { Tree } from "../tree/tree.ts";
 import { leafwise, requireKey } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";
@@ -25,9 +25,9 @@ export function sgld({ beta, weightDecay = 0 }: SgldOptions): Optimizer<SgldStat
     step(params: Tree, grads: Tree, state: SgldState, { lr, key }: StepContext) {
       const k = requireKey(key, "sgld");
       const s = Math.sqrt((2 * lr) / beta);
-      const [p] = leafwise([params, grads], 1, ([th, g], [out], j) => {
-        const xi = s === 0 ? null : normalArray(foldIn(k, j), th.length);
-        for (let i = 0; i < th.length; i++) out[i] = th[i] - lr * (g[i] + weightDecay * th[i]) + (xi ? s * xi[i] : 0);
+      const noise = s === 0 ? null : stepNoise(k);
+      const [p] = leafwise([params, grads], 1, ([th, g], [out]) => {
+        langevinLeaf(th, g, out, lr, weightDecay, 0, th, s, noise, null, 0);
       });
       return { params: p, state: { step: state.step + 1 } };
     },

@@ -11,6 +11,7 @@
  */
 import { type Shape, shapeSize } from "../tensor.ts";
 import { allocF64Uninit } from "./alloc.ts";
+import { tanhInto } from "./tanh.ts";
 
 export type BinaryFn = (x: number, y: number) => number;
 export type UnaryFn = (x: number) => number;
@@ -54,7 +55,7 @@ export function unaryKernel(op: number, a: Float64Array): Float64Array {
     case LOG: for (let i = 0; i < n; i++) out[i] = Math.log(a[i]); break;
     case SQRT: for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]); break;
     case ABS: for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]); break;
-    case TANH: for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]); break;
+    case TANH: tanhInto(a, out); break;
     case SIGN: for (let i = 0; i < n; i++) out[i] = Math.sign(a[i]); break;
     default: throw new Error(`unknown unary op ${op}`);
   }
