@@ -35,10 +35,13 @@ const PY = "/usr/bin/python3";
 const ML = ["tiny-grad", "mlp-small-step", "mlp-medium-step", "mlp-medium-hvp", "persample-medium-loop", "persample-medium-vmap", "transformer-step", "sgld-inner"];
 const PDE = ["burgers-muscl", "burgers-weno5", "heat2d"];
 
-/** The shared benchmark folder: $SHOCKLENS_BENCH_REF if set (only it), else ../shared/bench beside the repository. */
+/**
+ * The shared benchmark folder: $SHOCKLENS_BENCH_REF if set (only it), else ../shared/bench beside
+ * the repository — seen from bench/ when run from source, from .bench-build/bench/ when compiled.
+ */
 export function sharedBenchDir(): string | null {
   const env = process.env.SHOCKLENS_BENCH_REF;
-  const candidates = env ? [env] : [fileURLToPath(new URL("../../shared/bench/", import.meta.url))];
+  const candidates = env ? [env] : ["../../shared/bench/", "../../../shared/bench/"].map((r) => fileURLToPath(new URL(r, import.meta.url)));
   for (const c of candidates) if (existsSync(join(c, "workloads.md"))) return resolve(c);
   return null;
 }

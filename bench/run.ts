@@ -14,6 +14,11 @@
  * ≥ 0.2 s), 2 warm-up and 7 timed repetitions, median. Like the reference scripts, the process
  * re-executes itself with glibc's malloc tuned to keep freed memory (workloads.md §3) unless
  * --default-malloc is given. Without a reference it prints its own figures and says why.
+ *
+ * `npm run bench` first compiles src/ and bench/ with tsc into .bench-build/ and runs that: the
+ * JavaScript the package ships (dist/ is built the same way). Run from source under a TypeScript
+ * loader (`node --import tsx bench/run.ts`, as the tests do) every cross-module binding is read
+ * through an accessor, which made the small-graph workloads ~1.4× slower than the shipped code.
  */
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
