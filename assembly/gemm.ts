@@ -12,6 +12,18 @@
 // packing scratch (`packA`: MC·KC elements, `packB`: KC·NC elements, `tile`: one MR×NR tile), so
 // several threads can run over one shared memory with scratch of their own. No allocation, no
 // globals written: the module is reentrant.
+//
+// The one source builds two modules: with relaxed SIMD enabled (ASC_FEATURE_RELAXED_SIMD) the
+// micro-kernels multiply-add with relaxed_madd, a fused FMA where the CPU has one; without it,
+// with a separate mul and add. Everything else is shared.
+//
+// Register budget: V8 (x64) allocates 15 xmm registers and hoists every load of a loop body above
+// its arithmetic, so a micro-kernel step holds all its loaded operands and its accumulators at
+// once. The 4×4 step needs 2 B vectors + 4 A splats + 8 accumulators = 14 (the separate add needs
+// one more for the product): it fits, where unrolling k by two (12 loads) or a 6×4 tile (12
+// accumulators + 8 loads) spill and run at half the speed. A 3×6 tile (9 accumulators, 15
+// registers) measured the same as 4×4 with FMA: 8 independent accumulators already cover the
+// FMA latency of both pipes. V8 unrolls the k loop itself.
 
 // Blocking (elements). KC·MR·8 B (an A panel) and KC·NR·8 B (a B panel) stay in L1; the MC×KC
 // A block (256 KiB) in L2; the KC×NC B block in L3.
@@ -21,6 +33,24 @@ export const NC: i32 = 2048;
 const MR: i32 = 4;
 const NR: i32 = 4;
 const NR32: i32 = 8;
+
+// 1 in the relaxed-SIMD build: the loader reports the variant and checks that build's results.
+export const RELAXED_SIMD: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+
+// a·b + c per lane: fused (relaxed_madd) in the relaxed-SIMD build, mul then add otherwise.
+// @ts-ignore: decorator
+@inline
+function madd64(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+
+// @ts-ignore: decorator
+@inline
+function madd32(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
 
 // ---------------------------------------------------------------------------------------------
 // f64
@@ -132,42 +162,19 @@ function kernel4x4(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, accumulate
   let c10 = f64x2.splat(0.0), c11 = f64x2.splat(0.0);
   let c20 = f64x2.splat(0.0), c21 = f64x2.splat(0.0);
   let c30 = f64x2.splat(0.0), c31 = f64x2.splat(0.0);
-  let p: i32 = 0;
-  for (; p + 1 < kc; p += 2) {
-    let b0 = v128.load(bp);
-    let b1 = v128.load(bp, 16);
-    let a = v128.load64_splat(ap);
-    c00 = f64x2.add(c00, f64x2.mul(a, b0)); c01 = f64x2.add(c01, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 8);
-    c10 = f64x2.add(c10, f64x2.mul(a, b0)); c11 = f64x2.add(c11, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 16);
-    c20 = f64x2.add(c20, f64x2.mul(a, b0)); c21 = f64x2.add(c21, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 24);
-    c30 = f64x2.add(c30, f64x2.mul(a, b0)); c31 = f64x2.add(c31, f64x2.mul(a, b1));
-    b0 = v128.load(bp, 32);
-    b1 = v128.load(bp, 48);
-    a = v128.load64_splat(ap, 32);
-    c00 = f64x2.add(c00, f64x2.mul(a, b0)); c01 = f64x2.add(c01, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 40);
-    c10 = f64x2.add(c10, f64x2.mul(a, b0)); c11 = f64x2.add(c11, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 48);
-    c20 = f64x2.add(c20, f64x2.mul(a, b0)); c21 = f64x2.add(c21, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 56);
-    c30 = f64x2.add(c30, f64x2.mul(a, b0)); c31 = f64x2.add(c31, f64x2.mul(a, b1));
-    ap += 64;
-    bp += 64;
-  }
-  if (p < kc) {
+  for (let p: i32 = 0; p < kc; p++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let a = v128.load64_splat(ap);
-    c00 = f64x2.add(c00, f64x2.mul(a, b0)); c01 = f64x2.add(c01, f64x2.mul(a, b1));
+    c00 = madd64(a, b0, c00); c01 = madd64(a, b1, c01);
     a = v128.load64_splat(ap, 8);
-    c10 = f64x2.add(c10, f64x2.mul(a, b0)); c11 = f64x2.add(c11, f64x2.mul(a, b1));
+    c10 = madd64(a, b0, c10); c11 = madd64(a, b1, c11);
     a = v128.load64_splat(ap, 16);
-    c20 = f64x2.add(c20, f64x2.mul(a, b0)); c21 = f64x2.add(c21, f64x2.mul(a, b1));
+    c20 = madd64(a, b0, c20); c21 = madd64(a, b1, c21);
     a = v128.load64_splat(ap, 24);
-    c30 = f64x2.add(c30, f64x2.mul(a, b0)); c31 = f64x2.add(c31, f64x2.mul(a, b1));
+    c30 = madd64(a, b0, c30); c31 = madd64(a, b1, c31);
+    ap += 32;
+    bp += 32;
   }
   const s = <usize>ldc << 3;
   const r1 = c + s, r2 = r1 + s, r3 = r2 + s;
@@ -291,13 +298,13 @@ function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, accumulate
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let a = v128.load32_splat(ap);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd32(a, b0, c00); c01 = madd32(a, b1, c01);
     a = v128.load32_splat(ap, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd32(a, b0, c10); c11 = madd32(a, b1, c11);
     a = v128.load32_splat(ap, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd32(a, b0, c20); c21 = madd32(a, b1, c21);
     a = v128.load32_splat(ap, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd32(a, b0, c30); c31 = madd32(a, b1, c31);
     ap += 16;
     bp += 32;
   }

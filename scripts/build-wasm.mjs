@@ -2,13 +2,17 @@
 /**
  * Builds the WebAssembly-SIMD kernels from source with AssemblyScript (-O3):
  *   assembly/gemm.ts → dist/wasm/gemm.wasm  (SIMD + threads, shared imported memory)
+ *   assembly/gemm.ts → dist/wasm/gemm-relaxed.wasm (the same with relaxed SIMD: FMA micro-kernels)
  *   assembly/pde.ts  → dist/wasm/pde.wasm   (SIMD, own exported memory)
+ *   assembly/small.ts → dist/wasm/small.wasm (SIMD, own exported memory: small products)
  * Run by `npm run build` and so by `prepare` on `npm ci`; the binaries are never committed.
+ * gemm-relaxed.wasm is optional (its loader falls back to gemm.wasm): when it does not compile,
+ * the build says so, removes any stale copy and goes on.
  *
  * usage: node scripts/build-wasm.mjs [--out-dir DIR] [--quiet]
- * Exit status 0 on success, 1 when the compiler reports an error.
+ * Exit status 0 on success, 1 when the compiler reports an error on a required module.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
@@ -17,23 +21,35 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 const COMMON = ["-O3", "--noAssert", "--runtime", "stub", "--enable", "simd"];
 
+const GEMM = [...COMMON, "--enable", "threads", "--importMemory", "--sharedMemory", "--initialMemory", "16", "--maximumMemory", "32768"];
+
 /** The modules and their compiler flags (the loaders in src/core/kernels rely on them). */
 export const MODULES = {
-  "gemm.wasm": {
-    src: "assembly/gemm.ts",
-    flags: [...COMMON, "--enable", "threads", "--importMemory", "--sharedMemory", "--initialMemory", "16", "--maximumMemory", "32768"],
-  },
+  "gemm.wasm": { src: "assembly/gemm.ts", flags: GEMM },
+  "gemm-relaxed.wasm": { src: "assembly/gemm.ts", flags: [...GEMM, "--enable", "relaxed-simd"], optional: true },
   "pde.wasm": { src: "assembly/pde.ts", flags: [...COMMON, "--initialMemory", "16"] },
+  "small.wasm": { src: "assembly/small.ts", flags: [...COMMON, "--initialMemory", "2"] },
 };
 
 /** Compiles every module into outDir (default dist/wasm); returns the written paths. */
 export async function buildWasm(outDir = resolve(root, "dist/wasm"), quiet = false) {
   mkdirSync(outDir, { recursive: true });
   const written = [];
-  for (const [name, { src, flags }] of Object.entries(MODULES)) {
+  for (const [name, { src, flags, optional }] of Object.entries(MODULES)) {
     const input = resolve(root, src);
     const out = resolve(outDir, name);
-    const { error, stderr } = await asc.main([input, "-o", out, ...flags], { stdout: { write: () => true } });
+    let error, stderr;
+    try {
+      ({ error, stderr } = await asc.main([input, "-o", out, ...flags], { stdout: { write: () => true } }));
+    } catch (e) {
+      error = e instanceof Error ? e : new Error(String(e));
+      stderr = "";
+    }
+    if (error && optional) {
+      rmSync(out, { force: true });
+      process.stderr.write(`build-wasm: note: skipped optional ${name} (${error.message})\n`);
+      continue;
+    }
     if (error) {
       process.stderr.write(stderr.toString());
       throw new Error(`asc failed on ${src}: ${error.message}`);

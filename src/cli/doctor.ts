@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import { cpus } from "node:os";
-import { gemmInfo, useGemmBackend, setGemmThreads, gemmDispatch, GEMM_BACKENDS, type GemmBackendName } from "../core/kernels/gemmDispatch.ts";
+import { gemmInfo, useGemmBackend, setGemmThreads, gemmDispatch, GEMM_BACKENDS, type GemmBackendName, type GemmInfo } from "../core/kernels/gemmDispatch.ts";
 import { gemm as gemmPlain } from "../core/kernels/matmul.ts";
 import { wasmStencils } from "../core/kernels/wasm/pdeWasm.ts";
 import { FastNormal } from "../core/kernels/rng.ts";
@@ -52,7 +52,11 @@ export function runDoctor(o: DoctorOptions): void {
     openblas: info.nativeBlas,
     wasmSimd: info.wasmSimd,
     stencils: stencils ? { available: true, detail: stencils.path } : { available: false, detail: "pde.wasm not built (run `npm run build`)" },
-    environment: { SHOCKLENS_GEMM: process.env.SHOCKLENS_GEMM ?? null, SHOCKLENS_THREADS: process.env.SHOCKLENS_THREADS ?? null },
+    environment: {
+      SHOCKLENS_GEMM: process.env.SHOCKLENS_GEMM ?? null,
+      SHOCKLENS_THREADS: process.env.SHOCKLENS_THREADS ?? null,
+      SHOCKLENS_WASM_RELAXED: process.env.SHOCKLENS_WASM_RELAXED ?? null,
+    },
     ...(o.check ? { checks: runChecks(info.backend) } : {}),
   };
   if (o.json) {
@@ -62,7 +66,7 @@ export function runDoctor(o: DoctorOptions): void {
   const yes = (b: boolean) => (b ? "yes" : "no ");
   const lines = [
     `shocklens ${VERSION} on Node ${process.version} (${report.platform}), ${report.cpu}, ${report.cores} cores`,
-    `GEMM backend   ${info.backend} (products below ${info.minMulAdds} multiply-adds use the plain TypeScript kernel)`,
+    `GEMM backend   ${backendLabel(info.backend, info)} (products below ${info.minMulAdds} multiply-adds use the plain TypeScript kernel)`,
     `threads        ${info.threads}`,
     `native OpenBLAS ${yes(info.nativeBlas.available)} ${info.nativeBlas.detail}`,
     `wasm SIMD GEMM ${yes(info.wasmSimd.available)} ${info.wasmSimd.detail}`,
@@ -71,11 +75,16 @@ export function runDoctor(o: DoctorOptions): void {
   if (report.checks) {
     for (const c of report.checks) {
       lines.push(c.available
-        ? `check ${c.backend.padEnd(12)} max rel. error ${c.maxRelError?.toExponential(1)}, ${c.gflops?.toFixed(1)} GFLOP/s on 256×256×256`
+        ? `check ${backendLabel(c.backend, info).padEnd(12)} max rel. error ${c.maxRelError?.toExponential(1)}, ${c.gflops?.toFixed(1)} GFLOP/s on 256×256×256`
         : `check ${c.backend.padEnd(12)} not available${c.error ? `: ${c.error}` : ""}`);
     }
   }
   process.stdout.write(lines.join("\n") + "\n");
+}
+
+/** The backend's name, with the build of the WebAssembly GEMM when it is the relaxed-SIMD one. */
+function backendLabel(name: string, info: GemmInfo): string {
+  return name === "wasm-simd" && info.wasmSimd.variant === "relaxed-simd FMA" ? `${name} (relaxed-simd FMA)` : name;
 }
 
 /** Each backend on one 256³ product (and odd-sized 67×45×29 transposed) vs the plain kernel. */

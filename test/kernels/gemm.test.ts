@@ -1,16 +1,18 @@
 /**
  * The GEMM kernels against each other: the plain-TypeScript kernel against a naive triple loop,
- * and the WebAssembly-SIMD kernel (f64 and f32, one and two threads) and — where it is built —
- * the native OpenBLAS addon against the plain kernel, on random shapes including odd sizes, edge
- * tiles, sizes across the packing blocks, every transpose flag and offsets into larger buffers.
- * Then the dispatch: backends selected by name and by SHOCKLENS_GEMM, and the fallback forced.
+ * and the WebAssembly-SIMD kernels (plain and relaxed-SIMD FMA builds, f64 and f32, one and two
+ * threads) and — where it is built — the native OpenBLAS addon against the plain kernel, on random
+ * shapes including odd sizes, edge tiles, sizes across the packing blocks, every transpose flag
+ * and offsets into larger buffers. Then the dispatch: backends selected by name and by
+ * SHOCKLENS_GEMM, the fallback forced, and the WebAssembly build chosen by SHOCKLENS_WASM_RELAXED.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { gemm as gemmPlain, sgemm as sgemmPlain } from "../../src/core/kernels/matmul.ts";
-import { WasmGemm } from "../../src/core/kernels/wasm/wasmGemm.ts";
+import { WasmGemm, findWasm } from "../../src/core/kernels/wasm/wasmGemm.ts";
 import { loadNativeBlas, nativeBlasReason } from "../../src/core/kernels/native.ts";
 import { gemmInfo, useGemmBackend, gemmBackendName, setGemmThreads } from "../../src/core/kernels/gemmDispatch.ts";
 import { FastNormal } from "../../src/core/kernels/rng.ts";
@@ -81,6 +83,87 @@ test("WebAssembly SIMD dgemm / sgemm equal the plain kernel (1 and 2 threads)", 
   } finally {
     w.close();
   }
+});
+
+/**
+ * max over entries of |x − y| / Σ_p |a_ip||b_pj|: the error relative to what rounding can reach,
+ * whatever the cancellation (an FMA rounds once where mul + add rounds twice).
+ */
+function errOverBound(x: ArrayLike<number>, y: ArrayLike<number>, bound: ArrayLike<number>): number {
+  let e = 0;
+  for (let i = 0; i < y.length; i++) e = Math.max(e, Math.abs(x[i] - y[i]) / Math.max(bound[i], Number.MIN_VALUE));
+  return Number.isNaN(e) ? Infinity : e;
+}
+
+test("relaxed-SIMD (FMA) dgemm / sgemm equal the plain kernel to rounding (1 and 2 threads)", (t) => {
+  const path = join(wasmDir(), "gemm-relaxed.wasm");
+  if (!existsSync(path)) {
+    t.skip("gemm-relaxed.wasm was not built (the build skips it when relaxed SIMD does not compile)");
+    return;
+  }
+  const w = new WasmGemm(path);
+  try {
+    assert.equal(w.relaxed, true);
+    assert.equal(w.variant, "relaxed-simd FMA");
+    const rng = new FastNormal(11);
+    for (const threads of [1, 2]) {
+      w.setThreads(threads);
+      w.parallelMinFlops = threads > 1 ? 0 : w.parallelMinFlops;
+      const all: Shape[] = [...shapes(12 + threads, 40, 300)];
+      // Every transpose combination on tails in both directions, and k across KC twice.
+      for (const tA of [false, true]) for (const tB of [false, true]) all.push([67, 45, 29, tA, tB], [5, 3, 530, tA, tB], [130, 131, 7, tA, tB]);
+      for (const [m, n, k, tA, tB] of all) {
+        const { a, b, aOff, bOff } = operands(rng, m, n, k);
+        const cOff = 2;
+        const c = new Float64Array(cOff + m * n + 1).fill(Number.NaN);
+        const ref = new Float64Array(m * n), bound = new Float64Array(m * n);
+        w.dgemm(m, n, k, a, aOff, tA, b, bOff, tB, c, cOff);
+        gemmPlain(m, n, k, a, aOff, tA, b, bOff, tB, ref, 0);
+        gemmPlain(m, n, k, a.map(Math.abs), aOff, tA, b.map(Math.abs), bOff, tB, bound, 0);
+        const label = `[${m},${n},${k}] tA=${tA} tB=${tB} threads=${threads}`;
+        assert.ok(errOverBound(c.subarray(cOff, cOff + m * n), ref, bound) < 1e-13, `dgemm ${label}`);
+        assert.ok(Number.isNaN(c[cOff - 1]) && Number.isNaN(c[cOff + m * n]), `writes stay inside C ${label}`);
+        const af = Float32Array.from(a), bf = Float32Array.from(b);
+        const cf = new Float32Array(m * n), reff = new Float32Array(m * n);
+        w.sgemm(m, n, k, af, aOff, tA, bf, bOff, tB, cf, 0);
+        sgemmPlain(m, n, k, af, aOff, tA, bf, bOff, tB, reff, 0);
+        assert.ok(errOverBound(cf, reff, bound) < 1e-5, `sgemm ${label}`);
+      }
+    }
+  } finally {
+    w.close();
+  }
+});
+
+test("the relaxed-SIMD build is preferred when built; SHOCKLENS_WASM_RELAXED=0 gives the plain one", (t) => {
+  const plain = findWasm();
+  if (plain === null || !existsSync(join(plain, "..", "gemm-relaxed.wasm"))) {
+    t.skip("dist/wasm is not built with both GEMM modules");
+    return;
+  }
+  const script = `
+    import { gemmInfo, useGemmBackend } from "./src/core/kernels/gemmDispatch.ts";
+    import * as F from "./src/core/ops/index.ts";
+    import { Tensor } from "./src/core/tensor.ts";
+    useGemmBackend("wasm-simd");
+    const a = new Tensor(Float64Array.from({ length: 96 * 80 }, (_, i) => Math.sin(i)), [96, 80]);
+    const y = F.matmul(a, a, { transB: true });
+    let s = 0; for (const v of y.data) s += v;
+    process.stdout.write(JSON.stringify({ ...gemmInfo().wasmSimd, sum: s }));`;
+  const run = (relaxed: string | undefined) => {
+    const env: Record<string, string | undefined> = { ...process.env, SHOCKLENS_WASM_RELAXED: relaxed };
+    delete env.SHOCKLENS_WASM;
+    if (relaxed === undefined) delete env.SHOCKLENS_WASM_RELAXED;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8", env });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { variant: string; detail: string; sum: number };
+  };
+  const relaxed = run(undefined), forced = run("0");
+  assert.equal(relaxed.variant, "relaxed-simd FMA", relaxed.detail);
+  assert.match(relaxed.detail, /gemm-relaxed\.wasm/);
+  assert.equal(forced.variant, "simd");
+  assert.match(forced.detail, /gemm\.wasm \(relaxed SIMD: off \(SHOCKLENS_WASM_RELAXED=0\)\)/);
+  assert.ok(Math.abs(relaxed.sum - forced.sum) <= 1e-12 * Math.abs(forced.sum));
 });
 
 test("native OpenBLAS dgemm / sgemm equal the plain kernel (where the addon is built)", (t) => {

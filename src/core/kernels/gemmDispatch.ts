@@ -2,8 +2,10 @@
  * The one entry point for GEMM. It routes each product to the active backend — native OpenBLAS
  * (`native-blas`), WebAssembly SIMD (`wasm-simd`) or plain TypeScript (`typescript`) — except
  * products too small to pay for the call (and, for WebAssembly, the operand copies), which stay on
- * the plain-TypeScript kernel. The plain kernel is always there: it is the fallback when no
- * faster backend loads, and the oracle the others are tested against.
+ * the plain-TypeScript kernel — or, for the outer-product and row-vector shapes of batch-of-one
+ * gradients, to the small WebAssembly kernels (wasm/smallGemm.ts) when they are built. The plain
+ * kernel is always there: it is the fallback when no faster backend loads, and the oracle the
+ * others are tested against.
  *
  * At startup the backend is chosen from SHOCKLENS_GEMM (auto | native-blas | wasm-simd |
  * typescript; default auto = the fastest that loads) and the thread count from
@@ -11,7 +13,8 @@
  */
 import { gemm as gemmPlain, gemmBatchedSmall, type GemmFn } from "./matmul.ts";
 import { loadNativeBlas, nativeBlasReason } from "./native.ts";
-import { wasmGemm, wasmLoadError } from "./wasm/wasmGemm.ts";
+import { wasmGemm, wasmLoadError, wasmRelaxedNote } from "./wasm/wasmGemm.ts";
+import { smallGemm, type SmallGemm } from "./wasm/smallGemm.ts";
 
 export type { GemmFn };
 export type GemmBackendName = "native-blas" | "wasm-simd" | "typescript";
@@ -34,9 +37,15 @@ export function gemmDispatch(
   b: Float64Array, bOff: number, transB: boolean,
   c: Float64Array, cOff: number,
 ): void {
-  if (m * n * k < minWork || m < minRows) gemmPlain(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
-  else active(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
+  if (m * n * k < minWork || m < minRows) {
+    if (small === null || !small.tryGemm(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff)) {
+      gemmPlain(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
+    }
+  } else active(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
 }
+
+/** The small-product kernels, used only while a built-in backend other than plain TypeScript is active. */
+let small: SmallGemm | null = null;
 
 /**
  * nb products C_t = op(A_t)·op(B_t) into c ([nb, m, n]); A_t starts at t·strideA, B_t at
@@ -90,6 +99,7 @@ export function useGemmBackend(pref: GemmBackendName | "auto"): GemmBackendName 
       if (!w) continue;
       setGemmBackend(name, w.dgemm, MIN_WORK[name], 2);
     } else setGemmBackend(name, gemmPlain, 0);
+    small = name === "typescript" ? null : smallGemm();
     applyThreads();
     return name;
   }
@@ -118,7 +128,10 @@ export interface GemmInfo {
   threads: number;
   minMulAdds: number;
   nativeBlas: { available: boolean; detail: string };
-  wasmSimd: { available: boolean; detail: string };
+  /** `variant`: "relaxed-simd FMA" or "simd", the build of the WebAssembly GEMM that loaded. */
+  wasmSimd: { available: boolean; detail: string; variant?: string };
+  /** The WebAssembly kernels for small outer-product / row-vector products (in use or why not). */
+  smallKernels: { active: boolean; detail: string };
 }
 
 /** Which backend is active and what could be loaded (for `shocklens doctor`). */
@@ -132,7 +145,12 @@ export function gemmInfo(): GemmInfo {
     nativeBlas: blas
       ? { available: true, detail: `${blas.config().trim()} (core ${blas.corename()}), ${blas.path}` }
       : { available: false, detail: nativeBlasReason() },
-    wasmSimd: w ? { available: true, detail: w.path } : { available: false, detail: wasmLoadError() },
+    wasmSimd: w
+      ? { available: true, variant: w.variant, detail: `${w.variant}, ${w.path}${w.relaxed ? "" : ` (relaxed SIMD: ${wasmRelaxedNote()})`}` }
+      : { available: false, detail: wasmLoadError() },
+    smallKernels: small
+      ? { active: true, detail: small.path }
+      : { active: false, detail: activeName === "typescript" ? "off with the plain-TypeScript backend" : "small.wasm not built, or SHOCKLENS_WASM_SMALL=0" },
   };
 }
 

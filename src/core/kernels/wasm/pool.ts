@@ -2,7 +2,9 @@
  * Worker threads for the WebAssembly GEMM: each worker instantiates the same module over the
  * same shared memory and computes the slices of a product it is handed, synchronised through
  * Atomics on a control block in that memory (no message passing per call: a postMessage round
- * trip costs tens of microseconds, an Atomics.notify a few).
+ * trip costs tens of microseconds, an Atomics.notify a few). The workers receive the module
+ * compiled, so they run the caller's build — relaxed SIMD or plain — and compile nothing: the V8
+ * flag a relaxed-SIMD module needed to compile is process-wide and was set before.
  *
  * Control block (Int32, at byte `ctrl`): for worker w, slot s = ctrl/4 + 32·w:
  *   [s]     job sequence number posted by the caller (−1: exit)
