@@ -1,13 +1,20 @@
 // WebAssembly-SIMD stencil kernels of shocklens (AssemblyScript, compiled by
-// scripts/build-wasm.mjs): periodic 1-D Burgers steps (MUSCL–minmod–Rusanov forward Euler,
-// WENO5-JS with global Lax–Friedrichs splitting and SSP-RK3) and the explicit 2-D heat step.
+// scripts/build-wasm.mjs): the fused SSP Runge–Kutta stages of periodic inviscid 1-D Burgers
+// (MUSCL–minmod or first order with the Rusanov or Godunov flux; WENO5-JS with global
+// Lax–Friedrichs splitting) and the explicit 5-point step of the 2-D heat equation. The library
+// (src/pde/fused) drives them; its TypeScript twins there are the same arithmetic, scalar.
 //
-// Every kernel evaluates the same operations per value as the C reference of the shared
-// benchmark (bench workloads.md §6), two cells at a time in f64x2 lanes; only the evaluation
-// order across cells changes, so results agree with the scalar code to rounding. The min/max
-// selections use pmin/pmax, which are exactly C's `a < b ? a : b` forms. Pointers are byte
-// offsets into this module's memory; 1-D fields carry `g` ghost cells on each side (cell i at
-// index i + g). No allocation, no global state.
+// A stage writes   out = a·u0 + b·(uin + dt·L(uin)),   L(u)ᵢ = (F_{i−½} − F_{i+½})/Δx,
+// which covers forward Euler and every stage of SSP-RK2/RK3 (a = 0: u0 is not read). L is formed
+// on the fly in one sweep, two cells per f64x2 instruction: MUSCL carries states, fluxes and their
+// difference in registers; WENO5 goes block by block through an L1-sized scratch. Every value gets
+// the operations of the scalar code in the same order, so results equal the generic solver's to
+// rounding. Time step and coefficients come from the caller (its clock picks dt from maxAbs).
+//
+// Pointers are byte offsets into this module's memory. 1-D fields carry `g` ghost cells on each
+// side (cell i at index i + g), filled by the caller before each stage. `out` may be `u0` (each
+// index is read before it is written) but never `uin`. No allocation; the only state is WENO5's
+// block scratch, in the module's static data (below the caller's fields).
 
 // ---- helpers ---------------------------------------------------------------------------------
 
@@ -19,89 +26,147 @@
 @inline function vld(p: usize, i: i32): v128 { return v128.load(p + (<usize>i << 3)); }
 // @ts-ignore: decorator
 @inline function vst(p: usize, i: i32, v: v128): void { v128.store(p + (<usize>i << 3), v); }
+/** (x₁, y₀): the pair one lane to the right of x. */
+// @ts-ignore: decorator
+@inline function next(x: v128, y: v128): v128 { return f64x2.shuffle(x, y, 1, 2); }
 
-/** Periodic ghosts: cell k − g ≡ cell n + k − g, cell n + k ≡ cell k. */
-export function fillGhosts(u: usize, n: i32, g: i32): void {
-  for (let k: i32 = 0; k < g; k++) {
-    st(u, k, ld(u, n + k));
-    st(u, n + g + k, ld(u, g + k));
-  }
-}
-
-/** max_i |u[start + i]| over n values. */
+/**
+ * max_i |u[start + i]| over n values, NaN when any of them is NaN, so that a state that blew up
+ * gives a NaN time step and the caller's clock stops with an error instead of stepping on.
+ * (f64x2.max propagates NaN but costs V8 a long instruction sequence: pmax on two accumulators
+ * plus a NaN flag is five times faster.)
+ */
 export function maxAbs(u: usize, start: i32, n: i32): f64 {
-  let m = f64x2.splat(0.0);
+  let m0 = f64x2.splat(0.0), m1 = f64x2.splat(0.0), nan = f64x2.splat(0.0);
   let i: i32 = 0;
-  for (; i + 1 < n; i += 2) m = f64x2.pmax(m, f64x2.abs(vld(u, start + i)));
-  let r = max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
-  for (; i < n; i++) {
-    const a = abs(ld(u, start + i));
-    if (a > r) r = a;
+  for (; i + 3 < n; i += 4) {
+    const a = vld(u, start + i), b = vld(u, start + i + 2);
+    m0 = f64x2.pmax(m0, f64x2.abs(a));
+    m1 = f64x2.pmax(m1, f64x2.abs(b));
+    nan = v128.or(nan, v128.or(f64x2.ne(a, a), f64x2.ne(b, b)));
   }
-  return r;
+  let r = max(max(f64x2.extract_lane(m0, 0), f64x2.extract_lane(m0, 1)), max(f64x2.extract_lane(m1, 0), f64x2.extract_lane(m1, 1)));
+  for (; i < n; i++) r = max(r, abs(ld(u, start + i)));
+  return v128.any_true(nan) ? NaN : r;
 }
 
-// ---- burgers-muscl ---------------------------------------------------------------------------
+// ---- Burgers: MUSCL / first order ------------------------------------------------------------
 
+// minmod(a, b) = (lo > 0 ? lo : 0) + (hi < 0 ? hi : 0), lo = min(a, b), hi = max(a, b): the limiter
+// of src/pde/reconstruction/muscl.ts (pmin/pmax are exactly these selections).
 // @ts-ignore: decorator
 @inline function minmodS(a: f64, b: f64): f64 {
   const lo = a < b ? a : b, hi = a < b ? b : a;
   return (lo > 0.0 ? lo : 0.0) + (hi < 0.0 ? hi : 0.0);
 }
+// @ts-ignore: decorator
+@inline function minmodV(a: v128, b: v128): v128 {
+  const zero = f64x2.splat(0.0);
+  return f64x2.add(f64x2.pmax(zero, f64x2.pmin(b, a)), f64x2.pmin(zero, f64x2.pmax(a, b)));
+}
 
+// Rusanov: ½(f(uL) + f(uR)) − ½·max(|uL|, |uR|)·(uR − uL), f = u²/2 (src/pde/fluxes/rusanov.ts).
 // @ts-ignore: decorator
 @inline function rusanovS(uL: f64, uR: f64): f64 {
   const aL = abs(uL), aR = abs(uR);
   const al = aL > aR ? aL : aR;
   return 0.5 * (0.5 * uL * uL + 0.5 * uR * uR) - 0.5 * al * (uR - uL);
 }
-
-/** Flux at interface j+½ (scalar). */
 // @ts-ignore: decorator
-@inline function musclFluxS(u: usize, j: i32): f64 {
-  const um = ld(u, j - 1), u0 = ld(u, j), u1 = ld(u, j + 1), u2 = ld(u, j + 2);
-  const sL = minmodS(u0 - um, u1 - u0), sR = minmodS(u1 - u0, u2 - u1);
-  return rusanovS(u0 + 0.5 * sL, u1 - 0.5 * sR);
+@inline function rusanovV(uL: v128, uR: v128): v128 {
+  const half = f64x2.splat(0.5);
+  const al = f64x2.pmax(f64x2.abs(uR), f64x2.abs(uL));
+  const q = f64x2.add(f64x2.mul(f64x2.mul(half, uL), uL), f64x2.mul(f64x2.mul(half, uR), uR));
+  return f64x2.sub(f64x2.mul(half, q), f64x2.mul(f64x2.mul(half, al), f64x2.sub(uR, uL)));
+}
+
+// Godunov: f at the exact Riemann solution on the interface (src/pde/fluxes/godunov.ts): a shock
+// (uL > uR) is upwinded by the sign of s = ½(uL + uR) (s = 0: uL); otherwise the fan gives
+// uL if uL ≥ 0, uR if uR ≤ 0, and the sonic point 0 in between.
+// @ts-ignore: decorator
+@inline function godunovS(uL: f64, uR: f64): f64 {
+  const v = uL > uR ? (0.5 * (uL + uR) >= 0.0 ? uL : uR) : uL >= 0.0 ? uL : uR <= 0.0 ? uR : 0.0;
+  return 0.5 * v * v;
+}
+// @ts-ignore: decorator
+@inline function godunovV(uL: v128, uR: v128): v128 {
+  const zero = f64x2.splat(0.0), half = f64x2.splat(0.5);
+  const shock = v128.bitselect(uL, uR, f64x2.ge(f64x2.mul(half, f64x2.add(uL, uR)), zero));
+  const fan = v128.bitselect(uL, v128.bitselect(uR, zero, f64x2.le(uR, zero)), f64x2.ge(uL, zero));
+  const v = v128.bitselect(shock, fan, f64x2.gt(uL, uR));
+  return f64x2.mul(f64x2.mul(half, v), v);
+}
+
+/** F_{j+½} from cells j−1 … j+2: slopes σ_j, σ_{j+1}, states u_j + θσ_j and u_{j+1} − θσ_{j+1}. */
+// @ts-ignore: decorator
+@inline function musclFluxS(um: f64, u0: f64, u1: f64, u2: f64, theta: f64, godunov: bool): f64 {
+  const uL = u0 + theta * minmodS(u0 - um, u1 - u0);
+  const uR = u1 - theta * minmodS(u1 - u0, u2 - u1);
+  return godunov ? godunovS(uL, uR) : rusanovS(uL, uR);
+}
+
+// One sweep; `godunov` and `useU0` are literals at each call site, so each of the four copies
+// is compiled without the branches.
+// @ts-ignore: decorator
+@inline function musclSweep(
+  uin: usize, u0: usize, out: usize, n: i32, invDx: f64, dt: f64, a: f64, b: f64, theta: f64,
+  godunov: bool, useU0: bool,
+): void {
+  const g = 2, e = n + g;
+  const th = f64x2.splat(theta), iv = f64x2.splat(invDx), dtv = f64x2.splat(dt);
+  const av = f64x2.splat(a), bv = f64x2.splat(b);
+  // lane 1 of Fp: the flux at the left face of the pair being updated; S: the pair's slopes
+  let Fp = f64x2.splat(musclFluxS(ld(uin, g - 2), ld(uin, g - 1), ld(uin, g), ld(uin, g + 1), theta, godunov));
+  let uc = vld(uin, g);
+  let S = minmodV(f64x2.sub(uc, vld(uin, g - 1)), f64x2.sub(vld(uin, g + 1), uc));
+  let i: i32 = g;
+  // each slope once: the next pair's (σ_{i+2}, σ_{i+3}) gives the right states' σ_{i+2} by a shuffle
+  // (it reads u_{i+4}, hence one pair less than the cells allow; the tail is scalar)
+  for (; i + 2 < e; i += 2) {
+    const u1 = vld(uin, i + 1), u2 = vld(uin, i + 2);
+    const S2 = minmodV(f64x2.sub(u2, u1), f64x2.sub(vld(uin, i + 3), u2));
+    const uL = f64x2.add(uc, f64x2.mul(th, S));
+    const uR = f64x2.sub(u1, f64x2.mul(th, next(S, S2)));
+    const F = godunov ? godunovV(uL, uR) : rusanovV(uL, uR);
+    const r = f64x2.add(uc, f64x2.mul(dtv, f64x2.mul(f64x2.sub(next(Fp, F), F), iv)));
+    vst(out, i, useU0 ? f64x2.add(f64x2.mul(av, vld(u0, i)), f64x2.mul(bv, r)) : f64x2.mul(bv, r));
+    Fp = F;
+    uc = u2;
+    S = S2;
+  }
+  let fl = f64x2.extract_lane(Fp, 1);
+  for (; i < e; i++) {
+    const c = ld(uin, i);
+    const fr = musclFluxS(ld(uin, i - 1), c, ld(uin, i + 1), ld(uin, i + 2), theta, godunov);
+    const r = c + dt * ((fl - fr) * invDx);
+    st(out, i, useU0 ? a * ld(u0, i) + b * r : b * r);
+    fl = fr;
+  }
 }
 
 /**
- * One MUSCL–minmod–Rusanov forward-Euler step, CFL 0.4: u → un, both ghosted by 2; F is scratch
- * of n + 4 values (the interface fluxes).
+ * One MUSCL stage on fields ghosted by 2 (length n + 4): slopes minmod, interface states
+ * u ± θσ (θ = ½: MUSCL; θ = 0: first order), flux Rusanov (godunov = 0) or Godunov (1).
  */
-export function musclStep(u: usize, un: usize, F: usize, n: i32, dx: f64): void {
-  const g = 2;
-  fillGhosts(u, n, g);
-  const amax = maxAbs(u, g, n);
-  const dt = 0.4 * dx / amax;
-  const lam = dt / dx;
-  const zero = f64x2.splat(0.0), half = f64x2.splat(0.5);
-  // F[j] = flux at j+½ for j = 1 … n+1.
-  let j: i32 = 1;
-  for (; j + 1 <= n + 1; j += 2) {
-    const um = vld(u, j - 1), u0 = vld(u, j), u1 = vld(u, j + 1), u2 = vld(u, j + 2);
-    const a = f64x2.sub(u0, um), b = f64x2.sub(u1, u0), c = f64x2.sub(u2, u1);
-    // minmod(a, b) = (lo > 0 ? lo : 0) + (hi < 0 ? hi : 0) with lo = a < b ? a : b, hi = a < b ? b : a
-    const sL = f64x2.add(f64x2.pmax(zero, f64x2.pmin(b, a)), f64x2.pmin(zero, f64x2.pmax(a, b)));
-    const sR = f64x2.add(f64x2.pmax(zero, f64x2.pmin(c, b)), f64x2.pmin(zero, f64x2.pmax(b, c)));
-    const uL = f64x2.add(u0, f64x2.mul(half, sL));
-    const uR = f64x2.sub(u1, f64x2.mul(half, sR));
-    const al = f64x2.pmax(f64x2.abs(uR), f64x2.abs(uL));
-    const q = f64x2.add(f64x2.mul(f64x2.mul(half, uL), uL), f64x2.mul(f64x2.mul(half, uR), uR));
-    vst(F, j, f64x2.sub(f64x2.mul(half, q), f64x2.mul(f64x2.mul(half, al), f64x2.sub(uR, uL))));
+export function musclStage(
+  uin: usize, u0: usize, out: usize, n: i32, invDx: f64, dt: f64, a: f64, b: f64, theta: f64, godunov: i32,
+): void {
+  if (godunov != 0) {
+    if (a != 0.0) musclSweep(uin, u0, out, n, invDx, dt, a, b, theta, true, true);
+    else musclSweep(uin, u0, out, n, invDx, dt, a, b, theta, true, false);
+  } else {
+    if (a != 0.0) musclSweep(uin, u0, out, n, invDx, dt, a, b, theta, false, true);
+    else musclSweep(uin, u0, out, n, invDx, dt, a, b, theta, false, false);
   }
-  for (; j <= n + 1; j++) st(F, j, musclFluxS(u, j));
-  const lv = f64x2.splat(lam);
-  let i: i32 = g;
-  for (; i + 1 < n + g; i += 2) vst(un, i, f64x2.sub(vld(u, i), f64x2.mul(lv, f64x2.sub(vld(F, i), vld(F, i - 1)))));
-  for (; i < n + g; i++) st(un, i, ld(u, i) - lam * (ld(F, i) - ld(F, i - 1)));
 }
 
-// ---- burgers-weno5 ---------------------------------------------------------------------------
+// ---- Burgers: WENO5 --------------------------------------------------------------------------
 
 const C13: f64 = 13.0 / 12.0;
 const C6: f64 = 1.0 / 6.0;
 const EPS: f64 = 1e-6;
 
+// WENO5-JS value at the face downwind of v3 (src/pde/reconstruction/weno5.ts).
 // @ts-ignore: decorator
 @inline function weno5S(v1: f64, v2: f64, v3: f64, v4: f64, v5: f64): f64 {
   const q0 = (2.0 * v1 - 7.0 * v2 + 11.0 * v3) * C6;
@@ -140,96 +205,89 @@ const EPS: f64 = 1e-6;
   return f64x2.div(num, f64x2.add(f64x2.add(a0, a1), a2));
 }
 
-/**
- * WENO5 numerical flux of the ghosted u (3 ghosts, filled here): Fh[j] at interface j+½ for
- * j = 2 … n+2, from the Lax–Friedrichs split fluxes fp, fm (scratch, n + 6 values each).
- */
-export function wenoFlux(u: usize, fp: usize, fm: usize, Fh: usize, n: i32): void {
-  const g = 3;
-  fillGhosts(u, n, g);
-  const alpha = maxAbs(u, g, n);
-  const len = n + 2 * g;
-  const half = f64x2.splat(0.5), av = f64x2.splat(alpha);
-  let j: i32 = 0;
-  for (; j + 1 < len; j += 2) {
-    const v = vld(u, j);
-    const f = f64x2.mul(f64x2.mul(half, v), v);
-    vst(fp, j, f64x2.mul(half, f64x2.add(f, f64x2.mul(av, v))));
-    vst(fm, j, f64x2.mul(half, f64x2.sub(f, f64x2.mul(av, v))));
-  }
-  for (; j < len; j++) {
-    const v = ld(u, j);
-    const f = 0.5 * v * v;
-    st(fp, j, 0.5 * (f + alpha * v));
-    st(fm, j, 0.5 * (f - alpha * v));
-  }
-  j = g - 1;
-  for (; j + 1 <= n + g - 1; j += 2) {
-    const p = weno5V(vld(fp, j - 2), vld(fp, j - 1), vld(fp, j), vld(fp, j + 1), vld(fp, j + 2));
-    const m = weno5V(vld(fm, j + 3), vld(fm, j + 2), vld(fm, j + 1), vld(fm, j), vld(fm, j - 1));
-    vst(Fh, j, f64x2.add(p, m));
-  }
-  for (; j <= n + g - 1; j++) {
-    st(Fh, j, weno5S(ld(fp, j - 2), ld(fp, j - 1), ld(fp, j), ld(fp, j + 1), ld(fp, j + 2))
-      + weno5S(ld(fm, j + 3), ld(fm, j + 2), ld(fm, j + 1), ld(fm, j), ld(fm, j - 1)));
+// The sweep runs over blocks of WB cells: f± of the block (and its 3 + 3 neighbours), then its
+// WB + 1 face fluxes, then its WB updates, all through a scratch area in this module's own memory
+// below the fields (3·(WB + 8) values, L1-resident). Carrying the ten split-flux vectors of a face
+// in registers instead measured 10–15 % slower: together with the WENO constants they exceed the
+// 16 vector registers and spill. The kernels never call out, so one scratch area serves all.
+const WB: i32 = 512;
+const SCRATCH: usize = memory.data(3 * (WB + 8) * 8, 16);
+
+// @ts-ignore: decorator
+@inline function wenoSweep(uin: usize, u0: usize, out: usize, n: i32, invDx: f64, dt: f64, a: f64, b: f64, useU0: bool): void {
+  const g = 3, e = n + g;
+  const alpha = maxAbs(uin, g, n);
+  const half = f64x2.splat(0.5), al = f64x2.splat(alpha);
+  const iv = f64x2.splat(invDx), dtv = f64x2.splat(dt), av = f64x2.splat(a), bv = f64x2.splat(b);
+  const fp = SCRATCH, fm = SCRATCH + <usize>((WB + 8) << 3), fh = SCRATCH + <usize>((2 * (WB + 8)) << 3);
+  for (let i0: i32 = g; i0 < e; i0 += WB) {
+    // block-local index k = padded index − base: cells of the block at k = 3 … m + 2
+    const m = min(WB, e - i0), base = i0 - g, cnt = m + 2 * g;
+    let k: i32 = 0;
+    for (; k + 1 < cnt; k += 2) {
+      const v = vld(uin, base + k);
+      const f = f64x2.mul(f64x2.mul(half, v), v);
+      vst(fp, k, f64x2.mul(half, f64x2.add(f, f64x2.mul(al, v))));
+      vst(fm, k, f64x2.mul(half, f64x2.sub(f, f64x2.mul(al, v))));
+    }
+    for (; k < cnt; k++) {
+      const v = ld(uin, base + k), f = 0.5 * v * v;
+      st(fp, k, 0.5 * (f + alpha * v));
+      st(fm, k, 0.5 * (f - alpha * v));
+    }
+    // F̂ at the right face of local cell k, k = 2 … m + 2
+    for (k = 2; k + 1 <= m + 2; k += 2) {
+      const p = weno5V(vld(fp, k - 2), vld(fp, k - 1), vld(fp, k), vld(fp, k + 1), vld(fp, k + 2));
+      const q = weno5V(vld(fm, k + 3), vld(fm, k + 2), vld(fm, k + 1), vld(fm, k), vld(fm, k - 1));
+      vst(fh, k, f64x2.add(p, q));
+    }
+    for (; k <= m + 2; k++) {
+      st(fh, k, weno5S(ld(fp, k - 2), ld(fp, k - 1), ld(fp, k), ld(fp, k + 1), ld(fp, k + 2))
+        + weno5S(ld(fm, k + 3), ld(fm, k + 2), ld(fm, k + 1), ld(fm, k), ld(fm, k - 1)));
+    }
+    for (k = g; k + 1 < m + g; k += 2) {
+      const r = f64x2.add(vld(uin, base + k), f64x2.mul(dtv, f64x2.mul(f64x2.sub(vld(fh, k - 1), vld(fh, k)), iv)));
+      vst(out, base + k, useU0 ? f64x2.add(f64x2.mul(av, vld(u0, base + k)), f64x2.mul(bv, r)) : f64x2.mul(bv, r));
+    }
+    for (; k < m + g; k++) {
+      const r = ld(uin, base + k) + dt * ((ld(fh, k - 1) - ld(fh, k)) * invDx);
+      st(out, base + k, useU0 ? a * ld(u0, base + k) + b * r : b * r);
+    }
   }
 }
 
 /**
- * One SSP-RK3 (Shu–Osher) step of u in place, dt = 0.4·dx/max|u|: u1, u2, fp, fm, Fh are scratch
- * of n + 6 values; L(u)_j = −(Fh_{j+½} − Fh_{j−½})/dx is formed inside each stage update.
+ * One WENO5 stage on fields ghosted by 3 (length n + 6): α = max|uin| (global Lax–Friedrichs,
+ * recomputed per stage), F̂ = W(f⁺ upwind) + W(f⁻ downwind) at each face.
  */
-export function wenoStep(u: usize, u1: usize, u2: usize, fp: usize, fm: usize, Fh: usize, n: i32, dx: f64): void {
-  const g = 3;
-  const e = n + g;
-  const dt = 0.4 * dx / maxAbs(u, g, n);
-  const dtv = f64x2.splat(dt), dxv = f64x2.splat(dx);
-  const c34 = f64x2.splat(0.75), c14 = f64x2.splat(0.25);
-  const third: f64 = 1.0 / 3.0, twoThirds: f64 = 2.0 / 3.0;
-  const c13 = f64x2.splat(third), c23 = f64x2.splat(twoThirds);
-  let j: i32;
-  wenoFlux(u, fp, fm, Fh, n);
-  for (j = g; j + 1 < e; j += 2) {
-    const L = f64x2.div(f64x2.neg(f64x2.sub(vld(Fh, j), vld(Fh, j - 1))), dxv);
-    vst(u1, j, f64x2.add(vld(u, j), f64x2.mul(dtv, L)));
-  }
-  for (; j < e; j++) st(u1, j, ld(u, j) + dt * (-(ld(Fh, j) - ld(Fh, j - 1)) / dx));
-  wenoFlux(u1, fp, fm, Fh, n);
-  for (j = g; j + 1 < e; j += 2) {
-    const L = f64x2.div(f64x2.neg(f64x2.sub(vld(Fh, j), vld(Fh, j - 1))), dxv);
-    vst(u2, j, f64x2.add(f64x2.mul(c34, vld(u, j)), f64x2.mul(c14, f64x2.add(vld(u1, j), f64x2.mul(dtv, L)))));
-  }
-  for (; j < e; j++) st(u2, j, 0.75 * ld(u, j) + 0.25 * (ld(u1, j) + dt * (-(ld(Fh, j) - ld(Fh, j - 1)) / dx)));
-  wenoFlux(u2, fp, fm, Fh, n);
-  for (j = g; j + 1 < e; j += 2) {
-    const L = f64x2.div(f64x2.neg(f64x2.sub(vld(Fh, j), vld(Fh, j - 1))), dxv);
-    vst(u, j, f64x2.add(f64x2.mul(c13, vld(u, j)), f64x2.mul(c23, f64x2.add(vld(u2, j), f64x2.mul(dtv, L)))));
-  }
-  for (; j < e; j++) st(u, j, third * ld(u, j) + twoThirds * (ld(u2, j) + dt * (-(ld(Fh, j) - ld(Fh, j - 1)) / dx)));
+export function wenoStage(uin: usize, u0: usize, out: usize, n: i32, invDx: f64, dt: f64, a: f64, b: f64): void {
+  if (a != 0.0) wenoSweep(uin, u0, out, n, invDx, dt, a, b, true);
+  else wenoSweep(uin, u0, out, n, invDx, dt, a, b, false);
 }
 
-// ---- heat2d ----------------------------------------------------------------------------------
+// ---- heat ------------------------------------------------------------------------------------
 
-/** One explicit 5-point step on the periodic n×n grid (row-major, no ghosts): u → un. */
-export function heatStep(u: usize, un: usize, n: i32, r: f64): void {
-  const rv = f64x2.splat(r), four = f64x2.splat(4.0);
-  for (let i: i32 = 0; i < n; i++) {
-    const up = u + (<usize>(((i + n - 1) % n) * n) << 3);
-    const uc = u + (<usize>(i * n) << 3);
-    const dn = u + (<usize>(((i + 1) % n) * n) << 3);
-    const o = un + (<usize>(i * n) << 3);
-    const l = n - 1;
-    st(o, 0, ld(uc, 0) + r * (ld(up, 0) + ld(dn, 0) + ld(uc, l) + ld(uc, 1) - 4.0 * ld(uc, 0)));
+/**
+ * One explicit 5-point step of u_t = νΔu on the periodic nx×ny grid (row-major, no ghosts, ny ≥ 2):
+ * u' = c0·u + rx·(u[i−1,j] + u[i+1,j]) + ry·(u[i,j−1] + u[i,j+1]), c0 = 1 − 2rx − 2ry,
+ * rx = νΔt/Δx², ry = νΔt/Δy². un must not be u.
+ */
+export function heatStep(u: usize, un: usize, nx: i32, ny: i32, rx: f64, ry: f64): void {
+  const c0 = 1.0 - 2.0 * (rx + ry);
+  const cv = f64x2.splat(c0), xv = f64x2.splat(rx), yv = f64x2.splat(ry);
+  const l = ny - 1;
+  for (let i: i32 = 0; i < nx; i++) {
+    const up = u + (<usize>((i == 0 ? nx - 1 : i - 1) * ny) << 3);
+    const uc = u + (<usize>(i * ny) << 3);
+    const dn = u + (<usize>((i == nx - 1 ? 0 : i + 1) * ny) << 3);
+    const o = un + (<usize>(i * ny) << 3);
+    st(o, 0, c0 * ld(uc, 0) + rx * (ld(up, 0) + ld(dn, 0)) + ry * (ld(uc, l) + ld(uc, 1)));
     let j: i32 = 1;
     for (; j + 1 < l; j += 2) {
-      const c = vld(uc, j);
-      const s = f64x2.sub(f64x2.add(f64x2.add(f64x2.add(vld(up, j), vld(dn, j)), vld(uc, j - 1)), vld(uc, j + 1)), f64x2.mul(four, c));
-      vst(o, j, f64x2.add(c, f64x2.mul(rv, s)));
+      const s = f64x2.add(f64x2.mul(cv, vld(uc, j)), f64x2.mul(xv, f64x2.add(vld(up, j), vld(dn, j))));
+      vst(o, j, f64x2.add(s, f64x2.mul(yv, f64x2.add(vld(uc, j - 1), vld(uc, j + 1)))));
     }
-    for (; j < l; j++) {
-      const c = ld(uc, j);
-      st(o, j, c + r * (ld(up, j) + ld(dn, j) + ld(uc, j - 1) + ld(uc, j + 1) - 4.0 * c));
-    }
-    st(o, l, ld(uc, l) + r * (ld(up, l) + ld(dn, l) + ld(uc, l - 1) + ld(uc, 0) - 4.0 * ld(uc, l)));
+    for (; j < l; j++) st(o, j, c0 * ld(uc, j) + rx * (ld(up, j) + ld(dn, j)) + ry * (ld(uc, j - 1) + ld(uc, j + 1)));
+    st(o, l, c0 * ld(uc, l) + rx * (ld(up, l) + ld(dn, l)) + ry * (ld(uc, l - 1) + ld(uc, 0)));
   }
 }

@@ -35,6 +35,10 @@ export const BURGERS_SCHEMES: readonly string[] = Object.keys(SPECS);
 export interface ResolvedScheme {
   /** Name as requested plus any overrides, e.g. "muscl" or "muscl+rusanov/euler". */
   label: string;
+  /** The interface states: "first-order", "muscl" (minmod), "muscl-mc" or "weno5". */
+  reconstruction: string;
+  /** The numerical flux ("lax-friedrichs" splitting for WENO5). */
+  flux: string;
   /** "average" (cell averages) or "point" (point values at the centres; WENO5). */
   state: "average" | "point";
   spatial: SpatialScheme;
@@ -46,14 +50,17 @@ export function burgersScheme(name: string, overrides: { flux?: string; stepper?
   const spec = lookup(SPECS, name, "scheme");
   const stepper = overrides.stepper ?? spec.stepper;
   let spatial: SpatialScheme;
+  let flux = spec.flux;
   if (spec.recon === "weno5") {
     if (overrides.flux !== undefined) getFlux(overrides.flux); // validate, but WENO5 always uses LF splitting
     spatial = weno5Scheme();
   } else {
-    spatial = reconstructThenFlux(spec.recon, getFlux(overrides.flux ?? spec.flux));
+    flux = overrides.flux ?? spec.flux;
+    spatial = reconstructThenFlux(spec.recon, getFlux(flux));
   }
   let label = name;
   if (overrides.flux !== undefined && overrides.flux !== spec.flux && spec.recon !== "weno5") label += `+${overrides.flux}`;
   if (stepper !== spec.stepper) label += `/${stepper}`;
-  return { label, spatial, stepper, state: spatial.state };
+  const reconstruction = spec.recon === "weno5" ? "weno5" : spec.recon.name;
+  return { label, reconstruction, flux, spatial, stepper, state: spatial.state };
 }

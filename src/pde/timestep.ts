@@ -41,28 +41,35 @@ export const STEPPER_INFO: Readonly<Record<StepperName, { order: number; referen
   ssprk3: { order: 3, reference: "Shu & Osher (1988) J. Comput. Phys. 77, SSP-RK3" },
 };
 
+/**
+ * The steppers in Shu–Osher form: stage q writes a·u + b·(v + Δt L(v)) from the previous stage's
+ * output v (the step's input u for q = 0). One table for the generic stepper below and the fused
+ * stage kernels (burgersStepper.ts), so both evaluate the same arithmetic.
+ */
+export const SSP_STAGES: Readonly<Record<StepperName, readonly (readonly [a: number, b: number])[]>> = {
+  euler: [[0, 1]],
+  ssprk2: [[0, 1], [0.5, 0.5]],
+  ssprk3: [[0, 1], [0.75, 0.25], [1 / 3, 2 / 3]],
+};
+
 /** A stepper owning scratch buffers for states of length n. */
 export function makeStepper(name: string, n: number): Stepper {
   const info = lookup(STEPPER_INFO, name, "stepper");
-  const k = new Float64Array(n);
-  const u1 = new Float64Array(n);
-  const u2 = new Float64Array(n);
   const kind = name as StepperName;
+  const stages = SSP_STAGES[kind];
+  const k = new Float64Array(n);
+  const scratch = stages.length > 1 ? [new Float64Array(n), new Float64Array(stages.length > 2 ? n : 0)] : [];
   const step = (u: Float64Array, dt: number, rhs: Rhs): void => {
-    rhs(u, k);
-    if (kind === "euler") {
-      for (let i = 0; i < n; i++) u[i] += dt * k[i];
-      return;
+    let v = u;
+    for (let q = 0; q < stages.length; q++) {
+      const [a, b] = stages[q];
+      // the last stage lands in u (it reads u[i] before writing it); the others ping-pong
+      const out = q === stages.length - 1 ? u : scratch[q % 2];
+      rhs(v, k);
+      if (a === 0) for (let i = 0; i < n; i++) out[i] = b * (v[i] + dt * k[i]);
+      else for (let i = 0; i < n; i++) out[i] = a * u[i] + b * (v[i] + dt * k[i]);
+      v = out;
     }
-    for (let i = 0; i < n; i++) u1[i] = u[i] + dt * k[i];
-    rhs(u1, k);
-    if (kind === "ssprk2") {
-      for (let i = 0; i < n; i++) u[i] = 0.5 * u[i] + 0.5 * (u1[i] + dt * k[i]);
-      return;
-    }
-    for (let i = 0; i < n; i++) u2[i] = 0.75 * u[i] + 0.25 * (u1[i] + dt * k[i]);
-    rhs(u2, k);
-    for (let i = 0; i < n; i++) u[i] = (1 / 3) * u[i] + (2 / 3) * (u2[i] + dt * k[i]);
   };
   return { name: kind, order: info.order, reference: info.reference, step };
 }
@@ -91,30 +98,54 @@ export interface IntegrateOptions {
   maxSteps?: number;
 }
 
-/** Runs the stepper until t (or for `steps` steps); returns the reached time and the step count. */
-export function integrate(o: IntegrateOptions): { t: number; steps: number } {
-  const T = o.t ?? Infinity;
-  const nSteps = o.steps ?? Infinity;
-  const maxSteps = o.maxSteps ?? 1e7;
-  const cap = o.maxDt ?? Infinity;
+/** When a run stops: a final time, hit exactly, or a number of steps (the controls of integrate). */
+export interface ClockOptions {
+  t?: number;
+  steps?: number;
+  maxDt?: number;
+  maxSteps?: number;
+}
+
+/**
+ * The time loop of every explicit solver: Δt = min(dt(), maxDt) for the current state, the last
+ * step shortened to land on t, `advance(Δt)`, then `after(time, count)`. Returns the reached time
+ * and the step count. Solvers that keep their state in their own buffers (the fused kernels,
+ * double-buffered stencils) call it directly; `integrate` is it for a stepper over one array.
+ */
+export function runClock(
+  c: ClockOptions,
+  dt: () => number,
+  advance: (dt: number) => void,
+  after?: (t: number, step: number) => void,
+): { t: number; steps: number } {
+  const T = c.t ?? Infinity;
+  const nSteps = c.steps ?? Infinity;
+  const maxSteps = c.maxSteps ?? 1e7;
+  const cap = c.maxDt ?? Infinity;
   let time = 0;
   let count = 0;
   while (time < T && count < nSteps) {
-    let dt = Math.min(o.dt(o.u), cap);
-    if (!(dt > 0)) {
-      throw new Error(`time step is ${dt} at t=${time} (the solution is not finite; lower --cfl or check the data)`);
+    let h = Math.min(dt(), cap);
+    if (!(h > 0)) {
+      throw new Error(`time step is ${h} at t=${time} (the solution is not finite; lower --cfl or check the data)`);
     }
     let last = false;
     // shorten the last step to land on T; absorb a remainder below 1e-12 relative into this step
-    if (time + dt >= T - 1e-12 * Math.max(T, 1e-300)) {
-      dt = T - time;
+    if (time + h >= T - 1e-12 * Math.max(T, 1e-300)) {
+      h = T - time;
       last = true;
     }
-    o.stepper.step(o.u, dt, o.rhs);
-    time = last ? T : time + dt;
+    advance(h);
+    time = last ? T : time + h;
     count++;
-    o.onStep?.(o.u, time, count);
+    after?.(time, count);
     if (count >= maxSteps && time < T) throw new Error(`no convergence to t=${T}: ${count} steps reached t=${time}`);
   }
   return { t: time, steps: count };
+}
+
+/** Runs the stepper until t (or for `steps` steps); returns the reached time and the step count. */
+export function integrate(o: IntegrateOptions): { t: number; steps: number } {
+  const { u, rhs, stepper, onStep } = o;
+  return runClock(o, () => o.dt(u), (dt) => stepper.step(u, dt, rhs), onStep && ((t, k) => onStep(u, t, k)));
 }

@@ -1,33 +1,37 @@
 /**
- * WebAssembly-SIMD stencil kernels (assembly/pde.ts → dist/wasm/pde.wasm): periodic 1-D Burgers
- * steps (MUSCL–minmod–Rusanov, WENO5-JS + SSP-RK3) and the explicit 2-D heat step, two cells per
- * f64x2 instruction. Each `WasmStencils` instance has its own memory; its `fields(lengths)` hands
- * out Float64Array views into it (fill them, step them, read them), so a time loop copies nothing.
+ * WebAssembly-SIMD stencil kernels (assembly/pde.ts → dist/wasm/pde.wasm): the fused SSP stages
+ * of periodic inviscid 1-D Burgers (MUSCL/first order with the Rusanov or Godunov flux, WENO5-JS)
+ * and the explicit 5-point step of the 2-D heat equation, two cells per f64x2 instruction. Each
+ * `WasmStencils` instance has its own memory; its `fields(lengths)` hands out Float64Array views
+ * into it (fill them, step them, read them), so a time loop copies nothing.
  *
- * The plain-TypeScript twins of these kernels are in bench/pde.ts (the fallback when the module is
- * not built, and the cross-check in test/kernels).
+ * The methods have the signatures of the library's stage kernels (src/pde/fused/kernels.ts),
+ * whose plain-TypeScript twins are the fallback when the module is not built.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { findBuiltWasm } from "./locate.ts";
 
 interface PdeExports {
   memory: WebAssembly.Memory;
-  musclStep(u: number, un: number, F: number, n: number, dx: number): void;
-  wenoStep(u: number, u1: number, u2: number, fp: number, fm: number, Fh: number, n: number, dx: number): void;
-  heatStep(u: number, un: number, n: number, r: number): void;
+  maxAbs(u: number, start: number, n: number): number;
+  musclStage(uin: number, u0: number, out: number, n: number, invDx: number, dt: number, a: number, b: number, theta: number, godunov: number): void;
+  wenoStage(uin: number, u0: number, out: number, n: number, invDx: number, dt: number, a: number, b: number): void;
+  heatStep(u: number, un: number, nx: number, ny: number, rx: number, ry: number): void;
 }
+
+const EXPORTS: readonly (keyof PdeExports)[] = ["memory", "maxAbs", "musclStage", "wenoStage", "heatStep"];
 
 const BASE = 65536; // below: the module's own (stack-free, no data)
 
+/** The built module (see ./locate.ts), or the file SHOCKLENS_WASM_PDE names; null when absent. */
 export function findPdeWasm(): string | null {
   const env = process.env.SHOCKLENS_WASM_PDE;
-  const rel = ["../../../../dist/wasm/pde.wasm", "../../../wasm/pde.wasm"];
-  const paths = env ? [env] : rel.map((r) => fileURLToPath(new URL(r, import.meta.url)));
-  for (const p of paths) if (existsSync(p)) return p;
-  return null;
+  if (env) return existsSync(env) ? env : null;
+  return findBuiltWasm("pde.wasm");
 }
 
 export class WasmStencils {
+  readonly name = "wasm-simd";
   readonly path: string;
   private readonly E: PdeExports;
 
@@ -58,19 +62,24 @@ export class WasmStencils {
     return a.byteOffset;
   }
 
-  /** One MUSCL step u → un (ghosted by 2, length n + 4); F: scratch of length n + 4. */
-  musclStep(u: Float64Array, un: Float64Array, F: Float64Array, n: number, dx: number): void {
-    this.E.musclStep(this.ptr(u), this.ptr(un), this.ptr(F), n, dx);
+  /** max |u[start … start+n)|, NaN when any value is NaN. */
+  maxAbs(u: Float64Array, start: number, n: number): number {
+    return this.E.maxAbs(this.ptr(u), start, n);
   }
 
-  /** One WENO5/SSP-RK3 step of u in place (ghosted by 3, length n + 6); the rest: scratch. */
-  wenoStep(u: Float64Array, u1: Float64Array, u2: Float64Array, fp: Float64Array, fm: Float64Array, Fh: Float64Array, n: number, dx: number): void {
-    this.E.wenoStep(this.ptr(u), this.ptr(u1), this.ptr(u2), this.ptr(fp), this.ptr(fm), this.ptr(Fh), n, dx);
+  /** out = a·u0 + b·(uin + dt·L(uin)), MUSCL/first-order L on fields ghosted by 2 (see assembly/pde.ts). */
+  musclStage(uin: Float64Array, u0: Float64Array, out: Float64Array, n: number, invDx: number, dt: number, a: number, b: number, theta: number, godunov: boolean): void {
+    this.E.musclStage(this.ptr(uin), this.ptr(u0), this.ptr(out), n, invDx, dt, a, b, theta, godunov ? 1 : 0);
   }
 
-  /** One explicit 5-point heat step on the periodic n×n grid, u → un. */
-  heatStep(u: Float64Array, un: Float64Array, n: number, r: number): void {
-    this.E.heatStep(this.ptr(u), this.ptr(un), n, r);
+  /** out = a·u0 + b·(uin + dt·L(uin)), WENO5 L on fields ghosted by 3. */
+  wenoStage(uin: Float64Array, u0: Float64Array, out: Float64Array, n: number, invDx: number, dt: number, a: number, b: number): void {
+    this.E.wenoStage(this.ptr(uin), this.ptr(u0), this.ptr(out), n, invDx, dt, a, b);
+  }
+
+  /** One explicit 5-point heat step on the periodic nx×ny grid (row-major), u → un. */
+  heatStep(u: Float64Array, un: Float64Array, nx: number, ny: number, rx: number, ry: number): void {
+    this.E.heatStep(this.ptr(u), this.ptr(un), nx, ny, rx, ry);
   }
 }
 
@@ -85,7 +94,10 @@ export function wasmStencils(): WasmStencils | null {
   if (compiled === undefined) {
     const p = findPdeWasm();
     try {
-      compiled = p ? { path: p, module: new WebAssembly.Module(readFileSync(p)) } : null;
+      const module = p ? new WebAssembly.Module(readFileSync(p)) : null;
+      // a module built from an older assembly/pde.ts lacks these: treat it as not built
+      const names = new Set(module ? WebAssembly.Module.exports(module).map((e) => e.name) : []);
+      compiled = p && module && EXPORTS.every((e) => names.has(e)) ? { path: p, module } : null;
     } catch {
       compiled = null;
     }
