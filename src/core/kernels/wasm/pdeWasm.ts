@@ -12,14 +12,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { findBuiltWasm } from "./locate.ts";
 
 interface PdeExports {
-  memory: WebAssembly.Memory;
   maxAbs(u: number, start: number, n: number): number;
   musclStage(uin: number, u0: number, out: number, n: number, invDx: number, dt: number, a: number, b: number, theta: number, godunov: number): void;
   wenoStage(uin: number, u0: number, out: number, n: number, invDx: number, dt: number, a: number, b: number): void;
   heatStep(u: number, un: number, nx: number, ny: number, rx: number, ry: number): void;
 }
 
-const EXPORTS: readonly (keyof PdeExports)[] = ["memory", "maxAbs", "musclStage", "wenoStage", "heatStep"];
+const EXPORTS: readonly (keyof PdeExports)[] = ["maxAbs", "musclStage", "wenoStage", "heatStep"];
 
 const BASE = 65536; // below: the module's own (stack-free, no data)
 
@@ -30,20 +29,34 @@ export function findPdeWasm(): string | null {
   return findBuiltWasm("pde.wasm");
 }
 
+/**
+ * The module imports its memory. `fields` instantiates it over a fresh memory of exactly the size
+ * the fields need instead of growing one: growing a non-shared memory detaches its ArrayBuffer,
+ * and after the first detach in a process V8 checks for detachment on every typed-array access
+ * (a measured 11–13 % on small-network loops elsewhere in the library).
+ */
 export class WasmStencils {
   readonly name = "wasm-simd";
   readonly path: string;
-  private readonly E: PdeExports;
+  private readonly module: WebAssembly.Module;
+  private E: PdeExports;
+  private memory: WebAssembly.Memory;
 
   constructor(path: string, module?: WebAssembly.Module) {
     this.path = path;
-    const inst = new WebAssembly.Instance(module ?? new WebAssembly.Module(readFileSync(path)), { env: { abort: wasmAbort } });
-    this.E = inst.exports as unknown as PdeExports;
+    this.module = module ?? new WebAssembly.Module(readFileSync(path));
+    this.memory = new WebAssembly.Memory({ initial: 2 });
+    this.E = this.instantiate(this.memory);
+  }
+
+  private instantiate(memory: WebAssembly.Memory): PdeExports {
+    const inst = new WebAssembly.Instance(this.module, { env: { memory, abort: wasmAbort } });
+    return inst.exports as unknown as PdeExports;
   }
 
   /**
-   * Float64Array views of the given lengths inside the module's memory (64-byte aligned). Each
-   * call reuses the same region: views from an earlier call must no longer be used.
+   * Float64Array views of the given lengths (64-byte aligned) in a memory of their own; the
+   * kernels accept views from the latest call only.
    */
   fields(lengths: readonly number[]): Float64Array[] {
     const offs: number[] = [];
@@ -52,13 +65,14 @@ export class WasmStencils {
       offs.push(top);
       top = (top + n * 8 + 63) & ~63;
     }
-    const mem = this.E.memory;
-    if (top > mem.buffer.byteLength) mem.grow(Math.ceil((top - mem.buffer.byteLength) / 65536));
-    return lengths.map((n, i) => new Float64Array(mem.buffer, offs[i], n));
+    this.memory = new WebAssembly.Memory({ initial: Math.max(2, Math.ceil(top / 65536)) });
+    this.E = this.instantiate(this.memory);
+    const buf = this.memory.buffer;
+    return lengths.map((n, i) => new Float64Array(buf, offs[i], n));
   }
 
   private ptr(a: Float64Array): number {
-    if (a.buffer !== this.E.memory.buffer) throw new Error("wasm stencil: field is not a view from fields()");
+    if (a.buffer !== this.memory.buffer) throw new Error("wasm stencil: field is not a view from the latest fields()");
     return a.byteOffset;
   }
 
@@ -95,9 +109,11 @@ export function wasmStencils(): WasmStencils | null {
     const p = findPdeWasm();
     try {
       const module = p ? new WebAssembly.Module(readFileSync(p)) : null;
-      // a module built from an older assembly/pde.ts lacks these: treat it as not built
+      // a module built from an older assembly/pde.ts lacks these exports or has its own memory:
+      // treat it as not built
       const names = new Set(module ? WebAssembly.Module.exports(module).map((e) => e.name) : []);
-      compiled = p && module && EXPORTS.every((e) => names.has(e)) ? { path: p, module } : null;
+      const importsMemory = module !== null && WebAssembly.Module.imports(module).some((i) => i.kind === "memory");
+      compiled = p && module && importsMemory && EXPORTS.every((e) => names.has(e)) ? { path: p, module } : null;
     } catch {
       compiled = null;
     }

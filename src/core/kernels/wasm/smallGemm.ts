@@ -39,11 +39,12 @@ export class SmallGemm {
     this.path = path;
     const inst = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { abort: wasmAbort } });
     this.E = inst.exports as unknown as SmallExports;
-    const need = BASE + ARENA_DOUBLES * 8 + 64;
-    const mem = this.E.memory;
-    if (mem.buffer.byteLength < need) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
-    // The memory never grows again, so this view stays valid.
-    this.heap = new Float64Array(mem.buffer);
+    // The module is built with all the memory it needs. Growing it would detach its ArrayBuffer,
+    // and the first detach in a process makes V8 check for detachment on every typed-array access
+    // from then on (scripts/build-wasm.mjs), so a module without enough memory is not used.
+    const need = BASE + ARENA_DOUBLES * 8;
+    if (this.E.memory.buffer.byteLength < need) throw new Error(`small.wasm: ${this.E.memory.buffer.byteLength} bytes of memory, needs ${need}`);
+    this.heap = new Float64Array(this.E.memory.buffer);
   }
 
   /**
