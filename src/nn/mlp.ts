@@ -24,13 +24,20 @@ export function init(k: Key, cfg: MlpConfig): MlpParams {
   return p;
 }
 
+/** "fc0", "fc1", … built once (a template string per layer per call shows in small-network profiles). */
+const LAYER_NAMES: string[] = [];
+function layerName(i: number): string {
+  while (LAYER_NAMES.length <= i) LAYER_NAMES.push(`fc${LAYER_NAMES.length}`);
+  return LAYER_NAMES[i];
+}
+
 /** x [N, d0] → [N, dL]. */
 export function apply(params: MlpParams, x: Tensor, cfg: MlpConfig): Tensor {
   const act = activation(cfg.activation);
   const L = cfg.sizes.length - 1;
   let h = x;
   for (let i = 0; i < L; i++) {
-    const { weight, bias } = params[`fc${i}`];
+    const { weight, bias } = params[layerName(i)];
     h = linear(h, weight, bias);
     if (i < L - 1) h = act(h);
   }

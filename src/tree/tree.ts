@@ -28,9 +28,10 @@ function collectLeaves(t: Tree, out: Tensor[]): void {
     const arr = t as readonly Tree[];
     for (let i = 0; i < arr.length; i++) collectLeaves(arr[i], out);
   } else {
+    // for-in walks the object's enum cache (no key array per call); trees are plain objects, so
+    // it visits exactly Object.keys' keys, in the same order.
     const o = t as { readonly [key: string]: Tree };
-    const keys = Object.keys(o);
-    for (let i = 0; i < keys.length; i++) collectLeaves(o[keys[i]], out);
+    for (const k in o) collectLeaves(o[k], out);
   }
 }
 
@@ -68,8 +69,7 @@ function rebuild(t: Tree, ls: readonly Tensor[], cur: { i: number }): Tree {
   if (Array.isArray(t)) return (t as readonly Tree[]).map((x) => rebuild(x, ls, cur));
   const src = t as { readonly [key: string]: Tree };
   const o: { [key: string]: Tree } = {};
-  const keys = Object.keys(src);
-  for (let i = 0; i < keys.length; i++) o[keys[i]] = rebuild(src[keys[i]], ls, cur);
+  for (const k in src) o[k] = rebuild(src[k], ls, cur);
   return o;
 }
 
