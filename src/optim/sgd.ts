@@ -6,7 +6,8 @@
  *   d ← d + μb (Nesterov) or d ← b
  *   θ ← θ − lr·d
  */
-import type { Tree } from "../tree/tree.ts";
+import { Tensor } from "../core/tensor.ts";
+import { type Tree, leaves, unflatten } from "../tree/tree.ts";
 import { leafwise } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";
 
@@ -57,5 +58,5 @@ function sgdLeaf(th: Float64Array, g: Float64Array, out: Float64Array, lr: numbe
 }
 
 export function zerosTree(params: Tree): Tree {
-  return leafwise([params], 1, () => {})[0];
+  return unflatten(params, leaves(params).map((t) => new Tensor(new Float64Array(t.size), t.shape)));
 }
