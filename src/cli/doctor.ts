@@ -51,11 +51,13 @@ export function runDoctor(o: DoctorOptions): void {
     threads: info.threads,
     openblas: info.nativeBlas,
     wasmSimd: info.wasmSimd,
+    smallKernels: info.smallKernels,
     stencils: stencils ? { available: true, detail: stencils.path } : { available: false, detail: "pde.wasm not built (run `npm run build`)" },
     environment: {
       SHOCKLENS_GEMM: process.env.SHOCKLENS_GEMM ?? null,
       SHOCKLENS_THREADS: process.env.SHOCKLENS_THREADS ?? null,
       SHOCKLENS_WASM_RELAXED: process.env.SHOCKLENS_WASM_RELAXED ?? null,
+      SHOCKLENS_WASM_SMALL: process.env.SHOCKLENS_WASM_SMALL ?? null,
     },
     ...(o.check ? { checks: runChecks(info.backend) } : {}),
   };
@@ -66,10 +68,11 @@ export function runDoctor(o: DoctorOptions): void {
   const yes = (b: boolean) => (b ? "yes" : "no ");
   const lines = [
     `shocklens ${VERSION} on Node ${process.version} (${report.platform}), ${report.cpu}, ${report.cores} cores`,
-    `GEMM backend   ${backendLabel(info.backend, info)} (products below ${info.minMulAdds} multiply-adds use the plain TypeScript kernel)`,
+    `GEMM backend   ${backendLabel(info.backend, info)} (${info.backend === "typescript" ? "every product runs in the plain TypeScript kernel" : `products below ${info.minMulAdds} multiply-adds use ${info.smallKernels.active ? "the small kernels or " : ""}the plain TypeScript kernel`})`,
     `threads        ${info.threads}`,
     `native OpenBLAS ${yes(info.nativeBlas.available)} ${info.nativeBlas.detail}`,
     `wasm SIMD GEMM ${yes(info.wasmSimd.available)} ${info.wasmSimd.detail}`,
+    `wasm small     ${yes(info.smallKernels.active)} ${info.smallKernels.detail} (outer products, row vector × matrix)`,
     `wasm stencils  ${yes(report.stencils.available)} ${report.stencils.detail}`,
   ];
   if (report.checks) {

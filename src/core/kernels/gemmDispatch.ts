@@ -14,7 +14,7 @@
 import { gemm as gemmPlain, gemmBatchedSmall, type GemmFn } from "./matmul.ts";
 import { loadNativeBlas, nativeBlasReason } from "./native.ts";
 import { wasmGemm, wasmLoadError, wasmRelaxedNote } from "./wasm/wasmGemm.ts";
-import { smallGemm, type SmallGemm } from "./wasm/smallGemm.ts";
+import { smallGemm, smallGemmReason, type SmallGemm } from "./wasm/smallGemm.ts";
 
 export type { GemmFn };
 export type GemmBackendName = "native-blas" | "wasm-simd" | "typescript";
@@ -150,7 +150,7 @@ export function gemmInfo(): GemmInfo {
       : { available: false, detail: wasmLoadError() },
     smallKernels: small
       ? { active: true, detail: small.path }
-      : { active: false, detail: activeName === "typescript" ? "off with the plain-TypeScript backend" : "small.wasm not built, or SHOCKLENS_WASM_SMALL=0" },
+      : { active: false, detail: activeName === "typescript" ? "off with the plain-TypeScript backend" : smallGemmReason() },
   };
 }
 

@@ -86,20 +86,32 @@ function copyIn(h: Float64Array, at: number, x: Float64Array, off: number, len: 
 }
 
 let loaded: SmallGemm | null | undefined;
+let reason = "";
 
-/** The small-product kernels, or null when small.wasm is not built or switched off. */
+/** The small-product kernels, or null when small.wasm is not built or switched off (see smallGemmReason). */
 export function smallGemm(): SmallGemm | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  if (process.env.SHOCKLENS_WASM_SMALL === "0") return null;
+  if (process.env.SHOCKLENS_WASM_SMALL === "0") {
+    reason = "switched off (SHOCKLENS_WASM_SMALL=0)";
+    return null;
+  }
   const path = findSmallWasm();
-  if (path === null) return null;
+  if (path === null) {
+    reason = "small.wasm not built (run `npm run build`)";
+    return null;
+  }
   try {
     loaded = new SmallGemm(path);
-  } catch {
-    loaded = null;
+  } catch (e) {
+    reason = `${path}: ${e instanceof Error ? e.message : String(e)}`;
   }
   return loaded;
+}
+
+/** Why smallGemm() returned null. */
+export function smallGemmReason(): string {
+  return reason;
 }
 
 function wasmAbort(): never {
