@@ -245,7 +245,9 @@ function progress(msg: string): void {
 function machine(): string {
   const cpu = cpus();
   const g = gemmInfo();
-  return `${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores; Node ${process.version}; GEMM ${g.backend}${g.backend === "native-blas" ? ` (${g.nativeBlas.detail.split(",")[0]})` : ""}; threads ${args.threads}`;
+  const detail = g.backend === "native-blas" ? ` (${g.nativeBlas.detail.split(",")[0]})` : g.backend === "wasm-simd" && g.wasmSimd.variant ? ` (${g.wasmSimd.variant})` : "";
+  const small = g.smallKernels.active ? "; small products: wasm kernels" : "";
+  return `${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores; Node ${process.version}; GEMM ${g.backend}${detail}${small}; threads ${args.threads}`;
 }
 
 function table(lines: Line[]): string {
