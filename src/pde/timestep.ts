@@ -74,10 +74,14 @@ export function makeStepper(name: string, n: number): Stepper {
   return { name: kind, order: info.order, reference: info.reference, step };
 }
 
-/** Δt = cfl / (Σ a_d/Δx_d + 2ν Σ 1/Δx_d²); +∞ when nothing moves (then one step reaches the end). */
+/**
+ * Δt = cfl / (Σ a_d/Δx_d + 2ν Σ 1/Δx_d²); +∞ when nothing moves (then one step reaches the end);
+ * NaN when a speed is NaN (a state that is no longer finite), which the clock rejects.
+ */
 export function cflTimeStep(cfl: number, dx: readonly number[], speed: readonly number[], nu: number): number {
   let rate = 0;
   for (let d = 0; d < dx.length; d++) rate += speed[d] / dx[d] + (2 * nu) / (dx[d] * dx[d]);
+  if (Number.isNaN(rate)) return NaN;
   return rate > 0 ? cfl / rate : Infinity;
 }
 

@@ -122,12 +122,17 @@ test("a blown-up state gets the generic path's time step (NaN and ∞ reach max|
     assert.deepEqual(dts[1], dts[0], scheme);
     assert.deepEqual(dts[2], dts[0], scheme);
     assert.equal(dts[0][1], 0);
-    for (const kernels of ["wasm-simd", "typescript"] as const) {
+    assert.ok(Number.isNaN(dts[0][0]), "a NaN state has no stable time step");
+    for (const kernels of ["generic", "wasm-simd", "typescript"] as const) {
       const u0 = new Float64Array(37).fill(0.5);
       const blowUp = (u: Float64Array, _t: number, k: number) => {
         if (k === 3) u[30] = Infinity;
       };
       assert.throws(() => solveBurgers1d({ grid, u0, scheme, t: 1, kernels, onStep: blowUp }), /time step is 0 at t=/);
+      const nanAt = (u: Float64Array, _t: number, k: number) => {
+        if (k === 3) u[30] = NaN;
+      };
+      assert.throws(() => solveBurgers1d({ grid, u0, scheme, t: 1, kernels, onStep: nanAt }), /time step is NaN at t=/);
     }
   }
 });
