@@ -4,9 +4,8 @@
  *   m ← β₁m + (1 − β₁)g;   v ← β₂v + (1 − β₂)g²
  *   θ ← θ − (lr/(1 − β₁ᵗ)) · m / (√v/√(1 − β₂ᵗ) + ε)
  */
-import type { Tree } from "../tree/tree.ts";
+import { type Tree, zerosLike } from "../tree/tree.ts";
 import { leafwise } from "./leafwise.ts";
-import { zerosTree } from "./sgd.ts";
 import type { Optimizer, StepContext } from "./types.ts";
 
 export interface AdamOptions {
@@ -23,7 +22,7 @@ function make(name: "adam" | "adamw", decoupled: boolean, { betas = [0.9, 0.999]
   return {
     name,
     gradsPerStep: 1,
-    init: (params) => ({ step: 0, exp_avg: zerosTree(params), exp_avg_sq: zerosTree(params) }),
+    init: (params) => ({ step: 0, exp_avg: zerosLike(params), exp_avg_sq: zerosLike(params) }),
     step(params: Tree, grads: Tree, state: AdamState, { lr }: StepContext) {
       const t = state.step + 1;
       const stepSize = lr / (1 - Math.pow(b1, t));

@@ -62,16 +62,8 @@ export function entropySgdInner(x: Tree, g0: Tree, gradAt: ((y: Tree) => Tree) |
       g = gradAt(y);
     }
     const noise = s === 0 ? null : stepNoise(foldIn(requireKey(key, "entropy-sgd"), l));
-    const ys = leaves(y), gs = leaves(g);
-    if (gs.length !== xs.length || gs.some((t, j) => t.size !== xs[j].size)) {
-      throw new Error("optimizer: parameter, gradient and state trees differ in structure");
-    }
-    const next = xs.map((xt, j) => {
-      const out = new Float64Array(xt.size);
-      langevinLeaf(ys[j].data, gs[j].data, out, eta, 0, gamma, xt.data, s, noise, mus[j], alpha);
-      return new Tensor(out, xt.shape);
-    });
-    y = unflatten(x, next);
+    // μ is private to the loop (copies of x), so the kernel updates it in place.
+    [y] = leafwise([y, g, x], 1, ([yi, gi, xi], [out], j) => langevinLeaf(yi, gi, out, eta, 0, gamma, xi, s, noise, mus[j], alpha));
   }
   return { y, mu: unflatten(x, xs.map((t, j) => new Tensor(mus[j], t.shape))) };
 }

@@ -3,7 +3,9 @@
  * Nesterov, weight decay), Adam, AdamW, SGLD, Entropy-SGD — and learning-rate schedules.
  */
 export type * from "./types.ts";
-export { sgd, zerosTree, type SgdOptions, type SgdState } from "./sgd.ts";
+export { sgd, type SgdOptions, type SgdState } from "./sgd.ts";
+/** Zeros shaped like a parameter tree (the optimizers' initial state). */
+export { zerosLike as zerosTree } from "../tree/tree.ts";
 export { adam, adamw, type AdamOptions, type AdamState } from "./adam.ts";
 export { sgld, type SgldOptions, type SgldState } from "./sgld.ts";
 export { entropySgd, entropySgdInner, type EntropySgdOptions, type EntropySgdState, type InnerLoop } from "./entropySgd.ts";

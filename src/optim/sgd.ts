@@ -6,8 +6,7 @@
  *   d ← d + μb (Nesterov) or d ← b
  *   θ ← θ − lr·d
  */
-import { Tensor } from "../core/tensor.ts";
-import { type Tree, leaves, unflatten } from "../tree/tree.ts";
+import { type Tree, zerosLike } from "../tree/tree.ts";
 import { leafwise } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";
 
@@ -26,7 +25,7 @@ export function sgd({ momentum = 0, dampening = 0, nesterov = false, weightDecay
   return {
     name: "sgd",
     gradsPerStep: 1,
-    init: (params) => (mu !== 0 ? { step: 0, momentum_buffer: zerosTree(params) } : { step: 0 }),
+    init: (params) => (mu !== 0 ? { step: 0, momentum_buffer: zerosLike(params) } : { step: 0 }),
     step(params: Tree, grads: Tree, state: SgdState, { lr }: StepContext) {
       if (mu === 0) {
         const [p] = leafwise([params, grads], 1, ([th, g], [out]) => sgdLeaf(th, g, out, lr, wd));
@@ -57,6 +56,3 @@ function sgdLeaf(th: Float64Array, g: Float64Array, out: Float64Array, lr: numbe
   else for (let i = 0; i < n; i++) out[i] = th[i] - lr * (g[i] + wd * th[i]);
 }
 
-export function zerosTree(params: Tree): Tree {
-  return unflatten(params, leaves(params).map((t) => new Tensor(new Float64Array(t.size), t.shape)));
-}
