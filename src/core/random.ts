@@ -88,6 +88,12 @@ export function bits(k: Key, n: number): Uint32Array {
 
 const TWO_POW_M53 = 1 / 9007199254740992;
 
+/** The 53-bit uniform in [0, 1) of block i: top 27 bits of its first word, top 26 of its second. */
+function blockUniform(k0: number, k1: number, k2: number, i: number): number {
+  block(k0, k1, k2, i, 0x5bd1e995);
+  return ((blockHi >>> 5) * 67108864 + (blockLo >>> 6)) * TWO_POW_M53;
+}
+
 /**
  * Uniform doubles in [0, 1) with 53 random bits each: value i takes the top 27 bits of word 2i and
  * the top 26 of word 2i+1 of `bits(k, 2n)` (one block per value, computed in place).
@@ -95,10 +101,7 @@ const TWO_POW_M53 = 1 / 9007199254740992;
 export function uniformArray(k: Key, n: number): Float64Array {
   const out = new Float64Array(n);
   const k0 = k[0] | 0, k1 = k[1] | 0, k2 = (k0 ^ k1 ^ 0x1bd11bda) | 0;
-  for (let i = 0; i < n; i++) {
-    block(k0, k1, k2, i, 0x5bd1e995);
-    out[i] = ((blockHi >>> 5) * 67108864 + (blockLo >>> 6)) * TWO_POW_M53;
-  }
+  for (let i = 0; i < n; i++) out[i] = blockUniform(k0, k1, k2, i);
   return out;
 }
 
@@ -112,10 +115,8 @@ export function normalArray(k: Key, n: number): Float64Array {
   const k0 = k[0] | 0, k1 = k[1] | 0, k2 = (k0 ^ k1 ^ 0x1bd11bda) | 0;
   const twoPi = 2 * Math.PI;
   for (let i = 0; i < n; i += 2) {
-    block(k0, k1, k2, i, 0x5bd1e995);
-    const u0 = ((blockHi >>> 5) * 67108864 + (blockLo >>> 6)) * TWO_POW_M53;
-    block(k0, k1, k2, i + 1, 0x5bd1e995);
-    const u1 = ((blockHi >>> 5) * 67108864 + (blockLo >>> 6)) * TWO_POW_M53;
+    const u0 = blockUniform(k0, k1, k2, i);
+    const u1 = blockUniform(k0, k1, k2, i + 1);
     const r = Math.sqrt(-2 * Math.log(1 - u0));
     const th = twoPi * u1;
     out[i] = r * Math.cos(th);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { threefry2x32, key, split, foldIn, uniformArray, normalArray, randint, permutation, normal } from "../../src/core/random.ts";
+import { threefry2x32, key, split, foldIn, bits, uniformArray, normalArray, randint, permutation, normal } from "../../src/core/random.ts";
 
 test("Threefry-2x32 (20 rounds) matches the Random123 known-answer vectors", () => {
   assert.deepEqual(threefry2x32(0, 0, 0, 0), [0x6b200159, 0x99ba4efe]);
@@ -45,4 +45,12 @@ test("randint is uniform over its range and permutation is a permutation", () =>
   const p = permutation(key(5), 100);
   assert.deepEqual([...p].sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i));
   assert.notDeepEqual([...p], Array.from({ length: 100 }, (_, i) => i));
+});
+
+test("the array draws keep their stream: values pinned from the first (loop-based) implementation", () => {
+  const k = key(7);
+  const z = normalArray(k, 1001);
+  assert.deepEqual([z[0], z[1], z[2], z[1000]], [0.8624358335608798, 1.5482237065129976, 1.1042118681739752, -0.5901416885942928]);
+  assert.deepEqual(Array.from(uniformArray(foldIn(k, 3), 2)), [0.49062792070841665, 0.5161854013401449]);
+  assert.deepEqual(Array.from(bits(split(k)[1], 3)), [1163272852, 1502073920, 1902925251]);
 });
