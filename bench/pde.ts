@@ -10,9 +10,17 @@
  * allocates nothing. The steppers run their fused kernels: WebAssembly-SIMD when pde.wasm is
  * built, TypeScript otherwise or when asked (`{ wasm: false }`).
  */
-import { burgers1dStepper, heat2dStepper, makeGrid, makeGrid2d, type Burgers1dStepperOptions } from "../src/pde/index.ts";
+import {
+  burgers1dStepper,
+  heat2dStepper,
+  makeGrid,
+  makeGrid2d,
+  type Burgers1dStepperOptions,
+} from "../src/pde/index.ts";
 
-export interface PdeOptions { wasm?: boolean }
+export interface PdeOptions {
+  wasm?: boolean;
+}
 
 export interface PdeWorkload {
   name: string;
@@ -29,7 +37,8 @@ export interface PdeWorkload {
 }
 
 function sums(u: Float64Array, u0: Float64Array): { checksum: number; check2: number } {
-  let s = 0, s2 = 0;
+  let s = 0,
+    s2 = 0;
   for (let i = 0; i < u0.length; i++) {
     const v = u[i];
     const d = v - u0[i];
@@ -40,18 +49,27 @@ function sums(u: Float64Array, u0: Float64Array): { checksum: number; check2: nu
 }
 
 function fused(kernels: string, name: string): "wasm-simd" | "typescript" {
-  if (kernels !== "wasm-simd" && kernels !== "typescript") throw new Error(`${name}: ran on the ${kernels} path, not a fused kernel`);
+  if (kernels !== "wasm-simd" && kernels !== "typescript")
+    throw new Error(`${name}: ran on the ${kernels} path, not a fused kernel`);
   return kernels;
 }
 
 /** N = 10⁵ cells on [0, 2π), point values u0 = sin x + ½ at the centres (i + ½)Δx. */
-function burgers1d(name: string, steps: number, scheme: Omit<Burgers1dStepperOptions, "grid">, opts: PdeOptions): PdeWorkload {
+function burgers1d(
+  name: string,
+  steps: number,
+  scheme: Omit<Burgers1dStepperOptions, "grid">,
+  opts: PdeOptions,
+): PdeWorkload {
   const n = 100000;
   const grid = makeGrid(0, 2 * Math.PI, n);
   const u0 = grid.x.map((x) => Math.sin(x) + 0.5);
   const s = burgers1dStepper({ grid, ...scheme, cfl: 0.4, kernels: opts.wasm === false ? "typescript" : "auto" });
   return {
-    name, kernels: fused(s.kernels, name), steps, cells: n,
+    name,
+    kernels: fused(s.kernels, name),
+    steps,
+    cells: n,
     reset: () => s.state.set(u0),
     run: () => {
       for (let k = 0; k < steps; k++) s.step();
@@ -70,19 +88,24 @@ export function burgersWeno5(opts: PdeOptions = {}): PdeWorkload {
 
 /** 512² periodic grid, h = 2π/512, u0 = 1 + sin x cos 2y + 0.1 sin(37x + 11y) at x_i = i·h, y_j = j·h. */
 export function heat2d(opts: PdeOptions = {}): PdeWorkload {
-  const n = 512, steps = 200;
+  const n = 512,
+    steps = 200;
   const grid = makeGrid2d(0, 2 * Math.PI, n, 0, 2 * Math.PI, n);
   const h = grid.x.dx;
   const u0 = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      const x = i * h, y = j * h;
+      const x = i * h,
+        y = j * h;
       u0[i * n + j] = 1 + Math.sin(x) * Math.cos(2 * y) + 0.1 * Math.sin(37 * x + 11 * y);
     }
   }
   const s = heat2dStepper({ grid, nu: 1, dt: 0.2 * h * h, kernels: opts.wasm === false ? "typescript" : "auto" });
   return {
-    name: "heat2d", kernels: s.kernels, steps, cells: n * n,
+    name: "heat2d",
+    kernels: s.kernels,
+    steps,
+    cells: n * n,
     reset: () => s.state.set(u0),
     run: () => {
       for (let k = 0; k < steps; k++) s.step();
@@ -94,5 +117,5 @@ export function heat2d(opts: PdeOptions = {}): PdeWorkload {
 export const PDE_WORKLOADS: Record<string, (opts?: PdeOptions) => PdeWorkload> = {
   "burgers-muscl": burgersMuscl,
   "burgers-weno5": burgersWeno5,
-  "heat2d": heat2d,
+  heat2d: heat2d,
 };

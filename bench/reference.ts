@@ -32,7 +32,16 @@ export interface Reference {
 }
 
 const PY = "/usr/bin/python3";
-const ML = ["tiny-grad", "mlp-small-step", "mlp-medium-step", "mlp-medium-hvp", "persample-medium-loop", "persample-medium-vmap", "transformer-step", "sgld-inner"];
+const ML = [
+  "tiny-grad",
+  "mlp-small-step",
+  "mlp-medium-step",
+  "mlp-medium-hvp",
+  "persample-medium-loop",
+  "persample-medium-vmap",
+  "transformer-step",
+  "sgld-inner",
+];
 const PDE = ["burgers-muscl", "burgers-weno5", "heat2d"];
 
 /**
@@ -41,7 +50,9 @@ const PDE = ["burgers-muscl", "burgers-weno5", "heat2d"];
  */
 export function sharedBenchDir(): string | null {
   const env = process.env.SHOCKLENS_BENCH_REF;
-  const candidates = env ? [env] : ["../../shared/bench/", "../../../shared/bench/"].map((r) => fileURLToPath(new URL(r, import.meta.url)));
+  const candidates = env
+    ? [env]
+    : ["../../shared/bench/", "../../../shared/bench/"].map((r) => fileURLToPath(new URL(r, import.meta.url)));
   for (const c of candidates) if (existsSync(join(c, "workloads.md"))) return resolve(c);
   return null;
 }
@@ -67,7 +78,11 @@ function runProcess(cmd: string, args: string[], workload: string, impl: string,
   return { workload, impl, error: why };
 }
 
-export interface Availability { references: Reference[]; missing: { label: string; workloads: readonly string[]; reason: string }[]; cleanup(): void }
+export interface Availability {
+  references: Reference[];
+  missing: { label: string; workloads: readonly string[]; reason: string }[];
+  cleanup(): void;
+}
 
 /** Finds what can run here; compiles the C reference once (removed by cleanup()). */
 export function findReferences(): Availability {
@@ -77,41 +92,79 @@ export function findReferences(): Availability {
   const dir = sharedBenchDir();
   if (dir === null) {
     const reason = "the shared benchmark folder (../shared/bench) was not found";
-    missing.push({ label: "torch", workloads: ML, reason }, { label: "c-O2", workloads: PDE, reason }, { label: "numpy", workloads: PDE, reason });
+    missing.push(
+      { label: "torch", workloads: ML, reason },
+      { label: "c-O2", workloads: PDE, reason },
+      { label: "numpy", workloads: PDE, reason },
+    );
     return { references: refs, missing, cleanup: () => {} };
   }
   const py = existsSync(PY);
   // PyTorch (with functorch for the vmap line).
-  const torchOk = py && spawnSync(PY, ["-c", "import torch, functorch"], { encoding: "utf8", timeout: 120000 }).status === 0;
+  const torchOk =
+    py && spawnSync(PY, ["-c", "import torch, functorch"], { encoding: "utf8", timeout: 120000 }).status === 0;
   if (torchOk) {
     refs.push({
-      label: "torch", kind: "torch", workloads: ML,
-      run: (w, threads) => runProcess(PY, [join(dir, "torch_reference.py"), "--threads", String(threads), "--only", w], w, "torch", 600000),
+      label: "torch",
+      kind: "torch",
+      workloads: ML,
+      run: (w, threads) =>
+        runProcess(
+          PY,
+          [join(dir, "torch_reference.py"), "--threads", String(threads), "--only", w],
+          w,
+          "torch",
+          600000,
+        ),
     });
   } else {
-    missing.push({ label: "torch", workloads: ML, reason: py ? "PyTorch is not installed for /usr/bin/python3 (Debian: apt-get install python3-torch)" : "/usr/bin/python3 not found" });
+    missing.push({
+      label: "torch",
+      workloads: ML,
+      reason: py
+        ? "PyTorch is not installed for /usr/bin/python3 (Debian: apt-get install python3-torch)"
+        : "/usr/bin/python3 not found",
+    });
   }
   // C, built as the references specify.
   tmp = mkdtempSync(join(tmpdir(), "shocklens-bench-"));
   const src = join(dir, "pde_reference.c");
-  const builds: [string, string[]][] = [["c-O2", ["-O2", "-march=native"]], ["c-O3", ["-O3", "-march=native", "-DIMPL_NAME=\"c-O3\""]]];
+  const builds: [string, string[]][] = [
+    ["c-O2", ["-O2", "-march=native"]],
+    ["c-O3", ["-O3", "-march=native", '-DIMPL_NAME="c-O3"']],
+  ];
   for (const [label, flags] of builds) {
     const bin = join(tmp, label);
     const r = spawnSync("gcc", [...flags, "-o", bin, src, "-lm"], { encoding: "utf8", timeout: 120000 });
     if (r.status === 0) {
       refs.push({ label, kind: "c", workloads: PDE, run: (w) => runProcess(bin, ["--only", w], w, label, 600000) });
     } else {
-      missing.push({ label, workloads: PDE, reason: r.error ? `gcc not available (${r.error.message})` : `gcc failed: ${(r.stderr || "").trim().split("\n")[0]}` });
+      missing.push({
+        label,
+        workloads: PDE,
+        reason: r.error
+          ? `gcc not available (${r.error.message})`
+          : `gcc failed: ${(r.stderr || "").trim().split("\n")[0]}`,
+      });
     }
   }
   const numpyOk = py && spawnSync(PY, ["-c", "import numpy"], { encoding: "utf8", timeout: 60000 }).status === 0;
   if (numpyOk) {
     refs.push({
-      label: "numpy", kind: "numpy", workloads: PDE,
-      run: (w, threads) => runProcess(PY, [join(dir, "pde_numpy.py"), "--threads", String(threads), "--only", w], w, "numpy", 600000),
+      label: "numpy",
+      kind: "numpy",
+      workloads: PDE,
+      run: (w, threads) =>
+        runProcess(PY, [join(dir, "pde_numpy.py"), "--threads", String(threads), "--only", w], w, "numpy", 600000),
     });
   } else {
-    missing.push({ label: "numpy", workloads: PDE, reason: py ? "numpy is not installed for /usr/bin/python3 (Debian: apt-get install python3-numpy)" : "/usr/bin/python3 not found" });
+    missing.push({
+      label: "numpy",
+      workloads: PDE,
+      reason: py
+        ? "numpy is not installed for /usr/bin/python3 (Debian: apt-get install python3-numpy)"
+        : "/usr/bin/python3 not found",
+    });
   }
   const t = tmp;
   return { references: refs, missing, cleanup: () => rmSync(t, { recursive: true, force: true }) };

@@ -29,18 +29,37 @@ import { gemmInfo, setGemmThreads, useGemmBackend, type GemmBackendName } from "
 // ---- arguments -------------------------------------------------------------------------------
 
 interface Args {
-  json: boolean; threads: number; only: string[] | null; rounds: number; reference: boolean;
-  minTime: number; reps: number; defaultMalloc: boolean; backend: GemmBackendName | "auto";
+  json: boolean;
+  threads: number;
+  only: string[] | null;
+  rounds: number;
+  reference: boolean;
+  minTime: number;
+  reps: number;
+  defaultMalloc: boolean;
+  backend: GemmBackendName | "auto";
 }
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
-  process.stderr.write("usage: npm run bench -- [--json] [--threads 1|2] [--only NAME,...] [--rounds R] [--no-reference] [--min-time S] [--reps R] [--gemm auto|native-blas|wasm-simd|typescript] [--default-malloc]\n");
+  process.stderr.write(
+    "usage: npm run bench -- [--json] [--threads 1|2] [--only NAME,...] [--rounds R] [--no-reference] [--min-time S] [--reps R] [--gemm auto|native-blas|wasm-simd|typescript] [--default-malloc]\n",
+  );
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { json: false, threads: 1, only: null, rounds: 3, reference: true, minTime: 0.2, reps: 7, defaultMalloc: false, backend: "auto" };
+  const a: Args = {
+    json: false,
+    threads: 1,
+    only: null,
+    rounds: 3,
+    reference: true,
+    minTime: 0.2,
+    reps: 7,
+    defaultMalloc: false,
+    backend: "auto",
+  };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const val = (): string => {
@@ -54,23 +73,43 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     switch (k) {
-      case "--json": a.json = true; break;
-      case "--threads": a.threads = int(1); break;
-      case "--only": a.only = val().split(",").filter(Boolean); break;
-      case "--rounds": a.rounds = int(1); break;
-      case "--no-reference": a.reference = false; break;
-      case "--min-time": a.minTime = Number(val()); if (!(a.minTime > 0)) usage("--min-time must be > 0"); break;
-      case "--reps": a.reps = int(1); break;
-      case "--default-malloc": a.defaultMalloc = true; break;
+      case "--json":
+        a.json = true;
+        break;
+      case "--threads":
+        a.threads = int(1);
+        break;
+      case "--only":
+        a.only = val().split(",").filter(Boolean);
+        break;
+      case "--rounds":
+        a.rounds = int(1);
+        break;
+      case "--no-reference":
+        a.reference = false;
+        break;
+      case "--min-time":
+        a.minTime = Number(val());
+        if (!(a.minTime > 0)) usage("--min-time must be > 0");
+        break;
+      case "--reps":
+        a.reps = int(1);
+        break;
+      case "--default-malloc":
+        a.defaultMalloc = true;
+        break;
       case "--gemm": {
         const v = val();
         if (!["auto", "native-blas", "wasm-simd", "typescript"].includes(v)) usage(`unknown --gemm ${v}`);
         a.backend = v as Args["backend"];
         break;
       }
-      case "-h": case "--help": usage();
+      case "-h":
+      case "--help":
+        usage();
       // eslint-disable-next-line no-fallthrough
-      default: usage(`unknown argument ${k}`);
+      default:
+        usage(`unknown argument ${k}`);
     }
   }
   if (a.only) {
@@ -84,9 +123,16 @@ function parseArgs(argv: string[]): Args {
 const args = parseArgs(process.argv.slice(2));
 
 // Same malloc tuning as the reference scripts (workloads.md §3): read at process start, so re-exec.
-const MALLOC_ENV: Record<string, string> = { MALLOC_MMAP_THRESHOLD_: "33554432", MALLOC_TRIM_THRESHOLD_: "268435456", MALLOC_TOP_PAD_: "67108864" };
+const MALLOC_ENV: Record<string, string> = {
+  MALLOC_MMAP_THRESHOLD_: "33554432",
+  MALLOC_TRIM_THRESHOLD_: "268435456",
+  MALLOC_TOP_PAD_: "67108864",
+};
 if (!args.defaultMalloc && Object.entries(MALLOC_ENV).some(([k, v]) => process.env[k] !== v)) {
-  const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit", env: { ...process.env, ...MALLOC_ENV } });
+  const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, ...MALLOC_ENV },
+  });
   process.exit(r.status ?? 1);
 }
 
@@ -100,7 +146,13 @@ const median = (xs: readonly number[]): number => {
 };
 const sig = (x: number, n = 4): number => Number(x.toPrecision(n));
 
-interface Timing { value: number; min: number; max: number; reps: number; inner?: number }
+interface Timing {
+  value: number;
+  min: number;
+  max: number;
+  reps: number;
+  inner?: number;
+}
 
 /** k = a power of two such that k units take ≥ minTime (the reference's calibration). */
 function calibrate(op: () => unknown): number {
@@ -110,7 +162,7 @@ function calibrate(op: () => unknown): number {
     for (let i = 0; i < k; i++) op();
     const el = now() - t0;
     if (el >= args.minTime) return k;
-    const want = (k * args.minTime / Math.max(el, 1e-9)) * 1.05;
+    const want = ((k * args.minTime) / Math.max(el, 1e-9)) * 1.05;
     k = Math.max(2 * k, 2 ** Math.ceil(Math.log2(want)));
   }
 }
@@ -141,13 +193,29 @@ function timePde(w: ReturnType<Extract<Case, { kind: "pde" }>["build"]>): Timing
 // ---- one workload ----------------------------------------------------------------------------
 
 interface Line {
-  workload: string; impl: "shocklens"; value: number; unit: string;
+  workload: string;
+  impl: "shocklens";
+  value: number;
+  unit: string;
   reference: { impl: string; value: number; threads: number; check_ok: boolean | null } | null;
   ratio: number | null;
-  threads: number; metric: string; gemm: string; kernels?: string;
-  ratios?: number[]; target: number | null; met: boolean | null;
-  reps: number; inner?: number; steps?: number; cells?: number; min: number; max: number;
-  check?: number[]; checksum?: number; check2?: number; check_ok: boolean;
+  threads: number;
+  metric: string;
+  gemm: string;
+  kernels?: string;
+  ratios?: number[];
+  target: number | null;
+  met: boolean | null;
+  reps: number;
+  inner?: number;
+  steps?: number;
+  cells?: number;
+  min: number;
+  max: number;
+  check?: number[];
+  checksum?: number;
+  check2?: number;
+  check_ok: boolean;
   note?: string;
 }
 
@@ -182,15 +250,33 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
     measure = () => timePde(w);
   }
   const want = REFERENCE_CHECKS[c.name];
-  const checkOk = c.kind === "ml" ? checks.every((v, i) => relClose(v, want[i])) : relClose(checks[0], want[0], 1e-9) && relClose(checks[1], want[1], 1e-9);
-  const checkFields: Partial<Line> = c.kind === "ml"
-    ? { check: checks }
-    : { checksum: Number(checks[0].toPrecision(12)), check2: Number(checks[1].toPrecision(12)) };
+  const checkOk =
+    c.kind === "ml"
+      ? checks.every((v, i) => relClose(v, want[i]))
+      : relClose(checks[0], want[0], 1e-9) && relClose(checks[1], want[1], 1e-9);
+  const checkFields: Partial<Line> =
+    c.kind === "ml"
+      ? { check: checks }
+      : { checksum: Number(checks[0].toPrecision(12)), check2: Number(checks[1].toPrecision(12)) };
   const base = (t: Timing): Line => ({
-    workload: c.name, impl: "shocklens", value: sig(t.value), unit: c.unit, reference: null, ratio: null,
-    threads: args.threads, metric: c.metric, gemm, ...extra, target: null, met: null,
-    reps: t.reps, ...(t.inner !== undefined ? { inner: t.inner } : {}), min: sig(t.min), max: sig(t.max),
-    ...checkFields, check_ok: checkOk,
+    workload: c.name,
+    impl: "shocklens",
+    value: sig(t.value),
+    unit: c.unit,
+    reference: null,
+    ratio: null,
+    threads: args.threads,
+    metric: c.metric,
+    gemm,
+    ...extra,
+    target: null,
+    met: null,
+    reps: t.reps,
+    ...(t.inner !== undefined ? { inner: t.inner } : {}),
+    min: sig(t.min),
+    max: sig(t.max),
+    ...checkFields,
+    check_ok: checkOk,
   });
   const mine = refs.filter((r) => r.workloads.includes(c.name));
   if (mine.length === 0) {
@@ -201,8 +287,12 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
   }
   for (const ref of mine) {
     const threads = ref.kind === "c" ? 1 : args.threads;
-    const refVals: number[] = [], ours: Timing[] = [], ratios: number[] = [];
-    let impl = ref.label, refErr = "", ok: boolean | null = null;
+    const refVals: number[] = [],
+      ours: Timing[] = [],
+      ratios: number[] = [];
+    let impl = ref.label,
+      refErr = "",
+      ok: boolean | null = null;
     for (let round = 0; round < args.rounds; round++) {
       progress(`${c.name}: round ${round + 1}/${args.rounds}: ${ref.label}`);
       const r = ref.run(c.name, threads);
@@ -224,14 +314,22 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
       continue;
     }
     const mid = ours.map((t) => t.value);
-    const t: Timing = { value: median(mid), min: Math.min(...ours.map((o) => o.min)), max: Math.max(...ours.map((o) => o.max)), reps: args.reps * ours.length, inner: ours[0].inner };
+    const t: Timing = {
+      value: median(mid),
+      min: Math.min(...ours.map((o) => o.min)),
+      max: Math.max(...ours.map((o) => o.max)),
+      reps: args.reps * ours.length,
+      inner: ours[0].inner,
+    };
     const ratio = median(ratios);
     const tg = target(c.name, impl, gemm);
     emit({
       ...base(t),
       reference: { impl, value: sig(median(refVals)), threads, check_ok: ok },
-      ratio: sig(ratio, 3), ratios: ratios.map((x) => sig(x, 3)),
-      target: tg, met: tg === null ? null : ratio >= tg,
+      ratio: sig(ratio, 3),
+      ratios: ratios.map((x) => sig(x, 3)),
+      target: tg,
+      met: tg === null ? null : ratio >= tg,
     });
   }
 }
@@ -245,21 +343,35 @@ function progress(msg: string): void {
 function machine(): string {
   const cpu = cpus();
   const g = gemmInfo();
-  const detail = g.backend === "native-blas" ? ` (${g.nativeBlas.detail.split(",")[0]})` : g.backend === "wasm-simd" && g.wasmSimd.variant ? ` (${g.wasmSimd.variant})` : "";
+  const detail =
+    g.backend === "native-blas"
+      ? ` (${g.nativeBlas.detail.split(",")[0]})`
+      : g.backend === "wasm-simd" && g.wasmSimd.variant
+        ? ` (${g.wasmSimd.variant})`
+        : "";
   const small = g.smallKernels.active ? "; small products: wasm kernels" : "";
   return `${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores; Node ${process.version}; GEMM ${g.backend}${detail}${small}; threads ${args.threads}`;
 }
 
 function table(lines: Line[]): string {
   const rows = lines.map((l) => [
-    l.workload, l.unit, String(l.value), l.reference ? l.reference.impl : "—", l.reference ? String(l.reference.value) : "—",
+    l.workload,
+    l.unit,
+    String(l.value),
+    l.reference ? l.reference.impl : "—",
+    l.reference ? String(l.reference.value) : "—",
     l.ratio === null ? "—" : `${l.ratio}${l.ratios ? ` (${l.ratios.join(", ")})` : ""}`,
-    l.target === null ? "" : `≥ ${l.target}`, l.met === null ? "" : l.met ? "yes" : "no",
+    l.target === null ? "" : `≥ ${l.target}`,
+    l.met === null ? "" : l.met ? "yes" : "no",
     l.check_ok && (l.reference?.check_ok ?? true) ? "ok" : "MISMATCH",
   ]);
   const head = ["workload", "unit", "shocklens", "reference", "ref value", "ratio (rounds)", "target", "met", "check"];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join("  ").trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(w[i]))
+      .join("  ")
+      .trimEnd();
   return [fmt(head), w.map((n) => "-".repeat(n)).join("  "), ...rows.map(fmt)].join("\n");
 }
 
@@ -268,15 +380,23 @@ function main(): void {
   setGemmThreads(args.threads);
   const found: Availability = args.reference
     ? findReferences()
-    : { references: [], missing: [{ label: "all", workloads: CASES.map((c) => c.name), reason: "--no-reference" }], cleanup: () => {} };
+    : {
+        references: [],
+        missing: [{ label: "all", workloads: CASES.map((c) => c.name), reason: "--no-reference" }],
+        cleanup: () => {},
+      };
   const lines: Line[] = [];
   const emit = (l: Line) => {
     lines.push(l);
     if (args.json) process.stdout.write(JSON.stringify(l) + "\n");
   };
   if (!args.json) {
-    process.stdout.write(`shocklens bench — ${new Date().toISOString().replace("T", " ").slice(0, 19)} UTC\n${machine()}\n`);
-    process.stdout.write(`ratio = reference time / shocklens time (> 1: shocklens faster); median of ${args.rounds} alternating rounds\n`);
+    process.stdout.write(
+      `shocklens bench — ${new Date().toISOString().replace("T", " ").slice(0, 19)} UTC\n${machine()}\n`,
+    );
+    process.stdout.write(
+      `ratio = reference time / shocklens time (> 1: shocklens faster); median of ${args.rounds} alternating rounds\n`,
+    );
     for (const m of found.missing) process.stdout.write(`reference missing: ${m.label}: ${m.reason}\n`);
     process.stdout.write("\n");
   }

@@ -29,10 +29,21 @@ export interface PdeCase {
 
 export type Case = MlCase | PdeCase;
 
-const ml = (name: string, unit: string, metric: string, scale: number, build: MlCase["build"]): MlCase =>
-  ({ kind: "ml", name, unit, metric, scale, build });
-const pde = (name: string): PdeCase =>
-  ({ kind: "pde", name, unit: "ns/cell/step", metric: "median_wall_time_per_cell_step", build: () => PDE_WORKLOADS[name]() });
+const ml = (name: string, unit: string, metric: string, scale: number, build: MlCase["build"]): MlCase => ({
+  kind: "ml",
+  name,
+  unit,
+  metric,
+  scale,
+  build,
+});
+const pde = (name: string): PdeCase => ({
+  kind: "pde",
+  name,
+  unit: "ns/cell/step",
+  metric: "median_wall_time_per_cell_step",
+  build: () => PDE_WORKLOADS[name](),
+});
 
 export const CASES: readonly Case[] = [
   ml("tiny-grad", "us/eval", "median_wall_time_per_gradient", 1e6, W.tinyGrad),
@@ -60,7 +71,7 @@ export const REFERENCE_CHECKS: Record<string, number[]> = {
   "sgld-inner": [0.36019944156240874, 0.338860936997371, 0.0017476569599301625, 6.293678858215442],
   "burgers-muscl": [50000, 0.28073513827],
   "burgers-weno5": [50000, 0.0175459622294],
-  "heat2d": [262144, 1368.10542587],
+  heat2d: [262144, 1368.10542587],
 };
 
 /**

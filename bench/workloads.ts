@@ -67,7 +67,8 @@ export function tinyGrad() {
 
 // ---- MNIST-shaped MLP 784-H-H-10 -----------------------------------------------------------------
 export function mlpParams(H: number): mlp.MlpParams {
-  const b1 = 1 / Math.sqrt(784), bH = 1 / Math.sqrt(H);
+  const b1 = 1 / Math.sqrt(784),
+    bH = 1 / Math.sqrt(H);
   return {
     fc0: { weight: hashSym(1, [H, 784], b1), bias: hashSym(2, [H], b1) },
     fc1: { weight: hashSym(3, [H, H], bH), bias: hashSym(4, [H], bH) },
@@ -75,7 +76,8 @@ export function mlpParams(H: number): mlp.MlpParams {
   };
 }
 export const mnistBatch = () => ({ X: hashUnit(20, [128, 784]), y: hashLabels(21, [128], 10) });
-export const mlpCfg = (H: number, activation: "relu" | "tanh") => mlpConfig.parse({ arch: "mlp", sizes: [784, H, H, 10], activation });
+export const mlpCfg = (H: number, activation: "relu" | "tanh") =>
+  mlpConfig.parse({ arch: "mlp", sizes: [784, H, H, 10], activation });
 
 export function mlpStep(H: number) {
   const cfg = mlpCfg(H, "relu");
@@ -120,8 +122,14 @@ export function mlpMediumHvp() {
 }
 
 /** check of the per-sample workloads from the N per-sample losses and stacked gradients. */
-function persampleCheck(values: ArrayLike<number>, grads: readonly Float64Array[], params: readonly Tensor[]): number[] {
-  let loss = 0, sq = 0, dot = 0;
+function persampleCheck(
+  values: ArrayLike<number>,
+  grads: readonly Float64Array[],
+  params: readonly Tensor[],
+): number[] {
+  let loss = 0,
+    sq = 0,
+    dot = 0;
   for (let i = 0; i < values.length; i++) loss += values[i];
   grads.forEach((g, j) => {
     const p = params[j].data;
@@ -140,12 +148,20 @@ export function persampleMedium() {
   const xs = F.slice(X, [0], [32]);
   const ys = F.slice(y, [0], [32]);
   const params = mlpParams(256) as unknown as Tree;
-  const lossOne = ((p: mlp.MlpParams, x: Tensor, t: Tensor) => xent(mlp.apply(p, x, cfg), t)) as unknown as (p: Tree, x: Tensor, t: Tensor) => Tensor;
+  const lossOne = ((p: mlp.MlpParams, x: Tensor, t: Tensor) => xent(mlp.apply(p, x, cfg), t)) as unknown as (
+    p: Tree,
+    x: Tensor,
+    t: Tensor,
+  ) => Tensor;
   return {
     run: () => perSampleGrads(lossOne, params, xs, ys),
     check: () => {
       const { values, grads } = perSampleGrads(lossOne, params, xs, ys);
-      return persampleCheck(values, leaves(grads).map((g) => g.data), leaves(params));
+      return persampleCheck(
+        values,
+        leaves(grads).map((g) => g.data),
+        leaves(params),
+      );
     },
   };
 }
@@ -162,7 +178,11 @@ export function persampleMediumLoop() {
   const pl = leaves(params);
   const out = pl.map((t) => new Float64Array(N * t.size));
   const values = new Float64Array(N);
-  const vg = valueAndGrad(((p: mlp.MlpParams, x: Tensor, t: Tensor) => xent(mlp.apply(p, x, cfg), t)) as unknown as (p: Tree, x: Tensor, t: Tensor) => Tensor);
+  const vg = valueAndGrad(((p: mlp.MlpParams, x: Tensor, t: Tensor) => xent(mlp.apply(p, x, cfg), t)) as unknown as (
+    p: Tree,
+    x: Tensor,
+    t: Tensor,
+  ) => Tensor);
   const run = () => {
     for (let i = 0; i < N; i++) {
       const { value, grad } = vg(params, F.slice(X, [i], [i + 1]), F.slice(y, [i], [i + 1]));
@@ -177,8 +197,18 @@ export function persampleMediumLoop() {
 
 // ---- one pre-LN transformer block ----------------------------------------------------------------
 export const trCfg = transformerConfig.parse({
-  arch: "transformer", vocab: 99, seq: 3, d: 64, heads: 4, dHead: 16, layers: 1, mlp: 256,
-  norm: "layernorm", activation: "relu", causal: true, readout: "last",
+  arch: "transformer",
+  vocab: 99,
+  seq: 3,
+  d: 64,
+  heads: 4,
+  dHead: 16,
+  layers: 1,
+  mlp: 256,
+  norm: "layernorm",
+  activation: "relu",
+  causal: true,
+  readout: "last",
 });
 
 export function transformerParams(): transformer.TransformerParams {
@@ -188,12 +218,22 @@ export function transformerParams(): transformer.TransformerParams {
   return {
     embed: { weight: hashSym(1, [99, 64], 1) },
     pos: { weight: hashSym(11, [3, 64], 1) },
-    blocks: [{
-      ln1: { weight: ones(), bias: zeros() },
-      attn: { q: { weight: lin(2, 64, 64) }, k: { weight: lin(3, 64, 64) }, v: { weight: lin(4, 64, 64) }, o: { weight: lin(5, 64, 64) } },
-      ln2: { weight: ones(), bias: zeros() },
-      mlp: { fc1: { weight: lin(6, 256, 64), bias: hashSym(7, [256], 1 / 8) }, fc2: { weight: lin(8, 64, 256), bias: hashSym(9, [64], 1 / 16) } },
-    }],
+    blocks: [
+      {
+        ln1: { weight: ones(), bias: zeros() },
+        attn: {
+          q: { weight: lin(2, 64, 64) },
+          k: { weight: lin(3, 64, 64) },
+          v: { weight: lin(4, 64, 64) },
+          o: { weight: lin(5, 64, 64) },
+        },
+        ln2: { weight: ones(), bias: zeros() },
+        mlp: {
+          fc1: { weight: lin(6, 256, 64), bias: hashSym(7, [256], 1 / 8) },
+          fc2: { weight: lin(8, 64, 256), bias: hashSym(9, [64], 1 / 16) },
+        },
+      },
+    ],
     ln_f: { weight: ones(), bias: zeros() },
     unembed: { weight: lin(10, 99, 64) },
   };
@@ -202,7 +242,8 @@ export const transformerBatch = () => ({ tok: hashLabels(40, [512, 3], 99), tgt:
 
 export function transformerLoss() {
   const { tok, tgt } = transformerBatch();
-  const vg = valueAndGrad(((p: transformer.TransformerParams) => xent(transformer.apply(p, tok, trCfg), tgt)) as unknown as (p: Tree) => Tensor);
+  const vg = valueAndGrad(((p: transformer.TransformerParams) =>
+    xent(transformer.apply(p, tok, trCfg), tgt)) as unknown as (p: Tree) => Tensor);
   return (p: transformer.TransformerParams) => vg(p as unknown as Tree);
 }
 
@@ -249,7 +290,8 @@ export function sgldInner() {
   const gradAt = (y: Tree): Tree => vg(y).grad;
   const coupling = 1 / gamma;
   const opts = (b: number) => ({ innerLr: eta, innerSteps: steps, gamma: coupling, gammaScoping: 0, alpha, beta: b });
-  const noisy = opts(beta), quiet = opts(Infinity);
+  const noisy = opts(beta),
+    quiet = opts(Infinity);
   const k0 = key(20240611);
   let loops = 0;
   return {
@@ -257,8 +299,13 @@ export function sgldInner() {
     check: () => {
       const { y, mu } = entropySgdInner(x, gradAt(x), gradAt, undefined, quiet, coupling);
       const xl = leaves(x);
-      let sq = 0, sm = 0;
-      leaves(y).forEach((t, j) => t.data.forEach((v, i) => { sq += (v - xl[j].data[i]) ** 2; }));
+      let sq = 0,
+        sm = 0;
+      leaves(y).forEach((t, j) =>
+        t.data.forEach((v, i) => {
+          sq += (v - xl[j].data[i]) ** 2;
+        }),
+      );
       for (const t of leaves(mu)) for (const v of t.data) sm += v;
       return [loss(x as unknown as mlp.MlpParams).item(), loss(y as unknown as mlp.MlpParams).item(), sq, sm];
     },

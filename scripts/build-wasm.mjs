@@ -21,7 +21,17 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 const COMMON = ["-O3", "--noAssert", "--runtime", "stub", "--enable", "simd"];
 
-const GEMM = [...COMMON, "--enable", "threads", "--importMemory", "--sharedMemory", "--initialMemory", "16", "--maximumMemory", "32768"];
+const GEMM = [
+  ...COMMON,
+  "--enable",
+  "threads",
+  "--importMemory",
+  "--sharedMemory",
+  "--initialMemory",
+  "16",
+  "--maximumMemory",
+  "32768",
+];
 
 /** The modules and their compiler flags (the loaders in src/core/kernels rely on them). */
 export const MODULES = {

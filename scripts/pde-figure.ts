@@ -21,7 +21,9 @@ for (const t of times) {
   series.push({ label: `t = ${t}${t === forecast.tStar ? " = t*" : ""}`, x: r.x, y: r.p!, width: t === 1 ? 2.4 : 1.8 });
   if (t === 1.5) {
     const s = resultShocks("hj", r, "outflow")[0];
-    process.stderr.write(`t=1.5: shock at x=${s?.x.toExponential(2)}, jump ${(s ? s.left - s.right : NaN).toFixed(4)}, exact ${exact.doubleWellJump(1.5).toFixed(4)}\n`);
+    process.stderr.write(
+      `t=1.5: shock at x=${s?.x.toExponential(2)}, jump ${(s ? s.left - s.right : NaN).toFixed(4)}, exact ${exact.doubleWellJump(1.5).toFixed(4)}\n`,
+    );
   }
 }
 const jump = exact.doubleWellJump(1.5);
@@ -32,7 +34,13 @@ const svg = linePlot({
   series,
   xRange: domain,
   yRange: [-1.2, 1.2],
-  markers: [{ x: forecast.x0[0], label: `forecast: t* = ${forecast.tStar.toFixed(3)}, born at x₀ = ${Math.abs(forecast.x0[0]).toFixed(3)}`, color: "#333333" }],
+  markers: [
+    {
+      x: forecast.x0[0],
+      label: `forecast: t* = ${forecast.tStar.toFixed(3)}, born at x₀ = ${Math.abs(forecast.x0[0]).toFixed(3)}`,
+      color: "#333333",
+    },
+  ],
   legend: "top-left",
   points: [
     { x: 0, y: jump / 2, label: `t=1.5: p_L = √(1−1/t)/t = ${(jump / 2).toFixed(3)}`, color: "#9467bd" },

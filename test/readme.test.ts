@@ -1,7 +1,18 @@
 /** The README's library example, run as written (through the public index), so it cannot drift. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { models, key, valueAndGrad, hvp, symmetry, diagnostics, localEntropy, pde, random, tree } from "../src/index.ts";
+import {
+  models,
+  key,
+  valueAndGrad,
+  hvp,
+  symmetry,
+  diagnostics,
+  localEntropy,
+  pde,
+  random,
+  tree,
+} from "../src/index.ts";
 
 test("the README library example runs and gives consistent numbers", () => {
   const x = random.normal(key(1), [16, 2]);

@@ -29,12 +29,19 @@ export const DEMO_CONFIG: RunConfigInput = {
   checkpointEvery: 125,
 };
 
-interface DemoOptions { store?: string; quiet?: boolean; json?: boolean; steps?: string }
+interface DemoOptions {
+  store?: string;
+  quiet?: boolean;
+  json?: boolean;
+  steps?: string;
+}
 
 export function register(program: Command): void {
   program
     .command("demo")
-    .description("train a small network on the shipped MNIST digits into the run store, then look at it through its symmetry group (no arguments needed)")
+    .description(
+      "train a small network on the shipped MNIST digits into the run store, then look at it through its symmetry group (no arguments needed)",
+    )
     .option("--store <file>", "run store (default: $SHOCKLENS_STORE or ./shocklens.db)")
     .option("--steps <n>", "train this many steps instead of 10 epochs (1 250 steps)")
     .option("--quiet", "no progress bar and no messages on stderr")
@@ -47,7 +54,10 @@ export function register(program: Command): void {
       }
       const config = parseRunConfig(raw, "demo config");
       const storePath = resolveStorePath(o.store);
-      if (!o.quiet && !o.json) process.stderr.write("shocklens demo: training, then a look at the trained network through its symmetry group\n");
+      if (!o.quiet && !o.json)
+        process.stderr.write(
+          "shocklens demo: training, then a look at the trained network through its symmetry group\n",
+        );
       await runInStore(storePath, { config, source: "demo config" }, o, "demo", demoSummary, (r) => {
         if (r.status !== "FINISHED" || !r.weights) return null;
         const view = gaugeView(prepareRun(config, "demo config"), r.weights);

@@ -24,7 +24,11 @@ export interface GaugeView {
 }
 
 /** Observables of the trained weights and of a random gauge transformation of them (×`range` scalings). */
-export function gaugeView(prepared: PreparedRun, weightsPath: string, opts: { samples?: number; range?: number; seed?: number } = {}): GaugeView {
+export function gaugeView(
+  prepared: PreparedRun,
+  weightsPath: string,
+  opts: { samples?: number; range?: number; seed?: number } = {},
+): GaugeView {
   const cfg = prepared.config.model;
   const params = loadWeights(weightsPath, modelOf(cfg));
   const group = groupOf(cfg);
@@ -32,14 +36,34 @@ export function gaugeView(prepared: PreparedRun, weightsPath: string, opts: { sa
   const gauged = group.act(params, g) as Tree;
   const { x, y } = prepared.task.test;
   const n = Math.min(opts.samples ?? 500, x.shape[0]);
-  const data = { x: F.slice(x, [0], [n]), y: F.slice(y, [0], [n]), loss: prepared.loss, hessian: { steps: 30, seed: 0 }, group };
-  return { group: group.name, groupDim: group.dim, samples: n, original: observe(cfg, params, data), gauged: observe(cfg, gauged, data) };
+  const data = {
+    x: F.slice(x, [0], [n]),
+    y: F.slice(y, [0], [n]),
+    loss: prepared.loss,
+    hessian: { steps: 30, seed: 0 },
+    group,
+  };
+  return {
+    group: group.name,
+    groupDim: group.dim,
+    samples: n,
+    original: observe(cfg, params, data),
+    gauged: observe(cfg, gauged, data),
+  };
 }
 
 const num = (v: unknown): number => (typeof v === "number" ? v : NaN);
-const fmt = (v: number): string => (!Number.isFinite(v) ? (v > 0 ? "∞" : String(v)) : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(5));
+const fmt = (v: number): string =>
+  !Number.isFinite(v)
+    ? v > 0
+      ? "∞"
+      : String(v)
+    : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)
+      ? v.toExponential(3)
+      : v.toPrecision(5);
 const hess = (r: ObserveResult, side: "raw" | "quotient", k: string): number => {
-  const h = (side === "raw" ? r.observables.raw.hessian : r.observables.quotient.quotientHessian) as Record<string, number> | undefined;
+  const h = (side === "raw" ? r.observables.raw.hessian : r.observables.quotient.quotientHessian) as
+    Record<string, number> | undefined;
   return num(h?.[k]);
 };
 
@@ -52,8 +76,16 @@ export function gaugeRows(v: GaugeView): [string, number, number][] {
     ["raw gradient norm", num(a.observables.raw.gradNorm), num(b.observables.raw.gradNorm)],
     ["raw Hessian λ_min", hess(a, "raw", "lambdaMin"), hess(b, "raw", "lambdaMin")],
     ["raw forecast t* = 1/(−λ_min)", tStar(hess(a, "raw", "lambdaMin")), tStar(hess(b, "raw", "lambdaMin"))],
-    ["quotient: orbit-minimal ‖θ‖²", num(a.observables.quotient.orbitMinSqNorm), num(b.observables.quotient.orbitMinSqNorm)],
-    ["quotient: horizontal gradient norm", num(a.observables.quotient.horizontalGradNorm), num(b.observables.quotient.horizontalGradNorm)],
+    [
+      "quotient: orbit-minimal ‖θ‖²",
+      num(a.observables.quotient.orbitMinSqNorm),
+      num(b.observables.quotient.orbitMinSqNorm),
+    ],
+    [
+      "quotient: horizontal gradient norm",
+      num(a.observables.quotient.horizontalGradNorm),
+      num(b.observables.quotient.horizontalGradNorm),
+    ],
     ["quotient Hessian λ_min", hess(a, "quotient", "lambdaMin"), hess(b, "quotient", "lambdaMin")],
     ["quotient forecast t*", num(a.observables.quotient.tStar), num(b.observables.quotient.tStar)],
   ];
@@ -61,7 +93,12 @@ export function gaugeRows(v: GaugeView): [string, number, number][] {
 
 /** The JSON form: {group, groupDim, samples, rows: [{what, trained, gauged}]}. */
 export function gaugeJson(v: GaugeView): Record<string, unknown> {
-  return { group: v.group, groupDim: v.groupDim, samples: v.samples, rows: gaugeRows(v).map(([what, trained, gauged]) => ({ what, trained, gauged })) };
+  return {
+    group: v.group,
+    groupDim: v.groupDim,
+    samples: v.samples,
+    rows: gaugeRows(v).map(([what, trained, gauged]) => ({ what, trained, gauged })),
+  };
 }
 
 /** The table the demo prints. */

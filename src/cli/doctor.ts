@@ -6,21 +6,42 @@
  */
 import type { Command } from "commander";
 import { cpus } from "node:os";
-import { gemmInfo, useGemmBackend, setGemmThreads, gemmDispatch, GEMM_BACKENDS, type GemmBackendName, type GemmInfo } from "../core/kernels/gemmDispatch.ts";
+import {
+  gemmInfo,
+  useGemmBackend,
+  setGemmThreads,
+  gemmDispatch,
+  GEMM_BACKENDS,
+  type GemmBackendName,
+  type GemmInfo,
+} from "../core/kernels/gemmDispatch.ts";
 import { gemm as gemmPlain } from "../core/kernels/matmul.ts";
 import { wasmStencils } from "../core/kernels/wasm/pdeWasm.ts";
 import { FastNormal } from "../core/kernels/rng.ts";
 import { VERSION } from "../version.ts";
 import { parseChoice, parseNumber, printJson } from "./options.ts";
 
-interface DoctorOptions { json?: boolean; check?: boolean; gemm?: string; threads?: string }
+interface DoctorOptions {
+  json?: boolean;
+  check?: boolean;
+  gemm?: string;
+  threads?: string;
+}
 
-interface BackendCheck { backend: string; available: boolean; maxRelError?: number; gflops?: number; error?: string }
+interface BackendCheck {
+  backend: string;
+  available: boolean;
+  maxRelError?: number;
+  gflops?: number;
+  error?: string;
+}
 
 export function register(program: Command): void {
   program
     .command("doctor")
-    .description("which compute paths are active: GEMM backend (native OpenBLAS, WebAssembly SIMD or TypeScript), threads")
+    .description(
+      "which compute paths are active: GEMM backend (native OpenBLAS, WebAssembly SIMD or TypeScript), threads",
+    )
     .option("--gemm <backend>", `select a backend first: auto | ${GEMM_BACKENDS.join(" | ")}`)
     .option("--threads <n>", "threads for large products (the caller's thread included)")
     .option("--check", "run every available backend on a random product against the plain kernel")
@@ -52,7 +73,9 @@ export function runDoctor(o: DoctorOptions): void {
     openblas: info.nativeBlas,
     wasmSimd: info.wasmSimd,
     smallKernels: info.smallKernels,
-    stencils: stencils ? { available: true, detail: stencils.path } : { available: false, detail: "pde.wasm not built (run `npm run build`)" },
+    stencils: stencils
+      ? { available: true, detail: stencils.path }
+      : { available: false, detail: "pde.wasm not built (run `npm run build`)" },
     environment: {
       SHOCKLENS_GEMM: process.env.SHOCKLENS_GEMM ?? null,
       SHOCKLENS_THREADS: process.env.SHOCKLENS_THREADS ?? null,
@@ -77,9 +100,11 @@ export function runDoctor(o: DoctorOptions): void {
   ];
   if (report.checks) {
     for (const c of report.checks) {
-      lines.push(c.available
-        ? `check ${backendLabel(c.backend, info).padEnd(12)} max rel. error ${c.maxRelError?.toExponential(1)}, ${c.gflops?.toFixed(1)} GFLOP/s on 256×256×256`
-        : `check ${c.backend.padEnd(12)} not available${c.error ? `: ${c.error}` : ""}`);
+      lines.push(
+        c.available
+          ? `check ${backendLabel(c.backend, info).padEnd(12)} max rel. error ${c.maxRelError?.toExponential(1)}, ${c.gflops?.toFixed(1)} GFLOP/s on 256×256×256`
+          : `check ${c.backend.padEnd(12)} not available${c.error ? `: ${c.error}` : ""}`,
+      );
     }
   }
   process.stdout.write(lines.join("\n") + "\n");
@@ -102,16 +127,24 @@ function runChecks(active: string): BackendCheck[] {
       continue;
     }
     let worst = 0;
-    for (const [m, n, k, tA, tB] of [[256, 256, 256, false, false], [67, 45, 29, true, true]] as const) {
-      const a = rng.fill(new Float64Array(m * k)), b = rng.fill(new Float64Array(k * n));
-      const c = new Float64Array(m * n), ref = new Float64Array(m * n);
+    for (const [m, n, k, tA, tB] of [
+      [256, 256, 256, false, false],
+      [67, 45, 29, true, true],
+    ] as const) {
+      const a = rng.fill(new Float64Array(m * k)),
+        b = rng.fill(new Float64Array(k * n));
+      const c = new Float64Array(m * n),
+        ref = new Float64Array(m * n);
       gemmDispatch(m, n, k, a, 0, tA, b, 0, tB, c, 0);
       gemmPlain(m, n, k, a, 0, tA, b, 0, tB, ref, 0);
       let scale = 0;
       for (const v of ref) scale = Math.max(scale, Math.abs(v));
       for (let i = 0; i < c.length; i++) worst = Math.max(worst, Math.abs(c[i] - ref[i]) / scale);
     }
-    const m = 256, a = rng.fill(new Float64Array(m * m)), b = rng.fill(new Float64Array(m * m)), c = new Float64Array(m * m);
+    const m = 256,
+      a = rng.fill(new Float64Array(m * m)),
+      b = rng.fill(new Float64Array(m * m)),
+      c = new Float64Array(m * m);
     gemmDispatch(m, m, m, a, 0, false, b, 0, false, c, 0);
     let reps = 0;
     const t0 = performance.now();

@@ -10,18 +10,40 @@ import { loadProblem, loadDirection } from "../nn/files.ts";
 import { ravel } from "../tree/tree.ts";
 import { key as keyOf, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
-import { localEntropy, modelObjective, sliceObjective, randomDirections, hessianDirections, METHODS, type Method, type LocalEntropyOptions } from "../coarse/index.ts";
+import {
+  localEntropy,
+  modelObjective,
+  sliceObjective,
+  randomDirections,
+  hessianDirections,
+  METHODS,
+  type Method,
+  type LocalEntropyOptions,
+} from "../coarse/index.ts";
 import { parseChoice, parseLoss, parseNumber, printJson } from "./options.ts";
 
 interface EntropyOptions {
-  model: string; weights: string; data: string; loss?: string; t: string; beta: string; method: string;
-  samples?: string; stderr?: string; seed?: string; slice?: string; sliceDim?: string; json?: boolean;
+  model: string;
+  weights: string;
+  data: string;
+  loss?: string;
+  t: string;
+  beta: string;
+  method: string;
+  samples?: string;
+  stderr?: string;
+  seed?: string;
+  slice?: string;
+  sliceDim?: string;
+  json?: boolean;
 }
 
 export function register(program: Command): void {
   program
     .command("entropy")
-    .description("local entropy u(x,t), ∇u and error estimates of a network loss (ν = 1/(2β)) by sgld, importance sampling or slice quadrature")
+    .description(
+      "local entropy u(x,t), ∇u and error estimates of a network loss (ν = 1/(2β)) by sgld, importance sampling or slice quadrature",
+    )
     .requiredOption("--model <file>", "model config (JSON/YAML, contracts §1)")
     .requiredOption("--weights <file>", "weights x as safetensors with torch state_dict names")
     .requiredOption("--data <file>", "data as safetensors holding x [N, …] and y [N, …]")
@@ -29,10 +51,19 @@ export function register(program: Command): void {
     .requiredOption("--t <T>", "smoothing scale t > 0 (Entropy-SGD's γ)")
     .requiredOption("--beta <B>", "inverse temperature β > 0 (viscosity ν = 1/(2β))")
     .requiredOption("--method <name>", "sgld | importance | quadrature")
-    .option("--samples <N>", "importance: initial samples (default 1024); sgld: samples per chain and λ node (default 2000); quadrature: cap on grid points")
-    .option("--stderr <target>", "target error of u: importance and sgld double their samples until reached; quadrature's tolerance")
+    .option(
+      "--samples <N>",
+      "importance: initial samples (default 1024); sgld: samples per chain and λ node (default 2000); quadrature: cap on grid points",
+    )
+    .option(
+      "--stderr <target>",
+      "target error of u: importance and sgld double their samples until reached; quadrature's tolerance",
+    )
     .option("--seed <S>", "seed of every random draw (default 0)")
-    .option("--slice <what>", "work on a slice through x: random | hessian | DIRS.safetensors[,DIRS2.safetensors] (directions named like the weights)")
+    .option(
+      "--slice <what>",
+      "work on a slice through x: random | hessian | DIRS.safetensors[,DIRS2.safetensors] (directions named like the weights)",
+    )
     .option("--slice-dim <k>", "1 or 2: directions for --slice random|hessian (default 1)")
     .option("--json", "print one JSON object on stdout")
     .action((o: EntropyOptions) => runEntropy(o));
@@ -48,13 +79,23 @@ export function runEntropy(o: EntropyOptions): void {
   const t = positive(o.t, "--t");
   const beta = positive(o.beta, "--beta");
   const method = parseChoice(o.method, "--method", METHODS) as Method;
-  const samples = o.samples === undefined ? undefined : parseNumber(o.samples, "--samples", { integer: true, min: method === "quadrature" ? 9 : 2 });
+  const samples =
+    o.samples === undefined
+      ? undefined
+      : parseNumber(o.samples, "--samples", { integer: true, min: method === "quadrature" ? 9 : 2 });
   const target = o.stderr === undefined ? undefined : positive(o.stderr, "--stderr");
-  const seed = o.seed === undefined ? 0 : parseNumber(o.seed, "--seed", { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
-  const sliceDim = o.sliceDim === undefined ? 1 : parseNumber(o.sliceDim, "--slice-dim", { integer: true, min: 1, max: 2 });
-  if (o.sliceDim !== undefined && (o.slice === undefined || !["random", "hessian"].includes(o.slice))) throw new InputError("--slice-dim: only with --slice random or --slice hessian");
+  const seed =
+    o.seed === undefined ? 0 : parseNumber(o.seed, "--seed", { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+  const sliceDim =
+    o.sliceDim === undefined ? 1 : parseNumber(o.sliceDim, "--slice-dim", { integer: true, min: 1, max: 2 });
+  if (o.sliceDim !== undefined && (o.slice === undefined || !["random", "hessian"].includes(o.slice)))
+    throw new InputError("--slice-dim: only with --slice random or --slice hessian");
 
-  const { model, params, data: d } = loadProblem({ model: o.model, weights: o.weights, data: o.data, loss: parseLoss(o.loss) });
+  const {
+    model,
+    params,
+    data: d,
+  } = loadProblem({ model: o.model, weights: o.weights, data: o.data, loss: parseLoss(o.loss) });
   const data = d!;
   const loss = data.loss;
   const full = modelObjective(model, params, data.x, data.y, loss);
@@ -79,31 +120,54 @@ export function runEntropy(o: EntropyOptions): void {
     const s = sliceObjective(full, x0, dirs);
     objective = s.objective;
     x = s.origin;
-    slice = { kind: o.slice === "random" || o.slice === "hessian" ? o.slice : "files", dim: dirs.length, ...(curvature ? { curvature } : {}) };
+    slice = {
+      kind: o.slice === "random" || o.slice === "hessian" ? o.slice : "files",
+      dim: dirs.length,
+      ...(curvature ? { curvature } : {}),
+    };
   } else if (method === "quadrature" && full.dim > 2) {
-    throw new InputError(`--method quadrature: the model has ${full.dim} parameters; quadrature integrates over a 1-D/2-D slice, so add --slice random|hessian|DIRS.safetensors`);
+    throw new InputError(
+      `--method quadrature: the model has ${full.dim} parameters; quadrature integrates over a 1-D/2-D slice, so add --slice random|hessian|DIRS.safetensors`,
+    );
   }
 
   const common = { t, beta, key };
   const opts: LocalEntropyOptions =
-    method === "quadrature" ? { method, ...common, stderr: target, maxPoints: samples }
-    : method === "importance" ? { method, ...common, samples, stderr: target }
-    : { method, ...common, samples, stderr: target };
+    method === "quadrature"
+      ? { method, ...common, stderr: target, maxPoints: samples }
+      : method === "importance"
+        ? { method, ...common, samples, stderr: target }
+        : { method, ...common, samples, stderr: target };
   const r = localEntropy(objective, x, opts);
   for (const w of r.warnings) process.stderr.write(`shocklens: warning: ${w}\n`);
   const summary = {
-    u: r.u, gradNorm: r.gradNorm, stderr: r.stderr, ess: r.ess, method: r.method,
-    t, beta, nu: r.nu, errorKind: r.errorKind, gradNormStderr: r.gradNormStderr, samples: r.samples,
-    dim: r.dim, params: full.dim, scope: slice ? "slice" : "full", ...(slice ? { slice } : {}),
-    loss: lossAtX, lossFunction: loss, uNote: r.uNote, warnings: r.warnings,
+    u: r.u,
+    gradNorm: r.gradNorm,
+    stderr: r.stderr,
+    ess: r.ess,
+    method: r.method,
+    t,
+    beta,
+    nu: r.nu,
+    errorKind: r.errorKind,
+    gradNormStderr: r.gradNormStderr,
+    samples: r.samples,
+    dim: r.dim,
+    params: full.dim,
+    scope: slice ? "slice" : "full",
+    ...(slice ? { slice } : {}),
+    loss: lossAtX,
+    lossFunction: loss,
+    uNote: r.uNote,
+    warnings: r.warnings,
   };
   if (o.json) printJson(summary);
   else {
     const fmt = (v: number | null) => (v === null ? "n/a" : String(v));
     process.stdout.write(
       `u          ${fmt(r.u)} ± ${fmt(r.stderr)} (${r.errorKind})\n|∇u|       ${r.gradNorm} ± ${r.gradNormStderr}\n` +
-      `loss L(x)  ${lossAtX}\nmethod     ${r.method}${slice ? ` on a ${slice.dim}-D ${slice.kind} slice` : ` over all ${full.dim} parameters`}\n` +
-      `t, β, ν    ${t}, ${beta}, ${r.nu}\n${r.ess === null ? "" : `ESS        ${r.ess}\n`}`,
+        `loss L(x)  ${lossAtX}\nmethod     ${r.method}${slice ? ` on a ${slice.dim}-D ${slice.kind} slice` : ` over all ${full.dim} parameters`}\n` +
+        `t, β, ν    ${t}, ${beta}, ${r.nu}\n${r.ess === null ? "" : `ESS        ${r.ess}\n`}`,
     );
   }
 }

@@ -6,7 +6,15 @@ import { writeSafetensors } from "../io/safetensors.ts";
 import { parseLoss, printJson } from "./options.ts";
 import type { NDArray } from "../io/ndarray.ts";
 
-interface EvalOptions { model: string; weights: string; data: string; loss?: string; direction?: string; out?: string; json?: boolean }
+interface EvalOptions {
+  model: string;
+  weights: string;
+  data: string;
+  loss?: string;
+  direction?: string;
+  out?: string;
+  json?: boolean;
+}
 
 export function register(program: Command): void {
   program
@@ -23,7 +31,11 @@ export function register(program: Command): void {
 }
 
 export function runEval(o: EvalOptions): void {
-  const { model, params, data: d } = loadProblem({ model: o.model, weights: o.weights, data: o.data, loss: parseLoss(o.loss) });
+  const {
+    model,
+    params,
+    data: d,
+  } = loadProblem({ model: o.model, weights: o.weights, data: o.data, loss: parseLoss(o.loss) });
   const data = d!;
   const loss = data.loss;
   const direction = o.direction ? loadDirection(o.direction, model) : undefined;
@@ -35,7 +47,14 @@ export function runEval(o: EvalOptions): void {
     if (r.hvp) for (const [k, v] of treeArrays(r.hvp, "hvp.")) out.set(k, v);
     writeSafetensors(o.out, out, { producer: "shocklens eval", loss });
   }
-  const summary = { loss: r.loss, gradNorm: r.gradNorm, params: r.params, lossFunction: loss, ...(r.vHv !== undefined ? { vHv: r.vHv } : {}), ...(o.out ? { out: o.out } : {}) };
+  const summary = {
+    loss: r.loss,
+    gradNorm: r.gradNorm,
+    params: r.params,
+    lossFunction: loss,
+    ...(r.vHv !== undefined ? { vHv: r.vHv } : {}),
+    ...(o.out ? { out: o.out } : {}),
+  };
   if (o.json) printJson(summary);
   else {
     process.stdout.write(`loss      ${r.loss}\ngrad norm ${r.gradNorm}\nparams    ${r.params}\n`);

@@ -53,7 +53,8 @@ export async function main(argv: string[]): Promise<number> {
 export function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     // commander already printed its message (unknown option, missing argument, --help, --version).
-    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT_OK;
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help")
+      return EXIT_OK;
     return EXIT_USAGE;
   }
   if (err instanceof InputError) {

@@ -33,12 +33,18 @@ interface PdeOptions {
 const DEFAULT_SCHEME: Record<Equation, string> = { burgers: "muscl", hj: "godunov" };
 
 export function register(program: Command): void {
-  const pde = program.command("pde").description("reference 1-D solves of viscous Burgers and Hamilton–Jacobi (u_t + ½u_x² = ν u_xx)");
+  const pde = program
+    .command("pde")
+    .description("reference 1-D solves of viscous Burgers and Hamilton–Jacobi (u_t + ½u_x² = ν u_xx)");
   for (const eq of ["burgers", "hj"] as const) {
     const schemes = eq === "burgers" ? BURGERS_SCHEMES : [...HJ_GRID_SCHEMES, ...HJ_EXACT_SCHEMES];
     const cmd = pde
       .command(eq)
-      .description(eq === "burgers" ? "u_t + (u²/2)_x = ν u_xx; results are cell averages" : "u_t + ½u_x² = ν u_xx; results are centre values")
+      .description(
+        eq === "burgers"
+          ? "u_t + (u²/2)_x = ν u_xx; results are cell averages"
+          : "u_t + ½u_x² = ν u_xx; results are centre values",
+      )
       .requiredOption("--ic <spec>", "sine | riemann:UL,UR[,X0] | cubic | doublewell | file:U.npy")
       .option("--scheme <name>", `${schemes.join(" | ")} (default ${DEFAULT_SCHEME[eq]})`)
       .option("--cells <N>", "number of cells", "400")
@@ -47,7 +53,8 @@ export function register(program: Command): void {
       .option("--nu <nu>", "viscosity (>= 0); cole-hopf uses beta = 1/(2 nu)", "0")
       .option("--bc <bc>", "periodic | outflow", "periodic")
       .option("--cfl <C>", "CFL number", "0.5");
-    if (eq === "burgers") cmd.option("--flux <name>", "numerical flux for muscl: godunov | rusanov | roe | engquist-osher");
+    if (eq === "burgers")
+      cmd.option("--flux <name>", "numerical flux for muscl: godunov | rusanov | roe | engquist-osher");
     cmd
       .option("--out <file>", "write the final state as float64 .npy")
       .option("--json", "print one JSON object {scheme, cells, t, steps, mass, shocks} on stdout")
@@ -57,7 +64,9 @@ export function register(program: Command): void {
 
 /** "2pi", "-pi", "pi/2", "1.5" → number. */
 function parseScalar(s: string, option: string): number {
-  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?|[+-])?\*?pi(?:\/(\d+(?:\.\d*)?))?$/.exec(s.replace(/\s+/g, "").toLowerCase());
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?|[+-])?\*?pi(?:\/(\d+(?:\.\d*)?))?$/.exec(
+    s.replace(/\s+/g, "").toLowerCase(),
+  );
   if (!m) return parseNumber(s, option);
   const c = m[1] === undefined || m[1] === "+" ? 1 : m[1] === "-" ? -1 : Number(m[1]);
   return (c * Math.PI) / (m[2] ? Number(m[2]) : 1);
@@ -78,11 +87,14 @@ function loadIc(spec: string, cells: number): IcInput {
   if (path === "") throw new InputError('--ic: expected file:U.npy with a path, got "file:"');
   const arr = readNpy(path);
   if (arr.shape.length !== 1 || arr.shape[0] !== cells) {
-    throw new InputError(`--ic ${path}: expected a 1-D array of ${cells} values (one per cell, see --cells), got shape [${arr.shape.join(", ")}]`);
+    throw new InputError(
+      `--ic ${path}: expected a 1-D array of ${cells} values (one per cell, see --cells), got shape [${arr.shape.join(", ")}]`,
+    );
   }
   const data = toFloat64(arr);
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new InputError(`--ic ${path}: expected finite values, got ${data[i]} at index ${i}`);
+    if (!Number.isFinite(data[i]))
+      throw new InputError(`--ic ${path}: expected finite values, got ${data[i]} at index ${i}`);
   }
   return data;
 }
@@ -97,8 +109,10 @@ export function runPde(eq: Equation, o: PdeOptions): void {
   const cfl = parseNumber(o.cfl, "--cfl");
   if (!(cfl > 0)) throw new InputError(`--cfl: expected a number > 0, got ${cfl}`);
   const bc = parseChoice(o.bc, "--bc", ["periodic", "outflow"] as const);
-  if (scheme === "cole-hopf" && nu === 0) throw new InputError("--nu: cole-hopf needs nu > 0 (beta = 1/(2 nu)); use --scheme hopf-lax for nu = 0");
-  if (scheme === "hopf-lax" && nu > 0) throw new InputError("--nu: hopf-lax is the inviscid solution (nu = 0); use --scheme cole-hopf for nu > 0");
+  if (scheme === "cole-hopf" && nu === 0)
+    throw new InputError("--nu: cole-hopf needs nu > 0 (beta = 1/(2 nu)); use --scheme hopf-lax for nu = 0");
+  if (scheme === "hopf-lax" && nu > 0)
+    throw new InputError("--nu: hopf-lax is the inviscid solution (nu = 0); use --scheme cole-hopf for nu > 0");
   const ic = loadIc(o.ic, cells);
   const { summary, result } = solvePde(eq, { ic, scheme, cells, domain, t, nu, bc, cfl, flux: o.flux });
   if (o.out) writeNpy(o.out, { dtype: "F64", shape: [result.u.length], data: result.u });

@@ -13,14 +13,25 @@ import { treeNorm } from "../tree/tree.ts";
 import { parseLoss, parseNumber, printJson } from "./options.ts";
 
 interface QuotientOptions {
-  model: string; weights: string; data?: string; loss?: string; canonical?: string;
-  gauge?: string; gaugeRange?: string; out?: string; hessian: boolean; hessianSteps?: string; json?: boolean;
+  model: string;
+  weights: string;
+  data?: string;
+  loss?: string;
+  canonical?: string;
+  gauge?: string;
+  gaugeRange?: string;
+  out?: string;
+  hessian: boolean;
+  hessianSteps?: string;
+  json?: boolean;
 }
 
 export function register(program: Command): void {
   program
     .command("quotient")
-    .description("symmetry analysis: group, invariants, raw vs quotient observables, Noether charges, canonical form, gauge transformations")
+    .description(
+      "symmetry analysis: group, invariants, raw vs quotient observables, Noether charges, canonical form, gauge transformations",
+    )
     .requiredOption("--model <file>", "model config (JSON/YAML, contracts §1)")
     .requiredOption("--weights <file>", "weights as safetensors with torch state_dict names")
     .option("--data <file>", "data (x, y) for the loss, gradient and Hessian observables")
@@ -36,25 +47,47 @@ export function register(program: Command): void {
 }
 
 export function runQuotient(o: QuotientOptions): void {
-  if (o.gauge !== undefined && !o.out) throw new InputError("--gauge needs --out <file> (where to write the transformed weights)");
+  if (o.gauge !== undefined && !o.out)
+    throw new InputError("--gauge needs --out <file> (where to write the transformed weights)");
   if (o.out && o.gauge === undefined) throw new InputError("--out is only used with --gauge <seed>");
-  const seed = o.gauge === undefined ? undefined : parseNumber(o.gauge, "--gauge", { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+  const seed =
+    o.gauge === undefined
+      ? undefined
+      : parseNumber(o.gauge, "--gauge", { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
   const logRange = o.gaugeRange === undefined ? 100 : parseNumber(o.gaugeRange, "--gauge-range", { min: 1 });
-  const steps = o.hessianSteps === undefined ? 30 : parseNumber(o.hessianSteps, "--hessian-steps", { integer: true, min: 1, max: 100000 });
-  const { cfg, params, data: d } = loadProblem({ model: o.model, weights: o.weights, data: o.data, loss: parseLoss(o.loss) });
+  const steps =
+    o.hessianSteps === undefined
+      ? 30
+      : parseNumber(o.hessianSteps, "--hessian-steps", { integer: true, min: 1, max: 100000 });
+  const {
+    cfg,
+    params,
+    data: d,
+  } = loadProblem({ model: o.model, weights: o.weights, data: o.data, loss: parseLoss(o.loss) });
   const data = d && { x: d.x, y: d.y, loss: d.loss };
   const group = groupOf(cfg);
-  const result: ObserveResult & { files?: Record<string, string>; gauge?: Record<string, number> } =
-    observe(cfg, params, { ...(data ?? {}), group, hessian: data && o.hessian ? { steps } : false });
-  if (result.loss !== undefined && !Number.isFinite(result.loss)) throw new Error(`loss is ${result.loss} at these weights and data`);
+  const result: ObserveResult & { files?: Record<string, string>; gauge?: Record<string, number> } = observe(
+    cfg,
+    params,
+    { ...(data ?? {}), group, hessian: data && o.hessian ? { steps } : false },
+  );
+  if (result.loss !== undefined && !Number.isFinite(result.loss))
+    throw new Error(`loss is ${result.loss} at these weights and data`);
   const files: Record<string, string> = {};
   if (o.canonical) {
-    saveTree(o.canonical, group.canonicalize(params), "", { producer: "shocklens quotient --canonical", group: group.name });
+    saveTree(o.canonical, group.canonicalize(params), "", {
+      producer: "shocklens quotient --canonical",
+      group: group.name,
+    });
     files.canonical = o.canonical;
   }
   if (seed !== undefined && o.out) {
     const moved = group.act(params, group.randomElement(key(seed), { logRange }));
-    saveTree(o.out, moved, "", { producer: "shocklens quotient --gauge", seed: String(seed), logRange: String(logRange) });
+    saveTree(o.out, moved, "", {
+      producer: "shocklens quotient --gauge",
+      seed: String(seed),
+      logRange: String(logRange),
+    });
     files.gauge = o.out;
     result.gauge = { seed, logRange, paramNormRatio: treeNorm(moved) / treeNorm(params) };
   }
@@ -65,14 +98,20 @@ export function runQuotient(o: QuotientOptions): void {
 
 function fmt(v: number): string {
   if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v);
-  return Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(4) : v.toPrecision(6)) : String(v);
+  return Number.isFinite(v)
+    ? Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)
+      ? v.toExponential(4)
+      : v.toPrecision(6)
+    : String(v);
 }
 
 function render(r: ObserveResult & { files?: Record<string, string>; gauge?: Record<string, number> }): string {
   const lines = [`group     ${r.group.name}`, `dimension ${r.group.dim}`, `          ${r.group.description}`];
   if (r.loss !== undefined) lines.push(`loss      ${fmt(r.loss)} (${r.lossFunction})`);
   for (const kind of ["raw", "quotient"] as const) {
-    lines.push(`${kind} observables${kind === "quotient" ? " (unchanged by every group element)" : " (gauge-dependent)"}:`);
+    lines.push(
+      `${kind} observables${kind === "quotient" ? " (unchanged by every group element)" : " (gauge-dependent)"}:`,
+    );
     for (const [k, v] of flattenValues(r.observables[kind])) lines.push(`  ${k.padEnd(44)} ${fmt(v)}`);
   }
   lines.push("Noether charges (conserved by gradient flow, moved by the group), max |Q| per component:");
@@ -80,9 +119,12 @@ function render(r: ObserveResult & { files?: Record<string, string>; gauge?: Rec
   if (r.tStar !== undefined) lines.push(`t* (quotient Hessian) ${fmt(r.tStar)}`);
   for (const [name, b] of Object.entries(r.symmetryBreaking ?? {})) {
     lines.push(`broken symmetry ${name}: ${b.description}`);
-    lines.push(`  relative loss change s → 10s: ${b.relLossChange.map((x) => `s=${x.scale}: ${fmt(x.value)}`).join(", ")}; |cos(∇L, ξ)| = ${fmt(b.gradientCosine)}`);
+    lines.push(
+      `  relative loss change s → 10s: ${b.relLossChange.map((x) => `s=${x.scale}: ${fmt(x.value)}`).join(", ")}; |cos(∇L, ξ)| = ${fmt(b.gradientCosine)}`,
+    );
   }
-  if (r.gauge) lines.push(`gauge     seed ${r.gauge.seed}, range ${r.gauge.logRange}: raw ‖θ‖ ×${fmt(r.gauge.paramNormRatio)}`);
+  if (r.gauge)
+    lines.push(`gauge     seed ${r.gauge.seed}, range ${r.gauge.logRange}: raw ‖θ‖ ×${fmt(r.gauge.paramNormRatio)}`);
   for (const [k, v] of Object.entries(r.files ?? {})) lines.push(`wrote     ${k} → ${v}`);
   return lines.join("\n") + "\n";
 }

@@ -13,12 +13,16 @@ import { corruptionAsInputError } from "../store/connect.ts";
 import { SqliteRunStore } from "../store/sqlite.ts";
 import { RUN_STATUSES, type RunStatus } from "../store/types.ts";
 
-interface StoreOpts { store?: string; json?: boolean }
+interface StoreOpts {
+  store?: string;
+  json?: boolean;
+}
 
 export function register(program: Command): void {
   const runs = program.command("runs").description("list, show and export the runs in the run store");
 
-  runs.command("list")
+  runs
+    .command("list")
     .description("list runs, newest first")
     .option("--store <file>", "run store (default: $SHOCKLENS_STORE or ./shocklens.db)")
     .addOption(new Option("--status <status>", "only runs with this status").choices(RUN_STATUSES))
@@ -27,24 +31,36 @@ export function register(program: Command): void {
     .option("--json", "print one JSON object {store, runs}")
     .action((opts: StoreOpts & { status?: RunStatus; experiment?: string; limit?: number }) => {
       const path = resolveStorePath(opts.store);
-      const found = withStore(path, (s) => s.listRuns({ status: opts.status, experiment: opts.experiment, limit: opts.limit })) ?? [];
+      const found =
+        withStore(path, (s) => s.listRuns({ status: opts.status, experiment: opts.experiment, limit: opts.limit })) ??
+        [];
       print(opts, { store: path, runs: found }, () => formatRunList(found, { color: useColor() }));
     });
 
-  runs.command("show")
+  runs
+    .command("show")
     .description("config, status, times, tags, params, last scalar values, events and artifacts of a run")
     .argument("<id>", "run id or a unique prefix of it")
     .option("--store <file>", "run store (default: $SHOCKLENS_STORE or ./shocklens.db)")
     .option("--json", "print one JSON object {store, run, events, artifacts}")
     .action((ref: string, opts: StoreOpts) => {
       const path = resolveStorePath(opts.store);
-      const shown = withStore(path, (s) => ({ run: s.getRun(ref), events: s.events(ref), artifacts: s.artifacts(ref) }));
+      const shown = withStore(path, (s) => ({
+        run: s.getRun(ref),
+        events: s.events(ref),
+        artifacts: s.artifacts(ref),
+      }));
       if (!shown) throw noRun(ref, path);
-      print(opts, { store: path, ...shown }, () => formatRunDetail(shown.run, shown.events, shown.artifacts, { color: useColor() }));
+      print(opts, { store: path, ...shown }, () =>
+        formatRunDetail(shown.run, shown.events, shown.artifacts, { color: useColor() }),
+      );
     });
 
-  runs.command("export")
-    .description("write a run's scalars (and, for jsonl, its config and events) as csv, jsonl, parquet or a TensorBoard event file")
+  runs
+    .command("export")
+    .description(
+      "write a run's scalars (and, for jsonl, its config and events) as csv, jsonl, parquet or a TensorBoard event file",
+    )
     .argument("<id>", "run id or a unique prefix of it")
     .addOption(new Option("--format <format>", "output format").choices(EXPORT_FORMATS).makeOptionMandatory())
     .requiredOption("--out <path>", "output file (csv, jsonl, parquet) or directory (tfevents)")
@@ -54,8 +70,12 @@ export function register(program: Command): void {
       const path = resolveStorePath(opts.store);
       const result = withStore(path, (s) => exportRun(s, ref, opts.format, opts.out));
       if (!result) throw noRun(ref, path);
-      print(opts, { store: path, ...result }, () =>
-        `exported ${result.scalars} scalars${opts.format === "jsonl" ? ` and ${result.events} events` : ""} of run ${result.run} to ${result.path}`);
+      print(
+        opts,
+        { store: path, ...result },
+        () =>
+          `exported ${result.scalars} scalars${opts.format === "jsonl" ? ` and ${result.events} events` : ""} of run ${result.run} to ${result.path}`,
+      );
     });
 }
 
@@ -88,6 +108,7 @@ function useColor(): boolean {
 
 function parsePositiveInt(text: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${text}"`);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError(`expected a positive integer, got "${text}"`);
   return n;
 }

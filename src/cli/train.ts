@@ -18,7 +18,14 @@ import { printJson } from "./options.ts";
 
 export const EXIT_INTERRUPTED = 130;
 
-interface TrainOptions { config?: string; resume?: string; store?: string; schema?: boolean; quiet?: boolean; json?: boolean }
+interface TrainOptions {
+  config?: string;
+  resume?: string;
+  store?: string;
+  schema?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
 
 export function register(program: Command): void {
   program
@@ -35,17 +42,25 @@ export function register(program: Command): void {
         process.stdout.write(JSON.stringify(runConfigJsonSchema(), null, 2) + "\n");
         return;
       }
-      if ((o.config === undefined) === (o.resume === undefined)) throw new InputError("train: give --config RUN.yaml for a new run or --resume ID to continue one (not both)");
-      const config = o.config !== undefined ? parseRunConfig(readConfigFile(o.config, "run config"), `config ${o.config}`) : undefined;
+      if ((o.config === undefined) === (o.resume === undefined))
+        throw new InputError("train: give --config RUN.yaml for a new run or --resume ID to continue one (not both)");
+      const config =
+        o.config !== undefined
+          ? parseRunConfig(readConfigFile(o.config, "run config"), `config ${o.config}`)
+          : undefined;
       const storePath = resolveStorePath(o.store);
-      if (o.resume !== undefined && !existsSync(storePath)) throw new InputError(`--resume: no run store at ${storePath}`);
+      if (o.resume !== undefined && !existsSync(storePath))
+        throw new InputError(`--resume: no run store at ${storePath}`);
       await runInStore(storePath, { config, resume: o.resume, source: o.config && `config ${o.config}` }, o, "train");
     });
 }
 
 /** Runs (or resumes) one training run with the CLI's conventions: progress, signals, summary, exit code. */
 export async function runInStore(
-  storePath: string, what: Pick<TrainRunOptions, "config" | "resume" | "source">, o: { quiet?: boolean; json?: boolean }, label: string,
+  storePath: string,
+  what: Pick<TrainRunOptions, "config" | "resume" | "source">,
+  o: { quiet?: boolean; json?: boolean },
+  label: string,
   summary: (r: TrainRunResult, storePath: string) => string = formatSummary,
   /** More results to report after the run (merged into the --json object, appended to the text). */
   extra?: (r: TrainRunResult) => { json: Record<string, unknown>; text: string } | null,
@@ -54,7 +69,10 @@ export async function runInStore(
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (abort.signal.aborted) process.exit(EXIT_INTERRUPTED); // a second Ctrl-C: stop now
-    if (!o.quiet) process.stderr.write(`\nshocklens: ${sig}: finishing the current step and writing a checkpoint (again to quit at once)\n`);
+    if (!o.quiet)
+      process.stderr.write(
+        `\nshocklens: ${sig}: finishing the current step and writing a checkpoint (again to quit at once)\n`,
+      );
     abort.abort();
   };
   process.on("SIGINT", onSignal);
@@ -62,19 +80,45 @@ export async function runInStore(
   try {
     const bar = o.quiet ? null : progressBar({ label });
     const r = await trainRun({
-      store, ...what, signal: abort.signal, callbacks: [bar].filter((c): c is Callback => c !== null),
+      store,
+      ...what,
+      signal: abort.signal,
+      callbacks: [bar].filter((c): c is Callback => c !== null),
       onRun: (h) => {
-        if (!o.quiet) process.stderr.write(`shocklens: run ${h.id} (${h.name}) ${h.resumedFrom === null ? "started" : `resumed at step ${h.resumedFrom}`}: ${h.totalSteps} steps, store ${storePath}\n`);
+        if (!o.quiet)
+          process.stderr.write(
+            `shocklens: run ${h.id} (${h.name}) ${h.resumedFrom === null ? "started" : `resumed at step ${h.resumedFrom}`}: ${h.totalSteps} steps, store ${storePath}\n`,
+          );
       },
     });
     const more = extra?.(r) ?? null;
-    if (o.json) printJson({ run: r.id, name: r.name, status: r.status, step: r.step, totalSteps: r.totalSteps, resumedFrom: r.resumedFrom, metrics: r.metrics, seconds: r.seconds, store: storePath, checkpoint: r.checkpoint, weights: r.weights, ...(r.divergence ? { divergence: r.divergence } : {}), ...more?.json });
+    if (o.json)
+      printJson({
+        run: r.id,
+        name: r.name,
+        status: r.status,
+        step: r.step,
+        totalSteps: r.totalSteps,
+        resumedFrom: r.resumedFrom,
+        metrics: r.metrics,
+        seconds: r.seconds,
+        store: storePath,
+        checkpoint: r.checkpoint,
+        weights: r.weights,
+        ...(r.divergence ? { divergence: r.divergence } : {}),
+        ...more?.json,
+      });
     else process.stdout.write(summary(r, storePath) + (more ? `\n${more.text}\n` : ""));
     if (r.status === "FAILED") {
-      process.stderr.write(`shocklens: run ${r.id} diverged: ${r.divergence?.cause}; it is marked FAILED, last good checkpoint ${r.checkpoint ?? "(none)"}\n`);
+      process.stderr.write(
+        `shocklens: run ${r.id} diverged: ${r.divergence?.cause}; it is marked FAILED, last good checkpoint ${r.checkpoint ?? "(none)"}\n`,
+      );
       process.exitCode = 1;
     } else if (r.status === "INTERRUPTED") {
-      if (!o.quiet) process.stderr.write(`shocklens: interrupted at step ${r.step}; continue with: shocklens train --resume ${r.id} --store ${storePath}\n`);
+      if (!o.quiet)
+        process.stderr.write(
+          `shocklens: interrupted at step ${r.step}; continue with: shocklens train --resume ${r.id} --store ${storePath}\n`,
+        );
       process.exitCode = EXIT_INTERRUPTED;
     }
     return r;
@@ -95,8 +139,14 @@ export function formatSummary(r: TrainRunResult, storePath: string): string {
     `run       ${r.id} (${r.name})`,
     `status    ${r.status} at step ${r.step}/${r.totalSteps} in ${r.seconds.toFixed(1)} s`,
   ];
-  if (m["test/loss"] !== undefined) lines.push(`test      loss ${m["test/loss"].toPrecision(4)}${m["test/accuracy"] !== undefined ? `, accuracy ${pct(m["test/accuracy"])}` : ""}`);
-  if (m["train/loss"] !== undefined) lines.push(`train     loss ${m["train/loss"].toPrecision(4)}${m["train/accuracy"] !== undefined ? `, accuracy ${pct(m["train/accuracy"])}` : ""}`);
+  if (m["test/loss"] !== undefined)
+    lines.push(
+      `test      loss ${m["test/loss"].toPrecision(4)}${m["test/accuracy"] !== undefined ? `, accuracy ${pct(m["test/accuracy"])}` : ""}`,
+    );
+  if (m["train/loss"] !== undefined)
+    lines.push(
+      `train     loss ${m["train/loss"].toPrecision(4)}${m["train/accuracy"] !== undefined ? `, accuracy ${pct(m["train/accuracy"])}` : ""}`,
+    );
   if (r.weights) lines.push(`weights   ${r.weights}`);
   lines.push(`store     ${storePath}   (shocklens runs show ${r.id} --store ${storePath})`);
   return lines.join("\n") + "\n";

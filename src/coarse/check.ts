@@ -4,12 +4,14 @@ import { key as keyOf, type Key } from "../core/random.ts";
 import type { CommonOptions, Objective } from "./types.ts";
 
 export function positiveNumber(v: unknown, name: string): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) throw new InputError(`${name}: expected a finite number > 0, got ${String(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0))
+    throw new InputError(`${name}: expected a finite number > 0, got ${String(v)}`);
   return v;
 }
 
 export function positiveInteger(v: unknown, name: string, min = 1): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) throw new InputError(`${name}: expected an integer ≥ ${min}, got ${String(v)}`);
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min)
+    throw new InputError(`${name}: expected an integer ≥ ${min}, got ${String(v)}`);
   return v;
 }
 
@@ -18,7 +20,9 @@ export function checkCommon(obj: Objective, x: Float64Array, o: CommonOptions): 
   positiveNumber(o.t, "t");
   positiveNumber(o.beta, "beta");
   if (!(x instanceof Float64Array) || x.length !== obj.dim) {
-    throw new InputError(`x: expected a Float64Array of length ${obj.dim} (the objective's dimension), got ${x instanceof Float64Array ? `length ${x.length}` : typeof x}`);
+    throw new InputError(
+      `x: expected a Float64Array of length ${obj.dim} (the objective's dimension), got ${x instanceof Float64Array ? `length ${x.length}` : typeof x}`,
+    );
   }
   const bad = x.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new InputError(`x: coordinate ${bad} is ${x[bad]} (expected finite values)`);

@@ -34,17 +34,27 @@ type Fn1 = Objective | ((s: number) => number);
 type Fn2 = Objective | ((s1: number, s2: number) => number);
 
 function asVectorFn(g: Fn1 | Fn2, k: number): (s: Float64Array) => number {
-  if (typeof g === "function") return k === 1 ? (s) => (g as (a: number) => number)(s[0]) : (s) => (g as (a: number, b: number) => number)(s[0], s[1]);
+  if (typeof g === "function")
+    return k === 1
+      ? (s) => (g as (a: number) => number)(s[0])
+      : (s) => (g as (a: number, b: number) => number)(s[0], s[1]);
   if (g.dim !== k) throw new InputError(`grid: a ${k}-D grid needs a ${k}-D objective, got dimension ${g.dim}`);
   return (s) => g.value(s);
 }
 
 function checkAxis(s: ArrayLike<number>, name: string): void {
   if (s.length < 1) throw new InputError(`${name}: empty grid`);
-  for (let i = 0; i < s.length; i++) if (!Number.isFinite(s[i])) throw new InputError(`${name}: value ${s[i]} at ${i} is not finite`);
+  for (let i = 0; i < s.length; i++)
+    if (!Number.isFinite(s[i])) throw new InputError(`${name}: value ${s[i]} at ${i} is not finite`);
 }
 
-function solveGrid(g: Fn1 | Fn2, axes: ArrayLike<number>[], ts: readonly number[], beta: number, o: QuadSettings): EntropyGrid {
+function solveGrid(
+  g: Fn1 | Fn2,
+  axes: ArrayLike<number>[],
+  ts: readonly number[],
+  beta: number,
+  o: QuadSettings,
+): EntropyGrid {
   const k = axes.length as 1 | 2;
   positiveNumber(beta, "beta");
   if (ts.length < 1) throw new InputError("t: need at least one time");
@@ -54,13 +64,16 @@ function solveGrid(g: Fn1 | Fn2, axes: ArrayLike<number>[], ts: readonly number[
   const n2 = k === 2 ? axes[1].length : 1;
   const queries = ts.flatMap((t) => {
     const out: { s: Float64Array; t: number }[] = [];
-    for (let i = 0; i < n1; i++) for (let j = 0; j < n2; j++) out.push({ s: k === 1 ? Float64Array.of(axes[0][i]) : Float64Array.of(axes[0][i], axes[1][j]), t });
+    for (let i = 0; i < n1; i++)
+      for (let j = 0; j < n2; j++)
+        out.push({ s: k === 1 ? Float64Array.of(axes[0][i]) : Float64Array.of(axes[0][i], axes[1][j]), t });
     return out;
   });
   const r = solveQueries(asVectorFn(g, k), k, queries, beta, o);
   const m = n1 * n2;
   const per = <T>(f: (ti: number) => T) => ts.map((_, ti) => f(ti));
-  const field = (ti: number, pick: (q: (typeof r.results)[number]) => number) => Float64Array.from({ length: m }, (_, i) => pick(r.results[ti * m + i]));
+  const field = (ti: number, pick: (q: (typeof r.results)[number]) => number) =>
+    Float64Array.from({ length: m }, (_, i) => pick(r.results[ti * m + i]));
   let uError = 0;
   let pError = 0;
   for (const q of r.results) {
@@ -84,11 +97,24 @@ function solveGrid(g: Fn1 | Fn2, axes: ArrayLike<number>[], ts: readonly number[
 }
 
 /** u(s, t) and p = u_s on a 1-D grid s for each time in ts. */
-export function entropyGrid1d(g: Fn1, s: ArrayLike<number>, ts: readonly number[], beta: number, o: QuadSettings = {}): EntropyGrid {
+export function entropyGrid1d(
+  g: Fn1,
+  s: ArrayLike<number>,
+  ts: readonly number[],
+  beta: number,
+  o: QuadSettings = {},
+): EntropyGrid {
   return solveGrid(g, [s], ts, beta, o);
 }
 
 /** u(s1, s2, t) and p = ∇u on the tensor grid s1 × s2 (row-major) for each time in ts. */
-export function entropyGrid2d(g: Fn2, s1: ArrayLike<number>, s2: ArrayLike<number>, ts: readonly number[], beta: number, o: QuadSettings = {}): EntropyGrid {
+export function entropyGrid2d(
+  g: Fn2,
+  s1: ArrayLike<number>,
+  s2: ArrayLike<number>,
+  ts: readonly number[],
+  beta: number,
+  o: QuadSettings = {},
+): EntropyGrid {
   return solveGrid(g, [s1, s2], ts, beta, o);
 }

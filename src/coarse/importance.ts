@@ -81,7 +81,8 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
     if (!obj.valueAndGrad) throw new InputError("proposal shifted: the objective has no gradient");
     delta = obj.valueAndGrad(x).grad.map((g) => -t * g);
     evals++;
-  } else if (proposal !== "kernel") throw new InputError(`proposal: expected kernel or shifted, got ${String(proposal)}`);
+  } else if (proposal !== "kernel")
+    throw new InputError(`proposal: expected kernel or shifted, got ${String(proposal)}`);
   const delta2 = delta.reduce((s, v) => s + v * v, 0);
 
   const acc = new WeightedSums(n);
@@ -123,9 +124,12 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
   }
   const warnings: string[] = [];
   if (stats.ess < MIN_ESS) {
-    warnings.push(`importance: ESS = ${stats.ess.toPrecision(3)} of ${acc.n} samples — the weights are degenerate, so u, ∇u and their errors are unreliable (lower β·t·|∇f|², use proposal "shifted", or method sgld)`);
+    warnings.push(
+      `importance: ESS = ${stats.ess.toPrecision(3)} of ${acc.n} samples — the weights are degenerate, so u, ∇u and their errors are unreliable (lower β·t·|∇f|², use proposal "shifted", or method sgld)`,
+    );
   }
-  if (target !== undefined && stats.se > target) warnings.push(`importance: stderr ${stats.se.toPrecision(3)} > target ${target} at the cap of ${acc.n} samples`);
+  if (target !== undefined && stats.se > target)
+    warnings.push(`importance: stderr ${stats.se.toPrecision(3)} > target ${target} at the cap of ${acc.n} samples`);
   return {
     method: "importance",
     t,

@@ -11,8 +11,24 @@ export { sgldEstimate } from "./sgld.ts";
 export { quadratureEstimate, solveQueries, type QueryResult, type QuadSettings } from "./quadrature.ts";
 export { entropyGrid1d, entropyGrid2d, type EntropyGrid } from "./grid.ts";
 export { treeObjective, modelObjective, quadraticObjective, mappedObjective, type CoordinateMap } from "./objective.ts";
-export { sliceObjective, affineMap, randomDirections, hessianDirections, type Slice, type HessianDirections } from "./slice.ts";
+export {
+  sliceObjective,
+  affineMap,
+  randomDirections,
+  hessianDirections,
+  type Slice,
+  type HessianDirections,
+} from "./slice.ts";
 export { langevinRun, initialState, TARGET_ACCEPT, type ChainState, type LangevinSettings } from "./mala.ts";
 export { logSumExp, BatchMeans, pooledBatchMeans, rHat, simpsonWeights } from "./stats.ts";
 export { orthonormalize } from "../linalg/vector.ts";
-export { METHODS, type Method, type Objective, type LocalEntropyOptions, type LocalEntropyResult, type ImportanceOptions, type SgldOptions, type QuadratureOptions } from "./types.ts";
+export {
+  METHODS,
+  type Method,
+  type Objective,
+  type LocalEntropyOptions,
+  type LocalEntropyResult,
+  type ImportanceOptions,
+  type SgldOptions,
+  type QuadratureOptions,
+} from "./types.ts";

@@ -21,23 +21,41 @@ import { treeObjective } from "./objective.ts";
 import { METHODS, type LocalEntropyOptions, type LocalEntropyResult, type Objective } from "./types.ts";
 
 export function localEntropy(f: Objective, x: Float64Array, o: LocalEntropyOptions): LocalEntropyResult<Float64Array>;
-export function localEntropy<T extends Tree>(f: (params: T) => Tensor, x: T, o: LocalEntropyOptions): LocalEntropyResult<T>;
-export function localEntropy(f: Objective | ((p: Tree) => Tensor), x: Float64Array | Tree, o: LocalEntropyOptions): LocalEntropyResult<Float64Array | Tree> {
+export function localEntropy<T extends Tree>(
+  f: (params: T) => Tensor,
+  x: T,
+  o: LocalEntropyOptions,
+): LocalEntropyResult<T>;
+export function localEntropy(
+  f: Objective | ((p: Tree) => Tensor),
+  x: Float64Array | Tree,
+  o: LocalEntropyOptions,
+): LocalEntropyResult<Float64Array | Tree> {
   if (o === null || typeof o !== "object") throw new InputError("localEntropy: options {t, beta, method} are required");
   if (x instanceof Float64Array) {
-    if (typeof f === "function") throw new InputError("localEntropy: with a Float64Array x, f must be an Objective (see treeObjective for param trees)");
+    if (typeof f === "function")
+      throw new InputError(
+        "localEntropy: with a Float64Array x, f must be an Objective (see treeObjective for param trees)",
+      );
     return estimate(f, x, o);
   }
-  if (typeof f !== "function") throw new InputError("localEntropy: with a param-tree x, f must be a function of the tree");
+  if (typeof f !== "function")
+    throw new InputError("localEntropy: with a param-tree x, f must be a function of the tree");
   const r = estimate(treeObjective(f, x), ravel(x), o);
   return { ...r, grad: unravel(x, r.grad) };
 }
 
 function estimate(obj: Objective, x: Float64Array, o: LocalEntropyOptions): LocalEntropyResult {
   switch (o.method) {
-    case "importance": return importanceEstimate(obj, x, o);
-    case "sgld": return sgldEstimate(obj, x, o);
-    case "quadrature": return quadratureEstimate(obj, x, o);
-    default: throw new InputError(`method: unknown value "${String((o as { method: unknown }).method)}" (expected ${METHODS.join(", ")})`);
+    case "importance":
+      return importanceEstimate(obj, x, o);
+    case "sgld":
+      return sgldEstimate(obj, x, o);
+    case "quadrature":
+      return quadratureEstimate(obj, x, o);
+    default:
+      throw new InputError(
+        `method: unknown value "${String((o as { method: unknown }).method)}" (expected ${METHODS.join(", ")})`,
+      );
   }
 }

@@ -47,7 +47,13 @@ export function initialState(obj: Objective, y: Float64Array, eta: number): Chai
 }
 
 /** U_λ(y) and the drift mean μ(y) = y − η∇U_λ(y). */
-function potentialAndMean(s: LangevinSettings, y: Float64Array, f: number, g: Float64Array, eta: number): { U: number; mu: Float64Array } {
+function potentialAndMean(
+  s: LangevinSettings,
+  y: Float64Array,
+  f: number,
+  g: Float64Array,
+  eta: number,
+): { U: number; mu: Float64Array } {
   const { x, t, lambda } = s;
   const mu = new Float64Array(y.length);
   let q = 0;

@@ -43,9 +43,12 @@ type Matrix = readonly (readonly number[])[];
 /** f(y) = ½yᵀAy + bᵀy + c (A symmetric), with exact gradient Ay + b and HVP Av. */
 export function quadraticObjective(A: Matrix, b: readonly number[], c = 0): Objective {
   const n = A.length;
-  if (b.length !== n || A.some((r) => r.length !== n)) throw new InputError(`quadratic: A must be ${n}×${n} and b of length ${n}`);
+  if (b.length !== n || A.some((r) => r.length !== n))
+    throw new InputError(`quadratic: A must be ${n}×${n} and b of length ${n}`);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < i; j++) if (Math.abs(A[i][j] - A[j][i]) > 1e-12 * (Math.abs(A[i][j]) + Math.abs(A[j][i]))) throw new InputError(`quadratic: A is not symmetric at (${i}, ${j})`);
+    for (let j = 0; j < i; j++)
+      if (Math.abs(A[i][j] - A[j][i]) > 1e-12 * (Math.abs(A[i][j]) + Math.abs(A[j][i])))
+        throw new InputError(`quadratic: A is not symmetric at (${i}, ${j})`);
   }
   const mv = (v: Float64Array) => {
     const out = new Float64Array(n);

@@ -40,9 +40,17 @@ export class SliceTable {
   values: Float64Array;
   evaluations = 0;
 
-  constructor(private readonly g: (s: Float64Array) => number, k: 1 | 2, lo: readonly number[], count: readonly number[], h: readonly number[]) {
+  constructor(
+    private readonly g: (s: Float64Array) => number,
+    k: 1 | 2,
+    lo: readonly number[],
+    count: readonly number[],
+    h: readonly number[],
+  ) {
     this.k = k;
-    this.axes = [0, 1].map((i) => (i < k ? Float64Array.from({ length: count[i] + 1 }, (_, j) => lo[i] + j * h[i]) : Float64Array.of(0)));
+    this.axes = [0, 1].map((i) =>
+      i < k ? Float64Array.from({ length: count[i] + 1 }, (_, j) => lo[i] + j * h[i]) : Float64Array.of(0),
+    );
     this.values = new Float64Array(this.axes[0].length * this.axes[1].length);
     this.fill(() => NaN);
   }
@@ -121,7 +129,9 @@ export class SliceTable {
       return y;
     });
     const even = (i: number) => i % 2 === 0;
-    this.fill((a, b) => (even(a) && (this.k === 1 || even(b)) ? oldVals[(a / 2) * oldB + (this.k === 2 ? b / 2 : b)] : NaN));
+    this.fill((a, b) =>
+      even(a) && (this.k === 1 || even(b)) ? oldVals[(a / 2) * oldB + (this.k === 2 ? b / 2 : b)] : NaN,
+    );
   }
 
   /**
@@ -186,7 +196,12 @@ export class SliceTable {
       }
     }
     const faces = new Float64Array(4).fill(-Infinity);
-    let s0 = 0, s1 = 0, s2 = 0, s11 = 0, s12 = 0, s22 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s11 = 0,
+      s12 = 0,
+      s22 = 0;
     const s1c = s[0];
     const s2c = this.k === 2 ? s[1] : 0;
     for (let a = 0; a < A.length; a += stride) {
@@ -209,11 +224,15 @@ export class SliceTable {
         s22 += w * d2 * d2;
       }
     }
-    if (!(s0 > 0) || mx === -Infinity) throw new Error("quadrature: the integrand vanishes on the whole grid (g = +∞?)");
+    if (!(s0 > 0) || mx === -Infinity)
+      throw new Error("quadrature: the integrand vanishes on the whole grid (g = +∞?)");
     const m1 = s1 / s0;
     const m2 = s2 / s0;
     const shift = this.k === 1 ? Float64Array.of(m1) : Float64Array.of(m1, m2);
-    const cov = this.k === 1 ? Float64Array.of(s11 / s0 - m1 * m1) : Float64Array.of(s11 / s0 - m1 * m1, s12 / s0 - m1 * m2, s22 / s0 - m2 * m2);
+    const cov =
+      this.k === 1
+        ? Float64Array.of(s11 / s0 - m1 * m1)
+        : Float64Array.of(s11 / s0 - m1 * m1, s12 / s0 - m1 * m2, s22 / s0 - m2 * m2);
     return { logZ: mx + Math.log(s0), shift, cov, faces };
   }
 }

@@ -22,7 +22,10 @@ export interface QuadSettings {
   maxPoints?: number;
 }
 
-interface Query { s: Float64Array; t: number }
+interface Query {
+  s: Float64Array;
+  t: number;
+}
 
 export interface QueryResult {
   u: number;
@@ -38,7 +41,13 @@ function uOf(m: Moments, k: number, t: number, beta: number): number {
 }
 
 /** Evaluates every query from one adaptively built table of g. */
-export function solveQueries(g: (s: Float64Array) => number, k: 1 | 2, queries: readonly Query[], beta: number, o: QuadSettings = {}): { results: QueryResult[]; evaluations: number; points: number; steps: number[]; warnings: string[] } {
+export function solveQueries(
+  g: (s: Float64Array) => number,
+  k: 1 | 2,
+  queries: readonly Query[],
+  beta: number,
+  o: QuadSettings = {},
+): { results: QueryResult[]; evaluations: number; points: number; steps: number[]; warnings: string[] } {
   const warnings: string[] = [];
   const maxPoints = o.maxPoints ?? (k === 1 ? 2 ** 16 + 1 : 257 * 257);
   const ts = queries.map((q) => q.t);
@@ -79,18 +88,25 @@ export function solveQueries(g: (s: Float64Array) => number, k: 1 | 2, queries: 
       }
     }
     if (grew) {
-      if (table.size > 4 * maxPoints) throw new Error(`quadrature: the integrand does not decay within ${table.size} points (is g bounded below by −|r|²/(2t)?)`);
+      if (table.size > 4 * maxPoints)
+        throw new Error(
+          `quadrature: the integrand does not decay within ${table.size} points (is g bounded below by −|r|²/(2t)?)`,
+        );
       continue;
     }
     if (!trimmed) {
       trimmed = true;
       if (trim(table, queries, beta)) continue;
     }
-    const results = queries.map((q, i) => estimate(q, fine[i], table.moments(q.s, q.t, beta, 2), table.moments(q.s, q.t, beta, 4)));
+    const results = queries.map((q, i) =>
+      estimate(q, fine[i], table.moments(q.s, q.t, beta, 2), table.moments(q.s, q.t, beta, 4)),
+    );
     const worstRatio = Math.max(...results.map((r) => r.uError / (o.tol ?? 1e-9 * Math.max(1, Math.abs(r.u)))));
     if (worstRatio <= 1) return finish(results);
     if (table.size * 2 ** k > maxPoints) {
-      warnings.push(`quadrature: error estimate ${worstRatio.toPrecision(3)}× the tolerance at the cap of ${table.size} points (raise maxPoints or loosen the tolerance)`);
+      warnings.push(
+        `quadrature: error estimate ${worstRatio.toPrecision(3)}× the tolerance at the cap of ${table.size} points (raise maxPoints or loosen the tolerance)`,
+      );
       return finish(results);
     }
     table.refine();
@@ -112,7 +128,13 @@ export function solveQueries(g: (s: Float64Array) => number, k: 1 | 2, queries: 
   }
 
   function finish(results: QueryResult[]) {
-    return { results, evaluations: table.evaluations, points: table.size, steps: table.axes.slice(0, k).map((_, i) => table.step(i)), warnings };
+    return {
+      results,
+      evaluations: table.evaluations,
+      points: table.size,
+      steps: table.axes.slice(0, k).map((_, i) => table.step(i)),
+      warnings,
+    };
   }
 }
 
@@ -149,10 +171,15 @@ function trim(table: SliceTable, queries: readonly Query[], beta: number): boole
 export function quadratureEstimate(obj: Objective, x: Float64Array, o: QuadratureOptions): LocalEntropyResult {
   checkCommon(obj, x, o);
   if (obj.dim !== 1 && obj.dim !== 2) {
-    throw new InputError(`quadrature works on 1-D or 2-D objectives (a slice or quotient coordinates), got dimension ${obj.dim}: use sliceObjective`);
+    throw new InputError(
+      `quadrature works on 1-D or 2-D objectives (a slice or quotient coordinates), got dimension ${obj.dim}: use sliceObjective`,
+    );
   }
   const k = obj.dim as 1 | 2;
-  const settings = { tol: o.stderr === undefined ? undefined : positiveNumber(o.stderr, "stderr"), maxPoints: o.maxPoints === undefined ? undefined : positiveInteger(o.maxPoints, "maxPoints", 9) };
+  const settings = {
+    tol: o.stderr === undefined ? undefined : positiveNumber(o.stderr, "stderr"),
+    maxPoints: o.maxPoints === undefined ? undefined : positiveInteger(o.maxPoints, "maxPoints", 9),
+  };
   const r = solveQueries((s) => obj.value(s), k, [{ s: Float64Array.from(x), t: o.t }], o.beta, settings);
   const q = r.results[0];
   return {

@@ -24,7 +24,13 @@ import { initialState, langevinRun, type ChainState, type LangevinSettings } fro
 import { BatchMeans, gradientSummary, pooledBatchMeans, rHat, simpsonWeights } from "./stats.ts";
 import type { LocalEntropyResult, Objective, SgldOptions } from "./types.ts";
 
-interface NodeStat { lambda: number; meanF: number; se: number; acceptance: number; stepSize: number }
+interface NodeStat {
+  lambda: number;
+  meanF: number;
+  se: number;
+  acceptance: number;
+  stepSize: number;
+}
 
 export function sgldEstimate(obj: Objective, x: Float64Array, o: SgldOptions): LocalEntropyResult {
   const key = checkCommon(obj, x, o);
@@ -39,7 +45,8 @@ export function sgldEstimate(obj: Objective, x: Float64Array, o: SgldOptions): L
   if (K % 4 !== 0) throw new InputError(`lambdas: must be a multiple of 4 (Simpson with a Richardson check), got ${K}`);
   if (o.stepSize !== undefined) positiveNumber(o.stepSize, "stepSize");
   const adjust = o.adjust ?? true;
-  if (!adjust && o.stepSize === undefined) throw new InputError("sgld: the unadjusted sampler (adjust: false) needs an explicit stepSize");
+  if (!adjust && o.stepSize === undefined)
+    throw new InputError("sgld: the unadjusted sampler (adjust: false) needs an explicit stepSize");
   const integrate = o.integrate ?? true;
   const target = o.stderr === undefined ? undefined : positiveNumber(o.stderr, "stderr");
   const maxS = positiveInteger(o.maxSamples ?? 64 * S, "maxSamples", S);
@@ -52,11 +59,21 @@ export function sgldEstimate(obj: Objective, x: Float64Array, o: SgldOptions): L
     r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate });
     r.samples += prev;
   }
-  if (target !== undefined && errOf(r) > target) r.warnings.push(`sgld: error ${errOf(r).toPrecision(3)} > target ${target} at the cap of ${S} samples per chain`);
+  if (target !== undefined && errOf(r) > target)
+    r.warnings.push(`sgld: error ${errOf(r).toPrecision(3)} > target ${target} at the cap of ${S} samples per chain`);
   return r;
 }
 
-interface Plan { key: readonly [number, number]; chains: number; burnIn: number; batches: number; S: number; K: number; adjust: boolean; integrate: boolean }
+interface Plan {
+  key: readonly [number, number];
+  chains: number;
+  burnIn: number;
+  batches: number;
+  S: number;
+  K: number;
+  adjust: boolean;
+  integrate: boolean;
+}
 
 function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): LocalEntropyResult {
   const { t, beta } = o;
@@ -66,7 +83,12 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Loca
   const eta0 = o.stepSize ?? 0.5 * t * Math.pow(n, -1 / 3);
   const z0 = normalArray(kInit, p.chains * n);
   const states: ChainState[] = Array.from({ length: p.chains }, (_, c) =>
-    initialState(obj, Float64Array.from(x, (xj, j) => xj + sigma * z0[c * n + j]), eta0));
+    initialState(
+      obj,
+      Float64Array.from(x, (xj, j) => xj + sigma * z0[c * n + j]),
+      eta0,
+    ),
+  );
   let steps = p.chains;
   const nodes: NodeStat[] = [];
 
@@ -98,7 +120,13 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Loca
     });
     steps += p.chains * (p.burnIn + p.S);
     const pooled = pooledBatchMeans(bm);
-    nodes.push({ lambda, meanF: pooled.mean[0], se: pooled.se[0], acceptance: acc / p.chains, stepSize: states.reduce((a, st) => a + st.eta, 0) / p.chains });
+    nodes.push({
+      lambda,
+      meanF: pooled.mean[0],
+      se: pooled.se[0],
+      acceptance: acc / p.chains,
+      stepSize: states.reduce((a, st) => a + st.eta, 0) / p.chains,
+    });
     if (isLast) last = bm;
   });
 
@@ -126,13 +154,23 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Loca
     const quadError = Math.abs(u - coarse) / 15;
     stderr = Math.hypot(seMC, quadError);
     tiDetails = { monteCarloStderr: seMC, lambdaQuadratureError: quadError };
-    if (quadError > seMC) warnings.push(`sgld: the λ-quadrature error ${quadError.toPrecision(3)} exceeds the Monte Carlo error ${seMC.toPrecision(3)}: use more lambdas`);
+    if (quadError > seMC)
+      warnings.push(
+        `sgld: the λ-quadrature error ${quadError.toPrecision(3)} exceeds the Monte Carlo error ${seMC.toPrecision(3)}: use more lambdas`,
+      );
   }
   const fin = nodes[nodes.length - 1];
-  if (p.adjust && (fin.acceptance < 0.15 || fin.acceptance > 0.95)) warnings.push(`sgld: MALA acceptance ${fin.acceptance.toFixed(3)} is far from ${0.574} — the step size did not adapt (longer burnIn?)`);
-  if (!p.adjust) warnings.push("sgld: unadjusted Langevin (ULA) has an O(η) bias that the standard errors do not include");
+  if (p.adjust && (fin.acceptance < 0.15 || fin.acceptance > 0.95))
+    warnings.push(
+      `sgld: MALA acceptance ${fin.acceptance.toFixed(3)} is far from ${0.574} — the step size did not adapt (longer burnIn?)`,
+    );
+  if (!p.adjust)
+    warnings.push("sgld: unadjusted Langevin (ULA) has an O(η) bias that the standard errors do not include");
   const maxRhat = Math.max(...Array.from(rh).filter((v) => !Number.isNaN(v)), 1);
-  if (maxRhat > 1.1) warnings.push(`sgld: chains disagree (R̂ = ${maxRhat.toFixed(2)} > 1.1): the Gibbs measure may be multimodal or the chains too short`);
+  if (maxRhat > 1.1)
+    warnings.push(
+      `sgld: chains disagree (R̂ = ${maxRhat.toFixed(2)} > 1.1): the Gibbs measure may be multimodal or the chains too short`,
+    );
   return {
     method: "sgld",
     t,
@@ -150,7 +188,16 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Loca
     ess: Number.isFinite(ess) ? ess : pooled.batches * batchSize,
     samples: steps,
     warnings,
-    details: { sampler: p.adjust ? "mala" : "ula", chains: p.chains, burnIn: p.burnIn, samplesPerChain: p.S, batchesPerChain: p.batches, rHat: maxRhat, nodes, ...tiDetails },
+    details: {
+      sampler: p.adjust ? "mala" : "ula",
+      chains: p.chains,
+      burnIn: p.burnIn,
+      samplesPerChain: p.S,
+      batchesPerChain: p.batches,
+      rHat: maxRhat,
+      nodes,
+      ...tiDetails,
+    },
   };
 }
 
@@ -165,11 +212,18 @@ function kernelNode(obj: Objective, x: Float64Array, sigma: number, N: number, k
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < n; j++) y[j] = x[j] + sigma * z[i * n + j];
     const f = finiteOrInf(obj.value(y), "at a kernel sample");
-    if (!Number.isFinite(f)) throw new Error("thermodynamic integration: f = ±∞ at a kernel sample (E[f] under the kernel must be finite)");
+    if (!Number.isFinite(f))
+      throw new Error("thermodynamic integration: f = ±∞ at a kernel sample (E[f] under the kernel must be finite)");
     if (i === 0) shift = f;
     s += f - shift;
     s2 += (f - shift) ** 2;
   }
   const m = s / N;
-  return { lambda: 0, meanF: shift + m, se: Math.sqrt(Math.max(0, s2 / N - m * m) / (N - 1)), acceptance: 1, stepSize: 0 };
+  return {
+    lambda: 0,
+    meanF: shift + m,
+    se: Math.sqrt(Math.max(0, s2 / N - m * m) / (N - 1)),
+    acceptance: 1,
+    stepSize: 0,
+  };
 }

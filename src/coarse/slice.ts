@@ -52,12 +52,18 @@ export function sliceObjective(obj: Objective, x: Float64Array, dirs: readonly A
   if (dirs.length < 1) throw new InputError("slice: need at least one direction");
   dirs.forEach((d, i) => {
     if (d.length !== obj.dim) throw new InputError(`slice: direction ${i} has length ${d.length}, expected ${obj.dim}`);
-    for (let j = 0; j < d.length; j++) if (!Number.isFinite(d[j])) throw new InputError(`slice: direction ${i} holds ${d[j]} at ${j}`);
+    for (let j = 0; j < d.length; j++)
+      if (!Number.isFinite(d[j])) throw new InputError(`slice: direction ${i} holds ${d[j]} at ${j}`);
   });
   const q = orthonormalize(dirs);
   if (!q) throw new InputError("slice: directions are zero or linearly dependent");
   const xx = Float64Array.from(x);
-  return { objective: mappedObjective(obj, affineMap(xx, q)), origin: new Float64Array(q.length), directions: q, x: xx };
+  return {
+    objective: mappedObjective(obj, affineMap(xx, q)),
+    origin: new Float64Array(q.length),
+    directions: q,
+    x: xx,
+  };
 }
 
 /** k orthonormal random directions in ℝⁿ (standard normal, then Gram–Schmidt). */
@@ -97,7 +103,8 @@ export function hessianDirections(
   const op = { n, apply: (v: Float64Array) => hvp(x, v) };
   const { top, bottom } = extremeEigenpairs(op, { k: count, steps: m, key: opts.key, vectors: true });
   const pairs = (opts.which ?? "largest") === "largest" ? top : bottom;
-  if (pairs.values.length < count) throw new InputError(`slice: only ${pairs.values.length} Hessian directions found (the Krylov space closed early)`);
+  if (pairs.values.length < count)
+    throw new InputError(`slice: only ${pairs.values.length} Hessian directions found (the Krylov space closed early)`);
   const directions = pairs.vectors as Float64Array[];
   // True residuals ‖∇²f d − θd‖ (one HVP each), not Lanczos' estimate.
   const residuals = directions.map((d, i) => {

@@ -28,7 +28,10 @@ export class BatchMeans {
   private inBatch = 0;
   count = 0;
 
-  constructor(readonly dim: number, readonly batchSize: number) {
+  constructor(
+    readonly dim: number,
+    readonly batchSize: number,
+  ) {
     this.acc = new Float64Array(dim);
     this.sum = new Float64Array(dim);
     this.sumSq = new Float64Array(dim);
@@ -128,6 +131,9 @@ export function normStderr(p: ArrayLike<number>, se: ArrayLike<number>): number 
 }
 
 /** The gradient fields every estimator reports: ∇u, |∇u| and their standard errors. */
-export function gradientSummary(grad: Float64Array, gradStderr: Float64Array): { grad: Float64Array; gradNorm: number; gradStderr: Float64Array; gradNormStderr: number } {
+export function gradientSummary(
+  grad: Float64Array,
+  gradStderr: Float64Array,
+): { grad: Float64Array; gradNorm: number; gradStderr: Float64Array; gradNormStderr: number } {
   return { grad, gradNorm: norm(grad), gradStderr, gradNormStderr: normStderr(grad, gradStderr) };
 }

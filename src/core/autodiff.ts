@@ -28,7 +28,12 @@ const F: typeof Ops = Object.freeze({ ...Ops });
  * tensors, stamped with a pass number, instead of hash maps; a pass started from inside another
  * one (a VJP rule that itself differentiates) uses maps, so passes never share scratch.
  */
-export function backward(outputs: readonly Tensor[], seeds: readonly Tensor[], wrt: readonly Tensor[], createGraph = false): Tensor[] {
+export function backward(
+  outputs: readonly Tensor[],
+  seeds: readonly Tensor[],
+  wrt: readonly Tensor[],
+  createGraph = false,
+): Tensor[] {
   if (active > 0) return backwardWithMaps(outputs, seeds, wrt, createGraph);
   active++;
   const pass = ++passCounter;
@@ -42,7 +47,8 @@ export function backward(outputs: readonly Tensor[], seeds: readonly Tensor[], w
     const order = reachingOrderStamped(outputs, pass);
     for (let i = 0; i < outputs.length; i++) {
       const o = outputs[i];
-      if (!sameShape(o.shape, seeds[i].shape)) throw new Error(`backward: seed shape [${seeds[i].shape}] for output [${o.shape}]`);
+      if (!sameShape(o.shape, seeds[i].shape))
+        throw new Error(`backward: seed shape [${seeds[i].shape}] for output [${o.shape}]`);
       accumulateField(o, seeds[i], touched, held);
     }
     const prev = setTracing(createGraph);
@@ -174,12 +180,18 @@ function reachingOrderStamped(outputs: readonly Tensor[], pass: number): Tensor[
 const EMPTY: readonly Tensor[] = [];
 
 /** The same pass with its bookkeeping in maps (used when a pass runs inside another). */
-function backwardWithMaps(outputs: readonly Tensor[], seeds: readonly Tensor[], wrt: readonly Tensor[], createGraph: boolean): Tensor[] {
+function backwardWithMaps(
+  outputs: readonly Tensor[],
+  seeds: readonly Tensor[],
+  wrt: readonly Tensor[],
+  createGraph: boolean,
+): Tensor[] {
   const wrtSet = new Set(wrt);
   const order = reachingOrder(outputs, wrtSet);
   const ct = new Map<Tensor, Tensor>();
   outputs.forEach((o, i) => {
-    if (!sameShape(o.shape, seeds[i].shape)) throw new Error(`backward: seed shape [${seeds[i].shape}] for output [${o.shape}]`);
+    if (!sameShape(o.shape, seeds[i].shape))
+      throw new Error(`backward: seed shape [${seeds[i].shape}] for output [${o.shape}]`);
     accumulate(ct, o, seeds[i]);
   });
   withTracing(createGraph, () => {
@@ -281,7 +293,8 @@ export function vjp<T extends Tree>(f: (params: T) => Tensor, params: T): { out:
   const out = withTracing(true, () => f(vars));
   // The pullback is recorded when an outer transform differentiates through it — with respect to
   // the primals (nested) or to the cotangent itself (as jvp does).
-  const pullback = (ct: Tensor) => unflatten(params, backward([out], [ct], leafVars, nested || (isTracing() && ct.requiresGrad)));
+  const pullback = (ct: Tensor) =>
+    unflatten(params, backward([out], [ct], leafVars, nested || (isTracing() && ct.requiresGrad)));
   return { out, pullback };
 }
 
@@ -289,7 +302,11 @@ export function vjp<T extends Tree>(f: (params: T) => Tensor, params: T): { out:
  * Forward-mode product J·v of a tensor-valued f, by transposing the (linear) pullback:
  * J v = ∇_u ⟨J^T u, v⟩. Exact, at the cost of two reverse passes.
  */
-export function jvp<T extends Tree>(f: (params: T) => Tensor, params: T, tangent: T): { out: Tensor; tangentOut: Tensor } {
+export function jvp<T extends Tree>(
+  f: (params: T) => Tensor,
+  params: T,
+  tangent: T,
+): { out: Tensor; tangentOut: Tensor } {
   const { out, pullback } = withTracing(true, () => vjp(f, params));
   const u = new Tensor(new Float64Array(out.size), out.shape, true);
   const pulled = withTracing(true, () => leaves(pullback(u)));
@@ -320,7 +337,10 @@ export function hvp<T extends Tree, A extends unknown[]>(f: ScalarFn<T, A>) {
     const { grad: hv } = valueAndGrad(inner)(params);
     return {
       value: F.stopGradient(value as Tensor),
-      grad: unflatten(params, gradTree.map((g) => F.stopGradient(g))),
+      grad: unflatten(
+        params,
+        gradTree.map((g) => F.stopGradient(g)),
+      ),
       hvp: hv,
     };
   };
@@ -331,7 +351,10 @@ export function hvp<T extends Tree, A extends unknown[]>(f: ScalarFn<T, A>) {
  * leaves have a leading axis N. `xs`/`ys` are batched along axis 0.
  */
 export function perSampleGrads<T extends Tree>(
-  f: (params: T, x: Tensor, y: Tensor) => Tensor, params: T, xs: Tensor, ys: Tensor,
+  f: (params: T, x: Tensor, y: Tensor) => Tensor,
+  params: T,
+  xs: Tensor,
+  ys: Tensor,
 ): { values: Float64Array; grads: T } {
   const N = xs.shape[0];
   if (ys.shape[0] !== N) throw new Error(`perSampleGrads: ${N} inputs but ${ys.shape[0]} targets`);
@@ -346,5 +369,11 @@ export function perSampleGrads<T extends Tree>(
     values[i] = value.item();
     leaves(g).forEach((t, j) => outs[j].set(t.data, i * t.size));
   }
-  return { values, grads: unflatten(params, pl.map((t, j) => new Tensor(outs[j], [N, ...t.shape]))) };
+  return {
+    values,
+    grads: unflatten(
+      params,
+      pl.map((t, j) => new Tensor(outs[j], [N, ...t.shape])),
+    ),
+  };
 }

@@ -23,7 +23,10 @@ export interface CheckResult {
 function randomDirection<T extends Tree>(k: Key, like: T): T {
   const ls = leaves(like);
   const ks = split(k, ls.length);
-  return unflatten(like, ls.map((t, i) => normal(ks[i], t.shape)));
+  return unflatten(
+    like,
+    ls.map((t, i) => normal(ks[i], t.shape)),
+  );
 }
 
 function axpy<T extends Tree>(x: T, a: number, d: T): T {
@@ -42,7 +45,12 @@ function relError(a: number, b: number, scale: number): number {
 }
 
 /** Checks ∇f against central differences of f along `trials` random directions. */
-export function checkGrad<T extends Tree>(f: (p: T) => Tensor, params: T, k: Key, opts: { eps?: number; trials?: number; scale?: number } = {}): CheckResult {
+export function checkGrad<T extends Tree>(
+  f: (p: T) => Tensor,
+  params: T,
+  k: Key,
+  opts: { eps?: number; trials?: number; scale?: number } = {},
+): CheckResult {
   const eps = opts.eps ?? 1e-5;
   const { grad } = valueAndGrad(f)(params);
   const res: CheckResult = { maxRelError: 0, trials: [] };
@@ -58,7 +66,12 @@ export function checkGrad<T extends Tree>(f: (p: T) => Tensor, params: T, k: Key
 }
 
 /** Checks H·v (exact, reverse-over-reverse) against central differences of ∇f along v. */
-export function checkHvp<T extends Tree>(f: (p: T) => Tensor, params: T, k: Key, opts: { eps?: number; trials?: number; scale?: number } = {}): CheckResult {
+export function checkHvp<T extends Tree>(
+  f: (p: T) => Tensor,
+  params: T,
+  k: Key,
+  opts: { eps?: number; trials?: number; scale?: number } = {},
+): CheckResult {
   const eps = opts.eps ?? 1e-5;
   const res: CheckResult = { maxRelError: 0, trials: [] };
   const vg = valueAndGrad(f);
@@ -90,15 +103,17 @@ export function denseHessian<T extends Tree>(f: (p: T) => Tensor, params: T): { 
     basis.fill(0);
     basis[j] = 1;
     let off = 0;
-    const e = unflatten(params, ls.map((t) => {
-      const view = new Tensor(basis.slice(off, off + t.size), t.shape);
-      off += t.size;
-      return view;
-    }));
+    const e = unflatten(
+      params,
+      ls.map((t) => {
+        const view = new Tensor(basis.slice(off, off + t.size), t.shape);
+        off += t.size;
+        return view;
+      }),
+    );
     const col = leaves(hvp(f)(params, e).hvp);
     let i = 0;
     for (const c of col) for (const v of c.data) H[i++ * n + j] = v;
   }
   return { n, H };
 }
-

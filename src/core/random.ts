@@ -20,34 +20,61 @@ export function threefry2x32(k0: number, k1: number, c0: number, c1: number): [n
  * in `blockHi`/`blockLo` (int32; `>>> 0` gives the unsigned word).
  */
 function block(k0: number, k1: number, k2: number, c0: number, c1: number): void {
-  const ks0 = k0, ks1 = k1, ks2 = k2;
+  const ks0 = k0,
+    ks1 = k1,
+    ks2 = k2;
   let x0 = (c0 + ks0) | 0;
   let x1 = (c1 + ks1) | 0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
-  x0 = (x0 + ks1) | 0; x1 = (x1 + ks2 + 1) | 0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
-  x0 = (x0 + ks2) | 0; x1 = (x1 + ks0 + 2) | 0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
-  x0 = (x0 + ks0) | 0; x1 = (x1 + ks1 + 3) | 0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
-  x0 = (x0 + ks1) | 0; x1 = (x1 + ks2 + 4) | 0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
-  x0 = (x0 + ks2) | 0; x1 = (x1 + ks0 + 5) | 0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + ks1) | 0;
+  x1 = (x1 + ks2 + 1) | 0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  x0 = (x0 + ks2) | 0;
+  x1 = (x1 + ks0 + 2) | 0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + ks0) | 0;
+  x1 = (x1 + ks1 + 3) | 0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  x0 = (x0 + ks1) | 0;
+  x1 = (x1 + ks2 + 4) | 0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + ks2) | 0;
+  x1 = (x1 + ks0 + 5) | 0;
   blockHi = x0;
   blockLo = x1;
 }
@@ -77,7 +104,9 @@ export function foldIn(k: Key, data: number): Key {
 /** `n` random 32-bit words from the stream of key k (block i, counter (i, 0x5bd1e995), gives words 2i, 2i+1). */
 export function bits(k: Key, n: number): Uint32Array {
   const out = new Uint32Array(n);
-  const k0 = k[0] | 0, k1 = k[1] | 0, k2 = (k0 ^ k1 ^ 0x1bd11bda) | 0;
+  const k0 = k[0] | 0,
+    k1 = k[1] | 0,
+    k2 = (k0 ^ k1 ^ 0x1bd11bda) | 0;
   for (let i = 0; i < n; i += 2) {
     block(k0, k1, k2, i >>> 1, 0x5bd1e995);
     out[i] = blockHi;
@@ -100,7 +129,9 @@ function blockUniform(k0: number, k1: number, k2: number, i: number): number {
  */
 export function uniformArray(k: Key, n: number): Float64Array {
   const out = new Float64Array(n);
-  const k0 = k[0] | 0, k1 = k[1] | 0, k2 = (k0 ^ k1 ^ 0x1bd11bda) | 0;
+  const k0 = k[0] | 0,
+    k1 = k[1] | 0,
+    k2 = (k0 ^ k1 ^ 0x1bd11bda) | 0;
   for (let i = 0; i < n; i++) out[i] = blockUniform(k0, k1, k2, i);
   return out;
 }
@@ -112,7 +143,9 @@ export function uniformArray(k: Key, n: number): Float64Array {
  */
 export function normalArray(k: Key, n: number): Float64Array {
   const out = new Float64Array(n);
-  const k0 = k[0] | 0, k1 = k[1] | 0, k2 = (k0 ^ k1 ^ 0x1bd11bda) | 0;
+  const k0 = k[0] | 0,
+    k1 = k[1] | 0,
+    k2 = (k0 ^ k1 ^ 0x1bd11bda) | 0;
   const twoPi = 2 * Math.PI;
   for (let i = 0; i < n; i += 2) {
     const u0 = blockUniform(k0, k1, k2, i);
@@ -142,7 +175,8 @@ export function normal(k: Key, shape: Shape, mean = 0, std = 1): Tensor {
 /** Integers uniform in [low, high) (exact: rejection sampling on 32-bit words, bound < 2^32). */
 export function randint(k: Key, n: number, low: number, high: number): Int32Array {
   const range = high - low;
-  if (!Number.isInteger(range) || range <= 0 || range > 4294967296) throw new Error(`randint: bad range [${low}, ${high})`);
+  if (!Number.isInteger(range) || range <= 0 || range > 4294967296)
+    throw new Error(`randint: bad range [${low}, ${high})`);
   const limit = 4294967296 - (4294967296 % range);
   const out = new Int32Array(n);
   let stream = k;

@@ -21,7 +21,10 @@ export interface TraceEstimate {
   samples: number[];
 }
 
-export function hutchinsonTrace(op: LinearOperator, opts: { samples?: number; key: Key; project?: Projector }): TraceEstimate {
+export function hutchinsonTrace(
+  op: LinearOperator,
+  opts: { samples?: number; key: Key; project?: Projector },
+): TraceEstimate {
   const ns = opts.samples ?? 10;
   if (!(ns >= 1)) throw new Error(`hutchinsonTrace: samples must be ≥ 1, got ${ns}`);
   const samples = split(opts.key, ns).map((k) => {

@@ -4,7 +4,17 @@
  * the range of a projector (the horizontal space of a symmetry group: `symmetry.groupOf(cfg)
  * .horizontalProjector(params).projectFlat`). Plus the small dense linear algebra they rest on.
  */
-export { type LinearOperator, type Projector, type LanczosRun, type EigenPairs, type ExtremeOptions, lanczos, startVector, tridiagonalEig, extremeEigenpairs } from "./lanczos.ts";
+export {
+  type LinearOperator,
+  type Projector,
+  type LanczosRun,
+  type EigenPairs,
+  type ExtremeOptions,
+  lanczos,
+  startVector,
+  tridiagonalEig,
+  extremeEigenpairs,
+} from "./lanczos.ts";
 export { type TraceEstimate, hutchinsonTrace, rademacher } from "./hutchinson.ts";
 export { type SpectralDensity, spectralDensity } from "./slq.ts";
 export { hessianOperator, restrictedOperator, denseMatrix } from "./operators.ts";

@@ -97,7 +97,10 @@ export interface ExtremeOptions {
 }
 
 /** The k largest and k smallest eigenpairs of a symmetric operator (optionally restricted to range(P)). */
-export function extremeEigenpairs(op: LinearOperator, opts: ExtremeOptions): { top: EigenPairs; bottom: EigenPairs; steps: number } {
+export function extremeEigenpairs(
+  op: LinearOperator,
+  opts: ExtremeOptions,
+): { top: EigenPairs; bottom: EigenPairs; steps: number } {
   const k = opts.k ?? 1;
   const steps = Math.min(op.n, opts.steps ?? Math.max(2 * k + 20, 40));
   const empty = { values: [], residuals: [], ...(opts.vectors ? { vectors: [] } : {}) };

@@ -22,7 +22,10 @@ export interface SpectralDensity {
   density(grid: ArrayLike<number>, sigma: number): Float64Array;
 }
 
-export function spectralDensity(op: LinearOperator, opts: { samples?: number; steps?: number; key: Key; project?: Projector; dim?: number }): SpectralDensity {
+export function spectralDensity(
+  op: LinearOperator,
+  opts: { samples?: number; steps?: number; key: Key; project?: Projector; dim?: number },
+): SpectralDensity {
   const ns = opts.samples ?? 4;
   const steps = Math.min(op.n, opts.steps ?? 30);
   const nodes: Float64Array[] = [];
@@ -43,10 +46,16 @@ export function spectralDensity(op: LinearOperator, opts: { samples?: number; st
   }
   const dim = opts.dim ?? op.n;
   return {
-    nodes, weights, dim,
+    nodes,
+    weights,
+    dim,
     traceOf(f) {
       let s = 0;
-      nodes.forEach((th, p) => th.forEach((t, k) => { s += weights[p][k] * f(t); }));
+      nodes.forEach((th, p) =>
+        th.forEach((t, k) => {
+          s += weights[p][k] * f(t);
+        }),
+      );
       return nodes.length ? (dim * s) / nodes.length : 0;
     },
     density(grid, sigma) {
@@ -55,7 +64,11 @@ export function spectralDensity(op: LinearOperator, opts: { samples?: number; st
       const c = 1 / (Math.sqrt(2 * Math.PI) * sigma * Math.max(nodes.length, 1));
       for (let g = 0; g < grid.length; g++) {
         let s = 0;
-        nodes.forEach((th, p) => th.forEach((t, k) => { s += weights[p][k] * Math.exp(-0.5 * ((grid[g] - t) / sigma) ** 2); }));
+        nodes.forEach((th, p) =>
+          th.forEach((t, k) => {
+            s += weights[p][k] * Math.exp(-0.5 * ((grid[g] - t) / sigma) ** 2);
+          }),
+        );
         out[g] = c * s;
       }
       return out;

@@ -85,7 +85,13 @@ export const modularData = z.strictObject({
 });
 
 export const dataConfig = z.discriminatedUnion("name", [
-  mnistData, irisData, twoMoonsData, spiralsData, gaussianMixtureData, teacherStudentData, modularData,
+  mnistData,
+  irisData,
+  twoMoonsData,
+  spiralsData,
+  gaussianMixtureData,
+  teacherStudentData,
+  modularData,
 ]);
 
 export type DataConfig = z.infer<typeof dataConfig>;

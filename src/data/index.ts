@@ -23,12 +23,19 @@ export { inputShape } from "./teacherStudent.ts";
 
 export function loadTask(cfg: DataConfig, k: Key): TaskData {
   switch (cfg.name) {
-    case "mnist": return mnist(cfg, k);
-    case "iris": return iris(cfg, k);
-    case "two-moons": return twoMoons(cfg, k);
-    case "spirals": return spirals(cfg, k);
-    case "gaussian-mixture": return gaussianMixture(cfg, k);
-    case "teacher-student": return teacherStudent(cfg, k);
-    case "modular": return modular(cfg, k);
+    case "mnist":
+      return mnist(cfg, k);
+    case "iris":
+      return iris(cfg, k);
+    case "two-moons":
+      return twoMoons(cfg, k);
+    case "spirals":
+      return spirals(cfg, k);
+    case "gaussian-mixture":
+      return gaussianMixture(cfg, k);
+    case "teacher-student":
+      return teacherStudent(cfg, k);
+    case "modular":
+      return modular(cfg, k);
   }
 }

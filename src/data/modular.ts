@@ -30,14 +30,21 @@ function isPrime(p: number): boolean {
 /** a ∘ b mod p, in [0, p). */
 export function modularOp(op: ModularOp, a: number, b: number, p: number): number {
   switch (op) {
-    case "+": return (a + b) % p;
-    case "-": return (((a - b) % p) + p) % p;
-    case "*": return (a * b) % p;
-    case "/": return (a * powMod(b, p - 2, p)) % p;
+    case "+":
+      return (a + b) % p;
+    case "-":
+      return (((a - b) % p) + p) % p;
+    case "*":
+      return (a * b) % p;
+    case "/":
+      return (a * powMod(b, p - 2, p)) % p;
   }
 }
 
-export function modular(cfg: { p: number; op: ModularOp; encoding: "tokens" | "onehot"; trainFraction: number }, k: Key): TaskData {
+export function modular(
+  cfg: { p: number; op: ModularOp; encoding: "tokens" | "onehot"; trainFraction: number },
+  k: Key,
+): TaskData {
   const { p, op } = cfg;
   if (op === "/" && !isPrime(p)) throw new InputError(`data.p: division mod ${p} needs a prime modulus`);
   const pairs: [number, number][] = [];
@@ -58,5 +65,10 @@ export function modular(cfg: { p: number; op: ModularOp; encoding: "tokens" | "o
     x = new Tensor(d, [n, 2 * p]);
   }
   pairs.forEach(([a, b], i) => (y[i] = modularOp(op, a, b, p)));
-  return { name: "modular", ...trainTestSplit(x, new Tensor(y, [n]), k, cfg.trainFraction, "data (modular)"), loss: "xent", classes: p };
+  return {
+    name: "modular",
+    ...trainTestSplit(x, new Tensor(y, [n]), k, cfg.trainFraction, "data (modular)"),
+    loss: "xent",
+    classes: p,
+  };
 }

@@ -18,7 +18,12 @@ export class BatchSampler {
   private epoch = -1;
   private perm: Int32Array = new Int32Array(0);
 
-  constructor(readonly n: number, batchSize: number, readonly replacement: boolean, readonly key: Key) {
+  constructor(
+    readonly n: number,
+    batchSize: number,
+    readonly replacement: boolean,
+    readonly key: Key,
+  ) {
     if (!Number.isInteger(n) || n < 1) throw new Error(`BatchSampler: need at least one sample, got ${n}`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`BatchSampler: bad batch size ${batchSize}`);
     this.batchSize = replacement ? batchSize : Math.min(batchSize, n);

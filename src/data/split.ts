@@ -19,10 +19,17 @@ export function takeRows(t: Tensor, idx: ArrayLike<number>): Tensor {
  * Shuffles the N samples with a permutation drawn from `k` and puts the first round(f·N) into
  * train, the rest into test. Shuffling first makes the split independent of the generation order.
  */
-export function trainTestSplit(x: Tensor, y: Tensor, k: Key, trainFraction: number, where: string): { train: Split; test: Split } {
+export function trainTestSplit(
+  x: Tensor,
+  y: Tensor,
+  k: Key,
+  trainFraction: number,
+  where: string,
+): { train: Split; test: Split } {
   const n = x.shape[0];
   const nTrain = Math.round(trainFraction * n);
-  if (nTrain < 1) throw new InputError(`${where}: trainFraction ${trainFraction} leaves no training sample out of ${n}`);
+  if (nTrain < 1)
+    throw new InputError(`${where}: trainFraction ${trainFraction} leaves no training sample out of ${n}`);
   const perm = permutation(k, n);
   const tr = perm.subarray(0, nTrain);
   const te = perm.subarray(nTrain);

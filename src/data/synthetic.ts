@@ -7,7 +7,15 @@ import { type Key, normalArray, split, uniformArray } from "../core/random.ts";
 import { trainTestSplit } from "./split.ts";
 import type { TaskData } from "./types.ts";
 
-function task(name: string, x: Float64Array, y: Float64Array, dim: number, classes: number, k: Key, trainFraction: number): TaskData {
+function task(
+  name: string,
+  x: Float64Array,
+  y: Float64Array,
+  dim: number,
+  classes: number,
+  k: Key,
+  trainFraction: number,
+): TaskData {
   const n = y.length;
   const s = trainTestSplit(new Tensor(x, [n, dim]), new Tensor(y, [n]), k, trainFraction, `data (${name})`);
   return { name, ...s, loss: "xent", classes };
@@ -37,7 +45,10 @@ export function twoMoons(cfg: { n: number; noise: number; trainFraction: number 
  * `arms` interleaved spirals: arm c at radius r ~ U(0, 1) sits at angle 2π·turns·r + 2πc/arms,
  * x = r (cos θ, sin θ) + N(0, noise²).
  */
-export function spirals(cfg: { n: number; arms: number; turns: number; noise: number; trainFraction: number }, k: Key): TaskData {
+export function spirals(
+  cfg: { n: number; arms: number; turns: number; noise: number; trainFraction: number },
+  k: Key,
+): TaskData {
   const [kr, kn, ks] = split(k, 3);
   const r = uniformArray(kr, cfg.n);
   const z = normalArray(kn, 2 * cfg.n);
@@ -54,7 +65,10 @@ export function spirals(cfg: { n: number; arms: number; turns: number; noise: nu
 }
 
 /** Class means μ_c ~ N(0, separation² I) in `dim` dimensions; x = μ_c + N(0, std² I). */
-export function gaussianMixture(cfg: { n: number; classes: number; dim: number; separation: number; std: number; trainFraction: number }, k: Key): TaskData {
+export function gaussianMixture(
+  cfg: { n: number; classes: number; dim: number; separation: number; std: number; trainFraction: number },
+  k: Key,
+): TaskData {
   const [km, kn, ks] = split(k, 3);
   const { n, dim, classes } = cfg;
   const mu = normalArray(km, classes * dim);

@@ -14,25 +14,40 @@ import type { TaskData } from "./types.ts";
 /** The shape of one input sample the model takes. */
 export function inputShape(cfg: ModelConfig): number[] {
   switch (cfg.arch) {
-    case "mlp": return [cfg.sizes[0]];
-    case "meanfield": return [cfg.input];
-    case "cnn": return [shapeSize(cfg.input)];
-    case "transformer": return [cfg.seq];
+    case "mlp":
+      return [cfg.sizes[0]];
+    case "meanfield":
+      return [cfg.input];
+    case "cnn":
+      return [shapeSize(cfg.input)];
+    case "transformer":
+      return [cfg.seq];
   }
 }
 
-export function teacherStudent(cfg: { teacher: ModelConfig; n: number; noise: number; inputStd: number; trainFraction: number }, k: Key): TaskData {
+export function teacherStudent(
+  cfg: { teacher: ModelConfig; n: number; noise: number; inputStd: number; trainFraction: number },
+  k: Key,
+): TaskData {
   const [kInit, kx, kNoise, ks] = split(k, 4);
   const teacher = modelOf(cfg.teacher);
   const params = teacher.init(kInit);
   const shape = inputShape(cfg.teacher);
   const m = cfg.n * shapeSize(shape);
-  const xd = cfg.teacher.arch === "transformer"
-    ? Float64Array.from(randint(kx, m, 0, cfg.teacher.vocab))
-    : normalArray(kx, m).map((v) => cfg.inputStd * v);
+  const xd =
+    cfg.teacher.arch === "transformer"
+      ? Float64Array.from(randint(kx, m, 0, cfg.teacher.vocab))
+      : normalArray(kx, m).map((v) => cfg.inputStd * v);
   const x = new Tensor(xd, [cfg.n, ...shape]);
   const out = noGrad(() => teacher.apply(params, x));
   const z = normalArray(kNoise, out.size);
-  const y = new Tensor(out.data.map((v, i) => v + cfg.noise * z[i]), out.shape);
-  return { name: "teacher-student", ...trainTestSplit(x, y, ks, cfg.trainFraction, "data (teacher-student)"), loss: "mse" };
+  const y = new Tensor(
+    out.data.map((v, i) => v + cfg.noise * z[i]),
+    out.shape,
+  );
+  return {
+    name: "teacher-student",
+    ...trainTestSplit(x, y, ks, cfg.trainFraction, "data (teacher-student)"),
+    loss: "mse",
+  };
 }

@@ -22,7 +22,12 @@ export interface BreakingReport {
 
 export const BREAKING_SCALES = [1e-3, 1e-2, 1e-1, 1];
 
-export function measureBreaking(group: SymmetryGroup, params: Tree, f: (p: Tree) => Tensor, scales = BREAKING_SCALES): Record<string, BreakingReport> {
+export function measureBreaking(
+  group: SymmetryGroup,
+  params: Tree,
+  f: (p: Tree) => Tensor,
+  scales = BREAKING_SCALES,
+): Record<string, BreakingReport> {
   const theta = flatten(group.layout, params);
   const lossAt = (b: (typeof group.broken)[number], s: number) => {
     const t = Float64Array.from(theta);
@@ -33,12 +38,19 @@ export function measureBreaking(group: SymmetryGroup, params: Tree, f: (p: Tree)
   const out: Record<string, BreakingReport> = {};
   for (const b of group.broken) {
     const xi = b.generator(theta);
-    let dot = 0, gg = 0, xx = 0;
-    for (let i = 0; i < xi.length; i++) { dot += g[i] * xi[i]; gg += g[i] * g[i]; xx += xi[i] * xi[i]; }
+    let dot = 0,
+      gg = 0,
+      xx = 0;
+    for (let i = 0; i < xi.length; i++) {
+      dot += g[i] * xi[i];
+      gg += g[i] * g[i];
+      xx += xi[i] * xi[i];
+    }
     out[b.name] = {
       description: b.description,
       relLossChange: scales.map((s) => {
-        const a = lossAt(b, s), c = lossAt(b, 10 * s);
+        const a = lossAt(b, s),
+          c = lossAt(b, 10 * s);
         return { scale: s, value: Math.abs(c - a) / Math.abs(a) };
       }),
       gradientCosine: gg > 0 && xx > 0 ? Math.abs(dot) / Math.sqrt(gg * xx) : 0,

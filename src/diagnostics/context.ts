@@ -12,7 +12,11 @@ import { hessianOperator, extremeEigenpairs, type Projector } from "../curvature
 
 export type Value = number | Record<string, number>;
 
-export interface Spectrum extends Record<string, number> { lambdaMax: number; lambdaMin: number; steps: number }
+export interface Spectrum extends Record<string, number> {
+  lambdaMax: number;
+  lambdaMin: number;
+  steps: number;
+}
 
 export interface Context {
   group: SymmetryGroup;
@@ -35,9 +39,13 @@ export function l2(v: ArrayLike<number>): number {
 }
 
 function once<T>(f: () => T): () => T {
-  let done = false, v: T;
+  let done = false,
+    v: T;
   return () => {
-    if (!done) { v = f(); done = true; }
+    if (!done) {
+      v = f();
+      done = true;
+    }
     return v;
   };
 }
@@ -48,7 +56,12 @@ function spectrum(f: (p: Tree) => Tensor, at: Tree, opts: { steps?: number; key:
   return { lambdaMax: r.top.values[0] ?? 0, lambdaMin: r.bottom.values[0] ?? 0, steps: r.steps };
 }
 
-export function makeContext(o: { group: SymmetryGroup; params: Tree; f?: (p: Tree) => Tensor; hessian?: { steps?: number; key: Key } }): Context {
+export function makeContext(o: {
+  group: SymmetryGroup;
+  params: Tree;
+  f?: (p: Tree) => Tensor;
+  hessian?: { steps?: number; key: Key };
+}): Context {
   const { group, params, f } = o;
   const need = <T>(v: T | undefined, what: string): T => {
     if (v === undefined) throw new Error(`observable needs ${what}`);
@@ -62,7 +75,9 @@ export function makeContext(o: { group: SymmetryGroup; params: Tree; f?: (p: Tre
     return grads.get(p) as Tree;
   };
   return {
-    group, params, canonical,
+    group,
+    params,
+    canonical,
     invariants: once(() => group.invariants(params, canonical())),
     loss: once(() => need(f, "data")(params).item()),
     grad,
@@ -70,6 +85,8 @@ export function makeContext(o: { group: SymmetryGroup; params: Tree; f?: (p: Tre
     balancedNorms: once(() => group.balancedNorms(canonical().params)),
     nuclearNorms: once(() => group.nuclearNorms(canonical().params)),
     rawHessian: once(() => spectrum(need(f, "data"), params, need(o.hessian, "the hessian option"))),
-    quotientHessian: once(() => spectrum(need(f, "data"), canonical().params, need(o.hessian, "the hessian option"), projector().projectFlat)),
+    quotientHessian: once(() =>
+      spectrum(need(f, "data"), canonical().params, need(o.hessian, "the hessian option"), projector().projectFlat),
+    ),
   };
 }

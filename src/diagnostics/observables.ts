@@ -47,24 +47,54 @@ function nuclearSum(t: Tensor): number {
 export const OBSERVABLES: readonly ObservableSpec[] = [
   { name: "paramNorm", kind: "raw", needs: "params", description: "‖θ‖", compute: (c) => treeNorm(c.params) },
   { name: "paramSqNorm", kind: "raw", needs: "params", description: "‖θ‖²", compute: (c) => treeNorm(c.params) ** 2 },
-  { name: "layerNorms", kind: "raw", needs: "params", description: "‖θ_leaf‖ per parameter tensor", compute: (c) => norms(c.params) },
-  { name: "gradNorm", kind: "raw", needs: "data", description: "‖∇L(θ)‖", compute: (c) => treeNorm(c.grad(c.params)) },
-  { name: "hessian", kind: "raw", needs: "hessian", description: "λ_max, λ_min of ∇²L(θ) (Lanczos); its negative directions along orbits make it useless for t*", compute: (c) => c.rawHessian() },
-  { name: "loss", kind: "quotient", needs: "data", description: "L(θ), constant on orbits", compute: (c) => c.loss() },
-  { name: "orbitMinSqNorm", kind: "quotient", needs: "params", description: "min over the orbit of ‖θ‖² = ‖θ_c‖²", compute: (c) => treeNorm(c.canonical().params) ** 2 },
-  { name: "canonicalLayerNorms", kind: "quotient", needs: "params", description: "‖θ_leaf‖ per tensor at the canonical representative", compute: (c) => norms(c.canonical().params) },
   {
-    name: "balancedNorms", kind: "quotient", needs: "params",
+    name: "layerNorms",
+    kind: "raw",
+    needs: "params",
+    description: "‖θ_leaf‖ per parameter tensor",
+    compute: (c) => norms(c.params),
+  },
+  { name: "gradNorm", kind: "raw", needs: "data", description: "‖∇L(θ)‖", compute: (c) => treeNorm(c.grad(c.params)) },
+  {
+    name: "hessian",
+    kind: "raw",
+    needs: "hessian",
+    description: "λ_max, λ_min of ∇²L(θ) (Lanczos); its negative directions along orbits make it useless for t*",
+    compute: (c) => c.rawHessian(),
+  },
+  { name: "loss", kind: "quotient", needs: "data", description: "L(θ), constant on orbits", compute: (c) => c.loss() },
+  {
+    name: "orbitMinSqNorm",
+    kind: "quotient",
+    needs: "params",
+    description: "min over the orbit of ‖θ‖² = ‖θ_c‖²",
+    compute: (c) => treeNorm(c.canonical().params) ** 2,
+  },
+  {
+    name: "canonicalLayerNorms",
+    kind: "quotient",
+    needs: "params",
+    description: "‖θ_leaf‖ per tensor at the canonical representative",
+    compute: (c) => norms(c.canonical().params),
+  },
+  {
+    name: "balancedNorms",
+    kind: "quotient",
+    needs: "params",
     description: "2 Σ_j ‖in_j‖‖out_j‖ per rescaling component at θ_c (for a two-layer net 2 Σ_j |a_j| ‖(w_j, b_j)‖)",
     compute: (c) => c.balancedNorms(),
   },
   {
-    name: "nuclearNorms", kind: "quotient", needs: "params",
+    name: "nuclearNorms",
+    kind: "quotient",
+    needs: "params",
     description: "2‖XᵀY‖_* per GL pair at θ_c (2‖W_Q W_Kᵀ‖_*, 2‖W_V W_O‖_* per head)",
     compute: (c) => c.nuclearNorms(),
   },
   {
-    name: "invariantNorms", kind: "quotient", needs: "params",
+    name: "invariantNorms",
+    kind: "quotient",
+    needs: "params",
     description: "Frobenius norms of the closed-form invariants, and Σ_h ‖·‖_* of the per-head W_QK, W_VO",
     compute: (c) => {
       const out: Record<string, number> = {};
@@ -76,10 +106,24 @@ export const OBSERVABLES: readonly ObservableSpec[] = [
       return out;
     },
   },
-  { name: "horizontalGradNorm", kind: "quotient", needs: "data", description: "‖P_H ∇L(θ_c)‖ at the canonical representative", compute: (c) => c.horizontalGradNorm() },
-  { name: "quotientHessian", kind: "quotient", needs: "hessian", description: "λ_max, λ_min of P_H ∇²L P_H on the horizontal space at θ_c (Lanczos)", compute: (c) => c.quotientHessian() },
   {
-    name: "tStar", kind: "quotient", needs: "hessian",
+    name: "horizontalGradNorm",
+    kind: "quotient",
+    needs: "data",
+    description: "‖P_H ∇L(θ_c)‖ at the canonical representative",
+    compute: (c) => c.horizontalGradNorm(),
+  },
+  {
+    name: "quotientHessian",
+    kind: "quotient",
+    needs: "hessian",
+    description: "λ_max, λ_min of P_H ∇²L P_H on the horizontal space at θ_c (Lanczos)",
+    compute: (c) => c.quotientHessian(),
+  },
+  {
+    name: "tStar",
+    kind: "quotient",
+    needs: "hessian",
     description: "shock-time forecast t* = 1/max(0, −λ_min) of the quotient Hessian (∞ when λ_min ≥ 0)",
     compute: (c) => tStar(c.quotientHessian().lambdaMin),
   },
@@ -139,7 +183,8 @@ export function observe(cfg: ModelConfig, params: Tree, opts: ObserveOptions = {
   if (hasData) {
     const model = modelOf(cfg);
     const L = lossFn(lossName as LossName);
-    const x = opts.x as Tensor, y = opts.y as Tensor;
+    const x = opts.x as Tensor,
+      y = opts.y as Tensor;
     f = (p: Tree) => L(model.apply(p, x), y);
   }
   const h = opts.hessian === true ? {} : opts.hessian || undefined;
@@ -163,7 +208,8 @@ export function observe(cfg: ModelConfig, params: Tree, opts: ObserveOptions = {
   const result: ObserveResult = {
     group: { name: group.name, dim: group.dim, description: group.description, components: [...group.components] },
     observables: { raw, quotient },
-    charges, chargeMax,
+    charges,
+    chargeMax,
     canonical: { sweeps: cf.sweeps, imbalance: cf.imbalance },
     kinds,
   };

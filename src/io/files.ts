@@ -56,7 +56,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, "wx");
-    for (let off = 0; off < bytes.length; ) {
+    for (let off = 0; off < bytes.length;) {
       off += fs.writeSync(fd, bytes, off, bytes.length - off);
     }
     fs.fsyncSync(fd);

@@ -9,14 +9,7 @@ export type DType = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" | "I8
 
 /** Storage of an {@link NDArray}; the concrete class is fixed by the dtype (see {@link typedArrayFor}). */
 export type TypedData =
-  | Float64Array
-  | Float32Array
-  | BigInt64Array
-  | Int32Array
-  | Int16Array
-  | Int8Array
-  | Uint8Array
-  | Uint16Array;
+  Float64Array | Float32Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
 
 /** A dense row-major (C order) array. `data.length` equals `numel(shape)`. */
 export interface NDArray {
@@ -94,7 +87,9 @@ export function checkNDArray(arr: NDArray, where: string): void {
     throw new InputError(`${where}: ${arr.dtype} data must be a ${CTORS[arr.dtype].name}`);
   }
   if (arr.data.length !== n) {
-    throw new InputError(`${where}: data has ${arr.data.length} elements but shape [${arr.shape.join(", ")}] needs ${n}`);
+    throw new InputError(
+      `${where}: data has ${arr.data.length} elements but shape [${arr.shape.join(", ")}] needs ${n}`,
+    );
   }
 }
 
@@ -145,7 +140,7 @@ const BFLOAT: SmallFloat = { expBits: 8, mantBits: 7 };
 function smallFloatToNumber(bits: number, f: SmallFloat): number {
   const mantMask = (1 << f.mantBits) - 1;
   const expMax = (1 << f.expBits) - 1;
-  const bias = (expMax >> 1);
+  const bias = expMax >> 1;
   const sign = bits >> (f.expBits + f.mantBits) ? -1 : 1;
   const e = (bits >> f.mantBits) & expMax;
   const m = bits & mantMask;
@@ -221,7 +216,9 @@ export function toFloat64(arr: NDArray): Float64Array {
     for (let i = 0; i < src.length; i++) {
       const v = src[i];
       if (v > limit || v < -limit) {
-        throw new InputError(`I64 value ${v} at flat index ${i} exceeds 2^53 and cannot be represented exactly as float64`);
+        throw new InputError(
+          `I64 value ${v} at flat index ${i} exceeds 2^53 and cannot be represented exactly as float64`,
+        );
       }
       out[i] = Number(v);
     }

@@ -6,7 +6,16 @@
  */
 import { InputError } from "../errors.ts";
 import { readFileChecked, writeFileAtomic } from "./files.ts";
-import { bytesToData, checkNDArray, dataToBytes, HOST_LITTLE_ENDIAN, numel, type DType, type NDArray, type TypedData } from "./ndarray.ts";
+import {
+  bytesToData,
+  checkNDArray,
+  dataToBytes,
+  HOST_LITTLE_ENDIAN,
+  numel,
+  type DType,
+  type NDArray,
+  type TypedData,
+} from "./ndarray.ts";
 import { parsePyLiteral, type PyValue } from "./pyliteral.ts";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
@@ -15,10 +24,26 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 const MAX_HEADER_BYTES = 1 << 20;
 
 const DESCR_TO_DTYPE: Record<string, DType> = {
-  f8: "F64", f4: "F32", f2: "F16", i8: "I64", i4: "I32", i2: "I16", i1: "I8", u1: "U8", b1: "BOOL",
+  f8: "F64",
+  f4: "F32",
+  f2: "F16",
+  i8: "I64",
+  i4: "I32",
+  i2: "I16",
+  i1: "I8",
+  u1: "U8",
+  b1: "BOOL",
 };
 const DTYPE_TO_DESCR: Partial<Record<DType, string>> = {
-  F64: "<f8", F32: "<f4", F16: "<f2", I64: "<i8", I32: "<i4", I16: "<i2", I8: "|i1", U8: "|u1", BOOL: "|b1",
+  F64: "<f8",
+  F32: "<f4",
+  F16: "<f2",
+  I64: "<i8",
+  I32: "<i4",
+  I16: "<i2",
+  I8: "|i1",
+  U8: "|u1",
+  BOOL: "|b1",
 };
 
 // Unsigned types without a signed dtype of the same width are widened: u2 -> I32, u4 -> I64,
@@ -37,7 +62,8 @@ function parseDescr(descr: PyValue, fail: (msg: string) => never): Descr {
   if (Array.isArray(descr)) fail("structured dtypes are not supported");
   if (typeof descr !== "string") fail("'descr' is not a string");
   const m = /^([<>|=])([a-zA-Z])(\d+)$/.exec(descr);
-  if (descr === "|O" || descr === "O" || m?.[2] === "O") fail(`object dtype ${descr} is not supported (it would need pickle)`);
+  if (descr === "|O" || descr === "O" || m?.[2] === "O")
+    fail(`object dtype ${descr} is not supported (it would need pickle)`);
   if (!m) fail(`unsupported dtype '${descr}'`);
   const code = `${m[2]}${m[3]}`;
   const dtype = DESCR_TO_DTYPE[code] ?? WIDENED[code];
@@ -131,10 +157,13 @@ export function decodeNpy(bytes: Uint8Array, fileName = "<buffer>"): NDArray {
   if (bytes.length < prefix) fail(`${bytes.length} bytes is too short for the header length`);
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   if (headerLen > MAX_HEADER_BYTES) fail(`header length ${headerLen} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
-  if (prefix + headerLen > bytes.length) fail(`header length ${headerLen} runs past the end of the ${bytes.length}-byte file`);
+  if (prefix + headerLen > bytes.length)
+    fail(`header length ${headerLen} runs past the end of the ${bytes.length}-byte file`);
   let text: string;
   try {
-    text = new TextDecoder(major === 3 ? "utf-8" : "latin1", { fatal: true }).decode(bytes.subarray(prefix, prefix + headerLen));
+    text = new TextDecoder(major === 3 ? "utf-8" : "latin1", { fatal: true }).decode(
+      bytes.subarray(prefix, prefix + headerLen),
+    );
   } catch {
     fail("header is not valid UTF-8");
   }
@@ -148,7 +177,8 @@ export function decodeNpy(bytes: Uint8Array, fileName = "<buffer>"): NDArray {
   const dataStart = prefix + headerLen;
   const have = bytes.length - dataStart;
   const need = n * descr.itemSize;
-  if (have < need) fail(`truncated data: ${have} bytes but shape (${shape.join(", ")}) of '${descr.text}' needs ${need}`);
+  if (have < need)
+    fail(`truncated data: ${have} bytes but shape (${shape.join(", ")}) of '${descr.text}' needs ${need}`);
   if (have > need) fail(`${have - need} trailing bytes after the data`);
   const raw = bytes.subarray(dataStart);
   let data = descr.widenFrom ? widen(descr, raw, n, fail) : bytesToData(descr.dtype, raw, descr.littleEndian);

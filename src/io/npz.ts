@@ -30,10 +30,7 @@ export function decodeNpz(bytes: Uint8Array, fileName = "<buffer>"): Map<string,
  * Encodes arrays as a .npz archive (members `<key>.npy`, stored unless `compress` is set, the
  * equivalent of np.savez / np.savez_compressed). Empty keys throw InputError.
  */
-export function encodeNpz(
-  arrays: NamedArrays,
-  options: { compress?: boolean } = {},
-): Uint8Array {
+export function encodeNpz(arrays: NamedArrays, options: { compress?: boolean } = {}): Uint8Array {
   const members = namedEntries(arrays).map(([key, arr]) => {
     if (key.length === 0) throw new InputError("npz: array name must not be empty");
     return { name: key + SUFFIX, data: encodeNpy(arr) };
@@ -47,10 +44,6 @@ export function readNpz(path: string): Map<string, NDArray> {
 }
 
 /** Encodes and atomically writes a .npz file. */
-export function writeNpz(
-  path: string,
-  arrays: NamedArrays,
-  options: { compress?: boolean } = {},
-): void {
+export function writeNpz(path: string, arrays: NamedArrays, options: { compress?: boolean } = {}): void {
   writeFileAtomic(path, encodeNpz(arrays, options));
 }

@@ -49,7 +49,8 @@ export class ProtoWriter {
 
   /** int64/uint64/int32/bool field; negative values use 64-bit two's complement (10 bytes), as protobuf's int64 does. */
   varint(field: number, v: number | bigint): this {
-    if (typeof v === "number" && !Number.isSafeInteger(v)) throw new RangeError(`protobuf varint field ${field}: ${v} is not an integer`);
+    if (typeof v === "number" && !Number.isSafeInteger(v))
+      throw new RangeError(`protobuf varint field ${field}: ${v} is not an integer`);
     this.tag(field, WIRE_VARINT);
     this.rawVarint(v);
     return this;
@@ -119,7 +120,10 @@ export function decodeMessage(data: Uint8Array): ProtoField[] {
     }
   };
   const take = (n: number): Uint8Array => {
-    if (n > data.length - pos) throw new InputError(`protobuf: field runs past the end of the message (${n} bytes at byte ${pos} of ${data.length})`);
+    if (n > data.length - pos)
+      throw new InputError(
+        `protobuf: field runs past the end of the message (${n} bytes at byte ${pos} of ${data.length})`,
+      );
     const out = data.subarray(pos, pos + n);
     pos += n;
     return out;
@@ -131,18 +135,28 @@ export function decodeMessage(data: Uint8Array): ProtoField[] {
     if (field === 0) throw new InputError(`protobuf: field number 0 at byte ${pos}`);
     const empty = new Uint8Array(0);
     switch (wire) {
-      case WIRE_VARINT: fields.push({ field, wire, varint: readVarint(), bytes: empty }); break;
-      case WIRE_FIXED64: fields.push({ field, wire, varint: 0n, bytes: take(8) }); break;
-      case WIRE_LENGTH_DELIMITED: fields.push({ field, wire, varint: 0n, bytes: take(Number(readVarint())) }); break;
-      case WIRE_FIXED32: fields.push({ field, wire, varint: 0n, bytes: take(4) }); break;
-      default: throw new InputError(`protobuf: unsupported wire type ${wire} for field ${field}`);
+      case WIRE_VARINT:
+        fields.push({ field, wire, varint: readVarint(), bytes: empty });
+        break;
+      case WIRE_FIXED64:
+        fields.push({ field, wire, varint: 0n, bytes: take(8) });
+        break;
+      case WIRE_LENGTH_DELIMITED:
+        fields.push({ field, wire, varint: 0n, bytes: take(Number(readVarint())) });
+        break;
+      case WIRE_FIXED32:
+        fields.push({ field, wire, varint: 0n, bytes: take(4) });
+        break;
+      default:
+        throw new InputError(`protobuf: unsupported wire type ${wire} for field ${field}`);
     }
   }
   return fields;
 }
 
 function expectWire(f: ProtoField, wire: number, what: string): void {
-  if (f.wire !== wire) throw new InputError(`protobuf: field ${f.field} has wire type ${f.wire}, expected ${wire} (${what})`);
+  if (f.wire !== wire)
+    throw new InputError(`protobuf: field ${f.field} has wire type ${f.wire}, expected ${wire} (${what})`);
 }
 
 export function fieldDouble(f: ProtoField): number {

@@ -5,7 +5,18 @@
  */
 import { InputError } from "../errors.ts";
 import { readFileChecked, writeFileAtomic } from "./files.ts";
-import { bytesToData, checkNDArray, dataToBytes, dtypeSize, isDType, namedEntries, numel, type DType, type NamedArrays, type NDArray } from "./ndarray.ts";
+import {
+  bytesToData,
+  checkNDArray,
+  dataToBytes,
+  dtypeSize,
+  isDType,
+  namedEntries,
+  numel,
+  type DType,
+  type NamedArrays,
+  type NDArray,
+} from "./ndarray.ts";
 
 /** Largest header accepted, as in the reference implementation. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -44,11 +55,7 @@ function parseEntry(name: string, raw: unknown, bufferLength: number, fail: (msg
   } catch {
     fail(`${what} shape [${shape.join(", ")}] has too many elements`);
   }
-  if (
-    !Array.isArray(offsets) ||
-    offsets.length !== 2 ||
-    !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)
-  ) {
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
     fail(`${what} data_offsets ${JSON.stringify(offsets) ?? "undefined"} is not two non-negative integers`);
   }
   const [begin, end] = offsets as [number, number];
@@ -57,7 +64,9 @@ function parseEntry(name: string, raw: unknown, bufferLength: number, fail: (msg
   }
   const need = count * dtypeSize(dtype);
   if (need !== end - begin) {
-    fail(`${what} data_offsets [${begin}, ${end}] hold ${end - begin} bytes but ${dtype} [${shape.join(", ")}] needs ${need}`);
+    fail(
+      `${what} data_offsets [${begin}, ${end}] hold ${end - begin} bytes but ${dtype} [${shape.join(", ")}] needs ${need}`,
+    );
   }
   return { name, dtype, shape: [...shape], begin, end };
 }
@@ -86,7 +95,8 @@ export function decodeSafetensors(bytes: Uint8Array, fileName = "<buffer>"): Saf
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen64 = view.getBigUint64(0, true);
   if (headerLen64 === 0n) fail("header length is 0");
-  if (headerLen64 > BigInt(MAX_HEADER_BYTES)) fail(`header length ${headerLen64} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  if (headerLen64 > BigInt(MAX_HEADER_BYTES))
+    fail(`header length ${headerLen64} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
   const headerLen = Number(headerLen64);
   if (headerLen > bytes.length - 8) {
     fail(`header length ${headerLen} exceeds the ${bytes.length - 8} bytes after the length field`);
@@ -116,7 +126,9 @@ export function decodeSafetensors(bytes: Uint8Array, fileName = "<buffer>"): Saf
   let prev: Entry | undefined;
   for (const e of entries) {
     if (e.begin < pos) {
-      fail(`tensor ${JSON.stringify(e.name)} data_offsets [${e.begin}, ${e.end}] overlap tensor ${JSON.stringify(prev!.name)} [${prev!.begin}, ${prev!.end}]`);
+      fail(
+        `tensor ${JSON.stringify(e.name)} data_offsets [${e.begin}, ${e.end}] overlap tensor ${JSON.stringify(prev!.name)} [${prev!.begin}, ${prev!.end}]`,
+      );
     }
     if (e.begin > pos) fail(`data buffer has a hole: bytes [${pos}, ${e.begin}) belong to no tensor`);
     pos = e.end;
@@ -137,10 +149,7 @@ export function decodeSafetensors(bytes: Uint8Array, fileName = "<buffer>"): Saf
  * metadata. The JSON header is padded with spaces to a multiple of 8 bytes so the buffer starts
  * 8-byte aligned. Invalid arrays or metadata throw InputError.
  */
-export function encodeSafetensors(
-  tensors: NamedArrays,
-  metadata?: Record<string, string>,
-): Uint8Array {
+export function encodeSafetensors(tensors: NamedArrays, metadata?: Record<string, string>): Uint8Array {
   // The header is assembled by hand because JSON.stringify of an object would move
   // integer-like tensor names ("0", "1") ahead of the others and lose insertion order.
   const parts: string[] = [];
@@ -170,7 +179,8 @@ export function encodeSafetensors(
     h.set(header);
     header = h;
   }
-  if (padded > MAX_HEADER_BYTES) throw new InputError(`safetensors: header of ${padded} bytes exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  if (padded > MAX_HEADER_BYTES)
+    throw new InputError(`safetensors: header of ${padded} bytes exceeds the ${MAX_HEADER_BYTES}-byte limit`);
   const out = new Uint8Array(8 + padded + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(padded), true);
   out.set(header, 8);
@@ -188,10 +198,6 @@ export function readSafetensors(path: string): SafetensorsFile {
 }
 
 /** Encodes and atomically writes a safetensors file. */
-export function writeSafetensors(
-  path: string,
-  tensors: NamedArrays,
-  metadata?: Record<string, string>,
-): void {
+export function writeSafetensors(path: string, tensors: NamedArrays, metadata?: Record<string, string>): void {
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }

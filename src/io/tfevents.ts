@@ -14,7 +14,15 @@ import { join } from "node:path";
 import { InputError } from "../errors.ts";
 import { maskedCrc32c } from "./crc32c.ts";
 import { readFileChecked } from "./files.ts";
-import { decodeMessage, fieldDouble, fieldFloat, fieldInt64, fieldMessage, fieldString, ProtoWriter } from "./protobuf.ts";
+import {
+  decodeMessage,
+  fieldDouble,
+  fieldFloat,
+  fieldInt64,
+  fieldMessage,
+  fieldString,
+  ProtoWriter,
+} from "./protobuf.ts";
 
 export interface TfScalar {
   wallTime: number;
@@ -62,7 +70,11 @@ export interface TfEventsWriteOptions {
  * number of scalars written. Streams in ~1 MiB chunks, so the input may be a lazy iterator.
  * For TensorBoard, give steps in increasing order per tag.
  */
-export function writeTfEvents(dir: string, scalars: Iterable<TfScalar>, options: TfEventsWriteOptions = {}): { path: string; count: number } {
+export function writeTfEvents(
+  dir: string,
+  scalars: Iterable<TfScalar>,
+  options: TfEventsWriteOptions = {},
+): { path: string; count: number } {
   const wallTime = options.wallTime ?? Date.now() / 1000;
   mkdirSync(dir, { recursive: true });
   const path = join(dir, tfEventsFileName(wallTime, options.hostname));
@@ -105,7 +117,8 @@ export function decodeRecords(data: Uint8Array, file = "tfrecord"): Uint8Array[]
       throw new InputError(`${file}: length CRC mismatch in the record at byte ${pos} (corrupt file)`);
     }
     const available = data.length - pos - 16;
-    if (lengthBig > BigInt(Math.max(available, 0))) throw new InputError(`${file}: truncated record at byte ${pos} (needs ${lengthBig} bytes)`);
+    if (lengthBig > BigInt(Math.max(available, 0)))
+      throw new InputError(`${file}: truncated record at byte ${pos} (needs ${lengthBig} bytes)`);
     const length = Number(lengthBig);
     const body = data.subarray(pos + 12, pos + 12 + length);
     if (view.getUint32(pos + 12 + length, true) !== maskedCrc32c(body)) {

@@ -76,29 +76,33 @@ function findEocd(bytes: Uint8Array, view: DataView, fail: Fail): Eocd {
     }
   }
   if (pos < 0) fail("end of central directory record not found (not a ZIP archive, or truncated)");
-  if (view.getUint16(pos + 4, true) !== 0 || view.getUint16(pos + 6, true) !== 0) fail("multi-disk archives are not supported");
+  if (view.getUint16(pos + 4, true) !== 0 || view.getUint16(pos + 6, true) !== 0)
+    fail("multi-disk archives are not supported");
   let count = view.getUint16(pos + 10, true);
   let cdSize = view.getUint32(pos + 12, true);
   let cdOffset = view.getUint32(pos + 16, true);
   let cdLimit = pos;
   if (count === 0xffff || cdSize === U32_MAX || cdOffset === U32_MAX) {
     const loc = pos - 20;
-    if (loc < 0 || view.getUint32(loc, true) !== SIG_ZIP64_LOCATOR) fail("ZIP64 end of central directory locator missing");
+    if (loc < 0 || view.getUint32(loc, true) !== SIG_ZIP64_LOCATOR)
+      fail("ZIP64 end of central directory locator missing");
     const rec = u64(view, loc + 8, "ZIP64 end record offset", fail);
-    if (rec + 56 > loc || view.getUint32(rec, true) !== SIG_ZIP64_EOCD) fail("ZIP64 end of central directory record missing");
+    if (rec + 56 > loc || view.getUint32(rec, true) !== SIG_ZIP64_EOCD)
+      fail("ZIP64 end of central directory record missing");
     count = u64(view, rec + 32, "ZIP64 entry count", fail);
     cdSize = u64(view, rec + 40, "ZIP64 central directory size", fail);
     cdOffset = u64(view, rec + 48, "ZIP64 central directory offset", fail);
     cdLimit = rec;
   }
-  if (cdOffset + cdSize > cdLimit) fail(`central directory [${cdOffset}, ${cdOffset + cdSize}) runs past its end record at ${cdLimit}`);
+  if (cdOffset + cdSize > cdLimit)
+    fail(`central directory [${cdOffset}, ${cdOffset + cdSize}) runs past its end record at ${cdLimit}`);
   if (count * CENTRAL_SIZE > cdSize) fail(`${count} entries cannot fit in a ${cdSize}-byte central directory`);
   return { count, cdOffset, cdSize, cdLimit };
 }
 
 /** Applies the ZIP64 extended-information extra field (id 1) to the fields saturated at 0xffffffff. */
 function applyZip64(view: DataView, start: number, end: number, e: ZipEntry, fail: Fail): void {
-  for (let p = start; p + 4 <= end; ) {
+  for (let p = start; p + 4 <= end;) {
     const id = view.getUint16(p, true);
     const size = view.getUint16(p + 2, true);
     if (p + 4 + size > end) fail(`member "${e.name}" has a malformed extra field`);
@@ -134,7 +138,9 @@ function locateData(bytes: Uint8Array, view: DataView, e: ZipEntry, rawName: Uin
   }
   e.dataOffset = nameStart + nameLen + extraLen;
   if (e.dataOffset + e.compressedSize > bytes.length) {
-    fail(`member "${e.name}" data [${e.dataOffset}, ${e.dataOffset + e.compressedSize}) lies outside the ${bytes.length}-byte archive`);
+    fail(
+      `member "${e.name}" data [${e.dataOffset}, ${e.dataOffset + e.compressedSize}) lies outside the ${bytes.length}-byte archive`,
+    );
   }
 }
 
@@ -153,7 +159,8 @@ export function readZipEntries(bytes: Uint8Array, fileName: string): ZipEntry[] 
   const cdEnd = cdOffset + cdSize;
   let p = cdOffset;
   for (let i = 0; i < count; i++) {
-    if (p + CENTRAL_SIZE > cdEnd || view.getUint32(p, true) !== SIG_CENTRAL) fail(`central directory entry ${i} is missing or truncated`);
+    if (p + CENTRAL_SIZE > cdEnd || view.getUint32(p, true) !== SIG_CENTRAL)
+      fail(`central directory entry ${i} is missing or truncated`);
     const flags = view.getUint16(p + 8, true);
     const nameLen = view.getUint16(p + 28, true);
     const extraLen = view.getUint16(p + 30, true);
@@ -183,7 +190,8 @@ export function readZipEntries(bytes: Uint8Array, fileName: string): ZipEntry[] 
   const sorted = [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
   for (let i = 0; i < sorted.length; i++) {
     const limit = i + 1 < sorted.length ? sorted[i + 1].localHeaderOffset : cdOffset;
-    if (sorted[i].dataOffset + sorted[i].compressedSize > limit) fail(`member "${sorted[i].name}" overlaps the next record`);
+    if (sorted[i].dataOffset + sorted[i].compressedSize > limit)
+      fail(`member "${sorted[i].name}" overlaps the next record`);
   }
   return entries;
 }
@@ -210,13 +218,17 @@ export function extractZipEntry(bytes: Uint8Array, entry: ZipEntry, fileName: st
       // The cap makes zlib stop (and throw) as soon as output passes the declared size; it must be >= 1.
       out = inflateRawSync(src, { maxOutputLength: Math.max(usize, 1) });
     } catch (err) {
-      return fail(`cannot be inflated (${(err as Error).message.split("\n")[0]}), or inflates past its declared ${usize} bytes`);
+      return fail(
+        `cannot be inflated (${(err as Error).message.split("\n")[0]}), or inflates past its declared ${usize} bytes`,
+      );
     }
     if (out.length !== usize) fail(`inflates to ${out.length} bytes but declares ${usize}`);
   }
   const actual = crc32(out);
   if (actual !== entry.crc32) {
-    fail(`CRC-32 mismatch: stored ${entry.crc32.toString(16).padStart(8, "0")}, computed ${actual.toString(16).padStart(8, "0")}`);
+    fail(
+      `CRC-32 mismatch: stored ${entry.crc32.toString(16).padStart(8, "0")}, computed ${actual.toString(16).padStart(8, "0")}`,
+    );
   }
   // A plain Uint8Array view, not the Buffer subclass zlib or fs hand out.
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
@@ -234,7 +246,9 @@ export function writeZip(entries: ZipInput[], options: { compress?: boolean } = 
   const central: Uint8Array[] = [];
   let offset = 0;
   const tooBig = (): never => {
-    throw new InputError("zip archive would need ZIP64 (4 GiB or more, or 65535+ members), which is not supported for writing");
+    throw new InputError(
+      "zip archive would need ZIP64 (4 GiB or more, or 65535+ members), which is not supported for writing",
+    );
   };
   if (entries.length >= 0xffff) tooBig();
   for (const { name, data } of entries) {

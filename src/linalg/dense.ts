@@ -16,7 +16,8 @@ export function symEig(A: ArrayLike<number>, n: number): { values: Float64Array;
   const a = Float64Array.from(A as ArrayLike<number>);
   if (a.length !== n * n) throw new Error(`symEig: ${a.length} entries for a ${n}×${n} matrix`);
   // Symmetrise (callers pass matrices that are symmetric up to rounding).
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) a[i * n + j] = a[j * n + i] = 0.5 * (a[i * n + j] + a[j * n + i]);
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) a[i * n + j] = a[j * n + i] = 0.5 * (a[i * n + j] + a[j * n + i]);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
   let total = 0;
@@ -35,17 +36,20 @@ export function symEig(A: ArrayLike<number>, n: number): { values: Float64Array;
         const c = 1 / Math.sqrt(t * t + 1);
         const s = t * c;
         for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p], akq = a[k * n + q];
+          const akp = a[k * n + p],
+            akq = a[k * n + q];
           a[k * n + p] = c * akp - s * akq;
           a[k * n + q] = s * akp + c * akq;
         }
         for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k], aqk = a[q * n + k];
+          const apk = a[p * n + k],
+            aqk = a[q * n + k];
           a[p * n + k] = c * apk - s * aqk;
           a[q * n + k] = s * apk + c * aqk;
         }
         for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p], vkq = v[k * n + q];
+          const vkp = v[k * n + p],
+            vkq = v[k * n + q];
           v[k * n + p] = c * vkp - s * vkq;
           v[k * n + q] = s * vkp + c * vkq;
         }
@@ -95,26 +99,37 @@ export function svd(A: ArrayLike<number>, m: number, n: number): Svd {
     let rotated = false;
     for (let p = 0; p < n; p++) {
       for (let q = p + 1; q < n; q++) {
-        let alpha = 0, beta = 0, gamma = 0;
+        let alpha = 0,
+          beta = 0,
+          gamma = 0;
         for (let k = 0; k < m; k++) {
-          const gp = G[k * n + p], gq = G[k * n + q];
+          const gp = G[k * n + p],
+            gq = G[k * n + q];
           alpha += gp * gp;
           beta += gq * gq;
           gamma += gp * gq;
         }
-        if (gamma === 0 || Math.abs(gamma) <= 1e-16 * Math.sqrt(alpha * beta) || alpha <= negligible || beta <= negligible) continue;
+        if (
+          gamma === 0 ||
+          Math.abs(gamma) <= 1e-16 * Math.sqrt(alpha * beta) ||
+          alpha <= negligible ||
+          beta <= negligible
+        )
+          continue;
         rotated = true;
         const zeta = (beta - alpha) / (2 * gamma);
         const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
         for (let k = 0; k < m; k++) {
-          const gp = G[k * n + p], gq = G[k * n + q];
+          const gp = G[k * n + p],
+            gq = G[k * n + q];
           G[k * n + p] = c * gp - s * gq;
           G[k * n + q] = s * gp + c * gq;
         }
         for (let k = 0; k < n; k++) {
-          const vp = V[k * n + p], vq = V[k * n + q];
+          const vp = V[k * n + p],
+            vq = V[k * n + q];
           V[k * n + p] = c * vp - s * vq;
           V[k * n + q] = s * vp + c * vq;
         }
@@ -146,18 +161,26 @@ export function svd(A: ArrayLike<number>, m: number, n: number): Svd {
 function normaliseSigns(r: Svd, m: number, n: number): Svd {
   const k = Math.min(m, n);
   for (let j = 0; j < k; j++) {
-    let best = 0, arg = -1;
+    let best = 0,
+      arg = -1;
     for (let i = 0; i < m; i++) {
       const a = Math.abs(r.U[i * k + j]);
-      if (a > best * (1 + 1e-12)) { best = a; arg = i; }
+      if (a > best * (1 + 1e-12)) {
+        best = a;
+        arg = i;
+      }
     }
     let flip = arg >= 0 && r.U[arg * k + j] < 0;
     if (arg < 0) {
       // Zero singular value: normalise on V instead so the factorisation is still deterministic.
-      let bv = 0, av = -1;
+      let bv = 0,
+        av = -1;
       for (let i = 0; i < n; i++) {
         const a = Math.abs(r.V[i * k + j]);
-        if (a > bv * (1 + 1e-12)) { bv = a; av = i; }
+        if (a > bv * (1 + 1e-12)) {
+          bv = a;
+          av = i;
+        }
       }
       flip = av >= 0 && r.V[av * k + j] < 0;
     }
@@ -174,18 +197,26 @@ function normaliseSigns(r: Svd, m: number, n: number): Svd {
  * relative diagonal is ≤ `relTol` (those columns depend on the chosen ones). Returns the chosen
  * indices and the lower-triangular factor L (r×r) of G restricted to them.
  */
-export function pivotedCholesky(G: ArrayLike<number>, k: number, relTol = 1e-20): { pivots: number[]; L: Float64Array } {
+export function pivotedCholesky(
+  G: ArrayLike<number>,
+  k: number,
+  relTol = 1e-20,
+): { pivots: number[]; L: Float64Array } {
   const d0 = Array.from({ length: k }, (_, i) => G[i * k + i]);
   const d = d0.slice();
   const cols: Float64Array[] = []; // column j of the k×r factor (all rows)
   const pivots: number[] = [];
   const used = new Uint8Array(k);
   for (;;) {
-    let best = -1, bestRel = relTol;
+    let best = -1,
+      bestRel = relTol;
     for (let i = 0; i < k; i++) {
       if (used[i] || !(d0[i] > 0)) continue;
       const rel = d[i] / d0[i];
-      if (rel > bestRel) { bestRel = rel; best = i; }
+      if (rel > bestRel) {
+        bestRel = rel;
+        best = i;
+      }
     }
     if (best < 0) break;
     used[best] = 1;
@@ -240,19 +271,32 @@ export function inverse(A: ArrayLike<number>, n: number): Float64Array {
       }
     }
     const piv = a[c * n + c];
-    for (let k = 0; k < n; k++) { a[c * n + k] /= piv; inv[c * n + k] /= piv; }
+    for (let k = 0; k < n; k++) {
+      a[c * n + k] /= piv;
+      inv[c * n + k] /= piv;
+    }
     for (let i = 0; i < n; i++) {
       if (i === c) continue;
       const f = a[i * n + c];
       if (f === 0) continue;
-      for (let k = 0; k < n; k++) { a[i * n + k] -= f * a[c * n + k]; inv[i * n + k] -= f * inv[c * n + k]; }
+      for (let k = 0; k < n; k++) {
+        a[i * n + k] -= f * a[c * n + k];
+        inv[i * n + k] -= f * inv[c * n + k];
+      }
     }
   }
   return inv;
 }
 
 /** C = A B for row-major A (m×k) and B (k×n); `transA`/`transB` read A or B transposed. */
-export function matmul(A: ArrayLike<number>, B: ArrayLike<number>, m: number, k: number, n: number, opts: { transA?: boolean; transB?: boolean } = {}): Float64Array {
+export function matmul(
+  A: ArrayLike<number>,
+  B: ArrayLike<number>,
+  m: number,
+  k: number,
+  n: number,
+  opts: { transA?: boolean; transB?: boolean } = {},
+): Float64Array {
   const C = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let l = 0; l < k; l++) {

@@ -18,12 +18,16 @@ export const mlpConfig = z.strictObject({
 export const cnnConfig = z.strictObject({
   arch: z.literal("cnn"),
   input: z.tuple([size, size, size]),
-  conv: z.array(z.strictObject({
-    out: size,
-    kernel: size,
-    padding: z.number().int().nonnegative().default(0),
-    pool: size.optional(),
-  })).min(1),
+  conv: z
+    .array(
+      z.strictObject({
+        out: size,
+        kernel: size,
+        padding: z.number().int().nonnegative().default(0),
+        pool: size.optional(),
+      }),
+    )
+    .min(1),
   fc: z.array(size).min(1),
   activation: activation.default("relu"),
 });
@@ -64,8 +68,10 @@ export function formatZodError(err: z.ZodError, where: string): string {
   const issue = err.issues[0];
   const path = issue.path.length ? issue.path.join(".") : "(root)";
   let msg = issue.message;
-  if (issue.code === "unrecognized_keys") msg = `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-  if (issue.code === "invalid_union" && path === "arch") msg = "unknown arch (expected mlp, cnn, transformer or meanfield)";
+  if (issue.code === "unrecognized_keys")
+    msg = `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  if (issue.code === "invalid_union" && path === "arch")
+    msg = "unknown arch (expected mlp, cnn, transformer or meanfield)";
   return `${where}: ${path}: ${msg}`;
 }
 
@@ -74,7 +80,9 @@ export function parseModelConfig(raw: unknown, where = "model config"): ModelCon
   if (typeof raw === "object" && raw !== null && "arch" in raw) {
     const arch = (raw as { arch: unknown }).arch;
     if (!["mlp", "cnn", "transformer", "meanfield"].includes(arch as string)) {
-      throw new InputError(`${where}: arch: unknown arch ${JSON.stringify(arch)} (expected mlp, cnn, transformer or meanfield)`);
+      throw new InputError(
+        `${where}: arch: unknown arch ${JSON.stringify(arch)} (expected mlp, cnn, transformer or meanfield)`,
+      );
     }
   }
   const r = modelConfig.safeParse(raw);
@@ -89,11 +97,15 @@ function checkConsistency(cfg: ModelConfig, where: string): void {
     cfg.conv.forEach((c, i) => {
       h = h + 2 * c.padding - c.kernel + 1;
       w = w + 2 * c.padding - c.kernel + 1;
-      if (h < 1 || w < 1) throw new InputError(`${where}: conv.${i}: kernel ${c.kernel} does not fit the ${h + c.kernel - 1 - 2 * c.padding}-pixel input`);
+      if (h < 1 || w < 1)
+        throw new InputError(
+          `${where}: conv.${i}: kernel ${c.kernel} does not fit the ${h + c.kernel - 1 - 2 * c.padding}-pixel input`,
+        );
       if (c.pool) {
         h = Math.floor(h / c.pool);
         w = Math.floor(w / c.pool);
-        if (h < 1 || w < 1) throw new InputError(`${where}: conv.${i}.pool: window ${c.pool} is larger than the feature map`);
+        if (h < 1 || w < 1)
+          throw new InputError(`${where}: conv.${i}.pool: window ${c.pool} is larger than the feature map`);
       }
     });
   }

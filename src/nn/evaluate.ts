@@ -19,13 +19,27 @@ export interface EvalResult {
   params: number;
 }
 
-export function evaluateModel(model: Model, params: Tree, x: Tensor, y: Tensor, loss: LossName, direction?: Tree): EvalResult {
+export function evaluateModel(
+  model: Model,
+  params: Tree,
+  x: Tensor,
+  y: Tensor,
+  loss: LossName,
+  direction?: Tree,
+): EvalResult {
   const L = lossFn(loss);
   const f = (p: Tree) => L(model.apply(p, x), y);
   const nParams = treeSize(params);
   if (direction) {
     const r = hvp(f)(params, direction);
-    return { loss: r.value.item(), grad: r.grad, gradNorm: treeNorm(r.grad), hvp: r.hvp, vHv: treeDot(direction, r.hvp), params: nParams };
+    return {
+      loss: r.value.item(),
+      grad: r.grad,
+      gradNorm: treeNorm(r.grad),
+      hvp: r.hvp,
+      vHv: treeDot(direction, r.hvp),
+      params: nParams,
+    };
   }
   const r = valueAndGrad(f)(params);
   return { loss: r.value.item(), grad: r.grad, gradNorm: treeNorm(r.grad), params: nParams };

@@ -21,7 +21,9 @@ export function readConfigFile(path: string, what: string): unknown {
   try {
     return path.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
   } catch (e) {
-    throw new InputError(`${what} ${path} is not valid ${path.endsWith(".json") ? "JSON" : "YAML/JSON"}: ${(e as Error).message.split("\n")[0]}`);
+    throw new InputError(
+      `${what} ${path} is not valid ${path.endsWith(".json") ? "JSON" : "YAML/JSON"}: ${(e as Error).message.split("\n")[0]}`,
+    );
   }
 }
 
@@ -32,7 +34,8 @@ export function loadModelConfig(path: string): ModelConfig {
 function finiteTensor(arr: NDArray, file: string, name: string): Tensor {
   const data = toFloat64(arr);
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new InputError(`${file}: ${name} holds ${data[i]} at flat index ${i} (expected finite values)`);
+    if (!Number.isFinite(data[i]))
+      throw new InputError(`${file}: ${name} holds ${data[i]} at flat index ${i} (expected finite values)`);
   }
   return new Tensor(data, [...arr.shape]);
 }
@@ -68,15 +71,23 @@ export function treeArrays(tree: Tree, prefix = ""): Map<string, NDArray> {
   return new Map(namedLeaves(tree).map(([n, t]) => [prefix + n, { dtype: "F64", shape: [...t.shape], data: t.data }]));
 }
 
-export interface Dataset { x: Tensor; y: Tensor; integerTargets: boolean }
+export interface Dataset {
+  x: Tensor;
+  y: Tensor;
+  integerTargets: boolean;
+}
 
 /** The input shape one sample must have (after the batch axis), for error messages and checks. */
 function sampleShapes(cfg: ModelConfig): number[][] {
   switch (cfg.arch) {
-    case "mlp": return [[cfg.sizes[0]]];
-    case "meanfield": return [[cfg.input]];
-    case "cnn": return [[...cfg.input], [shapeSize(cfg.input)]];
-    case "transformer": return [[cfg.seq]];
+    case "mlp":
+      return [[cfg.sizes[0]]];
+    case "meanfield":
+      return [[cfg.input]];
+    case "cnn":
+      return [[...cfg.input], [shapeSize(cfg.input)]];
+    case "transformer":
+      return [[cfg.seq]];
   }
 }
 
@@ -86,7 +97,8 @@ export function loadData(path: string, cfg: ModelConfig): Dataset {
   const where = `data ${path}`;
   const xa = tensors.get("x");
   const ya = tensors.get("y");
-  if (!xa || !ya) throw new InputError(`${where}: missing tensor "${!xa ? "x" : "y"}" (a data file holds x [N, …] and y [N, …])`);
+  if (!xa || !ya)
+    throw new InputError(`${where}: missing tensor "${!xa ? "x" : "y"}" (a data file holds x [N, …] and y [N, …])`);
   const x = finiteTensor(xa, where, "x");
   const y = finiteTensor(ya, where, "y");
   const N = x.shape[0];
@@ -94,12 +106,19 @@ export function loadData(path: string, cfg: ModelConfig): Dataset {
   if (y.ndim < 1 || y.shape[0] !== N) throw new InputError(`${where}: y has shape [${y.shape}] but x has ${N} samples`);
   const ok = sampleShapes(cfg);
   const sample = x.shape.slice(1);
-  const fits = ok.some((s) => s.length === sample.length && s.every((d, i) => d === sample[i]))
-    || (cfg.arch === "transformer" && sample.length === 1 && sample[0] >= 1 && sample[0] <= cfg.seq);
-  if (!fits) throw new InputError(`${where}: x has shape [${x.shape}], expected [N, ${ok.map((s) => s.join(", ")).join("] or [N, ")}] for this ${cfg.arch}`);
+  const fits =
+    ok.some((s) => s.length === sample.length && s.every((d, i) => d === sample[i])) ||
+    (cfg.arch === "transformer" && sample.length === 1 && sample[0] >= 1 && sample[0] <= cfg.seq);
+  if (!fits)
+    throw new InputError(
+      `${where}: x has shape [${x.shape}], expected [N, ${ok.map((s) => s.join(", ")).join("] or [N, ")}] for this ${cfg.arch}`,
+    );
   if (cfg.arch === "transformer") {
     const bad = x.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= cfg.vocab);
-    if (bad >= 0) throw new InputError(`${where}: token ${x.data[bad]} at flat index ${bad} is not an integer in [0, ${cfg.vocab})`);
+    if (bad >= 0)
+      throw new InputError(
+        `${where}: token ${x.data[bad]} at flat index ${bad} is not an integer in [0, ${cfg.vocab})`,
+      );
   }
   return { x, y, integerTargets: ya.dtype.startsWith("I") || ya.dtype.startsWith("U") || ya.dtype === "BOOL" };
 }
@@ -107,10 +126,14 @@ export function loadData(path: string, cfg: ModelConfig): Dataset {
 /** Output width of the model (classes for xent, values per sample for mse). */
 export function outputSize(cfg: ModelConfig): number {
   switch (cfg.arch) {
-    case "mlp": return cfg.sizes[cfg.sizes.length - 1];
-    case "cnn": return cfg.fc[cfg.fc.length - 1];
-    case "transformer": return cfg.vocab;
-    case "meanfield": return 1;
+    case "mlp":
+      return cfg.sizes[cfg.sizes.length - 1];
+    case "cnn":
+      return cfg.fc[cfg.fc.length - 1];
+    case "transformer":
+      return cfg.vocab;
+    case "meanfield":
+      return 1;
   }
 }
 
@@ -125,11 +148,17 @@ export function checkTargets(cfg: ModelConfig, data: Dataset, loss: LossName, wh
   const C = outputSize(cfg);
   const T = cfg.arch === "transformer" && cfg.readout === "all" ? data.x.shape[1] : 1;
   if (loss === "xent") {
-    if (data.y.size !== N * T) throw new InputError(`${where}: y has shape [${data.y.shape}], expected ${T > 1 ? `[${N}, ${T}]` : `[${N}]`} class labels for xent`);
+    if (data.y.size !== N * T)
+      throw new InputError(
+        `${where}: y has shape [${data.y.shape}], expected ${T > 1 ? `[${N}, ${T}]` : `[${N}]`} class labels for xent`,
+      );
     const bad = data.y.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= C);
-    if (bad >= 0) throw new InputError(`${where}: label ${data.y.data[bad]} at index ${bad} is not a class in [0, ${C})`);
+    if (bad >= 0)
+      throw new InputError(`${where}: label ${data.y.data[bad]} at index ${bad} is not a class in [0, ${C})`);
   } else if (data.y.size !== N * T * C) {
-    throw new InputError(`${where}: y has shape [${data.y.shape}], expected ${N * T * C} values ([${N}${T > 1 ? `, ${T}` : ""}${cfg.arch === "meanfield" ? "" : `, ${C}`}]) for mse`);
+    throw new InputError(
+      `${where}: y has shape [${data.y.shape}], expected ${N * T * C} values ([${N}${T > 1 ? `, ${T}` : ""}${cfg.arch === "meanfield" ? "" : `, ${C}`}]) for mse`,
+    );
   }
 }
 
@@ -137,7 +166,6 @@ export function checkTargets(cfg: ModelConfig, data: Dataset, loss: LossName, wh
 export function loadDirection(path: string, model: Model): Tree {
   return loadTreeFile(path, model, "direction");
 }
-
 
 /** What `eval`, `quotient` and `entropy` start from: a model, its weights and (optionally) data with its loss. */
 export interface Problem {

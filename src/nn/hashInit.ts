@@ -29,8 +29,10 @@ function fill(shape: Shape, f: (i: number) => number): Tensor {
 }
 
 /** (2u − 1)·bound: uniform on (−bound, bound). */
-export const hashSym = (seed: number, shape: Shape, bound: number): Tensor => fill(shape, (i) => (2 * hashUniform(seed, i) - 1) * bound);
+export const hashSym = (seed: number, shape: Shape, bound: number): Tensor =>
+  fill(shape, (i) => (2 * hashUniform(seed, i) - 1) * bound);
 /** u: uniform on (0, 1). */
 export const hashUnit = (seed: number, shape: Shape): Tensor => fill(shape, (i) => hashUniform(seed, i));
 /** ⌊u·C⌋: integer labels in [0, C). */
-export const hashLabels = (seed: number, shape: Shape, C: number): Tensor => fill(shape, (i) => Math.floor(hashUniform(seed, i) * C));
+export const hashLabels = (seed: number, shape: Shape, C: number): Tensor =>
+  fill(shape, (i) => Math.floor(hashUniform(seed, i) * C));

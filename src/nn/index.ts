@@ -23,9 +23,29 @@ export interface Model<C extends ModelConfig = ModelConfig> {
 
 export function modelOf(cfg: ModelConfig): Model {
   switch (cfg.arch) {
-    case "mlp": return { config: cfg, init: (k) => mlp.init(k, cfg) as unknown as Tree, apply: (p, x) => mlp.apply(p as unknown as mlp.MlpParams, x, cfg) };
-    case "cnn": return { config: cfg, init: (k) => cnn.init(k, cfg) as unknown as Tree, apply: (p, x) => cnn.apply(p as unknown as cnn.CnnParams, x, cfg) };
-    case "transformer": return { config: cfg, init: (k) => transformer.init(k, cfg) as unknown as Tree, apply: (p, x) => transformer.apply(p as unknown as transformer.TransformerParams, x, cfg) };
-    case "meanfield": return { config: cfg, init: (k) => meanfield.init(k, cfg) as unknown as Tree, apply: (p, x) => meanfield.apply(p as unknown as meanfield.MeanfieldParams, x, cfg) };
+    case "mlp":
+      return {
+        config: cfg,
+        init: (k) => mlp.init(k, cfg) as unknown as Tree,
+        apply: (p, x) => mlp.apply(p as unknown as mlp.MlpParams, x, cfg),
+      };
+    case "cnn":
+      return {
+        config: cfg,
+        init: (k) => cnn.init(k, cfg) as unknown as Tree,
+        apply: (p, x) => cnn.apply(p as unknown as cnn.CnnParams, x, cfg),
+      };
+    case "transformer":
+      return {
+        config: cfg,
+        init: (k) => transformer.init(k, cfg) as unknown as Tree,
+        apply: (p, x) => transformer.apply(p as unknown as transformer.TransformerParams, x, cfg),
+      };
+    case "meanfield":
+      return {
+        config: cfg,
+        init: (k) => meanfield.init(k, cfg) as unknown as Tree,
+        apply: (p, x) => meanfield.apply(p as unknown as meanfield.MeanfieldParams, x, cfg),
+      };
   }
 }

@@ -26,7 +26,8 @@ export function xent(logits: Tensor, labels: Tensor): Tensor {
   const onehot = new Float64Array(rows * C);
   for (let i = 0; i < rows; i++) {
     const y = labels.data[i];
-    if (!Number.isInteger(y) || y < 0 || y >= C) throw new Error(`xent: label ${y} at position ${i} is not a class in [0, ${C})`);
+    if (!Number.isInteger(y) || y < 0 || y >= C)
+      throw new Error(`xent: label ${y} at position ${i} is not a class in [0, ${C})`);
     onehot[i * C + y] = 1;
   }
   // −mean log p[label], with log p from the max-shifted log-softmax (torch's log_softmax + nll).

@@ -9,7 +9,11 @@ import { type Key, split } from "../core/random.ts";
 import type { MeanfieldConfig } from "./config.ts";
 import { gaussian } from "./init.ts";
 
-export interface MeanfieldParams { w: Tensor; b?: Tensor; a: Tensor }
+export interface MeanfieldParams {
+  w: Tensor;
+  b?: Tensor;
+  a: Tensor;
+}
 
 export function init(k: Key, cfg: MeanfieldConfig): MeanfieldParams {
   const [kw, kb, ka] = split(k, 3);

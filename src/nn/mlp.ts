@@ -8,7 +8,10 @@ import { type Key, split } from "../core/random.ts";
 import type { MlpConfig } from "./config.ts";
 import { fanInUniform } from "./init.ts";
 
-export interface Linear { weight: Tensor; bias?: Tensor }
+export interface Linear {
+  weight: Tensor;
+  bias?: Tensor;
+}
 export type MlpParams = Record<string, Linear>;
 
 export function init(k: Key, cfg: MlpConfig): MlpParams {

@@ -9,7 +9,10 @@ import { type Key, split } from "../core/random.ts";
 import type { TransformerConfig } from "./config.ts";
 import { fanInUniform, gaussian } from "./init.ts";
 
-export interface Affine { weight: Tensor; bias: Tensor }
+export interface Affine {
+  weight: Tensor;
+  bias: Tensor;
+}
 export interface Block {
   ln1?: Affine;
   attn: { q: { weight: Tensor }; k: { weight: Tensor }; v: { weight: Tensor }; o: { weight: Tensor } };

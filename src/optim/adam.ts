@@ -16,7 +16,11 @@ export interface AdamOptions {
 
 export type AdamState = { step: number; exp_avg: Tree; exp_avg_sq: Tree };
 
-function make(name: "adam" | "adamw", decoupled: boolean, { betas = [0.9, 0.999], eps = 1e-8, weightDecay }: AdamOptions): Optimizer<AdamState> {
+function make(
+  name: "adam" | "adamw",
+  decoupled: boolean,
+  { betas = [0.9, 0.999], eps = 1e-8, weightDecay }: AdamOptions,
+): Optimizer<AdamState> {
   const [b1, b2] = betas;
   const wd = weightDecay ?? (decoupled ? 0.01 : 0);
   return {
@@ -29,9 +33,13 @@ function make(name: "adam" | "adamw", decoupled: boolean, { betas = [0.9, 0.999]
       const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
       const shrink = 1 - lr * wd;
       const l2 = decoupled ? 0 : wd;
-      const [p, m, v] = leafwise([params, grads, state.exp_avg, state.exp_avg_sq], 3, ([th, g, m0, v0], [out, m1, v1]) => {
-        adamLeaf(th, g, m0, v0, out, m1, v1, decoupled ? shrink : 1, l2, b1, b2, stepSize, bc2Sqrt, eps);
-      });
+      const [p, m, v] = leafwise(
+        [params, grads, state.exp_avg, state.exp_avg_sq],
+        3,
+        ([th, g, m0, v0], [out, m1, v1]) => {
+          adamLeaf(th, g, m0, v0, out, m1, v1, decoupled ? shrink : 1, l2, b1, b2, stepSize, bc2Sqrt, eps);
+        },
+      );
       return { params: p, state: { step: t, exp_avg: m, exp_avg_sq: v } };
     },
   };
@@ -43,11 +51,23 @@ function make(name: "adam" | "adamw", decoupled: boolean, { betas = [0.9, 0.999]
  * written inside the closure ran ~2× slower).
  */
 function adamLeaf(
-  th: Float64Array, g: Float64Array, m0: Float64Array, v0: Float64Array,
-  out: Float64Array, m1: Float64Array, v1: Float64Array,
-  shrink: number, l2: number, b1: number, b2: number, stepSize: number, bc2Sqrt: number, eps: number,
+  th: Float64Array,
+  g: Float64Array,
+  m0: Float64Array,
+  v0: Float64Array,
+  out: Float64Array,
+  m1: Float64Array,
+  v1: Float64Array,
+  shrink: number,
+  l2: number,
+  b1: number,
+  b2: number,
+  stepSize: number,
+  bc2Sqrt: number,
+  eps: number,
 ): void {
-  const c1 = 1 - b1, c2 = 1 - b2;
+  const c1 = 1 - b1,
+    c2 = 1 - b2;
   const n = th.length;
   for (let i = 0; i < n; i++) {
     const t = th[i];

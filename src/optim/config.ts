@@ -14,15 +14,36 @@ const decay = z.number().nonnegative();
 const betas = z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]);
 
 export const optimizerConfig = z.discriminatedUnion("name", [
+  z
+    .strictObject({
+      name: z.literal("sgd"),
+      lr,
+      momentum: z.number().min(0).default(0),
+      dampening: z.number().min(0).max(1).default(0),
+      nesterov: z.boolean().default(false),
+      weightDecay: decay.default(0),
+    })
+    .refine((o) => !o.nesterov || (o.momentum > 0 && o.dampening === 0), {
+      message: "Nesterov momentum needs momentum > 0 and dampening 0",
+      path: ["nesterov"],
+    }),
   z.strictObject({
-    name: z.literal("sgd"), lr,
-    momentum: z.number().min(0).default(0), dampening: z.number().min(0).max(1).default(0), nesterov: z.boolean().default(false),
+    name: z.literal("adam"),
+    lr: lr.default(1e-3),
+    betas: betas.default([0.9, 0.999]),
+    eps: z.number().positive().default(1e-8),
     weightDecay: decay.default(0),
-  }).refine((o) => !o.nesterov || (o.momentum > 0 && o.dampening === 0), { message: "Nesterov momentum needs momentum > 0 and dampening 0", path: ["nesterov"] }),
-  z.strictObject({ name: z.literal("adam"), lr: lr.default(1e-3), betas: betas.default([0.9, 0.999]), eps: z.number().positive().default(1e-8), weightDecay: decay.default(0) }),
-  z.strictObject({ name: z.literal("adamw"), lr: lr.default(1e-3), betas: betas.default([0.9, 0.999]), eps: z.number().positive().default(1e-8), weightDecay: decay.default(0.01) }),
+  }),
   z.strictObject({
-    name: z.literal("sgld"), lr,
+    name: z.literal("adamw"),
+    lr: lr.default(1e-3),
+    betas: betas.default([0.9, 0.999]),
+    eps: z.number().positive().default(1e-8),
+    weightDecay: decay.default(0.01),
+  }),
+  z.strictObject({
+    name: z.literal("sgld"),
+    lr,
     /** Inverse temperature β: noise √(2·lr/β). */
     beta: z.number().positive(),
     weightDecay: decay.default(0),
@@ -46,10 +67,15 @@ export type OptimizerName = OptimizerConfig["name"];
 
 export function optimizerOf(cfg: OptimizerConfig): Optimizer {
   switch (cfg.name) {
-    case "sgd": return sgd(cfg) as Optimizer;
-    case "adam": return adam(cfg) as Optimizer;
-    case "adamw": return adamw(cfg) as Optimizer;
-    case "sgld": return sgld(cfg) as Optimizer;
-    case "entropy-sgd": return entropySgd(cfg) as Optimizer;
+    case "sgd":
+      return sgd(cfg) as Optimizer;
+    case "adam":
+      return adam(cfg) as Optimizer;
+    case "adamw":
+      return adamw(cfg) as Optimizer;
+    case "sgld":
+      return sgld(cfg) as Optimizer;
+    case "entropy-sgd":
+      return entropySgd(cfg) as Optimizer;
   }
 }

@@ -49,7 +49,14 @@ export interface InnerLoop {
  * The inner SGLD loop at anchor x with coupling γ (see the file comment); step ℓ's noise comes
  * from the generator keyed by foldIn(key, ℓ). y and μ are fresh arrays (x and g0 are never written).
  */
-export function entropySgdInner(x: Tree, g0: Tree, gradAt: ((y: Tree) => Tree) | undefined, key: Key | undefined, o: Required<EntropySgdOptions>, gamma: number): InnerLoop {
+export function entropySgdInner(
+  x: Tree,
+  g0: Tree,
+  gradAt: ((y: Tree) => Tree) | undefined,
+  key: Key | undefined,
+  o: Required<EntropySgdOptions>,
+  gamma: number,
+): InnerLoop {
   const { innerLr: eta, innerSteps: L, alpha, beta } = o;
   const s = Math.sqrt((2 * eta) / beta);
   const xs = leaves(x);
@@ -63,14 +70,23 @@ export function entropySgdInner(x: Tree, g0: Tree, gradAt: ((y: Tree) => Tree) |
     }
     const noise = s === 0 ? null : stepNoise(foldIn(requireKey(key, "entropy-sgd"), l));
     // μ is private to the loop (copies of x), so the kernel updates it in place.
-    [y] = leafwise([y, g, x], 1, ([yi, gi, xi], [out], j) => langevinLeaf(yi, gi, out, eta, 0, gamma, xi, s, noise, mus[j], alpha));
+    [y] = leafwise([y, g, x], 1, ([yi, gi, xi], [out], j) =>
+      langevinLeaf(yi, gi, out, eta, 0, gamma, xi, s, noise, mus[j], alpha),
+    );
   }
-  return { y, mu: unflatten(x, xs.map((t, j) => new Tensor(mus[j], t.shape))) };
+  return {
+    y,
+    mu: unflatten(
+      x,
+      xs.map((t, j) => new Tensor(mus[j], t.shape)),
+    ),
+  };
 }
 
 export function entropySgd(options: EntropySgdOptions): Optimizer<EntropySgdState> {
   const o: Required<EntropySgdOptions> = { gammaScoping: 0, alpha: 0.75, ...options };
-  if (!Number.isInteger(o.innerSteps) || o.innerSteps < 1) throw new Error(`entropy-sgd: innerSteps must be a positive integer, got ${o.innerSteps}`);
+  if (!Number.isInteger(o.innerSteps) || o.innerSteps < 1)
+    throw new Error(`entropy-sgd: innerSteps must be a positive integer, got ${o.innerSteps}`);
   if (!(o.beta > 0)) throw new Error(`entropy-sgd: beta must be positive, got ${o.beta}`);
   return {
     name: "entropy-sgd",

@@ -8,7 +8,13 @@ export { sgd, type SgdOptions, type SgdState } from "./sgd.ts";
 export { zerosLike as zerosTree } from "../tree/tree.ts";
 export { adam, adamw, type AdamOptions, type AdamState } from "./adam.ts";
 export { sgld, type SgldOptions, type SgldState } from "./sgld.ts";
-export { entropySgd, entropySgdInner, type EntropySgdOptions, type EntropySgdState, type InnerLoop } from "./entropySgd.ts";
+export {
+  entropySgd,
+  entropySgdInner,
+  type EntropySgdOptions,
+  type EntropySgdState,
+  type InnerLoop,
+} from "./entropySgd.ts";
 export { makeSchedule, scheduleConfig, type Schedule, type ScheduleConfig } from "./schedule.ts";
 export { optimizerConfig, optimizerOf, type OptimizerConfig, type OptimizerName } from "./config.ts";
 export { stateToNamed, stateFromNamed } from "./state.ts";

@@ -23,10 +23,17 @@ export function stepNoise(key: Key): FastNormal {
  * A standalone function over plain arguments so that V8 compiles one tight loop.
  */
 export function langevinLeaf(
-  theta: Float64Array, g: Float64Array, out: Float64Array,
-  eta: number, lambda: number, c: number, anchor: Float64Array,
-  s: number, noise: FastNormal | null,
-  avg: Float64Array | null, alpha: number,
+  theta: Float64Array,
+  g: Float64Array,
+  out: Float64Array,
+  eta: number,
+  lambda: number,
+  c: number,
+  anchor: Float64Array,
+  s: number,
+  noise: FastNormal | null,
+  avg: Float64Array | null,
+  alpha: number,
 ): void {
   const n = theta.length;
   const draw = noise !== null && s !== 0;

@@ -9,7 +9,11 @@ import { type Tree, leaves, unflatten } from "../tree/tree.ts";
  * fill completely (they are not zeroed: for a large model the memset costs as much as the
  * update); returns the `nOut` output trees, shaped like trees[0]. Inputs are never written.
  */
-export function leafwise(trees: readonly Tree[], nOut: number, kernel: (ins: Float64Array[], outs: Float64Array[], leaf: number) => void): Tree[] {
+export function leafwise(
+  trees: readonly Tree[],
+  nOut: number,
+  kernel: (ins: Float64Array[], outs: Float64Array[], leaf: number) => void,
+): Tree[] {
   const ls = trees.map(leaves);
   const first = ls[0];
   for (const other of ls) {
@@ -20,7 +24,11 @@ export function leafwise(trees: readonly Tree[], nOut: number, kernel: (ins: Flo
   const outLeaves: Tensor[][] = Array.from({ length: nOut }, () => []);
   for (let j = 0; j < first.length; j++) {
     const outs = Array.from({ length: nOut }, () => allocF64Uninit(first[j].size));
-    kernel(ls.map((l) => l[j].data), outs, j);
+    kernel(
+      ls.map((l) => l[j].data),
+      outs,
+      j,
+    );
     outs.forEach((o, k) => outLeaves[k].push(new Tensor(o, first[j].shape)));
   }
   return outLeaves.map((l) => unflatten(trees[0], l));

@@ -12,7 +12,12 @@ const warmup = z.number().int().nonnegative().default(0);
 
 export const scheduleConfig = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("constant"), warmup }),
-  z.strictObject({ name: z.literal("step"), warmup, stepSize: z.number().int().positive(), gamma: z.number().positive().default(0.1) }),
+  z.strictObject({
+    name: z.literal("step"),
+    warmup,
+    stepSize: z.number().int().positive(),
+    gamma: z.number().positive().default(0.1),
+  }),
   z.strictObject({ name: z.literal("cosine"), warmup, minLr: z.number().nonnegative().default(0) }),
 ]);
 
@@ -25,9 +30,12 @@ export function makeSchedule(cfg: ScheduleConfig | undefined, lr: number, totalS
   const T = Math.max(1, totalSteps - W);
   const main = (t: number): number => {
     switch (c.name) {
-      case "constant": return lr;
-      case "step": return lr * Math.pow(c.gamma, Math.floor(t / c.stepSize));
-      case "cosine": return c.minLr + ((lr - c.minLr) * (1 + Math.cos((Math.PI * Math.min(t, T)) / T))) / 2;
+      case "constant":
+        return lr;
+      case "step":
+        return lr * Math.pow(c.gamma, Math.floor(t / c.stepSize));
+      case "cosine":
+        return c.minLr + ((lr - c.minLr) * (1 + Math.cos((Math.PI * Math.min(t, T)) / T))) / 2;
     }
   };
   return (t) => (t < W ? (lr * (t + 1)) / W : main(t - W));

@@ -19,9 +19,16 @@ export interface SgdOptions {
 
 export type SgdState = { step: number; momentum_buffer: Tree } | { step: number };
 
-export function sgd({ momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 }: SgdOptions = {}): Optimizer<SgdState> {
-  if (nesterov && (momentum <= 0 || dampening !== 0)) throw new Error("sgd: Nesterov momentum requires a momentum and zero dampening");
-  const mu = momentum, wd = weightDecay;
+export function sgd({
+  momentum = 0,
+  dampening = 0,
+  nesterov = false,
+  weightDecay = 0,
+}: SgdOptions = {}): Optimizer<SgdState> {
+  if (nesterov && (momentum <= 0 || dampening !== 0))
+    throw new Error("sgd: Nesterov momentum requires a momentum and zero dampening");
+  const mu = momentum,
+    wd = weightDecay;
   return {
     name: "sgd",
     gradsPerStep: 1,
@@ -55,4 +62,3 @@ function sgdLeaf(th: Float64Array, g: Float64Array, out: Float64Array, lr: numbe
   if (wd === 0) for (let i = 0; i < n; i++) out[i] = th[i] - lr * g[i];
   else for (let i = 0; i < n; i++) out[i] = th[i] - lr * (g[i] + wd * th[i]);
 }
-

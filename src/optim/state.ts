@@ -17,13 +17,18 @@ export function stateToNamed(state: OptState): { tensors: [string, Tensor][]; nu
 }
 
 /** Fills `template` (the optimizer's `init` state) from stored tensors and numbers; names and shapes must match. */
-export function stateFromNamed<S extends OptState>(template: S, tensors: ReadonlyMap<string, Tensor>, numbers: Record<string, unknown>): S {
+export function stateFromNamed<S extends OptState>(
+  template: S,
+  tensors: ReadonlyMap<string, Tensor>,
+  numbers: Record<string, unknown>,
+): S {
   const out: Record<string, Tree | number> = {};
   const used = new Set<string>();
   for (const [k, v] of Object.entries(template)) {
     if (typeof v === "number") {
       const n = numbers[k];
-      if (typeof n !== "number" || !Number.isFinite(n)) throw new Error(`optimizer state: number "${k}" missing or not finite`);
+      if (typeof n !== "number" || !Number.isFinite(n))
+        throw new Error(`optimizer state: number "${k}" missing or not finite`);
       out[k] = n;
       continue;
     }

@@ -74,17 +74,43 @@ export function hj(o: SolveOptions): PdeResult {
   const { grid, bc, nu } = setup(o);
   const scheme = o.scheme ?? "godunov";
   if (!HJ_EXACT_SCHEMES.includes(scheme) && !HJ_GRID_SCHEMES.includes(scheme)) {
-    throw new InputError(`scheme: expected one of ${[...HJ_GRID_SCHEMES, ...HJ_EXACT_SCHEMES].join(", ")}, got ${JSON.stringify(scheme)}`);
+    throw new InputError(
+      `scheme: expected one of ${[...HJ_GRID_SCHEMES, ...HJ_EXACT_SCHEMES].join(", ")}, got ${JSON.stringify(scheme)}`,
+    );
   }
   if (!HJ_EXACT_SCHEMES.includes(scheme)) {
-    return solveHj1d({ grid, u0: initialState(o.ic, "hj", grid), scheme, t: o.t, nu, bc, cfl: o.cfl, stepper: o.stepper, maxDt: o.maxDt, onStep: o.onStep });
+    return solveHj1d({
+      grid,
+      u0: initialState(o.ic, "hj", grid),
+      scheme,
+      t: o.t,
+      nu,
+      bc,
+      cfl: o.cfl,
+      stepper: o.stepper,
+      maxDt: o.maxDt,
+      onStep: o.onStep,
+    });
   }
-  if (scheme === "hopf-lax" && nu > 0) throw new InputError("nu: hopf-lax is the inviscid (nu = 0) solution; use --scheme cole-hopf for nu > 0");
-  if (scheme === "cole-hopf" && nu === 0) throw new InputError("nu: cole-hopf needs nu > 0 (beta = 1/(2 nu)); use --scheme hopf-lax for nu = 0");
+  if (scheme === "hopf-lax" && nu > 0)
+    throw new InputError("nu: hopf-lax is the inviscid (nu = 0) solution; use --scheme cole-hopf for nu > 0");
+  if (scheme === "cole-hopf" && nu === 0)
+    throw new InputError("nu: cole-hopf needs nu > 0 (beta = 1/(2 nu)); use --scheme hopf-lax for nu = 0");
   const u0 = initialState(o.ic, "hj", grid);
-  if (o.t === 0) return { x: grid.x, u: u0, t: 0, steps: 0, mass: mass(u0, grid.dx), scheme, dx: grid.dx, values: "point" };
+  if (o.t === 0)
+    return { x: grid.x, u: u0, t: 0, steps: 0, mass: mass(u0, grid.dx), scheme, dx: grid.dx, values: "point" };
   const r = exactHjOnGrid(extendedData(o.ic, grid, bc), grid, o.t, nu);
-  return { x: grid.x, u: r.u, p: r.p, t: o.t, steps: 0, mass: mass(r.u, grid.dx), scheme, dx: grid.dx, values: "point" };
+  return {
+    x: grid.x,
+    u: r.u,
+    p: r.p,
+    t: o.t,
+    steps: 0,
+    mass: mass(r.u, grid.dx),
+    scheme,
+    dx: grid.dx,
+    values: "point",
+  };
 }
 
 /** Shocks of a result: of u itself for Burgers, of p = u_x for HJ (exact p when available). */
@@ -110,6 +136,22 @@ export interface PdeSummary {
 /** Solve and summarise (the object `shocklens pde … --json` prints); also returns the state. */
 export function solvePde(eq: Equation, o: SolveOptions): { summary: PdeSummary; result: PdeResult } {
   const result = eq === "burgers" ? burgers(o) : hj(o);
-  const shocks = resultShocks(eq, result, o.bc ?? "periodic").map(({ x, left, right, speed }) => ({ x, left, right, speed }));
-  return { summary: { scheme: result.scheme, cells: result.u.length, t: result.t, steps: result.steps, mass: result.mass, values: result.values, shocks }, result };
+  const shocks = resultShocks(eq, result, o.bc ?? "periodic").map(({ x, left, right, speed }) => ({
+    x,
+    left,
+    right,
+    speed,
+  }));
+  return {
+    summary: {
+      scheme: result.scheme,
+      cells: result.u.length,
+      t: result.t,
+      steps: result.steps,
+      mass: result.mass,
+      values: result.values,
+      shocks,
+    },
+    result,
+  };
 }

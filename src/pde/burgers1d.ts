@@ -45,7 +45,16 @@ export interface PdeResult {
 export function solveBurgers1d(o: Burgers1dOptions): PdeResult {
   const { grid } = o;
   const { nu, cfl } = checkRun(o.u0, grid.n, "one per cell", o);
-  const s = burgers1dStepper({ grid, scheme: o.scheme, flux: o.flux, stepper: o.stepper, cfl, nu, bc: o.bc, kernels: o.kernels });
+  const s = burgers1dStepper({
+    grid,
+    scheme: o.scheme,
+    flux: o.flux,
+    stepper: o.stepper,
+    cfl,
+    nu,
+    bc: o.bc,
+    kernels: o.kernels,
+  });
   s.state.set(o.u0);
   const { onStep } = o;
   const { t, steps } = runClock(o, s.stableDt, s.advance, onStep && ((time, k) => onStep(s.state, time, k)));

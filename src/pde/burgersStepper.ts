@@ -15,7 +15,13 @@
 import { InputError } from "../errors.ts";
 import { type BoundaryCondition, checkBoundary, fillGhosts, type Grid1D, maxAbs } from "./grid.ts";
 import { MUSCL_GHOST } from "./fused/muscl.ts";
-import { kernelChoice, stageKernels, type FusedKernelName, type KernelChoice, type StageKernels } from "./fused/kernels.ts";
+import {
+  kernelChoice,
+  stageKernels,
+  type FusedKernelName,
+  type KernelChoice,
+  type StageKernels,
+} from "./fused/kernels.ts";
 import { WENO_GHOST } from "./fused/weno5.ts";
 import { burgersScheme, type ResolvedScheme } from "./schemes.ts";
 import { conservativeRhs } from "./spatial.ts";
@@ -81,23 +87,37 @@ export function burgers1dStepper(o: Burgers1dStepperOptions): Burgers1dStepper {
   const plan = choice === "generic" ? null : fusedPlan(resolved, bc, nu);
   if (plan) return fusedStepper(o.grid, resolved, plan, stageKernels(choice as Exclude<KernelChoice, "generic">), cfl);
   if (choice === "wasm-simd" || choice === "typescript") {
-    throw new InputError(`kernels: ${choice} covers periodic inviscid muscl or first-order (godunov, rusanov flux) and weno5; got ${resolved.label} (bc ${bc}, nu ${nu}); use auto or generic`);
+    throw new InputError(
+      `kernels: ${choice} covers periodic inviscid muscl or first-order (godunov, rusanov flux) and weno5; got ${resolved.label} (bc ${bc}, nu ${nu}); use auto or generic`,
+    );
   }
   return genericStepper(o.grid, resolved, bc, nu, cfl);
 }
 
-function genericStepper(grid: Grid1D, r: ResolvedScheme, bc: BoundaryCondition, nu: number, cfl: number): Burgers1dStepper {
+function genericStepper(
+  grid: Grid1D,
+  r: ResolvedScheme,
+  bc: BoundaryCondition,
+  nu: number,
+  cfl: number,
+): Burgers1dStepper {
   const u = new Float64Array(grid.n);
   const rhs = conservativeRhs(r.spatial, grid.n, grid.dx, bc, nu);
   const stepper = makeStepper(r.stepper, grid.n);
-  const dx = [grid.dx], speed = [0];
+  const dx = [grid.dx],
+    speed = [0];
   const stableDt = (): number => {
     speed[0] = maxAbs(u);
     return cflTimeStep(cfl, dx, speed, nu);
   };
   const advance = (dt: number): void => stepper.step(u, dt, rhs);
   return {
-    kernels: "generic", label: r.label, values: r.state, state: u, stableDt, advance,
+    kernels: "generic",
+    label: r.label,
+    values: r.state,
+    state: u,
+    stableDt,
+    advance,
     step() {
       const dt = stableDt();
       advance(dt);
@@ -111,7 +131,13 @@ function genericStepper(grid: Grid1D, r: ResolvedScheme, bc: BoundaryCondition, 
  * between scratch buffers, the last writes back into U (its u0). A one-stage stepper (Euler)
  * writes into scratch and swaps it with U, since a stage never writes its own input.
  */
-function fusedStepper(grid: Grid1D, r: ResolvedScheme, plan: FusedPlan, K: StageKernels, cfl: number): Burgers1dStepper {
+function fusedStepper(
+  grid: Grid1D,
+  r: ResolvedScheme,
+  plan: FusedPlan,
+  K: StageKernels,
+  cfl: number,
+): Burgers1dStepper {
   const { n } = grid;
   const { ghost: g, weno, theta, godunov } = plan;
   const invDx = 1 / grid.dx;
@@ -119,7 +145,8 @@ function fusedStepper(grid: Grid1D, r: ResolvedScheme, plan: FusedPlan, K: Stage
   const len = n + 2 * g;
   const bufs = K.fields(stages.length > 2 ? [len, len, len] : [len, len]);
   const views = bufs.map((b) => b.subarray(g, g + n));
-  const dx = [grid.dx], speed = [0];
+  const dx = [grid.dx],
+    speed = [0];
   const stableDt = (): number => {
     speed[0] = K.maxAbs(bufs[0], g, n);
     return cflTimeStep(cfl, dx, speed, 0);
@@ -144,7 +171,11 @@ function fusedStepper(grid: Grid1D, r: ResolvedScheme, plan: FusedPlan, K: Stage
     }
   };
   return {
-    kernels: K.name, label: r.label, values: r.state, stableDt, advance,
+    kernels: K.name,
+    label: r.label,
+    values: r.state,
+    stableDt,
+    advance,
     get state() {
       return views[0];
     },

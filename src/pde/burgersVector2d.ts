@@ -82,7 +82,10 @@ export function solveBurgersVector2d(o: BurgersVector2dOptions): BurgersVector2d
         spec.recon.states(pad[c], n, L[c], R[c]);
       }
       for (let j = 0; j <= n; j++) {
-        const a1 = L[0][j], a2 = L[1][j], b1 = R[0][j], b2 = R[1][j];
+        const a1 = L[0][j],
+          a2 = L[1][j],
+          b1 = R[0][j],
+          b2 = R[1][j];
         const a = Math.max(Math.abs(axis === 0 ? a1 : a2), Math.abs(axis === 0 ? b1 : b2));
         const central = 0.25 * (a1 * a1 + a2 * a2 + b1 * b1 + b2 * b2);
         F[0][j] = (axis === 0 ? central : 0) - 0.5 * a * (b1 - a1);
@@ -90,7 +93,8 @@ export function solveBurgersVector2d(o: BurgersVector2dOptions): BurgersVector2d
       }
       for (let c = 0; c < 2; c++) {
         const u = pad[c];
-        for (let i = 0; i < n; i++) res[c][i] = -(F[c][i + 1] - F[c][i]) / dx + visc * (u[g + i + 1] - 2 * u[g + i] + u[g + i - 1]);
+        for (let i = 0; i < n; i++)
+          res[c][i] = -(F[c][i + 1] - F[c][i]) / dx + visc * (u[g + i + 1] - 2 * u[g + i] + u[g + i - 1]);
         putLine(out[c], x.n, y.n, axis, l, res[c], axis === 1);
       }
     }

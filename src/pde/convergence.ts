@@ -6,7 +6,8 @@
 import { InputError } from "../errors.ts";
 
 export function observedOrder(h: readonly number[], err: readonly number[]): number {
-  if (h.length !== err.length || h.length < 2) throw new InputError("observedOrder: expected >= 2 (h, err) pairs of equal length");
+  if (h.length !== err.length || h.length < 2)
+    throw new InputError("observedOrder: expected >= 2 (h, err) pairs of equal length");
   const X = h.map(Math.log);
   const Y = err.map(Math.log);
   const mx = X.reduce((s, v) => s + v, 0) / X.length;

@@ -29,7 +29,15 @@ export function getLine(u: Float64Array, nx: number, ny: number, axis: 0 | 1, li
 }
 
 /** out[line along axis] += buf (or = buf when `add` is false). */
-export function putLine(out: Float64Array, nx: number, ny: number, axis: 0 | 1, line: number, buf: Float64Array, add: boolean): void {
+export function putLine(
+  out: Float64Array,
+  nx: number,
+  ny: number,
+  axis: 0 | 1,
+  line: number,
+  buf: Float64Array,
+  add: boolean,
+): void {
   if (axis === 0) {
     for (let i = 0; i < nx; i++) out[i * ny + line] = (add ? out[i * ny + line] : 0) + buf[i];
   } else {

@@ -68,16 +68,20 @@ const KERNELS = { auto: true, "wasm-simd": true, typescript: true } as const;
 
 export function heat2dStepper(o: Heat2dStepperOptions): Heat2dStepper {
   const { x, y } = o.grid;
-  if (x.n < 2 || y.n < 2) throw new InputError(`grid: the heat stencil needs at least 2 cells per axis, got ${x.n}×${y.n}`);
+  if (x.n < 2 || y.n < 2)
+    throw new InputError(`grid: the heat stencil needs at least 2 cells per axis, got ${x.n}×${y.n}`);
   const nu = positive(o.nu, "nu");
   const cfl = positive(o.cfl ?? 0.5, "cfl");
   if (cfl > 1) throw new InputError(`cfl: expected a fraction of the stability limit in (0, 1], got ${cfl}`);
   lookup(KERNELS, o.kernels ?? "auto", "kernels");
-  const ax = nu / (x.dx * x.dx), ay = nu / (y.dx * y.dx);
+  const ax = nu / (x.dx * x.dx),
+    ay = nu / (y.dx * y.dx);
   const dt = o.dt === undefined ? cflTimeStep(cfl, [x.dx, y.dx], [0, 0], nu) : positive(finite(o.dt, "dt"), "dt");
   // rx + ry ≤ ½, with room for the rounding of a dt computed from the limit itself
   if ((ax + ay) * dt > 0.5 * (1 + 1e-12)) {
-    throw new InputError(`dt: ${dt} is unstable: ν·dt·(1/dx² + 1/dy²) = ${(ax + ay) * dt} > 1/2 (square grid: r = ν·dt/h² ≤ 1/4)`);
+    throw new InputError(
+      `dt: ${dt} is unstable: ν·dt·(1/dx² + 1/dy²) = ${(ax + ay) * dt} > 1/2 (square grid: r = ν·dt/h² ≤ 1/4)`,
+    );
   }
   const K = stageKernels(o.kernels ?? "auto");
   const bufs = K.fields([x.n * y.n, x.n * y.n]);
@@ -88,7 +92,9 @@ export function heat2dStepper(o: Heat2dStepperOptions): Heat2dStepper {
     bufs[1] = t;
   };
   return {
-    kernels: K.name, dt, advance,
+    kernels: K.name,
+    dt,
+    advance,
     get state() {
       return bufs[0];
     },

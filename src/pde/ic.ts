@@ -39,7 +39,9 @@ export function parseIc(s: string): IcSpec {
     }
     return { kind: "riemann", uL: nums[0], uR: nums[1], x0: nums[2] };
   }
-  throw new InputError(`ic: expected one of sine, riemann:UL,UR[,X0], cubic, doublewell, file:U.npy, got ${JSON.stringify(s)}`);
+  throw new InputError(
+    `ic: expected one of sine, riemann:UL,UR[,X0], cubic, doublewell, file:U.npy, got ${JSON.stringify(s)}`,
+  );
 }
 
 interface Analytic {
@@ -63,7 +65,8 @@ function analytic(spec: IcSpec, eq: Equation, grid: Grid1D): Analytic {
     case "riemann": {
       const { uL, uR } = spec;
       const x0 = spec.x0 ?? 0.5 * (grid.a + grid.b);
-      if (!Number.isFinite(uL) || !Number.isFinite(uR) || !Number.isFinite(x0)) throw new InputError("ic: riemann states must be finite");
+      if (!Number.isFinite(uL) || !Number.isFinite(uR) || !Number.isFinite(x0))
+        throw new InputError("ic: riemann states must be finite");
       return eq === "burgers"
         ? { f: (x) => (x < x0 ? uL : uR), df: () => 0, breakpoints: [x0] }
         : { f: (x) => (x < x0 ? uL : uR) * (x - x0), df: (x) => (x < x0 ? uL : uR), breakpoints: [x0] };
@@ -100,7 +103,11 @@ export function initialState(
 }
 
 /** The HJ datum on ℝ (and its derivative when known) for Hopf–Lax / Cole–Hopf. */
-export function extendedData(ic: IcInput, grid: Grid1D, bc: BoundaryCondition): { f: (y: number) => number; df?: (y: number) => number } {
+export function extendedData(
+  ic: IcInput,
+  grid: Grid1D,
+  bc: BoundaryCondition,
+): { f: (y: number) => number; df?: (y: number) => number } {
   const v = normalise(ic);
   const L = grid.b - grid.a;
   const wrap = (y: number): number => grid.a + ((((y - grid.a) % L) + L) % L);

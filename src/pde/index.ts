@@ -23,7 +23,14 @@ export type { FluxInfo, NumericalFlux } from "./fluxes/types.ts";
 export { type BoundaryCondition, type Grid1D, interfaces, makeGrid, mass, totalVariation } from "./grid.ts";
 export type { FusedKernelName, KernelChoice } from "./fused/kernels.ts";
 export { type Grid2D, makeGrid2d, sample2d } from "./grid2d.ts";
-export { heat2dStepper, solveHeat2d, type Heat2dOptions, type Heat2dResult, type Heat2dStepper, type Heat2dStepperOptions } from "./heat2d.ts";
+export {
+  heat2dStepper,
+  solveHeat2d,
+  type Heat2dOptions,
+  type Heat2dResult,
+  type Heat2dStepper,
+  type Heat2dStepperOptions,
+} from "./heat2d.ts";
 export { coleHopf1d, coleHopf2d, type ColeHopf1dResult, type ColeHopf2dResult } from "./hj/coleHopf.ts";
 export { HAMILTONIANS, type HamiltonianInfo } from "./hj/hamiltonians.ts";
 export { HJ_GRID_SCHEMES, solveHj1d, type Hj1dOptions } from "./hj/hj1d.ts";
@@ -33,8 +40,25 @@ export { hopfLax2d, type HopfLax2dResult } from "./hj/hopfLax2d.ts";
 export { type Equation, type IcInput, type IcSpec, initialState, parseIc } from "./ic.ts";
 export { burgersResidual1d, burgersResidual2d, curl2d, hjResidual1d, hjResidual2d, type Residual } from "./residual.ts";
 export { BURGERS_SCHEMES, burgersScheme } from "./schemes.ts";
-export { detectShocks, hjGradient, oleinikCheck, trackShocks, type Shock, type ShockOptions, type TrackedShock } from "./shocks.ts";
+export {
+  detectShocks,
+  hjGradient,
+  oleinikCheck,
+  trackShocks,
+  type Shock,
+  type ShockOptions,
+  type TrackedShock,
+} from "./shocks.ts";
 export { shockTime1d, shockTimeNd, type ShockForecast } from "./shockTime.ts";
 export { frontWidth as viscousFrontWidth } from "./exact/tanhFront.ts";
 export { erf, erfc, erfcx, logNdtr, ndtr } from "./special.ts";
-export { cflTimeStep, integrate, makeStepper, runClock, SSP_STAGES, type ClockOptions, type Stepper, type StepperName } from "./timestep.ts";
+export {
+  cflTimeStep,
+  integrate,
+  makeStepper,
+  runClock,
+  SSP_STAGES,
+  type ClockOptions,
+  type Stepper,
+  type StepperName,
+} from "./timestep.ts";

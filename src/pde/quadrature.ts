@@ -6,7 +6,13 @@ import type { Grid1D } from "./grid.ts";
 
 // Gauss–Legendre nodes/weights on [−1, 1]: ±⅓√(5 ∓ 2√(10/7)), weights (322 ± 13√70)/900 and 128/225.
 const R = Math.sqrt(10 / 7);
-const GL_NODES = [-Math.sqrt(5 + 2 * R) / 3, -Math.sqrt(5 - 2 * R) / 3, 0, Math.sqrt(5 - 2 * R) / 3, Math.sqrt(5 + 2 * R) / 3];
+const GL_NODES = [
+  -Math.sqrt(5 + 2 * R) / 3,
+  -Math.sqrt(5 - 2 * R) / 3,
+  0,
+  Math.sqrt(5 - 2 * R) / 3,
+  Math.sqrt(5 + 2 * R) / 3,
+];
 const W_OUT = (322 - 13 * Math.sqrt(70)) / 900;
 const W_IN = (322 + 13 * Math.sqrt(70)) / 900;
 const GL_WEIGHTS = [W_OUT, W_IN, 128 / 225, W_IN, W_OUT];
@@ -24,7 +30,11 @@ export function gauss5(f: (x: number) => number, lo: number, hi: number): number
  * Cell averages (1/Δx)∫_cell f. Cells containing a breakpoint (a known discontinuity of f, e.g. the
  * Riemann X0) are split there, so piecewise-smooth data are averaged exactly up to GL5 error.
  */
-export function cellAverages(f: (x: number) => number, grid: Grid1D, breakpoints: readonly number[] = []): Float64Array {
+export function cellAverages(
+  f: (x: number) => number,
+  grid: Grid1D,
+  breakpoints: readonly number[] = [],
+): Float64Array {
   const out = new Float64Array(grid.n);
   const bps = [...breakpoints].sort((p, q) => p - q);
   for (let i = 0; i < grid.n; i++) {

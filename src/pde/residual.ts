@@ -50,7 +50,14 @@ export function burgersResidual1d(p: Snapshots, dt: number, dx: number, nu: numb
 }
 
 /** Centred ∂x, ∂y and Δ of a row-major field at interior point (i, j). */
-function stencil(f: ArrayLike<number>, i: number, j: number, ny: number, hx: number, hy: number): [number, number, number] {
+function stencil(
+  f: ArrayLike<number>,
+  i: number,
+  j: number,
+  ny: number,
+  hx: number,
+  hy: number,
+): [number, number, number] {
   const k = i * ny + j;
   const fx = (f[k + ny] - f[k - ny]) / (2 * hx);
   const fy = (f[k + 1] - f[k - 1]) / (2 * hy);
@@ -59,7 +66,15 @@ function stencil(f: ArrayLike<number>, i: number, j: number, ny: number, hx: num
 }
 
 /** 2-D HJ residual u_t + ½|∇u|² − νΔu. */
-export function hjResidual2d(u: Snapshots, nx: number, ny: number, dt: number, hx: number, hy: number, nu: number): Residual {
+export function hjResidual2d(
+  u: Snapshots,
+  nx: number,
+  ny: number,
+  dt: number,
+  hx: number,
+  hy: number,
+  nu: number,
+): Residual {
   const r = new Float64Array(nx * ny).fill(NaN);
   for (let i = 1; i < nx - 1; i++) {
     for (let j = 1; j < ny - 1; j++) {
@@ -99,7 +114,14 @@ export function burgersResidual2d(
 }
 
 /** Discrete curl ∂x p2 − ∂y p1 (centred), max over the interior — zero for gradient fields. */
-export function curl2d(p1: ArrayLike<number>, p2: ArrayLike<number>, nx: number, ny: number, hx: number, hy: number): Residual {
+export function curl2d(
+  p1: ArrayLike<number>,
+  p2: ArrayLike<number>,
+  nx: number,
+  ny: number,
+  hx: number,
+  hy: number,
+): Residual {
   const r = new Float64Array(nx * ny).fill(NaN);
   for (let i = 1; i < nx - 1; i++) {
     for (let j = 1; j < ny - 1; j++) {

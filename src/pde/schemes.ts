@@ -59,7 +59,8 @@ export function burgersScheme(name: string, overrides: { flux?: string; stepper?
     spatial = reconstructThenFlux(spec.recon, getFlux(flux));
   }
   let label = name;
-  if (overrides.flux !== undefined && overrides.flux !== spec.flux && spec.recon !== "weno5") label += `+${overrides.flux}`;
+  if (overrides.flux !== undefined && overrides.flux !== spec.flux && spec.recon !== "weno5")
+    label += `+${overrides.flux}`;
   if (stepper !== spec.stepper) label += `/${stepper}`;
   const reconstruction = spec.recon === "weno5" ? "weno5" : spec.recon.name;
   return { label, reconstruction, flux, spatial, stepper, state: spatial.state };

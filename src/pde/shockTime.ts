@@ -23,8 +23,13 @@ export interface ShockForecast {
 const INV_PHI = (Math.sqrt(5) - 1) / 2;
 
 /** 1-D: f'' sampled on [min, max] with n points; f' (optional) gives the birth point. */
-export function shockTime1d(d2f: (y: number) => number, box: { min: number; max: number; n: number }, df?: (y: number) => number): ShockForecast {
-  if (!(box.min < box.max) || !Number.isInteger(box.n) || box.n < 3) throw new InputError("box: expected min < max and n >= 3");
+export function shockTime1d(
+  d2f: (y: number) => number,
+  box: { min: number; max: number; n: number },
+  df?: (y: number) => number,
+): ShockForecast {
+  if (!(box.min < box.max) || !Number.isInteger(box.n) || box.n < 3)
+    throw new InputError("box: expected min < max and n >= 3");
   const ys = linspace(box.min, box.max, box.n);
   let k = 0;
   for (let i = 1; i < ys.length; i++) if (-d2f(ys[i]) > -d2f(ys[k])) k = i;
@@ -64,7 +69,8 @@ export function shockTimeNd(
   const dim = box.length;
   if (dim < 1) throw new InputError("box: expected at least one axis");
   const axes = box.map((b, i) => {
-    if (!(b.min < b.max) || !Number.isInteger(b.n) || b.n < 2) throw new InputError(`box[${i}]: expected min < max and n >= 2`);
+    if (!(b.min < b.max) || !Number.isInteger(b.n) || b.n < 2)
+      throw new InputError(`box[${i}]: expected min < max and n >= 2`);
     return linspace(b.min, b.max, b.n);
   });
   const score = (y: number[]): number => -lambdaMin(hessian(y));

@@ -73,13 +73,28 @@ export function detectShocks(x: ArrayLike<number>, p: ArrayLike<number>, opts: S
     if ((at(i - 1) - at(i + 2)) / J < conc) continue;
     const left = at(i - k);
     const right = at(i + 1 + k);
-    found.push({ x: locate(at, i, reach, 0.5 * (at(i - w) + at(i + 1 + w)), x[0], h, n, periodic), left, right, speed: 0.5 * (left + right), index: i });
+    found.push({
+      x: locate(at, i, reach, 0.5 * (at(i - w) + at(i + 1 + w)), x[0], h, n, periodic),
+      left,
+      right,
+      speed: 0.5 * (left + right),
+      index: i,
+    });
   }
   return mergeClose(found, 2 * w + 1, n, periodic);
 }
 
 /** Where p crosses `mid` (the mean of the window's end states) nearest the front, by linear interpolation. */
-function locate(at: (j: number) => number, i: number, k: number, mid: number, x0: number, h: number, n: number, periodic: boolean): number {
+function locate(
+  at: (j: number) => number,
+  i: number,
+  k: number,
+  mid: number,
+  x0: number,
+  h: number,
+  n: number,
+  periodic: boolean,
+): number {
   let best = x0 + (i + 0.5) * h;
   let bestDist = Infinity;
   for (let j = i - k; j <= i + k; j++) {
@@ -122,7 +137,11 @@ function mergeClose(s: Shock[], gap: number, n: number, periodic: boolean): Shoc
 }
 
 /** p = u_x of HJ centre values at the interfaces x_{i+½} (centred difference, second order there). */
-export function hjGradient(x: ArrayLike<number>, u: ArrayLike<number>, periodic = false): { x: Float64Array; p: Float64Array } {
+export function hjGradient(
+  x: ArrayLike<number>,
+  u: ArrayLike<number>,
+  periodic = false,
+): { x: Float64Array; p: Float64Array } {
   const n = u.length;
   const h = x[1] - x[0];
   const m = periodic ? n : n - 1;
@@ -161,7 +180,12 @@ export function trackShocks(before: Shock[], tBefore: number, after: Shock[], tA
  * a > 0. Returns the largest difference quotient over the given strides (in cells) and the excess
  * over 1/t (≤ 0 when the bound holds).
  */
-export function oleinikCheck(x: ArrayLike<number>, p: ArrayLike<number>, t: number, strides: readonly number[] = [1, 2, 4, 8]): { maxQuotient: number; excess: number } {
+export function oleinikCheck(
+  x: ArrayLike<number>,
+  p: ArrayLike<number>,
+  t: number,
+  strides: readonly number[] = [1, 2, 4, 8],
+): { maxQuotient: number; excess: number } {
   let m = -Infinity;
   for (const s of strides) {
     for (let i = 0; i + s < p.length; i++) m = Math.max(m, (p[i + s] - p[i]) / (x[i + s] - x[i]));

@@ -58,7 +58,13 @@ export type Rhs = (u: Float64Array, out: Float64Array) => void;
 export type LineRhs = (u: Float64Array, out: Float64Array, alpha?: number) => void;
 
 /** Builds L(u) for one line of n cells with spacing dx (1-D solver, and rows/columns in 2-D). */
-export function conservativeRhs(scheme: SpatialScheme, n: number, dx: number, bc: BoundaryCondition, nu: number): LineRhs {
+export function conservativeRhs(
+  scheme: SpatialScheme,
+  n: number,
+  dx: number,
+  bc: BoundaryCondition,
+  nu: number,
+): LineRhs {
   const g = Math.max(scheme.ghost, 1);
   const ug = new Float64Array(n + 2 * g);
   const F = new Float64Array(n + 1);

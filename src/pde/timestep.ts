@@ -48,8 +48,15 @@ export const STEPPER_INFO: Readonly<Record<StepperName, { order: number; referen
  */
 export const SSP_STAGES: Readonly<Record<StepperName, readonly (readonly [a: number, b: number])[]>> = {
   euler: [[0, 1]],
-  ssprk2: [[0, 1], [0.5, 0.5]],
-  ssprk3: [[0, 1], [0.75, 0.25], [1 / 3, 2 / 3]],
+  ssprk2: [
+    [0, 1],
+    [0.5, 0.5],
+  ],
+  ssprk3: [
+    [0, 1],
+    [0.75, 0.25],
+    [1 / 3, 2 / 3],
+  ],
 };
 
 /** A stepper owning scratch buffers for states of length n. */
@@ -151,5 +158,10 @@ export function runClock(
 /** Runs the stepper until t (or for `steps` steps); returns the reached time and the step count. */
 export function integrate(o: IntegrateOptions): { t: number; steps: number } {
   const { u, rhs, stepper, onStep } = o;
-  return runClock(o, () => o.dt(u), (dt) => stepper.step(u, dt, rhs), onStep && ((t, k) => onStep(u, t, k)));
+  return runClock(
+    o,
+    () => o.dt(u),
+    (dt) => stepper.step(u, dt, rhs),
+    onStep && ((t, k) => onStep(u, t, k)),
+  );
 }

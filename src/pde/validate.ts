@@ -9,7 +9,8 @@ export function lookup<T>(table: Readonly<Record<string, T>>, name: string, fiel
 }
 
 export function finite(v: number, field: string): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new InputError(`${field}: expected a finite number, got ${String(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw new InputError(`${field}: expected a finite number, got ${String(v)}`);
   return v;
 }
 
@@ -40,7 +41,12 @@ export function finiteArray(u: ArrayLike<number>, field: string): void {
  * arrangement) and run controls (ν ≥ 0, CFL > 0, a final time ≥ 0 or a step count); returns ν and
  * the CFL number with their defaults (0 and 0.5).
  */
-export function checkRun(u0: ArrayLike<number>, n: number, layout: string, c: RunControls): { nu: number; cfl: number } {
+export function checkRun(
+  u0: ArrayLike<number>,
+  n: number,
+  layout: string,
+  c: RunControls,
+): { nu: number; cfl: number } {
   if (u0.length !== n) throw new InputError(`u0: expected ${n} values (${layout}), got ${u0.length}`);
   finiteArray(u0, "u0");
   const nu = nonNegative(c.nu ?? 0, "nu");

@@ -46,7 +46,12 @@ const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b
 
 /** XML-escapes text for element content and attribute values. */
 export function escapeXml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 }
 
 /** Tick positions covering [lo, hi] at a 1/2/5·10ᵏ step giving about `count` ticks. */
@@ -57,7 +62,8 @@ export function niceTicks(lo: number, hi: number, count = 6): number[] {
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const ticks: number[] = [];
   // integer multiples k·step, rounded to 12 digits so 3 × 0.2 prints as 0.6
-  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * step; k++) ticks.push(k === 0 ? 0 : Number((k * step).toPrecision(12)));
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * step; k++)
+    ticks.push(k === 0 ? 0 : Number((k * step).toPrecision(12)));
   return ticks;
 }
 
@@ -99,10 +105,17 @@ export function linePlot(o: PlotOptions): string {
   const sy = (y: number): number => m.top + ph - ((y - y0) / (y1 - y0)) * ph;
   const out: string[] = [];
   out.push(`<?xml version="1.0" encoding="UTF-8"?>`);
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
-  out.push(`<defs><clipPath id="plot-area"><rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}"/></clipPath></defs>`);
-  if (o.title) out.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(o.title)}</text>`);
+  out.push(
+    `<defs><clipPath id="plot-area"><rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}"/></clipPath></defs>`,
+  );
+  if (o.title)
+    out.push(
+      `<text x="${W / 2}" y="22" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(o.title)}</text>`,
+    );
   // grid, ticks and tick labels
   for (const t of niceTicks(x0, x1)) {
     const X = sx(t).toFixed(2);
@@ -117,14 +130,22 @@ export function linePlot(o: PlotOptions): string {
     out.push(`<text x="${m.left - 8}" y="${Y}" dy="0.35em" text-anchor="end">${escapeXml(fmt(t))}</text>`);
   }
   out.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="black"/>`);
-  if (o.xLabel) out.push(`<text x="${m.left + pw / 2}" y="${H - 12}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`);
-  if (o.yLabel) out.push(`<text transform="translate(16 ${m.top + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(o.yLabel)}</text>`);
+  if (o.xLabel)
+    out.push(`<text x="${m.left + pw / 2}" y="${H - 12}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`);
+  if (o.yLabel)
+    out.push(
+      `<text transform="translate(16 ${m.top + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(o.yLabel)}</text>`,
+    );
   // vertical markers
   for (const mk of o.markers ?? []) {
     const X = sx(mk.x).toFixed(2);
     const c = mk.color ?? "#555";
-    out.push(`<line x1="${X}" y1="${m.top}" x2="${X}" y2="${m.top + ph}" stroke="${escapeXml(c)}" stroke-dasharray="2 3"/>`);
-    out.push(`<text x="${(sx(mk.x) + 4).toFixed(2)}" y="${m.top + ph - 8}" fill="${escapeXml(c)}">${escapeXml(mk.label)}</text>`);
+    out.push(
+      `<line x1="${X}" y1="${m.top}" x2="${X}" y2="${m.top + ph}" stroke="${escapeXml(c)}" stroke-dasharray="2 3"/>`,
+    );
+    out.push(
+      `<text x="${(sx(mk.x) + 4).toFixed(2)}" y="${m.top + ph - 8}" fill="${escapeXml(c)}">${escapeXml(mk.label)}</text>`,
+    );
   }
   // series
   out.push(`<g clip-path="url(#plot-area)" fill="none">`);
@@ -149,19 +170,25 @@ export function linePlot(o: PlotOptions): string {
   for (const pt of o.points ?? []) {
     const c = pt.color ?? "black";
     out.push(`<circle cx="${sx(pt.x).toFixed(2)}" cy="${sy(pt.y).toFixed(2)}" r="3.5" fill="${escapeXml(c)}"/>`);
-    out.push(`<text x="${(sx(pt.x) + 6).toFixed(2)}" y="${(sy(pt.y) - 6).toFixed(2)}" fill="${escapeXml(c)}">${escapeXml(pt.label)}</text>`);
+    out.push(
+      `<text x="${(sx(pt.x) + 6).toFixed(2)}" y="${(sy(pt.y) - 6).toFixed(2)}" fill="${escapeXml(c)}">${escapeXml(pt.label)}</text>`,
+    );
   }
   // legend
   const lw = 14 + 8 + Math.max(0, ...o.series.map((s) => s.label.length)) * 7;
   const lx = o.legend === "top-left" ? m.left + 16 : m.left + pw - lw - 10;
   const ly = m.top + 10;
   if (o.series.length > 0) {
-    out.push(`<rect x="${lx - 6}" y="${ly - 4}" width="${lw + 12}" height="${o.series.length * 18 + 6}" fill="white" fill-opacity="0.85" stroke="#999"/>`);
+    out.push(
+      `<rect x="${lx - 6}" y="${ly - 4}" width="${lw + 12}" height="${o.series.length * 18 + 6}" fill="white" fill-opacity="0.85" stroke="#999"/>`,
+    );
     o.series.forEach((s, k) => {
       const color = s.color ?? PALETTE[k % PALETTE.length];
       const y = ly + 9 + k * 18;
       const dash = s.dash ? ` stroke-dasharray="${escapeXml(s.dash)}"` : "";
-      out.push(`<line x1="${lx}" y1="${y}" x2="${lx + 18}" y2="${y}" stroke="${escapeXml(color)}" stroke-width="2"${dash}/>`);
+      out.push(
+        `<line x1="${lx}" y1="${y}" x2="${lx + 18}" y2="${y}" stroke="${escapeXml(color)}" stroke-width="2"${dash}/>`,
+      );
       out.push(`<text x="${lx + 24}" y="${y}" dy="0.35em">${escapeXml(s.label)}</text>`);
     });
   }

@@ -14,7 +14,8 @@ export function canonicalJson(value: unknown, where = "config"): string {
   if (value === null) return "null";
   switch (typeof value) {
     case "number":
-      if (!Number.isFinite(value)) throw new InputError(`${where}: ${value} is not allowed in JSON (finite numbers only)`);
+      if (!Number.isFinite(value))
+        throw new InputError(`${where}: ${value} is not allowed in JSON (finite numbers only)`);
       return JSON.stringify(value);
     case "string":
     case "boolean":
@@ -24,7 +25,9 @@ export function canonicalJson(value: unknown, where = "config"): string {
         return `[${value.map((v, i) => (v === undefined ? "null" : canonicalJson(v, `${where}[${i}]`))).join(",")}]`;
       }
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+      const keys = Object.keys(obj)
+        .filter((k) => obj[k] !== undefined)
+        .sort();
       return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k], `${where}.${k}`)}`).join(",")}}`;
     }
     default:
@@ -68,11 +71,16 @@ export function encodeScalar(v: number): [value: number | null, flag: number] {
 
 export function decodeScalar(value: number | null, flag: number): number {
   switch (flag) {
-    case NonFinite.NaN: return NaN;
-    case NonFinite.PosInf: return Infinity;
-    case NonFinite.NegInf: return -Infinity;
-    case NonFinite.NegZero: return -0;
-    default: return value as number;
+    case NonFinite.NaN:
+      return NaN;
+    case NonFinite.PosInf:
+      return Infinity;
+    case NonFinite.NegInf:
+      return -Infinity;
+    case NonFinite.NegZero:
+      return -0;
+    default:
+      return value as number;
   }
 }
 

@@ -51,7 +51,8 @@ function checkExistingFile(path: string): void {
     throw asInputError(err, path);
   }
   if (size === 0) return;
-  if (readHeader(path) !== SQLITE_HEADER) throw new InputError(`store ${path} is not a SQLite database (bad file header); left it untouched`);
+  if (readHeader(path) !== SQLITE_HEADER)
+    throw new InputError(`store ${path} is not a SQLite database (bad file header); left it untouched`);
   // A read-only connection to a WAL-mode file creates the -wal/-shm side files when they are
   // missing; if the file turns out to be unusable, remove the ones this check created.
   const sideFiles = [`${path}-wal`, `${path}-shm`].filter((f) => !existsSync(f));
@@ -112,7 +113,9 @@ function sqliteCode(err: unknown): string | undefined {
 export function corruptionAsInputError(err: unknown, path: string): unknown {
   const code = sqliteCode(err) ?? "";
   if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) {
-    return new InputError(`store ${path} is corrupt or not a SQLite database (${(err as Error).message}); left it untouched`);
+    return new InputError(
+      `store ${path} is corrupt or not a SQLite database (${(err as Error).message}); left it untouched`,
+    );
   }
   return err;
 }
@@ -121,7 +124,11 @@ export function corruptionAsInputError(err: unknown, path: string): unknown {
 function asInputError(err: unknown, path: string): unknown {
   if (err instanceof InputError) return err;
   const code = sqliteCode(err) ?? "";
-  if (code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_READONLY") || ["EACCES", "EPERM", "ENOTDIR", "EROFS"].includes(code)) {
+  if (
+    code.startsWith("SQLITE_CANTOPEN") ||
+    code.startsWith("SQLITE_READONLY") ||
+    ["EACCES", "EPERM", "ENOTDIR", "EROFS"].includes(code)
+  ) {
     return new InputError(`cannot open store ${path}: ${(err as Error).message}`);
   }
   return corruptionAsInputError(err, path);

@@ -34,14 +34,22 @@ export interface ExportOptions {
  * Writes run `runId` (id or unique prefix) to `outPath`: a file for csv/jsonl/parquet, a directory for
  * tfevents (TensorBoard reads every event file in a directory, so export each run to its own).
  */
-export function exportRun(store: RunStore, runId: string, format: ExportFormat, outPath: string, options: ExportOptions = {}): ExportResult {
-  if (!EXPORT_FORMATS.includes(format)) throw new InputError(`--format: expected one of ${EXPORT_FORMATS.join(", ")}, got ${JSON.stringify(format)}`);
+export function exportRun(
+  store: RunStore,
+  runId: string,
+  format: ExportFormat,
+  outPath: string,
+  options: ExportOptions = {},
+): ExportResult {
+  if (!EXPORT_FORMATS.includes(format))
+    throw new InputError(`--format: expected one of ${EXPORT_FORMATS.join(", ")}, got ${JSON.stringify(format)}`);
   const id = store.resolveRunId(runId);
   try {
     return writeExport(store, id, format, outPath, options);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code && OUTPUT_ERRNOS.has(code)) throw new InputError(`cannot write the export to ${outPath}: ${(err as Error).message}`);
+    if (code && OUTPUT_ERRNOS.has(code))
+      throw new InputError(`cannot write the export to ${outPath}: ${(err as Error).message}`);
     throw err;
   }
 }
@@ -49,7 +57,13 @@ export function exportRun(store: RunStore, runId: string, format: ExportFormat, 
 /** File-system errors that mean the output path is unusable (bad input, not a crash). */
 const OUTPUT_ERRNOS = new Set(["EACCES", "EPERM", "ENOENT", "ENOTDIR", "EISDIR", "EEXIST", "EROFS", "ENAMETOOLONG"]);
 
-function writeExport(store: RunStore, id: string, format: ExportFormat, outPath: string, options: ExportOptions): ExportResult {
+function writeExport(
+  store: RunStore,
+  id: string,
+  format: ExportFormat,
+  outPath: string,
+  options: ExportOptions,
+): ExportResult {
   if (format === "tfevents") {
     const points = (function* () {
       for (const p of store.iterScalars(id)) yield { wallTime: p.wallTime, step: p.step, tag: p.key, value: p.value };
@@ -57,7 +71,8 @@ function writeExport(store: RunStore, id: string, format: ExportFormat, outPath:
     const { path, count } = writeTfEvents(outPath, points, options);
     return { run: id, format, path, scalars: count, events: 0 };
   }
-  if (isDirectory(outPath)) throw new InputError(`--out ${outPath} is a directory; a ${format} export is a single file`);
+  if (isDirectory(outPath))
+    throw new InputError(`--out ${outPath} is a directory; a ${format} export is a single file`);
   if (format === "parquet") {
     mkdirSync(dirname(outPath), { recursive: true });
     return { run: id, format, path: outPath, scalars: writeParquetExport(store, id, outPath), events: 0 };
@@ -77,11 +92,16 @@ function writeExport(store: RunStore, id: string, format: ExportFormat, outPath:
       emit(toJson({ type: "run", ...meta }) + "\n");
       const runJson = JSON.stringify(id);
       for (const p of store.iterScalars(id)) {
-        emit(`{"type":"scalar","run":${runJson},"key":${JSON.stringify(p.key)},"step":${p.step},"wall_time":${p.wallTime},"value":${jsonNumber(p.value)}}\n`);
+        emit(
+          `{"type":"scalar","run":${runJson},"key":${JSON.stringify(p.key)},"step":${p.step},"wall_time":${p.wallTime},"value":${jsonNumber(p.value)}}\n`,
+        );
         scalars++;
       }
       for (const e of store.events(id)) {
-        emit(toJson({ type: "event", run: id, step: e.step, wall_time: e.wallTime, kind: e.kind, payload: e.payload }) + "\n");
+        emit(
+          toJson({ type: "event", run: id, step: e.step, wall_time: e.wallTime, kind: e.kind, payload: e.payload }) +
+            "\n",
+        );
         events++;
       }
     }

@@ -19,13 +19,20 @@ function paint(text: string, code: number, on: boolean | undefined): string {
 }
 
 /** Left-aligned columns separated by two spaces; `paintCell` may colour a padded cell. */
-export function formatTable(headers: string[], rows: string[][], paintCell?: (row: number, col: number, padded: string) => string): string {
+export function formatTable(
+  headers: string[],
+  rows: string[][],
+  paintCell?: (row: number, col: number, padded: string) => string,
+): string {
   const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
   const line = (cells: string[], row: number) =>
-    cells.map((cell, c) => {
-      const padded = c === cells.length - 1 ? cell : cell.padEnd(widths[c]);
-      return row >= 0 && paintCell ? paintCell(row, c, padded) : padded;
-    }).join("  ").trimEnd();
+    cells
+      .map((cell, c) => {
+        const padded = c === cells.length - 1 ? cell : cell.padEnd(widths[c]);
+        return row >= 0 && paintCell ? paintCell(row, c, padded) : padded;
+      })
+      .join("  ")
+      .trimEnd();
   return [line(headers, -1), ...rows.map((r, i) => line(r, i))].join("\n");
 }
 
@@ -54,10 +61,18 @@ export function formatRunList(runs: RunSummary[], options: FormatOptions = {}, n
   if (runs.length === 0) return "no runs";
   const headers = ["ID", "STATUS", "EXPERIMENT", "NAME", "CREATED (UTC)", "DURATION"];
   const rows = runs.map((r) => [r.id, r.status, r.experiment, r.name, formatTime(r.created), runDuration(r, now)]);
-  return formatTable(headers, rows, (row, col, padded) => (col === 1 ? paint(padded, STATUS_COLOR[runs[row].status], options.color) : padded));
+  return formatTable(headers, rows, (row, col, padded) =>
+    col === 1 ? paint(padded, STATUS_COLOR[runs[row].status], options.color) : padded,
+  );
 }
 
-export function formatRunDetail(run: RunDetail, events: RunEvent[], artifacts: Artifact[], options: FormatOptions = {}, now = Date.now() / 1000): string {
+export function formatRunDetail(
+  run: RunDetail,
+  events: RunEvent[],
+  artifacts: Artifact[],
+  options: FormatOptions = {},
+  now = Date.now() / 1000,
+): string {
   const fields: [string, string][] = [
     ["run", run.id],
     ["name", run.name],
@@ -78,12 +93,28 @@ export function formatRunDetail(run: RunDetail, events: RunEvent[], artifacts: A
   const out = [fields.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")];
 
   const params = Object.entries(run.params);
-  if (params.length) out.push(`params\n${indent(formatTable(["KEY", "VALUE"], params.map(([k, v]) => [k, JSON.stringify(v)])))}`);
+  if (params.length)
+    out.push(
+      `params\n${indent(
+        formatTable(
+          ["KEY", "VALUE"],
+          params.map(([k, v]) => [k, JSON.stringify(v)]),
+        ),
+      )}`,
+    );
 
   const last = Object.entries(run.lastScalars);
-  out.push(`scalars: ${run.scalarCount} points, ${last.length} keys` + (last.length
-    ? `\n${indent(formatTable(["KEY", "STEP", "LAST VALUE"], last.map(([k, p]) => [k, String(p.step), String(p.value)])))}`
-    : ""));
+  out.push(
+    `scalars: ${run.scalarCount} points, ${last.length} keys` +
+      (last.length
+        ? `\n${indent(
+            formatTable(
+              ["KEY", "STEP", "LAST VALUE"],
+              last.map(([k, p]) => [k, String(p.step), String(p.value)]),
+            ),
+          )}`
+        : ""),
+  );
 
   const counts = Object.entries(run.eventCounts);
   const total = counts.reduce((n, [, c]) => n + c, 0);
@@ -91,16 +122,31 @@ export function formatRunDetail(run: RunDetail, events: RunEvent[], artifacts: A
   const shown = events.slice(-EVENTS_SHOWN);
   if (shown.length) {
     if (shown.length < events.length) ev += `; the last ${shown.length}:`;
-    ev += `\n${indent(formatTable(["STEP", "KIND", "PAYLOAD"], shown.map((e) => [String(e.step), e.kind, JSON.stringify(e.payload)])))}`;
+    ev += `\n${indent(
+      formatTable(
+        ["STEP", "KIND", "PAYLOAD"],
+        shown.map((e) => [String(e.step), e.kind, JSON.stringify(e.payload)]),
+      ),
+    )}`;
   }
   out.push(ev);
 
   if (artifacts.length) {
-    out.push(`artifacts\n${indent(formatTable(["NAME", "KIND", "BYTES", "PATH"], artifacts.map((a) => [a.name, a.kind, String(a.bytes), a.path])))}`);
+    out.push(
+      `artifacts\n${indent(
+        formatTable(
+          ["NAME", "KIND", "BYTES", "PATH"],
+          artifacts.map((a) => [a.name, a.kind, String(a.bytes), a.path]),
+        ),
+      )}`,
+    );
   }
   return out.join("\n\n");
 }
 
 function indent(text: string): string {
-  return text.split("\n").map((l) => `  ${l}`).join("\n");
+  return text
+    .split("\n")
+    .map((l) => `  ${l}`)
+    .join("\n");
 }

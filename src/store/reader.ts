@@ -6,16 +6,46 @@ import type Database from "better-sqlite3";
 import { InputError } from "../errors.ts";
 import { decodeScalar } from "./codec.ts";
 import type {
-  Artifact, EventQuery, LastScalar, ListRunsQuery, RunDetail, RunEvent, RunStatus, RunSummary, ScalarPoint, ScalarQuery,
+  Artifact,
+  EventQuery,
+  LastScalar,
+  ListRunsQuery,
+  RunDetail,
+  RunEvent,
+  RunStatus,
+  RunSummary,
+  ScalarPoint,
+  ScalarQuery,
 } from "./types.ts";
 import { checkLimit, checkName, checkStatus, checkStep } from "./validate.ts";
 
 interface RunRow {
-  id: string; name: string; experiment: string; status: RunStatus; seed: number | null; config_hash: string;
-  created: number; start_time: number | null; end_time: number | null; heartbeat: number | null; error: string | null;
+  id: string;
+  name: string;
+  experiment: string;
+  status: RunStatus;
+  seed: number | null;
+  config_hash: string;
+  created: number;
+  start_time: number | null;
+  end_time: number | null;
+  heartbeat: number | null;
+  error: string | null;
 }
-interface ScalarRow { key: string; step: number; wall_time: number; value: number | null; nonfinite: number }
-interface EventRow { id: number; step: number; wall_time: number; kind: string; payload: string }
+interface ScalarRow {
+  key: string;
+  step: number;
+  wall_time: number;
+  value: number | null;
+  nonfinite: number;
+}
+interface EventRow {
+  id: number;
+  step: number;
+  wall_time: number;
+  kind: string;
+  payload: string;
+}
 
 const RUN_COLUMNS = `r.id, r.name, e.name AS experiment, r.status, r.seed, r.config_hash, r.created,
   r.start_time, r.end_time, r.heartbeat, r.error FROM runs r JOIN experiments e ON e.id = r.experiment_id`;
@@ -27,7 +57,10 @@ export class RunReader {
   /** Full ids already seen to exist: the hot logging path then skips the lookup. */
   private readonly knownIds = new Set<string>();
 
-  protected constructor(protected readonly db: Database.Database, readonly path: string) {}
+  protected constructor(
+    protected readonly db: Database.Database,
+    readonly path: string,
+  ) {}
 
   resolveRunId(ref: string): string {
     if (this.knownIds.has(ref)) return ref;
@@ -37,12 +70,16 @@ export class RunReader {
       this.knownIds.add(exact);
       return exact;
     }
-    const matches = this.db.prepare("SELECT id FROM runs WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT ?")
-      .pluck().all(ref.length, ref, AMBIGUOUS_SHOWN + 1) as string[];
+    const matches = this.db
+      .prepare("SELECT id FROM runs WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT ?")
+      .pluck()
+      .all(ref.length, ref, AMBIGUOUS_SHOWN + 1) as string[];
     if (matches.length === 0) throw new InputError(`no run "${ref}" in store ${this.path}`);
     if (matches.length > 1) {
       const shown = matches.slice(0, AMBIGUOUS_SHOWN).join(", ") + (matches.length > AMBIGUOUS_SHOWN ? ", …" : "");
-      throw new InputError(`run id prefix "${ref}" is ambiguous in store ${this.path}: it matches ${shown}; give more characters`);
+      throw new InputError(
+        `run id prefix "${ref}" is ambiguous in store ${this.path}: it matches ${shown}; give more characters`,
+      );
     }
     return matches[0];
   }
@@ -58,15 +95,17 @@ export class RunReader {
 
   /** Newest first. */
   listRuns(query: ListRunsQuery = {}): RunSummary[] {
-    const rows = this.db.prepare(
-      `SELECT ${RUN_COLUMNS}
+    const rows = this.db
+      .prepare(
+        `SELECT ${RUN_COLUMNS}
        WHERE (@status IS NULL OR r.status = @status) AND (@experiment IS NULL OR e.name = @experiment)
        ORDER BY r.created DESC, r.rowid DESC LIMIT @limit`,
-    ).all({
-      status: query.status === undefined ? null : checkStatus(query.status),
-      experiment: query.experiment ?? null,
-      limit: checkLimit(query.limit),
-    }) as RunRow[];
+      )
+      .all({
+        status: query.status === undefined ? null : checkStatus(query.status),
+        experiment: query.experiment ?? null,
+        limit: checkLimit(query.limit),
+      }) as RunRow[];
     return rows.map(toSummary);
   }
 
@@ -75,11 +114,17 @@ export class RunReader {
     const read = this.db.transaction(() => {
       const config = this.db.prepare("SELECT config FROM runs WHERE id = ?").pluck().get(id) as string;
       const params: Record<string, unknown> = {};
-      for (const r of this.db.prepare("SELECT key, value FROM params WHERE run_id = ? ORDER BY key").all(id) as { key: string; value: string }[]) {
+      for (const r of this.db.prepare("SELECT key, value FROM params WHERE run_id = ? ORDER BY key").all(id) as {
+        key: string;
+        value: string;
+      }[]) {
         params[r.key] = JSON.parse(r.value);
       }
       const tags: Record<string, string> = {};
-      for (const r of this.db.prepare("SELECT key, value FROM tags WHERE run_id = ? ORDER BY key").all(id) as { key: string; value: string }[]) {
+      for (const r of this.db.prepare("SELECT key, value FROM tags WHERE run_id = ? ORDER BY key").all(id) as {
+        key: string;
+        value: string;
+      }[]) {
         tags[r.key] = r.value;
       }
       const lastScalars: Record<string, LastScalar> = {};
@@ -91,13 +136,22 @@ export class RunReader {
         lastScalars[key] = { step: p.step, wallTime: p.wallTime, value: p.value };
       }
       const eventCounts: Record<string, number> = {};
-      for (const r of this.db.prepare("SELECT kind, count(*) AS n FROM events WHERE run_id = ? GROUP BY kind ORDER BY kind").all(id) as { kind: string; n: number }[]) {
+      for (const r of this.db
+        .prepare("SELECT kind, count(*) AS n FROM events WHERE run_id = ? GROUP BY kind ORDER BY kind")
+        .all(id) as { kind: string; n: number }[]) {
         eventCounts[r.kind] = r.n;
       }
-      const count = (table: string) => this.db.prepare(`SELECT count(*) FROM ${table} WHERE run_id = ?`).pluck().get(id) as number;
+      const count = (table: string) =>
+        this.db.prepare(`SELECT count(*) FROM ${table} WHERE run_id = ?`).pluck().get(id) as number;
       return {
-        ...this.summary(id), config: JSON.parse(config), params, tags, lastScalars,
-        scalarCount: count("scalars"), eventCounts, artifactCount: count("artifacts"),
+        ...this.summary(id),
+        config: JSON.parse(config),
+        params,
+        tags,
+        lastScalars,
+        scalarCount: count("scalars"),
+        eventCounts,
+        artifactCount: count("artifacts"),
       };
     });
     // One read transaction: a consistent snapshot even while a writer is logging.
@@ -120,44 +174,69 @@ export class RunReader {
     const columns = "SELECT key, step, wall_time, value, nonfinite FROM scalars";
     return key === undefined
       ? [this.db.prepare(`${columns} WHERE run_id = ? AND step > ? ORDER BY step, key, rowid`), [id, since]]
-      : [this.db.prepare(`${columns} WHERE run_id = ? AND key = ? AND step > ? ORDER BY step, rowid`), [id, key, since]];
+      : [
+          this.db.prepare(`${columns} WHERE run_id = ? AND key = ? AND step > ? ORDER BY step, rowid`),
+          [id, key, since],
+        ];
   }
 
   /** Distinct keys in sorted order, by skip-scanning the (run, key, step) index: O(keys · log n), not O(n). */
   scalarKeys(ref: string): string[] {
     const id = this.resolveRunId(ref);
-    return this.db.prepare(
-      `WITH RECURSIVE k(key) AS (
+    return this.db
+      .prepare(
+        `WITH RECURSIVE k(key) AS (
          SELECT min(key) FROM scalars WHERE run_id = @id
          UNION ALL
          SELECT (SELECT min(key) FROM scalars WHERE run_id = @id AND key > k.key) FROM k WHERE k.key IS NOT NULL
        ) SELECT key FROM k WHERE key IS NOT NULL`,
-    ).pluck().all({ id }) as string[];
+      )
+      .pluck()
+      .all({ id }) as string[];
   }
 
   events(ref: string, query: EventQuery = {}): RunEvent[] {
     const id = this.resolveRunId(ref);
-    const rows = this.db.prepare(
-      `SELECT id, step, wall_time, kind, payload FROM events
+    const rows = this.db
+      .prepare(
+        `SELECT id, step, wall_time, kind, payload FROM events
        WHERE run_id = @id AND (@kind IS NULL OR kind = @kind) AND step > @since ORDER BY step, id`,
-    ).all({
-      id,
-      kind: query.kind ?? null,
-      since: query.sinceStep === undefined ? -Infinity : checkStep(query.sinceStep, "sinceStep"),
-    }) as EventRow[];
-    return rows.map((r) => ({ id: r.id, step: r.step, wallTime: r.wall_time, kind: r.kind, payload: JSON.parse(r.payload) }));
+      )
+      .all({
+        id,
+        kind: query.kind ?? null,
+        since: query.sinceStep === undefined ? -Infinity : checkStep(query.sinceStep, "sinceStep"),
+      }) as EventRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      step: r.step,
+      wallTime: r.wall_time,
+      kind: r.kind,
+      payload: JSON.parse(r.payload),
+    }));
   }
 
   artifacts(ref: string): Artifact[] {
     const id = this.resolveRunId(ref);
-    return this.db.prepare("SELECT id, name, kind, path, bytes, sha256, created FROM artifacts WHERE run_id = ? ORDER BY id").all(id) as Artifact[];
+    return this.db
+      .prepare("SELECT id, name, kind, path, bytes, sha256, created FROM artifacts WHERE run_id = ? ORDER BY id")
+      .all(id) as Artifact[];
   }
 }
 
 function toSummary(r: RunRow): RunSummary {
   return {
-    id: r.id, name: r.name, experiment: r.experiment, status: r.status, seed: r.seed, configHash: r.config_hash,
-    created: r.created, startTime: r.start_time, endTime: r.end_time, heartbeat: r.heartbeat, error: r.error,
+    id: r.id,
+    name: r.name,
+    experiment: r.experiment,
+    status: r.status,
+    seed: r.seed,
+    configHash: r.config_hash,
+    created: r.created,
+    startTime: r.start_time,
+    endTime: r.end_time,
+    heartbeat: r.heartbeat,
+    error: r.error,
   };
 }
 

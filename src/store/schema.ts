@@ -104,7 +104,9 @@ export function userVersion(db: Database.Database): number {
 /** InputError when the file was written by a newer shocklens (older code must not touch it). */
 export function checkNotNewer(version: number, latest: number, path: string): void {
   if (version > latest) {
-    throw new InputError(`store ${path} has schema version ${version}, newer than this shocklens supports (${latest}); upgrade shocklens`);
+    throw new InputError(
+      `store ${path} has schema version ${version}, newer than this shocklens supports (${latest}); upgrade shocklens`,
+    );
   }
 }
 
@@ -113,7 +115,12 @@ export function checkNotNewer(version: number, latest: number, path: string): vo
  * a fresh store at once serialise, and the second one sees the work done). Idempotent.
  * Returns the versions applied.
  */
-export function migrate(db: Database.Database, path: string, migrations: readonly Migration[] = MIGRATIONS, now = Date.now() / 1000): number[] {
+export function migrate(
+  db: Database.Database,
+  path: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+  now = Date.now() / 1000,
+): number[] {
   const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
   checkNotNewer(userVersion(db), latest, path);
   const applied: number[] = [];
@@ -124,7 +131,11 @@ export function migrate(db: Database.Database, path: string, migrations: readonl
       const current = userVersion(db);
       if (m.version <= current) return;
       db.exec(m.sql);
-      db.prepare("INSERT INTO schema_version (version, description, applied) VALUES (?, ?, ?)").run(m.version, m.description, now);
+      db.prepare("INSERT INTO schema_version (version, description, applied) VALUES (?, ?, ?)").run(
+        m.version,
+        m.description,
+        now,
+      );
       db.pragma(`user_version = ${m.version | 0}`);
       applied.push(m.version);
     }).immediate();

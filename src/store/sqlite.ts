@@ -9,10 +9,25 @@ import { canonicalJson, encodeScalar, flattenParams, newRunId, sha256Hex, toJson
 import { connect } from "./connect.ts";
 import { RunReader } from "./reader.ts";
 import type {
-  Artifact, ArtifactInput, CreateRunOptions, EventInput, Experiment, RunEvent, RunStatus, RunStore, RunSummary,
+  Artifact,
+  ArtifactInput,
+  CreateRunOptions,
+  EventInput,
+  Experiment,
+  RunEvent,
+  RunStatus,
+  RunStore,
+  RunSummary,
 } from "./types.ts";
 import {
-  checkEventKind, checkName, checkSeed, checkStatus, checkStep, checkTransition, checkWallTime, fileDigest,
+  checkEventKind,
+  checkName,
+  checkSeed,
+  checkStatus,
+  checkStep,
+  checkTransition,
+  checkWallTime,
+  fileDigest,
 } from "./validate.ts";
 
 export interface OpenOptions {
@@ -28,7 +43,9 @@ export class SqliteRunStore extends RunReader implements RunStore {
   private constructor(db: Database.Database, path: string, options: OpenOptions) {
     super(db, path);
     this.now = options.now ?? (() => Date.now() / 1000);
-    this.insertScalar = db.prepare("INSERT INTO scalars (run_id, key, step, wall_time, value, nonfinite) VALUES (?, ?, ?, ?, ?, ?)");
+    this.insertScalar = db.prepare(
+      "INSERT INTO scalars (run_id, key, step, wall_time, value, nonfinite) VALUES (?, ?, ?, ?, ?, ?)",
+    );
     const insertAll = (id: string, step: number, values: [string, number][], wallTime: number) => {
       for (const [key, v] of values) {
         const [value, flag] = encodeScalar(v);
@@ -61,12 +78,15 @@ export class SqliteRunStore extends RunReader implements RunStore {
 
   getOrCreateExperiment(name: string): Experiment {
     checkName(name, "experiment");
-    this.db.prepare("INSERT INTO experiments (name, created) VALUES (?, ?) ON CONFLICT (name) DO NOTHING").run(name, this.now());
+    this.db
+      .prepare("INSERT INTO experiments (name, created) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+      .run(name, this.now());
     return this.findExperiment(name) as Experiment;
   }
 
   private findExperiment(name: string): Experiment | undefined {
-    return this.db.prepare("SELECT id, name, created FROM experiments WHERE name = ?").get(name) as Experiment | undefined;
+    return this.db.prepare("SELECT id, name, created FROM experiments WHERE name = ?").get(name) as
+      Experiment | undefined;
   }
 
   createRun(options: CreateRunOptions): RunSummary {
@@ -75,10 +95,14 @@ export class SqliteRunStore extends RunReader implements RunStore {
     const config = canonicalJson(options.config ?? {});
     const seed = checkSeed(options.seed);
     const status = checkStatus(options.status ?? "RUNNING");
-    if (status !== "RUNNING" && status !== "SCHEDULED") throw new InputError(`status: a new run is SCHEDULED or RUNNING, got ${status}`);
+    if (status !== "RUNNING" && status !== "SCHEDULED")
+      throw new InputError(`status: a new run is SCHEDULED or RUNNING, got ${status}`);
     const params = flattenParams(options.params ?? JSON.parse(config));
     const paramRows = Object.entries(params).map(([k, v]) => [k, canonicalJson(v, `params.${k}`)]);
-    const tags = Object.entries(options.tags ?? {}).map(([k, v]) => [checkName(k, "tag key"), checkName(v, `tags.${k}`)]);
+    const tags = Object.entries(options.tags ?? {}).map(([k, v]) => [
+      checkName(k, "tag key"),
+      checkName(v, `tags.${k}`),
+    ]);
     const created = this.now();
     const id = this.transaction(() => {
       const exp = this.getOrCreateExperiment(experiment);
@@ -93,14 +117,31 @@ export class SqliteRunStore extends RunReader implements RunStore {
   }
 
   /** Inserts the run row under a fresh id, drawing again on the (2^-48-rare) collision. */
-  private insertRunRow(experimentId: number, name: string, status: RunStatus, config: string, seed: number | null, created: number): string {
+  private insertRunRow(
+    experimentId: number,
+    name: string,
+    status: RunStatus,
+    config: string,
+    seed: number | null,
+    created: number,
+  ): string {
     const insert = this.db.prepare(
       `INSERT INTO runs (id, experiment_id, name, status, config, config_hash, seed, created, start_time)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     );
     for (;;) {
       const id = newRunId();
-      const r = insert.run(id, experimentId, name, status, config, sha256Hex(config), seed, created, status === "RUNNING" ? created : null);
+      const r = insert.run(
+        id,
+        experimentId,
+        name,
+        status,
+        config,
+        sha256Hex(config),
+        seed,
+        created,
+        status === "RUNNING" ? created : null,
+      );
       if (r.changes === 1) return id;
     }
   }
@@ -109,15 +150,17 @@ export class SqliteRunStore extends RunReader implements RunStore {
     checkStatus(status);
     const id = this.resolveRunId(ref);
     this.transaction(() => {
-      const from = (this.db.prepare("SELECT status FROM runs WHERE id = ?").pluck().get(id)) as RunStatus;
+      const from = this.db.prepare("SELECT status FROM runs WHERE id = ?").pluck().get(id) as RunStatus;
       checkTransition(id, from, status);
       const now = this.now();
-      this.db.prepare(
-        `UPDATE runs SET status = @status, error = coalesce(@error, error),
+      this.db
+        .prepare(
+          `UPDATE runs SET status = @status, error = coalesce(@error, error),
            start_time = CASE WHEN @status = 'RUNNING' THEN @now ELSE start_time END,
            end_time = CASE WHEN @status IN ('FINISHED', 'FAILED', 'KILLED') THEN @now WHEN @status = 'RUNNING' THEN NULL ELSE end_time END
          WHERE id = @id`,
-      ).run({ id, status, now, error: options.error ?? null });
+        )
+        .run({ id, status, now, error: options.error ?? null });
     });
   }
 
@@ -128,7 +171,10 @@ export class SqliteRunStore extends RunReader implements RunStore {
   setTag(ref: string, key: string, value: string): void {
     checkName(key, "tag key");
     checkName(value, `tags.${key}`);
-    this.db.prepare("INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value")
+    this.db
+      .prepare(
+        "INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value",
+      )
       .run(this.resolveRunId(ref), key, value);
   }
 
@@ -139,7 +185,8 @@ export class SqliteRunStore extends RunReader implements RunStore {
     const entries = Object.entries(values);
     for (const [key, v] of entries) {
       checkName(key, "scalar key");
-      if (typeof v !== "number") throw new InputError(`scalar "${key}" at step ${step}: expected a number, got ${typeof v}`);
+      if (typeof v !== "number")
+        throw new InputError(`scalar "${key}" at step ${step}: expected a number, got ${typeof v}`);
     }
     this.insertScalars(id, step, entries, t);
   }
@@ -150,9 +197,12 @@ export class SqliteRunStore extends RunReader implements RunStore {
     const kind = checkEventKind(event.kind);
     const wallTime = event.wallTime === undefined ? this.now() : checkWallTime(event.wallTime, "event wallTime");
     const payload = event.payload ?? {};
-    if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw new InputError(`event payload: expected a JSON object`);
+    if (typeof payload !== "object" || payload === null || Array.isArray(payload))
+      throw new InputError(`event payload: expected a JSON object`);
     const text = toJson(payload);
-    const r = this.db.prepare("INSERT INTO events (run_id, step, wall_time, kind, payload) VALUES (?, ?, ?, ?, ?)").run(id, step, wallTime, kind, text);
+    const r = this.db
+      .prepare("INSERT INTO events (run_id, step, wall_time, kind, payload) VALUES (?, ?, ?, ?, ?)")
+      .run(id, step, wallTime, kind, text);
     return { id: Number(r.lastInsertRowid), step, wallTime, kind, payload: JSON.parse(text) };
   }
 
@@ -161,11 +211,17 @@ export class SqliteRunStore extends RunReader implements RunStore {
     const name = checkName(artifact.name, "artifact name");
     const kind = checkName(artifact.kind, "artifact kind");
     const path = checkName(artifact.path, "artifact path");
-    const digest = artifact.bytes !== undefined && artifact.sha256 !== undefined ? { bytes: artifact.bytes, sha256: artifact.sha256 } : fileDigest(path);
-    if (!Number.isSafeInteger(digest.bytes) || digest.bytes < 0) throw new InputError(`artifact ${name}: bytes must be a non-negative integer`);
-    if (!/^[0-9a-f]{64}$/.test(digest.sha256)) throw new InputError(`artifact ${name}: sha256 must be 64 lowercase hex digits`);
+    const digest =
+      artifact.bytes !== undefined && artifact.sha256 !== undefined
+        ? { bytes: artifact.bytes, sha256: artifact.sha256 }
+        : fileDigest(path);
+    if (!Number.isSafeInteger(digest.bytes) || digest.bytes < 0)
+      throw new InputError(`artifact ${name}: bytes must be a non-negative integer`);
+    if (!/^[0-9a-f]{64}$/.test(digest.sha256))
+      throw new InputError(`artifact ${name}: sha256 must be 64 lowercase hex digits`);
     const created = this.now();
-    const r = this.db.prepare("INSERT INTO artifacts (run_id, name, kind, path, bytes, sha256, created) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    const r = this.db
+      .prepare("INSERT INTO artifacts (run_id, name, kind, path, bytes, sha256, created) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .run(id, name, kind, path, digest.bytes, digest.sha256, created);
     return { id: Number(r.lastInsertRowid), name, kind, path, ...digest, created };
   }

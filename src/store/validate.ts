@@ -8,40 +8,47 @@ import { InputError } from "../errors.ts";
 import { RUN_STATUSES, type RunStatus } from "./types.ts";
 
 export function checkName(value: unknown, field: string): string {
-  if (typeof value !== "string" || value.trim() === "") throw new InputError(`${field}: expected a non-empty string, got ${JSON.stringify(value)}`);
+  if (typeof value !== "string" || value.trim() === "")
+    throw new InputError(`${field}: expected a non-empty string, got ${JSON.stringify(value)}`);
   return value;
 }
 
 export function checkStep(step: unknown, field = "step"): number {
-  if (typeof step !== "number" || !Number.isSafeInteger(step)) throw new InputError(`${field}: expected an integer, got ${String(step)}`);
+  if (typeof step !== "number" || !Number.isSafeInteger(step))
+    throw new InputError(`${field}: expected an integer, got ${String(step)}`);
   return step;
 }
 
 export function checkWallTime(t: unknown, field = "wallTime"): number {
-  if (typeof t !== "number" || !Number.isFinite(t)) throw new InputError(`${field}: expected a finite number of Unix seconds, got ${String(t)}`);
+  if (typeof t !== "number" || !Number.isFinite(t))
+    throw new InputError(`${field}: expected a finite number of Unix seconds, got ${String(t)}`);
   return t;
 }
 
 export function checkSeed(seed: unknown): number | null {
   if (seed === undefined || seed === null) return null;
-  if (typeof seed !== "number" || !Number.isSafeInteger(seed)) throw new InputError(`seed: expected an integer, got ${String(seed)}`);
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed))
+    throw new InputError(`seed: expected an integer, got ${String(seed)}`);
   return seed;
 }
 
 export function checkStatus(status: unknown, field = "status"): RunStatus {
-  if (!RUN_STATUSES.includes(status as RunStatus)) throw new InputError(`${field}: expected one of ${RUN_STATUSES.join(", ")}, got ${JSON.stringify(status)}`);
+  if (!RUN_STATUSES.includes(status as RunStatus))
+    throw new InputError(`${field}: expected one of ${RUN_STATUSES.join(", ")}, got ${JSON.stringify(status)}`);
   return status as RunStatus;
 }
 
 /** Event kinds are lower_snake_case identifiers so they work as filters and column headers. */
 export function checkEventKind(kind: unknown): string {
-  if (typeof kind !== "string" || !/^[a-z][a-z0-9_]*$/.test(kind)) throw new InputError(`event kind: expected a lower_snake_case name like "shock", got ${JSON.stringify(kind)}`);
+  if (typeof kind !== "string" || !/^[a-z][a-z0-9_]*$/.test(kind))
+    throw new InputError(`event kind: expected a lower_snake_case name like "shock", got ${JSON.stringify(kind)}`);
   return kind;
 }
 
 export function checkLimit(limit: unknown): number {
   if (limit === undefined) return -1; // SQLite: LIMIT -1 means no limit
-  if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 1) throw new InputError(`limit: expected a positive integer, got ${String(limit)}`);
+  if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 1)
+    throw new InputError(`limit: expected a positive integer, got ${String(limit)}`);
   return limit;
 }
 
@@ -59,7 +66,9 @@ const TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
 
 export function checkTransition(id: string, from: RunStatus, to: RunStatus): void {
   if (!TRANSITIONS[from].includes(to)) {
-    throw new InputError(`run ${id} is ${from}; it cannot become ${to} (allowed: ${TRANSITIONS[from].join(", ") || "none, it has ended"})`);
+    throw new InputError(
+      `run ${id} is ${from}; it cannot become ${to} (allowed: ${TRANSITIONS[from].join(", ") || "none, it has ended"})`,
+    );
   }
 }
 

@@ -13,7 +13,10 @@ import { scaleBalance, scaleImbalance } from "./scale.ts";
 import { glBalance, glImbalance } from "./gl.ts";
 import { permAct, permCanonicalOrder } from "./perm.ts";
 
-export interface BalanceResult { sweeps: number; imbalance: number }
+export interface BalanceResult {
+  sweeps: number;
+  imbalance: number;
+}
 
 /** Largest relative charge over the continuous components (0 when balanced). */
 export function imbalanceOf(components: readonly Component[], theta: Float64Array): number {
@@ -26,7 +29,11 @@ export function imbalanceOf(components: readonly Component[], theta: Float64Arra
 }
 
 /** Balances θ in place (continuous part only). */
-export function balance(components: readonly Component[], theta: Float64Array, opts: { tol?: number; maxSweeps?: number } = {}): BalanceResult {
+export function balance(
+  components: readonly Component[],
+  theta: Float64Array,
+  opts: { tol?: number; maxSweeps?: number } = {},
+): BalanceResult {
   const tol = opts.tol ?? 1e-15;
   const maxSweeps = opts.maxSweeps ?? 20000;
   // Scale blocks first, GL last, so a sweep ends with the SVD step that fixes the O(n) freedom.
@@ -34,7 +41,9 @@ export function balance(components: readonly Component[], theta: Float64Array, o
   if (!blocks.length) return { sweeps: 0, imbalance: 0 };
   const bad = theta.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new Error(`canonicalize: parameter ${bad} (flat index) is ${theta[bad]}, not finite`);
-  let prev = Infinity, imbalance = Infinity, sweeps = 0;
+  let prev = Infinity,
+    imbalance = Infinity,
+    sweeps = 0;
   while (sweeps < maxSweeps) {
     for (const c of blocks) {
       if (c.kind === "scale") scaleBalance(c, theta);

@@ -21,12 +21,21 @@ export function cnnGroup(cfg: CnnConfig, layout: Layout): GroupSpec {
     const last = i + 1 === cfg.conv.length;
     const units: ScaleUnit[] = Array.from({ length: conv.out }, (_, c) => ({
       in: concatIdx(axisSlice(layout, `conv${i}.weight`, 0, c), axisSlice(layout, `conv${i}.bias`, 0, c)),
-      out: last ? axisSlice(layout, "fc0.weight", 1, c * H * W, (c + 1) * H * W) : axisSlice(layout, `conv${i + 1}.weight`, 1, c),
+      out: last
+        ? axisSlice(layout, "fc0.weight", 1, c * H * W, (c + 1) * H * W)
+        : axisSlice(layout, `conv${i + 1}.weight`, 1, c),
     }));
     components.push(...unitComponents(`conv${i}`, "channel", units, rescale));
   });
   for (let j = 0; j + 1 < cfg.fc.length; j++) {
-    components.push(...unitComponents(`fc${j}`, "hidden neuron", denseUnits(layout, `fc${j}.weight`, `fc${j}.bias`, `fc${j + 1}.weight`, cfg.fc[j]), rescale));
+    components.push(
+      ...unitComponents(
+        `fc${j}`,
+        "hidden neuron",
+        denseUnits(layout, `fc${j}.weight`, `fc${j}.bias`, `fc${j + 1}.weight`, cfg.fc[j]),
+        rescale,
+      ),
+    );
   }
   return {
     name: `cnn[${cfg.activation}]: ${rescale ? "positive rescaling × permutation" : "permutation"} of channels and hidden neurons`,

@@ -10,8 +10,16 @@ import { type Key, split } from "../core/random.ts";
 import type { Tree } from "../tree/tree.ts";
 import { type Layout, layoutOf, flatten, toTree } from "./layout.ts";
 import type {
-  Alignment, CanonicalForm, Component, ComponentElement, GroupElement, GroupSpec, NamedInvariant,
-  RandomElementOptions, SparseVector, SymmetryGroup,
+  Alignment,
+  CanonicalForm,
+  Component,
+  ComponentElement,
+  GroupElement,
+  GroupSpec,
+  NamedInvariant,
+  RandomElementOptions,
+  SparseVector,
+  SymmetryGroup,
 } from "./types.ts";
 import { scaleAct, scaleBalancedNorm, scaleCharges, scaleGenerators, scaleProducts, scaleRandom } from "./scale.ts";
 import { glAct, glCharges, glGenerators, glNuclear2, glProducts, glRandom } from "./gl.ts";
@@ -26,15 +34,27 @@ function componentDim(c: Component): number {
 
 function support(c: Component, n: number): Uint8Array {
   const m = new Uint8Array(n);
-  const mark = (idx: Int32Array) => { for (let k = 0; k < idx.length; k++) m[idx[k]] = 1; };
-  if (c.kind === "scale") c.units.forEach((u) => { mark(u.in); mark(u.out); });
-  else if (c.kind === "gl") c.pairs.forEach((p) => { mark(p.X.idx); mark(p.Y.idx); });
+  const mark = (idx: Int32Array) => {
+    for (let k = 0; k < idx.length; k++) m[idx[k]] = 1;
+  };
+  if (c.kind === "scale")
+    c.units.forEach((u) => {
+      mark(u.in);
+      mark(u.out);
+    });
+  else if (c.kind === "gl")
+    c.pairs.forEach((p) => {
+      mark(p.X.idx);
+      mark(p.Y.idx);
+    });
   else c.units.forEach(mark);
   return m;
 }
 
 export function sparseGenerators(components: readonly Component[], theta: Float64Array): SparseVector[] {
-  return components.flatMap((c) => (c.kind === "scale" ? scaleGenerators(c, theta) : c.kind === "gl" ? glGenerators(c, theta) : []));
+  return components.flatMap((c) =>
+    c.kind === "scale" ? scaleGenerators(c, theta) : c.kind === "gl" ? glGenerators(c, theta) : [],
+  );
 }
 
 /** Reorders axis 0 of an invariant by a permutation (new i = old perm[i]). */
@@ -48,7 +68,8 @@ function reorder(inv: NamedInvariant, perm: Int32Array | undefined): NamedInvari
 
 function applyElement(components: readonly Component[], theta: Float64Array, g: GroupElement): void {
   const known = new Set(components.map((c) => c.name));
-  for (const name of Object.keys(g)) if (!known.has(name)) throw new Error(`group element names unknown component "${name}"`);
+  for (const name of Object.keys(g))
+    if (!known.has(name)) throw new Error(`group element names unknown component "${name}"`);
   const ordered = [...components.filter((c) => c.kind !== "perm"), ...components.filter((c) => c.kind === "perm")];
   for (const c of ordered) {
     const e: ComponentElement | undefined = g[c.name];
@@ -66,9 +87,17 @@ export function composeGroup(spec: GroupSpec, template: Tree): SymmetryGroup {
   const continuous = comps.filter((c) => c.kind !== "perm");
   const masks = comps.map((c) => support(c, layout.n));
   // Exact closed forms: components whose support no other continuous component touches.
-  const exact = comps.map((c, i) => c.kind !== "perm" && continuous.every((o) => o === c || !masks[comps.indexOf(o)].some((v, k) => v && masks[i][k])));
+  const exact = comps.map(
+    (c, i) =>
+      c.kind !== "perm" &&
+      continuous.every((o) => o === c || !masks[comps.indexOf(o)].some((v, k) => v && masks[i][k])),
+  );
   const touched = new Uint8Array(layout.n);
-  masks.forEach((m) => m.forEach((v, k) => { if (v) touched[k] = 1; }));
+  masks.forEach((m) =>
+    m.forEach((v, k) => {
+      if (v) touched[k] = 1;
+    }),
+  );
   const untouchedLeaves = layout.names.filter((_, li) => {
     const size = layout.shapes[li].reduce((a, b) => a * b, 1);
     for (let k = 0; k < size; k++) if (touched[layout.offsets[li] + k]) return false;
@@ -77,7 +106,12 @@ export function composeGroup(spec: GroupSpec, template: Tree): SymmetryGroup {
 
   // Leaves no closed form describes: reported as their values at the canonical representative.
   const exactCover = new Uint8Array(layout.n);
-  comps.forEach((c, i) => { if (exact[i]) masks[i].forEach((v, k) => { if (v) exactCover[k] = 1; }); });
+  comps.forEach((c, i) => {
+    if (exact[i])
+      masks[i].forEach((v, k) => {
+        if (v) exactCover[k] = 1;
+      });
+  });
   const covered = new Set(spec.coveredLeaves ?? []);
   const canonicalLeaves = layout.names.filter((name, li) => {
     if (untouchedLeaves.includes(name) || covered.has(name)) return false;
@@ -97,13 +131,20 @@ export function composeGroup(spec: GroupSpec, template: Tree): SymmetryGroup {
     name: spec.name,
     description: spec.description,
     dim: comps.reduce((s, c) => s + componentDim(c), 0),
-    components: comps.map((c) => ({ name: c.name, kind: c.kind, dim: componentDim(c), units: c.kind === "gl" ? c.pairs.length : c.units.length, description: c.description })),
+    components: comps.map((c) => ({
+      name: c.name,
+      kind: c.kind,
+      dim: componentDim(c),
+      units: c.kind === "gl" ? c.pairs.length : c.units.length,
+      description: c.description,
+    })),
     layout,
     broken: spec.broken ?? [],
     identity: () => ({}),
     randomElement(key: Key, opts: RandomElementOptions = {}): GroupElement {
       const r = opts.logRange ?? 100;
-      if (!(r >= 1) || !Number.isFinite(r)) throw new Error(`randomElement: logRange must be a finite number ≥ 1, got ${r}`);
+      if (!(r >= 1) || !Number.isFinite(r))
+        throw new Error(`randomElement: logRange must be a finite number ≥ 1, got ${r}`);
       const keys = split(key, comps.length);
       const g: GroupElement = {};
       comps.forEach((c, i) => {
@@ -119,7 +160,12 @@ export function composeGroup(spec: GroupSpec, template: Tree): SymmetryGroup {
       return toTree(layout, theta);
     },
     generators: (params) => denseGenerators(layout, sparseGenerators(comps, flatten(layout, params))),
-    horizontalProjector: (params, opts = {}) => makeProjector(layout, sparseGenerators(comps, flatten(layout, params)), opts.metric ? flatten(layout, opts.metric, "metric") : undefined),
+    horizontalProjector: (params, opts = {}) =>
+      makeProjector(
+        layout,
+        sparseGenerators(comps, flatten(layout, params)),
+        opts.metric ? flatten(layout, opts.metric, "metric") : undefined,
+      ),
     horizontalProject: (params, v, opts = {}) => group.horizontalProjector(params, opts).project(v),
     invariants(params, known) {
       const theta = flatten(layout, params);
@@ -135,13 +181,21 @@ export function composeGroup(spec: GroupSpec, template: Tree): SymmetryGroup {
       for (const name of untouchedLeaves) {
         const li = layout.names.indexOf(name);
         const size = layout.shapes[li].reduce((a, b) => a * b, 1);
-        list.push({ name, shape: [...layout.shapes[li]], data: theta.slice(layout.offsets[li], layout.offsets[li] + size) });
+        list.push({
+          name,
+          shape: [...layout.shapes[li]],
+          data: theta.slice(layout.offsets[li], layout.offsets[li] + size),
+        });
       }
       const thetaC = flatten(layout, cf.params);
       for (const name of canonicalLeaves) {
         const li = layout.names.indexOf(name);
         const size = layout.shapes[li].reduce((a, b) => a * b, 1);
-        list.push({ name: `canonical.${name}`, shape: [...layout.shapes[li]], data: thetaC.slice(layout.offsets[li], layout.offsets[li] + size) });
+        list.push({
+          name: `canonical.${name}`,
+          shape: [...layout.shapes[li]],
+          data: thetaC.slice(layout.offsets[li], layout.offsets[li] + size),
+        });
       }
       const out: Record<string, Tensor> = {};
       for (const inv of list) {
@@ -161,7 +215,11 @@ export function composeGroup(spec: GroupSpec, template: Tree): SymmetryGroup {
     nuclearNorms(params) {
       const theta = flatten(layout, params);
       const out: Record<string, number> = {};
-      for (const c of comps) if (c.kind === "gl") glNuclear2(c, theta).forEach((v, h) => { out[`${c.name}.${h}`] = v; });
+      for (const c of comps)
+        if (c.kind === "gl")
+          glNuclear2(c, theta).forEach((v, h) => {
+            out[`${c.name}.${h}`] = v;
+          });
       return out;
     },
     charges(params) {
@@ -174,8 +232,10 @@ export function composeGroup(spec: GroupSpec, template: Tree): SymmetryGroup {
       return out;
     },
     align(a, b): Alignment {
-      const ta = flatten(layout, a, "first network"), tb0 = flatten(layout, b, "second network");
-      const ca = Float64Array.from(ta), cb = Float64Array.from(tb0);
+      const ta = flatten(layout, a, "first network"),
+        tb0 = flatten(layout, b, "second network");
+      const ca = Float64Array.from(ta),
+        cb = Float64Array.from(tb0);
       balance(comps, ca);
       balance(comps, cb);
       const perms = comps.filter((c) => c.kind === "perm");
@@ -188,7 +248,10 @@ export function composeGroup(spec: GroupSpec, template: Tree): SymmetryGroup {
           if (pi.some((v, i) => v !== i)) changed = true;
           permAct(c, cb, pi);
           const t = total.get(c.name) as Int32Array;
-          total.set(c.name, Int32Array.from(pi, (src) => t[src]));
+          total.set(
+            c.name,
+            Int32Array.from(pi, (src) => t[src]),
+          );
         }
         if (!changed) break;
       }

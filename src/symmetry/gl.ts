@@ -45,7 +45,8 @@ export function glCharges(c: GLComponent, theta: Float64Array): Float64Array {
   const n = c.n;
   const out = new Float64Array(c.pairs.length * n * n);
   c.pairs.forEach(({ X, Y }, h) => {
-    const x = readMat(theta, X), y = readMat(theta, Y);
+    const x = readMat(theta, X),
+      y = readMat(theta, Y);
     const xx = matmul(x, x, n, X.cols, n, { transB: true });
     const yy = matmul(y, y, n, Y.cols, n, { transB: true });
     for (let k = 0; k < n * n; k++) out[h * n * n + k] = xx[k] - yy[k];
@@ -55,10 +56,18 @@ export function glCharges(c: GLComponent, theta: Float64Array): Float64Array {
 
 /** XᵀY per pair, shape [pairs, p, q]. */
 export function glProducts(c: GLComponent, theta: Float64Array): NamedInvariant {
-  const p = c.pairs[0]?.X.cols ?? 0, q = c.pairs[0]?.Y.cols ?? 0;
+  const p = c.pairs[0]?.X.cols ?? 0,
+    q = c.pairs[0]?.Y.cols ?? 0;
   const data = new Float64Array(c.pairs.length * p * q);
-  c.pairs.forEach(({ X, Y }, h) => data.set(matmul(readMat(theta, X), readMat(theta, Y), p, c.n, q, { transA: true }), h * p * q));
-  return { name: `${c.name}.product`, shape: [c.pairs.length, p, q], data, ...(c.permutedBy ? { permutedBy: c.permutedBy } : {}) };
+  c.pairs.forEach(({ X, Y }, h) =>
+    data.set(matmul(readMat(theta, X), readMat(theta, Y), p, c.n, q, { transA: true }), h * p * q),
+  );
+  return {
+    name: `${c.name}.product`,
+    shape: [c.pairs.length, p, q],
+    data,
+    ...(c.permutedBy ? { permutedBy: c.permutedBy } : {}),
+  };
 }
 
 /**
@@ -71,8 +80,11 @@ export function glProducts(c: GLComponent, theta: Float64Array): NamedInvariant 
 export function glBalance(c: GLComponent, theta: Float64Array): void {
   for (const { X, Y } of c.pairs) {
     const { U, S, V } = productSvd(readMat(theta, X), readMat(theta, Y), c.n, X.cols, Y.cols);
-    const p = X.cols, q = Y.cols, n = c.n;
-    const x = new Float64Array(n * p), y = new Float64Array(n * q);
+    const p = X.cols,
+      q = Y.cols,
+      n = c.n;
+    const x = new Float64Array(n * p),
+      y = new Float64Array(n * q);
     for (let i = 0; i < S.length; i++) {
       const s = Math.sqrt(S[i]);
       for (let k = 0; k < p; k++) x[i * p + k] = s * U[k * n + i];
@@ -85,7 +97,8 @@ export function glBalance(c: GLComponent, theta: Float64Array): void {
 
 /** Thin QR of the columns of Aᵀ for A n×p (p ≥ n): Aᵀ = Q R, Q p×n (row-major), R n×n; Gram–Schmidt twice. */
 function qrOfTranspose(A: Float64Array, n: number, p: number): { Q: Float64Array; R: Float64Array } {
-  const Q = new Float64Array(p * n), R = new Float64Array(n * n);
+  const Q = new Float64Array(p * n),
+    R = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     const v = A.slice(j * p, (j + 1) * p);
     let norm0 = 0;
@@ -115,24 +128,38 @@ function qrOfTranspose(A: Float64Array, n: number, p: number): { Q: Float64Array
  * O((p + q) n²) per pair rather than O(p q min(p, q)). U (p×n) and V (q×n) are row-major, with
  * the largest-magnitude entry of each column of U positive.
  */
-export function productSvd(x: Float64Array, y: Float64Array, n: number, p: number, q: number): { U: Float64Array; S: Float64Array; V: Float64Array } {
+export function productSvd(
+  x: Float64Array,
+  y: Float64Array,
+  n: number,
+  p: number,
+  q: number,
+): { U: Float64Array; S: Float64Array; V: Float64Array } {
   if (p < n || q < n) {
     const r = Math.min(p, q);
     const d = svd(matmul(x, y, p, n, q, { transA: true }), p, q);
     const k = Math.min(n, r);
-    const U = new Float64Array(p * n), V = new Float64Array(q * n);
+    const U = new Float64Array(p * n),
+      V = new Float64Array(q * n);
     for (let i = 0; i < k; i++) {
       for (let a = 0; a < p; a++) U[a * n + i] = d.U[a * r + i];
       for (let a = 0; a < q; a++) V[a * n + i] = d.V[a * r + i];
     }
     return { U, S: d.S.slice(0, k), V };
   }
-  const qx = qrOfTranspose(x, n, p), qy = qrOfTranspose(y, n, q);
+  const qx = qrOfTranspose(x, n, p),
+    qy = qrOfTranspose(y, n, q);
   const core = svd(matmul(qx.R, qy.R, n, n, n, { transB: true }), n, n);
-  const U = matmul(qx.Q, core.U, p, n, n), V = matmul(qy.Q, core.V, q, n, n);
+  const U = matmul(qx.Q, core.U, p, n, n),
+    V = matmul(qy.Q, core.V, q, n, n);
   for (let i = 0; i < n; i++) {
-    let best = 0, arg = -1;
-    for (let a = 0; a < p; a++) if (Math.abs(U[a * n + i]) > best * (1 + 1e-12)) { best = Math.abs(U[a * n + i]); arg = a; }
+    let best = 0,
+      arg = -1;
+    for (let a = 0; a < p; a++)
+      if (Math.abs(U[a * n + i]) > best * (1 + 1e-12)) {
+        best = Math.abs(U[a * n + i]);
+        arg = a;
+      }
     if (arg >= 0 && U[arg * n + i] < 0) {
       for (let a = 0; a < p; a++) U[a * n + i] = -U[a * n + i];
       for (let a = 0; a < q; a++) V[a * n + i] = -V[a * n + i];
@@ -147,7 +174,8 @@ export function glImbalance(c: GLComponent, theta: Float64Array): number {
   const n = c.n;
   let worst = 0;
   c.pairs.forEach(({ X, Y }, h) => {
-    let f = 0, s = 0;
+    let f = 0,
+      s = 0;
     for (let k = 0; k < n * n; k++) f += C[h * n * n + k] ** 2;
     for (const i of X.idx) s += theta[i] * theta[i];
     for (const i of Y.idx) s += theta[i] * theta[i];
@@ -158,7 +186,11 @@ export function glImbalance(c: GLComponent, theta: Float64Array): number {
 
 /** 2‖XᵀY‖_* per pair: the orbit-minimal ‖X‖² + ‖Y‖² (ground-truth d.3). */
 export function glNuclear2(c: GLComponent, theta: Float64Array): Float64Array {
-  return Float64Array.from(c.pairs, ({ X, Y }) => 2 * productSvd(readMat(theta, X), readMat(theta, Y), c.n, X.cols, Y.cols).S.reduce((a, b) => a + b, 0));
+  return Float64Array.from(
+    c.pairs,
+    ({ X, Y }) =>
+      2 * productSvd(readMat(theta, X), readMat(theta, Y), c.n, X.cols, Y.cols).S.reduce((a, b) => a + b, 0),
+  );
 }
 
 /** A random orthogonal n×n matrix (Gram–Schmidt on Gaussian columns). */
@@ -186,10 +218,12 @@ export function randomOrthogonal(key: Key, n: number): Float64Array {
  */
 export function glRandom(c: GLComponent, key: Key, r: number): { A: Float64Array[]; Ainv: Float64Array[] } {
   const n = c.n;
-  const A: Float64Array[] = [], Ainv: Float64Array[] = [];
+  const A: Float64Array[] = [],
+    Ainv: Float64Array[] = [];
   split(key, c.pairs.length).forEach((k) => {
     const [ku, kv, ks] = split(k, 3);
-    const U = randomOrthogonal(ku, n), V = randomOrthogonal(kv, n);
+    const U = randomOrthogonal(ku, n),
+      V = randomOrthogonal(kv, n);
     const sig = Float64Array.from(uniformArray(ks, n), (x) => Math.exp((x - 0.5) * Math.log(r)));
     const US = Float64Array.from(U, (u, i) => u * sig[i % n]);
     const VSi = Float64Array.from(V, (v, i) => v / sig[i % n]);

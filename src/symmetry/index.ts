@@ -29,10 +29,18 @@ export function groupOf(cfg: ModelConfig): SymmetryGroup {
   const layout = layoutOf(template);
   let spec: GroupSpec;
   switch (cfg.arch) {
-    case "mlp": spec = mlpGroup(cfg, layout); break;
-    case "cnn": spec = cnnGroup(cfg, layout); break;
-    case "transformer": spec = transformerGroup(cfg, layout); break;
-    case "meanfield": spec = meanfieldGroup(cfg, layout); break;
+    case "mlp":
+      spec = mlpGroup(cfg, layout);
+      break;
+    case "cnn":
+      spec = cnnGroup(cfg, layout);
+      break;
+    case "transformer":
+      spec = transformerGroup(cfg, layout);
+      break;
+    case "meanfield":
+      spec = meanfieldGroup(cfg, layout);
+      break;
   }
   const g = composeGroup(spec, template);
   cache.set(cfg, g);

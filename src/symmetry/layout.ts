@@ -31,11 +31,16 @@ export function layoutOf(template: Tree): Layout {
 /** θ as one new Float64Array, after checking the tree has the layout's names and shapes. */
 export function flatten(layout: Layout, params: Tree, what = "params"): Float64Array {
   const named = namedLeaves(params);
-  if (named.length !== layout.names.length) throw new InputError(`${what}: ${named.length} tensors, expected ${layout.names.length} (${layout.names.slice(0, 4).join(", ")}, …)`);
+  if (named.length !== layout.names.length)
+    throw new InputError(
+      `${what}: ${named.length} tensors, expected ${layout.names.length} (${layout.names.slice(0, 4).join(", ")}, …)`,
+    );
   const out = new Float64Array(layout.n);
   named.forEach(([name, t], i) => {
-    if (name !== layout.names[i]) throw new InputError(`${what}: tensor ${i} is "${name}", expected "${layout.names[i]}"`);
-    if (!sameShape(t.shape, layout.shapes[i])) throw new InputError(`${what}: ${name} has shape [${t.shape}], expected [${layout.shapes[i]}]`);
+    if (name !== layout.names[i])
+      throw new InputError(`${what}: tensor ${i} is "${name}", expected "${layout.names[i]}"`);
+    if (!sameShape(t.shape, layout.shapes[i]))
+      throw new InputError(`${what}: ${name} has shape [${t.shape}], expected [${layout.shapes[i]}]`);
     out.set(t.data, layout.offsets[i]);
   });
   return out;
@@ -43,10 +48,13 @@ export function flatten(layout: Layout, params: Tree, what = "params"): Float64A
 
 /** A new tree (own storage) with the layout's structure and the values of `vec`. */
 export function toTree(layout: Layout, vec: Float64Array): Tree {
-  return unflatten(layout.template, layout.shapes.map((s, i) => {
-    const size = s.reduce((a, b) => a * b, 1);
-    return new Tensor(vec.slice(layout.offsets[i], layout.offsets[i] + size), s);
-  }));
+  return unflatten(
+    layout.template,
+    layout.shapes.map((s, i) => {
+      const size = s.reduce((a, b) => a * b, 1);
+      return new Tensor(vec.slice(layout.offsets[i], layout.offsets[i] + size), s);
+    }),
+  );
 }
 
 function leafIndex(layout: Layout, name: string): number {
@@ -63,14 +71,16 @@ function leafIndex(layout: Layout, name: string): number {
 export function axisSlice(layout: Layout, name: string, axis: number, start: number, end = start + 1): Int32Array {
   const li = leafIndex(layout, name);
   const shape = layout.shapes[li];
-  if (axis >= shape.length || start < 0 || end > shape[axis] || start >= end) throw new Error(`symmetry layout: bad slice ${name}[axis ${axis}: ${start}…${end}) of [${shape}]`);
+  if (axis >= shape.length || start < 0 || end > shape[axis] || start >= end)
+    throw new Error(`symmetry layout: bad slice ${name}[axis ${axis}: ${start}…${end}) of [${shape}]`);
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const len = shape[axis];
   const out = new Int32Array(outer * (end - start) * inner);
   let k = 0;
   const base = layout.offsets[li];
-  for (let o = 0; o < outer; o++) for (let a = start; a < end; a++) for (let i = 0; i < inner; i++) out[k++] = base + (o * len + a) * inner + i;
+  for (let o = 0; o < outer; o++)
+    for (let a = start; a < end; a++) for (let i = 0; i < inner; i++) out[k++] = base + (o * len + a) * inner + i;
   return out;
 }
 
@@ -99,7 +109,11 @@ export function concatIdx(...parts: Int32Array[]): Int32Array {
  * A matrix view into θ: entry (r, c) lives at θ[idx[r·cols + c]]. `rowsOf` views rows r0…r1−1 of a
  * 2-D leaf as they are; `colsOf` views columns c0…c1−1 transposed (column c0 + r becomes row r).
  */
-export interface MatView { rows: number; cols: number; idx: Int32Array }
+export interface MatView {
+  rows: number;
+  cols: number;
+  idx: Int32Array;
+}
 
 export function rowsOf(layout: Layout, name: string, r0: number, r1: number): MatView {
   const shape = layout.shapes[leafIndex(layout, name)];

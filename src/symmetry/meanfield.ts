@@ -14,7 +14,9 @@ import { unitComponents } from "./mlp.ts";
 export function meanfieldGroup(cfg: MeanfieldConfig, layout: Layout): GroupSpec {
   const rescale = isHomogeneous(cfg.activation);
   const units = Array.from({ length: cfg.width }, (_, j) => ({
-    in: hasLeaf(layout, "b") ? concatIdx(axisSlice(layout, "w", 0, j), axisSlice(layout, "b", 0, j)) : axisSlice(layout, "w", 0, j),
+    in: hasLeaf(layout, "b")
+      ? concatIdx(axisSlice(layout, "w", 0, j), axisSlice(layout, "b", 0, j))
+      : axisSlice(layout, "w", 0, j),
     out: axisSlice(layout, "a", 0, j),
   }));
   const components: Component[] = unitComponents("particles", "particle", units, rescale);
@@ -24,14 +26,18 @@ export function meanfieldGroup(cfg: MeanfieldConfig, layout: Layout): GroupSpec 
     components,
     // Without rescaling the particles themselves are the quotient coordinates (sorted canonically).
     coveredLeaves: rescale ? [] : ["w", "b", "a"],
-    extraInvariants: rescale ? undefined : (theta): NamedInvariant[] => {
-      const len = units[0].in.length + 1;
-      const data = new Float64Array(cfg.width * len);
-      units.forEach((u, j) => {
-        u.in.forEach((i, k) => { data[j * len + k] = theta[i]; });
-        data[j * len + len - 1] = theta[u.out[0]];
-      });
-      return [{ name: "particles", shape: [cfg.width, len], data, permutedBy: "particles.perm" }];
-    },
+    extraInvariants: rescale
+      ? undefined
+      : (theta): NamedInvariant[] => {
+          const len = units[0].in.length + 1;
+          const data = new Float64Array(cfg.width * len);
+          units.forEach((u, j) => {
+            u.in.forEach((i, k) => {
+              data[j * len + k] = theta[i];
+            });
+            data[j * len + len - 1] = theta[u.out[0]];
+          });
+          return [{ name: "particles", shape: [cfg.width, len], data, permutedBy: "particles.perm" }];
+        },
   };
 }

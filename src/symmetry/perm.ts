@@ -8,10 +8,12 @@ import { linearAssignment } from "./hungarian.ts";
 import type { PermComponent } from "./types.ts";
 
 export function permAct(c: PermComponent, theta: Float64Array, perm: Int32Array): void {
-  if (perm.length !== c.units.length) throw new Error(`${c.name}: permutation of ${perm.length} for ${c.units.length} units`);
+  if (perm.length !== c.units.length)
+    throw new Error(`${c.name}: permutation of ${perm.length} for ${c.units.length} units`);
   const seen = new Uint8Array(perm.length);
   for (const v of perm) {
-    if (!(v >= 0 && v < perm.length) || seen[v]) throw new Error(`${c.name}: [${Array.from(perm)}] is not a permutation`);
+    if (!(v >= 0 && v < perm.length) || seen[v])
+      throw new Error(`${c.name}: [${Array.from(perm)}] is not a permutation`);
     seen[v] = 1;
   }
   const old = c.units.map((u) => Float64Array.from(u, (i) => theta[i]));

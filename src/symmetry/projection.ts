@@ -15,10 +15,16 @@ import type { Tree } from "../tree/tree.ts";
 import { type Layout, flatten, toTree } from "./layout.ts";
 import type { HorizontalProjector, SparseVector } from "./types.ts";
 
-export function makeProjector(layout: Layout, generators: readonly SparseVector[], metric?: Float64Array): HorizontalProjector {
+export function makeProjector(
+  layout: Layout,
+  generators: readonly SparseVector[],
+  metric?: Float64Array,
+): HorizontalProjector {
   const n = layout.n;
   const M = metric ?? new Float64Array(n).fill(1);
-  for (let i = 0; i < n; i++) if (!(M[i] > 0) || !Number.isFinite(M[i])) throw new Error(`horizontal projection: metric entry ${i} is ${M[i]} (must be finite and > 0)`);
+  for (let i = 0; i < n; i++)
+    if (!(M[i] > 0) || !Number.isFinite(M[i]))
+      throw new Error(`horizontal projection: metric entry ${i} is ${M[i]} (must be finite and > 0)`);
   // Normalise each generator in the M-norm; drop exact zeros.
   const gens: SparseVector[] = [];
   for (const g of generators) {
@@ -83,7 +89,8 @@ function connectedBlocks(gens: readonly SparseVector[], n: number): number[][] {
     for (const k of g.idx) {
       if (owner[k] < 0) owner[k] = i;
       else {
-        const a = find(owner[k]), b = find(i);
+        const a = find(owner[k]),
+          b = find(i);
         if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
       }
     }

@@ -18,9 +18,11 @@ function scaleBy(theta: Float64Array, idx: Int32Array, a: number): void {
 }
 
 export function scaleAct(c: ScaleComponent, theta: Float64Array, alpha: Float64Array): void {
-  if (alpha.length !== c.units.length) throw new Error(`${c.name}: ${alpha.length} scalings for ${c.units.length} units`);
+  if (alpha.length !== c.units.length)
+    throw new Error(`${c.name}: ${alpha.length} scalings for ${c.units.length} units`);
   c.units.forEach((u, j) => {
-    if (!(alpha[j] > 0) || !Number.isFinite(alpha[j])) throw new Error(`${c.name}: scaling ${j} is ${alpha[j]} (must be finite and > 0)`);
+    if (!(alpha[j] > 0) || !Number.isFinite(alpha[j]))
+      throw new Error(`${c.name}: scaling ${j} is ${alpha[j]} (must be finite and > 0)`);
     scaleBy(theta, u.in, alpha[j]);
     scaleBy(theta, u.out, 1 / alpha[j]);
   });
@@ -50,7 +52,8 @@ export function scaleCharges(c: ScaleComponent, theta: Float64Array): Float64Arr
  */
 export function scaleBalance(c: ScaleComponent, theta: Float64Array): void {
   for (const u of c.units) {
-    const a = sq(theta, u.in), b = sq(theta, u.out);
+    const a = sq(theta, u.in),
+      b = sq(theta, u.out);
     if (a === 0 || b === 0) {
       scaleBy(theta, u.in, 0);
       scaleBy(theta, u.out, 0);
@@ -66,7 +69,8 @@ export function scaleBalance(c: ScaleComponent, theta: Float64Array): void {
 export function scaleImbalance(c: ScaleComponent, theta: Float64Array): number {
   let worst = 0;
   for (const u of c.units) {
-    const a = sq(theta, u.in), b = sq(theta, u.out);
+    const a = sq(theta, u.in),
+      b = sq(theta, u.out);
     if (a + b > 0) worst = Math.max(worst, Math.abs(a - b) / (a + b));
   }
   return worst;
@@ -87,10 +91,17 @@ export function scaleBalancedNorm(c: ScaleComponent, theta: Float64Array): numbe
 
 /** The invariant rank-one products out_j ⊗ in_j (e.g. a_j·(w_j, b_j)), shape [units, |out|, |in|]. */
 export function scaleProducts(c: ScaleComponent, theta: Float64Array): NamedInvariant {
-  const no = c.units[0]?.out.length ?? 0, ni = c.units[0]?.in.length ?? 0;
+  const no = c.units[0]?.out.length ?? 0,
+    ni = c.units[0]?.in.length ?? 0;
   const data = new Float64Array(c.units.length * no * ni);
   c.units.forEach((u, j) => {
-    for (let o = 0; o < no; o++) for (let i = 0; i < ni; i++) data[(j * no + o) * ni + i] = theta[u.out[o]] * theta[u.in[i]];
+    for (let o = 0; o < no; o++)
+      for (let i = 0; i < ni; i++) data[(j * no + o) * ni + i] = theta[u.out[o]] * theta[u.in[i]];
   });
-  return { name: `${c.name}.product`, shape: [c.units.length, no, ni], data, ...(c.permutedBy ? { permutedBy: c.permutedBy } : {}) };
+  return {
+    name: `${c.name}.product`,
+    shape: [c.units.length, no, ni],
+    data,
+    ...(c.permutedBy ? { permutedBy: c.permutedBy } : {}),
+  };
 }

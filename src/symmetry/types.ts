@@ -15,18 +15,36 @@ import type { Key } from "../core/random.ts";
 import type { Tree } from "../tree/tree.ts";
 import type { Layout, MatView } from "./layout.ts";
 
-export interface ScaleUnit { in: Int32Array; out: Int32Array }
+export interface ScaleUnit {
+  in: Int32Array;
+  out: Int32Array;
+}
 export interface ScaleComponent {
-  kind: "scale"; name: string; description: string; units: ScaleUnit[];
+  kind: "scale";
+  name: string;
+  description: string;
+  units: ScaleUnit[];
   /** Name of the perm component whose unit i is this component's unit i (for canonical ordering). */
   permutedBy?: string;
 }
 
-export interface GLPair { X: MatView; Y: MatView }
-export interface GLComponent { kind: "gl"; name: string; description: string; n: number; pairs: GLPair[]; permutedBy?: string }
+export interface GLPair {
+  X: MatView;
+  Y: MatView;
+}
+export interface GLComponent {
+  kind: "gl";
+  name: string;
+  description: string;
+  n: number;
+  pairs: GLPair[];
+  permutedBy?: string;
+}
 
 export interface PermComponent {
-  kind: "perm"; name: string; description: string;
+  kind: "perm";
+  name: string;
+  description: string;
   /** Unit i's coordinates; all units list their coordinates in corresponding order. */
   units: Int32Array[];
 }
@@ -40,10 +58,18 @@ export type ComponentElement =
   | { kind: "perm"; perm: Int32Array };
 export type GroupElement = Record<string, ComponentElement>;
 
-export interface SparseVector { idx: Int32Array; val: Float64Array }
+export interface SparseVector {
+  idx: Int32Array;
+  val: Float64Array;
+}
 
 /** A closed-form invariant; axis 0 runs over units of `permutedBy` when set (put in canonical order). */
-export interface NamedInvariant { name: string; shape: number[]; data: Float64Array; permutedBy?: string }
+export interface NamedInvariant {
+  name: string;
+  shape: number[];
+  data: Float64Array;
+  permutedBy?: string;
+}
 
 /** A symmetry of the ε = 0 idealisation that the real model breaks (layer norm's ε). */
 export interface BrokenSymmetry {
@@ -66,7 +92,13 @@ export interface GroupSpec {
   broken?: BrokenSymmetry[];
 }
 
-export interface ComponentInfo { name: string; kind: Component["kind"]; dim: number; units: number; description: string }
+export interface ComponentInfo {
+  name: string;
+  kind: Component["kind"];
+  dim: number;
+  units: number;
+  description: string;
+}
 
 export interface RandomElementOptions {
   /** Scalings are log-uniform in [1/r, r]; GL singular values log-uniform in [r^-½, r^½] (κ ≤ r). Default 100. */

@@ -68,12 +68,16 @@ export function writeCheckpoint(path: string, state: TrainState, info: Checkpoin
  * Reads a checkpoint into the structure of `template` (the fresh params and optimizer state of the
  * run's config); any mismatch is an InputError naming the file.
  */
-export function readCheckpoint(path: string, template: { params: Tree; opt: OptState }): { state: TrainState; info: CheckpointInfo } {
+export function readCheckpoint(
+  path: string,
+  template: { params: Tree; opt: OptState },
+): { state: TrainState; info: CheckpointInfo } {
   const { tensors, metadata } = readSafetensors(path);
   const fail = (why: string): never => {
     throw new InputError(`checkpoint ${path}: ${why}`);
   };
-  if (metadata.format !== CHECKPOINT_FORMAT) fail(`not a shocklens checkpoint (format ${JSON.stringify(metadata.format)})`);
+  if (metadata.format !== CHECKPOINT_FORMAT)
+    fail(`not a shocklens checkpoint (format ${JSON.stringify(metadata.format)})`);
   const params = new Map<string, Tensor>();
   const opt = new Map<string, Tensor>();
   for (const [name, arr] of tensors) {
@@ -82,16 +86,23 @@ export function readCheckpoint(path: string, template: { params: Tree; opt: OptS
     else if (name.startsWith("opt.")) opt.set(name.slice(4), t);
     else fail(`unexpected tensor ${name}`);
   }
-  const step = Number(metadata.step), position = Number(metadata.position);
-  if (!Number.isSafeInteger(step) || step < 0 || !Number.isSafeInteger(position) || position < 0) fail("bad step or position");
+  const step = Number(metadata.step),
+    position = Number(metadata.position);
+  if (!Number.isSafeInteger(step) || step < 0 || !Number.isSafeInteger(position) || position < 0)
+    fail("bad step or position");
   try {
     return {
       state: {
-        step, position,
+        step,
+        position,
         params: fromNamed(template.params, params),
         opt: stateFromNamed(template.opt, opt, JSON.parse(metadata.opt ?? "{}") as Record<string, unknown>),
       },
-      info: { runId: metadata.run ?? "", optimizer: metadata.optimizer ?? "", keys: JSON.parse(metadata.keys ?? "null") as CheckpointInfo["keys"] },
+      info: {
+        runId: metadata.run ?? "",
+        optimizer: metadata.optimizer ?? "",
+        keys: JSON.parse(metadata.keys ?? "null") as CheckpointInfo["keys"],
+      },
     };
   } catch (err) {
     if (err instanceof InputError) throw err;
@@ -105,7 +116,10 @@ export function readCheckpoint(path: string, template: { params: Tree; opt: OptS
  */
 export function pruneCheckpoints(dir: string, keep: number): string[] {
   const names = readdirSync(dir);
-  const steps = names.map(checkpointStep).filter((s): s is number => s !== undefined).sort((a, b) => b - a);
+  const steps = names
+    .map(checkpointStep)
+    .filter((s): s is number => s !== undefined)
+    .sort((a, b) => b - a);
   const removed = steps.slice(keep).map((s) => checkpointPath(dir, s));
   for (const f of removed) rmSync(f, { force: true });
   for (const n of names) {

@@ -12,26 +12,56 @@ import { scheduleConfig } from "../optim/schedule.ts";
 
 const positiveInt = z.number().int().positive();
 
-export const runConfig = z.strictObject({
-  name: z.string().min(1).optional().describe("run name shown by `shocklens runs` (default: <arch>-<data>)"),
-  experiment: z.string().min(1).optional().describe("experiment the run belongs to (default: \"default\")"),
-  seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).describe("seeds the initialisation, the batches and the optimizer noise (and the data unless data.seed is set)"),
-  model: modelConfig.describe("the network (contracts.md §1): mlp, cnn, transformer or meanfield"),
-  data: dataConfig.describe("the task: mnist, iris, two-moons, spirals, gaussian-mixture, teacher-student or modular"),
-  loss: z.enum(["mse", "xent"]).optional().describe("default: xent for classification data, mse for teacher-student"),
-  optimizer: optimizerConfig.describe("sgd, adam, adamw, sgld or entropy-sgd; lr is the schedule's base rate"),
-  schedule: scheduleConfig.optional().describe("learning-rate schedule (default constant), with an optional linear warm-up"),
-  steps: positiveInt.optional().describe("optimizer steps to take (give steps or epochs)"),
-  epochs: z.number().positive().optional().describe("passes over the training split, in mini-batch gradients (Entropy-SGD takes innerSteps per step)"),
-  batchSize: positiveInt.describe("samples per mini-batch; without replacement at most the training split (larger means full batch)"),
-  replacement: z.boolean().default(false).describe("draw batches with replacement instead of shuffled epochs"),
-  evalEvery: z.number().int().nonnegative().default(0).describe("evaluate the test split every this many steps (0: only at step 0 and at the end)"),
-  evalTrain: z.boolean().default(false).describe("also evaluate on the whole training split"),
-  evalBatchSize: positiveInt.default(500).describe("samples per forward pass during evaluation (bounds memory)"),
-  logEvery: positiveInt.default(10).describe("log train/loss, train/grad_norm and lr every this many steps"),
-  checkpointEvery: z.number().int().nonnegative().default(500).describe("write a checkpoint every this many steps (0: only at the end)"),
-  keepCheckpoints: positiveInt.default(3).describe("how many of the newest checkpoints to keep on disk"),
-}).refine((c) => (c.steps === undefined) !== (c.epochs === undefined), { message: "give exactly one of steps and epochs", path: ["steps"] });
+export const runConfig = z
+  .strictObject({
+    name: z.string().min(1).optional().describe("run name shown by `shocklens runs` (default: <arch>-<data>)"),
+    experiment: z.string().min(1).optional().describe('experiment the run belongs to (default: "default")'),
+    seed: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(Number.MAX_SAFE_INTEGER)
+      .describe("seeds the initialisation, the batches and the optimizer noise (and the data unless data.seed is set)"),
+    model: modelConfig.describe("the network (contracts.md §1): mlp, cnn, transformer or meanfield"),
+    data: dataConfig.describe(
+      "the task: mnist, iris, two-moons, spirals, gaussian-mixture, teacher-student or modular",
+    ),
+    loss: z.enum(["mse", "xent"]).optional().describe("default: xent for classification data, mse for teacher-student"),
+    optimizer: optimizerConfig.describe("sgd, adam, adamw, sgld or entropy-sgd; lr is the schedule's base rate"),
+    schedule: scheduleConfig
+      .optional()
+      .describe("learning-rate schedule (default constant), with an optional linear warm-up"),
+    steps: positiveInt.optional().describe("optimizer steps to take (give steps or epochs)"),
+    epochs: z
+      .number()
+      .positive()
+      .optional()
+      .describe("passes over the training split, in mini-batch gradients (Entropy-SGD takes innerSteps per step)"),
+    batchSize: positiveInt.describe(
+      "samples per mini-batch; without replacement at most the training split (larger means full batch)",
+    ),
+    replacement: z.boolean().default(false).describe("draw batches with replacement instead of shuffled epochs"),
+    evalEvery: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe("evaluate the test split every this many steps (0: only at step 0 and at the end)"),
+    evalTrain: z.boolean().default(false).describe("also evaluate on the whole training split"),
+    evalBatchSize: positiveInt.default(500).describe("samples per forward pass during evaluation (bounds memory)"),
+    logEvery: positiveInt.default(10).describe("log train/loss, train/grad_norm and lr every this many steps"),
+    checkpointEvery: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(500)
+      .describe("write a checkpoint every this many steps (0: only at the end)"),
+    keepCheckpoints: positiveInt.default(3).describe("how many of the newest checkpoints to keep on disk"),
+  })
+  .refine((c) => (c.steps === undefined) !== (c.epochs === undefined), {
+    message: "give exactly one of steps and epochs",
+    path: ["steps"],
+  });
 
 export type RunConfig = z.infer<typeof runConfig>;
 export type RunConfigInput = z.input<typeof runConfig>;

@@ -29,11 +29,19 @@ export function correctCount(logits: Tensor, labels: Tensor): number {
   return hits;
 }
 
-export function evaluateSplit(model: Model, params: Tree, split: Split, loss: LossName, batchSize: number): SplitMetrics {
+export function evaluateSplit(
+  model: Model,
+  params: Tree,
+  split: Split,
+  loss: LossName,
+  batchSize: number,
+): SplitMetrics {
   const n = split.x.shape[0];
   if (n === 0) return { loss: NaN };
   const L = lossFn(loss);
-  let total = 0, hits = 0, rows = 0;
+  let total = 0,
+    hits = 0,
+    rows = 0;
   noGrad(() => {
     for (let s = 0; s < n; s += batchSize) {
       const e = Math.min(n, s + batchSize);

@@ -115,7 +115,8 @@ function finiteNorm(tree: Tree, step: number, what: Divergence["what"], label: s
     const d = t.data;
     for (let i = 0; i < d.length; i++) {
       const a = Math.abs(d[i]);
-      if (!(a <= Number.MAX_VALUE)) throw new DivergenceError({ step, what, cause: `${label} ${name}[${i}] ${verb}${d[i]} at step ${step}` });
+      if (!(a <= Number.MAX_VALUE))
+        throw new DivergenceError({ step, what, cause: `${label} ${name}[${i}] ${verb}${d[i]} at step ${step}` });
       if (a > m) m = a;
     }
   }
@@ -141,11 +142,15 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   /** Test (and train) metrics at `params`; a non-finite one is a divergence at `step`. */
   const evaluate = (step: number, params: Tree): Record<string, number> => {
     const m: Record<string, number> = {};
-    const splits: [string, Split][] = [["test", o.task.test], ...(o.evalTrain ? [["train", o.task.train] as [string, Split]] : [])];
+    const splits: [string, Split][] = [
+      ["test", o.task.test],
+      ...(o.evalTrain ? [["train", o.task.train] as [string, Split]] : []),
+    ];
     for (const [name, split] of splits) {
       if (split.x.shape[0] === 0) continue;
       const r = evaluateSplit(o.model, params, split, o.loss, o.evalBatchSize);
-      if (!Number.isFinite(r.loss)) throw new DivergenceError({ step, what: "loss", cause: `the ${name} loss is ${r.loss} at step ${step}` });
+      if (!Number.isFinite(r.loss))
+        throw new DivergenceError({ step, what: "loss", cause: `the ${name} loss is ${r.loss} at step ${step}` });
       m[`${name}/loss`] = r.loss;
       if (r.accuracy !== undefined) m[`${name}/accuracy`] = r.accuracy;
     }
@@ -186,7 +191,8 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     try {
       const r = vg(state.params, batch.x, batch.y);
       loss = r.value.item();
-      if (!Number.isFinite(loss)) throw new DivergenceError({ step: t, what: "loss", cause: `the loss is ${loss} at step ${t}` });
+      if (!Number.isFinite(loss))
+        throw new DivergenceError({ step: t, what: "loss", cause: `the loss is ${loss} at step ${t}` });
       grads = r.grad;
       gradNorm = finiteNorm(grads, t, "gradient", "the gradient of");
       const gradAt = (p: Tree): Tree => {
@@ -204,7 +210,8 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     }
     state = { step: t, params: next.params, opt: next.state, position };
     const record: StepRecord = { step: t, scalars: {}, events: [] };
-    if (t % o.logEvery === 0 || t === total) Object.assign(record.scalars, { "train/loss": loss, "train/grad_norm": gradNorm, lr });
+    if (t % o.logEvery === 0 || t === total)
+      Object.assign(record.scalars, { "train/loss": loss, "train/grad_norm": gradNorm, lr });
     if (m) evaluated(t, m, record);
     const info: StepInfo = { step: t, totalSteps: total, loss, lr, gradNorm, grads, state, batch, record };
     for (const c of callbacks) c.onStep?.(info);

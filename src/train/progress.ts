@@ -13,18 +13,26 @@ export interface ProgressOptions {
 }
 
 /** A callback drawing the bar, or null when the bar is off (not a TTY, or disabled). */
-export function progressBar({ stream = process.stderr, enabled, label = "train" }: ProgressOptions = {}): Callback | null {
+export function progressBar({
+  stream = process.stderr,
+  enabled,
+  label = "train",
+}: ProgressOptions = {}): Callback | null {
   if (!(enabled ?? stream.isTTY === true)) return null;
   const color = !process.env.NO_COLOR;
-  const bar = new cliProgress.SingleBar({
-    stream,
-    format: `${label} ${color ? "\u001b[36m{bar}\u001b[0m" : "{bar}"} {value}/{total} | loss {loss} | {rate} steps/s | ETA {eta_formatted}`,
-    barsize: 24,
-    hideCursor: true,
-    etaBuffer: 50,
-    fps: 10,
-  }, cliProgress.Presets.shades_classic);
-  let t0 = 0, s0 = 0;
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      format: `${label} ${color ? "\u001b[36m{bar}\u001b[0m" : "{bar}"} {value}/{total} | loss {loss} | {rate} steps/s | ETA {eta_formatted}`,
+      barsize: 24,
+      hideCursor: true,
+      etaBuffer: 50,
+      fps: 10,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let t0 = 0,
+    s0 = 0;
   return {
     onStart(state, total) {
       t0 = performance.now();

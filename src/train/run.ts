@@ -64,7 +64,8 @@ function checkpointInfo(runId: string, p: PreparedRun): CheckpointInfo {
 
 /** The newest registered checkpoint of the run that still reads back, or null. */
 function latestCheckpoint(store: RunStore, runId: string, p: PreparedRun): { state: TrainState; path: string } | null {
-  const found = store.artifacts(runId)
+  const found = store
+    .artifacts(runId)
     .filter((a) => a.kind === "checkpoint")
     .map((a) => ({ path: a.path, step: checkpointStep(a.path.split(/[\\/]/).pop() ?? "") ?? -1 }))
     .sort((a, b) => b.step - a.step);
@@ -77,7 +78,8 @@ function latestCheckpoint(store: RunStore, runId: string, p: PreparedRun): { sta
     } catch {
       continue; // pruned or damaged: fall back to an older one
     }
-    if (JSON.stringify(r.info.keys) !== want) throw new InputError(`checkpoint ${path} was written with other keys than run ${runId}'s config gives`);
+    if (JSON.stringify(r.info.keys) !== want)
+      throw new InputError(`checkpoint ${path} was written with other keys than run ${runId}'s config gives`);
     return { state: r.state, path };
   }
   return null;
@@ -94,13 +96,21 @@ function loggedThrough(store: RunStore, runId: string): number {
 export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const t0 = performance.now();
   const { store } = o;
-  if ((o.config === undefined) === (o.resume === undefined)) throw new InputError("train: give a config for a new run or the id of a run to resume, not both");
-  let runId: string, prepared: PreparedRun, start: TrainState, resumedFrom: number | null = null, checkpoint: string | null = null, logged = -1;
+  if ((o.config === undefined) === (o.resume === undefined))
+    throw new InputError("train: give a config for a new run or the id of a run to resume, not both");
+  let runId: string,
+    prepared: PreparedRun,
+    start: TrainState,
+    resumedFrom: number | null = null,
+    checkpoint: string | null = null,
+    logged = -1;
   if (o.resume !== undefined) {
     runId = store.resolveRunId(o.resume);
     const run = store.getRun(runId);
     if (run.status !== "RUNNING" && run.status !== "KILLED") {
-      throw new InputError(`run ${runId} is ${run.status}; only a KILLED (interrupted) or RUNNING (crashed) run can be resumed`);
+      throw new InputError(
+        `run ${runId} is ${run.status}; only a KILLED (interrupted) or RUNNING (crashed) run can be resumed`,
+      );
     }
     if (run.status === "KILLED") store.setStatus(runId, "RUNNING");
     prepared = prepareRun(parseRunConfig(run.config, `run ${runId} config`), `run ${runId} config`);
@@ -113,16 +123,29 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
     const config = o.config as RunConfig;
     prepared = prepareRun(config, o.source);
     start = prepared.initialState();
-    runId = store.createRun({ name: config.name ?? `${config.model.arch}-${config.data.name}`, experiment: config.experiment, config, seed: config.seed }).id;
+    runId = store.createRun({
+      name: config.name ?? `${config.model.arch}-${config.data.name}`,
+      experiment: config.experiment,
+      config,
+      seed: config.seed,
+    }).id;
   }
   const name = store.getRun(runId).name;
   const dir = runDir(store.path, runId);
   const handle: RunHandle = { id: runId, name, totalSteps: prepared.totalSteps, resumedFrom, dir };
-  const sink = new StoreSink(store, runId, dir, checkpointInfo(runId, prepared), prepared.config.keepCheckpoints, logged);
+  const sink = new StoreSink(
+    store,
+    runId,
+    dir,
+    checkpointInfo(runId, prepared),
+    prepared.config.keepCheckpoints,
+    logged,
+  );
   let result;
   try {
     mkdirSync(dir, { recursive: true });
-    if (resumedFrom !== null) store.logEvent(runId, { step: resumedFrom, kind: "resumed", payload: { fromStep: resumedFrom, checkpoint } });
+    if (resumedFrom !== null)
+      store.logEvent(runId, { step: resumedFrom, kind: "resumed", payload: { fromStep: resumedFrom, checkpoint } });
     store.heartbeat(runId);
     o.onRun?.(handle);
     result = await trainLoop(prepared.loopOptions(start, { callbacks: o.callbacks, sink, signal: o.signal }));
@@ -136,11 +159,21 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
     throw err;
   }
   checkpoint = sink.lastCheckpoint?.path ?? checkpoint;
-  const base = { ...handle, step: result.state.step, metrics: result.metrics, checkpoint, weights: null as string | null };
+  const base = {
+    ...handle,
+    step: result.state.step,
+    metrics: result.metrics,
+    checkpoint,
+    weights: null as string | null,
+  };
   const seconds = () => (performance.now() - t0) / 1000;
   if (result.status === "diverged") {
     const d = result.divergence as Divergence;
-    store.logEvent(runId, { step: d.step, kind: "divergence", payload: { what: d.what, cause: d.cause, lastCheckpoint: checkpoint } });
+    store.logEvent(runId, {
+      step: d.step,
+      kind: "divergence",
+      payload: { what: d.what, cause: d.cause, lastCheckpoint: checkpoint },
+    });
     store.setStatus(runId, "FAILED", { error: `diverged: ${d.cause}` });
     return { ...base, status: "FAILED", divergence: d, seconds: seconds() };
   }
@@ -152,7 +185,11 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
     return { ...base, status: "INTERRUPTED", seconds: seconds() };
   }
   const weights = join(dir, "weights.safetensors");
-  saveTree(weights, result.state.params, "", { producer: "shocklens train", run: runId, step: String(result.state.step) });
+  saveTree(weights, result.state.params, "", {
+    producer: "shocklens train",
+    run: runId,
+    step: String(result.state.step),
+  });
   store.transaction(() => {
     store.addArtifact(runId, { name: "weights.safetensors", kind: "weights", path: weights });
     store.setStatus(runId, "FINISHED");

@@ -43,13 +43,26 @@ function checkCompatible(cfg: RunConfig, task: TaskData, loss: LossName, where: 
   const x = task.train.x;
   const sample = x.shape.slice(1);
   if (m.arch === "transformer") {
-    if (sample.length !== 1 || sample[0] > m.seq) throw new InputError(`${where}: model: a transformer with seq ${m.seq} cannot read the ${cfg.data.name} inputs of shape [${sample}]`);
+    if (sample.length !== 1 || sample[0] > m.seq)
+      throw new InputError(
+        `${where}: model: a transformer with seq ${m.seq} cannot read the ${cfg.data.name} inputs of shape [${sample}]`,
+      );
     const bad = x.data.findIndex((v) => v >= m.vocab);
-    if (bad >= 0) throw new InputError(`${where}: model.vocab: ${m.vocab} is too small for token ${x.data[bad]} of ${cfg.data.name} (need at least ${x.data[bad] + 1})`);
+    if (bad >= 0)
+      throw new InputError(
+        `${where}: model.vocab: ${m.vocab} is too small for token ${x.data[bad]} of ${cfg.data.name} (need at least ${x.data[bad] + 1})`,
+      );
   } else if (shapeSize(sample) !== shapeSize(inputShape(m))) {
-    throw new InputError(`${where}: model: takes samples of ${shapeSize(inputShape(m))} values but ${cfg.data.name} has samples of shape [${sample}]`);
+    throw new InputError(
+      `${where}: model: takes samples of ${shapeSize(inputShape(m))} values but ${cfg.data.name} has samples of shape [${sample}]`,
+    );
   }
-  checkTargets(m, { x, y: task.train.y, integerTargets: loss === "xent" }, loss, `${where}: data (${cfg.data.name}) with loss ${loss}`);
+  checkTargets(
+    m,
+    { x, y: task.train.y, integerTargets: loss === "xent" },
+    loss,
+    `${where}: data (${cfg.data.name}) with loss ${loss}`,
+  );
 }
 
 export function prepareRun(config: RunConfig, where = "run config"): PreparedRun {
@@ -60,19 +73,40 @@ export function prepareRun(config: RunConfig, where = "run config"): PreparedRun
   const model = modelOf(config.model);
   const optimizer = optimizerOf(config.optimizer);
   const sampler = new BatchSampler(task.train.x.shape[0], config.batchSize, config.replacement, samplerKey);
-  const totalSteps = config.steps ?? Math.max(1, Math.ceil(((config.epochs as number) * sampler.batchesPerEpoch) / optimizer.gradsPerStep));
+  const totalSteps =
+    config.steps ??
+    Math.max(1, Math.ceil(((config.epochs as number) * sampler.batchesPerEpoch) / optimizer.gradsPerStep));
   const schedule = makeSchedule(config.schedule, config.optimizer.lr, totalSteps);
   return {
-    config, task, model, loss, optimizer, schedule, sampler, totalSteps,
+    config,
+    task,
+    model,
+    loss,
+    optimizer,
+    schedule,
+    sampler,
+    totalSteps,
     keys: { init, sampler: samplerKey, opt },
     initialState() {
       const params = model.init(init);
       return { step: 0, params, opt: optimizer.init(params), position: 0 };
     },
     loopOptions: (start, extra = {}) => ({
-      model, loss, task, optimizer, schedule, sampler, optKey: opt, totalSteps, start,
-      logEvery: config.logEvery, evalEvery: config.evalEvery, evalTrain: config.evalTrain,
-      evalBatchSize: config.evalBatchSize, checkpointEvery: config.checkpointEvery, ...extra,
+      model,
+      loss,
+      task,
+      optimizer,
+      schedule,
+      sampler,
+      optKey: opt,
+      totalSteps,
+      start,
+      logEvery: config.logEvery,
+      evalEvery: config.evalEvery,
+      evalTrain: config.evalTrain,
+      evalBatchSize: config.evalBatchSize,
+      checkpointEvery: config.checkpointEvery,
+      ...extra,
     }),
   };
 }

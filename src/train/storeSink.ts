@@ -8,7 +8,13 @@
  */
 import { basename } from "node:path";
 import type { RunStore } from "../store/types.ts";
-import { type CheckpointInfo, type TrainState, checkpointPath, pruneCheckpoints, writeCheckpoint } from "./checkpoint.ts";
+import {
+  type CheckpointInfo,
+  type TrainState,
+  checkpointPath,
+  pruneCheckpoints,
+  writeCheckpoint,
+} from "./checkpoint.ts";
 import type { Sink, StepRecord } from "./loop.ts";
 
 /** Seconds between heartbeats (a liveness signal for `runs list` and the dashboard). */
@@ -39,7 +45,8 @@ export class StoreSink implements Sink {
     if (file || (log && (record.events.length > 0 || Object.keys(record.scalars).length > 0))) {
       store.transaction(() => {
         if (log && Object.keys(record.scalars).length > 0) store.logScalars(runId, record.step, record.scalars);
-        if (log) for (const e of record.events) store.logEvent(runId, { step: record.step, kind: e.kind, payload: e.payload });
+        if (log)
+          for (const e of record.events) store.logEvent(runId, { step: record.step, kind: e.kind, payload: e.payload });
         if (file) {
           store.logEvent(runId, { step: record.step, kind: "checkpoint", payload: { path: file } });
           store.addArtifact(runId, { name: basename(file), kind: "checkpoint", path: file });

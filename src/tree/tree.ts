@@ -76,7 +76,10 @@ function rebuild(t: Tree, ls: readonly Tensor[], cur: { i: number }): Tree {
 /** Applies f to every leaf. */
 export function mapTree<T extends Tree>(tree: T, f: (t: Tensor, name: string) => Tensor): T {
   const named = namedLeaves(tree);
-  return unflatten(tree, named.map(([n, t]) => f(t, n)));
+  return unflatten(
+    tree,
+    named.map(([n, t]) => f(t, n)),
+  );
 }
 
 /** Applies f leaf-wise to trees of the same structure. */
@@ -84,11 +87,22 @@ export function zipTrees<T extends Tree>(trees: readonly T[], f: (ts: Tensor[], 
   const all = trees.map(namedLeaves);
   const first = all[0];
   for (const other of all.slice(1)) {
-    if (other.length !== first.length || other.some(([n, t], i) => n !== first[i][0] || !sameShape(t.shape, first[i][1].shape))) {
+    if (
+      other.length !== first.length ||
+      other.some(([n, t], i) => n !== first[i][0] || !sameShape(t.shape, first[i][1].shape))
+    ) {
       throw new Error("zipTrees: trees differ in structure or shapes");
     }
   }
-  return unflatten(trees[0], first.map(([n], i) => f(all.map((l) => l[i][1]), n)));
+  return unflatten(
+    trees[0],
+    first.map(([n], i) =>
+      f(
+        all.map((l) => l[i][1]),
+        n,
+      ),
+    ),
+  );
 }
 
 /** Total number of scalars in the tree. */
@@ -117,11 +131,14 @@ export function unravel<T extends Tree>(template: T, vec: Float64Array): T {
   const total = ls.reduce((s, t) => s + t.size, 0);
   if (vec.length !== total) throw new Error(`unravel: vector of ${vec.length} for a tree of ${total} scalars`);
   let off = 0;
-  return unflatten(template, ls.map((t) => {
-    const view = new Tensor(vec.subarray(off, off + t.size), t.shape);
-    off += t.size;
-    return view;
-  }));
+  return unflatten(
+    template,
+    ls.map((t) => {
+      const view = new Tensor(vec.subarray(off, off + t.size), t.shape);
+      off += t.size;
+      return view;
+    }),
+  );
 }
 
 /** A Map from dotted name to leaf. */
@@ -136,15 +153,25 @@ export function toNamed(tree: Tree): Map<string, Tensor> {
 export function fromNamed<T extends Tree>(template: T, named: ReadonlyMap<string, Tensor>): T {
   const want = namedLeaves(template);
   const missing = want.filter(([n]) => !named.has(n)).map(([n]) => n);
-  if (missing.length) throw new Error(`missing parameter${missing.length > 1 ? "s" : ""} ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", …" : ""}`);
+  if (missing.length)
+    throw new Error(
+      `missing parameter${missing.length > 1 ? "s" : ""} ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", …" : ""}`,
+    );
   const wantNames = new Set(want.map(([n]) => n));
   const extra = [...named.keys()].filter((n) => !wantNames.has(n));
-  if (extra.length) throw new Error(`unexpected parameter${extra.length > 1 ? "s" : ""} ${extra.slice(0, 5).join(", ")}${extra.length > 5 ? ", …" : ""}`);
-  return unflatten(template, want.map(([n, t]) => {
-    const got = named.get(n) as Tensor;
-    if (!sameShape(got.shape, t.shape)) throw new Error(`parameter ${n} has shape [${got.shape}], expected [${t.shape}]`);
-    return got;
-  }));
+  if (extra.length)
+    throw new Error(
+      `unexpected parameter${extra.length > 1 ? "s" : ""} ${extra.slice(0, 5).join(", ")}${extra.length > 5 ? ", …" : ""}`,
+    );
+  return unflatten(
+    template,
+    want.map(([n, t]) => {
+      const got = named.get(n) as Tensor;
+      if (!sameShape(got.shape, t.shape))
+        throw new Error(`parameter ${n} has shape [${got.shape}], expected [${t.shape}]`);
+      return got;
+    }),
+  );
 }
 
 /** Σ ⟨a_i, b_i⟩ over all leaves. */
@@ -154,7 +181,8 @@ export function treeDot(a: Tree, b: Tree): number {
   if (la.length !== lb.length) throw new Error("treeDot: trees differ");
   let s = 0;
   for (let i = 0; i < la.length; i++) {
-    const x = la[i].data, y = lb[i].data;
+    const x = la[i].data,
+      y = lb[i].data;
     if (x.length !== y.length) throw new Error("treeDot: leaf sizes differ");
     for (let j = 0; j < x.length; j++) s += x[j] * y[j];
   }

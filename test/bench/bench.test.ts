@@ -34,10 +34,22 @@ test("timed workload forms reproduce the reference checks (SGLD loop, AdamW step
 });
 
 test("the suite covers every workload of workloads.md with its unit, and the issue's targets", () => {
-  assert.deepEqual(CASES.map((c) => c.name), [
-    "tiny-grad", "mlp-small-step", "mlp-medium-step", "mlp-medium-hvp", "persample-medium-loop",
-    "persample-medium-vmap", "transformer-step", "sgld-inner", "burgers-muscl", "burgers-weno5", "heat2d",
-  ]);
+  assert.deepEqual(
+    CASES.map((c) => c.name),
+    [
+      "tiny-grad",
+      "mlp-small-step",
+      "mlp-medium-step",
+      "mlp-medium-hvp",
+      "persample-medium-loop",
+      "persample-medium-vmap",
+      "transformer-step",
+      "sgld-inner",
+      "burgers-muscl",
+      "burgers-weno5",
+      "heat2d",
+    ],
+  );
   assert.equal(target("tiny-grad", "torch-1.13-cpu", "wasm-simd"), 10);
   assert.equal(target("mlp-small-step", "torch-1.13-cpu", "native-blas"), 1.5);
   assert.equal(target("mlp-small-step", "torch-1.13-cpu", "wasm-simd"), 0.7);
@@ -48,22 +60,46 @@ test("the suite covers every workload of workloads.md with its unit, and the iss
 });
 
 interface BenchLine {
-  workload: string; impl: string; value: number; unit: string; reference: { impl: string; value: number } | null;
-  ratio: number | null; check_ok: boolean; note?: string; target: number | null; met: boolean | null;
+  workload: string;
+  impl: string;
+  value: number;
+  unit: string;
+  reference: { impl: string; value: number } | null;
+  ratio: number | null;
+  check_ok: boolean;
+  note?: string;
+  target: number | null;
+  met: boolean | null;
 }
 
-function bench(args: string[], env: Record<string, string> = {}): { code: number; lines: BenchLine[]; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "bench/run.ts"), "--min-time", "0.01", "--reps", "1", "--rounds", "1", ...args], {
-    cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 300_000,
-  });
-  const lines = r.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as BenchLine);
+function bench(
+  args: string[],
+  env: Record<string, string> = {},
+): { code: number; lines: BenchLine[]; stdout: string; stderr: string } {
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "bench/run.ts"), "--min-time", "0.01", "--reps", "1", "--rounds", "1", ...args],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+      timeout: 300_000,
+    },
+  );
+  const lines = r.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as BenchLine);
   return { code: r.status ?? -1, lines, stdout: r.stdout, stderr: r.stderr };
 }
 
 test("npm run bench without the references prints its own figures and says the reference is missing", () => {
   const r = bench(["--json", "--only", "tiny-grad,burgers-muscl"], { SHOCKLENS_BENCH_REF: "/nonexistent" });
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(r.lines.map((l) => l.workload), ["tiny-grad", "burgers-muscl"]);
+  assert.deepEqual(
+    r.lines.map((l) => l.workload),
+    ["tiny-grad", "burgers-muscl"],
+  );
   for (const l of r.lines) {
     assert.equal(l.impl, "shocklens");
     assert.ok(l.value > 0 && Number.isFinite(l.value));

@@ -28,24 +28,39 @@ test("corrupt weight files: exit 2, one line naming the file, file untouched", (
   writeFileSync(p("m.json"), JSON.stringify(raw));
   const good = p("good.safetensors");
   saveTree(good, modelOf(parseModelConfig(raw)).init(key(1)));
-  writeSafetensors(p("d.safetensors"), { x: { dtype: "F64", shape: [1, 2], data: new Float64Array(2) }, y: { dtype: "F64", shape: [1, 2], data: new Float64Array(2) } });
+  writeSafetensors(p("d.safetensors"), {
+    x: { dtype: "F64", shape: [1, 2], data: new Float64Array(2) },
+    y: { dtype: "F64", shape: [1, 2], data: new Float64Array(2) },
+  });
   const goodBytes = readFileSync(good);
   const w = (t: object) => ({ dtype: "F64", shape: [2, 2], data_offsets: [0, 32], ...t });
   const corpus: Record<string, Uint8Array> = {
-    "empty": new Uint8Array(0),
+    empty: new Uint8Array(0),
     "truncated-header": goodBytes.subarray(0, 20),
     "truncated-data": goodBytes.subarray(0, goodBytes.length - 8),
     "huge-header-length": header({}, new Uint8Array(0), 1n << 62n),
     "header-longer-than-file": header({}, new Uint8Array(0), 4096n),
-    "garbage": Uint8Array.from({ length: 200 }, (_, i) => (i * 97 + 13) & 0xff),
+    garbage: Uint8Array.from({ length: 200 }, (_, i) => (i * 97 + 13) & 0xff),
     "not-json": header({}, new Uint8Array(0)).map((b, i) => (i >= 8 ? 0x7b : b)),
     "unknown-dtype": header({ "fc0.weight": w({ dtype: "Q7" }) }, new Uint8Array(32)),
     "shape-times-dtype-mismatch": header({ "fc0.weight": w({ shape: [3, 2] }) }, new Uint8Array(32)),
-    "overlapping-offsets": header({ "fc0.weight": w({}), "fc0.bias": { dtype: "F64", shape: [2], data_offsets: [16, 32] } }, new Uint8Array(32)),
+    "overlapping-offsets": header(
+      { "fc0.weight": w({}), "fc0.bias": { dtype: "F64", shape: [2], data_offsets: [16, 32] } },
+      new Uint8Array(32),
+    ),
     "offsets-out-of-range": header({ "fc0.weight": w({ data_offsets: [0, 4000] }) }, new Uint8Array(32)),
     "negative-shape": header({ "fc0.weight": w({ shape: [-2, -2] }) }, new Uint8Array(32)),
-    "wrong-shape-for-config": header({ "fc0.weight": { dtype: "F64", shape: [4], data_offsets: [0, 32] }, "fc0.bias": { dtype: "F64", shape: [2], data_offsets: [32, 48] } }, new Uint8Array(48)),
-    "nan-weights": header({ "fc0.weight": w({}), "fc0.bias": { dtype: "F64", shape: [2], data_offsets: [32, 48] } }, new Uint8Array(new Float64Array([NaN, 0, 0, 0, 0, 0]).buffer)),
+    "wrong-shape-for-config": header(
+      {
+        "fc0.weight": { dtype: "F64", shape: [4], data_offsets: [0, 32] },
+        "fc0.bias": { dtype: "F64", shape: [2], data_offsets: [32, 48] },
+      },
+      new Uint8Array(48),
+    ),
+    "nan-weights": header(
+      { "fc0.weight": w({}), "fc0.bias": { dtype: "F64", shape: [2], data_offsets: [32, 48] } },
+      new Uint8Array(new Float64Array([NaN, 0, 0, 0, 0, 0]).buffer),
+    ),
   };
   for (const [name, bytes] of Object.entries(corpus)) {
     const file = p(`${name}.safetensors`);

@@ -11,7 +11,12 @@ const BIN = new URL("../../src/cli/bin.ts", import.meta.url).pathname;
 function cliIn(cwd: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env.SHOCKLENS_STORE;
-  const r = spawnSync(process.execPath, ["--import", import.meta.resolve("tsx"), BIN, ...args], { cwd, env, encoding: "utf8", timeout: 150_000 });
+  const r = spawnSync(process.execPath, ["--import", import.meta.resolve("tsx"), BIN, ...args], {
+    cwd,
+    env,
+    encoding: "utf8",
+    timeout: 150_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -28,13 +33,21 @@ test("demo --steps N --json: a finished run in the given store", () => {
   assert.equal(show.run.experiment, "demo");
   // The symmetry-corrected view: a gauge transformation keeps the loss and every quotient
   // observable, and moves the raw parameter norm.
-  const rows = new Map<string, { trained: number; gauged: number }>(out.gauge.rows.map((r: { what: string; trained: number; gauged: number }) => [r.what, r]));
+  const rows = new Map<string, { trained: number; gauged: number }>(
+    out.gauge.rows.map((r: { what: string; trained: number; gauged: number }) => [r.what, r]),
+  );
   assert.equal(out.gauge.groupDim, 128);
   const same = (what: string) => {
     const r = rows.get(what)!;
     assert.ok(Math.abs(r.trained - r.gauged) <= 1e-9 * Math.abs(r.trained), `${what}: ${r.trained} vs ${r.gauged}`);
   };
-  for (const what of ["loss (test)", "quotient: orbit-minimal ‖θ‖²", "quotient: horizontal gradient norm", "quotient Hessian λ_min"]) same(what);
+  for (const what of [
+    "loss (test)",
+    "quotient: orbit-minimal ‖θ‖²",
+    "quotient: horizontal gradient norm",
+    "quotient Hessian λ_min",
+  ])
+    same(what);
   const raw = rows.get("raw ‖θ‖²")!;
   assert.ok(raw.gauged > 10 * raw.trained, `raw norm should move: ${raw.trained} → ${raw.gauged}`);
 });

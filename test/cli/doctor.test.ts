@@ -19,7 +19,11 @@ test("doctor reports wasm-simd (relaxed-simd FMA), or plain wasm-simd under SHOC
 
   const forced = runCli(["doctor", "--gemm", "wasm-simd", "--json"], { env: { SHOCKLENS_WASM_RELAXED: "0" } });
   assert.equal(forced.code, 0, forced.stderr);
-  const report = JSON.parse(forced.stdout) as { gemm: string; wasmSimd: { variant: string; detail: string }; environment: Record<string, string | null> };
+  const report = JSON.parse(forced.stdout) as {
+    gemm: string;
+    wasmSimd: { variant: string; detail: string };
+    environment: Record<string, string | null>;
+  };
   assert.equal(report.gemm, "wasm-simd");
   assert.equal(report.wasmSimd.variant, "simd");
   assert.match(report.wasmSimd.detail, /SHOCKLENS_WASM_RELAXED=0/);

@@ -19,12 +19,33 @@ const model = modelOf(parseModelConfig(rawCfg));
 const [kp, kx, kd] = split(key(5), 3);
 const params = model.init(kp);
 const x = normal(kx, [12, 2]);
-const y = new Tensor(Float64Array.from({ length: 12 }, (_, i) => Math.sin(x.data[2 * i]) - 0.3 * x.data[2 * i + 1]), [12, 1]);
+const y = new Tensor(
+  Float64Array.from({ length: 12 }, (_, i) => Math.sin(x.data[2 * i]) - 0.3 * x.data[2 * i + 1]),
+  [12, 1],
+);
 writeFileSync(p("model.json"), JSON.stringify(rawCfg));
 saveTree(p("w.safetensors"), params);
-saveTree(p("d.safetensors"), mapTree(params, (t, n) => normal([kd[0], n.length], t.shape)));
-writeSafetensors(p("data.safetensors"), { x: { dtype: "F64", shape: [12, 2], data: x.data }, y: { dtype: "F64", shape: [12, 1], data: y.data } });
-const base = ["entropy", "--model", p("model.json"), "--weights", p("w.safetensors"), "--data", p("data.safetensors"), "--t", "0.4", "--beta", "6"];
+saveTree(
+  p("d.safetensors"),
+  mapTree(params, (t, n) => normal([kd[0], n.length], t.shape)),
+);
+writeSafetensors(p("data.safetensors"), {
+  x: { dtype: "F64", shape: [12, 2], data: x.data },
+  y: { dtype: "F64", shape: [12, 1], data: y.data },
+});
+const base = [
+  "entropy",
+  "--model",
+  p("model.json"),
+  "--weights",
+  p("w.safetensors"),
+  "--data",
+  p("data.safetensors"),
+  "--t",
+  "0.4",
+  "--beta",
+  "6",
+];
 
 function json(args: string[]): Record<string, any> {
   const r = runCli([...base, ...args, "--json"]);
@@ -41,7 +62,13 @@ test("entropy --method importance --json: the contract's fields, equal to the li
   assert.equal(s.nu, 1 / 12);
   assert.equal(s.scope, "full");
   assert.equal(s.params, 13);
-  const lib = localEntropy(modelObjective(model, params, x, y, "mse"), ravel(params), { method: "importance", t: 0.4, beta: 6, samples: 4096, key: key(3) });
+  const lib = localEntropy(modelObjective(model, params, x, y, "mse"), ravel(params), {
+    method: "importance",
+    t: 0.4,
+    beta: 6,
+    samples: 4096,
+    key: key(3),
+  });
   assert.equal(s.u, lib.u);
   assert.equal(s.gradNorm, lib.gradNorm);
   assert.ok(s.ess > 100 && s.stderr > 0 && s.stderr < 0.01);
@@ -56,11 +83,18 @@ test("on the same random 1-D slice, quadrature, importance and sgld agree within
   assert.deepEqual(q.slice, { kind: "random", dim: 1 });
   assert.equal(q.errorKind, "discretisation");
   assert.equal(q.ess, null);
-  for (const [a, b] of [[q, i], [q, s], [i, s]]) {
+  for (const [a, b] of [
+    [q, i],
+    [q, s],
+    [i, s],
+  ]) {
     const se = Math.hypot(a.stderr, b.stderr);
     assert.ok(Math.abs(a.u - b.u) <= 3 * se + 1e-12, `${a.method} ${a.u} vs ${b.method} ${b.u} (se ${se})`);
     const seg = Math.hypot(a.gradNormStderr, b.gradNormStderr);
-    assert.ok(Math.abs(a.gradNorm - b.gradNorm) <= 3 * seg + 1e-12, `|∇u| ${a.method} ${a.gradNorm} vs ${b.method} ${b.gradNorm}`);
+    assert.ok(
+      Math.abs(a.gradNorm - b.gradNorm) <= 3 * seg + 1e-12,
+      `|∇u| ${a.method} ${a.gradNorm} vs ${b.method} ${b.gradNorm}`,
+    );
   }
 });
 
@@ -76,13 +110,30 @@ test("--slice hessian --slice-dim 2 (quadrature on the top-curvature plane); --s
   assert.match(r.stdout, /on a 1-D files slice/);
 });
 
-
 test("bad input: exit code 2 with a one-line message", () => {
-  const withT = (t: string, beta = "6") => ["entropy", "--model", p("model.json"), "--weights", p("w.safetensors"), "--data", p("data.safetensors"), "--t", t, "--beta", beta];
+  const withT = (t: string, beta = "6") => [
+    "entropy",
+    "--model",
+    p("model.json"),
+    "--weights",
+    p("w.safetensors"),
+    "--data",
+    p("data.safetensors"),
+    "--t",
+    t,
+    "--beta",
+    beta,
+  ];
   expectUsageError([...withT("0"), "--method", "importance"], /--t: must be > 0, got 0/);
   expectUsageError([...withT("0.4", "0"), "--method", "importance"], /--beta: must be > 0, got 0/);
-  expectUsageError([...base, "--method", "langevin"], /--method: unknown value "langevin" \(expected sgld, importance, quadrature\)/);
+  expectUsageError(
+    [...base, "--method", "langevin"],
+    /--method: unknown value "langevin" \(expected sgld, importance, quadrature\)/,
+  );
   expectUsageError([...base, "--method", "quadrature"], /--method quadrature: the model has 13 parameters; .*--slice/);
-  expectUsageError([...base, "--method", "importance", "--slice", "random", "--slice-dim", "3"], /--slice-dim: must be ≤ 2, got 3/);
+  expectUsageError(
+    [...base, "--method", "importance", "--slice", "random", "--slice-dim", "3"],
+    /--slice-dim: must be ≤ 2, got 3/,
+  );
   expectUsageError([...base, "--method", "importance", "--stderr", "0"], /--stderr: must be > 0/);
 });

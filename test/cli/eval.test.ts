@@ -38,7 +38,10 @@ test("eval --json prints one object with loss and gradient norm; --out holds los
   const lines = r.stdout.trim().split("\n");
   assert.equal(lines.length, 1);
   const summary = JSON.parse(lines[0]);
-  const want = hvp((q: typeof params) => xent(model.apply(q, x), new Tensor(Float64Array.from(labels), [6])))(params, direction);
+  const want = hvp((q: typeof params) => xent(model.apply(q, x), new Tensor(Float64Array.from(labels), [6])))(
+    params,
+    direction,
+  );
   assertClose(summary.loss, want.value.item(), 1e-15, "loss");
   assertClose(summary.gradNorm, treeNorm(want.grad), 1e-14, "gradNorm");
   assert.equal(summary.params, 4 * 5 + 5 + 5 * 3 + 3);
@@ -55,24 +58,44 @@ test("eval without --json prints a readable summary", () => {
   assert.match(r.stdout, /^loss\s+\d/m);
 });
 
-
 test("bad input: exit code 2 and a one-line message naming what is wrong", () => {
   const write = (name: string, content: string) => (writeFileSync(p(name), content), p(name));
   expectUsageError([...base.slice(0, 2), write("a.json", '{"arch":"rnn"}'), ...base.slice(3)], /unknown arch "rnn"/);
-  expectUsageError([...base.slice(0, 2), write("b.json", '{"arch":"mlp","sizes":[4,-1,3]}'), ...base.slice(3)], /sizes\.1/);
-  expectUsageError([...base.slice(0, 2), write("c.json", '{"arch":"mlp","sizes":[4,5,3],"activation":"swish"}'), ...base.slice(3)], /activation/);
-  expectUsageError([...base.slice(0, 2), write("d.json", '{"arch":"mlp","sizes":[4,6,3]}'), ...base.slice(3)], /fc0\.weight has shape \[5,4\], expected \[6,4\]/);
+  expectUsageError(
+    [...base.slice(0, 2), write("b.json", '{"arch":"mlp","sizes":[4,-1,3]}'), ...base.slice(3)],
+    /sizes\.1/,
+  );
+  expectUsageError(
+    [...base.slice(0, 2), write("c.json", '{"arch":"mlp","sizes":[4,5,3],"activation":"swish"}'), ...base.slice(3)],
+    /activation/,
+  );
+  expectUsageError(
+    [...base.slice(0, 2), write("d.json", '{"arch":"mlp","sizes":[4,6,3]}'), ...base.slice(3)],
+    /fc0\.weight has shape \[5,4\], expected \[6,4\]/,
+  );
   expectUsageError([...base.slice(0, 2), write("e.json", "{not json"), ...base.slice(3)], /not valid JSON/);
-  writeSafetensors(p("bad-x.safetensors"), { x: { dtype: "F64", shape: [6, 3], data: new Float64Array(18) }, y: { dtype: "I64", shape: [6], data: new BigInt64Array(6) } });
+  writeSafetensors(p("bad-x.safetensors"), {
+    x: { dtype: "F64", shape: [6, 3], data: new Float64Array(18) },
+    y: { dtype: "I64", shape: [6], data: new BigInt64Array(6) },
+  });
   expectUsageError([...base.slice(0, 6), p("bad-x.safetensors")], /x has shape \[6,3\], expected \[N, 4\]/);
-  writeSafetensors(p("nan.safetensors"), { x: { dtype: "F64", shape: [1, 4], data: Float64Array.of(0, NaN, 0, 0) }, y: { dtype: "I64", shape: [1], data: new BigInt64Array(1) } });
+  writeSafetensors(p("nan.safetensors"), {
+    x: { dtype: "F64", shape: [1, 4], data: Float64Array.of(0, NaN, 0, 0) },
+    y: { dtype: "I64", shape: [1], data: new BigInt64Array(1) },
+  });
   expectUsageError([...base.slice(0, 6), p("nan.safetensors")], /x holds NaN at flat index 1/);
-  writeSafetensors(p("lab.safetensors"), { x: { dtype: "F64", shape: [1, 4], data: new Float64Array(4) }, y: { dtype: "I64", shape: [1], data: BigInt64Array.of(7n) } });
+  writeSafetensors(p("lab.safetensors"), {
+    x: { dtype: "F64", shape: [1, 4], data: new Float64Array(4) },
+    y: { dtype: "I64", shape: [1], data: BigInt64Array.of(7n) },
+  });
   expectUsageError([...base.slice(0, 6), p("lab.safetensors")], /label 7 .* not a class in \[0, 3\)/);
   const w = readFileSync(p("w.safetensors"));
   writeFileSync(p("trunc.safetensors"), w.subarray(0, w.length - 5));
   expectUsageError([...base.slice(0, 4), p("trunc.safetensors"), ...base.slice(5)], /trunc\.safetensors/);
-  expectUsageError([...base.slice(0, 4), p("missing.safetensors"), ...base.slice(5)], /missing\.safetensors does not exist/);
+  expectUsageError(
+    [...base.slice(0, 4), p("missing.safetensors"), ...base.slice(5)],
+    /missing\.safetensors does not exist/,
+  );
   expectUsageError([...base, "--loss", "hinge"], /--loss: unknown value "hinge"/);
   expectUsageError([...base, "--bogus"], /unknown option '--bogus'/);
 });

@@ -7,9 +7,16 @@ import { join } from "node:path";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
-export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliResult {
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): CliResult {
   const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/bin.ts"), ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: "1", ...opts.env },
@@ -38,4 +45,54 @@ export function expectUsageError(args: string[], pattern: RegExp, opts: { prefix
   if (opts.prefixed) assert.match(r.stderr, /^shocklens: [^\n]+\n$/);
   assert.doesNotMatch(r.stderr, /\bat .*\.ts:\d+/, "no stack trace");
   return r;
+}
+
+/**
+ * Runs the CLI inside this test process through the exported `main(argv)`: the same code path
+ * as the installed command minus process start-up and the TypeScript loader, so a CLI test costs
+ * milliseconds instead of seconds. stdout and stderr are captured; `cwd` and `env` are applied for
+ * the call only and restored afterwards. Tests that need a real process (signals, exit codes set
+ * by the runtime, concurrent writers) keep using `runCli`.
+ */
+export async function runCliInProcess(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): Promise<CliResult> {
+  const { main } = await import("../../src/cli/main.ts");
+  let stdout = "";
+  let stderr = "";
+  const capture =
+    (append: (s: string) => void) =>
+    (chunk: string | Uint8Array, encOrCb?: unknown, cb?: unknown): boolean => {
+      append(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+      const done = typeof encOrCb === "function" ? encOrCb : cb;
+      if (typeof done === "function") (done as () => void)();
+      return true;
+    };
+  const writeOut = process.stdout.write;
+  const writeErr = process.stderr.write;
+  const cwd = process.cwd();
+  const env: Record<string, string | undefined> = { NO_COLOR: "1", ...opts.env };
+  const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  const setEnv = (vars: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(vars)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  process.stdout.write = capture((s) => (stdout += s)) as typeof process.stdout.write;
+  process.stderr.write = capture((s) => (stderr += s)) as typeof process.stderr.write;
+  setEnv(env);
+  process.exitCode = undefined;
+  try {
+    if (opts.cwd) process.chdir(opts.cwd);
+    const code = await main([process.execPath, "shocklens", ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = writeOut;
+    process.stderr.write = writeErr;
+    process.chdir(cwd);
+    setEnv(savedEnv);
+    process.exitCode = undefined;
+  }
 }

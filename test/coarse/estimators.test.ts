@@ -35,7 +35,11 @@ test("importance sampling: z-scores of u and ∇u over 40 seeds have mean square
     zp.push((r.grad[0] - pEx) / r.gradStderr[0]);
   }
   // χ²₄₀/40 has sd 0.22: [0.45, 1.7] is a > 3-sd band; an over- or under-stated error falls outside
-  for (const [what, z] of [["u", zu], ["∇u", zp]] as const) assert.ok(meanSquare(z) > 0.45 && meanSquare(z) < 1.7, `${what}: mean z² = ${meanSquare(z)}`);
+  for (const [what, z] of [
+    ["u", zu],
+    ["∇u", zp],
+  ] as const)
+    assert.ok(meanSquare(z) > 0.45 && meanSquare(z) < 1.7, `${what}: mean z² = ${meanSquare(z)}`);
 });
 
 test("sgld (MALA + thermodynamic integration): z-scores over 12 seeds have mean square ≈ 1", () => {
@@ -46,14 +50,21 @@ test("sgld (MALA + thermodynamic integration): z-scores over 12 seeds have mean 
     zu.push(((r.u as number) - uEx) / (r.stderr as number));
     zp.push((r.grad[0] - pEx) / r.gradStderr[0]);
   }
-  for (const [what, z] of [["u", zu], ["∇u", zp]] as const) assert.ok(meanSquare(z) > 0.25 && meanSquare(z) < 2.5, `${what}: mean z² = ${meanSquare(z)}`);
+  for (const [what, z] of [
+    ["u", zu],
+    ["∇u", zp],
+  ] as const)
+    assert.ok(meanSquare(z) > 0.25 && meanSquare(z) < 2.5, `${what}: mean z² = ${meanSquare(z)}`);
 });
 
 test("unadjusted Langevin (the plain Entropy-SGD loop) at a large step is biased; MALA at the same step is not", () => {
   const opts = { method: "sgld", t, beta, seed: 4, samples: 2000, stepSize: 0.3 } as const;
   const ula = localEntropy(quad, x, { ...opts, adjust: false });
   const mala = localEntropy(quad, x, opts);
-  assert.ok(Math.abs((ula.u as number) - uEx) > 5 * (ula.stderr as number), `ULA u ${ula.u} ± ${ula.stderr} vs ${uEx}: the O(η) bias should show`);
+  assert.ok(
+    Math.abs((ula.u as number) - uEx) > 5 * (ula.stderr as number),
+    `ULA u ${ula.u} ± ${ula.stderr} vs ${uEx}: the O(η) bias should show`,
+  );
   assert.ok(ula.warnings.some((w) => /ULA/.test(w)));
   assertWithin(mala.u as number, uEx, mala.stderr as number, "MALA u");
   assertWithin(mala.grad[0], pEx, mala.gradStderr[0], "MALA ∇u");
@@ -63,7 +74,15 @@ test("adaptive importance sampling doubles the samples until the target stderr, 
   const r = localEntropy(quad, x, { method: "importance", t, beta, seed: 2, samples: 256, stderr: 1e-3 });
   assert.ok((r.stderr as number) <= 1e-3 && r.samples > 256, `stderr ${r.stderr} after ${r.samples} samples`);
   assertWithin(r.u as number, uEx, r.stderr as number, "adaptive u");
-  const capped = localEntropy(quad, x, { method: "importance", t, beta, seed: 2, samples: 256, stderr: 1e-6, maxSamples: 1024 });
+  const capped = localEntropy(quad, x, {
+    method: "importance",
+    t,
+    beta,
+    seed: 2,
+    samples: 256,
+    stderr: 1e-6,
+    maxSamples: 1024,
+  });
   assert.equal(capped.samples, 1024);
   assert.ok(capped.warnings.some((w) => /target/.test(w)));
 });
@@ -77,11 +96,27 @@ test("adaptive sgld reaches a target stderr", () => {
 test("degenerate importance weights are flagged; the shifted proposal is exact for a linear loss", () => {
   const steep = quadraticObjective([[100]], [0], 0);
   const r = localEntropy(steep, Float64Array.of(1), { method: "importance", t: 2, beta: 10, seed: 1, samples: 1024 });
-  assert.ok(r.warnings.some((w) => /ESS/.test(w)), r.warnings.join("; "));
+  assert.ok(
+    r.warnings.some((w) => /ESS/.test(w)),
+    r.warnings.join("; "),
+  );
   // f = 5y (C1 with A = 0): u = 5x − 25t/2, p = 5; kernel IS has log-weights with variance (5βσ)² = 100
   const lin = quadraticObjective([[0]], [5], 0);
-  const kernel = localEntropy(lin, Float64Array.of(0.2), { method: "importance", t: 1, beta: 4, seed: 1, samples: 1024 });
-  const shifted = localEntropy(lin, Float64Array.of(0.2), { method: "importance", t: 1, beta: 4, seed: 1, samples: 1024, proposal: "shifted" });
+  const kernel = localEntropy(lin, Float64Array.of(0.2), {
+    method: "importance",
+    t: 1,
+    beta: 4,
+    seed: 1,
+    samples: 1024,
+  });
+  const shifted = localEntropy(lin, Float64Array.of(0.2), {
+    method: "importance",
+    t: 1,
+    beta: 4,
+    seed: 1,
+    samples: 1024,
+    proposal: "shifted",
+  });
   assert.ok((kernel.ess as number) < 20, `kernel ESS ${kernel.ess}`);
   assert.ok(Math.abs((shifted.ess as number) - 1024) < 1e-6, `shifted ESS ${shifted.ess}`);
   // constant weights: u is exact; ⟨y⟩ is still a Monte Carlo mean
@@ -89,7 +124,10 @@ test("degenerate importance weights are flagged; the shifted proposal is exact f
   assertWithin(shifted.grad[0], 5, shifted.gradStderr[0], "shifted ∇u");
   // quadrature: the Gibbs mean sits 5 = 10σ away from x, outside the first window, which must grow
   const q = localEntropy(lin, Float64Array.of(0.2), { method: "quadrature", t: 1, beta: 4 });
-  assert.ok(Math.abs((q.u as number) - (5 * 0.2 - 12.5)) < 1e-9 && Math.abs(q.grad[0] - 5) < 1e-9, `quadrature u ${q.u}, p ${q.grad[0]}`);
+  assert.ok(
+    Math.abs((q.u as number) - (5 * 0.2 - 12.5)) < 1e-9 && Math.abs(q.grad[0] - 5) < 1e-9,
+    `quadrature u ${q.u}, p ${q.grad[0]}`,
+  );
 });
 
 /** C7: f = u_L·y (y < 0), u_R·y (y > 0); u = −β⁻¹ log[e^{−β(u_L x − u_L²t/2)}Φ((u_L t − x)/σ) + e^{−β(u_R x − u_R²t/2)}Φ((x − u_R t)/σ)]. */
@@ -102,7 +140,10 @@ function riemann(uL: number, uR: number, xv: number, tt: number, bb: number): nu
 }
 
 test("kinked losses (C7, a ReLU-like kink): all three methods match the closed form; quadrature's error estimate holds at the kink", () => {
-  for (const [uL, uR] of [[1, -1], [-1, 1]]) {
+  for (const [uL, uR] of [
+    [1, -1],
+    [-1, 1],
+  ]) {
     const f: Objective = {
       dim: 1,
       value: (y) => (y[0] < 0 ? uL : uR) * y[0],
@@ -111,10 +152,18 @@ test("kinked losses (C7, a ReLU-like kink): all three methods match the closed f
     for (const xv of [-0.3, 0.05, 0.4]) {
       const want = riemann(uL, uR, xv, 0.5, 5);
       for (const method of ["quadrature", "importance", "sgld"] as const) {
-        const r = localEntropy(f, Float64Array.of(xv), { method, t: 0.5, beta: 5, seed: 9, samples: method === "importance" ? 4096 : 800, stderr: method === "quadrature" ? 1e-7 : undefined } as never);
+        const r = localEntropy(f, Float64Array.of(xv), {
+          method,
+          t: 0.5,
+          beta: 5,
+          seed: 9,
+          samples: method === "importance" ? 4096 : 800,
+          stderr: method === "quadrature" ? 1e-7 : undefined,
+        } as never);
         assert.deepEqual(r.warnings, []);
         assertWithin(r.u as number, want, r.stderr as number, `C7 (${uL}, ${uR}) x = ${xv} ${method}`);
-        if (method === "quadrature") assert.ok((r.stderr as number) <= 1e-7 && (r.stderr as number) > 0, `error estimate ${r.stderr}`);
+        if (method === "quadrature")
+          assert.ok((r.stderr as number) <= 1e-7 && (r.stderr as number) > 0, `error estimate ${r.stderr}`);
       }
     }
   }
@@ -122,8 +171,17 @@ test("kinked losses (C7, a ReLU-like kink): all three methods match the closed f
 
 test("quadrature warns when the point cap stops refinement before the tolerance", () => {
   const kink: Objective = { dim: 1, value: (y) => Math.abs(y[0]) };
-  const r = localEntropy(kink, Float64Array.of(0.1), { method: "quadrature", t: 0.5, beta: 5, stderr: 1e-15, maxPoints: 200 });
-  assert.ok(r.warnings.some((w) => /cap/.test(w)), r.warnings.join("; "));
+  const r = localEntropy(kink, Float64Array.of(0.1), {
+    method: "quadrature",
+    t: 0.5,
+    beta: 5,
+    stderr: 1e-15,
+    maxPoints: 200,
+  });
+  assert.ok(
+    r.warnings.some((w) => /cap/.test(w)),
+    r.warnings.join("; "),
+  );
   assert.ok((r.stderr as number) > 1e-15);
 });
 
@@ -141,6 +199,16 @@ test("sgld flags chains that disagree (a double well with a high barrier: R̂ �
     value: (y) => 4 * (y[0] * y[0] - 1) ** 2,
     valueAndGrad: (y) => ({ value: 4 * (y[0] * y[0] - 1) ** 2, grad: Float64Array.of(16 * y[0] * (y[0] * y[0] - 1)) }),
   };
-  const r = localEntropy(well, Float64Array.of(0), { method: "sgld", t: 1, beta: 10, seed: 1, samples: 1000, integrate: false });
-  assert.ok(r.warnings.some((w) => /R̂/.test(w)), r.warnings.join("; "));
+  const r = localEntropy(well, Float64Array.of(0), {
+    method: "sgld",
+    t: 1,
+    beta: 10,
+    seed: 1,
+    samples: 1000,
+    integrate: false,
+  });
+  assert.ok(
+    r.warnings.some((w) => /R̂/.test(w)),
+    r.warnings.join("; "),
+  );
 });

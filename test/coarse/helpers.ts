@@ -13,7 +13,10 @@ export const ROUNDOFF = 1e-12;
 export function assertWithin(est: number, ref: number, se: number, what: string, k = 3): number {
   assert.ok(Number.isFinite(est) && Number.isFinite(se), `${what}: estimate ${est} ± ${se} not finite`);
   const z = (est - ref) / se;
-  assert.ok(Math.abs(est - ref) <= k * se + ROUNDOFF * (1 + Math.abs(ref)), `${what}: ${est} vs ${ref}: |Δ| = ${Math.abs(est - ref).toExponential(2)} > ${k}·se = ${(k * se).toExponential(2)} (z = ${z.toFixed(2)})`);
+  assert.ok(
+    Math.abs(est - ref) <= k * se + ROUNDOFF * (1 + Math.abs(ref)),
+    `${what}: ${est} vs ${ref}: |Δ| = ${Math.abs(est - ref).toExponential(2)} > ${k}·se = ${(k * se).toExponential(2)} (z = ${z.toFixed(2)})`,
+  );
   return z;
 }
 
@@ -23,12 +26,25 @@ export function assertAgree(a: number, sa: number, b: number, sb: number, what: 
 }
 
 /** Per-coordinate version of assertWithin for vectors. Returns the z-scores. */
-export function assertVecWithin(est: ArrayLike<number>, ref: ArrayLike<number>, se: ArrayLike<number>, what: string, k = 3): number[] {
+export function assertVecWithin(
+  est: ArrayLike<number>,
+  ref: ArrayLike<number>,
+  se: ArrayLike<number>,
+  what: string,
+  k = 3,
+): number[] {
   assert.equal(est.length, ref.length, `${what}: lengths`);
   return Array.from({ length: est.length }, (_, i) => assertWithin(est[i], ref[i], se[i], `${what}[${i}]`, k));
 }
 
-export function assertVecAgree(a: ArrayLike<number>, sa: ArrayLike<number>, b: ArrayLike<number>, sb: ArrayLike<number>, what: string, k = 3): number[] {
+export function assertVecAgree(
+  a: ArrayLike<number>,
+  sa: ArrayLike<number>,
+  b: ArrayLike<number>,
+  sb: ArrayLike<number>,
+  what: string,
+  k = 3,
+): number[] {
   return Array.from({ length: a.length }, (_, i) => assertAgree(a[i], sa[i], b[i], sb[i], `${what}[${i}]`, k));
 }
 
@@ -36,12 +52,21 @@ export function assertVecAgree(a: ArrayLike<number>, sa: ArrayLike<number>, b: A
 export function symmetricWithEigenvalues(k: Key, lambdas: readonly number[]): { A: number[][]; Q: Float64Array[] } {
   const n = lambdas.length;
   const Q = orthonormalize(Array.from({ length: n }, (_, i) => normalArray(foldIn(k, i), n)))!;
-  const A = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => lambdas.reduce((s, l, m) => s + l * Q[m][i] * Q[m][j], 0)));
+  const A = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => lambdas.reduce((s, l, m) => s + l * Q[m][i] * Q[m][j], 0)),
+  );
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[i][j] = A[j][i]; // exact symmetry
   return { A, Q };
 }
 
-export interface Network { model: Model; params: Tree; X: Tensor; Y: Tensor; objective: Objective; x0: Float64Array }
+export interface Network {
+  model: Model;
+  params: Tree;
+  X: Tensor;
+  Y: Tensor;
+  objective: Objective;
+  x0: Float64Array;
+}
 
 /**
  * The network of the agreement and PDE tests: a tanh MLP 2 → 6 → 1 (25 parameters) with mse on
@@ -52,6 +77,9 @@ export function tinyNetwork(seed = 7): Network {
   const [kp, kx] = split(key(seed), 2);
   const params = model.init(kp);
   const X = normal(kx, [16, 2]);
-  const Y = new Tensor(Float64Array.from({ length: 16 }, (_, i) => Math.sin(2 * X.data[2 * i]) + 0.5 * X.data[2 * i + 1]), [16, 1]);
+  const Y = new Tensor(
+    Float64Array.from({ length: 16 }, (_, i) => Math.sin(2 * X.data[2 * i]) + 0.5 * X.data[2 * i + 1]),
+    [16, 1],
+  );
   return { model, params, X, Y, objective: modelObjective(model, params, X, Y, "mse"), x0: ravel(params) };
 }

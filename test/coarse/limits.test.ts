@@ -27,7 +27,10 @@ const d2g = (s: number) => sl.objective.hvp!(Float64Array.of(s), Float64Array.of
 function assertFallsLinearly(err: number[], what: string, minRatio: number): void {
   for (let i = 1; i < err.length; i++) {
     const r = err[i - 1] / err[i];
-    assert.ok(r > minRatio && r < 13, `${what}: errors ${err.map((e) => e.toExponential(2))}, ratio ${r.toFixed(2)} per decade`);
+    assert.ok(
+      r > minRatio && r < 13,
+      `${what}: errors ${err.map((e) => e.toExponential(2))}, ratio ${r.toFixed(2)} per decade`,
+    );
   }
 }
 

@@ -10,7 +10,14 @@ import { key } from "../../src/core/random.ts";
 import { namedLeaves, ravel } from "../../src/tree/tree.ts";
 import { mse } from "../../src/nn/index.ts";
 import type { Tree } from "../../src/tree/tree.ts";
-import { localEntropy, sliceObjective, randomDirections, type LocalEntropyResult, type Method, type Objective } from "../../src/coarse/index.ts";
+import {
+  localEntropy,
+  sliceObjective,
+  randomDirections,
+  type LocalEntropyResult,
+  type Method,
+  type Objective,
+} from "../../src/coarse/index.ts";
 import { assertAgree, assertVecAgree, tinyNetwork } from "./helpers.ts";
 
 const net = tinyNetwork();
@@ -18,7 +25,14 @@ const t = 0.5;
 const beta = 8;
 
 function run(obj: Objective, x: Float64Array, method: Method, extra: Record<string, number> = {}): LocalEntropyResult {
-  const r = localEntropy(obj, x, { method, t, beta, seed: 11, ...(method === "importance" ? { samples: 8192 } : { samples: 800 }), ...extra } as never);
+  const r = localEntropy(obj, x, {
+    method,
+    t,
+    beta,
+    seed: 11,
+    ...(method === "importance" ? { samples: 8192 } : { samples: 800 }),
+    ...extra,
+  } as never);
   assert.deepEqual(r.warnings, [], `${method}: ${r.warnings.join("; ")}`);
   return r;
 }
@@ -55,7 +69,10 @@ test("param-tree form: grad has the weights' names and shapes and equals the fla
   const opts = { method: "importance", t, beta, seed: 3, samples: 512 } as const;
   const r = localEntropy(loss, net.params, opts);
   const flat = localEntropy(net.objective, net.x0, opts);
-  assert.deepEqual(namedLeaves(r.grad).map(([n, l]) => [n, l.shape]), namedLeaves(net.params).map(([n, l]) => [n, l.shape]));
+  assert.deepEqual(
+    namedLeaves(r.grad).map(([n, l]) => [n, l.shape]),
+    namedLeaves(net.params).map(([n, l]) => [n, l.shape]),
+  );
   assert.deepEqual(Array.from(ravel(r.grad)), Array.from(flat.grad));
   assert.equal(r.u, flat.u);
 });

@@ -28,7 +28,11 @@ const slice2 = sliceObjective(net.objective, net.x0, randomDirections(key(42), n
 const ratios = (r: number[]) => r.slice(1).map((v, i) => r[i] / v);
 
 function assertSecondOrder(res: number[], what: string): void {
-  for (const q of ratios(res)) assert.ok(q > 3.6 && q < 4.4, `${what}: residuals ${res.map((v) => v.toExponential(2))} fall by ${ratios(res).map((v) => v.toFixed(2))} per halving, expected ≈ 4`);
+  for (const q of ratios(res))
+    assert.ok(
+      q > 3.6 && q < 4.4,
+      `${what}: residuals ${res.map((v) => v.toExponential(2))} fall by ${ratios(res).map((v) => v.toFixed(2))} per halving, expected ≈ 4`,
+    );
 }
 
 test("1-D network slice: HJ and Burgers residuals fall as h² (ratios ≈ 4), ν = 1/(2β) is the fitted viscosity", () => {
@@ -48,7 +52,10 @@ test("1-D network slice: HJ and Burgers residuals fall as h² (ratios ≈ 4), ν
       const part = (a: Float64Array) => a.subarray(3 * i, 3 * i + 3);
       const u = [part(g.u[0]), part(g.u[1]), part(g.u[2])] as const;
       rh = Math.max(rh, Math.abs(hjResidual1d(u, h, h, nu).values[1]));
-      rb = Math.max(rb, Math.abs(burgersResidual1d([part(g.p[0][0]), part(g.p[1][0]), part(g.p[2][0])], h, h, nu).values[1]));
+      rb = Math.max(
+        rb,
+        Math.abs(burgersResidual1d([part(g.p[0][0]), part(g.p[1][0]), part(g.p[2][0])], h, h, nu).values[1]),
+      );
       // r = a − ν b with a = u_t + ½u_x², b = u_xx: the least-squares ν is Σab/Σb²
       const a = hjResidual1d(u, h, h, 0).values[1];
       const b = (u[1][2] - 2 * u[1][1] + u[1][0]) / (h * h);
@@ -82,10 +89,33 @@ test("2-D network slice: HJ and vector Burgers residuals fall as h², p is curl-
     for (let a = 0; a < C1.length; a++) {
       for (let b = 0; b < C2.length; b++) {
         // the 3×3 block around grid point (3a + 1, 3b + 1), row-major
-        const block = (f: Float64Array) => Float64Array.from({ length: 9 }, (_, k) => f[(3 * a + Math.floor(k / 3)) * n2 + 3 * b + (k % 3)]);
+        const block = (f: Float64Array) =>
+          Float64Array.from({ length: 9 }, (_, k) => f[(3 * a + Math.floor(k / 3)) * n2 + 3 * b + (k % 3)]);
         const snap = (get: (ti: number) => Float64Array) => [block(get(0)), block(get(1)), block(get(2))] as const;
-        rh = Math.max(rh, Math.abs(hjResidual2d(snap((ti) => g.u[ti]), 3, 3, h, h, h, nu).values[4]));
-        const [b1, b2] = burgersResidual2d(snap((ti) => g.p[ti][0]), snap((ti) => g.p[ti][1]), 3, 3, h, h, h, nu);
+        rh = Math.max(
+          rh,
+          Math.abs(
+            hjResidual2d(
+              snap((ti) => g.u[ti]),
+              3,
+              3,
+              h,
+              h,
+              h,
+              nu,
+            ).values[4],
+          ),
+        );
+        const [b1, b2] = burgersResidual2d(
+          snap((ti) => g.p[ti][0]),
+          snap((ti) => g.p[ti][1]),
+          3,
+          3,
+          h,
+          h,
+          h,
+          nu,
+        );
         rb = Math.max(rb, Math.abs(b1.values[4]), Math.abs(b2.values[4]));
         curl = Math.max(curl, Math.abs(curl2d(block(g.p[1][0]), block(g.p[1][1]), 3, 3, h, h).values[4]));
       }
@@ -118,7 +148,10 @@ test("∇u = (x − ⟨y⟩)/t equals the finite difference of u, and u_ss = 1/t
     const [um, uc, up] = g.u[0].subarray(3 * i, 3 * i + 3);
     const var_ = g.cov[0][0][3 * i + 1];
     const uss = (up - 2 * uc + um) / (h * h);
-    assert.ok(Math.abs(uss - (1 / t0 - (beta * var_) / (t0 * t0))) < 1e-5, `u_ss ${uss} vs ${1 / t0 - (beta * var_) / (t0 * t0)}`);
+    assert.ok(
+      Math.abs(uss - (1 / t0 - (beta * var_) / (t0 * t0))) < 1e-5,
+      `u_ss ${uss} vs ${1 / t0 - (beta * var_) / (t0 * t0)}`,
+    );
   });
 });
 
@@ -135,7 +168,12 @@ test("gridded solutions agree with the pde module's fixed-grid Cole–Hopf quadr
   const x1 = [0.3, -0.7];
   const x2 = [-0.2, 0.5];
   const m2 = entropyGrid2d(f2, x1, x2, [0.8], 3);
-  const r2 = coleHopf2d(f2, x1, x2, 0.8, 3, { grid: [{ min: -5, max: 5, n: 301 }, { min: -5, max: 5, n: 301 }] });
+  const r2 = coleHopf2d(f2, x1, x2, 0.8, 3, {
+    grid: [
+      { min: -5, max: 5, n: 301 },
+      { min: -5, max: 5, n: 301 },
+    ],
+  });
   for (let i = 0; i < 4; i++) {
     assert.ok(Math.abs(m2.u[0][i] - r2.u[i]) < 1e-10, `2-D u[${i}]: ${m2.u[0][i]} vs ${r2.u[i]}`);
     assert.ok(Math.abs(m2.p[0][0][i] - r2.p1[i]) < 1e-9 && Math.abs(m2.p[0][1][i] - r2.p2[i]) < 1e-9, `2-D p[${i}]`);

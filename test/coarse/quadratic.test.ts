@@ -9,12 +9,31 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { key, normalArray } from "../../src/core/random.ts";
 import { quadraticSolution } from "../../src/pde/exact/quadratic.ts";
-import { localEntropy, quadraticObjective, sliceObjective, randomDirections, mappedObjective, type Method, type Objective } from "../../src/coarse/index.ts";
+import {
+  localEntropy,
+  quadraticObjective,
+  sliceObjective,
+  randomDirections,
+  mappedObjective,
+  type Method,
+  type Objective,
+} from "../../src/coarse/index.ts";
 import { assertWithin, assertVecWithin, symmetricWithEigenvalues } from "./helpers.ts";
 
 const METHODS: Method[] = ["quadrature", "importance", "sgld"];
 
-function checkAll(obj: Objective, x: Float64Array, A: number[][], b: number[], c: number, t: number, beta: number, methods: Method[], what: string, seed = 1) {
+function checkAll(
+  obj: Objective,
+  x: Float64Array,
+  A: number[][],
+  b: number[],
+  c: number,
+  t: number,
+  beta: number,
+  methods: Method[],
+  what: string,
+  seed = 1,
+) {
   const exact = quadraticSolution(A, b, c);
   const u = exact.u([...x], t, beta);
   const p = exact.p([...x], t);
@@ -30,13 +49,46 @@ function checkAll(obj: Objective, x: Float64Array, A: number[][], b: number[], c
 }
 
 test("C1 in 1-D: convex and concave quadratics, all three methods within 3 se of the exact u and p", () => {
-  checkAll(quadraticObjective([[1.5]], [0.4], -0.3), Float64Array.of(0.7), [[1.5]], [0.4], -0.3, 0.6, 3, METHODS, "convex");
-  checkAll(quadraticObjective([[-0.5]], [0.2], 0.1), Float64Array.of(-0.4), [[-0.5]], [0.2], 0.1, 0.6, 3, METHODS, "concave");
+  checkAll(
+    quadraticObjective([[1.5]], [0.4], -0.3),
+    Float64Array.of(0.7),
+    [[1.5]],
+    [0.4],
+    -0.3,
+    0.6,
+    3,
+    METHODS,
+    "convex",
+  );
+  checkAll(
+    quadraticObjective([[-0.5]], [0.2], 0.1),
+    Float64Array.of(-0.4),
+    [[-0.5]],
+    [0.2],
+    0.1,
+    0.6,
+    3,
+    METHODS,
+    "concave",
+  );
 });
 
 test("C1 in 2-D with an indefinite A: all three methods within 3 se", () => {
-  const A = [[1.3, 0.4], [0.4, -0.3]];
-  checkAll(quadraticObjective(A, [0.3, -0.7], 0.2), Float64Array.of(0.5, -0.4), A, [0.3, -0.7], 0.2, 0.8, 3, METHODS, "2-D");
+  const A = [
+    [1.3, 0.4],
+    [0.4, -0.3],
+  ];
+  checkAll(
+    quadraticObjective(A, [0.3, -0.7], 0.2),
+    Float64Array.of(0.5, -0.4),
+    A,
+    [0.3, -0.7],
+    0.2,
+    0.8,
+    3,
+    METHODS,
+    "2-D",
+  );
 });
 
 const { A: A10 } = symmetricWithEigenvalues(key(21), [-0.3, -0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.3, 1.6, 2.0]);
@@ -52,7 +104,9 @@ test("C1 on a 2-D slice of the 10-D quadratic: the restricted quadratic's closed
   const sl = sliceObjective(f, x10, randomDirections(key(24), 10, 2));
   // g(s) = f(x + Ds) = ½sᵀ(DᵀAD)s + (Dᵀ(Ax + b))ᵀs + f(x)
   const D = sl.directions;
-  const As = D.map((di) => D.map((dj) => A10.reduce((s, row, i) => s + di[i] * row.reduce((r, a, j) => r + a * dj[j], 0), 0)));
+  const As = D.map((di) =>
+    D.map((dj) => A10.reduce((s, row, i) => s + di[i] * row.reduce((r, a, j) => r + a * dj[j], 0), 0)),
+  );
   As[1][0] = As[0][1];
   const g = f.valueAndGrad!(x10).grad;
   const bs = D.map((d) => d.reduce((s, v, i) => s + v * g[i], 0));
@@ -68,7 +122,11 @@ test("quotient coordinates: L(w, a) = (aw − 1)² seen through the gauge map v 
 test("coarse-graining does not descend to the rescaling quotient (ground truth d.6): F_t varies along the orbit aw = 1", () => {
   // v06 [1]: β = 3, t = 0.5, F_t at (w, a) = (0.5, 2), (0.8, 1.25), (1, 1) is 0.272061, 0.196790, 0.187751
   const L: Objective = { dim: 2, value: (y) => (y[1] * y[0] - 1) ** 2 };
-  const want = [[0.5, 2, 0.272061], [0.8, 1.25, 0.19679], [1, 1, 0.187751]];
+  const want = [
+    [0.5, 2, 0.272061],
+    [0.8, 1.25, 0.19679],
+    [1, 1, 0.187751],
+  ];
   const got = want.map(([w, a, F]) => {
     const r = localEntropy(L, Float64Array.of(w, a), { method: "quadrature", t: 0.5, beta: 3 });
     assert.ok(Math.abs((r.u as number) - F) < 1e-6, `F_t(${w}, ${a}) = ${r.u}, reference ${F}`);

@@ -12,17 +12,38 @@ import { ravel, leaves, unflatten, type Tree } from "../../src/tree/tree.ts";
 import { Tensor } from "../../src/core/tensor.ts";
 import { mse } from "../../src/nn/index.ts";
 import {
-  BatchMeans, hessianDirections, logSumExp, mappedObjective, orthonormalize, pooledBatchMeans, quadraticObjective,
-  randomDirections, rHat, simpsonWeights, sliceObjective, treeObjective,
+  BatchMeans,
+  hessianDirections,
+  logSumExp,
+  mappedObjective,
+  orthonormalize,
+  pooledBatchMeans,
+  quadraticObjective,
+  randomDirections,
+  rHat,
+  simpsonWeights,
+  sliceObjective,
+  treeObjective,
 } from "../../src/coarse/index.ts";
 import { symmetricWithEigenvalues, tinyNetwork } from "./helpers.ts";
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, v, i) => s + v * b[i], 0);
 
 test("orthonormalize gives QᵀQ = I and rejects dependent vectors; randomDirections are orthonormal and keyed", () => {
-  const q = orthonormalize([[1, 2, 3], [0, 1, 1], [2, 0, 1]])!;
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) assert.ok(Math.abs(dot(q[i], q[j]) - (i === j ? 1 : 0)) < 1e-14);
-  assert.equal(orthonormalize([[1, 2], [2, 4]]), null);
+  const q = orthonormalize([
+    [1, 2, 3],
+    [0, 1, 1],
+    [2, 0, 1],
+  ])!;
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) assert.ok(Math.abs(dot(q[i], q[j]) - (i === j ? 1 : 0)) < 1e-14);
+  assert.equal(
+    orthonormalize([
+      [1, 2],
+      [2, 4],
+    ]),
+    null,
+  );
   const d = randomDirections(key(1), 25, 2);
   assert.ok(Math.abs(dot(d[0], d[1])) < 1e-14 && Math.abs(dot(d[0], d[0]) - 1) < 1e-14);
   assert.deepEqual(randomDirections(key(1), 25, 2), d);
@@ -36,8 +57,14 @@ test("hessianDirections (Lanczos) finds the extreme eigenpairs of a known 10-D H
   const x = new Float64Array(10);
   const top = hessianDirections(f, x, 2, { key: key(3) });
   const bottom = hessianDirections(f, x, 2, { key: key(3), which: "smallest" });
-  assert.ok(Math.abs(top.eigenvalues[0] - 2) < 1e-12 && Math.abs(top.eigenvalues[1] - 1.6) < 1e-12, `${top.eigenvalues}`);
-  assert.ok(Math.abs(bottom.eigenvalues[0] + 0.3) < 1e-12 && Math.abs(bottom.eigenvalues[1] + 0.1) < 1e-12, `${bottom.eigenvalues}`);
+  assert.ok(
+    Math.abs(top.eigenvalues[0] - 2) < 1e-12 && Math.abs(top.eigenvalues[1] - 1.6) < 1e-12,
+    `${top.eigenvalues}`,
+  );
+  assert.ok(
+    Math.abs(bottom.eigenvalues[0] + 0.3) < 1e-12 && Math.abs(bottom.eigenvalues[1] + 0.1) < 1e-12,
+    `${bottom.eigenvalues}`,
+  );
   assert.ok(Math.abs(Math.abs(dot(top.directions[0], Q[9])) - 1) < 1e-10);
   assert.ok(Math.abs(Math.abs(dot(bottom.directions[0], Q[0])) - 1) < 1e-10);
   for (const r of [...top.residuals, ...bottom.residuals]) assert.ok(r < 1e-10);
@@ -68,7 +95,10 @@ test("slice objective: g(s) = f(x + Σ sᵢdᵢ), ∇g = Dᵀ∇f by the chain r
   const gm = sl.objective.valueAndGrad!(Float64Array.from(s, (c, i) => c - e * v[i])).grad;
   for (let i = 0; i < 2; i++) assert.ok(Math.abs((gp[i] - gm[i]) / (2 * e) - Hv[i]) < 1e-8, "HVP vs FD");
   // a map without pullback falls back to central differences
-  const fd = mappedObjective(net.objective, { dim: 2, map: (ss) => Float64Array.from(net.x0, (c, i) => c + ss[0] * sl.directions[0][i] + ss[1] * sl.directions[1][i]) });
+  const fd = mappedObjective(net.objective, {
+    dim: 2,
+    map: (ss) => Float64Array.from(net.x0, (c, i) => c + ss[0] * sl.directions[0][i] + ss[1] * sl.directions[1][i]),
+  });
   const gfd = fd.valueAndGrad!(s).grad;
   for (let i = 0; i < 2; i++) assert.ok(Math.abs(gfd[i] - g[i]) < 1e-8);
 });
@@ -88,7 +118,10 @@ test("treeObjective: value, gradient and HVP equal the autodiff on the param tre
 /** The vector v as a tree shaped like `template` (fresh leaves, built from leaves/unflatten, not unravel). */
 function treeObjectiveTree(template: Tree, v: Float64Array): Tree {
   let off = 0;
-  return unflatten(template, leaves(template).map((l) => new Tensor(v.slice(off, (off += l.size)), l.shape)));
+  return unflatten(
+    template,
+    leaves(template).map((l) => new Tensor(v.slice(off, (off += l.size)), l.shape)),
+  );
 }
 
 test("statistics: log-sum-exp without overflow; batch means recover the AR(1) long-run variance; R̂; Simpson", () => {

@@ -47,9 +47,38 @@ test("HVP of every model family against finite differences of the gradient, and 
   const configs = [
     { arch: "mlp", sizes: [3, 4, 2], activation: "tanh" },
     { arch: "mlp", sizes: [3, 5, 4, 1], activation: "gelu" },
-    { arch: "cnn", input: [2, 5, 5], conv: [{ out: 3, kernel: 3, padding: 1, pool: 2 }], fc: [4, 3], activation: "tanh" },
-    { arch: "transformer", vocab: 5, seq: 4, d: 6, heads: 2, dHead: 3, layers: 2, mlp: 8, norm: "layernorm", activation: "gelu" },
-    { arch: "transformer", vocab: 5, seq: 3, d: 4, heads: 2, dHead: 2, layers: 1, mlp: 6, norm: "none", activation: "tanh", readout: "all" },
+    {
+      arch: "cnn",
+      input: [2, 5, 5],
+      conv: [{ out: 3, kernel: 3, padding: 1, pool: 2 }],
+      fc: [4, 3],
+      activation: "tanh",
+    },
+    {
+      arch: "transformer",
+      vocab: 5,
+      seq: 4,
+      d: 6,
+      heads: 2,
+      dHead: 3,
+      layers: 2,
+      mlp: 8,
+      norm: "layernorm",
+      activation: "gelu",
+    },
+    {
+      arch: "transformer",
+      vocab: 5,
+      seq: 3,
+      d: 4,
+      heads: 2,
+      dHead: 2,
+      layers: 1,
+      mlp: 6,
+      norm: "none",
+      activation: "tanh",
+      readout: "all",
+    },
     { arch: "meanfield", input: 3, width: 7, activation: "tanh" },
   ];
   configs.forEach((raw, ci) => {
@@ -60,8 +89,14 @@ test("HVP of every model family against finite differences of the gradient, and 
     let x: Tensor;
     let loss: (out: Tensor) => Tensor;
     if (cfg.arch === "transformer") {
-      x = new Tensor(Float64Array.from({ length: 3 * cfg.seq }, (_, i) => (i * 7 + ci) % cfg.vocab), [3, cfg.seq]);
-      const labels = tensor(cfg.readout === "all" ? Array.from({ length: 3 * cfg.seq }, (_, i) => (i * 3) % cfg.vocab) : [1, 4, 0], cfg.readout === "all" ? [3, cfg.seq] : [3]);
+      x = new Tensor(
+        Float64Array.from({ length: 3 * cfg.seq }, (_, i) => (i * 7 + ci) % cfg.vocab),
+        [3, cfg.seq],
+      );
+      const labels = tensor(
+        cfg.readout === "all" ? Array.from({ length: 3 * cfg.seq }, (_, i) => (i * 3) % cfg.vocab) : [1, 4, 0],
+        cfg.readout === "all" ? [3, cfg.seq] : [3],
+      );
       loss = (out) => xent(out, labels);
     } else {
       x = randn(kx, cfg.arch === "cnn" ? [3, ...cfg.input] : [4, cfg.arch === "mlp" ? cfg.sizes[0] : cfg.input]);
@@ -74,11 +109,13 @@ test("HVP of every model family against finite differences of the gradient, and 
     assert.ok(r.maxRelError < 1e-6, `${cfg.arch} #${ci}: HVP vs FD error ${r.maxRelError}`);
     if (ci === 0 || ci === 5) {
       const { n, H } = denseHessian(f, params);
-      let asym = 0, scale = 0;
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-        asym = Math.max(asym, Math.abs(H[i * n + j] - H[j * n + i]));
-        scale = Math.max(scale, Math.abs(H[i * n + j]));
-      }
+      let asym = 0,
+        scale = 0;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          asym = Math.max(asym, Math.abs(H[i * n + j] - H[j * n + i]));
+          scale = Math.max(scale, Math.abs(H[i * n + j]));
+        }
       assert.ok(asym <= 1e-13 * scale, `${cfg.arch}: Hessian asymmetry ${asym}`);
     }
   });

@@ -17,7 +17,10 @@ export function randAway(k: Key, shape: number[], lo = 0.2, hi = 2): Tensor {
   const [k1, k2] = split(k, 2);
   const m = uniform(k1, shape, lo, hi);
   const s = uniform(k2, shape);
-  return new Tensor(m.data.map((v, i) => (s.data[i] < 0.5 ? -v : v)), shape);
+  return new Tensor(
+    m.data.map((v, i) => (s.data[i] < 0.5 ? -v : v)),
+    shape,
+  );
 }
 
 export function keys(seed: number, n: number): Key[] {
@@ -26,7 +29,10 @@ export function keys(seed: number, n: number): Key[] {
 
 export function assertClose(actual: number, expected: number, rel: number, what = ""): void {
   const err = Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-300);
-  assert.ok(err <= rel || Math.abs(actual - expected) <= rel * 1e-3, `${what}: ${actual} vs ${expected} (relative error ${err.toExponential(2)} > ${rel})`);
+  assert.ok(
+    err <= rel || Math.abs(actual - expected) <= rel * 1e-3,
+    `${what}: ${actual} vs ${expected} (relative error ${err.toExponential(2)} > ${rel})`,
+  );
 }
 
 export function assertAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = ""): void {
@@ -35,6 +41,9 @@ export function assertAllClose(actual: ArrayLike<number>, expected: ArrayLike<nu
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
   for (let i = 0; i < expected.length; i++) {
     const d = Math.abs(actual[i] - expected[i]);
-    assert.ok(d <= tol * Math.max(scale, 1e-12), `${what}[${i}]: ${actual[i]} vs ${expected[i]} (|Δ| = ${d.toExponential(2)}, tolerance ${tol} × ${scale.toExponential(2)})`);
+    assert.ok(
+      d <= tol * Math.max(scale, 1e-12),
+      `${what}[${i}]: ${actual[i]} vs ${expected[i]} (|Δ| = ${d.toExponential(2)}, tolerance ${tol} × ${scale.toExponential(2)})`,
+    );
   }
 }

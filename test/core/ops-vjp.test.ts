@@ -26,7 +26,12 @@ function objective(c: Tensor, apply: (p: Params) => Tensor) {
 
 const dimsArb = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 });
 
-const binary = (name: string, op: (a: Tensor, b: Tensor) => Tensor, gen: (k: Key, s: number[]) => Tensor, genB = gen): OpCase => ({
+const binary = (
+  name: string,
+  op: (a: Tensor, b: Tensor) => Tensor,
+  gen: (k: Key, s: number[]) => Tensor,
+  genB = gen,
+): OpCase => ({
   name,
   smooth: true,
   make: (k, dims) => {
@@ -37,7 +42,12 @@ const binary = (name: string, op: (a: Tensor, b: Tensor) => Tensor, gen: (k: Key
   },
 });
 
-const unary = (name: string, op: (a: Tensor) => Tensor, gen: (k: Key, s: number[]) => Tensor, smooth = true): OpCase => ({
+const unary = (
+  name: string,
+  op: (a: Tensor) => Tensor,
+  gen: (k: Key, s: number[]) => Tensor,
+  smooth = true,
+): OpCase => ({
   name,
   smooth,
   make: (k, dims) => ({ params: { a: gen(k, dims) }, apply: (p) => op(p.a) }),
@@ -75,12 +85,41 @@ const cases: OpCase[] = [
   unary("softmax", (a) => F.softmax(a, -1), N),
   unary("logSoftmax", (a) => F.logSoftmax(a, 0), N),
   // Rows of ≥ 3 entries: with 2 entries layer norm is ±1 up to ε and its derivative is ill-posed.
-  { name: "layerNorm", smooth: true, make: (k, dims) => ({ params: { a: randn(k, [...dims, 3]) }, apply: (p) => F.layerNorm(p.a) }) },
+  {
+    name: "layerNorm",
+    smooth: true,
+    make: (k, dims) => ({ params: { a: randn(k, [...dims, 3]) }, apply: (p) => F.layerNorm(p.a) }),
+  },
   unary("reshape", (a) => F.reshape(a, [-1]), N),
-  unary("permute", (a) => F.permute(a, a.shape.map((_, i) => a.ndim - 1 - i)), N),
+  unary(
+    "permute",
+    (a) =>
+      F.permute(
+        a,
+        a.shape.map((_, i) => a.ndim - 1 - i),
+      ),
+    N,
+  ),
   unary("broadcastTo", (a) => F.broadcastTo(a, [2, ...a.shape]), N),
-  unary("slice", (a) => F.slice(a, a.shape.map((d) => (d > 1 ? 1 : 0))), N),
-  unary("pad", (a) => F.pad(a, a.shape.map(() => 1), a.shape.map((_, i) => i % 2)), N),
+  unary(
+    "slice",
+    (a) =>
+      F.slice(
+        a,
+        a.shape.map((d) => (d > 1 ? 1 : 0)),
+      ),
+    N,
+  ),
+  unary(
+    "pad",
+    (a) =>
+      F.pad(
+        a,
+        a.shape.map(() => 1),
+        a.shape.map((_, i) => i % 2),
+      ),
+    N,
+  ),
   unary("concat", (a) => F.concat([a, F.mul(a, a)], -1), N),
   unary("where", (a) => F.where(F.gt(a, 0), F.mul(a, a), F.exp(a)), AWAY, false),
   unary("square∘tanh∘exp chain", (a) => F.square(F.tanh(F.exp(F.mul(a, 0.3)))), N),
@@ -108,8 +147,14 @@ for (const c of cases) {
 
 test("matmul VJP and HVP for every transpose flag, batch broadcasting and 1-d operands", () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }),
-      fc.boolean(), fc.boolean(), fc.constantFrom("none", "a", "b", "both", "vecA", "vecB"), fc.integer({ min: 0, max: 1e6 }),
+    fc.property(
+      fc.integer({ min: 1, max: 4 }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.boolean(),
+      fc.boolean(),
+      fc.constantFrom("none", "a", "b", "both", "vecA", "vecB"),
+      fc.integer({ min: 0, max: 1e6 }),
       (m, n, k, tA, tB, batch, seed) => {
         const [k1, k2, k3, k4] = split(key(seed), 4);
         let sa = tA ? [k, m] : [m, k];
@@ -125,7 +170,8 @@ test("matmul VJP and HVP for every transpose flag, batch broadcasting and 1-d op
         assert.ok(checkGrad(f, params, k4).maxRelError < 1e-6);
         // ⟨c, AB⟩ is bilinear: its Hessian is off-diagonal and exactly testable.
         assert.ok(checkHvp(f, params, k4).maxRelError < 1e-6);
-      }),
+      },
+    ),
     { numRuns: 40, seed: 20261136 },
   );
 });
@@ -145,8 +191,13 @@ test("gather / scatterAdd (embedding lookup) VJPs and HVP through a nonlinearity
 
 test("conv2d (im2col + matmul), col2im and max-pooling: gradients and exact second derivatives", () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 3, max: 6 }),
-      fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 1e6 }),
+    fc.property(
+      fc.integer({ min: 1, max: 2 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 3, max: 6 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 0, max: 1 }),
+      fc.integer({ min: 0, max: 1e6 }),
       (N, C, H, kk, pad, seed) => {
         const [k1, k2, k3, k4, k5] = split(key(seed), 5);
         const params = { x: randn(k1, [N, C, H, H + 1]), w: randn(k2, [2, C, kk, kk]), b: randn(k3, [2]) };
@@ -160,7 +211,8 @@ test("conv2d (im2col + matmul), col2im and max-pooling: gradients and exact seco
           const g = objective(randn(k4, [...pool(params).shape]), pool);
           assert.ok(checkGrad(g, params, k5).maxRelError < 1e-6);
         }
-      }),
+      },
+    ),
     { numRuns: 15, seed: 20261136 },
   );
 });
@@ -177,7 +229,13 @@ test("forward values of primitives against direct formulas", () => {
   assert.deepEqual(F.matmul(a, a, { transB: true }).toArray(), [14, -32, -32, 77]);
   assert.deepEqual(F.relu(a).toArray(), [1, 0, 3, 0, 5, 0]);
   // Reference values from C's erf (glibc), to a few ulp.
-  for (const [x, want] of [[0.5, 0.5204998778130465], [-2.3, -0.9988568234026434], [1e-8, 1.1283791670955126e-8], [3.5, 0.9999992569016276], [5.9, 0.9999999999999999]]) {
+  for (const [x, want] of [
+    [0.5, 0.5204998778130465],
+    [-2.3, -0.9988568234026434],
+    [1e-8, 1.1283791670955126e-8],
+    [3.5, 0.9999992569016276],
+    [5.9, 0.9999999999999999],
+  ]) {
     assert.ok(Math.abs(F.erfScalar(x) - want) <= 2e-15 * Math.abs(want), `erf(${x}) = ${F.erfScalar(x)}, want ${want}`);
   }
   assert.equal(F.erfScalar(7), 1);
@@ -192,6 +250,12 @@ test("broadcasting follows numpy and rejects incompatible shapes", () => {
   const s = F.add(a, b);
   assert.deepEqual(s.shape, [3, 2]);
   assert.deepEqual(s.toArray(), [11, 21, 12, 22, 13, 23]);
-  assert.throws(() => F.add(new Tensor(new Float64Array(3), [3]), new Tensor(new Float64Array(2), [2])), /cannot be broadcast/);
-  assert.throws(() => F.matmul(new Tensor(new Float64Array(6), [2, 3]), new Tensor(new Float64Array(6), [2, 3])), /inner dimensions/);
+  assert.throws(
+    () => F.add(new Tensor(new Float64Array(3), [3]), new Tensor(new Float64Array(2), [2])),
+    /cannot be broadcast/,
+  );
+  assert.throws(
+    () => F.matmul(new Tensor(new Float64Array(6), [2, 3]), new Tensor(new Float64Array(6), [2, 3])),
+    /inner dimensions/,
+  );
 });

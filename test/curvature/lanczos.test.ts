@@ -9,8 +9,16 @@ import { key, split, normalArray } from "../../src/core/random.ts";
 import { checkHvp } from "../../src/core/gradcheck.ts";
 import { groupOf } from "../../src/symmetry/index.ts";
 import {
-  extremeEigenpairs, hessianOperator, restrictedOperator, denseMatrix, hutchinsonTrace, spectralDensity,
-  symEig, matmul, rademacher, type LinearOperator,
+  extremeEigenpairs,
+  hessianOperator,
+  restrictedOperator,
+  denseMatrix,
+  hutchinsonTrace,
+  spectralDensity,
+  symEig,
+  matmul,
+  rademacher,
+  type LinearOperator,
 } from "../../src/curvature/index.ts";
 import { makeCase } from "../symmetry/helpers.ts";
 
@@ -20,7 +28,24 @@ function denseOp(A: Float64Array, n: number): LinearOperator {
 
 const cases = [
   makeCase("mlp", { arch: "mlp", sizes: [3, 4, 2], activation: "relu" }, "mse", 2, 8),
-  makeCase("transformer", { arch: "transformer", vocab: 3, seq: 3, d: 2, heads: 1, dHead: 2, layers: 1, mlp: 2, norm: "layernorm", activation: "relu" }, "xent", 3, 5),
+  makeCase(
+    "transformer",
+    {
+      arch: "transformer",
+      vocab: 3,
+      seq: 3,
+      d: 2,
+      heads: 1,
+      dHead: 2,
+      layers: 1,
+      mlp: 2,
+      norm: "layernorm",
+      activation: "relu",
+    },
+    "xent",
+    3,
+    5,
+  ),
 ];
 
 for (const c of cases) {
@@ -34,8 +59,14 @@ for (const c of cases) {
     const r = extremeEigenpairs(op, { k: 3, steps: n, key: key(5), vectors: true });
     // Krylov space of a random start holds one vector per distinct eigenvalue; the extreme ones are exact.
     for (let i = 0; i < 3; i++) {
-      assert.ok(Math.abs(r.top.values[i] - values[n - 1 - i]) < 1e-10 * scale, `top ${i}: ${r.top.values[i]} vs ${values[n - 1 - i]}`);
-      assert.ok(Math.abs(r.bottom.values[i] - values[i]) < 1e-10 * scale, `bottom ${i}: ${r.bottom.values[i]} vs ${values[i]}`);
+      assert.ok(
+        Math.abs(r.top.values[i] - values[n - 1 - i]) < 1e-10 * scale,
+        `top ${i}: ${r.top.values[i]} vs ${values[n - 1 - i]}`,
+      );
+      assert.ok(
+        Math.abs(r.bottom.values[i] - values[i]) < 1e-10 * scale,
+        `bottom ${i}: ${r.bottom.values[i]} vs ${values[i]}`,
+      );
     }
     const x = (r.top.vectors as Float64Array[])[0];
     const Hx = op.apply(x);
@@ -53,16 +84,26 @@ for (const c of cases) {
     // Orthonormal basis B of range(P): eigenvectors of the dense projector with eigenvalue 1.
     const Pm = denseMatrix({ n, apply: P.projectFlat });
     const pe = symEig(Pm, n);
-    const cols = [...pe.values].map((v, i) => [v, i] as const).filter(([v]) => v > 0.5).map(([, i]) => i);
+    const cols = [...pe.values]
+      .map((v, i) => [v, i] as const)
+      .filter(([v]) => v > 0.5)
+      .map(([, i]) => i);
     assert.equal(cols.length, P.horizontalDim);
     assert.equal(pe.values.filter((v) => Math.abs(v) > 1e-10 && Math.abs(v - 1) > 1e-10).length, 0, "P is a projector");
     const h = cols.length;
     const B = new Float64Array(n * h);
-    cols.forEach((col, j) => { for (let i = 0; i < n; i++) B[i * h + j] = pe.vectors[i * n + col]; });
+    cols.forEach((col, j) => {
+      for (let i = 0; i < n; i++) B[i * h + j] = pe.vectors[i * n + col];
+    });
     const BtHB = matmul(B, matmul(H, B, n, n, h), h, n, h, { transA: true });
     const { values } = symEig(BtHB, h);
     const scale = Math.max(Math.abs(values[0]), Math.abs(values[h - 1]));
-    const r = extremeEigenpairs(restrictedOperator(op, P.projectFlat), { k: 2, steps: n, key: key(9), project: P.projectFlat });
+    const r = extremeEigenpairs(restrictedOperator(op, P.projectFlat), {
+      k: 2,
+      steps: n,
+      key: key(9),
+      project: P.projectFlat,
+    });
     assert.ok(r.steps <= h);
     for (let i = 0; i < 2; i++) {
       assert.ok(Math.abs(r.top.values[i] - values[h - 1 - i]) < 1e-10 * scale);
@@ -104,15 +145,19 @@ test("SLQ: Gauss quadrature reproduces zᵀAʲz exactly up to degree 2m − 1; t
     for (let j = 0; j <= 2 * m - 1; j++) {
       const exact = u0.reduce((s, x, i) => s + x * v[i], 0);
       const quad = sd.nodes[p].reduce((s, th, kk) => s + sd.weights[p][kk] * th ** j, 0);
-      assert.ok(Math.abs(quad - exact) < 1e-9 * Math.max(1, Math.abs(exact)), `probe ${p}, degree ${j}: ${quad} vs ${exact}`);
+      assert.ok(
+        Math.abs(quad - exact) < 1e-9 * Math.max(1, Math.abs(exact)),
+        `probe ${p}, degree ${j}: ${quad} vs ${exact}`,
+      );
       v = matmul(A, v, n, n, 1);
     }
   });
   assert.ok(Math.abs(sd.traceOf(() => 1) - n) < 1e-12);
-  const lo = -30, hi = 30, N = 6001;
+  const lo = -30,
+    hi = 30,
+    N = 6001;
   const grid = Float64Array.from({ length: N }, (_, i) => lo + ((hi - lo) * i) / (N - 1));
   const rho = sd.density(grid, 0.5);
   const integral = rho.reduce((s, v) => s + v, 0) * ((hi - lo) / (N - 1));
   assert.ok(Math.abs(integral - 1) < 1e-6, `∫ρ = ${integral}`);
 });
-

@@ -7,7 +7,10 @@ import { iris, irisRaw } from "../../src/data/iris.ts";
 test("150 samples, 4 features, 50 of each class", () => {
   const { x, y } = irisRaw();
   assert.deepEqual(x.shape, [150, 4]);
-  assert.deepEqual([0, 1, 2].map((c) => y.data.filter((v) => v === c).length), [50, 50, 50]);
+  assert.deepEqual(
+    [0, 1, 2].map((c) => y.data.filter((v) => v === c).length),
+    [50, 50, 50],
+  );
   assert.deepEqual(Array.from(x.data.subarray(0, 4)), [5.1, 3.5, 1.4, 0.2]);
 });
 

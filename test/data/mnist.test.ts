@@ -14,7 +14,8 @@ test("10 000 digits of 784 intensities in [0, 1], labelled by their file", () =>
   const counts = new Array(10).fill(0);
   for (const v of y.data) counts[v]++;
   assert.deepEqual(counts, perDigit);
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const v of x.data) {
     lo = Math.min(lo, v);
     hi = Math.max(hi, v);
@@ -25,7 +26,10 @@ test("10 000 digits of 784 intensities in [0, 1], labelled by their file", () =>
 
 /** A fingerprint of each row: its pixel sum and label. */
 const rows = (t: { x: { data: Float64Array; shape: readonly number[] }; y: { data: Float64Array } }) =>
-  Array.from(t.y.data, (label, i) => `${label}:${t.x.data.subarray(i * 784, (i + 1) * 784).reduce((s, v) => s + v, 0)}`);
+  Array.from(
+    t.y.data,
+    (label, i) => `${label}:${t.x.data.subarray(i * 784, (i + 1) * 784).reduce((s, v) => s + v, 0)}`,
+  );
 
 test("the split is a seeded partition: same seed same split, another seed another", () => {
   const a = mnist({ trainFraction: 0.8 }, key(1));

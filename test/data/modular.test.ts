@@ -40,11 +40,20 @@ test("onehot: 2p features with one 1 in each half", () => {
   const t = modular({ p: 5, op: "*", encoding: "onehot", trainFraction: 0.5 }, key(1));
   assert.deepEqual(t.train.x.shape.slice(1), [10]);
   const r = Array.from(t.train.x.data.subarray(0, 10));
-  assert.equal(r.slice(0, 5).reduce((s, v) => s + v, 0), 1);
-  assert.equal(r.slice(5).reduce((s, v) => s + v, 0), 1);
+  assert.equal(
+    r.slice(0, 5).reduce((s, v) => s + v, 0),
+    1,
+  );
+  assert.equal(
+    r.slice(5).reduce((s, v) => s + v, 0),
+    1,
+  );
   assert.equal(t.train.y.data[0], (r.indexOf(1) * (r.lastIndexOf(1) - 5)) % 5);
 });
 
 test("division needs a prime modulus", () => {
-  assert.throws(() => modular({ p: 12, op: "/", encoding: "tokens", trainFraction: 0.5 }, key(0)), (e: unknown) => e instanceof InputError && /prime/.test(e.message));
+  assert.throws(
+    () => modular({ p: 12, op: "/", encoding: "tokens", trainFraction: 0.5 }, key(0)),
+    (e: unknown) => e instanceof InputError && /prime/.test(e.message),
+  );
 });

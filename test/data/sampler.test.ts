@@ -9,8 +9,14 @@ test("without replacement each epoch visits every sample once, the last batch sm
   assert.equal(s.batchesPerEpoch, 3);
   for (const e of [0, 1, 5]) {
     const batches = [0, 1, 2].map((i) => Array.from(s.indices(3 * e + i)));
-    assert.deepEqual(batches.map((b) => b.length), [4, 4, 2]);
-    assert.deepEqual(batches.flat().sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      batches.map((b) => b.length),
+      [4, 4, 2],
+    );
+    assert.deepEqual(
+      batches.flat().sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
   }
   assert.notDeepEqual(Array.from(s.indices(0)), Array.from(s.indices(3)), "each epoch reshuffles");
 });

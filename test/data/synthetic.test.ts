@@ -32,7 +32,10 @@ test("spirals stay in the unit disc (no noise) and have one class per arm", () =
   assert.equal(t.classes, 3);
   assert.equal(t.test.x.shape[0], 0);
   for (const [x0, x1] of points(t)) assert.ok(Math.hypot(x0, x1) < 1);
-  assert.deepEqual([0, 1, 2].map((c) => points(t).filter((p) => p[2] === c).length), [100, 100, 100]);
+  assert.deepEqual(
+    [0, 1, 2].map((c) => points(t).filter((p) => p[2] === c).length),
+    [100, 100, 100],
+  );
 });
 
 test("a Gaussian mixture's classes sit around distinct means", () => {
@@ -41,7 +44,8 @@ test("a Gaussian mixture's classes sit around distinct means", () => {
     const p = points(t).filter((q) => q[2] === c);
     return [0, 1].map((j) => p.reduce((s, q) => s + q[j], 0) / p.length);
   });
-  for (let a = 0; a < 3; a++) for (let b = a + 1; b < 3; b++) assert.ok(Math.hypot(means[a][0] - means[b][0], means[a][1] - means[b][1]) > 1);
+  for (let a = 0; a < 3; a++)
+    for (let b = a + 1; b < 3; b++) assert.ok(Math.hypot(means[a][0] - means[b][0], means[a][1] - means[b][1]) > 1);
 });
 
 test("the same key gives the same data, another key other data", () => {

@@ -19,15 +19,22 @@ const y = tensor([1], [1, 1]);
 const at = (w: number, a: number) => ({ fc0: { weight: tensor([w], [1, 1]) }, fc1: { weight: tensor([a], [1, 1]) } });
 const run = (w: number, a: number) => observe(cfg, at(w, a), { x, y, loss: "mse", hessian: { steps: 2 } });
 const spec = (r: ReturnType<typeof run>, kind: "raw" | "quotient", name: string) =>
-  (r.observables[kind][name] as { lambdaMin: number; lambdaMax: number });
+  r.observables[kind][name] as { lambdaMin: number; lambdaMax: number };
 
 function rawLambdaMin(w: number, a: number): number {
-  const p = 2 * a * a, q = 2 * w * w, r = 2 * (2 * a * w - 1);
+  const p = 2 * a * a,
+    q = 2 * w * w,
+    r = 2 * (2 * a * w - 1);
   return (p + q) / 2 - Math.sqrt(((p - q) / 2) ** 2 + r * r);
 }
 
 test("d.9: raw λ_min = −2 at the origin, −1.708 at (2, 1), −0.604 at (4, 0.5), −20 at (3, −3)", () => {
-  const cases: [number, number, number][] = [[0, 0, -2], [2, 1, -1.7082], [4, 0.5, -0.6042], [3, -3, -20]];
+  const cases: [number, number, number][] = [
+    [0, 0, -2],
+    [2, 1, -1.7082],
+    [4, 0.5, -0.6042],
+    [3, -3, -20],
+  ];
   for (const [w, a, expected] of cases) {
     const got = spec(run(w, a), "raw", "hessian").lambdaMin;
     assert.ok(Math.abs(got - rawLambdaMin(w, a)) < 1e-12, `(${w}, ${a}): ${got}`);
@@ -38,7 +45,9 @@ test("d.9: raw λ_min = −2 at the origin, −1.708 at (2, 1), −0.604 at (4, 
 });
 
 test("d.9: on the orbit aw = 2 the quotient curvature is 6v − 2 = 10 at every representative, so t* = ∞", () => {
-  const r1 = run(2, 1), r2 = run(4, 0.5), r3 = run(0.1, 20);
+  const r1 = run(2, 1),
+    r2 = run(4, 0.5),
+    r3 = run(0.1, 20);
   for (const r of [r1, r2, r3]) {
     const q = spec(r, "quotient", "quotientHessian");
     assert.ok(Math.abs(q.lambdaMin - 10) < 1e-12 && Math.abs(q.lambdaMax - 10) < 1e-12, JSON.stringify(q));

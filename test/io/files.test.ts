@@ -14,9 +14,15 @@ test("readFileChecked reports missing files, directories and unreadable files", 
     const file = path.join(dir, "x.bin");
     fs.writeFileSync(file, Uint8Array.from([1, 2, 3]));
     assert.deepEqual([...readFileChecked(file, "data file")], [1, 2, 3]);
-    assertInputError(() => readFileChecked(path.join(dir, "nope.bin"), "data file"), /^data file .*nope\.bin does not exist$/);
+    assertInputError(
+      () => readFileChecked(path.join(dir, "nope.bin"), "data file"),
+      /^data file .*nope\.bin does not exist$/,
+    );
     assertInputError(() => readFileChecked(dir, "data file"), /^data file .* is a directory$/);
-    assertInputError(() => readFileChecked(path.join(file, "child"), "data file"), /has a path component that is not a directory/);
+    assertInputError(
+      () => readFileChecked(path.join(file, "child"), "data file"),
+      /has a path component that is not a directory/,
+    );
     if (process.getuid?.() === 0) {
       t.diagnostic("running as root: permission check skipped");
     } else {
@@ -46,12 +52,18 @@ test("writeFileAtomic writes, replaces and leaves no temp files", () => {
 test("writeFileAtomic failures raise InputError, keep the old file and remove the temp file", () => {
   const { dir, cleanup } = tempDir();
   try {
-    assertInputError(() => writeFileAtomic(path.join(dir, "missing", "f.bin"), new Uint8Array(1)), /^cannot write .*f\.bin \(ENOENT\)$/);
+    assertInputError(
+      () => writeFileAtomic(path.join(dir, "missing", "f.bin"), new Uint8Array(1)),
+      /^cannot write .*f\.bin \(ENOENT\)$/,
+    );
 
     const asDir = path.join(dir, "taken");
     fs.mkdirSync(asDir);
     fs.writeFileSync(path.join(asDir, "keep"), "x");
-    assertInputError(() => writeFileAtomic(asDir, new Uint8Array(1)), /^cannot write .*taken \((EISDIR|ENOTEMPTY|EEXIST|EPERM)\)$/);
+    assertInputError(
+      () => writeFileAtomic(asDir, new Uint8Array(1)),
+      /^cannot write .*taken \((EISDIR|ENOTEMPTY|EEXIST|EPERM)\)$/,
+    );
 
     const file = path.join(dir, "old.bin");
     fs.writeFileSync(file, "previous contents");
@@ -86,7 +98,9 @@ test("a process killed before the rename leaves the previous file intact", () =>
       "fs.renameSync = () => process.kill(process.pid, 'SIGKILL');",
       `writeFileAtomic(${JSON.stringify(file)}, new Uint8Array(1 << 20).fill(7));`,
     ].join("\n");
-    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
     assert.equal(r.signal, "SIGKILL", r.stderr);
     assert.equal(fs.readFileSync(file, "utf8"), "previous contents");
     const temps = fs.readdirSync(dir).filter((n) => n.startsWith("model.bin.tmp-"));

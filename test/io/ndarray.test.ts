@@ -17,7 +17,18 @@ import {
 import { assertInputError } from "./helpers.ts";
 
 test("dtypeSize and numel", () => {
-  const sizes: Record<DType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+  const sizes: Record<DType, number> = {
+    F64: 8,
+    F32: 4,
+    F16: 2,
+    BF16: 2,
+    I64: 8,
+    I32: 4,
+    I16: 2,
+    I8: 1,
+    U8: 1,
+    BOOL: 1,
+  };
   for (const d of DTYPES) assert.equal(dtypeSize(d), sizes[d]);
   assert.equal(numel([]), 1);
   assert.equal(numel([0]), 0);
@@ -30,8 +41,16 @@ test("dtypeSize and numel", () => {
 
 test("F16 known bit patterns", () => {
   const cases: [number, number][] = [
-    [1, 0x3c00], [-2, 0xc000], [65504, 0x7bff], [2 ** -24, 0x0001], [2 ** -14, 0x0400],
-    [0, 0x0000], [-0, 0x8000], [Infinity, 0x7c00], [-Infinity, 0xfc00], [0.333251953125, 0x3555],
+    [1, 0x3c00],
+    [-2, 0xc000],
+    [65504, 0x7bff],
+    [2 ** -24, 0x0001],
+    [2 ** -14, 0x0400],
+    [0, 0x0000],
+    [-0, 0x8000],
+    [Infinity, 0x7c00],
+    [-Infinity, 0xfc00],
+    [0.333251953125, 0x3555],
   ];
   for (const [x, bits] of cases) {
     assert.equal(numberToF16(x), bits, `encode ${x}`);
@@ -127,7 +146,16 @@ test("fromFloat64 validates integer targets and rounds float targets", () => {
 
 test("checkNDArray rejects inconsistent arrays", () => {
   checkNDArray(fromFloat64([1, 2], [2]), "x");
-  assertInputError(() => checkNDArray({ dtype: "F32", shape: [2], data: new Float64Array(2) }, "t"), /t: F32 data must be a Float32Array/);
-  assertInputError(() => checkNDArray({ dtype: "F64", shape: [3], data: new Float64Array(2) }, "t"), /2 elements but shape \[3\] needs 3/);
-  assertInputError(() => checkNDArray({ dtype: "Q" as DType, shape: [], data: new Float64Array(1) }, "t"), /unsupported dtype/);
+  assertInputError(
+    () => checkNDArray({ dtype: "F32", shape: [2], data: new Float64Array(2) }, "t"),
+    /t: F32 data must be a Float32Array/,
+  );
+  assertInputError(
+    () => checkNDArray({ dtype: "F64", shape: [3], data: new Float64Array(2) }, "t"),
+    /2 elements but shape \[3\] needs 3/,
+  );
+  assertInputError(
+    () => checkNDArray({ dtype: "Q" as DType, shape: [], data: new Float64Array(1) }, "t"),
+    /unsupported dtype/,
+  );
 });

@@ -26,12 +26,32 @@ const hdr = (descr: string, shape: string, fortran = "False") =>
   `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': ${shape}, }\n`;
 
 test("parsePyLiteral handles the header subset and nothing more", () => {
-  const d = parsePyLiteral("{'descr': '<f8', \"fortran_order\": True, 'shape': (2, 3L,), 'x': [None, -1, ()], 'y': (4)}");
+  const d = parsePyLiteral(
+    "{'descr': '<f8', \"fortran_order\": True, 'shape': (2, 3L,), 'x': [None, -1, ()], 'y': (4)}",
+  );
   assert.ok(d instanceof Map);
-  assert.deepEqual([...d.entries()], [["descr", "<f8"], ["fortran_order", true], ["shape", [2, 3]], ["x", [null, -1, []]], ["y", 4]]);
+  assert.deepEqual(
+    [...d.entries()],
+    [
+      ["descr", "<f8"],
+      ["fortran_order", true],
+      ["shape", [2, 3]],
+      ["x", [null, -1, []]],
+      ["y", 4],
+    ],
+  );
   assert.deepEqual(parsePyLiteral("(3,)"), [3]);
   assert.ok(Number.isNaN(parsePyLiteral("123456789012345678901234567890") as number));
-  for (const bad of ["{'a': 1", "__import__('os')", "{'a': 1, 'a': 2}", "'abc", "(1 2)", "{1: 2}", "[".repeat(100) + "]".repeat(100), "1 2"]) {
+  for (const bad of [
+    "{'a': 1",
+    "__import__('os')",
+    "{'a': 1, 'a': 2}",
+    "'abc",
+    "(1 2)",
+    "{1: 2}",
+    "[".repeat(100) + "]".repeat(100),
+    "1 2",
+  ]) {
     assert.throws(() => parsePyLiteral(bad), Error, bad.slice(0, 20));
   }
 });
@@ -40,7 +60,11 @@ test("round-trips every dtype and edge shapes", () => {
   for (const dtype of NPY_DTYPES) {
     for (const shape of [[], [0], [1, 0, 3], [5], [2, 3]]) {
       const n = shape.reduce((a, b) => a * b, 1);
-      const arr = fromFloat64(Array.from({ length: n }, (_, i) => (dtype === "BOOL" ? i % 2 : dtype === "U8" ? i : i - 2)), shape, dtype as DType);
+      const arr = fromFloat64(
+        Array.from({ length: n }, (_, i) => (dtype === "BOOL" ? i % 2 : dtype === "U8" ? i : i - 2)),
+        shape,
+        dtype as DType,
+      );
       const bytes = encodeNpy(arr);
       const headerLen = new DataView(bytes.buffer).getUint16(8, true);
       assert.equal((10 + headerLen) % 64, 0, "data aligned to 64");
@@ -55,9 +79,15 @@ test("writes the header numpy writes", () => {
     const bytes = encodeNpy(arr);
     return new TextDecoder().decode(bytes.subarray(10, 10 + new DataView(bytes.buffer).getUint16(8, true)));
   };
-  assert.match(header(fromFloat64([1, 2, 3], [3])), /^\{'descr': '<f8', 'fortran_order': False, 'shape': \(3,\), \} +\n$/);
+  assert.match(
+    header(fromFloat64([1, 2, 3], [3])),
+    /^\{'descr': '<f8', 'fortran_order': False, 'shape': \(3,\), \} +\n$/,
+  );
   assert.match(header(fromFloat64([1], [])), /^\{'descr': '<f8', 'fortran_order': False, 'shape': \(\), \} +\n$/);
-  assert.match(header(fromFloat64([1, 0], [1, 2], "BOOL")), /^\{'descr': '\|b1', 'fortran_order': False, 'shape': \(1, 2\), \} +\n$/);
+  assert.match(
+    header(fromFloat64([1, 0], [1, 2], "BOOL")),
+    /^\{'descr': '\|b1', 'fortran_order': False, 'shape': \(1, 2\), \} +\n$/,
+  );
 });
 
 test("switches to version 2.0 when the header outgrows 65535 bytes", () => {
@@ -70,7 +100,10 @@ test("switches to version 2.0 when the header outgrows 65535 bytes", () => {
 });
 
 test("round-trips random arrays bit-exactly (property)", () => {
-  fc.assert(fc.property(arbNDArray(NPY_DTYPES), (arr) => assertSameArray(decodeNpy(encodeNpy(arr)), arr)), { numRuns: 500 });
+  fc.assert(
+    fc.property(arbNDArray(NPY_DTYPES), (arr) => assertSameArray(decodeNpy(encodeNpy(arr)), arr)),
+    { numRuns: 500 },
+  );
 });
 
 test("reads versions 2.0 and 3.0, big-endian, Fortran order and unsigned types", () => {
@@ -110,7 +143,10 @@ test("reads files written by numpy (committed fixtures)", () => {
   assert.deepEqual(scalar.shape, []);
   assert.deepEqual([...toFloat64(scalar)], [-2.5]);
   assert.deepEqual([...readNpy(fixture("u2.npy")).data], [0, 65535]);
-  assertInputError(() => readNpy(fixture("u8_big.npy")), /u8_big\.npy: uint64 value 9223372036854775808 at flat index 0 does not fit in I64/);
+  assertInputError(
+    () => readNpy(fixture("u8_big.npy")),
+    /u8_big\.npy: uint64 value 9223372036854775808 at flat index 0 does not fit in I64/,
+  );
 });
 
 test("rejects corrupt files with a message naming the problem", () => {
@@ -130,7 +166,11 @@ test("rejects corrupt files with a message naming the problem", () => {
     ["missing key", npy("{'descr': '<f8', 'shape': (1,)}\n", one), /header keys are \{descr,shape\}/],
     ["extra key", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'x': 1}\n", one), /header keys/],
     ["object dtype", npy(hdr("|O", "(1,)"), one), /object dtype \|O is not supported/],
-    ["structured", npy("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1,), }\n", one), /structured dtypes/],
+    [
+      "structured",
+      npy("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1,), }\n", one),
+      /structured dtypes/,
+    ],
     ["complex", npy(hdr("<c16", "(1,)"), [...one, ...one]), /unsupported dtype '<c16'/],
     ["string dtype", npy(hdr("<U3", "(1,)"), one), /unsupported dtype '<U3'/],
     ["garbage descr", npy(hdr("f8", "(1,)"), one), /unsupported dtype 'f8'/],
@@ -153,13 +193,17 @@ test("rejects corrupt files with a message naming the problem", () => {
 
 test("every proper prefix of a valid file is rejected with InputError", () => {
   const bytes = encodeNpy(fromFloat64([1, 2, 3, 4, 5, 6], [2, 3], "I16"));
-  for (let len = 0; len < bytes.length; len++) assertInputError(() => decodeNpy(bytes.subarray(0, len), "p.npy"), /p\.npy/);
+  for (let len = 0; len < bytes.length; len++)
+    assertInputError(() => decodeNpy(bytes.subarray(0, len), "p.npy"), /p\.npy/);
   decodeNpy(bytes);
 });
 
 test("arbitrary and mutated bytes only ever raise InputError (property)", () => {
   const valid = encodeNpy(fromFloat64([1, 2, 3], [3], "F32"));
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => onlyInputError(() => decodeNpy(b))), { numRuns: 1000 });
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), (b) => onlyInputError(() => decodeNpy(b))),
+    { numRuns: 1000 },
+  );
   const prefix = valid.subarray(0, 10);
   fc.assert(
     fc.property(fc.string({ maxLength: 120 }), (text) => {
@@ -173,11 +217,14 @@ test("arbitrary and mutated bytes only ever raise InputError (property)", () => 
     { numRuns: 1000 },
   );
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (edits) => {
-      const bytes = valid.slice();
-      for (const [i, b] of edits) bytes[i] = b;
-      onlyInputError(() => decodeNpy(bytes));
-    }),
+    fc.property(
+      fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+      (edits) => {
+        const bytes = valid.slice();
+        for (const [i, b] of edits) bytes[i] = b;
+        onlyInputError(() => decodeNpy(bytes));
+      },
+    ),
     { numRuns: 1000 },
   );
 });

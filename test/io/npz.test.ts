@@ -65,7 +65,12 @@ function toZip64(zip: Uint8Array): Uint8Array {
 }
 
 test("round-trips named arrays, stored and deflated", () => {
-  const arrays = new Map<string, NDArray>([["a", A], ["dir/b", B], ["empty", fromFloat64([], [1, 0, 3], "I32")], ["s", fromFloat64([7], [], "F16")]]);
+  const arrays = new Map<string, NDArray>([
+    ["a", A],
+    ["dir/b", B],
+    ["empty", fromFloat64([], [1, 0, 3], "I32")],
+    ["s", fromFloat64([7], [], "F16")],
+  ]);
   for (const compress of [false, true]) {
     const back = decodeNpz(encodeNpz(arrays, { compress }));
     assert.deepEqual([...back.keys()], [...arrays.keys()]);
@@ -85,11 +90,18 @@ test("output is reproducible, with 1980-01-01 timestamps and correct CRCs", () =
 
 test("round-trips random array sets bit-exactly (property)", () => {
   fc.assert(
-    fc.property(fc.uniqueArray(fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), arbNDArray(NPY_DTYPES)), { selector: ([k]) => k, maxLength: 4 }), fc.boolean(), (items, compress) => {
-      const back = decodeNpz(encodeNpz(new Map(items), { compress }));
-      assert.equal(back.size, items.length);
-      for (const [k, v] of items) assertSameArray(back.get(k)!, v, k);
-    }),
+    fc.property(
+      fc.uniqueArray(fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), arbNDArray(NPY_DTYPES)), {
+        selector: ([k]) => k,
+        maxLength: 4,
+      }),
+      fc.boolean(),
+      (items, compress) => {
+        const back = decodeNpz(encodeNpz(new Map(items), { compress }));
+        assert.equal(back.size, items.length);
+        for (const [k, v] of items) assertSameArray(back.get(k)!, v, k);
+      },
+    ),
     { numRuns: 200 },
   );
 });
@@ -121,31 +133,97 @@ test("rejects corrupt archives with a message naming the problem", () => {
   const cases: [string, Uint8Array, RegExp][] = [
     ["empty", new Uint8Array(0), /0 bytes is too short for a ZIP archive/],
     ["not a zip", new Uint8Array(100), /end of central directory record not found/],
-    ["bad CRC", patch(good, (v) => v.setUint8(200, v.getUint8(200) ^ 1)), /member "a\.npy" CRC-32 mismatch: stored [0-9a-f]{8}, computed/],
-    ["truncated central directory", patch(good, (v, l) => v.setUint32(l.eocd + 12, 100, true)), /central directory entry 1 is truncated/],
-    ["entry count lies", patch(good, (v, l) => { v.setUint16(l.eocd + 8, 3, true); v.setUint16(l.eocd + 10, 3, true); }), /3 entries cannot fit|entry 2 is missing/],
-    ["cd outside file", patch(good, (v, l) => v.setUint32(l.eocd + 16, 0x7fffffff, true)), /central directory \[2147483647, .*\) runs past its end record/],
-    ["member header outside", patch(good, (v) => v.setUint32(cd + 42, 0x7ffffff0, true)), /member "a\.npy" local header at 2147483632 is missing or outside the archive/],
-    ["member data outside", patch(good, (v) => { v.setUint32(cd + 20, 1 << 30, true); v.setUint32(cd + 24, 1 << 30, true); }), /member "a\.npy" data \[\d+, \d+\) lies outside the \d+-byte archive/],
-    ["overlapping members", patch(good, (v) => { v.setUint32(cd + 20, 300, true); v.setUint32(cd + 24, 300, true); }), /member "a\.npy" overlaps the next record/],
-    ["wrong local name", patch(good, (v) => v.setUint32(secondCd + 42, 0, true)), /member "b\.npy" local header names a different file/],
+    [
+      "bad CRC",
+      patch(good, (v) => v.setUint8(200, v.getUint8(200) ^ 1)),
+      /member "a\.npy" CRC-32 mismatch: stored [0-9a-f]{8}, computed/,
+    ],
+    [
+      "truncated central directory",
+      patch(good, (v, l) => v.setUint32(l.eocd + 12, 100, true)),
+      /central directory entry 1 is truncated/,
+    ],
+    [
+      "entry count lies",
+      patch(good, (v, l) => {
+        v.setUint16(l.eocd + 8, 3, true);
+        v.setUint16(l.eocd + 10, 3, true);
+      }),
+      /3 entries cannot fit|entry 2 is missing/,
+    ],
+    [
+      "cd outside file",
+      patch(good, (v, l) => v.setUint32(l.eocd + 16, 0x7fffffff, true)),
+      /central directory \[2147483647, .*\) runs past its end record/,
+    ],
+    [
+      "member header outside",
+      patch(good, (v) => v.setUint32(cd + 42, 0x7ffffff0, true)),
+      /member "a\.npy" local header at 2147483632 is missing or outside the archive/,
+    ],
+    [
+      "member data outside",
+      patch(good, (v) => {
+        v.setUint32(cd + 20, 1 << 30, true);
+        v.setUint32(cd + 24, 1 << 30, true);
+      }),
+      /member "a\.npy" data \[\d+, \d+\) lies outside the \d+-byte archive/,
+    ],
+    [
+      "overlapping members",
+      patch(good, (v) => {
+        v.setUint32(cd + 20, 300, true);
+        v.setUint32(cd + 24, 300, true);
+      }),
+      /member "a\.npy" overlaps the next record/,
+    ],
+    [
+      "wrong local name",
+      patch(good, (v) => v.setUint32(secondCd + 42, 0, true)),
+      /member "b\.npy" local header names a different file/,
+    ],
     ["encrypted", patch(good, (v) => v.setUint16(cd + 8, 1, true)), /member "a\.npy" is encrypted/],
     ["method", patch(good, (v) => v.setUint16(cd + 10, 12, true)), /unsupported compression method 12/],
     ["stored sizes differ", patch(good, (v) => v.setUint32(cd + 24, 5, true)), /is stored but its sizes differ/],
     ["duplicate", patch(good, (v) => v.setUint8(secondCd + 46, "a".charCodeAt(0))), /duplicate member "a\.npy"/],
     ["multi-disk", patch(good, (v, l) => v.setUint16(l.eocd + 4, 1, true)), /multi-disk/],
-    ["deflate bomb claiming small size", patch(bomb, (v, l) => v.setUint32(l.cd + 24, 100, true)), /inflates past its declared 100 bytes/],
-    ["impossible ratio", patch(bomb, (v, l) => v.setUint32(l.cd + 24, 0xfffffff0, true)), /claims 4294967280 uncompressed bytes from \d+ compressed/],
-    ["short inflate", patch(bomb, (v, l) => v.setUint32(l.cd + 24, (1 << 20) + 1, true)), /inflates to 1048576 bytes but declares 1048577/],
-    ["bad deflate", patch(writeZip([{ name: "a.npy", data: new Uint8Array(10).fill(0xff) }]), (v, l) => v.setUint16(l.cd + 10, 8, true)), /member "a\.npy" cannot be inflated \(invalid block type\)/],
-    ["zip64 locator missing", patch(good, (v, l) => v.setUint16(l.eocd + 10, 0xffff, true)), /ZIP64 end of central directory locator missing/],
+    [
+      "deflate bomb claiming small size",
+      patch(bomb, (v, l) => v.setUint32(l.cd + 24, 100, true)),
+      /inflates past its declared 100 bytes/,
+    ],
+    [
+      "impossible ratio",
+      patch(bomb, (v, l) => v.setUint32(l.cd + 24, 0xfffffff0, true)),
+      /claims 4294967280 uncompressed bytes from \d+ compressed/,
+    ],
+    [
+      "short inflate",
+      patch(bomb, (v, l) => v.setUint32(l.cd + 24, (1 << 20) + 1, true)),
+      /inflates to 1048576 bytes but declares 1048577/,
+    ],
+    [
+      "bad deflate",
+      patch(writeZip([{ name: "a.npy", data: new Uint8Array(10).fill(0xff) }]), (v, l) =>
+        v.setUint16(l.cd + 10, 8, true),
+      ),
+      /member "a\.npy" cannot be inflated \(invalid block type\)/,
+    ],
+    [
+      "zip64 locator missing",
+      patch(good, (v, l) => v.setUint16(l.eocd + 10, 0xffff, true)),
+      /ZIP64 end of central directory locator missing/,
+    ],
   ];
   for (const [label, bytes, pattern] of cases) {
     assertInputError(() => decodeNpz(bytes, "x.npz"), pattern, label);
     assertInputError(() => decodeNpz(bytes, "x.npz"), /^corrupt zip archive x\.npz: /, label);
   }
   const notNpy = writeZip([{ name: "readme.txt", data: new Uint8Array(3) }]);
-  assertInputError(() => decodeNpz(notNpy, "x.npz"), /corrupt npz file x\.npz: member "readme\.txt" is not a \.npy file/);
+  assertInputError(
+    () => decodeNpz(notNpy, "x.npz"),
+    /corrupt npz file x\.npz: member "readme\.txt" is not a \.npy file/,
+  );
   const badNpy = writeZip([{ name: "w.npy", data: encodeNpy(A).subarray(0, 140) }]);
   assertInputError(() => decodeNpz(badNpy, "x.npz"), /corrupt npy file x\.npz\[w\.npy\]: truncated data/);
 });
@@ -153,19 +231,30 @@ test("rejects corrupt archives with a message naming the problem", () => {
 test("every proper prefix of a valid archive is rejected with InputError", () => {
   for (const compress of [false, true]) {
     const bytes = encodeNpz({ a: A, b: B }, { compress });
-    for (let len = 0; len < bytes.length; len++) assertInputError(() => decodeNpz(bytes.subarray(0, len), "p.npz"), /p\.npz/);
+    for (let len = 0; len < bytes.length; len++)
+      assertInputError(() => decodeNpz(bytes.subarray(0, len), "p.npz"), /p\.npz/);
   }
 });
 
 test("arbitrary and mutated bytes only ever raise InputError (property)", () => {
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => onlyInputError(() => decodeNpz(b))), { numRuns: 1000 });
-  for (const valid of [encodeNpz({ a: A, b: B }), encodeNpz({ a: A }, { compress: true }), toZip64(encodeNpz({ a: A }))]) {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), (b) => onlyInputError(() => decodeNpz(b))),
+    { numRuns: 1000 },
+  );
+  for (const valid of [
+    encodeNpz({ a: A, b: B }),
+    encodeNpz({ a: A }, { compress: true }),
+    toZip64(encodeNpz({ a: A })),
+  ]) {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (edits) => {
-        const bytes = valid.slice();
-        for (const [i, b] of edits) bytes[i] = b;
-        onlyInputError(() => decodeNpz(bytes));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+        (edits) => {
+          const bytes = valid.slice();
+          for (const [i, b] of edits) bytes[i] = b;
+          onlyInputError(() => decodeNpz(bytes));
+        },
+      ),
       { numRuns: 1000 },
     );
   }
@@ -174,9 +263,18 @@ test("arbitrary and mutated bytes only ever raise InputError (property)", () => 
 test("zip reader and writer handle raw members", () => {
   const data = new TextEncoder().encode("héllo ".repeat(100));
   for (const compress of [false, true]) {
-    const zip = writeZip([{ name: "ünï.txt", data }, { name: "empty", data: new Uint8Array(0) }], { compress });
+    const zip = writeZip(
+      [
+        { name: "ünï.txt", data },
+        { name: "empty", data: new Uint8Array(0) },
+      ],
+      { compress },
+    );
     const entries = readZipEntries(zip, "z.zip");
-    assert.deepEqual(entries.map((e) => e.name), ["ünï.txt", "empty"]);
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      ["ünï.txt", "empty"],
+    );
     assert.deepEqual(extractZipEntry(zip, entries[0], "z.zip"), data);
     assert.equal(extractZipEntry(zip, entries[1], "z.zip").length, 0);
   }

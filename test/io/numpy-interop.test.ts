@@ -69,7 +69,15 @@ print(json.dumps(manifest))
 `;
 
 const DESCR: Record<string, string> = {
-  F64: "<f8", F32: "<f4", F16: "<f2", I64: "<i8", I32: "<i4", I16: "<i2", I8: "|i1", U8: "|u1", BOOL: "|b1",
+  F64: "<f8",
+  F32: "<f4",
+  F16: "<f2",
+  I64: "<i8",
+  I32: "<i4",
+  I16: "<i2",
+  I8: "|i1",
+  U8: "|u1",
+  BOOL: "|b1",
 };
 
 function checkAgainst(arr: NDArray, expected: { descr: string; shape: number[]; hex: string }, label: string): void {
@@ -83,9 +91,16 @@ test("reads .npy and .npz files written by numpy with exact values", (t) => {
   if (!python) return;
   const { dir, cleanup } = tempDir();
   try {
-    const manifest = JSON.parse(runPython(python, WRITE_SCRIPT, [dir])) as Record<string, { descr: string; shape: number[]; hex: string }>;
-    for (const [name, expected] of Object.entries(manifest)) checkAgainst(readNpy(path.join(dir, `${name}.npy`)), expected, name);
-    for (const [file, keys] of [["plain", ["f8", "b1", "scalar", "fortran2", "be_i8"]], ["packed", ["f2", "i1", "empty3", "fortran3", "large"]]] as const) {
+    const manifest = JSON.parse(runPython(python, WRITE_SCRIPT, [dir])) as Record<
+      string,
+      { descr: string; shape: number[]; hex: string }
+    >;
+    for (const [name, expected] of Object.entries(manifest))
+      checkAgainst(readNpy(path.join(dir, `${name}.npy`)), expected, name);
+    for (const [file, keys] of [
+      ["plain", ["f8", "b1", "scalar", "fortran2", "be_i8"]],
+      ["packed", ["f2", "i1", "empty3", "fortran3", "large"]],
+    ] as const) {
       const arrays = readNpz(path.join(dir, `${file}.npz`));
       assert.deepEqual([...arrays.keys()], keys);
       for (const k of keys) checkAgainst(arrays.get(k)!, manifest[k], `${file}.npz:${k}`);
@@ -126,7 +141,10 @@ test("numpy loads our .npy and .npz files with exact values", (t) => {
     named.forEach((a, k) => writeNpy(path.join(dir, `${k}.npy`), a));
     writeNpz(path.join(dir, "stored.npz"), named);
     writeNpz(path.join(dir, "deflated.npz"), named, { compress: true });
-    const loaded = JSON.parse(runPython(python, READ_SCRIPT, [dir])) as Record<string, { descr: string; shape: number[]; hex: string }>;
+    const loaded = JSON.parse(runPython(python, READ_SCRIPT, [dir])) as Record<
+      string,
+      { descr: string; shape: number[]; hex: string }
+    >;
     assert.equal(Object.keys(loaded).length, 3 * named.size);
     for (const [k, a] of named) {
       for (const key of [`${k}.npy:`, `stored.npz:${k}`, `deflated.npz:${k}`]) checkAgainst(a, loaded[key], key);
@@ -146,13 +164,22 @@ test("float64 to F16 rounding matches numpy", (t) => {
     // Exact ties between neighbouring halves, normal and subnormal, plus the overflow boundary.
     ...Array.from({ length: 200 }, (_, i) => (1 + (2 * i + 1) * 2 ** -11) * 2 ** ((i % 20) - 10)),
     ...Array.from({ length: 50 }, (_, i) => (2 * i + 1) * 2 ** -25),
-    65504, 65519, 65520, -65520, 2 ** -24, 2 ** -25, -0, Infinity, -Infinity,
+    65504,
+    65519,
+    65520,
+    -65520,
+    2 ** -24,
+    2 ** -25,
+    -0,
+    Infinity,
+    -Infinity,
   ];
   const { dir, cleanup } = tempDir();
   try {
     const file = path.join(dir, "x.bin");
     fs.writeFileSync(file, new Uint8Array(Float64Array.from(xs).buffer));
-    const script = "import sys, numpy as np; print(np.fromfile(sys.argv[1], '<f8').astype(np.float16).view('<u2').tolist())";
+    const script =
+      "import sys, numpy as np; print(np.fromfile(sys.argv[1], '<f8').astype(np.float16).view('<u2').tolist())";
     const theirs = JSON.parse(runPython(python, script, [file])) as number[];
     const mismatches = xs.map((x, i) => [x, numberToF16(x), theirs[i]]).filter(([, a, b]) => a !== b);
     assert.deepEqual(mismatches, []);

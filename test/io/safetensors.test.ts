@@ -45,10 +45,7 @@ test("decodes hand-computed bytes", () => {
   assert.deepEqual([...a.data], [1, -2]);
   // Our encoder writes the same header padded with two spaces to 56 bytes.
   const ours = encodeSafetensors({ a: fromFloat64([1, -2], [2], "F32") });
-  assert.deepEqual(
-    [...ours],
-    [56, 0, 0, 0, 0, 0, 0, 0, ...enc.encode(header + "  "), 0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0],
-  );
+  assert.deepEqual([...ours], [56, 0, 0, 0, 0, 0, 0, 0, ...enc.encode(header + "  "), 0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0]);
 });
 
 test("round-trips every dtype and edge shapes, with metadata and insertion order", () => {
@@ -73,18 +70,24 @@ test("round-trips every dtype and edge shapes, with metadata and insertion order
 
 test("round-trips a large-ish tensor", () => {
   const n = 256 * 257;
-  const big = fromFloat64(Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 1e3), [256, 257]);
+  const big = fromFloat64(
+    Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 1e3),
+    [256, 257],
+  );
   assertSameArray(decodeSafetensors(encodeSafetensors({ big })).tensors.get("big")!, big);
 });
 
 test("round-trips random tensors bit-exactly (property)", () => {
   fc.assert(
-    fc.property(fc.uniqueArray(fc.tuple(fc.string(), arbNDArray()), { selector: ([k]) => k, maxLength: 5 }), (items) => {
-      const named = items.filter(([k]) => k !== "__metadata__");
-      const back = decodeSafetensors(encodeSafetensors(new Map(named))).tensors;
-      assert.equal(back.size, named.length);
-      for (const [k, v] of named) assertSameArray(back.get(k)!, v, k);
-    }),
+    fc.property(
+      fc.uniqueArray(fc.tuple(fc.string(), arbNDArray()), { selector: ([k]) => k, maxLength: 5 }),
+      (items) => {
+        const named = items.filter(([k]) => k !== "__metadata__");
+        const back = decodeSafetensors(encodeSafetensors(new Map(named))).tensors;
+        assert.equal(back.size, named.length);
+        for (const [k, v] of named) assertSameArray(back.get(k)!, v, k);
+      },
+    ),
     { numRuns: 300 },
   );
 });
@@ -102,29 +105,53 @@ test("rejects corrupt files with a message naming the problem", () => {
   const cases: [string, Uint8Array, RegExp][] = [
     ["too short", new Uint8Array(5), /f\.st: 5 bytes is too short/],
     ["zero header", build(""), /header length is 0/],
-    ["huge u64 header length", build("{}", [], 2n ** 64n - 1n), /header length 18446744073709551615 exceeds the 100000000-byte limit/],
+    [
+      "huge u64 header length",
+      build("{}", [], 2n ** 64n - 1n),
+      /header length 18446744073709551615 exceeds the 100000000-byte limit/,
+    ],
     ["header past the end", build("{}", [], 1000n), /header length 1000 exceeds the 2 bytes/],
     ["just over the limit", build("{}", [], BigInt(MAX_HEADER_BYTES) + 1n), /exceeds the 100000000-byte limit/],
     ["not JSON", build("{nope"), /header is not valid UTF-8 JSON/],
-    ["bad UTF-8", build("\"\\u0000\"").map((b, i) => (i === 9 ? 0xff : b)), /not valid UTF-8 JSON/],
+    ["bad UTF-8", build('"\\u0000"').map((b, i) => (i === 9 ? 0xff : b)), /not valid UTF-8 JSON/],
     ["array header", build("[1,2]"), /header is not a JSON object/],
     ["null header", build("null"), /header is not a JSON object/],
     ["entry not object", build('{"w":3}'), /tensor "w" is not an object/],
     ["unknown dtype", build(`{"w":${t("F8_E4M3", [1], [0, 1])}}`, [0]), /tensor "w" has unsupported dtype "F8_E4M3"/],
     ["missing dtype", build(`{"w":{"shape":[1],"data_offsets":[0,1]}}`, [0]), /unsupported dtype undefined/],
-    ["negative shape", build(`{"w":${t("U8", [-1], [0, 0])}}`), /tensor "w" shape \[-1\] is not an array of non-negative integers/],
+    [
+      "negative shape",
+      build(`{"w":${t("U8", [-1], [0, 0])}}`),
+      /tensor "w" shape \[-1\] is not an array of non-negative integers/,
+    ],
     ["fractional shape", build(`{"w":${t("U8", [1.5], [0, 0])}}`), /shape \[1.5\]/],
     ["string shape", build(`{"w":${t("U8", "3", [0, 3])}}`, [1, 2, 3]), /shape "3"/],
     ["overflowing shape", build(`{"w":${t("U8", [2 ** 30, 2 ** 30, 2 ** 30], [0, 0])}}`), /too many elements/],
     ["one offset", build(`{"w":${t("U8", [1], [0])}}`, [0]), /data_offsets \[0\] is not two non-negative integers/],
     ["negative offset", build(`{"w":${t("U8", [1], [-1, 0])}}`, [0]), /is not two non-negative integers/],
     ["begin > end", build(`{"w":${t("U8", [0], [2, 1])}}`, [0, 0]), /\[2, 1\] outside the 2-byte data buffer/],
-    ["end past buffer", build(`{"w":${t("U8", [4], [0, 4])}}`, [0, 0]), /tensor "w" data_offsets \[0, 4\] outside the 2-byte/],
-    ["size mismatch", build(`{"fc0.weight":${t("F64", [3, 5], [0, 96])}}`, new Uint8Array(96)), /tensor "fc0.weight" data_offsets \[0, 96\] hold 96 bytes but F64 \[3, 5\] needs 120/],
-    ["overlap", build(`{"a":${t("U8", [2], [0, 2])},"b":${t("U8", [2], [1, 3])}}`, [1, 2, 3]), /tensor "b" data_offsets \[1, 3\] overlap tensor "a" \[0, 2\]/],
+    [
+      "end past buffer",
+      build(`{"w":${t("U8", [4], [0, 4])}}`, [0, 0]),
+      /tensor "w" data_offsets \[0, 4\] outside the 2-byte/,
+    ],
+    [
+      "size mismatch",
+      build(`{"fc0.weight":${t("F64", [3, 5], [0, 96])}}`, new Uint8Array(96)),
+      /tensor "fc0.weight" data_offsets \[0, 96\] hold 96 bytes but F64 \[3, 5\] needs 120/,
+    ],
+    [
+      "overlap",
+      build(`{"a":${t("U8", [2], [0, 2])},"b":${t("U8", [2], [1, 3])}}`, [1, 2, 3]),
+      /tensor "b" data_offsets \[1, 3\] overlap tensor "a" \[0, 2\]/,
+    ],
     ["same range twice", build(`{"a":${t("U8", [2], [0, 2])},"b":${t("U8", [2], [0, 2])}}`, [1, 2]), /overlap/],
     ["hole at start", build(`{"a":${t("U8", [2], [1, 3])}}`, [1, 2, 3]), /hole: bytes \[0, 1\)/],
-    ["hole between", build(`{"a":${t("U8", [1], [0, 1])},"b":${t("U8", [1], [2, 3])}}`, [1, 2, 3]), /hole: bytes \[1, 2\)/],
+    [
+      "hole between",
+      build(`{"a":${t("U8", [1], [0, 1])},"b":${t("U8", [1], [2, 3])}}`, [1, 2, 3]),
+      /hole: bytes \[1, 2\)/,
+    ],
     ["trailing bytes", build(`{"a":${t("U8", [1], [0, 1])}}`, [1, 2, 3]), /2 trailing bytes after the last tensor/],
     ["bytes but no tensors", build("{}", [1]), /1 trailing bytes/],
     ["metadata not object", build('{"__metadata__":[]}'), /__metadata__ is not an object/],
@@ -144,8 +171,12 @@ test("accepts zero-sized tensors sharing an offset and ignores unknown entry fie
   assert.deepEqual([...tensors.keys()], ["e", "a", "z"]);
   assert.deepEqual(tensors.get("e")!.shape, [3, 0]);
   // As in the reference implementation, an empty range strictly inside another one overlaps it.
-  const inside = '{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"e":{"dtype":"U8","shape":[0],"data_offsets":[1,1]}}';
-  assertInputError(() => decodeSafetensors(build(inside, [7, 8])), /tensor "e" data_offsets \[1, 1\] overlap tensor "a"/);
+  const inside =
+    '{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"e":{"dtype":"U8","shape":[0],"data_offsets":[1,1]}}';
+  assertInputError(
+    () => decodeSafetensors(build(inside, [7, 8])),
+    /tensor "e" data_offsets \[1, 1\] overlap tensor "a"/,
+  );
 });
 
 test("a __proto__ metadata key stays plain data", () => {
@@ -169,19 +200,28 @@ test("arbitrary and mutated bytes only ever raise InputError (property)", () => 
     { numRuns: 1000 },
   );
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (edits) => {
-      const bytes = valid.slice();
-      for (const [i, b] of edits) bytes[i] = b;
-      onlyInputError(() => decodeSafetensors(bytes));
-    }),
+    fc.property(
+      fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+      (edits) => {
+        const bytes = valid.slice();
+        for (const [i, b] of edits) bytes[i] = b;
+        onlyInputError(() => decodeSafetensors(bytes));
+      },
+    ),
     { numRuns: 1000 },
   );
 });
 
 test("encoder rejects invalid input", () => {
   assertInputError(() => encodeSafetensors({ __metadata__: F64_2x3 }), /reserved/);
-  assertInputError(() => encodeSafetensors({ x: { dtype: "F64", shape: [3], data: new Float64Array(2) } }), /tensor "x": data has 2 elements/);
-  assertInputError(() => encodeSafetensors({}, { k: 1 as unknown as string }), /metadata: __metadata__ value for "k" is not a string/);
+  assertInputError(
+    () => encodeSafetensors({ x: { dtype: "F64", shape: [3], data: new Float64Array(2) } }),
+    /tensor "x": data has 2 elements/,
+  );
+  assertInputError(
+    () => encodeSafetensors({}, { k: 1 as unknown as string }),
+    /metadata: __metadata__ value for "k" is not a string/,
+  );
 });
 
 test("readSafetensors/writeSafetensors go through the file system", () => {
@@ -193,8 +233,14 @@ test("readSafetensors/writeSafetensors go through the file system", () => {
     assertSameArray(back.tensors.get("w")!, F64_2x3);
     assert.deepEqual(back.metadata, { a: "b" });
     fs.writeFileSync(file, new Uint8Array(3));
-    assertInputError(() => readSafetensors(file), new RegExp(`corrupt safetensors file ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: 3 bytes`));
-    assertInputError(() => readSafetensors(path.join(dir, "missing.safetensors")), /safetensors file .*missing\.safetensors does not exist/);
+    assertInputError(
+      () => readSafetensors(file),
+      new RegExp(`corrupt safetensors file ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: 3 bytes`),
+    );
+    assertInputError(
+      () => readSafetensors(path.join(dir, "missing.safetensors")),
+      /safetensors file .*missing\.safetensors does not exist/,
+    );
     assert.deepEqual(fs.readdirSync(dir), ["w.safetensors"], "no temp files left behind");
   } finally {
     cleanup();

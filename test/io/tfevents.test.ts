@@ -33,11 +33,18 @@ test("masked CRC: rotate right 15, add 0xa282ead8 mod 2^32", () => {
 });
 
 test("protobuf: varint, int64 (negative), double, float, string round-trip", () => {
-  fc.assert(fc.property(fc.maxSafeInteger(), fc.double(), fc.string(), (n, d, s) => {
-    const bytes = new ProtoWriter().varint(2, n).double(1, d).string(3, s).float(4, d).finish();
-    const f = decodeMessage(bytes);
-    return fieldInt64(f[0]) === n && Object.is(fieldDouble(f[1]), d) && fieldString(f[2]) === s && Object.is(fieldFloat(f[3]), Math.fround(d));
-  }));
+  fc.assert(
+    fc.property(fc.maxSafeInteger(), fc.double(), fc.string(), (n, d, s) => {
+      const bytes = new ProtoWriter().varint(2, n).double(1, d).string(3, s).float(4, d).finish();
+      const f = decodeMessage(bytes);
+      return (
+        fieldInt64(f[0]) === n &&
+        Object.is(fieldDouble(f[1]), d) &&
+        fieldString(f[2]) === s &&
+        Object.is(fieldFloat(f[3]), Math.fround(d))
+      );
+    }),
+  );
   // 300 = 0b1_0010_1100 → ac 02 (the protobuf docs' example); field 1 varint key = 0x08.
   assert.deepEqual([...new ProtoWriter().varint(1, 300).finish()], [0x08, 0xac, 0x02]);
   assert.equal(new ProtoWriter().varint(1, -1).finish().length, 11);
@@ -63,11 +70,17 @@ test("tfevents: file name, framing, first record is file_version, scalars round-
   const records = decodeRecords(readFileSync(path));
   assert.equal(records.length, 1 + sample.length);
   const first = decodeMessage(records[0]);
-  assert.deepEqual(first.map((f) => f.field), [1, 2, 3]);
+  assert.deepEqual(
+    first.map((f) => f.field),
+    [1, 2, 3],
+  );
   assert.equal(fieldDouble(first[0]), 1_700_000_000.9);
   assert.equal(fieldString(first[2]), "brain.Event:2");
   const back = readTfEvents(path);
-  assert.deepEqual(back, sample.map((p) => ({ ...p, value: Math.fround(p.value) })));
+  assert.deepEqual(
+    back,
+    sample.map((p) => ({ ...p, value: Math.fround(p.value) })),
+  );
   // Framing: u64 length, masked CRC of those 8 bytes, data, masked CRC of the data.
   const bytes = readFileSync(path);
   const len = Number(bytes.readBigUInt64LE(0));
@@ -90,7 +103,11 @@ test("tfevents reader: CRC corruption and truncation are InputErrors", () => {
   for (const [name, bytes, pattern] of cases) {
     const path = join(dir, `${name.replace(/ /g, "-")}.tfevents`);
     writeFileSync(path, bytes);
-    assert.throws(() => readTfEvents(path), (e: unknown) => e instanceof InputError && pattern.test(e.message) && e.message.startsWith(path), name);
+    assert.throws(
+      () => readTfEvents(path),
+      (e: unknown) => e instanceof InputError && pattern.test(e.message) && e.message.startsWith(path),
+      name,
+    );
   }
 });
 
@@ -107,7 +124,11 @@ test("TensorBoard itself reads the exported file", (t) => {
     return;
   }
   const sub = join(dir, "tb");
-  writeTfEvents(sub, sample.filter((p) => p.tag === "loss"), { hostname: "host" });
+  writeTfEvents(
+    sub,
+    sample.filter((p) => p.tag === "loss"),
+    { hostname: "host" },
+  );
   const script = `
 import sys
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator

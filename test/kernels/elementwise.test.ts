@@ -9,7 +9,17 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Tensor, stridesOf, shapeSize } from "../../src/core/tensor.ts";
 import * as F from "../../src/core/ops/index.ts";
-import { binaryKernel, mapBinary, broadcastData, ADD, SUB, MUL, DIV, GT, EQ } from "../../src/core/kernels/elementwise.ts";
+import {
+  binaryKernel,
+  mapBinary,
+  broadcastData,
+  ADD,
+  SUB,
+  MUL,
+  DIV,
+  GT,
+  EQ,
+} from "../../src/core/kernels/elementwise.ts";
 import { reduceAxes } from "../../src/core/kernels/reduce.ts";
 import { permuteData } from "../../src/core/kernels/permute.ts";
 import { allocF64 } from "../../src/core/kernels/alloc.ts";
@@ -47,16 +57,22 @@ function unravelIndex(i: number, shape: number[]): number[] {
 
 test("broadcasting binary kernels equal direct index arithmetic on random shapes", () => {
   const ops: [number, (x: number, y: number) => number][] = [
-    [ADD, (x, y) => x + y], [SUB, (x, y) => x - y], [MUL, (x, y) => x * y], [DIV, (x, y) => x / y],
-    [GT, (x, y) => (x > y ? 1 : 0)], [EQ, (x, y) => (x === y ? 1 : 0)],
+    [ADD, (x, y) => x + y],
+    [SUB, (x, y) => x - y],
+    [MUL, (x, y) => x * y],
+    [DIV, (x, y) => x / y],
+    [GT, (x, y) => (x > y ? 1 : 0)],
+    [EQ, (x, y) => (x === y ? 1 : 0)],
   ];
   for (let trial = 0; trial < 300; trial++) {
     const out = randShape(rint(0, 5));
     // Each operand: a suffix of the output shape with random axes set to 1.
     const mk = () => out.slice(rint(0, out.length)).map((d) => (rng.uniform() < 0.35 ? 1 : d));
-    const aS = mk(), bS = mk();
+    const aS = mk(),
+      bS = mk();
     const shape = broadcastShapes(aS, bS);
-    const a = randT(aS).data, b = randT(bS).data;
+    const a = randT(aS).data,
+      b = randT(bS).data;
     const [code, f] = ops[trial % ops.length];
     const got = binaryKernel(code, a, aS, b, bS, shape);
     const gen = mapBinary(a, aS, b, bS, shape, f);
@@ -109,13 +125,17 @@ test("reductions over any axis set and permutations equal direct index arithmeti
 });
 
 test("slab-allocated arrays are zeroed, disjoint and 16-byte aligned", () => {
-  const arrays = Array.from({ length: 400 }, (_, i) => allocF64(1 + (i * 37) % 2048));
+  const arrays = Array.from({ length: 400 }, (_, i) => allocF64(1 + ((i * 37) % 2048)));
   for (const a of arrays) {
     assert.ok(a.every((v) => v === 0));
     assert.equal(a.byteOffset % 16, 0);
     a.fill(1);
   }
-  for (const a of arrays) assert.ok(a.every((v) => v === 1), "no two arrays overlap");
+  for (const a of arrays)
+    assert.ok(
+      a.every((v) => v === 1),
+      "no two arrays overlap",
+    );
   assert.equal(allocF64(100000).length, 100000);
 });
 
@@ -124,7 +144,10 @@ test("the fast normal generator is seeded, reproducible and standard normal", ()
   const b = new FastNormal(42).fill(new Float64Array(200000));
   assert.deepEqual(a.subarray(0, 100), b.subarray(0, 100));
   assert.notDeepEqual([...new FastNormal(43).fill(new Float64Array(10))], [...a.subarray(0, 10)]);
-  let m = 0, v = 0, m4 = 0, tail = 0;
+  let m = 0,
+    v = 0,
+    m4 = 0,
+    tail = 0;
   for (const x of a) m += x;
   m /= a.length;
   for (const x of a) {
@@ -141,15 +164,23 @@ test("the fast normal generator is seeded, reproducible and standard normal", ()
 });
 
 /** Value, gradient and H·v of ⟨c, op(params)⟩ for a fused op and its composite definition. */
-function compareOps(name: string, fused: (p: Record<string, Tensor>) => Tensor, composite: (p: Record<string, Tensor>) => Tensor, params: Record<string, Tensor>): void {
+function compareOps(
+  name: string,
+  fused: (p: Record<string, Tensor>) => Tensor,
+  composite: (p: Record<string, Tensor>) => Tensor,
+  params: Record<string, Tensor>,
+): void {
   const c = randT([...fused(params).shape]);
   const obj = (op: typeof fused) => (p: Tree) => F.sum(F.mul(op(p as Record<string, Tensor>), c));
   const v = Object.fromEntries(Object.entries(params).map(([k, t]) => [k, randT([...t.shape])]));
-  const yf = fused(params), yc = composite(params);
+  const yf = fused(params),
+    yc = composite(params);
   assert.ok(relDiff(yf.data, yc.data) < 1e-13, `${name}: values`);
-  const gf = leaves(valueAndGrad(obj(fused))(params).grad), gc = leaves(valueAndGrad(obj(composite))(params).grad);
+  const gf = leaves(valueAndGrad(obj(fused))(params).grad),
+    gc = leaves(valueAndGrad(obj(composite))(params).grad);
   gf.forEach((g, i) => assert.ok(relDiff(g.data, gc[i].data) < 1e-12, `${name}: gradient ${i}`));
-  const hf = leaves(hvp(obj(fused))(params, v).hvp), hc = leaves(hvp(obj(composite))(params, v).hvp);
+  const hf = leaves(hvp(obj(fused))(params, v).hvp),
+    hc = leaves(hvp(obj(composite))(params, v).hvp);
   hf.forEach((h, i) => assert.ok(relDiff(h.data, hc[i].data) < 1e-11, `${name}: H·v ${i}`));
 }
 
@@ -158,24 +189,75 @@ test("fused layer norm, softmax, log-softmax, relu and tanh agree with their com
     const shape = [...randShape(rint(0, 2)), rint(2, 7)];
     const d = shape[shape.length - 1];
     const x = randT(shape);
-    const g = randT([d]), b = randT([d]);
-    compareOps("layerNorm(x, γ, β)", (p) => F.layerNorm(p.x, p.g, p.b), (p) => layerNormComposite(p.x, p.g, p.b), { x, g, b });
-    compareOps("layerNorm(x)", (p) => F.layerNorm(p.x), (p) => layerNormComposite(p.x), { x });
-    compareOps("layerNorm(x, γ)", (p) => F.layerNorm(p.x, p.g, undefined, 1e-3), (p) => layerNormComposite(p.x, p.g, undefined, 1e-3), { x, g });
-    compareOps("softmax", (p) => F.softmax(p.x), (p) => softmaxComposite(p.x), { x });
-    compareOps("logSoftmax", (p) => F.logSoftmax(p.x, -1), (p) => logSoftmaxComposite(p.x, -1), { x });
-    compareOps("relu", (p) => F.relu(p.x), (p) => reluComposite(p.x), { x });
-    compareOps("tanh", (p) => F.tanh(F.mul(p.x, p.x)), (p) => F.div(F.sub(F.exp(F.mul(2, F.mul(p.x, p.x))), 1), F.add(F.exp(F.mul(2, F.mul(p.x, p.x))), 1)), { x });
+    const g = randT([d]),
+      b = randT([d]);
+    compareOps(
+      "layerNorm(x, γ, β)",
+      (p) => F.layerNorm(p.x, p.g, p.b),
+      (p) => layerNormComposite(p.x, p.g, p.b),
+      { x, g, b },
+    );
+    compareOps(
+      "layerNorm(x)",
+      (p) => F.layerNorm(p.x),
+      (p) => layerNormComposite(p.x),
+      { x },
+    );
+    compareOps(
+      "layerNorm(x, γ)",
+      (p) => F.layerNorm(p.x, p.g, undefined, 1e-3),
+      (p) => layerNormComposite(p.x, p.g, undefined, 1e-3),
+      { x, g },
+    );
+    compareOps(
+      "softmax",
+      (p) => F.softmax(p.x),
+      (p) => softmaxComposite(p.x),
+      { x },
+    );
+    compareOps(
+      "logSoftmax",
+      (p) => F.logSoftmax(p.x, -1),
+      (p) => logSoftmaxComposite(p.x, -1),
+      { x },
+    );
+    compareOps(
+      "relu",
+      (p) => F.relu(p.x),
+      (p) => reluComposite(p.x),
+      { x },
+    );
+    compareOps(
+      "tanh",
+      (p) => F.tanh(F.mul(p.x, p.x)),
+      (p) => F.div(F.sub(F.exp(F.mul(2, F.mul(p.x, p.x))), 1), F.add(F.exp(F.mul(2, F.mul(p.x, p.x))), 1)),
+      { x },
+    );
   }
   // Third order through the fused primitives: the gradient of an HVP component stays exact.
   const x = randT([3, 4]);
   const v = { x: randT([3, 4]) };
-  const third = (ln: (t: Tensor) => Tensor) => leaves(valueAndGrad((p: Tree) => {
-    const h = leaves(hvp((q: Tree) => F.sum(F.mul(ln((q as { x: Tensor }).x), ln((q as { x: Tensor }).x))))(p, v).hvp)[0];
-    return F.sum(F.mul(h, h));
-  })({ x }).grad)[0].data;
-  assert.ok(relDiff(third((t) => F.layerNorm(t)), third((t) => layerNormComposite(t))) < 1e-9);
-  assert.ok(relDiff(third((t) => F.softmax(t)), third((t) => softmaxComposite(t))) < 1e-9);
+  const third = (ln: (t: Tensor) => Tensor) =>
+    leaves(
+      valueAndGrad((p: Tree) => {
+        const h = leaves(
+          hvp((q: Tree) => F.sum(F.mul(ln((q as { x: Tensor }).x), ln((q as { x: Tensor }).x))))(p, v).hvp,
+        )[0];
+        return F.sum(F.mul(h, h));
+      })({ x }).grad,
+    )[0].data;
+  assert.ok(
+    relDiff(
+      third((t) => F.layerNorm(t)),
+      third((t) => layerNormComposite(t)),
+    ) < 1e-9,
+  );
+  assert.ok(
+    relDiff(
+      third((t) => F.softmax(t)),
+      third((t) => softmaxComposite(t)),
+    ) < 1e-9,
+  );
 });
 
 test("recycled cotangent arrays never corrupt gradients (shared, summed and reshaped cotangents, repeated passes)", () => {
@@ -191,7 +273,8 @@ test("recycled cotangent arrays never corrupt gradients (shared, summed and resh
     return F.sum(F.add(F.tanh(r), F.reshape(F.mul(a, b), [60, 100])));
   };
   const want = (xv: Float64Array, wv: Float64Array) => {
-    const gx = new Float64Array(n), gw = new Float64Array(n);
+    const gx = new Float64Array(n),
+      gw = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const s = xv[i] * xv[i] + 2 * xv[i];
       const t = Math.tanh(s * wv[i]);

@@ -27,17 +27,27 @@ function shapes(seed: number, count: number, max: number): Shape[] {
   const rng = new FastNormal(seed);
   const pick = (hi: number) => 1 + Math.floor(rng.uniform() * hi);
   const out: Shape[] = [
-    [1, 1, 1, false, false], [1, 7, 3, true, false], [5, 1, 9, false, true], [3, 3, 1, true, true],
-    [4, 4, 4, false, false], [8, 8, 8, true, true], [13, 17, 19, false, true], [129, 5, 257, true, false],
-    [130, 67, 300, false, false], [33, 260, 511, true, true], [2, 2100, 3, false, true],
+    [1, 1, 1, false, false],
+    [1, 7, 3, true, false],
+    [5, 1, 9, false, true],
+    [3, 3, 1, true, true],
+    [4, 4, 4, false, false],
+    [8, 8, 8, true, true],
+    [13, 17, 19, false, true],
+    [129, 5, 257, true, false],
+    [130, 67, 300, false, false],
+    [33, 260, 511, true, true],
+    [2, 2100, 3, false, true],
   ];
   for (let i = 0; i < count; i++) out.push([pick(max), pick(max), pick(max), rng.uniform() < 0.5, rng.uniform() < 0.5]);
   return out;
 }
 
 function operands(rng: FastNormal, m: number, n: number, k: number) {
-  const aOff = Math.floor(rng.uniform() * 5), bOff = Math.floor(rng.uniform() * 5);
-  const a = randomArray(rng, aOff + m * k + 3), b = randomArray(rng, bOff + k * n + 2);
+  const aOff = Math.floor(rng.uniform() * 5),
+    bOff = Math.floor(rng.uniform() * 5);
+  const a = randomArray(rng, aOff + m * k + 3),
+    b = randomArray(rng, bOff + k * n + 2);
   return { a, b, aOff, bOff };
 }
 
@@ -73,11 +83,16 @@ test("WebAssembly SIMD dgemm / sgemm equal the plain kernel (1 and 2 threads)", 
         gemmPlain(m, n, k, a, aOff, tA, b, bOff, tB, ref, 0);
         assert.ok(relDiff(c.subarray(1), ref) < 1e-12, `dgemm [${m},${n},${k}] tA=${tA} tB=${tB} threads=${threads}`);
         assert.ok(Number.isNaN(c[0]));
-        const af = Float32Array.from(a), bf = Float32Array.from(b);
-        const cf = new Float32Array(m * n), reff = new Float32Array(m * n);
+        const af = Float32Array.from(a),
+          bf = Float32Array.from(b);
+        const cf = new Float32Array(m * n),
+          reff = new Float32Array(m * n);
         w.sgemm(m, n, k, af, aOff, tA, bf, bOff, tB, cf, 0);
         sgemmPlain(m, n, k, af, aOff, tA, bf, bOff, tB, reff, 0);
-        assert.ok(relDiff(cf, reff) < 2e-5 * Math.sqrt(k), `sgemm [${m},${n},${k}] tA=${tA} tB=${tB} threads=${threads}`);
+        assert.ok(
+          relDiff(cf, reff) < 2e-5 * Math.sqrt(k),
+          `sgemm [${m},${n},${k}] tA=${tA} tB=${tB} threads=${threads}`,
+        );
       }
     }
   } finally {
@@ -111,20 +126,24 @@ test("relaxed-SIMD (FMA) dgemm / sgemm equal the plain kernel to rounding (1 and
       w.parallelMinFlops = threads > 1 ? 0 : w.parallelMinFlops;
       const all: Shape[] = [...shapes(12 + threads, 40, 300)];
       // Every transpose combination on tails in both directions, and k across KC twice.
-      for (const tA of [false, true]) for (const tB of [false, true]) all.push([67, 45, 29, tA, tB], [5, 3, 530, tA, tB], [130, 131, 7, tA, tB]);
+      for (const tA of [false, true])
+        for (const tB of [false, true]) all.push([67, 45, 29, tA, tB], [5, 3, 530, tA, tB], [130, 131, 7, tA, tB]);
       for (const [m, n, k, tA, tB] of all) {
         const { a, b, aOff, bOff } = operands(rng, m, n, k);
         const cOff = 2;
         const c = new Float64Array(cOff + m * n + 1).fill(Number.NaN);
-        const ref = new Float64Array(m * n), bound = new Float64Array(m * n);
+        const ref = new Float64Array(m * n),
+          bound = new Float64Array(m * n);
         w.dgemm(m, n, k, a, aOff, tA, b, bOff, tB, c, cOff);
         gemmPlain(m, n, k, a, aOff, tA, b, bOff, tB, ref, 0);
         gemmPlain(m, n, k, a.map(Math.abs), aOff, tA, b.map(Math.abs), bOff, tB, bound, 0);
         const label = `[${m},${n},${k}] tA=${tA} tB=${tB} threads=${threads}`;
         assert.ok(errOverBound(c.subarray(cOff, cOff + m * n), ref, bound) < 1e-13, `dgemm ${label}`);
         assert.ok(Number.isNaN(c[cOff - 1]) && Number.isNaN(c[cOff + m * n]), `writes stay inside C ${label}`);
-        const af = Float32Array.from(a), bf = Float32Array.from(b);
-        const cf = new Float32Array(m * n), reff = new Float32Array(m * n);
+        const af = Float32Array.from(a),
+          bf = Float32Array.from(b);
+        const cf = new Float32Array(m * n),
+          reff = new Float32Array(m * n);
         w.sgemm(m, n, k, af, aOff, tA, bf, bOff, tB, cf, 0);
         sgemmPlain(m, n, k, af, aOff, tA, bf, bOff, tB, reff, 0);
         assert.ok(errOverBound(cf, reff, bound) < 1e-5, `sgemm ${label}`);
@@ -154,11 +173,16 @@ test("the relaxed-SIMD build is preferred when built; SHOCKLENS_WASM_RELAXED=0 g
     const env: Record<string, string | undefined> = { ...process.env, SHOCKLENS_WASM_RELAXED: relaxed };
     delete env.SHOCKLENS_WASM;
     if (relaxed === undefined) delete env.SHOCKLENS_WASM_RELAXED;
-    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8", env });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env,
+    });
     assert.equal(r.status, 0, r.stderr);
     return JSON.parse(r.stdout) as { variant: string; detail: string; sum: number };
   };
-  const relaxed = run(undefined), forced = run("0");
+  const relaxed = run(undefined),
+    forced = run("0");
   assert.equal(relaxed.variant, "relaxed-simd FMA", relaxed.detail);
   assert.match(relaxed.detail, /gemm-relaxed\.wasm/);
   assert.equal(forced.variant, "simd");
@@ -175,21 +199,30 @@ test("native OpenBLAS dgemm / sgemm equal the plain kernel (where the addon is b
   const rng = new FastNormal(5);
   for (const [m, n, k, tA, tB] of shapes(6, 30, 200)) {
     const { a, b, aOff, bOff } = operands(rng, m, n, k);
-    const c = new Float64Array(m * n), ref = new Float64Array(m * n);
+    const c = new Float64Array(m * n),
+      ref = new Float64Array(m * n);
     blas.dgemm(m, n, k, a, aOff, tA, b, bOff, tB, c, 0);
     gemmPlain(m, n, k, a, aOff, tA, b, bOff, tB, ref, 0);
     assert.ok(relDiff(c, ref) < 1e-12, `dgemm [${m},${n},${k}] tA=${tA} tB=${tB}`);
-    const af = Float32Array.from(a), bf = Float32Array.from(b), cf = new Float32Array(m * n), reff = new Float32Array(m * n);
+    const af = Float32Array.from(a),
+      bf = Float32Array.from(b),
+      cf = new Float32Array(m * n),
+      reff = new Float32Array(m * n);
     blas.sgemm(m, n, k, af, aOff, tA, bf, bOff, tB, cf, 0);
     sgemmPlain(m, n, k, af, aOff, tA, bf, bOff, tB, reff, 0);
     assert.ok(relDiff(cf, reff) < 2e-5 * Math.sqrt(k), `sgemm [${m},${n},${k}]`);
   }
   // Views with a byteOffset (tensor data carved from a slab) are addressed correctly.
   const big = randomArray(rng, 64);
-  const a = big.subarray(5, 5 + 12), b = big.subarray(20, 20 + 12), c = new Float64Array(9);
+  const a = big.subarray(5, 5 + 12),
+    b = big.subarray(20, 20 + 12),
+    c = new Float64Array(9);
   blas.dgemm(3, 3, 4, a, 0, false, b, 0, true, c, 0);
   assert.ok(relDiff(c, naiveGemm(3, 3, 4, a, 0, false, b, 0, true)) < 1e-14);
-  assert.throws(() => blas.dgemm(4, 4, 4, new Float64Array(3), 0, false, new Float64Array(16), 0, false, new Float64Array(16), 0), /too short/);
+  assert.throws(
+    () => blas.dgemm(4, 4, 4, new Float64Array(3), 0, false, new Float64Array(16), 0, false, new Float64Array(16), 0),
+    /too short/,
+  );
 });
 
 test("matmul gives the same values on every available backend; names select backends", () => {
@@ -231,7 +264,11 @@ test("SHOCKLENS_GEMM forces a backend; with typescript the fallback runs and giv
     let s = 0; for (const v of y.data) s += v;
     process.stdout.write(JSON.stringify({ backend: gemmInfo().backend, sum: s }));`;
   const run = (env: Record<string, string>) => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+    });
     assert.equal(r.status, 0, r.stderr);
     return JSON.parse(r.stdout) as { backend: string; sum: number };
   };

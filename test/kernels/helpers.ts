@@ -15,8 +15,15 @@ export function randomArray(rng: FastNormal, n: number): Float64Array {
 
 /** The textbook triple loop: C = op(A)·op(B) (the oracle of every GEMM kernel). */
 export function naiveGemm(
-  m: number, n: number, k: number, a: ArrayLike<number>, aOff: number, tA: boolean,
-  b: ArrayLike<number>, bOff: number, tB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: ArrayLike<number>,
+  aOff: number,
+  tA: boolean,
+  b: ArrayLike<number>,
+  bOff: number,
+  tB: boolean,
 ): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
@@ -32,7 +39,8 @@ export function naiveGemm(
 /** max |x − y| / max(1, max |y|). */
 export function relDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
   if (x.length !== y.length) return Infinity;
-  let scale = 1, d = 0;
+  let scale = 1,
+    d = 0;
   for (let i = 0; i < y.length; i++) scale = Math.max(scale, Math.abs(y[i]));
   for (let i = 0; i < y.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
   return d / scale;
@@ -45,12 +53,16 @@ let builtDir: string | null = null;
  * build into a temporary directory (so the WebAssembly kernels are always tested).
  */
 export function wasmDir(): string {
-  const g = findWasm(), p = findPdeWasm();
+  const g = findWasm(),
+    p = findPdeWasm();
   if (g && p && g.replace(/gemm\.wasm$/, "") === p.replace(/pde\.wasm$/, "")) return g.replace(/\/gemm\.wasm$/, "");
   if (builtDir) return builtDir;
   const dir = mkdtempSync(join(tmpdir(), "shocklens-wasm-"));
-  const r = spawnSync(process.execPath, [join(ROOT, "scripts/build-wasm.mjs"), "--out-dir", dir, "--quiet"], { encoding: "utf8" });
-  if (r.status !== 0 || !existsSync(join(dir, "gemm.wasm"))) throw new Error(`could not build the wasm kernels: ${r.stderr}`);
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts/build-wasm.mjs"), "--out-dir", dir, "--quiet"], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0 || !existsSync(join(dir, "gemm.wasm")))
+    throw new Error(`could not build the wasm kernels: ${r.stderr}`);
   builtDir = dir;
   return dir;
 }

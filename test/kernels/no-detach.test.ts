@@ -23,7 +23,9 @@ test("pde stencils: asking for larger fields leaves earlier views attached", () 
 
 test("small kernels: the arena is there from the start and a product does not move it", () => {
   const sg = new SmallGemm(findSmallWasm() ?? join(wasmDir(), "small.wasm"));
-  const a = Float64Array.from({ length: 200 }, (_, i) => i), b = new Float64Array(200).fill(1), c = new Float64Array(200 * 200);
+  const a = Float64Array.from({ length: 200 }, (_, i) => i),
+    b = new Float64Array(200).fill(1),
+    c = new Float64Array(200 * 200);
   assert.ok(sg.tryGemm(200, 200, 1, a, 0, false, b, 0, false, c, 0));
   assert.equal(c[199 * 200 + 5], 199);
   // the module's own view is still attached: another product works and writes the same values

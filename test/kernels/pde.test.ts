@@ -21,23 +21,40 @@ const w = new WasmStencils(join(wasmDir(), "pde.wasm"));
 /** A ghosted random periodic field: smooth part, noise, and one jump. */
 function field(rng: FastNormal, n: number, g: number): Float64Array {
   const u = new Float64Array(n + 2 * g);
-  for (let i = 0; i < n; i++) u[g + i] = 0.3 + Math.sin((2 * Math.PI * i) / n) + 0.2 * rng.normal() + (i > n / 2 ? -0.8 : 0);
+  for (let i = 0; i < n; i++)
+    u[g + i] = 0.3 + Math.sin((2 * Math.PI * i) / n) + 0.2 * rng.normal() + (i > n / 2 ? -0.8 : 0);
   fillGhosts(u, n, g, "periodic");
   return u;
 }
 
-const STAGES: [a: number, b: number][] = [[0, 1], [0.75, 0.25], [1 / 3, 2 / 3]];
+const STAGES: [a: number, b: number][] = [
+  [0, 1],
+  [0.75, 0.25],
+  [1 / 3, 2 / 3],
+];
 
 test("wasm-SIMD stages equal the TypeScript stages (MUSCL, first order, both fluxes; WENO5) and maxAbs", () => {
   const rng = new FastNormal(11);
   for (const n of [1, 2, 5, 37, 64, 101, 1031, 1536]) {
-    const dx = 1 / n, dt = 0.3 * dx;
-    for (const [weno, g] of [[false, 2], [true, 3]] as const) {
+    const dx = 1 / n,
+      dt = 0.3 * dx;
+    for (const [weno, g] of [
+      [false, 2],
+      [true, 3],
+    ] as const) {
       const len = n + 2 * g;
       const [wi, w0, wo] = w.fields([len, len, len]);
-      const ti = field(rng, n, g), t0 = field(rng, n, g);
+      const ti = field(rng, n, g),
+        t0 = field(rng, n, g);
       for (const [a, b] of STAGES) {
-        for (const variant of weno ? [null] : [[0.5, true], [0.5, false], [0, true], [0, false]] as const) {
+        for (const variant of weno
+          ? [null]
+          : ([
+              [0.5, true],
+              [0.5, false],
+              [0, true],
+              [0, false],
+            ] as const)) {
           for (const intoU0 of [false, true]) {
             wi.set(ti);
             w0.set(t0);
@@ -63,10 +80,16 @@ test("wasm-SIMD stages equal the TypeScript stages (MUSCL, first order, both flu
 
 test("wasm-SIMD heat step equals the TypeScript step (odd and even rows, rx ≠ ry)", () => {
   const rng = new FastNormal(12);
-  for (const [nx, ny] of [[2, 2], [3, 5], [37, 64], [64, 101]]) {
+  for (const [nx, ny] of [
+    [2, 2],
+    [3, 5],
+    [37, 64],
+    [64, 101],
+  ]) {
     const [h, hn] = w.fields([nx * ny, nx * ny]);
     rng.fill(h);
-    const th = h.slice(), thn = new Float64Array(nx * ny);
+    const th = h.slice(),
+      thn = new Float64Array(nx * ny);
     w.heatStep(h, hn, nx, ny, 0.2, 0.05);
     TS_KERNELS.heatStep(th, thn, nx, ny, 0.2, 0.05);
     assert.deepEqual(hn, thn, `heat ${nx}×${ny}`);

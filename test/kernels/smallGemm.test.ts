@@ -18,14 +18,26 @@ test("small kernels: k = 1 and m = 1 products match the triple loop for every tr
   const sg = new SmallGemm(path);
   const rng = new FastNormal(77);
   const shapes: [number, number, number][] = [
-    [32, 32, 1], [33, 17, 1], [256, 7, 1], [1, 300, 1], [1, 32, 32], [1, 31, 33], [1, 5, 61], [1, 64, 9], [1, 3, 129], [1, 129, 2],
+    [32, 32, 1],
+    [33, 17, 1],
+    [256, 7, 1],
+    [1, 300, 1],
+    [1, 32, 32],
+    [1, 31, 33],
+    [1, 5, 61],
+    [1, 64, 9],
+    [1, 3, 129],
+    [1, 129, 2],
   ];
   let checked = 0;
   for (const [m, n, k] of shapes) {
     for (const tA of [false, true]) {
       for (const tB of [false, true]) {
-        const aOff = Math.floor(rng.uniform() * 5), bOff = Math.floor(rng.uniform() * 5), cOff = 3;
-        const a = randomArray(rng, aOff + m * k + 2), b = randomArray(rng, bOff + k * n + 2);
+        const aOff = Math.floor(rng.uniform() * 5),
+          bOff = Math.floor(rng.uniform() * 5),
+          cOff = 3;
+        const a = randomArray(rng, aOff + m * k + 2),
+          b = randomArray(rng, bOff + k * n + 2);
         const c = new Float64Array(cOff + m * n + 4).fill(7);
         const ok = sg.tryGemm(m, n, k, a, aOff, tA, b, bOff, tB, c, cOff);
         assert.equal(ok, m * n * k >= SMALL_MIN_WORK, `[${m},${n},${k}] taken`);
@@ -44,21 +56,28 @@ test("small kernels: k = 1 and m = 1 products match the triple loop for every tr
 
 test("small kernels decline general products and operands larger than their arena", () => {
   const sg = new SmallGemm(path);
-  const big = new Float64Array(70000), c = new Float64Array(70000);
+  const big = new Float64Array(70000),
+    c = new Float64Array(70000);
   assert.equal(sg.tryGemm(4, 8, 8, big, 0, false, big, 0, false, c, 0), false); // m, k > 1
   assert.equal(sg.tryGemm(1, 300, 250, big, 0, false, big, 0, true, c, 0), false); // 75 000 + 250 + 300 doubles
   assert.equal(sg.tryGemm(1, 2, 2, big, 0, false, big, 0, false, c, 0), false); // too small to pay
 });
 
-test("the dispatch sends small outer products to these kernels when a fast backend is active", { skip: findSmallWasm() === null && "small.wasm is not built into dist/" }, () => {
-  const info = gemmInfo();
-  if (info.backend === "typescript") {
-    assert.equal(info.smallKernels.active, false);
-    return;
-  }
-  assert.equal(info.smallKernels.active, true, info.smallKernels.detail);
-  const rng = new FastNormal(5);
-  const a = randomArray(rng, 32), b = randomArray(rng, 32), c = new Float64Array(1024);
-  gemmDispatch(32, 32, 1, a, 0, true, b, 0, false, c, 0);
-  assert.ok(relDiff(c, naiveGemm(32, 32, 1, a, 0, true, b, 0, false)) < 1e-15);
-});
+test(
+  "the dispatch sends small outer products to these kernels when a fast backend is active",
+  { skip: findSmallWasm() === null && "small.wasm is not built into dist/" },
+  () => {
+    const info = gemmInfo();
+    if (info.backend === "typescript") {
+      assert.equal(info.smallKernels.active, false);
+      return;
+    }
+    assert.equal(info.smallKernels.active, true, info.smallKernels.detail);
+    const rng = new FastNormal(5);
+    const a = randomArray(rng, 32),
+      b = randomArray(rng, 32),
+      c = new Float64Array(1024);
+    gemmDispatch(32, 32, 1, a, 0, true, b, 0, false, c, 0);
+    assert.ok(relDiff(c, naiveGemm(32, 32, 1, a, 0, true, b, 0, false)) < 1e-15);
+  },
+);

@@ -25,7 +25,9 @@ test("tanhInto is within 2.5 ulp of Math.tanh on every range it branches on", ()
     assert.ok(err <= 2.5, `scale ${scale}: ${err.toFixed(2)} ε`);
   }
   // both sides of the branch points
-  const edges = Float64Array.from([0.625, 22].flatMap((b) => [-1, 1].flatMap((s) => [-3, -2, -1, 0, 1, 2, 3].map((k) => s * (b + k * b * EPS)))));
+  const edges = Float64Array.from(
+    [0.625, 22].flatMap((b) => [-1, 1].flatMap((s) => [-3, -2, -1, 0, 1, 2, 3].map((k) => s * (b + k * b * EPS)))),
+  );
   assert.ok(maxRelErr(edges) <= 2.5);
 });
 
@@ -35,12 +37,17 @@ test("tanhInto is exactly odd and passes ±0, ±∞ and NaN through like Math.ta
   tanhInto(xs, out);
   for (let i = 0; i < xs.length; i++) {
     const r = Math.tanh(xs[i]);
-    if (Number.isNaN(r) || r === 0 || Math.abs(r) === 1 || Math.abs(xs[i]) < 1e-200) assert.ok(Object.is(out[i], r), `tanh(${xs[i]}) = ${out[i]}, Math.tanh: ${r}`);
+    if (Number.isNaN(r) || r === 0 || Math.abs(r) === 1 || Math.abs(xs[i]) < 1e-200)
+      assert.ok(Object.is(out[i], r), `tanh(${xs[i]}) = ${out[i]}, Math.tanh: ${r}`);
   }
   const pos = Float64Array.from(uniformArray(key(12), 1000), (v) => 4 * v);
-  const a = new Float64Array(1000), b = new Float64Array(1000);
+  const a = new Float64Array(1000),
+    b = new Float64Array(1000);
   tanhInto(pos, a);
-  tanhInto(pos.map((v) => -v), b);
+  tanhInto(
+    pos.map((v) => -v),
+    b,
+  );
   for (let i = 0; i < 1000; i++) assert.ok(Object.is(b[i], -a[i]));
 });
 

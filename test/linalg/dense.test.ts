@@ -32,7 +32,11 @@ test("symEig: A V = V Λ, VᵀV = I, ascending; 2×2 by hand", () => {
 });
 
 test("svd: U S Vᵀ = A, orthonormal factors, descending S, rank, deterministic signs", () => {
-  for (const [m, n] of [[4, 3], [3, 5], [6, 6]] as const) {
+  for (const [m, n] of [
+    [4, 3],
+    [3, 5],
+    [6, 6],
+  ] as const) {
     const A = normalArray(key(m * 10 + n), m * n);
     const { U, S, V, rank } = svd(A, m, n);
     const r = Math.min(m, n);
@@ -42,7 +46,10 @@ test("svd: U S Vᵀ = A, orthonormal factors, descending S, rank, deterministic 
     assert.ok(maxAbs(sub(matmul(US, V, m, r, n, { transB: true }), A)) < 1e-14 * 10);
     const UtU = matmul(U, U, r, m, r, { transA: true });
     const VtV = matmul(V, V, r, n, r, { transA: true });
-    for (let i = 0; i < r; i++) { UtU[i * r + i] -= 1; VtV[i * r + i] -= 1; }
+    for (let i = 0; i < r; i++) {
+      UtU[i * r + i] -= 1;
+      VtV[i * r + i] -= 1;
+    }
     assert.ok(maxAbs(UtU) < 1e-14 && maxAbs(VtV) < 1e-14);
     // The largest-magnitude entry of each column of U is positive.
     for (let j = 0; j < r; j++) {
@@ -51,11 +58,24 @@ test("svd: U S Vᵀ = A, orthonormal factors, descending S, rank, deterministic 
       assert.ok(best > 0);
     }
     // −A has the same factors up to the sign of V: U is unchanged (sign normalisation on U).
-    const B = svd(Float64Array.from(A, (x) => -x), m, n);
-    assert.ok(maxAbs(sub(B.U, U)) < 1e-13 && maxAbs(sub(B.V, Float64Array.from(V, (x) => -x))) < 1e-13);
+    const B = svd(
+      Float64Array.from(A, (x) => -x),
+      m,
+      n,
+    );
+    assert.ok(
+      maxAbs(sub(B.U, U)) < 1e-13 &&
+        maxAbs(
+          sub(
+            B.V,
+            Float64Array.from(V, (x) => -x),
+          ),
+        ) < 1e-13,
+    );
   }
   // Rank-one 3×3: nuclear norm = ‖u‖‖v‖.
-  const u = [1, 2, 2], v = [3, 0, 4];
+  const u = [1, 2, 2],
+    v = [3, 0, 4];
   const R = Float64Array.from({ length: 9 }, (_, k) => u[Math.floor(k / 3)] * v[k % 3]);
   const s = svd(R, 3, 3);
   assert.equal(s.rank, 1);
@@ -64,10 +84,14 @@ test("svd: U S Vᵀ = A, orthonormal factors, descending S, rank, deterministic 
 
 test("pivotedCholesky finds the rank of a Gram matrix with dependent columns and solves on the independent set", () => {
   const [k1] = split(key(3), 1);
-  const n = 7, k = 5;
+  const n = 7,
+    k = 5;
   const X = normalArray(k1, n * k);
   // Column 3 = column 0 + 2·column 1; column 4 = 0.
-  for (let i = 0; i < n; i++) { X[i * k + 3] = X[i * k + 0] + 2 * X[i * k + 1]; X[i * k + 4] = 0; }
+  for (let i = 0; i < n; i++) {
+    X[i * k + 3] = X[i * k + 0] + 2 * X[i * k + 1];
+    X[i * k + 4] = 0;
+  }
   const G = matmul(X, X, k, n, k, { transA: true });
   const { pivots, L } = pivotedCholesky(G, k, 1e-13);
   assert.equal(pivots.length, 3);

@@ -12,9 +12,17 @@ const t = (v: number[], s: number[]) => tensor(v, s);
 
 test("MLP forward: relu hidden layer, linear output", () => {
   const cfg = parseModelConfig({ arch: "mlp", sizes: [2, 2, 1], activation: "relu" });
-  const p = { fc0: { weight: t([1, -1, 0.5, 2], [2, 2]), bias: t([0, -1], [2]) }, fc1: { weight: t([1, -2], [1, 2]), bias: t([0.5], [1]) } };
+  const p = {
+    fc0: { weight: t([1, -1, 0.5, 2], [2, 2]), bias: t([0, -1], [2]) },
+    fc1: { weight: t([1, -2], [1, 2]), bias: t([0.5], [1]) },
+  };
   // h = relu([1 − 2, 0.5 + 4 − 1]) = [0, 3.5]; out = 0 − 7 + 0.5
-  assert.deepEqual(modelOf(cfg).apply(p, t([1, 2], [1, 2])).toArray(), [-6.5]);
+  assert.deepEqual(
+    modelOf(cfg)
+      .apply(p, t([1, 2], [1, 2]))
+      .toArray(),
+    [-6.5],
+  );
 });
 
 test("CNN forward: conv, relu, max-pool, flatten, fc; zero padding", () => {
@@ -22,29 +30,69 @@ test("CNN forward: conv, relu, max-pool, flatten, fc; zero padding", () => {
   const conv = { weight: t([1, 0, 0, 1], [1, 1, 2, 2]), bias: t([0.5], [1]) };
   const a = parseModelConfig({ arch: "cnn", input: [1, 3, 3], conv: [{ out: 1, kernel: 2 }], fc: [1] });
   // conv map [6.5, 8.5, 12.5, 14.5]; fc: 6.5 − 8.5 + 2·12.5 + 1
-  assert.deepEqual(modelOf(a).apply({ conv0: conv, fc0: { weight: t([1, -1, 2, 0], [1, 4]), bias: t([1], [1]) } }, x).toArray(), [24]);
+  assert.deepEqual(
+    modelOf(a)
+      .apply({ conv0: conv, fc0: { weight: t([1, -1, 2, 0], [1, 4]), bias: t([1], [1]) } }, x)
+      .toArray(),
+    [24],
+  );
   const b = parseModelConfig({ arch: "cnn", input: [1, 3, 3], conv: [{ out: 1, kernel: 2, pool: 2 }], fc: [1] });
-  assert.deepEqual(modelOf(b).apply({ conv0: conv, fc0: { weight: t([2], [1, 1]), bias: t([0], [1]) } }, x).toArray(), [29]);
+  assert.deepEqual(
+    modelOf(b)
+      .apply({ conv0: conv, fc0: { weight: t([2], [1, 1]), bias: t([0], [1]) } }, x)
+      .toArray(),
+    [29],
+  );
   const c = parseModelConfig({ arch: "cnn", input: [1, 2, 2], conv: [{ out: 1, kernel: 3, padding: 1 }], fc: [1] });
   const ones = { weight: t(new Array(9).fill(1), [1, 1, 3, 3]), bias: t([0], [1]) };
   // every 3×3 window of the zero-padded 2×2 input covers all four ones
-  assert.deepEqual(modelOf(c).apply({ conv0: ones, fc0: { weight: t([1, 10, 100, 1000], [1, 4]), bias: t([0], [1]) } }, t([1, 1, 1, 1], [1, 1, 2, 2])).toArray(), [4444]);
+  assert.deepEqual(
+    modelOf(c)
+      .apply(
+        { conv0: ones, fc0: { weight: t([1, 10, 100, 1000], [1, 4]), bias: t([0], [1]) } },
+        t([1, 1, 1, 1], [1, 1, 2, 2]),
+      )
+      .toArray(),
+    [4444],
+  );
 });
 
 test("transformer forward: one causal head written out by hand", () => {
-  const cfg = parseModelConfig({ arch: "transformer", vocab: 2, seq: 2, d: 1, heads: 1, dHead: 1, layers: 1, mlp: 1, norm: "none", activation: "relu" });
-  const [e0, e1, p0, p1, wq, wk, wv, wo, w1, b1, w2, b2, u0, u1] = [0.3, -0.7, 0.1, 0.2, 1.5, -0.5, 2, 0.25, 1.2, 0.1, -0.8, 0.05, 1, -2];
+  const cfg = parseModelConfig({
+    arch: "transformer",
+    vocab: 2,
+    seq: 2,
+    d: 1,
+    heads: 1,
+    dHead: 1,
+    layers: 1,
+    mlp: 1,
+    norm: "none",
+    activation: "relu",
+  });
+  const [e0, e1, p0, p1, wq, wk, wv, wo, w1, b1, w2, b2, u0, u1] = [
+    0.3, -0.7, 0.1, 0.2, 1.5, -0.5, 2, 0.25, 1.2, 0.1, -0.8, 0.05, 1, -2,
+  ];
   const s = (v: number) => t([v], [1, 1]);
   const params = {
-    embed: { weight: t([e0, e1], [2, 1]) }, pos: { weight: t([p0, p1], [2, 1]) },
-    blocks: [{ attn: { q: { weight: s(wq) }, k: { weight: s(wk) }, v: { weight: s(wv) }, o: { weight: s(wo) } },
-      mlp: { fc1: { weight: s(w1), bias: t([b1], [1]) }, fc2: { weight: s(w2), bias: t([b2], [1]) } } }],
+    embed: { weight: t([e0, e1], [2, 1]) },
+    pos: { weight: t([p0, p1], [2, 1]) },
+    blocks: [
+      {
+        attn: { q: { weight: s(wq) }, k: { weight: s(wk) }, v: { weight: s(wv) }, o: { weight: s(wo) } },
+        mlp: { fc1: { weight: s(w1), bias: t([b1], [1]) }, fc2: { weight: s(w2), bias: t([b2], [1]) } },
+      },
+    ],
     unembed: { weight: t([u0, u1], [2, 1]) },
   };
   // tokens [0, 1]; the last position attends to positions 0 and 1.
-  const x0 = e0 + p0, x1 = e1 + p1;
-  const q1 = wq * x1, sc = [q1 * wk * x0, q1 * wk * x1];
-  const m = Math.max(...sc), z = sc.map((v) => Math.exp(v - m)), Z = z[0] + z[1];
+  const x0 = e0 + p0,
+    x1 = e1 + p1;
+  const q1 = wq * x1,
+    sc = [q1 * wk * x0, q1 * wk * x1];
+  const m = Math.max(...sc),
+    z = sc.map((v) => Math.exp(v - m)),
+    Z = z[0] + z[1];
   const att = (z[0] * wv * x0 + z[1] * wv * x1) / Z;
   const h1 = x1 + wo * att;
   const out = h1 + w2 * Math.max(w1 * h1 + b1, 0) + b2;
@@ -64,20 +112,46 @@ test("losses follow torch: MSE mean over elements, cross-entropy mean over rows"
   assert.equal(mse(t([1, 2, 3, 4], [2, 2]), t([1, 0, 3, 0], [2, 2])).item(), 5);
   const logits = t([1, 2, 3, 0, 0, 0], [2, 3]);
   const lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
-  assertClose(xent(logits, t([2, 0], [2])).item(), ((lse - 3) + Math.log(3)) / 2, 1e-15);
+  assertClose(xent(logits, t([2, 0], [2])).item(), (lse - 3 + Math.log(3)) / 2, 1e-15);
   assert.throws(() => xent(logits, t([3, 0], [2])), /label 3/);
 });
 
 test("parameter names and shapes follow torch's state_dict", () => {
-  const names = (raw: unknown) => namedLeaves(modelOf(parseModelConfig(raw)).init(key(0))).map(([n, v]) => `${n}:${v.shape.join("x")}`);
-  assert.deepEqual(names({ arch: "mlp", sizes: [3, 4, 2] }), ["fc0.weight:4x3", "fc0.bias:4", "fc1.weight:2x4", "fc1.bias:2"]);
-  assert.deepEqual(names({ arch: "cnn", input: [1, 6, 6], conv: [{ out: 2, kernel: 3, pool: 2 }], fc: [5, 3] }),
-    ["conv0.weight:2x1x3x3", "conv0.bias:2", "fc0.weight:5x8", "fc0.bias:5", "fc1.weight:3x5", "fc1.bias:3"]);
+  const names = (raw: unknown) =>
+    namedLeaves(modelOf(parseModelConfig(raw)).init(key(0))).map(([n, v]) => `${n}:${v.shape.join("x")}`);
+  assert.deepEqual(names({ arch: "mlp", sizes: [3, 4, 2] }), [
+    "fc0.weight:4x3",
+    "fc0.bias:4",
+    "fc1.weight:2x4",
+    "fc1.bias:2",
+  ]);
+  assert.deepEqual(names({ arch: "cnn", input: [1, 6, 6], conv: [{ out: 2, kernel: 3, pool: 2 }], fc: [5, 3] }), [
+    "conv0.weight:2x1x3x3",
+    "conv0.bias:2",
+    "fc0.weight:5x8",
+    "fc0.bias:5",
+    "fc1.weight:3x5",
+    "fc1.bias:3",
+  ]);
   assert.deepEqual(names({ arch: "transformer", vocab: 7, seq: 4, d: 6, heads: 2, dHead: 3, layers: 1, mlp: 8 }), [
-    "embed.weight:7x6", "pos.weight:4x6", "blocks.0.ln1.weight:6", "blocks.0.ln1.bias:6",
-    "blocks.0.attn.q.weight:6x6", "blocks.0.attn.k.weight:6x6", "blocks.0.attn.v.weight:6x6", "blocks.0.attn.o.weight:6x6",
-    "blocks.0.ln2.weight:6", "blocks.0.ln2.bias:6", "blocks.0.mlp.fc1.weight:8x6", "blocks.0.mlp.fc1.bias:8",
-    "blocks.0.mlp.fc2.weight:6x8", "blocks.0.mlp.fc2.bias:6", "ln_f.weight:6", "ln_f.bias:6", "unembed.weight:7x6"]);
+    "embed.weight:7x6",
+    "pos.weight:4x6",
+    "blocks.0.ln1.weight:6",
+    "blocks.0.ln1.bias:6",
+    "blocks.0.attn.q.weight:6x6",
+    "blocks.0.attn.k.weight:6x6",
+    "blocks.0.attn.v.weight:6x6",
+    "blocks.0.attn.o.weight:6x6",
+    "blocks.0.ln2.weight:6",
+    "blocks.0.ln2.bias:6",
+    "blocks.0.mlp.fc1.weight:8x6",
+    "blocks.0.mlp.fc1.bias:8",
+    "blocks.0.mlp.fc2.weight:6x8",
+    "blocks.0.mlp.fc2.bias:6",
+    "ln_f.weight:6",
+    "ln_f.bias:6",
+    "unembed.weight:7x6",
+  ]);
   assert.deepEqual(names({ arch: "meanfield", input: 3, width: 5 }), ["w:5x3", "b:5", "a:5"]);
 });
 
@@ -100,6 +174,10 @@ test("config errors are one-line InputErrors naming the field", () => {
     [{ arch: "transformer", vocab: 3 }, /seq/],
   ];
   for (const [raw, re] of bad) {
-    assert.throws(() => parseModelConfig(raw), (e: unknown) => e instanceof InputError && re.test(e.message) && !e.message.includes("\n"), `${JSON.stringify(raw)}`);
+    assert.throws(
+      () => parseModelConfig(raw),
+      (e: unknown) => e instanceof InputError && re.test(e.message) && !e.message.includes("\n"),
+      `${JSON.stringify(raw)}`,
+    );
   }
 });

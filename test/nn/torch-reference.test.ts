@@ -50,10 +50,31 @@ test("Entropy-SGD inner loop without noise matches torch", () => {
   let mu: Tree = x;
   for (let s = 0; s < steps; s++) {
     const g = vg(y).grad;
-    y = zipTrees([y, g, x], ([yi, gi, xi]) => new Tensor(yi.data.map((v, i) => v - eta * (gi.data[i] + (v - xi.data[i]) / gamma)), yi.shape));
-    mu = zipTrees([mu, y], ([m, yi]) => new Tensor(m.data.map((v, i) => (1 - alpha) * v + alpha * yi.data[i]), m.shape));
+    y = zipTrees(
+      [y, g, x],
+      ([yi, gi, xi]) =>
+        new Tensor(
+          yi.data.map((v, i) => v - eta * (gi.data[i] + (v - xi.data[i]) / gamma)),
+          yi.shape,
+        ),
+    );
+    mu = zipTrees(
+      [mu, y],
+      ([m, yi]) =>
+        new Tensor(
+          m.data.map((v, i) => (1 - alpha) * v + alpha * yi.data[i]),
+          m.shape,
+        ),
+    );
   }
-  const d = zipTrees([y, x], ([a, b]) => new Tensor(a.data.map((v, i) => v - b.data[i]), a.shape));
+  const d = zipTrees(
+    [y, x],
+    ([a, b]) =>
+      new Tensor(
+        a.data.map((v, i) => v - b.data[i]),
+        a.shape,
+      ),
+  );
   const got = [vg(x).value.item(), vg(y).value.item(), treeDot(d, d), ravel(mu).reduce((s, v) => s + v, 0)];
   expectCheck("sgld-inner", got, [0.36019944156240874, 0.338860936997371, 0.0017476569599301625, 6.293678858215442]);
 });

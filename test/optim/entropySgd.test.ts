@@ -22,7 +22,8 @@ test("one outer step equals Algorithm 1 computed by hand (noise off)", () => {
   const x = [1, -2, 3];
   const [eta, etaIn, gamma, alpha, L] = [0.5, 0.05, 2, 0.75, 5];
   // Algorithm 1, element by element, with plain numbers.
-  const y = [...x], mu = [...x];
+  const y = [...x],
+    mu = [...x];
   for (let l = 0; l < L; l++) {
     for (let i = 0; i < 3; i++) {
       y[i] = y[i] - etaIn * (a[i] * y[i] + gamma * (y[i] - x[i]));
@@ -44,7 +45,12 @@ test("with a long inner loop the step is x − η∇F_γ(x), ∇F_γ = γa x/(a 
   const opt = entropySgd({ innerLr: 0.05, innerSteps: 600, gamma, alpha: 0.75, beta: Infinity });
   const p = vec(...x);
   const r = opt.step(p, quadGrad(p), opt.init(p), { lr: eta, gradAt: quadGrad });
-  assertAllClose(values(r.params), x.map((v, i) => v - eta * ((gamma * a[i] * v) / (a[i] + gamma))), 1e-12, "x′");
+  assertAllClose(
+    values(r.params),
+    x.map((v, i) => v - eta * ((gamma * a[i] * v) / (a[i] + gamma))),
+    1e-12,
+    "x′",
+  );
 });
 
 test("γ-scoping: step t couples with γ₀(1 + γ₁)^t", () => {
@@ -60,11 +66,24 @@ test("γ-scoping: step t couples with γ₀(1 + γ₁)^t", () => {
 });
 
 test("with noise, the inner chain samples the Gibbs measure: mean γx/(a+γ), variance of the discretised Langevin chain", () => {
-  const n = 2000, A = 1, gamma = 1, x = 2, beta = 1e3, h = 0.1;
+  const n = 2000,
+    A = 1,
+    gamma = 1,
+    x = 2,
+    beta = 1e3,
+    h = 0.1;
   const grad = (y: Tree): Tree => vec(...values(y).map((v) => A * v));
   const p = vec(...new Array(n).fill(x));
-  const { y, mu } = entropySgdInner(p, grad(p), grad, key(3), { innerLr: h, innerSteps: 300, gamma, gammaScoping: 0, alpha: 0.05, beta }, gamma);
-  const ys = values(y), mus = values(mu);
+  const { y, mu } = entropySgdInner(
+    p,
+    grad(p),
+    grad,
+    key(3),
+    { innerLr: h, innerSteps: 300, gamma, gammaScoping: 0, alpha: 0.05, beta },
+    gamma,
+  );
+  const ys = values(y),
+    mus = values(mu);
   const target = (gamma * x) / (A + gamma);
   const k = A + gamma;
   // Stationary variance of y ← y − hk(y − y*) + √(2h/β)ξ: (2h/β)/(1 − (1 − hk)²).
@@ -83,8 +102,22 @@ test("torch cross-check: the inner loop of workloads.md sgld-inner (scope 0.1 �
   const x = W.tinyParams() as unknown as Tree;
   const vg = valueAndGrad((p: Tree) => loss(p as never));
   const g = (p: Tree) => vg(p).grad;
-  const { y, mu } = entropySgdInner(x, g(x), g, undefined, { innerLr: eta, innerSteps: steps, gamma: 1 / gamma, gammaScoping: 0, alpha, beta: Infinity }, 1 / gamma);
-  const d = zipTrees([y, x], ([u, v]) => new Tensor(u.data.map((e, i) => e - v.data[i]), u.shape));
+  const { y, mu } = entropySgdInner(
+    x,
+    g(x),
+    g,
+    undefined,
+    { innerLr: eta, innerSteps: steps, gamma: 1 / gamma, gammaScoping: 0, alpha, beta: Infinity },
+    1 / gamma,
+  );
+  const d = zipTrees(
+    [y, x],
+    ([u, v]) =>
+      new Tensor(
+        u.data.map((e, i) => e - v.data[i]),
+        u.shape,
+      ),
+  );
   const got = [loss(x as never).item(), loss(y as never).item(), treeDot(d, d), ravel(mu).reduce((s, v) => s + v, 0)];
   const want = [0.36019944156240874, 0.338860936997371, 0.0017476569599301625, 6.293678858215442];
   got.forEach((v, i) => assertClose(v, want[i], 1e-9, `check[${i}]`));
@@ -92,6 +125,12 @@ test("torch cross-check: the inner loop of workloads.md sgld-inner (scope 0.1 �
 
 test("the inner loop needs gradAt when L > 1, and a key when β is finite", () => {
   const p = vec(1);
-  assert.throws(() => entropySgd({ innerLr: 0.1, innerSteps: 2, gamma: 1, beta: Infinity }).step(p, p, { step: 0 }, { lr: 1 }), /gradAt/);
-  assert.throws(() => entropySgd({ innerLr: 0.1, innerSteps: 1, gamma: 1, beta: 10 }).step(p, p, { step: 0 }, { lr: 1 }), /key/);
+  assert.throws(
+    () => entropySgd({ innerLr: 0.1, innerSteps: 2, gamma: 1, beta: Infinity }).step(p, p, { step: 0 }, { lr: 1 }),
+    /gradAt/,
+  );
+  assert.throws(
+    () => entropySgd({ innerLr: 0.1, innerSteps: 1, gamma: 1, beta: 10 }).step(p, p, { step: 0 }, { lr: 1 }),
+    /key/,
+  );
 });

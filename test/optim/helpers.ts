@@ -7,7 +7,12 @@ export const vec = (...v: number[]): Tree => ({ w: new Tensor(Float64Array.from(
 export const values = (t: Tree): number[] => Array.from((t as { w: Tensor }).w.data);
 
 /** Runs `opt` from θ₀ over the given gradients; returns θ after each step. */
-export function run(opt: Optimizer, theta0: number[], grads: number[][], ctx: Omit<StepContext, "gradAt"> = { lr: 0.1 }): number[][] {
+export function run(
+  opt: Optimizer,
+  theta0: number[],
+  grads: number[][],
+  ctx: Omit<StepContext, "gradAt"> = { lr: 0.1 },
+): number[][] {
   let p = vec(...theta0);
   let s: OptState = opt.init(p);
   const out: number[][] = [];

@@ -7,11 +7,16 @@ import { stateFromNamed, stateToNamed } from "../../src/optim/state.ts";
 import { ravel } from "../../src/tree/tree.ts";
 
 test("Adam state: trees become exp_avg.<name> tensors, the step counter a number, and back", () => {
-  const params = { fc0: { weight: new Tensor(Float64Array.of(1, 2, 3, 4), [2, 2]), bias: new Tensor(Float64Array.of(0.5, -1), [2]) } };
+  const params = {
+    fc0: { weight: new Tensor(Float64Array.of(1, 2, 3, 4), [2, 2]), bias: new Tensor(Float64Array.of(0.5, -1), [2]) },
+  };
   const opt = adam();
   const s = opt.step(params, params, opt.init(params), { lr: 0.1 }).state;
   const { tensors, numbers } = stateToNamed(s);
-  assert.deepEqual(tensors.map(([n]) => n), ["exp_avg.fc0.weight", "exp_avg.fc0.bias", "exp_avg_sq.fc0.weight", "exp_avg_sq.fc0.bias"]);
+  assert.deepEqual(
+    tensors.map(([n]) => n),
+    ["exp_avg.fc0.weight", "exp_avg.fc0.bias", "exp_avg_sq.fc0.weight", "exp_avg_sq.fc0.bias"],
+  );
   assert.deepEqual(numbers, { step: 1 });
   const back = stateFromNamed(opt.init(params), new Map(tensors), numbers);
   assert.equal(back.step, 1);
@@ -24,6 +29,9 @@ test("a missing or extra tensor is an error naming it", () => {
   const opt = adam();
   const { tensors, numbers } = stateToNamed(opt.init(params));
   assert.throws(() => stateFromNamed(opt.init(params), new Map(tensors.slice(1)), numbers), /exp_avg/);
-  assert.throws(() => stateFromNamed(opt.init(params), new Map([...tensors, ["junk.w", params.w]]), numbers), /junk\.w/);
+  assert.throws(
+    () => stateFromNamed(opt.init(params), new Map([...tensors, ["junk.w", params.w]]), numbers),
+    /junk\.w/,
+  );
   assert.throws(() => stateFromNamed(opt.init(params), new Map(tensors), {}), /step/);
 });

@@ -1,19 +1,37 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { burgers, errorNorms, exact, makeGrid, observedOrder, solveBurgers1d, totalVariation, detectShocks, trackShocks } from "../../src/pde/index.ts";
+import {
+  burgers,
+  errorNorms,
+  exact,
+  makeGrid,
+  observedOrder,
+  solveBurgers1d,
+  totalVariation,
+  detectShocks,
+  trackShocks,
+} from "../../src/pde/index.ts";
 import { near } from "./helpers.ts";
 
 const TWO_PI = 2 * Math.PI;
 const smooth = exact.sineData(0.5); // u0 = sin x + 1/2, shock at t* = 1
 
 /** L1 errors of `scheme` at T against the characteristic solution (cell averages, or point values for WENO5). */
-function smoothErrors(scheme: string, Ns: number[], T: number, maxDt?: (dx: number) => number): { h: number[]; e: number[] } {
+function smoothErrors(
+  scheme: string,
+  Ns: number[],
+  T: number,
+  maxDt?: (dx: number) => number,
+): { h: number[]; e: number[] } {
   const h: number[] = [];
   const e: number[] = [];
   for (const N of Ns) {
     const g = makeGrid(0, TWO_PI, N);
     const r = burgers({ ic: (x) => Math.sin(x) + 0.5, scheme, cells: N, t: T, maxDt: maxDt?.(g.dx) });
-    const ref = r.values === "point" ? g.x.map((x) => exact.burgersCharacteristic(smooth, x, T)) : exact.burgersCharacteristicAverages(smooth, g, T);
+    const ref =
+      r.values === "point"
+        ? g.x.map((x) => exact.burgersCharacteristic(smooth, x, T))
+        : exact.burgersCharacteristicAverages(smooth, g, T);
     h.push(g.dx);
     e.push(errorNorms(r.u, ref, g.dx).l1);
   }
@@ -26,7 +44,12 @@ test("bench workloads reproduced: burgers-muscl and burgers-weno5 checksum/check
   const u0 = g.x.map((x) => Math.sin(x) + 0.5);
   const check2 = (u: Float64Array) => u.reduce((s, v, i) => s + (v - u0[i]) ** 2, 0);
   const m = solveBurgers1d({ grid: g, u0, scheme: "muscl", flux: "rusanov", stepper: "euler", steps: 200, cfl: 0.4 });
-  near(m.u.reduce((s, v) => s + v, 0), 50000, 1e-7, "muscl checksum");
+  near(
+    m.u.reduce((s, v) => s + v, 0),
+    50000,
+    1e-7,
+    "muscl checksum",
+  );
   near(check2(m.u), 0.28073513827, 0.28073513827 * 1e-9, "muscl check2");
   const w = solveBurgers1d({ grid: g, u0, scheme: "weno5", steps: 50, cfl: 0.4 });
   near(check2(w.u), 0.0175459622294, 0.0175459622294 * 1e-9, "weno5 check2");
@@ -59,7 +82,13 @@ test("with a shock every scheme converges at order ≈ 1 in L1 (Riemann 1 → 0)
       const g = makeGrid(-1, 1, N);
       const r = burgers({ ic: "riemann:1,0,-0.5", scheme, cells: N, domain: [-1, 1], bc: "outflow", t: 0.5 });
       h.push(g.dx);
-      e.push(errorNorms(r.u, g.x.map((x) => exact.burgersRiemann(1, 0, (x + 0.5) / 0.5)), g.dx).l1);
+      e.push(
+        errorNorms(
+          r.u,
+          g.x.map((x) => exact.burgersRiemann(1, 0, (x + 0.5) / 0.5)),
+          g.dx,
+        ).l1,
+      );
     }
     const p = observedOrder(h, e);
     assert.ok(p > 0.9 && p < 1.15, `${scheme} shock order ${p}`);
@@ -69,7 +98,13 @@ test("with a shock every scheme converges at order ≈ 1 in L1 (Riemann 1 → 0)
 test("mass is conserved to round-off on a periodic grid (through the shock)", () => {
   for (const scheme of ["godunov", "rusanov", "roe", "engquist-osher", "muscl", "muscl-mc", "weno5"]) {
     const r0 = burgers({ ic: "sine", scheme, cells: 256, t: 0 });
-    const r = burgers({ ic: (x) => Math.sin(x) + 0.3, scheme, cells: 256, t: 2.5, nu: scheme === "godunov" ? 0.01 : 0 });
+    const r = burgers({
+      ic: (x) => Math.sin(x) + 0.3,
+      scheme,
+      cells: 256,
+      t: 2.5,
+      nu: scheme === "godunov" ? 0.01 : 0,
+    });
     const m0 = burgers({ ic: (x) => Math.sin(x) + 0.3, scheme, cells: 256, t: 0 }).mass;
     near(r.mass, m0, 1e-13, `${scheme} mass`);
     near(r0.mass, 0, 1e-14, "exact cell averages of sin integrate to 0");
@@ -97,7 +132,8 @@ test("total variation never increases for the TVD schemes (every step, through s
 
 test("Riemann shock: position X0 + s t and observed speed = Rankine–Hugoniot (uL + uR)/2", () => {
   for (const scheme of ["godunov", "muscl", "weno5"]) {
-    const run = (t: number) => burgers({ ic: "riemann:2,-0.5,-1", scheme, cells: 800, domain: [-2, 2], bc: "outflow", t });
+    const run = (t: number) =>
+      burgers({ ic: "riemann:2,-0.5,-1", scheme, cells: 800, domain: [-2, 2], bc: "outflow", t });
     const a = run(0.4);
     const b = run(0.8);
     const sa = detectShocks(a.x, a.u);
@@ -118,7 +154,11 @@ test("entropy-violating data uL < uR (expansion shock) open into the fan u = x/t
       const r = burgers({ ic: "riemann:-1,1,0", scheme, cells: N, domain: [-2, 2], bc: "outflow", t: 1 });
       assert.equal(detectShocks(r.x, r.u).length, 0, `${scheme}: no shock in a rarefaction`);
       near(r.u[N / 2], r.x[N / 2], 0.04, `${scheme}: u ≈ x/t next to the sonic point`);
-      return errorNorms(r.u, r.x.map((x) => exact.burgersRiemann(-1, 1, x)), r.dx).l1;
+      return errorNorms(
+        r.u,
+        r.x.map((x) => exact.burgersRiemann(-1, 1, x)),
+        r.dx,
+      ).l1;
     });
     // an expansion shock would keep an O(1) L1 error; the fan error shrinks under refinement
     assert.ok(err[1] < 0.025 && err[1] < 0.65 * err[0], `${scheme}: L1 distance to the fan ${err}`);
@@ -132,7 +172,15 @@ test("viscous Burgers converges to the tanh travelling front at second order (MU
   const e: number[] = [];
   for (const N of [100, 200, 400]) {
     const g = makeGrid(-2, 2, N);
-    const r = burgers({ ic: (x) => front(x, 0), scheme: "muscl-mc", cells: N, domain: [-2, 2], bc: "outflow", t: 1, nu });
+    const r = burgers({
+      ic: (x) => front(x, 0),
+      scheme: "muscl-mc",
+      cells: N,
+      domain: [-2, 2],
+      bc: "outflow",
+      t: 1,
+      nu,
+    });
     h.push(g.dx);
     const ref = exact.burgersCharacteristicAverages({ u0: (x) => front(x, 1), du0: () => 0, range: [-0.5, 1] }, g, 0);
     e.push(errorNorms(r.u, ref, g.dx).l1);
@@ -149,5 +197,8 @@ test("bad options are InputErrors naming the field", () => {
   assert.throws(() => burgers({ ic: "sine", cells: 10, t: 1, domain: [1, 0] }), /domain: expected finite a < b/);
   assert.throws(() => burgers({ ic: "riemann:1", cells: 10, t: 1 }), /ic: expected riemann:UL,UR/);
   assert.throws(() => burgers({ ic: [1, 2, 3], cells: 10, t: 1 }), /ic: expected 10 values/);
-  assert.throws(() => burgers({ ic: "sine", cells: 10, t: 1, bc: "reflect" as never }), /bc: expected periodic or outflow/);
+  assert.throws(
+    () => burgers({ ic: "sine", cells: 10, t: 1, bc: "reflect" as never }),
+    /bc: expected periodic or outflow/,
+  );
 });

@@ -1,6 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { burgers, coleHopf1d, curl2d, exact, makeGrid2d, observedOrder, sample2d, solveBurgers2d, solveBurgersVector2d } from "../../src/pde/index.ts";
+import {
+  burgers,
+  coleHopf1d,
+  curl2d,
+  exact,
+  makeGrid2d,
+  observedOrder,
+  sample2d,
+  solveBurgers2d,
+  solveBurgersVector2d,
+} from "../../src/pde/index.ts";
 import { near } from "./helpers.ts";
 
 const TWO_PI = 2 * Math.PI;
@@ -15,7 +25,9 @@ test("2-D scalar Burgers on diagonal data = 1-D characteristic solution w(ξ, t)
     const g = makeGrid2d(0, TWO_PI, N, 0, TWO_PI, N);
     const r = solveBurgers2d({ grid: g, u0: sample2d(g, (x, y) => Math.sin(x + y) + 0.5), scheme: "muscl-mc", t: T });
     let e = 0;
-    for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) e += Math.abs(r.u[i * N + j] - exact.burgersCharacteristic(data, g.x.x[i] + g.y.x[j], 2 * T));
+    for (let i = 0; i < N; i++)
+      for (let j = 0; j < N; j++)
+        e += Math.abs(r.u[i * N + j] - exact.burgersCharacteristic(data, g.x.x[i] + g.y.x[j], 2 * T));
     errs.push((e * g.x.dx * g.y.dx) / (TWO_PI * TWO_PI));
     hs.push(g.x.dx);
   }
@@ -64,11 +76,17 @@ test("2-D vector Burgers (conservative gradient form) = ∇ of the rotated 1-D C
     const p0 = sample2d(g, (x, y) => Math.sin(x + y));
     const r = solveBurgersVector2d({ grid: g, p0: [p0, p0], scheme: "muscl", t: T, nu });
     const sums = Array.from({ length: 2 * N - 1 }, (_, k) => ((k + 1) * g.x.dx) / Math.SQRT2);
-    const P = coleHopf1d((s) => -Math.cos(Math.SQRT2 * s), sums, T, 1 / (2 * nu), { y: { min: -20, max: 30, n: 20001 } }).p;
+    const P = coleHopf1d((s) => -Math.cos(Math.SQRT2 * s), sums, T, 1 / (2 * nu), {
+      y: { min: -20, max: 30, n: 20001 },
+    }).p;
     let m = 0;
     for (let i = 0; i < N; i++) {
       for (let j = 0; j < N; j++) {
-        m = Math.max(m, Math.abs(r.p1[i * N + j] - P[i + j] / Math.SQRT2), Math.abs(r.p2[i * N + j] - P[i + j] / Math.SQRT2));
+        m = Math.max(
+          m,
+          Math.abs(r.p1[i * N + j] - P[i + j] / Math.SQRT2),
+          Math.abs(r.p2[i * N + j] - P[i + j] / Math.SQRT2),
+        );
       }
     }
     errs.push(m);

@@ -63,7 +63,7 @@ test("bad options are one-line InputErrors naming the option (exit code 2 via re
   let err = "";
   process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
   try {
-    assert.equal(reportError(new InputError("--cells: expected an integer, got \"x\"")), 2);
+    assert.equal(reportError(new InputError('--cells: expected an integer, got "x"')), 2);
   } finally {
     process.stderr.write = write;
   }
@@ -77,7 +77,10 @@ test("file:U.npy with the wrong length is rejected", () => {
   try {
     const path = join(dir, "u0.npy");
     writeNpy(path, { dtype: "F64", shape: [10], data: new Float64Array(10) });
-    assert.throws(() => runPde("burgers", { ...base, ic: `file:${path}` } as never), /expected a 1-D array of 64 values/);
+    assert.throws(
+      () => runPde("burgers", { ...base, ic: `file:${path}` } as never),
+      /expected a 1-D array of 64 values/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -89,7 +92,11 @@ test("file:U.npy input runs in-process and prints one JSON object", () => {
   let out = "";
   try {
     const u0 = join(dir, "u0.npy");
-    writeNpy(u0, { dtype: "F64", shape: [64], data: Float64Array.from({ length: 64 }, (_, i) => Math.sin(((i + 0.5) * 2 * Math.PI) / 64)) });
+    writeNpy(u0, {
+      dtype: "F64",
+      shape: [64],
+      data: Float64Array.from({ length: 64 }, (_, i) => Math.sin(((i + 0.5) * 2 * Math.PI) / 64)),
+    });
     // runPde is synchronous, so capturing stdout around it cannot catch the test runner's output
     process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
     runPde("burgers", { ...base, ic: `file:${u0}`, t: "0.5", scheme: "muscl", json: true } as never);
@@ -110,7 +117,25 @@ test("end to end (spawned CLI): --json, --out float64 .npy, bad usage exits 2 wi
     const out = join(dir, "u.npy");
     const [a, b, d] = await Promise.all([
       cli(["pde", "burgers", "--ic", "sine", "--scheme", "godunov", "--cells", "200", "--t", "1.5", "--json"]),
-      cli(["pde", "hj", "--ic", "doublewell", "--scheme", "hopf-lax", "--cells", "200", "--domain", "-2,2", "--bc", "outflow", "--t", "1.5", "--json", "--out", out]),
+      cli([
+        "pde",
+        "hj",
+        "--ic",
+        "doublewell",
+        "--scheme",
+        "hopf-lax",
+        "--cells",
+        "200",
+        "--domain",
+        "-2,2",
+        "--bc",
+        "outflow",
+        "--t",
+        "1.5",
+        "--json",
+        "--out",
+        out,
+      ]),
       cli(["pde", "burgers", "--ic", "sine", "--t", "1", "--cells", "-3"]),
     ]);
     assert.equal(a.code, 0, a.stderr);

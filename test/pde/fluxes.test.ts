@@ -30,7 +30,9 @@ test("every flux is monotone: non-decreasing in uL, non-increasing in uR", () =>
 
 test("Godunov = exact Riemann flux max(f(max(uL,0)), f(min(uR,0))) incl. the transonic fan", () => {
   const F = getFlux("godunov").flux;
-  fc.assert(fc.property(num, num, (a, b) => F(a, b) === Math.max(burgersFlux(Math.max(a, 0)), burgersFlux(Math.min(b, 0)))));
+  fc.assert(
+    fc.property(num, num, (a, b) => F(a, b) === Math.max(burgersFlux(Math.max(a, 0)), burgersFlux(Math.min(b, 0)))),
+  );
   assert.equal(F(-1, 1), 0); // sonic point inside the fan
   assert.equal(F(2, -1), 2); // shock moving right: upwind uL
   assert.equal(F(1, -2), 2); // shock moving left: upwind uR

@@ -7,7 +7,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { burgers1dStepper, makeGrid, solveBurgers1d, type Burgers1dOptions, type StepperName } from "../../src/pde/index.ts";
+import {
+  burgers1dStepper,
+  makeGrid,
+  solveBurgers1d,
+  type Burgers1dOptions,
+  type StepperName,
+} from "../../src/pde/index.ts";
 import { wasmDir } from "../kernels/helpers.ts";
 import { maxAbsDiff } from "./helpers.ts";
 
@@ -54,7 +60,10 @@ test("fused stages = generic method of lines, every covered scheme × flux × st
     for (const { scheme, flux } of COVERED) {
       for (const stepper of STEPPERS) {
         for (const run of [{ t: 0.61 }, { steps: 17 }]) {
-          agree({ grid, u0, scheme, flux, stepper, cfl: 0.4, ...run }, `${ic} ${scheme}+${flux ?? "default"}/${stepper} ${JSON.stringify(run)}`);
+          agree(
+            { grid, u0, scheme, flux, stepper, cfl: 0.4, ...run },
+            `${ic} ${scheme}+${flux ?? "default"}/${stepper} ${JSON.stringify(run)}`,
+          );
         }
       }
     }
@@ -66,7 +75,10 @@ test("fused stages on tiny and odd grids (ghosts wrap, scalar tails) and with ma
     const grid = makeGrid(-1, 2, n);
     const u0 = grid.x.map((x) => 0.3 + Math.cos(2 * x) + 0.2 * Math.sin(7 * x));
     for (const { scheme, flux } of COVERED) {
-      agree({ grid, u0, scheme, flux, stepper: "ssprk3", t: 0.37, maxDt: 0.011 }, `n=${n} ${scheme}+${flux ?? "default"}`);
+      agree(
+        { grid, u0, scheme, flux, stepper: "ssprk3", t: 0.37, maxDt: 0.011 },
+        `n=${n} ${scheme}+${flux ?? "default"}`,
+      );
     }
   }
 });
@@ -76,10 +88,19 @@ test("onStep sees the same states and times on both paths, and may not be skippe
   const u0 = data(64).shocked;
   const seen = (kernels: Burgers1dOptions["kernels"]) => {
     const log: { t: number; k: number; u: Float64Array }[] = [];
-    solveBurgers1d({ grid, u0, scheme: "muscl", t: 0.5, kernels, onStep: (u, t, k) => log.push({ t, k, u: u.slice() }) });
+    solveBurgers1d({
+      grid,
+      u0,
+      scheme: "muscl",
+      t: 0.5,
+      kernels,
+      onStep: (u, t, k) => log.push({ t, k, u: u.slice() }),
+    });
     return log;
   };
-  const a = seen("generic"), b = seen("wasm-simd"), c = seen("typescript");
+  const a = seen("generic"),
+    b = seen("wasm-simd"),
+    c = seen("typescript");
   assert.ok(a.length > 5);
   assert.equal(b.length, a.length);
   assert.equal(c.length, a.length);
@@ -93,18 +114,31 @@ test("onStep sees the same states and times on both paths, and may not be skippe
 
 test("auto takes the fused path exactly where it applies; forcing it elsewhere is an InputError", () => {
   const grid = makeGrid(0, 1, 16);
-  const kind = (o: Partial<Parameters<typeof burgers1dStepper>[0]>) => burgers1dStepper({ grid, scheme: "muscl", ...o }).kernels;
+  const kind = (o: Partial<Parameters<typeof burgers1dStepper>[0]>) =>
+    burgers1dStepper({ grid, scheme: "muscl", ...o }).kernels;
   assert.equal(kind({}), "wasm-simd");
   assert.equal(kind({ scheme: "weno5", stepper: "euler" }), "wasm-simd");
   assert.equal(kind({ kernels: "typescript" }), "typescript");
   assert.equal(kind({ kernels: "generic" }), "generic");
-  for (const o of [{ nu: 0.01 }, { bc: "outflow" as const }, { scheme: "muscl-mc" }, { flux: "roe" }, { scheme: "engquist-osher" }]) {
+  for (const o of [
+    { nu: 0.01 },
+    { bc: "outflow" as const },
+    { scheme: "muscl-mc" },
+    { flux: "roe" },
+    { scheme: "engquist-osher" },
+  ]) {
     assert.equal(kind(o), "generic", JSON.stringify(o));
     assert.throws(() => kind({ ...o, kernels: "typescript" }), /kernels: typescript covers periodic inviscid/);
   }
-  assert.throws(() => kind({ kernels: "gpu" as never }), /kernels: expected one of auto, wasm-simd, typescript, generic/);
+  assert.throws(
+    () => kind({ kernels: "gpu" as never }),
+    /kernels: expected one of auto, wasm-simd, typescript, generic/,
+  );
   for (const kernels of ["auto", "generic"] as const) {
-    assert.throws(() => kind({ kernels, stepper: "rk4" as never }), { name: "InputError", message: /stepper: expected one of euler, ssprk2, ssprk3/ });
+    assert.throws(() => kind({ kernels, stepper: "rk4" as never }), {
+      name: "InputError",
+      message: /stepper: expected one of euler, ssprk2, ssprk3/,
+    });
   }
 });
 
@@ -151,7 +185,16 @@ test("the stepper: step() = advance(stableDt()), state re-read after a double-bu
       b.advance(b.stableDt());
     }
     assert.deepEqual(a.state, b.state);
-    const r = solveBurgers1d({ grid, u0, scheme: "muscl", flux: "rusanov", stepper: "euler", cfl: 0.4, steps: 7, kernels });
+    const r = solveBurgers1d({
+      grid,
+      u0,
+      scheme: "muscl",
+      flux: "rusanov",
+      stepper: "euler",
+      cfl: 0.4,
+      steps: 7,
+      kernels,
+    });
     assert.deepEqual(a.state, r.u);
     assert.equal(r.t, t);
   }

@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 
 /** |a − b| ≤ tol, with a readable message. */
 export function near(actual: number, expected: number, tol: number, what = "value"): void {
-  assert.ok(Math.abs(actual - expected) <= tol, `${what}: got ${actual}, expected ${expected} ± ${tol} (diff ${Math.abs(actual - expected)})`);
+  assert.ok(
+    Math.abs(actual - expected) <= tol,
+    `${what}: got ${actual}, expected ${expected} ± ${tol} (diff ${Math.abs(actual - expected)})`,
+  );
 }
 
 /** |a − b| ≤ rtol·|b| (+ tiny absolute floor). */

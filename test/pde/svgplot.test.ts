@@ -29,7 +29,10 @@ function checkWellFormed(xml: string): void {
       const names = [...attrs.matchAll(/([A-Za-z_][\w:.-]*)\s*=/g)].map((a) => a[1]);
       assert.equal(new Set(names).size, names.length, `duplicate attribute in <${name}>`);
       for (const v of attrs.matchAll(/=\s*"([^"]*)"/g)) {
-        assert.ok(!/&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(v[1]), `bad entity in attribute of <${name}>`);
+        assert.ok(
+          !/&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(v[1]),
+          `bad entity in attribute of <${name}>`,
+        );
       }
       if (close) assert.equal(stack.pop(), name, `mismatched </${name}>`);
       else if (!selfClose) {
@@ -53,7 +56,7 @@ function checkWellFormed(xml: string): void {
 test("linePlot: well-formed SVG with axes, ticks, labels, legend, several series, NaN gaps and escaping", () => {
   const x = Array.from({ length: 50 }, (_, i) => i / 10);
   const svg = linePlot({
-    title: "p <x> & \"q\"",
+    title: 'p <x> & "q"',
     xLabel: "x",
     yLabel: "p(x, t)",
     series: [
@@ -88,7 +91,8 @@ test("scripts/pde-figure.ts writes a well-formed double-well shock figure", asyn
     const r = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/pde-figure.ts", out]);
     const svg = readFileSync(out, "utf8");
     checkWellFormed(svg);
-    for (const label of ["t = 0.5", "t = 0.9", "t = 1 = t*", "t = 1.5", "forecast: t* = 1.000"]) assert.ok(svg.includes(label), label);
+    for (const label of ["t = 0.5", "t = 0.9", "t = 1 = t*", "t = 1.5", "forecast: t* = 1.000"])
+      assert.ok(svg.includes(label), label);
     assert.match(r.stderr, /t\* forecast 1 /);
   } finally {
     rmSync(dir, { recursive: true, force: true });

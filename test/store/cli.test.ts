@@ -10,12 +10,19 @@ import { finished, REPO_ROOT, runFixture, scratchDir, startTs } from "./helpers.
 const dir = scratchDir();
 const storePath = join(dir, "cli.db");
 
-const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runFixture("cli.ts", ["runs", ...args], { NO_COLOR: "", ...env });
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runFixture("cli.ts", ["runs", ...args], { NO_COLOR: "", ...env });
 
 const { done, failed } = (() => {
   let t = 1_700_000_000;
   const s = SqliteRunStore.open(storePath, { now: () => t++ });
-  const done = s.createRun({ name: "mlp-run", experiment: "grok", config: { lr: 0.1 }, seed: 7, tags: { who: "test" } });
+  const done = s.createRun({
+    name: "mlp-run",
+    experiment: "grok",
+    config: { lr: 0.1 },
+    seed: 7,
+    tags: { who: "test" },
+  });
   s.logScalars(done.id, 0, { loss: 2, acc: 0.5 });
   s.logScalars(done.id, 1, { loss: NaN, acc: 0.75 });
   s.logEvent(done.id, { step: 1, kind: "shock", payload: { x: 0.5 } });
@@ -43,7 +50,10 @@ test("runs list --json: exactly one JSON object; --status filters; $SHOCKLENS_ST
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.store, storePath);
-  assert.deepEqual(out.runs.map((x: { id: string }) => x.id), [done.id]);
+  assert.deepEqual(
+    out.runs.map((x: { id: string }) => x.id),
+    [done.id],
+  );
   const bad = await cli(["list", "--store", storePath, "--status", "DONE"]);
   assert.equal(bad.code, 2);
 });
@@ -51,7 +61,8 @@ test("runs list --json: exactly one JSON object; --status filters; $SHOCKLENS_ST
 test("runs show: by unique prefix, human and --json (NaN as a string)", async () => {
   const human = await cli(["show", done.id.slice(0, 7), "--store", storePath]);
   assert.equal(human.code, 0, human.stderr);
-  for (const want of [done.id, "FINISHED", "mlp-run", '{"lr":0.1}', "who=test", "loss", "NaN", "shock"]) assert.ok(human.stdout.includes(want), want);
+  for (const want of [done.id, "FINISHED", "mlp-run", '{"lr":0.1}', "who=test", "loss", "NaN", "shock"])
+    assert.ok(human.stdout.includes(want), want);
   const r = await cli(["show", done.id, "--store", storePath, "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
@@ -60,14 +71,24 @@ test("runs show: by unique prefix, human and --json (NaN as a string)", async ()
   assert.deepEqual(out.run.config, { lr: 0.1 });
   assert.deepEqual(out.run.lastScalars.loss, { step: 1, wallTime: out.run.lastScalars.loss.wallTime, value: "NaN" });
   assert.equal(out.run.lastScalars.acc.value, 0.75);
-  assert.deepEqual(out.events.map((e: { kind: string }) => e.kind), ["shock"]);
+  assert.deepEqual(
+    out.events.map((e: { kind: string }) => e.kind),
+    ["shock"],
+  );
 });
 
 test("runs export writes the same file as exportRun, with a --json summary", async () => {
   const out = join(dir, "cli.csv");
   const r = await cli(["export", done.id, "--store", storePath, "--format", "csv", "--out", out, "--json"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), { store: storePath, run: done.id, format: "csv", path: out, scalars: 4, events: 0 });
+  assert.deepEqual(JSON.parse(r.stdout), {
+    store: storePath,
+    run: done.id,
+    format: "csv",
+    path: out,
+    scalars: 4,
+    events: 0,
+  });
   const s = SqliteRunStore.open(storePath);
   exportRun(s, done.id, "csv", join(dir, "lib.csv"));
   s.close();
@@ -80,7 +101,10 @@ test("runs export writes the same file as exportRun, with a --json summary", asy
 test("a bad run id, format or store: exit 2 with one line on stderr and nothing on stdout", async () => {
   const cases: [string[], RegExp][] = [
     [["show", "zzz", "--store", storePath], new RegExp(`^shocklens: no run "zzz" in store ${storePath}\\n$`)],
-    [["export", "zzz", "--store", storePath, "--format", "csv", "--out", join(dir, "z.csv")], /^shocklens: no run "zzz" in store /],
+    [
+      ["export", "zzz", "--store", storePath, "--format", "csv", "--out", join(dir, "z.csv")],
+      /^shocklens: no run "zzz" in store /,
+    ],
     [["show", "abc", "--store", join(dir, "missing.db")], /^shocklens: no run "abc" in store .*missing\.db\n$/],
     [["export", done.id, "--store", storePath, "--format", "hdf5", "--out", join(dir, "x")], /invalid/i],
     [["export", done.id, "--store", storePath, "--out", join(dir, "x")], /--format/],
@@ -124,8 +148,13 @@ test("src/cli/main.ts registers the runs command", async (t) => {
   }
   const runs = program.commands.find((c) => c.name() === "runs");
   assert.ok(runs);
-  assert.deepEqual(runs.commands.map((c) => c.name()), ["list", "show", "export"]);
-  const r = await finished(startTs(join(REPO_ROOT, "src", "cli", "bin.ts"), ["runs", "show", "zzz", "--store", storePath]));
+  assert.deepEqual(
+    runs.commands.map((c) => c.name()),
+    ["list", "show", "export"],
+  );
+  const r = await finished(
+    startTs(join(REPO_ROOT, "src", "cli", "bin.ts"), ["runs", "show", "zzz", "--store", storePath]),
+  );
   assert.equal(r.code, 2);
   assert.equal(r.stderr, `shocklens: no run "zzz" in store ${storePath}\n`);
 });

@@ -99,7 +99,13 @@ test("processes opening a brand-new store at the same moment all succeed (one mi
   const results = await Promise.all(Array.from({ length: 6 }, () => runFixture("create.ts", [path])));
   for (const r of results) assert.equal(r.code, 0, r.stderr);
   const s = SqliteRunStore.open(path);
-  assert.deepEqual(s.listRuns().map((r) => r.id).sort(), results.map((r) => r.stdout.trim()).sort());
+  assert.deepEqual(
+    s
+      .listRuns()
+      .map((r) => r.id)
+      .sort(),
+    results.map((r) => r.stdout.trim()).sort(),
+  );
   s.close();
   const db = new Database(path, { readonly: true });
   assert.equal(db.prepare("SELECT count(*) FROM schema_version").pluck().get(), 1);

@@ -29,16 +29,19 @@ test("csv export: header, every point in step order, nan/inf/-inf, quoted keys",
   const out = join(dir, "out", "run.csv");
   const r = exportRun(store, id.slice(0, 6), "csv", out);
   assert.deepEqual(r, { run: id, format: "csv", path: out, scalars: 6, events: 0 });
-  assert.equal(readFileSync(out, "utf8"), [
-    "run,key,step,wall_time,value",
-    `${id},loss,0,100.5,1.25`,
-    `${id},"odd,key",0,100.5,-0`,
-    `${id},acc,1,101.25,inf`,
-    `${id},loss,1,101.25,nan`,
-    `${id},acc,2,102,0.1`,
-    `${id},loss,2,102,-inf`,
-    "",
-  ].join("\n"));
+  assert.equal(
+    readFileSync(out, "utf8"),
+    [
+      "run,key,step,wall_time,value",
+      `${id},loss,0,100.5,1.25`,
+      `${id},"odd,key",0,100.5,-0`,
+      `${id},acc,1,101.25,inf`,
+      `${id},loss,1,101.25,nan`,
+      `${id},acc,2,102,0.1`,
+      `${id},loss,2,102,-inf`,
+      "",
+    ].join("\n"),
+  );
   assert.deepEqual(readdirSync(join(dir, "out")), ["run.csv"], "no temporary file left behind");
 });
 
@@ -71,13 +74,25 @@ test("tfevents export: a TensorBoard event file in the directory, readable back 
   assert.equal(r.path, join(out, "events.out.tfevents.1700000123.testhost"));
   assert.equal(r.scalars, 6);
   const back = readTfEvents(r.path);
-  assert.deepEqual(back.map((p) => [p.step, p.tag, p.wallTime]), store.scalars(id).map((p) => [p.step, p.key, p.wallTime]));
-  assert.deepEqual(back.map((p) => p.value), [1.25, -0, Infinity, NaN, Math.fround(0.1), -Infinity]);
+  assert.deepEqual(
+    back.map((p) => [p.step, p.tag, p.wallTime]),
+    store.scalars(id).map((p) => [p.step, p.key, p.wallTime]),
+  );
+  assert.deepEqual(
+    back.map((p) => p.value),
+    [1.25, -0, Infinity, NaN, Math.fround(0.1), -Infinity],
+  );
 });
 
 test("export errors: unknown run, bad format, a directory as a csv target", () => {
-  assert.throws(() => exportRun(store, "nope", "csv", join(dir, "x.csv")), (e: unknown) => e instanceof InputError && e.message === `no run "nope" in store ${store.path}`);
-  assert.throws(() => exportRun(store, id, "hdf5" as never, join(dir, "x.h5")), /expected one of csv, jsonl, tfevents, parquet/);
+  assert.throws(
+    () => exportRun(store, "nope", "csv", join(dir, "x.csv")),
+    (e: unknown) => e instanceof InputError && e.message === `no run "nope" in store ${store.path}`,
+  );
+  assert.throws(
+    () => exportRun(store, id, "hdf5" as never, join(dir, "x.h5")),
+    /expected one of csv, jsonl, tfevents, parquet/,
+  );
   const d = join(dir, "a-dir");
   mkdirSync(d);
   assert.throws(() => exportRun(store, id, "csv", d), /is a directory/);

@@ -30,7 +30,11 @@ test("open creates the directory and file, in WAL mode, at the latest schema ver
   s.createRun({ name: "r" });
   s.close();
   assert.ok(existsSync(path));
-  assert.deepEqual(pragmas(path), { version: SCHEMA_VERSION, journal: "wal", history: MIGRATIONS.map((m) => m.version) });
+  assert.deepEqual(pragmas(path), {
+    version: SCHEMA_VERSION,
+    journal: "wal",
+    history: MIGRATIONS.map((m) => m.version),
+  });
 });
 
 test("migrations are idempotent: reopening applies nothing and keeps the data", () => {
@@ -44,7 +48,10 @@ test("migrations are idempotent: reopening applies nothing and keeps the data", 
     assert.equal(again.getRun(run.id).scalarCount, 1);
     again.close();
   }
-  assert.deepEqual(pragmas(path).history, MIGRATIONS.map((m) => m.version));
+  assert.deepEqual(
+    pragmas(path).history,
+    MIGRATIONS.map((m) => m.version),
+  );
   const db = new Database(path);
   assert.deepEqual(migrate(db, path), []);
   db.close();
@@ -52,14 +59,28 @@ test("migrations are idempotent: reopening applies nothing and keeps the data", 
 
 test("migrations apply in order, only the pending ones, each atomically", () => {
   const db = new Database(":memory:");
-  assert.deepEqual(migrate(db, "mem"), MIGRATIONS.map((m) => m.version));
-  const next: Migration = { version: SCHEMA_VERSION + 1, description: "notes", sql: "ALTER TABLE runs ADD COLUMN notes TEXT" };
-  const broken: Migration = { version: SCHEMA_VERSION + 2, description: "broken", sql: "CREATE TABLE t2 (x); SELECT * FROM no_such_table" };
+  assert.deepEqual(
+    migrate(db, "mem"),
+    MIGRATIONS.map((m) => m.version),
+  );
+  const next: Migration = {
+    version: SCHEMA_VERSION + 1,
+    description: "notes",
+    sql: "ALTER TABLE runs ADD COLUMN notes TEXT",
+  };
+  const broken: Migration = {
+    version: SCHEMA_VERSION + 2,
+    description: "broken",
+    sql: "CREATE TABLE t2 (x); SELECT * FROM no_such_table",
+  };
   assert.throws(() => migrate(db, "mem", [...MIGRATIONS, next, broken]), /no such table/);
   // The good migration stuck, the broken one left nothing behind (no t2, version unchanged).
   assert.equal(db.pragma("user_version", { simple: true }), SCHEMA_VERSION + 1);
   assert.equal(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 't2'").pluck().get(), 0);
-  assert.deepEqual(db.prepare("SELECT version FROM schema_version").pluck().all(), [...MIGRATIONS.map((m) => m.version), SCHEMA_VERSION + 1]);
+  assert.deepEqual(db.prepare("SELECT version FROM schema_version").pluck().all(), [
+    ...MIGRATIONS.map((m) => m.version),
+    SCHEMA_VERSION + 1,
+  ]);
   db.close();
 });
 
@@ -70,8 +91,13 @@ test("a store written by a newer shocklens is refused, untouched", () => {
   db.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
   db.close();
   const before = readFileSync(path);
-  assert.throws(() => SqliteRunStore.open(path), (e: unknown) =>
-    e instanceof InputError && /schema version \d+, newer than this shocklens supports/.test(e.message) && !e.message.includes("\n"));
+  assert.throws(
+    () => SqliteRunStore.open(path),
+    (e: unknown) =>
+      e instanceof InputError &&
+      /schema version \d+, newer than this shocklens supports/.test(e.message) &&
+      !e.message.includes("\n"),
+  );
   assert.deepEqual(readFileSync(path), before);
 });
 
@@ -92,8 +118,11 @@ test("a corrupt or non-SQLite store is an InputError and its bytes are unchanged
   for (const [name, content] of cases) {
     const path = join(dir, name);
     writeFileSync(path, content);
-    assert.throws(() => SqliteRunStore.open(path), (e: unknown) =>
-      e instanceof InputError && e.message.includes(path) && !e.message.includes("\n"), name);
+    assert.throws(
+      () => SqliteRunStore.open(path),
+      (e: unknown) => e instanceof InputError && e.message.includes(path) && !e.message.includes("\n"),
+      name,
+    );
     assert.deepEqual(readFileSync(path), content, `${name} was modified`);
     assert.ok(!existsSync(`${path}-wal`), `${name}: a WAL file was created`);
   }

@@ -19,16 +19,33 @@ function freshStore(): SqliteRunStore {
 test("scalars round-trip exactly, including NaN, ±Inf, −0 and subnormals", () => {
   const s = freshStore();
   const run = s.createRun({ name: "r" });
-  const specials = [NaN, Infinity, -Infinity, -0, 0, 5e-324, -5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, 0.1, 3, -7, 2 ** 53 + 2];
+  const specials = [
+    NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    0,
+    5e-324,
+    -5e-324,
+    Number.MAX_VALUE,
+    -Number.MAX_VALUE,
+    0.1,
+    3,
+    -7,
+    2 ** 53 + 2,
+  ];
   specials.forEach((v, step) => s.logScalars(run.id, step, { v }));
   const back = s.scalars(run.id, "v");
   assert.equal(back.length, specials.length);
   back.forEach((p, i) => assert.ok(Object.is(p.value, specials[i]), `step ${i}: ${p.value} vs ${specials[i]}`));
-  fc.assert(fc.property(fc.double(), (v) => {
-    s.logScalars(run.id, 1000, { prop: v });
-    const last = s.getRun(run.id).lastScalars.prop.value;
-    return Object.is(last, v);
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(fc.double(), (v) => {
+      s.logScalars(run.id, 1000, { prop: v });
+      const last = s.getRun(run.id).lastScalars.prop.value;
+      return Object.is(last, v);
+    }),
+    { numRuns: 300 },
+  );
   s.close();
 });
 
@@ -37,7 +54,8 @@ test("100k scalars are written and read back in order, none lost", () => {
   const run = s.createRun({ name: "big" });
   const steps = 25_000;
   s.transaction(() => {
-    for (let step = 0; step < steps; step++) s.logScalars(run.id, step, { a: step, b: -step, c: step / 7, d: Math.sin(step) }, 1e9 + step);
+    for (let step = 0; step < steps; step++)
+      s.logScalars(run.id, step, { a: step, b: -step, c: step / 7, d: Math.sin(step) }, 1e9 + step);
   });
   const all = s.scalars(run.id);
   assert.equal(all.length, 4 * steps);
@@ -59,8 +77,18 @@ test("100k scalars are written and read back in order, none lost", () => {
 
 test("a run records config, canonical hash, flattened params, tags and seed", () => {
   const s = freshStore();
-  const run = s.createRun({ name: "mlp", experiment: "grok", config: { optim: { lr: 0.1, beta: [0.9, 0.99] }, arch: "mlp" }, seed: 42, tags: { git: "abc" } });
-  const same = s.createRun({ name: "mlp2", experiment: "grok", config: { arch: "mlp", optim: { beta: [0.9, 0.99], lr: 0.1 } } });
+  const run = s.createRun({
+    name: "mlp",
+    experiment: "grok",
+    config: { optim: { lr: 0.1, beta: [0.9, 0.99] }, arch: "mlp" },
+    seed: 42,
+    tags: { git: "abc" },
+  });
+  const same = s.createRun({
+    name: "mlp2",
+    experiment: "grok",
+    config: { arch: "mlp", optim: { beta: [0.9, 0.99], lr: 0.1 } },
+  });
   assert.equal(run.configHash, same.configHash);
   assert.equal(run.configHash, sha256Hex('{"arch":"mlp","optim":{"beta":[0.9,0.99],"lr":0.1}}'));
   const d = s.getRun(run.id);
@@ -118,8 +146,14 @@ test("runs are addressed by unique prefix; ambiguous and unknown prefixes are er
   assert.equal(s.getRun(id.slice(0, 8)).name, "r0");
   // 40 ids over 16 possible first digits: some first digit is shared.
   const first = ids.map((x) => x[0]).find((c, i, all) => all.indexOf(c) !== i)!;
-  assert.throws(() => s.resolveRunId(first), /run id prefix ".*" is ambiguous in store .*: it matches .*; give more characters/);
-  assert.throws(() => s.getRun("zzz"), (e: unknown) => e instanceof InputError && e.message === `no run "zzz" in store ${s.path}`);
+  assert.throws(
+    () => s.resolveRunId(first),
+    /run id prefix ".*" is ambiguous in store .*: it matches .*; give more characters/,
+  );
+  assert.throws(
+    () => s.getRun("zzz"),
+    (e: unknown) => e instanceof InputError && e.message === `no run "zzz" in store ${s.path}`,
+  );
   assert.throws(() => s.logScalars("zzz", 0, { a: 1 }), InputError);
   s.close();
 });
@@ -131,7 +165,13 @@ test("events, artifacts, listing, transactions and deletion", () => {
   s.logEvent(a.id, { step: 5, kind: "shock", payload: { x: 1.5, speed: -Infinity } });
   s.logEvent(a.id, { step: 2, kind: "info", payload: { msg: "hi" } });
   assert.throws(() => s.logEvent(a.id, { step: 1, kind: "Bad Kind" }), InputError);
-  assert.deepEqual(s.events(a.id).map((e) => [e.step, e.kind]), [[2, "info"], [5, "shock"]]);
+  assert.deepEqual(
+    s.events(a.id).map((e) => [e.step, e.kind]),
+    [
+      [2, "info"],
+      [5, "shock"],
+    ],
+  );
   assert.deepEqual(s.events(a.id, { kind: "shock" })[0].payload, { x: 1.5, speed: "-Infinity" });
   assert.deepEqual(s.getRun(a.id).eventCounts, { info: 1, shock: 1 });
 
@@ -143,11 +183,15 @@ test("events, artifacts, listing, transactions and deletion", () => {
   assert.throws(() => s.addArtifact(a.id, { name: "x", kind: "checkpoint", path: join(dir, "missing") }), InputError);
 
   // A step's scalars, its checkpoint event and artifact commit together, or not at all.
-  assert.throws(() => s.transaction(() => {
-    s.logScalars(a.id, 6, { loss: 0.5 });
-    s.logEvent(a.id, { step: 6, kind: "checkpoint" });
-    throw new Error("crash before commit");
-  }), /crash before commit/);
+  assert.throws(
+    () =>
+      s.transaction(() => {
+        s.logScalars(a.id, 6, { loss: 0.5 });
+        s.logEvent(a.id, { step: 6, kind: "checkpoint" });
+        throw new Error("crash before commit");
+      }),
+    /crash before commit/,
+  );
   assert.equal(s.scalars(a.id).length, 0);
   assert.equal(s.events(a.id, { kind: "checkpoint" }).length, 0);
   s.transaction(() => {
@@ -156,17 +200,32 @@ test("events, artifacts, listing, transactions and deletion", () => {
   });
   assert.equal(s.scalars(a.id).length, 1);
 
-  assert.deepEqual(s.listRuns().map((r) => r.name), ["b", "a"]);
-  assert.deepEqual(s.listRuns({ status: "SCHEDULED" }).map((r) => r.name), ["b"]);
-  assert.deepEqual(s.listRuns({ experiment: "e1" }).map((r) => r.name), ["a"]);
-  assert.deepEqual(s.listRuns({ limit: 1 }).map((r) => r.name), ["b"]);
+  assert.deepEqual(
+    s.listRuns().map((r) => r.name),
+    ["b", "a"],
+  );
+  assert.deepEqual(
+    s.listRuns({ status: "SCHEDULED" }).map((r) => r.name),
+    ["b"],
+  );
+  assert.deepEqual(
+    s.listRuns({ experiment: "e1" }).map((r) => r.name),
+    ["a"],
+  );
+  assert.deepEqual(
+    s.listRuns({ limit: 1 }).map((r) => r.name),
+    ["b"],
+  );
   assert.throws(() => s.listRuns({ limit: 0 }), InputError);
   assert.throws(() => s.createExperiment("e1"), /already exists/);
   assert.equal(s.getOrCreateExperiment("e1").name, "e1");
 
   s.deleteRun(a.id);
   assert.throws(() => s.getRun(a.id), /no run/);
-  assert.deepEqual(s.listRuns().map((r) => r.id), [b.id]);
+  assert.deepEqual(
+    s.listRuns().map((r) => r.id),
+    [b.id],
+  );
   s.close();
 });
 

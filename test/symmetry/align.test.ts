@@ -15,7 +15,10 @@ function bruteForce(C: number[], n: number): number {
   const perm = Array.from({ length: n }, (_, i) => i);
   const rec = (k: number) => {
     if (k === n) {
-      best = Math.min(best, perm.reduce((s, j, i) => s + C[i * n + j], 0));
+      best = Math.min(
+        best,
+        perm.reduce((s, j, i) => s + C[i * n + j], 0),
+      );
       return;
     }
     for (let i = k; i < n; i++) {
@@ -29,11 +32,27 @@ function bruteForce(C: number[], n: number): number {
 }
 
 test("linearAssignment attains the brute-force optimum (property test, n ≤ 6, ties included)", () => {
-  fc.assert(fc.property(fc.integer({ min: 1, max: 6 }).chain((n) => fc.tuple(fc.constant(n), fc.array(fc.integer({ min: -5, max: 5 }), { minLength: n * n, maxLength: n * n }))), ([n, C]) => {
-    const sigma = linearAssignment(C, n);
-    assert.deepEqual([...sigma].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
-    assert.equal(Array.from(sigma).reduce((s, j, i) => s + C[i * n + j], 0), bruteForce(C, n));
-  }), { numRuns: 200, seed: 42 });
+  fc.assert(
+    fc.property(
+      fc
+        .integer({ min: 1, max: 6 })
+        .chain((n) =>
+          fc.tuple(fc.constant(n), fc.array(fc.integer({ min: -5, max: 5 }), { minLength: n * n, maxLength: n * n })),
+        ),
+      ([n, C]) => {
+        const sigma = linearAssignment(C, n);
+        assert.deepEqual(
+          [...sigma].sort((a, b) => a - b),
+          Array.from({ length: n }, (_, i) => i),
+        );
+        assert.equal(
+          Array.from(sigma).reduce((s, j, i) => s + C[i * n + j], 0),
+          bruteForce(C, n),
+        );
+      },
+    ),
+    { numRuns: 200, seed: 42 },
+  );
   assert.throws(() => linearAssignment([1, NaN, 0, 0], 2), /cost 1/);
 });
 
@@ -54,7 +73,11 @@ for (const c of allCases()) {
       for (const p of perms) {
         const pi = (planted[p.name] as { perm: Int32Array }).perm;
         const sigma = (r2.element[p.name] as { perm: Int32Array }).perm;
-        assert.deepEqual(Array.from(sigma, (s) => pi[s]), Array.from({ length: pi.length }, (_, i) => i), p.name);
+        assert.deepEqual(
+          Array.from(sigma, (s) => pi[s]),
+          Array.from({ length: pi.length }, (_, i) => i),
+          p.name,
+        );
       }
     }
   });

@@ -29,9 +29,13 @@ for (const c of allCases()) {
     assert.ok(n0 <= sqNorm(c.params) * (1 + 1e-14));
     for (const k of split(key(31), 3)) {
       const p = G.act(c.params, G.randomElement(k));
-      assert.ok(treeRelDiff(G.canonicalize(p), theta) < 1e-11, `orbit-invariant: ${treeRelDiff(G.canonicalize(p), theta)}`);
+      assert.ok(
+        treeRelDiff(G.canonicalize(p), theta) < 1e-11,
+        `orbit-invariant: ${treeRelDiff(G.canonicalize(p), theta)}`,
+      );
       // No orbit point, near or far, has a smaller norm.
-      for (const r of [1.05, 3]) assert.ok(sqNorm(G.act(theta, G.randomElement(k, { logRange: r, permute: false }))) >= n0 * (1 - 1e-13));
+      for (const r of [1.05, 3])
+        assert.ok(sqNorm(G.act(theta, G.randomElement(k, { logRange: r, permute: false }))) >= n0 * (1 - 1e-13));
     }
   });
 }
@@ -53,13 +57,33 @@ test("d.1: two-layer net — orbit minimum = Σ_out-bias² + 2 Σ_j ‖W₁[:, j
 });
 
 test("d.3: attention head — at θ_c, ‖W_q[h]‖² + ‖W_k[h]‖² = 2‖W_Q W_Kᵀ‖_* and likewise for V/O; balanced factors XXᵀ = YYᵀ", () => {
-  const c = makeCase("tf", { arch: "transformer", vocab: 5, seq: 3, d: 4, heads: 2, dHead: 2, layers: 1, mlp: 3, norm: "none", activation: "gelu" }, "xent", 8);
+  const c = makeCase(
+    "tf",
+    {
+      arch: "transformer",
+      vocab: 5,
+      seq: 3,
+      d: 4,
+      heads: 2,
+      dHead: 2,
+      layers: 1,
+      mlp: 3,
+      norm: "none",
+      activation: "gelu",
+    },
+    "xent",
+    8,
+  );
   const G = groupOf(c.cfg);
   const theta = Object.fromEntries(namedLeaves(G.canonicalize(c.params)));
   const raw = Object.fromEntries(namedLeaves(c.params));
   const nuc = G.nuclearNorms(c.params); // closed form, computed at the raw θ
   const rows = (t: Tensor, h: number) => t.data.slice(h * 2 * 4, (h + 1) * 2 * 4);
-  const colsSq = (t: Tensor, h: number) => { let s = 0; for (let r = 0; r < 4; r++) for (let k = 0; k < 2; k++) s += t.data[r * 4 + h * 2 + k] ** 2; return s; };
+  const colsSq = (t: Tensor, h: number) => {
+    let s = 0;
+    for (let r = 0; r < 4; r++) for (let k = 0; k < 2; k++) s += t.data[r * 4 + h * 2 + k] ** 2;
+    return s;
+  };
   const sq = (a: Float64Array) => a.reduce((s, v) => s + v * v, 0);
   for (let h = 0; h < 2; h++) {
     const qk = sq(rows(theta["blocks.0.attn.q.weight"], h)) + sq(rows(theta["blocks.0.attn.k.weight"], h));
@@ -67,19 +91,42 @@ test("d.3: attention head — at θ_c, ‖W_q[h]‖² + ‖W_k[h]‖² = 2‖W_Q
     // Heads may be reordered by canonicalization: compare as sets.
     const targetsQK = [0, 1].map((i) => nuc[`blocks.0.attn.qk.${i}`]);
     const targetsVO = [0, 1].map((i) => nuc[`blocks.0.attn.vo.${i}`]);
-    assert.ok(targetsQK.some((t) => Math.abs(t - qk) < 1e-13 * t), `${qk} vs ${targetsQK}`);
-    assert.ok(targetsVO.some((t) => Math.abs(t - vo) < 1e-13 * t), `${vo} vs ${targetsVO}`);
+    assert.ok(
+      targetsQK.some((t) => Math.abs(t - qk) < 1e-13 * t),
+      `${qk} vs ${targetsQK}`,
+    );
+    assert.ok(
+      targetsVO.some((t) => Math.abs(t - vo) < 1e-13 * t),
+      `${vo} vs ${targetsVO}`,
+    );
     // Independent oracle: 2‖Σ‖_* from a fresh SVD of W_q[h]ᵀ W_k[h] at the raw θ.
-    const Wq = rows(raw["blocks.0.attn.q.weight"], h), Wk = rows(raw["blocks.0.attn.k.weight"], h);
+    const Wq = rows(raw["blocks.0.attn.q.weight"], h),
+      Wk = rows(raw["blocks.0.attn.k.weight"], h);
     const M = new Float64Array(16);
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) for (let r = 0; r < 2; r++) M[i * 4 + j] += Wq[r * 4 + i] * Wk[r * 4 + j];
-    assert.ok(Math.abs(2 * svd(M, 4, 4).S.reduce((a, b) => a + b, 0) - nuc[`blocks.0.attn.qk.${h}`]) < 1e-13 * nuc[`blocks.0.attn.qk.${h}`]);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) for (let r = 0; r < 2; r++) M[i * 4 + j] += Wq[r * 4 + i] * Wk[r * 4 + j];
+    assert.ok(
+      Math.abs(2 * svd(M, 4, 4).S.reduce((a, b) => a + b, 0) - nuc[`blocks.0.attn.qk.${h}`]) <
+        1e-13 * nuc[`blocks.0.attn.qk.${h}`],
+    );
   }
   // Raw-norm distortion (d.3): A = diag(s, 1/s) on head 0 inflates ‖W_q‖² + ‖W_k‖² without bound; the minimum stays.
-  const inflate = (s: number) => G.act(c.params, { "blocks.0.attn.qk": { kind: "gl", A: [Float64Array.of(s, 0, 0, 1 / s), Float64Array.of(1, 0, 0, 1)], Ainv: [Float64Array.of(1 / s, 0, 0, s), Float64Array.of(1, 0, 0, 1)] } });
-  const headNorm = (t: ReturnType<typeof inflate>) => { const m = Object.fromEntries(namedLeaves(t)); return sq(rows(m["blocks.0.attn.q.weight"], 0)) + sq(rows(m["blocks.0.attn.k.weight"], 0)); };
+  const inflate = (s: number) =>
+    G.act(c.params, {
+      "blocks.0.attn.qk": {
+        kind: "gl",
+        A: [Float64Array.of(s, 0, 0, 1 / s), Float64Array.of(1, 0, 0, 1)],
+        Ainv: [Float64Array.of(1 / s, 0, 0, s), Float64Array.of(1, 0, 0, 1)],
+      },
+    });
+  const headNorm = (t: ReturnType<typeof inflate>) => {
+    const m = Object.fromEntries(namedLeaves(t));
+    return sq(rows(m["blocks.0.attn.q.weight"], 0)) + sq(rows(m["blocks.0.attn.k.weight"], 0));
+  };
   assert.ok(headNorm(inflate(100)) > 100 * headNorm(inflate(1)));
-  assert.ok(Math.abs(sqNorm(G.canonicalize(inflate(100))) - sqNorm(G.canonicalize(c.params))) < 1e-12 * sqNorm(c.params));
+  assert.ok(
+    Math.abs(sqNorm(G.canonicalize(inflate(100))) - sqNorm(G.canonicalize(c.params))) < 1e-12 * sqNorm(c.params),
+  );
 });
 
 test("canonical θ_c is a critical point of s ↦ ‖exp(sX)·θ_c‖² for every generator X (moment map = charges = 0)", () => {
@@ -100,7 +147,16 @@ test("dead units: a neuron with zero input weights is zeroed on both sides (the 
   const c = makeCase("mlp", { arch: "mlp", sizes: [2, 3, 1], activation: "relu" }, "mse", 9);
   const p = c.params as unknown as { fc0: { weight: Tensor; bias: Tensor }; fc1: { weight: Tensor; bias: Tensor } };
   const dead = {
-    fc0: { weight: new Tensor(p.fc0.weight.data.map((v, i) => (i < 2 ? 0 : v)), [3, 2]), bias: new Tensor(p.fc0.bias.data.map((v, i) => (i === 0 ? 0 : v)), [3]) },
+    fc0: {
+      weight: new Tensor(
+        p.fc0.weight.data.map((v, i) => (i < 2 ? 0 : v)),
+        [3, 2],
+      ),
+      bias: new Tensor(
+        p.fc0.bias.data.map((v, i) => (i === 0 ? 0 : v)),
+        [3],
+      ),
+    },
     fc1: p.fc1,
   };
   const G = groupOf(c.cfg);

@@ -14,7 +14,14 @@ import { groupOf } from "../../src/symmetry/index.ts";
 import { allCases, makeCase } from "./helpers.ts";
 
 function step(p: Tree, g: Tree, eta: number, lambda = 0): Tree {
-  return zipTrees([p, g], ([x, d]) => new Tensor(x.data.map((v, i) => v - eta * (d.data[i] + lambda * v)), x.shape));
+  return zipTrees(
+    [p, g],
+    ([x, d]) =>
+      new Tensor(
+        x.data.map((v, i) => v - eta * (d.data[i] + lambda * v)),
+        x.shape,
+      ),
+  );
 }
 
 function maxAbs(rec: Record<string, Tensor>): number {
@@ -27,11 +34,13 @@ for (const c of allCases().filter((x) => groupOf(x.cfg).dim > 0)) {
     const vg = valueAndGrad(c.f);
     for (const lambda of [0, 0.3]) {
       let p = c.params;
-      let worst = 0, moved = 0;
+      let worst = 0,
+        moved = 0;
       const eta = 0.05;
       for (let k = 0; k < 8; k++) {
         const { grad } = vg(p);
-        const q0 = G.charges(p), qg = G.charges(grad);
+        const q0 = G.charges(p),
+          qg = G.charges(grad);
         const p1 = step(p, grad, eta, lambda);
         const q1 = G.charges(p1);
         const decay = (1 - eta * lambda) ** 2;
@@ -64,6 +73,7 @@ test("d.1: charge drift at fixed time T is O(η) (gradient flow conserves exactl
   assert.ok(d[0] / d[1] > 1.7 && d[0] / d[1] < 2.5 && d[1] / d[2] > 1.7 && d[1] / d[2] < 2.5, `drifts ${d}`);
   // With decay λ = 0.3 over T = 1, c(T)/c(0) → e^(−0.6) as η → 0.
   const qT = drift(0.002, 0.3);
-  for (let i = 0; i < q0.length; i++) if (Math.abs(q0[i]) > 0.1) assert.ok(Math.abs(qT[i] / q0[i] - Math.exp(-0.6)) < 0.01, `${qT[i] / q0[i]}`);
+  for (let i = 0; i < q0.length; i++)
+    if (Math.abs(q0[i]) > 0.1) assert.ok(Math.abs(qT[i] / q0[i] - Math.exp(-0.6)) < 0.01, `${qT[i] / q0[i]}`);
   assert.ok(maxAbs(G.charges(c.params)) > 0.1);
 });

@@ -20,7 +20,12 @@ function oneParameterSubgroups(G: ReturnType<typeof groupOf>): ((s: number) => G
   for (const c of G.components) {
     if (c.kind === "scale") {
       for (let j = 0; j < c.units; j++) {
-        out.push((s) => ({ [c.name]: { kind: "scale", alpha: Float64Array.from({ length: c.units }, (_, i) => (i === j ? Math.exp(s) : 1)) } }));
+        out.push((s) => ({
+          [c.name]: {
+            kind: "scale",
+            alpha: Float64Array.from({ length: c.units }, (_, i) => (i === j ? Math.exp(s) : 1)),
+          },
+        }));
       }
     } else if (c.kind === "gl") {
       const n = Math.round(Math.sqrt(c.dim / c.units));
@@ -81,13 +86,19 @@ for (const c of allCases()) {
     const gens = G.generators(c.params).map(ravel);
     const k = gens.length;
     const Xi = new Float64Array(n * Math.max(k, 1));
-    gens.forEach((g, j) => g.forEach((v, i) => { Xi[i * k + j] = v; }));
+    gens.forEach((g, j) =>
+      g.forEach((v, i) => {
+        Xi[i * k + j] = v;
+      }),
+    );
     const rank = k ? svd(Xi, n, k).rank : 0;
     assert.equal(P.verticalRank, rank);
     assert.equal(P.horizontalDim, n - rank);
     const [ku, kv] = split(key(4), 2);
-    const u = normalArray(ku, n), v = normalArray(kv, n);
-    const Pu = P.projectFlat(u), Pv = P.projectFlat(v);
+    const u = normalArray(ku, n),
+      v = normalArray(kv, n);
+    const Pu = P.projectFlat(u),
+      Pv = P.projectFlat(v);
     const PPu = P.projectFlat(Pu);
     const scale = Math.sqrt(u.reduce((s, x) => s + x * x, 0));
     assert.ok(Math.max(...PPu.map((x, i) => Math.abs(x - Pu[i]))) < 1e-13 * scale);
@@ -100,12 +111,22 @@ for (const c of allCases()) {
     assert.ok(Math.abs(dot(Pu, v) - dot(u, Pv)) < 1e-12 * scale * scale);
     const { grad } = valueAndGrad(c.f)(c.params);
     const pg = P.project(grad);
-    assert.ok(treeNorm(unravel(grad, ravel(pg).map((x, i) => x - ravel(grad)[i]))) < 1e-12 * treeNorm(grad));
+    assert.ok(
+      treeNorm(
+        unravel(
+          grad,
+          ravel(pg).map((x, i) => x - ravel(grad)[i]),
+        ),
+      ) <
+        1e-12 * treeNorm(grad),
+    );
   });
 }
 
 test("horizontal projection with a stated diagonal metric M: M-orthogonal to the generators, M-self-adjoint, idempotent", () => {
-  for (const c of allCases().filter((x) => groupOf(x.cfg).dim > 0).slice(0, 4)) {
+  for (const c of allCases()
+    .filter((x) => groupOf(x.cfg).dim > 0)
+    .slice(0, 4)) {
     const G = groupOf(c.cfg);
     const n = G.layout.n;
     const m = Float64Array.from(uniformArray(key(8), n), (x) => Math.exp(3 * (x - 0.5)));
@@ -113,10 +134,13 @@ test("horizontal projection with a stated diagonal metric M: M-orthogonal to the
     const P = G.horizontalProjector(c.params, { metric });
     const E = G.horizontalProjector(c.params);
     const [ku, kv] = split(key(9), 2);
-    const u = normalArray(ku, n), v = normalArray(kv, n);
-    const Pu = P.projectFlat(u), Pv = P.projectFlat(v);
+    const u = normalArray(ku, n),
+      v = normalArray(kv, n);
+    const Pu = P.projectFlat(u),
+      Pv = P.projectFlat(v);
     const dotM = (a: Float64Array, b: Float64Array) => a.reduce((s, x, i) => s + x * m[i] * b[i], 0);
-    for (const g of G.generators(c.params).map(ravel)) assert.ok(Math.abs(dotM(Pu, g)) < 1e-12 * Math.sqrt(dotM(u, u) * dotM(g, g)) + 1e-300);
+    for (const g of G.generators(c.params).map(ravel))
+      assert.ok(Math.abs(dotM(Pu, g)) < 1e-12 * Math.sqrt(dotM(u, u) * dotM(g, g)) + 1e-300);
     assert.ok(Math.abs(dotM(Pu, v) - dotM(u, Pv)) < 1e-12 * Math.sqrt(dotM(u, u) * dotM(v, v)));
     assert.ok(Math.max(...P.projectFlat(Pu).map((x, i) => Math.abs(x - Pu[i]))) < 1e-12);
     // A non-trivial metric gives a different projector than the Euclidean one.
@@ -124,6 +148,9 @@ test("horizontal projection with a stated diagonal metric M: M-orthogonal to the
     // horizontalProject (tree interface) agrees with projectFlat.
     const tree = G.horizontalProject(c.params, unravel(c.params, u), { metric });
     assert.ok(Math.max(...ravel(tree).map((x, i) => Math.abs(x - Pu[i]))) < 1e-15);
-    assert.throws(() => G.horizontalProjector(c.params, { metric: unravel(c.params, new Float64Array(n)) }), /must be finite and > 0/);
+    assert.throws(
+      () => G.horizontalProjector(c.params, { metric: unravel(c.params, new Float64Array(n)) }),
+      /must be finite and > 0/,
+    );
   }
 });

@@ -20,23 +20,80 @@ const CONFIGS: [string, unknown, LossName][] = [
   ["mlp leaky-relu, no bias", { arch: "mlp", sizes: [3, 4, 1], activation: "leaky-relu", bias: false }, "mse"],
   ["mlp identity", { arch: "mlp", sizes: [2, 3, 2], activation: "identity" }, "mse"],
   ["mlp tanh (permutations only)", { arch: "mlp", sizes: [3, 4, 2], activation: "tanh" }, "mse"],
-  ["cnn relu (conv→conv→fc→fc)", { arch: "cnn", input: [1, 10, 10], conv: [{ out: 3, kernel: 3, padding: 1, pool: 2 }, { out: 2, kernel: 2, pool: 2 }], fc: [3, 2], activation: "relu" }, "xent"],
-  ["transformer layernorm relu", { arch: "transformer", vocab: 5, seq: 4, d: 4, heads: 2, dHead: 2, layers: 1, mlp: 5, norm: "layernorm", activation: "relu" }, "xent"],
-  ["transformer no-norm gelu, 2 layers", { arch: "transformer", vocab: 4, seq: 3, d: 4, heads: 2, dHead: 2, layers: 2, mlp: 3, norm: "none", activation: "gelu", readout: "all" }, "xent"],
+  [
+    "cnn relu (conv→conv→fc→fc)",
+    {
+      arch: "cnn",
+      input: [1, 10, 10],
+      conv: [
+        { out: 3, kernel: 3, padding: 1, pool: 2 },
+        { out: 2, kernel: 2, pool: 2 },
+      ],
+      fc: [3, 2],
+      activation: "relu",
+    },
+    "xent",
+  ],
+  [
+    "transformer layernorm relu",
+    {
+      arch: "transformer",
+      vocab: 5,
+      seq: 4,
+      d: 4,
+      heads: 2,
+      dHead: 2,
+      layers: 1,
+      mlp: 5,
+      norm: "layernorm",
+      activation: "relu",
+    },
+    "xent",
+  ],
+  [
+    "transformer no-norm gelu, 2 layers",
+    {
+      arch: "transformer",
+      vocab: 4,
+      seq: 3,
+      d: 4,
+      heads: 2,
+      dHead: 2,
+      layers: 2,
+      mlp: 3,
+      norm: "none",
+      activation: "gelu",
+      readout: "all",
+    },
+    "xent",
+  ],
   ["meanfield relu", { arch: "meanfield", input: 3, width: 5, activation: "relu" }, "mse"],
-  ["meanfield tanh (exchangeability only)", { arch: "meanfield", input: 2, width: 4, activation: "tanh", bias: false }, "mse"],
+  [
+    "meanfield tanh (exchangeability only)",
+    { arch: "meanfield", input: 2, width: 4, activation: "tanh", bias: false },
+    "mse",
+  ],
 ];
 
 function data(cfg: ModelConfig, k: Key, N: number): { x: Tensor; y: Tensor } {
   const [kx, ky] = split(k, 2);
   switch (cfg.arch) {
-    case "mlp": return { x: normal(kx, [N, cfg.sizes[0]]), y: normal(ky, [N, cfg.sizes[cfg.sizes.length - 1]]) };
-    case "meanfield": return { x: normal(kx, [N, cfg.input]), y: normal(ky, [N]) };
-    case "cnn": return { x: normal(kx, [N, ...cfg.input]), y: new Tensor(Float64Array.from(randint(ky, N, 0, cfg.fc[cfg.fc.length - 1])), [N]) };
+    case "mlp":
+      return { x: normal(kx, [N, cfg.sizes[0]]), y: normal(ky, [N, cfg.sizes[cfg.sizes.length - 1]]) };
+    case "meanfield":
+      return { x: normal(kx, [N, cfg.input]), y: normal(ky, [N]) };
+    case "cnn":
+      return {
+        x: normal(kx, [N, ...cfg.input]),
+        y: new Tensor(Float64Array.from(randint(ky, N, 0, cfg.fc[cfg.fc.length - 1])), [N]),
+      };
     case "transformer": {
       const x = new Tensor(Float64Array.from(randint(kx, N * cfg.seq, 0, cfg.vocab)), [N, cfg.seq]);
       const ny = cfg.readout === "all" ? N * cfg.seq : N;
-      return { x, y: new Tensor(Float64Array.from(randint(ky, ny, 0, cfg.vocab)), cfg.readout === "all" ? [N, cfg.seq] : [N]) };
+      return {
+        x,
+        y: new Tensor(Float64Array.from(randint(ky, ny, 0, cfg.vocab)), cfg.readout === "all" ? [N, cfg.seq] : [N]),
+      };
     }
   }
 }
@@ -49,7 +106,10 @@ export function randomParams(cfg: ModelConfig, k: Key): Tree {
   let i = 0;
   return mapTree(p, (t) => {
     const z = normal(ks[i++], t.shape, 0, 0.4);
-    return new Tensor(t.data.map((v, j) => v + z.data[j]), t.shape);
+    return new Tensor(
+      t.data.map((v, j) => v + z.data[j]),
+      t.shape,
+    );
   });
 }
 
@@ -68,7 +128,8 @@ export function allCases(seed = 1): Case[] {
 }
 
 export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < a.length; i++) {
     num = Math.max(num, Math.abs(a[i] - b[i]));
     den = Math.max(den, Math.abs(a[i]), Math.abs(b[i]));

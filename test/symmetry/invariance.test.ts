@@ -27,7 +27,8 @@ for (const c of allCases()) {
       assert.ok(relDiff(c.out(p).data, out0) <= 1e-12, `outputs differ by ${relDiff(c.out(p).data, out0)}`);
       const inv = G.invariants(p);
       assert.deepEqual(Object.keys(inv), Object.keys(inv0));
-      for (const [name, t] of Object.entries(inv0)) assert.ok(relDiff(inv[name].data, t.data) <= 1e-11, `${name}: ${relDiff(inv[name].data, t.data)}`);
+      for (const [name, t] of Object.entries(inv0))
+        assert.ok(relDiff(inv[name].data, t.data) <= 1e-11, `${name}: ${relDiff(inv[name].data, t.data)}`);
     }
     // The element really moved the parameters (not an identity in disguise).
     const moved = relDiff(ravel(G.act(c.params, G.randomElement(key(3)))), ravel(c.params));
@@ -53,18 +54,46 @@ test("group descriptions: dimensions per family and activation", () => {
 test("tanh has no rescaling symmetry: scaling a hidden neuron's in/out by (2, 1/2) changes the loss", () => {
   const c = makeCase("tanh", { arch: "mlp", sizes: [3, 4, 2], activation: "tanh" }, "mse");
   const p = c.params as unknown as { fc0: { weight: Tensor; bias: Tensor }; fc1: { weight: Tensor; bias: Tensor } };
-  const scaleRow = (t: Tensor, f: number) => new Tensor(t.data.map((v, i) => (Math.floor(i / t.shape[1]) === 0 ? v * f : v)), t.shape);
+  const scaleRow = (t: Tensor, f: number) =>
+    new Tensor(
+      t.data.map((v, i) => (Math.floor(i / t.shape[1]) === 0 ? v * f : v)),
+      t.shape,
+    );
   const q = {
-    fc0: { weight: scaleRow(p.fc0.weight, 2), bias: new Tensor(p.fc0.bias.data.map((v, i) => (i === 0 ? 2 * v : v)), [4]) },
-    fc1: { weight: new Tensor(p.fc1.weight.data.map((v, i) => (i % 4 === 0 ? v / 2 : v)), p.fc1.weight.shape), bias: p.fc1.bias },
+    fc0: {
+      weight: scaleRow(p.fc0.weight, 2),
+      bias: new Tensor(
+        p.fc0.bias.data.map((v, i) => (i === 0 ? 2 * v : v)),
+        [4],
+      ),
+    },
+    fc1: {
+      weight: new Tensor(
+        p.fc1.weight.data.map((v, i) => (i % 4 === 0 ? v / 2 : v)),
+        p.fc1.weight.shape,
+      ),
+      bias: p.fc1.bias,
+    },
   };
   assert.ok(Math.abs(c.f(q).item() - c.f(c.params).item()) > 1e-4);
   // …whereas relu has it exactly.
   const r = makeCase("relu", { arch: "mlp", sizes: [3, 4, 2], activation: "relu" }, "mse");
   const pr = r.params as unknown as typeof p;
   const qr = {
-    fc0: { weight: scaleRow(pr.fc0.weight, 2), bias: new Tensor(pr.fc0.bias.data.map((v, i) => (i === 0 ? 2 * v : v)), [4]) },
-    fc1: { weight: new Tensor(pr.fc1.weight.data.map((v, i) => (i % 4 === 0 ? v / 2 : v)), pr.fc1.weight.shape), bias: pr.fc1.bias },
+    fc0: {
+      weight: scaleRow(pr.fc0.weight, 2),
+      bias: new Tensor(
+        pr.fc0.bias.data.map((v, i) => (i === 0 ? 2 * v : v)),
+        [4],
+      ),
+    },
+    fc1: {
+      weight: new Tensor(
+        pr.fc1.weight.data.map((v, i) => (i % 4 === 0 ? v / 2 : v)),
+        pr.fc1.weight.shape,
+      ),
+      bias: pr.fc1.bias,
+    },
   };
   assert.ok(Math.abs(r.f(qr).item() - r.f(r.params).item()) <= 1e-15 * Math.abs(r.f(r.params).item()));
 });
@@ -73,8 +102,14 @@ test("act rejects malformed elements and parameter trees", () => {
   const c = allCases()[0];
   const G = groupOf(c.cfg);
   assert.throws(() => G.act(c.params, { nope: { kind: "perm", perm: Int32Array.of(0) } }), /unknown component/);
-  assert.throws(() => G.act(c.params, { "fc0.scale": { kind: "scale", alpha: new Float64Array(5).fill(-1) } }), /must be finite and > 0/);
-  assert.throws(() => G.act(c.params, { "fc0.perm": { kind: "perm", perm: Int32Array.of(0, 0, 1, 2, 3) } }), /not a permutation/);
+  assert.throws(
+    () => G.act(c.params, { "fc0.scale": { kind: "scale", alpha: new Float64Array(5).fill(-1) } }),
+    /must be finite and > 0/,
+  );
+  assert.throws(
+    () => G.act(c.params, { "fc0.perm": { kind: "perm", perm: Int32Array.of(0, 0, 1, 2, 3) } }),
+    /not a permutation/,
+  );
   assert.throws(() => G.act({ fc0: c.params } as never, {}), /tensors|expected/);
 });
 
@@ -93,12 +128,15 @@ test("mean-field: the loss depends on the empirical measure only — duplicating
   const c = makeCase("mf", { arch: "meanfield", input: 3, width: 4, activation: "tanh" }, "mse", 13);
   const dup = makeCase("mf2", { arch: "meanfield", input: 3, width: 8, activation: "tanh" }, "mse", 13);
   const p = c.params as unknown as { w: Tensor; b: Tensor; a: Tensor };
-  const twice = (t: Tensor) => new Tensor(Float64Array.from([...t.data, ...t.data]), [2 * t.shape[0], ...t.shape.slice(1)]);
+  const twice = (t: Tensor) =>
+    new Tensor(Float64Array.from([...t.data, ...t.data]), [2 * t.shape[0], ...t.shape.slice(1)]);
   const q = { w: twice(p.w), b: twice(p.b), a: twice(p.a) };
   const out = groupOf(dup.cfg);
   // Same inputs for both nets: evaluate the duplicate on c's data.
   assert.ok(relDiff(modelOf(dup.cfg).apply(q, c.x).data, c.out(c.params).data) < 1e-15);
   const inv1 = groupOf(c.cfg).invariants(c.params).particles.data;
   const inv2 = out.invariants(q).particles.data;
-  for (let j = 0; j < 4; j++) for (const r of [2 * j, 2 * j + 1]) assert.deepEqual(Array.from(inv2.slice(r * 5, r * 5 + 5)), Array.from(inv1.slice(j * 5, j * 5 + 5)));
+  for (let j = 0; j < 4; j++)
+    for (const r of [2 * j, 2 * j + 1])
+      assert.deepEqual(Array.from(inv2.slice(r * 5, r * 5 + 5)), Array.from(inv1.slice(j * 5, j * 5 + 5)));
 });

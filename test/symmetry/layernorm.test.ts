@@ -12,7 +12,24 @@ import { groupOf } from "../../src/symmetry/index.ts";
 import { measureBreaking } from "../../src/diagnostics/breaking.ts";
 import { makeCase, relDiff } from "./helpers.ts";
 
-const tf = makeCase("tf", { arch: "transformer", vocab: 5, seq: 4, d: 4, heads: 2, dHead: 2, layers: 2, mlp: 5, norm: "layernorm", activation: "relu" }, "xent", 12, 8);
+const tf = makeCase(
+  "tf",
+  {
+    arch: "transformer",
+    vocab: 5,
+    seq: 4,
+    d: 4,
+    heads: 2,
+    dHead: 2,
+    layers: 2,
+    mlp: 5,
+    norm: "layernorm",
+    activation: "relu",
+  },
+  "xent",
+  12,
+  8,
+);
 
 test("LN(αx; ε) = LN(x; ε/α²): the mechanism of the breaking", () => {
   const x = normal(key(1), [3, 6]);
@@ -26,14 +43,32 @@ test("LN(αx; ε) = LN(x; ε/α²): the mechanism of the breaking", () => {
 test("layer-norm gain rescaling is exact (any ε): every ln gets a scale component acting on its consumers' columns", () => {
   const G = groupOf(tf.cfg);
   const names = G.components.map((c) => c.name);
-  for (const n of ["blocks.0.ln1.scale", "blocks.0.ln2.scale", "blocks.1.ln1.scale", "blocks.1.ln2.scale", "ln_f.scale"]) assert.ok(names.includes(n), n);
+  for (const n of [
+    "blocks.0.ln1.scale",
+    "blocks.0.ln2.scale",
+    "blocks.1.ln1.scale",
+    "blocks.1.ln2.scale",
+    "ln_f.scale",
+  ])
+    assert.ok(names.includes(n), n);
   for (const n of ["blocks.0.ln1.scale", "blocks.1.ln2.scale", "ln_f.scale"]) {
-    const g = { [n]: { kind: "scale" as const, alpha: Float64Array.from({ length: 4 }, (_, i) => [0.01, 100, 3, 0.2][i]) } };
+    const g = {
+      [n]: { kind: "scale" as const, alpha: Float64Array.from({ length: 4 }, (_, i) => [0.01, 100, 3, 0.2][i]) },
+    };
     const p = G.act(tf.params, g);
     assert.ok(relDiff(tf.out(p).data, tf.out(tf.params).data) < 1e-12, n);
   }
   assert.equal(G.broken.length, 1);
-  assert.equal(groupOf(makeCase("n", { arch: "transformer", vocab: 3, seq: 2, d: 2, heads: 1, dHead: 2, layers: 1, mlp: 2, norm: "none" }, "xent").cfg).broken.length, 0);
+  assert.equal(
+    groupOf(
+      makeCase(
+        "n",
+        { arch: "transformer", vocab: 3, seq: 2, d: 2, heads: 1, dHead: 2, layers: 1, mlp: 2, norm: "none" },
+        "xent",
+      ).cfg,
+    ).broken.length,
+    0,
+  );
 });
 
 test("residual-stream scale: broken by ε, by ~1/s² relative (d.4); its Noether violation is nonzero where exact symmetries give 1e-16", () => {
@@ -43,7 +78,11 @@ test("residual-stream scale: broken by ε, by ~1/s² relative (d.4); its Noether
   assert.ok(v[0] > 1e-2, `scale 1e-3: ${v[0]}`);
   assert.ok(v[3] < 1e-4, `scale 1: ${v[3]}`);
   // Past the √ε crossover the change decays like ε/(s² Var x): ×100 per decade.
-  for (const [i, j] of [[2, 3], [3, 4]]) assert.ok(v[i] / v[j] > 50 && v[i] / v[j] < 200, `ratio ${v[i] / v[j]}`);
+  for (const [i, j] of [
+    [2, 3],
+    [3, 4],
+  ])
+    assert.ok(v[i] / v[j] > 50 && v[i] / v[j] < 200, `ratio ${v[i] / v[j]}`);
   assert.ok(r.gradientCosine > 1e-10 && r.gradientCosine < 1e-3, `cos ${r.gradientCosine}`);
   // The exact symmetries of the same network have |cos(∇L, ξ)| at rounding level (generators.test.ts).
 });

@@ -31,31 +31,54 @@ test("defaults are filled in (torch's for the optimizer)", () => {
   assert.equal(c.keepCheckpoints, 3);
   assert.deepEqual(c.optimizer, { name: "adam", lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 });
   assert.deepEqual(c.data, { name: "two-moons", trainFraction: 0.8, n: 1000, noise: 0.1 });
-  assert.deepEqual(parseRunConfig({ ...good, optimizer: { name: "adamw" } }).optimizer, { name: "adamw", lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 });
+  assert.deepEqual(parseRunConfig({ ...good, optimizer: { name: "adamw" } }).optimizer, {
+    name: "adamw",
+    lr: 1e-3,
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+    weightDecay: 0.01,
+  });
 });
 
 test("unknown keys are rejected with their full path", () => {
-  assert.equal(message({ ...good, optimizer: { name: "sgd", lr: 0.1, momentun: 0.9 } }), "config run.yaml: optimizer.momentun: unknown key");
+  assert.equal(
+    message({ ...good, optimizer: { name: "sgd", lr: 0.1, momentun: 0.9 } }),
+    "config run.yaml: optimizer.momentun: unknown key",
+  );
   assert.equal(message({ ...good, stepz: 3 }), "config run.yaml: stepz: unknown key");
   assert.equal(message({ ...good, model: { ...good.model, width: 3 } }), "config run.yaml: model.width: unknown key");
 });
 
 test("wrong values name their path and what was expected", () => {
-  assert.match(message({ ...good, data: { name: "cifar" } }), /^config run\.yaml: data\.name: unknown value \(expected mnist, iris, two-moons, spirals, gaussian-mixture, teacher-student, modular\)$/);
+  assert.match(
+    message({ ...good, data: { name: "cifar" } }),
+    /^config run\.yaml: data\.name: unknown value \(expected mnist, iris, two-moons, spirals, gaussian-mixture, teacher-student, modular\)$/,
+  );
   assert.match(message({ ...good, model: { arch: "rnn" } }), /^config run\.yaml: model\.arch: unknown value/);
   assert.match(message({ ...good, batchSize: 0 }), /^config run\.yaml: batchSize: /);
   assert.match(message({ ...good, optimizer: { name: "sgd" } }), /^config run\.yaml: optimizer\.lr: /);
-  assert.match(message({ ...good, optimizer: { name: "sgd", lr: 0.1, nesterov: true } }), /^config run\.yaml: optimizer\.nesterov: Nesterov/);
+  assert.match(
+    message({ ...good, optimizer: { name: "sgd", lr: 0.1, nesterov: true } }),
+    /^config run\.yaml: optimizer\.nesterov: Nesterov/,
+  );
   assert.match(message({ ...good, epochs: 2 }), /^config run\.yaml: steps: give exactly one of steps and epochs$/);
   assert.match(message({ ...good, seed: undefined }), /^config run\.yaml: seed: /);
-  assert.match(message({ ...good, model: { arch: "cnn", input: [1, 4, 4], conv: [{ out: 2, kernel: 7 }], fc: [2] } }), /^config run\.yaml: model: conv\.0: kernel 7/);
+  assert.match(
+    message({ ...good, model: { arch: "cnn", input: [1, 4, 4], conv: [{ out: 2, kernel: 7 }], fc: [2] } }),
+    /^config run\.yaml: model: conv\.0: kernel 7/,
+  );
   assert.match(message([1, 2]), /^config run\.yaml: \(top level\): /);
 });
 
 test("the JSON Schema is strict and documents the fields", () => {
-  const s = runConfigJsonSchema() as { properties: Record<string, { description?: string }>; additionalProperties: boolean; required: string[] };
+  const s = runConfigJsonSchema() as {
+    properties: Record<string, { description?: string }>;
+    additionalProperties: boolean;
+    required: string[];
+  };
   assert.equal(s.additionalProperties, false);
   assert.deepEqual(s.required.sort(), ["batchSize", "data", "model", "optimizer", "seed"]);
-  for (const k of ["model", "data", "optimizer", "schedule", "steps", "epochs", "evalEvery", "checkpointEvery"]) assert.ok(s.properties[k]?.description, k);
+  for (const k of ["model", "data", "optimizer", "schedule", "steps", "epochs", "evalEvery", "checkpointEvery"])
+    assert.ok(s.properties[k]?.description, k);
   assert.match(JSON.stringify(s.properties.data), /"const":"teacher-student"/);
 });

@@ -19,16 +19,29 @@ test("logs train/loss, grad norm and lr every logEvery steps, evaluates at 0, ev
   assert.deepEqual(withKey("train/loss"), [4, 8, 12]);
   assert.deepEqual(withKey("lr"), [4, 8, 12]);
   assert.deepEqual(withKey("test/accuracy"), [0, 5, 10, 12]);
-  assert.deepEqual(sink.checkpoints.map((s) => s.step), [6, 12]);
+  assert.deepEqual(
+    sink.checkpoints.map((s) => s.step),
+    [6, 12],
+  );
   assert.deepEqual(Object.keys(r.metrics).sort(), ["test/accuracy", "test/loss"]);
   assert.ok(r.metrics["test/accuracy"] >= 0 && r.metrics["test/accuracy"] <= 1);
 });
 
 test("training reduces the loss (the loop really optimizes)", async () => {
-  const p = prepareRun(tinyConfig({ steps: 300, optimizer: { name: "adam", lr: 0.05 }, data: { name: "two-moons", n: 200, noise: 0.05 }, evalTrain: true }));
+  const p = prepareRun(
+    tinyConfig({
+      steps: 300,
+      optimizer: { name: "adam", lr: 0.05 },
+      data: { name: "two-moons", n: 200, noise: 0.05 },
+      evalTrain: true,
+    }),
+  );
   const sink = new MemorySink();
   const r = await trainLoop(p.loopOptions(p.initialState(), { sink }));
-  assert.ok(r.metrics["train/loss"] < 0.5 * (sink.records[0].scalars["train/loss"] as number), JSON.stringify(r.metrics));
+  assert.ok(
+    r.metrics["train/loss"] < 0.5 * (sink.records[0].scalars["train/loss"] as number),
+    JSON.stringify(r.metrics),
+  );
   assert.ok(r.metrics["test/accuracy"] > 0.85, JSON.stringify(r.metrics));
 });
 
@@ -36,7 +49,8 @@ test("callbacks see every step and can add scalars and events to its record", as
   const p = prepareRun(tinyConfig({ steps: 6 }));
   const sink = new MemorySink();
   const seen: number[] = [];
-  let started = -1, ended = "";
+  let started = -1,
+    ended = "";
   const monitor: Callback = {
     onStart: (s, total) => (started = s.step + total),
     onStep: (info) => {
@@ -58,14 +72,26 @@ test("an abort stops after the current step and checkpoints it", async () => {
   const p = prepareRun(tinyConfig({ steps: 50 }));
   const sink = new MemorySink();
   const ac = new AbortController();
-  const r = await trainLoop(p.loopOptions(p.initialState(), { sink, signal: ac.signal, callbacks: [{ onStep: (i) => i.step === 7 && ac.abort() }] }));
+  const r = await trainLoop(
+    p.loopOptions(p.initialState(), {
+      sink,
+      signal: ac.signal,
+      callbacks: [{ onStep: (i) => i.step === 7 && ac.abort() }],
+    }),
+  );
   assert.equal(r.status, "interrupted");
   assert.equal(r.state.step, 7);
-  assert.deepEqual(sink.checkpoints.map((s) => s.step), [7]);
+  assert.deepEqual(
+    sink.checkpoints.map((s) => s.step),
+    [7],
+  );
 });
 
 /** The run's model with its output passed through `f`, to provoke a divergence at will. */
-function poisoned(model: Model, f: (out: ReturnType<Model["apply"]>, params: Tree) => ReturnType<Model["apply"]>): Model {
+function poisoned(
+  model: Model,
+  f: (out: ReturnType<Model["apply"]>, params: Tree) => ReturnType<Model["apply"]>,
+): Model {
   return { ...model, apply: (p, x) => f(model.apply(p, x), p) };
 }
 
@@ -79,7 +105,11 @@ test("a NaN loss stops the run at that step, naming the cause; the state is the 
   assert.equal(r.status, "diverged");
   assert.deepEqual(r.divergence, { step: 5, what: "loss", cause: "the loss is NaN at step 5" });
   assert.equal(r.state.step, 4);
-  assert.deepEqual(sink.records.map((x) => x.step), [0, 1, 2, 3, 4], "nothing is logged for the failing step");
+  assert.deepEqual(
+    sink.records.map((x) => x.step),
+    [0, 1, 2, 3, 4],
+    "nothing is logged for the failing step",
+  );
 });
 
 test("a non-finite gradient with a finite loss is a divergence too", async () => {

@@ -57,10 +57,16 @@ test("SIGKILL at random moments, resume each time: the same final parameters and
   const want = withStore(refPath, (s) => series(s, refId));
 
   const path = storeIn(dir);
-  const kills = Array.from(uniformArray(key(2024), 3)).map((u) => Math.round(200 + u * (STEPS - 400))).sort((a, b) => a - b);
+  const kills = Array.from(uniformArray(key(2024), 3))
+    .map((u) => Math.round(200 + u * (STEPS - 400)))
+    .sort((a, b) => a - b);
   let id = "";
   for (let k = 0; k <= kills.length; k++) {
-    const child = startCli(k === 0 ? ["train", "--config", cfgPath, "--store", path, "--quiet"] : ["train", "--resume", id, "--store", path, "--quiet"]);
+    const child = startCli(
+      k === 0
+        ? ["train", "--config", cfgPath, "--store", path, "--quiet"]
+        : ["train", "--resume", id, "--store", path, "--quiet"],
+    );
     const done = exited(child);
     if (k === kills.length) {
       const r = await done;
@@ -75,10 +81,19 @@ test("SIGKILL at random moments, resume each time: the same final parameters and
     // registered checkpoint is there, exactly as in the uninterrupted run.
     withStore(path, (s) => {
       assert.equal(s.getRun(id).status, "RUNNING");
-      const last = Math.max(...s.artifacts(id).filter((a) => a.kind === "checkpoint").map((a) => checkpointStep(a.path.split("/").pop() as string) as number));
+      const last = Math.max(
+        ...s
+          .artifacts(id)
+          .filter((a) => a.kind === "checkpoint")
+          .map((a) => checkpointStep(a.path.split("/").pop() as string) as number),
+      );
       assert.ok(last >= 40, `a checkpoint was registered before the kill at ~${kills[k]}`);
       const have = series(s, id).filter((p) => p[1] <= last);
-      assert.deepEqual(have, want.filter((p) => p[1] <= last), `scalars through step ${last} after kill ${k + 1}`);
+      assert.deepEqual(
+        have,
+        want.filter((p) => p[1] <= last),
+        `scalars through step ${last} after kill ${k + 1}`,
+      );
     });
   }
   withStore(path, (s) => {
@@ -87,7 +102,10 @@ test("SIGKILL at random moments, resume each time: the same final parameters and
     assert.deepEqual(series(s, id), want, "the whole series, no point missing or twice");
     assert.equal(s.events(id, { kind: "resumed" }).length, kills.length);
   });
-  assert.deepEqual(tensorsOf(`${path}.runs/${id}/weights.safetensors`), tensorsOf(`${refPath}.runs/${refId}/weights.safetensors`));
+  assert.deepEqual(
+    tensorsOf(`${path}.runs/${id}/weights.safetensors`),
+    tensorsOf(`${refPath}.runs/${refId}/weights.safetensors`),
+  );
 });
 
 test("a reader process sees the scalars grow while the writer process trains", async () => {

@@ -18,12 +18,37 @@ const N = 10;
 
 const cases: [string, Partial<RunConfigInput>][] = [
   ["sgd", { optimizer: { name: "sgd", lr: 0.1 } }],
-  ["sgd + Nesterov momentum + weight decay, cosine schedule with warm-up", { optimizer: { name: "sgd", lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 }, schedule: { name: "cosine", warmup: 3 } }],
-  ["sgd + dampened momentum, batches with replacement", { optimizer: { name: "sgd", lr: 0.1, momentum: 0.5, dampening: 0.3 }, replacement: true }],
-  ["adam + L2, step schedule", { optimizer: { name: "adam", lr: 0.01, weightDecay: 1e-2 }, schedule: { name: "step", stepSize: 4, gamma: 0.5 } }],
+  [
+    "sgd + Nesterov momentum + weight decay, cosine schedule with warm-up",
+    {
+      optimizer: { name: "sgd", lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 },
+      schedule: { name: "cosine", warmup: 3 },
+    },
+  ],
+  [
+    "sgd + dampened momentum, batches with replacement",
+    { optimizer: { name: "sgd", lr: 0.1, momentum: 0.5, dampening: 0.3 }, replacement: true },
+  ],
+  [
+    "adam + L2, step schedule",
+    { optimizer: { name: "adam", lr: 0.01, weightDecay: 1e-2 }, schedule: { name: "step", stepSize: 4, gamma: 0.5 } },
+  ],
   ["adamw", { optimizer: { name: "adamw", lr: 0.01 } }],
   ["sgld", { optimizer: { name: "sgld", lr: 0.05, beta: 100 } }],
-  ["entropy-sgd (3 Langevin steps per step, scoping)", { optimizer: { name: "entropy-sgd", lr: 0.5, innerLr: 0.05, innerSteps: 3, gamma: 0.5, gammaScoping: 0.1, beta: 1e3 } }],
+  [
+    "entropy-sgd (3 Langevin steps per step, scoping)",
+    {
+      optimizer: {
+        name: "entropy-sgd",
+        lr: 0.5,
+        innerLr: 0.05,
+        innerSteps: 3,
+        gamma: 0.5,
+        gammaScoping: 0.1,
+        beta: 1e3,
+      },
+    },
+  ],
 ];
 
 for (const [name, over] of cases) {
@@ -34,10 +59,20 @@ for (const [name, over] of cases) {
 
     const first = new MemorySink();
     const stop = new AbortController();
-    const half = await trainLoop(p.loopOptions(p.initialState(), { sink: first, signal: stop.signal, callbacks: [{ onStep: (i) => i.step === N && stop.abort() }] }));
+    const half = await trainLoop(
+      p.loopOptions(p.initialState(), {
+        sink: first,
+        signal: stop.signal,
+        callbacks: [{ onStep: (i) => i.step === N && stop.abort() }],
+      }),
+    );
     assert.equal(half.status, "interrupted");
     const file = join(dir, `${name.split(" ")[0]}-${N}.safetensors`);
-    writeCheckpoint(file, first.checkpoints[0], { runId: "r", optimizer: p.optimizer.name, keys: { sampler: p.keys.sampler, opt: p.keys.opt } });
+    writeCheckpoint(file, first.checkpoints[0], {
+      runId: "r",
+      optimizer: p.optimizer.name,
+      keys: { sampler: p.keys.sampler, opt: p.keys.opt },
+    });
 
     const q = prepareRun(tinyConfig({ steps: 2 * N, ...over })); // a fresh process would rebuild everything
     const fresh = q.initialState();
@@ -50,7 +85,10 @@ for (const [name, over] of cases) {
     assert.equal(b.status, "finished");
     assert.deepEqual(ravel(b.state.params), ravel(a.state.params), "parameters");
     assert.deepEqual(stateToNamed(b.state.opt).numbers, stateToNamed(a.state.opt).numbers);
-    assert.deepEqual(stateToNamed(b.state.opt).tensors.map(([n, t]) => [n, Array.from(t.data)]), stateToNamed(a.state.opt).tensors.map(([n, t]) => [n, Array.from(t.data)]));
+    assert.deepEqual(
+      stateToNamed(b.state.opt).tensors.map(([n, t]) => [n, Array.from(t.data)]),
+      stateToNamed(a.state.opt).tensors.map(([n, t]) => [n, Array.from(t.data)]),
+    );
     assert.deepEqual([...first.records, ...rest.records], full.records, "the logged values, step by step");
     assert.notDeepEqual(ravel(a.state.params), ravel(p.initialState().params), "training moved the parameters");
   });

@@ -44,10 +44,15 @@ export const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "gelu", "iden
 /** Looks an activation up by its config name. */
 export function activation(name: Activation): (x: Tensor) => Tensor {
   switch (name) {
-    case "relu": return relu;
-    case "tanh": return tanh;
-    case "gelu": return gelu;
-    case "leaky-relu": return (x) => leakyRelu(x);
-    case "identity": return (x) => x;
+    case "relu":
+      return relu;
+    case "tanh":
+      return tanh;
+    case "gelu":
+      return gelu;
+    case "leaky-relu":
+      return (x) => leakyRelu(x);
+    case "identity":
+      return (x) => x;
   }
 }

@@ -26,7 +26,9 @@ const linearBiasOp: OpDef = {
 };
 
 function linearBias(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
-  const rows = x.shape[0], nIn = x.shape[1], nOut = weight.shape[0];
+  const rows = x.shape[0],
+    nIn = x.shape[1],
+    nOut = weight.shape[0];
   const out = allocF64Uninit(rows * nOut);
   gemmDispatch(rows, nOut, nIn, x.data, 0, false, weight.data, 0, true, out, 0);
   const bd = bias.data;
@@ -39,8 +41,14 @@ function linearBias(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
 
 /** torch.nn.Linear: x Wᵀ + b with W [out, in]. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
-  if (bias && x.ndim >= 2 && weight.ndim === 2 && bias.ndim === 1 && bias.size === weight.shape[0] &&
-    x.shape[x.ndim - 1] === weight.shape[1]) {
+  if (
+    bias &&
+    x.ndim >= 2 &&
+    weight.ndim === 2 &&
+    bias.ndim === 1 &&
+    bias.size === weight.shape[0] &&
+    x.shape[x.ndim - 1] === weight.shape[1]
+  ) {
     if (x.ndim === 2) return linearBias(x, weight, bias);
     // Leading axes flattened into rows, as matmul does for a batch against one matrix.
     const lead = x.shape.slice(0, -1);

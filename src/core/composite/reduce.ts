@@ -47,10 +47,18 @@ export function logsumexp(x: TensorLike, axes?: number | readonly number[], keep
   const m = finiteOrZero(stopGradient(max(a, ax, true)));
   const s = log(sum(exp(sub(a, m)), ax, true));
   const out = add(s, m);
-  return keepdims ? out : reshape(out, a.shape.filter((_, i) => !ax.includes(i)));
+  return keepdims
+    ? out
+    : reshape(
+        out,
+        a.shape.filter((_, i) => !ax.includes(i)),
+      );
 }
 
 // A row of all −∞ has max −∞; shifting by it would give NaN, so shift by 0 there instead.
 function finiteOrZero(t: Tensor): Tensor {
-  return new Tensor(t.data.map((v) => (Number.isFinite(v) ? v : 0)), t.shape);
+  return new Tensor(
+    t.data.map((v) => (Number.isFinite(v) ? v : 0)),
+    t.shape,
+  );
 }

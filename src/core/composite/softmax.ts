@@ -14,7 +14,13 @@ import { stopGradient } from "../ops/compare.ts";
 export function logSoftmax(x: TensorLike, axis = -1): Tensor {
   const a = asTensor(x);
   const m = stopGradient(max(a, axis, true));
-  const shifted = sub(a, new Tensor(m.data.map((v) => (Number.isFinite(v) ? v : 0)), m.shape));
+  const shifted = sub(
+    a,
+    new Tensor(
+      m.data.map((v) => (Number.isFinite(v) ? v : 0)),
+      m.shape,
+    ),
+  );
   return sub(shifted, log(sum(exp(shifted), axis, true)));
 }
 

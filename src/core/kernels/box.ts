@@ -9,7 +9,12 @@ import { type Shape, stridesOf } from "../tensor.ts";
  * copies big → small (`extract`) or small → big (otherwise).
  */
 export function copyBox(
-  big: Float64Array, bigShape: Shape, start: readonly number[], small: Float64Array, box: Shape, extract: boolean,
+  big: Float64Array,
+  bigShape: Shape,
+  start: readonly number[],
+  small: Float64Array,
+  box: Shape,
+  extract: boolean,
 ): void {
   const nd = box.length;
   if (small.length === 0) return;

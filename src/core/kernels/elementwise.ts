@@ -50,14 +50,29 @@ export function unaryKernel(op: number, a: Float64Array): Float64Array {
   const n = a.length;
   const out = allocF64Uninit(n);
   switch (op) {
-    case NEG: for (let i = 0; i < n; i++) out[i] = -a[i]; break;
-    case EXP: for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]); break;
-    case LOG: for (let i = 0; i < n; i++) out[i] = Math.log(a[i]); break;
-    case SQRT: for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]); break;
-    case ABS: for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]); break;
-    case TANH: tanhInto(a, out); break;
-    case SIGN: for (let i = 0; i < n; i++) out[i] = Math.sign(a[i]); break;
-    default: throw new Error(`unknown unary op ${op}`);
+    case NEG:
+      for (let i = 0; i < n; i++) out[i] = -a[i];
+      break;
+    case EXP:
+      for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]);
+      break;
+    case LOG:
+      for (let i = 0; i < n; i++) out[i] = Math.log(a[i]);
+      break;
+    case SQRT:
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]);
+      break;
+    case ABS:
+      for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]);
+      break;
+    case TANH:
+      tanhInto(a, out);
+      break;
+    case SIGN:
+      for (let i = 0; i < n; i++) out[i] = Math.sign(a[i]);
+      break;
+    default:
+      throw new Error(`unknown unary op ${op}`);
   }
   return out;
 }
@@ -68,14 +83,22 @@ export function unaryKernel(op: number, a: Float64Array): Float64Array {
  * Collapsed broadcast of two operands to `outShape`: axes (outer first) with their sizes and the
  * strides of a and b along them (0 where broadcast). Empty for a scalar output.
  */
-interface Plan { size: number[]; sa: number[]; sb: number[] }
+interface Plan {
+  size: number[];
+  sa: number[];
+  sb: number[];
+}
 
 function plan(aShape: Shape, bShape: Shape, outShape: Shape): Plan {
   const nd = outShape.length;
-  const offA = nd - aShape.length, offB = nd - bShape.length;
-  const size: number[] = [], sa: number[] = [], sb: number[] = [];
+  const offA = nd - aShape.length,
+    offB = nd - bShape.length;
+  const size: number[] = [],
+    sa: number[] = [],
+    sb: number[] = [];
   // Walk from the innermost axis outwards, tracking each operand's running stride.
-  let strideA = 1, strideB = 1;
+  let strideA = 1,
+    strideB = 1;
   for (let d = nd - 1; d >= 0; d--) {
     const n = outShape[d];
     const da = d >= offA ? aShape[d - offA] : 1;
@@ -104,69 +127,129 @@ function plan(aShape: Shape, bShape: Shape, outShape: Shape): Plan {
 // ---- arithmetic ------------------------------------------------------------------------------
 
 /** out[oo + i] = a[ao + i] ∘ b[bo + i] */
-function loopVV(op: number, a: Float64Array, ao: number, b: Float64Array, bo: number, out: Float64Array, oo: number, len: number): void {
+function loopVV(
+  op: number,
+  a: Float64Array,
+  ao: number,
+  b: Float64Array,
+  bo: number,
+  out: Float64Array,
+  oo: number,
+  len: number,
+): void {
   switch (op) {
-    case ADD: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] + b[bo + i]; return;
-    case SUB: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] - b[bo + i]; return;
-    case MUL: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] * b[bo + i]; return;
-    case DIV: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] / b[bo + i]; return;
-    default: for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, a[ao + i], b[bo + i]); return;
+    case ADD:
+      for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] + b[bo + i];
+      return;
+    case SUB:
+      for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] - b[bo + i];
+      return;
+    case MUL:
+      for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] * b[bo + i];
+      return;
+    case DIV:
+      for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] / b[bo + i];
+      return;
+    default:
+      for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, a[ao + i], b[bo + i]);
+      return;
   }
 }
 
 /** out[oo + i] = a[ao + i] ∘ y */
 function loopVS(op: number, a: Float64Array, ao: number, y: number, out: Float64Array, oo: number, len: number): void {
   switch (op) {
-    case ADD: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] + y; return;
-    case SUB: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] - y; return;
-    case MUL: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] * y; return;
-    case DIV: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] / y; return;
-    case GT: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] > y ? 1 : 0; return;
-    case LT: for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] < y ? 1 : 0; return;
-    default: for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, a[ao + i], y); return;
+    case ADD:
+      for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] + y;
+      return;
+    case SUB:
+      for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] - y;
+      return;
+    case MUL:
+      for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] * y;
+      return;
+    case DIV:
+      for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] / y;
+      return;
+    case GT:
+      for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] > y ? 1 : 0;
+      return;
+    case LT:
+      for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] < y ? 1 : 0;
+      return;
+    default:
+      for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, a[ao + i], y);
+      return;
   }
 }
 
 /** out[oo + i] = x ∘ b[bo + i] */
 function loopSV(op: number, x: number, b: Float64Array, bo: number, out: Float64Array, oo: number, len: number): void {
   switch (op) {
-    case ADD: for (let i = 0; i < len; i++) out[oo + i] = x + b[bo + i]; return;
-    case SUB: for (let i = 0; i < len; i++) out[oo + i] = x - b[bo + i]; return;
-    case MUL: for (let i = 0; i < len; i++) out[oo + i] = x * b[bo + i]; return;
-    case DIV: for (let i = 0; i < len; i++) out[oo + i] = x / b[bo + i]; return;
-    default: for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, x, b[bo + i]); return;
+    case ADD:
+      for (let i = 0; i < len; i++) out[oo + i] = x + b[bo + i];
+      return;
+    case SUB:
+      for (let i = 0; i < len; i++) out[oo + i] = x - b[bo + i];
+      return;
+    case MUL:
+      for (let i = 0; i < len; i++) out[oo + i] = x * b[bo + i];
+      return;
+    case DIV:
+      for (let i = 0; i < len; i++) out[oo + i] = x / b[bo + i];
+      return;
+    default:
+      for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, x, b[bo + i]);
+      return;
   }
 }
 
 function compareScalar(op: number, x: number, y: number): number {
   switch (op) {
-    case GT: return x > y ? 1 : 0;
-    case GE: return x >= y ? 1 : 0;
-    case LT: return x < y ? 1 : 0;
-    case LE: return x <= y ? 1 : 0;
-    case EQ: return x === y ? 1 : 0;
-    default: return x !== y ? 1 : 0;
+    case GT:
+      return x > y ? 1 : 0;
+    case GE:
+      return x >= y ? 1 : 0;
+    case LT:
+      return x < y ? 1 : 0;
+    case LE:
+      return x <= y ? 1 : 0;
+    case EQ:
+      return x === y ? 1 : 0;
+    default:
+      return x !== y ? 1 : 0;
   }
 }
 
 function arithScalar(op: number, x: number, y: number): number {
   switch (op) {
-    case ADD: return x + y;
-    case SUB: return x - y;
-    case MUL: return x * y;
-    case DIV: return x / y;
-    default: return compareScalar(op, x, y);
+    case ADD:
+      return x + y;
+    case SUB:
+      return x - y;
+    case MUL:
+      return x * y;
+    case DIV:
+      return x / y;
+    default:
+      return compareScalar(op, x, y);
   }
 }
 
 /** a ∘ b broadcast to `outShape` for ∘ ∈ {ADD, SUB, MUL, DIV, GT, …, NE}, into a new array. */
 export function binaryKernel(
-  op: number, a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, outShape: Shape,
+  op: number,
+  a: Float64Array,
+  aShape: Shape,
+  b: Float64Array,
+  bShape: Shape,
+  outShape: Shape,
 ): Float64Array {
   const n = shapeSize(outShape);
   const out = allocF64Uninit(n);
   if (n === 0) return out;
-  const la = a.length, lb = b.length;
+  const la = a.length,
+    lb = b.length;
   if (la === n && lb === n) loopVV(op, a, 0, b, 0, out, 0, n);
   else if (la === n && lb === 1) loopVS(op, a, 0, b[0], out, 0, n);
   else if (la === 1 && lb === n) loopSV(op, a[0], b, 0, out, 0, n);
@@ -174,17 +257,28 @@ export function binaryKernel(
   return out;
 }
 
-function arithBroadcast(op: number, a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, outShape: Shape, out: Float64Array): void {
+function arithBroadcast(
+  op: number,
+  a: Float64Array,
+  aShape: Shape,
+  b: Float64Array,
+  bShape: Shape,
+  outShape: Shape,
+  out: Float64Array,
+): void {
   const { size, sa, sb } = plan(aShape, bShape, outShape);
   const nd = size.length;
   if (nd === 0) {
     out[0] = arithScalar(op, a[0], b[0]);
     return;
   }
-  const inner = size[nd - 1], ia = sa[nd - 1], ib = sb[nd - 1];
+  const inner = size[nd - 1],
+    ia = sa[nd - 1],
+    ib = sb[nd - 1];
   const n = out.length;
   const idx = new Array<number>(nd).fill(0);
-  let oa = 0, ob = 0;
+  let oa = 0,
+    ob = 0;
   for (let o = 0; o < n; o += inner) {
     if (ia === 1 && ib === 1) loopVV(op, a, oa, b, ob, out, o, inner);
     else if (ia === 1) loopVS(op, a, oa, b[ob], out, o, inner);
@@ -208,12 +302,18 @@ function arithBroadcast(op: number, a: Float64Array, aShape: Shape, b: Float64Ar
 
 /** Applies f over the broadcast of (a, aShape) and (b, bShape) into a new array of `outShape`. */
 export function mapBinary(
-  a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, outShape: Shape, f: BinaryFn,
+  a: Float64Array,
+  aShape: Shape,
+  b: Float64Array,
+  bShape: Shape,
+  outShape: Shape,
+  f: BinaryFn,
 ): Float64Array {
   const n = shapeSize(outShape);
   const out = allocF64Uninit(n);
   if (n === 0) return out;
-  const la = a.length, lb = b.length;
+  const la = a.length,
+    lb = b.length;
   if (la === n && lb === n) {
     for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
     return out;
@@ -234,9 +334,12 @@ export function mapBinary(
     out[0] = f(a[0], b[0]);
     return out;
   }
-  const inner = size[nd - 1], ia = sa[nd - 1], ib = sb[nd - 1];
+  const inner = size[nd - 1],
+    ia = sa[nd - 1],
+    ib = sb[nd - 1];
   const idx = new Array<number>(nd).fill(0);
-  let oa = 0, ob = 0;
+  let oa = 0,
+    ob = 0;
   for (let o = 0; o < n; o += inner) {
     for (let j = 0; j < inner; j++) out[o + j] = f(a[oa + j * ia], b[ob + j * ib]);
     for (let d = nd - 2; d >= 0; d--) {
@@ -266,7 +369,8 @@ export function broadcastData(a: Float64Array, aShape: Shape, outShape: Shape): 
   }
   const { size, sa } = plan(aShape, [], outShape);
   const nd = size.length;
-  const inner = size[nd - 1], ia = sa[nd - 1];
+  const inner = size[nd - 1],
+    ia = sa[nd - 1];
   const idx = new Array<number>(nd).fill(0);
   let oa = 0;
   for (let o = 0; o < n; o += inner) {

@@ -13,8 +13,15 @@
  * 1/√(σ² + eps), σ² the biased variance. Saves μ and rstd per row for the backward pass.
  */
 export function layerNormForward(
-  x: Float64Array, rows: number, d: number, gamma: Float64Array | null, beta: Float64Array | null, eps: number,
-  out: Float64Array, mean: Float64Array, rstd: Float64Array,
+  x: Float64Array,
+  rows: number,
+  d: number,
+  gamma: Float64Array | null,
+  beta: Float64Array | null,
+  eps: number,
+  out: Float64Array,
+  mean: Float64Array,
+  rstd: Float64Array,
 ): void {
   for (let r = 0; r < rows; r++) {
     const o = r * d;
@@ -22,7 +29,8 @@ export function layerNormForward(
     const rs = 1 / Math.sqrt(rowSumSqDev(x, o, d, mu) / d + eps);
     mean[r] = mu;
     rstd[r] = rs;
-    if (gamma !== null && beta !== null) for (let j = 0; j < d; j++) out[o + j] = (x[o + j] - mu) * rs * gamma[j] + beta[j];
+    if (gamma !== null && beta !== null)
+      for (let j = 0; j < d; j++) out[o + j] = (x[o + j] - mu) * rs * gamma[j] + beta[j];
     else if (gamma !== null) for (let j = 0; j < d; j++) out[o + j] = (x[o + j] - mu) * rs * gamma[j];
     else if (beta !== null) for (let j = 0; j < d; j++) out[o + j] = (x[o + j] - mu) * rs + beta[j];
     else for (let j = 0; j < d; j++) out[o + j] = (x[o + j] - mu) * rs;
@@ -34,21 +42,36 @@ export function layerNormForward(
  * dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), dγ = Σ_rows g·x̂, dβ = Σ_rows g (each only when asked).
  */
 export function layerNormBackward(
-  g: Float64Array, x: Float64Array, rows: number, d: number, gamma: Float64Array | null,
-  mean: Float64Array, rstd: Float64Array,
-  dx: Float64Array | null, dgamma: Float64Array | null, dbeta: Float64Array | null,
+  g: Float64Array,
+  x: Float64Array,
+  rows: number,
+  d: number,
+  gamma: Float64Array | null,
+  mean: Float64Array,
+  rstd: Float64Array,
+  dx: Float64Array | null,
+  dgamma: Float64Array | null,
+  dbeta: Float64Array | null,
 ): void {
   for (let r = 0; r < rows; r++) {
     const o = r * d;
-    const mu = mean[r], rs = rstd[r];
+    const mu = mean[r],
+      rs = rstd[r];
     if (dx !== null) {
       // Σ ĝ and Σ ĝ·x̂ in two chains each (one chain waits on every addition's latency).
-      let a0 = 0, a1 = 0, b0 = 0, b1 = 0, j = 0;
+      let a0 = 0,
+        a1 = 0,
+        b0 = 0,
+        b1 = 0,
+        j = 0;
       if (gamma !== null) {
         for (; j + 1 < d; j += 2) {
-          const g0 = g[o + j] * gamma[j], g1 = g[o + j + 1] * gamma[j + 1];
-          a0 += g0; a1 += g1;
-          b0 += g0 * (x[o + j] - mu) * rs; b1 += g1 * (x[o + j + 1] - mu) * rs;
+          const g0 = g[o + j] * gamma[j],
+            g1 = g[o + j + 1] * gamma[j + 1];
+          a0 += g0;
+          a1 += g1;
+          b0 += g0 * (x[o + j] - mu) * rs;
+          b1 += g1 * (x[o + j + 1] - mu) * rs;
         }
         for (; j < d; j++) {
           const g0 = g[o + j] * gamma[j];
@@ -57,17 +80,22 @@ export function layerNormBackward(
         }
       } else {
         for (; j + 1 < d; j += 2) {
-          const g0 = g[o + j], g1 = g[o + j + 1];
-          a0 += g0; a1 += g1;
-          b0 += g0 * (x[o + j] - mu) * rs; b1 += g1 * (x[o + j + 1] - mu) * rs;
+          const g0 = g[o + j],
+            g1 = g[o + j + 1];
+          a0 += g0;
+          a1 += g1;
+          b0 += g0 * (x[o + j] - mu) * rs;
+          b1 += g1 * (x[o + j + 1] - mu) * rs;
         }
         for (; j < d; j++) {
           a0 += g[o + j];
           b0 += g[o + j] * (x[o + j] - mu) * rs;
         }
       }
-      const a = (a0 + a1) / d, b = (b0 + b1) / d;
-      if (gamma !== null) for (let j = 0; j < d; j++) dx[o + j] = rs * (g[o + j] * gamma[j] - a - (x[o + j] - mu) * rs * b);
+      const a = (a0 + a1) / d,
+        b = (b0 + b1) / d;
+      if (gamma !== null)
+        for (let j = 0; j < d; j++) dx[o + j] = rs * (g[o + j] * gamma[j] - a - (x[o + j] - mu) * rs * b);
       else for (let j = 0; j < d; j++) dx[o + j] = rs * (g[o + j] - a - (x[o + j] - mu) * rs * b);
     }
     if (dgamma !== null && dbeta !== null) {
@@ -86,28 +114,47 @@ export function layerNormBackward(
  * the addition (~1.2 ns per element on the bench VM), four chains are not.
  */
 function rowSum(x: Float64Array, o: number, d: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, j = o;
-  const e = o + d, e4 = o + (d & ~3);
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    j = o;
+  const e = o + d,
+    e4 = o + (d & ~3);
   for (; j < e4; j += 4) {
-    s0 += x[j]; s1 += x[j + 1]; s2 += x[j + 2]; s3 += x[j + 3];
+    s0 += x[j];
+    s1 += x[j + 1];
+    s2 += x[j + 2];
+    s3 += x[j + 3];
   }
   for (; j < e; j++) s0 += x[j];
-  return (s0 + s1) + (s2 + s3);
+  return s0 + s1 + (s2 + s3);
 }
 
 /** Σ (x − mu)² over x[o..o+d), four partial sums as in rowSum. */
 function rowSumSqDev(x: Float64Array, o: number, d: number, mu: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, j = o;
-  const e = o + d, e4 = o + (d & ~3);
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    j = o;
+  const e = o + d,
+    e4 = o + (d & ~3);
   for (; j < e4; j += 4) {
-    const c0 = x[j] - mu, c1 = x[j + 1] - mu, c2 = x[j + 2] - mu, c3 = x[j + 3] - mu;
-    s0 += c0 * c0; s1 += c1 * c1; s2 += c2 * c2; s3 += c3 * c3;
+    const c0 = x[j] - mu,
+      c1 = x[j + 1] - mu,
+      c2 = x[j + 2] - mu,
+      c3 = x[j + 3] - mu;
+    s0 += c0 * c0;
+    s1 += c1 * c1;
+    s2 += c2 * c2;
+    s3 += c3 * c3;
   }
   for (; j < e; j++) {
     const c = x[j] - mu;
     s0 += c * c;
   }
-  return (s0 + s1) + (s2 + s3);
+  return s0 + s1 + (s2 + s3);
 }
 
 /** Row-wise log-softmax, shifted by the row max (0 for a row whose max is not finite). */

@@ -32,10 +32,17 @@ let threads = 1;
 const MIN_WORK: Record<GemmBackendName, number> = { "native-blas": 4096, "wasm-simd": 6000, typescript: 0 };
 
 export function gemmDispatch(
-  m: number, n: number, k: number,
-  a: Float64Array, aOff: number, transA: boolean,
-  b: Float64Array, bOff: number, transB: boolean,
-  c: Float64Array, cOff: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  aOff: number,
+  transA: boolean,
+  b: Float64Array,
+  bOff: number,
+  transB: boolean,
+  c: Float64Array,
+  cOff: number,
 ): void {
   if (m * n * k < minWork || m < minRows) {
     if (small === null || !small.tryGemm(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff)) {
@@ -52,9 +59,16 @@ let small: SmallGemm | null = null;
  * t·strideB (0: broadcast). Small products run as one batched plain loop.
  */
 export function gemmBatched(
-  nb: number, m: number, n: number, k: number,
-  a: Float64Array, strideA: number, transA: boolean,
-  b: Float64Array, strideB: number, transB: boolean,
+  nb: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  strideA: number,
+  transA: boolean,
+  b: Float64Array,
+  strideB: number,
+  transB: boolean,
   c: Float64Array,
 ): void {
   if (m * n * k < minWork || m < minRows) {
@@ -87,7 +101,10 @@ export function gemmBackendName(): string {
  * loads first. Throws when a named backend is not available. Returns the name now active.
  */
 export function useGemmBackend(pref: GemmBackendName | "auto"): GemmBackendName {
-  if (pref !== "auto" && !GEMM_BACKENDS.includes(pref)) throw new Error(`GEMM backend ${String(pref)} is not available: unknown name (auto | ${GEMM_BACKENDS.join(" | ")})`);
+  if (pref !== "auto" && !GEMM_BACKENDS.includes(pref))
+    throw new Error(
+      `GEMM backend ${String(pref)} is not available: unknown name (auto | ${GEMM_BACKENDS.join(" | ")})`,
+    );
   const order: GemmBackendName[] = pref === "auto" ? ["native-blas", "wasm-simd", "typescript"] : [pref];
   for (const name of order) {
     if (name === "native-blas") {
@@ -146,11 +163,18 @@ export function gemmInfo(): GemmInfo {
       ? { available: true, detail: `${blas.config().trim()} (core ${blas.corename()}), ${blas.path}` }
       : { available: false, detail: nativeBlasReason() },
     wasmSimd: w
-      ? { available: true, variant: w.variant, detail: `${w.variant}, ${w.path}${w.relaxed ? "" : ` (relaxed SIMD: ${wasmRelaxedNote()})`}` }
+      ? {
+          available: true,
+          variant: w.variant,
+          detail: `${w.variant}, ${w.path}${w.relaxed ? "" : ` (relaxed SIMD: ${wasmRelaxedNote()})`}`,
+        }
       : { available: false, detail: wasmLoadError() },
     smallKernels: small
       ? { active: true, detail: small.path }
-      : { active: false, detail: activeName === "typescript" ? "off with the plain-TypeScript backend" : smallGemmReason() },
+      : {
+          active: false,
+          detail: activeName === "typescript" ? "off with the plain-TypeScript backend" : smallGemmReason(),
+        },
   };
 }
 
@@ -158,7 +182,8 @@ function initFromEnvironment(): void {
   const env = (process.env.SHOCKLENS_GEMM ?? "auto").trim() || "auto";
   const t = Number(process.env.SHOCKLENS_THREADS ?? "1");
   threads = Number.isInteger(t) && t >= 1 ? t : 1;
-  const pref = env === "auto" || (GEMM_BACKENDS as readonly string[]).includes(env) ? (env as GemmBackendName | "auto") : "auto";
+  const pref =
+    env === "auto" || (GEMM_BACKENDS as readonly string[]).includes(env) ? (env as GemmBackendName | "auto") : "auto";
   try {
     useGemmBackend(pref);
   } catch {

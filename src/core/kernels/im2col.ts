@@ -5,7 +5,14 @@
  */
 import { allocF64 } from "./alloc.ts";
 export interface ConvGeometry {
-  N: number; C: number; H: number; W: number; k: number; pad: number; Ho: number; Wo: number;
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  k: number;
+  pad: number;
+  Ho: number;
+  Wo: number;
 }
 
 export function convGeometry(shape: readonly number[], k: number, pad: number): ConvGeometry {

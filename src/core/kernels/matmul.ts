@@ -12,10 +12,17 @@
 
 /** The signature every float64 GEMM backend implements. */
 export type GemmFn = (
-  m: number, n: number, k: number,
-  a: Float64Array, aOff: number, transA: boolean,
-  b: Float64Array, bOff: number, transB: boolean,
-  c: Float64Array, cOff: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  aOff: number,
+  transA: boolean,
+  b: Float64Array,
+  bOff: number,
+  transB: boolean,
+  c: Float64Array,
+  cOff: number,
 ) => void;
 
 /**
@@ -23,14 +30,23 @@ export type GemmFn = (
  * (or [n,k] when transB); offsets select a matrix inside a batched buffer.
  */
 export function gemm(
-  m: number, n: number, k: number,
-  a: Float64Array, aOff: number, transA: boolean,
-  b: Float64Array, bOff: number, transB: boolean,
-  c: Float64Array, cOff: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  aOff: number,
+  transA: boolean,
+  b: Float64Array,
+  bOff: number,
+  transB: boolean,
+  c: Float64Array,
+  cOff: number,
 ): void {
   // op(A)[i, p] = a[aOff + i·ars + p·acs];  op(B)[p, j] = b[bOff + p·brs + j·bcs]
-  const ars = transA ? 1 : k, acs = transA ? m : 1;
-  const brs = transB ? 1 : n, bcs = transB ? k : 1;
+  const ars = transA ? 1 : k,
+    acs = transA ? m : 1;
+  const brs = transB ? 1 : n,
+    bcs = transB ? k : 1;
   if (k === 0) {
     c.fill(0, cOff, cOff + m * n);
     return;
@@ -53,16 +69,26 @@ export function gemm(
  * chain is bound by the latency of the addition). k = 1 (an outer product) is a direct loop.
  */
 function gemmSmall(
-  m: number, n: number, k: number,
-  a: Float64Array, aOff: number, ars: number, acs: number,
-  b: Float64Array, bOff: number, brs: number, bcs: number,
-  c: Float64Array, cOff: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  aOff: number,
+  ars: number,
+  acs: number,
+  b: Float64Array,
+  bOff: number,
+  brs: number,
+  bcs: number,
+  c: Float64Array,
+  cOff: number,
 ): void {
   if (k === 1) {
     if (bcs === 1) outerContig(m, n, a, aOff, ars, b, bOff, c, cOff);
     else {
       for (let i = 0; i < m; i++) {
-        const x = a[aOff + i * ars], ci = cOff + i * n;
+        const x = a[aOff + i * ars],
+          ci = cOff + i * n;
         for (let j = 0; j < n; j++) c[ci + j] = x * b[bOff + j * bcs];
       }
     }
@@ -71,30 +97,43 @@ function gemmSmall(
   if (bcs === 1) {
     const k4 = k - (k & 3);
     for (let i = 0; i < m; i++) {
-      const ai = aOff + i * ars, ci = cOff + i * n;
+      const ai = aOff + i * ars,
+        ci = cOff + i * n;
       let p = 0;
       for (; p < k4; p += 4) {
-        const x0 = a[ai + p * acs], x1 = a[ai + (p + 1) * acs], x2 = a[ai + (p + 2) * acs], x3 = a[ai + (p + 3) * acs];
-        const b0 = bOff + p * brs, b1 = b0 + brs, b2 = b1 + brs, b3 = b2 + brs;
-        if (p === 0) for (let j = 0; j < n; j++) c[ci + j] = x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j] + x3 * b[b3 + j];
+        const x0 = a[ai + p * acs],
+          x1 = a[ai + (p + 1) * acs],
+          x2 = a[ai + (p + 2) * acs],
+          x3 = a[ai + (p + 3) * acs];
+        const b0 = bOff + p * brs,
+          b1 = b0 + brs,
+          b2 = b1 + brs,
+          b3 = b2 + brs;
+        if (p === 0)
+          for (let j = 0; j < n; j++) c[ci + j] = x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j] + x3 * b[b3 + j];
         else for (let j = 0; j < n; j++) c[ci + j] += x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j] + x3 * b[b3 + j];
       }
       // The last k mod 4 rows of B in one pass over the row of C (not one pass each: k = 3 is
       // every attention product of a 3-token sequence), adding in the same order as row by row.
       const r = k - p;
       if (r === 0) continue;
-      const x0 = a[ai + p * acs], b0 = bOff + p * brs;
+      const x0 = a[ai + p * acs],
+        b0 = bOff + p * brs;
       if (r === 1) {
         if (p === 0) for (let j = 0; j < n; j++) c[ci + j] = x0 * b[b0 + j];
         else for (let j = 0; j < n; j++) c[ci + j] += x0 * b[b0 + j];
       } else if (r === 2) {
-        const x1 = a[ai + (p + 1) * acs], b1 = b0 + brs;
+        const x1 = a[ai + (p + 1) * acs],
+          b1 = b0 + brs;
         if (p === 0) for (let j = 0; j < n; j++) c[ci + j] = x0 * b[b0 + j] + x1 * b[b1 + j];
-        else for (let j = 0; j < n; j++) c[ci + j] = (c[ci + j] + x0 * b[b0 + j]) + x1 * b[b1 + j];
+        else for (let j = 0; j < n; j++) c[ci + j] = c[ci + j] + x0 * b[b0 + j] + x1 * b[b1 + j];
       } else {
-        const x1 = a[ai + (p + 1) * acs], x2 = a[ai + (p + 2) * acs], b1 = b0 + brs, b2 = b1 + brs;
+        const x1 = a[ai + (p + 1) * acs],
+          x2 = a[ai + (p + 2) * acs],
+          b1 = b0 + brs,
+          b2 = b1 + brs;
         if (p === 0) for (let j = 0; j < n; j++) c[ci + j] = x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j];
-        else for (let j = 0; j < n; j++) c[ci + j] = ((c[ci + j] + x0 * b[b0 + j]) + x1 * b[b1 + j]) + x2 * b[b2 + j];
+        else for (let j = 0; j < n; j++) c[ci + j] = c[ci + j] + x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j];
       }
     }
     return;
@@ -105,16 +144,30 @@ function gemmSmall(
   }
   const n4 = n - (n & 3);
   for (let i = 0; i < m; i++) {
-    const ai = aOff + i * ars, ci = cOff + i * n;
+    const ai = aOff + i * ars,
+      ci = cOff + i * n;
     let j = 0;
     for (; j < n4; j += 4) {
-      const b0 = bOff + j * bcs, b1 = b0 + bcs, b2 = b1 + bcs, b3 = b2 + bcs;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      const b0 = bOff + j * bcs,
+        b1 = b0 + bcs,
+        b2 = b1 + bcs,
+        b3 = b2 + bcs;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let p = 0; p < k; p++) {
-        const x = a[ai + p * acs], pb = p * brs;
-        s0 += x * b[b0 + pb]; s1 += x * b[b1 + pb]; s2 += x * b[b2 + pb]; s3 += x * b[b3 + pb];
+        const x = a[ai + p * acs],
+          pb = p * brs;
+        s0 += x * b[b0 + pb];
+        s1 += x * b[b1 + pb];
+        s2 += x * b[b2 + pb];
+        s3 += x * b[b3 + pb];
       }
-      c[ci + j] = s0; c[ci + j + 1] = s1; c[ci + j + 2] = s2; c[ci + j + 3] = s3;
+      c[ci + j] = s0;
+      c[ci + j + 1] = s1;
+      c[ci + j + 2] = s2;
+      c[ci + j + 3] = s3;
     }
     for (; j < n; j++) {
       const bj = bOff + j * bcs;
@@ -133,31 +186,62 @@ function gemmSmall(
  * the strided loop in the last bits).
  */
 function gemmDotContig(
-  m: number, n: number, k: number, a: Float64Array, aOff: number, ars: number,
-  b: Float64Array, bOff: number, bcs: number, c: Float64Array, cOff: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  aOff: number,
+  ars: number,
+  b: Float64Array,
+  bOff: number,
+  bcs: number,
+  c: Float64Array,
+  cOff: number,
 ): void {
   const n4 = n - (n & 3);
   for (let i = 0; i < m; i++) {
-    const ai = aOff + i * ars, ci = cOff + i * n;
+    const ai = aOff + i * ars,
+      ci = cOff + i * n;
     let j = 0;
     for (; j < n4; j += 4) {
-      const d0 = bOff + j * bcs - ai, d1 = d0 + bcs, d2 = d1 + bcs, d3 = d2 + bcs;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      const d0 = bOff + j * bcs - ai,
+        d1 = d0 + bcs,
+        d2 = d1 + bcs,
+        d3 = d2 + bcs;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let p = ai, e = ai + k; p < e; p++) {
         const x = a[p];
-        s0 += x * b[d0 + p]; s1 += x * b[d1 + p]; s2 += x * b[d2 + p]; s3 += x * b[d3 + p];
+        s0 += x * b[d0 + p];
+        s1 += x * b[d1 + p];
+        s2 += x * b[d2 + p];
+        s3 += x * b[d3 + p];
       }
-      c[ci + j] = s0; c[ci + j + 1] = s1; c[ci + j + 2] = s2; c[ci + j + 3] = s3;
+      c[ci + j] = s0;
+      c[ci + j + 1] = s1;
+      c[ci + j + 2] = s2;
+      c[ci + j + 3] = s3;
     }
     for (; j < n; j++) {
       // A lone column: four partial sums over k (one chain would wait on the latency of each
       // addition, ~1.2 ns here; attention scores of short sequences are all such columns).
-      const d = bOff + j * bcs - ai, e = ai + k, e4 = ai + (k & ~3);
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, p = ai;
+      const d = bOff + j * bcs - ai,
+        e = ai + k,
+        e4 = ai + (k & ~3);
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0,
+        p = ai;
       for (; p < e4; p += 4) {
-        s0 += a[p] * b[d + p]; s1 += a[p + 1] * b[d + p + 1]; s2 += a[p + 2] * b[d + p + 2]; s3 += a[p + 3] * b[d + p + 3];
+        s0 += a[p] * b[d + p];
+        s1 += a[p + 1] * b[d + p + 1];
+        s2 += a[p + 2] * b[d + p + 2];
+        s3 += a[p + 3] * b[d + p + 3];
       }
-      let s = (s0 + s1) + (s2 + s3);
+      let s = s0 + s1 + (s2 + s3);
       for (; p < e; p++) s += a[p] * b[d + p];
       c[ci + j] = s;
     }
@@ -170,14 +254,28 @@ function gemmDotContig(
  * a tight loop with unit strides, unrolled by four (the generic loop above ran at ~1.7 ns per element,
  * this one at ~1.1).
  */
-function outerContig(m: number, n: number, a: Float64Array, aOff: number, ars: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number): void {
+function outerContig(
+  m: number,
+  n: number,
+  a: Float64Array,
+  aOff: number,
+  ars: number,
+  b: Float64Array,
+  bOff: number,
+  c: Float64Array,
+  cOff: number,
+): void {
   for (let i = 0; i < m; i++) {
     const x = a[aOff + i * ars];
     const ci = cOff + i * n;
     let j = 0;
     for (; j + 3 < n; j += 4) {
-      const o = ci + j, q = bOff + j;
-      c[o] = x * b[q]; c[o + 1] = x * b[q + 1]; c[o + 2] = x * b[q + 2]; c[o + 3] = x * b[q + 3];
+      const o = ci + j,
+        q = bOff + j;
+      c[o] = x * b[q];
+      c[o + 1] = x * b[q + 1];
+      c[o + 2] = x * b[q + 2];
+      c[o + 3] = x * b[q + 3];
     }
     for (; j < n; j++) c[ci + j] = x * b[bOff + j];
   }
@@ -185,64 +283,178 @@ function outerContig(m: number, n: number, a: Float64Array, aOff: number, ars: n
 
 /** C (+)= op(A)[:, p0:p1] · op(B)[p0:p1, :] in 4×4 register tiles. */
 function gemmBlock(
-  m: number, n: number, p0: number, p1: number,
-  a: Float64Array, aOff: number, ars: number, acs: number,
-  b: Float64Array, bOff: number, brs: number, bcs: number,
-  c: Float64Array, cOff: number, acc: boolean,
+  m: number,
+  n: number,
+  p0: number,
+  p1: number,
+  a: Float64Array,
+  aOff: number,
+  ars: number,
+  acs: number,
+  b: Float64Array,
+  bOff: number,
+  brs: number,
+  bcs: number,
+  c: Float64Array,
+  cOff: number,
+  acc: boolean,
 ): void {
-  const m4 = m - (m % 4), n4 = n - (n % 4);
+  const m4 = m - (m % 4),
+    n4 = n - (n % 4);
   for (let i = 0; i < m4; i += 4) {
-    const a0 = aOff + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
-    const c0 = cOff + i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+    const a0 = aOff + i * ars,
+      a1 = a0 + ars,
+      a2 = a1 + ars,
+      a3 = a2 + ars;
+    const c0 = cOff + i * n,
+      c1 = c0 + n,
+      c2 = c1 + n,
+      c3 = c2 + n;
     for (let j = 0; j < n4; j += 4) {
-      const b0 = bOff + j * bcs, b1 = b0 + bcs, b2 = b1 + bcs, b3 = b2 + bcs;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      const b0 = bOff + j * bcs,
+        b1 = b0 + bcs,
+        b2 = b1 + bcs,
+        b3 = b2 + bcs;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      let s20 = 0,
+        s21 = 0,
+        s22 = 0,
+        s23 = 0,
+        s30 = 0,
+        s31 = 0,
+        s32 = 0,
+        s33 = 0;
       for (let p = p0; p < p1; p++) {
-        const pa = p * acs, pb = p * brs;
-        const x0 = a[a0 + pa], x1 = a[a1 + pa], x2 = a[a2 + pa], x3 = a[a3 + pa];
-        const y0 = b[b0 + pb], y1 = b[b1 + pb], y2 = b[b2 + pb], y3 = b[b3 + pb];
-        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
-        s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
-        s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+        const pa = p * acs,
+          pb = p * brs;
+        const x0 = a[a0 + pa],
+          x1 = a[a1 + pa],
+          x2 = a[a2 + pa],
+          x3 = a[a3 + pa];
+        const y0 = b[b0 + pb],
+          y1 = b[b1 + pb],
+          y2 = b[b2 + pb],
+          y3 = b[b3 + pb];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
+        s20 += x2 * y0;
+        s21 += x2 * y1;
+        s22 += x2 * y2;
+        s23 += x2 * y3;
+        s30 += x3 * y0;
+        s31 += x3 * y1;
+        s32 += x3 * y2;
+        s33 += x3 * y3;
       }
       if (acc) {
-        c[c0 + j] += s00; c[c0 + j + 1] += s01; c[c0 + j + 2] += s02; c[c0 + j + 3] += s03;
-        c[c1 + j] += s10; c[c1 + j + 1] += s11; c[c1 + j + 2] += s12; c[c1 + j + 3] += s13;
-        c[c2 + j] += s20; c[c2 + j + 1] += s21; c[c2 + j + 2] += s22; c[c2 + j + 3] += s23;
-        c[c3 + j] += s30; c[c3 + j + 1] += s31; c[c3 + j + 2] += s32; c[c3 + j + 3] += s33;
+        c[c0 + j] += s00;
+        c[c0 + j + 1] += s01;
+        c[c0 + j + 2] += s02;
+        c[c0 + j + 3] += s03;
+        c[c1 + j] += s10;
+        c[c1 + j + 1] += s11;
+        c[c1 + j + 2] += s12;
+        c[c1 + j + 3] += s13;
+        c[c2 + j] += s20;
+        c[c2 + j + 1] += s21;
+        c[c2 + j + 2] += s22;
+        c[c2 + j + 3] += s23;
+        c[c3 + j] += s30;
+        c[c3 + j + 1] += s31;
+        c[c3 + j + 2] += s32;
+        c[c3 + j + 3] += s33;
       } else {
-        c[c0 + j] = s00; c[c0 + j + 1] = s01; c[c0 + j + 2] = s02; c[c0 + j + 3] = s03;
-        c[c1 + j] = s10; c[c1 + j + 1] = s11; c[c1 + j + 2] = s12; c[c1 + j + 3] = s13;
-        c[c2 + j] = s20; c[c2 + j + 1] = s21; c[c2 + j + 2] = s22; c[c2 + j + 3] = s23;
-        c[c3 + j] = s30; c[c3 + j + 1] = s31; c[c3 + j + 2] = s32; c[c3 + j + 3] = s33;
+        c[c0 + j] = s00;
+        c[c0 + j + 1] = s01;
+        c[c0 + j + 2] = s02;
+        c[c0 + j + 3] = s03;
+        c[c1 + j] = s10;
+        c[c1 + j + 1] = s11;
+        c[c1 + j + 2] = s12;
+        c[c1 + j + 3] = s13;
+        c[c2 + j] = s20;
+        c[c2 + j + 1] = s21;
+        c[c2 + j + 2] = s22;
+        c[c2 + j + 3] = s23;
+        c[c3 + j] = s30;
+        c[c3 + j + 1] = s31;
+        c[c3 + j + 2] = s32;
+        c[c3 + j + 3] = s33;
       }
     }
     // Right edge: 4×1 tiles.
     for (let j = n4; j < n; j++) {
       const bj = bOff + j * bcs;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let p = p0; p < p1; p++) {
-        const y = b[bj + p * brs], pa = p * acs;
-        s0 += a[a0 + pa] * y; s1 += a[a1 + pa] * y; s2 += a[a2 + pa] * y; s3 += a[a3 + pa] * y;
+        const y = b[bj + p * brs],
+          pa = p * acs;
+        s0 += a[a0 + pa] * y;
+        s1 += a[a1 + pa] * y;
+        s2 += a[a2 + pa] * y;
+        s3 += a[a3 + pa] * y;
       }
-      if (acc) { c[c0 + j] += s0; c[c1 + j] += s1; c[c2 + j] += s2; c[c3 + j] += s3; }
-      else { c[c0 + j] = s0; c[c1 + j] = s1; c[c2 + j] = s2; c[c3 + j] = s3; }
+      if (acc) {
+        c[c0 + j] += s0;
+        c[c1 + j] += s1;
+        c[c2 + j] += s2;
+        c[c3 + j] += s3;
+      } else {
+        c[c0 + j] = s0;
+        c[c1 + j] = s1;
+        c[c2 + j] = s2;
+        c[c3 + j] = s3;
+      }
     }
   }
   // Bottom edge: 1×4 and 1×1 tiles.
   for (let i = m4; i < m; i++) {
-    const ai = aOff + i * ars, ci = cOff + i * n;
+    const ai = aOff + i * ars,
+      ci = cOff + i * n;
     for (let j = 0; j < n4; j += 4) {
-      const b0 = bOff + j * bcs, b1 = b0 + bcs, b2 = b1 + bcs, b3 = b2 + bcs;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      const b0 = bOff + j * bcs,
+        b1 = b0 + bcs,
+        b2 = b1 + bcs,
+        b3 = b2 + bcs;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let p = p0; p < p1; p++) {
-        const x = a[ai + p * acs], pb = p * brs;
-        s0 += x * b[b0 + pb]; s1 += x * b[b1 + pb]; s2 += x * b[b2 + pb]; s3 += x * b[b3 + pb];
+        const x = a[ai + p * acs],
+          pb = p * brs;
+        s0 += x * b[b0 + pb];
+        s1 += x * b[b1 + pb];
+        s2 += x * b[b2 + pb];
+        s3 += x * b[b3 + pb];
       }
-      if (acc) { c[ci + j] += s0; c[ci + j + 1] += s1; c[ci + j + 2] += s2; c[ci + j + 3] += s3; }
-      else { c[ci + j] = s0; c[ci + j + 1] = s1; c[ci + j + 2] = s2; c[ci + j + 3] = s3; }
+      if (acc) {
+        c[ci + j] += s0;
+        c[ci + j + 1] += s1;
+        c[ci + j + 2] += s2;
+        c[ci + j + 3] += s3;
+      } else {
+        c[ci + j] = s0;
+        c[ci + j + 1] = s1;
+        c[ci + j + 2] = s2;
+        c[ci + j + 3] = s3;
+      }
     }
     for (let j = n4; j < n; j++) {
       const bj = bOff + j * bcs;
@@ -260,13 +472,24 @@ function gemmBlock(
  * scores of short sequences, per-head products).
  */
 export function gemmBatchedSmall(
-  nb: number, m: number, n: number, k: number,
-  a: Float64Array, aOff: number, strideA: number, transA: boolean,
-  b: Float64Array, bOff: number, strideB: number, transB: boolean,
+  nb: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  aOff: number,
+  strideA: number,
+  transA: boolean,
+  b: Float64Array,
+  bOff: number,
+  strideB: number,
+  transB: boolean,
   c: Float64Array,
 ): void {
-  const ars = transA ? 1 : k, acs = transA ? m : 1;
-  const brs = transB ? 1 : n, bcs = transB ? k : 1;
+  const ars = transA ? 1 : k,
+    acs = transA ? m : 1;
+  const brs = transB ? 1 : n,
+    bcs = transB ? k : 1;
   const mn = m * n;
   if (k === 0) {
     c.fill(0, 0, nb * mn);
@@ -282,13 +505,22 @@ export function gemmBatchedSmall(
 
 /** The f32 twin of `gemm` (same layout rules), the oracle and fallback of the f32 kernels. */
 export function sgemm(
-  m: number, n: number, k: number,
-  a: Float32Array, aOff: number, transA: boolean,
-  b: Float32Array, bOff: number, transB: boolean,
-  c: Float32Array, cOff: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOff: number,
+  transA: boolean,
+  b: Float32Array,
+  bOff: number,
+  transB: boolean,
+  c: Float32Array,
+  cOff: number,
 ): void {
-  const ars = transA ? 1 : k, acs = transA ? m : 1;
-  const brs = transB ? 1 : n, bcs = transB ? k : 1;
+  const ars = transA ? 1 : k,
+    acs = transA ? m : 1;
+  const brs = transB ? 1 : n,
+    bcs = transB ? k : 1;
   for (let i = 0; i < m; i++) {
     const ai = aOff + i * ars;
     const ci = cOff + i * n;

@@ -8,8 +8,19 @@ import type { GemmFn } from "./matmul.ts";
 
 export interface NativeBlas {
   dgemm: GemmFn;
-  sgemm: (m: number, n: number, k: number, a: Float32Array, aOff: number, transA: boolean,
-    b: Float32Array, bOff: number, transB: boolean, c: Float32Array, cOff: number) => void;
+  sgemm: (
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    aOff: number,
+    transA: boolean,
+    b: Float32Array,
+    bOff: number,
+    transB: boolean,
+    c: Float32Array,
+    cOff: number,
+  ) => void;
   setThreads(n: number): void;
   getThreads(): number;
   config(): string;

@@ -38,8 +38,10 @@ export function permuteData(src: Float64Array, shape: Shape, perm: readonly numb
     out.set(src.subarray(0, n));
     return out;
   }
-  const inner = size[nd - 1], is = st[nd - 1];
-  const rows = size[nd - 2], rs = st[nd - 2];
+  const inner = size[nd - 1],
+    is = st[nd - 1];
+  const rows = size[nd - 2],
+    rs = st[nd - 2];
   const outer = n / (inner * rows);
   const idx = new Array<number>(nd).fill(0);
   let base = 0;

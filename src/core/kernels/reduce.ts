@@ -47,7 +47,8 @@ export function reduceAxes(a: Float64Array, shape: Shape, axes: readonly number[
   const inner = size[nb - 1];
   if (nb === 2 && red[1]) {
     // [kept, reduced]: one contiguous run per output element (softmax, layer norm, losses).
-    for (let r = 0; r < outSize; r++) out[r] = isMax ? maxRun(a, r * inner, inner, -Infinity) : sumRun(a, r * inner, inner, 0);
+    for (let r = 0; r < outSize; r++)
+      out[r] = isMax ? maxRun(a, r * inner, inner, -Infinity) : sumRun(a, r * inner, inner, 0);
     return out;
   }
   if (nb === 2 && !red[1]) {
@@ -56,7 +57,10 @@ export function reduceAxes(a: Float64Array, shape: Shape, axes: readonly number[
     for (let i = 0; i < rows; i++) {
       const base = i * inner;
       if (isMax) {
-        for (let j = 0; j < inner; j++) { const v = a[base + j]; if (v > out[j] || v !== v) out[j] = v; }
+        for (let j = 0; j < inner; j++) {
+          const v = a[base + j];
+          if (v > out[j] || v !== v) out[j] = v;
+        }
       } else {
         for (let j = 0; j < inner; j++) out[j] += a[base + j];
       }
@@ -69,7 +73,10 @@ export function reduceAxes(a: Float64Array, shape: Shape, axes: readonly number[
   for (let i = 0; i < a.length; i += inner) {
     if (innerRed) out[o] = isMax ? maxRun(a, i, inner, out[o]) : sumRun(a, i, inner, out[o]);
     else if (isMax) {
-      for (let j = 0; j < inner; j++) { const v = a[i + j]; if (v > out[o + j] || v !== v) out[o + j] = v; }
+      for (let j = 0; j < inner; j++) {
+        const v = a[i + j];
+        if (v > out[o + j] || v !== v) out[o + j] = v;
+      }
     } else {
       for (let j = 0; j < inner; j++) out[o + j] += a[i + j];
     }

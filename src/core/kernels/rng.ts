@@ -45,7 +45,8 @@ export class FastNormal {
 
   /** From a Threefry key (or an integer seed, hashed the same way). */
   constructor(seed: Key | number) {
-    const [k0, k1] = typeof seed === "number" ? threefry2x32(0, 0, Math.floor(seed / 4294967296) >>> 0, seed >>> 0) : seed;
+    const [k0, k1] =
+      typeof seed === "number" ? threefry2x32(0, 0, Math.floor(seed / 4294967296) >>> 0, seed >>> 0) : seed;
     const [a, b] = threefry2x32(k0, k1, 0x243f6a88, 0);
     const [c, d] = threefry2x32(k0, k1, 0x243f6a88, 1);
     this.s0 = a | 0;
@@ -56,7 +57,10 @@ export class FastNormal {
 
   /** The next 32-bit word (xoshiro128**), as a signed int32. */
   nextInt32(): number {
-    const s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+    const s0 = this.s0,
+      s1 = this.s1,
+      s2 = this.s2,
+      s3 = this.s3;
     const t = Math.imul(s1, 5);
     const r = Math.imul((t << 7) | (t >>> 25), 9);
     const u = s1 << 9;

@@ -35,5 +35,8 @@ export function stopGradient(x: TensorLike): Tensor {
 /** True where x is NaN or ±Inf (as 1.0). */
 export function isNonFinite(x: TensorLike): Tensor {
   const a = asTensor(x);
-  return new Tensor(mapUnary(a.data, (v) => (Number.isFinite(v) ? 0 : 1)), a.shape);
+  return new Tensor(
+    mapUnary(a.data, (v) => (Number.isFinite(v) ? 0 : 1)),
+    a.shape,
+  );
 }

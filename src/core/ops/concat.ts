@@ -30,7 +30,14 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   const out = allocF64Uninit(shapeSize(shape));
   let off = 0;
   for (const t of ts) {
-    copyBox(out, shape, shape.map((_, i) => (i === ax ? off : 0)), t.data, t.shape, false);
+    copyBox(
+      out,
+      shape,
+      shape.map((_, i) => (i === ax ? off : 0)),
+      t.data,
+      t.shape,
+      false,
+    );
     off += t.shape[ax];
   }
   return record(new Tensor(out, shape), concatOp, ts, ax);

@@ -7,9 +7,14 @@ import { Tensor, type OpDef, type Shape, shapeSize } from "../tensor.ts";
 import { record } from "../tape.ts";
 import { allocF64Uninit } from "../kernels/alloc.ts";
 
-export interface Indices { readonly data: Int32Array; readonly shape: Shape }
+export interface Indices {
+  readonly data: Int32Array;
+  readonly shape: Shape;
+}
 
-interface GatherAttrs { indices: Indices }
+interface GatherAttrs {
+  indices: Indices;
+}
 
 const gatherOp: OpDef = {
   name: "gather",

@@ -14,7 +14,13 @@ import { layerNormForward, layerNormBackward } from "../kernels/fused.ts";
 import { layerNorm as layerNormComposite } from "../composite/layerNorm.ts";
 import { allocF64, allocF64Uninit } from "../kernels/alloc.ts";
 
-interface LnAttrs { eps: number; hasGamma: boolean; hasBeta: boolean; mean: Float64Array; rstd: Float64Array }
+interface LnAttrs {
+  eps: number;
+  hasGamma: boolean;
+  hasBeta: boolean;
+  mean: Float64Array;
+  rstd: Float64Array;
+}
 
 const layerNormOp: OpDef = {
   name: "layerNorm",

@@ -13,8 +13,14 @@ import { record } from "../tape.ts";
 import { reshape } from "./reshape.ts";
 import { allocF64Uninit } from "../kernels/alloc.ts";
 
-export interface MatmulOptions { transA?: boolean; transB?: boolean }
-interface MatmulAttrs { transA: boolean; transB: boolean }
+export interface MatmulOptions {
+  transA?: boolean;
+  transB?: boolean;
+}
+interface MatmulAttrs {
+  transA: boolean;
+  transB: boolean;
+}
 
 const matmulOp: OpDef = {
   name: "matmul",
@@ -57,16 +63,23 @@ export function matmul(x: TensorLike, y: TensorLike, opts: MatmulOptions = {}): 
 
 // One attrs object per flag combination (they are immutable): no allocation per call.
 const ATTRS: readonly MatmulAttrs[] = [
-  { transA: false, transB: false }, { transA: false, transB: true },
-  { transA: true, transB: false }, { transA: true, transB: true },
+  { transA: false, transB: false },
+  { transA: false, transB: true },
+  { transA: true, transB: false },
+  { transA: true, transB: true },
 ];
 
 function matmul2(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
-  const na = a.shape.length, nbd = b.shape.length;
-  const ra = a.shape[na - 2], ca = a.shape[na - 1];
-  const rb = b.shape[nbd - 2], cb = b.shape[nbd - 1];
-  const m = tA ? ca : ra, k = tA ? ra : ca;
-  const k2 = tB ? cb : rb, n = tB ? rb : cb;
+  const na = a.shape.length,
+    nbd = b.shape.length;
+  const ra = a.shape[na - 2],
+    ca = a.shape[na - 1];
+  const rb = b.shape[nbd - 2],
+    cb = b.shape[nbd - 1];
+  const m = tA ? ca : ra,
+    k = tA ? ra : ca;
+  const k2 = tB ? cb : rb,
+    n = tB ? rb : cb;
   if (k !== k2) {
     throw new Error(`matmul: inner dimensions differ: [${a.shape}]${tA ? "ᵀ" : ""} · [${b.shape}]${tB ? "ᵀ" : ""}`);
   }
@@ -82,7 +95,8 @@ function matmul2(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
   const batch = broadcastShapes(batchA, batchB);
   const nb = batch.reduce((p, d) => p * d, 1);
   const out = allocF64Uninit(nb * m * n);
-  const sizeA = shapeSize(batchA), sizeB = shapeSize(batchB);
+  const sizeA = shapeSize(batchA),
+    sizeB = shapeSize(batchB);
   if (nb === 1) {
     gemmDispatch(m, n, k, a.data, 0, tA, b.data, 0, tB, out, 0);
   } else if ((sizeA === nb || sizeA === 1) && (sizeB === nb || sizeB === 1)) {
@@ -92,7 +106,8 @@ function matmul2(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
     const sa = broadcastStrides(batchA, batch);
     const sb = broadcastStrides(batchB, batch);
     const idx = new Array<number>(batch.length).fill(0);
-    let oa = 0, ob = 0;
+    let oa = 0,
+      ob = 0;
     for (let i = 0; i < nb; i++) {
       gemmDispatch(m, n, k, a.data, oa * m * k, tA, b.data, ob * k * n, tB, out, i * m * n);
       for (let d = batch.length - 1; d >= 0; d--) {

@@ -7,7 +7,10 @@ import { normAxes, reducedShape } from "../shape.ts";
 import { reduceAxes } from "../kernels/reduce.ts";
 import { record } from "../tape.ts";
 
-interface MaxAttrs { axes: number[]; keepdims: boolean }
+interface MaxAttrs {
+  axes: number[];
+  keepdims: boolean;
+}
 
 const maxOp: OpDef = {
   name: "max",

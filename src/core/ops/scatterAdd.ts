@@ -7,7 +7,9 @@ import { record } from "../tape.ts";
 import type { Indices } from "./gather.ts";
 import { allocF64 } from "../kernels/alloc.ts";
 
-interface ScatterAttrs { indices: Indices }
+interface ScatterAttrs {
+  indices: Indices;
+}
 
 const scatterAddOp: OpDef = {
   name: "scatterAdd",

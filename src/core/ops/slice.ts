@@ -7,12 +7,19 @@ import { copyBox } from "../kernels/box.ts";
 import { record } from "../tape.ts";
 import { allocF64Uninit } from "../kernels/alloc.ts";
 
-interface SliceAttrs { starts: number[]; ends: number[] }
+interface SliceAttrs {
+  starts: number[];
+  ends: number[];
+}
 
 const sliceOp: OpDef = {
   name: "slice",
   vjp: (F, g, [a], _out, { starts, ends }: SliceAttrs) => [
-    F.pad(g, starts, ends.map((e, i) => a.shape[i] - e)),
+    F.pad(
+      g,
+      starts,
+      ends.map((e, i) => a.shape[i] - e),
+    ),
   ],
 };
 

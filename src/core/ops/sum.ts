@@ -4,11 +4,16 @@ import { normAxes, reducedShape } from "../shape.ts";
 import { reduceAxes } from "../kernels/reduce.ts";
 import { record } from "../tape.ts";
 
-interface SumAttrs { axes: number[]; keepdims: boolean }
+interface SumAttrs {
+  axes: number[];
+  keepdims: boolean;
+}
 
 const sumOp: OpDef = {
   name: "sum",
-  vjp: (F, g, [a], _out, { axes }: SumAttrs) => [F.broadcastTo(F.reshape(g, reducedShape(a.shape, axes, true)), a.shape)],
+  vjp: (F, g, [a], _out, { axes }: SumAttrs) => [
+    F.broadcastTo(F.reshape(g, reducedShape(a.shape, axes, true)), a.shape),
+  ],
 };
 
 export function sum(x: TensorLike, axes?: number | readonly number[], keepdims = false): Tensor {

@@ -21,21 +21,25 @@ export function where(cond: TensorLike, x: TensorLike, y: TensorLike): Tensor {
   const c = asTensor(cond);
   const a = asTensor(x);
   const b = asTensor(y);
-  const shape = c.size === a.size && c.size === b.size && sameShape(c.shape, a.shape) && sameShape(c.shape, b.shape)
-    ? a.shape
-    : broadcastShapes(broadcastShapes(c.shape, a.shape), b.shape);
+  const shape =
+    c.size === a.size && c.size === b.size && sameShape(c.shape, a.shape) && sameShape(c.shape, b.shape)
+      ? a.shape
+      : broadcastShapes(broadcastShapes(c.shape, a.shape), b.shape);
   const n = shapeSize(shape);
   // Scalars are read in place; other operands are materialised only when actually broadcast.
   const cd = c.size === n ? c.data : broadcastData(c.data, c.shape, shape);
   const out = allocF64Uninit(n);
   if (a.size === n && b.size === n) {
-    const ad = a.data, bd = b.data;
+    const ad = a.data,
+      bd = b.data;
     for (let i = 0; i < n; i++) out[i] = cd[i] !== 0 ? ad[i] : bd[i];
   } else if (a.size === n && b.size === 1) {
-    const ad = a.data, v = b.data[0];
+    const ad = a.data,
+      v = b.data[0];
     for (let i = 0; i < n; i++) out[i] = cd[i] !== 0 ? ad[i] : v;
   } else if (a.size === 1 && b.size === n) {
-    const u = a.data[0], bd = b.data;
+    const u = a.data[0],
+      bd = b.data;
     for (let i = 0; i < n; i++) out[i] = cd[i] !== 0 ? u : bd[i];
   } else {
     const ad = a.size === n ? a.data : broadcastData(a.data, a.shape, shape);

@@ -31,7 +31,8 @@ export function burgersCharacteristic(data: SmoothData, x: number, t: number): n
     const dg = 1 + t * du0(xi);
     let next = u - g / dg;
     if (!(dg > 0) || !(next > lo && next < hi)) next = 0.5 * (lo + hi); // Newton left the bracket: bisect
-    if (Math.abs(next - u) <= 1e-16 * Math.max(1, Math.abs(u)) || hi - lo <= 1e-16 * Math.max(1, Math.abs(u))) return next;
+    if (Math.abs(next - u) <= 1e-16 * Math.max(1, Math.abs(u)) || hi - lo <= 1e-16 * Math.max(1, Math.abs(u)))
+      return next;
     u = next;
   }
   return u;

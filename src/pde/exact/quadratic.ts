@@ -27,7 +27,10 @@ export function quadraticSolution(A: Matrix, b: readonly number[], c = 0): Quadr
   const p = (x: readonly number[], t: number): number[] => {
     // p = A(I+tA)⁻¹x + (I+tA)⁻¹b = (I+tA)⁻¹(Ax + b) since A and (I+tA)⁻¹ commute
     const Ax = matVec(A, x);
-    return solve(M(t), Ax.map((v, i) => v + b[i]));
+    return solve(
+      M(t),
+      Ax.map((v, i) => v + b[i]),
+    );
   };
   const u = (x: readonly number[], t: number, beta = Infinity): number => {
     const Mt = M(t);

@@ -17,7 +17,17 @@ export function heatStep(u: Float64Array, un: Float64Array, nx: number, ny: numb
 }
 
 /** Row starting at uc, with the rows above (up) and below (dn). */
-function heatRow(u: Float64Array, un: Float64Array, up: number, uc: number, dn: number, ny: number, c0: number, rx: number, ry: number): void {
+function heatRow(
+  u: Float64Array,
+  un: Float64Array,
+  up: number,
+  uc: number,
+  dn: number,
+  ny: number,
+  c0: number,
+  rx: number,
+  ry: number,
+): void {
   const l = ny - 1;
   un[uc] = c0 * u[uc] + rx * (u[up] + u[dn]) + ry * (u[uc + l] + u[uc + 1]);
   for (let j = 1; j < l; j++) {

@@ -30,9 +30,29 @@ export interface StageKernels {
   /** max |u[start … start+n)|, NaN when any value is NaN. */
   maxAbs(u: Float64Array, start: number, n: number): number;
   /** out = a·u0 + b·(uin + dt·L(uin)), MUSCL (θ = ½) or first-order (θ = 0) L; fields ghosted by 2. */
-  musclStage(uin: Float64Array, u0: Float64Array, out: Float64Array, n: number, invDx: number, dt: number, a: number, b: number, theta: number, godunov: boolean): void;
+  musclStage(
+    uin: Float64Array,
+    u0: Float64Array,
+    out: Float64Array,
+    n: number,
+    invDx: number,
+    dt: number,
+    a: number,
+    b: number,
+    theta: number,
+    godunov: boolean,
+  ): void;
   /** out = a·u0 + b·(uin + dt·L(uin)), WENO5 L; fields ghosted by 3. */
-  wenoStage(uin: Float64Array, u0: Float64Array, out: Float64Array, n: number, invDx: number, dt: number, a: number, b: number): void;
+  wenoStage(
+    uin: Float64Array,
+    u0: Float64Array,
+    out: Float64Array,
+    n: number,
+    invDx: number,
+    dt: number,
+    a: number,
+    b: number,
+  ): void;
   /** One explicit 5-point heat step on the periodic nx×ny grid, u → un. */
   heatStep(u: Float64Array, un: Float64Array, nx: number, ny: number, rx: number, ry: number): void;
 }
@@ -46,7 +66,12 @@ export const TS_KERNELS: StageKernels = {
   heatStep,
 };
 
-const CHOICES: Readonly<Record<KernelChoice, true>> = { auto: true, "wasm-simd": true, typescript: true, generic: true };
+const CHOICES: Readonly<Record<KernelChoice, true>> = {
+  auto: true,
+  "wasm-simd": true,
+  typescript: true,
+  generic: true,
+};
 
 /** Validates a `kernels` option (default "auto"). */
 export function kernelChoice(v: string | undefined): KernelChoice {

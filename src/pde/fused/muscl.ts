@@ -26,7 +26,8 @@ export const MUSCL_GHOST = 2;
  * gives a finite slope here; the NaN state still reaches the flux.)
  */
 function minmod(a: number, b: number): number {
-  const lo = a < b ? a : b, hi = a < b ? b : a;
+  const lo = a < b ? a : b,
+    hi = a < b ? b : a;
   return (lo > 0 ? lo : 0) + (hi < 0 ? hi : 0);
 }
 
@@ -40,8 +41,16 @@ const CHUNK = 1024;
  * 2–3× slower.
  */
 export function musclStage(
-  uin: Float64Array, u0: Float64Array, out: Float64Array, n: number,
-  invDx: number, dt: number, a: number, b: number, theta: number, godunov: boolean,
+  uin: Float64Array,
+  u0: Float64Array,
+  out: Float64Array,
+  n: number,
+  invDx: number,
+  dt: number,
+  a: number,
+  b: number,
+  theta: number,
+  godunov: boolean,
 ): void {
   const e = n + MUSCL_GHOST;
   for (let j0 = MUSCL_GHOST; j0 < e; j0 += CHUNK) {
@@ -51,14 +60,25 @@ export function musclStage(
 
 /** Cells j0 … j1−1: the right cell's slope and the face flux are carried to the next cell. */
 function musclSweep(
-  uin: Float64Array, u0: Float64Array, out: Float64Array, j0: number, j1: number,
-  invDx: number, dt: number, a: number, b: number, theta: number, godunov: boolean,
+  uin: Float64Array,
+  u0: Float64Array,
+  out: Float64Array,
+  j0: number,
+  j1: number,
+  invDx: number,
+  dt: number,
+  a: number,
+  b: number,
+  theta: number,
+  godunov: boolean,
 ): void {
   let sj = minmod(uin[j0] - uin[j0 - 1], uin[j0 + 1] - uin[j0]);
-  const uL = uin[j0 - 1] + theta * minmod(uin[j0 - 1] - uin[j0 - 2], uin[j0] - uin[j0 - 1]), uR = uin[j0] - theta * sj;
+  const uL = uin[j0 - 1] + theta * minmod(uin[j0 - 1] - uin[j0 - 2], uin[j0] - uin[j0 - 1]),
+    uR = uin[j0] - theta * sj;
   let fl = godunov ? godunovFlux(uL, uR) : rusanovFlux(uL, uR);
   for (let j = j0; j < j1; j++) {
-    const c = uin[j], r = uin[j + 1];
+    const c = uin[j],
+      r = uin[j + 1];
     const sr = minmod(r - c, uin[j + 2] - r);
     // a branch, not a flux-valued variable: both call sites stay monomorphic and get inlined
     const fr = godunov ? godunovFlux(c + theta * sj, r - theta * sr) : rusanovFlux(c + theta * sj, r - theta * sr);

@@ -25,30 +25,63 @@ const scratchM = new Float64Array(WB + 8);
 const scratchF = new Float64Array(WB + 8);
 
 export function wenoStage(
-  uin: Float64Array, u0: Float64Array, out: Float64Array, n: number,
-  invDx: number, dt: number, a: number, b: number,
+  uin: Float64Array,
+  u0: Float64Array,
+  out: Float64Array,
+  n: number,
+  invDx: number,
+  dt: number,
+  a: number,
+  b: number,
 ): void {
   const alpha = maxAbsRange(uin, WENO_GHOST, n);
   const e = n + WENO_GHOST;
   for (let i0 = WENO_GHOST; i0 < e; i0 += WB) {
-    wenoBlock(uin, u0, out, i0 - WENO_GHOST, Math.min(WB, e - i0), invDx, dt, a, b, alpha, scratchP, scratchM, scratchF);
+    wenoBlock(
+      uin,
+      u0,
+      out,
+      i0 - WENO_GHOST,
+      Math.min(WB, e - i0),
+      invDx,
+      dt,
+      a,
+      b,
+      alpha,
+      scratchP,
+      scratchM,
+      scratchF,
+    );
   }
 }
 
 /** The m cells at padded indices base + 3 … base + m + 2 (block-local k = index − base). */
 function wenoBlock(
-  uin: Float64Array, u0: Float64Array, out: Float64Array, base: number, m: number,
-  invDx: number, dt: number, a: number, b: number, alpha: number,
-  fp: Float64Array, fm: Float64Array, fh: Float64Array,
+  uin: Float64Array,
+  u0: Float64Array,
+  out: Float64Array,
+  base: number,
+  m: number,
+  invDx: number,
+  dt: number,
+  a: number,
+  b: number,
+  alpha: number,
+  fp: Float64Array,
+  fm: Float64Array,
+  fh: Float64Array,
 ): void {
   for (let k = 0; k < m + 6; k++) {
-    const v = uin[base + k], f = 0.5 * v * v;
+    const v = uin[base + k],
+      f = 0.5 * v * v;
     fp[k] = 0.5 * (f + alpha * v);
     fm[k] = 0.5 * (f - alpha * v);
   }
   // F̂ at the right face of local cell k
   for (let k = 2; k <= m + 2; k++) {
-    fh[k] = weno5(fp[k - 2], fp[k - 1], fp[k], fp[k + 1], fp[k + 2]) + weno5(fm[k + 3], fm[k + 2], fm[k + 1], fm[k], fm[k - 1]);
+    fh[k] =
+      weno5(fp[k - 2], fp[k - 1], fp[k], fp[k + 1], fp[k + 2]) +
+      weno5(fm[k + 3], fm[k + 2], fm[k + 1], fm[k], fm[k - 1]);
   }
   for (let k = 3; k < m + 3; k++) {
     const v = uin[base + k] + dt * ((fh[k - 1] - fh[k]) * invDx);

@@ -22,7 +22,8 @@ export interface ColeHopf1dResult {
 }
 
 function grid(g: YGrid, field: string): Float64Array {
-  if (!(g.min < g.max) || !Number.isInteger(g.n) || g.n < 3) throw new InputError(`${field}: expected min < max and n >= 3`);
+  if (!(g.min < g.max) || !Number.isInteger(g.n) || g.n < 3)
+    throw new InputError(`${field}: expected min < max and n >= 3`);
   return linspace(g.min, g.max, g.n);
 }
 
@@ -42,7 +43,12 @@ export function coleHopf1d(
   const c = beta / (2 * t);
   const norm = 0.5 * Math.log((2 * Math.PI * t) / beta);
   const nx = x.length;
-  const r: ColeHopf1dResult = { u: new Float64Array(nx), p: new Float64Array(nx), mean: new Float64Array(nx), variance: new Float64Array(nx) };
+  const r: ColeHopf1dResult = {
+    u: new Float64Array(nx),
+    p: new Float64Array(nx),
+    mean: new Float64Array(nx),
+    variance: new Float64Array(nx),
+  };
   const E = new Float64Array(m);
   for (let i = 0; i < nx; i++) {
     const xi = x[i];
@@ -102,7 +108,11 @@ export function coleHopf2d(
   const norm = Math.log((2 * Math.PI * t) / beta); // (n/2)·log(2πt/β) with n = 2
   const n1 = x1.length;
   const n2 = x2.length;
-  const r: ColeHopf2dResult = { u: new Float64Array(n1 * n2), p1: new Float64Array(n1 * n2), p2: new Float64Array(n1 * n2) };
+  const r: ColeHopf2dResult = {
+    u: new Float64Array(n1 * n2),
+    p1: new Float64Array(n1 * n2),
+    p2: new Float64Array(n1 * n2),
+  };
   const E = new Float64Array(m1 * m2);
   const q2 = new Float64Array(m2);
   for (let i = 0; i < n1; i++) {

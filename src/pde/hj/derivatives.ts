@@ -18,7 +18,14 @@ function enoMin(a: number, b: number): number {
  * Writes p⁻, p⁺ of the n interior points of a padded line `ug` (length n + 2g,
  * g = DERIVATIVE_GHOST[kind], ghosts filled); returns max(|p⁻|, |p⁺|).
  */
-export function oneSided(kind: DerivativeKind, ug: Float64Array, n: number, dx: number, pm: Float64Array, pp: Float64Array): number {
+export function oneSided(
+  kind: DerivativeKind,
+  ug: Float64Array,
+  n: number,
+  dx: number,
+  pm: Float64Array,
+  pp: Float64Array,
+): number {
   const g = DERIVATIVE_GHOST[kind];
   const inv = 1 / dx;
   let amax = 0;

@@ -21,7 +21,12 @@ export interface ExactHjResult {
 
 const MAX_POINTS = 400001;
 
-function window(f: (y: number) => number, grid: Grid1D, t: number, pad: number): { lo: number; hi: number; curv: number } {
+function window(
+  f: (y: number) => number,
+  grid: Grid1D,
+  t: number,
+  pad: number,
+): { lo: number; hi: number; curv: number } {
   let ext = grid.b - grid.a;
   let curv = 0;
   for (let round = 0; round < 8; round++) {

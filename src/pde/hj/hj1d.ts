@@ -31,7 +31,11 @@ export function hjScheme(name: string, stepper?: StepperName): HjScheme {
   if (!HJ_GRID_SCHEMES.includes(name)) {
     throw new InputError(`scheme: expected one of ${HJ_GRID_SCHEMES.join(", ")}, got ${JSON.stringify(name)}`);
   }
-  return { hamiltonian: getHamiltonian(base), derivative: eno ? "eno2" : "first", stepper: stepper ?? (eno ? "ssprk2" : "euler") };
+  return {
+    hamiltonian: getHamiltonian(base),
+    derivative: eno ? "eno2" : "first",
+    stepper: stepper ?? (eno ? "ssprk2" : "euler"),
+  };
 }
 
 export interface Hj1dOptions extends RunControls {

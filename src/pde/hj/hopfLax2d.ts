@@ -90,8 +90,12 @@ export function hopfLax2d(
 ): HopfLax2dResult {
   positive(t, "t");
   const [gy1, gy2] = opts.grid;
-  for (const [g, name] of [[gy1, "grid[0]"], [gy2, "grid[1]"]] as const) {
-    if (!(g.min < g.max) || !Number.isInteger(g.n) || g.n < 3) throw new InputError(`${name}: expected min < max and n >= 3`);
+  for (const [g, name] of [
+    [gy1, "grid[0]"],
+    [gy2, "grid[1]"],
+  ] as const) {
+    if (!(g.min < g.max) || !Number.isInteger(g.n) || g.n < 3)
+      throw new InputError(`${name}: expected min < max and n >= 3`);
   }
   const Y1 = linspace(gy1.min, gy1.max, gy1.n);
   const Y2 = linspace(gy2.min, gy2.max, gy2.n);
@@ -104,7 +108,13 @@ export function hopfLax2d(
   const n1 = x1.length;
   const n2 = x2.length;
   const N = n1 * n2;
-  const res: HopfLax2dResult = { u: new Float64Array(N), p1: new Float64Array(N), p2: new Float64Array(N), y1: new Float64Array(N), y2: new Float64Array(N) };
+  const res: HopfLax2dResult = {
+    u: new Float64Array(N),
+    p1: new Float64Array(N),
+    p2: new Float64Array(N),
+    y1: new Float64Array(N),
+    y2: new Float64Array(N),
+  };
   const gk = new Float64Array(m1 * m2);
   const inv2t = 1 / (2 * t);
   for (let i = 0; i < n1; i++) {

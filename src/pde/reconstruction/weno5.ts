@@ -28,13 +28,18 @@ export function weno5(v1: number, v2: number, v3: number, v4: number, v5: number
   const q0 = (2 * v1 - 7 * v2 + 11 * v3) * SIXTH;
   const q1 = (-v2 + 5 * v3 + 2 * v4) * SIXTH;
   const q2 = (2 * v3 + 5 * v4 - v5) * SIXTH;
-  const d0 = v1 - 2 * v2 + v3, e0 = v1 - 4 * v2 + 3 * v3;
-  const d1 = v2 - 2 * v3 + v4, e1 = v2 - v4;
-  const d2 = v3 - 2 * v4 + v5, e2 = 3 * v3 - 4 * v4 + v5;
+  const d0 = v1 - 2 * v2 + v3,
+    e0 = v1 - 4 * v2 + 3 * v3;
+  const d1 = v2 - 2 * v3 + v4,
+    e1 = v2 - v4;
+  const d2 = v3 - 2 * v4 + v5,
+    e2 = 3 * v3 - 4 * v4 + v5;
   const s0 = EPS + (C13 * d0 * d0 + 0.25 * e0 * e0);
   const s1 = EPS + (C13 * d1 * d1 + 0.25 * e1 * e1);
   const s2 = EPS + (C13 * d2 * d2 + 0.25 * e2 * e2);
-  const a0 = 0.1 / (s0 * s0), a1 = 0.6 / (s1 * s1), a2 = 0.3 / (s2 * s2);
+  const a0 = 0.1 / (s0 * s0),
+    a1 = 0.6 / (s1 * s1),
+    a2 = 0.3 / (s2 * s2);
   return (a0 * q0 + a1 * q1 + a2 * q2) / (a0 + a1 + a2);
 }
 
@@ -62,7 +67,9 @@ function makeWeno5(): SpatialScheme {
       // interface j (x_{j−½}) is i+½ with padded index P = i + 3 = j + 2
       for (let j = 0; j <= n; j++) {
         const P = j + 2;
-        F[j] = weno5(fp[P - 2], fp[P - 1], fp[P], fp[P + 1], fp[P + 2]) + weno5(fm[P + 3], fm[P + 2], fm[P + 1], fm[P], fm[P - 1]);
+        F[j] =
+          weno5(fp[P - 2], fp[P - 1], fp[P], fp[P + 1], fp[P + 2]) +
+          weno5(fm[P + 3], fm[P + 2], fm[P + 1], fm[P], fm[P - 1]);
       }
     },
   };

@@ -13,7 +13,18 @@ import { findBuiltWasm } from "./locate.ts";
 
 interface PdeExports {
   maxAbs(u: number, start: number, n: number): number;
-  musclStage(uin: number, u0: number, out: number, n: number, invDx: number, dt: number, a: number, b: number, theta: number, godunov: number): void;
+  musclStage(
+    uin: number,
+    u0: number,
+    out: number,
+    n: number,
+    invDx: number,
+    dt: number,
+    a: number,
+    b: number,
+    theta: number,
+    godunov: number,
+  ): void;
   wenoStage(uin: number, u0: number, out: number, n: number, invDx: number, dt: number, a: number, b: number): void;
   heatStep(u: number, un: number, nx: number, ny: number, rx: number, ry: number): void;
 }
@@ -82,12 +93,32 @@ export class WasmStencils {
   }
 
   /** out = a·u0 + b·(uin + dt·L(uin)), MUSCL/first-order L on fields ghosted by 2 (see assembly/pde.ts). */
-  musclStage(uin: Float64Array, u0: Float64Array, out: Float64Array, n: number, invDx: number, dt: number, a: number, b: number, theta: number, godunov: boolean): void {
+  musclStage(
+    uin: Float64Array,
+    u0: Float64Array,
+    out: Float64Array,
+    n: number,
+    invDx: number,
+    dt: number,
+    a: number,
+    b: number,
+    theta: number,
+    godunov: boolean,
+  ): void {
     this.E.musclStage(this.ptr(uin), this.ptr(u0), this.ptr(out), n, invDx, dt, a, b, theta, godunov ? 1 : 0);
   }
 
   /** out = a·u0 + b·(uin + dt·L(uin)), WENO5 L on fields ghosted by 3. */
-  wenoStage(uin: Float64Array, u0: Float64Array, out: Float64Array, n: number, invDx: number, dt: number, a: number, b: number): void {
+  wenoStage(
+    uin: Float64Array,
+    u0: Float64Array,
+    out: Float64Array,
+    n: number,
+    invDx: number,
+    dt: number,
+    a: number,
+    b: number,
+  ): void {
     this.E.wenoStage(this.ptr(uin), this.ptr(u0), this.ptr(out), n, invDx, dt, a, b);
   }
 

@@ -70,7 +70,8 @@ export class WorkerPool {
 
   /** Posts one job (16 ints: f32 flag + dgemm arguments) to each of the first jobs.length workers. */
   start(jobs: readonly (readonly number[])[]): void {
-    if (jobs.length > this.workers.length) throw new Error(`worker pool: ${jobs.length} jobs for ${this.workers.length} workers`);
+    if (jobs.length > this.workers.length)
+      throw new Error(`worker pool: ${jobs.length} jobs for ${this.workers.length} workers`);
     this.seq++;
     this.posted = [];
     for (let w = 0; w < jobs.length; w++) {

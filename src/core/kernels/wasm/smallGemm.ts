@@ -43,7 +43,8 @@ export class SmallGemm {
     // and the first detach in a process makes V8 check for detachment on every typed-array access
     // from then on (scripts/build-wasm.mjs), so a module without enough memory is not used.
     const need = BASE + ARENA_DOUBLES * 8;
-    if (this.E.memory.buffer.byteLength < need) throw new Error(`small.wasm: ${this.E.memory.buffer.byteLength} bytes of memory, needs ${need}`);
+    if (this.E.memory.buffer.byteLength < need)
+      throw new Error(`small.wasm: ${this.E.memory.buffer.byteLength} bytes of memory, needs ${need}`);
     this.heap = new Float64Array(this.E.memory.buffer);
   }
 
@@ -52,10 +53,17 @@ export class SmallGemm {
    * m = 1 — and the operands fit the arena; returns false (C untouched) otherwise.
    */
   tryGemm(
-    m: number, n: number, k: number,
-    a: Float64Array, aOff: number, transA: boolean,
-    b: Float64Array, bOff: number, transB: boolean,
-    c: Float64Array, cOff: number,
+    m: number,
+    n: number,
+    k: number,
+    a: Float64Array,
+    aOff: number,
+    transA: boolean,
+    b: Float64Array,
+    bOff: number,
+    transB: boolean,
+    c: Float64Array,
+    cOff: number,
   ): boolean {
     if (m * n * k < SMALL_MIN_WORK || m * k + k * n + m * n + 8 > ARENA_DOUBLES) return false;
     if (k !== 1 && m !== 1) return false;
@@ -66,7 +74,8 @@ export class SmallGemm {
     const C = B + ((k * n + 1) & ~1);
     copyIn(h, A, a, aOff, m * k);
     copyIn(h, B, b, bOff, k * n);
-    if (k === 1) this.E.outer(m, n, A * 8, B * 8, C * 8); // op(B) is a row of n either way
+    if (k === 1)
+      this.E.outer(m, n, A * 8, B * 8, C * 8); // op(B) is a row of n either way
     else if (transB) this.E.vecmatT(n, k, A * 8, B * 8, C * 8);
     else this.E.vecmat(n, k, A * 8, B * 8, C * 8);
     const len = m * n;

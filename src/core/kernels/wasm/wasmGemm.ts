@@ -36,10 +36,40 @@ export interface WasmExports {
   KC: WebAssembly.Global;
   MC: WebAssembly.Global;
   NC: WebAssembly.Global;
-  dgemm(m: number, n: number, k: number, a: number, lda: number, tA: number, b: number, ldb: number, tB: number,
-    c: number, ldc: number, acc: number, packA: number, packB: number, tile: number): void;
-  sgemm(m: number, n: number, k: number, a: number, lda: number, tA: number, b: number, ldb: number, tB: number,
-    c: number, ldc: number, acc: number, packA: number, packB: number, tile: number): void;
+  dgemm(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    tA: number,
+    b: number,
+    ldb: number,
+    tB: number,
+    c: number,
+    ldc: number,
+    acc: number,
+    packA: number,
+    packB: number,
+    tile: number,
+  ): void;
+  sgemm(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    tA: number,
+    b: number,
+    ldb: number,
+    tB: number,
+    c: number,
+    ldc: number,
+    acc: number,
+    packA: number,
+    packB: number,
+    tile: number,
+  ): void;
 }
 
 /**
@@ -77,7 +107,11 @@ function compileModule(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module {
 }
 
 /** Scratch of one thread: packing buffers and an edge tile (byte offsets). */
-interface Scratch { packA: number; packB: number; tile: number }
+interface Scratch {
+  packA: number;
+  packB: number;
+  tile: number;
+}
 
 export class WasmGemm {
   readonly path: string;
@@ -120,30 +154,46 @@ export class WasmGemm {
    * FMA rounds once where mul + add rounds twice, so the results differ in the last bits only.
    */
   private selfCheck(): void {
-    const shapes: [number, number, number, boolean, boolean][] = [[5, 6, 37, false, true], [6, 9, 5, true, false], [8, 4, 8, true, true]];
+    const shapes: [number, number, number, boolean, boolean][] = [
+      [5, 6, 37, false, true],
+      [6, 9, 5, true, false],
+      [8, 4, 8, true, true],
+    ];
     for (const [m, n, k, tA, tB] of shapes) {
       const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(0.37 * i + 1));
       const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(0.23 * i + 2));
-      const bound = new Float64Array(m * n), want = new Float64Array(m * n), got = new Float64Array(m * n);
+      const bound = new Float64Array(m * n),
+        want = new Float64Array(m * n),
+        got = new Float64Array(m * n);
       gemmPlain(m, n, k, a.map(Math.abs), 0, tA, b.map(Math.abs), 0, tB, bound, 0);
       gemmPlain(m, n, k, a, 0, tA, b, 0, tB, want, 0);
       this.dgemm(m, n, k, a, 0, tA, b, 0, tB, got, 0);
-      const af = Float32Array.from(a), bf = Float32Array.from(b);
-      const wantF = new Float32Array(m * n), gotF = new Float32Array(m * n);
+      const af = Float32Array.from(a),
+        bf = Float32Array.from(b);
+      const wantF = new Float32Array(m * n),
+        gotF = new Float32Array(m * n);
       sgemmPlain(m, n, k, af, 0, tA, bf, 0, tB, wantF, 0);
       this.sgemm(m, n, k, af, 0, tA, bf, 0, tB, gotF, 0);
       for (let i = 0; i < m * n; i++) {
         // Written so that NaN fails too.
         if (!(Math.abs(got[i] - want[i]) <= 1e-13 * bound[i]) || !(Math.abs(gotF[i] - wantF[i]) <= 1e-5 * bound[i])) {
-          throw new Error(`${this.path}: the relaxed-SIMD kernel disagrees with the plain kernel on ${m}×${k}·${k}×${n}`);
+          throw new Error(
+            `${this.path}: the relaxed-SIMD kernel disagrees with the plain kernel on ${m}×${k}·${k}×${n}`,
+          );
         }
       }
     }
   }
 
-  get kc(): number { return this.exports.KC.value as number; }
-  get mc(): number { return this.exports.MC.value as number; }
-  get nc(): number { return this.exports.NC.value as number; }
+  get kc(): number {
+    return this.exports.KC.value as number;
+  }
+  get mc(): number {
+    return this.exports.MC.value as number;
+  }
+  get nc(): number {
+    return this.exports.NC.value as number;
+  }
 
   private addScratch(): Scratch {
     const align = (x: number) => (x + 63) & ~63;
@@ -197,12 +247,21 @@ export class WasmGemm {
 
   /** C = op(A)·op(B) in float64; same contract as kernels/matmul.ts `gemm`. */
   dgemm = (
-    m: number, n: number, k: number,
-    a: Float64Array, aOff: number, transA: boolean,
-    b: Float64Array, bOff: number, transB: boolean,
-    c: Float64Array, cOff: number,
+    m: number,
+    n: number,
+    k: number,
+    a: Float64Array,
+    aOff: number,
+    transA: boolean,
+    b: Float64Array,
+    bOff: number,
+    transB: boolean,
+    c: Float64Array,
+    cOff: number,
   ): void => {
-    const na = m * k, nb = k * n, nc = m * n;
+    const na = m * k,
+      nb = k * n,
+      nc = m * n;
     const pa = this.arena;
     const pb = (pa + na * 8 + 63) & ~63;
     const pc = (pb + nb * 8 + 63) & ~63;
@@ -216,12 +275,21 @@ export class WasmGemm {
 
   /** C = op(A)·op(B) in float32. */
   sgemm = (
-    m: number, n: number, k: number,
-    a: Float32Array, aOff: number, transA: boolean,
-    b: Float32Array, bOff: number, transB: boolean,
-    c: Float32Array, cOff: number,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    aOff: number,
+    transA: boolean,
+    b: Float32Array,
+    bOff: number,
+    transB: boolean,
+    c: Float32Array,
+    cOff: number,
   ): void => {
-    const na = m * k, nb = k * n, nc = m * n;
+    const na = m * k,
+      nb = k * n,
+      nc = m * n;
     const pa = this.arena;
     const pb = (pa + na * 4 + 63) & ~63;
     const pc = (pb + nb * 4 + 63) & ~63;
@@ -234,8 +302,19 @@ export class WasmGemm {
   };
 
   /** Runs one product on operands already in memory, split over the threads when it pays. */
-  private run(f32: boolean, m: number, n: number, k: number, pa: number, lda: number, tA: boolean,
-    pb: number, ldb: number, tB: boolean, pc: number): void {
+  private run(
+    f32: boolean,
+    m: number,
+    n: number,
+    k: number,
+    pa: number,
+    lda: number,
+    tA: boolean,
+    pb: number,
+    ldb: number,
+    tB: boolean,
+    pc: number,
+  ): void {
     const E = this.exports;
     const fn = f32 ? E.sgemm : E.dgemm;
     const T = this.threads;
@@ -249,15 +328,32 @@ export class WasmGemm {
       parts.push(len);
       const jobs: number[][] = [];
       for (let t = 0; t < T; t++) {
-        const lo = parts[t], hi = parts[t + 1];
+        const lo = parts[t],
+          hi = parts[t + 1];
         if (hi <= lo) continue;
         const s = this.scratch[t];
         // Slice t: columns [lo, hi) of op(B) and C, or rows [lo, hi) of op(A) and C.
         const sa = byCols ? pa : pa + (tA ? lo : lo * lda) * es;
         const sb = byCols ? pb + (tB ? lo * ldb : lo) * es : pb;
         const sc = byCols ? pc + lo * es : pc + lo * n * es;
-        jobs.push([f32 ? 1 : 0, byCols ? m : hi - lo, byCols ? hi - lo : n, k, sa, lda, tA ? 1 : 0, sb, ldb, tB ? 1 : 0,
-          sc, n, 0, s.packA, s.packB, s.tile]);
+        jobs.push([
+          f32 ? 1 : 0,
+          byCols ? m : hi - lo,
+          byCols ? hi - lo : n,
+          k,
+          sa,
+          lda,
+          tA ? 1 : 0,
+          sb,
+          ldb,
+          tB ? 1 : 0,
+          sc,
+          n,
+          0,
+          s.packA,
+          s.packB,
+          s.tile,
+        ]);
       }
       // The caller's thread takes the first slice, the workers the rest.
       this.pool.start(jobs.slice(1));
