@@ -27,23 +27,39 @@ function nodeIncludeDir() {
 }
 
 function blasIncludeDirs() {
-  const dirs = ["/usr/include/x86_64-linux-gnu", "/usr/include/aarch64-linux-gnu", "/usr/include/openblas", "/usr/include"];
+  const dirs = [
+    "/usr/include/x86_64-linux-gnu",
+    "/usr/include/aarch64-linux-gnu",
+    "/usr/include/openblas",
+    "/usr/include",
+  ];
   return dirs.filter((d) => existsSync(join(d, "cblas.h")));
 }
 
 function main() {
-  if (process.env.SHOCKLENS_BLAS_SKIP === "1") return log("skipped (SHOCKLENS_BLAS_SKIP=1); shocklens will use its WebAssembly GEMM");
+  if (process.env.SHOCKLENS_BLAS_SKIP === "1")
+    return log("skipped (SHOCKLENS_BLAS_SKIP=1); shocklens will use its WebAssembly GEMM");
   const nodeInc = nodeIncludeDir();
-  if (!nodeInc) return log("Node's N-API headers (node_api.h) not found; not built, shocklens will use its WebAssembly GEMM");
+  if (!nodeInc)
+    return log("Node's N-API headers (node_api.h) not found; not built, shocklens will use its WebAssembly GEMM");
   const blasInc = blasIncludeDirs();
-  if (blasInc.length === 0) return log("cblas.h not found (install libopenblas-dev); not built, shocklens will use its WebAssembly GEMM");
+  if (blasInc.length === 0)
+    return log("cblas.h not found (install libopenblas-dev); not built, shocklens will use its WebAssembly GEMM");
   const cc = process.env.CC || "cc";
   mkdirSync(dirname(out), { recursive: true });
   const args = [
-    "-O2", "-fPIC", "-shared", "-std=c11", "-Wall",
-    "-DNAPI_VERSION=8", "-DNODE_GYP_MODULE_NAME=shocklens_blas",
-    `-I${nodeInc}`, ...blasInc.map((d) => `-I${d}`),
-    "-o", out, join(here, "src", "blas.c"),
+    "-O2",
+    "-fPIC",
+    "-shared",
+    "-std=c11",
+    "-Wall",
+    "-DNAPI_VERSION=8",
+    "-DNODE_GYP_MODULE_NAME=shocklens_blas",
+    `-I${nodeInc}`,
+    ...blasInc.map((d) => `-I${d}`),
+    "-o",
+    out,
+    join(here, "src", "blas.c"),
     "-lopenblas",
   ];
   try {
@@ -59,10 +75,15 @@ function main() {
     b.dgemm(2, 2, 2, Float64Array.of(1, 2, 3, 4), 0, false, Float64Array.of(5, 6, 7, 8), 0, true, c, 0);
     if (c.join() !== "17,23,39,53") throw new Error("wrong product " + c.join());
     process.stdout.write(b.corename());`;
-  const r = spawnSync(process.execPath, ["-e", check], { encoding: "utf8", env: { ...process.env, OPENBLAS_NUM_THREADS: "1" } });
+  const r = spawnSync(process.execPath, ["-e", check], {
+    encoding: "utf8",
+    env: { ...process.env, OPENBLAS_NUM_THREADS: "1" },
+  });
   if (r.status !== 0) {
     rmSync(out, { force: true });
-    return log(`built but failed its self-check (${(r.stderr || "").trim().split("\n")[0]}); removed, shocklens will use its WebAssembly GEMM`);
+    return log(
+      `built but failed its self-check (${(r.stderr || "").trim().split("\n")[0]}); removed, shocklens will use its WebAssembly GEMM`,
+    );
   }
   log(`built ${out} (OpenBLAS core ${r.stdout.trim()})`);
 }

@@ -1,4 +1,16 @@
-type Gemm<T> = (m: number, n: number, k: number, a: T, aOff: number, transA: boolean, b: T, bOff: number, transB: boolean, c: T, cOff: number) => void;
+type Gemm<T> = (
+  m: number,
+  n: number,
+  k: number,
+  a: T,
+  aOff: number,
+  transA: boolean,
+  b: T,
+  bOff: number,
+  transB: boolean,
+  c: T,
+  cOff: number,
+) => void;
 export declare const available: boolean;
 export declare const reason: string;
 export declare const path: string;

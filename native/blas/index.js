@@ -21,8 +21,14 @@ if (!existsSync(file)) {
 
 module.exports = binding
   ? {
-    available: true, reason: "", path: file,
-    dgemm: binding.dgemm, sgemm: binding.sgemm, setThreads: binding.setThreads, getThreads: binding.getThreads,
-    config: binding.config, corename: binding.corename,
-  }
+      available: true,
+      reason: "",
+      path: file,
+      dgemm: binding.dgemm,
+      sgemm: binding.sgemm,
+      setThreads: binding.setThreads,
+      getThreads: binding.getThreads,
+      config: binding.config,
+      corename: binding.corename,
+    }
   : { available: false, reason, path: file };
