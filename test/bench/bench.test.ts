@@ -1,9 +1,9 @@
 /**
  * The benchmark workloads and runner: every workload's check values reproduce the references'
- * (docs/performance.md §ml-check-values and docs/performance.md §pde-check-values) — including the timed
- * forms added for the bench (the SGLD loop, AdamW transformer steps, the per-sample loop with reused buffers) — and `npm run bench` runs and
- * prints well-formed results with and without a reference (these are functional tests: nothing
- * here is timed).
+ * (docs/performance.md §ml-check-values and docs/performance.md §pde-check-values) — including the
+ * timed forms added for the bench (the SGLD loop, AdamW transformer steps, the per-sample loop with
+ * reused buffers) — and `npm run bench` runs and prints well-formed results with and without a
+ * reference (these are functional tests: nothing here is timed).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

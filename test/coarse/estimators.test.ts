@@ -143,7 +143,7 @@ function riemann(uL: number, uR: number, xv: number, tt: number, bb: number): nu
   return -(m + Math.log(Math.exp(a - m) + Math.exp(c2 - m))) / bb;
 }
 
-test("kinked losses (docs/theory.md §C7, a ReLU-like kink): all three methods match the closed form; quadrature's error estimate holds at the kink", () => {
+test("kinked losses (docs/theory.md §C7): all three methods match the closed form; quadrature's error estimate holds at the kink", () => {
   for (const [uL, uR] of [
     [1, -1],
     [-1, 1],

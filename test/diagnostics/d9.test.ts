@@ -58,7 +58,7 @@ test("docs/theory.md §d.9: on the orbit aw = 2 the quotient curvature is 6v −
   assert.ok(Math.abs(spec(r1, "raw", "hessian").lambdaMin - spec(r2, "raw", "hessian").lambdaMin) > 1);
 });
 
-test("docs/theory.md §d.9: the quotient curvature 6v − 2 (balanced metric) is negative only for v < 1/3; the origin is a fixed point of the group", () => {
+test("docs/theory.md §d.9: the quotient curvature 6v − 2 (balanced metric) is < 0 only for v < 1/3; the origin is a fixed point", () => {
   for (const v of [0.2, 0.5, 1, 3]) {
     const q = spec(run(v / 0.7, 0.7), "quotient", "quotientHessian");
     assert.ok(Math.abs(q.lambdaMin - (6 * v - 2)) < 1e-12, `v=${v}: ${q.lambdaMin}`);

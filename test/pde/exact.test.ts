@@ -52,7 +52,7 @@ test("docs/theory.md §C1 quadratic 2-D: closed form = Cole–Hopf quadrature; r
   assert.throws(() => q.u(x, 2.6), /t\*/);
 });
 
-test("docs/theory.md §C2 double well: t* = 1 at x = 0, p_x(0,t) = −1/(1−t), jump 2√(1−1/t)/t; numeric Hopf–Lax = cubic roots", () => {
+test("docs/theory.md §C2: t* = 1 at x = 0, p_x(0,t) = −1/(1−t), jump 2√(1−1/t)/t; numeric Hopf–Lax = cubic roots", () => {
   const fc = shockTime1d(exact.doubleWellHess, { min: -3, max: 3, n: 601 }, exact.doubleWellGrad);
   near(fc.tStar, 1, 1e-12, "t* forecast");
   near(fc.x0[0], 0, 1e-8, "birth point");
@@ -116,7 +116,7 @@ test("docs/theory.md §C3 tilted double well: shock at x_s = εt, speed (p_L + p
   }
 });
 
-test("docs/theory.md §C4 sine: series = log-sum-exp quadrature (β = 6), Burgers residual, t* = 1 at π, viscous slope → −U²β", () => {
+test("docs/theory.md §C4 sine: series = quadrature (β = 6), Burgers residual, t* = 1 at π, viscous slope → −U²β", () => {
   const xs = linspace(0.2, 6, 9);
   const t = 1.7;
   const s = exact.sineSeries(xs, t, 6);

@@ -117,7 +117,7 @@ test("shock forecast t* = 1/sup(−f''): random smooth f matches the first chara
   );
 });
 
-test("double well: no shock before t* = 1; Burgers (cubic p₀ = f') and HJ shocks at x = 0 with the jump of docs/theory.md §C2 after it", () => {
+test("double well: no shock before t* = 1; Burgers (p₀ = f') and HJ shocks at x = 0 with the jump of docs/theory.md §C2", () => {
   const jumps = (t: number) => {
     const b = burgers({ ic: "cubic", scheme: "muscl", cells: 800, domain: [-2, 2], bc: "outflow", t });
     const h = hj({ ic: "doublewell", scheme: "godunov-eno2", cells: 800, domain: [-2, 2], bc: "outflow", t });

@@ -41,7 +41,7 @@ for (const c of allCases()) {
   });
 }
 
-test("docs/theory.md §d.1: two-layer net — orbit minimum = Σ_out-bias² + 2 Σ_j ‖W₁[:, j]‖ ‖(w_j, b_j)‖, < raw ‖θ‖²", () => {
+test("docs/theory.md §d.1: two-layer orbit minimum = Σ_out-bias² + 2 Σ_j ‖W₁[:, j]‖ ‖(w_j, b_j)‖, < raw ‖θ‖²", () => {
   const c = makeCase("mlp", { arch: "mlp", sizes: [3, 6, 1], activation: "relu" }, "mse", 7);
   const G = groupOf(c.cfg);
   const p = Object.fromEntries(namedLeaves(c.params));
@@ -57,7 +57,7 @@ test("docs/theory.md §d.1: two-layer net — orbit minimum = Σ_out-bias² + 2 
   assert.ok(Math.abs(G.balancedNorms(c.params)["fc0.scale"] + p["fc1.bias"].data[0] ** 2 - formula) < 1e-14 * formula);
 });
 
-test("docs/theory.md §d.3: attention head — at θ_c, ‖W_q[h]‖² + ‖W_k[h]‖² = 2‖W_Q W_Kᵀ‖_* and likewise for V/O; balanced factors XXᵀ = YYᵀ", () => {
+test("docs/theory.md §d.3: at θ_c, ‖W_q[h]‖² + ‖W_k[h]‖² = 2‖W_Q W_Kᵀ‖_*, likewise for V/O; balanced factors XXᵀ = YYᵀ", () => {
   const c = makeCase(
     "tf",
     {

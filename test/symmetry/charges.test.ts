@@ -59,7 +59,7 @@ for (const c of allCases().filter((x) => groupOf(x.cfg).dim > 0)) {
   });
 }
 
-test("docs/theory.md §d.1: charge drift at fixed time T is O(η) (gradient flow conserves exactly); weight decay gives e^(−2λT)", () => {
+test("docs/theory.md §d.1: charge drift at fixed time T is O(η) (gradient flow conserves); weight decay gives e^(−2λT)", () => {
   const c = makeCase("mlp", { arch: "mlp", sizes: [3, 4, 1], activation: "relu" }, "mse", 5, 20);
   const G = groupOf(c.cfg);
   const vg = valueAndGrad(c.f);

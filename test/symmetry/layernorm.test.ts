@@ -71,7 +71,7 @@ test("layer-norm gain rescaling is exact (any ε): every ln gets a scale compone
   );
 });
 
-test("residual-stream scale: broken by ε, by ~1/s² relative (docs/theory.md §d.4); its Noether violation is nonzero where exact symmetries give 1e-16", () => {
+test("residual-stream scale (docs/theory.md §d.4): broken by ε, ~1/s² relative; Noether violation ≫ the 1e-16 of exact symmetries", () => {
   const G = groupOf(tf.cfg);
   const r = measureBreaking(G, tf.params, tf.f, [1e-3, 1e-2, 1e-1, 1, 10])["residualScale"];
   const v = r.relLossChange.map((x) => x.value);
