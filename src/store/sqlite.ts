@@ -8,6 +8,7 @@ import { InputError } from "../errors.ts";
 import { canonicalJson, encodeScalar, flattenParams, newRunId, sha256Hex, toJson } from "./codec.ts";
 import { connect } from "./connect.ts";
 import { RunReader } from "./reader.ts";
+import { SweepTable } from "./sweeps.ts";
 import type {
   Artifact,
   ArtifactInput,
@@ -39,6 +40,7 @@ export class SqliteRunStore extends RunReader implements RunStore {
   private readonly now: () => number;
   private readonly insertScalar: Database.Statement;
   private readonly insertScalars: (id: string, step: number, values: [string, number][], wallTime: number) => void;
+  private sweepTable: SweepTable | undefined;
 
   private constructor(db: Database.Database, path: string, options: OpenOptions) {
     super(db, path);
@@ -61,6 +63,11 @@ export class SqliteRunStore extends RunReader implements RunStore {
   /** Opens the store at `path` (creating the file and its directory if needed) and migrates it. */
   static open(path: string, options: OpenOptions = {}): SqliteRunStore {
     return new SqliteRunStore(connect(path), path, options);
+  }
+
+  /** The sweeps and their jobs, on this connection: a job's result run and its completion commit together. */
+  sweeps(): SweepTable {
+    return (this.sweepTable ??= new SweepTable(this.db, this.path, this.now));
   }
 
   transaction<T>(fn: () => T): T {
