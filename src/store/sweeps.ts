@@ -120,8 +120,11 @@ export class SweepTable {
         `INSERT INTO sweep_jobs (sweep_id, job_id, idx, overrides, config, status, updated)
          VALUES (?, ?, ?, ?, ?, 'PENDING', ?)`,
       );
-      for (const j of o.jobs)
-        ins.run(id, j.id, j.index, canonicalJson(j.overrides, `job ${j.index}`), canonicalJson(j.config), t);
+      for (const j of o.jobs) {
+        canonicalJson(j.overrides, `job ${j.index}`); // finite numbers only
+        // Overrides keep their order (the spec's), the config is canonical (its text is compared).
+        ins.run(id, j.id, j.index, JSON.stringify(j.overrides), canonicalJson(j.config), t);
+      }
       return this.sweep(id);
     });
   }
@@ -256,6 +259,13 @@ export class SweepTable {
       { t: this.now(), what: "finished", run: runId, ...(worker ? { worker } : {}) },
     );
     return true;
+  }
+
+  /** Gives a run stored from a job's result the times it trained, not the time it was stored. */
+  keepRunTimes(runId: string, startTime: number | null, endTime: number | null): void {
+    this.db
+      .prepare("UPDATE runs SET start_time = coalesce(?, start_time), end_time = coalesce(?, end_time) WHERE id = ?")
+      .run(startTime, endTime, runId);
   }
 
   /** Notes a second delivery of a finished job's result (not stored). */

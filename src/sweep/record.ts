@@ -55,6 +55,9 @@ export interface RunRecord {
   error: string | null;
   /** The highest step logged. */
   step: number;
+  /** When the run (its last attempt) started and ended, Unix seconds. */
+  startTime: number | null;
+  endTime: number | null;
   scalars: RecordScalars;
   events: RecordEvent[];
   files: RecordFile[];
@@ -96,7 +99,8 @@ function baseRecord(store: RunStoreReaderLike, runId: string): Omit<RunRecord, "
   let step = -1;
   for (const v of scalars.step) step = Math.max(step, v);
   for (const e of events) step = Math.max(step, e.step);
-  return { config: run.config, status: run.status, error: run.error, step, scalars, events };
+  const { config, status, error, startTime, endTime } = run;
+  return { config, status, error, step, startTime, endTime, scalars, events };
 }
 
 /**

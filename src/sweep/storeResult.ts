@@ -56,6 +56,7 @@ export function storeJobResult(
       store.addArtifact(run.id, { name: f.name, kind: f.kind, path });
     }
     store.setStatus(run.id, r.status, r.status === "FAILED" ? { error: r.error ?? "failed" } : {});
+    sweeps.keepRunTimes(run.id, r.startTime, r.endTime);
     if (!sweeps.finishJob(sweep.id, job.id, run.id, worker)) throw new Error(`job ${job.id}: finished twice`);
     return { runId: run.id, duplicate: false };
   });
