@@ -11,6 +11,7 @@ import type { Command } from "commander";
 import { InputError } from "../errors.ts";
 import { resolveStorePath } from "../store/paths.ts";
 import { SqliteRunStore } from "../store/sqlite.ts";
+import { expandSweep } from "../sweep/expand.ts";
 import { sweepProgress } from "../sweep/progress.ts";
 import { loadSweepSpec, sweepSpecJsonSchema } from "../sweep/spec.ts";
 import { formatSweepStatus, jobStatus, summarizeSweep, type SweepSummary } from "../sweep/summary.ts";
@@ -90,6 +91,7 @@ async function runSweepCommand(o: SweepOptions): Promise<void> {
   if ((o.config === undefined) === (o.resume === undefined))
     throw new InputError("sweep: give --config SWEEP.yaml for a new sweep or --resume ID to continue one (not both)");
   const spec = o.config !== undefined ? loadSweepSpec(o.config) : undefined;
+  const jobs = spec !== undefined ? expandSweep(spec, `sweep spec ${o.config}`) : [];
   const retries = o.retries === undefined ? 2 : parseNumber(o.retries, "--retries", { integer: true, min: 0 });
   const storePath = resolveStorePath(o.store);
   if (o.resume !== undefined && !existsSync(storePath)) throw new InputError(`--resume: no run store at ${storePath}`);
@@ -108,7 +110,7 @@ async function runSweepCommand(o: SweepOptions): Promise<void> {
   try {
     const sweep =
       spec !== undefined
-        ? createSweep(store, spec, `sweep spec ${o.config}`, executor)
+        ? createSweep(store, spec, jobs, executor)
         : prepareResume(store, o.resume as string);
     const before = summarizeSweep(store, sweep.id);
     if (!o.quiet)

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { SqliteRunStore } from "../store/sqlite.ts";
 import type { SweepRecord } from "../store/sweeps.ts";
-import { expandSweep } from "./expand.ts";
+import type { JobPlan } from "./expand.ts";
 import { type ExecuteOptions, runLocal } from "./local.ts";
 import { parseSweepSpec, type SweepSpec } from "./spec.ts";
 import { type SweepSummary, summarizeSweep } from "./summary.ts";
@@ -30,9 +30,13 @@ export function executorLabel(e: Executor): string {
   return `${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname}`;
 }
 
-/** Expands and records a new sweep; nothing is written when the spec is bad. */
-export function createSweep(store: SqliteRunStore, spec: SweepSpec, where: string, executor: Executor): SweepRecord {
-  const jobs = expandSweep(spec, where);
+/** Records a new sweep with its jobs (from `expandSweep`, which validates them: call it before opening the store). */
+export function createSweep(
+  store: SqliteRunStore,
+  spec: SweepSpec,
+  jobs: readonly JobPlan[],
+  executor: Executor,
+): SweepRecord {
   return store.sweeps().createSweep({ name: spec.name, spec, executor: executorLabel(executor), jobs });
 }
 

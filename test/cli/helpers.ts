@@ -71,6 +71,14 @@ export async function runCliInProcess(
     };
   const writeOut = process.stdout.write;
   const writeErr = process.stderr.write;
+  // The CLI writes text; the test runner reports through this process's stdout in binary chunks
+  // whenever the event loop turns (during an async command): those pass through uncaptured.
+  const captureText =
+    (append: (s: string) => void) =>
+    (chunk: string | Uint8Array, encOrCb?: unknown, cb?: unknown): boolean =>
+      typeof chunk === "string"
+        ? capture(append)(chunk, encOrCb, cb)
+        : (writeOut.call(process.stdout, chunk, encOrCb as BufferEncoding, cb as () => void) as boolean);
   const cwd = process.cwd();
   const env: Record<string, string | undefined> = { NO_COLOR: "1", ...opts.env };
   const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -80,7 +88,7 @@ export async function runCliInProcess(
       else process.env[k] = v;
     }
   };
-  process.stdout.write = capture((s) => (stdout += s)) as typeof process.stdout.write;
+  process.stdout.write = captureText((s) => (stdout += s)) as typeof process.stdout.write;
   process.stderr.write = capture((s) => (stderr += s)) as typeof process.stderr.write;
   setEnv(env);
   process.exitCode = undefined;

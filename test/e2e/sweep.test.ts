@@ -111,7 +111,7 @@ test("local pool: 20 jobs on 3 processes, one SIGKILLed mid-job; every result on
   const store = SqliteRunStore.open(join(dir, "runs.db"));
   try {
     const executor: Executor = { kind: "local", workers: 3 };
-    const sweep = createSweep(store, spec20, "e2e", executor);
+    const sweep = createSweep(store, spec20, expandSweep(spec20), executor);
     const { onEvent, killed } = killerOf((worker) => process.kill(pidOf(worker), "SIGKILL"));
     const s = await executeSweep(store, sweep.id, executor, { onEvent, backoffMs: 100 });
     assert.deepEqual([s.status, s.jobs, s.finished, s.failed], ["FINISHED", 20, 20, 0]);
@@ -140,7 +140,7 @@ test("queue: 20 jobs on 3 workers through Redis, one worker SIGKILLed mid-job; e
       );
     const ended = workers.map(exited);
     const executor = queueExecutor(redis.url);
-    const sweep = createSweep(store, spec20, "e2e", executor);
+    const sweep = createSweep(store, spec20, expandSweep(spec20), executor);
     const { onEvent, killed } = killerOf((worker) => workers.find((w) => w.pid === pidOf(worker))?.kill("SIGKILL"));
     const s = await executeSweep(store, sweep.id, executor, { onEvent, backoffMs: 200 });
     assert.deepEqual([s.status, s.jobs, s.finished, s.failed], ["FINISHED", 20, 20, 0]);
@@ -173,7 +173,7 @@ test("queue: Redis killed mid-sweep, its data gone, and restarted: no job is los
       );
     const ended = workers.map(exited);
     const executor = queueExecutor(redis.url);
-    const sweep = createSweep(store, spec, "e2e", executor);
+    const sweep = createSweep(store, spec, expandSweep(spec), executor);
     let finished = 0;
     let restart: Promise<void> | undefined;
     const onEvent = (e: SweepEvent) => {
