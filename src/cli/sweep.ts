@@ -12,6 +12,8 @@ import { InputError } from "../errors.ts";
 import { resolveStorePath } from "../store/paths.ts";
 import { SqliteRunStore } from "../store/sqlite.ts";
 import { expandSweep } from "../sweep/expand.ts";
+import { phaseDiagram } from "../sweep/phaseDiagram.ts";
+import { writePhaseReport } from "../sweep/phaseReport.ts";
 import { sweepProgress } from "../sweep/progress.ts";
 import { loadSweepSpec, sweepSpecJsonSchema } from "../sweep/spec.ts";
 import { formatSweepStatus, jobStatus, summarizeSweep, type SweepSummary } from "../sweep/summary.ts";
@@ -69,6 +71,41 @@ export function register(program: Command): void {
         const jobs = store.sweeps().jobs(s.sweep);
         if (o.json) printJson({ ...s, jobList: jobs.map(jobStatus) });
         else process.stdout.write(formatSweepStatus(s, jobs));
+      } finally {
+        store.close();
+      }
+    });
+  sweep
+    .command("report")
+    .description("phase diagrams of a sweep: heat maps over two of its axes (SVG files and an HTML page)")
+    .argument("<id>", "sweep id or unique prefix")
+    .option("--store <file>", STORE_HELP)
+    .option("--x <path>", "the horizontal axis (default: the spec's first grid path)")
+    .option("--y <path>", "the vertical axis (default: its second grid path)")
+    .option(
+      "--metric <m>",
+      "diverged, event:KIND or last:KEY (repeatable; default: diverged, the test metrics and every event kind logged)",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option("--out <dir>", "folder for the SVGs and index.html (default: ./sweep-<id>)")
+    .option("--json", "print {sweep, x, y, maps:[{metric, values, runs, file}], index} on stdout")
+    .action((id: string, o: { store?: string; x?: string; y?: string; metric: string[]; out?: string; json?: boolean }) => {
+      const path = resolveStorePath(o.store);
+      if (!existsSync(path)) throw new InputError(`sweep report: no run store at ${path}`);
+      const store = SqliteRunStore.open(path);
+      try {
+        const d = phaseDiagram(store, id, { x: o.x, y: o.y, metrics: o.metric });
+        const { files, index } = writePhaseReport(d, o.out ?? `sweep-${d.sweep}`);
+        if (o.json)
+          printJson({
+            sweep: d.sweep,
+            x: { path: d.x.path, values: d.x.values },
+            y: { path: d.y.path, values: d.y.values },
+            maps: d.maps.map((m, k) => ({ ...m, file: files[k] })),
+            index,
+          });
+        else process.stdout.write(`${index}\n`);
       } finally {
         store.close();
       }

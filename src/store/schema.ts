@@ -100,7 +100,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE sweeps (
         id       TEXT PRIMARY KEY,
         name     TEXT NOT NULL,
-        spec     TEXT NOT NULL, -- canonical JSON of the validated sweep spec
+        spec     TEXT NOT NULL, -- JSON of the validated sweep spec, keys in the spec's order
         executor TEXT NOT NULL, -- "local" or the queue's address (without credentials)
         status   TEXT NOT NULL CHECK (status IN ('RUNNING', 'FINISHED', 'INTERRUPTED')),
         created  REAL NOT NULL,

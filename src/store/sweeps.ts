@@ -107,7 +107,8 @@ export class SweepTable {
   /** Creates the sweep and all its jobs (PENDING) in one transaction. */
   createSweep(o: { name: string; spec: unknown; executor: string; jobs: readonly NewJob[] }): SweepRecord {
     const t = this.now();
-    const spec = canonicalJson(o.spec, "sweep spec");
+    canonicalJson(o.spec, "sweep spec"); // finite numbers only
+    const spec = JSON.stringify(o.spec); // in the spec's order: the grid's first path is the first axis
     return this.tx(() => {
       let id = newRunId();
       while (this.db.prepare("SELECT 1 FROM sweeps WHERE id = ?").get(id)) id = newRunId();
