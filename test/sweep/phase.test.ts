@@ -1,0 +1,91 @@
+/**
+ * Phase diagrams of a sweep (docs/sweeps.md §phase-diagram): each cell aggregates the finished runs
+ * at its grid point over replicates; diverged and event metrics are fractions, last:KEY averages
+ * the runs that did not diverge; a point without a finished run has no value; files are written.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SqliteRunStore } from "../../src/store/sqlite.ts";
+import { expandSweep } from "../../src/sweep/expand.ts";
+import { phaseDiagram } from "../../src/sweep/phaseDiagram.ts";
+import { writePhaseReport } from "../../src/sweep/phaseReport.ts";
+import { parseSweepSpec } from "../../src/sweep/spec.ts";
+import { scratch } from "../train/helpers.ts";
+import { checkWellFormed } from "../report/xml.ts";
+import { tinyBase } from "./helpers.ts";
+
+const spec = parseSweepSpec({ name: "ph", base: tinyBase(), grid: { "optimizer.lr": [0.1, 1], batchSize: [4, 8] }, seeds: 2 });
+
+/** A store with the sweep and, per job, a run made up to order: `outcome(lr, batch, seed)`. */
+function fixture(outcome: (lr: number, b: number, s: number) => { diverged: boolean; loss: number; event: boolean } | null) {
+  const store = SqliteRunStore.open(join(scratch(), "runs.db"));
+  const jobs = expandSweep(spec);
+  const sweep = store.sweeps().createSweep({ name: "ph", spec, executor: "local", jobs });
+  for (const j of jobs) {
+    const o = outcome(j.overrides["optimizer.lr"] as number, j.overrides.batchSize as number, j.overrides.seed as number);
+    if (!o) continue;
+    store.transaction(() => {
+      const run = store.createRun({ name: `ph-${j.index}`, config: j.config });
+      store.logScalars(run.id, 10, { "test/loss": o.loss });
+      if (o.event) store.logEvent(run.id, { step: 5, kind: "phase_transition" });
+      if (o.diverged) store.logEvent(run.id, { step: 11, kind: "divergence", payload: { cause: "made up" } });
+      store.setStatus(run.id, o.diverged ? "FAILED" : "FINISHED");
+      store.sweeps().finishJob(sweep.id, j.id, run.id);
+    });
+  }
+  return { store, sweep };
+}
+
+test("cells aggregate replicates: fractions for diverged and events, the mean final loss of the runs that did not diverge", () => {
+  const { store, sweep } = fixture((lr, b, s) =>
+    lr === 1 && b === 8 ? null : { diverged: lr === 1 && s === 1, loss: lr * 10 + b + s, event: b === 8 && s === 0 },
+  );
+  try {
+    const d = phaseDiagram(store, sweep.id);
+    assert.deepEqual([d.x.path, d.x.values, d.y.path, d.y.values], ["optimizer.lr", [0.1, 1], "batchSize", [4, 8]]);
+    assert.deepEqual(
+      d.maps.map((m) => m.metric),
+      ["diverged", "last:test/loss", "event:phase_transition"],
+    );
+    const [diverged, loss, event] = d.maps;
+    assert.deepEqual(diverged.values, [
+      [0, 0.5],
+      [0, NaN],
+    ]);
+    assert.deepEqual(diverged.runs, [
+      [2, 2],
+      [2, 0],
+    ]);
+    // lr 0.1, batch 4: seeds 0 and 1 give 5 and 6; lr 1, batch 4: only seed 0 (14) did not diverge.
+    assert.deepEqual(loss.values, [
+      [5.5, 14],
+      [9.5, NaN],
+    ]);
+    assert.deepEqual(event.values, [
+      [0, 0],
+      [0.5, NaN],
+    ]);
+    const chosen = phaseDiagram(store, sweep.id, { x: "batchSize", y: "seed", metrics: ["diverged"] });
+    assert.deepEqual(chosen.maps[0].values, [
+      [0, 0],
+      [0.5, 0],
+    ]);
+    assert.throws(() => phaseDiagram(store, sweep.id, { x: "model.sizes" }), /no job sets model\.sizes/);
+    assert.throws(() => phaseDiagram(store, sweep.id, { metrics: ["best:loss"] }), /unknown metric "best:loss"/);
+
+    const out = join(scratch(), "report");
+    const { files, index } = writePhaseReport(d, out);
+    assert.deepEqual(
+      files.map((f) => f.slice(out.length + 1)),
+      ["diverged.svg", "last_test_loss.svg", "event_phase_transition.svg"],
+    );
+    for (const f of files) checkWellFormed(readFileSync(f, "utf8"));
+    const html = readFileSync(index, "utf8");
+    assert.equal((html.match(/<svg /g) ?? []).length, 3);
+    assert.match(readFileSync(files[0], "utf8"), />1\/2</, "fractions are written as k/n");
+  } finally {
+    store.close();
+  }
+});
