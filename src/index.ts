@@ -34,6 +34,8 @@ export * as pde from "./pde/index.ts";
 export * as io from "./io/index.ts";
 // Run store
 export * as store from "./store/index.ts";
+// Sweeps: many runs on a local process pool or on workers through Redis
+export * as sweep from "./sweep/index.ts";
 // Errors
 export { InputError } from "./errors.ts";
 export { VERSION } from "./version.ts";

@@ -1,5 +1,5 @@
 /**
- * The local executor (docs/sweeps.md §local): the pending jobs of a sweep on a pool of child
+ * The local executor (docs/sweeps.md §local-pool): the pending jobs of a sweep on a pool of child
  * processes on this machine, the coordinator (this process) the store's only writer. An attempt
  * that fails is retried with exponential back-off — also when its process was killed, in which case
  * the next attempt continues from the job's newest checkpoint in its scratch folder

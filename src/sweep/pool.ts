@@ -1,5 +1,5 @@
 /**
- * A pool of child processes that compute jobs (docs/sweeps.md §local): one job per child at a
+ * A pool of child processes that compute jobs (docs/sweeps.md §local-pool): one job per child at a
  * time, children started on demand and reused, a child that dies replaced by a fresh one. Each
  * child is single-threaded (OPENBLAS_NUM_THREADS=1 unless set), so a pool as large as the machine's
  * cores keeps them all busy without oversubscribing them. A child's stdout goes to the parent's

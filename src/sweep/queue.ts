@@ -1,5 +1,5 @@
 /**
- * The distributed executor's coordinator (docs/sweeps.md §queue): enqueues the sweep's pending jobs
+ * The distributed executor's coordinator (docs/sweeps.md §across-machines): enqueues the sweep's pending jobs
  * in BullMQ (retries with exponential back-off), then consumes what workers send back — results,
  * retries, failures, progress — and is the store's only writer. Results are stored exactly once
  * (storeJobResult is idempotent by job id), so a result that arrives twice is harmless; and a job
@@ -179,7 +179,7 @@ class Coordinator {
   }
 }
 
-async function runQueue(url: string, o: ExecuteOptions): Promise<void> {
+export async function runQueue(url: string, o: ExecuteOptions): Promise<void> {
   const redis = await connectRedis(url);
   const queue = new Queue(QUEUE_NAME, { connection: redisOptions(url) });
   queue.on("error", () => {}); // reconnects are automatic; the loop below waits them out

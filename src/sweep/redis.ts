@@ -1,5 +1,5 @@
 /**
- * Redis for sweeps across machines (docs/sweeps.md §queue): the address a user gives, a connection
+ * Redis for sweeps across machines (docs/sweeps.md §across-machines): the address a user gives, a connection
  * that waits out restarts (commands queue while Redis is away), and the key names shared by the
  * coordinator and the workers. Jobs of every sweep go through one BullMQ queue; what flows back —
  * results, progress, resume bundles — lives under keys of the sweep.
