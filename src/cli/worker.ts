@@ -7,7 +7,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../errors.ts";
-import { redisOptions } from "../sweep/redis.ts";
+import { redisOptions } from "../sweep/queueKeys.ts";
 import { parseNumber } from "./options.ts";
 
 interface WorkerCliOptions {

@@ -12,11 +12,13 @@ export { phaseDiagram, type PhaseDiagram, type PhaseMap, type PhaseAxis } from "
 export { writePhaseReport, phaseMapSvg } from "./phaseReport.ts";
 export { runJob, type JobTask, type JobOutcome, type Bundle } from "./runJob.ts";
 export { readResult, readBundle, encodeRecord, decodeRecord, type RunRecord } from "./record.ts";
+import { redisOptions } from "./queueKeys.ts";
 import type { Executor } from "./sweep.ts";
 import type { WorkerOptions } from "./worker.ts";
 
 /** The executor that enqueues jobs in Redis at `url` (redis://HOST:PORT[/DB]) for `shocklens worker`s. */
 export function queueExecutor(url: string): Executor {
+  redisOptions(url); // a malformed address is bad input, before anything is written
   return {
     kind: "queue",
     url,

@@ -15,14 +15,14 @@ import { type ExecuteOptions, message, type SweepEvent } from "./local.ts";
 import { decodeRecord } from "./record.ts";
 import {
   bullJobId,
-  connectRedis,
   type JobProgress,
   keys,
   QUEUE_NAME,
   type QueuedJob,
   redisOptions,
   type ResultMessage,
-} from "./redis.ts";
+} from "./queueKeys.ts";
+import { connectRedis } from "./redis.ts";
 import type { Executor } from "./sweep.ts";
 import { storeJobResult } from "./storeResult.ts";
 

@@ -18,15 +18,8 @@ import { InputError } from "../errors.ts";
 import { message } from "./local.ts";
 import { ProcessPool } from "./pool.ts";
 import { decodeRecord, encodeRecord } from "./record.ts";
-import {
-  connectRedis,
-  type JobProgress,
-  keys,
-  QUEUE_NAME,
-  type QueuedJob,
-  redisOptions,
-  type ResultMessage,
-} from "./redis.ts";
+import { type JobProgress, keys, QUEUE_NAME, type QueuedJob, redisOptions, type ResultMessage } from "./queueKeys.ts";
+import { connectRedis } from "./redis.ts";
 import type { Bundle } from "./runJob.ts";
 
 export interface WorkerOptions {

@@ -19,7 +19,7 @@ import { parseRunConfig } from "../../src/train/config.ts";
 import { trainRun } from "../../src/train/run.ts";
 import { exited, scratch, startCli } from "../train/helpers.ts";
 import { resultOf, tinyBase } from "../sweep/helpers.ts";
-import { redisMissing, startRedis } from "../sweep/redis.ts";
+import { redisMissing, startRedis } from "../sweep/redisServer.ts";
 
 const CHECKPOINT_EVERY = 100;
 const base = tinyBase({

@@ -121,3 +121,28 @@ test("a result computed from another config than the job's is refused", async ()
     c.store.close();
   }
 });
+
+test("a record survives its text form bit for bit: NaN, ±Infinity, −0, every digit, and file bytes", () => {
+  const values = new Float64Array([NaN, Infinity, -Infinity, -0, 0.1 + 0.2, Number.MIN_VALUE, -1e308]);
+  const r: RunRecord = {
+    config: { a: 1 },
+    status: "FAILED",
+    error: "diverged",
+    step: 6,
+    startTime: 1.5,
+    endTime: null,
+    scalars: {
+      keys: ["x", "y"],
+      key: new Uint32Array([0, 1, 0, 1, 0, 1, 0]),
+      step: new Float64Array([0, 0, 1, 1, 2, 2, 6]),
+      wallTime: new Float64Array(7).fill(1.25),
+      value: values,
+    },
+    events: [{ step: 6, wallTime: 2, kind: "divergence", payload: { cause: "the loss is NaN" } }],
+    files: [{ name: "w", kind: "weights", bytes: new Uint8Array([0, 255, 7]), sha256: "0".repeat(64) }],
+  };
+  const back = decodeRecord(encodeRecord(r));
+  assert.deepEqual(back, r);
+  assert.ok(Object.is(back.scalars.value[3], -0));
+  assert.throws(() => decodeRecord("{}"), /not an encoded run record/);
+});
