@@ -53,9 +53,11 @@ export function mlpGroup(cfg: MlpConfig, layout: Layout): GroupSpec {
     description:
       `${activationNote(cfg.activation)}.` +
       (cfg.activation === "identity"
-        ? " A linear net has the larger symmetry GL(n) per hidden layer (ground-truth d.1); only its rescaling × permutation subgroup is quotiented here."
+        ? " A linear net has the larger symmetry GL(n) per hidden layer (ground-truth d.1); " +
+          "only its rescaling × permutation subgroup is quotiented here."
         : cfg.activation === "tanh"
-          ? " tanh is odd, so the sign flips (w, b, a) ↦ −(w, b, a) are a further discrete symmetry, not quotiented (they leave every norm unchanged)."
+          ? " tanh is odd, so the sign flips (w, b, a) ↦ −(w, b, a) are a further discrete symmetry, " +
+            "not quotiented (they leave every norm unchanged)."
           : ""),
     components,
   };

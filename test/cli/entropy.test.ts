@@ -47,7 +47,8 @@ const base = [
   "6",
 ];
 
-function json(args: string[]): Record<string, any> {
+// The parsed --json object (JSON.parse: untyped, like the command-line output it reads).
+function json(args: string[]) {
   const r = runCli([...base, ...args, "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");

@@ -9,7 +9,7 @@ import { modelOf, parseModelConfig, xent } from "../../src/nn/index.ts";
 import { saveTree } from "../../src/nn/files.ts";
 import { hvp } from "../../src/core/autodiff.ts";
 import { writeSafetensors, readSafetensors } from "../../src/io/safetensors.ts";
-import { mapTree, treeNorm } from "../../src/tree/tree.ts";
+import { mapTree, toNamed, treeNorm } from "../../src/tree/tree.ts";
 import { runCli, tempDir, expectUsageError } from "./helpers.ts";
 import { assertAllClose, assertClose } from "../core/helpers.ts";
 
@@ -47,8 +47,8 @@ test("eval --json prints one object with loss and gradient norm; --out holds los
   assert.equal(summary.params, 4 * 5 + 5 + 5 * 3 + 3);
   const out = readSafetensors(p("o.safetensors")).tensors;
   assert.deepEqual(out.get("loss")?.shape, []);
-  assertAllClose(out.get("grad.fc0.weight")!.data as Float64Array, (want.grad as any).fc0.weight.data, 1e-14);
-  assertAllClose(out.get("hvp.fc1.bias")!.data as Float64Array, (want.hvp as any).fc1.bias.data, 1e-13);
+  assertAllClose(out.get("grad.fc0.weight")!.data as Float64Array, toNamed(want.grad).get("fc0.weight")!.data, 1e-14);
+  assertAllClose(out.get("hvp.fc1.bias")!.data as Float64Array, toNamed(want.hvp).get("fc1.bias")!.data, 1e-13);
   assert.deepEqual([...out.keys()].filter((k) => k.startsWith("hvp.")).length, 4);
 });
 

@@ -49,7 +49,8 @@ writeSafetensors(p("data.safetensors"), {
 writeFileSync(p("mlp.json"), JSON.stringify({ arch: "mlp", sizes: [2, 3, 1] }));
 const base = ["quotient", "--model", p("model.json"), "--weights", p("w.safetensors")];
 
-function json(args: string[]): Record<string, any> {
+// The parsed --json object (JSON.parse: untyped, like the command-line output it reads).
+function json(args: string[]) {
   const r = runCli([...args, "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");

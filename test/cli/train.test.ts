@@ -130,7 +130,8 @@ test("a divergence exits 1 with a one-line message, the run FAILED with its even
   assert.match(
     r.stderr,
     new RegExp(
-      `^shocklens: run ${out.run} diverged: .* at step ${out.divergence.step}; it is marked FAILED, last good checkpoint .*checkpoint-00000020\\.safetensors\\n$`,
+      `^shocklens: run ${out.run} diverged: .* at step ${out.divergence.step}; it is marked FAILED, ` +
+        `last good checkpoint .*checkpoint-00000020\\.safetensors\\n$`,
     ),
   );
   const show = JSON.parse(runCli(["runs", "show", out.run, "--store", store, "--json"]).stdout);

@@ -130,7 +130,10 @@ test("degenerate importance weights are flagged; the shifted proposal is exact f
   );
 });
 
-/** C7: f = u_L·y (y < 0), u_R·y (y > 0); u = −β⁻¹ log[e^{−β(u_L x − u_L²t/2)}Φ((u_L t − x)/σ) + e^{−β(u_R x − u_R²t/2)}Φ((x − u_R t)/σ)]. */
+/**
+ * C7: f = u_L·y (y < 0), u_R·y (y > 0);
+ * u = −β⁻¹ log[e^{−β(u_L x − u_L²t/2)}Φ((u_L t − x)/σ) + e^{−β(u_R x − u_R²t/2)}Φ((x − u_R t)/σ)].
+ */
 function riemann(uL: number, uR: number, xv: number, tt: number, bb: number): number {
   const s = Math.sqrt(tt / bb);
   const a = -bb * (uL * xv - (uL * uL * tt) / 2) + logNdtr((uL * tt - xv) / s);

@@ -71,18 +71,22 @@ test("layer-norm gain rescaling is exact (any ε): every ln gets a scale compone
   );
 });
 
-test("residual-stream scale: broken by ε, by ~1/s² relative (d.4); its Noether violation is nonzero where exact symmetries give 1e-16", () => {
-  const G = groupOf(tf.cfg);
-  const r = measureBreaking(G, tf.params, tf.f, [1e-3, 1e-2, 1e-1, 1, 10])["residualScale"];
-  const v = r.relLossChange.map((x) => x.value);
-  assert.ok(v[0] > 1e-2, `scale 1e-3: ${v[0]}`);
-  assert.ok(v[3] < 1e-4, `scale 1: ${v[3]}`);
-  // Past the √ε crossover the change decays like ε/(s² Var x): ×100 per decade.
-  for (const [i, j] of [
-    [2, 3],
-    [3, 4],
-  ])
-    assert.ok(v[i] / v[j] > 50 && v[i] / v[j] < 200, `ratio ${v[i] / v[j]}`);
-  assert.ok(r.gradientCosine > 1e-10 && r.gradientCosine < 1e-3, `cos ${r.gradientCosine}`);
-  // The exact symmetries of the same network have |cos(∇L, ξ)| at rounding level (generators.test.ts).
-});
+test(
+  "residual-stream scale: broken by ε, by ~1/s² relative (d.4); " +
+    "its Noether violation is nonzero where exact symmetries give 1e-16",
+  () => {
+    const G = groupOf(tf.cfg);
+    const r = measureBreaking(G, tf.params, tf.f, [1e-3, 1e-2, 1e-1, 1, 10])["residualScale"];
+    const v = r.relLossChange.map((x) => x.value);
+    assert.ok(v[0] > 1e-2, `scale 1e-3: ${v[0]}`);
+    assert.ok(v[3] < 1e-4, `scale 1: ${v[3]}`);
+    // Past the √ε crossover the change decays like ε/(s² Var x): ×100 per decade.
+    for (const [i, j] of [
+      [2, 3],
+      [3, 4],
+    ])
+      assert.ok(v[i] / v[j] > 50 && v[i] / v[j] < 200, `ratio ${v[i] / v[j]}`);
+    assert.ok(r.gradientCosine > 1e-10 && r.gradientCosine < 1e-3, `cos ${r.gradientCosine}`);
+    // The exact symmetries of the same network have |cos(∇L, ξ)| at rounding level (generators.test.ts).
+  },
+);
