@@ -1,74 +1,11 @@
-/** `shocklens demo`: no arguments needed; trains on the shipped digits into the store and says where to look. */
+/** `shocklens demo` option checks (the demo itself trains for seconds: test/e2e/demo.test.ts). */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { runCli, tempDir } from "./helpers.ts";
+import { runCliInProcess, tempDir } from "./helpers.ts";
 
-const BIN = new URL("../../src/cli/bin.ts", import.meta.url).pathname;
-
-/** The CLI started from another working directory (tsx located from here, not from that directory). */
-function cliIn(cwd: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-  delete env.SHOCKLENS_STORE;
-  const r = spawnSync(process.execPath, ["--import", import.meta.resolve("tsx"), BIN, ...args], {
-    cwd,
-    env,
-    encoding: "utf8",
-    timeout: 150_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-test("demo --steps N --json: a finished run in the given store", () => {
-  const store = join(tempDir(), "demo.db");
-  const r = runCli(["demo", "--steps", "30", "--store", store, "--json", "--quiet"]);
-  assert.equal(r.code, 0, r.stderr);
-  const out = JSON.parse(r.stdout);
-  assert.equal(out.status, "FINISHED");
-  assert.equal(out.step, 30);
-  assert.equal(out.name, "demo-mnist-mlp");
-  assert.ok(out.metrics["test/accuracy"] > 0.5, JSON.stringify(out.metrics));
-  const show = JSON.parse(runCli(["runs", "show", out.run, "--store", store, "--json"]).stdout);
-  assert.equal(show.run.experiment, "demo");
-  // The symmetry-corrected view: a gauge transformation keeps the loss and every quotient
-  // observable, and moves the raw parameter norm.
-  const rows = new Map<string, { trained: number; gauged: number }>(
-    out.gauge.rows.map((r: { what: string; trained: number; gauged: number }) => [r.what, r]),
-  );
-  assert.equal(out.gauge.groupDim, 128);
-  const same = (what: string) => {
-    const r = rows.get(what)!;
-    assert.ok(Math.abs(r.trained - r.gauged) <= 1e-9 * Math.abs(r.trained), `${what}: ${r.trained} vs ${r.gauged}`);
-  };
-  for (const what of [
-    "loss (test)",
-    "quotient: orbit-minimal ‖θ‖²",
-    "quotient: horizontal gradient norm",
-    "quotient Hessian λ_min",
-  ])
-    same(what);
-  const raw = rows.get("raw ‖θ‖²")!;
-  assert.ok(raw.gauged > 10 * raw.trained, `raw norm should move: ${raw.trained} → ${raw.gauged}`);
-});
-
-test("the full demo, run from a directory with no arguments, reaches ≥ 95 % and prints where to look and the gauge table", () => {
-  const cwd = tempDir();
-  const r = cliIn(cwd, ["demo", "--quiet"]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /Symmetry-corrected view/);
-  const acc = Number(/test accuracy {2}([\d.]+) %/.exec(r.stdout)?.[1]);
-  assert.ok(acc >= 95, r.stdout);
-  const id = /run {12}([0-9a-f]{12}) \(FINISHED\)/.exec(r.stdout)?.[1];
-  assert.ok(id, r.stdout);
-  assert.match(r.stdout, /store {10}\.\/shocklens\.db\n/);
-  assert.match(r.stdout, new RegExp(`shocklens runs show ${id} +config`));
-  const show = cliIn(cwd, ["runs", "show", id as string, "--json"]);
-  assert.equal(JSON.parse(show.stdout).run.status, "FINISHED");
-});
-
-test("--steps must be a positive integer", () => {
-  const r = runCli(["demo", "--steps", "0", "--store", join(tempDir(), "x.db")]);
+test("--steps must be a positive integer", async () => {
+  const r = await runCliInProcess(["demo", "--steps", "0", "--store", join(tempDir(), "x.db")]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^shocklens: --steps: must be ≥ 1, got 0\n$/);
 });
