@@ -43,6 +43,21 @@ export default defineConfig(
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
+    // The in-process CLI helpers capture this process's stdout and stderr while the command runs: a call
+    // that is not awaited would pass unchecked and capture the next test's output. (Without type
+    // information ESLint cannot see floating promises in general; these two are the ones that matter.)
+    files: ["test/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "ExpressionStatement > CallExpression[callee.name=/^(expectUsageError|runCliInProcess)$/]",
+          message: "await it: the CLI runs in this process and its checks only count when awaited.",
+        },
+      ],
+    },
+  },
+  {
     files: ["src/**/*.ts"],
     rules: {
       "no-restricted-properties": [
