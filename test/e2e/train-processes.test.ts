@@ -10,12 +10,22 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { key, uniformArray } from "../../src/core/random.ts";
-import { SqliteRunStore } from "../../src/store/sqlite.ts";
 import type { RunStore } from "../../src/store/types.ts";
 import { checkpointStep } from "../../src/train/checkpoint.ts";
 import { parseRunConfig, type RunConfigInput } from "../../src/train/config.ts";
 import { trainRun } from "../../src/train/run.ts";
-import { exited, scratch, sleep, startCli, storeIn, tensorsOf, withStore } from "../train/helpers.ts";
+import {
+  assertInterrupted,
+  exited,
+  scratch,
+  sleep,
+  startCli,
+  storeIn,
+  tensorsOf,
+  tinyConfigInput,
+  waitForScalars,
+  withStore,
+} from "../train/helpers.ts";
 
 const STEPS = 2500;
 const raw: RunConfigInput = {
@@ -135,48 +145,11 @@ test("Ctrl-C (a real SIGINT) checkpoints the current step and exits 130 with the
   const dir = scratch();
   const store = storeIn(dir);
   const cfg = join(dir, "ctrl-c.json");
-  writeFileSync(
-    cfg,
-    JSON.stringify({
-      seed: 1,
-      model: { arch: "mlp", sizes: [2, 8, 2], activation: "tanh" },
-      data: { name: "two-moons", n: 128 },
-      optimizer: { name: "adam", lr: 0.02 },
-      steps: 200000,
-      batchSize: 16,
-      evalEvery: 20,
-      logEvery: 1,
-      checkpointEvery: 0,
-    }),
-  );
+  writeFileSync(cfg, JSON.stringify(tinyConfigInput({ steps: 200000 })));
   const child = startCli(["train", "--config", cfg, "--store", store]);
   const done = exited(child);
-  let id = "";
-  for (let i = 0; i < 3000 && !id; i++) {
-    await sleep(10);
-    try {
-      const s = SqliteRunStore.open(store);
-      const [run] = s.listRuns();
-      if (run && s.getRun(run.id).scalarCount > 20) id = run.id;
-      s.close();
-    } catch {
-      // the writer may still be creating the file
-    }
-  }
+  const id = await waitForScalars(store);
   assert.ok(id, "the run started");
   child.kill("SIGINT");
-  const r = await done;
-  assert.equal(r.code, 130, r.stderr);
-  const m = /interrupted at step (\d+); continue with: shocklens train --resume ([0-9a-f]{12}) --store (\S+)\n$/.exec(
-    r.stderr,
-  );
-  assert.ok(m, r.stderr);
-  assert.equal(m[2], id);
-  const s = SqliteRunStore.open(store);
-  assert.equal(s.getRun(id).status, "KILLED");
-  assert.deepEqual(
-    s.events(id, { kind: "checkpoint" }).map((e) => e.step),
-    [Number(m[1])],
-  );
-  s.close();
+  assertInterrupted(await done, store, id);
 });
