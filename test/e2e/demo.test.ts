@@ -1,7 +1,8 @@
 /**
  * `shocklens demo` end to end: a short run in-process (the finished run in the store and the gauge
- * table's invariants), and the full demo as a user starts it, in a fresh process from an empty
- * directory with no arguments (≥ 95 % test accuracy, where to look, the store in ./shocklens.db).
+ * table's invariants), the full demo as a user starts it, in a fresh process from an empty directory
+ * with no arguments (≥ 95 % test accuracy, where to look, the store in ./shocklens.db), and its one
+ * option check.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -76,4 +77,10 @@ test("the full demo, run from a directory with no arguments, reaches ≥ 95 % an
     env: { SHOCKLENS_STORE: undefined },
   });
   assert.equal(JSON.parse(show.stdout).run.status, "FINISHED");
+});
+
+test("--steps must be a positive integer", async () => {
+  const r = await runCliInProcess(["demo", "--steps", "0", "--store", join(tempDir(), "x.db")]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^shocklens: --steps: must be ≥ 1, got 0\n$/);
 });
