@@ -41,14 +41,28 @@ const spec = {
   },
   seeds: jobs,
 };
-const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 
 function time(workers: number): number {
   const dir = mkdtempSync(join(tmpdir(), "shocklens-speedup-"));
   try {
     const file = join(dir, "sweep.json");
     writeFileSync(file, JSON.stringify(spec));
-    const args = [BIN, "sweep", "--config", file, "--store", join(dir, "runs.db"), "--workers", String(workers), "--json", "--quiet"];
+    const args = [
+      BIN,
+      "sweep",
+      "--config",
+      file,
+      "--store",
+      join(dir, "runs.db"),
+      "--workers",
+      String(workers),
+      "--json",
+      "--quiet",
+    ];
     const t0 = performance.now();
     const r = spawnSync(process.execPath, args, { encoding: "utf8" });
     const seconds = (performance.now() - t0) / 1000;
@@ -78,6 +92,8 @@ else
   process.stdout.write(
     [
       `${jobs} jobs of ${steps} SGD steps (2-32-32-2 tanh MLP, two moons), ${result.cores} cores, load average ${before} → ${after}`,
-      ...result.pools.map((p) => `--workers ${p.workers}: ${p.seconds.toFixed(1)} s   speed-up ${p.speedup.toFixed(2)}×`),
+      ...result.pools.map(
+        (p) => `--workers ${p.workers}: ${p.seconds.toFixed(1)} s   speed-up ${p.speedup.toFixed(2)}×`,
+      ),
     ].join("\n") + "\n",
   );

@@ -43,7 +43,10 @@ export function register(program: Command): void {
     .option("--config <file>", "sweep spec (YAML or JSON); see --schema")
     .option("--resume <id>", "continue a sweep (id or unique prefix): finished jobs are kept, the others run")
     .option("--store <file>", STORE_HELP)
-    .option("--queue <url>", "redis://HOST:PORT[/DB]: enqueue the jobs for `shocklens worker`s instead of running them here")
+    .option(
+      "--queue <url>",
+      "redis://HOST:PORT[/DB]: enqueue the jobs for `shocklens worker`s instead of running them here",
+    )
     .option("--workers <n>", "processes of the local pool (default: all cores)")
     .option("--retries <n>", "attempts after the first before a job fails (default 2)")
     .option("--schema", "print the JSON Schema of the sweep spec and exit")
@@ -90,26 +93,28 @@ export function register(program: Command): void {
     )
     .option("--out <dir>", "folder for the SVGs and index.html (default: ./sweep-<id>)")
     .option("--json", "print {sweep, x, y, maps:[{metric, values, runs, file}], index} on stdout")
-    .action((id: string, o: { store?: string; x?: string; y?: string; metric: string[]; out?: string; json?: boolean }) => {
-      const path = resolveStorePath(o.store);
-      if (!existsSync(path)) throw new InputError(`sweep report: no run store at ${path}`);
-      const store = SqliteRunStore.open(path);
-      try {
-        const d = phaseDiagram(store, id, { x: o.x, y: o.y, metrics: o.metric });
-        const { files, index } = writePhaseReport(d, o.out ?? `sweep-${d.sweep}`);
-        if (o.json)
-          printJson({
-            sweep: d.sweep,
-            x: { path: d.x.path, values: d.x.values },
-            y: { path: d.y.path, values: d.y.values },
-            maps: d.maps.map((m, k) => ({ ...m, file: files[k] })),
-            index,
-          });
-        else process.stdout.write(`${index}\n`);
-      } finally {
-        store.close();
-      }
-    });
+    .action(
+      (id: string, o: { store?: string; x?: string; y?: string; metric: string[]; out?: string; json?: boolean }) => {
+        const path = resolveStorePath(o.store);
+        if (!existsSync(path)) throw new InputError(`sweep report: no run store at ${path}`);
+        const store = SqliteRunStore.open(path);
+        try {
+          const d = phaseDiagram(store, id, { x: o.x, y: o.y, metrics: o.metric });
+          const { files, index } = writePhaseReport(d, o.out ?? `sweep-${d.sweep}`);
+          if (o.json)
+            printJson({
+              sweep: d.sweep,
+              x: { path: d.x.path, values: d.x.values },
+              y: { path: d.y.path, values: d.y.values },
+              maps: d.maps.map((m, k) => ({ ...m, file: files[k] })),
+              index,
+            });
+          else process.stdout.write(`${index}\n`);
+        } finally {
+          store.close();
+        }
+      },
+    );
 }
 
 async function executorOf(o: SweepOptions): Promise<Executor> {
@@ -138,7 +143,9 @@ async function runSweepCommand(o: SweepOptions): Promise<void> {
   const onSignal = (sig: NodeJS.Signals) => {
     if (abort.signal.aborted) process.exit(EXIT_INTERRUPTED);
     if (!o.quiet)
-      process.stderr.write(`\nshocklens: ${sig}: starting no more jobs; running ones checkpoint (again to quit at once)\n`);
+      process.stderr.write(
+        `\nshocklens: ${sig}: starting no more jobs; running ones checkpoint (again to quit at once)\n`,
+      );
     abort.abort();
   };
   process.on("SIGINT", onSignal);
@@ -146,16 +153,26 @@ async function runSweepCommand(o: SweepOptions): Promise<void> {
   let progress: ReturnType<typeof sweepProgress> | undefined;
   try {
     const sweep =
-      spec !== undefined
-        ? createSweep(store, spec, jobs, executor)
-        : prepareResume(store, o.resume as string);
+      spec !== undefined ? createSweep(store, spec, jobs, executor) : prepareResume(store, o.resume as string);
     const before = summarizeSweep(store, sweep.id);
+    const where = executor.kind === "local" ? `${executor.workers} local processes` : `queue ${o.queue}`;
     if (!o.quiet)
       process.stderr.write(
-        `shocklens: sweep ${sweep.id} (${sweep.name}) ${spec ? "created" : "resumed"}: ${before.jobs} jobs, ${before.pending} to run, ${executor.kind === "local" ? `${executor.workers} local processes` : `queue ${o.queue}`}, store ${storePath}\n`,
+        `shocklens: sweep ${sweep.id} (${sweep.name}) ${spec ? "created" : "resumed"}: ${before.jobs} jobs, ` +
+          `${before.pending} to run, ${where}, store ${storePath}\n`,
       );
-    progress = sweepProgress({ sweepId: sweep.id, total: before.jobs, done: before.finished, failed: 0, quiet: o.quiet });
-    const s = await executeSweep(store, sweep.id, executor, { signal: abort.signal, retries, onEvent: progress.onEvent });
+    progress = sweepProgress({
+      sweepId: sweep.id,
+      total: before.jobs,
+      done: before.finished,
+      failed: 0,
+      quiet: o.quiet,
+    });
+    const s = await executeSweep(store, sweep.id, executor, {
+      signal: abort.signal,
+      retries,
+      onEvent: progress.onEvent,
+    });
     progress.stop();
     report(s, o, abort.signal.aborted);
   } finally {
@@ -177,11 +194,15 @@ function report(s: SweepSummary, o: SweepOptions, interrupted: boolean): void {
   const rest = s.pending + s.running;
   if (rest > 0 && !o.quiet)
     process.stderr.write(
-      `shocklens: ${rest} job(s) not run${interrupted ? "" : " (budget.seconds spent)"}; continue with: shocklens sweep --resume ${s.sweep} --store ${s.store}\n`,
+      `shocklens: ${rest} job(s) not run${interrupted ? "" : " (budget.seconds spent)"}; ` +
+        `continue with: shocklens sweep --resume ${s.sweep} --store ${s.store}\n`,
     );
   if (interrupted) process.exitCode = EXIT_INTERRUPTED;
   else if (s.failed > 0) {
-    if (!o.quiet) process.stderr.write(`shocklens: ${s.failed} job(s) failed; see shocklens sweep status ${s.sweep} --store ${s.store}\n`);
+    if (!o.quiet)
+      process.stderr.write(
+        `shocklens: ${s.failed} job(s) failed; see shocklens sweep status ${s.sweep} --store ${s.store}\n`,
+      );
     process.exitCode = 1;
   }
 }

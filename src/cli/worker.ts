@@ -43,7 +43,8 @@ export function register(program: Command): void {
       const abort = new AbortController();
       const onSignal = (sig: NodeJS.Signals) => {
         if (abort.signal.aborted) process.exit(130);
-        if (!o.quiet) process.stderr.write(`\nshocklens worker: ${sig}: checkpointing running jobs and handing them back\n`);
+        if (!o.quiet)
+          process.stderr.write(`\nshocklens worker: ${sig}: checkpointing running jobs and handing them back\n`);
         abort.abort();
       };
       process.on("SIGINT", onSignal);

@@ -76,16 +76,17 @@ export function heatmap(o: HeatmapOptions): string {
   const text = o.cellText ?? ((v: number) => fmt(v));
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
-    `<defs><pattern id="nodata" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#eeeeee"/><line x1="0" y1="0" x2="0" y2="6" stroke="#bbbbbb" stroke-width="2"/></pattern></defs>`,
+    `<defs><pattern id="nodata" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">` +
+      `<rect width="6" height="6" fill="#eeeeee"/><line x1="0" y1="0" x2="0" y2="6" stroke="#bbbbbb" stroke-width="2"/></pattern></defs>`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
   ];
   if (o.title)
-    out.push(`<text x="${width / 2}" y="22" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(o.title)}</text>`);
+    out.push(
+      `<text x="${width / 2}" y="22" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(o.title)}</text>`,
+    );
   for (let i = 0; i < ny; i++) {
     const y = top + (ny - 1 - i) * cell;
-    out.push(
-      `<text x="${left - 6}" y="${y + cell / 2 + 4}" text-anchor="end">${escapeXml(o.yLabels[i])}</text>`,
-    );
+    out.push(`<text x="${left - 6}" y="${y + cell / 2 + 4}" text-anchor="end">${escapeXml(o.yLabels[i])}</text>`);
     for (let j = 0; j < nx; j++) {
       const x = left + j * cell;
       const v = o.values[i][j];
@@ -94,9 +95,10 @@ export function heatmap(o: HeatmapOptions): string {
         continue;
       }
       const rgb = viridis(scale(v));
+      const ink = luminance(rgb) > 0.5 ? "black" : "white";
       out.push(`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${hex(rgb)}" stroke="white"/>`);
       out.push(
-        `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" fill="${luminance(rgb) > 0.5 ? "black" : "white"}">${escapeXml(text(v, i, j))}</text>`,
+        `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" fill="${ink}">${escapeXml(text(v, i, j))}</text>`,
       );
     }
   }
@@ -105,10 +107,13 @@ export function heatmap(o: HeatmapOptions): string {
       `<text x="${left + j * cell + cell / 2}" y="${top + gridH + 16}" text-anchor="middle">${escapeXml(o.xLabels[j])}</text>`,
     );
   if (o.xLabel)
-    out.push(`<text x="${left + gridW / 2}" y="${top + gridH + 40}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`);
+    out.push(
+      `<text x="${left + gridW / 2}" y="${top + gridH + 40}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`,
+    );
+  const mid = top + gridH / 2;
   if (o.yLabel)
     out.push(
-      `<text x="18" y="${top + gridH / 2}" text-anchor="middle" transform="rotate(-90 18 ${top + gridH / 2})">${escapeXml(o.yLabel)}</text>`,
+      `<text x="18" y="${mid}" text-anchor="middle" transform="rotate(-90 18 ${mid})">${escapeXml(o.yLabel)}</text>`,
     );
   // Colour bar: 20 bands from lo (bottom) to hi (top).
   const bx = left + gridW + 24;

@@ -139,7 +139,9 @@ export class SweepTable {
       .all(ref.length, ref) as string[];
     if (ids.length === 0) throw new InputError(`no sweep "${ref}" in store ${this.storePath}`);
     if (ids.length > 1 && !ids.includes(ref))
-      throw new InputError(`sweep id prefix "${ref}" is ambiguous in store ${this.storePath}: it matches ${ids.join(", ")}`);
+      throw new InputError(
+        `sweep id prefix "${ref}" is ambiguous in store ${this.storePath}: it matches ${ids.join(", ")}`,
+      );
     return ids.includes(ref) ? ref : ids[0];
   }
 
@@ -154,7 +156,9 @@ export class SweepTable {
   listSweeps(): SweepRecord[] {
     return (
       this.db
-        .prepare("SELECT id, name, spec, executor, status, created, updated FROM sweeps ORDER BY created DESC, rowid DESC")
+        .prepare(
+          "SELECT id, name, spec, executor, status, created, updated FROM sweeps ORDER BY created DESC, rowid DESC",
+        )
         .all() as (Omit<SweepRecord, "spec"> & { spec: string })[]
     ).map((r) => ({ ...r, spec: JSON.parse(r.spec) }));
   }
@@ -214,7 +218,8 @@ export class SweepTable {
     this.update(
       sweepId,
       jobId,
-      "step = @step, total_steps = @total, worker = coalesce(@worker, worker), status = CASE WHEN status = 'PENDING' THEN 'RUNNING' ELSE status END",
+      `step = @step, total_steps = @total, worker = coalesce(@worker, worker),
+       status = CASE WHEN status = 'PENDING' THEN 'RUNNING' ELSE status END`,
       { step, total: totalSteps, worker: worker ?? null },
     );
   }
@@ -223,12 +228,18 @@ export class SweepTable {
   retryJob(sweepId: string, jobId: string, error: string, worker?: string): void {
     this.tx(() => {
       if (this.job(sweepId, jobId).status === "FINISHED") return;
-      this.update(sweepId, jobId, "status = 'PENDING', error = @error", { error }, {
-        t: this.now(),
-        what: "retry",
-        error,
-        ...(worker ? { worker } : {}),
-      });
+      this.update(
+        sweepId,
+        jobId,
+        "status = 'PENDING', error = @error",
+        { error },
+        {
+          t: this.now(),
+          what: "retry",
+          error,
+          ...(worker ? { worker } : {}),
+        },
+      );
     });
   }
 
@@ -236,12 +247,18 @@ export class SweepTable {
   failJob(sweepId: string, jobId: string, error: string, worker?: string): void {
     this.tx(() => {
       if (this.job(sweepId, jobId).status === "FINISHED") return;
-      this.update(sweepId, jobId, "status = 'FAILED', error = @error", { error }, {
-        t: this.now(),
-        what: "failed",
-        error,
-        ...(worker ? { worker } : {}),
-      });
+      this.update(
+        sweepId,
+        jobId,
+        "status = 'FAILED', error = @error",
+        { error },
+        {
+          t: this.now(),
+          what: "failed",
+          error,
+          ...(worker ? { worker } : {}),
+        },
+      );
     });
   }
 
@@ -271,19 +288,24 @@ export class SweepTable {
 
   /** Notes a second delivery of a finished job's result (not stored). */
   noteDuplicate(sweepId: string, jobId: string, worker?: string): void {
-    this.update(sweepId, jobId, "attempts = attempts", {}, {
-      t: this.now(),
-      what: "duplicate",
-      ...(worker ? { worker } : {}),
-    });
+    this.update(
+      sweepId,
+      jobId,
+      "attempts = attempts",
+      {},
+      {
+        t: this.now(),
+        what: "duplicate",
+        ...(worker ? { worker } : {}),
+      },
+    );
   }
 
   /** For a resumed sweep: every job without a result is PENDING again (RUNNING ones lost their worker). */
   resetUnfinished(sweepId: string): number {
     return this.tx(() => {
       const open = this.jobs(sweepId, ["RUNNING", "FAILED"]);
-      for (const j of open)
-        this.update(sweepId, j.id, "status = 'PENDING'", {}, { t: this.now(), what: "reset" });
+      for (const j of open) this.update(sweepId, j.id, "status = 'PENDING'", {}, { t: this.now(), what: "reset" });
       this.setSweepStatus(sweepId, "RUNNING");
       return open.length;
     });

@@ -28,9 +28,18 @@ async function run(m: Extract<ToChild, { type: "run" }>): Promise<void> {
       },
       m.bundle,
     );
-    send(out.kind === "result" ? { type: "result", jobId, record: out.record } : { type: "interrupted", jobId, step: out.step });
+    send(
+      out.kind === "result"
+        ? { type: "result", jobId, record: out.record }
+        : { type: "interrupted", jobId, step: out.step },
+    );
   } catch (err) {
-    send({ type: "error", jobId, message: err instanceof Error ? err.message : String(err), input: err instanceof InputError });
+    send({
+      type: "error",
+      jobId,
+      message: err instanceof Error ? err.message : String(err),
+      input: err instanceof InputError,
+    });
   } finally {
     current = null;
   }

@@ -48,7 +48,9 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
     if (Array.isArray(node)) {
       const k = Number(part);
       if (!/^\d+$/.test(part) || k >= node.length)
-        throw new InputError(`${where}: ${path}: ${here} is a list of ${node.length}; "${part}" is not one of its indices`);
+        throw new InputError(
+          `${where}: ${path}: ${here} is a list of ${node.length}; "${part}" is not one of its indices`,
+        );
       if (last) node[k] = structuredClone(value);
       else node = node[k];
     } else if (isObject(node)) {
@@ -99,7 +101,9 @@ function checkDisjoint(factors: [string, string[]][], where: string): void {
       for (const a of factors[i][1])
         for (const b of factors[j][1])
           if (overlaps(a, b))
-            throw new InputError(`${where}: ${factors[i][0]} sets ${a} and ${factors[j][0]} sets ${b}; give each path once`);
+            throw new InputError(
+              `${where}: ${factors[i][0]} sets ${a} and ${factors[j][0]} sets ${b}; give each path once`,
+            );
 }
 
 /** A problem of the base config that no axis can be fixing, reported as the base's. */
@@ -138,7 +142,8 @@ export function expandSweep(spec: SweepSpec, where = "sweep spec"): JobPlan[] {
     factors.flatMap(([, p]) => p),
     where,
   );
-  const seedPoints: Overrides[] = spec.seeds !== undefined ? Array.from({ length: spec.seeds }, (_, s) => ({ seed: s })) : [{}];
+  const seedPoints: Overrides[] =
+    spec.seeds !== undefined ? Array.from({ length: spec.seeds }, (_, s) => ({ seed: s })) : [{}];
   const points = gridPoints(spec.grid)
     .flatMap((g) => (spec.list ?? [{}]).map((l) => ({ ...g, ...l })))
     .flatMap((gl) => (spec.random ? randomPoints(spec.random) : [{}]).map((r) => ({ ...gl, ...r })))

@@ -43,10 +43,14 @@ const label = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 function axisOf(path: string, jobs: readonly JobRecord[], grid: Record<string, unknown[]>): PhaseAxis {
   const seen = new Map<string, unknown>();
   for (const j of jobs) if (path in j.overrides) seen.set(label(j.overrides[path]), j.overrides[path]);
-  if (seen.size === 0) throw new InputError(`sweep report: no job sets ${path} (axes: ${Object.keys(jobs[0]?.overrides ?? {}).join(", ") || "none"})`);
+  if (seen.size === 0)
+    throw new InputError(
+      `sweep report: no job sets ${path} (axes: ${Object.keys(jobs[0]?.overrides ?? {}).join(", ") || "none"})`,
+    );
   let values = [...seen.values()];
   if (grid[path]) values = grid[path].filter((v) => seen.has(label(v)));
-  else values.sort((a, b) => (typeof a === "number" && typeof b === "number" ? a - b : label(a).localeCompare(label(b))));
+  else
+    values.sort((a, b) => (typeof a === "number" && typeof b === "number" ? a - b : label(a).localeCompare(label(b))));
   return { path, values, labels: values.map(label) };
 }
 
@@ -94,7 +98,12 @@ export function phaseDiagram(
   const x = axisOf(xPath, jobs, grid);
   const y = axisOf(yPath, jobs, grid);
   const done = jobs.filter((j) => j.status === "FINISHED" && j.runId !== null);
-  const metrics = o.metrics?.length ? o.metrics : defaultMetrics(store, done.map((j) => j.runId as string));
+  const metrics = o.metrics?.length
+    ? o.metrics
+    : defaultMetrics(
+        store,
+        done.map((j) => j.runId as string),
+      );
   const maps = metrics.map((metric) => {
     const sum = y.values.map(() => x.values.map(() => 0));
     const runs = y.values.map(() => x.values.map(() => 0));

@@ -21,7 +21,8 @@ export function phaseMapSvg(d: PhaseDiagram, m: PhaseMap): string {
   const fraction = isFraction(m.metric);
   const finite = m.values.flat().filter(Number.isFinite);
   // Losses spread over decades: colour them on a log scale.
-  const logScale = !fraction && finite.length > 0 && Math.min(...finite) > 0 && Math.max(...finite) > 10 * Math.min(...finite);
+  const logScale =
+    !fraction && finite.length > 0 && Math.min(...finite) > 0 && Math.max(...finite) > 10 * Math.min(...finite);
   return heatmap({
     xLabels: d.x.labels,
     yLabels: d.y.labels,
@@ -54,8 +55,11 @@ export function writePhaseReport(d: PhaseDiagram, dir: string): { files: string[
   writeFileSync(
     index,
     `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>sweep ${escapeXml(d.sweep)}: phase diagrams</title>` +
-      `<style>body{font-family:sans-serif;margin:2em}section{display:inline-block;vertical-align:top;margin:0 2em 2em 0}h2{font-size:1em}</style></head>\n` +
-      `<body><h1>Sweep ${escapeXml(d.name)} (${escapeXml(d.sweep)})</h1><p>${escapeXml(d.y.path)} against ${escapeXml(d.x.path)}; each cell aggregates the finished runs at that point (replicates and other axes). Hatched cells have none.</p>\n` +
+      `<style>body{font-family:sans-serif;margin:2em}h2{font-size:1em}` +
+      `section{display:inline-block;vertical-align:top;margin:0 2em 2em 0}</style></head>\n` +
+      `<body><h1>Sweep ${escapeXml(d.name)} (${escapeXml(d.sweep)})</h1>` +
+      `<p>${escapeXml(d.y.path)} against ${escapeXml(d.x.path)}; each cell aggregates the finished runs at that point ` +
+      `(replicates and other axes). Hatched cells have none.</p>\n` +
       sections.join("\n") +
       "\n</body></html>\n",
   );

@@ -48,7 +48,8 @@ export class ProcessPool {
   private closed = false;
 
   constructor(readonly size: number) {
-    if (!Number.isInteger(size) || size < 1) throw new InputError(`pool size: expected a positive integer, got ${size}`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new InputError(`pool size: expected a positive integer, got ${size}`);
   }
 
   /** Process ids of the children now computing a job. */
@@ -72,7 +73,9 @@ export class ProcessPool {
         resolve();
       };
       child.on("message", onMessage);
-      child.once("exit", (code, signal) => reject(new ChildLostError(`a pool process exited at start (${signal ?? code})`)));
+      child.once("exit", (code, signal) =>
+        reject(new ChildLostError(`a pool process exited at start (${signal ?? code})`)),
+      );
       child.once("error", reject);
     });
     slot.ready.catch(() => {});
@@ -134,7 +137,11 @@ export class ProcessPool {
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         done();
-        reject(new ChildLostError(`pool process ${child.pid} exited (${signal ?? `code ${code}`}) while computing job ${jobId}`));
+        reject(
+          new ChildLostError(
+            `pool process ${child.pid} exited (${signal ?? `code ${code}`}) while computing job ${jobId}`,
+          ),
+        );
       };
       const onMessage = (m: FromChild) => {
         if (m.type === "ready" || m.jobId !== jobId) return;
@@ -150,14 +157,20 @@ export class ProcessPool {
       };
       child.on("message", onMessage);
       child.on("exit", onExit);
-      const msg: ToChild = { type: "run", task: job.task, bundle: job.bundle ?? null, wantBundles: job.wantBundles ?? false };
+      const msg: ToChild = {
+        type: "run",
+        task: job.task,
+        bundle: job.bundle ?? null,
+        wantBundles: job.wantBundles ?? false,
+      };
       child.send(msg);
     });
   }
 
   /** Asks every busy child to checkpoint and report `interrupted`. */
   stop(): void {
-    for (const s of this.slots) if (s.busy && !s.exited && s.child.connected) s.child.send({ type: "stop" } satisfies ToChild);
+    for (const s of this.slots)
+      if (s.busy && !s.exited && s.child.connected) s.child.send({ type: "stop" } satisfies ToChild);
   }
 
   /** Ends the children (closing IPC makes an idle child exit) and waits for them. */

@@ -31,10 +31,12 @@ export function sweepProgress(o: {
         if (e.kind === "finished") done++;
         if (e.kind === "failed") failed++;
         const tally = `(${done + failed}/${o.total} ended, ${failed} failed)`;
-        if (e.kind === "finished") line(`${j} finished: run ${e.runId}${e.duplicate ? " (already stored)" : ""} ${tally}`);
+        if (e.kind === "finished")
+          line(`${j} finished: run ${e.runId}${e.duplicate ? " (already stored)" : ""} ${tally}`);
         else if (e.kind === "retry") line(`${j} will be retried in ${(e.delayMs / 1000).toFixed(1)} s: ${e.error}`);
         else if (e.kind === "failed") line(`${j} failed: ${e.error} ${tally}`);
-        else if (e.kind === "start" && e.fromStep > 0) line(`${j} resumed at step ${e.fromStep}/${e.totalSteps} on ${e.worker}`);
+        else if (e.kind === "start" && e.fromStep > 0)
+          line(`${j} resumed at step ${e.fromStep}/${e.totalSteps} on ${e.worker}`);
       },
       stop() {},
     };
@@ -43,7 +45,9 @@ export function sweepProgress(o: {
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: `sweep ${color ? "\u001b[36m{bar}\u001b[0m" : "{bar}"} {value}/{total} jobs | {running} running | {failed} failed | ETA {eta_formatted}`,
+      format:
+        `sweep ${color ? "\u001b[36m{bar}\u001b[0m" : "{bar}"} {value}/{total} jobs` +
+        " | {running} running | {failed} failed | ETA {eta_formatted}",
       barsize: 24,
       hideCursor: true,
       etaBuffer: 20,

@@ -131,7 +131,13 @@ class Coordinator {
       if (this.attempts.get(jobId) !== label) {
         this.attempts.set(jobId, label);
         this.table.startJob(this.sweep.id, jobId, p.worker, p.fromStep, p.totalSteps);
-        this.emit({ kind: "start", job: this.job(jobId), fromStep: p.fromStep, totalSteps: p.totalSteps, worker: p.worker });
+        this.emit({
+          kind: "start",
+          job: this.job(jobId),
+          fromStep: p.fromStep,
+          totalSteps: p.totalSteps,
+          worker: p.worker,
+        });
       }
       this.table.progress(this.sweep.id, jobId, p.step, p.totalSteps, p.worker);
       this.emit({ kind: "progress", job: this.job(jobId), step: p.step, totalSteps: p.totalSteps });

@@ -175,7 +175,11 @@ export function decodeRecord(text: string): RunRecord {
   const n = scalars.key.length;
   if (scalars.step.length !== n || scalars.wallTime.length !== n || scalars.value.length !== n)
     throw new Error("run record: scalar columns of different lengths");
-  return { ...o, scalars, files: o.files.map((f) => ({ ...f, bytes: new Uint8Array(Buffer.from(f.bytes, "base64")) })) };
+  return {
+    ...o,
+    scalars,
+    files: o.files.map((f) => ({ ...f, bytes: new Uint8Array(Buffer.from(f.bytes, "base64")) })),
+  };
 }
 
 /** Writes scalar points in their order, one call per (step, wall time) as the training loop logged them. */

@@ -48,7 +48,8 @@ export function prepareResume(store: SqliteRunStore, ref: string): SweepRecord {
   const root = join(`${store.path}.sweeps`, sweep.id);
   if (existsSync(root)) {
     const finished = new Set(table.jobs(sweep.id, ["FINISHED"]).map((j) => j.id));
-    for (const name of readdirSync(root)) if (finished.has(name)) rmSync(join(root, name), { recursive: true, force: true });
+    for (const name of readdirSync(root))
+      if (finished.has(name)) rmSync(join(root, name), { recursive: true, force: true });
   }
   return table.sweep(sweep.id);
 }

@@ -59,7 +59,10 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
       void redis.hset(keys.progress(sweep), jobId, JSON.stringify(p));
       void job.updateProgress({ step, totalSteps }).catch(() => {});
     };
-    log(`job ${jobId} of sweep ${sweep} (index ${job.data.index}), attempt ${attempt}${bundle ? `, from the bundle at step ${bundle.checkpointStep}` : ""}`);
+    log(
+      `job ${jobId} of sweep ${sweep} (index ${job.data.index}), attempt ${attempt}` +
+        (bundle ? `, from the bundle at step ${bundle.checkpointStep}` : ""),
+    );
     let out;
     try {
       out = await pool.run({

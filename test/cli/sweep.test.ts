@@ -30,7 +30,11 @@ const malformed: [string, unknown, RegExp][] = [
   ["no base", { name: "x", grid: {} }, /^shocklens: sweep spec .*: base: /],
   ["an unknown key", { name: "x", base: tinyBase(), grids: {} }, /^shocklens: sweep spec .*: grids: unknown key$/m],
   ["a grid that is no list", { name: "x", base: tinyBase(), grid: { "optimizer.lr": 0.1 } }, /: grid\.optimizer\.lr: /],
-  ["a path into nothing", { name: "x", base: tinyBase(), grid: { "optimizer.lrr": [0.1] } }, /job 0 \(optimizer\.lrr=0\.1\): optimizer\.lrr: unknown key$/m],
+  [
+    "a path into nothing",
+    { name: "x", base: tinyBase(), grid: { "optimizer.lrr": [0.1] } },
+    /job 0 \(optimizer\.lrr=0\.1\): optimizer\.lrr: unknown key$/m,
+  ],
   ["a bad value", { name: "x", base: tinyBase(), grid: { batchSize: [0] } }, /job 0 \(batchSize=0\): batchSize: /],
 ];
 for (const [what, spec, pattern] of malformed)
@@ -45,11 +49,20 @@ test("sweep and worker: bad options are one line and exit 2", async () => {
   const dir = tempDir();
   const spec = specFile(dir, { name: "x", base: tinyBase() });
   await expectOneLineError(["sweep"], /give --config SWEEP\.yaml for a new sweep or --resume ID/);
-  await expectOneLineError(["sweep", "--config", spec, "--queue", "http://host:1"], /--queue: expected a redis:\/\/ or rediss:\/\/ address/);
+  await expectOneLineError(
+    ["sweep", "--config", spec, "--queue", "http://host:1"],
+    /--queue: expected a redis:\/\/ or rediss:\/\/ address/,
+  );
   await expectOneLineError(["sweep", "--config", spec, "--workers", "0"], /--workers: must be ≥ 1/);
-  await expectOneLineError(["sweep", "--config", spec, "--workers", "2", "--queue", "redis://h:1"], /--workers sizes the local pool/);
+  await expectOneLineError(
+    ["sweep", "--config", spec, "--workers", "2", "--queue", "redis://h:1"],
+    /--workers sizes the local pool/,
+  );
   await expectOneLineError(["worker"], /worker: --queue redis:\/\/HOST:PORT is required/);
-  await expectOneLineError(["worker", "--queue", "redis://h:1", "--concurrency", "x"], /--concurrency: expected an integer/);
+  await expectOneLineError(
+    ["worker", "--queue", "redis://h:1", "--concurrency", "x"],
+    /--concurrency: expected an integer/,
+  );
   await expectOneLineError(["sweep", "--resume", "abc", "--store", join(dir, "none.db")], /--resume: no run store at/);
 });
 
@@ -61,13 +74,16 @@ test("sweep --json on a local pool, then sweep status: the contract's fields and
   const r = runCli(["sweep", "--config", spec, "--store", store, "--workers", "2", "--json", "--quiet"]);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
-  assert.deepEqual(
-    [out.jobs, out.finished, out.failed, out.runs.length, out.status],
-    [2, 2, 0, 2, "FINISHED"],
-  );
+  assert.deepEqual([out.jobs, out.finished, out.failed, out.runs.length, out.status], [2, 2, 0, 2, "FINISHED"]);
   const s = SqliteRunStore.open(store);
   try {
-    assert.deepEqual(s.listRuns().map((x) => x.id).sort(), [...out.runs].sort());
+    assert.deepEqual(
+      s
+        .listRuns()
+        .map((x) => x.id)
+        .sort(),
+      [...out.runs].sort(),
+    );
   } finally {
     s.close();
   }
@@ -76,7 +92,10 @@ test("sweep --json on a local pool, then sweep status: the contract's fields and
   assert.match(st.stdout, /jobs {6}2: 2 finished \(0 diverged\), 0 failed, 0 running, 0 pending/);
   assert.match(st.stdout, /^0 +FINISHED +5\/5 +1 +[0-9a-f]{12} +optimizer\.lr=0\.1$/m);
   const js = JSON.parse((await runCliInProcess(["sweep", "status", out.sweep, "--store", store, "--json"])).stdout);
-  assert.deepEqual(js.jobList.map((j: { status: string }) => j.status), ["FINISHED", "FINISHED"]);
+  assert.deepEqual(
+    js.jobList.map((j: { status: string }) => j.status),
+    ["FINISHED", "FINISHED"],
+  );
   await expectOneLineError(["sweep", "status", "ffff", "--store", store], /no sweep "ffff" in store/);
   const again = runCli(["sweep", "--resume", out.sweep, "--store", store, "--json", "--quiet"]);
   assert.equal(again.code, 0, again.stderr);

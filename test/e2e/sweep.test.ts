@@ -62,7 +62,14 @@ async function assertExactlyOnce(store: SqliteRunStore, sweepId: string, spec: S
   );
   const runIds = jobs.map((j) => j.runId as string);
   assert.equal(new Set(runIds).size, jobs.length, "one run per job");
-  assert.deepEqual(store.listRuns().map((r) => r.id).sort(), [...runIds].sort(), "no other run was stored");
+  assert.deepEqual(
+    store
+      .listRuns()
+      .map((r) => r.id)
+      .sort(),
+    [...runIds].sort(),
+    "no other run was stored",
+  );
   for (const j of jobs) {
     assert.deepEqual(store.getRun(j.runId as string).tags, { sweep: sweepId, sweep_job: j.id });
     assert.deepEqual(resultOf(store, j.runId as string), await reference(j.id, j.config), `job ${j.index}`);
@@ -106,96 +113,129 @@ function describeRerun(job: JobRecord, killed: { step?: number }): string {
   return `job ${job.index}: killed at step ≥ ${killed.step}, started ${starts.length} times, resumed from step ${starts.at(-1)?.fromStep}`;
 }
 
-test("local pool: 20 jobs on 3 processes, one SIGKILLed mid-job; every result once and equal to a local run", { timeout: 300_000 }, async (t) => {
-  const dir = scratch("shocklens-sweep-");
-  const store = SqliteRunStore.open(join(dir, "runs.db"));
-  try {
-    const executor: Executor = { kind: "local", workers: 3 };
-    const sweep = createSweep(store, spec20, expandSweep(spec20), executor);
-    const { onEvent, killed } = killerOf((worker) => process.kill(pidOf(worker), "SIGKILL"));
-    const s = await executeSweep(store, sweep.id, executor, { onEvent, backoffMs: 100 });
-    assert.deepEqual([s.status, s.jobs, s.finished, s.failed], ["FINISHED", 20, 20, 0]);
-    const jobs = await assertExactlyOnce(store, sweep.id, spec20);
-    const job = assertRerun(jobs, killed);
-    t.diagnostic(describeRerun(job, killed));
-    // The scratch folder stays on this machine: a kill after a registered checkpoint resumes from it.
-    if ((killed.step as number) > 2 * CHECKPOINT_EVERY)
-      assert.ok((job.history.filter((h) => h.what === "started").at(-1)?.fromStep as number) > 0);
-  } finally {
-    store.close();
-  }
-});
+test(
+  "local pool: 20 jobs on 3 processes, one SIGKILLed mid-job; every result once and equal to a local run",
+  { timeout: 300_000 },
+  async (t) => {
+    const dir = scratch("shocklens-sweep-");
+    const store = SqliteRunStore.open(join(dir, "runs.db"));
+    try {
+      const executor: Executor = { kind: "local", workers: 3 };
+      const sweep = createSweep(store, spec20, expandSweep(spec20), executor);
+      const { onEvent, killed } = killerOf((worker) => process.kill(pidOf(worker), "SIGKILL"));
+      const s = await executeSweep(store, sweep.id, executor, { onEvent, backoffMs: 100 });
+      assert.deepEqual([s.status, s.jobs, s.finished, s.failed], ["FINISHED", 20, 20, 0]);
+      const jobs = await assertExactlyOnce(store, sweep.id, spec20);
+      const job = assertRerun(jobs, killed);
+      t.diagnostic(describeRerun(job, killed));
+      // The scratch folder stays on this machine: a kill after a registered checkpoint resumes from it.
+      if ((killed.step as number) > 2 * CHECKPOINT_EVERY)
+        assert.ok((job.history.filter((h) => h.what === "started").at(-1)?.fromStep as number) > 0);
+    } finally {
+      store.close();
+    }
+  },
+);
 
-test("queue: 20 jobs on 3 workers through Redis, one worker SIGKILLed mid-job; every result once and equal to a local run", { timeout: 300_000 }, async (t) => {
-  const missing = redisMissing();
-  if (missing) return t.skip(missing);
-  const dir = scratch("shocklens-queue-");
-  const redis = await startRedis(dir);
-  const workers: ChildProcess[] = [];
-  const store = SqliteRunStore.open(join(dir, "runs.db"));
-  try {
-    for (let i = 0; i < 3; i++)
-      workers.push(
-        startCli(["worker", "--queue", redis.url, "--concurrency", "1", "--scratch", join(dir, `w${i}`), "--stall-timeout", "3"]),
-      );
-    const ended = workers.map(exited);
-    const executor = queueExecutor(redis.url);
-    const sweep = createSweep(store, spec20, expandSweep(spec20), executor);
-    const { onEvent, killed } = killerOf((worker) => workers.find((w) => w.pid === pidOf(worker))?.kill("SIGKILL"));
-    const s = await executeSweep(store, sweep.id, executor, { onEvent, backoffMs: 200 });
-    assert.deepEqual([s.status, s.jobs, s.finished, s.failed], ["FINISHED", 20, 20, 0]);
-    const jobs = await assertExactlyOnce(store, sweep.id, spec20);
-    t.diagnostic(describeRerun(assertRerun(jobs, killed), killed));
-    for (const w of workers) w.kill("SIGTERM");
-    const codes = await Promise.all(ended);
-    assert.equal(codes.filter((c) => c.signal === "SIGKILL").length, 1, "one worker was killed");
-    for (const c of codes.filter((x) => x.signal !== "SIGKILL")) assert.equal(c.code, 0, c.stderr);
-  } finally {
-    for (const w of workers) if (w.exitCode === null) w.kill("SIGKILL");
-    store.close();
-    await redis.kill();
-  }
-});
+test(
+  "queue: 20 jobs on 3 workers through Redis, one worker SIGKILLed mid-job; every result once and equal to a local run",
+  { timeout: 300_000 },
+  async (t) => {
+    const missing = redisMissing();
+    if (missing) return t.skip(missing);
+    const dir = scratch("shocklens-queue-");
+    const redis = await startRedis(dir);
+    const workers: ChildProcess[] = [];
+    const store = SqliteRunStore.open(join(dir, "runs.db"));
+    try {
+      for (let i = 0; i < 3; i++)
+        workers.push(
+          startCli([
+            "worker",
+            "--queue",
+            redis.url,
+            "--concurrency",
+            "1",
+            "--scratch",
+            join(dir, `w${i}`),
+            "--stall-timeout",
+            "3",
+          ]),
+        );
+      const ended = workers.map(exited);
+      const executor = queueExecutor(redis.url);
+      const sweep = createSweep(store, spec20, expandSweep(spec20), executor);
+      const { onEvent, killed } = killerOf((worker) => workers.find((w) => w.pid === pidOf(worker))?.kill("SIGKILL"));
+      const s = await executeSweep(store, sweep.id, executor, { onEvent, backoffMs: 200 });
+      assert.deepEqual([s.status, s.jobs, s.finished, s.failed], ["FINISHED", 20, 20, 0]);
+      const jobs = await assertExactlyOnce(store, sweep.id, spec20);
+      t.diagnostic(describeRerun(assertRerun(jobs, killed), killed));
+      for (const w of workers) w.kill("SIGTERM");
+      const codes = await Promise.all(ended);
+      assert.equal(codes.filter((c) => c.signal === "SIGKILL").length, 1, "one worker was killed");
+      for (const c of codes.filter((x) => x.signal !== "SIGKILL")) assert.equal(c.code, 0, c.stderr);
+    } finally {
+      for (const w of workers) if (w.exitCode === null) w.kill("SIGKILL");
+      store.close();
+      await redis.kill();
+    }
+  },
+);
 
-test("queue: Redis killed mid-sweep, its data gone, and restarted: no job is lost, none stored twice", { timeout: 300_000 }, async (t) => {
-  const missing = redisMissing();
-  if (missing) return t.skip(missing);
-  const dir = scratch("shocklens-restart-");
-  const redis = await startRedis(dir, false);
-  const workers: ChildProcess[] = [];
-  const store = SqliteRunStore.open(join(dir, "runs.db"));
-  // A subset of the 20 jobs: the same configs, so the same local runs to compare with.
-  const spec = parseSweepSpec({ name: "e2e", base, grid: { "optimizer.lr": LRS, batchSize: BATCHES.slice(0, 3) } });
-  try {
-    for (let i = 0; i < 2; i++)
-      workers.push(
-        startCli(["worker", "--queue", redis.url, "--concurrency", "1", "--scratch", join(dir, `w${i}`), "--stall-timeout", "3"]),
-      );
-    const ended = workers.map(exited);
-    const executor = queueExecutor(redis.url);
-    const sweep = createSweep(store, spec, expandSweep(spec), executor);
-    let finished = 0;
-    let restart: Promise<void> | undefined;
-    const onEvent = (e: SweepEvent) => {
-      if (e.kind === "finished" && ++finished === 3)
-        restart = (async () => {
-          await redis.kill();
-          await new Promise((r) => setTimeout(r, 1000));
-          await redis.start();
-        })();
-    };
-    const s = await executeSweep(store, sweep.id, executor, { onEvent, backoffMs: 200 });
-    await restart;
-    assert.ok(restart, "Redis was restarted mid-sweep");
-    assert.deepEqual([s.status, s.jobs, s.finished, s.failed], ["FINISHED", 12, 12, 0]);
-    const jobs = await assertExactlyOnce(store, sweep.id, spec);
-    const again = jobs.filter((j) => j.history.filter((h) => h.what === "started").length > 1).length;
-    t.diagnostic(`${again} job(s) computed more than once, ${jobs.reduce((n, j) => n + j.history.filter((h) => h.what === "duplicate").length, 0)} duplicate result(s) ignored`);
-    for (const w of workers) w.kill("SIGTERM");
-    for (const c of await Promise.all(ended)) assert.equal(c.code, 0, c.stderr);
-  } finally {
-    for (const w of workers) if (w.exitCode === null) w.kill("SIGKILL");
-    store.close();
-    await redis.kill();
-  }
-});
+test(
+  "queue: Redis killed mid-sweep, its data gone, and restarted: no job is lost, none stored twice",
+  { timeout: 300_000 },
+  async (t) => {
+    const missing = redisMissing();
+    if (missing) return t.skip(missing);
+    const dir = scratch("shocklens-restart-");
+    const redis = await startRedis(dir, false);
+    const workers: ChildProcess[] = [];
+    const store = SqliteRunStore.open(join(dir, "runs.db"));
+    // A subset of the 20 jobs: the same configs, so the same local runs to compare with.
+    const spec = parseSweepSpec({ name: "e2e", base, grid: { "optimizer.lr": LRS, batchSize: BATCHES.slice(0, 3) } });
+    try {
+      for (let i = 0; i < 2; i++)
+        workers.push(
+          startCli([
+            "worker",
+            "--queue",
+            redis.url,
+            "--concurrency",
+            "1",
+            "--scratch",
+            join(dir, `w${i}`),
+            "--stall-timeout",
+            "3",
+          ]),
+        );
+      const ended = workers.map(exited);
+      const executor = queueExecutor(redis.url);
+      const sweep = createSweep(store, spec, expandSweep(spec), executor);
+      let finished = 0;
+      let restart: Promise<void> | undefined;
+      const onEvent = (e: SweepEvent) => {
+        if (e.kind === "finished" && ++finished === 3)
+          restart = (async () => {
+            await redis.kill();
+            await new Promise((r) => setTimeout(r, 1000));
+            await redis.start();
+          })();
+      };
+      const s = await executeSweep(store, sweep.id, executor, { onEvent, backoffMs: 200 });
+      await restart;
+      assert.ok(restart, "Redis was restarted mid-sweep");
+      assert.deepEqual([s.status, s.jobs, s.finished, s.failed], ["FINISHED", 12, 12, 0]);
+      const jobs = await assertExactlyOnce(store, sweep.id, spec);
+      const again = jobs.filter((j) => j.history.filter((h) => h.what === "started").length > 1).length;
+      const duplicates = jobs.reduce((n, j) => n + j.history.filter((h) => h.what === "duplicate").length, 0);
+      t.diagnostic(`${again} job(s) computed more than once, ${duplicates} duplicate result(s) ignored`);
+      for (const w of workers) w.kill("SIGTERM");
+      for (const c of await Promise.all(ended)) assert.equal(c.code, 0, c.stderr);
+    } finally {
+      for (const w of workers) if (w.exitCode === null) w.kill("SIGKILL");
+      store.close();
+      await redis.kill();
+    }
+  },
+);

@@ -17,7 +17,8 @@ test("viridis: matplotlib's ends, clamped outside [0, 1], monotone in luminance-
   assert.equal(hex(viridis(1)), "#fde725");
   assert.deepEqual(viridis(-3), viridis(0));
   assert.deepEqual(viridis(7), viridis(1));
-  for (let k = 1; k <= 20; k++) assert.ok(viridis(k / 20)[1] >= viridis((k - 1) / 20)[1], "green rises along the scale");
+  for (let k = 1; k <= 20; k++)
+    assert.ok(viridis(k / 20)[1] >= viridis((k - 1) / 20)[1], "green rises along the scale");
 });
 
 test("heatmap: one cell per value, the minimum at the scale's start and the maximum at its end, escaped labels", () => {
@@ -46,12 +47,21 @@ test("heatmap: one cell per value, the minimum at the scale's start and the maxi
 });
 
 test("heatmap: NaN cells are hatched and carry no text; a fixed range and a log scale place values as given", () => {
-  const svg = heatmap({ xLabels: ["x", "y", "z"], yLabels: ["r"], values: [[NaN, 0.01, 1]], range: [0.001, 10], logScale: true });
+  const svg = heatmap({
+    xLabels: ["x", "y", "z"],
+    yLabels: ["r"],
+    values: [[NaN, 0.01, 1]],
+    range: [0.001, 10],
+    logScale: true,
+  });
   checkWellFormed(svg);
   assert.equal((svg.match(/fill="url\(#nodata\)"/g) ?? []).length, 1);
   const c = cells(svg);
   assert.equal(c[0].fill, "url(#nodata)");
   assert.equal(c[1].fill, hex(viridis(0.25)), "log10(0.01) is a quarter of the way from -3 to 1");
   assert.equal(c[2].fill, hex(viridis(0.75)));
-  assert.deepEqual([...svg.matchAll(/text-anchor="middle" fill="(?:black|white)">([^<]*)</g)].map((m) => m[1]), ["0.01", "1"]);
+  assert.deepEqual(
+    [...svg.matchAll(/text-anchor="middle" fill="(?:black|white)">([^<]*)</g)].map((m) => m[1]),
+    ["0.01", "1"],
+  );
 });

@@ -107,15 +107,43 @@ test("setPath creates missing objects, refuses to walk through a number or past 
 const bad: [string, Partial<SweepSpecInput> | Record<string, unknown>, RegExp][] = [
   ["an unknown top-level key", { grids: {} }, /^s\.yaml: grids: unknown key$/],
   ["an empty axis", { grid: { "optimizer.lr": [] } }, /^s\.yaml: grid\.optimizer\.lr: expected a non-empty list/],
-  ["a malformed path", { grid: { "optimizer..lr": [1] } }, /^s\.yaml: grid: "optimizer\.\.lr" is not a dotted config path/],
-  ["an unknown config key", { grid: { "optimizer.lrr": [0.1] } }, /^s\.yaml: job 0 \(optimizer\.lrr=0\.1\): optimizer: unknown key lrr|optimizer\.lrr: unknown key/],
+  [
+    "a malformed path",
+    { grid: { "optimizer..lr": [1] } },
+    /^s\.yaml: grid: "optimizer\.\.lr" is not a dotted config path/,
+  ],
+  [
+    "an unknown config key",
+    { grid: { "optimizer.lrr": [0.1] } },
+    /^s\.yaml: job 0 \(optimizer\.lrr=0\.1\): optimizer: unknown key lrr|optimizer\.lrr: unknown key/,
+  ],
   ["a bad value", { grid: { batchSize: [8, -1] } }, /^s\.yaml: job 1 \(batchSize=-1\): batchSize: /],
   ["an error in the base", { base: { ...tinyBase(), steps: "many" } }, /^s\.yaml: base: steps: /],
-  ["a path set twice", { grid: { "optimizer.lr": [1] }, list: [{ optimizer: { name: "adam", lr: 1 } }] }, /grid sets optimizer\.lr and list sets optimizer; give each path once/],
-  ["a duplicate point", { grid: { "optimizer.lr": [0.1, 0.1] } }, /job 1 \(optimizer\.lr=0\.1\): the same run config as job 0/],
-  ["over budget", { grid: { "optimizer.lr": [0.1, 0.2, 0.3] }, budget: { jobs: 2 } }, /expands to 3 jobs, more than budget\.jobs = 2/],
-  ["an empty range", { random: { count: 2, axes: { "optimizer.lr": { uniform: [1, 0] } } } }, /random\.axes\.optimizer\.lr: the range \[1,0\] is empty/],
-  ["seeds twice", { grid: { seed: [1] }, seeds: 2 }, /seeds: give replicate seeds either as seeds or as an axis over seed/],
+  [
+    "a path set twice",
+    { grid: { "optimizer.lr": [1] }, list: [{ optimizer: { name: "adam", lr: 1 } }] },
+    /grid sets optimizer\.lr and list sets optimizer; give each path once/,
+  ],
+  [
+    "a duplicate point",
+    { grid: { "optimizer.lr": [0.1, 0.1] } },
+    /job 1 \(optimizer\.lr=0\.1\): the same run config as job 0/,
+  ],
+  [
+    "over budget",
+    { grid: { "optimizer.lr": [0.1, 0.2, 0.3] }, budget: { jobs: 2 } },
+    /expands to 3 jobs, more than budget\.jobs = 2/,
+  ],
+  [
+    "an empty range",
+    { random: { count: 2, axes: { "optimizer.lr": { uniform: [1, 0] } } } },
+    /random\.axes\.optimizer\.lr: the range \[1,0\] is empty/,
+  ],
+  [
+    "seeds twice",
+    { grid: { seed: [1] }, seeds: 2 },
+    /seeds: give replicate seeds either as seeds or as an axis over seed/,
+  ],
 ];
 for (const [what, over, pattern] of bad)
   test(`a spec with ${what} is refused with one line naming the field`, () => {

@@ -16,15 +16,26 @@ import { scratch } from "../train/helpers.ts";
 import { checkWellFormed } from "../report/xml.ts";
 import { tinyBase } from "./helpers.ts";
 
-const spec = parseSweepSpec({ name: "ph", base: tinyBase(), grid: { "optimizer.lr": [0.1, 1], batchSize: [4, 8] }, seeds: 2 });
+const spec = parseSweepSpec({
+  name: "ph",
+  base: tinyBase(),
+  grid: { "optimizer.lr": [0.1, 1], batchSize: [4, 8] },
+  seeds: 2,
+});
 
 /** A store with the sweep and, per job, a run made up to order: `outcome(lr, batch, seed)`. */
-function fixture(outcome: (lr: number, b: number, s: number) => { diverged: boolean; loss: number; event: boolean } | null) {
+function fixture(
+  outcome: (lr: number, b: number, s: number) => { diverged: boolean; loss: number; event: boolean } | null,
+) {
   const store = SqliteRunStore.open(join(scratch(), "runs.db"));
   const jobs = expandSweep(spec);
   const sweep = store.sweeps().createSweep({ name: "ph", spec, executor: "local", jobs });
   for (const j of jobs) {
-    const o = outcome(j.overrides["optimizer.lr"] as number, j.overrides.batchSize as number, j.overrides.seed as number);
+    const o = outcome(
+      j.overrides["optimizer.lr"] as number,
+      j.overrides.batchSize as number,
+      j.overrides.seed as number,
+    );
     if (!o) continue;
     store.transaction(() => {
       const run = store.createRun({ name: `ph-${j.index}`, config: j.config });

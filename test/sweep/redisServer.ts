@@ -55,7 +55,16 @@ export class RedisServer {
   }
 
   async start(): Promise<void> {
-    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", this.appendonly ? "yes" : "no"];
+    const args = [
+      "--port",
+      String(this.port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      this.appendonly ? "yes" : "no",
+    ];
     args.push("--maxmemory-policy", "noeviction", "--dir", this.dir, "--daemonize", "no");
     this.child = spawn("redis-server", args, { stdio: "ignore" });
     await ready(this.port);
