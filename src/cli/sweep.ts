@@ -17,7 +17,7 @@ import { writePhaseReport } from "../sweep/phaseReport.ts";
 import { sweepProgress } from "../sweep/progress.ts";
 import { loadSweepSpec, sweepSpecJsonSchema } from "../sweep/spec.ts";
 import { formatSweepStatus, jobStatus, summarizeSweep, type SweepSummary } from "../sweep/summary.ts";
-import { createSweep, executeSweep, type Executor, prepareResume } from "../sweep/sweep.ts";
+import { createSweep, executeSweep, type Executor } from "../sweep/sweep.ts";
 import { parseNumber, printJson } from "./options.ts";
 import { EXIT_INTERRUPTED } from "./train.ts";
 
@@ -153,13 +153,13 @@ async function runSweepCommand(o: SweepOptions): Promise<void> {
   let progress: ReturnType<typeof sweepProgress> | undefined;
   try {
     const sweep =
-      spec !== undefined ? createSweep(store, spec, jobs, executor) : prepareResume(store, o.resume as string);
+      spec !== undefined ? createSweep(store, spec, jobs, executor) : store.sweeps().sweep(o.resume as string);
     const before = summarizeSweep(store, sweep.id);
     const where = executor.kind === "local" ? `${executor.workers} local processes` : `queue ${o.queue}`;
     if (!o.quiet)
       process.stderr.write(
         `shocklens: sweep ${sweep.id} (${sweep.name}) ${spec ? "created" : "resumed"}: ${before.jobs} jobs, ` +
-          `${before.pending} to run, ${where}, store ${storePath}\n`,
+          `${before.jobs - before.finished} to run, ${where}, store ${storePath}\n`,
       );
     progress = sweepProgress({
       sweepId: sweep.id,
@@ -171,6 +171,7 @@ async function runSweepCommand(o: SweepOptions): Promise<void> {
     const s = await executeSweep(store, sweep.id, executor, {
       signal: abort.signal,
       retries,
+      resume: spec === undefined,
       onEvent: progress.onEvent,
     });
     progress.stop();

@@ -46,6 +46,16 @@ export function readFileChecked(path: string, what: string): Uint8Array {
 
 let tempCounter = 0;
 
+/** True when no process with this id runs on this machine. */
+export function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
 /**
  * Writes `bytes` to `path` atomically: the data goes to `path.tmp-<pid>-<counter>` in the same
  * directory, is fsynced, then renamed over `path`, so a crash mid-write leaves any previous file

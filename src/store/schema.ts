@@ -104,7 +104,9 @@ export const MIGRATIONS: readonly Migration[] = [
         executor TEXT NOT NULL, -- "local" or the queue's address (without credentials)
         status   TEXT NOT NULL CHECK (status IN ('RUNNING', 'FINISHED', 'INTERRUPTED')),
         created  REAL NOT NULL,
-        updated  REAL NOT NULL
+        updated  REAL NOT NULL,
+        owner    TEXT,          -- "host:pid" of the coordinator running it now, or NULL
+        owner_heartbeat REAL
       );
       CREATE INDEX sweeps_created ON sweeps(created);
       CREATE TABLE sweep_jobs (

@@ -5,8 +5,10 @@
  * not — is stored once. The table lives on the store's own connection, so a job's run and the job's
  * completion commit in one transaction.
  */
+import { hostname } from "node:os";
 import type Database from "better-sqlite3";
 import { InputError } from "../errors.ts";
+import { processGone } from "../io/files.ts";
 import { canonicalJson, newRunId } from "./codec.ts";
 
 export type SweepStatus = "RUNNING" | "FINISHED" | "INTERRUPTED";
@@ -74,6 +76,14 @@ interface JobRow {
   error: string | null;
   history: string;
   updated: number;
+}
+
+/** Whether the coordinator `host:pid` may still be running: its process exists (this host) or its heartbeat is fresh. */
+function ownerAlive(owner: string, beat: number, now: number, ttlS: number): boolean {
+  const at = owner.lastIndexOf(":");
+  const host = owner.slice(0, at),
+    pid = Number(owner.slice(at + 1));
+  return host === hostname() ? !processGone(pid) : now - beat < ttlS;
 }
 
 const toJob = (r: JobRow): JobRecord => ({
@@ -161,6 +171,40 @@ export class SweepTable {
         )
         .all() as (Omit<SweepRecord, "spec"> & { spec: string })[]
     ).map((r) => ({ ...r, spec: JSON.parse(r.spec) }));
+  }
+
+  /**
+   * Makes this process the sweep's coordinator; InputError while another live one is (on this host:
+   * its process exists; elsewhere: its heartbeat is younger than `ttlS`). One coordinator per sweep:
+   * two would run every job twice.
+   */
+  claimSweep(sweepId: string, ttlS: number): void {
+    const me = `${hostname()}:${process.pid}`;
+    this.tx(() => {
+      const r = this.db.prepare("SELECT owner, owner_heartbeat AS beat FROM sweeps WHERE id = ?").get(sweepId) as {
+        owner: string | null;
+        beat: number | null;
+      };
+      if (r.owner !== null && r.owner !== me && ownerAlive(r.owner, r.beat ?? 0, this.now(), ttlS))
+        throw new InputError(
+          `sweep ${sweepId} is being run by process ${r.owner} ` +
+            `(heartbeat ${Math.round(this.now() - (r.beat ?? 0))} s ago); one coordinator per sweep`,
+        );
+      this.db.prepare("UPDATE sweeps SET owner = ?, owner_heartbeat = ? WHERE id = ?").run(me, this.now(), sweepId);
+    });
+  }
+
+  /** A heartbeat of this process's claim (no-op if it no longer holds the sweep). */
+  renewSweep(sweepId: string): void {
+    this.db
+      .prepare("UPDATE sweeps SET owner_heartbeat = ? WHERE id = ? AND owner = ?")
+      .run(this.now(), sweepId, `${hostname()}:${process.pid}`);
+  }
+
+  releaseSweep(sweepId: string): void {
+    this.db
+      .prepare("UPDATE sweeps SET owner = NULL, owner_heartbeat = NULL WHERE id = ? AND owner = ?")
+      .run(sweepId, `${hostname()}:${process.pid}`);
   }
 
   setSweepStatus(sweepId: string, status: SweepStatus, executor?: string): void {

@@ -5,7 +5,7 @@
  */
 export { parseSweepSpec, loadSweepSpec, sweepSpecJsonSchema, type SweepSpec, type SweepSpecInput } from "./spec.ts";
 export { expandSweep, describeOverrides, type JobPlan, type Overrides } from "./expand.ts";
-export { createSweep, executeSweep, prepareResume, executorLabel, type Executor } from "./sweep.ts";
+export { createSweep, executeSweep, executorLabel, type Executor } from "./sweep.ts";
 export { runLocal, jobScratch, type SweepEvent, type ExecuteOptions } from "./local.ts";
 export { summarizeSweep, formatSweepStatus, type SweepSummary } from "./summary.ts";
 export { phaseDiagram, type PhaseDiagram, type PhaseMap, type PhaseAxis } from "./phaseDiagram.ts";

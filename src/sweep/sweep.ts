@@ -40,8 +40,12 @@ export function createSweep(
   return store.sweeps().createSweep({ name: spec.name, spec, executor: executorLabel(executor), jobs });
 }
 
+/** Seconds a coordinator's claim on a sweep lives without a heartbeat (seen from other hosts). */
+export const SWEEP_CLAIM_TTL_S = 60;
+const HEARTBEAT_MS = 5000;
+
 /** Every job without a result becomes PENDING again; scratch folders of finished jobs left by a crash are removed. */
-export function prepareResume(store: SqliteRunStore, ref: string): SweepRecord {
+function prepareResume(store: SqliteRunStore, ref: string): SweepRecord {
   const table = store.sweeps();
   const sweep = table.sweep(ref);
   table.resetUnfinished(sweep.id);
@@ -54,11 +58,34 @@ export function prepareResume(store: SqliteRunStore, ref: string): SweepRecord {
   return table.sweep(sweep.id);
 }
 
+/**
+ * Runs the sweep's pending jobs as its one coordinator (InputError while another process is);
+ * `resume` first makes every job without a result pending again.
+ */
 export async function executeSweep(
   store: SqliteRunStore,
   sweepId: string,
   executor: Executor,
-  o: Omit<ExecuteOptions, "store" | "sweepId" | "deadline"> = {},
+  o: Omit<ExecuteOptions, "store" | "sweepId" | "deadline"> & { resume?: boolean } = {},
+): Promise<SweepSummary> {
+  const table = store.sweeps();
+  const id = table.resolveSweepId(sweepId);
+  table.claimSweep(id, SWEEP_CLAIM_TTL_S);
+  const beat = setInterval(() => table.renewSweep(id), HEARTBEAT_MS).unref();
+  try {
+    if (o.resume) prepareResume(store, id);
+    return await execute(store, id, executor, o);
+  } finally {
+    clearInterval(beat);
+    table.releaseSweep(id);
+  }
+}
+
+async function execute(
+  store: SqliteRunStore,
+  sweepId: string,
+  executor: Executor,
+  o: Omit<ExecuteOptions, "store" | "sweepId" | "deadline">,
 ): Promise<SweepSummary> {
   const table = store.sweeps();
   const sweep = table.sweep(sweepId);

@@ -10,11 +10,12 @@
  * A failed attempt is retried by BullMQ with exponential back-off; bad input fails the job at once.
  * Stopping a worker (SIGINT/SIGTERM) checkpoints its jobs, ships their bundles and hands them back.
  */
-import { rmSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
 import { InputError } from "../errors.ts";
+import { processGone } from "../io/files.ts";
 import { message } from "./local.ts";
 import { ProcessPool } from "./pool.ts";
 import { decodeRecord, encodeRecord } from "./record.ts";
@@ -37,7 +38,21 @@ export interface WorkerOptions {
 /** How many times a job may lose its worker before it fails. */
 const MAX_STALLS = 3;
 
+/**
+ * This worker's scratch root, `<scratch>/worker-<pid>`: two workers on one machine never share a job's
+ * folder. Roots of workers that no longer run are removed (their jobs continue from Redis).
+ */
+function scratchRoot(scratch: string): string {
+  mkdirSync(scratch, { recursive: true });
+  for (const name of readdirSync(scratch)) {
+    const m = /^worker-(\d+)$/.exec(name);
+    if (m && processGone(Number(m[1]))) rmSync(join(scratch, name), { recursive: true, force: true });
+  }
+  return join(scratch, `worker-${process.pid}`);
+}
+
 export async function runWorker(o: WorkerOptions): Promise<void> {
+  const root = scratchRoot(o.scratch);
   const redis = await connectRedis(o.url);
   const pool = new ProcessPool(o.concurrency);
   const name = `${hostname()}:${process.pid}`;
@@ -47,10 +62,10 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
 
   const processor = async (job: Job<QueuedJob>, token?: string): Promise<{ worker: string }> => {
     const { sweep, job: jobId, config } = job.data;
-    const scratch = join(o.scratch, sweep, jobId);
+    const scratch = join(root, sweep, jobId);
     const attempt = String(job.attemptsStarted);
     const bundleText = await redis.get(keys.bundle(sweep, jobId));
-    // A bundle is at least as new as any scratch folder this machine kept (it shipped what it had).
+    // A bundle is at least as new as a scratch folder this worker kept (it shipped what it had).
     if (bundleText !== null) rmSync(scratch, { recursive: true, force: true });
     const bundle = bundleText === null ? null : (decodeRecord(bundleText) as Bundle);
     let fromStep = 0;
@@ -130,5 +145,6 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   } finally {
     await pool.close();
     redis.disconnect();
+    rmSync(root, { recursive: true, force: true });
   }
 }
