@@ -34,7 +34,7 @@ export interface SweepRecord {
 /** One line of a job's history: what happened, when, where. */
 export interface JobEvent {
   t: number;
-  what: "started" | "retry" | "failed" | "finished" | "duplicate" | "reset";
+  what: "started" | "retry" | "failed" | "finished" | "duplicate" | "reset" | "requeued";
   worker?: string;
   /** The step a started attempt continues from (0: from scratch). */
   fromStep?: number;
@@ -328,6 +328,11 @@ export class SweepTable {
     this.db
       .prepare("UPDATE runs SET start_time = coalesce(?, start_time), end_time = coalesce(?, end_time) WHERE id = ?")
       .run(startTime, endTime, runId);
+  }
+
+  /** Notes that the job was put in the queue again (the queue had lost it). */
+  noteRequeued(sweepId: string, jobId: string): void {
+    this.update(sweepId, jobId, "attempts = attempts", {}, { t: this.now(), what: "requeued" });
   }
 
   /** Notes a second delivery of a finished job's result (not stored). */

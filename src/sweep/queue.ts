@@ -169,6 +169,7 @@ class Coordinator {
         requeue.push(j);
       } else this.missing.add(j.id);
     }
+    for (const j of requeue) this.table.noteRequeued(this.sweep.id, j.id);
     if (requeue.length) await this.enqueue(requeue);
   }
 

@@ -78,13 +78,13 @@ function hookCallback(store: SqliteRunStore, runId: () => string, hooks: JobHook
       const now = performance.now();
       if (now - lastReport < PROGRESS_MS && step < totalSteps) return;
       lastReport = now;
-      hooks.onProgress?.(step, totalSteps);
-      if (!hooks.onBundle) return;
-      const b = readBundle(store, runId());
+      // The bundle first: whoever sees this progress can count on the checkpoint being on its way.
+      const b = hooks.onBundle ? readBundle(store, runId()) : null;
       if (b && b.checkpointStep > shipped) {
         shipped = b.checkpointStep;
-        hooks.onBundle(b);
+        hooks.onBundle?.(b);
       }
+      hooks.onProgress?.(step, totalSteps);
     },
   };
 }
