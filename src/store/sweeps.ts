@@ -268,42 +268,30 @@ export class SweepTable {
     );
   }
 
-  /** An attempt failed and the job will be tried again: back to PENDING, the error kept. */
-  retryJob(sweepId: string, jobId: string, error: string, worker?: string): void {
+  /** An attempt ended without a result: the job goes to `status` with the error (unless it has its result). */
+  private endAttempt(
+    sweepId: string,
+    jobId: string,
+    status: "PENDING" | "FAILED",
+    error: string,
+    worker?: string,
+  ): void {
     this.tx(() => {
       if (this.job(sweepId, jobId).status === "FINISHED") return;
-      this.update(
-        sweepId,
-        jobId,
-        "status = 'PENDING', error = @error",
-        { error },
-        {
-          t: this.now(),
-          what: "retry",
-          error,
-          ...(worker ? { worker } : {}),
-        },
-      );
+      const what = status === "PENDING" ? "retry" : "failed";
+      const event: JobEvent = { t: this.now(), what, error, ...(worker ? { worker } : {}) };
+      this.update(sweepId, jobId, "status = @status, error = @error", { status, error }, event);
     });
+  }
+
+  /** An attempt failed and the job will be tried again: back to PENDING, the error kept. */
+  retryJob(sweepId: string, jobId: string, error: string, worker?: string): void {
+    this.endAttempt(sweepId, jobId, "PENDING", error, worker);
   }
 
   /** The job gave up: FAILED with its error (a job that has its result stays FINISHED). */
   failJob(sweepId: string, jobId: string, error: string, worker?: string): void {
-    this.tx(() => {
-      if (this.job(sweepId, jobId).status === "FINISHED") return;
-      this.update(
-        sweepId,
-        jobId,
-        "status = 'FAILED', error = @error",
-        { error },
-        {
-          t: this.now(),
-          what: "failed",
-          error,
-          ...(worker ? { worker } : {}),
-        },
-      );
-    });
+    this.endAttempt(sweepId, jobId, "FAILED", error, worker);
   }
 
   /**

@@ -101,6 +101,13 @@ function killerOf(kill: (worker: string) => void) {
 
 const pidOf = (worker: string) => Number(worker.split(":").pop());
 
+/** `n` worker processes on the queue, one job at a time each, a 3 s stall timeout. */
+function startWorkers(n: number, url: string, dir: string): ChildProcess[] {
+  return Array.from({ length: n }, (_, i) =>
+    startCli(["worker", "--queue", url, "--concurrency", "1", "--scratch", join(dir, `w${i}`), "--stall-timeout", "3"]),
+  );
+}
+
 /** The job that lost its process: started there, started again elsewhere, finished once. */
 function assertRerun(jobs: JobRecord[], killed: { job?: string; worker?: string; step?: number }): JobRecord {
   assert.ok(killed.job, "a process was killed mid-job");
@@ -114,10 +121,27 @@ function assertRerun(jobs: JobRecord[], killed: { job?: string; worker?: string;
   return job;
 }
 
-/** A line in the test log: where the kill landed and where the job resumed. */
-function describeRerun(job: JobRecord, killed: { step?: number }): string {
-  const starts = job.history.filter((h) => h.what === "started");
-  return `job ${job.index}: killed at step ≥ ${killed.step}, started ${starts.length} times, resumed from step ${starts.at(-1)?.fromStep}`;
+/**
+ * The 20-job sweep on `executor`, one process killed mid-job: every result stored once and equal to
+ * its local run; the job that lost its process ran again elsewhere — from its checkpoint when the
+ * kill came after one (the local pool keeps the scratch folder; a worker ships a checkpoint's bundle
+ * before it reports progress past it). Returns a line for the test log.
+ */
+async function sweepThroughAKill(
+  store: SqliteRunStore,
+  executor: Executor,
+  kill: (worker: string) => void,
+  backoffMs: number,
+): Promise<string> {
+  const sweep = createSweep(store, spec20, expandSweep(spec20), executor);
+  const { onEvent, killed } = killerOf(kill);
+  const s = await executeSweep(store, sweep.id, executor, { onEvent, backoffMs });
+  assert.deepEqual([s.status, s.jobs, s.finished, s.failed], ["FINISHED", 20, 20, 0]);
+  const jobs = await assertExactlyOnce(store, sweep.id, spec20);
+  const starts = assertRerun(jobs, killed).history.filter((h) => h.what === "started");
+  const from = starts.at(-1)?.fromStep as number;
+  if ((killed.step as number) > CHECKPOINT_EVERY) assert.ok(from > 0, `resumed from step ${from}`);
+  return `killed at step ≥ ${killed.step}, started ${starts.length} times, resumed from step ${from}`;
 }
 
 test(
@@ -128,16 +152,7 @@ test(
     const store = SqliteRunStore.open(join(dir, "runs.db"));
     try {
       const executor: Executor = { kind: "local", workers: 3 };
-      const sweep = createSweep(store, spec20, expandSweep(spec20), executor);
-      const { onEvent, killed } = killerOf((worker) => process.kill(pidOf(worker), "SIGKILL"));
-      const s = await executeSweep(store, sweep.id, executor, { onEvent, backoffMs: 100 });
-      assert.deepEqual([s.status, s.jobs, s.finished, s.failed], ["FINISHED", 20, 20, 0]);
-      const jobs = await assertExactlyOnce(store, sweep.id, spec20);
-      const job = assertRerun(jobs, killed);
-      t.diagnostic(describeRerun(job, killed));
-      // The scratch folder stays on this machine: a kill after a registered checkpoint resumes from it.
-      if ((killed.step as number) > CHECKPOINT_EVERY)
-        assert.ok((job.history.filter((h) => h.what === "started").at(-1)?.fromStep as number) > 0);
+      t.diagnostic(await sweepThroughAKill(store, executor, (worker) => process.kill(pidOf(worker), "SIGKILL"), 100));
     } finally {
       store.close();
     }
@@ -155,32 +170,10 @@ test(
     const workers: ChildProcess[] = [];
     const store = SqliteRunStore.open(join(dir, "runs.db"));
     try {
-      for (let i = 0; i < 3; i++)
-        workers.push(
-          startCli([
-            "worker",
-            "--queue",
-            redis.url,
-            "--concurrency",
-            "1",
-            "--scratch",
-            join(dir, `w${i}`),
-            "--stall-timeout",
-            "3",
-          ]),
-        );
+      workers.push(...startWorkers(3, redis.url, dir));
       const ended = workers.map(exited);
-      const executor = queueExecutor(redis.url);
-      const sweep = createSweep(store, spec20, expandSweep(spec20), executor);
-      const { onEvent, killed } = killerOf((worker) => workers.find((w) => w.pid === pidOf(worker))?.kill("SIGKILL"));
-      const s = await executeSweep(store, sweep.id, executor, { onEvent, backoffMs: 200 });
-      assert.deepEqual([s.status, s.jobs, s.finished, s.failed], ["FINISHED", 20, 20, 0]);
-      const jobs = await assertExactlyOnce(store, sweep.id, spec20);
-      const job = assertRerun(jobs, killed);
-      t.diagnostic(describeRerun(job, killed));
-      // A worker ships the bundle of a checkpoint before it reports progress past it: the next one continues from it.
-      if ((killed.step as number) > CHECKPOINT_EVERY)
-        assert.ok((job.history.filter((h) => h.what === "started").at(-1)?.fromStep as number) > 0);
+      const kill = (worker: string) => workers.find((w) => w.pid === pidOf(worker))?.kill("SIGKILL");
+      t.diagnostic(await sweepThroughAKill(store, queueExecutor(redis.url), kill, 200));
       for (const w of workers) w.kill("SIGTERM");
       const codes = await Promise.all(ended);
       assert.equal(codes.filter((c) => c.signal === "SIGKILL").length, 1, "one worker was killed");
@@ -206,20 +199,7 @@ test(
     // A subset of the 20 jobs: the same configs, so the same local runs to compare with.
     const spec = parseSweepSpec({ name: "e2e", base, grid: { "optimizer.lr": LRS, batchSize: BATCHES.slice(0, 3) } });
     try {
-      for (let i = 0; i < 2; i++)
-        workers.push(
-          startCli([
-            "worker",
-            "--queue",
-            redis.url,
-            "--concurrency",
-            "1",
-            "--scratch",
-            join(dir, `w${i}`),
-            "--stall-timeout",
-            "3",
-          ]),
-        );
+      workers.push(...startWorkers(2, redis.url, dir));
       const ended = workers.map(exited);
       const executor = queueExecutor(redis.url);
       const sweep = createSweep(store, spec, expandSweep(spec), executor);

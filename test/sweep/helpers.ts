@@ -1,18 +1,11 @@
-/** Shared fixtures of the sweep tests: a tiny base run config (a 2-8-2 MLP on 64 two-moons points). */
+/** Shared fixtures of the sweep tests. */
 import type { RunConfigInput } from "../../src/train/config.ts";
+import { tinyConfigInput } from "../train/helpers.ts";
 
+/** The training tests' tiny run config (a 2-8-2 MLP on 64 two-moons points) as a sweep's base: no seed, a checkpoint every 5 steps. */
 export function tinyBase(over: Partial<RunConfigInput> = {}): Record<string, unknown> {
-  return {
-    model: { arch: "mlp", sizes: [2, 8, 2], activation: "tanh" },
-    data: { name: "two-moons", n: 64 },
-    optimizer: { name: "sgd", lr: 0.1 },
-    steps: 20,
-    batchSize: 8,
-    logEvery: 1,
-    evalEvery: 5,
-    checkpointEvery: 5,
-    ...over,
-  };
+  const { seed: _label, ...base } = tinyConfigInput({ checkpointEvery: 5, ...over });
+  return base;
 }
 
 import { readSafetensors } from "../../src/io/safetensors.ts";

@@ -22,10 +22,22 @@ import { resultOf, tinyBase } from "./helpers.ts";
 const spec = parseSweepSpec({ name: "res", base: tinyBase({ steps: 40 }), grid: { "optimizer.lr": [0.05, 0.2] } });
 const jobs = expandSweep(spec);
 
+type Coordinator = ReturnType<typeof coordinator>;
 function coordinator(dir: string) {
   const store = SqliteRunStore.open(join(dir, "main.db"));
   const sweep = store.sweeps().createSweep({ name: spec.name, spec, executor: "local", jobs });
   return { store, sweep, job: (j: JobPlan) => store.sweeps().job(sweep.id, j.id) };
+}
+
+/** Runs `f` with a coordinator's store holding the sweep (in a fresh folder, also given to `f`), closed afterwards. */
+async function withCoordinator(f: (c: Coordinator, dir: string) => Promise<void>): Promise<void> {
+  const dir = scratch();
+  const c = coordinator(dir);
+  try {
+    await f(c, dir);
+  } finally {
+    c.store.close();
+  }
 }
 
 async function reference(job: JobPlan) {
@@ -54,10 +66,8 @@ async function interruptedThenResumed(job: JobPlan, dir: string): Promise<{ reco
   return { record: (second as { record: RunRecord }).record, bundle };
 }
 
-test("a job run by runJob and stored by the coordinator equals a local run of its config, bit for bit", async () => {
-  const dir = scratch();
-  const c = coordinator(dir);
-  try {
+test("a job run by runJob and stored by the coordinator equals a local run of its config, bit for bit", () =>
+  withCoordinator(async (c, dir) => {
     const out = await runJob({ jobId: jobs[0].id, config: jobs[0].config, scratch: join(dir, "s0") });
     assert.equal(out.kind, "result");
     const record = decodeRecord(encodeRecord((out as { record: RunRecord }).record));
@@ -75,15 +85,10 @@ test("a job run by runJob and stored by the coordinator equals a local run of it
       c.job(jobs[0]).history.map((h) => h.what),
       ["finished", "duplicate"],
     );
-  } finally {
-    c.store.close();
-  }
-});
+  }));
 
-test("interrupted and resumed in its scratch folder, or continued elsewhere from its bundle: the same result", async () => {
-  const dir = scratch();
-  const c = coordinator(dir);
-  try {
+test("interrupted and resumed in its scratch folder, or continued elsewhere from its bundle: the same result", () =>
+  withCoordinator(async (c, dir) => {
     const want = await reference(jobs[1]);
     const { record, bundle } = await interruptedThenResumed(jobs[1], join(dir, "here"));
     const stored = storeJobResult(c.store, c.sweep, c.job(jobs[1]), record);
@@ -95,32 +100,21 @@ test("interrupted and resumed in its scratch folder, or continued elsewhere from
     const out = await runJob({ jobId: jobs[1].id, config: jobs[1].config, scratch: elsewhere }, {}, travelled);
     assert.equal(out.kind, "result");
     assert.ok(existsSync(join(elsewhere, "job.db")));
-    const other = coordinator(scratch());
-    try {
+    await withCoordinator(async (other) => {
       const s2 = storeJobResult(other.store, other.sweep, other.job(jobs[1]), (out as { record: RunRecord }).record);
       assert.deepEqual(resultOf(other.store, s2.runId), want);
-    } finally {
-      other.store.close();
-    }
-  } finally {
-    c.store.close();
-  }
-});
+    });
+  }));
 
-test("a result computed from another config than the job's is refused", async () => {
-  const dir = scratch();
-  const c = coordinator(dir);
-  try {
+test("a result computed from another config than the job's is refused", () =>
+  withCoordinator(async (c, dir) => {
     const out = await runJob({ jobId: jobs[0].id, config: jobs[0].config, scratch: join(dir, "s") });
     assert.throws(
       () => storeJobResult(c.store, c.sweep, c.job(jobs[1]), (out as { record: RunRecord }).record),
       /computed from another config than the job's/,
     );
     assert.equal(c.store.listRuns().length, 0);
-  } finally {
-    c.store.close();
-  }
-});
+  }));
 
 test("a record survives its text form bit for bit: NaN, ±Infinity, −0, every digit, and file bytes", () => {
   const values = new Float64Array([NaN, Infinity, -Infinity, -0, 0.1 + 0.2, Number.MIN_VALUE, -1e308]);
