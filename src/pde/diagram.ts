@@ -37,7 +37,9 @@ export function hjDiagram(f: (y: number) => number, o: DiagramOptions): DiagramR
   const beta = o.beta ?? Infinity;
   if (!(beta > 0)) throw new InputError(`beta: expected a positive number or Infinity, got ${beta}`);
   return o.times.map((t) => {
-    const r = Number.isFinite(beta) ? coleHopf1d(f, o.x, t, beta, { y: o.y }) : hopfLax1d(f, o.x, t, { y: o.y, df: o.df });
+    const r = Number.isFinite(beta)
+      ? coleHopf1d(f, o.x, t, beta, { y: o.y })
+      : hopfLax1d(f, o.x, t, { y: o.y, df: o.df });
     // exact (inviscid) profiles jump within one cell: read the states next to the front
     const shocks = detectShocks(o.x, r.p, { offset: Number.isFinite(beta) ? undefined : 1 }).map((s) => ({
       x: s.x,

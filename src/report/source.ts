@@ -1,0 +1,75 @@
+/**
+ * Reading a run for a report or the dashboard through the store's reader, on a read-only SQLite
+ * connection: looking never writes, locks or migrates the store a training run is writing to.
+ */
+import { existsSync, statSync } from "node:fs";
+import Database from "better-sqlite3";
+import { InputError } from "../errors.ts";
+import { RunReader } from "../store/reader.ts";
+import type { Artifact, RunDetail, RunEvent } from "../store/types.ts";
+import type { SeriesData } from "./series.ts";
+
+/** The store's read API on a read-only connection. */
+export class ReadOnlyStore extends RunReader {
+  private constructor(db: Database.Database, path: string) {
+    super(db, path);
+  }
+
+  /** Opens an existing store read-only; InputError when the file is missing or not a run store. */
+  static open(path: string): ReadOnlyStore {
+    if (!existsSync(path)) throw new InputError(`no store at ${path} (train a run first, or pass --store FILE)`);
+    if (statSync(path).isDirectory()) throw new InputError(`store ${path} is a directory; expected a SQLite file`);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true, timeout: 60_000 });
+      const hasRuns = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").get();
+      if (!hasRuns) throw new InputError(`store ${path} is not a shocklens run store`);
+      return new ReadOnlyStore(db, path);
+    } catch (err) {
+      db?.close();
+      if (err instanceof InputError) throw err;
+      throw new InputError(`cannot read store ${path}: ${(err as Error).message}`);
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+export interface RunData {
+  detail: RunDetail;
+  /** Every logged point of every scalar key, steps ascending. */
+  series: Map<string, SeriesData>;
+  events: RunEvent[];
+  artifacts: Artifact[];
+}
+
+/** Every scalar series of a run as typed arrays (one pass over the points). */
+export function readSeries(reader: RunReader, id: string, key?: string): Map<string, SeriesData> {
+  const xs = new Map<string, number[]>();
+  const ys = new Map<string, number[]>();
+  for (const p of reader.iterScalars(id, key)) {
+    let x = xs.get(p.key);
+    if (!x) {
+      x = [];
+      xs.set(p.key, x);
+      ys.set(p.key, []);
+    }
+    x.push(p.step);
+    ys.get(p.key)!.push(p.value);
+  }
+  const out = new Map<string, SeriesData>();
+  for (const [k, x] of xs) out.set(k, { x: Float64Array.from(x), y: Float64Array.from(ys.get(k)!) });
+  return out;
+}
+
+export function readRun(reader: RunReader, ref: string): RunData {
+  const id = reader.resolveRunId(ref);
+  return {
+    detail: reader.getRun(id),
+    series: readSeries(reader, id),
+    events: reader.events(id),
+    artifacts: reader.artifacts(id),
+  };
+}
