@@ -11,13 +11,27 @@ export function spectrumFigure(a: NetworkAnalysis): Figure {
   const sp = a.spectrum;
   const data = [
     ...Array.from(sp.grid, (l, i) => ({ lambda: l, density: Math.max(sp.raw[i], FLOOR), which: "raw ∇²L at θ" })),
-    ...Array.from(sp.grid, (l, i) => ({ lambda: l, density: Math.max(sp.quotient[i], FLOOR), which: "quotient P∇²LP at θ_c" })),
+    ...Array.from(sp.grid, (l, i) => ({
+      lambda: l,
+      density: Math.max(sp.quotient[i], FLOOR),
+      which: "quotient P∇²LP at θ_c",
+    })),
   ];
   const svg = renderPlot({
     x: { label: "eigenvalue λ", grid: true },
     y: { type: "log", label: "density (log)", grid: true },
     color: { legend: true },
-    marks: [Plot.line(data, { x: "lambda", y: "density", stroke: "which", z: "which", strokeDasharray: (d: { which: string }) => (d.which.startsWith("raw") ? "5 3" : null) }), Plot.ruleX([0])],
+    marks: [
+      Plot.line(
+        data.filter((d) => !d.which.startsWith("raw")),
+        { x: "lambda", y: "density", stroke: "which", strokeWidth: 2.2 },
+      ),
+      Plot.line(
+        data.filter((d) => d.which.startsWith("raw")),
+        { x: "lambda", y: "density", stroke: "which", strokeDasharray: "5 3" },
+      ),
+      Plot.ruleX([0]),
+    ],
   });
   return {
     id: "hessian-spectra",
