@@ -10,18 +10,18 @@
  */
 import { key } from "../core/random.ts";
 import * as F from "../core/ops/index.ts";
-import { modelObjective } from "../coarse/objective.ts";
-import { hessianDirections } from "../coarse/slice.ts";
 import { spectralDensity } from "../curvature/slq.ts";
 import { hessianOperator, restrictedOperator } from "../curvature/operators.ts";
 import { lossFn } from "../nn/losses.ts";
 import { loadWeights } from "../nn/files.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { groupOf } from "../symmetry/index.ts";
-import { type Tree, ravel } from "../tree/tree.ts";
+import type { Tree } from "../tree/tree.ts";
 import { linspace } from "../pde/quadrature.ts";
 import { characteristicLines, hjDiagram, type CharacteristicLine, type DiagramRow } from "../pde/diagram.ts";
 import { shockTime1d } from "../pde/shockTime.ts";
+import { hermiteInterpolant } from "../pde/hermite.ts";
+import { sampleModelSlice } from "./slice.ts";
 import type { PreparedRun } from "../train/setup.ts";
 
 export interface SpectrumData {
@@ -75,55 +75,6 @@ function range(nodes: Float64Array[]): [number, number] {
   return [lo, hi];
 }
 
-/**
- * C¹ cubic Hermite interpolation of samples on a uniform grid with central-difference slopes
- * (Catmull–Rom), and its exact first and second derivatives. C¹ matters: a merely continuous
- * (piecewise-linear) loss has concave kinks, and each one is a shock from t = 0⁺.
- */
-export function hermiteInterpolant(s: Float64Array, g: Float64Array) {
-  const m = s.length;
-  const h = s[1] - s[0];
-  const slope = Float64Array.from(g, (_, i) =>
-    i === 0 ? (g[1] - g[0]) / h : i === m - 1 ? (g[m - 1] - g[m - 2]) / h : (g[i + 1] - g[i - 1]) / (2 * h),
-  );
-  const cell = (y: number): [number, number] => {
-    const u = (y - s[0]) / h;
-    const i = Math.min(Math.max(Math.floor(u), 0), m - 2);
-    return [i, u - i];
-  };
-  // Hermite basis on [0, 1]: h00 = 2τ³ − 3τ² + 1, h10 = τ³ − 2τ² + τ, h01 = −2τ³ + 3τ², h11 = τ³ − τ²
-  const f = (y: number): number => {
-    const [i, t] = cell(y);
-    const t2 = t * t;
-    const t3 = t2 * t;
-    return (
-      (2 * t3 - 3 * t2 + 1) * g[i] +
-      (t3 - 2 * t2 + t) * h * slope[i] +
-      (-2 * t3 + 3 * t2) * g[i + 1] +
-      (t3 - t2) * h * slope[i + 1]
-    );
-  };
-  const df = (y: number): number => {
-    const [i, t] = cell(y);
-    const t2 = t * t;
-    return (
-      ((6 * t2 - 6 * t) * g[i] +
-        (3 * t2 - 4 * t + 1) * h * slope[i] +
-        (-6 * t2 + 6 * t) * g[i + 1] +
-        (3 * t2 - 2 * t) * h * slope[i + 1]) /
-      h
-    );
-  };
-  const d2f = (y: number): number => {
-    const [i, t] = cell(y);
-    return (
-      ((12 * t - 6) * g[i] + (6 * t - 4) * h * slope[i] + (-12 * t + 6) * g[i + 1] + (6 * t - 2) * h * slope[i + 1]) /
-      (h * h)
-    );
-  };
-  return { f, df, d2f };
-}
-
 export function analyzeNetwork(prepared: PreparedRun, weightsPath: string, o: AnalysisOptions = {}): NetworkAnalysis {
   const cfg = prepared.config.model;
   const params = loadWeights(weightsPath, prepared.model);
@@ -152,18 +103,12 @@ export function analyzeNetwork(prepared: PreparedRun, weightsPath: string, o: An
   const sigma = (hi - lo || 1) / 150;
 
   // the slice along the lowest eigen-direction
-  const obj = modelObjective(prepared.model, params, xs, ys, prepared.loss);
-  const theta = ravel(params);
-  const dir = hessianDirections(obj, theta, 1, { key: k, which: "smallest", steps });
-  const curvature = dir.eigenvalues[0];
-  const R = Math.min(20, Math.max(0.5, 1 / Math.sqrt(Math.abs(curvature) || 1)));
-  const m = o.points ?? 161;
-  const s = linspace(-R, R, m);
-  const d = dir.directions[0];
-  const g = Float64Array.from(s, (si) => {
-    const p = Float64Array.from(theta, (v, i) => v + si * d[i]);
-    return obj.value(p);
-  });
+  const sl = sampleModelSlice(prepared, params, { dims: 1, points: o.points ?? 161, samples: n, seed: o.seed, steps });
+  const curvature = sl.eigenvalues[0];
+  const R = sl.radius;
+  const s = Float64Array.from(sl.s);
+  const g = Float64Array.from(sl.values);
+  const m = s.length;
   const { f: gi, df: d1, d2f: d2 } = hermiteInterpolant(s, g);
   const forecast = shockTime1d(d2, { min: s[1], max: s[m - 2], n: m - 2 }, d1);
   // times relative to the forecast (or to the curvature scale of a convex slice)
@@ -179,7 +124,7 @@ export function analyzeNetwork(prepared: PreparedRun, weightsPath: string, o: An
   const characteristics = characteristicLines(gi, d1, feet, tDense, { y: yGrid });
   return {
     samples: n,
-    params: theta.length,
+    params: sl.params,
     group: { name: group.name, dim: group.dim },
     spectrum: {
       grid,
