@@ -92,6 +92,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       throw new HttpError(400, "malformed URL");
     }
     const q = url.searchParams;
+    if (url.pathname === "/favicon.ico") return void res.writeHead(204, SECURITY_HEADERS).end();
     const page = PAGES[url.pathname];
     if (page) {
       const a = assets.get(page)!;

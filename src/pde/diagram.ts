@@ -40,8 +40,8 @@ export function hjDiagram(f: (y: number) => number, o: DiagramOptions): DiagramR
     const r = Number.isFinite(beta)
       ? coleHopf1d(f, o.x, t, beta, { y: o.y })
       : hopfLax1d(f, o.x, t, { y: o.y, df: o.df });
-    // exact (inviscid) profiles jump within one cell: read the states next to the front
-    const shocks = detectShocks(o.x, r.p, { offset: Number.isFinite(beta) ? undefined : 1 }).map((s) => ({
+    // exact (inviscid) profiles jump within one cell: read the states right next to the front
+    const shocks = detectShocks(o.x, r.p, { offset: Number.isFinite(beta) ? undefined : 0 }).map((s) => ({
       x: s.x,
       left: s.left,
       right: s.right,

@@ -50,7 +50,6 @@ export class SeriesChart {
   plot: uPlot | null = null;
   readonly stats: ChartStats;
   private zoom: [number, number] | null = null;
-  private applying = false;
   private pending = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -144,6 +143,12 @@ export class SeriesChart {
     }, ms);
   }
 
+  /** Shows steps [min, max], fetched at full pixel resolution. */
+  zoomTo(min: number, max: number): Promise<void> {
+    this.zoom = [min, max];
+    return this.load();
+  }
+
   resetZoom(): void {
     this.zoom = null;
     void this.load();
@@ -153,10 +158,8 @@ export class SeriesChart {
     const sameShape =
       this.plot && this.plot.series.length === names.length + 1 && (this.plot.scales.y.distr === 3) === this.state.logY;
     if (this.plot && sameShape) {
-      this.applying = true;
       this.plot.setData(data, true);
       if (this.zoom) this.plot.setScale("x", { min: this.zoom[0], max: this.zoom[1] });
-      this.applying = false;
       return;
     }
     this.plot?.destroy();
@@ -180,24 +183,26 @@ export class SeriesChart {
         })),
       ],
       bands,
-      cursor: { drag: { x: true, y: false }, bind: { dblclick: () => () => (this.resetZoom(), null) } },
+      // a drag selects a step range; the chart then asks the server for that range (not uPlot's own zoom)
+      cursor: {
+        drag: { x: true, y: false, setScale: false },
+        bind: { dblclick: () => () => (this.resetZoom(), null) },
+      },
       hooks: {
-        setScale: [
-          (u, key) => {
-            if (key !== "x" || this.applying) return;
-            const min = u.scales.x.min;
-            const max = u.scales.x.max;
-            if (min == null || max == null) return;
-            this.zoom = [min, max];
-            void this.load();
+        setSelect: [
+          (u) => {
+            if (u.select.width < 2) return;
+            const min = u.posToVal(u.select.left, "x");
+            const max = u.posToVal(u.select.left + u.select.width, "x");
+            u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+            this.zoomTo(min, max);
           },
         ],
         draw: [(u) => this.drawEvents(u)],
       },
     };
-    this.applying = true;
     this.plot = new uPlot(opts, data, this.el);
-    this.applying = false;
+    if (this.zoom) this.plot.setScale("x", { min: this.zoom[0], max: this.zoom[1] });
   }
 
   private drawEvents(u: uPlot): void {
