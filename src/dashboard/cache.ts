@@ -4,7 +4,7 @@
  * on later requests, so a live run costs a few rows per refresh and a 10⁶-point series is read
  * once. Least-recently-used series are dropped past a total point budget.
  */
-import type { RunReader } from "../store/reader.ts";
+import type { ReadOnlyStore } from "../report/source.ts";
 import type { SeriesData } from "../report/series.ts";
 
 interface Entry {
@@ -22,7 +22,7 @@ export class SeriesCache {
   private held = 0;
 
   constructor(
-    private readonly reader: RunReader,
+    private readonly reader: ReadOnlyStore,
     private readonly budget = DEFAULT_BUDGET,
   ) {}
 
@@ -34,21 +34,21 @@ export class SeriesCache {
       this.entries.delete(k); // re-inserted below: Map order is the LRU order
     else e = { x: new Float64Array(1024), y: new Float64Array(1024), n: 0, lastStep: -Infinity };
     const before = e.n;
-    const query = Number.isFinite(e.lastStep) ? { sinceStep: e.lastStep } : {};
-    for (const p of this.reader.iterScalars(id, key, query)) {
-      if (e.n === e.x.length) {
-        const x = new Float64Array(2 * e.n);
-        const y = new Float64Array(2 * e.n);
-        x.set(e.x);
-        y.set(e.y);
-        e.x = x;
-        e.y = y;
+    const entry = e;
+    this.reader.eachPoint(id, key, entry.lastStep, (step, value) => {
+      if (entry.n === entry.x.length) {
+        const x = new Float64Array(2 * entry.n);
+        const y = new Float64Array(2 * entry.n);
+        x.set(entry.x);
+        y.set(entry.y);
+        entry.x = x;
+        entry.y = y;
       }
-      e.x[e.n] = p.step;
-      e.y[e.n] = p.value;
-      e.n++;
-      e.lastStep = p.step;
-    }
+      entry.x[entry.n] = step;
+      entry.y[entry.n] = value;
+      entry.n++;
+      entry.lastStep = step;
+    });
     this.held += e.n - before;
     this.entries.set(k, e);
     this.evict(k);

@@ -77,17 +77,20 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   let live = 0;
 
   const route = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.httpVersionMajor !== 1) throw new HttpError(400, `HTTP/${req.httpVersion} is not spoken here`);
     const head = req.method === "HEAD";
     if (req.method !== "GET" && !head) {
       res.setHeader("allow", "GET, HEAD");
       throw new HttpError(405, `method ${req.method} not allowed`);
     }
+    if (req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) !== 0)
+      throw new HttpError(400, "a GET request carries no body");
     const rawUrl = req.url ?? "/";
     if (rawUrl.length > MAX_URL) throw new HttpError(414, `URL longer than ${MAX_URL} characters`);
     if (!rawUrl.startsWith("/")) throw new HttpError(400, "the request target must be a path");
     let url: URL;
     try {
-      url = new URL(rawUrl, "http://localhost");
+      url = new URL(`http://localhost${rawUrl}`); // never read as a network-path reference ("//host/…")
     } catch {
       throw new HttpError(400, "malformed URL");
     }

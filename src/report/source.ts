@@ -6,6 +6,7 @@ import { existsSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { InputError } from "../errors.ts";
 import { RunReader } from "../store/reader.ts";
+import { decodeScalar } from "../store/codec.ts";
 import type { Artifact, RunDetail, RunEvent } from "../store/types.ts";
 import type { SeriesData } from "./series.ts";
 
@@ -32,10 +33,38 @@ export class ReadOnlyStore extends RunReader {
     }
   }
 
+  /**
+   * The points of one series after `sinceStep`, as columns appended through `push` — the reader's
+   * query without a row object per point (10⁶ points: ~1 s instead of ~5 s), for the dashboard.
+   */
+  eachPoint(id: string, key: string, sinceStep: number, push: (step: number, value: number) => void): void {
+    // keyset pages of PAGE rows: one native call per page instead of one per row; a page ends
+    // only between steps, so points logged twice at one step stay together
+    const stmt = this.db
+      .prepare(
+        "SELECT step, value, nonfinite FROM scalars WHERE run_id = ? AND key = ? AND step > ? AND step <= ? ORDER BY step, rowid",
+      )
+      .raw(true);
+    const next = this.db
+      .prepare("SELECT step FROM scalars WHERE run_id = ? AND key = ? AND step > ? ORDER BY step LIMIT 1 OFFSET ?")
+      .pluck();
+    let from = sinceStep;
+    for (;;) {
+      const upTo = (next.get(id, key, from, PAGE - 1) as number | undefined) ?? Infinity;
+      const rows = stmt.all(id, key, from, upTo) as [number, number | null, number][];
+      for (const [step, value, flag] of rows) push(step, flag === 0 ? (value as number) : decodeScalar(value, flag));
+      if (upTo === Infinity || rows.length === 0) return;
+      from = upTo;
+    }
+  }
+
   close(): void {
     this.db.close();
   }
 }
+
+/** Rows per page of `eachPoint`. */
+const PAGE = 65_536;
 
 export interface RunData {
   detail: RunDetail;
