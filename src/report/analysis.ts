@@ -22,6 +22,7 @@ import { characteristicLines, hjDiagram, type CharacteristicLine, type DiagramRo
 import { shockTime1d } from "../pde/shockTime.ts";
 import { hermiteInterpolant } from "../pde/hermite.ts";
 import { sampleModelSlice } from "./slice.ts";
+import { residualOrders, type ResidualOrders } from "./orders.ts";
 import type { PreparedRun } from "../train/setup.ts";
 
 export interface SpectrumData {
@@ -49,6 +50,8 @@ export interface SliceData {
   /** Dense time grid of the x–t diagram. */
   xt: { x: Float64Array; rows: DiagramRow[] };
   characteristics: CharacteristicLine[];
+  /** HJ/Burgers residual orders of the viscous local entropy of the slice (./orders.ts). */
+  orders: ResidualOrders;
 }
 
 export interface NetworkAnalysis {
@@ -122,6 +125,20 @@ export function analyzeNetwork(prepared: PreparedRun, weightsPath: string, o: An
   const xtRows = hjDiagram(gi, { x: xDense, times: tDense, y: yGrid, df: d1 });
   const feet = Array.from(linspace(-R / 2, R / 2, 17));
   const characteristics = characteristicLines(gi, d1, feet, tDense, { y: yGrid });
+  // viscous check before the shock: β large enough that the Gibbs kernel (width √(t/β)) stays
+  // within a tenth of the slice, so the quadrature box does not cut it
+  let gmin = Infinity;
+  let gmax = -Infinity;
+  for (const v of g) ((gmin = Math.min(gmin, v)), (gmax = Math.max(gmax, v)));
+  const tOrders = 0.5 * scale;
+  const orders = residualOrders(gi, {
+    a: -R / 2,
+    b: R / 2,
+    t: tOrders,
+    beta: Math.max((100 * tOrders) / (R * R), 10 / Math.max(gmax - gmin, 1e-12)),
+    y: yGrid,
+    steps: [R / 20, R / 40, R / 80],
+  });
   return {
     samples: n,
     params: sl.params,
@@ -144,6 +161,7 @@ export function analyzeNetwork(prepared: PreparedRun, weightsPath: string, o: An
       rows,
       xt: { x: xDense, rows: xtRows },
       characteristics,
+      orders,
     },
   };
 }

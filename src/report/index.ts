@@ -5,7 +5,7 @@
  * gradient-field summary (from `verify`), and the config. Every figure as inline SVG + PNG.
  */
 import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { InputError } from "../errors.ts";
 import type { RunReader } from "../store/reader.ts";
 import { parseRunConfig } from "../train/config.ts";
@@ -30,6 +30,8 @@ export interface ReportOptions {
   verify?: Record<string, unknown>;
   /** Lines shown at the top (e.g. the demo's summary). */
   summary?: string[];
+  /** An analysis already computed (`analyzeRun`): used instead of computing it again. */
+  analysisResult?: NetworkAnalysis;
   /** PNG copies of the figures (default true). */
   png?: boolean;
 }
@@ -41,7 +43,13 @@ export interface BuiltReport {
   analysis: NetworkAnalysis | null;
 }
 
+/** The analysis of a run's final weights, or why there is none. */
+export function analyzeRun(reader: RunReader, ref: string, opt: ReportOptions["analysis"] = true) {
+  return runAnalysis(reader, readRun(reader, ref), opt);
+}
+
 function runAnalysis(
+  reader: RunReader,
   data: RunData,
   opt: ReportOptions["analysis"],
 ): { analysis: NetworkAnalysis | null; note?: string } {
@@ -49,17 +57,23 @@ function runAnalysis(
   const weights = [...data.artifacts].reverse().find((a) => a.kind === "weights");
   if (!weights)
     return { analysis: null, note: "The run has no final weights (it did not finish), so no spectra or slice." };
-  if (!existsSync(weights.path))
-    return { analysis: null, note: `The weights file ${weights.path} is gone; no spectra or slice.` };
+  // a relative artifact path was written from the writer's folder: try it there and next to the store
+  const candidates = isAbsolute(weights.path)
+    ? [weights.path]
+    : [weights.path, join(dirname(reader.path), weights.path)];
+  const weightsPath = candidates.find((p) => existsSync(p));
+  if (!weightsPath) return { analysis: null, note: `The weights file ${weights.path} is gone; no spectra or slice.` };
   const config = parseRunConfig(data.detail.config, `config of run ${data.detail.id}`);
   const prepared = prepareRun(config, `config of run ${data.detail.id}`);
-  return { analysis: analyzeNetwork(prepared, weights.path, typeof opt === "object" ? opt : {}) };
+  return { analysis: analyzeNetwork(prepared, weightsPath, typeof opt === "object" ? opt : {}) };
 }
 
 /** Builds the report of run `ref` from a store reader. */
 export function buildReport(reader: RunReader, ref: string, o: ReportOptions = {}): BuiltReport {
   const data = readRun(reader, ref);
-  const { analysis, note } = runAnalysis(data, o.analysis);
+  const { analysis, note } = o.analysisResult
+    ? { analysis: o.analysisResult, note: undefined }
+    : runAnalysis(reader, data, o.analysis);
   const monitorKeys = [...data.series.keys()].filter((k) => k.startsWith(RAW_PREFIX) || k.startsWith(QUOTIENT_PREFIX));
   const verify =
     o.verify ??

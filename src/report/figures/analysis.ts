@@ -107,7 +107,7 @@ export function sliceFigures(a: NetworkAnalysis): Figure[] {
     {
       id: "slice-p",
       title: "p = ∇u on the verification slice",
-      caption: `p solves the inviscid Burgers equation; dashed lines mark the shocks detected in p (${sl.rows.map((r) => `${r.shocks.length} at ${label(r.t)}`).join(", ")}).`,
+      caption: `p solves the inviscid Burgers equation (viscous check at t = ${fmt(sl.orders.t)}, β = ${fmt(sl.orders.beta)}: HJ residual order ${sl.orders.hj.toFixed(2)}, Burgers ${sl.orders.burgers.toFixed(2)} under halving of the grid step; 2 = the equations hold). Dashed lines mark the shocks detected in p (${sl.rows.map((r) => `${r.shocks.length} at ${label(r.t)}`).join(", ")}).`,
       svg: pSvg,
     },
     {
