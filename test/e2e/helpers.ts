@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { ChartStats } from "../../src/dashboard/client/chart.ts";
 
 export const CHROMIUM = process.env.SHOCKLENS_CHROMIUM ?? "/usr/bin/chromium";
 /** `false` when the browser is there, else the reason to skip (node:test prints it). */
@@ -58,18 +59,6 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path, fullPage });
   return path;
-}
-
-export interface ChartStats {
-  title: string;
-  loads: number;
-  lastLoadMs: number;
-  lastRenderMs: number;
-  points: number;
-  shownMin: number;
-  shownMax: number;
-  xMin: number;
-  xMax: number;
 }
 
 export function chartStats(page: Page): Promise<ChartStats[]> {

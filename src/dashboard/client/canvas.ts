@@ -21,6 +21,21 @@ function extent(arrays: ArrayLike<number>[]): [number, number] {
   return [lo - pad, hi + pad];
 }
 
+/** A cleared canvas with its 2-D context and size. */
+function blank(c: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; W: number; H: number } {
+  const ctx = c.getContext("2d")!;
+  ctx.clearRect(0, 0, c.width, c.height);
+  return { ctx, W: c.width, H: c.height };
+}
+
+/** Data → pixel maps of the plot area. */
+function scales(W: number, H: number, xr: [number, number], yr: [number, number]) {
+  return {
+    sx: (v: number) => M.l + ((v - xr[0]) / (xr[1] - xr[0])) * (W - M.l - M.r),
+    sy: (v: number) => H - M.b - ((v - yr[0]) / (yr[1] - yr[0])) * (H - M.t - M.b),
+  };
+}
+
 const fmt = (v: number) => Number(v.toPrecision(3)).toString();
 
 function axes(
@@ -51,14 +66,10 @@ export function linePlot(
   yLabel: string,
   vlines: number[] = [],
 ): void {
-  const ctx = c.getContext("2d")!;
-  const W = c.width;
-  const H = c.height;
-  ctx.clearRect(0, 0, W, H);
+  const { ctx, W, H } = blank(c);
   const xr: [number, number] = [x[0], x[x.length - 1]];
   const yr = extent(lines.map((l) => l.y));
-  const sx = (v: number) => M.l + ((v - xr[0]) / (xr[1] - xr[0])) * (W - M.l - M.r);
-  const sy = (v: number) => H - M.b - ((v - yr[0]) / (yr[1] - yr[0])) * (H - M.t - M.b);
+  const { sx, sy } = scales(W, H, xr, yr);
   axes(ctx, W, H, xr, yr, yLabel);
   lines.forEach((l, k) => {
     ctx.strokeStyle = l.color;
@@ -107,10 +118,7 @@ export function heatmap(
   rows: ArrayLike<number>[],
   o: { chars?: CharacteristicLine[]; tLine?: number; shocks?: [number, number][]; title?: string } = {},
 ): void {
-  const ctx = c.getContext("2d")!;
-  const W = c.width;
-  const H = c.height;
-  ctx.clearRect(0, 0, W, H);
+  const { ctx, W, H } = blank(c);
   const xr: [number, number] = [x[0], x[x.length - 1]];
   const yr: [number, number] = [o.chars ? 0 : ys[0], ys[ys.length - 1]];
   let amax = 0;
@@ -131,8 +139,7 @@ export function heatmap(
     }
   });
   axes(ctx, W, H, xr, yr, o.title ?? "x–t: colour p, lines characteristics, dots shock");
-  const sx = (v: number) => M.l + ((v - xr[0]) / (xr[1] - xr[0])) * (W - M.l - M.r);
-  const sy = (v: number) => H - M.b - ((v - yr[0]) / (yr[1] - yr[0])) * (H - M.t - M.b);
+  const { sx, sy } = scales(W, H, xr, yr);
   ctx.save();
   ctx.beginPath();
   ctx.rect(M.l, M.t, W - M.l - M.r, H - M.t - M.b);
