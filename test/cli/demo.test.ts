@@ -16,7 +16,7 @@ function cliIn(cwd: string, args: string[]): { code: number | null; stdout: stri
     cwd,
     env,
     encoding: "utf8",
-    timeout: 150_000,
+    timeout: 600_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
