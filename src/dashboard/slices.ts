@@ -2,13 +2,13 @@
  * `/api/runs/ID/slice?dims=1|2&points=N`: a slice of the run's trained network (../report/slice.ts)
  * for the Explore page, which then coarse-grains it in the browser. Computed once per run and shape.
  */
-import { existsSync } from "node:fs";
 import { InputError } from "../errors.ts";
 import { loadWeights } from "../nn/files.ts";
 import type { RunReader } from "../store/reader.ts";
 import { parseRunConfig } from "../train/config.ts";
 import { prepareRun } from "../train/setup.ts";
 import { sampleModelSlice, type ModelSlice } from "../report/slice.ts";
+import { finalWeightsPath } from "../report/source.ts";
 import { HttpError, numberParam, type Query } from "./api.ts";
 
 const cache = new Map<string, ModelSlice>();
@@ -20,12 +20,12 @@ export function modelSlice(reader: RunReader, id: string, q: Query): ModelSlice 
   const k = `${id}/${dims}/${points}`;
   const hit = cache.get(k);
   if (hit) return hit;
-  const weights = [...reader.artifacts(id)].reverse().find((a) => a.kind === "weights");
-  if (!weights || !existsSync(weights.path)) throw new HttpError(404, `run ${id} has no final weights to slice`);
+  const weights = finalWeightsPath(reader, reader.artifacts(id));
+  if (!weights) throw new HttpError(404, `run ${id} has no final weights to slice`);
   try {
     const detail = reader.getRun(id);
     const prepared = prepareRun(parseRunConfig(detail.config, `config of run ${id}`), `config of run ${id}`);
-    const slice = sampleModelSlice(prepared, loadWeights(weights.path, prepared.model), { dims, points });
+    const slice = sampleModelSlice(prepared, loadWeights(weights, prepared.model), { dims, points });
     cache.set(k, slice);
     return slice;
   } catch (err) {

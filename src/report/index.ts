@@ -5,7 +5,7 @@
  * gradient-field summary (from `verify`), and the config. Every figure as inline SVG + PNG.
  */
 import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { InputError } from "../errors.ts";
 import type { RunReader } from "../store/reader.ts";
 import { parseRunConfig } from "../train/config.ts";
@@ -15,9 +15,9 @@ import { sliceFigures, spectrumFigure } from "./figures/analysis.ts";
 import { curveFigures, observableFigures, QUOTIENT_PREFIX, RAW_PREFIX, timelineFigure } from "./figures/training.ts";
 import { keyValueTable, renderReportHtml, transitionsTable, type ReportSection } from "./html.ts";
 import { svgToPng } from "./png.ts";
-import { readRun, type RunData } from "./source.ts";
+import { finalWeightsPath, readRun, type RunData } from "./source.ts";
 
-export { ReadOnlyStore, readRun, readSeries, type RunData } from "./source.ts";
+export { finalWeightsPath, ReadOnlyStore, readRun, readSeries, type RunData } from "./source.ts";
 export { svgToPng, bundledFontFiles } from "./png.ts";
 export { renderPlot, type Figure } from "./plot.ts";
 export { decimate, emaDebiased, aggregate, type SeriesData } from "./series.ts";
@@ -54,15 +54,12 @@ function runAnalysis(
   opt: ReportOptions["analysis"],
 ): { analysis: NetworkAnalysis | null; note?: string } {
   if (opt === false) return { analysis: null, note: "Network analysis was not requested." };
-  const weights = [...data.artifacts].reverse().find((a) => a.kind === "weights");
-  if (!weights)
-    return { analysis: null, note: "The run has no final weights (it did not finish), so no spectra or slice." };
-  // a relative artifact path was written from the writer's folder: try it there and next to the store
-  const candidates = isAbsolute(weights.path)
-    ? [weights.path]
-    : [weights.path, join(dirname(reader.path), weights.path)];
-  const weightsPath = candidates.find((p) => existsSync(p));
-  if (!weightsPath) return { analysis: null, note: `The weights file ${weights.path} is gone; no spectra or slice.` };
+  const weightsPath = finalWeightsPath(reader, data.artifacts);
+  if (!weightsPath)
+    return {
+      analysis: null,
+      note: "The run has no final weights (it did not finish, or the file is gone), so no spectra or slice.",
+    };
   const config = parseRunConfig(data.detail.config, `config of run ${data.detail.id}`);
   const prepared = prepareRun(config, `config of run ${data.detail.id}`);
   return { analysis: analyzeNetwork(prepared, weightsPath, typeof opt === "object" ? opt : {}) };

@@ -3,6 +3,7 @@
  * connection: looking never writes, locks or migrates the store a training run is writing to.
  */
 import { existsSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
 import Database from "better-sqlite3";
 import { InputError } from "../errors.ts";
 import { RunReader } from "../store/reader.ts";
@@ -101,4 +102,18 @@ export function readRun(reader: RunReader, ref: string): RunData {
     events: reader.events(id),
     artifacts: reader.artifacts(id),
   };
+}
+
+/**
+ * The file of a run's final weights (its last `weights` artifact), or null when there is none or
+ * it is gone. A relative path was written from the writer's folder: it is tried there and next to
+ * the store.
+ */
+export function finalWeightsPath(reader: RunReader, artifacts: readonly Artifact[]): string | null {
+  const weights = [...artifacts].reverse().find((a) => a.kind === "weights");
+  if (!weights) return null;
+  const candidates = isAbsolute(weights.path)
+    ? [weights.path]
+    : [weights.path, join(dirname(reader.path), weights.path)];
+  return candidates.find((p) => existsSync(p)) ?? null;
 }
