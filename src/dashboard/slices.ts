@@ -16,7 +16,7 @@ const cache = new Map<string, ModelSlice>();
 export function modelSlice(reader: RunReader, id: string, q: Query): ModelSlice {
   const dims = (numberParam(q, "dims", { min: 1, max: 2, integer: true }) ?? 1) as 1 | 2;
   const points =
-    numberParam(q, "points", { min: 5, max: dims === 1 ? 401 : 61, integer: true }) ?? (dims === 1 ? 161 : 41);
+    numberParam(q, "points", { min: 5, max: dims === 1 ? 401 : 61, integer: true }) ?? (dims === 1 ? 161 : 25);
   const k = `${id}/${dims}/${points}`;
   const hit = cache.get(k);
   if (hit) return hit;

@@ -27,6 +27,8 @@ interface Loss1d {
   x: [number, number];
   y: [number, number];
   tMax: number;
+  /** Where sup(−f'') is searched (default: the y range). */
+  box?: [number, number];
   note: string;
 }
 interface Loss2d {
@@ -182,6 +184,8 @@ async function makeLoss(): Promise<Loss> {
         x: [-R / 2, R / 2],
         y: [-R, R],
         tMax: 3 * (Number.isFinite(fc.tStar) ? fc.tStar : 1 / Math.max(Math.abs(lam), 1e-3)),
+        // the end cells have one-sided slopes: their curvature is an artefact of the interpolation
+        box: [r.s[1], r.s[r.s.length - 2]],
         note: "loss values from the server; everything else computed in this page",
       };
     }
@@ -244,7 +248,8 @@ function frame(): void {
           shocks: diagram.rows.flatMap((r) => r.shocks.map((s) => [s.x, r.t] as [number, number])),
         },
       );
-    const fc = shockTime1d(l.d2f, { min: l.y[0], max: l.y[1], n: 801 }, l.df);
+    const [b0, b1] = l.box ?? l.y;
+    const fc = shockTime1d(l.d2f, { min: b0, max: b1, n: 801 }, l.df);
     stats.tStar = fc.tStar;
     stats.shocks = row.shocks.map((s) => ({ x: s.x, jump: s.left - s.right }));
     text += `forecast t* = 1/sup(−f'') = ${Number.isFinite(fc.tStar) ? fc.tStar.toPrecision(4) : "∞"}${Number.isFinite(fc.tStar) ? `, born at x₀ = ${fc.x0[0].toPrecision(3)}` : ""}\n`;
