@@ -3,6 +3,7 @@
  * downloaded browser), a dashboard on a free port over a temporary store, and the folder the
  * screenshots go to (test/e2e/artifacts, git-ignored).
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,10 @@ export const skipWithoutBrowser: false | string = existsSync(CHROMIUM)
   : `no browser at ${CHROMIUM} (install Debian's chromium: apt-get install chromium)`;
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
+
+// The dashboard serves the pages `npm run build` bundles; build them when a checkout has not yet.
+if (!existsSync(join(ROOT, "dist/dashboard/assets/explore.js")))
+  execFileSync(process.execPath, [join(ROOT, "scripts/build-assets.mjs")], { stdio: "inherit" });
 export const ARTIFACTS = join(ROOT, "test/e2e/artifacts");
 
 export const CHROMIUM_FLAGS = [
