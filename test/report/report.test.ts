@@ -36,7 +36,11 @@ test("report of a run with monitor observables and events: sections, paired raw/
   const dir = mkdtempSync(join(tmpdir(), "shocklens-report-"));
   const path = join(dir, "s.db");
   const w = SqliteRunStore.open(path);
-  const run = w.createRun({ name: "<script>alert(1)</script>", experiment: "e&x", config: { lr: 0.1, note: "</pre><b>" } });
+  const run = w.createRun({
+    name: "<script>alert(1)</script>",
+    experiment: "e&x",
+    config: { lr: 0.1, note: "</pre><b>" },
+  });
   w.transaction(() => {
     for (let s = 0; s <= 400; s += 4)
       w.logScalars(run.id, s, {
@@ -46,7 +50,11 @@ test("report of a run with monitor observables and events: sections, paired raw/
         "monitor/quotient/orbitMinSqNorm": 1 + s / 400,
       });
   });
-  w.logEvent(run.id, { step: 120, kind: "forecast", payload: { observable: "monitor/quotient/lambdaMin", forecastStep: 200 } });
+  w.logEvent(run.id, {
+    step: 120,
+    kind: "forecast",
+    payload: { observable: "monitor/quotient/lambdaMin", forecastStep: 200 },
+  });
   w.logEvent(run.id, { step: 180, kind: "phase_transition", payload: { observable: "monitor/quotient/lambdaMin" } });
   w.logEvent(run.id, { step: 190, kind: "detection", payload: { observable: "monitor/raw/lambdaMin", leadSteps: 7 } });
   w.setStatus(run.id, "FINISHED");

@@ -15,7 +15,8 @@ test("eachPoint returns exactly what iterScalars does (non-finite values, −0, 
   const run = w.createRun({ name: "r" });
   const special = [NaN, Infinity, -Infinity, -0, 1e-300];
   w.transaction(() => {
-    for (let s = 0; s < 70_000; s++) w.logScalars(run.id, s, { a: s % 1000 === 0 ? special[(s / 1000) % 5] : Math.cos(s) });
+    for (let s = 0; s < 70_000; s++)
+      w.logScalars(run.id, s, { a: s % 1000 === 0 ? special[(s / 1000) % 5] : Math.cos(s) });
     w.logScalars(run.id, 65_535, { a: 42 }); // twice at the page boundary's step
   });
   const r = ReadOnlyStore.open(path);
