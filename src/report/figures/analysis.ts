@@ -90,7 +90,7 @@ export function sliceFigures(a: NetworkAnalysis): Figure[] {
         fill: "p",
         inset: 0,
       }),
-      Plot.line(chars, { x: "x", y: "t", z: "foot", stroke: "black", strokeWidth: 0.8, strokeOpacity: 0.7 }),
+      Plot.line(chars, { x: "x", y: "t", z: "foot", stroke: "black", strokeWidth: 0.8, strokeOpacity: 0.7, clip: true }),
       Plot.dot(shockPath, { x: "x", y: "t", fill: "gold", stroke: "black", r: 2.2 }),
       ...(Number.isFinite(sl.tStar) ? [Plot.ruleY([sl.tStar], { stroke: "black", strokeDasharray: "5 3" })] : []),
     ],
