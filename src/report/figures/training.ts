@@ -75,17 +75,21 @@ export function curveFigures(series: Map<string, SeriesData>, events: readonly R
     const g = k.includes("/") ? k.slice(0, k.indexOf("/")) : "other";
     groups.set(g, [...(groups.get(g) ?? []), k]);
   }
-  return [...groups].map(([g, keys]) => {
-    const data = keys.flatMap((k) => rows(k, series.get(k)!));
-    const n = keys.reduce((a, k) => a + series.get(k)!.x.length, 0);
-    return lineFigure(
-      `curves-${g.replace(/[^a-z0-9]+/gi, "-")}`,
-      `Curves: ${g}`,
-      `${keys.length} series, ${n} logged points (every point is stored; the plot keeps each pixel's min and max). Dashed lines: events.`,
-      data,
-      events,
-    );
-  });
+  // train and test first, ungrouped keys (lr, …) last
+  const rank = (g: string) => (g === "train" ? 0 : g === "test" ? 1 : g === "other" ? 3 : 2);
+  return [...groups]
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([g, keys]) => {
+      const data = keys.flatMap((k) => rows(k, series.get(k)!));
+      const n = keys.reduce((a, k) => a + series.get(k)!.x.length, 0);
+      return lineFigure(
+        `curves-${g.replace(/[^a-z0-9]+/gi, "-")}`,
+        `Curves: ${g}`,
+        `${keys.length} series, ${n} logged points (every point is stored; the plot keeps each pixel's min and max). Dashed lines: events.`,
+        data,
+        events,
+      );
+    });
 }
 
 /** Raw vs quotient observables: one figure per NAME logged both ways, then the unpaired ones by kind. */
