@@ -34,20 +34,24 @@ function summaryLines(r: TrainRunResult, view: GaugeView, a: NetworkAnalysis | n
   const acc = r.metrics["test/accuracy"];
   const lines = [
     `accuracy        ${acc === undefined ? "—" : `${(100 * acc).toFixed(2)} %`} on the held-out digits`,
-    `gauge attack    raw λ_min ${fmt(rl0)} → ${fmt(rl1)} (t* ${fmt(rt0)} → ${fmt(rt1)}); quotient λ_min ${fmt(ql0)} → ${fmt(ql1)} (t* ${fmt(qt0)}, unmoved)`,
+    `gauge attack    raw λ_min ${fmt(rl0)} → ${fmt(rl1)} (t* ${fmt(rt0)} → ${fmt(rt1)}); ` +
+      `quotient λ_min ${fmt(ql0)} → ${fmt(ql1)} (t* ${fmt(qt0)}, unmoved)`,
   ];
   if (a) {
     const o = a.slice.orders;
     lines.push(
-      `HJ / Burgers    residual orders ${o.hj.toFixed(2)} / ${o.burgers.toFixed(2)} under grid halving on the verification slice (Cole–Hopf, β = ${fmt(o.beta)}, t = ${fmt(o.t)}; 2 = the equations hold)`,
+      `HJ / Burgers    residual orders ${o.hj.toFixed(2)} / ${o.burgers.toFixed(2)} under grid halving on the ` +
+        `verification slice (Cole–Hopf, β = ${fmt(o.beta)}, t = ${fmt(o.t)}; 2 = the equations hold)`,
     );
   } else lines.push(`HJ / Burgers    not measured (the run has no final weights)`);
   lines.push(`gradient field  not assessed: the verify harness is not part of this build`);
   const born = a?.slice.xt.rows.find((row) => row.shocks.length > 0);
   const slice = a
     ? born
-      ? `; on the verification slice the first shock appears at t = ${fmt(born.t)} (smooth-curvature forecast t* = ${fmt(a.slice.tStar)})`
-      : `; no shock on the verification slice up to t = ${fmt(a.slice.xt.rows[a.slice.xt.rows.length - 1].t)} (forecast t* = ${fmt(a.slice.tStar)})`
+      ? `; on the verification slice the first shock appears at t = ${fmt(born.t)}` +
+        ` (smooth-curvature forecast t* = ${fmt(a.slice.tStar)})`
+      : `; no shock on the verification slice up to t = ${fmt(a.slice.xt.rows[a.slice.xt.rows.length - 1].t)}` +
+        ` (forecast t* = ${fmt(a.slice.tStar)})`
     : "";
   lines.push(
     `transitions     ${events === 0 ? "none logged during training" : `${events} logged during training`}${slice}`,

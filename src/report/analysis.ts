@@ -74,7 +74,11 @@ export interface AnalysisOptions {
 function range(nodes: Float64Array[]): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const th of nodes) for (const v of th) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
+  for (const th of nodes)
+    for (const v of th) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
   return [lo, hi];
 }
 
@@ -129,7 +133,10 @@ export function analyzeNetwork(prepared: PreparedRun, weightsPath: string, o: An
   // within a tenth of the slice, so the quadrature box does not cut it
   let gmin = Infinity;
   let gmax = -Infinity;
-  for (const v of g) ((gmin = Math.min(gmin, v)), (gmax = Math.max(gmax, v)));
+  for (const v of g) {
+    gmin = Math.min(gmin, v);
+    gmax = Math.max(gmax, v);
+  }
   const tOrders = 0.5 * scale;
   const orders = residualOrders(gi, {
     a: -R / 2,

@@ -42,7 +42,8 @@ function swatches(domain: unknown[], color: (v: unknown) => string, width: numbe
       y += LEGEND_ROW;
     }
     parts.push(
-      `<rect x="${x}" y="${y - 8}" width="14" height="10" fill="${escapeXml(color(d))}"/><text x="${x + 18}" y="${y}" text-anchor="start">${escapeXml(label)}</text>`,
+      `<rect x="${x}" y="${y - 8}" width="14" height="10" fill="${escapeXml(color(d))}"/>` +
+        `<text x="${x + 18}" y="${y}" text-anchor="start">${escapeXml(label)}</text>`,
     );
     x += w;
   }
@@ -60,7 +61,8 @@ function ramp(domain: number[], color: (v: unknown) => string, width: number, la
   for (let k = 0; k < steps; k++) {
     const v = lo + ((k + 0.5) / steps) * (hi - lo);
     parts.push(
-      `<rect x="${(x0 + (k * w) / steps).toFixed(2)}" y="16" width="${(w / steps + 0.5).toFixed(2)}" height="10" fill="${escapeXml(color(v))}"/>`,
+      `<rect x="${(x0 + (k * w) / steps).toFixed(2)}" y="16" width="${(w / steps + 0.5).toFixed(2)}" height="10"` +
+        ` fill="${escapeXml(color(v))}"/>`,
     );
   }
   const fmt = (v: number) => Number(v.toPrecision(3)).toString();

@@ -91,7 +91,9 @@ test(
     await until("the full view again", async () => (await chartStats(page))[0].xMax >= N - 1);
     const render = Math.max(first.lastRenderMs, zoomed.lastRenderMs);
     console.log(
-      `# 10^6 points: first view ${openMs} ms, zooms ${zooms.join(", ")} ms (fetch + decimate ${zoomed.lastLoadMs.toFixed(0)} ms, draw ${render.toFixed(0)} ms), longest frame gap ${gap.toFixed(0)} ms`,
+      `# 10^6 points: first view ${openMs} ms, zooms ${zooms.join(", ")} ms ` +
+        `(fetch + decimate ${zoomed.lastLoadMs.toFixed(0)} ms, draw ${render.toFixed(0)} ms), ` +
+        `longest frame gap ${gap.toFixed(0)} ms`,
     );
     // bounds for a shared, loaded machine: what matters is that the page never blocks and that the
     // drawing cost does not grow with the series (at most ~2 points per pixel are drawn)

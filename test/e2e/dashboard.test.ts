@@ -190,7 +190,7 @@ test(
     const requests: string[] = [];
     page.on("request", (r) => requests.push(r.url()));
     await page.goto(`file://${path}`);
-  await screenshot(page, "report");
+    await screenshot(page, "report");
     const figures = await page.locator("figure").count();
     assert.ok(figures >= 6, `${figures} figures`);
     assert.ok((await page.locator("#slice-xt svg text").count()) > 5, "the x–t diagram has its labels");
@@ -202,7 +202,7 @@ test(
       requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:") && !u.startsWith("blob:")),
       [],
     );
-      await page.locator("#slice-xt").screenshot({ path: join(ARTIFACTS, "report-xt.png") });
+    await page.locator("#slice-xt").screenshot({ path: join(ARTIFACTS, "report-xt.png") });
     assert.deepEqual(errors, []);
     await page.close();
   },

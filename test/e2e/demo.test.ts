@@ -62,7 +62,7 @@ test("demo --steps N --json: a finished run in the given store", async () => {
   assert.ok(raw.gauged > 10 * raw.trained, `raw norm should move: ${raw.trained} → ${raw.gauged}`);
 });
 
-test("the full demo, run from a directory with no arguments, reaches ≥ 95 %, prints the gauge table, writes the report and its five-line summary", async () => {
+test("the full demo from a bare directory: ≥ 95 %, the gauge table, the report and its five-line summary", async () => {
   const cwd = tempDir();
   const r = cliIn(cwd, ["demo", "--quiet"]);
   assert.equal(r.code, 0, r.why);

@@ -7,7 +7,7 @@
 import "uplot/dist/uPlot.min.css";
 import "./style.css";
 import { SeriesChart, type ChartEvent, type ChartState, type Source } from "./chart.ts";
-import { el, esc, getJson } from "./dom.ts";
+import { el, esc, getJson, row } from "./dom.ts";
 
 interface RunSummary {
   id: string;
@@ -87,9 +87,16 @@ async function runsView(): Promise<void> {
     table.innerHTML =
       `<tr><th></th><th>run</th><th>name</th><th>experiment</th><th>status</th><th>seed</th><th>created</th></tr>` +
       r.runs
-        .map(
-          (x) =>
-            `<tr><td><input type="checkbox" value="${esc(x.id)}"></td><td><a href="#/run/${esc(x.id)}">${esc(x.id)}</a></td><td>${esc(x.name)}</td><td>${esc(x.experiment)}</td><td class="status ${esc(x.status)}">${esc(x.status)}</td><td>${x.seed ?? "—"}</td><td>${esc(when(x.created))}</td></tr>`,
+        .map((x) =>
+          row([
+            `<input type="checkbox" value="${esc(x.id)}">`,
+            `<a href="#/run/${esc(x.id)}">${esc(x.id)}</a>`,
+            esc(x.name),
+            esc(x.experiment),
+            `<span class="status ${esc(x.status)}">${esc(x.status)}</span>`,
+            String(x.seed ?? "—"),
+            esc(when(x.created)),
+          ]),
         )
         .join("");
     const g = await getJson<{
@@ -100,7 +107,9 @@ async function runsView(): Promise<void> {
         .filter((x) => x.size > 1)
         .map(
           (x) =>
-            `<p><a href="#/group/${x.runs.map((r) => esc(r.id)).join(",")}">${x.size} seeds</a> of ${esc(String(x.config.name ?? ""))} ${esc(String(x.config.experiment ?? ""))}: seeds ${x.runs.map((r) => r.seed).join(", ")}</p>`,
+            `<p><a href="#/group/${x.runs.map((r) => esc(r.id)).join(",")}">${x.size} seeds</a> of ` +
+            `${esc(String(x.config.name ?? ""))} ${esc(String(x.config.experiment ?? ""))}: ` +
+            `seeds ${x.runs.map((r) => r.seed).join(", ")}</p>`,
         )
         .join("") || "<p class=note>No config has more than one seed yet.</p>";
   };
@@ -119,7 +128,8 @@ function viewControls(onChange: () => void): HTMLElement {
   const box = el(
     "div",
     { class: "controls" },
-    `<label>smoothing <input id="smooth" type="range" min="0" max="0.99" step="0.01" value="${state.smooth}"> <span id="smoothv">${state.smooth}</span></label>
+    `<label>smoothing <input id="smooth" type="range" min="0" max="0.99" step="0.01" value="${state.smooth}">` +
+      ` <span id="smoothv">${state.smooth}</span></label>
      <label><input id="logy" type="checkbox"${state.logY ? " checked" : ""}> log y</label>
      <span class="note">drag to zoom (re-fetched at full resolution), double-click to reset</span>`,
   );
@@ -190,7 +200,10 @@ async function runView(id: string): Promise<void> {
   liveSource.addEventListener("update", async (m) => {
     const u = JSON.parse((m as MessageEvent).data) as { keys: string[]; status: string; events: number };
     const s = document.getElementById("status");
-    if (s) ((s.textContent = u.status), (s.className = `status ${u.status}`));
+    if (s) {
+      s.textContent = u.status;
+      s.className = `status ${u.status}`;
+    }
     for (const k of u.keys)
       if (!known.has(k)) {
         known.add(k);

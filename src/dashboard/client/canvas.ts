@@ -15,7 +15,10 @@ function extent(arrays: ArrayLike<number>[]): [number, number] {
   let hi = -Infinity;
   for (const a of arrays)
     for (let i = 0; i < a.length; i++)
-      if (Number.isFinite(a[i])) ((lo = Math.min(lo, a[i])), (hi = Math.max(hi, a[i])));
+      if (Number.isFinite(a[i])) {
+        lo = Math.min(lo, a[i]);
+        hi = Math.max(hi, a[i]);
+      }
   if (!(hi > lo)) return [lo - 1, lo + 1];
   const pad = 0.05 * (hi - lo);
   return [lo - pad, hi + pad];
@@ -126,8 +129,11 @@ export function heatmap(
   let hi = -Infinity;
   for (const r of rows)
     for (let i = 0; i < r.length; i++)
-      if (Number.isFinite(r[i]))
-        ((amax = Math.max(amax, Math.abs(r[i]))), (lo = Math.min(lo, r[i])), (hi = Math.max(hi, r[i])));
+      if (Number.isFinite(r[i])) {
+        amax = Math.max(amax, Math.abs(r[i]));
+        lo = Math.min(lo, r[i]);
+        hi = Math.max(hi, r[i]);
+      }
   const centred = lo < 0 && hi > 0;
   const pw = (W - M.l - M.r) / x.length;
   const ph = (H - M.t - M.b) / rows.length;

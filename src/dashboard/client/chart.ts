@@ -126,7 +126,10 @@ export class SeriesChart {
     let hi = -Infinity;
     for (let i = 1; i < data.length; i++)
       for (const v of data[i] as (number | null | undefined)[])
-        if (typeof v === "number") ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
+        if (typeof v === "number") {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
     this.stats.shownMin = lo;
     this.stats.shownMax = hi;
     const xs = data[0] as number[];

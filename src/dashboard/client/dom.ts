@@ -22,3 +22,8 @@ export async function getJson<T>(url: string): Promise<T> {
   if (!r.ok) throw new Error(body.error ?? `${r.status} ${r.statusText}`);
   return body as T;
 }
+
+/** A table row of (already escaped) cells. */
+export function row(cells: string[], tag: "td" | "th" = "td"): string {
+  return `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join("")}</tr>`;
+}

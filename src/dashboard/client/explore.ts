@@ -252,12 +252,14 @@ function frame(): void {
     const fc = shockTime1d(l.d2f, { min: b0, max: b1, n: 801 }, l.df);
     stats.tStar = fc.tStar;
     stats.shocks = row.shocks.map((s) => ({ x: s.x, jump: s.left - s.right }));
-    text += `forecast t* = 1/sup(−f'') = ${Number.isFinite(fc.tStar) ? fc.tStar.toPrecision(4) : "∞"}${Number.isFinite(fc.tStar) ? `, born at x₀ = ${fc.x0[0].toPrecision(3)}` : ""}\n`;
+    const born = Number.isFinite(fc.tStar) ? `, born at x₀ = ${fc.x0[0].toPrecision(3)}` : "";
+    text += `forecast t* = 1/sup(−f'') = ${Number.isFinite(fc.tStar) ? fc.tStar.toPrecision(4) : "∞"}${born}\n`;
     text += row.shocks.length
       ? row.shocks
           .map(
             (s) =>
-              `shock at x = ${s.x.toPrecision(4)}: p_L = ${s.left.toPrecision(4)}, p_R = ${s.right.toPrecision(4)}, jump ${(s.left - s.right).toPrecision(4)}, speed ${s.speed.toPrecision(3)}`,
+              `shock at x = ${s.x.toPrecision(4)}: p_L = ${s.left.toPrecision(4)}, p_R = ${s.right.toPrecision(4)}, ` +
+              `jump ${(s.left - s.right).toPrecision(4)}, speed ${s.speed.toPrecision(3)}`,
           )
           .join("\n")
       : "no shock at this t";

@@ -36,7 +36,12 @@ export function spectrumFigure(a: NetworkAnalysis): Figure {
   return {
     id: "hessian-spectra",
     title: "Hessian spectra",
-    caption: `Stochastic Lanczos quadrature on ${a.samples} held-out samples (${a.params} parameters, group ${a.group.name} of dimension ${a.group.dim}), broadened by σ = ${fmt(sp.sigma)}. Raw λ ∈ [${fmt(sp.rawRange[0])}, ${fmt(sp.rawRange[1])}], quotient λ ∈ [${fmt(sp.quotientRange[0])}, ${fmt(sp.quotientRange[1])}].`,
+    caption: [
+      `Stochastic Lanczos quadrature on ${a.samples} held-out samples (${a.params} parameters,`,
+      `group ${a.group.name} of dimension ${a.group.dim}), broadened by σ = ${fmt(sp.sigma)}.`,
+      `Raw λ ∈ [${fmt(sp.rawRange[0])}, ${fmt(sp.rawRange[1])}],`,
+      `quotient λ ∈ [${fmt(sp.quotientRange[0])}, ${fmt(sp.quotientRange[1])}].`,
+    ].join(" "),
     svg,
   };
 }
@@ -109,19 +114,31 @@ export function sliceFigures(a: NetworkAnalysis): Figure[] {
     {
       id: "slice-u",
       title: "Local entropy u on the verification slice",
-      caption: `g(s) = L(θ + s·d) along the Hessian's lowest eigen-direction (curvature ${fmt(sl.curvature)}), and its Hopf–Lax coarse-graining u(s, t) = min_y g(y) + (s − y)²/(2t) at several t. ${ts}.`,
+      caption: [
+        `g(s) = L(θ + s·d) along the Hessian's lowest eigen-direction (curvature ${fmt(sl.curvature)}),`,
+        `and its Hopf–Lax coarse-graining u(s, t) = min_y g(y) + (s − y)²/(2t) at several t. ${ts}.`,
+      ].join(" "),
       svg: uSvg,
     },
     {
       id: "slice-p",
       title: "p = ∇u on the verification slice",
-      caption: `p solves the inviscid Burgers equation (viscous check at t = ${fmt(sl.orders.t)}, β = ${fmt(sl.orders.beta)}: HJ residual order ${sl.orders.hj.toFixed(2)}, Burgers ${sl.orders.burgers.toFixed(2)} under halving of the grid step; 2 = the equations hold). Dashed lines mark the shocks detected in p (${sl.rows.map((r) => `${r.shocks.length} at ${label(r.t)}`).join(", ")}).`,
+      caption: [
+        `p solves the inviscid Burgers equation (viscous check at t = ${fmt(sl.orders.t)}, β = ${fmt(sl.orders.beta)}:`,
+        `HJ residual order ${sl.orders.hj.toFixed(2)}, Burgers ${sl.orders.burgers.toFixed(2)} under halving of the grid step;`,
+        `2 = the equations hold). Dashed lines mark the shocks detected in p`,
+        `(${sl.rows.map((r) => `${r.shocks.length} at ${label(r.t)}`).join(", ")}).`,
+      ].join(" "),
       svg: pSvg,
     },
     {
       id: "slice-xt",
       title: "x–t diagram of the shock with characteristics",
-      caption: `Colour: p(s, t). Black lines: characteristics s = y₀ + t g'(y₀), stopped where they enter a shock. Gold dots: the shock. Dashed: the forecast ${ts}. ${born ? `First shock seen at t = ${fmt(born.t)}.` : "No shock seen on this time range."}`,
+      caption: [
+        `Colour: p(s, t). Black lines: characteristics s = y₀ + t g'(y₀), stopped where they enter a shock.`,
+        `Gold dots: the shock. Dashed: the forecast ${ts}.`,
+        born ? `First shock seen at t = ${fmt(born.t)}.` : "No shock seen on this time range.",
+      ].join(" "),
       svg: xtSvg,
     },
   ];

@@ -110,7 +110,8 @@ export function observableFigures(series: Map<string, SeriesData>, events: reado
       lineFigure(
         `observable-${name.replace(/[^a-z0-9]+/gi, "-")}`,
         `Raw vs quotient: ${name}`,
-        `The raw observable depends on the parametrisation (a gauge transformation moves it); the quotient one is a function of the orbit only.`,
+        "The raw observable depends on the parametrisation (a gauge transformation moves it); " +
+          "the quotient one is a function of the orbit only.",
         data,
         events,
       ),
