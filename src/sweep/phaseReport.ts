@@ -1,10 +1,10 @@
 /**
  * A sweep's phase diagrams as files: one SVG heat map per metric and an `index.html` that shows
- * them all (self-contained: the SVGs are inlined, nothing is fetched).
+ * them all with their titles (self-contained: the SVGs are inlined, nothing is fetched).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { heatmap } from "../report/heatmap.ts";
+import { Plot, renderPlot } from "../report/plot.ts";
 import { escapeXml } from "../report/svgplot.ts";
 import type { PhaseDiagram, PhaseMap } from "./phaseDiagram.ts";
 
@@ -16,24 +16,60 @@ export function metricTitle(metric: string): string {
 
 const isFraction = (metric: string) => metric === "diverged" || metric.startsWith("event:");
 
-/** The SVG of one map: fractions as k/n in [0, 1], other metrics on their own range. */
+/** A cell of a map as Plot draws it. */
+interface Cell {
+  x: string;
+  y: string;
+  value: number;
+  text: string;
+}
+
+/**
+ * The SVG of one map (the report's figure style: Observable Plot, the bundled font): a cell per
+ * grid point coloured on viridis — fractions on [0, 1] and written k/n, other metrics on their
+ * range (log when it spans more than a decade) and written to 3 digits; points without a value are
+ * grey with a dash. The first y value is at the bottom, as in a phase diagram.
+ */
 export function phaseMapSvg(d: PhaseDiagram, m: PhaseMap): string {
   const fraction = isFraction(m.metric);
-  const finite = m.values.flat().filter(Number.isFinite);
-  // Losses spread over decades: colour them on a log scale.
-  const logScale =
-    !fraction && finite.length > 0 && Math.min(...finite) > 0 && Math.max(...finite) > 10 * Math.min(...finite);
-  return heatmap({
-    xLabels: d.x.labels,
-    yLabels: d.y.labels,
-    values: m.values,
-    title: `${d.name}: ${metricTitle(m.metric)}`,
-    xLabel: d.x.path,
-    yLabel: d.y.path,
-    valueLabel: fraction ? "fraction" : m.metric.slice(5),
-    range: fraction ? [0, 1] : undefined,
-    logScale,
-    cellText: fraction ? (v, i, j) => `${Math.round(v * m.runs[i][j])}/${m.runs[i][j]}` : undefined,
+  const cells: Cell[] = [];
+  const empty: Cell[] = [];
+  m.values.forEach((row, i) =>
+    row.forEach((value, j) => {
+      const n = m.runs[i][j];
+      const text = fraction ? `${Math.round(value * n)}/${n}` : Number(value.toPrecision(3)).toString();
+      (Number.isFinite(value) ? cells : empty).push({ x: d.x.labels[j], y: d.y.labels[i], value, text });
+    }),
+  );
+  const values = cells.map((c) => c.value);
+  const [lo, hi] = fraction || values.length === 0 ? [0, 1] : [Math.min(...values), Math.max(...values)];
+  const log = !fraction && lo > 0 && hi > 10 * lo;
+  const t = (v: number) => (hi > lo ? (log ? Math.log(v / lo) / Math.log(hi / lo) : (v - lo) / (hi - lo)) : 0.5);
+  // viridis is dark below about 0.55: white text there, black above
+  const dark = cells.filter((c) => t(c.value) < 0.55);
+  const light = cells.filter((c) => t(c.value) >= 0.55);
+  const at = { x: "x", y: "y" } as const;
+  return renderPlot({
+    width: 120 + 64 * d.x.labels.length,
+    height: 80 + 44 * d.y.labels.length,
+    marginLeft: 80,
+    marginBottom: 44,
+    x: { domain: d.x.labels, label: d.x.path },
+    y: { domain: [...d.y.labels].reverse(), label: d.y.path },
+    color: {
+      type: log ? "log" : "linear",
+      scheme: "viridis",
+      domain: [lo, hi],
+      legend: true,
+      label: fraction ? `${metricTitle(m.metric)}` : `${m.metric.slice(5)}${log ? " (log colour scale)" : ""}`,
+    },
+    marks: [
+      Plot.cell(empty, { ...at, fill: "#e8e8e8", inset: 1 }),
+      Plot.text(empty, { ...at, text: () => "—", fill: "#777777" }),
+      Plot.cell(cells, { ...at, fill: "value", inset: 1 }),
+      Plot.text(dark, { ...at, text: "text", fill: "white" }),
+      Plot.text(light, { ...at, text: "text", fill: "black" }),
+    ],
   });
 }
 
@@ -54,12 +90,14 @@ export function writePhaseReport(d: PhaseDiagram, dir: string): { files: string[
   const index = join(dir, "index.html");
   writeFileSync(
     index,
-    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>sweep ${escapeXml(d.sweep)}: phase diagrams</title>` +
+    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8">` +
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">` +
+      `<title>sweep ${escapeXml(d.sweep)}: phase diagrams</title>` +
       `<style>body{font-family:sans-serif;margin:2em}h2{font-size:1em}` +
       `section{display:inline-block;vertical-align:top;margin:0 2em 2em 0}</style></head>\n` +
       `<body><h1>Sweep ${escapeXml(d.name)} (${escapeXml(d.sweep)})</h1>` +
       `<p>${escapeXml(d.y.path)} against ${escapeXml(d.x.path)}; each cell aggregates the finished runs at that point ` +
-      `(replicates and other axes). Hatched cells have none.</p>\n` +
+      `(replicates and other axes). Grey cells have none.</p>\n` +
       sections.join("\n") +
       "\n</body></html>\n",
   );

@@ -1,7 +1,7 @@
 /**
  * Phase diagrams of a sweep (docs/sweeps.md §phase-diagram): each cell aggregates the finished runs
  * at its grid point over replicates; diverged and event metrics are fractions, last:KEY averages
- * the runs that did not diverge; a point without a finished run has no value; files are written.
+ * the runs that did not diverge; a point without a finished run has no value; the SVGs and the page.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -94,8 +94,12 @@ test("cells aggregate replicates: fractions for diverged and events, the mean fi
     );
     for (const f of files) checkWellFormed(readFileSync(f, "utf8"));
     const html = readFileSync(index, "utf8");
-    assert.equal((html.match(/<svg /g) ?? []).length, 3);
-    assert.match(readFileSync(files[0], "utf8"), />1\/2</, "fractions are written as k/n");
+    assert.equal((html.match(/<section>/g) ?? []).length, 3);
+    for (const f of files) assert.ok(html.includes(readFileSync(f, "utf8")), `${f} is inlined`);
+    const svg = readFileSync(files[0], "utf8");
+    assert.match(svg, />1\/2</, "fractions are written as k/n");
+    assert.match(svg, />fraction of runs that diverged</, "the colour legend names the metric");
+    assert.equal((svg.match(/>—</g) ?? []).length, 1, "the point without a finished run is marked");
   } finally {
     store.close();
   }
