@@ -193,10 +193,11 @@ function report(s: SweepSummary, o: SweepOptions, interrupted: boolean): void {
         `store     ${s.store}   (shocklens sweep status ${s.sweep} --store ${s.store})\n`,
     );
   const rest = s.pending + s.running;
+  // With a queue, jobs keep running on the workers; their results wait in Redis for the resume.
   if (rest > 0 && !o.quiet)
     process.stderr.write(
       `shocklens: ${rest} job(s) not run${interrupted ? "" : " (budget.seconds spent)"}; ` +
-        `continue with: shocklens sweep --resume ${s.sweep} --store ${s.store}\n`,
+        `continue with: shocklens sweep --resume ${s.sweep} --store ${s.store}${o.queue ? ` --queue ${o.queue}` : ""}\n`,
     );
   if (interrupted) process.exitCode = EXIT_INTERRUPTED;
   else if (s.failed > 0) {

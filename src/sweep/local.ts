@@ -13,9 +13,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { InputError } from "../errors.ts";
 import type { SqliteRunStore } from "../store/sqlite.ts";
 import type { JobRecord } from "../store/sweeps.ts";
-import { ProcessPool } from "./pool.ts";
-import type { JobOutcome } from "./runJob.ts";
-import { storeJobResult } from "./storeResult.ts";
+import { ChildLostError, isJobError, ProcessPool } from "./pool.ts";
+import { ResultRefusedError, type StoredResult, storeJobResult } from "./storeResult.ts";
 
 /** What happens to jobs, for progress displays. */
 export type SweepEvent =
@@ -74,9 +73,9 @@ export async function runLocal(o: ExecuteOptions & { workers: number }): Promise
       const scratch = jobScratch(store.path, sweepId, jobId);
       let worker = host;
       let lastWrite = 0;
-      let out: JobOutcome | null;
+      let stored: StoredResult;
       try {
-        out = await pool.run({
+        const out = await pool.run({
           task: { jobId, config: job().config, scratch },
           skip: stopped,
           onStart: (fromStep, totalSteps, pid) => {
@@ -93,7 +92,16 @@ export async function runLocal(o: ExecuteOptions & { workers: number }): Promise
             emit({ kind: "progress", job: job(), step, totalSteps });
           },
         });
+        if (out === null) return;
+        if (out.kind === "interrupted") {
+          table.retryJob(sweepId, jobId, `interrupted at step ${out.step}`, worker);
+          return;
+        }
+        // A refused result is the attempt's failure; a failure to write the store is not the job's:
+        // it ends the sweep (resumable), no retry.
+        stored = storeJobResult(store, sweep, job(), out.record, worker);
       } catch (err) {
+        if (!(err instanceof ChildLostError || err instanceof ResultRefusedError || isJobError(err))) throw err;
         if (stopped() && !(err instanceof InputError)) return;
         const why = message(err);
         if (err instanceof InputError || tries > retries) {
@@ -107,13 +115,6 @@ export async function runLocal(o: ExecuteOptions & { workers: number }): Promise
         await sleep(delayMs, undefined, { signal: o.signal }).catch(() => {});
         continue;
       }
-      if (out === null) return;
-      if (out.kind === "interrupted") {
-        table.retryJob(sweepId, jobId, `interrupted at step ${out.step}`, worker);
-        return;
-      }
-      // A failure to write the store is not the job's: it ends the sweep (resumable), no retry.
-      const stored = storeJobResult(store, sweep, job(), out.record, worker);
       rmSync(scratch, { recursive: true, force: true });
       emit({ kind: "finished", job: job(), runId: stored.runId, duplicate: stored.duplicate });
       return;

@@ -28,6 +28,14 @@ export class ChildLostError extends Error {
   override name = "ChildLostError";
 }
 
+/** The job failed in its child (a runtime error there, reported with its message). */
+export class JobError extends Error {
+  override name = "JobError";
+}
+
+/** An error the job's attempt produced (in its child), as opposed to one of this process. */
+export const isJobError = (err: unknown): boolean => err instanceof JobError || err instanceof InputError;
+
 interface Slot {
   child: ChildProcess;
   ready: Promise<void>;
@@ -152,7 +160,7 @@ export class ProcessPool {
           done();
           if (m.type === "result") resolve({ kind: "result", record: m.record as RunRecord });
           else if (m.type === "interrupted") resolve({ kind: "interrupted", step: m.step });
-          else reject(m.input ? new InputError(m.message) : new Error(m.message));
+          else reject(m.input ? new InputError(m.message) : new JobError(m.message));
         }
       };
       child.on("message", onMessage);

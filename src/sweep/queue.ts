@@ -12,7 +12,7 @@ import type { Redis } from "ioredis";
 import type { SqliteRunStore } from "../store/sqlite.ts";
 import type { JobRecord } from "../store/sweeps.ts";
 import { type ExecuteOptions, message, type SweepEvent } from "./local.ts";
-import { decodeRecord } from "./record.ts";
+import { decodeRecord, type RunRecord } from "./record.ts";
 import {
   bullJobId,
   type JobProgress,
@@ -24,7 +24,7 @@ import {
 } from "./queueKeys.ts";
 import { connectRedis } from "./redis.ts";
 import type { Executor } from "./sweep.ts";
-import { storeJobResult } from "./storeResult.ts";
+import { ResultRefusedError, storeJobResult } from "./storeResult.ts";
 
 /** How often the coordinator looks for results and progress. */
 const POLL_MS = 300;
@@ -101,29 +101,64 @@ class Coordinator {
     const key = keys.results(this.sweep.id);
     const items = await this.redis.lrange(key, 0, BATCH - 1);
     for (const text of items) {
-      const m = JSON.parse(text) as ResultMessage;
-      const job = this.job(m.job);
-      if (m.kind === "result") {
-        const stored = storeJobResult(this.store, this.sweep, job, decodeRecord(m.record), m.worker);
-        await this.redis.del(keys.bundle(this.sweep.id, m.job));
-        this.emit({ kind: "finished", job: this.job(m.job), runId: stored.runId, duplicate: stored.duplicate });
-      } else if (job.status !== "FINISHED") {
-        if (m.kind === "failed") {
-          this.table.failJob(this.sweep.id, m.job, m.error, m.worker);
-          this.emit({ kind: "failed", job: this.job(m.job), error: m.error });
-        } else {
-          this.table.retryJob(this.sweep.id, m.job, m.error, m.worker);
-          this.emit({ kind: "retry", job: this.job(m.job), error: m.error, delayMs: m.delayMs });
-        }
-      }
+      await this.handle(text);
       await this.redis.ltrim(key, 1, -1);
+    }
+  }
+
+  /**
+   * One message. One that cannot be read, names no job of the sweep, or carries a result that is
+   * not the job's is dropped (the job, if any, is retried); a failure to write the store is not the
+   * message's fault and ends the sweep, the message kept for `--resume`.
+   */
+  private async handle(text: string): Promise<void> {
+    let m: ResultMessage;
+    let job: JobRecord;
+    try {
+      m = JSON.parse(text) as ResultMessage;
+      job = this.job(m.job);
+    } catch (err) {
+      process.emitWarning(`sweep ${this.sweep.id}: dropped a message that names no job of it: ${message(err)}`);
+      return;
+    }
+    if (m.kind === "result") {
+      const refuse = (err: unknown) => {
+        const why = `a bad result from ${m.worker}: ${message(err)}`;
+        this.table.retryJob(this.sweep.id, m.job, why, m.worker);
+        this.emit({ kind: "retry", job: this.job(m.job), error: why, delayMs: 0 });
+      };
+      let record: RunRecord;
+      try {
+        record = decodeRecord(m.record);
+      } catch (err) {
+        return refuse(err);
+      }
+      let stored;
+      try {
+        stored = storeJobResult(this.store, this.sweep, job, record, m.worker);
+      } catch (err) {
+        if (err instanceof ResultRefusedError) return refuse(err);
+        throw err;
+      }
+      await this.redis.del(keys.bundle(this.sweep.id, m.job));
+      this.emit({ kind: "finished", job: this.job(m.job), runId: stored.runId, duplicate: stored.duplicate });
+    } else if (job.status !== "FINISHED") {
+      if (m.kind === "failed") {
+        this.table.failJob(this.sweep.id, m.job, m.error, m.worker);
+        this.emit({ kind: "failed", job: this.job(m.job), error: m.error });
+      } else {
+        this.table.retryJob(this.sweep.id, m.job, m.error, m.worker);
+        this.emit({ kind: "retry", job: this.job(m.job), error: m.error, delayMs: m.delayMs });
+      }
     }
   }
 
   /** Progress of running jobs into the store (a new attempt counts as a start). */
   async readProgress(): Promise<void> {
     const all = await this.redis.hgetall(keys.progress(this.sweep.id));
+    const known = new Set(this.table.jobs(this.sweep.id).map((j) => j.id));
     for (const [jobId, text] of Object.entries(all)) {
+      if (!known.has(jobId)) continue;
       const p = JSON.parse(text) as JobProgress;
       const job = this.job(jobId);
       if (job.status === "FINISHED" || job.status === "FAILED") continue;

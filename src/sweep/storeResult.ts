@@ -13,6 +13,11 @@ import type { JobRecord, SweepRecord } from "../store/sweeps.ts";
 import { runDir } from "../train/run.ts";
 import { type RunRecord, rehomed, writeScalars } from "./record.ts";
 
+/** A result that is not one of the job's (an unfinished run, another config): nothing was written. */
+export class ResultRefusedError extends Error {
+  override name = "ResultRefusedError";
+}
+
 export interface StoredResult {
   runId: string;
   /** True when the job already had its result: nothing was written. */
@@ -27,9 +32,9 @@ export function storeJobResult(
   worker?: string,
 ): StoredResult {
   if (r.status !== "FINISHED" && r.status !== "FAILED")
-    throw new Error(`job ${job.id}: a result must be an ended run, got a ${r.status} one`);
+    throw new ResultRefusedError(`job ${job.id}: a result must be an ended run, got a ${r.status} one`);
   if (canonicalJson(r.config) !== canonicalJson(job.config))
-    throw new Error(`job ${job.id}: the result was computed from another config than the job's; refused`);
+    throw new ResultRefusedError(`job ${job.id}: the result was computed from another config than the job's; refused`);
   const sweeps = store.sweeps();
   return store.transaction(() => {
     const current = sweeps.job(sweep.id, job.id);
