@@ -244,18 +244,30 @@ export class SweepTable {
       .run({ ...args, sweepId, jobId, t: this.now(), ...(event ? { event: JSON.stringify(event) } : {}) });
   }
 
-  /** An attempt started (unless the job already has its result). */
-  startJob(sweepId: string, jobId: string, worker: string, fromStep: number, totalSteps: number): void {
+  /** An attempt begins on `worker` (unless the job already has its result): it counts, whether or not it gets to train. */
+  beginAttempt(sweepId: string, jobId: string, worker: string): void {
     this.tx(() => {
       if (this.job(sweepId, jobId).status === "FINISHED") return;
       this.update(
         sweepId,
         jobId,
-        "status = 'RUNNING', attempts = attempts + 1, worker = @worker, step = @step, total_steps = @total, error = NULL",
-        { worker, step: fromStep, total: totalSteps },
-        { t: this.now(), what: "started", worker, fromStep },
+        "status = 'RUNNING', attempts = attempts + 1, worker = @worker, error = NULL",
+        { worker },
+        { t: this.now(), what: "started", worker },
       );
     });
+  }
+
+  /** The attempt's training starts at `fromStep` (0: from scratch) of `totalSteps`; noted in its `started` entry. */
+  startJob(sweepId: string, jobId: string, fromStep: number, totalSteps: number): void {
+    this.db
+      .prepare(
+        `UPDATE sweep_jobs SET step = @fromStep, total_steps = @total, updated = @t,
+           history = CASE WHEN json_extract(history, '$[#-1].what') = 'started'
+             THEN json_set(history, '$[#-1].fromStep', @fromStep) ELSE history END
+         WHERE sweep_id = @sweepId AND job_id = @jobId AND status = 'RUNNING'`,
+      )
+      .run({ sweepId, jobId, fromStep, total: totalSteps, t: this.now() });
   }
 
   progress(sweepId: string, jobId: string, step: number, totalSteps: number, worker?: string): void {

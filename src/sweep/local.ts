@@ -78,9 +78,12 @@ export async function runLocal(o: ExecuteOptions & { workers: number }): Promise
         const out = await pool.run({
           task: { jobId, config: job().config, scratch },
           skip: stopped,
-          onStart: (fromStep, totalSteps, pid) => {
+          onDispatch: (pid) => {
             worker = `${host}:${pid}`;
-            table.startJob(sweepId, jobId, worker, fromStep, totalSteps);
+            table.beginAttempt(sweepId, jobId, worker);
+          },
+          onStart: (fromStep, totalSteps) => {
+            table.startJob(sweepId, jobId, fromStep, totalSteps);
             emit({ kind: "start", job: job(), fromStep, totalSteps, worker });
           },
           onProgress: (step, totalSteps) => {

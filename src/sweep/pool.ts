@@ -18,6 +18,8 @@ export interface PoolJob {
   wantBundles?: boolean;
   /** Checked when a child is free for the job: true skips it (the run resolves null). */
   skip?(): boolean;
+  /** A child (its process id) takes the job: the attempt begins. */
+  onDispatch?(pid: number): void;
   onStart?(fromStep: number, totalSteps: number, pid: number): void;
   onProgress?(step: number, totalSteps: number): void;
   onBundle?(bundle: Bundle): void;
@@ -128,6 +130,7 @@ export class ProcessPool {
     try {
       if (job.skip?.()) return null;
       await slot.ready;
+      job.onDispatch?.(slot.child.pid as number);
       return await this.dispatch(slot, job);
     } finally {
       slot.busy = false;

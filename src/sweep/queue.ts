@@ -43,6 +43,8 @@ class Coordinator {
   private readonly sweep;
   /** Attempt label last seen per job (to tell a new attempt from progress). */
   private readonly attempts = new Map<string, string>();
+  /** Attempts whose training start was recorded. */
+  private readonly trained = new Set<string>();
   /** Jobs Redis did not know at the last reconciliation. */
   private readonly missing = new Set<string>();
   private readonly retries: number;
@@ -121,6 +123,7 @@ class Coordinator {
       process.emitWarning(`sweep ${this.sweep.id}: dropped a message that names no job of it: ${message(err)}`);
       return;
     }
+    if (job.status !== "FINISHED") this.noteAttempt(m.job, m.worker, m.attempt);
     if (m.kind === "result") {
       const refuse = (err: unknown) => {
         const why = `a bad result from ${m.worker}: ${message(err)}`;
@@ -162,21 +165,27 @@ class Coordinator {
       const p = JSON.parse(text) as JobProgress;
       const job = this.job(jobId);
       if (job.status === "FINISHED" || job.status === "FAILED") continue;
-      const label = `${p.worker}#${p.attempt}`;
-      if (this.attempts.get(jobId) !== label) {
-        this.attempts.set(jobId, label);
-        this.table.startJob(this.sweep.id, jobId, p.worker, p.fromStep, p.totalSteps);
-        this.emit({
-          kind: "start",
-          job: this.job(jobId),
-          fromStep: p.fromStep,
-          totalSteps: p.totalSteps,
-          worker: p.worker,
-        });
+      const label = this.noteAttempt(jobId, p.worker, p.attempt);
+      if (p.fromStep === null || p.step === null || p.totalSteps === null) continue;
+      if (!this.trained.has(label)) {
+        this.trained.add(label);
+        this.table.startJob(this.sweep.id, jobId, p.fromStep, p.totalSteps);
+        const e = { job: this.job(jobId), fromStep: p.fromStep, totalSteps: p.totalSteps, worker: p.worker };
+        this.emit({ kind: "start", ...e });
       }
       this.table.progress(this.sweep.id, jobId, p.step, p.totalSteps, p.worker);
       this.emit({ kind: "progress", job: this.job(jobId), step: p.step, totalSteps: p.totalSteps });
     }
+  }
+
+  /** Counts the attempt `worker`#`attempt` of a job the first time it is heard of (by progress or by its outcome). */
+  private noteAttempt(jobId: string, worker: string, attempt: string): string {
+    const label = `${worker}#${attempt}`;
+    if (this.attempts.get(jobId) !== label) {
+      this.attempts.set(jobId, label);
+      this.table.beginAttempt(this.sweep.id, jobId, worker);
+    }
+    return label;
   }
 
   /**

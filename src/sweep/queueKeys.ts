@@ -29,18 +29,21 @@ export interface QueuedJob {
   config: unknown;
 }
 
-export type ResultMessage =
-  | { kind: "result"; job: string; worker: string; record: string }
-  | { kind: "retry"; job: string; worker: string; error: string; delayMs: number }
-  | { kind: "failed"; job: string; worker: string; error: string };
+/** What a worker sends back about one attempt (`attempt`: as in JobProgress). */
+export type ResultMessage = { job: string; worker: string; attempt: string } & (
+  | { kind: "result"; record: string }
+  | { kind: "retry"; error: string; delayMs: number }
+  | { kind: "failed"; error: string }
+);
 
 export interface JobProgress {
   worker: string;
   /** BullMQ's attempt number (from 1) and the stall count, so a new attempt is told from progress of the current one. */
   attempt: string;
-  fromStep: number;
-  step: number;
-  totalSteps: number;
+  /** Null until the attempt's training starts. */
+  fromStep: number | null;
+  step: number | null;
+  totalSteps: number | null;
 }
 
 /** What both ioredis and BullMQ take to connect. */

@@ -68,12 +68,13 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     // A bundle is at least as new as a scratch folder this worker kept (it shipped what it had).
     if (bundleText !== null) rmSync(scratch, { recursive: true, force: true });
     const bundle = bundleText === null ? null : (decodeRecord(bundleText) as Bundle);
-    let fromStep = 0;
-    const progress = (step: number, totalSteps: number) => {
+    let fromStep: number | null = null;
+    const progress = (step: number | null, totalSteps: number | null) => {
       const p: JobProgress = { worker: name, attempt, fromStep, step, totalSteps };
       void redis.hset(keys.progress(sweep), jobId, JSON.stringify(p));
-      void job.updateProgress({ step, totalSteps }).catch(() => {});
+      if (step !== null) void job.updateProgress({ step, totalSteps }).catch(() => {});
     };
+    progress(null, null); // the attempt begins, whether or not it gets to train
     log(
       `job ${jobId} of sweep ${sweep} (index ${job.data.index}), attempt ${attempt}` +
         (bundle ? `, from the bundle at step ${bundle.checkpointStep}` : ""),
@@ -100,8 +101,8 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
         await send(
           sweep,
           last
-            ? { kind: "failed", job: jobId, worker: name, error }
-            : { kind: "retry", job: jobId, worker: name, error, delayMs: delayMs * 2 ** job.attemptsMade },
+            ? { kind: "failed", job: jobId, worker: name, attempt, error }
+            : { kind: "retry", job: jobId, worker: name, attempt, error, delayMs: delayMs * 2 ** job.attemptsMade },
         );
       }
       log(`job ${jobId}: ${error}`);
@@ -112,7 +113,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    await send(sweep, { kind: "result", job: jobId, worker: name, record: encodeRecord(out.record) });
+    await send(sweep, { kind: "result", job: jobId, worker: name, attempt, record: encodeRecord(out.record) });
     rmSync(scratch, { recursive: true, force: true });
     log(`job ${jobId} of sweep ${sweep}: done`);
     return { worker: name };

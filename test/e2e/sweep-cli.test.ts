@@ -51,3 +51,42 @@ test("sweep --json on a local pool, then sweep status: the contract's fields and
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(JSON.parse(again.stdout).runs, out.runs, "a resumed finished sweep runs nothing again");
 });
+
+test("a job whose data does not fit its model fails at once, the others finish, exit 1; a diverged run is a result", async () => {
+  const dir = tempDir();
+  const store = join(dir, "runs.db");
+  const spec = join(dir, "sweep.json");
+  // sizes [3, 8, 2] passes the config schema but two moons has 2 features: bad input, found when the job starts.
+  const grid = {
+    "model.sizes": [
+      [2, 8, 2],
+      [3, 8, 2],
+    ],
+    "optimizer.lr": [0.1, 1e100],
+  };
+  // A relu net at lr = 1e100 blows up within a few steps: a divergence, which is a result.
+  const base = tinyBase({ steps: 10, model: { arch: "mlp", sizes: [2, 8, 2], activation: "relu" } });
+  writeFileSync(spec, JSON.stringify({ name: "mixed", base, grid }));
+  const r = runCli(["sweep", "--config", spec, "--store", store, "--workers", "2", "--json"]);
+  assert.equal(r.code, 1, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(
+    [out.status, out.jobs, out.finished, out.failed, out.diverged, out.runs.length],
+    ["FINISHED", 4, 2, 2, 1, 2],
+  );
+  assert.match(r.stderr, /shocklens: 2 job\(s\) failed; see shocklens sweep status/);
+  const st = JSON.parse((await runCliInProcess(["sweep", "status", out.sweep, "--store", store, "--json"])).stdout);
+  const failed = st.jobList.filter((j: { status: string }) => j.status === "FAILED");
+  assert.equal(failed.length, 2);
+  for (const j of failed) {
+    assert.match(j.error, /model: takes samples of 3 values but two-moons has samples of shape \[2\]/);
+    assert.equal(j.attempts, 1, "bad input is not retried");
+  }
+  const s = SqliteRunStore.open(store);
+  try {
+    const statuses = out.runs.map((id: string) => s.getRun(id).status).sort();
+    assert.deepEqual(statuses, ["FAILED", "FINISHED"], "the lr = 1e100 run diverged and is stored as a result");
+  } finally {
+    s.close();
+  }
+});
