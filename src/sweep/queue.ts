@@ -123,7 +123,7 @@ class Coordinator {
       process.emitWarning(`sweep ${this.sweep.id}: dropped a message that names no job of it: ${message(err)}`);
       return;
     }
-    if (job.status !== "FINISHED") this.noteAttempt(m.job, m.worker, m.attempt);
+    if (job.status !== "FINISHED") this.noteStart(m.job, m.worker, m.attempt, m.fromStep, null);
     if (m.kind === "result") {
       const refuse = (err: unknown) => {
         const why = `a bad result from ${m.worker}: ${message(err)}`;
@@ -165,27 +165,34 @@ class Coordinator {
       const p = JSON.parse(text) as JobProgress;
       const job = this.job(jobId);
       if (job.status === "FINISHED" || job.status === "FAILED") continue;
-      const label = this.noteAttempt(jobId, p.worker, p.attempt);
-      if (p.fromStep === null || p.step === null || p.totalSteps === null) continue;
-      if (!this.trained.has(label)) {
-        this.trained.add(label);
-        this.table.startJob(this.sweep.id, jobId, p.fromStep, p.totalSteps);
-        const e = { job: this.job(jobId), fromStep: p.fromStep, totalSteps: p.totalSteps, worker: p.worker };
-        this.emit({ kind: "start", ...e });
-      }
+      this.noteStart(jobId, p.worker, p.attempt, p.fromStep, p.totalSteps);
+      if (p.step === null || p.totalSteps === null) continue;
       this.table.progress(this.sweep.id, jobId, p.step, p.totalSteps, p.worker);
       this.emit({ kind: "progress", job: this.job(jobId), step: p.step, totalSteps: p.totalSteps });
     }
   }
 
-  /** Counts the attempt `worker`#`attempt` of a job the first time it is heard of (by progress or by its outcome). */
-  private noteAttempt(jobId: string, worker: string, attempt: string): string {
+  /**
+   * Counts the attempt `worker`#`attempt` of a job the first time it is heard of — by its progress or
+   * by its outcome, whichever comes first — and, once known, the step its training started from.
+   */
+  private noteStart(
+    jobId: string,
+    worker: string,
+    attempt: string,
+    fromStep: number | null,
+    total: number | null,
+  ): void {
     const label = `${worker}#${attempt}`;
     if (this.attempts.get(jobId) !== label) {
       this.attempts.set(jobId, label);
       this.table.beginAttempt(this.sweep.id, jobId, worker);
     }
-    return label;
+    if (fromStep === null || this.trained.has(label)) return;
+    this.trained.add(label);
+    const totalSteps = total ?? this.table.job(this.sweep.id, jobId).totalSteps ?? fromStep;
+    this.table.startJob(this.sweep.id, jobId, fromStep, totalSteps);
+    this.emit({ kind: "start", job: this.job(jobId), fromStep, totalSteps, worker });
   }
 
   /**

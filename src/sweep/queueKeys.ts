@@ -29,8 +29,11 @@ export interface QueuedJob {
   config: unknown;
 }
 
-/** What a worker sends back about one attempt (`attempt`: as in JobProgress). */
-export type ResultMessage = { job: string; worker: string; attempt: string } & (
+/**
+ * What a worker sends back about one attempt (`attempt` as in JobProgress; `fromStep`: where its
+ * training started, null if it never did).
+ */
+export type ResultMessage = { job: string; worker: string; attempt: string; fromStep: number | null } & (
   | { kind: "result"; record: string }
   | { kind: "retry"; error: string; delayMs: number }
   | { kind: "failed"; error: string }

@@ -101,8 +101,16 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
         await send(
           sweep,
           last
-            ? { kind: "failed", job: jobId, worker: name, attempt, error }
-            : { kind: "retry", job: jobId, worker: name, attempt, error, delayMs: delayMs * 2 ** job.attemptsMade },
+            ? { kind: "failed", job: jobId, worker: name, attempt, fromStep, error }
+            : {
+                kind: "retry",
+                job: jobId,
+                worker: name,
+                attempt,
+                fromStep,
+                error,
+                delayMs: delayMs * 2 ** job.attemptsMade,
+              },
         );
       }
       log(`job ${jobId}: ${error}`);
@@ -113,7 +121,14 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    await send(sweep, { kind: "result", job: jobId, worker: name, attempt, record: encodeRecord(out.record) });
+    await send(sweep, {
+      kind: "result",
+      job: jobId,
+      worker: name,
+      attempt,
+      fromStep,
+      record: encodeRecord(out.record),
+    });
     rmSync(scratch, { recursive: true, force: true });
     log(`job ${jobId} of sweep ${sweep}: done`);
     return { worker: name };

@@ -113,11 +113,12 @@ function assertRerun(jobs: JobRecord[], killed: { job?: string; worker?: string;
   assert.ok(killed.job, "a process was killed mid-job");
   const job = jobs.find((j) => j.id === killed.job) as JobRecord;
   const starts = job.history.filter((h) => h.what === "started");
-  assert.ok(starts.length >= 2, `job ${job.index} started again: ${JSON.stringify(job.history)}`);
-  assert.equal(starts[0].worker, killed.worker);
-  assert.notEqual(starts.at(-1)?.worker, killed.worker);
-  assert.equal((starts.at(-1)?.fromStep ?? -1) % CHECKPOINT_EVERY, 0, "a resume starts at a checkpoint");
-  assert.equal(job.history.filter((h) => h.what === "finished").length, 1);
+  const history = `job ${job.index}, killed ${JSON.stringify(killed)}: ${JSON.stringify(job.history)}`;
+  assert.ok(starts.length >= 2, `started again: ${history}`);
+  assert.equal(starts[0].worker, killed.worker, history);
+  assert.notEqual(starts.at(-1)?.worker, killed.worker, history);
+  assert.equal((starts.at(-1)?.fromStep ?? -1) % CHECKPOINT_EVERY, 0, `a resume starts at a checkpoint: ${history}`);
+  assert.equal(job.history.filter((h) => h.what === "finished").length, 1, history);
   return job;
 }
 
