@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tinyBase } from "../sweep/helpers.ts";
+import { phaseFixture, tinyBase } from "../sweep/helpers.ts";
 import { runCliInProcess, tempDir } from "./helpers.ts";
 
 async function expectOneLineError(args: string[], pattern: RegExp): Promise<void> {
@@ -62,4 +62,44 @@ test("sweep and worker: bad options are one line and exit 2", async () => {
     /--concurrency: expected an integer/,
   );
   await expectOneLineError(["sweep", "--resume", "abc", "--store", join(dir, "none.db")], /--resume: no run store at/);
+});
+
+test("sweep report: the maps as --json and files; an unknown metric or a missing store is one line, exit 2", async () => {
+  const { store, sweep } = phaseFixture((lr, b, s) => ({ diverged: lr === 1 && s === 1, loss: b, event: false }));
+  const path = store.path;
+  store.close();
+  const out = join(tempDir(), "maps");
+  const r = await runCliInProcess(["sweep", "report", sweep.id, "--store", path, "--out", out, "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.x, { path: "optimizer.lr", values: [0.1, 1] });
+  assert.deepEqual(j.y, { path: "batchSize", values: [4, 8] });
+  assert.deepEqual(
+    j.maps.map((m: { metric: string; values: number[][] }) => [m.metric, m.values]),
+    [
+      [
+        "diverged",
+        [
+          [0, 0.5],
+          [0, 0.5],
+        ],
+      ],
+      [
+        "last:test/loss",
+        [
+          [4, 4],
+          [8, 8],
+        ],
+      ],
+    ],
+  );
+  assert.ok(existsSync(j.index) && j.maps.every((m: { file: string }) => existsSync(m.file)));
+  await expectOneLineError(
+    ["sweep", "report", sweep.id, "--store", path, "--metric", "max:loss"],
+    /unknown metric "max:loss"/,
+  );
+  await expectOneLineError(
+    ["sweep", "report", sweep.id, "--store", join(out, "none.db")],
+    /sweep report: no run store at/,
+  );
 });

@@ -7,47 +7,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SqliteRunStore } from "../../src/store/sqlite.ts";
-import { expandSweep } from "../../src/sweep/expand.ts";
 import { phaseDiagram } from "../../src/sweep/phaseDiagram.ts";
 import { writePhaseReport } from "../../src/sweep/phaseReport.ts";
-import { parseSweepSpec } from "../../src/sweep/spec.ts";
 import { scratch } from "../train/helpers.ts";
 import { checkWellFormed } from "../report/xml.ts";
-import { tinyBase } from "./helpers.ts";
-
-const spec = parseSweepSpec({
-  name: "ph",
-  base: tinyBase(),
-  grid: { "optimizer.lr": [0.1, 1], batchSize: [4, 8] },
-  seeds: 2,
-});
-
-/** A store with the sweep and, per job, a run made up to order: `outcome(lr, batch, seed)`. */
-function fixture(
-  outcome: (lr: number, b: number, s: number) => { diverged: boolean; loss: number; event: boolean } | null,
-) {
-  const store = SqliteRunStore.open(join(scratch(), "runs.db"));
-  const jobs = expandSweep(spec);
-  const sweep = store.sweeps().createSweep({ name: "ph", spec, executor: "local", jobs });
-  for (const j of jobs) {
-    const o = outcome(
-      j.overrides["optimizer.lr"] as number,
-      j.overrides.batchSize as number,
-      j.overrides.seed as number,
-    );
-    if (!o) continue;
-    store.transaction(() => {
-      const run = store.createRun({ name: `ph-${j.index}`, config: j.config });
-      store.logScalars(run.id, 10, { "test/loss": o.loss });
-      if (o.event) store.logEvent(run.id, { step: 5, kind: "phase_transition" });
-      if (o.diverged) store.logEvent(run.id, { step: 11, kind: "divergence", payload: { cause: "made up" } });
-      store.setStatus(run.id, o.diverged ? "FAILED" : "FINISHED");
-      store.sweeps().finishJob(sweep.id, j.id, run.id);
-    });
-  }
-  return { store, sweep };
-}
+import { phaseFixture as fixture } from "./helpers.ts";
 
 test("cells aggregate replicates: fractions for diverged and events, the mean final loss of the runs that did not diverge", () => {
   const { store, sweep } = fixture((lr, b, s) =>
