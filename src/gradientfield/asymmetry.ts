@@ -64,6 +64,8 @@ export interface AsymmetryOptions {
   alpha?: number;
   /** Use the field's exact mean instead of samples (controls, enumerable mini-batches). */
   exact?: boolean;
+  /** Common random numbers within a replicate (default true; false: every evaluation its own stream). */
+  crn?: boolean;
 }
 
 /** Jacobian asymmetry of every coordinate system of `field` at s, with a curl t-test in 2-D. */
@@ -75,9 +77,12 @@ export function jacobianAsymmetry(field: DriftField, s: Float64Array, o: Asymmet
   const R = exact || field.deterministic ? 1 : (o.replicates ?? 32);
   const base = o.key ?? keyOf(0);
   const perRep: Float64Array[][] = [];
+  const crn = o.crn ?? true;
   for (let r = 0; r < R; r++) {
     const stream = foldIn(base, r);
-    perRep.push(centredJacobians(exact ? (x) => field.mean!(x) : (x) => field.sample(x, stream), s, o.h));
+    let calls = 0;
+    const at = (x: Float64Array) => field.sample(x, crn ? stream : foldIn(stream, 0x10000 + calls++));
+    perRep.push(centredJacobians(exact ? (x) => field.mean!(x) : at, s, o.h));
   }
   return field.coordinates.map((coordinates, c) => {
     const Jbar = new Float64Array(k * k);
@@ -88,7 +93,8 @@ export function jacobianAsymmetry(field: DriftField, s: Float64Array, o: Asymmet
     if (k === 2 && R >= 2) {
       curl = tTest(
         perRep.map((J) => J[c][2] - J[c][1]),
-        { alpha },
+        // Centred differences of rounded values: curls below 1e-9‖J̄‖ are rounding, not evidence.
+        { alpha, floor: 1e-9 * jn },
       );
       const [lo, hi] = curl.ci;
       const a = Math.abs(lo),

@@ -14,6 +14,9 @@ import { type Key, foldIn, key as keyOf } from "../core/random.ts";
 import { adjust, tTest, type Correction, type TTest } from "./stats.ts";
 import type { Coordinates, DriftField } from "./types.ts";
 
+/** Relative rounding level of a circulation sum (K terms of size |F·w|). */
+const ROUNDING = 1e-12;
+
 export interface Loop {
   center: number[];
   radius: number;
@@ -79,11 +82,17 @@ export function circulationTest(field: DriftField, loop: Loop, o: CirculationOpt
   const crn = o.crn ?? true;
   const nc = field.coordinates.length;
   const samples = Array.from({ length: nc }, () => new Array<number>(R).fill(0));
+  // Σ_k |F·w| per coordinate system: the size of the terms, whose rounding is the test's floor.
+  const scale = new Array<number>(nc).fill(0);
   for (let r = 0; r < R; r++) {
     const stream = foldIn(base, r);
     points.forEach((p, k) => {
       const f = field.sample(p, crn ? stream : foldIn(stream, 0x10000 + k));
-      for (let c = 0; c < nc; c++) samples[c][r] += f[c][0] * weights[k][0] + f[c][1] * weights[k][1];
+      for (let c = 0; c < nc; c++) {
+        const term = f[c][0] * weights[k][0] + f[c][1] * weights[k][1];
+        samples[c][r] += term;
+        scale[c] += Math.abs(term) / R;
+      }
     });
   }
   const exact = (o.exact ?? true) && field.mean ? circulationOf((s) => field.mean!(s), loop) : null;
@@ -91,7 +100,7 @@ export function circulationTest(field: DriftField, loop: Loop, o: CirculationOpt
     coordinates,
     loop,
     samples: samples[c],
-    test: tTest(samples[c], { alpha: o.alpha ?? 0.05 }),
+    test: tTest(samples[c], { alpha: o.alpha ?? 0.05, floor: ROUNDING * scale[c] }),
     exact: exact ? exact[c] : null,
   }));
 }

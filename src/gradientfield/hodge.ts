@@ -14,9 +14,10 @@
  *
  * 0 for an exact gradient (up to O(h²) edge averaging) and 1 for a field orthogonal to all
  * gradients. With R noisy replicates the noise adds non-gradient energy; it is estimated from the
- * half-difference of two half-means (same variance as the mean's noise) and subtracted.
+ * replicates' spread and subtracted, and a sign-flip test on the replicates' non-gradient parts
+ * gives a calibrated p-value.
  */
-import { type Key, foldIn, key as keyOf } from "../core/random.ts";
+import { type Key, foldIn, key as keyOf, uniformArray } from "../core/random.ts";
 import type { Coordinates, DriftField } from "./types.ts";
 
 export interface Grid2 {
@@ -137,12 +138,17 @@ export function hodgeFit(g: Grid2, F1: ArrayLike<number>, F2: ArrayLike<number>,
 
 export interface HodgeResult {
   coordinates: Coordinates;
-  /** Non-gradient energy fraction of the replicate-mean (or exact mean) field. */
+  /** Non-gradient energy fraction ‖ng(F̄)‖²/‖b(F̄)‖² of the replicate-mean (or exact mean) field. */
   fraction: number;
-  /** The part of `fraction` that noise alone produces (half-difference estimate; 0 without noise). */
+  /** The part of `fraction` that the mean's noise alone is expected to produce (0 without noise). */
   noiseFraction: number;
   /** max(0, fraction − noiseFraction): the non-gradient fraction with the noise bias removed. */
   debiased: number;
+  /**
+   * Sign-flip p-value of H₀ "the mean field is a gradient": the replicates' non-gradient parts
+   * ng(F_r) = ng(noise_r) are then symmetric about 0 (null when there is no noise to flip).
+   */
+  p: number | null;
   /** The mean field at the nodes (F1, F2 row-major) and its potential, for plots. */
   F1: Float64Array;
   F2: Float64Array;
@@ -151,63 +157,105 @@ export interface HodgeResult {
 }
 
 export interface HodgeOptions {
-  /** Replicates for stochastic fields (default 8; forced even). */
+  /** Replicates for stochastic fields (default 8). */
   replicates?: number;
   key?: Key;
   /** Use the field's exact mean. */
   exact?: boolean;
+  /** Random sign patterns of the sign-flip test (default 1000). */
+  flips?: number;
 }
 
-/** Helmholtz–Hodge non-gradient fraction of every coordinate system of `field` on grid g. */
+/** The non-gradient residual b − Dφ of a nodal field (edge vector) and its fit. */
+function residualOf(g: Grid2, F1: Float64Array, F2: Float64Array): { fit: HodgeFit; res: Float64Array } {
+  const fit = hodgeFit(g, F1, F2);
+  const b = edgeRhs(g, F1, F2);
+  const Dphi = new Float64Array(b.length);
+  applyD(g, fit.phi, Dphi);
+  return { fit, res: b.map((v, e) => v - Dphi[e]) };
+}
+
+/**
+ * Helmholtz–Hodge non-gradient fraction of every coordinate system of `field` on grid g. The
+ * residual map F ↦ ng(F) is linear, so ng(F̄) = mean_r ng(F_r); its noise bias is removed with the
+ * unbiased estimate ‖ng(truth)‖² ≈ ‖z̄‖² − Σ_r‖z_r − z̄‖²/(R(R − 1)), z_r = ng(F_r).
+ */
 export function hodgeTest(field: DriftField, g: Grid2, o: HodgeOptions = {}): HodgeResult[] {
   if (field.dim !== 2) throw new Error("hodge: needs a 2-D chart");
   const exact = o.exact === true;
   if (exact && !field.mean) throw new Error("hodge: this field has no exact mean");
-  const R = exact || field.deterministic ? 1 : 2 * Math.max(1, Math.floor((o.replicates ?? 8) / 2));
+  const R = exact || field.deterministic ? 1 : Math.max(2, o.replicates ?? 8);
   const base = o.key ?? keyOf(0);
   const nx = g.x.length,
     ny = g.y.length,
     N = nx * ny;
   const nc = field.coordinates.length;
-  // sums[c][half][component]: nodal sums over each half of the replicates.
-  const sums = Array.from({ length: nc }, () =>
-    Array.from({ length: 2 }, () => [new Float64Array(N), new Float64Array(N)]),
+  // reps[c][r] = [F1, F2] nodal values of replicate r.
+  const reps = Array.from({ length: nc }, () =>
+    Array.from({ length: R }, () => [new Float64Array(N), new Float64Array(N)]),
   );
   for (let r = 0; r < R; r++) {
     const stream = foldIn(base, r);
-    const half = r < R / 2 ? 0 : 1;
     for (let i = 0; i < nx; i++)
       for (let j = 0; j < ny; j++) {
         const s = Float64Array.of(g.x[i], g.y[j]);
         const f = exact ? field.mean!(s) : field.sample(s, stream);
         for (let c = 0; c < nc; c++) {
-          sums[c][half][0][i * ny + j] += f[c][0];
-          sums[c][half][1][i * ny + j] += f[c][1];
+          reps[c][r][0][i * ny + j] = f[c][0];
+          reps[c][r][1][i * ny + j] = f[c][1];
         }
       }
   }
   return field.coordinates.map((coordinates, c) => {
-    const [A, B] = sums[c];
-    const F1 = A[0].map((v, i) => (v + B[0][i]) / R);
-    const F2 = A[1].map((v, i) => (v + B[1][i]) / R);
-    const fit = hodgeFit(g, F1, F2);
+    const F1 = new Float64Array(N),
+      F2 = new Float64Array(N);
+    for (const [a, b] of reps[c])
+      for (let i = 0; i < N; i++) {
+        F1[i] += a[i] / R;
+        F2[i] += b[i] / R;
+      }
+    const mean = residualOf(g, F1, F2);
+    const energy = mean.fit.energy;
     let noiseFraction = 0;
+    let p: number | null = null;
     if (R >= 2) {
-      const h = R / 2;
-      const D1 = A[0].map((v, i) => (v / h - B[0][i] / h) / 2);
-      const D2 = A[1].map((v, i) => (v / h - B[1][i] / h) / 2);
-      const noise = hodgeFit(g, D1, D2);
-      noiseFraction = fit.energy > 0 ? noise.residualEnergy / fit.energy : 0;
+      const z = reps[c].map(([a, b]) => residualOf(g, a, b).res);
+      let spread = 0;
+      for (const zr of z) for (let e = 0; e < zr.length; e++) spread += (zr[e] - mean.res[e]) ** 2;
+      noiseFraction = energy > 0 ? spread / (R * (R - 1)) / energy : 0;
+      p = signFlipEnergy(z, foldIn(base, 0x51f7), o.flips ?? 1000);
     }
     return {
       coordinates,
-      fraction: fit.fraction,
+      fraction: mean.fit.fraction,
       noiseFraction,
-      debiased: Math.max(0, fit.fraction - noiseFraction),
+      debiased: Math.max(0, mean.fit.fraction - noiseFraction),
+      p,
       F1,
       F2,
-      phi: fit.phi,
+      phi: mean.fit.phi,
       replicates: R,
     };
   });
+}
+
+/** Sign-flip p-value of ‖mean_r z_r‖² (H₀: the z_r are symmetric about 0). */
+function signFlipEnergy(z: Float64Array[], key: Key, flips: number): number {
+  const R = z.length,
+    E = z[0].length;
+  const stat = (signs: (r: number) => number) => {
+    let s = 0;
+    for (let e = 0; e < E; e++) {
+      let m = 0;
+      for (let r = 0; r < R; r++) m += signs(r) * z[r][e];
+      s += m * m;
+    }
+    return s;
+  };
+  const obs = stat(() => 1);
+  if (!(obs > 0)) return 1;
+  const u = uniformArray(key, flips * R);
+  let hits = 0;
+  for (let f = 0; f < flips; f++) if (stat((r) => (u[f * R + r] < 0.5 ? -1 : 1)) >= obs * (1 - 1e-12)) hits++;
+  return (1 + hits) / (1 + flips);
 }

@@ -19,7 +19,13 @@ import type { Problem } from "./stepper.ts";
 export const NEURON_X = [0.6, 1.0, 1.4, 1.8, 2.2, 2.6, 3.0, 3.4];
 export const NEURON_Y = [0.9, 1.5, 1.7, 2.6, 2.8, 3.9, 4.1, 4.8].map((v) => v * 0.5);
 
-export const NEURON_CONFIG = parseModelConfig({ arch: "meanfield", input: 1, width: 1, activation: "relu", bias: true });
+export const NEURON_CONFIG = parseModelConfig({
+  arch: "meanfield",
+  input: 1,
+  width: 1,
+  activation: "relu",
+  bias: true,
+});
 
 /** The regression problem (params w [1, 1], b [1], a [1]; flat order w, b, a). */
 export function neuronProblem(): Problem {
@@ -81,7 +87,11 @@ export function fixedChargeChart(c: number): Chart {
       const root = Math.sqrt(c * c + 4 * (v[0] * v[0] + v[1] * v[1]));
       const da = [v[0] / (a * root), v[1] / (a * root)];
       return [0, 1].map((j) =>
-        Float64Array.of((j === 0 ? 1 / a : 0) - (v[0] * da[j]) / (a * a), (j === 1 ? 1 / a : 0) - (v[1] * da[j]) / (a * a), da[j]),
+        Float64Array.of(
+          (j === 0 ? 1 / a : 0) - (v[0] * da[j]) / (a * a),
+          (j === 1 ? 1 / a : 0) - (v[1] * da[j]) / (a * a),
+          da[j],
+        ),
       );
     },
   };

@@ -41,8 +41,7 @@ export interface QuotientField extends DriftField {
 
 export function quotientDriftField(o: QuotientFieldOptions): QuotientField {
   const names = o.coordinates ?? (o.invariants ? ["raw", "quotient-euclidean", "quotient-metric"] : ["raw"]);
-  if (!o.invariants && names.some((n) => n !== "raw"))
-    throw new Error("quotient coordinates need an invariant map");
+  if (!o.invariants && names.some((n) => n !== "raw")) throw new Error("quotient coordinates need an invariant map");
   const { chart, stepper } = o;
   const k = chart.dim;
   const cache = new Map<string, Frame>();

@@ -114,9 +114,12 @@ export interface TTest {
 
 /**
  * One-sample t-test of H₀: E[x] = mu0. With zero spread the p-value is 1 when the mean equals mu0
- * exactly and 0 otherwise (a deterministic sample).
+ * exactly and 0 otherwise (a deterministic sample). `floor` is the rounding level of the
+ * observations: when |mean − mu0| and the standard error are both below it, the sample carries no
+ * evidence beyond rounding and p = 1 (a gradient field evaluated with common random numbers can
+ * cancel its noise exactly, leaving only rounding errors to test).
  */
-export function tTest(xs: ArrayLike<number>, { mu0 = 0, alpha = 0.05 } = {}): TTest {
+export function tTest(xs: ArrayLike<number>, { mu0 = 0, alpha = 0.05, floor = 0 } = {}): TTest {
   const n = xs.length;
   if (n < 2) throw new Error(`tTest: need at least 2 observations, got ${n}`);
   let mean = 0;
@@ -126,9 +129,11 @@ export function tTest(xs: ArrayLike<number>, { mu0 = 0, alpha = 0.05 } = {}): TT
   for (let i = 0; i < n; i++) ss += (xs[i] - mean) ** 2;
   const stderr = Math.sqrt(ss / (n - 1) / n);
   const df = n - 1;
+  const q = studentQuantile(1 - alpha / 2, df);
+  if (Math.abs(mean - mu0) <= floor && stderr <= floor)
+    return { n, mean, stderr, t: 0, df, p: 1, ci: [mean - q * stderr, mean + q * stderr], alpha };
   const t = stderr > 0 ? (mean - mu0) / stderr : mean === mu0 ? 0 : Math.sign(mean - mu0) * Infinity;
   const p = studentTwoSided(t, df);
-  const q = studentQuantile(1 - alpha / 2, df);
   return { n, mean, stderr, t, df, p, ci: [mean - q * stderr, mean + q * stderr], alpha };
 }
 
