@@ -144,6 +144,10 @@ export interface HodgeResult {
   noiseFraction: number;
   /** max(0, fraction − noiseFraction): the non-gradient fraction with the noise bias removed. */
   debiased: number;
+  /** ‖b(F̄)‖²: the mean field's edge energy (to express another field's residual as a fraction of it). */
+  energy: number;
+  /** The noise-debiased non-gradient energy max(0, ‖ng(F̄)‖² − noise). */
+  residualEnergy: number;
   /**
    * Sign-flip p-value of H₀ "the mean field is a gradient": the replicates' non-gradient parts
    * ng(F_r) = ng(noise_r) are then symmetric about 0 (null when there is no noise to flip).
@@ -230,6 +234,8 @@ export function hodgeTest(field: DriftField, g: Grid2, o: HodgeOptions = {}): Ho
       fraction: mean.fit.fraction,
       noiseFraction,
       debiased: Math.max(0, mean.fit.fraction - noiseFraction),
+      energy,
+      residualEnergy: Math.max(0, mean.fit.residualEnergy - noiseFraction * energy),
       p,
       F1,
       F2,
