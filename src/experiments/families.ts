@@ -1,8 +1,9 @@
 /**
- * The small trained networks `shocklens verify` examines, one per model family (docs/gradient-
- * field.md §verify): a teacher–student regression task of the same family (seeded data), a student
- * trained by mini-batch SGD, its balanced (canonical) representative θ₀, and a 2-D chart through
- * θ₀ spanned by the top and bottom eigenvectors of the quotient (horizontal) Hessian.
+ * The small trained networks `shocklens verify` examines, one per model family
+ * (docs/gradient-field.md §verify): a teacher–student regression task of the same family (seeded
+ * data), a student trained by mini-batch SGD, its balanced (canonical) representative θ₀, and a
+ * 2-D chart through θ₀ spanned by the top and bottom eigenvectors of the quotient (horizontal)
+ * Hessian.
  */
 import type { Tensor } from "../core/tensor.ts";
 import { type Key, foldIn, key as keyOf } from "../core/random.ts";

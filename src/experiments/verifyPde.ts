@@ -225,12 +225,12 @@ function observedCrossing(
 }
 
 /**
- * The first time the characteristics x = y + t∇ℓ(y) of the inviscid problem cross (ground truth
- * b.1–b.2), observed on an n × n grid of the box: each grid triangle (y_a, y_b, y_c) is mapped to
+ * The first time the characteristics x = y + t∇ℓ(y) of the inviscid problem cross (docs/theory.md
+ * §b.1–b.2), observed on an n × n grid of the box: each grid triangle (y_a, y_b, y_c) is mapped to
  * (X_a, X_b, X_c); its signed area det[X_b − X_a, X_c − X_a] = det[Δ₁ + tδ₁, Δ₂ + tδ₂] is a
  * quadratic in t, and its first positive root is when that triangle folds over. For C² data the
- * earliest fold → 1/sup(−λ_min ∇²ℓ) as the grid refines; a concave kink of ℓ (ReLU, ground truth
- * C8) folds at t ≈ h/jump → 0.
+ * earliest fold → 1/sup(−λ_min ∇²ℓ) as the grid refines; a concave kink of ℓ (ReLU, docs/theory.md
+ * §C8) folds at t ≈ h/jump → 0.
  */
 function firstCrossing(
   grad: (y: number[]) => number[],

@@ -1,7 +1,7 @@
 /**
- * Stochastic area (probability current) of a 2-D projection of a long trajectory (docs/gradient-
- * field.md §area). For a stationary process whose law is invariant under time reversal (gradient
- * drift with isotropic noise: detailed balance) the Lévy area swept per step,
+ * Stochastic area (probability current) of a 2-D projection of a long trajectory
+ * (docs/gradient-field.md §area). For a stationary process whose law is invariant under time
+ * reversal (gradient drift with isotropic noise: detailed balance) the Lévy area swept per step,
  *
  *   a_k = ½ (x_k (y_{k+1} − y_k) − y_k (x_{k+1} − x_k)),   about the trajectory's mean,
  *
