@@ -183,7 +183,7 @@ export function setupFamily(family: Family, seed: number): FamilySetup {
 }
 
 /** Top and bottom eigenvectors of P_H ∇²L P_H at θ₀ (Lanczos), orthonormal and horizontal. */
-function horizontalDirections(
+export function horizontalDirections(
   group: SymmetryGroup,
   problem: Problem,
   theta0: Float64Array,

@@ -140,7 +140,7 @@ function judge(pde: PdeChecks, f: FieldChecks): Claim[] {
       id: "burgers-sgd",
       claim: `SGD's coarse-grained quotient dynamics obey Burgers (needs the drift to be a gradient field: non-gradient fraction < ${f.threshold})`,
       status: supported && second(pde.burgers) ? "supported" : "not supported",
-      evidence: `non-gradient fraction ${g3(f.nonGradientFraction)} ${supported ? "<" : "≥"} ${f.threshold} (induced metric, η = ${f.eta}); Euclidean-coordinate fraction ${g3(f.hodge["quotient-euclidean"].debiased)}`,
+      evidence: `non-gradient fraction ${g3(f.nonGradientFraction)} ${supported ? "<" : "≥"} ${f.threshold} (induced metric, η = ${f.eta}); Euclidean-coordinate fraction ${g3(f.nonGradientFractionEuclidean)}`,
     },
     {
       id: "shock",

@@ -80,6 +80,8 @@ export interface FieldChecks {
   hodge: Record<string, { fraction: number; debiased: number; p: number | null }>;
   /** Induced-metric non-gradient energy (of the excess) over the induced-metric field's energy. */
   nonGradientFraction: number;
+  /** The same in Euclidean invariant coordinates. */
+  nonGradientFractionEuclidean: number;
   threshold: number;
   etaScaling: Record<string, { etas: number[]; values: number[]; exponent: number; order: ScalingOrder }>;
   batch: { batchSize: number; replacement: boolean; circulation: number; stderr: number; p: number }[];
@@ -104,7 +106,13 @@ const summary = (t: { mean: number; stderr: number; p: number; ci: [number, numb
 export function fieldChecks(setup: FamilySetup, key: Key, budget: Budget = DEFAULT_BUDGET): FieldChecks {
   const { problem, chart, training } = setup;
   const phi = invariantMap(setup.group, problem.template);
-  const names: CoordinateName[] = ["raw", "quotient-euclidean", "quotient-metric", "quotient-metric-excess"];
+  const names: CoordinateName[] = [
+    "raw",
+    "quotient-euclidean",
+    "quotient-metric",
+    "quotient-metric-excess",
+    "quotient-euclidean-excess",
+  ];
   const frames = new Map<string, Frame>();
   const fieldFor = (dyn: Dynamics, coords = names) =>
     quotientDriftField({ chart, stepper: makeStepper(problem, dyn), invariants: phi, coordinates: coords, frames });
@@ -155,6 +163,8 @@ export function fieldChecks(setup: FamilySetup, key: Key, budget: Budget = DEFAU
     ),
     hodge: byName(hodge, (h: (typeof hodge)[number]) => ({ fraction: h.fraction, debiased: h.debiased, p: h.p })),
     nonGradientFraction: hodgeBy["quotient-metric-excess"].residualEnergy / hodgeBy["quotient-metric"].energy,
+    nonGradientFractionEuclidean:
+      hodgeBy["quotient-euclidean-excess"].residualEnergy / hodgeBy["quotient-euclidean"].energy,
     threshold: NON_GRADIENT_THRESHOLD,
     etaScaling: etaChecks(fieldFor, training, loop, R, foldIn(key, 5)),
     batch: batchChecks(fieldFor, training, loop, foldIn(key, 6)),

@@ -5,15 +5,15 @@
  *   raw                 Tᵀ d / η          Euclidean metric on the raw parameters θ
  *   quotient-euclidean  Pᵀ Δv / η         Euclidean metric on the invariants v = φ(θ)
  *   quotient-metric     Qᵀ Δv / η         the metric M⁻¹ = (Dφ Dφᵀ)⁺ gradient flow induces
- *   quotient-metric-excess  (Qᵀ Δv − Tᵀ d) / η
+ *   quotient-metric-excess  (Qᵀ Δv − Tᵀ d) / η,  quotient-euclidean-excess  (Pᵀ Δv − Tᵀ d) / η
  *
  * with Δv = φ(θ + d) − φ(θ) (for gradient flow, the velocity Dφ·θ̇). One optimizer update serves
  * all of them. Frames (θ, T, P, Q) are computed once per chart point and cached.
  *
- * The excess is a control variate: when the raw drift of every replicate is an exact gradient —
+ * The excesses are control variates: when the raw drift of every replicate is an exact gradient —
  * SGD (Tᵀd/η = −∂_s L_B(θ(s))), momentum with a frozen-point state (a fixed combination of batch
- * gradients), SGLD under common random numbers (plus a constant) — the excess has the same curl as
- * the quotient-metric 1-form but not its large gradient part, whose jumps at ReLU kinks would
+ * gradients), SGLD under common random numbers (plus a constant) — an excess has the same curl as
+ * its quotient 1-form but not the large gradient part, whose jumps at ReLU kinks would
  * otherwise bias trapezoid circulations and grid fits by O(h)·jump.
  */
 import type { Key } from "../core/random.ts";
@@ -21,7 +21,8 @@ import type { Stepper } from "./stepper.ts";
 import { type Chart, type Frame, type InvariantMap, frameAt, jvp } from "./quotientFrame.ts";
 import type { Coordinates, DriftField } from "./types.ts";
 
-export type CoordinateName = "raw" | "quotient-euclidean" | "quotient-metric" | "quotient-metric-excess";
+export type CoordinateName =
+  "raw" | "quotient-euclidean" | "quotient-metric" | "quotient-metric-excess" | "quotient-euclidean-excess";
 
 export const COORDINATES: Record<CoordinateName, Coordinates> = {
   raw: { name: "raw", metric: "Euclidean on the raw parameters θ" },
@@ -33,6 +34,11 @@ export const COORDINATES: Record<CoordinateName, Coordinates> = {
   "quotient-metric-excess": {
     name: "quotient-metric-excess",
     metric: "M⁻¹ as quotient-metric, minus the raw 1-form (same curl when the raw drift is a per-batch gradient)",
+  },
+  "quotient-euclidean-excess": {
+    name: "quotient-euclidean-excess",
+    metric:
+      "Euclidean on v as quotient-euclidean, minus the raw 1-form (same curl when the raw drift is a per-batch gradient)",
   },
 };
 
@@ -94,9 +100,8 @@ export function quotientDriftField(o: QuotientFieldOptions): QuotientField {
     };
     return names.map((n) => {
       if (n === "raw") return project(f.T, d);
-      if (n === "quotient-euclidean") return project(f.P!, quotientDv());
-      const m = project(f.Q!, quotientDv());
-      if (n === "quotient-metric-excess") {
+      const m = project(n.startsWith("quotient-euclidean") ? f.P! : f.Q!, quotientDv());
+      if (n.endsWith("-excess")) {
         const r = project(f.T, d);
         for (let i = 0; i < k; i++) m[i] -= r[i];
       }
