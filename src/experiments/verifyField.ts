@@ -94,6 +94,13 @@ export interface FieldChecks {
     order: ScalingOrder;
   };
   optimizers: { name: string; raw: CurlSummary; metric: CurlSummary; excess: CurlSummary }[];
+  /**
+   * The minibatch noise of the raw 1-form at the headline loop's centre: its 2 × 2 covariance on the
+   * chart (orthonormal directions, so the Euclidean metric is the identity there) and the ratio of
+   * its eigenvalues. Cole–Hopf, and with it ν = η/(4b), needs this to be isotropic
+   * (docs/theory.md §a.4, §a.8).
+   */
+  noise: { covariance: [number, number, number]; anisotropy: number };
 }
 
 const summary = (t: { mean: number; stderr: number; p: number; ci: [number, number] }): CurlSummary => ({
@@ -171,6 +178,7 @@ export function fieldChecks(setup: FamilySetup, key: Key, budget: Budget = DEFAU
     area: areaCheck(setup, phi, sgd, budget.areaSteps, foldIn(key, 7)),
     noether: noetherCheck(setup, foldIn(key, 8)),
     optimizers: optimizerChecks(fieldFor, training, foldIn(key, 9)),
+    noise: noiseCheck(sgd, Float64Array.from(loop.center), R, foldIn(key, 10)),
   };
 }
 
@@ -276,6 +284,18 @@ function noetherCheck(setup: FamilySetup, key: Key): FieldChecks["noether"] {
     exponent: r.scaling.exponent,
     order: r.scaling.order,
   };
+}
+
+/** Covariance of the raw 1-form over R mini-batches at s, and its eigenvalue ratio. */
+function noiseCheck(field: QuotientField, s: Float64Array, R: number, key: Key): FieldChecks["noise"] {
+  const xs = Array.from({ length: R }, (_, r) => field.sample(s, foldIn(key, r))[0]);
+  const m = [0, 1].map((i) => xs.reduce((a, x) => a + x[i], 0) / R);
+  const c = (i: number, j: number) => xs.reduce((a, x) => a + (x[i] - m[i]) * (x[j] - m[j]), 0) / (R - 1);
+  const [a, b, d] = [c(0, 0), c(0, 1), c(1, 1)];
+  const half = Math.sqrt(((a - d) / 2) ** 2 + b * b);
+  const hi = (a + d) / 2 + half,
+    lo = (a + d) / 2 - half;
+  return { covariance: [a, b, d], anisotropy: lo > 0 ? hi / lo : Infinity };
 }
 
 /** Raw and induced-metric circulation of the other optimizers on a smaller loop budget. */
