@@ -39,7 +39,10 @@ export function register(program: Command): void {
         o.seed === undefined
           ? 0
           : parseNumber(o.seed, "--seed", { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
-      const families = o.families === undefined ? [...FAMILIES] : [...new Set(o.families.split(",").map(parseFamily))];
+      const families =
+        o.families === undefined
+          ? [...FAMILIES]
+          : [...new Set(o.families.split(",").map((f) => parseFamily(f.trim(), "--families")))];
       const reps =
         o.calibrationReps === undefined
           ? 200

@@ -103,9 +103,9 @@ const SPECS: Record<Family, FamilySpec> = {
   },
 };
 
-export function parseFamily(v: string): Family {
+export function parseFamily(v: string, option = "--arch"): Family {
   if (!(FAMILIES as readonly string[]).includes(v))
-    throw new InputError(`--arch: unknown family "${v}" (expected ${FAMILIES.join(", ")})`);
+    throw new InputError(`${option}: unknown family "${v}" (expected ${FAMILIES.join(", ")})`);
   return v as Family;
 }
 
