@@ -182,7 +182,7 @@ export function nonGradientTable(
         ],
         frames,
       });
-      const [raw, eu, me, euEx, meEx] = hodgeTest(field, grid, { replicates: 8, key: foldIn(k, 3) as Key });
+      const [raw, eu, me, euEx, meEx] = hodgeTest(field, grid, { replicates: 24, key: foldIn(k, 3) as Key });
       rows.push({
         network: net.name,
         eta,

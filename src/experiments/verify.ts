@@ -9,7 +9,7 @@
  * quotient is a gradient flow; every coordinate system is reported in `gradientField.coordinates`.
  */
 import { foldIn, key as keyOf } from "../core/random.ts";
-import { setupFamily, type Family } from "./families.ts";
+import { FAMILIES, setupFamily, type Family } from "./families.ts";
 import { pdeChecks, type OrderCheck, type PdeChecks, type ShockCheck } from "./verifyPde.ts";
 import { DEFAULT_BUDGET, fieldChecks, NON_GRADIENT_THRESHOLD, type FieldChecks } from "./verifyField.ts";
 
@@ -57,7 +57,8 @@ const pfmt = (p: number) => (p < 1e-3 ? p.toExponential(1) : p.toFixed(3));
 
 export function runVerify(arch: Family, seed: number): VerifyResult {
   const started = performance.now();
-  const root = keyOf(seed);
+  // Independent streams per family for the same seed.
+  const root = foldIn(keyOf(seed), FAMILIES.indexOf(arch));
   const setup = setupFamily(arch, seed);
   const box = 1;
   const pde = pdeChecks(setup, { beta: 20, t: [0.1, 0.14], hs: [0.02, 0.01, 0.005], box, key: foldIn(root, 11) });

@@ -172,7 +172,7 @@ function calibrationMarkdown(r: PaperResult): string[] {
 
 export function networksMarkdown(rows: NonGradientRow[]): string[] {
   return [
-    `| network | η | batch | replacement | raw (method floor) | Euclidean invariants | induced metric |`,
+    `| network | η | batch | replacement | raw (an exact gradient: the grid's error) | Euclidean invariants | induced metric |`,
     `|---|---|---|---|---|---|---|`,
     ...rows.map(
       (r) =>
