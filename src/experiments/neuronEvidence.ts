@@ -14,12 +14,8 @@ import {
   circulationTest,
   etaScaling,
   hodgeTest,
-  invariantMap,
   jacobianAsymmetry,
-  makeStepper,
   neuron,
-  optimizerSpec,
-  quotientDriftField,
   uniformGrid,
 } from "../gradientfield/index.ts";
 
@@ -39,25 +35,8 @@ interface Stat {
 }
 
 export function neuronEvidence(o: { replicates?: number; key?: Key } = {}): NeuronEvidence {
-  const prob = neuron.neuronProblem();
-  const phi = invariantMap(neuron.neuronGroup(), prob.template);
-  const flow = (c: number) =>
-    quotientDriftField({
-      chart: neuron.fixedChargeChart(c),
-      stepper: makeStepper(prob, { kind: "flow" }),
-      invariants: phi,
-    });
-  const sgd = (eta: number) =>
-    quotientDriftField({
-      chart: neuron.fixedChargeChart(0.4),
-      stepper: makeStepper(prob, {
-        kind: "step",
-        optimizer: optimizerSpec({ name: "sgd", lr: eta }),
-        batchSize: 2,
-        replacement: false,
-      }),
-      invariants: phi,
-    });
+  const flow = neuron.neuronFlowField;
+  const sgd = neuron.neuronSgdField;
   const points = [
     [0.7, 0.3],
     [0.9, 0.1],

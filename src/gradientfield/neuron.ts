@@ -12,8 +12,9 @@
 import { Tensor } from "../core/tensor.ts";
 import { modelOf, parseModelConfig } from "../nn/index.ts";
 import { groupOf } from "../symmetry/index.ts";
-import type { Chart } from "./quotientFrame.ts";
-import type { Problem } from "./stepper.ts";
+import { invariantMap, type Chart, type InvariantMap } from "./quotientFrame.ts";
+import { makeStepper, optimizerSpec, type Problem } from "./stepper.ts";
+import { quotientDriftField, type QuotientField } from "./quotientField.ts";
 
 /** The eight data points (x, y) of the example. */
 export const NEURON_X = [0.6, 1.0, 1.4, 1.8, 2.2, 2.6, 3.0, 3.4];
@@ -95,4 +96,30 @@ export function fixedChargeChart(c: number): Chart {
       );
     },
   };
+}
+
+let invariants: InvariantMap | undefined;
+const neuronInvariants = () => (invariants ??= invariantMap(neuronGroup(), neuronProblem().template));
+
+/** Gradient flow of the neuron on the chart v at fixed charge c (raw, Euclidean-invariant, induced metric). */
+export function neuronFlowField(c: number): QuotientField {
+  return quotientDriftField({
+    chart: fixedChargeChart(c),
+    stepper: makeStepper(neuronProblem(), { kind: "flow" }),
+    invariants: neuronInvariants(),
+  });
+}
+
+/** SGD with step η on batches of 2 of the 8 points, without replacement (exact mean by enumeration). */
+export function neuronSgdField(eta: number, c = 0.4): QuotientField {
+  return quotientDriftField({
+    chart: fixedChargeChart(c),
+    stepper: makeStepper(neuronProblem(), {
+      kind: "step",
+      optimizer: optimizerSpec({ name: "sgd", lr: eta }),
+      batchSize: 2,
+      replacement: false,
+    }),
+    invariants: neuronInvariants(),
+  });
 }

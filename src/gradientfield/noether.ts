@@ -12,7 +12,7 @@
  * decay) drifts at O(1).
  */
 import type { Key } from "../core/random.ts";
-import { unravel } from "../tree/tree.ts";
+import { ravel, unravel } from "../tree/tree.ts";
 import type { SymmetryGroup } from "../symmetry/index.ts";
 import type { Dynamics, Problem } from "./stepper.ts";
 import { runTrajectory } from "./trajectory.ts";
@@ -26,14 +26,7 @@ function norm(v: ArrayLike<number>): number {
 
 /** All charges of the group at a flat vector (concatenated in the group's component order). */
 export function chargeVector(group: SymmetryGroup, problem: Problem, theta: Float64Array): Float64Array {
-  const ts = Object.values(group.charges(unravel(problem.template, theta)));
-  const out = new Float64Array(ts.reduce((s, t) => s + t.size, 0));
-  let off = 0;
-  for (const t of ts) {
-    out.set(t.data, off);
-    off += t.size;
-  }
-  return out;
+  return ravel(group.charges(unravel(problem.template, theta)));
 }
 
 export interface ChargeDrift {

@@ -18,34 +18,13 @@ import {
   circulationTest,
   etaScaling,
   hodgeTest,
-  invariantMap,
   jacobianAsymmetry,
-  makeStepper,
-  optimizerSpec,
-  quotientDriftField,
   uniformGrid,
   neuron,
 } from "../../src/gradientfield/index.ts";
 
-const prob = neuron.neuronProblem();
-const phi = invariantMap(neuron.neuronGroup(), prob.template);
-const flow = (c: number) =>
-  quotientDriftField({
-    chart: neuron.fixedChargeChart(c),
-    stepper: makeStepper(prob, { kind: "flow" }),
-    invariants: phi,
-  });
-const sgdField = (eta: number, c = 0.4) =>
-  quotientDriftField({
-    chart: neuron.fixedChargeChart(c),
-    stepper: makeStepper(prob, {
-      kind: "step",
-      optimizer: optimizerSpec({ name: "sgd", lr: eta }),
-      batchSize: 2,
-      replacement: false,
-    }),
-    invariants: phi,
-  });
+const flow = neuron.neuronFlowField;
+const sgdField = neuron.neuronSgdField;
 const v0 = Float64Array.of(0.7, 0.3);
 const points = [v0, Float64Array.of(0.9, 0.1), Float64Array.of(0.6, 0.5)];
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
