@@ -91,7 +91,7 @@ export function runVerify(arch: Family, seed: number): VerifyResult {
       coordinates: field,
     },
     claims,
-    verdict: verdictSentence(arch, seed, claims),
+    verdict: verdictSentence(arch, seed, claims, pde, field),
     seconds: (performance.now() - started) / 1000,
   };
 }
@@ -165,12 +165,18 @@ function judge(pde: PdeChecks, f: FieldChecks): Claim[] {
   return claims;
 }
 
-function verdictSentence(arch: Family, seed: number, claims: Claim[]): string {
-  const by = Object.fromEntries(claims.map((c) => [c.id, c]));
+function verdictSentence(arch: Family, seed: number, claims: Claim[], pde: PdeChecks, f: FieldChecks): string {
+  const by = Object.fromEntries(claims.map((c) => [c.id, c.status]));
+  const eu = f.circulation["quotient-euclidean"];
+  const ex = f.circulation["quotient-metric-excess"];
+  const metric =
+    by["assumption-metric"] === "held"
+      ? `no curl in the induced metric (p = ${pfmt(ex.p)})`
+      : `an O(η) curl in the induced metric (p = ${pfmt(ex.p)}, exponent ${g3(f.etaScaling["quotient-metric-excess"].exponent)})`;
   return (
-    `${arch} (seed ${seed}): HJ ${by.hj.status} and Burgers ${by["burgers-pde"].status} on the quotient slice (${by.hj.evidence.split(",")[1].trim()}); ` +
-    `the gradient-field assumption ${by["assumption-euclidean"].status} in Euclidean invariant coordinates and is ${by["assumption-metric"].status === "held" ? "not rejected" : "only approximate (O(η) curl)"} in the induced metric, ` +
-    `so Burgers for SGD is ${by["burgers-sgd"].status} (${by["burgers-sgd"].evidence.split(";")[0]}); ` +
-    `shock time ${by.shock.status} (${by.shock.evidence.split("(")[0].trim()}); raw-vs-quotient ${by["raw-vs-quotient"].status}.`
+    `${arch}, seed ${seed}: HJ ${by.hj} and Burgers ${by["burgers-pde"]} on the quotient slice (orders ${g3(pde.hj.order)}, ${g3(pde.burgers.order)}); ` +
+    `SGD's drift ${by["assumption-euclidean"] === "failed" ? "is not a gradient field" : "shows no curl"} in Euclidean invariant coordinates (p = ${pfmt(eu.p)}) and has ${metric}; ` +
+    `non-gradient fraction ${g3(f.nonGradientFraction)} ${f.nonGradientFraction < f.threshold ? "<" : "≥"} ${f.threshold}, so Burgers for SGD is ${by["burgers-sgd"]}; ` +
+    `shock time ${by.shock} (forecast ${g3(pde.shock.predicted)}, observed ${g3(pde.shock.observed)}); raw-vs-quotient ${by["raw-vs-quotient"]}.`
   );
 }
