@@ -17,6 +17,19 @@ export interface PaperFiles {
   figures: Record<string, string>;
 }
 
+/**
+ * A y range that leaves room above the data for a legend of `rows` entries in a plot of height H
+ * (the plotter's legend sits in a top corner, 18 px per entry).
+ */
+function headroom(series: Series[], rows: number, H: number): [number, number] {
+  const ys = series.flatMap((s) => Array.from(s.y)).filter(Number.isFinite);
+  const lo = Math.min(...ys),
+    hi = Math.max(...ys);
+  const span = hi > lo ? hi - lo : 1;
+  const f = Math.min(0.6, (rows * 18 + 24) / (H - 92));
+  return [lo - 0.05 * span, hi + (span * f) / (1 - f)];
+}
+
 const g3 = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));
 const log10 = (v: number) => (v > 0 ? Math.log10(v) : NaN);
 
@@ -53,7 +66,8 @@ export function paperFigures(r: PaperResult): Record<string, string> {
     yLabel: "log₁₀ (asymmetry or |circulation|)",
     series: etaSeries,
     legend: "top-left",
-    height: 520,
+    height: 560,
+    yRange: headroom(etaSeries, etaSeries.length, 560),
   });
   const finite = r.verify.filter((v) => Number.isFinite(v.shock.predicted) && Number.isFinite(v.shock.observed));
   const hi = Math.max(1, ...finite.flatMap((v) => [v.shock.predicted, v.shock.observed]).map(log10)) + 0.2;
@@ -111,6 +125,7 @@ export function networksFigure(rows: NonGradientRow[]): string {
     series,
     legend: "top-left",
     height: 520,
+    yRange: headroom(series, series.length, 520),
   });
 }
 
