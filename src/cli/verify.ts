@@ -19,7 +19,8 @@ export function register(program: Command): void {
   program
     .command("verify")
     .description(
-      "check the paper's claims on a small trained network: HJ/Burgers residual orders, shock time, and whether SGD's drift on the quotient is a gradient field",
+      "check the paper's claims on a small trained network: HJ/Burgers residual orders, shock time, and whether " +
+        "SGD's drift on the quotient is a gradient field",
     )
     .requiredOption("--arch <family>", "mlp | cnn | transformer | meanfield")
     .option("--seed <S>", "seed of the data, the training and every test (default 0)")
@@ -43,7 +44,9 @@ export function verifyText(r: VerifyResult): string {
     `shocklens verify --arch ${r.arch} --seed ${r.seed}  (${r.seconds.toFixed(1)} s)`,
     ``,
     `network   ${JSON.stringify(r.model)}`,
-    `training  ${r.training.steps} SGD steps, lr ${r.training.lr}, batch ${r.training.batchSize}: loss ${r.training.lossInitial.toPrecision(3)} → ${r.training.lossTrained.toPrecision(3)}`,
+    `training  ${r.training.steps} SGD steps, lr ${r.training.lr}, ` +
+      `batch ${r.training.batchSize}: loss ${r.training.lossInitial.toPrecision(3)} ` +
+      `→ ${r.training.lossTrained.toPrecision(3)}`,
     `slice     ${r.slice.chart}; curvatures ${r.slice.curvature.map((v) => v.toPrecision(3)).join(", ")}`,
     `metric    ${r.gradientField.metric}`,
     ``,

@@ -113,7 +113,9 @@ function judge(pde: PdeChecks, f: FieldChecks): Claim[] {
       id: "hj",
       claim: "the local entropy of the quotient loss solves the viscous HJ equation u_t + ½|∇u|² = νΔu",
       status: second(pde.hj) ? "held" : "failed",
-      evidence: `residual ${g3(pde.hj.residual)} at h = ${Math.min(...pde.hj.h)}, observed order ${g3(pde.hj.order)} (pure truncation error ⇔ 2); u cross-checked by importance sampling (z = ${g3(pde.crossCheck.z)})`,
+      evidence:
+        `residual ${g3(pde.hj.residual)} at h = ${Math.min(...pde.hj.h)}, observed order ${g3(pde.hj.order)} ` +
+        `(pure truncation error ⇔ 2); u cross-checked by importance sampling (z = ${g3(pde.crossCheck.z)})`,
     },
     {
       id: "burgers-pde",
@@ -125,7 +127,10 @@ function judge(pde: PdeChecks, f: FieldChecks): Claim[] {
       id: "assumption-euclidean",
       claim: "SGD's drift on the quotient is a gradient field in Euclidean invariant coordinates",
       status: eu.p < ALPHA ? "failed" : "held",
-      evidence: `asymmetry ${g3(f.asymmetry["quotient-euclidean"].value)}, circulation ${g3(eu.mean)} ± ${g3(eu.stderr)} (p = ${pfmt(eu.p)}), η-exponent ${g3(euScale.exponent)} (${euScale.order}: the wrong metric)`,
+      evidence:
+        `asymmetry ${g3(f.asymmetry["quotient-euclidean"].value)}, circulation ${g3(eu.mean)} ± ${g3(eu.stderr)} ` +
+        `(p = ${pfmt(eu.p)}), η-exponent ${g3(euScale.exponent)} ` +
+        `(${euScale.order}${euScale.order === "O(1)" ? ": the wrong metric" : ""})`,
     },
     {
       id: "assumption-metric",
@@ -133,15 +138,21 @@ function judge(pde: PdeChecks, f: FieldChecks): Claim[] {
       status: ex.p < ALPHA ? "conditional" : "held",
       evidence:
         (ex.p < ALPHA
-          ? `a curl is detected (circulation ${g3(ex.mean)} ± ${g3(ex.stderr)}, p = ${pfmt(ex.p)}) and scales like η^${g3(exScale.exponent)} (${exScale.order}): holds only as η → 0`
+          ? `a curl is detected (circulation ${g3(ex.mean)} ± ${g3(ex.stderr)}, p = ${pfmt(ex.p)}) and scales like ` +
+            `η^${g3(exScale.exponent)} (${exScale.order}): ` +
+            (exScale.order === "O(η)" ? "holds only as η → 0" : "does not vanish with η")
           : `no curl detected (circulation ${g3(ex.mean)} ± ${g3(ex.stderr)}, p = ${pfmt(ex.p)})`) +
         `; non-gradient fraction ${g3(f.nonGradientFraction)} at η = ${f.eta}, batch ${f.batchSize}`,
     },
     {
       id: "burgers-sgd",
-      claim: `SGD's coarse-grained quotient dynamics obey Burgers (needs the drift to be a gradient field: non-gradient fraction < ${f.threshold})`,
+      claim:
+        `SGD's coarse-grained quotient dynamics obey Burgers (needs the drift to be a gradient field: non-gradient ` +
+        `fraction < ${f.threshold})`,
       status: supported && second(pde.burgers) ? "supported" : "not supported",
-      evidence: `non-gradient fraction ${g3(f.nonGradientFraction)} ${supported ? "<" : "≥"} ${f.threshold} (induced metric, η = ${f.eta}); Euclidean-coordinate fraction ${g3(f.nonGradientFractionEuclidean)}`,
+      evidence:
+        `non-gradient fraction ${g3(f.nonGradientFraction)} ${supported ? "<" : "≥"} ${f.threshold} (induced ` +
+        `metric, η = ${f.eta}); Euclidean-coordinate fraction ${g3(f.nonGradientFractionEuclidean)}`,
     },
     {
       id: "shock",
@@ -159,7 +170,9 @@ function judge(pde: PdeChecks, f: FieldChecks): Claim[] {
       id: "raw-vs-quotient",
       claim: "shock forecasts must use quotient, not raw, curvature",
       status: Math.abs(qa - qb) <= 1e-6 * Math.abs(qa) && Math.abs(ra - rb) > 1e-3 * Math.abs(ra) ? "held" : "failed",
-      evidence: `a gauge transformation (same loss ${g3(s.gauge.loss[0])}) moves the raw t* ${g3(ra)} → ${g3(rb)}; the quotient t* stays ${g3(qa)} → ${g3(qb)}`,
+      evidence:
+        `a gauge transformation (same loss ${g3(s.gauge.loss[0])}) moves the raw t* ${g3(ra)} → ${g3(rb)}; the ` +
+        `quotient t* stays ${g3(qa)} → ${g3(qb)}`,
     },
   ];
   return claims;
@@ -174,9 +187,13 @@ function verdictSentence(arch: Family, seed: number, claims: Claim[], pde: PdeCh
       ? `no curl in the induced metric (p = ${pfmt(ex.p)})`
       : `an O(η) curl in the induced metric (p = ${pfmt(ex.p)}, exponent ${g3(f.etaScaling["quotient-metric-excess"].exponent)})`;
   return (
-    `${arch}, seed ${seed}: HJ ${by.hj} and Burgers ${by["burgers-pde"]} on the quotient slice (orders ${g3(pde.hj.order)}, ${g3(pde.burgers.order)}); ` +
-    `SGD's drift ${by["assumption-euclidean"] === "failed" ? "is not a gradient field" : "shows no curl"} in Euclidean invariant coordinates (p = ${pfmt(eu.p)}) and has ${metric}; ` +
-    `non-gradient fraction ${g3(f.nonGradientFraction)} ${f.nonGradientFraction < f.threshold ? "<" : "≥"} ${f.threshold}, so Burgers for SGD is ${by["burgers-sgd"]}; ` +
-    `shock time ${by.shock} (forecast ${g3(pde.shock.predicted)}, observed ${g3(pde.shock.observed)}); raw-vs-quotient ${by["raw-vs-quotient"]}.`
+    `${arch}, seed ${seed}: HJ ${by.hj} and Burgers ${by["burgers-pde"]} on the quotient slice (orders ${g3(pde.hj.order)}, ` +
+    `${g3(pde.burgers.order)}); ` +
+    `SGD's drift ${by["assumption-euclidean"] === "failed" ? "is not a gradient field" : "shows no curl"} ` +
+    `in Euclidean invariant coordinates (p = ${pfmt(eu.p)}) and has ${metric}; ` +
+    `non-gradient fraction ${g3(f.nonGradientFraction)} ${f.nonGradientFraction < f.threshold ? "<" : "≥"} ` +
+    `${f.threshold}, so Burgers for SGD is ${by["burgers-sgd"]}; ` +
+    `shock time ${by.shock} (forecast ${g3(pde.shock.predicted)}, observed ${g3(pde.shock.observed)}); raw-vs-quotient ` +
+    `${by["raw-vs-quotient"]}.`
   );
 }

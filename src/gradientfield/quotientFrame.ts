@@ -40,7 +40,9 @@ export function invariantMap(group: SymmetryGroup, template: Tree): InvariantMap
   const canonicalOnly = names.filter((n) => n.startsWith("canonical."));
   if (canonicalOnly.length)
     throw new InputError(
-      `quotient coordinates: ${canonicalOnly.join(", ")} have no closed-form invariant (${group.name}); use a model whose symmetry blocks do not overlap`,
+      `quotient coordinates: ${canonicalOnly.join(", ")} have no closed-form ` +
+        `invariant (${group.name}); use a model whose symmetry blocks ` +
+        `do not overlap`,
     );
   const sizes = names.map((n) => first[n].size);
   const m = sizes.reduce((a, b) => a + b, 0);

@@ -1,22 +1,29 @@
 /**
  * `shocklens paper` on one family (docs/gradient-field.md §paper): the Markdown report
  * with a verdict and a reproducing command per claim, its SVG figures, the self-contained HTML
- * (figures inline, nothing fetched), the --json summary, and exit-2 errors. A child process: a
- * long command run in process would capture the test runner's own report lines.
+ * (figures inline, nothing fetched) and the --json summary; the exit-2 errors are in
+ * test/cli/verify.test.ts.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCli, tempDir } from "./helpers.ts";
+import { runCliInProcess, tempDir } from "../cli/helpers.ts";
 
 const VERDICTS = /— (held|failed|holds under a condition|awaits)$/;
 
-test("paper --families meanfield: claim-by-claim Markdown, SVG figures and a self-contained HTML page", () => {
+test("paper --families meanfield: claim-by-claim Markdown, SVG figures and a self-contained HTML page", async () => {
   const out = join(tempDir(), "report");
-  const r = runCli(["paper", "--families", "meanfield", "--calibration-reps", "10", "--out", out, "--json"], {
-    timeoutMs: 600_000,
-  });
+  const r = await runCliInProcess([
+    "paper",
+    "--families",
+    "meanfield",
+    "--calibration-reps",
+    "10",
+    "--out",
+    out,
+    "--json",
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const summary = JSON.parse(r.stdout);
   assert.equal(summary.out, out);
@@ -41,19 +48,4 @@ test("paper --families meanfield: claim-by-claim Markdown, SVG figures and a sel
   assert.equal(html.match(/<svg /g)?.length, 3, "every figure inline");
   assert.doesNotMatch(html, /<(img|script|link)\b|src=|href="http/);
   assert.equal(html.match(/<h2>/g)?.length, 8);
-});
-
-test("paper: a bad family, a file as --out, or too few repetitions exit 2 with one line", () => {
-  const bad = runCli(["paper", "--families", "mlp,resnet"]);
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /^shocklens: --families: unknown family "resnet"/);
-  const file = join(tempDir(), "x.txt");
-  writeFileSync(file, "keep me");
-  const r = runCli(["paper", "--out", file, "--families", "mlp"]);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /--out: .* is not a folder/);
-  assert.equal(readFileSync(file, "utf8"), "keep me");
-  const reps = runCli(["paper", "--calibration-reps", "3"]);
-  assert.equal(reps.code, 2);
-  assert.ok(!existsSync("shocklens-paper"), "nothing written on bad input");
 });
