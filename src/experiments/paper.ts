@@ -144,7 +144,7 @@ const EXACT_FLOW = "gradient flow is an exact gradient (asymmetry at rounding le
 
 function assumptionClaim(vs: VerifyResult[], n: NeuronEvidence, seed: number): PaperClaim {
   const euFailed = vs.filter((v) => claimOf(v, "assumption-euclidean").status === "failed").map((v) => v.arch);
-  const detected = vs.filter((v) => claimOf(v, "assumption-metric").status === "conditional");
+  const detected = vs.filter((v) => claimOf(v, "assumption-metric").status !== "held");
   const orderEta = detected.filter(
     (v) => v.gradientField.coordinates.etaScaling["quotient-metric-excess"].order === "O(η)",
   );
