@@ -182,10 +182,12 @@ function verdictSentence(arch: Family, seed: number, claims: Claim[], pde: PdeCh
   const by = Object.fromEntries(claims.map((c) => [c.id, c.status]));
   const eu = f.circulation["quotient-euclidean"];
   const ex = f.circulation["quotient-metric-excess"];
+  const exponent = g3(f.etaScaling["quotient-metric-excess"].exponent);
   const metric =
     by["assumption-metric"] === "held"
       ? `no curl in the induced metric (p = ${pfmt(ex.p)})`
-      : `an O(η) curl in the induced metric (p = ${pfmt(ex.p)}, exponent ${g3(f.etaScaling["quotient-metric-excess"].exponent)})`;
+      : `${by["assumption-metric"] === "conditional" ? "an O(η)" : "a non-vanishing"} curl in the induced metric ` +
+        `(p = ${pfmt(ex.p)}, η-exponent ${exponent})`;
   return (
     `${arch}, seed ${seed}: HJ ${by.hj} and Burgers ${by["burgers-pde"]} on the quotient slice (orders ${g3(pde.hj.order)}, ` +
     `${g3(pde.burgers.order)}); ` +
