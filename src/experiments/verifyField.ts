@@ -10,7 +10,7 @@
  *   `nonGradientFraction` is the excess's non-gradient energy over the induced-metric field's energy;
  * - the η-scaling of the curl, batch size and sampling with vs without replacement;
  * - the stochastic area of a long SGD run projected on the chart (raw and quotient coordinates);
- * - the drift of the Noether charges, and the other optimizers (momentum, Adam, SGLD, Entropy-SGD).
+ * - the drift of the Noether charges, and the other optimizers (momentum, Adam, AdamW, SGLD, Entropy-SGD).
  */
 import { type Key, foldIn } from "../core/random.ts";
 import {
@@ -308,6 +308,15 @@ function optimizerChecks(fieldFor: FieldFor, training: Step, key: Key): FieldChe
       { kind: "step", ...base, warmup: 10, optimizer: optimizerSpec({ name: "sgd", lr: eta / 10, momentum: 0.9 }) },
     ],
     ["adam", { kind: "step", ...base, warmup: 10, optimizer: optimizerSpec({ name: "adam", lr: eta / 10 }) }],
+    [
+      "adamw λ=0.01",
+      {
+        kind: "step",
+        ...base,
+        warmup: 10,
+        optimizer: optimizerSpec({ name: "adamw", lr: eta / 10, weightDecay: 0.01 }),
+      },
+    ],
     ["sgld β=1e4", { kind: "step", ...base, optimizer: optimizerSpec({ name: "sgld", lr: eta, beta: 1e4 }) }],
     [
       "entropy-sgd",
