@@ -12,6 +12,7 @@ import { InputError } from "../errors.ts";
 import { resolveStorePath } from "../store/paths.ts";
 import { SqliteRunStore } from "../store/sqlite.ts";
 import { expandSweep } from "../sweep/expand.ts";
+import { testSweepGradientField } from "../sweep/gradientField.ts";
 import { phaseDiagram } from "../sweep/phaseDiagram.ts";
 import { writePhaseReport } from "../sweep/phaseReport.ts";
 import { sweepProgress } from "../sweep/progress.ts";
@@ -31,6 +32,16 @@ interface SweepOptions {
   schema?: boolean;
   json?: boolean;
   quiet?: boolean;
+}
+
+interface ReportOptions {
+  store?: string;
+  x?: string;
+  y?: string;
+  metric: string[];
+  gradientField?: boolean;
+  out?: string;
+  json?: boolean;
 }
 
 const STORE_HELP = "run store (default: $SHOCKLENS_STORE or ./shocklens.db)";
@@ -87,34 +98,46 @@ export function register(program: Command): void {
     .option("--y <path>", "the vertical axis (default: its second grid path)")
     .option(
       "--metric <m>",
-      "diverged, event:KIND or last:KEY (repeatable; default: diverged, the test metrics and every event kind logged)",
+      "diverged, event:KIND, last:KEY, gradient-field or non-gradient-fraction (repeatable; default: " +
+        "diverged, the test metrics, every event kind logged, the gradient-field maps of tested runs)",
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
+    .option(
+      "--gradient-field",
+      "test whether each finished run's SGD drift is a gradient field (stored with the run; adds its maps)",
+    )
     .option("--out <dir>", "folder for the SVGs and index.html (default: ./sweep-<id>)")
     .option("--json", "print {sweep, x, y, maps:[{metric, values, runs, file}], index} on stdout")
-    .action(
-      (id: string, o: { store?: string; x?: string; y?: string; metric: string[]; out?: string; json?: boolean }) => {
-        const path = resolveStorePath(o.store);
-        if (!existsSync(path)) throw new InputError(`sweep report: no run store at ${path}`);
-        const store = SqliteRunStore.open(path);
-        try {
-          const d = phaseDiagram(store, id, { x: o.x, y: o.y, metrics: o.metric });
-          const { files, index } = writePhaseReport(d, o.out ?? `sweep-${d.sweep}`);
-          if (o.json)
-            printJson({
-              sweep: d.sweep,
-              x: { path: d.x.path, values: d.x.values },
-              y: { path: d.y.path, values: d.y.values },
-              maps: d.maps.map((m, k) => ({ ...m, file: files[k] })),
-              index,
-            });
-          else process.stdout.write(`${index}\n`);
-        } finally {
-          store.close();
+    .action((id: string, o: ReportOptions) => {
+      const path = resolveStorePath(o.store);
+      if (!existsSync(path)) throw new InputError(`sweep report: no run store at ${path}`);
+      const store = SqliteRunStore.open(path);
+      try {
+        if (o.gradientField) {
+          const tty = process.stderr.isTTY;
+          const { tested, stored } = testSweepGradientField(store, id, {
+            onRun: (k, n) => tty && process.stderr.write(`\rgradient-field test: run ${k}/${n}`),
+          });
+          process.stderr.write(
+            `${tty && tested ? "\n" : ""}gradient-field test: ${tested} runs tested, ${stored} tested before\n`,
+          );
         }
-      },
-    );
+        const d = phaseDiagram(store, id, { x: o.x, y: o.y, metrics: o.metric });
+        const { files, index } = writePhaseReport(d, o.out ?? `sweep-${d.sweep}`);
+        if (o.json)
+          printJson({
+            sweep: d.sweep,
+            x: { path: d.x.path, values: d.x.values },
+            y: { path: d.y.path, values: d.y.values },
+            maps: d.maps.map((m, k) => ({ ...m, file: files[k] })),
+            index,
+          });
+        else process.stdout.write(`${index}\n`);
+      } finally {
+        store.close();
+      }
+    });
 }
 
 async function executorOf(o: SweepOptions): Promise<Executor> {

@@ -6,13 +6,17 @@
  * - `event:KIND`: the fraction of runs with at least one event of that kind (the monitor's
  *   detections, shocks, … — whatever the runs logged);
  * - `last:KEY`: the mean of the scalar's last logged value over the runs that did not diverge
- *   (e.g. `last:test/accuracy`; a diverged run's last values are those before it blew up).
+ *   (e.g. `last:test/accuracy`; a diverged run's last values are those before it blew up);
+ * - `gradient-field`: the fraction of the tested runs whose drift failed the gradient-field test,
+ *   and `non-gradient-fraction`: their mean non-gradient fraction (./gradientField.ts; runs are
+ *   tested by `testSweepGradientField`, untested runs do not count).
  *
  * Cells without a finished run have no value (NaN).
  */
 import { InputError } from "../errors.ts";
 import type { SqliteRunStore } from "../store/sqlite.ts";
 import type { JobRecord } from "../store/sweeps.ts";
+import { GRADIENT_FIELD_EVENT, storedGradientField } from "./gradientField.ts";
 import { BOOKKEEPING_EVENTS } from "./record.ts";
 
 export interface PhaseAxis {
@@ -58,14 +62,24 @@ function axisOf(path: string, jobs: readonly JobRecord[], grid: Record<string, u
 function metricOf(store: SqliteRunStore, runId: string, metric: string): number {
   if (metric === "diverged") return store.events(runId, { kind: "divergence" }).length > 0 ? 1 : 0;
   if (metric.startsWith("event:")) return store.events(runId, { kind: metric.slice(6) }).length > 0 ? 1 : 0;
+  if (metric === "gradient-field" || metric === "non-gradient-fraction") {
+    const g = storedGradientField(store, runId);
+    if (g === null) return NaN;
+    return metric === "gradient-field" ? Number(g.failed) : g.nonGradientFraction;
+  }
   if (metric.startsWith("last:")) {
     const run = store.getRun(runId);
     return run.status === "FINISHED" ? (run.lastScalars[metric.slice(5)]?.value ?? NaN) : NaN;
   }
-  throw new InputError(`sweep report: unknown metric "${metric}" (expected diverged, event:KIND or last:KEY)`);
+  throw new InputError(
+    `sweep report: unknown metric "${metric}" (expected diverged, event:KIND, last:KEY, gradient-field or non-gradient-fraction)`,
+  );
 }
 
-/** diverged, the test metrics the runs logged, and every event kind they logged (bookkeeping aside). */
+/**
+ * diverged, the test metrics the runs logged, every event kind they logged (bookkeeping aside),
+ * and the gradient-field maps when a run was tested.
+ */
 function defaultMetrics(store: SqliteRunStore, runIds: readonly string[]): string[] {
   const scalars = new Set<string>();
   const kinds = new Set<string>();
@@ -73,10 +87,12 @@ function defaultMetrics(store: SqliteRunStore, runIds: readonly string[]): strin
     for (const k of Object.keys(store.getRun(id).lastScalars)) scalars.add(k);
     for (const e of store.events(id)) if (!BOOKKEEPING_EVENTS.has(e.kind) && e.kind !== "divergence") kinds.add(e.kind);
   }
+  const tested = kinds.delete(GRADIENT_FIELD_EVENT);
   return [
     "diverged",
     ...["test/accuracy", "test/loss"].filter((k) => scalars.has(k)).map((k) => `last:${k}`),
     ...[...kinds].sort().map((k) => `event:${k}`),
+    ...(tested ? ["gradient-field", "non-gradient-fraction"] : []),
   ];
 }
 

@@ -11,10 +11,17 @@ import type { PhaseDiagram, PhaseMap } from "./phaseDiagram.ts";
 export function metricTitle(metric: string): string {
   if (metric === "diverged") return "fraction of runs that diverged";
   if (metric.startsWith("event:")) return `fraction of runs with a ${metric.slice(6)} event`;
+  if (metric === "gradient-field") return "fraction of tested runs whose drift is not a gradient field";
+  if (metric === "non-gradient-fraction") return "non-gradient fraction of the drift (mean over tested runs)";
   return `${metric.slice(5)} at the end (mean over runs that did not diverge)`;
 }
 
-const isFraction = (metric: string) => metric === "diverged" || metric.startsWith("event:");
+const isFraction = (metric: string) =>
+  metric === "diverged" || metric === "gradient-field" || metric.startsWith("event:");
+
+/** What a map's colour legend names. */
+const legendOf = (metric: string) =>
+  isFraction(metric) ? metricTitle(metric) : metric.startsWith("last:") ? metric.slice(5) : metric;
 
 /** A cell of a map as Plot draws it. */
 interface Cell {
@@ -61,7 +68,7 @@ export function phaseMapSvg(d: PhaseDiagram, m: PhaseMap): string {
       scheme: "viridis",
       domain: [lo, hi],
       legend: true,
-      label: fraction ? `${metricTitle(m.metric)}` : `${m.metric.slice(5)}${log ? " (log colour scale)" : ""}`,
+      label: `${legendOf(m.metric)}${log ? " (log colour scale)" : ""}`,
     },
     marks: [
       Plot.cell(empty, { ...at, fill: "#e8e8e8", inset: 1 }),

@@ -99,6 +99,10 @@ test("sweep report: the maps as --json and files; an unknown metric or a missing
     /unknown metric "max:loss"/,
   );
   await expectOneLineError(
+    ["sweep", "report", sweep.id, "--store", path, "--gradient-field"],
+    /gradient-field test of run \w+: the run has no weights artifact to test/,
+  );
+  await expectOneLineError(
     ["sweep", "report", sweep.id, "--store", join(out, "none.db")],
     /sweep report: no run store at/,
   );
