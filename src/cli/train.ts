@@ -1,12 +1,15 @@
 /**
  * `shocklens train --config RUN.yaml | --resume ID [--store F]`: train a model into the run store
- * (`--schema` prints the config's JSON Schema). Progress on stderr when it is a terminal; Ctrl-C
- * (or SIGTERM) finishes the current step, checkpoints and leaves the run resumable (exit 130).
- * A diverged run is FAILED with a `divergence` event and exits 1.
+ * (`--schema` prints the config's JSON Schema). Progress on stderr when it is a terminal; once the
+ * run has started, Ctrl-C (or SIGTERM) finishes the current step, checkpoints and leaves the run
+ * resumable (exit 130) — before that (preparing data) they stop the process at once. A diverged
+ * run is FAILED with a `divergence` event and exits 1; a full disk or a store locked too long
+ * leaves it KILLED (resumable) and exits 1.
  */
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../errors.ts";
+import { checkOutput } from "../io/output.ts";
 import { readConfigFile } from "../nn/files.ts";
 import { resolveStorePath } from "../store/paths.ts";
 import { SqliteRunStore } from "../store/sqlite.ts";
@@ -51,6 +54,11 @@ export function register(program: Command): void {
       const storePath = resolveStorePath(o.store);
       if (o.resume !== undefined && !existsSync(storePath))
         throw new InputError(`--resume: no run store at ${storePath}`);
+      // The store is written: it must be a regular file (or new) and not the config it trains from.
+      checkOutput(
+        { path: storePath, what: "--store" },
+        { inputs: [o.config === undefined ? undefined : { path: o.config, what: "--config" }], force: true },
+      );
       await runInStore(storePath, { config, resume: o.resume, source: o.config && `config ${o.config}` }, o, "train");
     });
 }
@@ -75,8 +83,6 @@ export async function runInStore(
       );
     abort.abort();
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
   try {
     const bar = o.quiet ? null : progressBar({ label });
     const r = await trainRun({
@@ -85,6 +91,9 @@ export async function runInStore(
       signal: abort.signal,
       callbacks: [bar].filter((c): c is Callback => c !== null),
       onRun: (h) => {
+        // From here on a signal stops the run gracefully at the next step (the loop checks the flag).
+        process.on("SIGINT", onSignal);
+        process.on("SIGTERM", onSignal);
         if (!o.quiet)
           process.stderr.write(
             `shocklens: run ${h.id} (${h.name}) ${h.resumedFrom === null ? "started" : `resumed at step ${h.resumedFrom}`}: ${h.totalSteps} steps, store ${storePath}\n`,

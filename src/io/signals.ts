@@ -1,0 +1,50 @@
+/**
+ * Holding off SIGINT, SIGTERM and SIGHUP while a file is being written. A signal with Node's
+ * default disposition ends the process at once — in the middle of a synchronous write that would
+ * leave a temp file behind. While `deferSignals` runs its body a listener is installed, so the
+ * signal waits in the event loop; once the body is done (temp file renamed or removed) and the
+ * loop turns, a caught signal is raised again with the default disposition, unless somebody else
+ * (e.g. `train`'s graceful stop) listens for it. SIGKILL cannot be deferred: stale temp files of
+ * dead processes are swept by the next write of the same file (files.ts).
+ */
+const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+let depth = 0;
+let installed = false;
+let releaseScheduled = false;
+const caught: NodeJS.Signals[] = [];
+
+const onSignal = (sig: NodeJS.Signals) => {
+  caught.push(sig);
+};
+
+function release(): void {
+  releaseScheduled = false;
+  if (depth > 0 || !installed) return;
+  for (const s of SIGNALS) process.off(s, onSignal);
+  installed = false;
+  const sig = caught.shift();
+  caught.length = 0;
+  // Re-raise only if nobody else handles it: then the default action (exit by that signal) applies.
+  if (sig !== undefined && process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+}
+
+/** Runs `body` with SIGINT/SIGTERM/SIGHUP held until it has returned or thrown. */
+export function deferSignals<T>(body: () => T): T {
+  if (!installed) {
+    for (const s of SIGNALS) process.on(s, onSignal);
+    installed = true;
+  }
+  depth++;
+  try {
+    return body();
+  } finally {
+    depth--;
+    if (depth === 0 && !releaseScheduled) {
+      releaseScheduled = true;
+      // A signal that arrived is dispatched in a poll phase of the event loop; two turns of the loop
+      // (measured: the first check phase can come before it) make sure it reached `onSignal`.
+      setImmediate(() => setImmediate(release));
+    }
+  }
+}
