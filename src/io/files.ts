@@ -14,6 +14,9 @@ import { deferSignals } from "./signals.ts";
 /** Default cap on an input file read whole into memory (a Buffer cannot exceed 4 GiB anyway). */
 export const MAX_INPUT_BYTES = 2 ** 31;
 
+/** Cap on a config file (YAML/JSON): text this large is a mistake, not a config. */
+export const MAX_CONFIG_BYTES = 16 * 2 ** 20;
+
 function reason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
