@@ -47,18 +47,18 @@ export function register(program: Command): void {
       }
       if ((o.config === undefined) === (o.resume === undefined))
         throw new InputError("train: give --config RUN.yaml for a new run or --resume ID to continue one (not both)");
-      const config =
-        o.config !== undefined
-          ? parseRunConfig(readConfigFile(o.config, "run config"), `config ${o.config}`)
-          : undefined;
       const storePath = resolveStorePath(o.store);
-      if (o.resume !== undefined && !existsSync(storePath))
-        throw new InputError(`--resume: no run store at ${storePath}`);
       // The store is written: it must be a regular file (or new) and not the config it trains from.
       checkOutput(
         { path: storePath, what: "--store" },
         { inputs: [o.config === undefined ? undefined : { path: o.config, what: "--config" }], force: true },
       );
+      const config =
+        o.config !== undefined
+          ? parseRunConfig(readConfigFile(o.config, "run config"), `config ${o.config}`)
+          : undefined;
+      if (o.resume !== undefined && !existsSync(storePath))
+        throw new InputError(`--resume: no run store at ${storePath}`);
       await runInStore(storePath, { config, resume: o.resume, source: o.config && `config ${o.config}` }, o, "train");
     });
 }

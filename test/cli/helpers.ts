@@ -1,5 +1,6 @@
 /** Runs the CLI in a child process, as a user would, and captures its output and exit code. */
 import assert from "node:assert/strict";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -54,6 +55,9 @@ export function expectUsageError(args: string[], pattern: RegExp, opts: { prefix
  * the call only and restored afterwards. Tests that need a real process (signals, exit codes set
  * by the runtime, concurrent writers) keep using `runCli`.
  */
+/** The output buffers of the in-process CLI call whose async context a write happens in. */
+const capturing = new AsyncLocalStorage<{ out: (s: string) => void; err: (s: string) => void }>();
+
 export async function runCliInProcess(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string | undefined> } = {},
@@ -61,16 +65,20 @@ export async function runCliInProcess(
   const { main } = await import("../../src/cli/main.ts");
   let stdout = "";
   let stderr = "";
+  const writeOut = process.stdout.write;
+  const writeErr = process.stderr.write;
+  // Only writes made by this CLI call are captured: the test runner reports through the same
+  // process.stdout, and its writes (outside this call's async context) must go through untouched.
   const capture =
-    (append: (s: string) => void) =>
+    (which: "out" | "err", original: typeof process.stdout.write, stream: NodeJS.WriteStream) =>
     (chunk: string | Uint8Array, encOrCb?: unknown, cb?: unknown): boolean => {
-      append(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+      const sink = capturing.getStore();
+      if (!sink) return (original as (...a: unknown[]) => boolean).call(stream, chunk, encOrCb, cb);
+      sink[which](typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
       const done = typeof encOrCb === "function" ? encOrCb : cb;
       if (typeof done === "function") (done as () => void)();
       return true;
     };
-  const writeOut = process.stdout.write;
-  const writeErr = process.stderr.write;
   const cwd = process.cwd();
   const env: Record<string, string | undefined> = { NO_COLOR: "1", ...opts.env };
   const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -80,13 +88,14 @@ export async function runCliInProcess(
       else process.env[k] = v;
     }
   };
-  process.stdout.write = capture((s) => (stdout += s)) as typeof process.stdout.write;
-  process.stderr.write = capture((s) => (stderr += s)) as typeof process.stderr.write;
+  process.stdout.write = capture("out", writeOut, process.stdout) as typeof process.stdout.write;
+  process.stderr.write = capture("err", writeErr, process.stderr) as typeof process.stderr.write;
   setEnv(env);
   process.exitCode = undefined;
   try {
     if (opts.cwd) process.chdir(opts.cwd);
-    const code = await main([process.execPath, "shocklens", ...args]);
+    const sink = { out: (s: string) => (stdout += s), err: (s: string) => (stderr += s) };
+    const code = await capturing.run(sink, () => main([process.execPath, "shocklens", ...args]));
     return { code, stdout, stderr };
   } finally {
     process.stdout.write = writeOut;
