@@ -15,7 +15,8 @@ let releaseScheduled = false;
 const caught: NodeJS.Signals[] = [];
 
 const onSignal = (sig: NodeJS.Signals) => {
-  caught.push(sig);
+  // Another listener (e.g. `train`'s graceful stop) handles this signal itself: nothing to re-raise.
+  if (process.listenerCount(sig) === 1) caught.push(sig);
 };
 
 function release(): void {
@@ -25,7 +26,7 @@ function release(): void {
   installed = false;
   const sig = caught.shift();
   caught.length = 0;
-  // Re-raise only if nobody else handles it: then the default action (exit by that signal) applies.
+  // Nobody handled it: raise it again, now with the default action (exit by that signal).
   if (sig !== undefined && process.listenerCount(sig) === 0) process.kill(process.pid, sig);
 }
 

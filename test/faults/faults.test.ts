@@ -4,3 +4,4 @@
  * counts of attacks tried and survived are printed at the end.
  */
 import "./outputs.ts";
+import "./ownership.ts";
