@@ -5,3 +5,4 @@
  */
 import "./outputs.ts";
 import "./ownership.ts";
+import "./checkpoints.ts";
