@@ -105,7 +105,8 @@ function loadIc(spec: string, cells: number): IcInput {
 export function runPde(eq: Equation, o: PdeOptions): void {
   const schemes = eq === "burgers" ? BURGERS_SCHEMES : [...HJ_GRID_SCHEMES, ...HJ_EXACT_SCHEMES];
   const scheme = parseChoice(o.scheme ?? DEFAULT_SCHEME[eq], "--scheme", schemes);
-  const cells = parseNumber(o.cells, "--cells", { integer: true, min: 1 });
+  // A bound that keeps the solver's few float64 arrays per cell well inside memory.
+  const cells = parseNumber(o.cells, "--cells", { integer: true, min: 1, max: 1e7 });
   const domain = parseDomain(o.domain);
   const t = parseNumber(o.t, "--t", { min: 0 });
   const nu = parseNumber(o.nu, "--nu", { min: 0 });

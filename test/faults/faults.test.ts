@@ -6,3 +6,4 @@
 import "./outputs.ts";
 import "./ownership.ts";
 import "./checkpoints.ts";
+import "./bounds.ts";
