@@ -7,3 +7,4 @@ import "./outputs.ts";
 import "./ownership.ts";
 import "./checkpoints.ts";
 import "./bounds.ts";
+import "./transient.ts";

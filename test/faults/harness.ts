@@ -10,17 +10,35 @@ export const HEAVY = process.env.SHOCKLENS_FAULTS_HEAVY === "1";
 
 const tally = { tried: 0, survived: 0, failed: [] as string[] };
 
+/** Thrown by `skip`: the attack cannot be staged on this machine (it is not counted). */
+class Skip extends Error {}
+
+export interface AttackContext {
+  /** Ends the attack as skipped, e.g. where a small disk cannot be mounted. */
+  skip(reason: string): never;
+}
+
 /** Registers an attack; it survives when `body` completes without an assertion failing. */
-export function attack(name: string, body: () => Promise<void> | void, options: { timeout?: number } = {}): void {
-  test(`attack: ${name}`, { timeout: options.timeout ?? 120_000 }, async () => {
-    tally.tried++;
+export function attack(
+  name: string,
+  body: (ctx: AttackContext) => Promise<void> | void,
+  options: { timeout?: number } = {},
+): void {
+  test(`attack: ${name}`, { timeout: options.timeout ?? 120_000 }, async (t) => {
     try {
-      await body();
-      tally.survived++;
+      await body({
+        skip: (reason) => {
+          throw new Skip(reason);
+        },
+      });
     } catch (err) {
+      if (err instanceof Skip) return t.skip(err.message);
+      tally.tried++;
       tally.failed.push(name);
       throw err;
     }
+    tally.tried++;
+    tally.survived++;
   });
 }
 
