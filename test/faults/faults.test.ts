@@ -8,3 +8,4 @@ import "./ownership.ts";
 import "./checkpoints.ts";
 import "./bounds.ts";
 import "./transient.ts";
+import "./readers.ts";
