@@ -9,3 +9,4 @@ import "./checkpoints.ts";
 import "./bounds.ts";
 import "./transient.ts";
 import "./readers.ts";
+import "./kills.ts";
