@@ -44,7 +44,7 @@ export function register(program: Command): void {
     .description(
       "local entropy u(x,t), ∇u and error estimates of a network loss (ν = 1/(2β)) by sgld, importance sampling or slice quadrature",
     )
-    .requiredOption("--model <file>", "model config (JSON/YAML, contracts §1)")
+    .requiredOption("--model <file>", "model config (JSON/YAML, docs/file-formats.md)")
     .requiredOption("--weights <file>", "weights x as safetensors with torch state_dict names")
     .requiredOption("--data <file>", "data as safetensors holding x [N, …] and y [N, …]")
     .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")

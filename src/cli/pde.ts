@@ -1,5 +1,5 @@
 /**
- * `shocklens pde burgers|hj`: reference 1-D solves (contracts.md §2, PDE conventions).
+ * `shocklens pde burgers|hj`: reference 1-D solves (docs/cli.md §pde; conventions in docs/pde.md §conventions).
  *   shocklens pde burgers --ic sine --scheme muscl --cells 400 --t 2 --json
  *   shocklens pde hj --ic doublewell --scheme cole-hopf --nu 0.005 --domain -2,2 --bc outflow --t 1.5 --out u.npy
  * Parses and validates options, calls `solvePde`, prints the summary (or the one JSON object) and

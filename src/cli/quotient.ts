@@ -1,5 +1,5 @@
 /**
- * `shocklens quotient`: symmetry analysis of a network (contracts.md §2) — its group, raw vs
+ * `shocklens quotient`: symmetry analysis of a network (docs/cli.md §quotient) — its group, raw vs
  * quotient observables, Noether charges, and optionally the canonical (balanced) representative
  * and a random gauge transformation written as safetensors with the same parameter names.
  */
@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .description(
       "symmetry analysis: group, invariants, raw vs quotient observables, Noether charges, canonical form, gauge transformations",
     )
-    .requiredOption("--model <file>", "model config (JSON/YAML, contracts §1)")
+    .requiredOption("--model <file>", "model config (JSON/YAML, docs/file-formats.md)")
     .requiredOption("--weights <file>", "weights as safetensors with torch state_dict names")
     .option("--data <file>", "data (x, y) for the loss, gradient and Hessian observables")
     .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")

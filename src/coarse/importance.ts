@@ -1,5 +1,5 @@
 /**
- * Importance-sampling estimator of the local entropy (ground truth a.1, a.5):
+ * Importance-sampling estimator of the local entropy (docs/theory.md §a.1, a.5):
  *
  *   v = E_{y∼N(x, σ²I)}[e^{−βf(y)}],  σ² = t/β,   u = −β⁻¹ log v,   ∇u = (x − ⟨y⟩)/t.
  *

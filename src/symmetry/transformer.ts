@@ -1,5 +1,5 @@
 /**
- * Symmetry group of the decoder-only transformer (contracts §1; ground-truth d.3, d.4):
+ * Symmetry group of the decoder-only transformer (docs/file-formats.md §transformer; docs/theory.md §d.3, d.4):
  * - per block and head h: GL(dh) on (q, k) — W_q[h] ↦ A W_q[h], W_k[h] ↦ A⁻ᵀ W_k[h], which keeps
  *   W_q[h]ᵀ W_k[h] = W_Q W_Kᵀ — and GL(dh) on (v, o) — W_v[h] ↦ B W_v[h], W_o[:, h] ↦ W_o[:, h] B⁻¹;
  *   head permutations. These hold with or without layer norm (LN acts before q/k/v).

@@ -1,9 +1,9 @@
 /**
  * The benchmark workloads and runner: every workload's check values reproduce the references'
- * (workloads.md §5/§6) — including the timed forms added for the bench (the SGLD loop, AdamW
- * transformer steps, the per-sample loop with reused buffers) — and `npm run bench` runs and
- * prints well-formed results with and without a reference (these are functional tests: nothing
- * here is timed).
+ * (docs/performance.md §ml-check-values and docs/performance.md §pde-check-values) — including the
+ * timed forms added for the bench (the SGLD loop, AdamW transformer steps, the per-sample loop with
+ * reused buffers) — and `npm run bench` runs and prints well-formed results with and without a
+ * reference (these are functional tests: nothing here is timed).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -33,7 +33,7 @@ test("timed workload forms reproduce the reference checks (SGLD loop, AdamW step
   assert.ok(Number.isFinite(W.sumSq(y)));
 });
 
-test("the suite covers every workload of workloads.md with its unit, and the issue's targets", () => {
+test("the suite covers every workload of docs/performance.md with its unit, and the targets", () => {
   assert.deepEqual(
     CASES.map((c) => c.name),
     [

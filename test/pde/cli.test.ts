@@ -149,7 +149,7 @@ test("end to end (spawned CLI): --json, --out float64 .npy, bad usage exits 2 wi
     near(ja.shocks[0].x, Math.PI, 0.02, "sine shock at π");
     assert.equal(b.code, 0, b.stderr);
     const jb = JSON.parse(b.stdout);
-    near(jb.shocks[0].left - jb.shocks[0].right, exact.doubleWellJump(1.5), 0.03, "C2 jump");
+    near(jb.shocks[0].left - jb.shocks[0].right, exact.doubleWellJump(1.5), 0.03, "jump of docs/theory.md §C2");
     const arr = readNpy(out);
     assert.equal(arr.dtype, "F64");
     assert.deepEqual(arr.shape, [200]);
