@@ -1,8 +1,8 @@
 /**
- * How big a model is, from its config alone — before anything is allocated (docs/store.md
- * §bounds): the parameter count (the shapes of contracts §1) and the values one sample's forward
- * pass keeps for the backward pass. Each count is split into named terms so that a message can
- * name the field that makes a model too big.
+ * How big a model is, from its config alone, before anything is allocated (docs/store.md §bounds):
+ * the parameter count (the shapes of docs/file-formats.md §model-configs) and the values one
+ * sample's forward pass keeps for the backward pass. Each count is split into named terms so that
+ * a message can name the field that makes a model too big.
  */
 import { InputError } from "../errors.ts";
 import { formatBytes } from "../io/files.ts";
@@ -29,12 +29,7 @@ export function largest(t: Terms): [string, number] {
 export function parameterTerms(cfg: ModelConfig): Terms {
   switch (cfg.arch) {
     case "mlp":
-      return [
-        [
-          "sizes",
-          cfg.sizes.slice(1).reduce((s, out, i) => s + out * cfg.sizes[i] + (cfg.bias ? out : 0), 0),
-        ],
-      ];
+      return [["sizes", cfg.sizes.slice(1).reduce((s, out, i) => s + out * cfg.sizes[i] + (cfg.bias ? out : 0), 0)]];
     case "meanfield":
       return [["width", cfg.width * (cfg.input + (cfg.bias ? 2 : 1))]];
     case "cnn": {

@@ -53,10 +53,14 @@ export const runConfig = z
     evalTrain: z.boolean().default(false).describe("also evaluate on the whole training split"),
     evalBatchSize: positiveInt.default(500).describe("samples per forward pass during evaluation (bounds memory)"),
     logEvery: positiveInt.default(10).describe("log train/loss, train/grad_norm and lr every this many steps"),
-    checkpointEvery: everySteps
-      .default(500)
-      .describe("write a checkpoint every this many steps (0: only at the end)"),
-    keepCheckpoints: z.number().int().positive().max(1000).default(3).describe("how many of the newest checkpoints to keep on disk"),
+    checkpointEvery: everySteps.default(500).describe("write a checkpoint every this many steps (0: only at the end)"),
+    keepCheckpoints: z
+      .number()
+      .int()
+      .positive()
+      .max(1000)
+      .default(3)
+      .describe("how many of the newest checkpoints to keep on disk"),
   })
   .refine((c) => (c.steps === undefined) !== (c.epochs === undefined), {
     message: "give exactly one of steps and epochs",
