@@ -135,12 +135,17 @@ export interface Child {
   waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
 }
 
-/** Starts the CLI in a child process; `slowRename` stalls renames onto matching paths (fixtures/slowRename.ts). */
-export function startCli(args: string[], opts: { cwd?: string; slowRename?: string } = {}): Child {
+/** Starts the CLI in a child process; `slowRename` stalls renames onto matching paths for `stallMs` (fixtures/slowRename.ts). */
+export function startCli(args: string[], opts: { cwd?: string; slowRename?: string; stallMs?: number } = {}): Child {
   const preload = opts.slowRename ? ["--import", SLOW_RENAME] : [];
   const child = spawn(process.execPath, ["--import", "tsx", ...preload, BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: "1", FAULT_SLOW_RENAME: opts.slowRename ?? "" },
+    env: {
+      ...process.env,
+      NO_COLOR: "1",
+      FAULT_SLOW_RENAME: opts.slowRename ?? "",
+      FAULT_STALL_MS: String(opts.stallMs ?? 20_000),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -169,6 +174,20 @@ export function startCli(args: string[], opts: { cwd?: string; slowRename?: stri
     });
   return { child, done, waitFor };
 }
+
+/** `runs export ID --store PATH --format F --out OUT …more` */
+export const exportArgs = (id: string, path: string, format: string, out: string, ...more: string[]) => [
+  "runs",
+  "export",
+  id,
+  "--store",
+  path,
+  "--format",
+  format,
+  "--out",
+  out,
+  ...more,
+];
 
 /** Files in `dir` whose names show an unfinished write. */
 export const tempFiles = (dir: string): string[] => readdirSync(dir).filter((n) => /\.tmp-\d+/.test(n));

@@ -14,6 +14,7 @@ import { attack, HEAVY } from "./harness.ts";
 import {
   assertSameAsReference,
   config,
+  exportArgs,
   interruptedRun,
   RUN,
   scratch,
@@ -29,6 +30,20 @@ function startTraining(slowRename: string, over: object = {}) {
   writeFileSync(cfg, JSON.stringify({ ...RUN, ...over }));
   const path = join(dir, "runs.db");
   return { path, child: startCli(["train", "--config", cfg, "--store", path, "--quiet"], { slowRename }) };
+}
+
+/** A killed run's store and an export of it in a child whose rename onto the output stalls. */
+async function stalledExport(format: string, name: string, stallMs?: number) {
+  const { path, id } = await interruptedRun(scratch(), 30);
+  const outDir = scratch();
+  const out = join(outDir, name);
+  const child = startCli(exportArgs(id, path, format, out), {
+    slowRename: `${name.replace(".", "\\.")}$`,
+    stallMs,
+  });
+  await child.waitFor(new RegExp(`RENAMING .*${name.replace(".", "\\.")}`));
+  const scalars = withStore(path, (s) => s.getRun(id).scalarCount);
+  return { path, id, outDir, out, child, scalars };
 }
 
 const resume = (id: string, path: string) =>
@@ -78,19 +93,12 @@ attack(
 attack(
   "SIGKILL inside an export write: no half-written file; the next export sweeps the temp file and completes",
   async () => {
-    const { path, id } = await interruptedRun(scratch(), 30);
-    const outDir = scratch();
-    const out = join(outDir, "run.csv");
-    const child = startCli(["runs", "export", id, "--store", path, "--format", "csv", "--out", out], {
-      slowRename: "run\\.csv$",
-    });
-    await child.waitFor(/RENAMING .*run\.csv/);
+    const { path, id, outDir, out, child, scalars } = await stalledExport("csv", "run.csv");
     child.child.kill("SIGKILL");
     await child.done;
     assert.ok(!existsSync(out), "no file under the requested name");
     assert.equal(tempFiles(outDir).length, 1);
-    const scalars = withStore(path, (s) => s.getRun(id).scalarCount);
-    const r = await runCliInProcess(["runs", "export", id, "--store", path, "--format", "csv", "--out", out]);
+    const r = await runCliInProcess(exportArgs(id, path, "csv", out));
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(out, "utf8").trimEnd().split("\n").length, scalars + 1);
     assert.deepEqual(tempFiles(outDir), []);
@@ -100,19 +108,12 @@ attack(
 attack(
   "SIGTERM inside an export write: the process ends by the signal, the file is complete, no temp file",
   async () => {
-    const { path, id } = await interruptedRun(scratch(), 30);
-    const outDir = scratch();
-    const out = join(outDir, "run.jsonl");
-    const child = startCli(["runs", "export", id, "--store", path, "--format", "jsonl", "--out", out], {
-      slowRename: "run\\.jsonl$",
-    });
-    await child.waitFor(/RENAMING .*run\.jsonl/);
+    const { outDir, out, child, scalars } = await stalledExport("jsonl", "run.jsonl", 1000);
     child.child.kill("SIGTERM");
     const r = await child.done;
     assert.equal(r.signal, "SIGTERM", `${r.code}: ${r.stderr}`);
     assert.deepEqual(tempFiles(outDir), []);
     const lines = readFileSync(out, "utf8").trimEnd().split("\n");
-    const scalars = withStore(path, (s) => s.getRun(id).scalarCount);
     assert.equal(lines.filter((l) => l.includes('"type":"scalar"')).length, scalars, "complete");
   },
 );

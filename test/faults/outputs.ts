@@ -15,7 +15,7 @@ import { modelOf, parseModelConfig } from "../../src/nn/index.ts";
 import { saveTree } from "../../src/nn/files.ts";
 import { runCliInProcess } from "../cli/helpers.ts";
 import { attack } from "./harness.ts";
-import { interruptedRun, scratch, tempFiles, withStore } from "./helpers.ts";
+import { exportArgs, interruptedRun, scratch, tempFiles, withStore } from "./helpers.ts";
 
 const dir = scratch();
 const p = (f: string) => join(dir, f);
@@ -28,6 +28,14 @@ writeSafetensors(p("data.safetensors"), {
 });
 writeNpy(p("u0.npy"), { dtype: "F64", shape: [16], data: new Float64Array(16).map((_, i) => Math.sin(i)) });
 const problem = ["--model", p("model.json"), "--weights", p("w.safetensors"), "--data", p("data.safetensors")];
+const quotient = (...more: string[]) => [
+  "quotient",
+  "--model",
+  p("model.json"),
+  "--weights",
+  p("w.safetensors"),
+  ...more,
+];
 
 /** A snapshot of files that must survive an attack unchanged. */
 const snapshot = (files: string[]) => files.map((f) => [f, readFileSync(f).toString("base64")]);
@@ -60,48 +68,17 @@ attack(
   "item 1: quotient --gauge --out onto its --model, --canonical onto --weights, both outputs the same file",
   async () => {
     await refused(
-      [
-        "quotient",
-        "--model",
-        p("model.json"),
-        "--weights",
-        p("w.safetensors"),
-        "--gauge",
-        "3",
-        "--out",
-        p("model.json"),
-      ],
+      quotient("--gauge", "3", "--out", p("model.json")),
       /--out .*model\.json is the same file as --model/,
       inputs,
     );
     await refused(
-      [
-        "quotient",
-        "--model",
-        p("model.json"),
-        "--weights",
-        p("w.safetensors"),
-        "--canonical",
-        p("w.safetensors"),
-        "--force",
-      ],
+      quotient("--canonical", p("w.safetensors"), "--force"),
       /--canonical .*w\.safetensors is the same file as --weights/,
       inputs,
     );
     await refused(
-      [
-        "quotient",
-        "--model",
-        p("model.json"),
-        "--weights",
-        p("w.safetensors"),
-        "--canonical",
-        p("c.safetensors"),
-        "--gauge",
-        "1",
-        "--out",
-        p("c.safetensors"),
-      ],
+      quotient("--canonical", p("c.safetensors"), "--gauge", "1", "--out", p("c.safetensors")),
       /--out .*c\.safetensors and --canonical .*c\.safetensors are the same file/,
       inputs,
     );
@@ -124,18 +101,7 @@ attack("item 1: runs export onto the store, its -wal file and into its run folde
     [`${path}-wal`, /is the run store .*runs\.db-wal/],
     [join(`${path}.runs`, id, "export.csv"), /lies inside the run store's folder/],
   ] as const) {
-    const r = await runCliInProcess([
-      "runs",
-      "export",
-      id,
-      "--store",
-      path,
-      "--format",
-      "csv",
-      "--out",
-      out,
-      "--force",
-    ]);
+    const r = await runCliInProcess(exportArgs(id, path, "csv", out, "--force"));
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, pattern);
   }

@@ -12,9 +12,20 @@ import { runCliInProcess } from "../cli/helpers.ts";
 import { attack } from "./harness.ts";
 import { assertSameAsReference, config, interruptedRun, RUN, scratch, startCli, withStore } from "./helpers.ts";
 
-/** Long enough (a second or two) for concurrent processes to overlap. */
-const LONG = config({ steps: 3000, checkpointEvery: 100 });
-const LONG_RAW = JSON.stringify({ ...RUN, steps: 3000, checkpointEvery: 100 });
+/** Long enough (about a second) for concurrent processes to overlap. */
+const LONG = config({ steps: 1500, checkpointEvery: 100 });
+const LONG_RAW = JSON.stringify({ ...RUN, steps: 1500, checkpointEvery: 100 });
+
+/** A child training LONG into a fresh store, once it has started the run. */
+async function liveOwner() {
+  const dir = scratch();
+  const cfgPath = join(dir, "run.json");
+  writeFileSync(cfgPath, LONG_RAW);
+  const path = join(dir, "runs.db");
+  const owner = startCli(["train", "--config", cfgPath, "--store", path]);
+  await owner.waitFor(/run [0-9a-f]{12} \(.*\) started/);
+  return { path, owner };
+}
 
 const resumeArgs = (id: string, path: string) => ["train", "--resume", id, "--store", path, "--quiet", "--json"];
 
@@ -42,12 +53,7 @@ attack(
 attack(
   "item 2: resuming a run that is still training is refused with its owner's pid; after SIGTERM it resumes",
   async () => {
-    const dir = scratch();
-    const cfgPath = join(dir, "run.json");
-    writeFileSync(cfgPath, LONG_RAW);
-    const path = join(dir, "runs.db");
-    const owner = startCli(["train", "--config", cfgPath, "--store", path]);
-    await owner.waitFor(/run [0-9a-f]{12} \(.*\) started/);
+    const { path, owner } = await liveOwner();
     const listed = await runCliInProcess(["runs", "list", "--store", path, "--json"]);
     const id = (JSON.parse(listed.stdout) as { runs: { id: string; status: string }[] }).runs[0].id;
     const r = await runCliInProcess(resumeArgs(id, path));
@@ -64,12 +70,7 @@ attack(
 );
 
 attack("item 2: the lease of an owner killed with SIGKILL is taken over, with an event naming it", async () => {
-  const dir = scratch();
-  const cfgPath = join(dir, "run.json");
-  writeFileSync(cfgPath, LONG_RAW);
-  const path = join(dir, "runs.db");
-  const owner = startCli(["train", "--config", cfgPath, "--store", path]);
-  await owner.waitFor(/run [0-9a-f]{12} \(.*\) started/);
+  const { path, owner } = await liveOwner();
   owner.child.kill("SIGKILL");
   await owner.done;
   const id = withStore(path, (s) => s.listRuns()[0].id);

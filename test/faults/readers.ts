@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import { sha256Hex } from "../../src/store/codec.ts";
 import { runCliInProcess } from "../cli/helpers.ts";
 import { attack } from "./harness.ts";
-import { interruptedRun, readOnlyView, scratch, withStore } from "./helpers.ts";
+import { exportArgs, interruptedRun, readOnlyView, scratch, withStore } from "./helpers.ts";
 
 /** The store's folder as it is on disk: names, sizes, modification times and content digests. */
 const fingerprint = (dir: string) =>
@@ -31,7 +31,7 @@ async function readAll(path: string, id: string, out: string): Promise<void> {
   const show = await runCliInProcess(["runs", "show", id, "--store", path, "--json"]);
   assert.equal(show.code, 0, show.stderr);
   const scalars = JSON.parse(show.stdout).run.scalarCount as number;
-  const exp = await runCliInProcess(["runs", "export", id, "--store", path, "--format", "csv", "--out", out]);
+  const exp = await runCliInProcess(exportArgs(id, path, "csv", out));
   assert.equal(exp.code, 0, exp.stderr);
   assert.equal(readFileSync(out, "utf8").trimEnd().split("\n").length, scalars + 1, "every scalar exported");
 }
@@ -119,17 +119,7 @@ attack("item 8: invalid JSON inside the store is exit 2 naming the store and the
   r = await runCliInProcess(["train", "--resume", id, "--store", path, "--quiet"]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /runs\.db: run [0-9a-f]{12} config is not valid JSON/);
-  r = await runCliInProcess([
-    "runs",
-    "export",
-    id,
-    "--store",
-    path,
-    "--format",
-    "jsonl",
-    "--out",
-    join(scratch(), "x.jsonl"),
-  ]);
+  r = await runCliInProcess(exportArgs(id, path, "jsonl", join(scratch(), "x.jsonl")));
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /runs\.db: run [0-9a-f]{12} (config|event \d+) is not valid JSON/);
   withStore(path, (s) => assert.equal(s.listRuns()[0].status, "KILLED", "nothing changed"));

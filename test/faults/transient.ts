@@ -18,6 +18,7 @@ import { attack } from "./harness.ts";
 import {
   assertSameAsReference,
   config,
+  exportArgs,
   interruptedRun,
   RUN,
   scratch,
@@ -152,17 +153,7 @@ attack("item 8: disk full during an export — exit 1 naming the file, no temp f
   const before = withStore(path, (s) => s.getRun(id).scalarCount);
   let r;
   try {
-    r = await runCliInProcess([
-      "runs",
-      "export",
-      id,
-      "--store",
-      path,
-      "--format",
-      "csv",
-      "--out",
-      join(outDir, "export.csv"),
-    ]);
+    r = await runCliInProcess(exportArgs(id, path, "csv", join(outDir, "export.csv")));
   } finally {
     injected?.restore();
     disk?.release();
