@@ -44,13 +44,14 @@ export function register(program: Command): void {
     .description("config, status, times, tags, params, last scalar values, events and artifacts of a run")
     .argument("<id>", "run id or a unique prefix of it")
     .option("--store <file>", "run store (default: $SHOCKLENS_STORE or ./shocklens.db)")
-    .option("--json", "print one JSON object {store, run, events, artifacts}")
+    .option("--json", "print one JSON object {store, run, events, artifacts, owner}")
     .action((ref: string, opts: StoreOpts) => {
       const path = resolveStorePath(opts.store);
       const shown = withStore(path, (s) => ({
         run: s.getRun(ref),
         events: s.events(ref),
         artifacts: s.artifacts(ref),
+        owner: s.owner(ref),
       }));
       if (!shown) throw noRun(ref, path);
       print(opts, { store: path, ...shown }, () =>

@@ -87,7 +87,7 @@ attack(
 
 attack("item 1: pde --out onto its --ic file", async () => {
   await refused(
-    ["pde", "burgers", "--ic", `file:${p("u0.npy")}`, "--cells", "16", "--t", "0.1", "--out", p("u0.npy"), "--force"],
+    ["pde", "burgers", "--ic", `file:${p("u0.npy")}`, "--cells", "16", "--t", "0.1", "--out", p("u0.npy")],
     /--out .*u0\.npy is the same file as --ic/,
     inputs,
   );
@@ -101,7 +101,7 @@ attack("item 1: runs export onto the store, its -wal file and into its run folde
     [`${path}-wal`, /is the run store .*runs\.db-wal/],
     [join(`${path}.runs`, id, "export.csv"), /lies inside the run store's folder/],
   ] as const) {
-    const r = await runCliInProcess(exportArgs(id, path, "csv", out, "--force"));
+    const r = await runCliInProcess(exportArgs(id, path, "csv", out));
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, pattern);
   }
