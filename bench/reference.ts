@@ -88,7 +88,6 @@ export interface Availability {
 export function findReferences(): Availability {
   const refs: Reference[] = [];
   const missing: Availability["missing"] = [];
-  let tmp: string | null = null;
   const dir = sharedBenchDir();
   if (dir === null) {
     const reason = "the shared benchmark folder (../shared/bench) was not found";
@@ -127,7 +126,7 @@ export function findReferences(): Availability {
     });
   }
   // C, built as the references specify.
-  tmp = mkdtempSync(join(tmpdir(), "shocklens-bench-"));
+  const tmp = mkdtempSync(join(tmpdir(), "shocklens-bench-"));
   const src = join(dir, "pde_reference.c");
   const builds: [string, string[]][] = [
     ["c-O2", ["-O2", "-march=native"]],
@@ -166,6 +165,5 @@ export function findReferences(): Availability {
         : "/usr/bin/python3 not found",
     });
   }
-  const t = tmp;
-  return { references: refs, missing, cleanup: () => rmSync(t, { recursive: true, force: true }) };
+  return { references: refs, missing, cleanup: () => rmSync(tmp, { recursive: true, force: true }) };
 }

@@ -43,7 +43,8 @@ interface Args {
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
   process.stderr.write(
-    "usage: npm run bench -- [--json] [--threads 1|2] [--only NAME,...] [--rounds R] [--no-reference] [--min-time S] [--reps R] [--gemm auto|native-blas|wasm-simd|typescript] [--default-malloc]\n",
+    "usage: npm run bench -- [--json] [--threads 1|2] [--only NAME,...] [--rounds R] [--no-reference] [--min-time S]" +
+      " [--reps R] [--gemm auto|native-blas|wasm-simd|typescript] [--default-malloc]\n",
   );
   process.exit(2);
 }
@@ -351,7 +352,8 @@ function machine(): string {
         ? ` (${g.wasmSimd.variant})`
         : "";
   const small = g.smallKernels.active ? "; small products: wasm kernels" : "";
-  return `${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores; Node ${process.version}; GEMM ${g.backend}${detail}${small}; threads ${args.threads}`;
+  const machine = `${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores; Node ${process.version}`;
+  return `${machine}; GEMM ${g.backend}${detail}${small}; threads ${args.threads}`;
 }
 
 function table(lines: Line[]): string {

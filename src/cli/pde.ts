@@ -135,8 +135,12 @@ export function runPde(eq: Equation, o: PdeOptions): void {
     `t       ${summary.t}`,
     `steps   ${summary.steps}`,
     `mass    ${summary.mass}`,
-    `shocks  ${summary.shocks.length === 0 ? "none" : summary.shocks.map((s) => `x=${s.x.toFixed(6)} (${s.left.toFixed(6)} -> ${s.right.toFixed(6)}, speed ${s.speed.toFixed(6)})`).join("; ")}`,
+    `shocks  ${summary.shocks.length === 0 ? "none" : summary.shocks.map(shockText).join("; ")}`,
   ];
   if (o.out) lines.push(`wrote   ${o.out}`);
   process.stdout.write(lines.join("\n") + "\n");
+}
+
+function shockText(s: { x: number; left: number; right: number; speed: number }): string {
+  return `x=${s.x.toFixed(6)} (${s.left.toFixed(6)} -> ${s.right.toFixed(6)}, speed ${s.speed.toFixed(6)})`;
 }

@@ -136,9 +136,8 @@ function render(r: ObserveResult & { files?: Record<string, string>; gauge?: Rec
   if (r.tStar !== undefined) lines.push(`t* (quotient Hessian) ${fmt(r.tStar)}`);
   for (const [name, b] of Object.entries(r.symmetryBreaking ?? {})) {
     lines.push(`broken symmetry ${name}: ${b.description}`);
-    lines.push(
-      `  relative loss change s → 10s: ${b.relLossChange.map((x) => `s=${x.scale}: ${fmt(x.value)}`).join(", ")}; |cos(∇L, ξ)| = ${fmt(b.gradientCosine)}`,
-    );
+    const changes = b.relLossChange.map((x) => `s=${x.scale}: ${fmt(x.value)}`).join(", ");
+    lines.push(`  relative loss change s → 10s: ${changes}; |cos(∇L, ξ)| = ${fmt(b.gradientCosine)}`);
   }
   if (r.gauge)
     lines.push(`gauge     seed ${r.gauge.seed}, range ${r.gauge.logRange}: raw ‖θ‖ ×${fmt(r.gauge.paramNormRatio)}`);

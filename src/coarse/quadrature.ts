@@ -105,7 +105,8 @@ export function solveQueries(
     if (worstRatio <= 1) return finish(results);
     if (table.size * 2 ** k > maxPoints) {
       warnings.push(
-        `quadrature: error estimate ${worstRatio.toPrecision(3)}× the tolerance at the cap of ${table.size} points (raise maxPoints or loosen the tolerance)`,
+        `quadrature: error estimate ${worstRatio.toPrecision(3)}× the tolerance at the cap of ${table.size} points ` +
+          "(raise maxPoints or loosen the tolerance)",
       );
       return finish(results);
     }

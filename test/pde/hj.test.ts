@@ -135,7 +135,7 @@ test("2-D Hopf–Lax: f = ½yᵀAy + |y|⁴/4, λ_min(∇p)(0) = λ/(1 + tλ) an
   );
   near(fc.tStar, 2.123952, 1e-6, "t*");
   near(Math.hypot(fc.x0[0], fc.x0[1]), 0, 1e-8, "born at the origin");
-  const lmin = -0.47082039324993676;
+  const lmin = -0.47082039324993674;
   const h = 1e-6;
   for (const t of [1, 1.5]) {
     const r = hopfLax2d(f, [-h, 0, h], [-h, 0, h], t, {

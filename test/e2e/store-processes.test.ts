@@ -9,7 +9,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { MIGRATIONS } from "../../src/store/schema.ts";
 import { SqliteRunStore } from "../../src/store/sqlite.ts";
-import { finished, runFixture, scratchDir, startFixture } from "./helpers.ts";
+import { finished, runFixture, scratchDir, startFixture } from "../store/helpers.ts";
 
 const dir = scratchDir();
 
