@@ -103,6 +103,8 @@ export function checkModelSize(cfg: ModelConfig, where: string): void {
   if (n <= MAX_PARAMETERS) return;
   const [field] = largest(terms);
   throw new InputError(
-    `${where}: ${field}: the model would have ${n.toExponential(2)} parameters, about ${formatBytes(n * 8 * PARAMETER_COPIES)} of memory to train (${PARAMETER_COPIES} float64 copies); at most ${MAX_PARAMETERS.toExponential(0)} parameters are allowed`,
+    `${where}: ${field}: the model would have ${n.toExponential(2)} parameters, ` +
+      `about ${formatBytes(n * 8 * PARAMETER_COPIES)} of memory to train (${PARAMETER_COPIES} float64 copies); ` +
+      `at most ${MAX_PARAMETERS.toExponential(0)} parameters are allowed`,
   );
 }

@@ -102,7 +102,8 @@ function openReadOnly(path: string): Database.Database {
   const wal = `${path}-wal`;
   if (fs.existsSync(wal) && fs.statSync(wal).size > 0)
     throw new InputError(
-      `store ${path} is on read-only media with an unmerged write-ahead log ${wal}; copy the store and its -wal file to writable media to read it`,
+      `store ${path} is on read-only media with an unmerged write-ahead log ${wal}; ` +
+        "copy the store and its -wal file to writable media to read it",
     );
   try {
     return open(`${pathToFileURL(path).href}?immutable=1`);

@@ -61,7 +61,8 @@ export function acquireLease(db: Database.Database, runId: string, now: number, 
     const reason = staleReason(current, now);
     if (reason === null)
       throw new InputError(
-        `run ${runId} is owned by ${describeOwner(current, now)}; a run has one owner at a time — wait for it to end (or stop it), then resume`,
+        `run ${runId} is owned by ${describeOwner(current, now)}; ` +
+          "a run has one owner at a time — wait for it to end (or stop it), then resume",
       );
     const { token: _token, ...owner } = current;
     tookOver = { ...owner, reason };
@@ -79,7 +80,8 @@ export function acquireLease(db: Database.Database, runId: string, now: number, 
 function lost(db: Database.Database, lease: Lease, now: number): LeaseLostError {
   const owner = ownerOf(db, lease.runId);
   return new LeaseLostError(
-    `run ${lease.runId}: this process no longer owns it${owner ? ` (${describeOwner(owner, now)} took it over)` : ""}; stopped without writing`,
+    `run ${lease.runId}: this process no longer owns it` +
+      `${owner ? ` (${describeOwner(owner, now)} took it over)` : ""}; stopped without writing`,
   );
 }
 

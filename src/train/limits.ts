@@ -57,7 +57,8 @@ export function checkRunMemory(cfg: RunConfig, where: string): void {
   const [field] = largest(terms);
   const parts = terms.map(([f, n]) => `${f} ${formatBytes(n * 8)}`).join(", ");
   throw new InputError(
-    `${where}: ${field}: training would need about ${formatBytes(bytes)} of memory (${parts}); the limit is ${formatBytes(MAX_TRAIN_BYTES)}`,
+    `${where}: ${field}: training would need about ${formatBytes(bytes)} of memory (${parts}); ` +
+      `the limit is ${formatBytes(MAX_TRAIN_BYTES)}`,
   );
 }
 
@@ -65,6 +66,7 @@ export function checkRunMemory(cfg: RunConfig, where: string): void {
 export function checkTotalSteps(totalSteps: number, cfg: RunConfig, where: string): void {
   if (totalSteps <= MAX_STEPS) return;
   throw new InputError(
-    `${where}: ${cfg.steps === undefined ? "epochs" : "steps"}: the run would take ${totalSteps.toExponential(2)} steps; at most ${MAX_STEPS.toExponential(0)} are allowed`,
+    `${where}: ${cfg.steps === undefined ? "epochs" : "steps"}: the run would take ${totalSteps.toExponential(2)} ` +
+      `steps; at most ${MAX_STEPS.toExponential(0)} are allowed`,
   );
 }

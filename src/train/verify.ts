@@ -45,7 +45,9 @@ function verify(
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   if (bytes.length !== a.bytes || sha256 !== a.sha256)
     return {
-      reason: `its content (${bytes.length} bytes, sha256 ${sha256.slice(0, 12)}…) differs from what the store recorded when it was written (${a.bytes} bytes, sha256 ${a.sha256.slice(0, 12)}…)`,
+      reason:
+        `its content (${bytes.length} bytes, sha256 ${sha256.slice(0, 12)}…) differs from what the store ` +
+        `recorded when it was written (${a.bytes} bytes, sha256 ${a.sha256.slice(0, 12)}…)`,
     };
   let r: ReturnType<typeof decodeCheckpoint>;
   try {
@@ -76,7 +78,8 @@ export function chooseCheckpoint(
   const folder = dirname(registered[0].a.path);
   if (!existsSync(folder))
     throw new InputError(
-      `run ${runId}: its checkpoint folder ${folder} is missing (${registered.length} checkpoint(s) registered, the newest at step ${registered[0].step}); nothing was changed — restore the folder to resume`,
+      `run ${runId}: its checkpoint folder ${folder} is missing (${registered.length} checkpoint(s) registered, ` +
+        `the newest at step ${registered[0].step}); nothing was changed — restore the folder to resume`,
     );
   const rejected: RejectedCheckpoint[] = [];
   for (const { a, step } of registered) {
@@ -85,6 +88,7 @@ export function chooseCheckpoint(
     rejected.push({ path: a.path, step, reason: r.reason });
   }
   throw new InputError(
-    `run ${runId}: none of its ${registered.length} checkpoint(s) verifies (${rejected.map((r) => `${basename(r.path)}: ${r.reason}`).join("; ")}); nothing was changed`,
+    `run ${runId}: none of its ${registered.length} checkpoint(s) verifies ` +
+      `(${rejected.map((r) => `${basename(r.path)}: ${r.reason}`).join("; ")}); nothing was changed`,
   );
 }

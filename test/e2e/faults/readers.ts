@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { sha256Hex } from "../../src/store/codec.ts";
-import { runCliInProcess } from "../cli/helpers.ts";
+import { sha256Hex } from "../../../src/store/codec.ts";
+import { runCliInProcess } from "../../cli/helpers.ts";
 import { attack } from "./harness.ts";
 import { exportArgs, interruptedRun, readOnlyView, scratch, withStore } from "./helpers.ts";
 

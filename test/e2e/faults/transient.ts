@@ -10,10 +10,10 @@ import fs from "node:fs";
 import { join } from "node:path";
 import { mock } from "node:test";
 import Database from "better-sqlite3";
-import { InputError } from "../../src/errors.ts";
-import { SqliteRunStore } from "../../src/store/sqlite.ts";
-import { trainRun } from "../../src/train/run.ts";
-import { runCliInProcess } from "../cli/helpers.ts";
+import { InputError } from "../../../src/errors.ts";
+import { SqliteRunStore } from "../../../src/store/sqlite.ts";
+import { trainRun } from "../../../src/train/run.ts";
+import { runCliInProcess } from "../../cli/helpers.ts";
 import { attack } from "./harness.ts";
 import {
   assertSameAsReference,
@@ -65,7 +65,10 @@ attack(
     assert.equal(r.code, 1, `a full disk is a runtime failure, not bad input: ${r.stderr}`);
     assert.match(
       r.stderr,
-      /^shocklens: error: cannot write .*checkpoint-000000\d0\.safetensors \(ENOSPC\); run ([0-9a-f]{12}) is KILLED at step \d+; once the cause is fixed, shocklens train --resume \1 --store .* continues it\n$/,
+      new RegExp(
+        "^shocklens: error: cannot write .*checkpoint-000000\\d0\\.safetensors \\(ENOSPC\\); run ([0-9a-f]{12}) is KILLED " +
+          "at step \\d+; once the cause is fixed, shocklens train --resume \\1 --store .* continues it\n$",
+      ),
     );
     const id = /run ([0-9a-f]{12})/.exec(r.stderr)?.[1] as string;
     withStore(path, (s) => {

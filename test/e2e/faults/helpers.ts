@@ -5,15 +5,15 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after } from "node:test";
-import { readSafetensors } from "../../src/io/safetensors.ts";
-import { SqliteRunStore } from "../../src/store/sqlite.ts";
-import type { RunStore } from "../../src/store/types.ts";
-import { parseRunConfig, type RunConfig, type RunConfigInput } from "../../src/train/config.ts";
-import { trainRun } from "../../src/train/run.ts";
+import { readSafetensors } from "../../../src/io/safetensors.ts";
+import { SqliteRunStore } from "../../../src/store/sqlite.ts";
+import type { RunStore } from "../../../src/store/types.ts";
+import { parseRunConfig, type RunConfig, type RunConfigInput } from "../../../src/train/config.ts";
+import { trainRun } from "../../../src/train/run.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
+const ROOT = new URL("../../../", import.meta.url).pathname;
 const BIN = join(ROOT, "src/cli/bin.ts");
-const SLOW_RENAME = join(ROOT, "test/faults/fixtures/slowRename.ts");
+const SLOW_RENAME = join(ROOT, "test/e2e/faults/fixtures/slowRename.ts");
 
 /** SHOCKLENS_FAULTS_NO_MOUNT=1 stages every attack without mounts (as a machine without mount rights does). */
 const NO_MOUNT = process.env.SHOCKLENS_FAULTS_NO_MOUNT === "1";

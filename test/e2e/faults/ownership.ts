@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { SqliteRunStore } from "../../src/store/sqlite.ts";
-import { trainRun } from "../../src/train/run.ts";
-import { runCliInProcess } from "../cli/helpers.ts";
+import { SqliteRunStore } from "../../../src/store/sqlite.ts";
+import { trainRun } from "../../../src/train/run.ts";
+import { runCliInProcess } from "../../cli/helpers.ts";
 import { attack } from "./harness.ts";
 import { assertSameAsReference, config, interruptedRun, RUN, scratch, startCli, withStore } from "./helpers.ts";
 
@@ -93,7 +93,8 @@ attack(
       const db = new Database(path);
       const now = Date.now() / 1000;
       db.prepare(
-        "INSERT OR REPLACE INTO leases (run_id, token, pid, host, acquired, heartbeat, expires) VALUES (?, 'x', 4242, 'elsewhere.example', ?, ?, ?)",
+        "INSERT OR REPLACE INTO leases (run_id, token, pid, host, acquired, heartbeat, expires) " +
+          "VALUES (?, 'x', 4242, 'elsewhere.example', ?, ?, ?)",
       ).run(id, now - 400, now - 400 + 300 + expiresIn, now + expiresIn);
       db.close();
     };

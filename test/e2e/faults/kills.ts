@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { key, uniformArray } from "../../src/core/random.ts";
-import { runCliInProcess } from "../cli/helpers.ts";
+import { key, uniformArray } from "../../../src/core/random.ts";
+import { runCliInProcess } from "../../cli/helpers.ts";
 import { attack, HEAVY } from "./harness.ts";
 import {
   assertSameAsReference,

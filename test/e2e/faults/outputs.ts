@@ -8,12 +8,12 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { linkSync, readFileSync, statSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { key } from "../../src/core/random.ts";
-import { writeSafetensors } from "../../src/io/safetensors.ts";
-import { writeNpy } from "../../src/io/npy.ts";
-import { modelOf, parseModelConfig } from "../../src/nn/index.ts";
-import { saveTree } from "../../src/nn/files.ts";
-import { runCliInProcess } from "../cli/helpers.ts";
+import { key } from "../../../src/core/random.ts";
+import { writeSafetensors } from "../../../src/io/safetensors.ts";
+import { writeNpy } from "../../../src/io/npy.ts";
+import { modelOf, parseModelConfig } from "../../../src/nn/index.ts";
+import { saveTree } from "../../../src/nn/files.ts";
+import { runCliInProcess } from "../../cli/helpers.ts";
 import { attack } from "./harness.ts";
 import { exportArgs, interruptedRun, scratch, tempFiles, withStore } from "./helpers.ts";
 
