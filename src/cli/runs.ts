@@ -11,7 +11,7 @@ import { toJson } from "../store/codec.ts";
 import { exportRun, EXPORT_FORMATS, type ExportFormat } from "../store/export.ts";
 import { formatRunDetail, formatRunList } from "../store/format.ts";
 import { resolveStorePath } from "../store/paths.ts";
-import { corruptionAsInputError } from "../store/connect.ts";
+import { storeError } from "../store/connect.ts";
 import { RunReader } from "../store/reader.ts";
 import { RUN_STATUSES, type RunStatus } from "../store/types.ts";
 
@@ -95,7 +95,7 @@ function withStore<T>(path: string, fn: (store: RunReader) => T): T | undefined 
   try {
     return fn(store);
   } catch (err) {
-    throw corruptionAsInputError(err, path); // damage found past the header (SQLITE_CORRUPT) is still bad input
+    throw storeError(err, path); // damage past the header is bad input; a lock or I/O error names the store
   } finally {
     store.close();
   }

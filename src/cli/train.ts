@@ -12,6 +12,7 @@ import { InputError } from "../errors.ts";
 import { checkOutput } from "../io/output.ts";
 import { readConfigFile } from "../nn/files.ts";
 import { resolveStorePath } from "../store/paths.ts";
+import { storeError } from "../store/connect.ts";
 import { SqliteRunStore } from "../store/sqlite.ts";
 import { parseRunConfig, runConfigJsonSchema } from "../train/config.ts";
 import type { Callback } from "../train/loop.ts";
@@ -73,7 +74,12 @@ export async function runInStore(
   /** More results to report after the run (merged into the --json object, appended to the text). */
   extra?: (r: TrainRunResult) => { json: Record<string, unknown>; text: string } | null,
 ): Promise<TrainRunResult> {
-  const store = SqliteRunStore.open(storePath);
+  let store: SqliteRunStore;
+  try {
+    store = SqliteRunStore.open(storePath);
+  } catch (err) {
+    throw storeError(err, storePath);
+  }
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (abort.signal.aborted) process.exit(EXIT_INTERRUPTED); // a second Ctrl-C: stop now
@@ -100,6 +106,8 @@ export async function runInStore(
               `${h.totalSteps} steps, store ${storePath}\n`,
           );
       },
+    }).catch((err: unknown) => {
+      throw storeError(err, storePath);
     });
     const more = extra?.(r) ?? null;
     if (o.json)

@@ -10,7 +10,7 @@ import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { InputError } from "../errors.ts";
-import { errorCode } from "../io/faults.ts";
+import { errorCode, IoFault, isTransientFault } from "../io/faults.ts";
 import { describeFileKind } from "../io/files.ts";
 import { checkNotNewer, migrate, SCHEMA_VERSION, userVersion } from "./schema.ts";
 
@@ -211,6 +211,19 @@ export function corruptionAsInputError(err: unknown, path: string): unknown {
     );
   }
   return err;
+}
+
+/**
+ * The error to report for `err` raised while using the store at `path`: damage is an InputError
+ * (exit 2), a full disk, an I/O error or a lock held past the busy timeout an IoFault (exit 1) —
+ * both naming the store; anything else passes through.
+ */
+export function storeError(err: unknown, path: string): unknown {
+  const mapped = corruptionAsInputError(err, path);
+  // Only SQLite's own errors: a training run's fault already names its file and how to resume.
+  if (mapped !== err || (err as Error).name !== "SqliteError" || !isTransientFault(err)) return mapped;
+  const code = errorCode(err);
+  return new IoFault(`store ${path}: ${(err as Error).message} (${code})`, code, path);
 }
 
 /** As `corruptionAsInputError`, and also a store that cannot be opened at all (permissions, a path through a file). */
