@@ -10,8 +10,9 @@
 const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 let depth = 0;
-let installed = false;
 let releaseScheduled = false;
+/** The signals this module listens for now: those nobody else handled when the write began. */
+const mine = new Set<NodeJS.Signals>();
 const caught: NodeJS.Signals[] = [];
 
 const onSignal = (sig: NodeJS.Signals) => {
@@ -21,27 +22,31 @@ const onSignal = (sig: NodeJS.Signals) => {
 
 function release(): void {
   releaseScheduled = false;
-  if (depth > 0 || !installed) return;
-  for (const s of SIGNALS) process.off(s, onSignal);
-  installed = false;
+  if (depth > 0) return;
+  for (const s of mine) process.off(s, onSignal);
+  mine.clear();
   const sig = caught.shift();
   caught.length = 0;
   // Nobody handled it: raise it again, now with the default action (exit by that signal).
   if (sig !== undefined && process.listenerCount(sig) === 0) process.kill(process.pid, sig);
 }
 
-/** Runs `body` with SIGINT/SIGTERM/SIGHUP held until it has returned or thrown. */
+/**
+ * Runs `body` with SIGINT/SIGTERM/SIGHUP held until it has returned or thrown. A signal somebody
+ * already listens for (a command's own graceful stop) is left to that listener.
+ */
 export function deferSignals<T>(body: () => T): T {
-  if (!installed) {
-    for (const s of SIGNALS) process.on(s, onSignal);
-    installed = true;
+  for (const s of SIGNALS) {
+    if (mine.has(s) || process.listenerCount(s) > 0) continue;
+    process.on(s, onSignal);
+    mine.add(s);
   }
   depth++;
   try {
     return body();
   } finally {
     depth--;
-    if (depth === 0 && !releaseScheduled) {
+    if (depth === 0 && !releaseScheduled && mine.size > 0) {
       releaseScheduled = true;
       // A signal that arrived is dispatched in a poll phase of the event loop; two turns of the loop
       // (measured: the first check phase can come before it) make sure it reached `onSignal`.

@@ -4,7 +4,6 @@
  * process (signals, process start-up, the installed command), in a child process (`runCli`).
  */
 import assert from "node:assert/strict";
-import { AsyncLocalStorage } from "node:async_hooks";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -64,9 +63,6 @@ export async function expectUsageError(
  * the call only and restored afterwards. Tests that need a real process (signals, exit codes set
  * by the runtime, concurrent writers) keep using `runCli`.
  */
-/** The output buffers of the in-process CLI call whose async context a write happens in. */
-const capturing = new AsyncLocalStorage<{ out: (s: string) => void; err: (s: string) => void }>();
-
 export async function runCliInProcess(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string | undefined> } = {},
@@ -77,15 +73,13 @@ export async function runCliInProcess(
   const writeOut = process.stdout.write;
   const writeErr = process.stderr.write;
   const capture =
-    (which: "out" | "err", original: typeof process.stdout.write, stream: NodeJS.WriteStream) =>
+    (append: (s: string) => void, original: typeof process.stdout.write, stream: NodeJS.WriteStream) =>
     (chunk: string | Uint8Array, encOrCb?: unknown, cb?: unknown): boolean => {
-      // Only writes made by this CLI call are captured. The test runner reports this file's results
-      // to its parent over the same stdout, as v8-serialized frames, and may flush one while the
-      // command runs (outside its async context, or from inside it): those go through untouched.
-      const sink = capturing.getStore();
-      if (!sink || (typeof chunk !== "string" && isRunnerFrame(chunk)))
+      // The test runner reports this file's results to its parent over stdout, as v8-serialized
+      // frames, and may flush one while the command runs: those go through untouched.
+      if (typeof chunk !== "string" && isRunnerFrame(chunk))
         return (original as (...a: unknown[]) => boolean).call(stream, chunk, encOrCb, cb);
-      sink[which](typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+      append(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
       const done = typeof encOrCb === "function" ? encOrCb : cb;
       if (typeof done === "function") (done as () => void)();
       return true;
@@ -99,15 +93,14 @@ export async function runCliInProcess(
       else process.env[k] = v;
     }
   };
-  process.stdout.write = capture("out", writeOut, process.stdout) as typeof process.stdout.write;
-  process.stderr.write = capture("err", writeErr, process.stderr) as typeof process.stderr.write;
+  process.stdout.write = capture((s) => (stdout += s), writeOut, process.stdout) as typeof process.stdout.write;
+  process.stderr.write = capture((s) => (stderr += s), writeErr, process.stderr) as typeof process.stderr.write;
   setEnv(env);
   const exitCode = process.exitCode;
   process.exitCode = undefined;
   try {
     if (opts.cwd) process.chdir(opts.cwd);
-    const sink = { out: (s: string) => (stdout += s), err: (s: string) => (stderr += s) };
-    const code = await capturing.run(sink, () => main([process.execPath, "shocklens", ...args]));
+    const code = await main([process.execPath, "shocklens", ...args]);
     return { code, stdout, stderr };
   } finally {
     process.stdout.write = writeOut;
