@@ -2,10 +2,13 @@
  * `shocklens demo`: the main job end to end on embedded defaults, no arguments, no server, no
  * download — trains a small MLP on the MNIST digits shipped with the package into the run store
  * (progress bar on a terminal), prints the test accuracy, where the run is stored and the commands
- * to look at it — then shows the trained network through its symmetry group: raw observables move
- * under a random gauge transformation, quotient observables and forecasts do not.
+ * to look at it — then shows the trained network through its symmetry group (raw observables move
+ * under a random gauge transformation, quotient observables and forecasts do not), writes the HTML
+ * report of the run (with the analysis of its final weights) and prints its path with a five-line
+ * summary.
  */
 import type { Command } from "commander";
+import { checkOutput } from "../io/output.ts";
 import { DEFAULT_STORE_PATH, resolveStorePath } from "../store/paths.ts";
 import { parseRunConfig, type RunConfigInput } from "../train/config.ts";
 import type { TrainRunResult } from "../train/run.ts";
@@ -13,6 +16,7 @@ import { parseNumber } from "./options.ts";
 import { runInStore } from "./train.ts";
 import { prepareRun } from "../train/setup.ts";
 import { gaugeView, gaugeJson, gaugeTable } from "./demoQuotient.ts";
+import { demoReport } from "./demoReport.ts";
 
 /** 784-128-10 ReLU MLP, SGD with momentum, 10 epochs of 125 batches of 64 over 8 000 training digits (≈ 96 % test accuracy). */
 export const DEMO_CONFIG: RunConfigInput = {
@@ -34,6 +38,8 @@ interface DemoOptions {
   quiet?: boolean;
   json?: boolean;
   steps?: string;
+  report?: string | false;
+  force?: boolean;
 }
 
 export function register(program: Command): void {
@@ -45,8 +51,11 @@ export function register(program: Command): void {
     )
     .option("--store <file>", "run store (default: $SHOCKLENS_STORE or ./shocklens.db)")
     .option("--steps <n>", "train this many steps instead of 10 epochs (1 250 steps)")
+    .option("--report <file>", "where to write the HTML report (default: ./report-<run id>.html)")
+    .option("--no-report", "skip the HTML report and its analysis of the trained network")
+    .option("--force", "overwrite the --report file if it exists")
     .option("--quiet", "no progress bar and no messages on stderr")
-    .option("--json", "print one JSON object {run, status, metrics, store, …} on stdout")
+    .option("--json", "print one JSON object {run, status, metrics, store, gauge, report, …} on stdout")
     .action(async (o: DemoOptions) => {
       const raw: RunConfigInput = { ...DEMO_CONFIG };
       if (o.steps !== undefined) {
@@ -55,6 +64,9 @@ export function register(program: Command): void {
       }
       const config = parseRunConfig(raw, "demo config");
       const storePath = resolveStorePath(o.store);
+      // A report path that cannot be written is refused before minutes of training, not after.
+      if (typeof o.report === "string")
+        checkOutput({ path: o.report, what: "--report" }, { store: storePath, force: o.force });
       if (!o.quiet && !o.json)
         process.stderr.write(
           "shocklens demo: training, then a look at the trained network through its symmetry group\n",
@@ -62,7 +74,15 @@ export function register(program: Command): void {
       await runInStore(storePath, { config, source: "demo config" }, o, "demo", demoSummary, (r) => {
         if (r.status !== "FINISHED" || !r.weights) return null;
         const view = gaugeView(prepareRun(config, "demo config"), r.weights);
-        return { json: { gauge: gaugeJson(view) }, text: gaugeTable(view) };
+        if (o.report === false) return { json: { gauge: gaugeJson(view) }, text: gaugeTable(view) };
+        if (!o.quiet && !o.json)
+          process.stderr.write("shocklens demo: writing the report (Hessian spectra, verification slice)…\n");
+        const out = typeof o.report === "string" ? o.report : `report-${r.id}.html`;
+        const rep = demoReport(r, storePath, view, out, o.force);
+        return {
+          json: { gauge: gaugeJson(view), report: rep.json },
+          text: [gaugeTable(view), ``, `Report: ${rep.path}`, ``, ...rep.summary.map((l) => `  ${l}`)].join("\n"),
+        };
       });
     });
 }
