@@ -1,4 +1,4 @@
-/** How store failures are reported (docs/store.md §faults): a lock held past the busy timeout names the store and stays a runtime failure. */
+/** How store failures are reported (docs/store.md §faults): a lock held past the busy timeout names the store, a runtime failure. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
