@@ -151,7 +151,7 @@ if (HEAVY)
         assert.equal(r.code, 0, r.stderr);
       }
       await assertSameAsReference(path, id, cfg);
-      console.log(`# ${landed} of ${kills.length} SIGKILLs landed while the run trained`);
+      console.log(`${landed} of ${kills.length} SIGKILLs landed while the run trained`);
       assert.ok(landed >= 40, `only ${landed} kills landed`);
     },
     { timeout: 900_000 },

@@ -93,23 +93,28 @@ attack("item 1: pde --out onto its --ic file", async () => {
   );
 });
 
-attack("item 1: runs export onto the store, its -wal file and into its run folder; the runs survive", async () => {
-  const { path, id } = await interruptedRun(scratch(), 17);
-  const before = withStore(path, (s) => ({ runs: s.listRuns().length, scalars: s.getRun(id).scalarCount }));
-  for (const [out, pattern] of [
-    [path, /is the run store .*runs\.db; writing it would destroy every run in it/],
-    [`${path}-wal`, /is the run store .*runs\.db-wal/],
-    [join(`${path}.runs`, id, "export.csv"), /lies inside the run store's folder/],
-  ] as const) {
-    const r = await runCliInProcess(exportArgs(id, path, "csv", out));
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, pattern);
-  }
-  assert.deepEqual(
-    withStore(path, (s) => ({ runs: s.listRuns().length, scalars: s.getRun(id).scalarCount })),
-    before,
-  );
-});
+attack(
+  "item 1: runs export and report onto the store, its -wal file and into its run folder; the runs survive",
+  async () => {
+    const { path, id } = await interruptedRun(scratch(), 17);
+    const before = withStore(path, (s) => ({ runs: s.listRuns().length, scalars: s.getRun(id).scalarCount }));
+    for (const [out, pattern] of [
+      [path, /is the run store .*runs\.db; writing it would destroy every run in it/],
+      [`${path}-wal`, /is the run store .*runs\.db-wal/],
+      [join(`${path}.runs`, id, "export.csv"), /lies inside the run store's folder/],
+    ] as const) {
+      for (const args of [exportArgs(id, path, "csv", out), ["report", id, "--store", path, "--out", out]]) {
+        const r = await runCliInProcess(args);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, pattern);
+      }
+    }
+    assert.deepEqual(
+      withStore(path, (s) => ({ runs: s.listRuns().length, scalars: s.getRun(id).scalarCount })),
+      before,
+    );
+  },
+);
 
 attack("item 1: train --config and --store the same file", async () => {
   const cfg = p("same.yaml");

@@ -34,10 +34,12 @@ async function readAll(path: string, id: string, out: string): Promise<void> {
   const exp = await runCliInProcess(exportArgs(id, path, "csv", out));
   assert.equal(exp.code, 0, exp.stderr);
   assert.equal(readFileSync(out, "utf8").trimEnd().split("\n").length, scalars + 1, "every scalar exported");
+  const report = await runCliInProcess(["report", id, "--store", path, "--out", `${out}.html`, "--no-analysis"]);
+  assert.equal(report.code, 0, report.stderr);
 }
 
 attack(
-  "item 7: runs list/show/export on a store on read-only media change nothing and succeed; a resume is refused",
+  "item 7: runs list/show/export and report on read-only media change nothing and succeed; a resume is refused",
   async () => {
     const { path, id } = await interruptedRun(scratch(), 30);
     const src = join(scratch(), "src");
