@@ -6,9 +6,11 @@
  * jobs (local jobs checkpoint) and exits 130; `--resume ID` continues. Exit 1 when a job failed.
  */
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { InputError } from "../errors.ts";
+import { checkOutput } from "../io/output.ts";
 import { resolveStorePath } from "../store/paths.ts";
 import { SqliteRunStore } from "../store/sqlite.ts";
 import { expandSweep } from "../sweep/expand.ts";
@@ -41,6 +43,7 @@ interface ReportOptions {
   metric: string[];
   gradientField?: boolean;
   out?: string;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -108,12 +111,17 @@ export function register(program: Command): void {
       "test whether each finished run's SGD drift is a gradient field (stored with the run; adds its maps)",
     )
     .option("--out <dir>", "folder for the SVGs and index.html (default: ./sweep-<id>)")
+    .option("--force", "replace an earlier report in the --out folder")
     .option("--json", "print {sweep, x, y, maps:[{metric, values, runs, file}], index} on stdout")
     .action((id: string, o: ReportOptions) => {
       const path = resolveStorePath(o.store);
       if (!existsSync(path)) throw new InputError(`sweep report: no run store at ${path}`);
       const store = SqliteRunStore.open(path);
       try {
+        // The folder is checked before the (possibly long) gradient-field tests; an earlier report needs --force.
+        const out = o.out ?? `sweep-${store.sweeps().sweep(id).id}`;
+        checkOutput({ path: out, what: "--out" }, { store: path }, "directory");
+        checkOutput({ path: join(out, "index.html"), what: "--out" }, { store: path, force: o.force });
         if (o.gradientField) {
           const tty = process.stderr.isTTY;
           const { tested, stored } = testSweepGradientField(store, id, {
@@ -124,7 +132,7 @@ export function register(program: Command): void {
           );
         }
         const d = phaseDiagram(store, id, { x: o.x, y: o.y, metrics: o.metric });
-        const { files, index } = writePhaseReport(d, o.out ?? `sweep-${d.sweep}`);
+        const { files, index } = writePhaseReport(d, out);
         if (o.json)
           printJson({
             sweep: d.sweep,

@@ -2,8 +2,9 @@
  * A sweep's phase diagrams as files: one SVG heat map per metric and an `index.html` that shows
  * them all with their titles (self-contained: the SVGs are inlined, nothing is fetched).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../io/files.ts";
 import { Plot, renderPlot } from "../report/plot.ts";
 import { escapeXml } from "../report/svgplot.ts";
 import type { PhaseDiagram, PhaseMap } from "./phaseDiagram.ts";
@@ -22,6 +23,12 @@ const isFraction = (metric: string) =>
 /** What a map's colour legend names. */
 const legendOf = (metric: string) =>
   isFraction(metric) ? metricTitle(metric) : metric.startsWith("last:") ? metric.slice(5) : metric;
+
+/** Three significant digits that fit a cell: 0.0123, 4.56, 1.2e-7 (exponent below 1e-3 and from 1e5). */
+function cellNumber(v: number): string {
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(1) : Number(v.toPrecision(3)).toString();
+}
 
 /** A cell of a map as Plot draws it. */
 interface Cell {
@@ -44,7 +51,7 @@ export function phaseMapSvg(d: PhaseDiagram, m: PhaseMap): string {
   m.values.forEach((row, i) =>
     row.forEach((value, j) => {
       const n = m.runs[i][j];
-      const text = fraction ? `${Math.round(value * n)}/${n}` : Number(value.toPrecision(3)).toString();
+      const text = fraction ? `${Math.round(value * n)}/${n}` : cellNumber(value);
       (Number.isFinite(value) ? cells : empty).push({ x: d.x.labels[j], y: d.y.labels[i], value, text });
     }),
   );
@@ -82,7 +89,9 @@ export function phaseMapSvg(d: PhaseDiagram, m: PhaseMap): string {
 
 export const mapFileName = (metric: string) => `${metric.replace(/[^\w.-]+/g, "_")}.svg`;
 
-/** Writes `<dir>/<metric>.svg` per map and `<dir>/index.html`; returns the paths written. */
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** Writes (atomically) `<dir>/<metric>.svg` per map and `<dir>/index.html`; returns the paths written. */
 export function writePhaseReport(d: PhaseDiagram, dir: string): { files: string[]; index: string } {
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
@@ -90,23 +99,25 @@ export function writePhaseReport(d: PhaseDiagram, dir: string): { files: string[
   for (const m of d.maps) {
     const svg = phaseMapSvg(d, m);
     const file = join(dir, mapFileName(m.metric));
-    writeFileSync(file, svg);
+    writeFileAtomic(file, utf8(svg));
     files.push(file);
     sections.push(`<section><h2>${escapeXml(metricTitle(m.metric))}</h2>\n${svg}</section>`);
   }
   const index = join(dir, "index.html");
-  writeFileSync(
+  writeFileAtomic(
     index,
-    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8">` +
-      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">` +
-      `<title>sweep ${escapeXml(d.sweep)}: phase diagrams</title>` +
-      `<style>body{font-family:sans-serif;margin:2em}h2{font-size:1em}` +
-      `section{display:inline-block;vertical-align:top;margin:0 2em 2em 0}</style></head>\n` +
-      `<body><h1>Sweep ${escapeXml(d.name)} (${escapeXml(d.sweep)})</h1>` +
-      `<p>${escapeXml(d.y.path)} against ${escapeXml(d.x.path)}; each cell aggregates the finished runs at that point ` +
-      `(replicates and other axes). Grey cells have none.</p>\n` +
-      sections.join("\n") +
-      "\n</body></html>\n",
+    utf8(
+      `<!doctype html>\n<html lang="en"><head><meta charset="utf-8">` +
+        `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">` +
+        `<title>sweep ${escapeXml(d.sweep)}: phase diagrams</title>` +
+        `<style>body{font-family:sans-serif;margin:2em}h2{font-size:1em}` +
+        `section{display:inline-block;vertical-align:top;margin:0 2em 2em 0}</style></head>\n` +
+        `<body><h1>Sweep ${escapeXml(d.name)} (${escapeXml(d.sweep)})</h1>` +
+        `<p>${escapeXml(d.y.path)} against ${escapeXml(d.x.path)}; each cell aggregates the finished runs at that point ` +
+        `(replicates and other axes). Grey cells have none.</p>\n` +
+        sections.join("\n") +
+        "\n</body></html>\n",
+    ),
   );
   return { files, index };
 }

@@ -64,7 +64,7 @@ test("sweep and worker: bad options are one line and exit 2", async () => {
   await expectOneLineError(["sweep", "--resume", "abc", "--store", join(dir, "none.db")], /--resume: no run store at/);
 });
 
-test("sweep report: the maps as --json and files; an unknown metric or a missing store is one line, exit 2", async () => {
+test("sweep report: --json and files; an earlier report, the store's folder, an unknown metric, no store: one line, exit 2", async () => {
   const { store, sweep } = phaseFixture((lr, b, s) => ({ diverged: lr === 1 && s === 1, loss: b, event: false }));
   const path = store.path;
   store.close();
@@ -94,6 +94,16 @@ test("sweep report: the maps as --json and files; an unknown metric or a missing
     ],
   );
   assert.ok(existsSync(j.index) && j.maps.every((m: { file: string }) => existsSync(m.file)));
+  await expectOneLineError(
+    ["sweep", "report", sweep.id, "--store", path, "--out", out],
+    /--out .*index\.html already exists; pass --force to overwrite it/,
+  );
+  const again = await runCliInProcess(["sweep", "report", sweep.id, "--store", path, "--out", out, "--force"]);
+  assert.equal(again.code, 0, again.stderr);
+  await expectOneLineError(
+    ["sweep", "report", sweep.id, "--store", path, "--out", join(`${path}.runs`, "maps")],
+    /lies inside the run store's folder/,
+  );
   await expectOneLineError(
     ["sweep", "report", sweep.id, "--store", path, "--metric", "max:loss"],
     /unknown metric "max:loss"/,
