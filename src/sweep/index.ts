@@ -10,6 +10,13 @@ export { runLocal, jobScratch, type SweepEvent, type ExecuteOptions } from "./lo
 export { summarizeSweep, formatSweepStatus, type SweepSummary } from "./summary.ts";
 export { phaseDiagram, type PhaseDiagram, type PhaseMap, type PhaseAxis } from "./phaseDiagram.ts";
 export { writePhaseReport, phaseMapSvg } from "./phaseReport.ts";
+export {
+  gradientFieldOfRun,
+  testSweepGradientField,
+  storedGradientField,
+  type RunGradientField,
+  type GradientFieldBudget,
+} from "./gradientField.ts";
 export { runJob, type JobTask, type JobOutcome, type Bundle } from "./runJob.ts";
 export { readResult, readBundle, encodeRecord, decodeRecord, type RunRecord } from "./record.ts";
 import { redisOptions } from "./queueKeys.ts";

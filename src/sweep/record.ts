@@ -6,8 +6,9 @@
  * it into the real store.
  *
  * Bookkeeping events that describe where and how a job was computed rather than what it computed
- * (checkpoints written, resumes, interruptions, lease takeovers, rejected checkpoints) are not part
- * of a result: a job's stored result is the same whether its worker died twice or never.
+ * (checkpoints written, resumes, interruptions, lease takeovers, rejected checkpoints, faults that
+ * stopped an attempt) are not part of a result: a job's stored result is the same whether its
+ * worker died twice or never.
  */
 import { basename } from "node:path";
 import { readFileChecked } from "../io/files.ts";
@@ -19,6 +20,7 @@ export type RunStoreReaderLike = Pick<RunStore, "getRun" | "scalars" | "events" 
 
 export const BOOKKEEPING_EVENTS: ReadonlySet<string> = new Set([
   "checkpoint",
+  "fault",
   "resumed",
   "interrupted",
   "lease_takeover",
