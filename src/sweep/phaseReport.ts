@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/files.ts";
-import { Plot, renderPlot } from "../report/plot.ts";
+import { compactNumber, Plot, renderPlot } from "../report/plot.ts";
 import { escapeXml } from "../report/svgplot.ts";
 import type { PhaseDiagram, PhaseMap } from "./phaseDiagram.ts";
 
@@ -23,12 +23,6 @@ const isFraction = (metric: string) =>
 /** What a map's colour legend names. */
 const legendOf = (metric: string) =>
   isFraction(metric) ? metricTitle(metric) : metric.startsWith("last:") ? metric.slice(5) : metric;
-
-/** Three significant digits that fit a cell: 0.0123, 4.56, 1.2e-7 (exponent below 1e-3 and from 1e5). */
-function cellNumber(v: number): string {
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(1) : Number(v.toPrecision(3)).toString();
-}
 
 /** A cell of a map as Plot draws it. */
 interface Cell {
@@ -51,7 +45,7 @@ export function phaseMapSvg(d: PhaseDiagram, m: PhaseMap): string {
   m.values.forEach((row, i) =>
     row.forEach((value, j) => {
       const n = m.runs[i][j];
-      const text = fraction ? `${Math.round(value * n)}/${n}` : cellNumber(value);
+      const text = fraction ? `${Math.round(value * n)}/${n}` : compactNumber(value);
       (Number.isFinite(value) ? cells : empty).push({ x: d.x.labels[j], y: d.y.labels[i], value, text });
     }),
   );

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { phaseDiagram } from "../../src/sweep/phaseDiagram.ts";
-import { writePhaseReport } from "../../src/sweep/phaseReport.ts";
+import { phaseMapSvg, writePhaseReport } from "../../src/sweep/phaseReport.ts";
 import { scratch } from "../train/helpers.ts";
 import { checkWellFormed } from "../report/xml.ts";
 import { phaseFixture as fixture } from "./helpers.ts";
@@ -64,6 +64,30 @@ test("cells aggregate replicates: fractions for diverged and events, the mean fi
     assert.match(svg, />1\/2</, "fractions are written as k/n");
     assert.match(svg, />fraction of runs that diverged</, "the colour legend names the metric");
     assert.equal((svg.match(/>—</g) ?? []).length, 1, "the point without a finished run is marked");
+    // last:test/loss spans 5.5 … 14 (linear colours); a metric over decades is coloured, and its legend drawn, on a log scale
+    const ramp = (text: string) =>
+      [...text.matchAll(/<text x="[\d.]+" y="40" text-anchor="middle">([^<]*)</g)].map((m) => m[1]);
+    assert.deepEqual(ramp(readFileSync(files[1], "utf8")), ["5.5", "9.75", "14"]);
+    const wide = {
+      ...d,
+      maps: [
+        {
+          metric: "non-gradient-fraction",
+          values: [
+            [1e-8, 1e-4],
+            [1e-6, NaN],
+          ],
+          runs: [
+            [1, 1],
+            [1, 0],
+          ],
+        },
+      ],
+    };
+    const logSvg = phaseMapSvg(wide, wide.maps[0]);
+    assert.match(logSvg, /\(log colour scale\)/);
+    assert.deepEqual(ramp(logSvg), ["1.0e-8", "1.0e-6", "1.0e-4"], "the legend's middle is the geometric mean");
+    assert.match(logSvg, />1\.0e-8</, "small values in exponent form");
   } finally {
     store.close();
   }
