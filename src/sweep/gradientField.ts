@@ -31,7 +31,7 @@ import type { SqliteRunStore } from "../store/sqlite.ts";
 import type { RunStore } from "../store/types.ts";
 import { groupOf } from "../symmetry/index.ts";
 import { ravel } from "../tree/tree.ts";
-import { parseRunConfig } from "../train/config.ts";
+import { parseRunConfig, type RunConfig } from "../train/config.ts";
 import { prepareRun } from "../train/setup.ts";
 
 /** The event a run's test is stored as. */
@@ -86,7 +86,22 @@ export function gradientFieldOfRun(
       `gradient-field test of run ${runId}: covers plain SGD without momentum, got ${o.name}` +
         (o.name === "sgd" ? ` with momentum ${o.momentum}` : ""),
     );
-  const prepared = prepareRun(config, `run ${runId} config`);
+  try {
+    return testAtWeights(config, weights.path, seed, budget);
+  } catch (err) {
+    // e.g. a model whose symmetry has no closed-form invariants: say which run could not be tested
+    if (err instanceof InputError) throw new InputError(`gradient-field test of run ${runId}: ${err.message}`);
+    throw err;
+  }
+}
+
+function testAtWeights(
+  config: RunConfig,
+  weightsPath: string,
+  seed: number,
+  budget: GradientFieldBudget,
+): RunGradientField {
+  const prepared = prepareRun(config, "run config");
   const template = prepared.initialState().params;
   const problem: Problem = {
     model: prepared.model,
@@ -96,9 +111,9 @@ export function gradientFieldOfRun(
     loss: prepared.loss,
   };
   const group = groupOf(config.model);
-  const theta0 = ravel(group.canonicalize(loadWeights(weights.path, prepared.model)));
+  const theta0 = ravel(group.canonicalize(loadWeights(weightsPath, prepared.model)));
   const key = keyOf(seed);
-  const { directions } = horizontalDirections(group, problem, theta0, foldIn(key, 4));
+  const { directions } = horizontalDirections(group, problem, theta0, foldIn(key, 1));
   const chart = affineChart(
     theta0,
     directions,

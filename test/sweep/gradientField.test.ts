@@ -22,7 +22,9 @@ import { runJob } from "../../src/sweep/runJob.ts";
 import { parseSweepSpec } from "../../src/sweep/spec.ts";
 import { storeJobResult } from "../../src/sweep/storeResult.ts";
 import type { RunRecord } from "../../src/sweep/record.ts";
-import { scratch } from "../train/helpers.ts";
+import { InputError } from "../../src/errors.ts";
+import { trainRun } from "../../src/train/run.ts";
+import { scratch, tinyConfig } from "../train/helpers.ts";
 
 /** A relu 3-6-1 student of a relu 3-3-1 teacher on 20 points: C(N, 2) batches of 2 are enumerated exactly. */
 const base = {
@@ -120,7 +122,7 @@ test("a sweep's finished runs are tested once, stored with the run, and mapped b
   }
 });
 
-test("runs of optimizers whose drift is not a per-batch gradient are refused with the run named", async () => {
+test("runs of optimizers whose drift is no batch gradient, or of models without invariants, are refused with the run named", async () => {
   const { store, runIds } = await sweptStore([0.05]);
   try {
     const run = store.getRun(runIds[0]);
@@ -133,6 +135,13 @@ test("runs of optimizers whose drift is not a per-batch gradient are refused wit
     assert.throws(
       () => gradientFieldOfRun(store, momentum.id, 0, SMALL),
       new RegExp(`run ${momentum.id}: covers plain SGD without momentum, got sgd with momentum 0.9`),
+    );
+    // tanh hidden neurons are only permuted: no continuous symmetry, no closed-form invariants to chart
+    const tanh = await trainRun({ store, config: tinyConfig({ steps: 5 }) });
+    assert.throws(
+      () => gradientFieldOfRun(store, tanh.id, 0, SMALL),
+      (e: Error) =>
+        e instanceof InputError && e.message.startsWith(`gradient-field test of run ${tanh.id}: quotient coordinates:`),
     );
   } finally {
     store.close();
