@@ -132,18 +132,25 @@ function testAtWeights(
     coordinates: ["quotient-metric", "quotient-metric-excess"],
   });
   const circ = circulationTest(field, headlineLoop(budget.K), { replicates: budget.replicates, key: foldIn(key, 2) });
-  const excess = circ.find((c) => c.coordinates.name === "quotient-metric-excess")?.test;
+  const excess = excessOf(circ).test;
   const hodge = hodgeTest(field, hodgeGrid(budget.hodgeN), { replicates: budget.hodgeReplicates, key: foldIn(key, 4) });
   const nonGradientFraction = nonGradientFractionOf(hodge);
   return {
     nonGradientFraction,
     threshold: NON_GRADIENT_THRESHOLD,
     failed: nonGradientFraction >= NON_GRADIENT_THRESHOLD,
-    circulation: { mean: excess?.mean ?? NaN, stderr: excess?.stderr ?? NaN, p: excess?.p ?? NaN },
-    hodgeP: hodge.find((h) => h.coordinates.name === "quotient-metric-excess")?.p ?? null,
+    circulation: { mean: excess.mean, stderr: excess.stderr, p: excess.p },
+    hodgeP: excessOf(hodge).p,
     lr: config.optimizer.lr,
     batchSize: config.batchSize,
   };
+}
+
+/** The result in the induced-metric excess coordinates (the field is built with them). */
+function excessOf<T extends { coordinates: { name: string } }>(results: readonly T[]): T {
+  const found = results.find((r) => r.coordinates.name === "quotient-metric-excess");
+  if (!found) throw new Error("gradient-field test: no result in quotient-metric-excess coordinates");
+  return found;
 }
 
 /** The test stored with a run (its last `gradient_field` event), or null. */
