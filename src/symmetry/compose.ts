@@ -106,7 +106,7 @@ export function composeGroup(spec: GroupSpec, template: Tree): SymmetryGroup {
 
   // Leaves no closed form describes: reported as their values at the canonical representative.
   const exactCover = new Uint8Array(layout.n);
-  comps.forEach((c, i) => {
+  comps.forEach((_, i) => {
     if (exact[i])
       masks[i].forEach((v, k) => {
         if (v) exactCover[k] = 1;

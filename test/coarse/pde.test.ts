@@ -135,7 +135,7 @@ test("∇u = (x − ⟨y⟩)/t equals the finite difference of u, and u_ss = 1/t
     const s = s0.flatMap((c) => [c - h, c, c + h]);
     const g = entropyGrid1d(slice1.objective, s, [t0], beta);
     s0.forEach((_, i) => {
-      const [um, uc, up] = g.u[0].subarray(3 * i, 3 * i + 3);
+      const [um, , up] = g.u[0].subarray(3 * i, 3 * i + 3);
       const fd = (up - um) / (2 * h);
       const p = g.p[0][0][3 * i + 1];
       assert.ok(Math.abs(fd - p) < 1e-8, `p = ${p}, FD u_s = ${fd}`);

@@ -58,7 +58,7 @@ export class SmallGemm {
     k: number,
     a: Float64Array,
     aOff: number,
-    transA: boolean,
+    _transA: boolean,
     b: Float64Array,
     bOff: number,
     transB: boolean,
