@@ -12,7 +12,7 @@ import * as mlp from "../src/nn/mlp.ts";
 import * as transformer from "../src/nn/transformer.ts";
 import { mlpConfig, transformerConfig } from "../src/nn/config.ts";
 import { xent, mse } from "../src/nn/losses.ts";
-import { type Tree, leaves, treeDot } from "../src/tree/tree.ts";
+import { type Tree, leaves, treeDot } from "../src/core/tree.ts";
 import { key, foldIn } from "../src/core/random.ts";
 import { entropySgdInner } from "../src/optim/entropySgd.ts";
 import { sgd, adamw } from "../src/optim/index.ts";

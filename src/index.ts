@@ -13,8 +13,8 @@ export { checkGrad, checkHvp, denseHessian } from "./core/gradcheck.ts";
 export * as random from "./core/random.ts";
 export { key, split, foldIn, type Key } from "./core/random.ts";
 // Param trees
-export * as tree from "./tree/tree.ts";
-export type { Tree } from "./tree/tree.ts";
+export * as tree from "./core/tree.ts";
+export type { Tree } from "./core/tree.ts";
 // Models, losses and files
 export * as models from "./nn/index.ts";
 export { modelOf, parseModelConfig, mse, xent, type ModelConfig, type Model } from "./nn/index.ts";

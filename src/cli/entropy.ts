@@ -7,7 +7,7 @@
  */
 import type { Command } from "commander";
 import { loadProblem, loadDirection } from "../nn/files.ts";
-import { ravel } from "../tree/tree.ts";
+import { ravel } from "../core/tree.ts";
 import { key as keyOf, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import {

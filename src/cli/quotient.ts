@@ -9,7 +9,7 @@ import { InputError } from "../errors.ts";
 import { loadProblem, saveTree } from "../nn/files.ts";
 import { groupOf } from "../symmetry/index.ts";
 import { observe, flattenValues, type ObserveResult } from "../diagnostics/observables.ts";
-import { treeNorm } from "../tree/tree.ts";
+import { treeNorm } from "../core/tree.ts";
 import { parseLoss, parseNumber, printJson } from "./options.ts";
 
 interface QuotientOptions {

@@ -12,7 +12,7 @@
  * of a param tree (then x is the tree and grad has its structure).
  */
 import type { Tensor } from "../core/tensor.ts";
-import { type Tree, ravel, unravel } from "../tree/tree.ts";
+import { type Tree, ravel, unravel } from "../core/tree.ts";
 import { InputError } from "../errors.ts";
 import { importanceEstimate } from "./importance.ts";
 import { sgldEstimate } from "./sgld.ts";

@@ -10,7 +10,7 @@ import { Tensor, ones, sameShape } from "./tensor.ts";
 import * as Ops from "./ops/index.ts";
 import { isTracing, setTracing, withTracing } from "./tape.ts";
 import { beginOwnership, endOwnership, isOwned, recycle, recyclable } from "./kernels/alloc.ts";
-import { type Tree, leaves, unflatten } from "../tree/tree.ts";
+import { type Tree, leaves, unflatten } from "./tree.ts";
 
 /**
  * The op namespace as a plain object (same functions), handed to every VJP rule. Under the

@@ -7,7 +7,7 @@ import { Tensor } from "./tensor.ts";
 import { type Key, normal, split } from "./random.ts";
 import { valueAndGrad, hvp } from "./autodiff.ts";
 import { noGrad } from "./tape.ts";
-import { type Tree, leaves, treeDot, treeNorm, zipTrees, unflatten } from "../tree/tree.ts";
+import { type Tree, leaves, treeDot, treeNorm, zipTrees, unflatten } from "./tree.ts";
 
 export interface CheckResult {
   /**

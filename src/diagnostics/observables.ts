@@ -12,7 +12,7 @@
  */
 import type { Tensor } from "../core/tensor.ts";
 import { key } from "../core/random.ts";
-import { type Tree, namedLeaves, treeNorm } from "../tree/tree.ts";
+import { type Tree, namedLeaves, treeNorm } from "../core/tree.ts";
 import { modelOf, lossFn, type ModelConfig, type LossName } from "../nn/index.ts";
 import { groupOf, type SymmetryGroup, type CanonicalForm, type ComponentInfo } from "../symmetry/index.ts";
 import { svd } from "../linalg/dense.ts";

@@ -9,7 +9,7 @@ import { InputError } from "../errors.ts";
 import { readSafetensors, writeSafetensors } from "../io/safetensors.ts";
 import { readFileChecked } from "../io/files.ts";
 import { toFloat64, type NDArray } from "../io/ndarray.ts";
-import { type Tree, namedLeaves, fromNamed } from "../tree/tree.ts";
+import { type Tree, namedLeaves, fromNamed } from "../core/tree.ts";
 import { parseModelConfig, type ModelConfig } from "./config.ts";
 import { modelOf, type Model } from "./index.ts";
 

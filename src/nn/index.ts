@@ -4,7 +4,7 @@
  */
 import type { Tensor } from "../core/tensor.ts";
 import type { Key } from "../core/random.ts";
-import type { Tree } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
 import type { ModelConfig } from "./config.ts";
 import * as mlp from "./mlp.ts";
 import * as cnn from "./cnn.ts";

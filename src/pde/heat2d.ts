@@ -18,8 +18,8 @@ import { InputError } from "../errors.ts";
 import { stageKernels, type FusedKernelName } from "./fused/kernels.ts";
 import { mass } from "./grid.ts";
 import type { Grid2D } from "./grid2d.ts";
-import { cflTimeStep, runClock } from "./timestep.ts";
-import { checkRun, finite, lookup, positive } from "./validate.ts";
+import { checkRun, cflTimeStep, runClock } from "./timestep.ts";
+import { finite, lookup, positive } from "./validate.ts";
 
 export interface Heat2dStepperOptions {
   grid: Grid2D;

@@ -1,6 +1,5 @@
 /** Input checks shared by the pde API: each failure is an InputError naming the field. */
 import { InputError } from "../errors.ts";
-import type { RunControls } from "./timestep.ts";
 
 /** Own-property lookup in a name table (so "toString" or "__proto__" are unknown names, not hits). */
 export function lookup<T>(table: Readonly<Record<string, T>>, name: string, field: string): T {
@@ -34,24 +33,4 @@ export function finiteArray(u: ArrayLike<number>, field: string): void {
   for (let i = 0; i < u.length; i++) {
     if (!Number.isFinite(u[i])) throw new InputError(`${field}: expected finite values, got ${u[i]} at index ${i}`);
   }
-}
-
-/**
- * Checks a time-dependent solve's initial data (`n` finite values, `layout` naming the expected
- * arrangement) and run controls (ν ≥ 0, CFL > 0, a final time ≥ 0 or a step count); returns ν and
- * the CFL number with their defaults (0 and 0.5).
- */
-export function checkRun(
-  u0: ArrayLike<number>,
-  n: number,
-  layout: string,
-  c: RunControls,
-): { nu: number; cfl: number } {
-  if (u0.length !== n) throw new InputError(`u0: expected ${n} values (${layout}), got ${u0.length}`);
-  finiteArray(u0, "u0");
-  const nu = nonNegative(c.nu ?? 0, "nu");
-  const cfl = positive(c.cfl ?? 0.5, "cfl");
-  if (c.t === undefined && c.steps === undefined) throw new InputError("t: expected a final time (or steps)");
-  if (c.t !== undefined) nonNegative(c.t, "t");
-  return { nu, cfl };
 }

@@ -7,7 +7,7 @@
  */
 import { Tensor } from "../core/tensor.ts";
 import { type Key, split } from "../core/random.ts";
-import type { Tree } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
 import { type Layout, layoutOf, flatten, toTree } from "./layout.ts";
 import type {
   Alignment,

@@ -8,7 +8,7 @@ import { key, split, normal } from "../../src/core/random.ts";
 import { modelOf, parseModelConfig } from "../../src/nn/index.ts";
 import { saveTree } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
-import { mapTree, ravel } from "../../src/tree/tree.ts";
+import { mapTree, ravel } from "../../src/core/tree.ts";
 import { localEntropy, modelObjective } from "../../src/coarse/index.ts";
 import { runCli, tempDir, expectUsageError } from "./helpers.ts";
 

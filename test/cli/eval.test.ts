@@ -9,7 +9,7 @@ import { modelOf, parseModelConfig, xent } from "../../src/nn/index.ts";
 import { saveTree } from "../../src/nn/files.ts";
 import { hvp } from "../../src/core/autodiff.ts";
 import { writeSafetensors, readSafetensors } from "../../src/io/safetensors.ts";
-import { mapTree, treeNorm } from "../../src/tree/tree.ts";
+import { mapTree, treeNorm } from "../../src/core/tree.ts";
 import { runCli, tempDir, expectUsageError } from "./helpers.ts";
 import { assertAllClose, assertClose } from "../core/helpers.ts";
 

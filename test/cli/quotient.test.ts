@@ -11,7 +11,7 @@ import { key, split, normal, randint } from "../../src/core/random.ts";
 import { modelOf, parseModelConfig } from "../../src/nn/index.ts";
 import { saveTree, loadWeights } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
-import { mapTree } from "../../src/tree/tree.ts";
+import { mapTree } from "../../src/core/tree.ts";
 import { Tensor } from "../../src/core/tensor.ts";
 import { runCli, tempDir, expectUsageError } from "./helpers.ts";
 

@@ -5,7 +5,7 @@ import * as F from "../../src/core/ops/index.ts";
 import { grad, valueAndGrad, vjp, jvp, hvp, perSampleGrads } from "../../src/core/autodiff.ts";
 import { denseHessian, checkHvp } from "../../src/core/gradcheck.ts";
 import { key, split } from "../../src/core/random.ts";
-import { leaves, treeDot } from "../../src/tree/tree.ts";
+import { leaves, treeDot } from "../../src/core/tree.ts";
 import { modelOf, parseModelConfig, mse, xent } from "../../src/nn/index.ts";
 import { randn, assertAllClose, assertClose } from "./helpers.ts";
 

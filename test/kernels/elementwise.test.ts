@@ -29,7 +29,7 @@ import { valueAndGrad, hvp } from "../../src/core/autodiff.ts";
 import { layerNorm as layerNormComposite } from "../../src/core/composite/layerNorm.ts";
 import { softmax as softmaxComposite, logSoftmax as logSoftmaxComposite } from "../../src/core/composite/softmax.ts";
 import { relu as reluComposite } from "../../src/core/composite/activations.ts";
-import { leaves, type Tree } from "../../src/tree/tree.ts";
+import { leaves, type Tree } from "../../src/core/tree.ts";
 import { relDiff } from "./helpers.ts";
 
 const rng = new FastNormal(99);

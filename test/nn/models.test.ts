@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { Tensor, tensor } from "../../src/core/tensor.ts";
 import { key } from "../../src/core/random.ts";
 import { modelOf, parseModelConfig, mse, xent } from "../../src/nn/index.ts";
-import { namedLeaves } from "../../src/tree/tree.ts";
+import { namedLeaves } from "../../src/core/tree.ts";
 import { InputError } from "../../src/errors.ts";
 import { assertAllClose, assertClose } from "../core/helpers.ts";
 

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import { Tensor } from "../../src/core/tensor.ts";
 import { valueAndGrad } from "../../src/core/autodiff.ts";
-import { type Tree, zipTrees, treeDot, ravel } from "../../src/tree/tree.ts";
+import { type Tree, zipTrees, treeDot, ravel } from "../../src/core/tree.ts";
 import * as W from "../../bench/workloads.ts";
 import type { MlpParams } from "../../src/nn/mlp.ts";
 import { assertClose } from "../core/helpers.ts";

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import { adam, adamw } from "../../src/optim/adam.ts";
 import * as W from "../../bench/workloads.ts";
-import type { Tree } from "../../src/tree/tree.ts";
+import type { Tree } from "../../src/core/tree.ts";
 import { assertAllClose, assertClose } from "../core/helpers.ts";
 import { run } from "./helpers.ts";
 

@@ -10,7 +10,7 @@ import { Tensor } from "../../src/core/tensor.ts";
 import { key } from "../../src/core/random.ts";
 import { valueAndGrad } from "../../src/core/autodiff.ts";
 import { entropySgd, entropySgdInner } from "../../src/optim/entropySgd.ts";
-import { type Tree, ravel, treeDot, zipTrees } from "../../src/tree/tree.ts";
+import { type Tree, ravel, treeDot, zipTrees } from "../../src/core/tree.ts";
 import * as W from "../../bench/workloads.ts";
 import { assertAllClose, assertClose } from "../core/helpers.ts";
 import { values, vec } from "./helpers.ts";

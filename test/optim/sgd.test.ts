@@ -6,7 +6,7 @@ import { valueAndGrad } from "../../src/core/autodiff.ts";
 import { xent } from "../../src/nn/losses.ts";
 import * as mlp from "../../src/nn/mlp.ts";
 import * as W from "../../bench/workloads.ts";
-import type { Tree } from "../../src/tree/tree.ts";
+import type { Tree } from "../../src/core/tree.ts";
 import { assertAllClose, assertClose } from "../core/helpers.ts";
 import { run, values, vec } from "./helpers.ts";
 

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Tensor } from "../../src/core/tensor.ts";
 import { key, split } from "../../src/core/random.ts";
-import { ravel, namedLeaves } from "../../src/tree/tree.ts";
+import { ravel, namedLeaves } from "../../src/core/tree.ts";
 import { groupOf } from "../../src/symmetry/index.ts";
 import { svd } from "../../src/linalg/dense.ts";
 import { allCases, makeCase, relDiff, treeRelDiff, sqNorm } from "./helpers.ts";

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { valueAndGrad } from "../../src/core/autodiff.ts";
 import { Tensor } from "../../src/core/tensor.ts";
-import { type Tree, zipTrees } from "../../src/tree/tree.ts";
+import { type Tree, zipTrees } from "../../src/core/tree.ts";
 import { groupOf } from "../../src/symmetry/index.ts";
 import { allCases, makeCase } from "./helpers.ts";
 

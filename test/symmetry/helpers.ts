@@ -2,7 +2,7 @@
 import { Tensor } from "../../src/core/tensor.ts";
 import { type Key, key, split, normal, randint } from "../../src/core/random.ts";
 import { modelOf, parseModelConfig, lossFn, type ModelConfig, type LossName } from "../../src/nn/index.ts";
-import { type Tree, leaves, ravel, mapTree } from "../../src/tree/tree.ts";
+import { type Tree, leaves, ravel, mapTree } from "../../src/core/tree.ts";
 
 export interface Case {
   label: string;

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { key, split } from "../../src/core/random.ts";
 import { groupOf } from "../../src/symmetry/index.ts";
-import { ravel } from "../../src/tree/tree.ts";
+import { ravel } from "../../src/core/tree.ts";
 import { modelOf } from "../../src/nn/index.ts";
 import { Tensor } from "../../src/core/tensor.ts";
 import { allCases, makeCase, relDiff } from "./helpers.ts";

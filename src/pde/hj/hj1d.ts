@@ -11,8 +11,7 @@
 import { InputError } from "../../errors.ts";
 import type { PdeResult } from "../burgers1d.ts";
 import { type Grid1D, fillGhosts, mass } from "../grid.ts";
-import { cflTimeStep, integrate, makeStepper, type RunControls, type StepperName } from "../timestep.ts";
-import { checkRun } from "../validate.ts";
+import { checkRun, cflTimeStep, integrate, makeStepper, type RunControls, type StepperName } from "../timestep.ts";
 import { DERIVATIVE_GHOST, type DerivativeKind, oneSided } from "./derivatives.ts";
 import { getHamiltonian, type HamiltonianInfo } from "./hamiltonians.ts";
 

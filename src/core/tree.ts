@@ -3,7 +3,7 @@
  * Leaf order is the insertion order of object keys and array order — for the models this is the
  * order of a torch `state_dict`. Leaf names are dotted paths ("blocks.0.attn.q.weight").
  */
-import { Tensor, shapeSize, sameShape } from "../core/tensor.ts";
+import { Tensor, shapeSize, sameShape } from "./tensor.ts";
 
 export type Tree = Tensor | readonly Tree[] | { readonly [key: string]: Tree };
 
