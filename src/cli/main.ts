@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { InputError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE } from "./errors.ts";
+import { selectForcedBackends } from "../core/backends/registry.ts";
 import { VERSION } from "../version.ts";
 
 type Registrar = (program: Command) => void;
@@ -34,6 +35,11 @@ export async function buildProgram(): Promise<Command> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const register of await commandRegistrars()) register(program);
+  // A backend forced by an environment variable that cannot load stops the command before it
+  // starts (exit 2, one line); `doctor` reports it instead.
+  program.hook("preAction", (_program, command) => {
+    if (command.name() !== "doctor") selectForcedBackends();
+  });
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

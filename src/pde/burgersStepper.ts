@@ -86,7 +86,7 @@ export function burgers1dStepper(o: Burgers1dStepperOptions): Burgers1dStepper {
   const resolved = burgersScheme(o.scheme, { flux: o.flux, stepper: o.stepper });
   const plan = choice === "generic" ? null : fusedPlan(resolved, bc, nu);
   if (plan) return fusedStepper(o.grid, resolved, plan, stageKernels(choice as Exclude<KernelChoice, "generic">), cfl);
-  if (choice === "wasm-simd" || choice === "typescript") {
+  if (choice !== "auto" && choice !== "generic") {
     throw new InputError(
       `kernels: ${choice} covers periodic inviscid muscl or first-order (godunov, rusanov flux) and weno5; got ${resolved.label} (bc ${bc}, nu ${nu}); use auto or generic`,
     );

@@ -502,33 +502,3 @@ export function gemmBatchedSmall(
     gemmSmall(m, n, k, a, aOff + t * strideA, ars, acs, b, bOff + t * strideB, brs, bcs, c, t * mn);
   }
 }
-
-/** The f32 twin of `gemm` (same layout rules), the oracle and fallback of the f32 kernels. */
-export function sgemm(
-  m: number,
-  n: number,
-  k: number,
-  a: Float32Array,
-  aOff: number,
-  transA: boolean,
-  b: Float32Array,
-  bOff: number,
-  transB: boolean,
-  c: Float32Array,
-  cOff: number,
-): void {
-  const ars = transA ? 1 : k,
-    acs = transA ? m : 1;
-  const brs = transB ? 1 : n,
-    bcs = transB ? k : 1;
-  for (let i = 0; i < m; i++) {
-    const ai = aOff + i * ars;
-    const ci = cOff + i * n;
-    for (let j = 0; j < n; j++) {
-      const bj = bOff + j * bcs;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[ai + p * acs] * b[bj + p * brs];
-      c[ci + j] = s;
-    }
-  }
-}

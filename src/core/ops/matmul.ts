@@ -8,7 +8,7 @@
  */
 import { Tensor, type OpDef, asTensor, type TensorLike, shapeSize } from "../tensor.ts";
 import { broadcastShapes, broadcastStrides } from "../shape.ts";
-import { gemmDispatch, gemmBatched } from "../kernels/gemmDispatch.ts";
+import { gemmDispatch, gemmBatched } from "../backends/gemm/index.ts";
 import { record } from "../tape.ts";
 import { reshape } from "./reshape.ts";
 import { allocF64Uninit } from "../kernels/alloc.ts";

@@ -10,7 +10,7 @@
  * caller then runs the plain kernel). SHOCKLENS_WASM_SMALL=0 switches these kernels off.
  */
 import { readFileSync } from "node:fs";
-import { findBuiltWasm } from "./locate.ts";
+import { findBuiltWasm } from "../locate.ts";
 
 interface SmallExports {
   memory: WebAssembly.Memory;
