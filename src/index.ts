@@ -22,7 +22,7 @@ export { evaluateModel, type EvalResult } from "./nn/evaluate.ts";
 export * as modelFiles from "./nn/files.ts";
 export * as hashInit from "./nn/hashInit.ts";
 // Symmetry, quotients and curvature
-export * as symmetry from "./symmetry/index.ts";
+export * as symmetry from "./nn/groups.ts";
 export * as curvature from "./curvature/index.ts";
 export * as diagnostics from "./diagnostics/observables.ts";
 export * as linalg from "./linalg/dense.ts";

@@ -7,7 +7,7 @@
  */
 import { key } from "../core/random.ts";
 import * as F from "../core/ops/index.ts";
-import { groupOf } from "../symmetry/index.ts";
+import { groupOf } from "../nn/registry.ts";
 import { observe, tStar, type ObserveResult } from "../diagnostics/observables.ts";
 import { modelOf } from "../nn/index.ts";
 import { loadWeights } from "../nn/files.ts";

@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { key } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import { loadProblem, saveTree } from "../nn/files.ts";
-import { groupOf } from "../symmetry/index.ts";
+import { groupOf } from "../nn/registry.ts";
 import { observe, flattenValues, type ObserveResult } from "../diagnostics/observables.ts";
 import { treeNorm } from "../core/tree.ts";
 import { parseLoss, parseNumber, printJson } from "./options.ts";

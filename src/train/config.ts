@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { InputError } from "../errors.ts";
-import { modelConfig, parseModelConfig } from "../nn/config.ts";
+import { modelConfig, parseModelConfig } from "../nn/registry.ts";
 import { dataConfig } from "../data/config.ts";
 import { optimizerConfig } from "../optim/config.ts";
 import { scheduleConfig } from "../optim/schedule.ts";

@@ -58,7 +58,7 @@ test("config errors are one line, name the file and the path, and exit 2; no run
   expectUsageError(
     ["train", "--config", mn, "--store", store],
     new RegExp(
-      `^shocklens: config ${mn}: model: takes samples of 2 values but mnist has samples of shape \\[784\\]\n$`,
+      `^shocklens: config ${mn}: data \\(mnist\\): x has shape \\[\\d+,784\\], expected \\[N, 2\\] for this mlp\n$`,
     ),
     { prefixed: true },
   );

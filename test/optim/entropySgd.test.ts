@@ -99,7 +99,7 @@ test("with noise, the inner chain samples the Gibbs measure: mean γx/(a+γ), va
 test("torch cross-check: the inner loop of workloads.md sgld-inner (scope 0.1 ⇔ coupling γ = 10, noise off)", () => {
   const { eta, gamma, alpha, steps } = W.sgldConst;
   const { loss } = W.sgldData();
-  const x = W.tinyParams() as unknown as Tree;
+  const x = W.tinyParams();
   const vg = valueAndGrad((p: Tree) => loss(p as never));
   const g = (p: Tree) => vg(p).grad;
   const { y, mu } = entropySgdInner(

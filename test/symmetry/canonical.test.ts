@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { Tensor } from "../../src/core/tensor.ts";
 import { key, split } from "../../src/core/random.ts";
 import { ravel, namedLeaves } from "../../src/core/tree.ts";
-import { groupOf } from "../../src/symmetry/index.ts";
+import { groupOf } from "../../src/nn/index.ts";
 import { svd } from "../../src/linalg/dense.ts";
 import { allCases, makeCase, relDiff, treeRelDiff, sqNorm } from "./helpers.ts";
 
@@ -145,7 +145,7 @@ test("canonical θ_c is a critical point of s ↦ ‖exp(sX)·θ_c‖² for ever
 
 test("dead units: a neuron with zero input weights is zeroed on both sides (the orbit's limit point), function unchanged", () => {
   const c = makeCase("mlp", { arch: "mlp", sizes: [2, 3, 1], activation: "relu" }, "mse", 9);
-  const p = c.params as unknown as { fc0: { weight: Tensor; bias: Tensor }; fc1: { weight: Tensor; bias: Tensor } };
+  const p = c.params as { fc0: { weight: Tensor; bias: Tensor }; fc1: { weight: Tensor; bias: Tensor } };
   const dead = {
     fc0: {
       weight: new Tensor(

@@ -1,7 +1,15 @@
 /** Tiny models of every family, with data and losses, for the symmetry, curvature and observable tests. */
 import { Tensor } from "../../src/core/tensor.ts";
-import { type Key, key, split, normal, randint } from "../../src/core/random.ts";
-import { modelOf, parseModelConfig, lossFn, type ModelConfig, type LossName } from "../../src/nn/index.ts";
+import { type Key, key, split, normal } from "../../src/core/random.ts";
+import {
+  modelOf,
+  parseModelConfig,
+  lossFn,
+  randomInputs,
+  randomTargets,
+  type ModelConfig,
+  type LossName,
+} from "../../src/nn/index.ts";
 import { type Tree, leaves, ravel, mapTree } from "../../src/core/tree.ts";
 
 export interface Case {
@@ -75,27 +83,11 @@ const CONFIGS: [string, unknown, LossName][] = [
   ],
 ];
 
-function data(cfg: ModelConfig, k: Key, N: number): { x: Tensor; y: Tensor } {
+/** Random inputs of the family's sample shape, and targets of its outputs for the loss. */
+function data(cfg: ModelConfig, k: Key, N: number, loss: LossName): { x: Tensor; y: Tensor } {
   const [kx, ky] = split(k, 2);
-  switch (cfg.arch) {
-    case "mlp":
-      return { x: normal(kx, [N, cfg.sizes[0]]), y: normal(ky, [N, cfg.sizes[cfg.sizes.length - 1]]) };
-    case "meanfield":
-      return { x: normal(kx, [N, cfg.input]), y: normal(ky, [N]) };
-    case "cnn":
-      return {
-        x: normal(kx, [N, ...cfg.input]),
-        y: new Tensor(Float64Array.from(randint(ky, N, 0, cfg.fc[cfg.fc.length - 1])), [N]),
-      };
-    case "transformer": {
-      const x = new Tensor(Float64Array.from(randint(kx, N * cfg.seq, 0, cfg.vocab)), [N, cfg.seq]);
-      const ny = cfg.readout === "all" ? N * cfg.seq : N;
-      return {
-        x,
-        y: new Tensor(Float64Array.from(randint(ky, ny, 0, cfg.vocab)), cfg.readout === "all" ? [N, cfg.seq] : [N]),
-      };
-    }
-  }
+  const x = randomInputs(cfg, kx, N);
+  return { x, y: randomTargets(cfg, x, ky, loss) };
 }
 
 /** Random params: the model's init, with every leaf (LN gains included) perturbed so nothing is degenerate. */
@@ -118,7 +110,7 @@ export function makeCase(label: string, raw: unknown, loss: LossName, seed = 1, 
   const model = modelOf(cfg);
   const [kp, kd] = split(key(seed), 2);
   const params = randomParams(cfg, kp);
-  const { x, y } = data(cfg, kd, N);
+  const { x, y } = data(cfg, kd, N, loss);
   const L = lossFn(loss);
   return { label, cfg, params, x, y, loss, f: (p) => L(model.apply(p, x), y), out: (p) => model.apply(p, x) };
 }

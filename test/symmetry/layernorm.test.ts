@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { key, normal } from "../../src/core/random.ts";
 import * as F from "../../src/core/ops/index.ts";
-import { groupOf } from "../../src/symmetry/index.ts";
+import { groupOf } from "../../src/nn/index.ts";
 import { measureBreaking } from "../../src/diagnostics/breaking.ts";
 import { makeCase, relDiff } from "./helpers.ts";
 
