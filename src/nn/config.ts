@@ -5,12 +5,13 @@
  * unknown activations are rejected with a one-line message naming the field.
  */
 import { z } from "zod";
+import { ACTIVATIONS } from "../core/composite/activations.ts";
 
 /** A positive integer size. */
 export const size = z.number().int().positive();
 
 /** The activations of the core ops (core/composite/activations.ts). */
-export const activationName = z.enum(["relu", "tanh", "gelu", "identity", "leaky-relu"]);
+export const activationName = z.enum(ACTIVATIONS);
 
 /** One line per zod problem, the first one reported: `<where>: <path>: <message>`. */
 export function formatZodError(err: z.ZodError, where: string): string {

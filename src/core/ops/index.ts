@@ -32,8 +32,16 @@ export { matmul, type MatmulOptions } from "./matmul.ts";
 export { im2col } from "./im2col.ts";
 export { col2im } from "./col2im.ts";
 export { sumTo, mean, variance, logsumexp } from "../composite/reduce.ts";
-export { leakyRelu, gelu, sigmoid, square, ACTIVATIONS, type Activation } from "../composite/activations.ts";
-export { relu, activation } from "./relu.ts";
+export {
+  leakyRelu,
+  gelu,
+  sigmoid,
+  square,
+  activation,
+  ACTIVATIONS,
+  type Activation,
+} from "../composite/activations.ts";
+export { relu } from "./relu.ts";
 export { softmax, logSoftmax } from "./softmax.ts";
 export { layerNorm } from "./layerNorm.ts";
 export { conv2d, maxPool2d } from "../composite/conv.ts";
