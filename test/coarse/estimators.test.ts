@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { logNdtr } from "../../src/pde/special.ts";
+import { logNdtr } from "../../src/core/special.ts";
 import { quadraticSolution } from "../../src/pde/exact/quadratic.ts";
 import { localEntropy, quadraticObjective, type Objective } from "../../src/coarse/index.ts";
 import { assertWithin } from "./helpers.ts";

@@ -14,7 +14,7 @@ export { log } from "./log.ts";
 export { sqrt } from "./sqrt.ts";
 export { abs } from "./abs.ts";
 export { tanh } from "./tanh.ts";
-export { erf, erfScalar } from "./erf.ts";
+export { erf } from "./erf.ts";
 export { gt, ge, lt, le, eq, ne, sign, stopGradient, isNonFinite } from "./compare.ts";
 export { where } from "./where.ts";
 export { sum } from "./sum.ts";
