@@ -11,6 +11,7 @@
  */
 import { type Shape, shapeSize } from "../tensor.ts";
 import { allocF64Uninit } from "./alloc.ts";
+import { Odometer } from "./odometer.ts";
 import { tanhInto } from "./tanh.ts";
 
 export type BinaryFn = (x: number, y: number) => number;
@@ -276,24 +277,16 @@ function arithBroadcast(
     ia = sa[nd - 1],
     ib = sb[nd - 1];
   const n = out.length;
-  const idx = new Array<number>(nd).fill(0);
-  let oa = 0,
-    ob = 0;
-  for (let o = 0; o < n; o += inner) {
+  const w = new Odometer(size, sa, sb, nd - 1);
+  for (let o = 0; o < n; o += inner, w.next()) {
+    const oa = w.a,
+      ob = w.b;
     if (ia === 1 && ib === 1) loopVV(op, a, oa, b, ob, out, o, inner);
     else if (ia === 1) loopVS(op, a, oa, b[ob], out, o, inner);
     else if (ib === 1) loopSV(op, a[oa], b, ob, out, o, inner);
     else {
       const v = arithScalar(op, a[oa], b[ob]);
       for (let j = 0; j < inner; j++) out[o + j] = v;
-    }
-    for (let d = nd - 2; d >= 0; d--) {
-      oa += sa[d];
-      ob += sb[d];
-      if (++idx[d] < size[d]) break;
-      oa -= sa[d] * size[d];
-      ob -= sb[d] * size[d];
-      idx[d] = 0;
     }
   }
 }
@@ -337,19 +330,11 @@ export function mapBinary(
   const inner = size[nd - 1],
     ia = sa[nd - 1],
     ib = sb[nd - 1];
-  const idx = new Array<number>(nd).fill(0);
-  let oa = 0,
-    ob = 0;
-  for (let o = 0; o < n; o += inner) {
+  const w = new Odometer(size, sa, sb, nd - 1);
+  for (let o = 0; o < n; o += inner, w.next()) {
+    const oa = w.a,
+      ob = w.b;
     for (let j = 0; j < inner; j++) out[o + j] = f(a[oa + j * ia], b[ob + j * ib]);
-    for (let d = nd - 2; d >= 0; d--) {
-      oa += sa[d];
-      ob += sb[d];
-      if (++idx[d] < size[d]) break;
-      oa -= sa[d] * size[d];
-      ob -= sb[d] * size[d];
-      idx[d] = 0;
-    }
   }
   return out;
 }
@@ -371,17 +356,10 @@ export function broadcastData(a: Float64Array, aShape: Shape, outShape: Shape): 
   const nd = size.length;
   const inner = size[nd - 1],
     ia = sa[nd - 1];
-  const idx = new Array<number>(nd).fill(0);
-  let oa = 0;
-  for (let o = 0; o < n; o += inner) {
-    if (ia === 1) out.set(a.subarray(oa, oa + inner), o);
-    else out.fill(a[oa], o, o + inner);
-    for (let d = nd - 2; d >= 0; d--) {
-      oa += sa[d];
-      if (++idx[d] < size[d]) break;
-      oa -= sa[d] * size[d];
-      idx[d] = 0;
-    }
+  const w = new Odometer(size, sa, undefined, nd - 1);
+  for (let o = 0; o < n; o += inner, w.next()) {
+    if (ia === 1) out.set(a.subarray(w.a, w.a + inner), o);
+    else out.fill(a[w.a], o, o + inner);
   }
   return out;
 }
