@@ -50,10 +50,7 @@ export function runQuotient(o: QuotientOptions): void {
   if (o.gauge !== undefined && !o.out)
     throw new InputError("--gauge needs --out <file> (where to write the transformed weights)");
   if (o.out && o.gauge === undefined) throw new InputError("--out is only used with --gauge <seed>");
-  const seed =
-    o.gauge === undefined
-      ? undefined
-      : parseNumber(o.gauge, "--gauge", { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+  const seed = o.gauge === undefined ? undefined : parseNumber(o.gauge, "--gauge", { integer: true, min: 0 });
   const logRange = o.gaugeRange === undefined ? 100 : parseNumber(o.gaugeRange, "--gauge-range", { min: 1 });
   const steps =
     o.hessianSteps === undefined

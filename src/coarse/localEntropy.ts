@@ -19,6 +19,7 @@ import { sgldEstimate } from "./sgld.ts";
 import { quadratureEstimate } from "./quadrature.ts";
 import { treeObjective } from "./objective.ts";
 import { METHODS, type LocalEntropyOptions, type LocalEntropyResult, type Objective } from "./types.ts";
+import { fieldError } from "../validate.ts";
 
 export function localEntropy(f: Objective, x: Float64Array, o: LocalEntropyOptions): LocalEntropyResult<Float64Array>;
 export function localEntropy<T extends Tree>(
@@ -54,8 +55,6 @@ function estimate(obj: Objective, x: Float64Array, o: LocalEntropyOptions): Loca
     case "quadrature":
       return quadratureEstimate(obj, x, o);
     default:
-      throw new InputError(
-        `method: unknown value "${String((o as { method: unknown }).method)}" (expected ${METHODS.join(", ")})`,
-      );
+      throw fieldError("method", `one of ${METHODS.join(", ")}`, (o as { method: unknown }).method);
   }
 }

@@ -111,11 +111,20 @@ export interface Problem {
   data?: Dataset & { loss: LossName };
 }
 
+export interface ProblemFiles {
+  model: string;
+  weights: string;
+  data?: string;
+  loss?: LossName;
+}
+
 /**
  * Loads model config, weights and — when a data file is given — the data, choosing and checking
  * the loss (`loss` as requested, else xent for integer targets and mse otherwise).
  */
-export function loadProblem(o: { model: string; weights: string; data?: string; loss?: LossName }): Problem {
+export function loadProblem(o: ProblemFiles & { data: string }): Required<Problem>;
+export function loadProblem(o: ProblemFiles): Problem;
+export function loadProblem(o: ProblemFiles): Problem {
   const cfg = loadModelConfig(o.model);
   const model = modelOf(cfg);
   const params = loadWeights(o.weights, model);

@@ -40,5 +40,5 @@ export {
   type Model,
   type ModelConfig,
 } from "./registry.ts";
-export { activationName, formatZodError } from "./config.ts";
+export { activationName } from "./config.ts";
 export * from "./losses.ts";

@@ -10,10 +10,10 @@ import { key as keyOf, type Key, normalArray, randint, split } from "../core/ran
 import { Tensor, shapeSize } from "../core/tensor.ts";
 import type { Tree } from "../core/tree.ts";
 import { InputError } from "../errors.ts";
+import { formatZodIssue } from "../validate.ts";
 import { composeGroup } from "../symmetry/compose.ts";
 import { layoutOf } from "../symmetry/layout.ts";
 import type { SymmetryGroup } from "../symmetry/types.ts";
-import { formatZodError } from "./config.ts";
 import type { FamilySchema, ModelFamily } from "./family.ts";
 import { cnn } from "./families/cnn.ts";
 import { meanfield } from "./families/meanfield.ts";
@@ -66,7 +66,7 @@ export function parseModelConfig(raw: unknown, where = "model config"): ModelCon
       throw new InputError(`${where}: arch: unknown arch ${JSON.stringify(arch)} (expected ${listOr(archNames())})`);
   }
   const r = modelConfig.safeParse(raw);
-  if (!r.success) throw new InputError(formatZodError(r.error, where));
+  if (!r.success) throw new InputError(formatZodIssue(r.error.issues[0], where));
   familyOf(r.data).check?.(r.data, where);
   return r.data;
 }

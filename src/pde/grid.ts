@@ -5,6 +5,7 @@
  * indices g … g+N−1.
  */
 import { InputError } from "../errors.ts";
+import { oneOf, positiveInt } from "../validate.ts";
 
 /** "periodic": wrap around; "outflow": zero-gradient copy of the edge cell (transmissive). */
 export type BoundaryCondition = "periodic" | "outflow";
@@ -22,9 +23,9 @@ export interface Grid1D {
 
 export function makeGrid(a: number, b: number, n: number): Grid1D {
   if (!Number.isFinite(a) || !Number.isFinite(b) || !(a < b)) {
-    throw new InputError(`domain: expected finite a < b, got ${a},${b}`);
+    throw new InputError(`domain: expected finite a < b, got ${a},${b}`, { field: "domain" });
   }
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`cells: expected an integer >= 1, got ${n}`);
+  positiveInt(n, "cells");
   const dx = (b - a) / n;
   const x = new Float64Array(n);
   for (let i = 0; i < n; i++) x[i] = a + (i + 0.5) * dx;
@@ -39,10 +40,7 @@ export function interfaces(grid: Grid1D): Float64Array {
 }
 
 export function checkBoundary(bc: string): BoundaryCondition {
-  if (bc !== "periodic" && bc !== "outflow") {
-    throw new InputError(`bc: expected periodic or outflow, got ${JSON.stringify(bc)}`);
-  }
-  return bc;
+  return oneOf(bc, "bc", ["periodic", "outflow"] as const);
 }
 
 /**

@@ -11,7 +11,7 @@
 import type { BoundaryCondition } from "./grid.ts";
 import type { Rhs } from "./spatial.ts";
 import { InputError } from "../errors.ts";
-import { finiteArray, lookup, nonNegative, positive } from "./validate.ts";
+import { finiteArray, lookup, nonNegative, positive } from "../validate.ts";
 
 export type StepperName = "euler" | "ssprk2" | "ssprk3";
 
@@ -39,11 +39,12 @@ export function checkRun(
   layout: string,
   c: RunControls,
 ): { nu: number; cfl: number } {
-  if (u0.length !== n) throw new InputError(`u0: expected ${n} values (${layout}), got ${u0.length}`);
+  if (u0.length !== n) throw new InputError(`u0: expected ${n} values (${layout}), got ${u0.length}`, { field: "u0" });
   finiteArray(u0, "u0");
   const nu = nonNegative(c.nu ?? 0, "nu");
   const cfl = positive(c.cfl ?? 0.5, "cfl");
-  if (c.t === undefined && c.steps === undefined) throw new InputError("t: expected a final time (or steps)");
+  if (c.t === undefined && c.steps === undefined)
+    throw new InputError("t: expected a final time (or steps)", { field: "t" });
   if (c.t !== undefined) nonNegative(c.t, "t");
   return { nu, cfl };
 }

@@ -70,5 +70,5 @@ test("the full demo, run from a directory with no arguments, reaches ≥ 95 % an
 test("--steps must be a positive integer", () => {
   const r = runCli(["demo", "--steps", "0", "--store", join(tempDir(), "x.db")]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^shocklens: --steps: must be ≥ 1, got 0\n$/);
+  assert.match(r.stderr, /^shocklens: --steps: expected an integer >= 1, got 0\n$/);
 });

@@ -68,6 +68,6 @@ test("a forced GEMM backend that cannot load: one line and exit 2 before the com
   assert.equal(bad.code, 2);
   assert.match(
     bad.stderr,
-    /^shocklens: --gemm: unknown value "cuda" \(expected auto, native-blas, wasm-relaxed, wasm-simd, typescript\)\n$/,
+    /^shocklens: --gemm: expected one of auto, native-blas, wasm-relaxed, wasm-simd, typescript, got "cuda"\n$/,
   );
 });

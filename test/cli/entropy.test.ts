@@ -124,16 +124,16 @@ test("bad input: exit code 2 with a one-line message", () => {
     "--beta",
     beta,
   ];
-  expectUsageError([...withT("0"), "--method", "importance"], /--t: must be > 0, got 0/);
-  expectUsageError([...withT("0.4", "0"), "--method", "importance"], /--beta: must be > 0, got 0/);
+  expectUsageError([...withT("0"), "--method", "importance"], /--t: expected a number > 0, got 0/);
+  expectUsageError([...withT("0.4", "0"), "--method", "importance"], /--beta: expected a number > 0, got 0/);
   expectUsageError(
     [...base, "--method", "langevin"],
-    /--method: unknown value "langevin" \(expected sgld, importance, quadrature\)/,
+    /--method: expected one of sgld, importance, quadrature, got "langevin"/,
   );
   expectUsageError([...base, "--method", "quadrature"], /--method quadrature: the model has 13 parameters; .*--slice/);
   expectUsageError(
     [...base, "--method", "importance", "--slice", "random", "--slice-dim", "3"],
-    /--slice-dim: must be ≤ 2, got 3/,
+    /--slice-dim: expected an integer in \[1, 2\], got 3/,
   );
-  expectUsageError([...base, "--method", "importance", "--stderr", "0"], /--stderr: must be > 0/);
+  expectUsageError([...base, "--method", "importance", "--stderr", "0"], /--stderr: expected a number > 0/);
 });

@@ -96,6 +96,6 @@ test("bad input: exit code 2 and a one-line message naming what is wrong", () =>
     [...base.slice(0, 4), p("missing.safetensors"), ...base.slice(5)],
     /missing\.safetensors does not exist/,
   );
-  expectUsageError([...base, "--loss", "hinge"], /--loss: unknown value "hinge"/);
+  expectUsageError([...base, "--loss", "hinge"], /--loss: expected one of mse, xent, got "hinge"/);
   expectUsageError([...base, "--bogus"], /unknown option '--bogus'/);
 });

@@ -126,14 +126,17 @@ test("quotient without --data reports the parameter observables only; without --
 test("quotient: exit 2 with one line for bad usage and mismatched files", () => {
   expectUsageError([...base, "--gauge", "3"], /--gauge needs --out/);
   expectUsageError([...base, "--out", p("x.safetensors")], /--out is only used with --gauge/);
-  expectUsageError([...base, "--gauge", "-1", "--out", p("x.safetensors")], /--gauge: must be ≥ 0/);
+  expectUsageError([...base, "--gauge", "-1", "--out", p("x.safetensors")], /--gauge: expected an integer >= 0/);
   expectUsageError([...base, "--gauge", "1", "--gauge-range", "0.5", "--out", p("x.safetensors")], /--gauge-range/);
   expectUsageError(
     ["quotient", "--model", p("mlp.json"), "--weights", p("w.safetensors")],
     /do not match the mlp config/,
   );
   expectUsageError([...base, "--loss", "mse"], /--loss needs --data/);
-  expectUsageError([...base, "--data", p("data.safetensors"), "--loss", "hinge"], /--loss: unknown value/);
+  expectUsageError(
+    [...base, "--data", p("data.safetensors"), "--loss", "hinge"],
+    /--loss: expected one of mse, xent, got "hinge"/,
+  );
   expectUsageError(
     ["quotient", "--model", p("model.json"), "--weights", p("missing.safetensors")],
     /missing\.safetensors/,

@@ -129,7 +129,7 @@ test("config errors are one-line InputErrors naming the field", () => {
     [{ arch: "rnn" }, /arch: unknown arch "rnn"/],
     [{ arch: "mlp", sizes: [3, 0] }, /sizes\.1/],
     [{ arch: "mlp", sizes: [3, 2], activation: "swish" }, /activation/],
-    [{ arch: "mlp", sizes: [3, 2], dropout: 0.1 }, /unknown key "dropout"/],
+    [{ arch: "mlp", sizes: [3, 2], dropout: 0.1 }, /dropout: unknown key/],
     [{ arch: "cnn", input: [1, 2, 2], conv: [{ out: 1, kernel: 5 }], fc: [1] }, /conv\.0: kernel 5 does not fit/],
     [{ arch: "transformer", vocab: 3 }, /seq/],
   ];

@@ -199,6 +199,6 @@ test("bad options are InputErrors naming the field", () => {
   assert.throws(() => burgers({ ic: [1, 2, 3], cells: 10, t: 1 }), /ic: expected 10 values/);
   assert.throws(
     () => burgers({ ic: "sine", cells: 10, t: 1, bc: "reflect" as never }),
-    /bc: expected periodic or outflow/,
+    /bc: expected one of periodic, outflow, got "reflect"/,
   );
 });

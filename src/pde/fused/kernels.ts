@@ -14,7 +14,7 @@
  *                     kernels do not cover.
  */
 import { BackendAxis, type BackendEntry } from "../../core/backends/registry.ts";
-import { lookup } from "../validate.ts";
+import { lookup } from "../../validate.ts";
 import { heatStep } from "./heat.ts";
 import { maxAbsRange } from "./maxAbs.ts";
 import { musclStage } from "./muscl.ts";

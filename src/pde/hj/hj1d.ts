@@ -28,7 +28,9 @@ export function hjScheme(name: string, stepper?: StepperName): HjScheme {
   const eno = typeof name === "string" && name.endsWith("-eno2");
   const base = eno ? name.slice(0, -"-eno2".length) : name;
   if (!HJ_GRID_SCHEMES.includes(name)) {
-    throw new InputError(`scheme: expected one of ${HJ_GRID_SCHEMES.join(", ")}, got ${JSON.stringify(name)}`);
+    throw new InputError(`scheme: expected one of ${HJ_GRID_SCHEMES.join(", ")}, got ${JSON.stringify(name)}`, {
+      field: "scheme",
+    });
   }
   return {
     hamiltonian: getHamiltonian(base),

@@ -13,7 +13,7 @@
  * select explicitly. A backend named there that cannot load is a BackendUnavailableError.
  */
 import { gemm as gemmPlain, gemmBatchedSmall } from "../../kernels/matmul.ts";
-import { InputError } from "../../../errors.ts";
+import { fieldError, integer } from "../../../validate.ts";
 import { BackendAxis } from "../registry.ts";
 import { nativeBlasGemm } from "./nativeBlas.ts";
 import { smallGemm, smallGemmReason, type SmallGemm } from "./small.ts";
@@ -120,7 +120,7 @@ export function gemmBackendName(): string {
 
 /** Threads for large products (the caller's thread included): OpenBLAS threads or wasm workers. */
 export function setGemmThreads(n: number): number {
-  threads = Math.max(1, Math.floor(n));
+  threads = integer(n, "threads", 1, 1024);
   if (ready) gemmBackends.active().impl.setThreads?.(threads);
   return threads;
 }
@@ -130,8 +130,7 @@ export function gemmThreads(): number {
   if (threads === undefined) {
     const v = (process.env.SHOCKLENS_THREADS ?? "").trim();
     const t = v === "" ? 1 : Number(v);
-    if (!Number.isInteger(t) || t < 1 || t > 1024)
-      throw new InputError(`SHOCKLENS_THREADS: expected an integer ≥ 1, got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(t) || t < 1 || t > 1024) throw fieldError("SHOCKLENS_THREADS", "an integer in [1, 1024]", v);
     threads = t;
   }
   return threads;
