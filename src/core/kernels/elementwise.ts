@@ -7,7 +7,8 @@
  *
  * The arithmetic ops (add, sub, mul, div) and the common unary functions have their own loops,
  * selected by an op code outside the loop, so V8 compiles each loop monomorphically instead of
- * calling a closure per element; other functions go through the generic closure path.
+ * calling a closure per element; any other function (op CALL) runs in the same loops through its
+ * closure.
  */
 import { type Shape, shapeSize } from "../tensor.ts";
 import { allocF64Uninit } from "./alloc.ts";
@@ -28,6 +29,8 @@ export const LT = 6;
 export const LE = 7;
 export const EQ = 8;
 export const NE = 9;
+/** Any other function of two numbers, given as a closure (the generic path of mapBinary). */
+export const CALL = 10;
 
 export const NEG = 0;
 export const EXP = 1;
@@ -137,6 +140,7 @@ function loopVV(
   out: Float64Array,
   oo: number,
   len: number,
+  f: BinaryFn,
 ): void {
   switch (op) {
     case ADD:
@@ -151,6 +155,9 @@ function loopVV(
     case DIV:
       for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] / b[bo + i];
       return;
+    case CALL:
+      for (let i = 0; i < len; i++) out[oo + i] = f(a[ao + i], b[bo + i]);
+      return;
     default:
       for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, a[ao + i], b[bo + i]);
       return;
@@ -158,7 +165,16 @@ function loopVV(
 }
 
 /** out[oo + i] = a[ao + i] ∘ y */
-function loopVS(op: number, a: Float64Array, ao: number, y: number, out: Float64Array, oo: number, len: number): void {
+function loopVS(
+  op: number,
+  a: Float64Array,
+  ao: number,
+  y: number,
+  out: Float64Array,
+  oo: number,
+  len: number,
+  f: BinaryFn,
+): void {
   switch (op) {
     case ADD:
       for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] + y;
@@ -178,6 +194,9 @@ function loopVS(op: number, a: Float64Array, ao: number, y: number, out: Float64
     case LT:
       for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] < y ? 1 : 0;
       return;
+    case CALL:
+      for (let i = 0; i < len; i++) out[oo + i] = f(a[ao + i], y);
+      return;
     default:
       for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, a[ao + i], y);
       return;
@@ -185,7 +204,16 @@ function loopVS(op: number, a: Float64Array, ao: number, y: number, out: Float64
 }
 
 /** out[oo + i] = x ∘ b[bo + i] */
-function loopSV(op: number, x: number, b: Float64Array, bo: number, out: Float64Array, oo: number, len: number): void {
+function loopSV(
+  op: number,
+  x: number,
+  b: Float64Array,
+  bo: number,
+  out: Float64Array,
+  oo: number,
+  len: number,
+  f: BinaryFn,
+): void {
   switch (op) {
     case ADD:
       for (let i = 0; i < len; i++) out[oo + i] = x + b[bo + i];
@@ -198,6 +226,9 @@ function loopSV(op: number, x: number, b: Float64Array, bo: number, out: Float64
       return;
     case DIV:
       for (let i = 0; i < len; i++) out[oo + i] = x / b[bo + i];
+      return;
+    case CALL:
+      for (let i = 0; i < len; i++) out[oo + i] = f(x, b[bo + i]);
       return;
     default:
       for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, x, b[bo + i]);
@@ -222,8 +253,10 @@ function compareScalar(op: number, x: number, y: number): number {
   }
 }
 
-function arithScalar(op: number, x: number, y: number): number {
+function arithScalar(op: number, x: number, y: number, f: BinaryFn): number {
   switch (op) {
+    case CALL:
+      return f(x, y);
     case ADD:
       return x + y;
     case SUB:
@@ -237,7 +270,13 @@ function arithScalar(op: number, x: number, y: number): number {
   }
 }
 
-/** a ∘ b broadcast to `outShape` for ∘ ∈ {ADD, SUB, MUL, DIV, GT, …, NE}, into a new array. */
+/** No function: the op codes other than CALL. */
+const NO_FN: BinaryFn = () => NaN;
+
+/**
+ * a ∘ b broadcast to `outShape` into a new array, for ∘ ∈ {ADD, SUB, MUL, DIV, GT, …, NE} or
+ * (op CALL) the function f.
+ */
 export function binaryKernel(
   op: number,
   a: Float64Array,
@@ -245,16 +284,17 @@ export function binaryKernel(
   b: Float64Array,
   bShape: Shape,
   outShape: Shape,
+  f: BinaryFn = NO_FN,
 ): Float64Array {
   const n = shapeSize(outShape);
   const out = allocF64Uninit(n);
   if (n === 0) return out;
   const la = a.length,
     lb = b.length;
-  if (la === n && lb === n) loopVV(op, a, 0, b, 0, out, 0, n);
-  else if (la === n && lb === 1) loopVS(op, a, 0, b[0], out, 0, n);
-  else if (la === 1 && lb === n) loopSV(op, a[0], b, 0, out, 0, n);
-  else arithBroadcast(op, a, aShape, b, bShape, outShape, out);
+  if (la === n && lb === n) loopVV(op, a, 0, b, 0, out, 0, n, f);
+  else if (la === n && lb === 1) loopVS(op, a, 0, b[0], out, 0, n, f);
+  else if (la === 1 && lb === n) loopSV(op, a[0], b, 0, out, 0, n, f);
+  else arithBroadcast(op, a, aShape, b, bShape, outShape, out, f);
   return out;
 }
 
@@ -266,11 +306,12 @@ function arithBroadcast(
   bShape: Shape,
   outShape: Shape,
   out: Float64Array,
+  f: BinaryFn,
 ): void {
   const { size, sa, sb } = plan(aShape, bShape, outShape);
   const nd = size.length;
   if (nd === 0) {
-    out[0] = arithScalar(op, a[0], b[0]);
+    out[0] = arithScalar(op, a[0], b[0], f);
     return;
   }
   const inner = size[nd - 1],
@@ -281,17 +322,15 @@ function arithBroadcast(
   for (let o = 0; o < n; o += inner, w.next()) {
     const oa = w.a,
       ob = w.b;
-    if (ia === 1 && ib === 1) loopVV(op, a, oa, b, ob, out, o, inner);
-    else if (ia === 1) loopVS(op, a, oa, b[ob], out, o, inner);
-    else if (ib === 1) loopSV(op, a[oa], b, ob, out, o, inner);
+    if (ia === 1 && ib === 1) loopVV(op, a, oa, b, ob, out, o, inner, f);
+    else if (ia === 1) loopVS(op, a, oa, b[ob], out, o, inner, f);
+    else if (ib === 1) loopSV(op, a[oa], b, ob, out, o, inner, f);
     else {
-      const v = arithScalar(op, a[oa], b[ob]);
+      const v = arithScalar(op, a[oa], b[ob], f);
       for (let j = 0; j < inner; j++) out[o + j] = v;
     }
   }
 }
-
-// ---- generic (closure) binary ----------------------------------------------------------------
 
 /** Applies f over the broadcast of (a, aShape) and (b, bShape) into a new array of `outShape`. */
 export function mapBinary(
@@ -302,41 +341,7 @@ export function mapBinary(
   outShape: Shape,
   f: BinaryFn,
 ): Float64Array {
-  const n = shapeSize(outShape);
-  const out = allocF64Uninit(n);
-  if (n === 0) return out;
-  const la = a.length,
-    lb = b.length;
-  if (la === n && lb === n) {
-    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
-    return out;
-  }
-  if (la === n && lb === 1) {
-    const y = b[0];
-    for (let i = 0; i < n; i++) out[i] = f(a[i], y);
-    return out;
-  }
-  if (la === 1 && lb === n) {
-    const x = a[0];
-    for (let i = 0; i < n; i++) out[i] = f(x, b[i]);
-    return out;
-  }
-  const { size, sa, sb } = plan(aShape, bShape, outShape);
-  const nd = size.length;
-  if (nd === 0) {
-    out[0] = f(a[0], b[0]);
-    return out;
-  }
-  const inner = size[nd - 1],
-    ia = sa[nd - 1],
-    ib = sb[nd - 1];
-  const w = new Odometer(size, sa, sb, nd - 1);
-  for (let o = 0; o < n; o += inner, w.next()) {
-    const oa = w.a,
-      ob = w.b;
-    for (let j = 0; j < inner; j++) out[o + j] = f(a[oa + j * ia], b[ob + j * ib]);
-  }
-  return out;
+  return binaryKernel(CALL, a, aShape, b, bShape, outShape, f);
 }
 
 /** Materialises `a` broadcast to `outShape`. */

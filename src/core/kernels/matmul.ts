@@ -26,22 +26,30 @@ export type GemmFn = (
 ) => void;
 
 /**
- * Computes one GEMM into `c` (overwritten). A is stored [m,k] (or [k,m] when transA), B is [k,n]
- * (or [n,k] when transB); offsets select a matrix inside a batched buffer.
+ * A product on operands addressed through (row stride, column stride) pairs: op(A)[i, p] =
+ * a[aOff + i·ars + p·acs], op(B)[p, j] = b[bOff + p·brs + j·bcs]; C[m,n] at cOff, row-major.
  */
-export function gemm(
+type StridedGemm = (
   m: number,
   n: number,
   k: number,
   a: Float64Array,
   aOff: number,
-  transA: boolean,
+  ars: number,
+  acs: number,
   b: Float64Array,
   bOff: number,
-  transB: boolean,
+  brs: number,
+  bcs: number,
   c: Float64Array,
   cOff: number,
-): void {
+) => void;
+
+/**
+ * Computes one GEMM into `c` (overwritten). A is stored [m,k] (or [k,m] when transA), B is [k,n]
+ * (or [n,k] when transB); offsets select a matrix inside a batched buffer.
+ */
+export const gemm: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, c, cOff) => {
   // op(A)[i, p] = a[aOff + i·ars + p·acs];  op(B)[p, j] = b[bOff + p·brs + j·bcs]
   const ars = transA ? 1 : k,
     acs = transA ? m : 1;
@@ -58,9 +66,9 @@ export function gemm(
   const KB = 128;
   for (let p0 = 0; p0 < k; p0 += KB) {
     const p1 = Math.min(k, p0 + KB);
-    gemmBlock(m, n, p0, p1, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, p0 > 0);
+    gemmBlock(m, n, p1, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, p0, p0 > 0);
   }
-}
+};
 
 /**
  * Small products with plain loops, in the form that suits the layout: with contiguous rows of
@@ -68,21 +76,7 @@ export function gemm(
  * as dot products, four columns of C at a time (four independent accumulator chains: a single
  * chain is bound by the latency of the addition). k = 1 (an outer product) is a direct loop.
  */
-function gemmSmall(
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aOff: number,
-  ars: number,
-  acs: number,
-  b: Float64Array,
-  bOff: number,
-  brs: number,
-  bcs: number,
-  c: Float64Array,
-  cOff: number,
-): void {
+const gemmSmall: StridedGemm = (m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff) => {
   if (k === 1) {
     if (bcs === 1) outerContig(m, n, a, aOff, ars, b, bOff, c, cOff);
     else {
@@ -139,7 +133,7 @@ function gemmSmall(
     return;
   }
   if (acs === 1 && brs === 1) {
-    gemmDotContig(m, n, k, a, aOff, ars, b, bOff, bcs, c, cOff);
+    gemmDotContig(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff);
     return;
   }
   const n4 = n - (n & 3);
@@ -164,10 +158,7 @@ function gemmSmall(
         s2 += x * b[b2 + pb];
         s3 += x * b[b3 + pb];
       }
-      c[ci + j] = s0;
-      c[ci + j + 1] = s1;
-      c[ci + j + 2] = s2;
-      c[ci + j + 3] = s3;
+      store4(c, ci + j, false, s0, s1, s2, s3);
     }
     for (; j < n; j++) {
       const bj = bOff + j * bcs;
@@ -176,7 +167,7 @@ function gemmSmall(
       c[ci + j] = s;
     }
   }
-}
+};
 
 /**
  * The dot-product form of gemmSmall when both operands are contiguous along k (A as stored, B
@@ -185,19 +176,7 @@ function gemmSmall(
  * as before; a leftover column splits its sum into four partial sums (rounding may differ from
  * the strided loop in the last bits).
  */
-function gemmDotContig(
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aOff: number,
-  ars: number,
-  b: Float64Array,
-  bOff: number,
-  bcs: number,
-  c: Float64Array,
-  cOff: number,
-): void {
+const gemmDotContig: StridedGemm = (m, n, k, a, aOff, ars, _acs, b, bOff, _brs, bcs, c, cOff) => {
   const n4 = n - (n & 3);
   for (let i = 0; i < m; i++) {
     const ai = aOff + i * ars,
@@ -219,10 +198,7 @@ function gemmDotContig(
         s2 += x * b[d2 + p];
         s3 += x * b[d3 + p];
       }
-      c[ci + j] = s0;
-      c[ci + j + 1] = s1;
-      c[ci + j + 2] = s2;
-      c[ci + j + 3] = s3;
+      store4(c, ci + j, false, s0, s1, s2, s3);
     }
     for (; j < n; j++) {
       // A lone column: four partial sums over k (one chain would wait on the latency of each
@@ -246,7 +222,7 @@ function gemmDotContig(
       c[ci + j] = s;
     }
   }
-}
+};
 
 /**
  * Outer product c[i, j] = a[aOff + i·ars] · b[bOff + j] (k = 1 with a contiguous row of B: the
@@ -281,24 +257,12 @@ function outerContig(
   }
 }
 
-/** C (+)= op(A)[:, p0:p1] · op(B)[p0:p1, :] in 4×4 register tiles. */
-function gemmBlock(
-  m: number,
-  n: number,
-  p0: number,
-  p1: number,
-  a: Float64Array,
-  aOff: number,
-  ars: number,
-  acs: number,
-  b: Float64Array,
-  bOff: number,
-  brs: number,
-  bcs: number,
-  c: Float64Array,
-  cOff: number,
-  acc: boolean,
-): void {
+/**
+ * C (+)= op(A)[:, p0:p1] · op(B)[p0:p1, :] in 4×4 register tiles: the strided product's
+ * arguments with k read as the block end p1, then the block start p0 and whether to accumulate.
+ */
+type BlockGemm = (...args: [...Parameters<StridedGemm>, p0: number, acc: boolean]) => void;
+const gemmBlock: BlockGemm = (m, n, p1, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, p0, acc) => {
   const m4 = m - (m % 4),
     n4 = n - (n % 4);
   for (let i = 0; i < m4; i += 4) {
@@ -359,41 +323,10 @@ function gemmBlock(
         s32 += x3 * y2;
         s33 += x3 * y3;
       }
-      if (acc) {
-        c[c0 + j] += s00;
-        c[c0 + j + 1] += s01;
-        c[c0 + j + 2] += s02;
-        c[c0 + j + 3] += s03;
-        c[c1 + j] += s10;
-        c[c1 + j + 1] += s11;
-        c[c1 + j + 2] += s12;
-        c[c1 + j + 3] += s13;
-        c[c2 + j] += s20;
-        c[c2 + j + 1] += s21;
-        c[c2 + j + 2] += s22;
-        c[c2 + j + 3] += s23;
-        c[c3 + j] += s30;
-        c[c3 + j + 1] += s31;
-        c[c3 + j + 2] += s32;
-        c[c3 + j + 3] += s33;
-      } else {
-        c[c0 + j] = s00;
-        c[c0 + j + 1] = s01;
-        c[c0 + j + 2] = s02;
-        c[c0 + j + 3] = s03;
-        c[c1 + j] = s10;
-        c[c1 + j + 1] = s11;
-        c[c1 + j + 2] = s12;
-        c[c1 + j + 3] = s13;
-        c[c2 + j] = s20;
-        c[c2 + j + 1] = s21;
-        c[c2 + j + 2] = s22;
-        c[c2 + j + 3] = s23;
-        c[c3 + j] = s30;
-        c[c3 + j + 1] = s31;
-        c[c3 + j + 2] = s32;
-        c[c3 + j + 3] = s33;
-      }
+      store4(c, c0 + j, acc, s00, s01, s02, s03);
+      store4(c, c1 + j, acc, s10, s11, s12, s13);
+      store4(c, c2 + j, acc, s20, s21, s22, s23);
+      store4(c, c3 + j, acc, s30, s31, s32, s33);
     }
     // Right edge: 4×1 tiles.
     for (let j = n4; j < n; j++) {
@@ -410,17 +343,10 @@ function gemmBlock(
         s2 += a[a2 + pa] * y;
         s3 += a[a3 + pa] * y;
       }
-      if (acc) {
-        c[c0 + j] += s0;
-        c[c1 + j] += s1;
-        c[c2 + j] += s2;
-        c[c3 + j] += s3;
-      } else {
-        c[c0 + j] = s0;
-        c[c1 + j] = s1;
-        c[c2 + j] = s2;
-        c[c3 + j] = s3;
-      }
+      c[c0 + j] = acc ? c[c0 + j] + s0 : s0;
+      c[c1 + j] = acc ? c[c1 + j] + s1 : s1;
+      c[c2 + j] = acc ? c[c2 + j] + s2 : s2;
+      c[c3 + j] = acc ? c[c3 + j] + s3 : s3;
     }
   }
   // Bottom edge: 1×4 and 1×1 tiles.
@@ -444,17 +370,7 @@ function gemmBlock(
         s2 += x * b[b2 + pb];
         s3 += x * b[b3 + pb];
       }
-      if (acc) {
-        c[ci + j] += s0;
-        c[ci + j + 1] += s1;
-        c[ci + j + 2] += s2;
-        c[ci + j + 3] += s3;
-      } else {
-        c[ci + j] = s0;
-        c[ci + j + 1] = s1;
-        c[ci + j + 2] = s2;
-        c[ci + j + 3] = s3;
-      }
+      store4(c, ci + j, acc, s0, s1, s2, s3);
     }
     for (let j = n4; j < n; j++) {
       const bj = bOff + j * bcs;
@@ -462,6 +378,21 @@ function gemmBlock(
       for (let p = p0; p < p1; p++) s += a[ai + p * acs] * b[bj + p * brs];
       c[ci + j] = acc ? c[ci + j] + s : s;
     }
+  }
+};
+
+/** c[o … o+3] = (s0, s1, s2, s3), or += with `acc`: one row of a register tile. */
+function store4(c: Float64Array, o: number, acc: boolean, s0: number, s1: number, s2: number, s3: number): void {
+  if (acc) {
+    c[o] += s0;
+    c[o + 1] += s1;
+    c[o + 2] += s2;
+    c[o + 3] += s3;
+  } else {
+    c[o] = s0;
+    c[o + 1] = s1;
+    c[o + 2] = s2;
+    c[o + 3] = s3;
   }
 }
 

@@ -19,44 +19,11 @@ import { heatStep } from "./heat.ts";
 import { maxAbsRange } from "./maxAbs.ts";
 import { musclStage } from "./muscl.ts";
 import { compilePdeWasm, WasmStencils } from "./wasm.ts";
+import type { StageKernels } from "./types.ts";
 import { wenoStage } from "./weno5.ts";
 
 export type KernelChoice = "auto" | "wasm-simd" | "typescript" | "generic";
-export type FusedKernelName = "wasm-simd" | "typescript";
-
-export interface StageKernels {
-  readonly name: FusedKernelName;
-  /** Fields of the given lengths that these kernels can work on (one call per stepper). */
-  fields(lengths: readonly number[]): Float64Array[];
-  /** max |u[start … start+n)|, NaN when any value is NaN. */
-  maxAbs(u: Float64Array, start: number, n: number): number;
-  /** out = a·u0 + b·(uin + dt·L(uin)), MUSCL (θ = ½) or first-order (θ = 0) L; fields ghosted by 2. */
-  musclStage(
-    uin: Float64Array,
-    u0: Float64Array,
-    out: Float64Array,
-    n: number,
-    invDx: number,
-    dt: number,
-    a: number,
-    b: number,
-    theta: number,
-    godunov: boolean,
-  ): void;
-  /** out = a·u0 + b·(uin + dt·L(uin)), WENO5 L; fields ghosted by 3. */
-  wenoStage(
-    uin: Float64Array,
-    u0: Float64Array,
-    out: Float64Array,
-    n: number,
-    invDx: number,
-    dt: number,
-    a: number,
-    b: number,
-  ): void;
-  /** One explicit 5-point heat step on the periodic nx×ny grid, u → un. */
-  heatStep(u: Float64Array, un: Float64Array, nx: number, ny: number, rx: number, ry: number): void;
-}
+export type { FusedKernelName, StageKernels } from "./types.ts";
 
 export const TS_KERNELS: StageKernels = {
   name: "typescript",

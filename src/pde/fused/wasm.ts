@@ -10,23 +10,16 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { findBuiltWasm } from "../../core/backends/locate.ts";
+import type { HeatStep, MusclStage, StageKernels, WenoStage } from "./types.ts";
+
+/** A kernel as the module exports it: fields as byte offsets into its memory, flags as 0/1. */
+type Exported<F> = F extends (...args: infer A) => void ? (...args: { [K in keyof A]: number }) => void : never;
 
 interface PdeExports {
   maxAbs(u: number, start: number, n: number): number;
-  musclStage(
-    uin: number,
-    u0: number,
-    out: number,
-    n: number,
-    invDx: number,
-    dt: number,
-    a: number,
-    b: number,
-    theta: number,
-    godunov: number,
-  ): void;
-  wenoStage(uin: number, u0: number, out: number, n: number, invDx: number, dt: number, a: number, b: number): void;
-  heatStep(u: number, un: number, nx: number, ny: number, rx: number, ry: number): void;
+  musclStage: Exported<MusclStage>;
+  wenoStage: Exported<WenoStage>;
+  heatStep: Exported<HeatStep>;
 }
 
 const EXPORTS: readonly (keyof PdeExports)[] = ["maxAbs", "musclStage", "wenoStage", "heatStep"];
@@ -46,7 +39,7 @@ export function findPdeWasm(): string | null {
  * and after the first detach in a process V8 checks for detachment on every typed-array access
  * (a measured 11–13 % on small-network loops elsewhere in the library).
  */
-export class WasmStencils {
+export class WasmStencils implements StageKernels {
   readonly name = "wasm-simd";
   readonly path: string;
   private readonly module: WebAssembly.Module;
@@ -92,40 +85,20 @@ export class WasmStencils {
     return this.E.maxAbs(this.ptr(u), start, n);
   }
 
-  /** out = a·u0 + b·(uin + dt·L(uin)), MUSCL/first-order L on fields ghosted by 2 (see assembly/pde.ts). */
-  musclStage(
-    uin: Float64Array,
-    u0: Float64Array,
-    out: Float64Array,
-    n: number,
-    invDx: number,
-    dt: number,
-    a: number,
-    b: number,
-    theta: number,
-    godunov: boolean,
-  ): void {
+  /** MUSCL/first-order stage on fields ghosted by 2 (see assembly/pde.ts). */
+  musclStage: MusclStage = (uin, u0, out, n, invDx, dt, a, b, theta, godunov) => {
     this.E.musclStage(this.ptr(uin), this.ptr(u0), this.ptr(out), n, invDx, dt, a, b, theta, godunov ? 1 : 0);
-  }
+  };
 
-  /** out = a·u0 + b·(uin + dt·L(uin)), WENO5 L on fields ghosted by 3. */
-  wenoStage(
-    uin: Float64Array,
-    u0: Float64Array,
-    out: Float64Array,
-    n: number,
-    invDx: number,
-    dt: number,
-    a: number,
-    b: number,
-  ): void {
+  /** WENO5 stage on fields ghosted by 3. */
+  wenoStage: WenoStage = (uin, u0, out, n, invDx, dt, a, b) => {
     this.E.wenoStage(this.ptr(uin), this.ptr(u0), this.ptr(out), n, invDx, dt, a, b);
-  }
+  };
 
   /** One explicit 5-point heat step on the periodic nx×ny grid (row-major), u → un. */
-  heatStep(u: Float64Array, un: Float64Array, nx: number, ny: number, rx: number, ry: number): void {
+  heatStep: HeatStep = (u, un, nx, ny, rx, ry) => {
     this.E.heatStep(this.ptr(u), this.ptr(un), nx, ny, rx, ry);
-  }
+  };
 }
 
 function wasmAbort(): never {

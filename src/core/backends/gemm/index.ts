@@ -58,26 +58,15 @@ function selectFromEnvironment(): void {
   gemmBackends.active();
 }
 
-export function gemmDispatch(
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aOff: number,
-  transA: boolean,
-  b: Float64Array,
-  bOff: number,
-  transB: boolean,
-  c: Float64Array,
-  cOff: number,
-): void {
+/** C = op(A)·op(B) on the active backend (small products: the small kernels or the plain one). */
+export const gemmDispatch: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, c, cOff) => {
   if (!ready) selectFromEnvironment();
   if (m * n * k < minWork || m < minRows) {
     if (small === null || !small.tryGemm(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff)) {
       gemmPlain(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
     }
   } else active(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
-}
+};
 
 /**
  * nb products C_t = op(A_t)·op(B_t) into c ([nb, m, n]); A_t starts at t·strideA, B_t at

@@ -20,7 +20,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import v8 from "node:v8";
-import { gemm as gemmPlain } from "../../kernels/matmul.ts";
+import { gemm as gemmPlain, type GemmFn } from "../../kernels/matmul.ts";
 import { findBuiltWasm } from "../locate.ts";
 import { WorkerPool } from "./pool.ts";
 
@@ -215,19 +215,7 @@ export class WasmGemm {
   }
 
   /** C = op(A)·op(B); same contract as kernels/matmul.ts `gemm`. */
-  dgemm = (
-    m: number,
-    n: number,
-    k: number,
-    a: Float64Array,
-    aOff: number,
-    transA: boolean,
-    b: Float64Array,
-    bOff: number,
-    transB: boolean,
-    c: Float64Array,
-    cOff: number,
-  ): void => {
+  dgemm: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, c, cOff) => {
     const na = m * k,
       nb = k * n,
       nc = m * n;
