@@ -9,6 +9,7 @@ import { key, split } from "../../src/core/random.ts";
 import { leaves, treeDot } from "../../src/core/tree.ts";
 import { modelOf, parseModelConfig, mse, xent } from "../../src/nn/index.ts";
 import { randn, assertAllClose, assertClose } from "./helpers.ts";
+import { tinyTransformer } from "../symmetry/helpers.ts";
 
 test("nested grad: d²/dx² x³ = 6x and d³/dx³ = 6 (grad of grad of grad)", () => {
   const f = (p: { x: Tensor }) => F.sum(F.mul(F.mul(p.x, p.x), p.x));
@@ -85,31 +86,8 @@ test("HVP of every model family against finite differences of the gradient, and 
       fc: [4, 3],
       activation: "tanh",
     },
-    {
-      arch: "transformer",
-      vocab: 5,
-      seq: 4,
-      d: 6,
-      heads: 2,
-      dHead: 3,
-      layers: 2,
-      mlp: 8,
-      norm: "layernorm",
-      activation: "gelu",
-    },
-    {
-      arch: "transformer",
-      vocab: 5,
-      seq: 3,
-      d: 4,
-      heads: 2,
-      dHead: 2,
-      layers: 1,
-      mlp: 6,
-      norm: "none",
-      activation: "tanh",
-      readout: "all",
-    },
+    tinyTransformer({ d: 6, dHead: 3, layers: 2, mlp: 8, norm: "layernorm", activation: "gelu" }),
+    tinyTransformer({ seq: 3, mlp: 6, norm: "none", activation: "tanh", readout: "all" }),
     { arch: "meanfield", input: 3, width: 7, activation: "tanh" },
   ];
   configs.forEach((raw, ci) => {

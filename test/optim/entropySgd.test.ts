@@ -66,12 +66,8 @@ test("γ-scoping: step t couples with γ₀(1 + γ₁)^t", () => {
 });
 
 test("with noise, the inner chain samples the Gibbs measure: mean γx/(a+γ), variance of the discretised Langevin chain", () => {
-  const n = 2000,
-    A = 1,
-    gamma = 1,
-    x = 2,
-    beta = 1e3,
-    h = 0.1;
+  // n chains, curvature A, coupling γ, anchor x, inverse temperature β, inner step h
+  const [n, A, gamma, x, beta, h] = [2000, 1, 1, 2, 1e3, 0.1];
   const grad = (y: Tree): Tree => vec(...values(y).map((v) => A * v));
   const p = vec(...new Array(n).fill(x));
   const { y, mu } = entropySgdInner(

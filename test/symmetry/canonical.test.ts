@@ -11,7 +11,7 @@ import { key, split } from "../../src/core/random.ts";
 import { ravel, namedLeaves } from "../../src/core/tree.ts";
 import { groupOf } from "../../src/nn/index.ts";
 import { svd } from "../../src/linalg/dense.ts";
-import { allCases, makeCase, relDiff, treeRelDiff, sqNorm } from "./helpers.ts";
+import { allCases, makeCase, relDiff, treeRelDiff, sqNorm, tinyTransformer } from "./helpers.ts";
 
 for (const c of allCases()) {
   test(`canonicalize: idempotent, same function, balanced, orbit-invariant, orbit-minimal: ${c.label}`, () => {
@@ -57,23 +57,7 @@ test("d.1: two-layer net — orbit minimum = Σ_out-bias² + 2 Σ_j ‖W₁[:, j
 });
 
 test("d.3: attention head — at θ_c, ‖W_q[h]‖² + ‖W_k[h]‖² = 2‖W_Q W_Kᵀ‖_* and likewise for V/O; balanced factors XXᵀ = YYᵀ", () => {
-  const c = makeCase(
-    "tf",
-    {
-      arch: "transformer",
-      vocab: 5,
-      seq: 3,
-      d: 4,
-      heads: 2,
-      dHead: 2,
-      layers: 1,
-      mlp: 3,
-      norm: "none",
-      activation: "gelu",
-    },
-    "xent",
-    8,
-  );
+  const c = makeCase("tf", tinyTransformer({ seq: 3, mlp: 3, norm: "none", activation: "gelu" }), "xent", 8);
   const G = groupOf(c.cfg);
   const theta = Object.fromEntries(namedLeaves(G.canonicalize(c.params)));
   const raw = Object.fromEntries(namedLeaves(c.params));

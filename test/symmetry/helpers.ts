@@ -23,6 +23,11 @@ export interface Case {
   out: (p: Tree) => Tensor;
 }
 
+/** A tiny transformer config: vocab 5, seq 4, d 4, two heads of 2, one layer, MLP width 5, with `over` on top. */
+export function tinyTransformer(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return { arch: "transformer", vocab: 5, seq: 4, d: 4, heads: 2, dHead: 2, layers: 1, mlp: 5, ...over };
+}
+
 const CONFIGS: [string, unknown, LossName][] = [
   ["mlp relu (2 hidden layers)", { arch: "mlp", sizes: [3, 5, 4, 2], activation: "relu" }, "mse"],
   ["mlp leaky-relu, no bias", { arch: "mlp", sizes: [3, 4, 1], activation: "leaky-relu", bias: false }, "mse"],
@@ -42,37 +47,10 @@ const CONFIGS: [string, unknown, LossName][] = [
     },
     "xent",
   ],
-  [
-    "transformer layernorm relu",
-    {
-      arch: "transformer",
-      vocab: 5,
-      seq: 4,
-      d: 4,
-      heads: 2,
-      dHead: 2,
-      layers: 1,
-      mlp: 5,
-      norm: "layernorm",
-      activation: "relu",
-    },
-    "xent",
-  ],
+  ["transformer layernorm relu", tinyTransformer({ norm: "layernorm", activation: "relu" }), "xent"],
   [
     "transformer no-norm gelu, 2 layers",
-    {
-      arch: "transformer",
-      vocab: 4,
-      seq: 3,
-      d: 4,
-      heads: 2,
-      dHead: 2,
-      layers: 2,
-      mlp: 3,
-      norm: "none",
-      activation: "gelu",
-      readout: "all",
-    },
+    tinyTransformer({ vocab: 4, seq: 3, layers: 2, mlp: 3, norm: "none", activation: "gelu", readout: "all" }),
     "xent",
   ],
   ["meanfield relu", { arch: "meanfield", input: 3, width: 5, activation: "relu" }, "mse"],
