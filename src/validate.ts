@@ -95,8 +95,10 @@ export function formatZodIssue(issue: z.core.$ZodIssue, where: string): string {
   const path = issue.path.map(String).join(".");
   const at = (p: string) => `${where}: ${p === "" ? "(top level)" : p}`;
   switch (issue.code) {
-    case "unrecognized_keys":
-      return `${at(path === "" ? issue.keys[0] : `${path}.${issue.keys[0]}`)}: unknown key${issue.keys.length > 1 ? ` (also ${issue.keys.slice(1).join(", ")})` : ""}`;
+    case "unrecognized_keys": {
+      const also = issue.keys.length > 1 ? ` (also ${issue.keys.slice(1).join(", ")})` : "";
+      return `${at(path === "" ? issue.keys[0] : `${path}.${issue.keys[0]}`)}: unknown key${also}`;
+    }
     case "invalid_union": {
       const opts = (issue as { options?: unknown[] }).options;
       if (opts) return `${at(path)}: expected one of ${opts.map(String).join(", ")}`;

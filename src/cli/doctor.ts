@@ -69,14 +69,16 @@ export function runDoctor(o: DoctorOptions): void {
   const lines = [
     `shocklens ${VERSION} on Node ${process.version} (${report.platform}), ${report.cpu}, ${report.cores} cores`,
     `threads        ${info.threads}`,
-    `small products ${info.smallKernels.active ? "wasm kernels" : "plain kernel"}: ${info.smallKernels.detail} (outer products, row vector × matrix${info.backend === "typescript" ? "" : `; below ${info.minMulAdds} multiply-adds`})`,
+    `small products ${info.smallKernels.active ? "wasm kernels" : "plain kernel"}: ${info.smallKernels.detail} ` +
+      `(outer products, row vector × matrix${info.backend === "typescript" ? "" : `; below ${info.minMulAdds} multiply-adds`})`,
     ...backends.flatMap(axisLines),
   ];
   if (report.checks) {
     for (const c of report.checks) {
       lines.push(
         c.available
-          ? `check ${c.backend.padEnd(12)} max rel. error ${c.maxRelError?.toExponential(1)}, ${c.gflops?.toFixed(1)} GFLOP/s on 256×256×256`
+          ? `check ${c.backend.padEnd(12)} max rel. error ${c.maxRelError?.toExponential(1)}, ` +
+              `${c.gflops?.toFixed(1)} GFLOP/s on 256×256×256`
           : `check ${c.backend.padEnd(12)} not available${c.error ? `: ${c.error}` : ""}`,
       );
     }

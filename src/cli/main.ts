@@ -21,6 +21,8 @@ async function commandRegistrars(): Promise<Registrar[]> {
     import("./entropy.ts"),
     import("./pde.ts"),
     import("./doctor.ts"),
+    import("./report.ts"),
+    import("./serve.ts"),
   ]);
   return modules.map((m) => m.register);
 }

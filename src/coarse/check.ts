@@ -10,7 +10,8 @@ export function checkCommon(obj: Objective, x: Float64Array, o: CommonOptions): 
   positive(o.beta, "beta");
   if (!(x instanceof Float64Array) || x.length !== obj.dim) {
     throw new InputError(
-      `x: expected a Float64Array of length ${obj.dim} (the objective's dimension), got ${x instanceof Float64Array ? `length ${x.length}` : typeof x}`,
+      `x: expected a Float64Array of length ${obj.dim} (the objective's dimension), ` +
+        `got ${x instanceof Float64Array ? `length ${x.length}` : typeof x}`,
       { field: "x" },
     );
   }

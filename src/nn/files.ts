@@ -1,5 +1,5 @@
 /**
- * Reading and writing models, weights and data sets as files (contracts.md §1): a model config
+ * Reading and writing models, weights and data sets as files (docs/file-formats.md): a model config
  * (JSON or YAML), weights as safetensors with torch state_dict names, data as safetensors with `x`
  * and `y`. Every problem is a one-line InputError naming the file and what was expected.
  */

@@ -23,7 +23,9 @@ export const runConfig = z
       .nonnegative()
       .max(Number.MAX_SAFE_INTEGER)
       .describe("seeds the initialisation, the batches and the optimizer noise (and the data unless data.seed is set)"),
-    model: modelConfig.describe("the network (contracts.md §1): mlp, cnn, transformer or meanfield"),
+    model: modelConfig.describe(
+      "the network (docs/file-formats.md §model-configs): mlp, cnn, transformer or meanfield",
+    ),
     data: dataConfig.describe(
       "the task: mnist, iris, two-moons, spirals, gaussian-mixture, teacher-student or modular",
     ),

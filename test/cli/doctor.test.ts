@@ -62,7 +62,8 @@ test("a forced GEMM backend that cannot load: one line and exit 2 before the com
   assert.equal(r.code, 2, r.stderr);
   assert.equal(
     r.stderr,
-    "shocklens: SHOCKLENS_GEMM=wasm-simd: GEMM backend wasm-simd is not available: SHOCKLENS_WASM names /nonexistent/gemm.wasm, which does not exist\n",
+    "shocklens: SHOCKLENS_GEMM=wasm-simd: GEMM backend wasm-simd is not available: " +
+      "SHOCKLENS_WASM names /nonexistent/gemm.wasm, which does not exist\n",
   );
   const bad = runCli(["doctor", "--gemm", "cuda"]);
   assert.equal(bad.code, 2);

@@ -1,6 +1,6 @@
 /**
  * Gridded local entropy of network slices solves the viscous HJ equation and its gradient solves
- * Burgers (ground truth a.2, a.5, e.1): the centred-FD residuals (src/pde/residual.ts)
+ * Burgers (docs/theory.md §a.2, a.5, e.1): the centred-FD residuals (src/pde/residual.ts)
  *   u_t + ½|∇u|² − νΔu,   p_t + (p·∇)p − νΔp,   ν = 1/(2β)
  * at fixed points fall by ≈ 4 per halving of h (k = h): pure second-order truncation error.
  * Also: ∇u = (x − ⟨y⟩)/t matches the FD of u; ∇²u = I/t − βCov/t²; the least-squares viscosity

@@ -73,7 +73,16 @@ function importGraph(): Map<string, string[]> {
 }
 
 test("the walker finds the imports and a planted cycle", () => {
-  const text = `/* import { x } from "./commented.ts"; */\nimport type { A } from "./a.ts";\nexport { b } from "../b.ts";\nimport "./side.ts";\nconst m = await import("./lazy.ts");\ntype Ops = typeof import("./typeQuery.ts");\nimport fs from "node:fs";\n// import { y } from "./line-comment.ts";`;
+  const text = [
+    '/* import { x } from "./commented.ts"; */',
+    'import type { A } from "./a.ts";',
+    'export { b } from "../b.ts";',
+    'import "./side.ts";',
+    'const m = await import("./lazy.ts");',
+    'type Ops = typeof import("./typeQuery.ts");',
+    'import fs from "node:fs";',
+    '// import { y } from "./line-comment.ts";',
+  ].join("\n");
   assert.deepEqual(importSpecifiers(text).sort(), ["../b.ts", "./a.ts", "./lazy.ts", "./side.ts"]);
   const g = new Map([
     ["a", ["b"]],

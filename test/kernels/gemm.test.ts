@@ -282,7 +282,8 @@ test("SHOCKLENS_GEMM is read at the first product; a forced backend that cannot 
   const missing = run({ SHOCKLENS_GEMM: "wasm-simd", SHOCKLENS_WASM: "/nonexistent/gemm.wasm" });
   assert.equal(
     missing.error,
-    "BackendUnavailableError: SHOCKLENS_GEMM=wasm-simd: GEMM backend wasm-simd is not available: SHOCKLENS_WASM names /nonexistent/gemm.wasm, which does not exist",
+    "BackendUnavailableError: SHOCKLENS_GEMM=wasm-simd: GEMM backend wasm-simd is not available: " +
+      "SHOCKLENS_WASM names /nonexistent/gemm.wasm, which does not exist",
   );
   const unknown = run({ SHOCKLENS_GEMM: "cuda" });
   assert.match(

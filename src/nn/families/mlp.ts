@@ -80,7 +80,8 @@ export function group(cfg: MlpConfig, layout: Layout): GroupSpec {
         ? " A linear net has the larger symmetry GL(n) per hidden layer (docs/theory.md §d.1); " +
           "only its rescaling × permutation subgroup is quotiented here."
         : cfg.activation === "tanh"
-          ? " tanh is odd, so the sign flips (w, b, a) ↦ −(w, b, a) are a further discrete symmetry, not quotiented (they leave every norm unchanged)."
+          ? " tanh is odd, so the sign flips (w, b, a) ↦ −(w, b, a) are a further discrete symmetry, " +
+            "not quotiented (they leave every norm unchanged)."
           : ""),
     components,
   };

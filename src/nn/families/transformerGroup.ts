@@ -210,7 +210,8 @@ export function transformerGroup(cfg: TransformerShape, layout: Layout): GroupSp
         {
           name: "residualScale",
           description:
-            "scaling the residual stream (embed, pos, every attn.o and mlp.fc2) by α: exact only for layer-norm ε = 0, since LN(αx) = (x − μ)/√(σ² + ε/α²)",
+            "scaling the residual stream (embed, pos, every attn.o and mlp.fc2) by α: " +
+            "exact only for layer-norm ε = 0, since LN(αx) = (x − μ)/√(σ² + ε/α²)",
           act(theta, alpha) {
             for (let k = 0; k < writers.length; k++) theta[writers[k]] *= alpha;
           },
@@ -233,8 +234,10 @@ export function transformerGroup(cfg: TransformerShape, layout: Layout): GroupSp
     description:
       `${activationNote(cfg.activation)} (MLP). ` +
       (norm
-        ? "Layer norm adds exact per-feature gain rescalings; the residual-stream scale symmetry holds only for ε = 0 and is reported as broken."
-        : "Without layer norm the residual stream also has a GL(d) change-of-basis symmetry (embed, pos, every read and write transformed together); it is not quotiented here."),
+        ? "Layer norm adds exact per-feature gain rescalings; " +
+          "the residual-stream scale symmetry holds only for ε = 0 and is reported as broken."
+        : "Without layer norm the residual stream also has a GL(d) change-of-basis symmetry " +
+          "(embed, pos, every read and write transformed together); it is not quotiented here."),
     components,
     extraInvariants,
     coveredLeaves,

@@ -23,7 +23,8 @@ export function loadNativeBlas(): NativeBlas {
   try {
     mod = createRequire(import.meta.url)("shocklens-blas");
   } catch (e) {
-    throw new Error(`shocklens-blas is not installed (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`);
+    const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    throw new Error(`shocklens-blas is not installed (${why})`, { cause: e });
   }
   if (!mod.available || typeof mod.dgemm !== "function")
     throw new Error(mod.reason || "shocklens-blas is not available");
