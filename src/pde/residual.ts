@@ -73,16 +73,11 @@ function stencil(
   return [fx, fy, lap];
 }
 
+/** The grid and steps of a 2-D residual: nx×ny points, time step dt, spacings hx, hy, viscosity ν. */
+type Steps2d = [nx: number, ny: number, dt: number, hx: number, hy: number, nu: number];
+
 /** 2-D HJ residual u_t + ½|∇u|² − νΔu. */
-export function hjResidual2d(
-  u: Snapshots,
-  nx: number,
-  ny: number,
-  dt: number,
-  hx: number,
-  hy: number,
-  nu: number,
-): Residual {
+export function hjResidual2d(u: Snapshots, ...[nx, ny, dt, hx, hy, nu]: Steps2d): Residual {
   return interior2d(nx, ny, (i, j, k) => {
     const [ux, uy, lap] = stencil(u[1], i, j, ny, hx, hy);
     return (u[2][k] - u[0][k]) / (2 * dt) + 0.5 * (ux * ux + uy * uy) - nu * lap;
@@ -93,12 +88,7 @@ export function hjResidual2d(
 export function burgersResidual2d(
   p1: Snapshots,
   p2: Snapshots,
-  nx: number,
-  ny: number,
-  dt: number,
-  hx: number,
-  hy: number,
-  nu: number,
+  ...[nx, ny, dt, hx, hy, nu]: Steps2d
 ): [Residual, Residual] {
   const component = (q: Snapshots) =>
     interior2d(nx, ny, (i, j, k) => {

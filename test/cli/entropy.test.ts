@@ -33,19 +33,10 @@ writeSafetensors(p("data.safetensors"), {
   x: { dtype: "F64", shape: [12, 2], data: x.data },
   y: { dtype: "F64", shape: [12, 1], data: y.data },
 });
-const base = [
-  "entropy",
-  "--model",
-  p("model.json"),
-  "--weights",
-  p("w.safetensors"),
-  "--data",
-  p("data.safetensors"),
-  "--t",
-  "0.4",
-  "--beta",
-  "6",
-];
+/** The command and its three files; `withT` adds t and β. */
+const files = ["entropy", "--model", p("model.json"), "--weights", p("w.safetensors"), "--data", p("data.safetensors")];
+const withT = (t: string, beta = "6") => [...files, "--t", t, "--beta", beta];
+const base = withT("0.4");
 
 // The parsed --json object (JSON.parse: untyped, like the command-line output it reads).
 async function json(args: string[]) {
@@ -112,19 +103,6 @@ test("--slice hessian --slice-dim 2 (quadrature on the top-curvature plane); --s
 });
 
 test("bad input: exit code 2 with a one-line message", async () => {
-  const withT = (t: string, beta = "6") => [
-    "entropy",
-    "--model",
-    p("model.json"),
-    "--weights",
-    p("w.safetensors"),
-    "--data",
-    p("data.safetensors"),
-    "--t",
-    t,
-    "--beta",
-    beta,
-  ];
   await expectUsageError([...withT("0"), "--method", "importance"], /--t: expected a number > 0, got 0/);
   await expectUsageError([...withT("0.4", "0"), "--method", "importance"], /--beta: expected a number > 0, got 0/);
   await expectUsageError(

@@ -27,6 +27,17 @@ export function onlyInputError(fn: () => unknown): void {
   }
 }
 
+/** Arbitrary bytes (up to 300): decoding them must succeed or raise an InputError. */
+export function arbitraryBytesOnlyRaiseInputError(decode: (bytes: Uint8Array) => unknown): void {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => onlyInputError(() => decode(bytes))),
+    { numRuns: 1000 },
+  );
+}
+
+/** The dtypes .npy and .npz store (all but BF16, which numpy lacks). */
+export const NPY_DTYPES = DTYPES.filter((d) => d !== "BF16");
+
 /** Up to four random byte edits of a valid encoding: decoding it must succeed or raise an InputError. */
 export function mutationsOnlyRaiseInputError(valid: Uint8Array, decode: (bytes: Uint8Array) => unknown): void {
   fc.assert(

@@ -49,7 +49,10 @@ export function mapUnary(a: Float64Array, f: UnaryFn): Float64Array {
   return out;
 }
 
-/** out = op(a) for one of the unary op codes. */
+/**
+ * out = op(a) for one of the unary op codes. One loop per op, deliberately alike (as the binary
+ * loops below): a loop selected outside runs monomorphic, a shared loop would call per element.
+ */
 export function unaryKernel(op: number, a: Float64Array): Float64Array {
   const n = a.length;
   const out = allocF64Uninit(n);
@@ -130,18 +133,14 @@ function plan(aShape: Shape, bShape: Shape, outShape: Shape): Plan {
 
 // ---- arithmetic ------------------------------------------------------------------------------
 
+/** Where a row of results goes (out[oo … oo+len)) and the function of op CALL. */
+type Row = [out: Float64Array, oo: number, len: number, f: BinaryFn];
+type LoopVV = (...args: [op: number, a: Float64Array, ao: number, b: Float64Array, bo: number, ...row: Row]) => void;
+type LoopVS = (...args: [op: number, a: Float64Array, ao: number, y: number, ...row: Row]) => void;
+type LoopSV = (...args: [op: number, x: number, b: Float64Array, bo: number, ...row: Row]) => void;
+
 /** out[oo + i] = a[ao + i] ∘ b[bo + i] */
-function loopVV(
-  op: number,
-  a: Float64Array,
-  ao: number,
-  b: Float64Array,
-  bo: number,
-  out: Float64Array,
-  oo: number,
-  len: number,
-  f: BinaryFn,
-): void {
+const loopVV: LoopVV = (op, a, ao, b, bo, out, oo, len, f) => {
   switch (op) {
     case ADD:
       for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] + b[bo + i];
@@ -162,19 +161,10 @@ function loopVV(
       for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, a[ao + i], b[bo + i]);
       return;
   }
-}
+};
 
 /** out[oo + i] = a[ao + i] ∘ y */
-function loopVS(
-  op: number,
-  a: Float64Array,
-  ao: number,
-  y: number,
-  out: Float64Array,
-  oo: number,
-  len: number,
-  f: BinaryFn,
-): void {
+const loopVS: LoopVS = (op, a, ao, y, out, oo, len, f) => {
   switch (op) {
     case ADD:
       for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] + y;
@@ -201,19 +191,10 @@ function loopVS(
       for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, a[ao + i], y);
       return;
   }
-}
+};
 
 /** out[oo + i] = x ∘ b[bo + i] */
-function loopSV(
-  op: number,
-  x: number,
-  b: Float64Array,
-  bo: number,
-  out: Float64Array,
-  oo: number,
-  len: number,
-  f: BinaryFn,
-): void {
+const loopSV: LoopSV = (op, x, b, bo, out, oo, len, f) => {
   switch (op) {
     case ADD:
       for (let i = 0; i < len; i++) out[oo + i] = x + b[bo + i];
@@ -234,7 +215,7 @@ function loopSV(
       for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, x, b[bo + i]);
       return;
   }
-}
+};
 
 function compareScalar(op: number, x: number, y: number): number {
   switch (op) {

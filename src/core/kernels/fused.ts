@@ -111,7 +111,8 @@ export function layerNormBackward(
 
 /**
  * Σ x[o..o+d) in four interleaved partial sums: a single running sum is bound by the latency of
- * the addition (~1.2 ns per element on the bench VM), four chains are not.
+ * the addition (~1.2 ns per element on the bench VM), four chains are not. rowSumSqDev below is its
+ * deliberate twin for Σ (x − μ)²: one loop with a callback per element would cost more than the sum.
  */
 function rowSum(x: Float64Array, o: number, d: number): number {
   let s0 = 0,
@@ -131,7 +132,7 @@ function rowSum(x: Float64Array, o: number, d: number): number {
   return s0 + s1 + (s2 + s3);
 }
 
-/** Σ (x − mu)² over x[o..o+d), four partial sums as in rowSum. */
+/** Σ (x − mu)² over x[o..o+d), four partial sums: the deliberate twin of rowSum above. */
 function rowSumSqDev(x: Float64Array, o: number, d: number, mu: number): number {
   let s0 = 0,
     s1 = 0,

@@ -136,37 +136,7 @@ const gemmSmall: StridedGemm = (m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c
     gemmDotContig(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff);
     return;
   }
-  const n4 = n - (n & 3);
-  for (let i = 0; i < m; i++) {
-    const ai = aOff + i * ars,
-      ci = cOff + i * n;
-    let j = 0;
-    for (; j < n4; j += 4) {
-      const b0 = bOff + j * bcs,
-        b1 = b0 + bcs,
-        b2 = b1 + bcs,
-        b3 = b2 + bcs;
-      let s0 = 0,
-        s1 = 0,
-        s2 = 0,
-        s3 = 0;
-      for (let p = 0; p < k; p++) {
-        const x = a[ai + p * acs],
-          pb = p * brs;
-        s0 += x * b[b0 + pb];
-        s1 += x * b[b1 + pb];
-        s2 += x * b[b2 + pb];
-        s3 += x * b[b3 + pb];
-      }
-      store4(c, ci + j, false, s0, s1, s2, s3);
-    }
-    for (; j < n; j++) {
-      const bj = bOff + j * bcs;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[ai + p * acs] * b[bj + p * brs];
-      c[ci + j] = s;
-    }
-  }
+  rowTiles(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, 0, false, 0);
 };
 
 /**
@@ -260,6 +230,8 @@ function outerContig(
 /**
  * C (+)= op(A)[:, p0:p1] · op(B)[p0:p1, :] in 4×4 register tiles: the strided product's
  * arguments with k read as the block end p1, then the block start p0 and whether to accumulate.
+ * The 4×4 and 4×1 tiles here and the 1×4 tile of rowTiles are deliberately alike: each tile shape
+ * is its own loop, so that V8 keeps its accumulators in registers.
  */
 type BlockGemm = (...args: [...Parameters<StridedGemm>, p0: number, acc: boolean]) => void;
 const gemmBlock: BlockGemm = (m, n, p1, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, p0, acc) => {
@@ -349,8 +321,18 @@ const gemmBlock: BlockGemm = (m, n, p1, a, aOff, ars, acs, b, bOff, brs, bcs, c,
       c[c3 + j] = acc ? c[c3 + j] + s3 : s3;
     }
   }
-  // Bottom edge: 1×4 and 1×1 tiles.
-  for (let i = m4; i < m; i++) {
+  rowTiles(m, n, p1, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, p0, acc, m4); // bottom edge
+};
+
+/**
+ * Rows i0 … m−1 of C (+)= op(A)[:, p0:p1] · op(B)[p0:p1, :] in 1×4 and 1×1 tiles (the block
+ * product's arguments plus the first row): the dot-product form of gemmSmall and the bottom edge
+ * of gemmBlock, whose 4×4 tile this 1×4 tile deliberately mirrors (one loop per tile shape).
+ */
+type RowTiles = (...args: [...Parameters<BlockGemm>, i0: number]) => void;
+const rowTiles: RowTiles = (m, n, p1, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, p0, acc, i0) => {
+  const n4 = n - (n & 3);
+  for (let i = i0; i < m; i++) {
     const ai = aOff + i * ars,
       ci = cOff + i * n;
     for (let j = 0; j < n4; j += 4) {
