@@ -23,6 +23,8 @@ async function commandRegistrars(): Promise<Registrar[]> {
     import("./doctor.ts"),
     import("./report.ts"),
     import("./serve.ts"),
+    import("./verify.ts"),
+    import("./paper.ts"),
   ]);
   return modules.map((m) => m.register);
 }
