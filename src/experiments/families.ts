@@ -7,9 +7,10 @@
  */
 import type { Tensor } from "../core/tensor.ts";
 import { type Key, foldIn, key as keyOf } from "../core/random.ts";
-import { type Tree, ravel, unravel } from "../tree/tree.ts";
+import { type Tree, ravel, unravel } from "../core/tree.ts";
 import { modelOf, parseModelConfig, lossFn, type ModelConfig } from "../nn/index.ts";
-import { groupOf, type SymmetryGroup } from "../symmetry/index.ts";
+import { groupOf } from "../nn/registry.ts";
+import { type SymmetryGroup } from "../symmetry/index.ts";
 import { loadTask } from "../data/index.ts";
 import { hessianOperator, extremeEigenpairs } from "../curvature/index.ts";
 import { InputError } from "../errors.ts";
