@@ -20,6 +20,7 @@ import { meanfield } from "./families/meanfield.ts";
 import { mlp } from "./families/mlp.ts";
 import { transformer } from "./families/transformer.ts";
 import type { LossName } from "./losses.ts";
+import { checkModelSize } from "./size.ts";
 
 /** Every model family, in the order they are listed to users. */
 export const FAMILIES = [mlp, cnn, transformer, meanfield] as const;
@@ -68,6 +69,7 @@ export function parseModelConfig(raw: unknown, where = "model config"): ModelCon
   const r = modelConfig.safeParse(raw);
   if (!r.success) throw new InputError(formatZodIssue(r.error.issues[0], where));
   familyOf(r.data).check?.(r.data, where);
+  checkModelSize(r.data, where);
   return r.data;
 }
 

@@ -19,7 +19,7 @@ import { type Layout, axisSlice, concatIdx } from "../../symmetry/layout.ts";
 import type { Component, GroupSpec, ScaleUnit } from "../../symmetry/types.ts";
 import { isHomogeneous, activationNote } from "../../symmetry/homogeneous.ts";
 import { denseUnits, unitComponents } from "../../symmetry/units.ts";
-import { activationName, size } from "../config.ts";
+import { activationName, MAX_DIMENSION, size } from "../config.ts";
 import { defineFamily } from "../family.ts";
 import { fanInUniform } from "../init.ts";
 import type { Linear } from "./mlp.ts";
@@ -32,7 +32,7 @@ export const cnnConfig = z.strictObject({
       z.strictObject({
         out: size,
         kernel: size,
-        padding: z.number().int().nonnegative().default(0),
+        padding: z.number().int().nonnegative().max(MAX_DIMENSION).default(0),
         pool: size.optional(),
       }),
     )

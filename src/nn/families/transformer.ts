@@ -8,7 +8,7 @@ import { z } from "zod";
 import { Tensor } from "../../core/tensor.ts";
 import * as F from "../../core/ops/index.ts";
 import { type Key, split } from "../../core/random.ts";
-import { activationName, size } from "../config.ts";
+import { activationName, MAX_LAYERS, size } from "../config.ts";
 import { defineFamily } from "../family.ts";
 import { fanInUniform, gaussian } from "../init.ts";
 import { transformerGroup } from "./transformerGroup.ts";
@@ -20,7 +20,7 @@ export const transformerConfig = z.strictObject({
   d: size,
   heads: size,
   dHead: size,
-  layers: z.number().int().nonnegative(),
+  layers: z.number().int().nonnegative().max(MAX_LAYERS),
   mlp: size,
   norm: z.enum(["layernorm", "none"]).default("layernorm"),
   activation: activationName.default("relu"),
