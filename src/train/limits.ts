@@ -8,8 +8,8 @@
 import { InputError } from "../errors.ts";
 import type { DataConfig } from "../data/config.ts";
 import { formatBytes } from "../io/files.ts";
-import { flatInputShape, type ModelConfig, outputSize } from "../nn/registry.ts";
-import { activationTerms, largest, PARAMETER_COPIES, parameterTerms, total, type Terms } from "../nn/size.ts";
+import { activationTerms, flatInputShape, type ModelConfig, outputSize, parameterTerms } from "../nn/registry.ts";
+import { largest, PARAMETER_COPIES, total, type Terms } from "../nn/size.ts";
 
 /** The fields of a run config (./config.ts) the bounds read; config.ts imports this module, so not its type. */
 export interface RunBounds {
