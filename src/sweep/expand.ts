@@ -13,7 +13,8 @@
 import { foldIn, key, uniformArray } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import { canonicalJson, sha256Hex } from "../store/codec.ts";
-import { formatConfigIssue, parseRunConfig, runConfig, type RunConfig } from "../train/config.ts";
+import { parseRunConfig, runConfig, type RunConfig } from "../train/config.ts";
+import { formatZodIssue } from "../validate.ts";
 import type { Distribution, SweepSpec } from "./spec.ts";
 
 export type Overrides = Record<string, unknown>;
@@ -115,7 +116,7 @@ function checkBase(spec: SweepSpec, axisPaths: string[], where: string): void {
   for (const issue of r.error.issues) {
     const path = issue.path.map(String).join(".");
     const full = issue.code === "unrecognized_keys" ? (path ? `${path}.${issue.keys[0]}` : issue.keys[0]) : path;
-    if (full !== "" && !touched(full)) throw new InputError(formatConfigIssue(issue, `${where}: base`));
+    if (full !== "" && !touched(full)) throw new InputError(formatZodIssue(issue, `${where}: base`));
   }
 }
 

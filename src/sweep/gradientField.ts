@@ -29,8 +29,8 @@ import { InputError } from "../errors.ts";
 import { loadWeights } from "../nn/files.ts";
 import type { SqliteRunStore } from "../store/sqlite.ts";
 import type { RunStore } from "../store/types.ts";
-import { groupOf } from "../symmetry/index.ts";
-import { ravel } from "../tree/tree.ts";
+import { groupOf } from "../nn/registry.ts";
+import { ravel } from "../core/tree.ts";
 import { parseRunConfig, type RunConfig } from "../train/config.ts";
 import { prepareRun } from "../train/setup.ts";
 

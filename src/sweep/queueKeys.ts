@@ -70,9 +70,10 @@ export function redisOptions(url: string): ConnectionSettings {
   }
   if (u.protocol !== "redis:" && u.protocol !== "rediss:")
     throw new InputError(`--queue: expected a redis:// or rediss:// address, got "${url}"`);
-  if (u.hostname === "") throw new InputError(`--queue: no host in "${url}"`);
+  if (u.hostname === "") throw new InputError(`--queue: expected redis://HOST:PORT with a host, got "${url}"`);
   const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new InputError(`--queue: the database in "${url}" must be a number`);
+  if (!Number.isInteger(db) || db < 0)
+    throw new InputError(`--queue: expected a database number after HOST:PORT/, got "${url}"`);
   return {
     host: u.hostname,
     port: u.port ? Number(u.port) : 6379,

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { InputError } from "../errors.ts";
 import { readConfigFile } from "../nn/files.ts";
-import { formatConfigIssue } from "../train/config.ts";
+import { formatZodIssue } from "../validate.ts";
 
 /** A dotted config path: names separated by dots, array elements by their index (`model.sizes.1`). */
 export const CONFIG_PATH = /^[A-Za-z_][\w-]*(\.([A-Za-z_][\w-]*|\d+))*$/;
@@ -84,7 +84,7 @@ export function checkConfigPath(path: string, where: string): string {
 /** Validates a sweep spec (already parsed from YAML/JSON); `where` names its source. */
 export function parseSweepSpec(raw: unknown, where = "sweep spec"): SweepSpec {
   const r = sweepSpec.safeParse(raw);
-  if (!r.success) throw new InputError(formatConfigIssue(r.error.issues[0], where));
+  if (!r.success) throw new InputError(formatZodIssue(r.error.issues[0], where));
   const spec = r.data;
   for (const p of Object.keys(spec.grid)) checkConfigPath(p, `${where}: grid`);
   spec.list?.forEach((point, i) => {

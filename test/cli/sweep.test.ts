@@ -51,7 +51,7 @@ test("sweep and worker: bad options are one line and exit 2", async () => {
     ["sweep", "--config", spec, "--queue", "http://host:1"],
     /--queue: expected a redis:\/\/ or rediss:\/\/ address/,
   );
-  await expectOneLineError(["sweep", "--config", spec, "--workers", "0"], /--workers: must be ≥ 1/);
+  await expectOneLineError(["sweep", "--config", spec, "--workers", "0"], /--workers: expected an integer >= 1, got 0/);
   await expectOneLineError(
     ["sweep", "--config", spec, "--workers", "2", "--queue", "redis://h:1"],
     /--workers sizes the local pool/,
