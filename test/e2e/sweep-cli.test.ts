@@ -79,7 +79,7 @@ test("a job whose data does not fit its model fails at once, the others finish, 
   const failed = st.jobList.filter((j: { status: string }) => j.status === "FAILED");
   assert.equal(failed.length, 2);
   for (const j of failed) {
-    assert.match(j.error, /model: takes samples of 3 values but two-moons has samples of shape \[2\]/);
+    assert.match(j.error, /data \(two-moons\): x has shape \[\d+,2\], expected \[N, 3\] for this mlp/);
     assert.equal(j.attempts, 1, "bad input is not retried");
   }
   const s = SqliteRunStore.open(store);
