@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
-import { sharedBenchDir } from "../../bench/reference.ts";
+import { referenceDir } from "../../bench/reference.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -72,9 +72,9 @@ test("npm run bench without the references prints its own figures and says the r
 });
 
 test("npm run bench against the C reference reports a ratio per reference with matching checksums", (t) => {
-  const dir = sharedBenchDir();
+  const dir = referenceDir();
   if (dir === null || !existsSync(join(dir, "pde_reference.c"))) {
-    t.skip("the shared benchmark folder is not next to the repository");
+    t.skip("the reference scripts are not in bench/reference");
     return;
   }
   const gcc = spawnSync("gcc", ["--version"]);
