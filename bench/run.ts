@@ -22,7 +22,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
-import { CASES, REFERENCE_CHECKS, target, type Case } from "./suite.ts";
+import { CASES, REFERENCE_CHECKS, referenceName, target, type Case } from "./suite.ts";
 import { findReferences, type Availability, type RefResult, type Reference } from "./reference.ts";
 import { gemmBackends, gemmInfo, setGemmThreads, useGemmBackend } from "../src/core/backends/gemm/index.ts";
 
@@ -251,7 +251,8 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
     extra = { kernels: w.kernels, steps: w.steps, cells: w.cells };
     measure = () => timePde(w);
   }
-  const want = REFERENCE_CHECKS[c.name];
+  const refName = referenceName(c);
+  const want = REFERENCE_CHECKS[refName];
   const checkOk =
     c.kind === "ml"
       ? checks.every((v, i) => relClose(v, want[i]))
@@ -280,10 +281,10 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
     ...checkFields,
     check_ok: checkOk,
   });
-  const mine = refs.filter((r) => r.workloads.includes(c.name));
+  const mine = refs.filter((r) => r.workloads.includes(refName));
   if (mine.length === 0) {
     const t = measure();
-    const why = missing.filter((m) => m.workloads.includes(c.name)).map((m) => `${m.label}: ${m.reason}`);
+    const why = missing.filter((m) => m.workloads.includes(refName)).map((m) => `${m.label}: ${m.reason}`);
     emit({ ...base(t), note: `reference missing${why.length ? ` (${why.join("; ")})` : ""}` });
     return;
   }
@@ -297,7 +298,7 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
       ok: boolean | null = null;
     for (let round = 0; round < args.rounds; round++) {
       progress(`${c.name}: round ${round + 1}/${args.rounds}: ${ref.label}`);
-      const r = ref.run(c.name, threads);
+      const r = ref.run(refName, threads);
       impl = r.impl || impl;
       if (r.error || r.value === undefined) {
         refErr = r.error ?? "no value";
@@ -324,7 +325,7 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
       inner: ours[0].inner,
     };
     const ratio = median(ratios);
-    const tg = target(c.name, impl, gemm);
+    const tg = target(refName, impl, gemm);
     emit({
       ...base(t),
       reference: { impl, value: sig(median(refVals)), threads, check_ok: ok },

@@ -18,6 +18,7 @@ import { key, foldIn } from "../src/core/random.ts";
 import { entropySgdInner } from "../src/optim/entropySgd.ts";
 import { sgd, adamw } from "../src/optim/index.ts";
 import type { Optimizer } from "../src/optim/types.ts";
+import { compileStep } from "../src/train/compiled/step.ts";
 
 export const sumSq = (t: Tree): number => treeDot(t, t);
 
@@ -97,6 +98,27 @@ export function mlpStep(H: number) {
       o.step(s1.grad);
       o.step(vg(o.params).grad);
       return [s1.value.item(), sumSq(s1.grad), vg(o.params).value.item()];
+    },
+  };
+}
+
+/**
+ * mlp-*-step-compiled: the same steps through the library's compiled step (src/train/compiled):
+ * one gradient plan reused every step, bias + relu in the GEMM epilogue, SGD in place.
+ */
+export function mlpStepCompiled(H: number) {
+  const cfg = mlpCfg(H, "relu");
+  const { X, y } = mnistBatch();
+  const make = () => compileStep({ model: cfg, loss: "xent", optimizer: sgd(), params: mlpParams(H) });
+  const run = make();
+  return {
+    run: () => run.step(X, y, 0.01),
+    check: () => {
+      const o = make();
+      const l1 = o.step(X, y, 0.01);
+      const g1 = sumSq(o.grads());
+      o.step(X, y, 0.01);
+      return [l1, g1, o.step(X, y, 0.01)];
     },
   };
 }
