@@ -18,7 +18,7 @@ import { key, foldIn } from "../src/core/random.ts";
 import { entropySgdInner } from "../src/optim/entropySgd.ts";
 import { sgd, adamw } from "../src/optim/index.ts";
 import type { Optimizer } from "../src/optim/types.ts";
-import { compileStep } from "../src/train/compiled/step.ts";
+import { compileStep } from "../src/compiled/step.ts";
 
 export const sumSq = (t: Tree): number => treeDot(t, t);
 
@@ -103,7 +103,7 @@ export function mlpStep(H: number) {
 }
 
 /**
- * mlp-*-step-compiled: the same steps through the library's compiled step (src/train/compiled):
+ * mlp-*-step-compiled: the same steps through the library's compiled step (src/compiled):
  * one gradient plan reused every step, bias + relu in the GEMM epilogue, SGD in place.
  */
 export function mlpStepCompiled(H: number) {

@@ -28,11 +28,3 @@ export {
 export { StoreSink } from "./storeSink.ts";
 export { trainRun, runDir, type RunHandle, type TrainRunOptions, type TrainRunResult } from "./run.ts";
 export { progressBar, type ProgressOptions } from "./progress.ts";
-export { compileStep, type CompileStepOptions, type CompiledStep } from "./compiled/step.ts";
-export {
-  compileMlpGrad,
-  compileUnsupported,
-  mlpLeafNames,
-  COMPILED_ACTIVATIONS,
-  type MlpGradPlan,
-} from "./compiled/mlpGrad.ts";

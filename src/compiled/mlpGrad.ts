@@ -6,7 +6,7 @@
  * The plan performs exactly the arithmetic the eager path performs for the same model and loss —
  * the same GEMM calls (same shapes, transposes passed as flags), the same element-wise and
  * reduction kernels in the same order — so loss and gradient agree with `valueAndGrad` bit for bit
- * (test/train/compiled.test.ts). What it saves is the rest: no graph, no tensor objects, no fresh
+ * (test/compiled/step.test.ts). What it saves is the rest: no graph, no tensor objects, no fresh
  * (cache-cold) arrays, and fewer passes over memory:
  *
  *   forward   a_l = act(a_{l−1} W_lᵀ + b_l): bias and activation in one pass over the GEMM output
@@ -15,19 +15,13 @@
  *   backward  g_{l−1} = act'(·) ⊙ (g_l W_l), dW_l = g_lᵀ a_{l−1}, db_l = Σ_rows g_l, the activation
  *             derivative applied in place on the product's own array.
  */
-import { gemmDispatch } from "../../core/backends/gemm/index.ts";
-import {
-  logSoftmaxBackward,
-  logSoftmaxRows,
-  reluBackward,
-  reluForward,
-  tanhBackward,
-} from "../../core/kernels/fused.ts";
-import { reduceAxes } from "../../core/kernels/reduce.ts";
-import { tanhInto } from "../../core/kernels/tanh.ts";
-import { InputError } from "../../errors.ts";
-import type { MlpConfig } from "../../nn/families/mlp.ts";
-import { oneHotInto, type LossName } from "../../nn/losses.ts";
+import { gemmDispatch } from "../core/backends/gemm/index.ts";
+import { logSoftmaxBackward, logSoftmaxRows, reluBackward, reluForward, tanhBackward } from "../core/kernels/fused.ts";
+import { reduceAxes } from "../core/kernels/reduce.ts";
+import { tanhInto } from "../core/kernels/tanh.ts";
+import { InputError } from "../errors.ts";
+import type { MlpConfig } from "../nn/families/mlp.ts";
+import { oneHotInto, type LossName } from "../nn/losses.ts";
 
 /** The activations a plan has a fused epilogue for. */
 export const COMPILED_ACTIVATIONS = ["relu", "tanh", "identity"] as const;

@@ -2,7 +2,7 @@
  * A compiled training step for `mlp` models (docs/performance.md §compiled-step): the gradient
  * plan of ./mlpGrad.ts (built once per batch size, on first use) followed by the optimizer's
  * in-place update, over parameter and state arrays the step owns. Same numbers as the eager step —
- * valueAndGrad of the loss, then `optimizer.step` — bit for bit (test/train/compiled.test.ts); no
+ * valueAndGrad of the loss, then `optimizer.step` — bit for bit (test/compiled/step.test.ts); no
  * graph, no new parameter tree and no fresh arrays per step.
  *
  * Divergence: the eager loop keeps the previous parameter tree to fall back on; here the update
@@ -10,12 +10,12 @@
  * `snapshotEvery` steps; a step whose loss is not finite is not applied (it returns the loss and
  * leaves everything as it was), and `restore()` goes back to the last snapshot.
  */
-import { Tensor } from "../../core/tensor.ts";
-import { type Tree, leaves, mapTree } from "../../core/tree.ts";
-import { InputError } from "../../errors.ts";
-import type { MlpConfig, MlpParams } from "../../nn/families/mlp.ts";
-import type { LossName } from "../../nn/losses.ts";
-import type { OptState, Optimizer } from "../../optim/types.ts";
+import { Tensor } from "../core/tensor.ts";
+import { type Tree, leaves, mapTree } from "../core/tree.ts";
+import { InputError } from "../errors.ts";
+import type { MlpConfig, MlpParams } from "../nn/families/mlp.ts";
+import type { LossName } from "../nn/losses.ts";
+import type { OptState, Optimizer } from "../optim/types.ts";
 import { compileMlpGrad, compileUnsupported, type MlpGradPlan } from "./mlpGrad.ts";
 
 export interface CompileStepOptions {

@@ -12,7 +12,7 @@ import { mlpConfig, init, apply, type MlpConfig, type MlpParams } from "../../sr
 import { lossFn, type LossName } from "../../src/nn/losses.ts";
 import { sgd, adam, adamw, sgld } from "../../src/optim/index.ts";
 import type { Optimizer, OptState } from "../../src/optim/types.ts";
-import { compileMlpGrad, compileStep, mlpLeafNames } from "../../src/train/index.ts";
+import { compileMlpGrad, compileStep, mlpLeafNames } from "../../src/compiled/index.ts";
 import { InputError } from "../../src/errors.ts";
 
 const cfgOf = (sizes: number[], activation: string, bias = true): MlpConfig =>
