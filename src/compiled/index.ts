@@ -5,3 +5,4 @@
  */
 export { compileStep, type CompileStepOptions, type CompiledStep } from "./step.ts";
 export { compileMlpGrad, compileUnsupported, mlpLeafNames, COMPILED_ACTIVATIONS, type MlpGradPlan } from "./mlpGrad.ts";
+export { compileMlpHvp, type MlpHvpPlan } from "./mlpHvp.ts";

@@ -36,6 +36,23 @@ export interface MlpGradPlan {
    * row-major) and target (labels for xent, rows × d_L values for mse); writes `grads`.
    */
   run(params: readonly Float64Array[], x: Float64Array, target: Float64Array): number;
+  /**
+   * What the last run left for a second-order pass (./mlpHvp.ts): outputs[l] = a_l (l = 1 … L,
+   * after the activation; a_L the logits), preCt[l] = ∂L/∂h_l (the cotangent of layer l before
+   * its activation), outCt[l] = ∂L/∂a_l for hidden layers (only with `keepOutputCotangents`),
+   * logProbs = log softmax of the logits (xent).
+   */
+  readonly internals: {
+    outputs: readonly Float64Array[];
+    preCt: readonly Float64Array[];
+    outCt: readonly Float64Array[];
+    logProbs: Float64Array;
+  };
+}
+
+export interface MlpGradOptions {
+  /** Keep ∂L/∂a_l of the hidden layers apart from ∂L/∂h_l (a second-order pass of tanh needs both). */
+  keepOutputCotangents?: boolean;
 }
 
 /** fc0.weight, fc0.bias, fc1.weight, … — the leaf order of an `mlp` parameter tree. */
@@ -56,7 +73,12 @@ export function compileUnsupported(cfg: MlpConfig, loss: LossName): string | nul
   return null;
 }
 
-export function compileMlpGrad(cfg: MlpConfig, loss: LossName, rows: number): MlpGradPlan {
+export function compileMlpGrad(
+  cfg: MlpConfig,
+  loss: LossName,
+  rows: number,
+  { keepOutputCotangents = false }: MlpGradOptions = {},
+): MlpGradPlan {
   const why = compileUnsupported(cfg, loss);
   if (why !== null) throw new InputError(`compile: ${why}`, { field: "compile" });
   if (!Number.isInteger(rows) || rows < 1) throw new InputError(`compile: batch of ${rows} rows`, { field: "compile" });
@@ -77,6 +99,10 @@ export function compileMlpGrad(cfg: MlpConfig, loss: LossName, rows: number): Ml
   // Cotangents of the layer outputs: g[l] for a[l] (g[L]: the logits'), each written before read.
   const g: Float64Array[] = [new Float64Array(0)];
   for (let l = 1; l <= L; l++) g.push(new Float64Array(rows * d[l]));
+  // ∂L/∂a_l of the hidden layers, apart only when kept (else the activation's derivative is applied in place).
+  const gOut: Float64Array[] = g.map((x, l) =>
+    keepOutputCotangents && l > 0 && l < L ? new Float64Array(x.length) : x,
+  );
   const lossA = new Float64Array(rows * C); // log-softmax (xent) or residual (mse)
   const lossB = new Float64Array(rows * C); // one-hot rows (xent)
   const lossC = new Float64Array(rows * C); // products and seeds of the loss
@@ -138,10 +164,12 @@ export function compileMlpGrad(cfg: MlpConfig, loss: LossName, rows: number): Ml
       const gl = g[l];
       const w = (l - 1) * per;
       if (l > 1) {
-        const gPrev = g[l - 1];
-        gemmDispatch(rows, nIn, nOut, gl, 0, false, params[w], 0, false, gPrev, 0);
-        if (act === "relu") reluBackward(gPrev, a[l - 1], gPrev);
-        else if (act === "tanh") tanhBackward(gPrev, a[l - 1], gPrev);
+        const gPrev = g[l - 1],
+          gA = gOut[l - 1];
+        gemmDispatch(rows, nIn, nOut, gl, 0, false, params[w], 0, false, gA, 0);
+        if (act === "relu") reluBackward(gA, a[l - 1], gPrev);
+        else if (act === "tanh") tanhBackward(gA, a[l - 1], gPrev);
+        else if (gA !== gPrev) gPrev.set(gA);
       }
       gemmDispatch(nOut, nIn, rows, gl, 0, true, a[l - 1], 0, false, grads[w], 0);
       if (bias) grads[w + 1].set(reduceAxes(gl, [rows, nOut], ROWS, "sum"));
@@ -151,6 +179,7 @@ export function compileMlpGrad(cfg: MlpConfig, loss: LossName, rows: number): Ml
   return {
     rows,
     grads,
+    internals: { outputs: a, preCt: g, outCt: gOut, logProbs: lossA },
     run(params, x, target) {
       if (params.length !== L * per)
         throw new InputError(`compile: ${params.length} parameter leaves, expected ${L * per}`);
