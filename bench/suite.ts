@@ -82,6 +82,7 @@ export const CASES: readonly Case[] = [
     "mlp-medium-step",
   ),
   ml("mlp-medium-hvp", "ms/hvp", "median_wall_time_per_hvp", 1e3, W.mlpMediumHvp),
+  ml("mlp-medium-hvp-compiled", "ms/hvp", "median_wall_time_per_hvp", 1e3, W.mlpMediumHvpCompiled, "mlp-medium-hvp"),
   ml("persample-medium-loop", "ms/batch", "median_wall_time_per_batch", 1e3, W.persampleMediumLoop),
   ml("persample-medium-vmap", "ms/batch", "median_wall_time_per_batch", 1e3, W.persampleMedium),
   ml("transformer-step", "ms/step", "median_wall_time_per_step", 1e3, W.transformerStep),

@@ -19,6 +19,7 @@ import { entropySgdInner } from "../src/optim/entropySgd.ts";
 import { sgd, adamw } from "../src/optim/index.ts";
 import type { Optimizer } from "../src/optim/types.ts";
 import { compileStep } from "../src/compiled/step.ts";
+import { compileMlpHvp } from "../src/compiled/mlpHvp.ts";
 
 export const sumSq = (t: Tree): number => treeDot(t, t);
 
@@ -123,16 +124,20 @@ export function mlpStepCompiled(H: number) {
   };
 }
 
-export function mlpMediumHvp() {
-  const cfg = mlpCfg(256, "tanh");
-  const { X, y } = mnistBatch();
-  const params = mlpParams(256);
-  const p0 = params;
-  const v: mlp.MlpParams = {
+/** The direction of mlp-medium-hvp: sym(31…36, shape, 1) for W1, b1, W2, b2, W3, b3. */
+function hvpDirection(p0: mlp.MlpParams): mlp.MlpParams {
+  return {
     fc0: { weight: hashSym(31, p0.fc0.weight.shape, 1), bias: hashSym(32, [256], 1) },
     fc1: { weight: hashSym(33, p0.fc1.weight.shape, 1), bias: hashSym(34, [256], 1) },
     fc2: { weight: hashSym(35, p0.fc2.weight.shape, 1), bias: hashSym(36, [10], 1) },
   };
+}
+
+export function mlpMediumHvp() {
+  const cfg = mlpCfg(256, "tanh");
+  const { X, y } = mnistBatch();
+  const params = mlpParams(256);
+  const v = hvpDirection(params);
   const h = hvp((p: mlp.MlpParams) => xent(mlp.apply(p, X, cfg), y));
   return {
     /** One exact H·v by reverse-over-reverse (double backward), like torch's. */
@@ -140,6 +145,33 @@ export function mlpMediumHvp() {
     check: () => {
       const r = h(params, v);
       return [r.value.item(), treeDot(v, r.hvp), sumSq(r.hvp)];
+    },
+  };
+}
+
+/** mlp-medium-hvp-compiled: the same H·v through the library's compiled plan (R-operator, buffers reused). */
+export function mlpMediumHvpCompiled() {
+  const cfg = mlpCfg(256, "tanh");
+  const { X, y } = mnistBatch();
+  const params = mlpParams(256);
+  const v = hvpDirection(params);
+  const plan = compileMlpHvp(cfg, "xent", 128);
+  const pl = leaves(params).map((t) => t.data);
+  const vl = leaves(v).map((t) => t.data);
+  const run = () => plan.run(pl, vl, X.data, y.data);
+  return {
+    run,
+    check: () => {
+      const value = run();
+      let dot = 0,
+        sq = 0;
+      plan.hvp.forEach((h, j) => {
+        for (let i = 0; i < h.length; i++) {
+          dot += vl[j][i] * h[i];
+          sq += h[i] * h[i];
+        }
+      });
+      return [value, dot, sq];
     },
   };
 }

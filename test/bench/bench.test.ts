@@ -27,12 +27,14 @@ test("timed workload forms reproduce the reference checks (SGLD loop, AdamW step
   assert.ok(Number.isFinite(W.sumSq(y)));
 });
 
-test("the compiled MLP steps reproduce the eager steps' reference checks and are timed against them", () => {
+test("the compiled MLP steps and H·v reproduce the eager workloads' reference checks and are timed against them", () => {
   expectCheck("mlp-small-step", W.mlpStepCompiled(64).check());
   expectCheck("mlp-medium-step", W.mlpStepCompiled(256).check());
+  expectCheck("mlp-medium-hvp", W.mlpMediumHvpCompiled().check());
   const byName = new Map(CASES.map((c) => [c.name, c]));
   assert.equal(referenceName(byName.get("mlp-small-step-compiled")!), "mlp-small-step");
   assert.equal(referenceName(byName.get("mlp-medium-step-compiled")!), "mlp-medium-step");
+  assert.equal(referenceName(byName.get("mlp-medium-hvp-compiled")!), "mlp-medium-hvp");
   assert.equal(referenceName(byName.get("mlp-medium-step")!), "mlp-medium-step");
 });
 
@@ -40,6 +42,7 @@ test("the suite covers every workload of docs/performance.md with its unit, and 
   // The workloads, in their order.
   const names =
     "tiny-grad mlp-small-step mlp-medium-step mlp-small-step-compiled mlp-medium-step-compiled mlp-medium-hvp " +
+    "mlp-medium-hvp-compiled " +
     "persample-medium-loop persample-medium-vmap";
   assert.deepEqual(
     CASES.map((c) => c.name),
