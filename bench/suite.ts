@@ -87,6 +87,7 @@ export const CASES: readonly Case[] = [
   ml("persample-medium-vmap", "ms/batch", "median_wall_time_per_batch", 1e3, W.persampleMedium),
   ml("transformer-step", "ms/step", "median_wall_time_per_step", 1e3, W.transformerStep),
   ml("sgld-inner", "ms/loop", "median_wall_time_per_loop", 1e3, W.sgldInner),
+  ml("sgld-inner-compiled", "ms/loop", "median_wall_time_per_loop", 1e3, () => W.sgldInner(true), "sgld-inner"),
   pde("burgers-muscl"),
   pde("burgers-weno5"),
   pde("heat2d"),

@@ -20,6 +20,7 @@ import { sgd, adamw } from "../src/optim/index.ts";
 import type { Optimizer } from "../src/optim/types.ts";
 import { compileStep } from "../src/compiled/step.ts";
 import { compileMlpHvp } from "../src/compiled/mlpHvp.ts";
+import { compileGradAt } from "../src/compiled/gradAt.ts";
 
 export const sumSq = (t: Tree): number => treeDot(t, t);
 
@@ -327,10 +328,11 @@ export function sgldData() {
  * g ← ∇F(y); y ← y − η(g + (y − x)/γ) + √(2η/β)·ξ; μ ← (1 − α)μ + αy — the library's
  * `entropySgdInner` (coupling 1/γ = 10, the workload's scope γ = 0.1), whose normal draws come
  * from the optimizers' seeded generator (part of the timed work), a fresh key per loop.
+ * `compiled`: the gradients come from the compiled plan (src/compiled; sgld-inner-compiled).
  */
-export function sgldInner() {
+export function sgldInner(compiled = false) {
   const { eta, gamma, beta, alpha, steps } = sgldConst;
-  const { loss } = sgldData();
+  const { loss, Xs, Ts } = sgldData();
   const x = tinyParams();
   const vg = valueAndGrad(loss);
   const gradAt = (y: Tree): Tree => vg(y as mlp.MlpParams).grad;
@@ -340,10 +342,11 @@ export function sgldInner() {
     quiet = opts(Infinity);
   const k0 = key(20240611);
   let loops = 0;
+  const g = compiled ? compileGradAt(tinyCfg, "mse", Xs, Ts) : gradAt;
   return {
-    run: () => entropySgdInner(x, gradAt(x), gradAt, foldIn(k0, loops++), noisy, coupling),
+    run: () => entropySgdInner(x, g(x), g, foldIn(k0, loops++), noisy, coupling),
     check: () => {
-      const { y, mu } = entropySgdInner(x, gradAt(x), gradAt, undefined, quiet, coupling);
+      const { y, mu } = entropySgdInner(x, g(x), g, undefined, quiet, coupling);
       const xl = leaves(x);
       let sq = 0,
         sm = 0;

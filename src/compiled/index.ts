@@ -6,3 +6,4 @@
 export { compileStep, type CompileStepOptions, type CompiledStep } from "./step.ts";
 export { compileMlpGrad, compileUnsupported, mlpLeafNames, COMPILED_ACTIVATIONS, type MlpGradPlan } from "./mlpGrad.ts";
 export { compileMlpHvp, type MlpHvpPlan } from "./mlpHvp.ts";
+export { compileGradAt } from "./gradAt.ts";

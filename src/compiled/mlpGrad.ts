@@ -20,7 +20,8 @@ import { logSoftmaxBackward, logSoftmaxRows, reluBackward, reluForward, tanhBack
 import { reduceAxes } from "../core/kernels/reduce.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
 import { InputError } from "../errors.ts";
-import type { MlpConfig } from "../nn/families/mlp.ts";
+import { Tensor } from "../core/tensor.ts";
+import type { MlpConfig, MlpParams } from "../nn/families/mlp.ts";
 import { oneHotInto, type LossName } from "../nn/losses.ts";
 
 /** The activations a plan has a fused epilogue for. */
@@ -64,6 +65,33 @@ export function mlpLeafNames(cfg: MlpConfig): string[] {
   }
   return names;
 }
+
+/** A parameter-shaped tree whose leaves are views of `arrays` (in mlp leaf order). */
+export function mlpTreeOver(cfg: MlpConfig, arrays: readonly Float64Array[]): MlpParams {
+  const out: MlpParams = {};
+  let k = 0;
+  for (let i = 0; i + 1 < cfg.sizes.length; i++) {
+    const weight = new Tensor(arrays[k++], [cfg.sizes[i + 1], cfg.sizes[i]]);
+    out[`fc${i}`] = cfg.bias ? { weight, bias: new Tensor(arrays[k++], [cfg.sizes[i + 1]]) } : { weight };
+  }
+  return out;
+}
+
+/** The parameter arrays of an mlp tree in `mlpLeafNames` order, picked by name (any key order). */
+export function mlpLeafArrays(cfg: MlpConfig, params: MlpParams, out: Float64Array[] = []): Float64Array[] {
+  out.length = 0;
+  for (let i = 0; i + 1 < cfg.sizes.length; i++) {
+    const layer = params[LAYER[i] ?? `fc${i}`];
+    if (layer === undefined) throw new InputError(`compile: the parameters have no layer fc${i}`);
+    out.push(layer.weight.data);
+    if (cfg.bias) {
+      if (layer.bias === undefined) throw new InputError(`compile: the parameters have no fc${i}.bias`);
+      out.push(layer.bias.data);
+    }
+  }
+  return out;
+}
+const LAYER = Array.from({ length: 16 }, (_, i) => `fc${i}`);
 
 /** Why `cfg`/`loss` cannot be compiled, or null when they can. */
 export function compileUnsupported(cfg: MlpConfig, loss: LossName): string | null {

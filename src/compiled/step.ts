@@ -16,7 +16,7 @@ import { InputError } from "../errors.ts";
 import type { MlpConfig, MlpParams } from "../nn/families/mlp.ts";
 import type { LossName } from "../nn/losses.ts";
 import type { OptState, Optimizer } from "../optim/types.ts";
-import { compileMlpGrad, compileUnsupported, type MlpGradPlan } from "./mlpGrad.ts";
+import { compileMlpGrad, compileUnsupported, mlpTreeOver, type MlpGradPlan } from "./mlpGrad.ts";
 
 export interface CompileStepOptions {
   /** A parsed `mlp` model config (activation relu, tanh or identity). */
@@ -79,7 +79,7 @@ export function compileStep(opts: CompileStepOptions): CompiledStep {
     let p = plans.get(rows);
     if (p === undefined) {
       const plan = compileMlpGrad(cfg, loss, rows);
-      const tree = treeOver(cfg, plan.grads);
+      const tree = mlpTreeOver(cfg, plan.grads);
       p = { plan, tree };
       plans.set(rows, p);
     }
@@ -156,18 +156,7 @@ function ownCopy(cfg: MlpConfig, params: MlpParams): MlpParams {
       throw new InputError(`compile: ${name}.bias must have shape [${want[0]}]`, { field: `${name}.bias` });
     arrays.push(b.data.slice());
   }
-  return treeOver(cfg, arrays);
-}
-
-/** A parameter-shaped tree whose leaves are views of `arrays` (in mlp leaf order). */
-function treeOver(cfg: MlpConfig, arrays: readonly Float64Array[]): MlpParams {
-  const out: MlpParams = {};
-  let k = 0;
-  for (let i = 0; i + 1 < cfg.sizes.length; i++) {
-    const weight = new Tensor(arrays[k++], [cfg.sizes[i + 1], cfg.sizes[i]]);
-    out[`fc${i}`] = cfg.bias ? { weight, bias: new Tensor(arrays[k++], [cfg.sizes[i + 1]]) } : { weight };
-  }
-  return out;
+  return mlpTreeOver(cfg, arrays);
 }
 
 function copyTree<T extends Tree>(t: T): T {

@@ -31,6 +31,7 @@ test("the compiled MLP steps and H·v reproduce the eager workloads' reference c
   expectCheck("mlp-small-step", W.mlpStepCompiled(64).check());
   expectCheck("mlp-medium-step", W.mlpStepCompiled(256).check());
   expectCheck("mlp-medium-hvp", W.mlpMediumHvpCompiled().check());
+  expectCheck("sgld-inner", W.sgldInner(true).check());
   const byName = new Map(CASES.map((c) => [c.name, c]));
   assert.equal(referenceName(byName.get("mlp-small-step-compiled")!), "mlp-small-step");
   assert.equal(referenceName(byName.get("mlp-medium-step-compiled")!), "mlp-medium-step");
@@ -46,7 +47,15 @@ test("the suite covers every workload of docs/performance.md with its unit, and 
     "persample-medium-loop persample-medium-vmap";
   assert.deepEqual(
     CASES.map((c) => c.name),
-    [...names.split(" "), "transformer-step", "sgld-inner", "burgers-muscl", "burgers-weno5", "heat2d"],
+    [
+      ...names.split(" "),
+      "transformer-step",
+      "sgld-inner",
+      "sgld-inner-compiled",
+      "burgers-muscl",
+      "burgers-weno5",
+      "heat2d",
+    ],
   );
   assert.equal(target("tiny-grad", "torch-1.13-cpu", "wasm-simd"), 10);
   assert.equal(target("mlp-small-step", "torch-1.13-cpu", "native-blas"), 1.5);
