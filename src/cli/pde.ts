@@ -8,6 +8,7 @@
  */
 import type { Command } from "commander";
 import { writeNpy } from "../io/npy.ts";
+import { checkOutputs } from "../io/output.ts";
 import { HJ_EXACT_SCHEMES, solvePde } from "../pde/api.ts";
 import type { BoundaryCondition } from "../pde/grid.ts";
 import { HJ_GRID_SCHEMES } from "../pde/hj/hj1d.ts";
@@ -27,6 +28,7 @@ interface PdeOptions {
   cfl: string;
   flux?: string;
   out?: string;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -57,6 +59,7 @@ export function register(program: Command): void {
       cmd.option("--flux <name>", "numerical flux for muscl: godunov | rusanov | roe | engquist-osher");
     cmd
       .option("--out <file>", "write the final state as float64 .npy")
+      .option("--force", "overwrite --out if it exists (never the --ic file)")
       .option("--json", "print one JSON object {scheme, cells, t, steps, mass, shocks} on stdout")
       .action((o: PdeOptions) => runPde(eq, o));
   }
@@ -81,7 +84,7 @@ export function parseDomain(s: string): [number, number] {
 
 /** Parses the options and solves; the values are checked by the solver (its messages name them as options). */
 export function runPde(eq: Equation, o: PdeOptions): void {
-  const { summary, result } = solvePde(eq, {
+  const options = {
     ic: o.ic,
     scheme: o.scheme ?? DEFAULT_SCHEME[eq],
     cells: parseNumber(o.cells, "--cells", { integer: true }),
@@ -91,7 +94,14 @@ export function runPde(eq: Equation, o: PdeOptions): void {
     bc: o.bc as BoundaryCondition,
     cfl: parseNumber(o.cfl, "--cfl"),
     flux: o.flux,
+  };
+  // Checked before any work: an output that would overwrite the --ic file is refused up front.
+  const icFile = o.ic.startsWith("file:") ? o.ic.slice("file:".length) : undefined;
+  checkOutputs([o.out === undefined ? undefined : { path: o.out, what: "--out" }], {
+    inputs: [icFile ? { path: icFile, what: "--ic" } : undefined],
+    force: o.force,
   });
+  const { summary, result } = solvePde(eq, options);
   if (o.out) writeNpy(o.out, { dtype: "F64", shape: [result.u.length], data: result.u });
   if (o.json) {
     printJson(summary);

@@ -1,7 +1,7 @@
 /**
  * What a model family is: one typed record holding everything the library knows about it — its
  * config schema, a pure `init(key, cfg)` / `apply(params, x, cfg)` over its param tree (named as
- * torch's state_dict), the shape rules of its inputs and outputs, the spec of its parameter
+ * torch's state_dict), the shape rules of its inputs and outputs, its parameter and activation counts, the spec of its parameter
  * symmetry group, and a small example for the tests. The records live in ./families/, one file
  * each, and ./registry.ts lists them; everything that depends on the family (model files, the
  * data checks, teacher–student data, symmetry groups) reads the record, never a switch on `arch`.
@@ -13,6 +13,7 @@ import type { Tree } from "../core/tree.ts";
 import type { Layout } from "../symmetry/layout.ts";
 import type { GroupSpec } from "../symmetry/types.ts";
 import type { LossName } from "./losses.ts";
+import type { Terms } from "./size.ts";
 
 /** A family's config schema: a strict zod object whose `arch` literal names the family. */
 export type FamilySchema = z.ZodObject<{ arch: z.ZodLiteral<string> }>;
@@ -47,6 +48,13 @@ export interface ModelFamily<S extends FamilySchema = FamilySchema, P extends Tr
    * a cross-entropy loss, the axes before it the label positions ([]: one value per sample).
    */
   outputShape(cfg: z.infer<S>, sample: readonly number[]): number[];
+  /**
+   * The parameter count split into terms named by the config fields they grow with (./size.ts);
+   * the terms add up to the values `init` allocates.
+   */
+  parameterTerms(cfg: z.infer<S>): Terms;
+  /** The values one sample's forward pass keeps for the backward pass (layer outputs, attention weights), by field. */
+  activationTerms(cfg: z.infer<S>): Terms;
   /** The symmetry group of the params, as components over the flat layout (src/symmetry composes it). */
   group(cfg: z.infer<S>, layout: Layout): GroupSpec;
   /**

@@ -32,6 +32,8 @@ export {
   modelOf,
   outputShape,
   outputSize,
+  activationTerms,
+  parameterTerms,
   parseModelConfig,
   randomInputs,
   randomTargets,

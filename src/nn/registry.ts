@@ -20,6 +20,7 @@ import { meanfield } from "./families/meanfield.ts";
 import { mlp } from "./families/mlp.ts";
 import { transformer } from "./families/transformer.ts";
 import type { LossName } from "./losses.ts";
+import { checkParameterCount, type Terms } from "./size.ts";
 
 /** Every model family, in the order they are listed to users. */
 export const FAMILIES = [mlp, cnn, transformer, meanfield] as const;
@@ -68,6 +69,7 @@ export function parseModelConfig(raw: unknown, where = "model config"): ModelCon
   const r = modelConfig.safeParse(raw);
   if (!r.success) throw new InputError(formatZodIssue(r.error.issues[0], where));
   familyOf(r.data).check?.(r.data, where);
+  checkParameterCount(parameterTerms(r.data), where);
   return r.data;
 }
 
@@ -97,6 +99,16 @@ export function groupOf(cfg: ModelConfig): SymmetryGroup {
   const g = composeGroup(familyOf(cfg).group(cfg, layoutOf(template)), template);
   groups.set(cfg, g);
   return g;
+}
+
+/** The model's parameter count by config field (./size.ts), from the config alone. */
+export function parameterTerms(cfg: ModelConfig): Terms {
+  return familyOf(cfg).parameterTerms(cfg);
+}
+
+/** The values one sample's forward pass keeps for the backward pass, by config field. */
+export function activationTerms(cfg: ModelConfig): Terms {
+  return familyOf(cfg).activationTerms(cfg);
 }
 
 /** The per-sample input shapes a model reads (after the batch axis). */

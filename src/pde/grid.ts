@@ -5,7 +5,7 @@
  * indices g … g+N−1.
  */
 import { InputError } from "../errors.ts";
-import { oneOf, positiveInt } from "../validate.ts";
+import { integer, oneOf } from "../validate.ts";
 
 /** "periodic": wrap around; "outflow": zero-gradient copy of the edge cell (transmissive). */
 export type BoundaryCondition = "periodic" | "outflow";
@@ -21,11 +21,14 @@ export interface Grid1D {
   readonly x: Float64Array;
 }
 
+/** At most this many cells: the solvers keep a few float64 arrays per cell, well inside memory. */
+export const MAX_CELLS = 1e7;
+
 export function makeGrid(a: number, b: number, n: number): Grid1D {
   if (!Number.isFinite(a) || !Number.isFinite(b) || !(a < b)) {
     throw new InputError(`domain: expected finite a < b, got ${a},${b}`, { field: "domain" });
   }
-  positiveInt(n, "cells");
+  integer(n, "cells", 1, MAX_CELLS);
   const dx = (b - a) / n;
   const x = new Float64Array(n);
   for (let i = 0; i < n; i++) x[i] = a + (i + 0.5) * dx;

@@ -8,16 +8,17 @@ import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
 import { assertInterrupted, tinyConfigInput, waitForScalars } from "../train/helpers.ts";
 
 const dir = tempDir();
-const good = {
+/** The tiny training config with a bigger data set, Adam, and checkpoints every 20 steps. */
+const good = tinyConfigInput({
   seed: 1,
-  model: { arch: "mlp", sizes: [2, 8, 2], activation: "tanh" },
   data: { name: "two-moons", n: 128 },
   optimizer: { name: "adam", lr: 0.02 },
   steps: 60,
   batchSize: 16,
+  logEvery: 10,
   evalEvery: 20,
   checkpointEvery: 20,
-};
+});
 
 let n = 0;
 function configFile(content: unknown, ext = "json"): string {

@@ -19,8 +19,9 @@ import { type Layout, axisSlice, concatIdx } from "../../symmetry/layout.ts";
 import type { Component, GroupSpec, ScaleUnit } from "../../symmetry/types.ts";
 import { isHomogeneous, activationNote } from "../../symmetry/homogeneous.ts";
 import { denseUnits, unitComponents } from "../../symmetry/units.ts";
-import { activationName, size } from "../config.ts";
+import { activationName, MAX_DIMENSION, size } from "../config.ts";
 import { defineFamily } from "../family.ts";
+import type { Terms } from "../size.ts";
 import { fanInUniform } from "../init.ts";
 import type { Linear } from "./mlp.ts";
 
@@ -32,7 +33,7 @@ export const cnnConfig = z.strictObject({
       z.strictObject({
         out: size,
         kernel: size,
-        padding: z.number().int().nonnegative().default(0),
+        padding: z.number().int().nonnegative().max(MAX_DIMENSION).default(0),
         pool: size.optional(),
       }),
     )
@@ -43,51 +44,83 @@ export const cnnConfig = z.strictObject({
 export type CnnConfig = z.infer<typeof cnnConfig>;
 export type CnnParams = Record<string, Linear>;
 
+/** One conv layer's shapes: its input channels, the map after the conv (h, w) and after its pooling (ph, pw). */
+interface ConvShape {
+  cin: number;
+  h: number;
+  w: number;
+  ph: number;
+  pw: number;
+}
+
+/** The shapes through the conv stack: h' = h + 2·padding − kernel + 1 (stride 1), then ⌊h'/pool⌋. */
+function convShapes(cfg: CnnConfig): ConvShape[] {
+  let [cin, ph, pw] = cfg.input;
+  return cfg.conv.map((l) => {
+    const h = ph + 2 * l.padding - l.kernel + 1;
+    const w = pw + 2 * l.padding - l.kernel + 1;
+    const shape = { cin, h, w, ph: l.pool ? Math.floor(h / l.pool) : h, pw: l.pool ? Math.floor(w / l.pool) : w };
+    [cin, ph, pw] = [l.out, shape.ph, shape.pw];
+    return shape;
+  });
+}
+
 /** Channels, height and width after the conv stack. */
 export function convOutput(cfg: CnnConfig): [number, number, number] {
-  let [c, h, w] = cfg.input;
-  for (const l of cfg.conv) {
-    c = l.out;
-    h = h + 2 * l.padding - l.kernel + 1;
-    w = w + 2 * l.padding - l.kernel + 1;
-    if (l.pool) {
-      h = Math.floor(h / l.pool);
-      w = Math.floor(w / l.pool);
-    }
-  }
-  return [c, h, w];
+  const last = convShapes(cfg)[cfg.conv.length - 1];
+  return [cfg.conv[cfg.conv.length - 1].out, last.ph, last.pw];
 }
 
 /** Every kernel fits its (padded) input and every pooling window its feature map. */
 function check(cfg: CnnConfig, where: string): void {
-  let [, h, w] = cfg.input;
-  cfg.conv.forEach((c, i) => {
-    h = h + 2 * c.padding - c.kernel + 1;
-    w = w + 2 * c.padding - c.kernel + 1;
-    if (h < 1 || w < 1)
+  convShapes(cfg).forEach((s, i) => {
+    const c = cfg.conv[i];
+    if (s.h < 1 || s.w < 1)
       throw new InputError(
-        `${where}: conv.${i}: kernel ${c.kernel} does not fit the ${h + c.kernel - 1 - 2 * c.padding}-pixel input`,
+        `${where}: conv.${i}: kernel ${c.kernel} does not fit the ${s.h + c.kernel - 1 - 2 * c.padding}-pixel input`,
       );
-    if (c.pool) {
-      h = Math.floor(h / c.pool);
-      w = Math.floor(w / c.pool);
-      if (h < 1 || w < 1)
-        throw new InputError(`${where}: conv.${i}.pool: window ${c.pool} is larger than the feature map`);
-    }
+    if (c.pool && (s.ph < 1 || s.pw < 1))
+      throw new InputError(`${where}: conv.${i}.pool: window ${c.pool} is larger than the feature map`);
   });
+}
+
+/** Parameters: each conv's kernel and bias, then the dense layers from the flattened feature map. */
+function parameterTerms(cfg: CnnConfig): Terms {
+  const shapes = convShapes(cfg);
+  const conv = cfg.conv.reduce((n, l, i) => n + l.out * shapes[i].cin * l.kernel * l.kernel + l.out, 0);
+  const [c, h, w] = convOutput(cfg);
+  const sizes = [c * h * w, ...cfg.fc];
+  const fc = sizes.slice(1).reduce((n, out, i) => n + out * sizes[i] + out, 0);
+  return [
+    ["conv", conv],
+    ["fc", fc],
+  ];
+}
+
+/** Per sample: the input, each conv's pre- and post-activation maps and its pooled map, each dense layer's two. */
+function activationTerms(cfg: CnnConfig): Terms {
+  const shapes = convShapes(cfg);
+  const conv = cfg.conv.reduce(
+    (n, l, i) => n + 2 * l.out * shapes[i].h * shapes[i].w + (l.pool ? l.out * shapes[i].ph * shapes[i].pw : 0),
+    shapeSize(cfg.input),
+  );
+  return [
+    ["input, conv", conv],
+    ["fc", cfg.fc.reduce((n, m) => n + 2 * m, 0)],
+  ];
 }
 
 export function init(k: Key, cfg: CnnConfig): CnnParams {
   const keys = split(k, 2 * (cfg.conv.length + cfg.fc.length));
   const p: CnnParams = {};
-  let cin = cfg.input[0];
+  const shapes = convShapes(cfg);
   cfg.conv.forEach((l, i) => {
+    const { cin } = shapes[i];
     const fanIn = cin * l.kernel * l.kernel;
     p[`conv${i}`] = {
       weight: fanInUniform(keys[2 * i], [l.out, cin, l.kernel, l.kernel], fanIn),
       bias: fanInUniform(keys[2 * i + 1], [l.out], fanIn),
     };
-    cin = l.out;
   });
   const [c, h, w] = convOutput(cfg);
   let fin = c * h * w;
@@ -158,6 +191,8 @@ export const cnn = defineFamily({
   apply,
   inputShapes: (cfg) => [[...cfg.input], [shapeSize(cfg.input)]],
   outputShape: (cfg) => [cfg.fc[cfg.fc.length - 1]],
+  parameterTerms,
+  activationTerms,
   group,
   example: {
     config: { arch: "cnn", input: [1, 6, 6], conv: [{ out: 2, kernel: 3, pool: 2 }], fc: [5, 3] },

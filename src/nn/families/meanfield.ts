@@ -85,6 +85,8 @@ export const meanfield = defineFamily({
   apply,
   inputShapes: (cfg) => [[cfg.input]],
   outputShape: () => [],
+  parameterTerms: (cfg) => [["width", cfg.width * (cfg.input + (cfg.bias ? 2 : 1))]],
+  activationTerms: (cfg) => [["width", cfg.input + 2 * cfg.width]],
   group,
   example: {
     config: { arch: "meanfield", input: 3, width: 5, activation: "relu" },

@@ -95,6 +95,10 @@ export const mlp = defineFamily({
   apply,
   inputShapes: (cfg) => [[cfg.sizes[0]]],
   outputShape: (cfg) => [cfg.sizes[cfg.sizes.length - 1]],
+  parameterTerms: (cfg) => [
+    ["sizes", cfg.sizes.slice(1).reduce((s, out, i) => s + out * cfg.sizes[i] + (cfg.bias ? out : 0), 0)],
+  ],
+  activationTerms: (cfg) => [["sizes", cfg.sizes.reduce((s, n) => s + n, 0)]],
   group,
   example: {
     config: { arch: "mlp", sizes: [3, 4, 2], activation: "relu" },

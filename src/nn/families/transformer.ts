@@ -8,8 +8,9 @@ import { z } from "zod";
 import { Tensor } from "../../core/tensor.ts";
 import * as F from "../../core/ops/index.ts";
 import { type Key, split } from "../../core/random.ts";
-import { activationName, size } from "../config.ts";
+import { activationName, MAX_LAYERS, size } from "../config.ts";
 import { defineFamily } from "../family.ts";
+import type { Terms } from "../size.ts";
 import { fanInUniform, gaussian } from "../init.ts";
 import { transformerGroup } from "./transformerGroup.ts";
 
@@ -20,7 +21,7 @@ export const transformerConfig = z.strictObject({
   d: size,
   heads: size,
   dHead: size,
-  layers: z.number().int().nonnegative(),
+  layers: z.number().int().nonnegative().max(MAX_LAYERS),
   mlp: size,
   norm: z.enum(["layernorm", "none"]).default("layernorm"),
   activation: activationName.default("relu"),
@@ -120,6 +121,28 @@ export function apply(params: TransformerParams, tokens: Tensor, cfg: Transforme
   return F.reshape(F.slice(logits, [0, T - 1, 0], [N, T, V]), [N, V]);
 }
 
+/** Parameters: embeddings and the final norm, positions, and L blocks (docs/file-formats.md §transformer). */
+function parameterTerms(cfg: TransformerConfig): Terms {
+  const { vocab: V, seq: T, d, heads: H, dHead: dh, layers: L, mlp: m } = cfg;
+  const norm = cfg.norm === "layernorm" ? 2 * d : 0;
+  const block = 4 * H * dh * d + 2 * m * d + m + d + 2 * norm;
+  return [
+    ["vocab, d", 2 * V * d + norm],
+    ["seq, d", T * d],
+    ["layers, d, heads, dHead, mlp", L * block],
+  ];
+}
+
+/** Per sample: each block's residual stream, q/k/v/o, MLP hidden values and T×T attention weights per head; the logits. */
+function activationTerms(cfg: TransformerConfig): Terms {
+  const { vocab: V, seq: T, d, heads: H, dHead: dh, layers: L, mlp: m } = cfg;
+  return [
+    ["layers, seq, d, mlp", L * T * (8 * d + 4 * H * dh + 2 * m)],
+    ["layers, heads, seq", L * 2 * H * T * T],
+    ["vocab, seq", V * (cfg.readout === "all" ? T : 1)],
+  ];
+}
+
 export const transformer = defineFamily({
   arch: "transformer",
   summary: "decoder-only transformer over token ids: pre-LayerNorm attention and MLP blocks",
@@ -130,6 +153,8 @@ export const transformer = defineFamily({
   acceptsSample: (sample, cfg) => sample.length === 1 && sample[0] >= 1 && sample[0] <= cfg.seq,
   vocab: (cfg) => cfg.vocab,
   outputShape: (cfg, sample) => (cfg.readout === "all" ? [sample[0], cfg.vocab] : [cfg.vocab]),
+  parameterTerms,
+  activationTerms,
   group: transformerGroup,
   example: {
     config: { arch: "transformer", vocab: 7, seq: 4, d: 6, heads: 2, dHead: 3, layers: 1, mlp: 8 },

@@ -6,8 +6,10 @@
  * agree to rounding; the generic method-of-lines solver (spatial.ts + timestep.ts) is their oracle.
  *
  * Which set runs is an option of the solvers and steppers, `kernels`:
- *   "auto" (default)  the axis' active backend: the one `useBackend("stencils", name)` selected,
- *                     else the first that loads (WebAssembly-SIMD when pde.wasm is built);
+ *   "auto" (default)  the axis' active backend, selected as the GEMM's is: the one
+ *                     `useBackend("stencils", name)` selected, else the one SHOCKLENS_STENCILS
+ *                     names (read at first use; a named one that cannot load is an error), else
+ *                     the first that loads (WebAssembly-SIMD when pde.wasm is built);
  *   "wasm-simd"       WebAssembly-SIMD (a BackendUnavailableError when pde.wasm is not built);
  *   "typescript"      the TypeScript twins;
  *   "generic"         (Burgers only) the method-of-lines path, as for every case the fused
@@ -61,6 +63,7 @@ const typescriptStencils: BackendEntry<StencilBackend> = {
 export const stencilBackends = new BackendAxis<StencilBackend>({
   axis: "stencils",
   label: "PDE stencil",
+  envVar: "SHOCKLENS_STENCILS",
   entries: [wasmSimdStencils, typescriptStencils],
 });
 
