@@ -1,7 +1,8 @@
 /**
  * The reference implementations of the benchmark (docs/performance.md §how-the-benchmark-measures), in the
- * folder of reference scripts (bench/reference/ of the repository): PyTorch (torch_reference.py via /usr/bin/python3), the C PDE reference (built
- * here with gcc -O2 / -O3 -march=native into a temporary directory) and numpy (pde_numpy.py).
+ * folder of reference scripts (bench/reference/ of the repository): PyTorch (torch_reference.py via
+ * /usr/bin/python3), the C PDE reference (built here with gcc -O2 / -O3 -march=native into a temporary
+ * directory) and numpy (pde_numpy.py).
  * Each is run as its own process for one workload at a time and its JSON line parsed; when one
  * cannot run, `available()` says why and the bench prints its own figures only.
  */

@@ -40,7 +40,8 @@ function data(seed: number, rows: number, cfg: MlpConfig, loss: LossName): { x: 
 }
 
 for (const c of CASES) {
-  test(`compiled H·v agrees with the eager hvp to ${REL} of its largest entry: ${c.sizes.join("-")} ${c.act} bias=${c.bias} ${c.loss} rows=${c.rows}`, () => {
+  const name = `${c.sizes.join("-")} ${c.act} bias=${c.bias} ${c.loss} rows=${c.rows}`;
+  test(`compiled H·v agrees with the eager hvp to ${REL} of its largest entry: ${name}`, () => {
     const cfg = mlpConfig.parse({ arch: "mlp", sizes: c.sizes, activation: c.act, bias: c.bias });
     const params = init(key(2), cfg);
     const plan = compileMlpHvp(cfg, c.loss, c.rows);

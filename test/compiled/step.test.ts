@@ -59,7 +59,8 @@ const CASES: { sizes: number[]; act: string; bias: boolean; loss: LossName; rows
 ];
 
 for (const c of CASES) {
-  test(`compiled loss and gradient equal valueAndGrad bit for bit: ${c.sizes.join("-")} ${c.act} bias=${c.bias} ${c.loss} rows=${c.rows}`, () => {
+  const name = `${c.sizes.join("-")} ${c.act} bias=${c.bias} ${c.loss} rows=${c.rows}`;
+  test(`compiled loss and gradient equal valueAndGrad bit for bit: ${name}`, () => {
     const cfg = cfgOf(c.sizes, c.act, c.bias);
     const params = init(key(7), cfg);
     const plan = compileMlpGrad(cfg, c.loss, c.rows);
