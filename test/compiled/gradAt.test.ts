@@ -4,24 +4,14 @@
  * one, bit for bit, noise included.
  */
 import { test } from "node:test";
-import assert from "node:assert/strict";
 import { grad } from "../../src/core/autodiff.ts";
 import { key } from "../../src/core/random.ts";
-import { type Tree, leaves } from "../../src/core/tree.ts";
+import type { Tree } from "../../src/core/tree.ts";
 import type { MlpParams } from "../../src/nn/families/mlp.ts";
 import { entropySgdInner } from "../../src/optim/entropySgd.ts";
 import { compileGradAt } from "../../src/compiled/index.ts";
 import * as W from "../../bench/workloads.ts";
-
-function assertTreesBitEqual(a: Tree, b: Tree, what: string): void {
-  const la = leaves(a),
-    lb = leaves(b);
-  la.forEach((t, j) =>
-    t.data.forEach((v, i) => {
-      if (!Object.is(v, lb[j].data[i])) assert.fail(`${what} leaf ${j}[${i}]: ${v} vs ${lb[j].data[i]}`);
-    }),
-  );
-}
+import { assertTreesBitEqual } from "./helpers.ts";
 
 test("the compiled gradient equals grad() and drives the Langevin loop to the same iterates", () => {
   const { Xs, Ts, loss } = W.sgldData();

@@ -8,16 +8,17 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Tensor } from "../../src/core/tensor.ts";
 import { hvp } from "../../src/core/autodiff.ts";
-import { key, foldIn, uniform, randint, normal } from "../../src/core/random.ts";
+import { key, foldIn, normal } from "../../src/core/random.ts";
 import { leaves, unflatten } from "../../src/core/tree.ts";
-import { mlpConfig, init, apply, type MlpConfig, type MlpParams } from "../../src/nn/families/mlp.ts";
-import { lossFn, type LossName } from "../../src/nn/losses.ts";
+import { init, apply, type MlpParams } from "../../src/nn/families/mlp.ts";
+import { lossFn } from "../../src/nn/losses.ts";
 import { compileMlpHvp } from "../../src/compiled/index.ts";
 import { InputError } from "../../src/errors.ts";
+import { batch, caseName, cfgOf, type NetCase } from "./helpers.ts";
 
 const REL = 1e-14;
 
-const CASES: { sizes: number[]; act: string; bias: boolean; loss: LossName; rows: number }[] = [
+const CASES: NetCase[] = [
   { sizes: [5, 7, 6, 3], act: "tanh", bias: true, loss: "xent", rows: 9 },
   { sizes: [5, 7, 6, 3], act: "tanh", bias: false, loss: "mse", rows: 9 },
   { sizes: [5, 7, 6, 3], act: "relu", bias: true, loss: "xent", rows: 8 },
@@ -27,28 +28,15 @@ const CASES: { sizes: number[]; act: string; bias: boolean; loss: LossName; rows
   { sizes: [784, 64, 64, 10], act: "tanh", bias: true, loss: "xent", rows: 128 },
 ];
 
-function data(seed: number, rows: number, cfg: MlpConfig, loss: LossName): { x: Tensor; t: Tensor } {
-  const k = key(seed);
-  const C = cfg.sizes[cfg.sizes.length - 1];
-  return {
-    x: uniform(foldIn(k, 0), [rows, cfg.sizes[0]], -1, 1),
-    t:
-      loss === "xent"
-        ? new Tensor(Float64Array.from(randint(foldIn(k, 1), rows, 0, C)), [rows])
-        : normal(foldIn(k, 1), [rows, C]),
-  };
-}
-
 for (const c of CASES) {
-  const name = `${c.sizes.join("-")} ${c.act} bias=${c.bias} ${c.loss} rows=${c.rows}`;
-  test(`compiled H·v agrees with the eager hvp to ${REL} of its largest entry: ${name}`, () => {
-    const cfg = mlpConfig.parse({ arch: "mlp", sizes: c.sizes, activation: c.act, bias: c.bias });
+  test(`compiled H·v agrees with the eager hvp to ${REL} of its largest entry: ${caseName(c)}`, () => {
+    const cfg = cfgOf(c.sizes, c.act, c.bias);
     const params = init(key(2), cfg);
     const plan = compileMlpHvp(cfg, c.loss, c.rows);
     const f = (p: MlpParams, x: Tensor, t: Tensor) => lossFn(c.loss)(apply(p, x, cfg), t);
     const pl = leaves(params).map((t) => t.data);
     for (let trial = 0; trial < 2; trial++) {
-      const { x, t } = data(50 + trial, c.rows, cfg, c.loss);
+      const { x, t } = batch(50 + trial, c.rows, cfg, c.loss);
       const v = unflatten(
         params,
         leaves(params).map((p, j) => normal(foldIn(key(60 + trial), j), p.shape)),
@@ -77,7 +65,7 @@ for (const c of CASES) {
 }
 
 test("a direction with the wrong leaves is an input error", () => {
-  const cfg = mlpConfig.parse({ arch: "mlp", sizes: [3, 4, 2], activation: "tanh" });
+  const cfg = cfgOf([3, 4, 2], "tanh");
   const plan = compileMlpHvp(cfg, "mse", 2);
   const p = leaves(init(key(0), cfg)).map((t) => t.data);
   assert.throws(

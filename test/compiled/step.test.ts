@@ -4,50 +4,22 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Tensor } from "../../src/core/tensor.ts";
+import type { Tensor } from "../../src/core/tensor.ts";
 import { valueAndGrad } from "../../src/core/autodiff.ts";
-import { key, foldIn, uniform, randint, normal } from "../../src/core/random.ts";
+import { key } from "../../src/core/random.ts";
 import { type Tree, leaves } from "../../src/core/tree.ts";
-import { mlpConfig, init, apply, type MlpConfig, type MlpParams } from "../../src/nn/families/mlp.ts";
+import { init, apply, type MlpConfig, type MlpParams } from "../../src/nn/families/mlp.ts";
 import { lossFn, type LossName } from "../../src/nn/losses.ts";
 import { sgd, adam, adamw, sgld } from "../../src/optim/index.ts";
 import type { Optimizer, OptState } from "../../src/optim/types.ts";
 import { compileMlpGrad, compileStep, mlpLeafNames } from "../../src/compiled/index.ts";
 import { InputError } from "../../src/errors.ts";
-
-const cfgOf = (sizes: number[], activation: string, bias = true): MlpConfig =>
-  mlpConfig.parse({ arch: "mlp", sizes, activation, bias });
-
-function batch(seed: number, rows: number, cfg: MlpConfig, loss: LossName): { x: Tensor; t: Tensor } {
-  const k = key(seed);
-  const x = uniform(foldIn(k, 0), [rows, cfg.sizes[0]], -1, 1);
-  const C = cfg.sizes[cfg.sizes.length - 1];
-  const t =
-    loss === "xent"
-      ? new Tensor(Float64Array.from(randint(foldIn(k, 1), rows, 0, C)), [rows])
-      : normal(foldIn(k, 1), [rows, C]);
-  return { x, t };
-}
-
-/** Exact equality of every element (NaN equal to NaN, −0 distinct from +0). */
-function assertBitEqual(a: Float64Array, b: Float64Array, what: string): void {
-  assert.equal(a.length, b.length, `${what}: length`);
-  for (let i = 0; i < a.length; i++) {
-    if (!Object.is(a[i], b[i])) assert.fail(`${what}[${i}]: compiled ${a[i]} vs eager ${b[i]}`);
-  }
-}
-
-function assertTreesBitEqual(a: Tree, b: Tree, what: string): void {
-  const la = leaves(a),
-    lb = leaves(b);
-  assert.equal(la.length, lb.length);
-  la.forEach((t, j) => assertBitEqual(t.data, lb[j].data, `${what} leaf ${j}`));
-}
+import { assertBitEqual, assertTreesBitEqual, batch, caseName, cfgOf, type NetCase } from "./helpers.ts";
 
 const eagerVg = (cfg: MlpConfig, loss: LossName) =>
   valueAndGrad((p: MlpParams, x: Tensor, t: Tensor) => lossFn(loss)(apply(p, x, cfg), t));
 
-const CASES: { sizes: number[]; act: string; bias: boolean; loss: LossName; rows: number }[] = [
+const CASES: NetCase[] = [
   { sizes: [5, 7, 6, 3], act: "relu", bias: true, loss: "xent", rows: 9 },
   { sizes: [5, 7, 6, 3], act: "tanh", bias: true, loss: "mse", rows: 9 },
   { sizes: [5, 7, 6, 3], act: "identity", bias: false, loss: "xent", rows: 4 },
@@ -59,8 +31,7 @@ const CASES: { sizes: number[]; act: string; bias: boolean; loss: LossName; rows
 ];
 
 for (const c of CASES) {
-  const name = `${c.sizes.join("-")} ${c.act} bias=${c.bias} ${c.loss} rows=${c.rows}`;
-  test(`compiled loss and gradient equal valueAndGrad bit for bit: ${name}`, () => {
+  test(`compiled loss and gradient equal valueAndGrad bit for bit: ${caseName(c)}`, () => {
     const cfg = cfgOf(c.sizes, c.act, c.bias);
     const params = init(key(7), cfg);
     const plan = compileMlpGrad(cfg, c.loss, c.rows);
