@@ -7,3 +7,4 @@ export { compileStep, type CompileStepOptions, type CompiledStep } from "./step.
 export { compileMlpGrad, compileUnsupported, mlpLeafNames, COMPILED_ACTIVATIONS, type MlpGradPlan } from "./mlpGrad.ts";
 export { compileMlpHvp, type MlpHvpPlan } from "./mlpHvp.ts";
 export { compileGradAt } from "./gradAt.ts";
+export { compiledValueAndGrad } from "./valueAndGrad.ts";
