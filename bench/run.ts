@@ -218,6 +218,9 @@ interface Line {
   checksum?: number;
   check2?: number;
   check_ok: boolean;
+  /** Ablation lines: eager time / this line's time, median over the rounds (each round times both). */
+  vs_eager?: number;
+  vs_eager_rounds?: number[];
   note?: string;
 }
 
@@ -252,6 +255,23 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
     measure = () => timePde(w);
   }
   const refName = referenceName(c);
+  // An ablation line (its reference workload is another line of the suite, the eager form) times
+  // that eager form in every round too, so "what compiling bought" is a ratio from the same moments.
+  const twin = refName !== c.name ? CASES.find((x) => x.name === refName) : undefined;
+  let eagerOnce: (() => number) | null = null;
+  if (twin !== undefined && twin.kind === "ml") {
+    const e = twin.build();
+    const ke = calibrate(e.run);
+    eagerOnce = () => timeMl(e.run, ke, twin.scale).value;
+  }
+  const speedups: number[] = [];
+  const measureBoth = (): Timing => {
+    const t = measure();
+    if (eagerOnce !== null) speedups.push(eagerOnce() / t.value);
+    return t;
+  };
+  const ablation = (): Partial<Line> =>
+    speedups.length ? { vs_eager: sig(median(speedups), 3), vs_eager_rounds: speedups.map((x) => sig(x, 3)) } : {};
   const want = REFERENCE_CHECKS[refName];
   const checkOk =
     c.kind === "ml"
@@ -283,9 +303,11 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
   });
   const mine = refs.filter((r) => r.workloads.includes(refName));
   if (mine.length === 0) {
-    const t = measure();
+    const ts: Timing[] = [];
+    for (let round = 0; round < (eagerOnce === null ? 1 : args.rounds); round++) ts.push(measureBoth());
+    const t = ts[ts.length - 1];
     const why = missing.filter((m) => m.workloads.includes(refName)).map((m) => `${m.label}: ${m.reason}`);
-    emit({ ...base(t), note: `reference missing${why.length ? ` (${why.join("; ")})` : ""}` });
+    emit({ ...base(t), ...ablation(), note: `reference missing${why.length ? ` (${why.join("; ")})` : ""}` });
     return;
   }
   for (const ref of mine) {
@@ -306,7 +328,7 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
       }
       if (ok === null || ok) ok = refCheckOk(c, checks, r);
       progress(`${c.name}: round ${round + 1}/${args.rounds}: shocklens`);
-      const t = measure();
+      const t = measureBoth();
       refVals.push(r.value);
       ours.push(t);
       ratios.push(r.value / t.value);
@@ -331,6 +353,7 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
       reference: { impl, value: sig(median(refVals)), threads, check_ok: ok },
       ratio: sig(ratio, 3),
       ratios: ratios.map((x) => sig(x, 3)),
+      ...ablation(),
       target: tg,
       met: tg === null ? null : ratio >= tg,
     });
@@ -363,8 +386,20 @@ function table(lines: Line[]): string {
     l.target === null ? "" : `≥ ${l.target}`,
     l.met === null ? "" : l.met ? "yes" : "no",
     l.check_ok && (l.reference?.check_ok ?? true) ? "ok" : "MISMATCH",
+    l.vs_eager === undefined ? "" : `${l.vs_eager} (${(l.vs_eager_rounds ?? []).join(", ")})`,
   ]);
-  const head = ["workload", "unit", "shocklens", "reference", "ref value", "ratio (rounds)", "target", "met", "check"];
+  const head = [
+    "workload",
+    "unit",
+    "shocklens",
+    "reference",
+    "ref value",
+    "ratio (rounds)",
+    "target",
+    "met",
+    "check",
+    "vs eager (rounds)",
+  ];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) =>
     r
@@ -394,7 +429,8 @@ function main(): void {
       `shocklens bench — ${new Date().toISOString().replace("T", " ").slice(0, 19)} UTC\n${machine()}\n`,
     );
     process.stdout.write(
-      `ratio = reference time / shocklens time (> 1: shocklens faster); median of ${args.rounds} alternating rounds\n`,
+      `ratio = reference time / shocklens time (> 1: shocklens faster); median of ${args.rounds} alternating rounds\n` +
+        "vs eager (compiled lines) = time of the eager line / time of the compiled line, both timed in every round\n",
     );
     for (const m of found.missing) process.stdout.write(`reference missing: ${m.label}: ${m.reason}\n`);
     process.stdout.write("\n");
