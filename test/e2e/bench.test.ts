@@ -23,6 +23,8 @@ interface BenchLine {
   note?: string;
   target: number | null;
   met: boolean | null;
+  vs_eager?: number;
+  vs_eager_rounds?: number[];
 }
 
 function bench(
@@ -69,6 +71,18 @@ test("npm run bench without the references prints its own figures and says the r
   assert.match(t.stdout, /reference missing/);
   assert.match(t.stdout, /ratio = reference time \/ shocklens time/);
   assert.match(t.stdout, /tiny-grad\s+us\/eval/);
+});
+
+test("a compiled line times its eager line in every round and reports the speed-up over it", () => {
+  const r = bench(["--json", "--only", "sgld-inner-compiled", "--rounds", "2", "--min-time", "0.02", "--reps", "2"], {
+    SHOCKLENS_BENCH_REF: "/nonexistent",
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const [l] = r.lines;
+  assert.equal(l.workload, "sgld-inner-compiled");
+  assert.ok(l.check_ok);
+  assert.equal(l.vs_eager_rounds?.length, 2);
+  assert.ok(l.vs_eager !== undefined && l.vs_eager > 0);
 });
 
 test("npm run bench against the C reference reports a ratio per reference with matching checksums", (t) => {
