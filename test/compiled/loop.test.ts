@@ -39,6 +39,20 @@ for (const [name, over] of RUNS) {
   });
 }
 
+test("the run config's compile: true reaches the loop and trains as the eager run", async () => {
+  const eagerRun = prepareRun(tinyConfig({ steps: 6 }));
+  const p = prepareRun(tinyConfig({ steps: 6, compile: true }));
+  const opts = p.loopOptions(p.initialState(), {});
+  assert.equal(opts.compile, true);
+  assert.equal(eagerRun.loopOptions(eagerRun.initialState(), {}).compile, false);
+  const [a, b] = [await trainLoop(eagerRun.loopOptions(eagerRun.initialState(), {})), await trainLoop(opts)];
+  assertTreesBitEqual(b.state.params, a.state.params, "final params");
+  assert.throws(
+    () => prepareRun(tinyConfig({ model: { arch: "mlp", sizes: [2, 8, 2], activation: "gelu" }, compile: true })),
+    (e: unknown) => e instanceof InputError && /compile: activation "gelu"/.test(e.message),
+  );
+});
+
 test("compile: true on a model without a compiled form is an input error naming it", async () => {
   const p = prepareRun(tinyConfig({ model: { arch: "mlp", sizes: [2, 8, 2], activation: "gelu" } }));
   await assert.rejects(
