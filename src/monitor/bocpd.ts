@@ -62,15 +62,6 @@ export function logPredictive(
   return c - 0.5 * Math.log(nu * Math.PI * s2) - ((nu + 1) / 2) * Math.log1p(((x - mu) * (x - mu)) / (nu * s2));
 }
 
-function logSumExp(a: readonly number[]): number {
-  let m = -Infinity;
-  for (const v of a) if (v > m) m = v;
-  if (m === -Infinity) return m;
-  let s = 0;
-  for (const v of a) s += Math.exp(v - m);
-  return m + Math.log(s);
-}
-
 export class Bocpd implements ChangeDetector {
   readonly name = "bocpd";
   readonly hazard: number;
@@ -78,132 +69,174 @@ export class Bocpd implements ChangeDetector {
   readonly threshold: number;
   readonly prior: NormalGammaPrior;
   private readonly maxRuns: number;
-  /** Parallel arrays over the kept run lengths: log posterior and segment statistics. */
-  private runs: number[] = [];
-  private logp: number[] = [];
-  private mu: number[] = [];
-  private kappa: number[] = [];
-  private alpha: number[] = [];
-  private beta: number[] = [];
-  private n = 0;
-  private sum = 0;
-  private recent: number[] = [];
+  /** Kept run lengths and, in parallel, their log posterior and segment statistics (two buffers, swapped each step). */
+  private m = 0;
+  private cur: RunTable;
+  private nxt: RunTable;
+  private readonly joint: Float64Array;
   /** studentTConstant(α₀ + r/2) by run length r (α depends on r alone). */
   private readonly constants: number[] = [];
+  /** Observations since the (re)start. */
+  private recent: number[] = [];
 
   constructor(o: BocpdOptions = {}) {
     this.hazard = o.hazard ?? 1 / 100;
     this.minRun = o.minRun ?? 5;
     this.threshold = o.threshold ?? 1;
     this.prior = o.prior ?? DEFAULT_PRIOR;
-    this.maxRuns = o.maxRunLengths ?? 400;
+    this.maxRuns = o.maxRunLengths ?? 200;
     if (!(this.hazard > 0 && this.hazard < 1)) throw new Error(`bocpd: hazard must be in (0, 1), got ${this.hazard}`);
     if (!(this.minRun >= 1) || !Number.isInteger(this.minRun))
       throw new Error(`bocpd: minRun must be a positive integer, got ${this.minRun}`);
     if (!(this.threshold > 0)) throw new Error(`bocpd: threshold must be > 0, got ${this.threshold}`);
+    if (!(this.maxRuns >= 2)) throw new Error(`bocpd: maxRunLengths must be ≥ 2, got ${this.maxRuns}`);
+    this.cur = runTable(this.maxRuns + 1);
+    this.nxt = runTable(this.maxRuns + 1);
+    this.joint = new Float64Array(this.maxRuns + 1);
     this.reset();
   }
 
   reset(): void {
-    const p = this.prior;
-    this.runs = [0];
-    this.logp = [0];
-    this.mu = [p.mu0];
-    this.kappa = [p.kappa0];
-    this.alpha = [p.alpha0];
-    this.beta = [p.beta0];
-    this.n = 0;
-    this.sum = 0;
+    setPrior(this.cur, 0, this.prior);
+    this.cur.logp[0] = 0;
+    this.m = 1;
     this.recent = [];
   }
 
   /** The posterior P(r_t = r | x_{1:t}) over the kept run lengths (for tests and plots). */
   posterior(): { runLength: number[]; probability: number[] } {
-    return { runLength: [...this.runs], probability: this.logp.map(Math.exp) };
+    const c = this.cur;
+    return {
+      runLength: Array.from(c.runs.subarray(0, this.m)),
+      probability: Array.from(c.logp.subarray(0, this.m), Math.exp),
+    };
   }
 
   push(x: number): DetectorStep {
-    const H = this.hazard;
-    const logH = Math.log(H);
-    const log1mH = Math.log1p(-H);
-    const m = this.runs.length;
-    const grown: number[] = new Array(m);
-    const joint: number[] = new Array(m);
+    const logH = Math.log(this.hazard);
+    const log1mH = Math.log1p(-this.hazard);
+    const c = this.cur;
+    const nx = this.nxt;
+    const m = this.m;
+    const joint = this.joint;
+    let jmax = -Infinity;
     for (let i = 0; i < m; i++) {
-      const r = this.runs[i];
+      const r = c.runs[i];
       while (this.constants.length <= r)
         this.constants.push(studentTConstant(this.prior.alpha0 + this.constants.length / 2));
-      joint[i] =
-        this.logp[i] + logPredictive(x, this.mu[i], this.kappa[i], this.alpha[i], this.beta[i], this.constants[r]);
-      grown[i] = joint[i] + log1mH;
+      joint[i] = c.logp[i] + logPredictive(x, c.mu[i], c.kappa[i], c.alpha[i], c.beta[i], this.constants[r]);
+      if (joint[i] > jmax) jmax = joint[i];
     }
-    const cp = logSumExp(joint) + logH;
-    const p = this.prior;
-    const next = {
-      runs: [0],
-      logp: [cp],
-      mu: [p.mu0],
-      kappa: [p.kappa0],
-      alpha: [p.alpha0],
-      beta: [p.beta0],
-    };
+    let sj = 0;
+    for (let i = 0; i < m; i++) sj += Math.exp(joint[i] - jmax);
+    // Row 0: a change point after x (prior statistics); row i + 1: run i grown by x.
+    setPrior(nx, 0, this.prior);
+    nx.logp[0] = jmax + Math.log(sj) + logH;
     for (let i = 0; i < m; i++) {
-      const k = this.kappa[i];
-      const d = x - this.mu[i];
-      next.runs.push(this.runs[i] + 1);
-      next.logp.push(grown[i]);
-      next.mu.push((k * this.mu[i] + x) / (k + 1));
-      next.kappa.push(k + 1);
-      next.alpha.push(this.alpha[i] + 0.5);
-      next.beta.push(this.beta[i] + (k * d * d) / (2 * (k + 1)));
+      const k = c.kappa[i];
+      const d = x - c.mu[i];
+      nx.runs[i + 1] = c.runs[i] + 1;
+      nx.logp[i + 1] = joint[i] + log1mH;
+      nx.mu[i + 1] = (k * c.mu[i] + x) / (k + 1);
+      nx.kappa[i + 1] = k + 1;
+      nx.alpha[i + 1] = c.alpha[i] + 0.5;
+      nx.beta[i + 1] = c.beta[i] + (k * d * d) / (2 * (k + 1));
     }
-    const z = logSumExp(next.logp);
-    const keep: number[] = [];
-    for (let i = 0; i < next.logp.length; i++) {
-      next.logp[i] -= z;
-      if (i === 0 || next.logp[i] > Math.log(1e-12)) keep.push(i);
+    let total = m + 1;
+    normalise(nx.logp, total);
+    // Drop negligible run lengths (row 0 always stays), then the least probable beyond the cap.
+    const floor = Math.log(1e-12);
+    let cut = floor;
+    if (total > this.maxRuns) {
+      const sorted = Float64Array.from(nx.logp.subarray(1, total)).sort();
+      cut = Math.max(floor, sorted[total - this.maxRuns]);
     }
-    if (keep.length > this.maxRuns) {
-      keep.sort((a, b) => next.logp[b] - next.logp[a]);
-      keep.length = this.maxRuns;
-      keep.sort((a, b) => a - b);
+    let w = 1;
+    for (let i = 1; i < total; i++) {
+      if (!(nx.logp[i] >= cut) || w >= this.maxRuns) continue;
+      copyRow(nx, i, w++);
     }
-    const kept = keep.map((i) => next.logp[i]);
-    const renorm = logSumExp(kept);
-    this.runs = keep.map((i) => next.runs[i]);
-    this.logp = kept.map((v) => v - renorm);
-    this.mu = keep.map((i) => next.mu[i]);
-    this.kappa = keep.map((i) => next.kappa[i]);
-    this.alpha = keep.map((i) => next.alpha[i]);
-    this.beta = keep.map((i) => next.beta[i]);
-
-    this.n++;
-    this.sum += x;
+    total = w;
+    normalise(nx.logp, total);
+    this.cur = nx;
+    this.nxt = c;
+    this.m = total;
     this.recent.push(x);
-    // The no-change hypothesis is the longest kept run; a change hypothesis is a run that began at
-    // least `minRun` observations after the (re)start.
+    return this.decide();
+  }
+
+  /** The odds of the best change hypothesis against no change, and the alarm. */
+  private decide(): DetectorStep {
+    const c = this.cur;
+    const n = this.recent.length;
     const minRun = this.minRun;
     let longest = 0;
     let best = -1;
-    let bestP = 0;
-    for (let i = 0; i < this.runs.length; i++) {
-      const r = this.runs[i];
-      if (this.runs[i] > this.runs[longest]) longest = i;
-      if (r < 1 || r > this.n - minRun) continue;
-      if (this.logp[i] > bestP || best < 0) {
-        bestP = this.logp[i];
+    let bestP = -Infinity;
+    for (let i = 0; i < this.m; i++) {
+      const r = c.runs[i];
+      if (r > c.runs[longest]) longest = i;
+      if (r < 1 || r > n - minRun) continue;
+      if (c.logp[i] > bestP) {
+        bestP = c.logp[i];
         best = r;
       }
     }
     if (best < 0) return { statistic: 0 };
-    const statistic = Math.exp(bestP - this.logp[longest]) / this.threshold;
-    if (this.n >= 2 * minRun && statistic > 1) {
-      const last = this.recent.slice(-best);
-      const newMean = last.reduce((a, b) => a + b, 0) / best;
-      const oldMean = (this.sum - newMean * best) / (this.n - best);
+    const statistic = Math.exp(bestP - c.logp[longest]) / this.threshold;
+    if (n >= 2 * minRun && statistic > 1) {
+      const newMean = this.recent.slice(n - best).reduce((a, b) => a + b, 0) / best;
+      const oldMean = this.recent.slice(0, n - best).reduce((a, b) => a + b, 0) / (n - best);
       this.reset();
       return { statistic, alarm: { direction: newMean >= oldMean ? "up" : "down", lag: best - 1 } };
     }
     return { statistic };
   }
+}
+
+interface RunTable {
+  runs: Int32Array;
+  logp: Float64Array;
+  mu: Float64Array;
+  kappa: Float64Array;
+  alpha: Float64Array;
+  beta: Float64Array;
+}
+
+function runTable(n: number): RunTable {
+  return {
+    runs: new Int32Array(n),
+    logp: new Float64Array(n),
+    mu: new Float64Array(n),
+    kappa: new Float64Array(n),
+    alpha: new Float64Array(n),
+    beta: new Float64Array(n),
+  };
+}
+
+function setPrior(t: RunTable, i: number, p: NormalGammaPrior): void {
+  t.runs[i] = 0;
+  t.mu[i] = p.mu0;
+  t.kappa[i] = p.kappa0;
+  t.alpha[i] = p.alpha0;
+  t.beta[i] = p.beta0;
+}
+
+function copyRow(t: RunTable, from: number, to: number): void {
+  t.runs[to] = t.runs[from];
+  t.logp[to] = t.logp[from];
+  t.mu[to] = t.mu[from];
+  t.kappa[to] = t.kappa[from];
+  t.alpha[to] = t.alpha[from];
+  t.beta[to] = t.beta[from];
+}
+
+/** logp[0..n) ← logp − logΣexp(logp). */
+function normalise(logp: Float64Array, n: number): void {
+  let mx = -Infinity;
+  for (let i = 0; i < n; i++) if (logp[i] > mx) mx = logp[i];
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.exp(logp[i] - mx);
+  const z = mx + Math.log(s);
+  for (let i = 0; i < n; i++) logp[i] -= z;
 }

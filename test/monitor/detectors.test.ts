@@ -16,9 +16,12 @@ import { ChangeTracker } from "../../src/monitor/tracker.ts";
 
 /** Steps until the first alarm (1-based) on N(shift, 1) data, or `cap` without one. */
 function runLength(d: ChangeDetector, seed: number, shift: number, cap: number): number {
-  const z = normalArray(foldIn(key(17), seed), cap);
   d.reset();
-  for (let i = 0; i < cap; i++) if (d.push(z[i] + shift).alarm) return i + 1;
+  let z = new Float64Array(0);
+  for (let i = 0; i < cap; i++) {
+    if (i % 256 === 0) z = normalArray(foldIn(foldIn(key(17), seed), i / 256), 256);
+    if (d.push(z[i % 256] + shift).alarm) return i + 1;
+  }
   return cap;
 }
 
