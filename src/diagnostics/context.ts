@@ -22,6 +22,8 @@ export interface Context {
   group: SymmetryGroup;
   params: Tree;
   canonical(): CanonicalForm;
+  /** The horizontal projector at the canonical representative θ_c. */
+  projector(): HorizontalProjector;
   invariants(): Record<string, Tensor>;
   loss(): number;
   grad(p: Tree): Tree;
@@ -78,6 +80,7 @@ export function makeContext(o: {
     group,
     params,
     canonical,
+    projector,
     invariants: once(() => group.invariants(params, canonical())),
     loss: once(() => need(f, "data")(params).item()),
     grad,
