@@ -17,7 +17,7 @@ import { ChangeTracker } from "../../src/monitor/tracker.ts";
 /** Steps until the first alarm (1-based) on N(shift, 1) data, or `cap` without one. */
 function runLength(d: ChangeDetector, seed: number, shift: number, cap: number): number {
   d.reset();
-  let z = new Float64Array(0);
+  let z: Float64Array = new Float64Array(0);
   for (let i = 0; i < cap; i++) {
     if (i % 256 === 0) z = normalArray(foldIn(foldIn(key(17), seed), i / 256), 256);
     if (d.push(z[i % 256] + shift).alarm) return i + 1;
