@@ -20,6 +20,8 @@ async function commandRegistrars(): Promise<Registrar[]> {
     import("./entropy.ts"),
     import("./pde.ts"),
     import("./doctor.ts"),
+    import("./analyze.ts"),
+    import("./experiment.ts"),
   ]);
   return modules.map((m) => m.register);
 }

@@ -84,6 +84,7 @@ export async function runInStore(
       ...what,
       signal: abort.signal,
       callbacks: [bar].filter((c): c is Callback => c !== null),
+      log: o.quiet ? undefined : (line) => process.stderr.write(`shocklens: ${line}\n`),
       onRun: (h) => {
         if (!o.quiet)
           process.stderr.write(

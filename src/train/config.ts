@@ -9,6 +9,7 @@ import { modelConfig, parseModelConfig } from "../nn/config.ts";
 import { dataConfig } from "../data/config.ts";
 import { optimizerConfig } from "../optim/config.ts";
 import { scheduleConfig } from "../optim/schedule.ts";
+import { monitorConfig } from "../monitor/config.ts";
 
 const positiveInt = z.number().int().positive();
 
@@ -57,6 +58,11 @@ export const runConfig = z
       .default(500)
       .describe("write a checkpoint every this many steps (0: only at the end)"),
     keepCheckpoints: positiveInt.default(3).describe("how many of the newest checkpoints to keep on disk"),
+    monitor: monitorConfig
+      .optional()
+      .describe(
+        "the training monitor: raw and quotient observables, change points, forecasts and alerts stored with the run (docs/monitor.md)",
+      ),
   })
   .refine((c) => (c.steps === undefined) !== (c.epochs === undefined), {
     message: "give exactly one of steps and epochs",

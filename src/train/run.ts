@@ -16,6 +16,7 @@ import { parseRunConfig, type RunConfig } from "./config.ts";
 import { type Callback, type Divergence, trainLoop } from "./loop.ts";
 import { prepareRun, type PreparedRun } from "./setup.ts";
 import { StoreSink } from "./storeSink.ts";
+import { monitorCallback, type MonitorReport } from "../monitor/callback.ts";
 
 export interface TrainRunOptions {
   store: RunStore;
@@ -29,6 +30,8 @@ export interface TrainRunOptions {
   signal?: AbortSignal;
   /** Called once the run exists, before the first step. */
   onRun?(run: RunHandle): void;
+  /** Where the monitor's end-of-run summary line goes (when the config has a monitor section). */
+  log?(line: string): void;
 }
 
 export interface RunHandle {
@@ -51,6 +54,8 @@ export interface TrainRunResult extends RunHandle {
   weights: string | null;
   divergence?: Divergence;
   seconds: number;
+  /** What the monitor measured, when the config has a monitor section. */
+  monitor?: MonitorReport;
 }
 
 /** Where a run's checkpoints and weights live: next to the store. */
@@ -142,13 +147,26 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
     logged,
   );
   let result;
+  let monitor: ReturnType<typeof monitorCallback> | null = null;
   try {
     mkdirSync(dir, { recursive: true });
     if (resumedFrom !== null)
       store.logEvent(runId, { step: resumedFrom, kind: "resumed", payload: { fromStep: resumedFrom, checkpoint } });
     store.heartbeat(runId);
     o.onRun?.(handle);
-    result = await trainLoop(prepared.loopOptions(start, { callbacks: o.callbacks, sink, signal: o.signal }));
+    const cfg = prepared.config;
+    monitor = cfg.monitor
+      ? monitorCallback({
+          config: cfg.monitor,
+          model: cfg.model,
+          loss: prepared.loss,
+          train: prepared.task.train,
+          seed: cfg.seed,
+          log: o.log,
+        })
+      : null;
+    const callbacks = [...(o.callbacks ?? []), ...(monitor ? [monitor] : [])];
+    result = await trainLoop(prepared.loopOptions(start, { callbacks, sink, signal: o.signal }));
   } catch (err) {
     // A failure of the machinery (disk full, a callback throwing) ends the run: it cannot be trusted to resume.
     try {
@@ -161,6 +179,7 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   checkpoint = sink.lastCheckpoint?.path ?? checkpoint;
   const base = {
     ...handle,
+    ...(monitor ? { monitor: monitor.report() } : {}),
     step: result.state.step,
     metrics: result.metrics,
     checkpoint,

@@ -1,0 +1,252 @@
+/**
+ * Grokking (docs/experiments.md §grokking): a one-hidden-layer ReLU MLP on modular addition
+ * (one-hot a ‖ one-hot b → a + b mod p), full-batch AdamW with strong weight decay. It memorises
+ * the training pairs within a few hundred steps (test accuracy at or below chance) and generalises
+ * hundreds of steps later. Every run carries the monitor; the transition is the first evaluation
+ * with test accuracy ≥ 50 % (the midpoint from chance to 100 %). The family of runs — moduli ×
+ * seeds, plus control runs without weight decay — is then scored observable by observable: lead
+ * times, false alarms and AUROC, raw against quotient against the baselines.
+ */
+import { parseRunConfig, type RunConfig } from "../train/config.ts";
+import { trainRun } from "../train/run.ts";
+import type { MonitorConfigInput } from "../monitor/config.ts";
+import { readSeries, replay } from "../monitor/replay.ts";
+import { scoreRuns, type ObservableScore, type ScoredRun } from "../monitor/score.ts";
+import type { EngineSettings } from "../monitor/engine.ts";
+import type { Experiment, ExperimentOptions, ExperimentResult, TransitionRow } from "./types.ts";
+import { grokkingFigures } from "./grokkingFigures.ts";
+
+export interface GrokkingSettings {
+  moduli: number[];
+  seeds: number;
+  /** Steps per modulus. */
+  steps: Record<number, number>;
+  hidden: number;
+  trainFraction: number;
+  lr: number;
+  weightDecay: number;
+  /** Also train each (modulus, seed) without weight decay: runs that should not grok (run-level AUROC). */
+  controls: boolean;
+  /** Observe every this many steps. */
+  every: number;
+  evalEvery: number;
+  hessianSteps: number;
+  /** Record the LLC baseline (a short Langevin chain per observation). */
+  llc: boolean;
+  /** Warnings within this many steps before the transition count; alarms before `warmup` are ignored. */
+  horizon: number;
+  warmup: number;
+}
+
+export const GROKKING_DEFAULTS: GrokkingSettings = {
+  moduli: [29, 31],
+  seeds: 3,
+  steps: { 23: 2500, 29: 1500, 31: 1500 },
+  hidden: 256,
+  trainFraction: 0.7,
+  lr: 3e-3,
+  weightDecay: 2,
+  controls: true,
+  every: 25,
+  evalEvery: 25,
+  hessianSteps: 8,
+  llc: true,
+  horizon: 300,
+  warmup: 100,
+};
+
+export const GROKKING_QUICK: GrokkingSettings = {
+  ...GROKKING_DEFAULTS,
+  moduli: [29],
+  seeds: 1,
+  steps: { 29: 1000 },
+  controls: false,
+  every: 25,
+  evalEvery: 25,
+  hessianSteps: 6,
+  llc: false,
+};
+
+const OBSERVABLES = [
+  "paramNorm",
+  "gradNorm",
+  "sharpness",
+  "lambdaMin",
+  "sharpnessRatio",
+  "rawTStar",
+  "loss",
+  "orbitMinSqNorm",
+  "balancedNorm",
+  "horizontalGradNorm",
+  "quotientSharpness",
+  "quotientLambdaMin",
+  "quotientSharpnessRatio",
+  "tStar",
+  "charge",
+  "chargeDrift",
+];
+
+export function grokkingConfig(s: GrokkingSettings, p: number, seed: number, weightDecay: number): RunConfig {
+  const steps = s.steps[p] ?? 2000;
+  const monitor: MonitorConfigInput = {
+    every: s.every,
+    observables: s.llc ? [...OBSERVABLES, "llc"] : OBSERVABLES,
+    batch: 100000,
+    hessian: { steps: s.hessianSteps },
+    llc: { burnIn: 30, samples: 60 },
+    transition: { metric: "test/accuracy", above: 0.5 },
+    forecast: { horizon: s.horizon },
+    detectors: { warmup: s.warmup },
+  };
+  return parseRunConfig(
+    {
+      name: `grokking-p${p}-wd${weightDecay}-s${seed}`,
+      experiment: "grokking",
+      seed,
+      model: { arch: "mlp", sizes: [2 * p, s.hidden, p], activation: "relu" },
+      data: { name: "modular", p, op: "+", encoding: "onehot", trainFraction: s.trainFraction },
+      optimizer: { name: "adamw", lr: s.lr, weightDecay, betas: [0.9, 0.98] },
+      steps,
+      batchSize: 100000,
+      evalEvery: s.evalEvery,
+      evalTrain: true,
+      logEvery: s.evalEvery,
+      checkpointEvery: 0,
+      keepCheckpoints: 1,
+      monitor,
+    },
+    "grokking experiment",
+  );
+}
+
+export interface GrokkingRun {
+  run: string;
+  p: number;
+  seed: number;
+  weightDecay: number;
+  /** First evaluation with train accuracy ≥ 99 % (memorised). */
+  memorizedStep: number | null;
+  /** First with test accuracy ≥ 50 % (the transition) and ≥ 95 % (grokked). */
+  transitionStep: number | null;
+  grokStep: number | null;
+  finalTestAccuracy: number;
+  seconds: number;
+  overhead: number;
+}
+
+/** The first step at which a metric series reaches a level. */
+function firstAt(points: { step: number; value: number }[], level: number): number | null {
+  return points.find((p) => p.value >= level)?.step ?? null;
+}
+
+export async function runGrokking(
+  o: ExperimentOptions & { settings?: Partial<GrokkingSettings> },
+): Promise<ExperimentResult> {
+  const s: GrokkingSettings = { ...(o.quick ? GROKKING_QUICK : GROKKING_DEFAULTS), ...o.settings };
+  if (o.seeds !== undefined) s.seeds = o.seeds;
+  const runs: GrokkingRun[] = [];
+  const scored: ScoredRun[] = [];
+  const series: Record<string, { step: number; value: number }[]> = {};
+  let engineSettings: EngineSettings | null = null;
+  for (const p of s.moduli)
+    for (let seed = 0; seed < s.seeds; seed++)
+      for (const wd of s.controls ? [s.weightDecay, 0] : [s.weightDecay]) {
+        const config = grokkingConfig(s, p, seed, wd);
+        engineSettings ??= config.monitor ?? null;
+        const r = await trainRun({ store: o.store, config });
+        const acc = o.store.scalars(r.id, "test/accuracy").map((q) => ({ step: q.step, value: q.value }));
+        const train = o.store.scalars(r.id, "train/accuracy").map((q) => ({ step: q.step, value: q.value }));
+        const run: GrokkingRun = {
+          run: r.id,
+          p,
+          seed,
+          weightDecay: wd,
+          memorizedStep: firstAt(train, 0.99),
+          transitionStep: firstAt(acc, 0.5),
+          grokStep: firstAt(acc, 0.95),
+          finalTestAccuracy: acc[acc.length - 1]?.value ?? NaN,
+          seconds: r.seconds,
+          overhead: r.monitor?.overhead ?? NaN,
+        };
+        runs.push(run);
+        series[r.id] = acc;
+        scored.push({
+          run: r.id,
+          transitionStep: run.transitionStep,
+          engine: replay(readSeries(o.store, r.id), config.monitor!, s.horizon),
+        });
+        o.log?.(
+          `grokking p=${p} seed=${seed} wd=${wd}: test accuracy ${(100 * run.finalTestAccuracy).toFixed(1)} %, ` +
+            `transition ${run.transitionStep ?? "—"}, grokked ${run.grokStep ?? "—"} (${r.seconds.toFixed(0)} s, monitor overhead ${(100 * run.overhead).toFixed(0)} %)`,
+        );
+      }
+  const scores = scoreRuns(scored, { horizon: s.horizon, warmup: s.warmup });
+  const transitions: TransitionRow[] = [];
+  for (const r of runs) {
+    if (r.transitionStep !== null)
+      transitions.push({
+        run: r.run,
+        observable: "test/accuracy",
+        kind: "metric",
+        source: "observed",
+        detectedStep: r.transitionStep,
+      });
+    for (const w of scored.find((x) => x.run === r.run)!.engine.warnings()) transitions.push({ run: r.run, ...w });
+  }
+  const grokking = runs.filter((r) => r.weightDecay > 0);
+  return {
+    experiment: "grokking",
+    runs: runs.map((r) => r.run),
+    transitions,
+    summary: {
+      settings: s,
+      runs,
+      grokked: `${grokking.filter((r) => r.grokStep !== null).length}/${grokking.length}`,
+      scores,
+      headline: headline(scores, grokking),
+      targets: { meanLeadSteps: 1700, runAuroc: 0.93 },
+    },
+    figures: grokkingFigures(o.store, runs, scored),
+  };
+}
+
+type Best = Pick<
+  ObservableScore,
+  "observable" | "source" | "meanLead" | "aurocRun" | "aurocWindow" | "falsePositiveRate" | "detected" | "positives"
+>;
+
+/** Best raw, best quotient and the baselines, by detection rate then mean lead. */
+function headline(scores: ObservableScore[], runs: GrokkingRun[]): Record<string, unknown> {
+  const pick = (x: ObservableScore): Best => ({
+    observable: x.observable,
+    source: x.source,
+    meanLead: x.meanLead,
+    aurocRun: x.aurocRun,
+    aurocWindow: x.aurocWindow,
+    falsePositiveRate: x.falsePositiveRate,
+    detected: x.detected,
+    positives: x.positives,
+  });
+  const rank = (a: ObservableScore, b: ObservableScore) =>
+    b.detected - a.detected ||
+    (a.falsePositiveRate || 0) - (b.falsePositiveRate || 0) ||
+    (b.meanLead ?? 0) - (a.meanLead ?? 0);
+  const best = (kind: string) => {
+    const c = scores.filter((x) => x.kind === kind && !x.baseline).sort(rank)[0];
+    return c ? pick(c) : null;
+  };
+  const T = runs.map((r) => r.transitionStep).filter((t): t is number => t !== null);
+  return {
+    meanTransitionStep: T.length ? T.reduce((a, b) => a + b, 0) / T.length : null,
+    bestRaw: best("raw"),
+    bestQuotient: best("quotient"),
+    baselines: scores.filter((x) => x.baseline).map(pick),
+  };
+}
+
+export const grokking: Experiment = {
+  name: "grokking",
+  description:
+    "MLP on modular addition with AdamW and weight decay: memorises, then generalises; which monitored observables detect and forecast the transition, raw vs quotient vs baselines",
+  run: (o) => runGrokking(o),
+};

@@ -1,0 +1,9 @@
+/** The canned experiments by name (one file each; adding one touches this list only). */
+import type { Experiment } from "./types.ts";
+import { grokking } from "./grokking.ts";
+
+export const EXPERIMENTS: readonly Experiment[] = [grokking];
+
+export function experimentOf(name: string): Experiment | undefined {
+  return EXPERIMENTS.find((e) => e.name === name);
+}
