@@ -19,8 +19,9 @@ import { grokkingFigures } from "./grokkingFigures.ts";
 export interface GrokkingSettings {
   moduli: number[];
   seeds: number;
-  /** Steps per modulus. */
+  /** Steps per modulus, and of the control runs (long enough to cover the transitions of the others). */
   steps: Record<number, number>;
+  controlSteps: number;
   hidden: number;
   trainFraction: number;
   lr: number;
@@ -33,6 +34,8 @@ export interface GrokkingSettings {
   hessianSteps: number;
   /** Record the LLC baseline (a short Langevin chain per observation). */
   llc: boolean;
+  /** Reference window of the detectors, in observations. */
+  window: number;
   /** Warnings within this many steps before the transition count; alarms before `warmup` are ignored. */
   horizon: number;
   warmup: number;
@@ -41,16 +44,18 @@ export interface GrokkingSettings {
 export const GROKKING_DEFAULTS: GrokkingSettings = {
   moduli: [29, 31],
   seeds: 3,
-  steps: { 23: 2500, 29: 1500, 31: 1500 },
+  steps: { 23: 2500, 29: 1200, 31: 1200 },
+  controlSteps: 800,
   hidden: 256,
   trainFraction: 0.7,
   lr: 3e-3,
   weightDecay: 2,
   controls: true,
-  every: 25,
-  evalEvery: 25,
+  every: 40,
+  evalEvery: 20,
   hessianSteps: 8,
   llc: true,
+  window: 6,
   horizon: 300,
   warmup: 100,
 };
@@ -63,6 +68,7 @@ export const GROKKING_QUICK: GrokkingSettings = {
   controls: false,
   every: 25,
   evalEvery: 25,
+  window: 8,
   hessianSteps: 6,
   llc: false,
 };
@@ -87,16 +93,16 @@ const OBSERVABLES = [
 ];
 
 export function grokkingConfig(s: GrokkingSettings, p: number, seed: number, weightDecay: number): RunConfig {
-  const steps = s.steps[p] ?? 2000;
+  const steps = weightDecay > 0 ? (s.steps[p] ?? 2000) : s.controlSteps;
   const monitor: MonitorConfigInput = {
     every: s.every,
     observables: s.llc ? [...OBSERVABLES, "llc"] : OBSERVABLES,
     batch: 100000,
     hessian: { steps: s.hessianSteps },
-    llc: { burnIn: 30, samples: 60 },
+    llc: { burnIn: 20, samples: 40 },
     transition: { metric: "test/accuracy", above: 0.5 },
     forecast: { horizon: s.horizon },
-    detectors: { warmup: s.warmup },
+    detectors: { warmup: s.warmup, window: s.window },
   };
   return parseRunConfig(
     {
