@@ -34,6 +34,9 @@ export * as pde from "./pde/index.ts";
 export * as io from "./io/index.ts";
 // Run store
 export * as store from "./store/index.ts";
+// Training monitor and canned experiments
+export * as monitor from "./monitor/index.ts";
+export { EXPERIMENTS, experimentOf } from "./experiments/registry.ts";
 // Errors
 export { InputError } from "./errors.ts";
 export { VERSION } from "./version.ts";

@@ -14,7 +14,7 @@ import { parseRunConfig, runConfigJsonSchema } from "../../src/train/config.ts";
 import { trainRun } from "../../src/train/run.ts";
 import { scratch, storeIn, tinyConfig } from "../train/helpers.ts";
 
-const relu = { arch: "mlp", sizes: [2, 8, 2], activation: "relu" } as const;
+const relu = { arch: "mlp" as const, sizes: [2, 8, 2], activation: "relu" as const };
 
 test("monitor config: defaults, budget as a fraction or a percentage, strict keys with one-line errors, described schema", () => {
   const c = tinyConfig({ monitor: {} });
