@@ -66,10 +66,10 @@ export const GROKKING_QUICK: GrokkingSettings = {
   seeds: 1,
   steps: { 29: 1000 },
   controls: false,
-  every: 25,
-  evalEvery: 25,
-  window: 8,
-  hessianSteps: 6,
+  every: 40,
+  evalEvery: 20,
+  window: 6,
+  hessianSteps: 4,
   llc: false,
 };
 
