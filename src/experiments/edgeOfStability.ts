@@ -119,8 +119,14 @@ export async function runEdgeOfStability(
         finalLoss: loss[loss.length - 1]?.value ?? NaN,
       };
       runs.push(run);
+      const seen = new Set<string>();
       for (const e of events) {
-        if (e.kind === "level_reached")
+        // The first crossing of 1 per series (at the edge of stability it then crosses back and forth).
+        if (
+          e.kind === "level_reached" &&
+          !seen.has(String(e.payload.observable)) &&
+          seen.add(String(e.payload.observable))
+        )
           transitions.push({
             run: r.id,
             observable: String(e.payload.observable),

@@ -135,7 +135,8 @@ export async function runGaugeAttack(
         for (const [name, v] of Object.entries(m.values)) {
           const v0 = base.values[name];
           if (m.kinds[name] === "raw") {
-            const ratio = Math.abs(v / v0);
+            // Equal values (t* = ∞ on both sides included) did not move.
+            const ratio = v === v0 ? 1 : Math.abs(v / v0);
             const worst = row.rawRatio[name];
             // The most extreme move, in either direction.
             if (worst === undefined || Math.abs(Math.log(ratio)) > Math.abs(Math.log(worst)))

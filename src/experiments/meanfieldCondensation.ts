@@ -123,7 +123,7 @@ interface FieldProbe {
 }
 
 /** The velocity field of the current population ρ (the residual f_ρ − y is held fixed). */
-function fieldProbe(cfg: ModelConfig, params: Tree, x: Tensor, y: Tensor): FieldProbe {
+export function fieldProbe(cfg: ModelConfig, params: Tree, x: Tensor, y: Tensor, decay = 0): FieldProbe {
   const model = modelOf(cfg);
   const r = F.sub(model.apply(params, x), y).data; // f_ρ(x) − y
   const N = x.shape[0];
@@ -139,7 +139,7 @@ function fieldProbe(cfg: ModelConfig, params: Tree, x: Tensor, y: Tensor): Field
   return {
     velocity(w, b, a) {
       const g = psi({ w: one(w), b: one(b), a: one(a) }).grad;
-      return [-g.w.data[0], -g.b.data[0], -g.a.data[0]];
+      return [-g.w.data[0] - decay * w, -g.b.data[0] - decay * b, -g.a.data[0] - decay * a];
     },
   };
 }
@@ -207,7 +207,7 @@ function snapshot(
   }
   const theta = 0.5 * Math.atan2(2 * sxy, sxx - syy);
   const e: [number, number] = [Math.cos(theta), Math.sin(theta)];
-  const f = fieldProbe(cfg, params, x, y);
+  const f = fieldProbe(cfg, params, x, y, s.decay);
   const half = 0.5 * scaleU;
   const sGrid = Array.from({ length: s.grid }, (_, i) => -half + (2 * half * i) / (s.grid - 1));
   const v = sGrid.map((t) => {
