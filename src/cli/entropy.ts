@@ -44,7 +44,7 @@ export function register(program: Command): void {
     .description(
       "local entropy u(x,t), ∇u and error estimates of a network loss (ν = 1/(2β)) by sgld, importance sampling or slice quadrature",
     )
-    .requiredOption("--model <file>", "model config (JSON/YAML, contracts §1)")
+    .requiredOption("--model <file>", "model config (JSON/YAML, docs/file-formats.md)")
     .requiredOption("--weights <file>", "weights x as safetensors with torch state_dict names")
     .requiredOption("--data <file>", "data as safetensors holding x [N, …] and y [N, …]")
     .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")
@@ -127,7 +127,8 @@ export function runEntropy(o: EntropyOptions): void {
     };
   } else if (method === "quadrature" && full.dim > 2) {
     throw new InputError(
-      `--method quadrature: the model has ${full.dim} parameters; quadrature integrates over a 1-D/2-D slice, so add --slice random|hessian|DIRS.safetensors`,
+      `--method quadrature: the model has ${full.dim} parameters; quadrature integrates over a 1-D/2-D slice, ` +
+        "so add --slice random|hessian|DIRS.safetensors",
     );
   }
 
@@ -164,9 +165,10 @@ export function runEntropy(o: EntropyOptions): void {
   if (o.json) printJson(summary);
   else {
     const fmt = (v: number | null) => (v === null ? "n/a" : String(v));
+    const over = slice ? `on a ${slice.dim}-D ${slice.kind} slice` : `over all ${full.dim} parameters`;
     process.stdout.write(
       `u          ${fmt(r.u)} ± ${fmt(r.stderr)} (${r.errorKind})\n|∇u|       ${r.gradNorm} ± ${r.gradNormStderr}\n` +
-        `loss L(x)  ${lossAtX}\nmethod     ${r.method}${slice ? ` on a ${slice.dim}-D ${slice.kind} slice` : ` over all ${full.dim} parameters`}\n` +
+        `loss L(x)  ${lossAtX}\nmethod     ${r.method} ${over}\n` +
         `t, β, ν    ${t}, ${beta}, ${r.nu}\n${r.ess === null ? "" : `ESS        ${r.ess}\n`}`,
     );
   }

@@ -20,6 +20,8 @@ async function commandRegistrars(): Promise<Registrar[]> {
     import("./entropy.ts"),
     import("./pde.ts"),
     import("./doctor.ts"),
+    import("./report.ts"),
+    import("./serve.ts"),
     import("./analyze.ts"),
     import("./experiment.ts"),
   ]);

@@ -13,7 +13,7 @@
  * intervals; its discretisation error is the Richardson estimate |S_K − S_{K/2}|/15, added in
  * quadrature to the Monte Carlo error √(Σ w_k² se_k²) (independent chains per node).
  * The Langevin steps use full-batch ∇f, so the sampled law is exactly π_λ: minibatch noise would
- * add an uncontrolled extra temperature (ground truth a.8).
+ * add an uncontrolled extra temperature (docs/theory.md §a.8).
  * With a target error the whole estimate is rerun with doubled samples per chain until it is met
  * (the reported sample count includes the discarded runs).
  */

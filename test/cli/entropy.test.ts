@@ -10,7 +10,7 @@ import { saveTree } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { mapTree, ravel } from "../../src/tree/tree.ts";
 import { localEntropy, modelObjective } from "../../src/coarse/index.ts";
-import { runCli, tempDir, expectUsageError } from "./helpers.ts";
+import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
 
 const dir = tempDir();
 const p = (f: string) => join(dir, f);
@@ -47,16 +47,17 @@ const base = [
   "6",
 ];
 
-function json(args: string[]): Record<string, any> {
-  const r = runCli([...base, ...args, "--json"]);
+// The parsed --json object (JSON.parse: untyped, like the command-line output it reads).
+async function json(args: string[]) {
+  const r = await runCliInProcess([...base, ...args, "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
   assert.equal(lines.length, 1, "one JSON object on stdout");
   return JSON.parse(lines[0]);
 }
 
-test("entropy --method importance --json: the contract's fields, equal to the library call with the same seed", () => {
-  const s = json(["--method", "importance", "--samples", "4096", "--seed", "3"]);
+test("entropy --method importance --json: the contract's fields, equal to the library call with the same seed", async () => {
+  const s = await json(["--method", "importance", "--samples", "4096", "--seed", "3"]);
   for (const k of ["u", "gradNorm", "stderr", "ess", "method", "t", "beta", "nu"]) assert.ok(k in s, `missing ${k}`);
   assert.equal(s.method, "importance");
   assert.equal(s.nu, 1 / 12);
@@ -74,11 +75,11 @@ test("entropy --method importance --json: the contract's fields, equal to the li
   assert.ok(s.ess > 100 && s.stderr > 0 && s.stderr < 0.01);
 });
 
-test("on the same random 1-D slice, quadrature, importance and sgld agree within 3 combined standard errors", () => {
+test("on the same random 1-D slice, quadrature, importance and sgld agree within 3 combined standard errors", async () => {
   const common = ["--slice", "random", "--seed", "9"];
-  const q = json(["--method", "quadrature", ...common]);
-  const i = json(["--method", "importance", "--samples", "8192", ...common]);
-  const s = json(["--method", "sgld", "--samples", "600", ...common]);
+  const q = await json(["--method", "quadrature", ...common]);
+  const i = await json(["--method", "importance", "--samples", "8192", ...common]);
+  const s = await json(["--method", "sgld", "--samples", "600", ...common]);
   assert.equal(q.scope, "slice");
   assert.deepEqual(q.slice, { kind: "random", dim: 1 });
   assert.equal(q.errorKind, "discretisation");
@@ -98,19 +99,19 @@ test("on the same random 1-D slice, quadrature, importance and sgld agree within
   }
 });
 
-test("--slice hessian --slice-dim 2 (quadrature on the top-curvature plane); --slice FILE with text output", () => {
-  const h = json(["--method", "quadrature", "--slice", "hessian", "--slice-dim", "2"]);
+test("--slice hessian --slice-dim 2 (quadrature on the top-curvature plane); --slice FILE with text output", async () => {
+  const h = await json(["--method", "quadrature", "--slice", "hessian", "--slice-dim", "2"]);
   assert.equal(h.slice.dim, 2);
   assert.equal(h.slice.curvature.length, 2);
   assert.ok(h.slice.curvature[0] >= h.slice.curvature[1]);
   assert.ok(h.stderr < 1e-8 && Number.isFinite(h.u));
-  const r = runCli([...base, "--method", "quadrature", "--slice", p("d.safetensors")]);
+  const r = await runCliInProcess([...base, "--method", "quadrature", "--slice", p("d.safetensors")]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^u\s+-?\d.* ± .*\(discretisation\)$/m);
   assert.match(r.stdout, /on a 1-D files slice/);
 });
 
-test("bad input: exit code 2 with a one-line message", () => {
+test("bad input: exit code 2 with a one-line message", async () => {
   const withT = (t: string, beta = "6") => [
     "entropy",
     "--model",
@@ -124,16 +125,19 @@ test("bad input: exit code 2 with a one-line message", () => {
     "--beta",
     beta,
   ];
-  expectUsageError([...withT("0"), "--method", "importance"], /--t: must be > 0, got 0/);
-  expectUsageError([...withT("0.4", "0"), "--method", "importance"], /--beta: must be > 0, got 0/);
-  expectUsageError(
+  await expectUsageError([...withT("0"), "--method", "importance"], /--t: must be > 0, got 0/);
+  await expectUsageError([...withT("0.4", "0"), "--method", "importance"], /--beta: must be > 0, got 0/);
+  await expectUsageError(
     [...base, "--method", "langevin"],
     /--method: unknown value "langevin" \(expected sgld, importance, quadrature\)/,
   );
-  expectUsageError([...base, "--method", "quadrature"], /--method quadrature: the model has 13 parameters; .*--slice/);
-  expectUsageError(
+  await expectUsageError(
+    [...base, "--method", "quadrature"],
+    /--method quadrature: the model has 13 parameters; .*--slice/,
+  );
+  await expectUsageError(
     [...base, "--method", "importance", "--slice", "random", "--slice-dim", "3"],
     /--slice-dim: must be ≤ 2, got 3/,
   );
-  expectUsageError([...base, "--method", "importance", "--stderr", "0"], /--stderr: must be > 0/);
+  await expectUsageError([...base, "--method", "importance", "--stderr", "0"], /--stderr: must be > 0/);
 });
