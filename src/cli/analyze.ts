@@ -99,7 +99,8 @@ export function runAnalyze(o: AnalyzeCliOptions): void {
       printJson(rest);
     } else {
       process.stdout.write(
-        `run       ${r.run} (${checkpoints.length} checkpoints, steps ${r.steps[0]}…${r.steps[r.steps.length - 1]}) in ${r.seconds.toFixed(1)} s\n`,
+        `run       ${r.run} (${checkpoints.length} checkpoints, steps ${r.steps[0]}…${r.steps[r.steps.length - 1]})` +
+          ` in ${r.seconds.toFixed(1)} s\n`,
       );
       process.stdout.write(`series    ${Object.keys(r.observables).join(", ")}\n`);
       const counts = new Map<string, number>();

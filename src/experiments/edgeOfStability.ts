@@ -161,7 +161,8 @@ export async function runEdgeOfStability(
         });
       }
       o.log?.(
-        `edge-of-stability η=${lr} seed=${seed}: raw λ_max·η/2 late mean ${run.raw.lateMean.toFixed(3)} (max ${run.raw.max.toFixed(3)}), quotient ${run.quotient.lateMean.toFixed(3)}`,
+        `edge-of-stability η=${lr} seed=${seed}: raw λ_max·η/2 late mean ${run.raw.lateMean.toFixed(3)} ` +
+          `(max ${run.raw.max.toFixed(3)}), quotient ${run.quotient.lateMean.toFixed(3)}`,
       );
     }
   const figure = linePlot({

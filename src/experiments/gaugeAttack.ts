@@ -86,7 +86,10 @@ export function gaugeConfig(s: GaugeSettings, seed: number): RunConfig {
 
 interface LevelRow {
   range: number;
-  /** Per observable: the largest |value/value at the trained weights| over the elements (raw), or the largest relative change (quotient). */
+  /**
+   * Per observable: the most extreme |value/value at the trained weights| over the elements (raw),
+   * or the largest relative change (quotient).
+   */
   rawRatio: Record<string, number>;
   quotientRelChange: Record<string, number>;
 }

@@ -183,7 +183,8 @@ export async function runGrokking(
         });
         o.log?.(
           `grokking p=${p} seed=${seed} wd=${wd}: test accuracy ${(100 * run.finalTestAccuracy).toFixed(1)} %, ` +
-            `transition ${run.transitionStep ?? "—"}, grokked ${run.grokStep ?? "—"} (${r.seconds.toFixed(0)} s, monitor overhead ${(100 * run.overhead).toFixed(0)} %)`,
+            `transition ${run.transitionStep ?? "—"}, grokked ${run.grokStep ?? "—"} ` +
+            `(${r.seconds.toFixed(0)} s, monitor overhead ${(100 * run.overhead).toFixed(0)} %)`,
         );
       }
   const scores = scoreRuns(scored, { horizon: s.horizon, warmup: s.warmup });
@@ -253,6 +254,7 @@ function headline(scores: ObservableScore[], runs: GrokkingRun[]): Record<string
 export const grokking: Experiment = {
   name: "grokking",
   description:
-    "MLP on modular addition with AdamW and weight decay: memorises, then generalises; which monitored observables detect and forecast the transition, raw vs quotient vs baselines",
+    "MLP on modular addition with AdamW and weight decay: memorises, then generalises; " +
+    "which monitored observables detect and forecast the transition, raw vs quotient vs baselines",
   run: (o) => runGrokking(o),
 };

@@ -37,7 +37,7 @@ export interface CondensationSettings {
   /** Weight decay λ₀/2 ∫|θ|² dρ of the particle measure (the optimizer's weightDecay is λ₀/width). */
   decay: number;
   every: number;
-  /** Two particles belong to one cluster when closer than this (relative to the median raw particle norm; in u-space to the largest |u_j|). */
+  /** Two particles belong to one cluster when closer than this (relative to the median raw particle norm; in u-space, to max |u_j|). */
   tolerance: number;
   grid: number;
   seeds: number;
@@ -294,7 +294,10 @@ export async function runMeanfieldCondensation(
       });
     const last = snaps[snaps.length - 1];
     o.log?.(
-      `meanfield m=${s.width} seed=${seed}: clusters raw ${snaps[0].rawClusters}→${last.rawClusters}, quotient ${snaps[0].quotientClusters}→${last.quotientClusters}, atoms ${snaps[0].atoms.toFixed(1)}→${last.atoms.toFixed(1)}; condensed at ${condensedAt}, first velocity front at ${shockAt ?? "—"}`,
+      `meanfield m=${s.width} seed=${seed}: clusters raw ${snaps[0].rawClusters}→${last.rawClusters}, ` +
+        `quotient ${snaps[0].quotientClusters}→${last.quotientClusters}, ` +
+        `atoms ${snaps[0].atoms.toFixed(1)}→${last.atoms.toFixed(1)}; ` +
+        `condensed at ${condensedAt}, first velocity front at ${shockAt ?? "—"}`,
     );
   }
   const first = all[runs[0]];

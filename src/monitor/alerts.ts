@@ -65,7 +65,9 @@ export class DivergenceAlert {
       return {
         kind: "divergence_alert",
         payload: {
-          reason: `sharpness × η/2 = ${r.toPrecision(4)} has stayed above ${this.sharpnessLimit} for ${this.consecutive} observations: gradient descent is unstable along the top Hessian direction`,
+          reason:
+            `sharpness × η/2 = ${r.toPrecision(4)} has stayed above ${this.sharpnessLimit} for ${this.consecutive} ` +
+            "observations: gradient descent is unstable along the top Hessian direction",
           sharpnessRatio: r,
         },
       };

@@ -75,7 +75,8 @@ export function readCheckpointSeries(files: readonly string[], cfg: ModelConfig)
         const f = first.shapes.get(n);
         if (!f || f.length !== s.length || f.some((d, i) => d !== s[i]))
           throw new InputError(
-            `checkpoint ${file}: tensor "${n}" has shape [${s}] but ${first.file} has ${f ? `[${f}]` : "no such tensor"} (mixed shapes in one series)`,
+            `checkpoint ${file}: tensor "${n}" has shape [${s}] but ${first.file} has ` +
+              `${f ? `[${f}]` : "no such tensor"} (mixed shapes in one series)`,
           );
       }
       for (const n of first.shapes.keys())

@@ -44,7 +44,8 @@ export const monitorConfig = z.strictObject({
     .union([z.number().gt(0).lte(1), z.string().regex(/^(\d+(\.\d*)?|\.\d+)%$/, 'a percentage such as "10%"')])
     .default(0.1)
     .describe(
-      'share of the training time the monitor may use, 0.1 or "10%": the interval between observations adapts so that the measured overhead stays within it (ignored when every is set)',
+      'share of the training time the monitor may use, 0.1 or "10%": the interval between observations adapts so ' +
+        "that the measured overhead stays within it (ignored when every is set)",
     ),
   every: positiveInt
     .optional()
@@ -59,7 +60,8 @@ export const monitorConfig = z.strictObject({
   batch: positiveInt
     .default(512)
     .describe(
-      "training samples the loss, gradient and Hessian observables are computed on: the first N of the seeded training split (all of it when smaller)",
+      "training samples the loss, gradient and Hessian observables are computed on: " +
+        "the first N of the seeded training split (all of it when smaller)",
     ),
   hessian: z
     .strictObject({

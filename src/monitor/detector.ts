@@ -12,7 +12,10 @@ export interface DetectorAlarm {
 }
 
 export interface DetectorStep {
-  /** The detector's evidence for a change, scaled so that an alarm fires when it exceeds 1 (CUSUM: max(S⁺, S⁻)/h; BOCPD: posterior odds of the best change hypothesis over no change, / threshold). */
+  /**
+   * The detector's evidence for a change, scaled so that an alarm fires when it exceeds 1 (CUSUM:
+   * max(S⁺, S⁻)/h; BOCPD: posterior odds of the best change hypothesis over no change, / threshold).
+   */
   statistic: number;
   alarm?: DetectorAlarm;
 }

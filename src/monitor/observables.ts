@@ -323,7 +323,10 @@ export class ObservableProbe {
       let done = false;
       let v: T;
       return () => {
-        if (!done) ((v = g()), (done = true));
+        if (!done) {
+          v = g();
+          done = true;
+        }
         return v;
       };
     };

@@ -146,25 +146,24 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
     prepared.config.keepCheckpoints,
     logged,
   );
+  const cfg = prepared.config;
+  const monitor = cfg.monitor
+    ? monitorCallback({
+        config: cfg.monitor,
+        model: cfg.model,
+        loss: prepared.loss,
+        train: prepared.task.train,
+        seed: cfg.seed,
+        log: o.log,
+      })
+    : null;
   let result;
-  let monitor: ReturnType<typeof monitorCallback> | null = null;
   try {
     mkdirSync(dir, { recursive: true });
     if (resumedFrom !== null)
       store.logEvent(runId, { step: resumedFrom, kind: "resumed", payload: { fromStep: resumedFrom, checkpoint } });
     store.heartbeat(runId);
     o.onRun?.(handle);
-    const cfg = prepared.config;
-    monitor = cfg.monitor
-      ? monitorCallback({
-          config: cfg.monitor,
-          model: cfg.model,
-          loss: prepared.loss,
-          train: prepared.task.train,
-          seed: cfg.seed,
-          log: o.log,
-        })
-      : null;
     const callbacks = [...(o.callbacks ?? []), ...(monitor ? [monitor] : [])];
     result = await trainLoop(prepared.loopOptions(start, { callbacks, sink, signal: o.signal }));
   } catch (err) {

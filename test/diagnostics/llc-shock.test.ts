@@ -9,11 +9,7 @@ import { key, normalArray } from "../../src/core/random.ts";
 import { quadraticObjective } from "../../src/coarse/objective.ts";
 import type { Objective } from "../../src/coarse/types.ts";
 import { estimateLlc } from "../../src/diagnostics/llc.ts";
-import {
-  BIMODALITY_THRESHOLD,
-  bimodalityCoefficient,
-  shockProximity,
-} from "../../src/diagnostics/shockProximity.ts";
+import { BIMODALITY_THRESHOLD, bimodalityCoefficient, shockProximity } from "../../src/diagnostics/shockProximity.ts";
 
 test("LLC of a quadratic loss = (nβ/2) Σ aᵢ/(nβ aᵢ + γ) (Gaussian posterior), within 3 standard errors", () => {
   const a = [4, 1, 0.25, 0];

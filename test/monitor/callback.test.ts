@@ -37,7 +37,7 @@ test("monitor config: defaults, budget as a fraction or a percentage, strict key
     assert.match(schema, new RegExp(`"${field}":\\{[^}]*"description"`), `${field} has a description`);
 });
 
-test("a monitored run stores raw, quotient and charge series, interval, overhead and a summary; replay reproduces its change points", async () => {
+test("a monitored run stores raw, quotient and charge series, interval, overhead, a summary; replay gives its change points", async () => {
   const dir = scratch();
   const store = SqliteRunStore.open(storeIn(dir));
   const config = tinyConfig({

@@ -69,7 +69,7 @@ for (const [label, raw, loss] of CASES) {
   });
 }
 
-test("warm-started Lanczos: after small parameter moves, 5 warm steps find λ_max, λ_min closer to the exact values than 5 cold ones", () => {
+test("warm-started Lanczos: after small moves, 5 warm steps find λ_max, λ_min closer to the exact values than 5 cold", () => {
   const c = makeCase("mlp", { arch: "mlp", sizes: [3, 6, 2], activation: "tanh" }, "mse", 3, 10);
   const names = ["sharpness", "lambdaMin"];
   const warm = new ObservableProbe({ cfg: c.cfg, loss: "mse", x: c.x, y: c.y, names, key: key(1), hessianSteps: 5 });

@@ -49,11 +49,14 @@ test("experiment: an unknown name exits 2 with one line", async () => {
   assert.equal(r.code, 2);
   assert.match(
     r.stderr,
-    /^shocklens: experiment: unknown experiment "grokkking" \(expected grokking, gauge-attack, meanfield-condensation, edge-of-stability\)\n$/,
+    new RegExp(
+      '^shocklens: experiment: unknown experiment "grokkking" ' +
+        "\\(expected grokking, gauge-attack, meanfield-condensation, edge-of-stability\\)\n$",
+    ),
   );
 });
 
-test("edge of stability (quick): raw sharpness × η/2 rises with η and stays below ~1; quotient sharpness is recorded beside it", async () => {
+test("edge of stability (quick): raw sharpness × η/2 rises with η, stays below ~1; quotient sharpness beside it", async () => {
   const store = SqliteRunStore.open(storeIn(scratch("shocklens-eos-")));
   const r = await runEdgeOfStability({ store, quick: true });
   const runs = r.summary.runs as {
@@ -69,7 +72,7 @@ test("edge of stability (quick): raw sharpness × η/2 rises with η and stays b
   store.close();
 });
 
-test("mean-field condensation (quick): the measure concentrates (fewer effective atoms, quotient clusters) while θ-space particles stay apart", async () => {
+test("mean-field condensation (quick): fewer effective atoms and quotient clusters; θ-space particles stay apart", async () => {
   const store = SqliteRunStore.open(storeIn(scratch("shocklens-mf-")));
   const r = await runMeanfieldCondensation({ store, quick: true });
   const snaps = Object.values(

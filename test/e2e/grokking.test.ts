@@ -11,7 +11,7 @@ import { SqliteRunStore } from "../../src/store/sqlite.ts";
 import { runGrokking, type GrokkingRun } from "../../src/experiments/grokking.ts";
 import { scratch, storeIn } from "../train/helpers.ts";
 
-test("grokking (p = 29, seed 0, 1 000 steps): memorises, then groks to > 95 % test accuracy; the monitor books the transition", async () => {
+test("grokking (p = 29, 1 000 steps): memorises, then groks to > 95 % test accuracy; the monitor books the transition", async () => {
   const store = SqliteRunStore.open(storeIn(scratch("shocklens-grok-")));
   const r = await runGrokking({ store, quick: true });
   const [run] = r.summary.runs as GrokkingRun[];

@@ -1,0 +1,37 @@
+/** Fixtures of the analyze tests: a small shocklens run with checkpoints, its initial weights and data. */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { saveTree } from "../../src/nn/files.ts";
+import { writeSafetensors } from "../../src/io/safetensors.ts";
+import { SqliteRunStore } from "../../src/store/sqlite.ts";
+import { parseRunConfig } from "../../src/train/config.ts";
+import { prepareRun } from "../../src/train/setup.ts";
+import { trainRun } from "../../src/train/run.ts";
+
+export const model = { arch: "mlp", sizes: [2, 6, 2], activation: "relu" };
+
+/** A store with a shocklens run (checkpoints every 10 of 30 full-batch SGD steps), its init weights and data. */
+export async function setup(dir: string) {
+  const config = parseRunConfig({
+    seed: 4,
+    model,
+    data: { name: "two-moons", n: 48 },
+    optimizer: { name: "sgd", lr: 0.2 },
+    steps: 30,
+    batchSize: 1000,
+    checkpointEvery: 10,
+    keepCheckpoints: 10,
+  });
+  const prepared = prepareRun(config);
+  writeFileSync(join(dir, "model.json"), JSON.stringify(model));
+  saveTree(join(dir, "init.safetensors"), prepared.initialState().params);
+  const { x, y } = prepared.task.train;
+  writeSafetensors(join(dir, "data.safetensors"), {
+    x: { dtype: "F64", shape: [...x.shape], data: x.data },
+    y: { dtype: "I64", shape: [...y.shape], data: BigInt64Array.from(Array.from(y.data, (v) => BigInt(v))) },
+  });
+  const store = SqliteRunStore.open(join(dir, "train.db"));
+  const r = await trainRun({ store, config });
+  store.close();
+  return { runDir: r.dir };
+}
