@@ -7,7 +7,8 @@
  * the trend forecast of λ_max η/2 reaching 1 and the divergence alert are scored against the step
  * where it is reached.
  */
-import { parseRunConfig, type RunConfig } from "../train/config.ts";
+import type { RunConfig } from "../train/config.ts";
+import { experimentRunConfig } from "./runConfig.ts";
 import { trainRun } from "../train/run.ts";
 import { linePlot, type Series } from "../report/svgplot.ts";
 import type { Experiment, ExperimentOptions, ExperimentResult, TransitionRow } from "./types.ts";
@@ -24,7 +25,7 @@ export const EOS_DEFAULTS: EosSettings = { lrs: [0.1, 0.3, 0.5], steps: 600, hid
 export const EOS_QUICK: EosSettings = { lrs: [0.1, 0.3], steps: 200, hidden: 16, every: 10, seeds: 1 };
 
 export function eosConfig(s: EosSettings, lr: number, seed: number): RunConfig {
-  return parseRunConfig(
+  return experimentRunConfig(
     {
       name: `eos-lr${lr}-s${seed}`,
       experiment: "edge-of-stability",
@@ -39,10 +40,7 @@ export function eosConfig(s: EosSettings, lr: number, seed: number): RunConfig {
       },
       optimizer: { name: "sgd", lr },
       steps: s.steps,
-      batchSize: 100000,
       logEvery: s.every,
-      checkpointEvery: 0,
-      keepCheckpoints: 1,
       monitor: {
         every: s.every,
         batch: 100000,

@@ -11,7 +11,8 @@ import { key } from "../core/random.ts";
 import { loadWeights } from "../nn/files.ts";
 import { modelOf } from "../nn/index.ts";
 import { groupOf } from "../symmetry/index.ts";
-import { parseRunConfig, type RunConfig } from "../train/config.ts";
+import type { RunConfig } from "../train/config.ts";
+import { experimentRunConfig } from "./runConfig.ts";
 import { prepareRun } from "../train/setup.ts";
 import { trainRun } from "../train/run.ts";
 import { ObservableProbe, scalarKey } from "../monitor/observables.ts";
@@ -54,7 +55,7 @@ const OBSERVABLES = [
 ];
 
 export function gaugeConfig(s: GaugeSettings, seed: number): RunConfig {
-  return parseRunConfig(
+  return experimentRunConfig(
     {
       name: `gauge-attack-transformer-p${s.p}-s${seed}`,
       experiment: "gauge-attack",
@@ -75,10 +76,7 @@ export function gaugeConfig(s: GaugeSettings, seed: number): RunConfig {
       data: { name: "modular", p: s.p, encoding: "tokens", trainFraction: 0.6 },
       optimizer: { name: "adamw", lr: 3e-3, weightDecay: 0.1 },
       steps: s.steps,
-      batchSize: 100000,
       evalEvery: Math.max(1, Math.round(s.steps / 4)),
-      checkpointEvery: 0,
-      keepCheckpoints: 1,
     },
     "gauge-attack experiment",
   );

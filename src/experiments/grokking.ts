@@ -7,7 +7,8 @@
  * seeds, plus control runs without weight decay — is then scored observable by observable: lead
  * times, false alarms and AUROC, raw against quotient against the baselines.
  */
-import { parseRunConfig, type RunConfig } from "../train/config.ts";
+import type { RunConfig } from "../train/config.ts";
+import { experimentRunConfig } from "./runConfig.ts";
 import { trainRun } from "../train/run.ts";
 import type { MonitorConfigInput } from "../monitor/config.ts";
 import { readSeries, replay } from "../monitor/replay.ts";
@@ -104,7 +105,7 @@ export function grokkingConfig(s: GrokkingSettings, p: number, seed: number, wei
     forecast: { horizon: s.horizon },
     detectors: { warmup: s.warmup, window: s.window },
   };
-  return parseRunConfig(
+  return experimentRunConfig(
     {
       name: `grokking-p${p}-wd${weightDecay}-s${seed}`,
       experiment: "grokking",
@@ -113,12 +114,9 @@ export function grokkingConfig(s: GrokkingSettings, p: number, seed: number, wei
       data: { name: "modular", p, op: "+", encoding: "onehot", trainFraction: s.trainFraction },
       optimizer: { name: "adamw", lr: s.lr, weightDecay, betas: [0.9, 0.98] },
       steps,
-      batchSize: 100000,
       evalEvery: s.evalEvery,
       evalTrain: true,
       logEvery: s.evalEvery,
-      checkpointEvery: 0,
-      keepCheckpoints: 1,
       monitor,
     },
     "grokking experiment",

@@ -20,7 +20,8 @@ import { valueAndGrad } from "../core/autodiff.ts";
 import * as F from "../core/ops/index.ts";
 import { detectShocks } from "../pde/shocks.ts";
 import { modelOf, type ModelConfig } from "../nn/index.ts";
-import { parseRunConfig, type RunConfig } from "../train/config.ts";
+import type { RunConfig } from "../train/config.ts";
+import { experimentRunConfig } from "./runConfig.ts";
 import { prepareRun } from "../train/setup.ts";
 import { trainRun } from "../train/run.ts";
 import type { Callback } from "../train/loop.ts";
@@ -57,7 +58,7 @@ export const CONDENSATION_DEFAULTS: CondensationSettings = {
 export const CONDENSATION_QUICK: CondensationSettings = { ...CONDENSATION_DEFAULTS, width: 24, steps: 500, every: 50 };
 
 export function condensationConfig(s: CondensationSettings, seed: number): RunConfig {
-  return parseRunConfig(
+  return experimentRunConfig(
     {
       name: `meanfield-condensation-m${s.width}-s${seed}`,
       experiment: "meanfield-condensation",
@@ -73,10 +74,7 @@ export function condensationConfig(s: CondensationSettings, seed: number): RunCo
       },
       optimizer: { name: "sgd", lr: s.eta * s.width, weightDecay: s.decay / s.width },
       steps: s.steps,
-      batchSize: 100000,
       logEvery: s.every,
-      checkpointEvery: 0,
-      keepCheckpoints: 1,
       monitor: {
         every: s.every,
         observables: ["loss", "paramNorm", "orbitMinSqNorm", "balancedNorm", "chargeDrift"],

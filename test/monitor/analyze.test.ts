@@ -8,10 +8,8 @@ import assert from "node:assert/strict";
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { saveTree } from "../../src/nn/files.ts";
-import { parseRunConfig } from "../../src/train/config.ts";
-import { prepareRun } from "../../src/train/setup.ts";
 import { runCliInProcess, tempDir } from "../cli/helpers.ts";
-import { model, setup } from "./helpers.ts";
+import { initialParams, model, setup } from "./helpers.ts";
 
 /** Exit 2, one line naming `mention`, and the store file not created. */
 async function expectBad(args: string[], mention: RegExp, store: string) {
@@ -45,19 +43,7 @@ test("analyze: bad input exits 2 with one line naming the file; the store is not
   // A step that cannot be read from the name (nor metadata).
   const bad = join(dir, "bad");
   mkdirSync(bad);
-  saveTree(
-    join(bad, "final.safetensors"),
-    prepareRun(
-      parseRunConfig({
-        seed: 1,
-        model,
-        data: { name: "two-moons", n: 8 },
-        optimizer: { name: "sgd", lr: 0.1 },
-        steps: 1,
-        batchSize: 4,
-      }),
-    ).initialState().params,
-  );
+  saveTree(join(bad, "final.safetensors"), initialParams([2, 6, 2]));
   await expectBad(
     ["analyze", "--model", m, "--checkpoints", join(bad, "*.safetensors")],
     /final\.safetensors: no step/,
@@ -67,16 +53,7 @@ test("analyze: bad input exits 2 with one line naming the file; the store is not
   const mixed = join(dir, "mixed");
   mkdirSync(mixed);
   copyFileSync(ck(10), join(mixed, "a-10.safetensors"));
-  const wide = prepareRun(
-    parseRunConfig({
-      seed: 1,
-      model: { ...model, sizes: [2, 7, 2] },
-      data: { name: "two-moons", n: 8 },
-      optimizer: { name: "sgd", lr: 0.1 },
-      steps: 1,
-      batchSize: 4,
-    }),
-  ).initialState().params;
+  const wide = initialParams([2, 7, 2]);
   saveTree(join(mixed, "a-20.safetensors"), wide);
   await expectBad(
     ["analyze", "--model", m, "--checkpoints", join(mixed, "a-*.safetensors")],

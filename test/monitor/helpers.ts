@@ -7,8 +7,22 @@ import { SqliteRunStore } from "../../src/store/sqlite.ts";
 import { parseRunConfig } from "../../src/train/config.ts";
 import { prepareRun } from "../../src/train/setup.ts";
 import { trainRun } from "../../src/train/run.ts";
+import type { Tree } from "../../src/tree/tree.ts";
 
 export const model = { arch: "mlp", sizes: [2, 6, 2], activation: "relu" };
+
+/** Fresh parameters of an MLP with these layer sizes (what a first checkpoint of such a run holds). */
+export function initialParams(sizes: number[]): Tree {
+  const config = parseRunConfig({
+    seed: 1,
+    model: { ...model, sizes },
+    data: { name: "two-moons", n: 8 },
+    optimizer: { name: "sgd", lr: 0.1 },
+    steps: 1,
+    batchSize: 4,
+  });
+  return prepareRun(config).initialState().params;
+}
 
 /** A store with a shocklens run (checkpoints every 10 of 30 full-batch SGD steps), its init weights and data. */
 export async function setup(dir: string) {

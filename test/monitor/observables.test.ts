@@ -11,32 +11,16 @@ import { denseMatrix, hessianOperator, symEig } from "../../src/curvature/index.
 import { groupOf } from "../../src/symmetry/index.ts";
 import { mapTree, type Tree } from "../../src/tree/tree.ts";
 import { DEFAULT_OBSERVABLES, MONITOR_OBSERVABLES, ObservableProbe } from "../../src/monitor/observables.ts";
-import { makeCase } from "../symmetry/helpers.ts";
+import { allCases, makeCase } from "../symmetry/helpers.ts";
 
-const CASES: [string, unknown, "mse" | "xent"][] = [
-  ["mlp relu", { arch: "mlp", sizes: [3, 5, 4, 2], activation: "relu" }, "mse"],
-  [
-    "transformer layernorm",
-    {
-      arch: "transformer",
-      vocab: 5,
-      seq: 4,
-      d: 4,
-      heads: 2,
-      dHead: 2,
-      layers: 1,
-      mlp: 5,
-      norm: "layernorm",
-      activation: "relu",
-    },
-    "xent",
-  ],
-  ["meanfield relu", { arch: "meanfield", input: 3, width: 5, activation: "relu" }, "mse"],
-];
+// Every family with continuous symmetries: rescaling (MLP), GL and layer norm (transformer), particles (mean field).
+const CASES = allCases(2).filter((c) =>
+  ["mlp relu (2 hidden layers)", "transformer layernorm relu", "meanfield relu"].includes(c.label),
+);
 
-for (const [label, raw, loss] of CASES) {
-  test(`monitor observables, ${label}: quotient values are unchanged by a random group element, raw ones move`, () => {
-    const c = makeCase(label, raw, loss, 2, 8);
+for (const c of CASES) {
+  const loss = c.loss;
+  test(`monitor observables, ${c.label}: quotient values are unchanged by a random group element, raw ones move`, () => {
     const g = groupOf(c.cfg);
     const moved = g.act(c.params, g.randomElement(key(9), { logRange: 10 }));
     const names = DEFAULT_OBSERVABLES;
