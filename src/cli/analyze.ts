@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .description(
       "the training monitor over a checkpoint series saved elsewhere (e.g. PyTorch state_dicts), stored as a run",
     )
-    .requiredOption("--model <file>", "model config (JSON/YAML, contracts §1)")
+    .requiredOption("--model <file>", "model config (JSON/YAML, docs/file-formats.md)")
     .requiredOption("--checkpoints <glob>", "safetensors files, e.g. 'ckpts/step-*.safetensors' (quote it)")
     .option("--data <file>", "data (x, y) for the loss, gradient and Hessian observables")
     .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")

@@ -2,7 +2,7 @@
  * Shock proximity from local Gibbs samples (docs/monitor.md §shock-proximity). The Gibbs measure of
  * the local entropy at x and scale t,
  *   ρ_x(y) ∝ exp(−β f(y) − β|x − y|²/(2t)),
- * is unimodal while y ↦ f(y) + |x − y|²/(2t) is convex (t < t*, ground truth b.2) and splits in two
+ * is unimodal while y ↦ f(y) + |x − y|²/(2t) is convex (t < t*, docs/theory.md §b.2) and splits in two
  * when a shock passes x (the two Hopf–Lax minimisers; for the double well at x = 0 they are
  * ±√(1 − 1/t) once t > t* = 1). The samples (MALA, coarse/mala.ts) are projected on a direction d
  * (the most negative curvature direction: that is where the Hessian of the proximal objective first
