@@ -13,7 +13,7 @@ import { trainRun } from "../train/run.ts";
 import type { MonitorConfigInput } from "../monitor/config.ts";
 import { readSeries, replay } from "../monitor/replay.ts";
 import { scoreRuns, type ObservableScore, type ScoredRun } from "../monitor/score.ts";
-import type { EngineSettings } from "../monitor/engine.ts";
+import type { RunStore } from "../store/types.ts";
 import type { Experiment, ExperimentOptions, ExperimentResult, TransitionRow } from "./types.ts";
 import { grokkingFigures } from "./grokkingFigures.ts";
 
@@ -35,8 +35,13 @@ export interface GrokkingSettings {
   hessianSteps: number;
   /** Record the LLC baseline (a short Langevin chain per observation). */
   llc: boolean;
-  /** Reference window of the detectors, in observations. */
+  /**
+   * Reference window of the detectors and BOCPD's minimum old-regime run, in observations: the
+   * transition comes ~14 observations after the start, so the general defaults (10 and 5) would
+   * leave the detectors nothing to see before it.
+   */
   window: number;
+  minRun: number;
   /** Warnings within this many steps before the transition count; alarms before `warmup` are ignored. */
   horizon: number;
   warmup: number;
@@ -56,7 +61,8 @@ export const GROKKING_DEFAULTS: GrokkingSettings = {
   evalEvery: 20,
   hessianSteps: 8,
   llc: true,
-  window: 6,
+  window: 4,
+  minRun: 2,
   horizon: 300,
   warmup: 100,
 };
@@ -69,7 +75,6 @@ export const GROKKING_QUICK: GrokkingSettings = {
   controls: false,
   every: 40,
   evalEvery: 20,
-  window: 6,
   hessianSteps: 4,
   llc: false,
 };
@@ -103,7 +108,7 @@ export function grokkingConfig(s: GrokkingSettings, p: number, seed: number, wei
     llc: { burnIn: 20, samples: 40 },
     transition: { metric: "test/accuracy", above: 0.5 },
     forecast: { horizon: s.horizon },
-    detectors: { warmup: s.warmup, window: s.window },
+    detectors: { warmup: s.warmup, window: s.window, bocpd: { minRun: s.minRun } },
   };
   return experimentRunConfig(
     {
@@ -143,51 +148,64 @@ function firstAt(points: { step: number; value: number }[], level: number): numb
   return points.find((p) => p.value >= level)?.step ?? null;
 }
 
+/** A finished grokking run's milestones, read from the store. */
+export function grokkingRun(
+  store: RunStore,
+  run: string,
+  meta: Pick<GrokkingRun, "p" | "seed" | "weightDecay" | "seconds" | "overhead">,
+): GrokkingRun {
+  const acc = store.scalars(run, "test/accuracy").map((q) => ({ step: q.step, value: q.value }));
+  const train = store.scalars(run, "train/accuracy").map((q) => ({ step: q.step, value: q.value }));
+  return {
+    run,
+    ...meta,
+    memorizedStep: firstAt(train, 0.99),
+    transitionStep: firstAt(acc, 0.5),
+    grokStep: firstAt(acc, 0.95),
+    finalTestAccuracy: acc[acc.length - 1]?.value ?? NaN,
+  };
+}
+
 export async function runGrokking(
   o: ExperimentOptions & { settings?: Partial<GrokkingSettings> },
 ): Promise<ExperimentResult> {
   const s: GrokkingSettings = { ...(o.quick ? GROKKING_QUICK : GROKKING_DEFAULTS), ...o.settings };
   if (o.seeds !== undefined) s.seeds = o.seeds;
   const runs: GrokkingRun[] = [];
-  const scored: ScoredRun[] = [];
-  const series: Record<string, { step: number; value: number }[]> = {};
-  let engineSettings: EngineSettings | null = null;
   for (const p of s.moduli)
     for (let seed = 0; seed < s.seeds; seed++)
       for (const wd of s.controls ? [s.weightDecay, 0] : [s.weightDecay]) {
-        const config = grokkingConfig(s, p, seed, wd);
-        engineSettings ??= config.monitor ?? null;
-        const r = await trainRun({ store: o.store, config });
-        const acc = o.store.scalars(r.id, "test/accuracy").map((q) => ({ step: q.step, value: q.value }));
-        const train = o.store.scalars(r.id, "train/accuracy").map((q) => ({ step: q.step, value: q.value }));
-        const run: GrokkingRun = {
-          run: r.id,
+        const r = await trainRun({ store: o.store, config: grokkingConfig(s, p, seed, wd) });
+        const run = grokkingRun(o.store, r.id, {
           p,
           seed,
           weightDecay: wd,
-          memorizedStep: firstAt(train, 0.99),
-          transitionStep: firstAt(acc, 0.5),
-          grokStep: firstAt(acc, 0.95),
-          finalTestAccuracy: acc[acc.length - 1]?.value ?? NaN,
           seconds: r.seconds,
           overhead: r.monitor?.overhead ?? NaN,
-        };
-        runs.push(run);
-        series[r.id] = acc;
-        scored.push({
-          run: r.id,
-          transitionStep: run.transitionStep,
-          engine: replay(readSeries(o.store, r.id), config.monitor!, s.horizon),
         });
+        runs.push(run);
         o.log?.(
           `grokking p=${p} seed=${seed} wd=${wd}: test accuracy ${(100 * run.finalTestAccuracy).toFixed(1)} %, ` +
             `transition ${run.transitionStep ?? "—"}, grokked ${run.grokStep ?? "—"} ` +
             `(${r.seconds.toFixed(0)} s, monitor overhead ${(100 * run.overhead).toFixed(0)} %)`,
         );
       }
+  return summarizeGrokking(o.store, runs, s);
+}
+
+/**
+ * Scores a family of grokking runs from what the store holds: each run's monitor series are
+ * replayed through the detectors of the settings (so a finished family can be re-scored).
+ */
+export function summarizeGrokking(store: RunStore, runs: GrokkingRun[], s: GrokkingSettings): ExperimentResult {
+  const scored: ScoredRun[] = runs.map((r) => ({
+    run: r.run,
+    transitionStep: r.transitionStep,
+    engine: replay(readSeries(store, r.run), grokkingConfig(s, r.p, r.seed, r.weightDecay).monitor!, s.horizon),
+  }));
   const scores = scoreRuns(scored, { horizon: s.horizon, warmup: s.warmup });
   const transitions: TransitionRow[] = [];
-  for (const r of runs) {
+  for (const [i, r] of runs.entries()) {
     if (r.transitionStep !== null)
       transitions.push({
         run: r.run,
@@ -196,7 +214,7 @@ export async function runGrokking(
         source: "observed",
         detectedStep: r.transitionStep,
       });
-    for (const w of scored.find((x) => x.run === r.run)!.engine.warnings()) transitions.push({ run: r.run, ...w });
+    for (const w of scored[i].engine.warnings()) transitions.push({ run: r.run, ...w });
   }
   const grokking = runs.filter((r) => r.weightDecay > 0);
   return {
@@ -211,7 +229,7 @@ export async function runGrokking(
       headline: headline(scores, grokking),
       targets: { meanLeadSteps: 1700, runAuroc: 0.93 },
     },
-    figures: grokkingFigures(o.store, runs, scored),
+    figures: grokkingFigures(store, runs, scored),
   };
 }
 
