@@ -22,16 +22,15 @@ export function grokkingFigures(store: RunStore, runs: GrokkingRun[], scored: Sc
   if (!r) return {};
   const engine = scored.find((x) => x.run === r.run)?.engine;
   const markers: VerticalMarker[] = [{ x: r.transitionStep as number, label: "test acc ≥ 50 %", color: "#000" }];
-  const first = (obs: string, det: string) =>
-    engine?.changePoints.find(
-      (c) => c.observable === obs && c.detector === det && c.step <= (r.transitionStep as number),
-    );
+  // The last change point at or before the transition, by either detector.
+  const last = (obs: string) =>
+    engine?.changePoints.filter((c) => c.observable === obs && c.step <= (r.transitionStep as number)).pop();
   for (const [obs, color] of [
     ["paramNorm", "#d62728"],
     ["orbitMinSqNorm", "#2ca02c"],
   ] as const) {
-    const c = first(obs, "cusum");
-    if (c) markers.push({ x: c.step, label: `${obs} (CUSUM)`, color });
+    const c = last(obs);
+    if (c) markers.push({ x: c.step, label: `${obs} (${c.detector})`, color });
   }
   const acc = series(store, r.run, "test/accuracy");
   const tr = series(store, r.run, "train/accuracy");
