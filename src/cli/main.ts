@@ -22,6 +22,8 @@ async function commandRegistrars(): Promise<Registrar[]> {
     import("./doctor.ts"),
     import("./report.ts"),
     import("./serve.ts"),
+    import("./verify.ts"),
+    import("./paper.ts"),
     import("./analyze.ts"),
     import("./experiment.ts"),
   ]);
