@@ -15,7 +15,8 @@ import type { RunConfig } from "../train/config.ts";
 import { experimentRunConfig } from "./runConfig.ts";
 import { prepareRun } from "../train/setup.ts";
 import { trainRun } from "../train/run.ts";
-import { ObservableProbe, scalarKey } from "../monitor/observables.ts";
+import { scalarKey } from "../monitor/observables.ts";
+import { ObservableProbe } from "../monitor/probe.ts";
 import { linePlot, type Series } from "../report/svgplot.ts";
 import type { Experiment, ExperimentOptions, ExperimentResult } from "./types.ts";
 

@@ -21,7 +21,8 @@ import type { RunStore } from "../store/types.ts";
 import type { Tree } from "../tree/tree.ts";
 import { monitorConfig, type MonitorConfigInput } from "./config.ts";
 import { MonitorEngine, type MonitorEvent } from "./engine.ts";
-import { DEFAULT_OBSERVABLES, ObservableProbe, observableSpec, scalarKey, type MonitorKind } from "./observables.ts";
+import { DEFAULT_OBSERVABLES, observableSpec, scalarKey, type MonitorKind } from "./observables.ts";
+import { ObservableProbe } from "./probe.ts";
 
 export interface Checkpoint {
   file: string;

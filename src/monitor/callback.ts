@@ -15,7 +15,8 @@ import { takeRows } from "../data/split.ts";
 import type { Callback, StepRecord } from "../train/loop.ts";
 import { budgetFraction, type MonitorConfig } from "./config.ts";
 import { MonitorEngine, type MonitorEvent, type Warning } from "./engine.ts";
-import { DEFAULT_OBSERVABLES, ObservableProbe, scalarKey, type MonitorKind } from "./observables.ts";
+import { DEFAULT_OBSERVABLES, scalarKey, type MonitorKind } from "./observables.ts";
+import { ObservableProbe } from "./probe.ts";
 
 export interface MonitorCallbackOptions {
   config: MonitorConfig;

@@ -10,12 +10,13 @@ export {
   MONITOR_OBSERVABLES,
   MONITOR_OBSERVABLE_NAMES,
   DEFAULT_OBSERVABLES,
-  ObservableProbe,
   scalarKey,
   type MonitorKind,
   type MonitorObservable,
   type Measurement,
 } from "./observables.ts";
+export { ObservableProbe, type ProbeOptions } from "./probe.ts";
+export { gradientFieldAsymmetry } from "./gradientField.ts";
 export { MonitorEngine, type MonitorEvent, type Warning, type EngineSettings } from "./engine.ts";
 export { Cusum, siegmundArl, twoSidedArl, type CusumOptions } from "./cusum.ts";
 export { Bocpd, logPredictive, type BocpdOptions, type NormalGammaPrior } from "./bocpd.ts";

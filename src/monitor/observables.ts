@@ -4,23 +4,10 @@
  * alone) or charge (a Noether charge: conserved by gradient flow, moved by the group) — what it
  * needs, and whether it is positive (the detectors then read its log). Stored as scalars
  * `monitor/<kind>/<name>`. A new observable (e.g. a gradient-field summary) is one more entry.
- *
- * `ObservableProbe` measures a chosen set at successive parameters. Hessian work is warm-started:
- * each Lanczos run starts from the sum of the previous call's extreme Ritz vectors (raw and
- * quotient separately), which already carry most of the extreme eigendirections when the
- * parameters moved a little, so few steps suffice.
+ * `ObservableProbe` (probe.ts) measures them.
  */
-import type { Tensor } from "../core/tensor.ts";
-import { type Key, foldIn, split } from "../core/random.ts";
-import { type Tree, ravel, treeNorm } from "../tree/tree.ts";
-import { type LossName, type ModelConfig, lossFn, modelOf } from "../nn/index.ts";
-import { groupOf, type SymmetryGroup } from "../symmetry/index.ts";
-import { extremeEigenpairs, hessianOperator, hutchinsonTrace, type Projector } from "../curvature/index.ts";
-import { type Context, makeContext } from "../diagnostics/context.ts";
-import { treeObjective } from "../coarse/objective.ts";
-import type { Objective } from "../coarse/types.ts";
-import { estimateLlc } from "../diagnostics/llc.ts";
-import { shockProximity } from "../diagnostics/shockProximity.ts";
+import { treeNorm } from "../tree/tree.ts";
+import type { Context } from "../diagnostics/context.ts";
 
 export type MonitorKind = "raw" | "quotient" | "charge";
 
@@ -34,6 +21,8 @@ export interface ProbeContext {
   quotientTrace(): number;
   llc(): number;
   shockProximity(): number;
+  /** Jacobian asymmetry of the quotient GD drift field (null where the model has no closed-form invariants). */
+  gradientField(): number | null;
   charges(): Record<string, Float64Array>;
   referenceCharges(): Record<string, Float64Array>;
 }
@@ -217,6 +206,16 @@ export const MONITOR_OBSERVABLES: readonly MonitorObservable[] = [
     compute: (p) => p.shockProximity(),
   },
   {
+    name: "gradientField",
+    kind: "quotient",
+    needs: "hessian",
+    positive: false,
+    description:
+      "Jacobian asymmetry of the full-batch GD drift in the induced quotient metric on the chart of the top and " +
+      "bottom quotient Hessian directions at θ_c: 0 for a gradient field (absent without closed-form invariants)",
+    compute: (p) => p.gradientField() ?? {},
+  },
+  {
     name: "charge",
     kind: "charge",
     needs: "params",
@@ -245,8 +244,10 @@ export const MONITOR_OBSERVABLES: readonly MonitorObservable[] = [
 
 export const MONITOR_OBSERVABLE_NAMES = MONITOR_OBSERVABLES.map((o) => o.name);
 
-/** What the monitor measures unless told otherwise: everything but the sampling-based observables. */
-export const DEFAULT_OBSERVABLES = MONITOR_OBSERVABLES.filter((o) => o.needs !== "sampling").map((o) => o.name);
+/** What the monitor measures unless told otherwise: everything but the sampling-based observables and the gradient-field test. */
+export const DEFAULT_OBSERVABLES = MONITOR_OBSERVABLES.filter(
+  (o) => o.needs !== "sampling" && o.name !== "gradientField",
+).map((o) => o.name);
 
 export function observableSpec(name: string): MonitorObservable {
   const s = MONITOR_OBSERVABLES.find((o) => o.name === name);
@@ -259,23 +260,6 @@ export function scalarKey(kind: MonitorKind, name: string): string {
   return `monitor/${kind}/${name}`;
 }
 
-export interface ProbeOptions {
-  cfg: ModelConfig;
-  loss: LossName;
-  x: Tensor;
-  y: Tensor;
-  names: readonly string[];
-  /** Lanczos steps per spectrum (default 20) and whether to warm-start (default true). */
-  hessianSteps?: number;
-  warmStart?: boolean;
-  /** Hutchinson probes per trace (default 4). */
-  traceSamples?: number;
-  llc?: { nBeta?: number; gamma?: number; burnIn?: number; samples?: number };
-  shockProximity?: { t: number; beta: number; chains?: number; burnIn?: number; samples?: number };
-  key: Key;
-  group?: SymmetryGroup;
-}
-
 export interface Measurement {
   /** Flat series name (e.g. "charge.fc0") → value. */
   values: Record<string, number>;
@@ -283,124 +267,4 @@ export interface Measurement {
   /** Positive series (read on a log scale by the detectors). */
   positive: Record<string, boolean>;
   seconds: number;
-}
-
-/** Measures a set of monitor observables at successive parameters, reusing Lanczos vectors between calls. */
-export class ObservableProbe {
-  private readonly specs: MonitorObservable[];
-  private readonly group: SymmetryGroup;
-  private readonly f: (p: Tree) => Tensor;
-  private warmRaw: Float64Array | null = null;
-  private warmQuotient: Float64Array | null = null;
-  private refCharges: Record<string, Float64Array> | null = null;
-
-  constructor(readonly o: ProbeOptions) {
-    this.specs = o.names.map(observableSpec);
-    this.group = o.group ?? groupOf(o.cfg);
-    const model = modelOf(o.cfg);
-    const L = lossFn(o.loss);
-    this.f = (p: Tree) => L(model.apply(p, o.x), o.y);
-  }
-
-  /** Charges at the start of training: the reference of chargeDrift (default: the first measured parameters). */
-  setReference(params: Tree): void {
-    this.refCharges = this.chargeArrays(params);
-  }
-
-  private chargeArrays(params: Tree): Record<string, Float64Array> {
-    return Object.fromEntries(Object.entries(this.group.charges(params)).map(([k, t]) => [k, t.data]));
-  }
-
-  measure(params: Tree, step: number, lr: number): Measurement {
-    const t0 = performance.now();
-    const o = this.o;
-    const k = foldIn(o.key, step);
-    const [kRaw, kQuo, kTr, kTrQ, kLlc, kShock] = split(k, 6);
-    const diag = makeContext({ group: this.group, params, f: this.f });
-    const steps = o.hessianSteps ?? 20;
-    const warm = o.warmStart ?? true;
-    const once = <T>(g: () => T): (() => T) => {
-      let done = false;
-      let v: T;
-      return () => {
-        if (!done) {
-          v = g();
-          done = true;
-        }
-        return v;
-      };
-    };
-    const spectrum = (at: Tree, key: Key, start: Float64Array | null, project?: Projector) => {
-      const r = extremeEigenpairs(hessianOperator(this.f, at), {
-        k: 1,
-        steps,
-        key,
-        project,
-        vectors: true,
-        start: warm && start ? start : undefined,
-      });
-      const top = r.top.vectors?.[0];
-      const bottom = r.bottom.vectors?.[0];
-      const next = top && bottom ? Float64Array.from(top, (v, i) => v + bottom[i]) : null;
-      return {
-        est: { lambdaMax: r.top.values[0] ?? 0, lambdaMin: r.bottom.values[0] ?? 0, steps: r.steps },
-        next,
-        bottom: bottom ?? null,
-      };
-    };
-    const rawSpec = once(() => {
-      const r = spectrum(params, kRaw, this.warmRaw);
-      this.warmRaw = r.next;
-      return r;
-    });
-    const quoSpec = once(() => {
-      const r = spectrum(diag.canonical().params, kQuo, this.warmQuotient, diag.projector().projectFlat);
-      this.warmQuotient = r.next;
-      return r;
-    });
-    const objective = once((): Objective => treeObjective(this.f, params));
-    const charges = once(() => this.chargeArrays(params));
-    const p: ProbeContext = {
-      diag,
-      lr,
-      raw: () => rawSpec().est,
-      quotient: () => quoSpec().est,
-      rawTrace: once(
-        () => hutchinsonTrace(hessianOperator(this.f, params), { samples: o.traceSamples ?? 4, key: kTr }).estimate,
-      ),
-      quotientTrace: once(
-        () =>
-          hutchinsonTrace(hessianOperator(this.f, diag.canonical().params), {
-            samples: o.traceSamples ?? 4,
-            key: kTrQ,
-            project: diag.projector().projectFlat,
-          }).estimate,
-      ),
-      llc: once(() => estimateLlc(objective(), ravel(params), { n: o.x.shape[0], ...(o.llc ?? {}), key: kLlc }).llc),
-      shockProximity: once(() => {
-        const sp = o.shockProximity;
-        if (!sp) throw new Error("the shockProximity observable needs monitor.shockProximity settings (t, beta)");
-        const c = diag.canonical().params;
-        const d = quoSpec().bottom;
-        if (!d) return NaN;
-        return shockProximity(treeObjective(this.f, c), ravel(c), d, { ...sp, key: kShock }).bimodality;
-      }),
-      charges,
-      referenceCharges: () => (this.refCharges ??= charges()),
-    };
-    const values: Record<string, number> = {};
-    const kinds: Record<string, MonitorKind> = {};
-    const positive: Record<string, boolean> = {};
-    for (const s of this.specs) {
-      const v = s.compute(p);
-      const put = (name: string, x: number) => {
-        values[name] = x;
-        kinds[name] = s.kind;
-        positive[name] = s.positive;
-      };
-      if (typeof v === "number") put(s.name, v);
-      else for (const [c, x] of Object.entries(v)) put(`${s.name}.${c}`, x);
-    }
-    return { values, kinds, positive, seconds: (performance.now() - t0) / 1000 };
-  }
 }

@@ -10,7 +10,8 @@ import { Tensor } from "../../src/core/tensor.ts";
 import { denseMatrix, hessianOperator, symEig } from "../../src/curvature/index.ts";
 import { groupOf } from "../../src/symmetry/index.ts";
 import { mapTree, type Tree } from "../../src/tree/tree.ts";
-import { DEFAULT_OBSERVABLES, MONITOR_OBSERVABLES, ObservableProbe } from "../../src/monitor/observables.ts";
+import { DEFAULT_OBSERVABLES, MONITOR_OBSERVABLES } from "../../src/monitor/observables.ts";
+import { ObservableProbe } from "../../src/monitor/probe.ts";
 import { allCases, makeCase } from "../symmetry/helpers.ts";
 
 // Every family with continuous symmetries: rescaling (MLP), GL and layer norm (transformer), particles (mean field).
@@ -89,4 +90,29 @@ test("warm-started Lanczos: after small moves, 5 warm steps find λ_max, λ_min 
     });
   }
   assert.ok(errWarm < 0.5 * errCold, `warm error ${errWarm} vs cold ${errCold}`);
+});
+
+test("gradientField: the quotient GD drift's Jacobian asymmetry is O(η), gauge-invariant, absent without closed-form invariants", () => {
+  for (const c of allCases(2)) {
+    const at = (lr: number, p = c.params) =>
+      new ObservableProbe({
+        cfg: c.cfg,
+        loss: c.loss,
+        x: c.x,
+        y: c.y,
+        names: ["gradientField"],
+        key: key(4),
+        hessianSteps: 12,
+      }).measure(p, 3, lr).values.gradientField;
+    if (c.label === "mlp relu (2 hidden layers)" || c.label.startsWith("cnn")) {
+      assert.equal(at(0.01), undefined, `${c.label}: no closed-form invariants, no series`);
+      continue;
+    }
+    if (!["mlp leaky-relu, no bias", "transformer layernorm relu", "meanfield relu"].includes(c.label)) continue;
+    const [a, b] = [at(0.02), at(0.01)];
+    assert.ok(b > 0 && Math.abs(a / b - 2) < 0.1, `${c.label}: asymmetry ${a} at η = 0.02, ${b} at 0.01`);
+    const g = groupOf(c.cfg);
+    const moved = g.act(c.params, g.randomElement(key(9), { logRange: 10 }));
+    assert.ok(Math.abs(at(0.01, moved) - b) < 1e-5 * b, `${c.label}: ${at(0.01, moved)} vs ${b} after a group element`);
+  }
 });
