@@ -56,7 +56,9 @@ export const monitorConfig = z.strictObject({
     .array(names)
     .min(1)
     .optional()
-    .describe("what to record, by name (default: every observable except the sampling-based llc and shockProximity)"),
+    .describe(
+      "what to record, by name (default: all but the sampling-based llc and shockProximity and the gradient-field test gradientField)",
+    ),
   batch: positiveInt
     .default(512)
     .describe(
