@@ -8,7 +8,7 @@
  * where it is reached.
  */
 import type { RunConfig } from "../train/config.ts";
-import { experimentRunConfig } from "./runConfig.ts";
+import { experimentRunConfig, experimentSettings } from "./runConfig.ts";
 import { trainRun } from "../train/run.ts";
 import { linePlot, type Series } from "../report/svgplot.ts";
 import type { Experiment, ExperimentOptions, ExperimentResult, TransitionRow } from "./types.ts";
@@ -92,8 +92,7 @@ function stats(points: { step: number; value: number }[], steps: number) {
 export async function runEdgeOfStability(
   o: ExperimentOptions & { settings?: Partial<EosSettings> },
 ): Promise<ExperimentResult> {
-  const s: EosSettings = { ...(o.quick ? EOS_QUICK : EOS_DEFAULTS), ...o.settings };
-  if (o.seeds !== undefined) s.seeds = o.seeds;
+  const s = experimentSettings(o, EOS_DEFAULTS, EOS_QUICK);
   const runs: EosRun[] = [];
   const transitions: TransitionRow[] = [];
   const curves: Series[] = [];

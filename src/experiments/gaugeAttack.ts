@@ -12,7 +12,7 @@ import { loadWeights } from "../nn/files.ts";
 import { modelOf } from "../nn/index.ts";
 import { groupOf } from "../symmetry/index.ts";
 import type { RunConfig } from "../train/config.ts";
-import { experimentRunConfig } from "./runConfig.ts";
+import { experimentRunConfig, experimentSettings } from "./runConfig.ts";
 import { prepareRun } from "../train/setup.ts";
 import { trainRun } from "../train/run.ts";
 import { scalarKey } from "../monitor/observables.ts";
@@ -96,8 +96,7 @@ interface LevelRow {
 export async function runGaugeAttack(
   o: ExperimentOptions & { settings?: Partial<GaugeSettings> },
 ): Promise<ExperimentResult> {
-  const s: GaugeSettings = { ...(o.quick ? GAUGE_QUICK : GAUGE_DEFAULTS), ...o.settings };
-  if (o.seeds !== undefined) s.seeds = o.seeds;
+  const s = experimentSettings(o, GAUGE_DEFAULTS, GAUGE_QUICK);
   const runs: string[] = [];
   const levels: Record<number, LevelRow[]> = {};
   const figures: Record<string, string> = {};

@@ -8,7 +8,7 @@
  * times, false alarms and AUROC, raw against quotient against the baselines.
  */
 import type { RunConfig } from "../train/config.ts";
-import { experimentRunConfig } from "./runConfig.ts";
+import { experimentRunConfig, experimentSettings } from "./runConfig.ts";
 import { trainRun } from "../train/run.ts";
 import type { MonitorConfigInput } from "../monitor/config.ts";
 import { readSeries, replay } from "../monitor/replay.ts";
@@ -169,8 +169,7 @@ export function grokkingRun(
 export async function runGrokking(
   o: ExperimentOptions & { settings?: Partial<GrokkingSettings> },
 ): Promise<ExperimentResult> {
-  const s: GrokkingSettings = { ...(o.quick ? GROKKING_QUICK : GROKKING_DEFAULTS), ...o.settings };
-  if (o.seeds !== undefined) s.seeds = o.seeds;
+  const s = experimentSettings(o, GROKKING_DEFAULTS, GROKKING_QUICK);
   const runs: GrokkingRun[] = [];
   for (const p of s.moduli)
     for (let seed = 0; seed < s.seeds; seed++)

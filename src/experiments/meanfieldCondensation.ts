@@ -21,7 +21,7 @@ import * as F from "../core/ops/index.ts";
 import { detectShocks } from "../pde/shocks.ts";
 import { modelOf, type ModelConfig } from "../nn/index.ts";
 import type { RunConfig } from "../train/config.ts";
-import { experimentRunConfig } from "./runConfig.ts";
+import { experimentRunConfig, experimentSettings } from "./runConfig.ts";
 import { prepareRun } from "../train/setup.ts";
 import { trainRun } from "../train/run.ts";
 import type { Callback } from "../train/loop.ts";
@@ -231,8 +231,7 @@ function snapshot(
 export async function runMeanfieldCondensation(
   o: ExperimentOptions & { settings?: Partial<CondensationSettings> },
 ): Promise<ExperimentResult> {
-  const s: CondensationSettings = { ...(o.quick ? CONDENSATION_QUICK : CONDENSATION_DEFAULTS), ...o.settings };
-  if (o.seeds !== undefined) s.seeds = o.seeds;
+  const s = experimentSettings(o, CONDENSATION_DEFAULTS, CONDENSATION_QUICK);
   const runs: string[] = [];
   const transitions: TransitionRow[] = [];
   const all: Record<string, Snapshot[]> = {};
