@@ -13,8 +13,8 @@ import { SqliteRunStore } from "../store/sqlite.ts";
 import type { TrainRunResult } from "../train/run.ts";
 import { gaugeRows, type GaugeView } from "./demoQuotient.ts";
 
-/** The demo's gradient-field check: two hidden neurons, 8 loop points, 8 replicates (≈ 10 s). */
-const DEMO_VERIFY = { neurons: 2, K: 8, replicates: 8 };
+/** The demo's gradient-field check, kept to a few seconds: one hidden neuron, 8 loop points, 8 replicates. */
+const DEMO_VERIFY = { neurons: 1, K: 8, replicates: 8 };
 
 const fmt = (v: number): string =>
   !Number.isFinite(v)

@@ -12,7 +12,7 @@ import { experimentRunConfig, experimentSettings } from "./runConfig.ts";
 import { trainRun } from "../train/run.ts";
 import type { MonitorConfigInput } from "../monitor/config.ts";
 import { readSeries, replay } from "../monitor/replay.ts";
-import { scoreRuns, type ObservableScore, type ScoredRun } from "../monitor/score.ts";
+import { compareScores, scoreRuns, type ObservableScore, type ScoredRun } from "../monitor/score.ts";
 import type { RunStore } from "../store/types.ts";
 import type { Experiment, ExperimentOptions, ExperimentResult, TransitionRow } from "./types.ts";
 import { grokkingFigures } from "./grokkingFigures.ts";
@@ -249,12 +249,8 @@ function headline(scores: ObservableScore[], runs: GrokkingRun[]): Record<string
     detected: x.detected,
     positives: x.positives,
   });
-  const rank = (a: ObservableScore, b: ObservableScore) =>
-    b.detected - a.detected ||
-    (a.falsePositiveRate || 0) - (b.falsePositiveRate || 0) ||
-    (b.meanLead ?? 0) - (a.meanLead ?? 0);
   const best = (kind: string) => {
-    const c = scores.filter((x) => x.kind === kind && !x.baseline).sort(rank)[0];
+    const c = scores.filter((x) => x.kind === kind && !x.baseline).sort(compareScores)[0];
     return c ? pick(c) : null;
   };
   const T = runs.map((r) => r.transitionStep).filter((t): t is number => t !== null);

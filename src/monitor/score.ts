@@ -51,6 +51,21 @@ export interface ObservableScore {
   aurocRun: number | null;
 }
 
+/**
+ * Ranks two scores: more runs detected, then a lower false-positive rate, then a longer mean lead;
+ * negative when `a` is the better one.
+ */
+export function compareScores(
+  a: Pick<ObservableScore, "detected" | "falsePositiveRate" | "meanLead">,
+  b: Pick<ObservableScore, "detected" | "falsePositiveRate" | "meanLead">,
+): number {
+  return (
+    b.detected - a.detected ||
+    (a.falsePositiveRate || 0) - (b.falsePositiveRate || 0) ||
+    (b.meanLead ?? 0) - (a.meanLead ?? 0)
+  );
+}
+
 /** P(score of a positive > score of a negative) + ½ P(tie); null without both classes. */
 export function auroc(pos: readonly number[], neg: readonly number[]): number | null {
   if (pos.length === 0 || neg.length === 0) return null;
