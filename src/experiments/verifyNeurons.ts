@@ -19,7 +19,7 @@ import { Tensor } from "../core/tensor.ts";
 import { type Key, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import { modelOf, parseModelConfig, type LossName, type Model, type ModelConfig } from "../nn/index.ts";
-import { groupOf } from "../symmetry/index.ts";
+import { groupOf, type SymmetryGroup } from "../symmetry/index.ts";
 import { ravel, type Tree } from "../tree/tree.ts";
 import {
   affineChart,
@@ -30,9 +30,11 @@ import {
   makeStepper,
   optimizerSpec,
   quotientDriftField,
+  type Chart,
   type CoordinateName,
   type Frame,
   type Loop,
+  type Problem,
   type ScalingOrder,
 } from "../gradientfield/index.ts";
 import { horizontalDirections } from "./families.ts";
@@ -106,9 +108,75 @@ function subNetwork(cfg: ModelConfig & { sizes: number[] }, k: number): Model {
 const g3 = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));
 const pfmt = (p: number) => (p < 1e-3 ? p.toExponential(1) : p.toFixed(3));
 
+export interface NeuronSlice {
+  /** The hidden neurons the chart moves, by decreasing |a_j|‖(w_j, b_j)‖. */
+  neurons: number[];
+  /** The whole network at its balanced representative. */
+  balanced: Tree;
+  /** The sub-network of those neurons (inputs carry the others' output in their last columns). */
+  problem: Problem;
+  group: SymmetryGroup;
+  chart: Chart;
+  curvature: [number, number];
+}
+
+/** The 2-d quotient chart through k hidden neurons of a trained one-hidden-layer MLP with biases. */
+export function neuronSlice(
+  cfg: ModelConfig,
+  params: Tree,
+  data: { x: Tensor; y: Tensor; loss: LossName },
+  neuronCount: number,
+  key: Key,
+): NeuronSlice {
+  if (cfg.arch !== "mlp" || cfg.sizes.length !== 3 || !cfg.bias)
+    throw new InputError(
+      `gradient-field check of a trained network: needs a one-hidden-layer MLP with biases, got ${JSON.stringify(cfg)}`,
+    );
+  const balanced = groupOf(cfg).canonicalize(params);
+  const { fc0, fc1 } = balanced as unknown as Record<"fc0" | "fc1", Linear>;
+  const [din, hidden, dout] = cfg.sizes;
+  const k = Math.min(neuronCount, hidden);
+  const mass = Array.from({ length: hidden }, (_, j) => {
+    let w = fc0.bias.data[j] ** 2,
+      a = 0;
+    for (let i = 0; i < din; i++) w += fc0.weight.data[j * din + i] ** 2;
+    for (let c = 0; c < dout; c++) a += fc1.weight.data[c * hidden + j] ** 2;
+    return Math.sqrt(w * a);
+  });
+  const neurons = [...mass.keys()].sort((i, j) => mass[j] - mass[i] || i - j).slice(0, k);
+  const template = {
+    fc0: { weight: pickRows(fc0.weight, neurons), bias: pickRows(fc0.bias, neurons) },
+    fc1: { weight: pickCols(fc1.weight, neurons), bias: fc1.bias },
+  } as unknown as Tree;
+  const model = subNetwork(cfg, k);
+  // offset(x) = f(x) − f_S(x): the frozen neurons' share of the output, fixed per sample.
+  const full = modelOf(cfg).apply(balanced, data.x);
+  const mine = modelOf(model.config).apply(template, data.x);
+  const problem: Problem = {
+    model,
+    template,
+    x: F.concat([data.x, F.sub(full, mine)], 1),
+    y: data.y,
+    loss: data.loss,
+  };
+  const group = groupOf(model.config);
+  const theta0 = ravel(template);
+  const { directions, curvature } = horizontalDirections(group, problem, theta0, key);
+  const chart = affineChart(
+    theta0,
+    directions,
+    `θ₀ + s₁d₁ + s₂d₂: θ₀ the balanced weights, d₁, d₂ the top and bottom quotient-Hessian eigenvectors ` +
+      `of hidden neuron${k === 1 ? "" : "s"} ${neurons.join(", ")} (the rest fixed)`,
+  );
+  return { neurons, balanced, problem, group, chart, curvature };
+}
+
 /**
  * The check on the trained `params` of a one-hidden-layer MLP `cfg`, on samples (x, y), for SGD at
- * step `lr` and batch `batchSize`. InputError for other models.
+ * step `lr` and batch `batchSize`: Jacobian asymmetry at the loop centre, circulation around the
+ * loop at η, η/2, η/4 (its η-exponent), in Euclidean invariant coordinates and in the induced
+ * metric (measured on the excess over the raw 1-form, docs/gradient-field.md §coordinates).
+ * InputError for other models.
  */
 export function neuronGradientFieldCheck(
   cfg: ModelConfig,
@@ -118,46 +186,15 @@ export function neuronGradientFieldCheck(
   o: NeuronCheckOptions,
 ): NeuronCheck {
   const started = performance.now();
-  if (cfg.arch !== "mlp" || cfg.sizes.length !== 3 || !cfg.bias)
-    throw new InputError(
-      `gradient-field check of a trained network: needs a one-hidden-layer MLP with biases, got ${JSON.stringify(cfg)}`,
-    );
-  const group = groupOf(cfg);
-  const balanced = group.canonicalize(params) as unknown as Record<"fc0" | "fc1", Linear>;
-  const [, hidden] = cfg.sizes;
-  const k = Math.min(o.neurons ?? 2, hidden);
-  // The neurons carrying the most function: |a_j|‖(w_j, b_j)‖, the balanced-norm share of each.
-  const { fc0, fc1 } = balanced;
-  const din = cfg.sizes[0],
-    dout = cfg.sizes[2];
-  const mass = Array.from({ length: hidden }, (_, j) => {
-    let w = fc0.bias.data[j] ** 2,
-      a = 0;
-    for (let i = 0; i < din; i++) w += fc0.weight.data[j * din + i] ** 2;
-    for (let c = 0; c < dout; c++) a += fc1.weight.data[c * hidden + j] ** 2;
-    return Math.sqrt(w * a);
-  });
-  const neurons = [...mass.keys()].sort((i, j) => mass[j] - mass[i] || i - j).slice(0, k);
-  const template: Tree = {
-    fc0: { weight: pickRows(fc0.weight, neurons), bias: pickRows(fc0.bias, neurons) },
-    fc1: { weight: pickCols(fc1.weight, neurons), bias: fc1.bias },
-  } as unknown as Tree;
-  const model = subNetwork(cfg, k);
-  // offset(x) = f(x) − f_S(x): the frozen neurons' share of the output, fixed per sample.
-  const full = modelOf(cfg).apply(balanced as unknown as Tree, data.x);
-  const mine = modelOf(model.config).apply(template, data.x);
-  const x = F.concat([data.x, F.sub(full, mine)], 1);
-  const problem = { model, template, x, y: data.y, loss: data.loss };
-  const subGroup = groupOf(model.config);
-  const theta0 = ravel(template);
-  const { directions, curvature } = horizontalDirections(subGroup, problem, theta0, foldIn(o.key, 1));
-  const chart = affineChart(
-    theta0,
-    directions,
-    `θ₀ + s₁d₁ + s₂d₂: θ₀ the balanced weights, d₁, d₂ the top and bottom quotient-Hessian eigenvectors ` +
-      `of hidden neurons ${neurons.join(", ")} (the rest fixed)`,
+  const { neurons, problem, group, chart, curvature } = neuronSlice(
+    cfg,
+    params,
+    data,
+    o.neurons ?? 2,
+    foldIn(o.key, 1),
   );
-  const phi = invariantMap(subGroup, template);
+  const { template, x } = problem;
+  const phi = invariantMap(group, template);
   const frames = new Map<string, Frame>();
   const coords: CoordinateName[] = ["quotient-euclidean", "quotient-metric", "quotient-metric-excess"];
   const fieldAt = (lr: number) =>
