@@ -67,9 +67,7 @@ function verifyRunCommand(ref: string, o: VerifyOptions, seed: number | undefine
     throw storeError(err, path);
   }
   try {
-    const id = store.resolveRunId(ref);
-    if (!o.json) process.stderr.write(`shocklens verify: the gradient-field check on run ${id} …\n`);
-    const { result } = verifyStoredRun(store, id, { neurons, seed });
+    const { result } = verifyStoredRun(store, ref, { neurons, seed });
     if (o.json) printJson(result);
     else process.stdout.write(verifyRunText(result));
   } finally {
