@@ -32,14 +32,17 @@ export interface DemoReport {
 }
 
 const pfmt = (p: number): string => (p < 1e-3 ? p.toExponential(1) : p.toFixed(3));
+/** Two decimals, without a "-0.00". */
+const f2 = (v: number): string => (Math.round(v * 100) / 100 + 0).toFixed(2);
 
 function gradientFieldLine(v: RunVerifyResult): string {
   const g = v.gradientField;
   return (
-    `gradient field  SGD's drift (η ${v.eta}, batch ${v.batchSize}) on a quotient slice through hidden neurons ` +
-    `${v.neurons.join(", ")}: induced-metric curl ${g.circulation.p < 0.05 ? "detected" : "not detected"} ` +
-    `(p = ${pfmt(g.circulation.p)}, η-exponent ${g.etaExponent.toFixed(2)}); Euclidean invariants ` +
-    `p = ${pfmt(g.euclidean.circulation.p)}, η-exponent ${g.euclidean.etaExponent.toFixed(2)}`
+    `gradient field  SGD's drift (η ${v.eta}, batch ${v.batchSize}) on a quotient slice through hidden ` +
+    `neuron${v.neurons.length === 1 ? "" : "s"} ${v.neurons.join(", ")}: induced-metric curl ` +
+    `${g.circulation.p < 0.05 ? "detected" : "not detected"} (p = ${pfmt(g.circulation.p)}, η-exponent ` +
+    `${f2(g.etaExponent)}); Euclidean invariants p = ${pfmt(g.euclidean.circulation.p)}, η-exponent ` +
+    `${f2(g.euclidean.etaExponent)}`
   );
 }
 
