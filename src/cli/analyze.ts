@@ -9,7 +9,8 @@ import type { Command } from "commander";
 import type { Tensor } from "../core/tensor.ts";
 import type { LossName } from "../nn/index.ts";
 import { InputError } from "../errors.ts";
-import { chooseLoss, checkTargets, loadData, loadModelConfig } from "../nn/files.ts";
+import { chooseLoss, loadData, loadModelConfig } from "../nn/files.ts";
+import { checkTargets } from "../nn/index.ts";
 import { resolveStorePath } from "../store/paths.ts";
 import { SqliteRunStore } from "../store/sqlite.ts";
 import { analyzeCheckpoints, analyzeObservables, checkObservables, readCheckpointSeries } from "../monitor/analyze.ts";
@@ -72,7 +73,7 @@ export function runAnalyze(o: AnalyzeCliOptions): void {
   if (o.data !== undefined) {
     const d = loadData(o.data, cfg);
     const loss = chooseLoss(parseLoss(o.loss), d);
-    checkTargets(cfg, d, loss, `data ${o.data}`);
+    checkTargets(cfg, d.x, d.y, loss, `data ${o.data}`);
     data = { x: d.x, y: d.y, loss, file: o.data };
   } else if (o.loss !== undefined) throw new InputError("--loss needs --data <file>");
   checkObservables(analyzeObservables({ data, lr, hessian: o.hessian, observables }), data !== undefined);

@@ -10,7 +10,7 @@
 import { key } from "../core/random.ts";
 import { loadWeights } from "../nn/files.ts";
 import { modelOf } from "../nn/index.ts";
-import { groupOf } from "../symmetry/index.ts";
+import { groupOf } from "../nn/index.ts";
 import type { RunConfig } from "../train/config.ts";
 import { experimentRunConfig, experimentSettings } from "./runConfig.ts";
 import { prepareRun } from "../train/setup.ts";

@@ -25,7 +25,7 @@ import { experimentRunConfig, experimentSettings } from "./runConfig.ts";
 import { prepareRun } from "../train/setup.ts";
 import { trainRun } from "../train/run.ts";
 import type { Callback } from "../train/loop.ts";
-import type { Tree } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
 import { linePlot } from "../report/svgplot.ts";
 import type { Experiment, ExperimentOptions, ExperimentResult, TransitionRow } from "./types.ts";
 

@@ -19,8 +19,9 @@ import { Tensor } from "../core/tensor.ts";
 import { type Key, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import { modelOf, parseModelConfig, type LossName, type Model, type ModelConfig } from "../nn/index.ts";
-import { groupOf, type SymmetryGroup } from "../symmetry/index.ts";
-import { ravel, type Tree } from "../tree/tree.ts";
+import { groupOf } from "../nn/index.ts";
+import type { SymmetryGroup } from "../symmetry/index.ts";
+import { ravel, type Tree } from "../core/tree.ts";
 import {
   affineChart,
   circulationTest,

@@ -18,7 +18,7 @@ import { toFloat64 } from "../io/ndarray.ts";
 import { loadNamed } from "../nn/files.ts";
 import { modelOf, type LossName, type ModelConfig } from "../nn/index.ts";
 import type { RunStore } from "../store/types.ts";
-import type { Tree } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
 import { monitorConfig, type MonitorConfigInput } from "./config.ts";
 import { MonitorEngine, type MonitorEvent } from "./engine.ts";
 import { DEFAULT_OBSERVABLES, observableSpec, scalarKey, type MonitorKind } from "./observables.ts";

@@ -19,7 +19,7 @@
  * at that run's start, and restarts. Run lengths whose posterior falls below 1e-12 are dropped, and
  * at most `maxRunLengths` are kept.
  */
-import { logGamma } from "../pde/special.ts";
+import { logGamma } from "../core/special.ts";
 import type { ChangeDetector, DetectorStep } from "./detector.ts";
 
 export interface NormalGammaPrior {

@@ -12,7 +12,7 @@ import type { Key } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import type { LossName, Model } from "../nn/index.ts";
 import type { SymmetryGroup } from "../symmetry/index.ts";
-import { type Tree, ravel } from "../tree/tree.ts";
+import { type Tree, ravel } from "../core/tree.ts";
 import {
   affineChart,
   invariantMap,

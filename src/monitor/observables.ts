@@ -6,7 +6,7 @@
  * `monitor/<kind>/<name>`. A new observable (e.g. a gradient-field summary) is one more entry.
  * `ObservableProbe` (probe.ts) measures them.
  */
-import { treeNorm } from "../tree/tree.ts";
+import { treeNorm } from "../core/tree.ts";
 import type { Context } from "../diagnostics/context.ts";
 
 export type MonitorKind = "raw" | "quotient" | "charge";

@@ -7,9 +7,10 @@
  */
 import type { Tensor } from "../core/tensor.ts";
 import { type Key, foldIn, split } from "../core/random.ts";
-import { type Tree, ravel } from "../tree/tree.ts";
+import { type Tree, ravel } from "../core/tree.ts";
 import { type LossName, type Model, type ModelConfig, lossFn, modelOf } from "../nn/index.ts";
-import { groupOf, type SymmetryGroup } from "../symmetry/index.ts";
+import { groupOf } from "../nn/index.ts";
+import type { SymmetryGroup } from "../symmetry/index.ts";
 import { extremeEigenpairs, hessianOperator, hutchinsonTrace, type Projector } from "../curvature/index.ts";
 import { makeContext } from "../diagnostics/context.ts";
 import { treeObjective } from "../coarse/objective.ts";

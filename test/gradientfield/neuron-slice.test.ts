@@ -10,8 +10,8 @@ import assert from "node:assert/strict";
 import { foldIn, key, normal } from "../../src/core/random.ts";
 import { Tensor } from "../../src/core/tensor.ts";
 import { modelOf, parseModelConfig } from "../../src/nn/index.ts";
-import { groupOf } from "../../src/symmetry/index.ts";
-import { ravel, unravel, type Tree } from "../../src/tree/tree.ts";
+import { groupOf } from "../../src/nn/index.ts";
+import { ravel, unravel, type Tree } from "../../src/core/tree.ts";
 import {
   affineChart,
   invariantMap,

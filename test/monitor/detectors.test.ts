@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { foldIn, key, normalArray } from "../../src/core/random.ts";
-import { logGamma } from "../../src/pde/special.ts";
+import { logGamma } from "../../src/core/special.ts";
 import { Cusum, siegmundArl, twoSidedArl } from "../../src/monitor/cusum.ts";
 import { Bocpd, DEFAULT_PRIOR } from "../../src/monitor/bocpd.ts";
 import type { ChangeDetector } from "../../src/monitor/detector.ts";

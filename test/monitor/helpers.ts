@@ -7,7 +7,7 @@ import { SqliteRunStore } from "../../src/store/sqlite.ts";
 import { parseRunConfig } from "../../src/train/config.ts";
 import { prepareRun } from "../../src/train/setup.ts";
 import { trainRun } from "../../src/train/run.ts";
-import type { Tree } from "../../src/tree/tree.ts";
+import type { Tree } from "../../src/core/tree.ts";
 
 export const model = { arch: "mlp", sizes: [2, 6, 2], activation: "relu" };
 
