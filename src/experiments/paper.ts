@@ -14,6 +14,7 @@ import { neuronEvidence, type NeuronEvidence } from "./neuronEvidence.ts";
 import { nonGradientTable, type NonGradientRow } from "./nongradient.ts";
 import { NON_GRADIENT_THRESHOLD } from "./verifyField.ts";
 import { beats, monitorEvidence, type Best, type MonitorEvidence } from "./monitorEvidence.ts";
+import { compareScores } from "../monitor/score.ts";
 import type { RunStore } from "../store/types.ts";
 
 export type Verdict = "held" | "failed" | "holds under a condition" | "awaits";
@@ -367,10 +368,13 @@ function monitorClaim(vs: VerifyResult[], seed: number, m: MonitorEvidence | nul
   const withWd = m.runs.filter((r) => r.weightDecay > 0);
   const T = withWd.map((r) => r.transitionStep).filter((t): t is number => t !== null);
   const q = m.bestQuotient;
-  const lost = [
-    ...(beats(q, m.bestRaw) ? [] : ["the best raw observable"]),
-    ...(beats(q, m.weightNorm) ? [] : ["the weight-norm baseline"]),
-  ];
+  // How the best quotient observable fares against one rival: beats, ties or loses to it.
+  const against = (b: Best | null, what: string) =>
+    !q
+      ? `no quotient observable to set against ${what}`
+      : !b
+        ? `it beats ${what} (none detected anything)`
+        : `it ${beats(q, b) ? "beats" : compareScores(q, b) === 0 ? "only ties" : "loses to"} ${what} (${b.observable})`;
   return {
     id: "monitors",
     title: "Raw vs quotient observables as monitors",
@@ -382,10 +386,11 @@ function monitorClaim(vs: VerifyResult[], seed: number, m: MonitorEvidence | nul
       `without) — ${T.length}/${withWd.length} reach 50 % test accuracy (steps ${T.join(", ") || "—"}). ` +
       `Scored by change points within ${m.horizon} steps before the transition, every alarm elsewhere a false ` +
       `positive: ` +
+      `the best quotient observable is ${q ? q.observable : "none"}; ${against(m.bestRaw, "the best raw observable")} ` +
+      `and ${against(m.weightNorm, "the weight-norm baseline").replace(/^it /, "")}. ` +
       (m.quotientWins
-        ? `the best quotient observable beats both the best raw observable and the weight norm.`
-        : `the best quotient observable does not beat ${lost.join(" nor ")}; quotient observables are ` +
-          `gauge-proof (the rows below), not more predictive here.`) +
+        ? "The quotient side wins outright on this family."
+        : "Quotient observables are gauge-proof (the rows below), not more predictive here.") +
       ` A small family: the full study is \`shocklens experiment grokking\` (docs/experiments.md).`,
     numbers: [
       ...m.runs.map((x): [string, string] => [
