@@ -44,6 +44,7 @@ export * as pde from "./pde/index.ts";
 // Is the optimizers' drift a gradient field on the quotient? (tests, verify, paper)
 export * as gradientfield from "./gradientfield/index.ts";
 export { runVerify } from "./experiments/verify.ts";
+export { verifyStoredRun } from "./experiments/verifyRun.ts";
 export { runPaper } from "./experiments/paper.ts";
 // File formats
 export * as io from "./io/index.ts";
