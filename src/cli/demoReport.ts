@@ -5,6 +5,7 @@
  * attack, the HJ/Burgers residual orders on the verification slice, the gradient-field verdict,
  * and the transitions the monitor saw.
  */
+import { pfmt } from "../experiments/verify.ts";
 import { verifyStoredRun, type RunVerifyResult } from "../experiments/verifyRun.ts";
 import { analyzeRun, buildReport, ReadOnlyStore, writeReport } from "../report/index.ts";
 import type { NetworkAnalysis } from "../report/analysis.ts";
@@ -31,7 +32,6 @@ export interface DemoReport {
   json: Record<string, unknown>;
 }
 
-const pfmt = (p: number): string => (p < 1e-3 ? p.toExponential(1) : p.toFixed(3));
 /** Two decimals, without a "-0.00". */
 const f2 = (v: number): string => (Math.round(v * 100) / 100 + 0).toFixed(2);
 

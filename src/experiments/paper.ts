@@ -9,7 +9,7 @@
 import { key as keyOf, foldIn } from "../core/random.ts";
 import { calibrate, type Calibration } from "../gradientfield/calibrate.ts";
 import { FAMILIES, type Family } from "./families.ts";
-import { runVerify, type VerifyResult } from "./verify.ts";
+import { pfmt, runVerify, type VerifyResult } from "./verify.ts";
 import { neuronEvidence, type NeuronEvidence } from "./neuronEvidence.ts";
 import { nonGradientTable, type NonGradientRow } from "./nongradient.ts";
 import { NON_GRADIENT_THRESHOLD } from "./verifyField.ts";
@@ -62,7 +62,6 @@ export interface PaperOptions {
 }
 
 const g3 = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : v > 0 ? "∞" : String(v));
-const pfmt = (p: number) => (p < 1e-3 ? p.toExponential(1) : p.toFixed(3));
 
 export async function runPaper(o: PaperOptions = {}): Promise<PaperResult> {
   const started = performance.now();

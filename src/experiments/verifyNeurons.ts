@@ -39,6 +39,7 @@ import {
   type ScalingOrder,
 } from "../gradientfield/index.ts";
 import { horizontalDirections } from "./families.ts";
+import { g3, pfmt } from "./verify.ts";
 
 export interface NeuronCheckOptions {
   /** Hidden neurons the chart moves (default 2). */
@@ -105,9 +106,6 @@ function subNetwork(cfg: ModelConfig & { sizes: number[] }, k: number): Model {
     apply: (p, x) => F.add(inner.apply(p, F.slice(x, [0, 0], [x.shape[0], d])), F.slice(x, [0, d])),
   };
 }
-
-const g3 = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));
-const pfmt = (p: number) => (p < 1e-3 ? p.toExponential(1) : p.toFixed(3));
 
 export interface NeuronSlice {
   /** The hidden neurons the chart moves, by decreasing |a_j|‖(w_j, b_j)‖. */
