@@ -9,24 +9,27 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SqliteRunStore } from "../../src/store/sqlite.ts";
 import { expectUsageError, runCliInProcess, tempDir } from "./helpers.ts";
+import { tinyConfigInput } from "../train/helpers.ts";
+import type { RunConfigInput } from "../../src/train/config.ts";
 
 const dir = tempDir();
 const store = join(dir, "runs.db");
 
-async function train(model: Record<string, unknown>, name: string): Promise<string> {
+async function train(model: RunConfigInput["model"], name: string): Promise<string> {
   const config = join(dir, `${name}.json`);
   writeFileSync(
     config,
-    JSON.stringify({
-      name,
-      seed: 1,
-      model,
-      data: { name: "two-moons", n: 128 },
-      optimizer: { name: "sgd", lr: 0.1 },
-      steps: 40,
-      batchSize: 16,
-      evalEvery: 20,
-    }),
+    JSON.stringify(
+      tinyConfigInput({
+        name,
+        seed: 1,
+        model,
+        data: { name: "two-moons", n: 128 },
+        steps: 40,
+        batchSize: 16,
+        evalEvery: 20,
+      }),
+    ),
   );
   const r = await runCliInProcess(["train", "--config", config, "--store", store, "--json", "--quiet"]);
   assert.equal(r.code, 0, r.stderr);
