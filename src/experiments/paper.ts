@@ -372,7 +372,7 @@ function monitorClaim(vs: VerifyResult[], seed: number, m: MonitorEvidence | nul
     !q
       ? `no quotient observable to set against ${what}`
       : !b
-        ? `it beats ${what} (none detected anything)`
+        ? `it beats ${what} (not scored on this family)`
         : `it ${beats(q, b) ? "beats" : compareScores(q, b) === 0 ? "only ties" : "loses to"} ${what} (${b.observable})`;
   return {
     id: "monitors",
