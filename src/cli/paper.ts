@@ -14,7 +14,7 @@ import { writeFileAtomic } from "../io/files.ts";
 import { checkOutput } from "../io/output.ts";
 import { FAMILIES, parseFamily } from "../experiments/families.ts";
 import { runPaper } from "../experiments/paper.ts";
-import { renderPaper } from "../report/paperReport.ts";
+import { renderPaper } from "../experiments/paperReport.ts";
 import { storeError } from "../store/connect.ts";
 import { resolveStorePath } from "../store/paths.ts";
 import { SqliteRunStore } from "../store/sqlite.ts";

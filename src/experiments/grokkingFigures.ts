@@ -2,7 +2,7 @@
 import { linePlot, type Series, type VerticalMarker } from "../report/svgplot.ts";
 import type { RunStore } from "../store/types.ts";
 import type { ScoredRun } from "../monitor/score.ts";
-import type { GrokkingRun } from "./grokking.ts";
+import type { GrokkingRun } from "./grokkingRun.ts";
 
 function series(store: RunStore, run: string, key: string): { x: number[]; y: number[] } {
   const pts = store.scalars(run, key);

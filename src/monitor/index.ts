@@ -4,7 +4,6 @@
  * detection) on scaled series, forecasts, alerts, lead-time bookkeeping, scoring of observables as
  * transition predictors, and the same over checkpoint series saved elsewhere.
  */
-export { monitorCallback, type MonitorCallback, type MonitorCallbackOptions, type MonitorReport } from "./callback.ts";
 export { monitorConfig, budgetFraction, type MonitorConfig, type MonitorConfigInput } from "./config.ts";
 export {
   MONITOR_OBSERVABLES,

@@ -28,4 +28,10 @@ export {
 } from "./checkpoint.ts";
 export { StoreSink } from "./storeSink.ts";
 export { trainRun, runDir, type RunHandle, type TrainRunOptions, type TrainRunResult } from "./run.ts";
+export {
+  monitorCallback,
+  type MonitorCallback,
+  type MonitorCallbackOptions,
+  type MonitorReport,
+} from "./monitorCallback.ts";
 export { progressBar, type ProgressOptions } from "./progress.ts";

@@ -20,7 +20,7 @@ import { type Callback, type Divergence, trainLoop } from "./loop.ts";
 import { prepareRun, type PreparedRun } from "./setup.ts";
 import { StoreSink } from "./storeSink.ts";
 import { chooseCheckpoint } from "./verify.ts";
-import { monitorCallback, type MonitorReport } from "../monitor/callback.ts";
+import { monitorCallback, type MonitorReport } from "./monitorCallback.ts";
 
 export interface TrainRunOptions {
   store: RunStore;

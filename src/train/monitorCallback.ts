@@ -1,5 +1,6 @@
 /**
- * The training monitor as a train-loop callback (docs/monitor.md): every k steps it measures the
+ * The training monitor as a train-loop callback (docs/monitor.md §library; it lives with the loop,
+ * which the monitor's engine, observables and detectors know nothing of): every k steps it measures the
  * chosen observables on a fixed batch of training samples, stores them as scalars
  * `monitor/<kind>/<name>` with the step, and runs change detection, forecasts and alerts over
  * them, stored as events in the same step's record. k is fixed (`every`) or adapts to the time
@@ -12,11 +13,11 @@ import { key } from "../core/random.ts";
 import type { Tensor } from "../core/tensor.ts";
 import type { LossName, ModelConfig } from "../nn/index.ts";
 import { takeRows } from "../data/split.ts";
-import type { Callback, StepRecord } from "../train/loop.ts";
-import { budgetFraction, type MonitorConfig } from "./config.ts";
-import { MonitorEngine, type MonitorEvent, type Warning } from "./engine.ts";
-import { DEFAULT_OBSERVABLES, scalarKey, type MonitorKind } from "./observables.ts";
-import { ObservableProbe } from "./probe.ts";
+import type { Callback, StepRecord } from "./loop.ts";
+import { budgetFraction, type MonitorConfig } from "../monitor/config.ts";
+import { MonitorEngine, type MonitorEvent, type Warning } from "../monitor/engine.ts";
+import { DEFAULT_OBSERVABLES, scalarKey, type MonitorKind } from "../monitor/observables.ts";
+import { ObservableProbe } from "../monitor/probe.ts";
 
 export interface MonitorCallbackOptions {
   config: MonitorConfig;
