@@ -68,6 +68,10 @@ export const runConfig = z
       .describe(
         "the training monitor: raw and quotient observables, change points, forecasts and alerts stored with the run (docs/monitor.md)",
       ),
+    compile: z
+      .boolean()
+      .optional()
+      .describe("take the gradients through compiled plans (mlp with relu, tanh or identity): same numbers, faster"),
   })
   .refine((c) => (c.steps === undefined) !== (c.epochs === undefined), {
     message: "give exactly one of steps and epochs",
