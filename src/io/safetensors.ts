@@ -5,6 +5,7 @@
  */
 import { InputError } from "../errors.ts";
 import { readFileChecked, writeFileAtomic } from "./files.ts";
+import { sniffTensorFile, torchFileError } from "./sniff.ts";
 import {
   bytesToData,
   checkNDArray,
@@ -91,6 +92,10 @@ export function decodeSafetensors(bytes: Uint8Array, fileName = "<buffer>"): Saf
   const fail: (msg: string) => never = (msg) => {
     throw new InputError(`corrupt safetensors file ${fileName}: ${msg}`);
   };
+  const kind = sniffTensorFile(bytes, fileName);
+  if (kind === "torch-zip" || kind === "torch-pickle") throw torchFileError(fileName, kind, "file", "tensors");
+  if (kind === "npy" || kind === "npz")
+    fail(`it is a NumPy .${kind} file (read it as ${kind}, or save the arrays with safetensors)`);
   if (bytes.length < 8) fail(`${bytes.length} bytes is too short for the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen64 = view.getBigUint64(0, true);

@@ -6,12 +6,15 @@
 import YAML from "yaml";
 import { Tensor, shapeSize } from "../core/tensor.ts";
 import { InputError } from "../errors.ts";
-import { readSafetensors, writeSafetensors } from "../io/safetensors.ts";
+import { existsSync } from "node:fs";
+import { writeSafetensors } from "../io/safetensors.ts";
+import { parseDataSource, readDataArrays, readTensorFile, type DataSource } from "../io/tensorFile.ts";
 import { MAX_CONFIG_BYTES, readFileChecked } from "../io/files.ts";
 import { toFloat64, type NDArray } from "../io/ndarray.ts";
 import { type Tree, namedLeaves, fromNamed } from "../tree/tree.ts";
 import { parseModelConfig, type ModelConfig } from "./config.ts";
 import { modelOf, type Model } from "./index.ts";
+import { matchParameterNames } from "./names.ts";
 
 import type { LossName } from "./losses.ts";
 
@@ -40,17 +43,44 @@ function finiteTensor(arr: NDArray, file: string, name: string): Tensor {
   return new Tensor(data, [...arr.shape]);
 }
 
-/** Loads weights into the model's param tree; names and shapes must match the config exactly. */
-export function loadWeights(path: string, model: Model): Tree {
-  return loadTreeFile(path, model, "weights");
+/** How a weights file's names are matched (docs/file-formats.md §weights). */
+export interface WeightsOptions {
+  /** `[FROM, TO]` renames applied to the file's names first. */
+  rename?: readonly (readonly [string, string])[];
+  /** Receives how names were mapped (checkpoint, prefix, positional), for the user to see. */
+  onNote?: (note: string) => void;
+  /** How the user renames, for messages (default "--rename FROM=TO"). */
+  renameHint?: string;
 }
 
-/** A safetensors file holding a finite tensor per parameter name, as the model's param tree. */
-function loadTreeFile(path: string, model: Model, what: string): Tree {
-  const { tensors } = readSafetensors(path);
+/**
+ * Loads weights into the model's param tree: safetensors or npz, under the model's names, a
+ * checkpoint's `params.*` names or `nn.Sequential`-style names (nn/names.ts); shapes must match.
+ */
+export function loadWeights(path: string, model: Model, o: WeightsOptions = {}): Tree {
+  return loadTreeFile(path, model, "weights", o);
+}
+
+/** A tensor file holding a finite tensor per parameter name, as the model's param tree. */
+function loadTreeFile(path: string, model: Model, what: string, o: WeightsOptions = {}): Tree {
+  const { tensors } = readTensorFile(path, what, "weights");
   const named = new Map<string, Tensor>();
-  for (const [name, arr] of tensors) named.set(name, finiteTensor(arr, `${what} ${path}`, `tensor "${name}"`));
-  return loadNamed(named, model, `${what} ${path}`);
+  const checkpoint = [...tensors.keys()].some((n) => n.startsWith("params."));
+  for (const [name, arr] of tensors) {
+    // A checkpoint's optimizer state is not a parameter; checking it would only cost time.
+    if (checkpoint && name.startsWith("opt.")) continue;
+    named.set(name, finiteTensor(arr, `${what} ${path}`, `tensor "${name}"`));
+  }
+  const template = model.init([0, 0]);
+  const expected = namedLeaves(template).map(([n, t]) => [n, t.shape] as const);
+  const match = matchParameterNames(named, expected, {
+    rename: o.rename,
+    where: `${what} ${path}`,
+    arch: model.config.arch,
+    renameHint: o.renameHint,
+  });
+  for (const note of match.notes) o.onNote?.(note);
+  return loadNamed(match.named, model, `${what} ${path}`);
 }
 
 /** Fills the model's tree from named tensors, with errors that say which file is at fault. */
@@ -91,14 +121,10 @@ function sampleShapes(cfg: ModelConfig): number[][] {
   }
 }
 
-/** Loads `x` and `y` from a data file and checks them against the model. */
-export function loadData(path: string, cfg: ModelConfig): Dataset {
-  const { tensors } = readSafetensors(path);
-  const where = `data ${path}`;
-  const xa = tensors.get("x");
-  const ya = tensors.get("y");
-  if (!xa || !ya)
-    throw new InputError(`${where}: missing tensor "${!xa ? "x" : "y"}" (a data file holds x [N, …] and y [N, …])`);
+/** Loads `x` and `y` from a data file (safetensors, npz or an .npy pair) and checks them against the model. */
+export function loadData(source: string | DataSource, cfg: ModelConfig): Dataset {
+  const src = typeof source === "string" ? parseDataSource(source, existsSync) : source;
+  const { x: xa, y: ya, where } = readDataArrays(src);
   const x = finiteTensor(xa, where, "x");
   const y = finiteTensor(ya, where, "y");
   const N = x.shape[0];
@@ -178,10 +204,12 @@ export interface Problem {
  * Loads model config, weights and — when a data file is given — the data, choosing and checking
  * the loss (`loss` as requested, else xent for integer targets and mse otherwise).
  */
-export function loadProblem(o: { model: string; weights: string; data?: string; loss?: LossName }): Problem {
+export function loadProblem(
+  o: { model: string; weights: string; data?: string; loss?: LossName } & Pick<WeightsOptions, "rename" | "onNote">,
+): Problem {
   const cfg = loadModelConfig(o.model);
   const model = modelOf(cfg);
-  const params = loadWeights(o.weights, model);
+  const params = loadWeights(o.weights, model, { rename: o.rename, onNote: o.onNote });
   if (o.data === undefined) {
     if (o.loss !== undefined) throw new InputError("--loss needs --data <file>");
     return { cfg, model, params };
