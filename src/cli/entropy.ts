@@ -6,7 +6,7 @@
  * can be compared on one problem; without it sgld/importance estimate the full n-D u.
  */
 import type { Command } from "commander";
-import { loadProblem, loadDirection } from "../nn/files.ts";
+import { loadDirection } from "../nn/files.ts";
 import { ravel } from "../tree/tree.ts";
 import { key as keyOf, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
@@ -20,13 +20,10 @@ import {
   type Method,
   type LocalEntropyOptions,
 } from "../coarse/index.ts";
-import { parseChoice, parseLoss, parseNumber, printJson } from "./options.ts";
+import { parseChoice, parseNumber, printJson } from "./options.ts";
+import { addProblemOptions, describeInput, loadCommandProblem, type ProblemOptions } from "./problem.ts";
 
-interface EntropyOptions {
-  model: string;
-  weights: string;
-  data: string;
-  loss?: string;
+interface EntropyOptions extends ProblemOptions {
   t: string;
   beta: string;
   method: string;
@@ -39,15 +36,12 @@ interface EntropyOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("entropy")
     .description(
       "local entropy u(x,t), ∇u and error estimates of a network loss (ν = 1/(2β)) by sgld, importance sampling or slice quadrature",
-    )
-    .requiredOption("--model <file>", "model config (JSON/YAML, docs/file-formats.md)")
-    .requiredOption("--weights <file>", "weights x as safetensors with torch state_dict names")
-    .requiredOption("--data <file>", "data as safetensors holding x [N, …] and y [N, …]")
-    .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")
+    );
+  addProblemOptions(cmd, "required")
     .requiredOption("--t <T>", "smoothing scale t > 0 (Entropy-SGD's γ)")
     .requiredOption("--beta <B>", "inverse temperature β > 0 (viscosity ν = 1/(2β))")
     .requiredOption("--method <name>", "sgld | importance | quadrature")
@@ -91,11 +85,7 @@ export function runEntropy(o: EntropyOptions): void {
   if (o.sliceDim !== undefined && (o.slice === undefined || !["random", "hessian"].includes(o.slice)))
     throw new InputError("--slice-dim: only with --slice random or --slice hessian");
 
-  const {
-    model,
-    params,
-    data: d,
-  } = loadProblem({ model: o.model, weights: o.weights, data: o.data, loss: parseLoss(o.loss) });
+  const { model, params, data: d, input } = loadCommandProblem(o, true);
   const data = d!;
   const loss = data.loss;
   const full = modelObjective(model, params, data.x, data.y, loss);
@@ -161,6 +151,7 @@ export function runEntropy(o: EntropyOptions): void {
     lossFunction: loss,
     uNote: r.uNote,
     warnings: r.warnings,
+    ...(input ? { input } : {}),
   };
   if (o.json) printJson(summary);
   else {
@@ -169,7 +160,8 @@ export function runEntropy(o: EntropyOptions): void {
     process.stdout.write(
       `u          ${fmt(r.u)} ± ${fmt(r.stderr)} (${r.errorKind})\n|∇u|       ${r.gradNorm} ± ${r.gradNormStderr}\n` +
         `loss L(x)  ${lossAtX}\nmethod     ${r.method} ${over}\n` +
-        `t, β, ν    ${t}, ${beta}, ${r.nu}\n${r.ess === null ? "" : `ESS        ${r.ess}\n`}`,
+        `t, β, ν    ${t}, ${beta}, ${r.nu}\n${r.ess === null ? "" : `ESS        ${r.ess}\n`}` +
+        (input ? `input      ${describeInput(input)}\n` : ""),
     );
   }
 }

@@ -6,18 +6,16 @@
 import type { Command } from "commander";
 import { key } from "../core/random.ts";
 import { InputError } from "../errors.ts";
-import { loadProblem, saveTree } from "../nn/files.ts";
+import { saveTree } from "../nn/files.ts";
 import { checkOutputs } from "../io/output.ts";
 import { groupOf } from "../symmetry/index.ts";
 import { observe, flattenValues, type ObserveResult } from "../diagnostics/observables.ts";
 import { treeNorm } from "../tree/tree.ts";
-import { parseLoss, parseNumber, printJson } from "./options.ts";
+import { parseNumber, printJson } from "./options.ts";
+import { addProblemOptions, describeInput, loadCommandProblem, problemGuard, type ProblemOptions } from "./problem.ts";
+import type { RunInput } from "../train/fromRun.ts";
 
-interface QuotientOptions {
-  model: string;
-  weights: string;
-  data?: string;
-  loss?: string;
+interface QuotientOptions extends ProblemOptions {
   canonical?: string;
   gauge?: string;
   gaugeRange?: string;
@@ -29,15 +27,12 @@ interface QuotientOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("quotient")
     .description(
       "symmetry analysis: group, invariants, raw vs quotient observables, Noether charges, canonical form, gauge transformations",
-    )
-    .requiredOption("--model <file>", "model config (JSON/YAML, docs/file-formats.md)")
-    .requiredOption("--weights <file>", "weights as safetensors with torch state_dict names")
-    .option("--data <file>", "data (x, y) for the loss, gradient and Hessian observables")
-    .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")
+    );
+  addProblemOptions(cmd, "optional")
     .option("--canonical <file>", "write the canonical (balanced, orbit-norm-minimal) representative here")
     .option("--gauge <seed>", "apply a random group element drawn from this seed (needs --out)")
     .option("--gauge-range <r>", "scalings log-uniform in [1/r, r], GL condition numbers up to r (default 100)")
@@ -59,11 +54,7 @@ export function runQuotient(o: QuotientOptions): void {
       o.out === undefined ? undefined : { path: o.out, what: "--out" },
     ],
     {
-      inputs: [
-        { path: o.model, what: "--model" },
-        { path: o.weights, what: "--weights" },
-        o.data === undefined ? undefined : { path: o.data, what: "--data" },
-      ],
+      ...problemGuard(o),
       force: o.force,
     },
   );
@@ -76,18 +67,14 @@ export function runQuotient(o: QuotientOptions): void {
     o.hessianSteps === undefined
       ? 30
       : parseNumber(o.hessianSteps, "--hessian-steps", { integer: true, min: 1, max: 100000 });
-  const {
-    cfg,
-    params,
-    data: d,
-  } = loadProblem({ model: o.model, weights: o.weights, data: o.data, loss: parseLoss(o.loss) });
+  const { cfg, params, data: d, input } = loadCommandProblem(o, false);
   const data = d && { x: d.x, y: d.y, loss: d.loss };
   const group = groupOf(cfg);
-  const result: ObserveResult & { files?: Record<string, string>; gauge?: Record<string, number> } = observe(
-    cfg,
-    params,
-    { ...(data ?? {}), group, hessian: data && o.hessian ? { steps } : false },
-  );
+  const result: QuotientResult = observe(cfg, params, {
+    ...(data ?? {}),
+    group,
+    hessian: data && o.hessian ? { steps } : false,
+  });
   if (result.loss !== undefined && !Number.isFinite(result.loss))
     throw new Error(`loss is ${result.loss} at these weights and data`);
   const files: Record<string, string> = {};
@@ -109,6 +96,7 @@ export function runQuotient(o: QuotientOptions): void {
     result.gauge = { seed, logRange, paramNormRatio: treeNorm(moved) / treeNorm(params) };
   }
   if (Object.keys(files).length) result.files = files;
+  if (input) result.input = input;
   if (o.json) printJson(result);
   else process.stdout.write(render(result));
 }
@@ -122,8 +110,15 @@ function fmt(v: number): string {
     : String(v);
 }
 
-function render(r: ObserveResult & { files?: Record<string, string>; gauge?: Record<string, number> }): string {
+type QuotientResult = ObserveResult & {
+  files?: Record<string, string>;
+  gauge?: Record<string, number>;
+  input?: RunInput;
+};
+
+function render(r: QuotientResult): string {
   const lines = [`group     ${r.group.name}`, `dimension ${r.group.dim}`, `          ${r.group.description}`];
+  if (r.input) lines.push(`input     ${describeInput(r.input)}`);
   if (r.loss !== undefined) lines.push(`loss      ${fmt(r.loss)} (${r.lossFunction})`);
   for (const kind of ["raw", "quotient"] as const) {
     lines.push(

@@ -66,9 +66,14 @@ function checkCompatible(cfg: RunConfig, task: TaskData, loss: LossName, where: 
   );
 }
 
+/** The run's data: its task from the data key foldIn(key(data.seed ?? seed), 1) (the same for every run seed when pinned). */
+export function runTask(config: Pick<RunConfig, "data" | "seed">): TaskData {
+  return loadTask(config.data, foldIn(key(config.data.seed ?? config.seed), 1));
+}
+
 export function prepareRun(config: RunConfig, where = "run config"): PreparedRun {
   const [init, samplerKey, opt] = split(key(config.seed), 3);
-  const task = loadTask(config.data, foldIn(key(config.data.seed ?? config.seed), 1));
+  const task = runTask(config);
   const loss = config.loss ?? task.loss;
   checkCompatible(config, task, loss, where);
   const model = modelOf(config.model);
