@@ -7,6 +7,7 @@
  * leaves it KILLED (resumable) and exits 1.
  */
 import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../errors.ts";
 import { checkOutput } from "../io/output.ts";
@@ -14,7 +15,7 @@ import { readConfigFile } from "../nn/files.ts";
 import { resolveStorePath } from "../store/paths.ts";
 import { storeError } from "../store/connect.ts";
 import { SqliteRunStore } from "../store/sqlite.ts";
-import { parseRunConfig, runConfigJsonSchema } from "../train/config.ts";
+import { parseRunConfig, runConfigJsonSchema, withAbsolutePaths } from "../train/config.ts";
 import type { Callback } from "../train/loop.ts";
 import { progressBar } from "../train/progress.ts";
 import { trainRun, type TrainRunOptions, type TrainRunResult } from "../train/run.ts";
@@ -54,9 +55,13 @@ export function register(program: Command): void {
         { path: storePath, what: "--store" },
         { inputs: [o.config === undefined ? undefined : { path: o.config, what: "--config" }], force: true },
       );
+      // data.path and init.weights are relative to the config file, and stored absolute.
       const config =
         o.config !== undefined
-          ? parseRunConfig(readConfigFile(o.config, "run config"), `config ${o.config}`)
+          ? withAbsolutePaths(
+              parseRunConfig(readConfigFile(o.config, "run config"), `config ${o.config}`),
+              dirname(resolve(o.config)),
+            )
           : undefined;
       if (o.resume !== undefined && !existsSync(storePath))
         throw new InputError(`--resume: no run store at ${storePath}`);
@@ -100,11 +105,13 @@ export async function runInStore(
         // From here on a signal stops the run gracefully at the next step (the loop checks the flag).
         process.on("SIGINT", onSignal);
         process.on("SIGTERM", onSignal);
-        if (!o.quiet)
+        if (!o.quiet) {
           process.stderr.write(
             `shocklens: run ${h.id} (${h.name}) ${h.resumedFrom === null ? "started" : `resumed at step ${h.resumedFrom}`}: ` +
               `${h.totalSteps} steps, store ${storePath}\n`,
           );
+          for (const note of h.notes) process.stderr.write(`shocklens: note: ${note}\n`);
+        }
       },
     }).catch((err: unknown) => {
       throw storeError(err, storePath);

@@ -87,6 +87,19 @@ export const modularData = z.strictObject({
   encoding: z.enum(["tokens", "onehot"]).default("tokens"),
 });
 
+export const fileData = z.strictObject({
+  name: z.literal("file"),
+  ...common,
+  /** Relative paths are taken from the run config's folder and stored absolute (train resolves them). */
+  path: z
+    .string()
+    .min(1)
+    .describe(
+      "the user's data: a .safetensors or .npz file holding x [N, …] and y [N, …], or a pair X.npy,Y.npy; " +
+        "relative to the config file",
+    ),
+});
+
 export const dataConfig = z.discriminatedUnion("name", [
   mnistData,
   irisData,
@@ -95,6 +108,7 @@ export const dataConfig = z.discriminatedUnion("name", [
   gaussianMixtureData,
   teacherStudentData,
   modularData,
+  fileData,
 ]);
 
 export type DataConfig = z.infer<typeof dataConfig>;

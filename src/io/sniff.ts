@@ -33,12 +33,14 @@ export function sniffTensorFile(bytes: Uint8Array, fileName = "<buffer>"): Tenso
     if (names.length > 0 && names.every((n) => n.endsWith(".npy"))) return "npz";
     return "zip";
   }
-  // Pickle protocol 2+ opens with PROTO (0x80) and the protocol number.
-  if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5) return "torch-pickle";
+  // safetensors before pickle: a header length such as 0x0380 (896) also starts with 0x80 0x03.
+  // A pickle cannot pass this test: its third byte is an opcode, so its "length" exceeds any file.
   if (bytes.length >= 9) {
     const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
     if (n > 0n && n <= BigInt(bytes.length - 8) && bytes[8] === 0x7b) return "safetensors";
   }
+  // Pickle protocol 2+ opens with PROTO (0x80) and the protocol number.
+  if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5) return "torch-pickle";
   return "unknown";
 }
 

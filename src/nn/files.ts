@@ -121,8 +121,11 @@ function sampleShapes(cfg: ModelConfig): number[][] {
   }
 }
 
-/** Loads `x` and `y` from a data file (safetensors, npz or an .npy pair) and checks them against the model. */
-export function loadData(source: string | DataSource, cfg: ModelConfig): Dataset {
+/**
+ * `x` and `y` of a data file (safetensors, npz or an .npy pair; `X.npy,Y.npy` as text): finite
+ * values, one sample per row of both. Integer targets are those stored with an integer dtype.
+ */
+export function readDataset(source: string | DataSource): Dataset & { where: string } {
   const src = typeof source === "string" ? parseDataSource(source, existsSync) : source;
   const { x: xa, y: ya, where } = readDataArrays(src);
   const x = finiteTensor(xa, where, "x");
@@ -130,6 +133,13 @@ export function loadData(source: string | DataSource, cfg: ModelConfig): Dataset
   const N = x.shape[0];
   if (x.ndim < 1 || N === 0) throw new InputError(`${where}: x must have a non-empty batch axis, got [${x.shape}]`);
   if (y.ndim < 1 || y.shape[0] !== N) throw new InputError(`${where}: y has shape [${y.shape}] but x has ${N} samples`);
+  const integerTargets = ya.dtype.startsWith("I") || ya.dtype.startsWith("U") || ya.dtype === "BOOL";
+  return { x, y, integerTargets, where };
+}
+
+/** Loads `x` and `y` from a data file (safetensors, npz or an .npy pair) and checks them against the model. */
+export function loadData(source: string | DataSource, cfg: ModelConfig): Dataset {
+  const { x, y, integerTargets, where } = readDataset(source);
   const ok = sampleShapes(cfg);
   const sample = x.shape.slice(1);
   const fits =
@@ -146,7 +156,7 @@ export function loadData(source: string | DataSource, cfg: ModelConfig): Dataset
         `${where}: token ${x.data[bad]} at flat index ${bad} is not an integer in [0, ${cfg.vocab})`,
       );
   }
-  return { x, y, integerTargets: ya.dtype.startsWith("I") || ya.dtype.startsWith("U") || ya.dtype === "BOOL" };
+  return { x, y, integerTargets };
 }
 
 /** Output width of the model (classes for xent, values per sample for mse). */

@@ -42,6 +42,8 @@ export interface RunHandle {
   /** The checkpoint step a resumed run continues from (0 when it had none), null for a new run. */
   resumedFrom: number | null;
   dir: string;
+  /** How init.weights' tensor names were mapped onto the model's (empty when they matched as they are). */
+  notes: string[];
 }
 
 export interface TrainRunResult extends RunHandle {
@@ -94,6 +96,8 @@ function startNew(store: RunStore, config: RunConfig, source: string | undefined
     seed: config.seed,
   });
   const start = prepared.initialState();
+  if (config.init)
+    store.logEvent(run.id, { step: 0, kind: "init", payload: { weights: config.init.weights, notes: prepared.notes } });
   return { runId: run.id, lease, prepared, start, resumedFrom: null, checkpoint: null, logged: -1 };
 }
 
@@ -149,7 +153,14 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const { runId, lease, prepared, resumedFrom, logged } = started;
   const name = store.getRun(runId).name;
   const dir = runDir(store.path, runId);
-  const handle: RunHandle = { id: runId, name, totalSteps: prepared.totalSteps, resumedFrom, dir };
+  const handle: RunHandle = {
+    id: runId,
+    name,
+    totalSteps: prepared.totalSteps,
+    resumedFrom,
+    dir,
+    notes: resumedFrom === null ? prepared.notes : [],
+  };
   const info = checkpointInfo(runId, prepared);
   const sink = new StoreSink(store, lease, dir, info, prepared.config.keepCheckpoints, logged);
   const seconds = () => (performance.now() - t0) / 1000;
