@@ -16,11 +16,14 @@ import {
   sliceObjective,
   randomDirections,
   hessianDirections,
+  countedObjective,
   METHODS,
   type Method,
   type LocalEntropyOptions,
+  type LocalEntropyResult,
 } from "../coarse/index.ts";
 import { parseChoice, parseNumber, printJson } from "./options.ts";
+import { Progress } from "../progress.ts";
 import { addProblemOptions, describeInput, loadCommandProblem, type ProblemOptions } from "./problem.ts";
 
 interface EntropyOptions extends ProblemOptions {
@@ -60,6 +63,14 @@ export function register(program: Command): void {
     )
     .option("--slice-dim <k>", "1 or 2: directions for --slice random|hessian (default 1)")
     .option("--json", "print one JSON object on stdout")
+    .addHelpText(
+      "after",
+      "\nCost: evaluations of the loss (and its gradient) over all samples. sgld: chains × (burn-in + samples)\n" +
+        "Langevin steps at each of 16 λ nodes — the most expensive; importance: --samples evaluations, doubled\n" +
+        "until --stderr is met; quadrature: at most --samples grid points on a 1-D/2-D slice — the cheapest.\n" +
+        "Fewer --samples, a looser --stderr, a --slice or fewer data samples make any of them cheaper.\n" +
+        "Progress on stderr unless --quiet.",
+    )
     .action((o: EntropyOptions) => runEntropy(o));
 }
 
@@ -129,7 +140,19 @@ export function runEntropy(o: EntropyOptions): void {
       : method === "importance"
         ? { method, ...common, samples, stderr: target }
         : { method, ...common, samples, stderr: target };
-  const r = localEntropy(objective, x, opts);
+  // Every estimator's cost is its evaluations of the loss over all samples: counted for progress.
+  const progress = new Progress({ label: "entropy", quiet: o.quiet });
+  const phase = progress.phase(`local entropy (${method})`, { unit: "loss evaluations" });
+  let r: LocalEntropyResult;
+  try {
+    r = localEntropy(
+      countedObjective(objective, () => phase.tick()),
+      x,
+      opts,
+    );
+  } finally {
+    phase.end();
+  }
   for (const w of r.warnings) process.stderr.write(`shocklens: warning: ${w}\n`);
   const summary = {
     u: r.u,

@@ -10,7 +10,8 @@ import { saveTree } from "../nn/files.ts";
 import { checkOutputs } from "../io/output.ts";
 import { groupOf } from "../symmetry/index.ts";
 import { observe, flattenValues, type ObserveResult } from "../diagnostics/observables.ts";
-import { treeNorm } from "../tree/tree.ts";
+import { ravel, treeNorm } from "../tree/tree.ts";
+import { Progress, type Phase } from "../progress.ts";
 import { parseNumber, printJson } from "./options.ts";
 import { addProblemOptions, describeInput, loadCommandProblem, problemGuard, type ProblemOptions } from "./problem.ts";
 import type { RunInput } from "../train/fromRun.ts";
@@ -41,6 +42,12 @@ export function register(program: Command): void {
     .option("--no-hessian", "skip the Lanczos Hessian spectra (raw and quotient) and t*")
     .option("--hessian-steps <n>", "Lanczos steps for the Hessian spectra (default 30)")
     .option("--json", "print one JSON object on stdout")
+    .addHelpText(
+      "after",
+      "\nCost: with data, the Hessian spectra dominate — 2 × hessian-steps Hessian-vector products over all\n" +
+        "samples, each a few gradients' cost. --no-hessian skips them (often ten times faster);\n" +
+        "fewer --hessian-steps or fewer samples make them cheaper. Progress on stderr unless --quiet.",
+    )
     .action((o: QuotientOptions) => runQuotient(o));
 }
 
@@ -70,11 +77,17 @@ export function runQuotient(o: QuotientOptions): void {
   const { cfg, params, data: d, input } = loadCommandProblem(o, false);
   const data = d && { x: d.x, y: d.y, loss: d.loss };
   const group = groupOf(cfg);
-  const result: QuotientResult = observe(cfg, params, {
-    ...(data ?? {}),
-    group,
-    hessian: data && o.hessian ? { steps } : false,
-  });
+  // The Hessian spectra dominate the cost: 2 · min(steps, n) Hessian-vector products over all data.
+  const progress = new Progress({ label: "quotient", quiet: o.quiet });
+  const hvps = 2 * Math.min(steps, ravel(params).length);
+  let phase: Phase | undefined;
+  const onHvp = () => (phase ??= progress.phase("Hessian spectra (Lanczos)", { total: hvps, unit: "HVPs" })).tick();
+  let result: QuotientResult;
+  try {
+    result = observe(cfg, params, { ...(data ?? {}), group, hessian: data && o.hessian ? { steps, onHvp } : false });
+  } finally {
+    phase?.end();
+  }
   if (result.loss !== undefined && !Number.isFinite(result.loss))
     throw new Error(`loss is ${result.loss} at these weights and data`);
   const files: Record<string, string> = {};
