@@ -122,6 +122,7 @@ export async function runInStore(
         run: r.id,
         name: r.name,
         status: r.status,
+        storeStatus: storeStatus(r.status),
         step: r.step,
         totalSteps: r.totalSteps,
         resumedFrom: r.resumedFrom,
@@ -154,6 +155,11 @@ export async function runInStore(
   }
 }
 
+/** The run's status as the store records it (`runs list`): an interrupted run is KILLED. */
+function storeStatus(status: TrainRunResult["status"]): "FINISHED" | "FAILED" | "KILLED" {
+  return status === "INTERRUPTED" ? "KILLED" : status;
+}
+
 function pct(v: number | undefined): string {
   return v === undefined ? "—" : `${(100 * v).toFixed(2)} %`;
 }
@@ -162,7 +168,7 @@ export function formatSummary(r: TrainRunResult, storePath: string): string {
   const m = r.metrics;
   const lines = [
     `run       ${r.id} (${r.name})`,
-    `status    ${r.status} at step ${r.step}/${r.totalSteps} in ${r.seconds.toFixed(1)} s`,
+    `status    ${r.status === "INTERRUPTED" ? "KILLED (interrupted; resumable)" : r.status} at step ${r.step}/${r.totalSteps} in ${r.seconds.toFixed(1)} s`,
   ];
   if (m["test/loss"] !== undefined)
     lines.push(

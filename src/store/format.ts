@@ -146,12 +146,16 @@ export function formatRunDetail(
   const total = counts.reduce((n, [, c]) => n + c, 0);
   let ev = `events: ${total}` + (counts.length ? ` (${counts.map(([k, c]) => `${k} ${c}`).join(", ")})` : "");
   const shown = events.slice(-EVENTS_SHOWN);
+  // A checkpoint event is history; its file may since have been pruned (keepCheckpoints).
+  const kept = new Set(artifacts.map((a) => a.path));
+  const pruned = (e: RunEvent) =>
+    e.kind === "checkpoint" && typeof e.payload.path === "string" && !kept.has(e.payload.path);
   if (shown.length) {
     if (shown.length < events.length) ev += `; the last ${shown.length}:`;
     ev += `\n${indent(
       formatTable(
         ["STEP", "KIND", "PAYLOAD"],
-        shown.map((e) => [String(e.step), e.kind, JSON.stringify(e.payload)]),
+        shown.map((e) => [String(e.step), e.kind, JSON.stringify(e.payload) + (pruned(e) ? "  (file pruned)" : "")]),
       ),
     )}`;
   }

@@ -148,3 +148,18 @@ test("--run errors are one line and exit 2: a step not stored, --model with --ru
     /--run [0-9a-f]+: no run store at .*none\.db/,
   );
 });
+
+test("runs show marks checkpoint events whose file was pruned (keepCheckpoints) and lists only kept files", async () => {
+  const { id, files } = await trained;
+  assert.deepEqual([...files.keys()].sort(), [
+    "checkpoint-00000040.safetensors",
+    "checkpoint-00000060.safetensors",
+    "weights.safetensors",
+  ]);
+  const r = await runCliInProcess(["runs", "show", id, "--store", store]);
+  const line = (step: number) =>
+    r.stdout.split("\n").find((l) => new RegExp(`^\\s+${step}\\s+checkpoint`).test(l)) ?? "";
+  assert.match(line(20), /checkpoint-00000020\.safetensors"\}\s+\(file pruned\)$/);
+  assert.doesNotMatch(line(40), /pruned/);
+  assert.doesNotMatch(line(60), /pruned/);
+});
