@@ -24,7 +24,7 @@ import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { CASES, REFERENCE_CHECKS, target, type Case } from "./suite.ts";
 import { findReferences, type Availability, type RefResult, type Reference } from "./reference.ts";
-import { gemmInfo, setGemmThreads, useGemmBackend, type GemmBackendName } from "../src/core/kernels/gemmDispatch.ts";
+import { gemmBackends, gemmInfo, setGemmThreads, useGemmBackend } from "../src/core/backends/gemm/index.ts";
 
 // ---- arguments -------------------------------------------------------------------------------
 
@@ -37,14 +37,14 @@ interface Args {
   minTime: number;
   reps: number;
   defaultMalloc: boolean;
-  backend: GemmBackendName | "auto";
+  backend: string;
 }
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
   process.stderr.write(
     "usage: npm run bench -- [--json] [--threads 1|2] [--only NAME,...] [--rounds R] [--no-reference] [--min-time S]" +
-      " [--reps R] [--gemm auto|native-blas|wasm-simd|typescript] [--default-malloc]\n",
+      " [--reps R] [--gemm auto|native-blas|wasm-relaxed|wasm-simd|typescript] [--default-malloc]\n",
   );
   process.exit(2);
 }
@@ -101,8 +101,8 @@ function parseArgs(argv: string[]): Args {
         break;
       case "--gemm": {
         const v = val();
-        if (!["auto", "native-blas", "wasm-simd", "typescript"].includes(v)) usage(`unknown --gemm ${v}`);
-        a.backend = v as Args["backend"];
+        if (v !== "auto" && !gemmBackends.has(v)) usage(`unknown --gemm ${v}`);
+        a.backend = v;
         break;
       }
       case "-h":
@@ -345,12 +345,7 @@ function progress(msg: string): void {
 function machine(): string {
   const cpu = cpus();
   const g = gemmInfo();
-  const detail =
-    g.backend === "native-blas"
-      ? ` (${g.nativeBlas.detail.split(",")[0]})`
-      : g.backend === "wasm-simd" && g.wasmSimd.variant
-        ? ` (${g.wasmSimd.variant})`
-        : "";
+  const detail = ` (${g.detail.split(",")[0]})`;
   const small = g.smallKernels.active ? "; small products: wasm kernels" : "";
   const machine = `${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores; Node ${process.version}`;
   return `${machine}; GEMM ${g.backend}${detail}${small}; threads ${args.threads}`;

@@ -7,7 +7,7 @@
  */
 import type { Command } from "commander";
 import { loadDirection } from "../nn/files.ts";
-import { ravel } from "../tree/tree.ts";
+import { ravel } from "../core/tree.ts";
 import { key as keyOf, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import {
@@ -74,23 +74,17 @@ export function register(program: Command): void {
     .action((o: EntropyOptions) => runEntropy(o));
 }
 
-function positive(value: string, option: string): number {
-  const v = parseNumber(value, option);
-  if (!(v > 0)) throw new InputError(`${option}: must be > 0, got ${v}`);
-  return v;
-}
-
 export function runEntropy(o: EntropyOptions): void {
-  const t = positive(o.t, "--t");
-  const beta = positive(o.beta, "--beta");
+  // t, β, --stderr and --seed are checked by localEntropy (messages name them as options).
+  const t = parseNumber(o.t, "--t");
+  const beta = parseNumber(o.beta, "--beta");
   const method = parseChoice(o.method, "--method", METHODS) as Method;
   const samples =
     o.samples === undefined
       ? undefined
       : parseNumber(o.samples, "--samples", { integer: true, min: method === "quadrature" ? 9 : 2 });
-  const target = o.stderr === undefined ? undefined : positive(o.stderr, "--stderr");
-  const seed =
-    o.seed === undefined ? 0 : parseNumber(o.seed, "--seed", { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+  const target = o.stderr === undefined ? undefined : parseNumber(o.stderr, "--stderr");
+  const seed = o.seed === undefined ? 0 : parseNumber(o.seed, "--seed", { integer: true, min: 0 });
   const sliceDim =
     o.sliceDim === undefined ? 1 : parseNumber(o.sliceDim, "--slice-dim", { integer: true, min: 1, max: 2 });
   if (o.sliceDim !== undefined && (o.slice === undefined || !["random", "hessian"].includes(o.slice)))

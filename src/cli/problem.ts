@@ -10,7 +10,8 @@ import { InputError } from "../errors.ts";
 import type { NamedPath, OutputGuard } from "../io/output.ts";
 import { loadProblem, type Problem } from "../nn/files.ts";
 import { parseRename } from "../nn/names.ts";
-import { loadData, chooseLoss, checkTargets } from "../nn/files.ts";
+import { loadData, chooseLoss } from "../nn/files.ts";
+import { checkTargets } from "../nn/registry.ts";
 import { resolveStorePath } from "../store/paths.ts";
 import { loadRunProblem, parseStepChoice, SPLITS, type RunInput, type SplitName } from "../train/fromRun.ts";
 import { parseChoice, parseLoss } from "./options.ts";
@@ -112,11 +113,11 @@ export function loadCommandProblem(o: ProblemOptions, needData: boolean): Proble
   if (o.data !== undefined) {
     const data = loadData(o.data, p.cfg);
     const chosen = chooseLoss(loss, data);
-    checkTargets(p.cfg, data, chosen, `data ${o.data}`);
+    checkTargets(p.cfg, data.x, data.y, chosen, `data ${o.data}`);
     return { ...p, data: { ...data, loss: chosen }, input: { ...p.input, split: null } };
   }
   if (loss !== undefined && p.data) {
-    checkTargets(p.cfg, p.data, loss, `run ${p.input.run} data with --loss ${loss}`);
+    checkTargets(p.cfg, p.data.x, p.data.y, loss, `run ${p.input.run} data with --loss ${loss}`);
     return { ...p, data: { ...p.data, loss } };
   }
   return p;

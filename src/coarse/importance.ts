@@ -17,9 +17,10 @@
  */
 import { normalArray, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
-import { checkCommon, finiteOrInf, positiveInteger, positiveNumber } from "./check.ts";
+import { checkCommon, finiteOrInf } from "./check.ts";
 import { gradientSummary } from "./stats.ts";
 import type { ImportanceOptions, LocalEntropyResult, Objective } from "./types.ts";
+import { integer, positive } from "../validate.ts";
 
 /** ESS below this makes the delta-method errors themselves unreliable. */
 export const MIN_ESS = 30;
@@ -70,9 +71,9 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
   const key = checkCommon(obj, x, o);
   const { t, beta } = o;
   const n = obj.dim;
-  const N0 = positiveInteger(o.samples ?? 1024, "samples", 2);
-  const target = o.stderr === undefined ? undefined : positiveNumber(o.stderr, "stderr");
-  const maxN = positiveInteger(o.maxSamples ?? Math.max(N0, 2 ** 18), "maxSamples", N0);
+  const N0 = integer(o.samples ?? 1024, "samples", 2);
+  const target = o.stderr === undefined ? undefined : positive(o.stderr, "stderr");
+  const maxN = integer(o.maxSamples ?? Math.max(N0, 2 ** 18), "maxSamples", N0);
   const sigma = Math.sqrt(t / beta);
   const proposal = o.proposal ?? "kernel";
   let delta = new Float64Array(n);
@@ -82,7 +83,7 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
     delta = obj.valueAndGrad(x).grad.map((g) => -t * g);
     evals++;
   } else if (proposal !== "kernel")
-    throw new InputError(`proposal: expected kernel or shifted, got ${String(proposal)}`);
+    throw new InputError(`proposal: expected kernel or shifted, got ${String(proposal)}`, { field: "proposal" });
   const delta2 = delta.reduce((s, v) => s + v * v, 0);
 
   const acc = new WeightedSums(n);

@@ -11,10 +11,11 @@
  * p, reported as `stderr`/`gradStderr` with errorKind "discretisation".
  */
 import { InputError } from "../errors.ts";
-import { checkCommon, positiveNumber, positiveInteger } from "./check.ts";
+import { checkCommon } from "./check.ts";
 import { CUT, SliceTable, type Moments } from "./quadTable.ts";
 import { gradientSummary } from "./stats.ts";
 import type { LocalEntropyResult, Objective, QuadratureOptions } from "./types.ts";
+import { integer, positive } from "../validate.ts";
 
 export interface QuadSettings {
   /** Absolute error target of u (default 1e-9·max(1, |u|)). */
@@ -178,8 +179,8 @@ export function quadratureEstimate(obj: Objective, x: Float64Array, o: Quadratur
   }
   const k = obj.dim as 1 | 2;
   const settings = {
-    tol: o.stderr === undefined ? undefined : positiveNumber(o.stderr, "stderr"),
-    maxPoints: o.maxPoints === undefined ? undefined : positiveInteger(o.maxPoints, "maxPoints", 9),
+    tol: o.stderr === undefined ? undefined : positive(o.stderr, "stderr"),
+    maxPoints: o.maxPoints === undefined ? undefined : integer(o.maxPoints, "maxPoints", 9),
   };
   const r = solveQueries((s) => obj.value(s), k, [{ s: Float64Array.from(x), t: o.t }], o.beta, settings);
   const q = r.results[0];

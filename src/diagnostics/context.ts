@@ -6,7 +6,7 @@
 import type { Tensor } from "../core/tensor.ts";
 import type { Key } from "../core/random.ts";
 import { valueAndGrad } from "../core/autodiff.ts";
-import { type Tree, ravel } from "../tree/tree.ts";
+import { type Tree, ravel } from "../core/tree.ts";
 import type { SymmetryGroup, CanonicalForm, HorizontalProjector } from "../symmetry/index.ts";
 import { hessianOperator, extremeEigenpairs, type Projector } from "../curvature/index.ts";
 

@@ -15,6 +15,7 @@
  */
 import type { Tensor } from "../core/tensor.ts";
 import { InputError } from "../errors.ts";
+import { fieldError } from "../validate.ts";
 
 export interface NameMatch {
   /** Tensors under the model's names. */
@@ -39,8 +40,7 @@ export function parseRename(spec: string, option = "--rename"): [string, string]
   const i = spec.indexOf("=");
   const from = i < 0 ? "" : spec.slice(0, i).trim();
   const to = i < 0 ? "" : spec.slice(i + 1).trim();
-  if (!from || !to)
-    throw new InputError(`${option}: expected FROM=TO (e.g. 0=fc0 or 0.weight=fc0.weight), got "${spec}"`);
+  if (!from || !to) throw fieldError(option, "FROM=TO (e.g. 0=fc0 or 0.weight=fc0.weight)", spec);
   return [from, to];
 }
 

@@ -4,7 +4,7 @@
  *   m ← β₁m + (1 − β₁)g;   v ← β₂v + (1 − β₂)g²
  *   θ ← θ − (lr/(1 − β₁ᵗ)) · m / (√v/√(1 − β₂ᵗ) + ε)
  */
-import { type Tree, zerosLike } from "../tree/tree.ts";
+import { type Tree, zerosLike } from "../core/tree.ts";
 import { leafwise } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";
 

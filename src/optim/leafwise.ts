@@ -1,7 +1,7 @@
 /** The elementwise loop every optimizer update is made of. */
 import { Tensor } from "../core/tensor.ts";
 import { allocF64Uninit } from "../core/kernels/alloc.ts";
-import { type Tree, leaves, unflatten } from "../tree/tree.ts";
+import { type Tree, leaves, unflatten } from "../core/tree.ts";
 
 /**
  * For each leaf j, calls kernel(ins, outs, j) with ins = leaf j of every tree in `trees` (all of

@@ -6,7 +6,7 @@
  *   d ← d + μb (Nesterov) or d ← b
  *   θ ← θ − lr·d
  */
-import { type Tree, zerosLike } from "../tree/tree.ts";
+import { type Tree, zerosLike } from "../core/tree.ts";
 import { leafwise } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";
 

@@ -7,7 +7,7 @@
  * numbers (step counters), so a checkpoint can store it as named tensors plus JSON.
  */
 import type { Key } from "../core/random.ts";
-import type { Tree } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
 
 export type OptState = { readonly [name: string]: Tree | number };
 

@@ -13,8 +13,9 @@
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import { InputError } from "../errors.ts";
+import { fieldError } from "../validate.ts";
 import { readSafetensorsMetadata } from "../io/safetensors.ts";
-import { modelOf } from "../nn/index.ts";
+import { modelOf } from "../nn/registry.ts";
 import { loadWeights, type Problem } from "../nn/files.ts";
 import type { RunStoreReader } from "../store/types.ts";
 import { checkpointStep } from "./checkpoint.ts";
@@ -30,7 +31,7 @@ export function parseStepChoice(text: string, option = "--step"): StepChoice {
   const t = text.trim().toLowerCase();
   if (t === "latest" || t === "best") return t;
   if (/^\d+$/.test(t) && Number.isSafeInteger(Number(t))) return Number(t);
-  throw new InputError(`${option}: expected a step number, latest or best, got "${text}"`);
+  throw fieldError(option, "a step number, latest or best", text);
 }
 
 /** One weights file of a run. */

@@ -2,14 +2,7 @@
  * Training: the run config, the loop with its callbacks, checkpoints that resume bit-identically,
  * and runs in the run store.
  */
-export {
-  runConfig,
-  parseRunConfig,
-  runConfigJsonSchema,
-  formatConfigIssue,
-  type RunConfig,
-  type RunConfigInput,
-} from "./config.ts";
+export { runConfig, parseRunConfig, runConfigJsonSchema, type RunConfig, type RunConfigInput } from "./config.ts";
 export {
   trainLoop,
   type Callback,

@@ -17,7 +17,7 @@ import type { Model } from "../nn/index.ts";
 import { lossFn, type LossName } from "../nn/losses.ts";
 import type { Schedule } from "../optim/schedule.ts";
 import type { Optimizer } from "../optim/types.ts";
-import { type Tree, namedLeaves } from "../tree/tree.ts";
+import { type Tree, namedLeaves } from "../core/tree.ts";
 import type { TrainState } from "./checkpoint.ts";
 import { evaluateSplit } from "./evaluate.ts";
 

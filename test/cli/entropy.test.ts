@@ -8,7 +8,7 @@ import { key, split, normal } from "../../src/core/random.ts";
 import { modelOf, parseModelConfig } from "../../src/nn/index.ts";
 import { saveTree } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
-import { mapTree, ravel } from "../../src/tree/tree.ts";
+import { mapTree, ravel } from "../../src/core/tree.ts";
 import { localEntropy, modelObjective } from "../../src/coarse/index.ts";
 import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
 
@@ -33,19 +33,10 @@ writeSafetensors(p("data.safetensors"), {
   x: { dtype: "F64", shape: [12, 2], data: x.data },
   y: { dtype: "F64", shape: [12, 1], data: y.data },
 });
-const base = [
-  "entropy",
-  "--model",
-  p("model.json"),
-  "--weights",
-  p("w.safetensors"),
-  "--data",
-  p("data.safetensors"),
-  "--t",
-  "0.4",
-  "--beta",
-  "6",
-];
+/** The command and its three files; `withT` adds t and β. */
+const files = ["entropy", "--model", p("model.json"), "--weights", p("w.safetensors"), "--data", p("data.safetensors")];
+const withT = (t: string, beta = "6") => [...files, "--t", t, "--beta", beta];
+const base = withT("0.4");
 
 // The parsed --json object (JSON.parse: untyped, like the command-line output it reads).
 async function json(args: string[]) {
@@ -112,24 +103,11 @@ test("--slice hessian --slice-dim 2 (quadrature on the top-curvature plane); --s
 });
 
 test("bad input: exit code 2 with a one-line message", async () => {
-  const withT = (t: string, beta = "6") => [
-    "entropy",
-    "--model",
-    p("model.json"),
-    "--weights",
-    p("w.safetensors"),
-    "--data",
-    p("data.safetensors"),
-    "--t",
-    t,
-    "--beta",
-    beta,
-  ];
-  await expectUsageError([...withT("0"), "--method", "importance"], /--t: must be > 0, got 0/);
-  await expectUsageError([...withT("0.4", "0"), "--method", "importance"], /--beta: must be > 0, got 0/);
+  await expectUsageError([...withT("0"), "--method", "importance"], /--t: expected a number > 0, got 0/);
+  await expectUsageError([...withT("0.4", "0"), "--method", "importance"], /--beta: expected a number > 0, got 0/);
   await expectUsageError(
     [...base, "--method", "langevin"],
-    /--method: unknown value "langevin" \(expected sgld, importance, quadrature\)/,
+    /--method: expected one of sgld, importance, quadrature, got "langevin"/,
   );
   await expectUsageError(
     [...base, "--method", "quadrature"],
@@ -137,7 +115,7 @@ test("bad input: exit code 2 with a one-line message", async () => {
   );
   await expectUsageError(
     [...base, "--method", "importance", "--slice", "random", "--slice-dim", "3"],
-    /--slice-dim: must be ≤ 2, got 3/,
+    /--slice-dim: expected an integer in \[1, 2\], got 3/,
   );
-  await expectUsageError([...base, "--method", "importance", "--stderr", "0"], /--stderr: must be > 0/);
+  await expectUsageError([...base, "--method", "importance", "--stderr", "0"], /--stderr: expected a number > 0/);
 });

@@ -74,7 +74,7 @@ test("bad own data or init weights: exit 2, one line naming the config field, no
     [{ ...base, data: { name: "file", path: "missing.npz" } }, /: data\.path: data .*missing\.npz does not exist/],
     [
       { ...base, data: { name: "file", path: "wide.safetensors" } },
-      /model: takes samples of 4 values but file has samples of shape \[3\]/,
+      /: data \(file\): x has shape \[3,3\], expected \[N, 4\] for this mlp/,
     ],
     [
       { ...base, data: { name: "file", path: "x.npy" } },

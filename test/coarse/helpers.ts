@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Tensor } from "../../src/core/tensor.ts";
 import { type Key, key, split, normal, normalArray, foldIn } from "../../src/core/random.ts";
 import { modelOf, parseModelConfig, type Model } from "../../src/nn/index.ts";
-import { ravel, type Tree } from "../../src/tree/tree.ts";
+import { ravel, type Tree } from "../../src/core/tree.ts";
 import { modelObjective, orthonormalize, type Objective } from "../../src/coarse/index.ts";
 
 /** Absolute slack for deterministic comparisons whose error estimate can round to 0. */

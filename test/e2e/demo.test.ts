@@ -98,5 +98,5 @@ test("the full demo from a bare directory: ≥ 95 %, the gauge table, the report
 test("--steps must be a positive integer", async () => {
   const r = await runCliInProcess(["demo", "--steps", "0", "--store", join(tempDir(), "x.db")]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^shocklens: --steps: must be ≥ 1, got 0\n$/);
+  assert.match(r.stderr, /^shocklens: --steps: expected an integer >= 1, got 0\n$/);
 });

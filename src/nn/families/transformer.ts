@@ -1,31 +1,49 @@
 /**
- * Decoder-only transformer (docs/file-formats.md §transformer): pre-LayerNorm blocks X ← X + Attn(LN1(X)),
- * X ← X + MLP(LN2(X)); multi-head causal attention without biases, head h using rows
- * h·dh…(h+1)·dh of q/k/v and columns h·dh…(h+1)·dh of o; logits = LN_f(X) W_unembedᵀ.
+ * Decoder-only transformer (docs/file-formats.md §transformer): pre-LayerNorm blocks
+ * X ← X + Attn(LN1(X)), X ← X + MLP(LN2(X)); multi-head causal attention without biases, head h
+ * using rows h·dh…(h+1)·dh of q/k/v and columns h·dh…(h+1)·dh of o; logits = LN_f(X) W_unembedᵀ.
+ * Inputs are token ids [N, T], T ≤ seq. Its symmetry group is built in ./transformerGroup.ts.
  */
-import { Tensor } from "../core/tensor.ts";
-import * as F from "../core/ops/index.ts";
-import { type Key, split } from "../core/random.ts";
-import type { TransformerConfig } from "./config.ts";
-import { fanInUniform, gaussian } from "./init.ts";
+import { z } from "zod";
+import { Tensor } from "../../core/tensor.ts";
+import * as F from "../../core/ops/index.ts";
+import { type Key, split } from "../../core/random.ts";
+import { activationName, MAX_LAYERS, size } from "../config.ts";
+import { defineFamily } from "../family.ts";
+import type { Terms } from "../size.ts";
+import { fanInUniform, gaussian } from "../init.ts";
+import { transformerGroup } from "./transformerGroup.ts";
 
-export interface Affine {
-  weight: Tensor;
-  bias: Tensor;
-}
-export interface Block {
+export const transformerConfig = z.strictObject({
+  arch: z.literal("transformer"),
+  vocab: size,
+  seq: size,
+  d: size,
+  heads: size,
+  dHead: size,
+  layers: z.number().int().nonnegative().max(MAX_LAYERS),
+  mlp: size,
+  norm: z.enum(["layernorm", "none"]).default("layernorm"),
+  activation: activationName.default("relu"),
+  causal: z.boolean().default(true),
+  readout: z.enum(["last", "all"]).default("last"),
+});
+export type TransformerConfig = z.infer<typeof transformerConfig>;
+
+export type Affine = { weight: Tensor; bias: Tensor };
+export type Block = {
   ln1?: Affine;
   attn: { q: { weight: Tensor }; k: { weight: Tensor }; v: { weight: Tensor }; o: { weight: Tensor } };
   ln2?: Affine;
   mlp: { fc1: Affine; fc2: Affine };
-}
-export interface TransformerParams {
+};
+export type TransformerParams = {
   embed: { weight: Tensor };
   pos: { weight: Tensor };
   blocks: Block[];
   ln_f?: Affine;
   unembed: { weight: Tensor };
-}
+};
 
 function layerNormParams(d: number): Affine {
   return { weight: new Tensor(new Float64Array(d).fill(1), [d]), bias: new Tensor(new Float64Array(d), [d]) };
@@ -102,3 +120,63 @@ export function apply(params: TransformerParams, tokens: Tensor, cfg: Transforme
   const V = cfg.vocab;
   return F.reshape(F.slice(logits, [0, T - 1, 0], [N, T, V]), [N, V]);
 }
+
+/** Parameters: embeddings and the final norm, positions, and L blocks (docs/file-formats.md §transformer). */
+function parameterTerms(cfg: TransformerConfig): Terms {
+  const { vocab: V, seq: T, d, heads: H, dHead: dh, layers: L, mlp: m } = cfg;
+  const norm = cfg.norm === "layernorm" ? 2 * d : 0;
+  const block = 4 * H * dh * d + 2 * m * d + m + d + 2 * norm;
+  return [
+    ["vocab, d", 2 * V * d + norm],
+    ["seq, d", T * d],
+    ["layers, d, heads, dHead, mlp", L * block],
+  ];
+}
+
+/** Per sample: each block's residual stream, q/k/v/o, MLP hidden values and T×T attention weights per head; the logits. */
+function activationTerms(cfg: TransformerConfig): Terms {
+  const { vocab: V, seq: T, d, heads: H, dHead: dh, layers: L, mlp: m } = cfg;
+  return [
+    ["layers, seq, d, mlp", L * T * (8 * d + 4 * H * dh + 2 * m)],
+    ["layers, heads, seq", L * 2 * H * T * T],
+    ["vocab, seq", V * (cfg.readout === "all" ? T : 1)],
+  ];
+}
+
+export const transformer = defineFamily({
+  arch: "transformer",
+  summary: "decoder-only transformer over token ids: pre-LayerNorm attention and MLP blocks",
+  schema: transformerConfig,
+  init,
+  apply,
+  inputShapes: (cfg) => [[cfg.seq]],
+  acceptsSample: (sample, cfg) => sample.length === 1 && sample[0] >= 1 && sample[0] <= cfg.seq,
+  vocab: (cfg) => cfg.vocab,
+  outputShape: (cfg, sample) => (cfg.readout === "all" ? [sample[0], cfg.vocab] : [cfg.vocab]),
+  parameterTerms,
+  activationTerms,
+  group: transformerGroup,
+  example: {
+    config: { arch: "transformer", vocab: 7, seq: 4, d: 6, heads: 2, dHead: 3, layers: 1, mlp: 8 },
+    loss: "xent",
+    stateDict: [
+      "embed.weight:7x6",
+      "pos.weight:4x6",
+      "blocks.0.ln1.weight:6",
+      "blocks.0.ln1.bias:6",
+      "blocks.0.attn.q.weight:6x6",
+      "blocks.0.attn.k.weight:6x6",
+      "blocks.0.attn.v.weight:6x6",
+      "blocks.0.attn.o.weight:6x6",
+      "blocks.0.ln2.weight:6",
+      "blocks.0.ln2.bias:6",
+      "blocks.0.mlp.fc1.weight:8x6",
+      "blocks.0.mlp.fc1.bias:8",
+      "blocks.0.mlp.fc2.weight:6x8",
+      "blocks.0.mlp.fc2.bias:6",
+      "ln_f.weight:6",
+      "ln_f.bias:6",
+      "unembed.weight:7x6",
+    ],
+  },
+});

@@ -2,10 +2,15 @@
  * Param trees: nested plain objects and arrays whose leaves are tensors, like JAX pytrees.
  * Leaf order is the insertion order of object keys and array order — for the models this is the
  * order of a torch `state_dict`. Leaf names are dotted paths ("blocks.0.attn.q.weight").
+ *
+ * An object may leave a key undefined: an optional parameter that is absent (`bias?: Tensor` of a
+ * layer without bias). Such keys hold no leaf and are dropped when a tree is rebuilt, so the typed
+ * param trees of the model families are Trees as they are.
  */
-import { Tensor, shapeSize, sameShape } from "../core/tensor.ts";
+import { Tensor, shapeSize, sameShape } from "./tensor.ts";
 
-export type Tree = Tensor | readonly Tree[] | { readonly [key: string]: Tree };
+export type Tree = Tensor | readonly Tree[] | TreeObject;
+export type TreeObject = { readonly [key: string]: Tree | undefined };
 
 export function isLeaf(t: unknown): t is Tensor {
   return t instanceof Tensor;
@@ -30,8 +35,11 @@ function collectLeaves(t: Tree, out: Tensor[]): void {
   } else {
     // for-in walks the object's enum cache (no key array per call); trees are plain objects, so
     // it visits exactly Object.keys' keys, in the same order.
-    const o = t as { readonly [key: string]: Tree };
-    for (const k in o) collectLeaves(o[k], out);
+    const o = t as TreeObject;
+    for (const k in o) {
+      const v = o[k];
+      if (v !== undefined) collectLeaves(v, out);
+    }
   }
 }
 
@@ -47,10 +55,10 @@ function visit(tree: Tree, prefix: string, f: (name: string, t: Tensor) => void)
     f(prefix, tree);
     return;
   }
-  const entries: [string, Tree][] = Array.isArray(tree)
+  const entries: [string, Tree | undefined][] = Array.isArray(tree)
     ? (tree as readonly Tree[]).map((t, i) => [String(i), t])
-    : Object.entries(tree as { [key: string]: Tree });
-  for (const [k, v] of entries) visit(v, prefix === "" ? k : `${prefix}.${k}`, f);
+    : Object.entries(tree as TreeObject);
+  for (const [k, v] of entries) if (v !== undefined) visit(v, prefix === "" ? k : `${prefix}.${k}`, f);
 }
 
 /** Rebuilds a tree with the structure of `template` from leaves given in order. */
@@ -67,9 +75,12 @@ function rebuild(t: Tree, ls: readonly Tensor[], cur: { i: number }): Tree {
     return ls[cur.i++];
   }
   if (Array.isArray(t)) return (t as readonly Tree[]).map((x) => rebuild(x, ls, cur));
-  const src = t as { readonly [key: string]: Tree };
+  const src = t as TreeObject;
   const o: { [key: string]: Tree } = {};
-  for (const k in src) o[k] = rebuild(src[k], ls, cur);
+  for (const k in src) {
+    const v = src[k];
+    if (v !== undefined) o[k] = rebuild(v, ls, cur);
+  }
   return o;
 }
 

@@ -1,39 +1,32 @@
 /**
- * WebAssembly-SIMD stencil kernels (assembly/pde.ts → dist/wasm/pde.wasm): the fused SSP stages
+ * The `wasm-simd` PDE stencil backend (assembly/pde.ts → dist/wasm/pde.wasm): the fused SSP stages
  * of periodic inviscid 1-D Burgers (MUSCL/first order with the Rusanov or Godunov flux, WENO5-JS)
  * and the explicit 5-point step of the 2-D heat equation, two cells per f64x2 instruction. Each
  * `WasmStencils` instance has its own memory; its `fields(lengths)` hands out Float64Array views
  * into it (fill them, step them, read them), so a time loop copies nothing.
  *
- * The methods have the signatures of the library's stage kernels (src/pde/fused/kernels.ts),
- * whose plain-TypeScript twins are the fallback when the module is not built.
+ * The methods have the signatures of the stage kernels (./kernels.ts), whose plain-TypeScript
+ * twins in this folder are the other backend and the oracle these are tested against.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { findBuiltWasm } from "./locate.ts";
+import { findBuiltWasm } from "../../core/backends/locate.ts";
+import type { HeatStep, MusclStage, StageKernels, WenoStage } from "./types.ts";
+
+/** A kernel as the module exports it: fields as byte offsets into its memory, flags as 0/1. */
+type Exported<F> = F extends (...args: infer A) => void ? (...args: { [K in keyof A]: number }) => void : never;
 
 interface PdeExports {
   maxAbs(u: number, start: number, n: number): number;
-  musclStage(
-    uin: number,
-    u0: number,
-    out: number,
-    n: number,
-    invDx: number,
-    dt: number,
-    a: number,
-    b: number,
-    theta: number,
-    godunov: number,
-  ): void;
-  wenoStage(uin: number, u0: number, out: number, n: number, invDx: number, dt: number, a: number, b: number): void;
-  heatStep(u: number, un: number, nx: number, ny: number, rx: number, ry: number): void;
+  musclStage: Exported<MusclStage>;
+  wenoStage: Exported<WenoStage>;
+  heatStep: Exported<HeatStep>;
 }
 
 const EXPORTS: readonly (keyof PdeExports)[] = ["maxAbs", "musclStage", "wenoStage", "heatStep"];
 
 const BASE = 65536; // below: the module's own (stack-free, no data)
 
-/** The built module (see ./locate.ts), or the file SHOCKLENS_WASM_PDE names; null when absent. */
+/** The built module (see core/backends/locate.ts), or the file SHOCKLENS_WASM_PDE names; null when absent. */
 export function findPdeWasm(): string | null {
   const env = process.env.SHOCKLENS_WASM_PDE;
   if (env) return existsSync(env) ? env : null;
@@ -46,7 +39,7 @@ export function findPdeWasm(): string | null {
  * and after the first detach in a process V8 checks for detachment on every typed-array access
  * (a measured 11–13 % on small-network loops elsewhere in the library).
  */
-export class WasmStencils {
+export class WasmStencils implements StageKernels {
   readonly name = "wasm-simd";
   readonly path: string;
   private readonly module: WebAssembly.Module;
@@ -92,62 +85,42 @@ export class WasmStencils {
     return this.E.maxAbs(this.ptr(u), start, n);
   }
 
-  /** out = a·u0 + b·(uin + dt·L(uin)), MUSCL/first-order L on fields ghosted by 2 (see assembly/pde.ts). */
-  musclStage(
-    uin: Float64Array,
-    u0: Float64Array,
-    out: Float64Array,
-    n: number,
-    invDx: number,
-    dt: number,
-    a: number,
-    b: number,
-    theta: number,
-    godunov: boolean,
-  ): void {
+  /** MUSCL/first-order stage on fields ghosted by 2 (see assembly/pde.ts). */
+  musclStage: MusclStage = (uin, u0, out, n, invDx, dt, a, b, theta, godunov) => {
     this.E.musclStage(this.ptr(uin), this.ptr(u0), this.ptr(out), n, invDx, dt, a, b, theta, godunov ? 1 : 0);
-  }
+  };
 
-  /** out = a·u0 + b·(uin + dt·L(uin)), WENO5 L on fields ghosted by 3. */
-  wenoStage(
-    uin: Float64Array,
-    u0: Float64Array,
-    out: Float64Array,
-    n: number,
-    invDx: number,
-    dt: number,
-    a: number,
-    b: number,
-  ): void {
+  /** WENO5 stage on fields ghosted by 3. */
+  wenoStage: WenoStage = (uin, u0, out, n, invDx, dt, a, b) => {
     this.E.wenoStage(this.ptr(uin), this.ptr(u0), this.ptr(out), n, invDx, dt, a, b);
-  }
+  };
 
   /** One explicit 5-point heat step on the periodic nx×ny grid (row-major), u → un. */
-  heatStep(u: Float64Array, un: Float64Array, nx: number, ny: number, rx: number, ry: number): void {
+  heatStep: HeatStep = (u, un, nx, ny, rx, ry) => {
     this.E.heatStep(this.ptr(u), this.ptr(un), nx, ny, rx, ry);
-  }
+  };
 }
 
 function wasmAbort(): never {
   throw new Error("pde.wasm aborted");
 }
 
-let compiled: { path: string; module: WebAssembly.Module } | null | undefined;
-
-/** A fresh instance of the stencil kernels (own memory, compiled module shared), or null when pde.wasm is not built. */
-export function wasmStencils(): WasmStencils | null {
-  if (compiled === undefined) {
-    const p = findPdeWasm();
-    try {
-      const module = p ? new WebAssembly.Module(readFileSync(p)) : null;
-      // a module built from an older assembly/pde.ts lacks these exports or has its own memory:
-      // treat it as not built
-      const names = new Set(module ? WebAssembly.Module.exports(module).map((e) => e.name) : []);
-      const importsMemory = module !== null && WebAssembly.Module.imports(module).some((i) => i.kind === "memory");
-      compiled = p && module && importsMemory && EXPORTS.every((e) => names.has(e)) ? { path: p, module } : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled ? new WasmStencils(compiled.path, compiled.module) : null;
+/**
+ * Compiles pde.wasm once; throws when it is not built, or was built from an older assembly/pde.ts
+ * (it lacks these exports or has a memory of its own).
+ */
+export function compilePdeWasm(): { path: string; module: WebAssembly.Module } {
+  const path = findPdeWasm();
+  if (path === null)
+    throw new Error(
+      process.env.SHOCKLENS_WASM_PDE
+        ? `SHOCKLENS_WASM_PDE names ${process.env.SHOCKLENS_WASM_PDE}, which does not exist`
+        : "pde.wasm is not built (run `npm run build`)",
+    );
+  const module = new WebAssembly.Module(readFileSync(path));
+  const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  const importsMemory = WebAssembly.Module.imports(module).some((i) => i.kind === "memory");
+  if (!importsMemory || !EXPORTS.every((e) => names.has(e)))
+    throw new Error(`${path} was built from an older assembly/pde.ts (run \`npm run build\`)`);
+  return { path, module };
 }

@@ -1,7 +1,8 @@
 /**
- * The WebAssembly-SIMD GEMM backend: loads `gemm.wasm` (compiled from assembly/gemm.ts by
- * scripts/build-wasm.mjs at build time; never committed), owns one shared linear memory, and
- * exposes `dgemm` / `sgemm` with the same signature as the plain-TypeScript kernels.
+ * The WebAssembly-SIMD GEMM: loads a build of assembly/gemm.ts (compiled by scripts/build-wasm.mjs
+ * at build time; never committed), owns one shared linear memory, and exposes `dgemm` with the
+ * signature of the plain-TypeScript kernel. The backends wasm-relaxed.ts and wasm-simd.ts are its
+ * two builds.
  *
  * Memory layout (bytes): [0, 64 KiB) the module's own; then a control block for the worker
  * threads; then per-thread packing scratch; then the operand arena where A, B and C are copied
@@ -10,19 +11,17 @@
  * compute slices of one product in place.
  *
  * Two builds of the one source: `gemm-relaxed.wasm` (relaxed SIMD: the micro-kernels multiply-add
- * with a fused FMA, about 1.25× the speed on an x64 CPU with FMA) is preferred over `gemm.wasm`
- * (plain SIMD). Node 20 compiles relaxed SIMD only behind a V8 flag, which is set at runtime,
- * before the module is compiled, when the module does not compile without it; the feature being
- * experimental there, the relaxed build is checked once at load against the plain-TypeScript
- * kernel, and `gemm.wasm` is used when it is missing, does not compile or fails that check.
- * SHOCKLENS_WASM_RELAXED=0 forces `gemm.wasm`; SHOCKLENS_WASM names one module file explicitly
- * (either build).
+ * with a fused FMA, about 1.25× the speed on an x64 CPU with FMA) and `gemm.wasm` (plain SIMD).
+ * Node 20 compiles relaxed SIMD only behind a V8 flag, which is set at runtime, before the module
+ * is compiled, when the module does not compile without it; the feature being experimental there,
+ * the relaxed build is checked once at load against the plain-TypeScript kernel.
+ * SHOCKLENS_WASM_RELAXED=0 switches the relaxed build off; SHOCKLENS_WASM names one module file
+ * explicitly (of either build).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import v8 from "node:v8";
-import { gemm as gemmPlain, sgemm as sgemmPlain } from "../matmul.ts";
-import { wasmCandidates } from "./locate.ts";
+import { gemm as gemmPlain, type GemmFn } from "../../kernels/matmul.ts";
+import { findBuiltWasm } from "../locate.ts";
 import { WorkerPool } from "./pool.ts";
 
 const PAGE = 65536;
@@ -53,37 +52,18 @@ export interface WasmExports {
     packB: number,
     tile: number,
   ): void;
-  sgemm(
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    lda: number,
-    tA: number,
-    b: number,
-    ldb: number,
-    tB: number,
-    c: number,
-    ldc: number,
-    acc: number,
-    packA: number,
-    packB: number,
-    tile: number,
-  ): void;
 }
 
-/**
- * Where the build puts the plain-SIMD module (see ./locate.ts); SHOCKLENS_WASM names the file
- * explicitly (and then only that file is tried).
- */
-export function defaultWasmPaths(): string[] {
+/** The file of a build: the one SHOCKLENS_WASM names, else the built module (see ../locate.ts); throws when absent. */
+export function wasmGemmPath(file: "gemm.wasm" | "gemm-relaxed.wasm"): string {
   const env = process.env.SHOCKLENS_WASM;
-  return env ? [env] : wasmCandidates("gemm.wasm");
-}
-
-export function findWasm(): string | null {
-  for (const p of defaultWasmPaths()) if (existsSync(p)) return p;
-  return null;
+  if (env) {
+    if (!existsSync(env)) throw new Error(`SHOCKLENS_WASM names ${env}, which does not exist`);
+    return env;
+  }
+  const p = findBuiltWasm(file);
+  if (p === null) throw new Error(`${file} not built (run \`npm run build\`)`);
+  return p;
 }
 
 /** False when SHOCKLENS_WASM_RELAXED=0 (or "false", "off", "no") asks for the plain-SIMD build. */
@@ -121,7 +101,6 @@ export class WasmGemm {
   readonly memory: WebAssembly.Memory;
   readonly exports: WasmExports;
   private f64: Float64Array;
-  private f32: Float32Array;
   private readonly scratch: Scratch[] = [];
   private arena: number;
   private pool: WorkerPool | null = null;
@@ -137,7 +116,6 @@ export class WasmGemm {
     this.exports = inst.exports as unknown as WasmExports;
     this.relaxed = this.exports.RELAXED_SIMD?.value === 1;
     this.f64 = new Float64Array(this.memory.buffer);
-    this.f32 = new Float32Array(this.memory.buffer);
     this.arena = SCRATCH0;
     this.addScratch();
     if (this.relaxed) this.selfCheck();
@@ -149,7 +127,7 @@ export class WasmGemm {
   }
 
   /**
-   * Throws unless dgemm and sgemm match the plain-TypeScript kernels on a few small products
+   * Throws unless dgemm matches the plain-TypeScript kernel on a few small products
    * (edge tiles, transposes) to within rounding: |Δ| ≤ tol · Σ|a||b| per entry. An
    * FMA rounds once where mul + add rounds twice, so the results differ in the last bits only.
    */
@@ -168,15 +146,9 @@ export class WasmGemm {
       gemmPlain(m, n, k, a.map(Math.abs), 0, tA, b.map(Math.abs), 0, tB, bound, 0);
       gemmPlain(m, n, k, a, 0, tA, b, 0, tB, want, 0);
       this.dgemm(m, n, k, a, 0, tA, b, 0, tB, got, 0);
-      const af = Float32Array.from(a),
-        bf = Float32Array.from(b);
-      const wantF = new Float32Array(m * n),
-        gotF = new Float32Array(m * n);
-      sgemmPlain(m, n, k, af, 0, tA, bf, 0, tB, wantF, 0);
-      this.sgemm(m, n, k, af, 0, tA, bf, 0, tB, gotF, 0);
       for (let i = 0; i < m * n; i++) {
         // Written so that NaN fails too.
-        if (!(Math.abs(got[i] - want[i]) <= 1e-13 * bound[i]) || !(Math.abs(gotF[i] - wantF[i]) <= 1e-5 * bound[i])) {
+        if (!(Math.abs(got[i] - want[i]) <= 1e-13 * bound[i])) {
           throw new Error(
             `${this.path}: the relaxed-SIMD kernel disagrees with the plain kernel on ${m}×${k}·${k}×${n}`,
           );
@@ -215,10 +187,7 @@ export class WasmGemm {
       if (have / PAGE + pages > MAX_PAGES) return false;
       this.memory.grow(pages);
     }
-    if (this.f64.buffer.byteLength !== this.memory.buffer.byteLength) {
-      this.f64 = new Float64Array(this.memory.buffer);
-      this.f32 = new Float32Array(this.memory.buffer);
-    }
+    if (this.f64.buffer.byteLength !== this.memory.buffer.byteLength) this.f64 = new Float64Array(this.memory.buffer);
     return true;
   }
 
@@ -245,20 +214,8 @@ export class WasmGemm {
     return this.threads;
   }
 
-  /** C = op(A)·op(B) in float64; same contract as kernels/matmul.ts `gemm`. */
-  dgemm = (
-    m: number,
-    n: number,
-    k: number,
-    a: Float64Array,
-    aOff: number,
-    transA: boolean,
-    b: Float64Array,
-    bOff: number,
-    transB: boolean,
-    c: Float64Array,
-    cOff: number,
-  ): void => {
+  /** C = op(A)·op(B); same contract as kernels/matmul.ts `gemm`. */
+  dgemm: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, c, cOff) => {
     const na = m * k,
       nb = k * n,
       nc = m * n;
@@ -269,41 +226,12 @@ export class WasmGemm {
     const h = this.f64;
     h.set(na === a.length && aOff === 0 ? a : a.subarray(aOff, aOff + na), pa >>> 3);
     h.set(nb === b.length && bOff === 0 ? b : b.subarray(bOff, bOff + nb), pb >>> 3);
-    this.run(false, m, n, k, pa, transA ? m : k, transA, pb, transB ? k : n, transB, pc);
+    this.run(m, n, k, pa, transA ? m : k, transA, pb, transB ? k : n, transB, pc);
     c.set(h.subarray(pc >>> 3, (pc >>> 3) + nc), cOff);
-  };
-
-  /** C = op(A)·op(B) in float32. */
-  sgemm = (
-    m: number,
-    n: number,
-    k: number,
-    a: Float32Array,
-    aOff: number,
-    transA: boolean,
-    b: Float32Array,
-    bOff: number,
-    transB: boolean,
-    c: Float32Array,
-    cOff: number,
-  ): void => {
-    const na = m * k,
-      nb = k * n,
-      nc = m * n;
-    const pa = this.arena;
-    const pb = (pa + na * 4 + 63) & ~63;
-    const pc = (pb + nb * 4 + 63) & ~63;
-    if (!this.ensure(pc + nc * 4)) throw new RangeError(`wasm sgemm: ${m}×${k}·${k}×${n} does not fit in memory`);
-    const h = this.f32;
-    h.set(a.subarray(aOff, aOff + na), pa >>> 2);
-    h.set(b.subarray(bOff, bOff + nb), pb >>> 2);
-    this.run(true, m, n, k, pa, transA ? m : k, transA, pb, transB ? k : n, transB, pc);
-    c.set(h.subarray(pc >>> 2, (pc >>> 2) + nc), cOff);
   };
 
   /** Runs one product on operands already in memory, split over the threads when it pays. */
   private run(
-    f32: boolean,
     m: number,
     n: number,
     k: number,
@@ -315,10 +243,9 @@ export class WasmGemm {
     tB: boolean,
     pc: number,
   ): void {
-    const E = this.exports;
-    const fn = f32 ? E.sgemm : E.dgemm;
+    const fn = this.exports.dgemm;
     const T = this.threads;
-    const es = f32 ? 4 : 8;
+    const es = 8;
     if (T > 1 && this.pool !== null && m * n * k >= this.parallelMinFlops && (n >= 16 || m >= 16)) {
       // Split the larger of m, n into T slices aligned to the micro-tile (8 covers both MR and NR).
       const byCols = n >= m;
@@ -337,7 +264,6 @@ export class WasmGemm {
         const sb = byCols ? pb + (tB ? lo * ldb : lo) * es : pb;
         const sc = byCols ? pc + lo * es : pc + lo * n * es;
         jobs.push([
-          f32 ? 1 : 0,
           byCols ? m : hi - lo,
           byCols ? hi - lo : n,
           k,
@@ -358,7 +284,7 @@ export class WasmGemm {
       // The caller's thread takes the first slice, the workers the rest.
       this.pool.start(jobs.slice(1));
       const j = jobs[0];
-      fn(j[1], j[2], j[3], j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14], j[15]);
+      fn(j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14]);
       this.pool.wait();
       return;
     }
@@ -377,49 +303,18 @@ function wasmAbort(): never {
   throw new Error("gemm.wasm aborted");
 }
 
-let loaded: WasmGemm | null | undefined;
-let loadError = "";
-let relaxedNote = "";
-
 /**
- * The shared instance over the built module — the relaxed-SIMD build when it loads and passes its
- * check, else the plain one — or null when neither is there or loads.
+ * Loads one build: "relaxed" (gemm-relaxed.wasm; an error when SHOCKLENS_WASM_RELAXED=0 switches
+ * it off or it fails its check) or "simd" (gemm.wasm). A module SHOCKLENS_WASM names must be of
+ * the build asked for.
  */
-export function wasmGemm(): WasmGemm | null {
-  if (loaded !== undefined) return loaded;
-  loaded = null;
-  const path = findWasm();
-  if (path === null) {
-    loadError = "gemm.wasm not built (run `npm run build`)";
-    return null;
+export function loadWasmGemm(build: "relaxed" | "simd"): WasmGemm {
+  const relaxed = build === "relaxed";
+  if (relaxed && !relaxedSimdAllowed()) throw new Error("switched off (SHOCKLENS_WASM_RELAXED=0)");
+  const w = new WasmGemm(wasmGemmPath(relaxed ? "gemm-relaxed.wasm" : "gemm.wasm"));
+  if (w.relaxed !== relaxed) {
+    w.close();
+    throw new Error(`${w.path} is the ${w.variant} build, not the ${relaxed ? "relaxed-simd FMA" : "simd"} one`);
   }
-  if (process.env.SHOCKLENS_WASM) relaxedNote = "SHOCKLENS_WASM names the module";
-  else if (!relaxedSimdAllowed()) relaxedNote = "off (SHOCKLENS_WASM_RELAXED=0)";
-  else {
-    const relaxedPath = join(dirname(path), "gemm-relaxed.wasm");
-    if (!existsSync(relaxedPath)) relaxedNote = "gemm-relaxed.wasm not built";
-    else {
-      try {
-        loaded = new WasmGemm(relaxedPath);
-        return loaded;
-      } catch (e) {
-        relaxedNote = `not used: ${e instanceof Error ? e.message : String(e)}`;
-      }
-    }
-  }
-  try {
-    loaded = new WasmGemm(path);
-  } catch (e) {
-    loadError = `${path}: ${e instanceof Error ? e.message : String(e)}`;
-  }
-  return loaded;
-}
-
-export function wasmLoadError(): string {
-  return loadError;
-}
-
-/** Why the relaxed-SIMD build is not the one loaded ("" when it is, or before loading). */
-export function wasmRelaxedNote(): string {
-  return relaxedNote;
+  return w;
 }

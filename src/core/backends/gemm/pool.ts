@@ -10,7 +10,7 @@
  *   [s]     job sequence number posted by the caller (−1: exit)
  *   [s + 1] sequence number of the last job finished by the worker
  *   [s + 2] 0 = ok, 1 = the job threw
- *   [s + 3 … s + 18] the job: f32 flag then the 15 arguments of dgemm/sgemm
+ *   [s + 3 … s + 17] the job: the 15 arguments of dgemm
  */
 import { Worker } from "node:worker_threads";
 
@@ -33,8 +33,8 @@ for (;;) {
   const j = base + 3;
   let status = 0;
   try {
-    (ctrl[j] ? E.sgemm : E.dgemm)(ctrl[j + 1], ctrl[j + 2], ctrl[j + 3], ctrl[j + 4], ctrl[j + 5], ctrl[j + 6], ctrl[j + 7],
-      ctrl[j + 8], ctrl[j + 9], ctrl[j + 10], ctrl[j + 11], ctrl[j + 12], ctrl[j + 13], ctrl[j + 14], ctrl[j + 15]);
+    E.dgemm(ctrl[j], ctrl[j + 1], ctrl[j + 2], ctrl[j + 3], ctrl[j + 4], ctrl[j + 5], ctrl[j + 6], ctrl[j + 7],
+      ctrl[j + 8], ctrl[j + 9], ctrl[j + 10], ctrl[j + 11], ctrl[j + 12], ctrl[j + 13], ctrl[j + 14]);
   } catch (e) {
     status = 1;
   }
@@ -68,7 +68,7 @@ export class WorkerPool {
     return this.workers.length;
   }
 
-  /** Posts one job (16 ints: f32 flag + dgemm arguments) to each of the first jobs.length workers. */
+  /** Posts one job (the 15 int arguments of dgemm) to each of the first jobs.length workers. */
   start(jobs: readonly (readonly number[])[]): void {
     if (jobs.length > this.workers.length)
       throw new Error(`worker pool: ${jobs.length} jobs for ${this.workers.length} workers`);
@@ -77,7 +77,7 @@ export class WorkerPool {
     for (let w = 0; w < jobs.length; w++) {
       const base = this.base[w];
       const job = jobs[w];
-      for (let i = 0; i < 16; i++) this.ctrl[base + 3 + i] = job[i];
+      for (let i = 0; i < 15; i++) this.ctrl[base + 3 + i] = job[i];
       Atomics.store(this.ctrl, base, this.seq);
       Atomics.notify(this.ctrl, base);
       this.posted.push(base);

@@ -1,5 +1,6 @@
 /**
- * Symmetry group of the decoder-only transformer (docs/file-formats.md §transformer; docs/theory.md §d.3, d.4):
+ * The symmetry group of the decoder-only transformer family (./transformer.ts), apart from the
+ * record for its length (docs/file-formats.md §transformer; docs/theory.md §d.3, d.4):
  * - per block and head h: GL(dh) on (q, k) — W_q[h] ↦ A W_q[h], W_k[h] ↦ A⁻ᵀ W_k[h], which keeps
  *   W_q[h]ᵀ W_k[h] = W_Q W_Kᵀ — and GL(dh) on (v, o) — W_v[h] ↦ B W_v[h], W_o[:, h] ↦ W_o[:, h] B⁻¹;
  *   head permutations. These hold with or without layer norm (LN acts before q/k/v).
@@ -10,11 +11,21 @@
  * Broken, reported separately: scaling the residual stream (embed, pos and every residual write
  * W_o, fc2) by α leaves LN(αx) = (x − μ)/√(σ² + ε/α²) — a symmetry only for ε = 0.
  */
-import type { TransformerConfig } from "../nn/config.ts";
-import { type Layout, axisSlice, concatIdx, rowsOf, colsOf, wholeLeaf } from "./layout.ts";
-import type { BrokenSymmetry, Component, GroupSpec, NamedInvariant, ScaleUnit } from "./types.ts";
-import { isHomogeneous, activationNote } from "./homogeneous.ts";
-import { denseUnits, unitComponents } from "./mlp.ts";
+import { type Layout, axisSlice, concatIdx, rowsOf, colsOf, wholeLeaf } from "../../symmetry/layout.ts";
+import type { BrokenSymmetry, Component, GroupSpec, NamedInvariant, ScaleUnit } from "../../symmetry/types.ts";
+import { isHomogeneous, activationNote } from "../../symmetry/homogeneous.ts";
+import { denseUnits, unitComponents } from "../../symmetry/units.ts";
+
+/** The fields of a transformer config (./transformer.ts) the group depends on. */
+interface TransformerShape {
+  d: number;
+  heads: number;
+  dHead: number;
+  mlp: number;
+  layers: number;
+  norm: "layernorm" | "none";
+  activation: string;
+}
 
 function lnUnits(layout: Layout, ln: string, consumers: string[], d: number): ScaleUnit[] {
   return Array.from({ length: d }, (_, i) => ({
@@ -45,7 +56,7 @@ function throughNorm(
   return out;
 }
 
-export function transformerGroup(cfg: TransformerConfig, layout: Layout): GroupSpec {
+export function transformerGroup(cfg: TransformerShape, layout: Layout): GroupSpec {
   const { d, heads: H, dHead: dh, mlp: m } = cfg;
   const norm = cfg.norm === "layernorm";
   const rescale = isHomogeneous(cfg.activation);

@@ -10,7 +10,8 @@
  * caller then runs the plain kernel). SHOCKLENS_WASM_SMALL=0 switches these kernels off.
  */
 import { readFileSync } from "node:fs";
-import { findBuiltWasm } from "./locate.ts";
+import type { GemmFn } from "../../kernels/matmul.ts";
+import { findBuiltWasm } from "../locate.ts";
 
 interface SmallExports {
   memory: WebAssembly.Memory;
@@ -52,19 +53,7 @@ export class SmallGemm {
    * C[m,n] = op(A)·op(B) (overwriting C) when the shape is one of the handled ones — k = 1, or
    * m = 1 — and the operands fit the arena; returns false (C untouched) otherwise.
    */
-  tryGemm(
-    m: number,
-    n: number,
-    k: number,
-    a: Float64Array,
-    aOff: number,
-    transA: boolean,
-    b: Float64Array,
-    bOff: number,
-    transB: boolean,
-    c: Float64Array,
-    cOff: number,
-  ): boolean {
+  tryGemm: (...args: Parameters<GemmFn>) => boolean = (m, n, k, a, aOff, _transA, b, bOff, transB, c, cOff) => {
     if (m * n * k < SMALL_MIN_WORK || m * k + k * n + m * n + 8 > ARENA_DOUBLES) return false;
     if (k !== 1 && m !== 1) return false;
     // With k = 1 or m = 1, op(A) is contiguous whatever transA says (a column or a row of A).
@@ -82,7 +71,7 @@ export class SmallGemm {
     if (len <= SHORT) for (let i = 0; i < len; i++) c[cOff + i] = h[C + i];
     else c.set(h.subarray(C, C + len), cOff);
     return true;
-  }
+  };
 }
 
 /** Up to this many doubles, a copy loop is cheaper than creating a subarray view for `set`. */

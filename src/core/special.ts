@@ -1,8 +1,9 @@
 /**
- * Special functions in float64 for the exact solutions: erfc, the scaled erfcx(x) = e^{x²} erfc(x),
- * log Φ (= scipy's log_ndtr), log-sum-exp and the scaled modified Bessel functions I_n(β)e^{−β}.
+ * The scalar special functions of the library, in float64: erf (behind the erf op, and so the
+ * exact GELU), erfc, the scaled erfcx(x) = e^{x²} erfc(x), log Φ (= scipy's log_ndtr), log-sum-exp
+ * and the scaled modified Bessel functions I_n(β)e^{−β} (for the exact PDE solutions).
  *
- * erfc/erfcx use W. J. Cody's rational Chebyshev approximations (Math. Comp. 23 (1969) 631–637;
+ * erf/erfc/erfcx use W. J. Cody's rational Chebyshev approximations (Math. Comp. 23 (1969) 631–637;
  * netlib specfun CALERF), accurate to ~1e-16 relative on three intervals: |x| ≤ 0.46875 (erf),
  * 0.46875 < |x| ≤ 4 and |x| > 4 (erfc, with the e^{−x²} factor split to avoid error growth).
  */
