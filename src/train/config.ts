@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { InputError } from "../errors.ts";
-import { formatZodIssue } from "../validate.ts";
+import { formatZodIssues } from "../validate.ts";
 import { modelConfig, parseModelConfig } from "../nn/registry.ts";
 import { dataConfig } from "../data/config.ts";
 import { optimizerConfig } from "../optim/config.ts";
@@ -91,7 +91,7 @@ export type RunConfigInput = z.input<typeof runConfig>;
 /** Validates a run config (already parsed from YAML/JSON) and fills in the defaults. */
 export function parseRunConfig(raw: unknown, where = "run config"): RunConfig {
   const r = runConfig.safeParse(raw);
-  if (!r.success) throw new InputError(formatZodIssue(r.error.issues[0], where));
+  if (!r.success) throw new InputError(formatZodIssues(r.error.issues, where));
   // The shape checks zod cannot express (a CNN kernel larger than its input, …).
   parseModelConfig(r.data.model, `${where}: model`);
   if (r.data.data.name === "teacher-student") parseModelConfig(r.data.data.teacher, `${where}: data.teacher`);
