@@ -44,21 +44,21 @@ test("demo --steps N --json: a finished run in the given store", async () => {
   // The symmetry-corrected view: a gauge transformation keeps the loss and every quotient
   // observable, and moves the raw parameter norm.
   const rows = new Map<string, { trained: number; gauged: number }>(
-    out.gauge.rows.map((r: { what: string; trained: number; gauged: number }) => [r.what, r]),
+    out.gauge.rows.map((r: { name: string; trained: number; gauged: number }) => [r.name, r]),
   );
   assert.equal(out.gauge.groupDim, 128);
-  const same = (what: string) => {
-    const r = rows.get(what)!;
-    assert.ok(Math.abs(r.trained - r.gauged) <= 1e-9 * Math.abs(r.trained), `${what}: ${r.trained} vs ${r.gauged}`);
+  const same = (name: string) => {
+    const r = rows.get(name)!;
+    assert.ok(Math.abs(r.trained - r.gauged) <= 1e-9 * Math.abs(r.trained), `${name}: ${r.trained} vs ${r.gauged}`);
   };
-  for (const what of [
-    "loss (test)",
-    "quotient: orbit-minimal ‖θ‖²",
-    "quotient: horizontal gradient norm",
-    "quotient Hessian λ_min",
+  for (const name of [
+    "quotient.loss",
+    "quotient.orbitMinSqNorm",
+    "quotient.horizontalGradNorm",
+    "quotient.quotientHessian.lambdaMin",
   ])
-    same(what);
-  const raw = rows.get("raw ‖θ‖²")!;
+    same(name);
+  const raw = rows.get("raw.paramSqNorm")!;
   assert.ok(raw.gauged > 10 * raw.trained, `raw norm should move: ${raw.trained} → ${raw.gauged}`);
 });
 
