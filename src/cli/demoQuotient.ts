@@ -23,11 +23,14 @@ export interface GaugeView {
   gauged: ObserveResult;
 }
 
+/** Lanczos steps of each of the four Hessian spectra (raw and quotient, trained and gauged). */
+export const GAUGE_HESSIAN_STEPS = 30;
+
 /** Observables of the trained weights and of a random gauge transformation of them (×`range` scalings). */
 export function gaugeView(
   prepared: PreparedRun,
   weightsPath: string,
-  opts: { samples?: number; range?: number; seed?: number } = {},
+  opts: { samples?: number; range?: number; seed?: number; onHvp?: () => void } = {},
 ): GaugeView {
   const cfg = prepared.config.model;
   const params = loadWeights(weightsPath, modelOf(cfg));
@@ -40,7 +43,7 @@ export function gaugeView(
     x: F.slice(x, [0], [n]),
     y: F.slice(y, [0], [n]),
     loss: prepared.loss,
-    hessian: { steps: 30, seed: 0 },
+    hessian: { steps: GAUGE_HESSIAN_STEPS, seed: 0, onHvp: opts.onHvp },
     group,
   };
   return {

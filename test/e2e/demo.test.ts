@@ -32,8 +32,12 @@ function cliIn(cwd: string, args: string[]): { code: number | null; stdout: stri
 
 test("demo --steps N --json: a finished run in the given store", async () => {
   const store = join(tempDir(), "demo.db");
-  const r = await runCliInProcess(["demo", "--steps", "30", "--store", store, "--json", "--quiet", "--no-report"]);
+  const r = await runCliInProcess(["demo", "--steps", "30", "--store", store, "--json", "--no-report"], {
+    env: { SHOCKLENS_PROGRESS_EVERY: "0" },
+  });
   assert.equal(r.code, 0, r.stderr);
+  // Never silent after training: the gauge attack's Hessian spectra report their progress.
+  assert.match(r.stderr, /shocklens demo: gauge attack \(Hessian spectra\): done, 120 HVPs in \d+ s\n/);
   const out = JSON.parse(r.stdout);
   assert.equal(out.status, "FINISHED");
   assert.equal(out.step, 30);
