@@ -52,21 +52,16 @@ const torchRun = skip
 const model = join(dir, "model.json");
 writeFileSync(model, JSON.stringify({ arch: "mlp", sizes: [3, 5, 3], activation: "tanh" }));
 
+/** `eval` of the model on the weights and data PyTorch saved. */
+const evalTorchFiles = (more: string[]) =>
+  runCliInProcess(["eval", "--model", model, "--weights", join(dir, "w.npz"), "--data", join(dir, "d.npz"), ...more]);
+
 test(
   "an nn.Sequential state_dict (npz) is analysed without renaming; loss and gradient match torch",
   { skip },
   async () => {
     assert.deepEqual(torchRun!.names, ["0.weight", "0.bias", "2.weight", "2.bias"]);
-    const r = await runCliInProcess([
-      "eval",
-      "--model",
-      model,
-      "--weights",
-      join(dir, "w.npz"),
-      "--data",
-      join(dir, "d.npz"),
-      "--json",
-    ]);
+    const r = await evalTorchFiles(["--json"]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.lossFunction, "xent", "int64 labels choose the cross-entropy");
@@ -80,21 +75,7 @@ test(
 );
 
 test("--rename maps names explicitly and --quiet drops the note", { skip }, async () => {
-  const r = await runCliInProcess([
-    "eval",
-    "--model",
-    model,
-    "--weights",
-    join(dir, "w.npz"),
-    "--data",
-    join(dir, "d.npz"),
-    "--rename",
-    "0=fc0",
-    "--rename",
-    "2=fc1",
-    "--quiet",
-    "--json",
-  ]);
+  const r = await evalTorchFiles(["--rename", "0=fc0", "--rename", "2=fc1", "--quiet", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, "");
   assert.ok(Math.abs(JSON.parse(r.stdout).loss - torchRun!.loss) <= 1e-12 * torchRun!.loss);
