@@ -54,14 +54,18 @@ function explicitFiles(): { model: string; data: string } {
   return { model, data };
 }
 
-const trained = (async () => {
+// Trained on first use, inside a test: the CLI runs in this process and captures its stdout, so it
+// must not run while another file's tests do (the unit files share processes).
+let trainedOnce: Promise<{ id: string; files: Map<string, string>; model: string; data: string }> | undefined;
+const trained = () => (trainedOnce ??= train());
+const train = async () => {
   const run = await json(["train", "--config", configPath, "--store", store, "--quiet", "--json"]);
   const shown = await json(["runs", "show", run.run, "--store", store, "--json"]);
   const files = new Map<string, string>(
     shown.artifacts.map((a: { name: string; path: string }) => [a.name, a.path] as const),
   );
   return { id: run.run as string, files, ...explicitFiles() };
-})();
+};
 
 const withoutInput = (o: Record<string, unknown>) => {
   const { input: _input, ...rest } = o;
@@ -69,7 +73,7 @@ const withoutInput = (o: Record<string, unknown>) => {
 };
 
 test("quotient --run ID --step 40 equals quotient on the explicit model, data and checkpoint file", async () => {
-  const { id, files, model, data } = await trained;
+  const { id, files, model, data } = await trained();
   const ckpt = files.get("checkpoint-00000040.safetensors");
   assert.ok(ckpt, `checkpoint 40 kept: ${[...files.keys()]}`);
   const fromRun = await json(["quotient", "--run", id, "--step", "40", "--store", store, "--json"]);
@@ -87,7 +91,7 @@ test("quotient --run ID --step 40 equals quotient on the explicit model, data an
 });
 
 test("entropy --run NAME (latest: the final weights) equals entropy on the explicit files", async () => {
-  const { id, files, model, data } = await trained;
+  const { id, files, model, data } = await trained();
   const args = ["entropy", "--method", "importance", "--t", "0.05", "--beta", "20", "--samples", "64", "--json"];
   const fromRun = await json([...args, "--run", "moons", "--store", store]);
   assert.equal(fromRun.input.run, id);
@@ -106,7 +110,7 @@ test("entropy --run NAME (latest: the final weights) equals entropy on the expli
 });
 
 test("eval --run latest --step best picks the stored step with the lowest test/loss", async () => {
-  const { id } = await trained;
+  const { id } = await trained();
   const best = await json(["eval", "--run", "latest", "--step", "best", "--store", store, "--json"]);
   assert.equal(best.input.chosenBy.key, "test/loss");
   const reader = RunReader.openReadOnly(store)!;
@@ -131,7 +135,7 @@ test("eval --run latest --step best picks the stored step with the lowest test/l
 });
 
 test("--run errors are one line and exit 2: a step not stored, --model with --run, no inputs, --step without --run", async () => {
-  const { id } = await trained;
+  const { id } = await trained();
   await expectUsageError(
     ["eval", "--run", id, "--step", "7", "--store", store],
     /--step 7: run [0-9a-f]+ has weights at steps 40, 60 only/,
@@ -151,7 +155,7 @@ test("--run errors are one line and exit 2: a step not stored, --model with --ru
 });
 
 test("runs show marks checkpoint events whose file was pruned (keepCheckpoints) and lists only kept files", async () => {
-  const { id, files } = await trained;
+  const { id, files } = await trained();
   assert.deepEqual([...files.keys()].sort(), [
     "checkpoint-00000040.safetensors",
     "checkpoint-00000060.safetensors",
