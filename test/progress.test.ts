@@ -26,14 +26,20 @@ test("off a terminal: nothing for a short phase; a line after 5 s, then every `e
   const short = fake(false);
   const p1 = new Progress({ label: "quotient", stream: short.stream, now: short.clock, everyS: 10 });
   const a = p1.phase("Hessian spectra", { total: 60, unit: "HVPs" });
-  for (let i = 0; i < 60; i++) (short.advance(50), a.tick());
+  for (let i = 0; i < 60; i++) {
+    short.advance(50);
+    a.tick();
+  }
   a.end();
   assert.deepEqual(short.out, [], "3 s of work prints nothing");
 
   const long = fake(false);
   const p2 = new Progress({ label: "quotient", stream: long.stream, now: long.clock, everyS: 10 });
   const b = p2.phase("Hessian spectra", { total: 60, unit: "HVPs" });
-  for (let i = 0; i < 60; i++) (long.advance(500), b.tick());
+  for (let i = 0; i < 60; i++) {
+    long.advance(500);
+    b.tick();
+  }
   b.end();
   // Ticks at 0.5 s … 30 s: lines at the first tick ≥ 5 s, then ≥ 10 s later.
   assert.equal(long.out.length, 4, long.out.join(""));
@@ -46,17 +52,26 @@ test("on a terminal: one line redrawn in place (at most 10 per second) and clear
   const tty = fake(true);
   const p = new Progress({ label: "train", stream: tty.stream, now: tty.clock });
   const ph = p.phase("training", { total: 100 });
-  for (let i = 0; i < 100; i++) (tty.advance(20), ph.update(i + 1, "loss 0.5"));
+  for (let i = 0; i < 100; i++) {
+    tty.advance(20);
+    ph.update(i + 1, "loss 0.5");
+  }
   ph.end();
   const draws = tty.out.filter((s) => s.startsWith("\r") && s !== "\r\x1b[K");
   assert.ok(draws.length >= 19 && draws.length <= 21, `${draws.length} redraws in 2 s`);
-  assert.match(draws[draws.length - 1], /^\rtrain: training █+░* \d+\/100 steps \| loss 0\.5 \| 50\.0 steps\/s \| ETA /);
+  assert.match(
+    draws[draws.length - 1],
+    /^\rtrain: training █+░* \d+\/100 steps \| loss 0\.5 \| 50\.0 steps\/s \| ETA /,
+  );
   assert.equal(tty.out[tty.out.length - 1], "\r\x1b[K", "the bar is cleared");
 
   const quiet = fake(true);
   const q = new Progress({ label: "train", stream: quiet.stream, now: quiet.clock, quiet: true });
   const qp = q.phase("training", { total: 3 });
-  (quiet.advance(60_000), qp.tick(), q.note("hello"), qp.end());
+  quiet.advance(60_000);
+  qp.tick();
+  q.note("hello");
+  qp.end();
   assert.deepEqual(quiet.out, []);
   assert.equal(formatSeconds(185), "3 min 05 s");
   assert.equal(formatSeconds(3720), "1 h 02 min");

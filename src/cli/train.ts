@@ -168,7 +168,8 @@ export function formatSummary(r: TrainRunResult, storePath: string): string {
   const m = r.metrics;
   const lines = [
     `run       ${r.id} (${r.name})`,
-    `status    ${r.status === "INTERRUPTED" ? "KILLED (interrupted; resumable)" : r.status} at step ${r.step}/${r.totalSteps} in ${r.seconds.toFixed(1)} s`,
+    `status    ${r.status === "INTERRUPTED" ? "KILLED (interrupted; resumable)" : r.status} ` +
+      `at step ${r.step}/${r.totalSteps} in ${r.seconds.toFixed(1)} s`,
   ];
   if (m["test/loss"] !== undefined)
     lines.push(

@@ -66,9 +66,10 @@ export function exportRun(
     // TensorBoard reads every event file of a folder: an earlier export left there would show every
     // series twice, so it is refused, or with --force replaced once the new file is written.
     const earlier = existingEventFiles(outPath);
+    const more = earlier.length > 1 ? ` (and ${earlier.length - 1} more)` : "";
     if (earlier.length > 0 && !options.force)
       throw new InputError(
-        `--out ${outPath} already holds TensorBoard event file ${earlier[0]}${earlier.length > 1 ? ` (and ${earlier.length - 1} more)` : ""}; ` +
+        `--out ${outPath} already holds TensorBoard event file ${earlier[0]}${more}; ` +
           "TensorBoard would show every series twice: give an empty folder, or --force to replace them",
       );
     const points = (function* () {

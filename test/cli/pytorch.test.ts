@@ -18,7 +18,8 @@ const probe = spawnSync(PYTHON, ["-c", "import torch, numpy"], { encoding: "utf8
 const skip =
   probe.status === 0
     ? false
-    : `needs ${PYTHON} with torch and numpy (apt-get install python3-torch): ${probe.error?.message ?? probe.stderr.trim().split("\n").pop()}`;
+    : `needs ${PYTHON} with torch and numpy (apt-get install python3-torch): ` +
+      (probe.error?.message ?? probe.stderr.trim().split("\n").pop());
 
 const dir = tempDir();
 
@@ -84,7 +85,10 @@ test("--rename maps names explicitly and --quiet drops the note", { skip }, asyn
 test("a torch.save file is refused with a one-line conversion command, never unpickled", { skip }, async () => {
   await expectUsageError(
     ["eval", "--model", model, "--weights", join(dir, "w.pt"), "--data", join(dir, "d.npz")],
-    /weights .*w\.pt is a PyTorch torch\.save file \(zip\); .*Convert it once with: python3 -c 'import torch; from safetensors\.torch import save_file; .*w\.safetensors/,
+    new RegExp(
+      String.raw`weights .*w\.pt is a PyTorch torch\.save file \(zip\); .*Convert it once with: ` +
+        String.raw`python3 -c 'import torch; from safetensors\.torch import save_file; .*w\.safetensors`,
+    ),
     { prefixed: true },
   );
   await expectUsageError(
