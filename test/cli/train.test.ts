@@ -190,3 +190,12 @@ test("an interrupted run's human summary says KILLED, as the store and runs list
   assert.match(text, /^status {4}KILLED \(interrupted; resumable\) at step 20\/60/m);
   assert.doesNotMatch(text, /INTERRUPTED/);
 });
+
+test("off a terminal a long run is never silent: periodic status lines on stderr (here every update)", async () => {
+  const r = await runCliInProcess(["train", "--config", configFile(good), "--store", storeFile()], {
+    env: { SHOCKLENS_PROGRESS_EVERY: "0" },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^shocklens train: training: 1\/60 steps \(2 %\), loss [\d.]+, /m);
+  assert.match(r.stderr, /^shocklens train: training: done, 60 steps in \d+ s$/m);
+});
