@@ -118,11 +118,6 @@ export interface RunProblemOptions {
   onNote?: (note: string) => void;
 }
 
-/** The run's config, validated as `train` validates it. */
-export function storedRunConfig(reader: RunStoreReader, runId: string): RunConfig {
-  return parseRunConfig(reader.getRun(runId).config, `run ${runId} config`);
-}
-
 /** Model, weights and (unless split is null) data and loss of a stored run. */
 export function loadRunProblem(
   reader: RunStoreReader,
@@ -130,7 +125,9 @@ export function loadRunProblem(
   o: RunProblemOptions = {},
 ): Problem & { input: RunInput } {
   const runId = reader.resolveRunId(ref);
-  const config = storedRunConfig(reader, runId);
+  const run = reader.getRun(runId);
+  // Validated as `train` validates it (a stored config from an older version is checked again).
+  const config: RunConfig = parseRunConfig(run.config, `run ${runId} config`);
   const model = modelOf(config.model);
   const chosen =
     o.weights === undefined
@@ -144,7 +141,7 @@ export function loadRunProblem(
   const split = o.split === undefined ? "train" : o.split;
   const input: RunInput = {
     run: runId,
-    name: reader.getRun(runId).name,
+    name: run.name,
     step: chosen.step,
     weights: chosen.path,
     kind: chosen.kind,
