@@ -18,6 +18,7 @@ import { parseRunConfig, type RunConfig } from "./config.ts";
 import { stopOnFault } from "./faults.ts";
 import { type Callback, type Divergence, trainLoop } from "./loop.ts";
 import { prepareRun, type PreparedRun } from "./setup.ts";
+import { checkInputDigests, inputDigests } from "./inputFiles.ts";
 import { StoreSink } from "./storeSink.ts";
 import { chooseCheckpoint } from "./verify.ts";
 
@@ -94,6 +95,7 @@ function startNew(store: RunStore, config: RunConfig, source: string | undefined
     experiment: config.experiment,
     config,
     seed: config.seed,
+    tags: inputDigests(config),
   });
   const start = prepared.initialState();
   if (config.init)
@@ -113,7 +115,9 @@ function resumeExisting(store: RunStore, ref: string): Started {
     throw new InputError(
       `run ${runId} is ${run.status}; only a KILLED (interrupted) or RUNNING (crashed) run can be resumed`,
     );
-  const prepared = prepareRun(parseRunConfig(run.config, `run ${runId} config`), `run ${runId} config`);
+  const config = parseRunConfig(run.config, `run ${runId} config`);
+  checkInputDigests(config, run.tags, runId);
+  const prepared = prepareRun(config, `run ${runId} config`);
   const lease = store.claimRun(runId);
   try {
     const fresh = prepared.initialState();

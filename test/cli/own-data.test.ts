@@ -5,12 +5,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeNpy } from "../../src/io/npy.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { key, normalArray } from "../../src/core/random.ts";
 import { RunReader } from "../../src/store/reader.ts";
+import { SqliteRunStore } from "../../src/store/sqlite.ts";
+import { parseRunConfig, withAbsolutePaths } from "../../src/train/config.ts";
+import { trainRun } from "../../src/train/run.ts";
 import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
 
 const dir = tempDir();
@@ -91,4 +94,36 @@ test("bad own data or init weights: exit 2, one line naming the config field, no
     await expectUsageError(["train", "--config", configFile(config), "--store", store], pattern, { prefixed: true });
   const after = JSON.parse((await runCliInProcess(["runs", "list", "--store", store, "--json"])).stdout).runs.length;
   assert.equal(after, before);
+});
+
+test("a resume refuses data that changed since the run started (sha256 tags), and continues on the same bytes", async () => {
+  const config = withAbsolutePaths(parseRunConfig(base), dir);
+  const path = join(dir, "resume.db");
+  const s = SqliteRunStore.open(path);
+  try {
+    const stop = new AbortController();
+    const r = await trainRun({
+      store: s,
+      config,
+      signal: stop.signal,
+      callbacks: [{ onStep: (i) => i.step === 12 && stop.abort() }],
+    });
+    assert.equal(r.status, "INTERRUPTED");
+    const tags = s.getRun(r.id).tags;
+    assert.match(tags["sha256:data.path:x"], /^[0-9a-f]{64}$/);
+    assert.match(tags["sha256:data.path:y"], /^[0-9a-f]{64}$/);
+    const yPath = join(dir, "y.npy");
+    const original = readFileSync(yPath);
+    writeNpy(yPath, { dtype: "F64", shape: [N, 1], data: y.map((v) => v + 1) });
+    await assert.rejects(
+      trainRun({ store: s, resume: r.id }),
+      /data\.path \(y\) .*y\.npy changed since the run started \(sha256 [0-9a-f]{12}… then, [0-9a-f]{12}… now\)/,
+    );
+    writeFileSync(yPath, original);
+    const done = await trainRun({ store: s, resume: r.id });
+    assert.equal(done.status, "FINISHED");
+    assert.equal(done.resumedFrom, 12, "from the checkpoint the interruption wrote");
+  } finally {
+    s.close();
+  }
 });
