@@ -22,7 +22,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
-import { CASES, REFERENCE_CHECKS, target, type Case } from "./suite.ts";
+import { CASES, REFERENCE_CHECKS, referenceName, target, type Case } from "./suite.ts";
 import { findReferences, type Availability, type RefResult, type Reference } from "./reference.ts";
 import { gemmBackends, gemmInfo, setGemmThreads, useGemmBackend } from "../src/core/backends/gemm/index.ts";
 
@@ -218,6 +218,9 @@ interface Line {
   checksum?: number;
   check2?: number;
   check_ok: boolean;
+  /** Ablation lines: eager time / this line's time, median over the rounds (each round times both). */
+  vs_eager?: number;
+  vs_eager_rounds?: number[];
   note?: string;
 }
 
@@ -251,7 +254,25 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
     extra = { kernels: w.kernels, steps: w.steps, cells: w.cells };
     measure = () => timePde(w);
   }
-  const want = REFERENCE_CHECKS[c.name];
+  const refName = referenceName(c);
+  // An ablation line (its reference workload is another line of the suite, the eager form) times
+  // that eager form in every round too, so "what compiling bought" is a ratio from the same moments.
+  const twin = refName !== c.name ? CASES.find((x) => x.name === refName) : undefined;
+  let eagerOnce: (() => number) | null = null;
+  if (twin !== undefined && twin.kind === "ml") {
+    const e = twin.build();
+    const ke = calibrate(e.run);
+    eagerOnce = () => timeMl(e.run, ke, twin.scale).value;
+  }
+  const speedups: number[] = [];
+  const measureBoth = (): Timing => {
+    const t = measure();
+    if (eagerOnce !== null) speedups.push(eagerOnce() / t.value);
+    return t;
+  };
+  const ablation = (): Partial<Line> =>
+    speedups.length ? { vs_eager: sig(median(speedups), 3), vs_eager_rounds: speedups.map((x) => sig(x, 3)) } : {};
+  const want = REFERENCE_CHECKS[refName];
   const checkOk =
     c.kind === "ml"
       ? checks.every((v, i) => relClose(v, want[i]))
@@ -280,11 +301,13 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
     ...checkFields,
     check_ok: checkOk,
   });
-  const mine = refs.filter((r) => r.workloads.includes(c.name));
+  const mine = refs.filter((r) => r.workloads.includes(refName));
   if (mine.length === 0) {
-    const t = measure();
-    const why = missing.filter((m) => m.workloads.includes(c.name)).map((m) => `${m.label}: ${m.reason}`);
-    emit({ ...base(t), note: `reference missing${why.length ? ` (${why.join("; ")})` : ""}` });
+    const ts: Timing[] = [];
+    for (let round = 0; round < (eagerOnce === null ? 1 : args.rounds); round++) ts.push(measureBoth());
+    const t = ts[ts.length - 1];
+    const why = missing.filter((m) => m.workloads.includes(refName)).map((m) => `${m.label}: ${m.reason}`);
+    emit({ ...base(t), ...ablation(), note: `reference missing${why.length ? ` (${why.join("; ")})` : ""}` });
     return;
   }
   for (const ref of mine) {
@@ -297,7 +320,7 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
       ok: boolean | null = null;
     for (let round = 0; round < args.rounds; round++) {
       progress(`${c.name}: round ${round + 1}/${args.rounds}: ${ref.label}`);
-      const r = ref.run(c.name, threads);
+      const r = ref.run(refName, threads);
       impl = r.impl || impl;
       if (r.error || r.value === undefined) {
         refErr = r.error ?? "no value";
@@ -305,7 +328,7 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
       }
       if (ok === null || ok) ok = refCheckOk(c, checks, r);
       progress(`${c.name}: round ${round + 1}/${args.rounds}: shocklens`);
-      const t = measure();
+      const t = measureBoth();
       refVals.push(r.value);
       ours.push(t);
       ratios.push(r.value / t.value);
@@ -324,12 +347,13 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
       inner: ours[0].inner,
     };
     const ratio = median(ratios);
-    const tg = target(c.name, impl, gemm);
+    const tg = target(refName, impl, gemm);
     emit({
       ...base(t),
       reference: { impl, value: sig(median(refVals)), threads, check_ok: ok },
       ratio: sig(ratio, 3),
       ratios: ratios.map((x) => sig(x, 3)),
+      ...ablation(),
       target: tg,
       met: tg === null ? null : ratio >= tg,
     });
@@ -362,8 +386,20 @@ function table(lines: Line[]): string {
     l.target === null ? "" : `≥ ${l.target}`,
     l.met === null ? "" : l.met ? "yes" : "no",
     l.check_ok && (l.reference?.check_ok ?? true) ? "ok" : "MISMATCH",
+    l.vs_eager === undefined ? "" : `${l.vs_eager} (${(l.vs_eager_rounds ?? []).join(", ")})`,
   ]);
-  const head = ["workload", "unit", "shocklens", "reference", "ref value", "ratio (rounds)", "target", "met", "check"];
+  const head = [
+    "workload",
+    "unit",
+    "shocklens",
+    "reference",
+    "ref value",
+    "ratio (rounds)",
+    "target",
+    "met",
+    "check",
+    "vs eager (rounds)",
+  ];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) =>
     r
@@ -393,7 +429,8 @@ function main(): void {
       `shocklens bench — ${new Date().toISOString().replace("T", " ").slice(0, 19)} UTC\n${machine()}\n`,
     );
     process.stdout.write(
-      `ratio = reference time / shocklens time (> 1: shocklens faster); median of ${args.rounds} alternating rounds\n`,
+      `ratio = reference time / shocklens time (> 1: shocklens faster); median of ${args.rounds} alternating rounds\n` +
+        "vs eager (compiled lines) = time of the eager line / time of the compiled line, both timed in every round\n",
     );
     for (const m of found.missing) process.stdout.write(`reference missing: ${m.label}: ${m.reason}\n`);
     process.stdout.write("\n");

@@ -18,6 +18,9 @@ import { key, foldIn } from "../src/core/random.ts";
 import { entropySgdInner } from "../src/optim/entropySgd.ts";
 import { sgd, adamw } from "../src/optim/index.ts";
 import type { Optimizer } from "../src/optim/types.ts";
+import { compileStep } from "../src/compiled/step.ts";
+import { compileMlpHvp } from "../src/compiled/mlpHvp.ts";
+import { compileGradAt } from "../src/compiled/gradAt.ts";
 
 export const sumSq = (t: Tree): number => treeDot(t, t);
 
@@ -101,16 +104,41 @@ export function mlpStep(H: number) {
   };
 }
 
-export function mlpMediumHvp() {
-  const cfg = mlpCfg(256, "tanh");
+/**
+ * mlp-*-step-compiled: the same steps through the library's compiled step (src/compiled):
+ * one gradient plan reused every step, bias + relu in the GEMM epilogue, SGD in place.
+ */
+export function mlpStepCompiled(H: number) {
+  const cfg = mlpCfg(H, "relu");
   const { X, y } = mnistBatch();
-  const params = mlpParams(256);
-  const p0 = params;
-  const v: mlp.MlpParams = {
+  const make = () => compileStep({ model: cfg, loss: "xent", optimizer: sgd(), params: mlpParams(H) });
+  const run = make();
+  return {
+    run: () => run.step(X, y, 0.01),
+    check: () => {
+      const o = make();
+      const l1 = o.step(X, y, 0.01);
+      const g1 = sumSq(o.grads());
+      o.step(X, y, 0.01);
+      return [l1, g1, o.step(X, y, 0.01)];
+    },
+  };
+}
+
+/** The direction of mlp-medium-hvp: sym(31…36, shape, 1) for W1, b1, W2, b2, W3, b3. */
+function hvpDirection(p0: mlp.MlpParams): mlp.MlpParams {
+  return {
     fc0: { weight: hashSym(31, p0.fc0.weight.shape, 1), bias: hashSym(32, [256], 1) },
     fc1: { weight: hashSym(33, p0.fc1.weight.shape, 1), bias: hashSym(34, [256], 1) },
     fc2: { weight: hashSym(35, p0.fc2.weight.shape, 1), bias: hashSym(36, [10], 1) },
   };
+}
+
+export function mlpMediumHvp() {
+  const cfg = mlpCfg(256, "tanh");
+  const { X, y } = mnistBatch();
+  const params = mlpParams(256);
+  const v = hvpDirection(params);
   const h = hvp((p: mlp.MlpParams) => xent(mlp.apply(p, X, cfg), y));
   return {
     /** One exact H·v by reverse-over-reverse (double backward), like torch's. */
@@ -118,6 +146,33 @@ export function mlpMediumHvp() {
     check: () => {
       const r = h(params, v);
       return [r.value.item(), treeDot(v, r.hvp), sumSq(r.hvp)];
+    },
+  };
+}
+
+/** mlp-medium-hvp-compiled: the same H·v through the library's compiled plan (R-operator, buffers reused). */
+export function mlpMediumHvpCompiled() {
+  const cfg = mlpCfg(256, "tanh");
+  const { X, y } = mnistBatch();
+  const params = mlpParams(256);
+  const v = hvpDirection(params);
+  const plan = compileMlpHvp(cfg, "xent", 128);
+  const pl = leaves(params).map((t) => t.data);
+  const vl = leaves(v).map((t) => t.data);
+  const run = () => plan.run(pl, vl, X.data, y.data);
+  return {
+    run,
+    check: () => {
+      const value = run();
+      let dot = 0,
+        sq = 0;
+      plan.hvp.forEach((h, j) => {
+        for (let i = 0; i < h.length; i++) {
+          dot += vl[j][i] * h[i];
+          sq += h[i] * h[i];
+        }
+      });
+      return [value, dot, sq];
     },
   };
 }
@@ -273,10 +328,11 @@ export function sgldData() {
  * g ← ∇F(y); y ← y − η(g + (y − x)/γ) + √(2η/β)·ξ; μ ← (1 − α)μ + αy — the library's
  * `entropySgdInner` (coupling 1/γ = 10, the workload's scope γ = 0.1), whose normal draws come
  * from the optimizers' seeded generator (part of the timed work), a fresh key per loop.
+ * `compiled`: the gradients come from the compiled plan (src/compiled; sgld-inner-compiled).
  */
-export function sgldInner() {
+export function sgldInner(compiled = false) {
   const { eta, gamma, beta, alpha, steps } = sgldConst;
-  const { loss } = sgldData();
+  const { loss, Xs, Ts } = sgldData();
   const x = tinyParams();
   const vg = valueAndGrad(loss);
   const gradAt = (y: Tree): Tree => vg(y as mlp.MlpParams).grad;
@@ -286,10 +342,11 @@ export function sgldInner() {
     quiet = opts(Infinity);
   const k0 = key(20240611);
   let loops = 0;
+  const g = compiled ? compileGradAt(tinyCfg, "mse", Xs, Ts) : gradAt;
   return {
-    run: () => entropySgdInner(x, gradAt(x), gradAt, foldIn(k0, loops++), noisy, coupling),
+    run: () => entropySgdInner(x, g(x), g, foldIn(k0, loops++), noisy, coupling),
     check: () => {
-      const { y, mu } = entropySgdInner(x, gradAt(x), gradAt, undefined, quiet, coupling);
+      const { y, mu } = entropySgdInner(x, g(x), g, undefined, quiet, coupling);
       const xl = leaves(x);
       let sq = 0,
         sm = 0;

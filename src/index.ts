@@ -53,6 +53,8 @@ export * as store from "./store/index.ts";
 export * as data from "./data/index.ts";
 export * as optim from "./optim/index.ts";
 export * as train from "./train/index.ts";
+// Compiled steps: a dense network's gradient and training step replayed over preallocated buffers
+export * as compiled from "./compiled/index.ts";
 // Compute backends (GEMM, PDE stencils): selection, reports
 export * as backends from "./backends.ts";
 export { useBackend } from "./core/backends/registry.ts";

@@ -79,6 +79,10 @@ export const runConfig = z
       .max(1000)
       .default(3)
       .describe("how many of the newest checkpoints to keep on disk"),
+    compile: z
+      .boolean()
+      .optional()
+      .describe("take the gradients through compiled plans (mlp with relu, tanh or identity): same numbers, faster"),
   })
   .refine((c) => (c.steps === undefined) !== (c.epochs === undefined), {
     message: "give exactly one of steps and epochs",

@@ -4,6 +4,7 @@
  * key(seed) splits into (init, sampler, optimizer); the data key is foldIn(key(data.seed ?? seed), 1)
  * so a pinned data seed gives the same data under any run seed.
  */
+import { compiledValueAndGrad } from "../compiled/valueAndGrad.ts";
 import { type Key, foldIn, key, split } from "../core/random.ts";
 import { loadTask } from "../data/index.ts";
 import { BatchSampler } from "../data/sampler.ts";
@@ -81,6 +82,8 @@ export function prepareRun(config: RunConfig, where = "run config"): PreparedRun
   const model = modelOf(config.model);
   const notes: string[] = [];
   const given = config.init && initialWeights(config.init, model, where, notes);
+  // A compiled gradient that cannot be built is an input error now, before any run is created.
+  if (config.compile === true) compiledValueAndGrad(config.model, loss);
   const optimizer = optimizerOf(config.optimizer);
   const sampler = new BatchSampler(task.train.x.shape[0], config.batchSize, config.replacement, samplerKey);
   const totalSteps =
@@ -116,6 +119,7 @@ export function prepareRun(config: RunConfig, where = "run config"): PreparedRun
       logEvery: config.logEvery,
       evalEvery: config.evalEvery,
       evalTrain: config.evalTrain,
+      compile: config.compile === true,
       evalBatchSize: config.evalBatchSize,
       checkpointEvery: config.checkpointEvery,
       ...extra,
