@@ -19,6 +19,9 @@ import type { JobRecord } from "../store/sweeps.ts";
 import { GRADIENT_FIELD_EVENT, storedGradientField } from "./gradientField.ts";
 import { BOOKKEEPING_EVENTS } from "./record.ts";
 
+/** The monitor's end-of-run summary (docs/monitor.md §events). */
+const MONITOR_SUMMARY_EVENT = "monitor_summary";
+
 export interface PhaseAxis {
   path: string;
   values: unknown[];
@@ -77,8 +80,8 @@ function metricOf(store: SqliteRunStore, runId: string, metric: string): number 
 }
 
 /**
- * diverged, the test metrics the runs logged, every event kind they logged (bookkeeping aside),
- * and the gradient-field maps when a run was tested.
+ * diverged, the test metrics the runs logged, every event kind they logged (bookkeeping and the
+ * monitor's summary aside), and the gradient-field maps when a run was tested.
  */
 function defaultMetrics(store: SqliteRunStore, runIds: readonly string[]): string[] {
   const scalars = new Set<string>();
@@ -88,6 +91,7 @@ function defaultMetrics(store: SqliteRunStore, runIds: readonly string[]): strin
     for (const e of store.events(id)) if (!BOOKKEEPING_EVENTS.has(e.kind) && e.kind !== "divergence") kinds.add(e.kind);
   }
   const tested = kinds.delete(GRADIENT_FIELD_EVENT);
+  kinds.delete(MONITOR_SUMMARY_EVENT); // every monitored run logs one: a map of ones
   return [
     "diverged",
     ...["test/accuracy", "test/loss"].filter((k) => scalars.has(k)).map((k) => `last:${k}`),

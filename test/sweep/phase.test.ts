@@ -18,6 +18,9 @@ test("cells aggregate replicates: fractions for diverged and events, the mean fi
     lr === 1 && b === 8 ? null : { diverged: lr === 1 && s === 1, loss: lr * 10 + b + s, event: b === 8 && s === 0 },
   );
   try {
+    // every monitored run logs a summary: not a map of its own unless asked for
+    const first = store.sweeps().jobs(sweep.id)[0].runId as string;
+    store.logEvent(first, { step: 10, kind: "monitor_summary", payload: { observations: 3 } });
     const d = phaseDiagram(store, sweep.id);
     assert.deepEqual([d.x.path, d.x.values, d.y.path, d.y.values], ["optimizer.lr", [0.1, 1], "batchSize", [4, 8]]);
     assert.deepEqual(
@@ -46,6 +49,10 @@ test("cells aggregate replicates: fractions for diverged and events, the mean fi
     assert.deepEqual(chosen.maps[0].values, [
       [0, 0],
       [0.5, 0],
+    ]);
+    assert.deepEqual(phaseDiagram(store, sweep.id, { metrics: ["event:monitor_summary"] }).maps[0].values, [
+      [0.5, 0],
+      [0, NaN],
     ]);
     assert.throws(() => phaseDiagram(store, sweep.id, { x: "model.sizes" }), /no job sets model\.sizes/);
     assert.throws(() => phaseDiagram(store, sweep.id, { metrics: ["best:loss"] }), /unknown metric "best:loss"/);
