@@ -14,15 +14,18 @@
  *   E[log v̂] ≈ log v − ½(1/ESS − 1/N)  ⇒  û = −β⁻¹[log v̂ + ½(1/ESS − 1/N)];
  *   se(⟨y⟩ⱼ)² ≈ Σwᵢ²(yᵢⱼ − ⟨y⟩ⱼ)²/(Σwᵢ)²,  se(∇u)ⱼ = se(⟨y⟩ⱼ)/t.
  * Adaptive: the sample count doubles (fresh keys per batch) until se(u) ≤ the target or the cap.
+ * These errors are reported only when the weights support them (docs/local-entropy.md
+ * §reliability): Pareto k̂ ≤ 0.7 and ESS ≥ MIN_ESS; otherwise stderr and gradStderr are null.
+ * proposal "laplace" is a different estimator (laplace.ts).
  */
 import { normalArray, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import { checkCommon, finiteOrInf, positiveInteger, positiveNumber } from "./check.ts";
 import { gradientSummary } from "./stats.ts";
-import type { ImportanceOptions, LocalEntropyResult, Objective } from "./types.ts";
-
-/** ESS below this makes the delta-method errors themselves unreliable. */
-export const MIN_ESS = 30;
+import { laplaceEstimate } from "./laplace.ts";
+import { paretoKHat, KHAT_MAX, MIN_ESS } from "./psis.ts";
+import { certify } from "./reliability.ts";
+import { PROPOSALS, type ImportanceOptions, type LocalEntropyResult, type Objective } from "./types.ts";
 
 class WeightedSums {
   M = -Infinity;
@@ -75,17 +78,23 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
   const maxN = positiveInteger(o.maxSamples ?? Math.max(N0, 2 ** 18), "maxSamples", N0);
   const sigma = Math.sqrt(t / beta);
   const proposal = o.proposal ?? "kernel";
+  if (!PROPOSALS.includes(proposal))
+    throw new InputError(`proposal: expected ${PROPOSALS.join(", ")}, got ${String(proposal)}`);
+  if (proposal !== "kernel" && !obj.valueAndGrad)
+    throw new InputError(`proposal ${proposal}: the objective has no gradient`);
+  if (o.starts !== undefined) positiveInteger(o.starts, "starts", 0);
+  if (o.rank !== undefined) positiveInteger(o.rank, "rank", 0);
+  if (proposal === "laplace") return laplaceEstimate(obj, x, o, { N0, target, maxN, key });
   let delta = new Float64Array(n);
   let evals = 0;
   if (proposal === "shifted") {
-    if (!obj.valueAndGrad) throw new InputError("proposal shifted: the objective has no gradient");
-    delta = obj.valueAndGrad(x).grad.map((g) => -t * g);
+    delta = obj.valueAndGrad!(x).grad.map((g) => -t * g);
     evals++;
-  } else if (proposal !== "kernel")
-    throw new InputError(`proposal: expected kernel or shifted, got ${String(proposal)}`);
+  }
   const delta2 = delta.reduce((s, v) => s + v * v, 0);
 
   const acc = new WeightedSums(n);
+  const logW: number[] = [];
   const y = new Float64Array(n);
   const d = new Float64Array(n);
   let batch = 0;
@@ -105,11 +114,14 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
       }
       // log φ_x(y) − log q(y) = (|z|² − |δ/σ + z|²)/2 = −zᵀδ/σ − |δ|²/(2σ²)
       const lr = proposal === "shifted" ? -zd / sigma - delta2 / (2 * sigma * sigma) : 0;
-      acc.add(-beta * finiteOrInf(obj.value(y), "at an importance sample") + lr, d);
+      const lw = -beta * finiteOrInf(obj.value(y), "at an importance sample") + lr;
+      logW.push(lw);
+      acc.add(lw, d);
     }
     evals += size;
     stats = summarise(acc, beta);
     if (target === undefined || stats.se <= target || 2 * acc.n > maxN) break;
+    if (paretoKHat(logW) > KHAT_MAX) break; // more samples cannot certify an infinite-variance estimate
   }
   if (acc.M === -Infinity) throw new Error("importance sampling: every sample has zero weight (f = +∞ at all samples)");
 
@@ -122,31 +134,41 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
     grad[j] = -m / t;
     gradStderr[j] = Math.sqrt(Math.max(0, acc.S22[j] - 2 * m * acc.S2[j] + m * m * acc.S00)) / acc.S0 / t;
   }
-  const warnings: string[] = [];
-  if (stats.ess < MIN_ESS) {
-    warnings.push(
-      `importance: ESS = ${stats.ess.toPrecision(3)} of ${acc.n} samples — the weights are degenerate, so u, ∇u and their errors are unreliable (lower β·t·|∇f|², use proposal "shifted", or method sgld)`,
+  const kHat = paretoKHat(logW);
+  const failures: string[] = [];
+  if (!(stats.ess >= MIN_ESS))
+    failures.push(
+      `ESS = ${stats.ess.toPrecision(3)} < ${MIN_ESS} of ${acc.n} samples: the weights are degenerate, so u and ∇u are unreliable too (use method auto, or proposal laplace)`,
     );
-  }
-  if (target !== undefined && stats.se > target)
+  if (!(kHat <= KHAT_MAX))
+    failures.push(
+      `Pareto k̂ = ${kHat.toPrecision(3)} > ${KHAT_MAX}: the importance weights are too heavy-tailed for a standard error`,
+    );
+  const warnings: string[] = [];
+  if (target !== undefined && failures.length === 0 && stats.se > target)
     warnings.push(`importance: stderr ${stats.se.toPrecision(3)} > target ${target} at the cap of ${acc.n} samples`);
-  return {
-    method: "importance",
-    t,
-    beta,
-    nu: 1 / (2 * beta),
-    dim: n,
-    u: stats.u,
-    uNote: "−β⁻¹ log of the importance-sampled kernel average of e^{−βf}, delta-method bias-corrected",
-    stderr: stats.se,
-    errorKind: "statistical",
-    ...gradientSummary(grad, gradStderr),
-    mean,
-    ess: stats.ess,
-    samples: evals,
-    warnings,
-    details: { proposal, sampleCount: acc.n, rounds: batch, logV: stats.logV },
-  };
+  return certify(
+    {
+      method: "importance",
+      estimator: `importance (${proposal} proposal)`,
+      t,
+      beta,
+      nu: 1 / (2 * beta),
+      dim: n,
+      u: stats.u,
+      uNote: "−β⁻¹ log of the importance-sampled kernel average of e^{−βf}, delta-method bias-corrected",
+      stderr: stats.se,
+      errorKind: "statistical",
+      ...gradientSummary(grad, gradStderr),
+      mean,
+      ess: stats.ess,
+      samples: evals,
+      warnings,
+      details: { proposal, sampleCount: acc.n, rounds: batch, logV: stats.logV, kHat },
+    },
+    failures,
+    { ess: stats.ess, kHat, kHatMax: KHAT_MAX, minEss: MIN_ESS },
+  );
 }
 
 function summarise(acc: WeightedSums, beta: number): { u: number; se: number; ess: number; logV: number } {

@@ -111,3 +111,44 @@ export function mappedObjective(obj: Objective, phi: CoordinateMap): Objective {
     ...(phi.hvp ? { hvp: (s: Float64Array, v: Float64Array) => phi.hvp!(obj, s, v) } : {}),
   };
 }
+
+/** Evaluations spent on an objective: values, gradients (valueAndGrad) and Hessian-vector products. */
+export interface EvaluationCount {
+  values: number;
+  gradients: number;
+  hvps: number;
+}
+
+/** The same objective, counting its evaluations in `count` (the cost column of the estimators). */
+export function countingObjective(obj: Objective): { objective: Objective; count: EvaluationCount } {
+  const count: EvaluationCount = { values: 0, gradients: 0, hvps: 0 };
+  const objective: Objective = {
+    dim: obj.dim,
+    value: (y) => {
+      count.values++;
+      return obj.value(y);
+    },
+    ...(obj.valueAndGrad
+      ? {
+          valueAndGrad: (y: Float64Array) => {
+            count.gradients++;
+            return obj.valueAndGrad!(y);
+          },
+        }
+      : {}),
+    ...(obj.hvp
+      ? {
+          hvp: (y: Float64Array, v: Float64Array) => {
+            count.hvps++;
+            return obj.hvp!(y, v);
+          },
+        }
+      : {}),
+  };
+  return { objective, count };
+}
+
+/** Total evaluations of a count. */
+export function totalEvaluations(c: EvaluationCount): number {
+  return c.values + c.gradients + c.hvps;
+}

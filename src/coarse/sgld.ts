@@ -16,13 +16,23 @@
  * add an uncontrolled extra temperature (ground truth a.8).
  * With a target error the whole estimate is rerun with doubled samples per chain until it is met
  * (the reported sample count includes the discarded runs).
+ * Over-dispersed starts (docs/local-entropy.md §modes): even chains start from kernel draws, odd
+ * chains from the Gibbs kernel's modes found by a multi-start search (largest Laplace mass first),
+ * so a mode the chains cannot leave shows up as R̂ ≫ 1 instead of hiding. The error bars are
+ * withdrawn when R̂ > RHAT_MAX at any λ node, when MALA's acceptance is far from its target, or for
+ * unadjusted Langevin (its O(η) bias is not in the standard error).
  */
 import { foldIn, normalArray, split } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import { checkCommon, finiteOrInf, positiveInteger, positiveNumber } from "./check.ts";
 import { initialState, langevinRun, type ChainState, type LangevinSettings } from "./mala.ts";
 import { BatchMeans, gradientSummary, pooledBatchMeans, rHat, simpsonWeights } from "./stats.ts";
+import { searchModes } from "./modes.ts";
+import { certify, type Uncertified } from "./reliability.ts";
 import type { LocalEntropyResult, Objective, SgldOptions } from "./types.ts";
+
+/** Largest Gelman–Rubin R̂ (over coordinates and λ nodes) with which sgld's error bars are kept. */
+export const RHAT_MAX = 1.05;
 
 interface NodeStat {
   lambda: number;
@@ -51,17 +61,49 @@ export function sgldEstimate(obj: Objective, x: Float64Array, o: SgldOptions): L
   const target = o.stderr === undefined ? undefined : positiveNumber(o.stderr, "stderr");
   const maxS = positiveInteger(o.maxSamples ?? 64 * S, "maxSamples", S);
 
-  let r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate });
-  const errOf = (res: LocalEntropyResult) => (integrate ? (res.stderr as number) : res.gradNormStderr);
-  while (target !== undefined && errOf(r) > target && 2 * S <= maxS) {
+  const starts = chainStarts(obj, x, o.t, o.beta, chains, foldIn(key, 0x5ea7));
+  let r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate, starts });
+  const errOf = (res: Run) => (integrate ? (res.result.stderr as number) : (res.result.gradNormStderr as number));
+  while (target !== undefined && r.failures.length === 0 && errOf(r) > target && 2 * S <= maxS) {
     S *= 2;
-    const prev = r.samples;
-    r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate });
-    r.samples += prev;
+    const prev = r.result.samples;
+    r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate, starts });
+    r.result.samples += prev;
   }
-  if (target !== undefined && errOf(r) > target)
-    r.warnings.push(`sgld: error ${errOf(r).toPrecision(3)} > target ${target} at the cap of ${S} samples per chain`);
-  return r;
+  if (target !== undefined && r.failures.length === 0 && errOf(r) > target)
+    r.result.warnings.push(
+      `sgld: error ${errOf(r).toPrecision(3)} > target ${target} at the cap of ${S} samples per chain`,
+    );
+  return certify(r.result, r.failures, r.checks);
+}
+
+/**
+ * Chain starts: even chains x + σz (kernel draws), odd chains a Laplace draw at the modes of the
+ * multi-start search, cycling through them by Laplace mass.
+ */
+function chainStarts(
+  obj: Objective,
+  x: Float64Array,
+  t: number,
+  beta: number,
+  chains: number,
+  k: readonly [number, number],
+): Float64Array[] {
+  const n = obj.dim;
+  const sigma = Math.sqrt(t / beta);
+  const z = normalArray(foldIn(k, 0), chains * n);
+  const modes = chains > 1 ? searchModes(obj, { x, t, beta, key: foldIn(k, 1), draws: chains }).modes : [];
+  return Array.from({ length: chains }, (_, c) => {
+    const zc = z.subarray(c * n, (c + 1) * n);
+    if (c % 2 === 0 || modes.length === 0) return Float64Array.from(x, (xj, j) => xj + sigma * zc[j]);
+    return modes[((c - 1) / 2) % modes.length].fit.sample(zc);
+  });
+}
+
+interface Run {
+  result: Uncertified;
+  failures: string[];
+  checks: Record<string, number | boolean | string | null>;
 }
 
 interface Plan {
@@ -73,22 +115,16 @@ interface Plan {
   K: number;
   adjust: boolean;
   integrate: boolean;
+  starts: Float64Array[];
 }
 
-function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): LocalEntropyResult {
+function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Run {
   const { t, beta } = o;
   const n = obj.dim;
   const sigma = Math.sqrt(t / beta);
-  const [kInit, kIid, kNodes] = split(p.key, 3);
+  const [, kIid, kNodes] = split(p.key, 3);
   const eta0 = o.stepSize ?? 0.5 * t * Math.pow(n, -1 / 3);
-  const z0 = normalArray(kInit, p.chains * n);
-  const states: ChainState[] = Array.from({ length: p.chains }, (_, c) =>
-    initialState(
-      obj,
-      Float64Array.from(x, (xj, j) => xj + sigma * z0[c * n + j]),
-      eta0,
-    ),
-  );
+  const states: ChainState[] = p.starts.map((y0) => initialState(obj, Float64Array.from(y0), eta0));
   let steps = p.chains;
   const nodes: NodeStat[] = [];
 
@@ -97,6 +133,7 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Loca
   const lambdas = p.integrate ? Array.from({ length: p.K }, (_, k) => (k + 1) / p.K) : [1];
   const batchSize = Math.floor(p.S / p.batches);
   let last: BatchMeans[] = [];
+  let nodeRhat = 1;
   lambdas.forEach((lambda, idx) => {
     const s: LangevinSettings = { x, t, beta, lambda, adjust: p.adjust };
     const isLast = idx === lambdas.length - 1;
@@ -120,6 +157,8 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Loca
     });
     steps += p.chains * (p.burnIn + p.S);
     const pooled = pooledBatchMeans(bm);
+    const rf = rHat(bm)[0];
+    if (!Number.isNaN(rf)) nodeRhat = Math.max(nodeRhat, rf);
     nodes.push({
       lambda,
       meanF: pooled.mean[0],
@@ -160,19 +199,22 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Loca
       );
   }
   const fin = nodes[nodes.length - 1];
-  if (p.adjust && (fin.acceptance < 0.15 || fin.acceptance > 0.95))
-    warnings.push(
-      `sgld: MALA acceptance ${fin.acceptance.toFixed(3)} is far from ${0.574} — the step size did not adapt (longer burnIn?)`,
+  const failures: string[] = [];
+  const minAcc = Math.min(...nodes.filter((nd) => nd.lambda > 0).map((nd) => nd.acceptance));
+  const maxAcc = Math.max(...nodes.filter((nd) => nd.lambda > 0).map((nd) => nd.acceptance));
+  if (p.adjust && (minAcc < 0.15 || maxAcc > 0.95))
+    failures.push(
+      `MALA acceptance ${(minAcc < 0.15 ? minAcc : maxAcc).toFixed(3)} is far from ${0.574}: the step size did not adapt (longer burnIn?)`,
     );
-  if (!p.adjust)
-    warnings.push("sgld: unadjusted Langevin (ULA) has an O(η) bias that the standard errors do not include");
-  const maxRhat = Math.max(...Array.from(rh).filter((v) => !Number.isNaN(v)), 1);
-  if (maxRhat > 1.1)
-    warnings.push(
-      `sgld: chains disagree (R̂ = ${maxRhat.toFixed(2)} > 1.1): the Gibbs measure may be multimodal or the chains too short`,
+  if (!p.adjust) failures.push("unadjusted Langevin (ULA) has an O(η) bias that the standard errors do not include");
+  const maxRhat = Math.max(...Array.from(rh).filter((v) => !Number.isNaN(v)), nodeRhat, 1);
+  if (maxRhat > RHAT_MAX)
+    failures.push(
+      `chains disagree (R̂ = ${maxRhat.toFixed(3)} > ${RHAT_MAX}): the Gibbs measure may be multimodal or the chains too short`,
     );
-  return {
+  const result: Uncertified = {
     method: "sgld",
+    estimator: `sgld (${p.adjust ? "MALA" : "ULA"}, ${p.chains} chains)`,
     t,
     beta,
     nu: 1 / (2 * beta),
@@ -198,6 +240,11 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Loca
       nodes,
       ...tiDetails,
     },
+  };
+  return {
+    result,
+    failures,
+    checks: { rHat: maxRhat, rHatMax: RHAT_MAX, acceptance: fin.acceptance, chains: p.chains },
   };
 }
 
