@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { logNdtr } from "../../src/pde/special.ts";
 import { quadraticSolution } from "../../src/pde/exact/quadratic.ts";
 import { localEntropy, quadraticObjective, type Objective } from "../../src/coarse/index.ts";
-import { assertWithin } from "./helpers.ts";
+import { assertWithin, certified } from "./helpers.ts";
 
 const A = [[1.5]];
 const b = [0.4];
@@ -31,8 +31,9 @@ test("importance sampling: z-scores of u and ∇u over 40 seeds have mean square
   const zp: number[] = [];
   for (let seed = 0; seed < 40; seed++) {
     const r = localEntropy(quad, x, { method: "importance", t, beta, seed, samples: 2048 });
-    zu.push(((r.u as number) - uEx) / (r.stderr as number));
-    zp.push((r.grad[0] - pEx) / r.gradStderr[0]);
+    const e = certified(r);
+    zu.push(((r.u as number) - uEx) / e.stderr);
+    zp.push((r.grad[0] - pEx) / e.gradStderr[0]);
   }
   // χ²₄₀/40 has sd 0.22: [0.45, 1.7] is a > 3-sd band; an over- or under-stated error falls outside
   for (const [what, z] of [
@@ -47,8 +48,9 @@ test("sgld (MALA + thermodynamic integration): z-scores over 12 seeds have mean 
   const zp: number[] = [];
   for (let seed = 0; seed < 12; seed++) {
     const r = localEntropy(quad, x, { method: "sgld", t, beta, seed, samples: 1000 });
-    zu.push(((r.u as number) - uEx) / (r.stderr as number));
-    zp.push((r.grad[0] - pEx) / r.gradStderr[0]);
+    const e = certified(r);
+    zu.push(((r.u as number) - uEx) / e.stderr);
+    zp.push((r.grad[0] - pEx) / e.gradStderr[0]);
   }
   for (const [what, z] of [
     ["u", zu],
@@ -57,17 +59,22 @@ test("sgld (MALA + thermodynamic integration): z-scores over 12 seeds have mean 
     assert.ok(meanSquare(z) > 0.25 && meanSquare(z) < 2.5, `${what}: mean z² = ${meanSquare(z)}`);
 });
 
-test("unadjusted Langevin (the plain Entropy-SGD loop) at a large step is biased; MALA at the same step is not", () => {
+test("unadjusted Langevin (the plain Entropy-SGD loop) at a large step is biased, so its error bars are withdrawn; MALA at the same step is not biased", () => {
   const opts = { method: "sgld", t, beta, seed: 4, samples: 2000, stepSize: 0.3 } as const;
   const ula = localEntropy(quad, x, { ...opts, adjust: false });
   const mala = localEntropy(quad, x, opts);
+  assert.equal(ula.stderr, null);
+  assert.equal(ula.gradStderr, null);
+  assert.match(ula.reliability.reason ?? "", /ULA/);
+  const nominal = ula.reliability.nominal?.stderr as number;
   assert.ok(
-    Math.abs((ula.u as number) - uEx) > 5 * (ula.stderr as number),
-    `ULA u ${ula.u} ± ${ula.stderr} vs ${uEx}: the O(η) bias should show`,
+    Math.abs((ula.u as number) - uEx) > 5 * nominal,
+    `ULA u ${ula.u} ± ${nominal} (nominal) vs ${uEx}: the O(η) bias should show`,
   );
-  assert.ok(ula.warnings.some((w) => /ULA/.test(w)));
-  assertWithin(mala.u as number, uEx, mala.stderr as number, "MALA u");
-  assertWithin(mala.grad[0], pEx, mala.gradStderr[0], "MALA ∇u");
+  assert.equal(ula.warnings.filter((w) => /ULA/.test(w)).length, 1, "one warning, once");
+  const e = certified(mala);
+  assertWithin(mala.u as number, uEx, e.stderr, "MALA u");
+  assertWithin(mala.grad[0], pEx, e.gradStderr[0], "MALA ∇u");
 });
 
 test("adaptive importance sampling doubles the samples until the target stderr, and warns at the cap", () => {
@@ -93,13 +100,17 @@ test("adaptive sgld reaches a target stderr", () => {
   assertWithin(r.u as number, uEx, r.stderr as number, "adaptive sgld u");
 });
 
-test("degenerate importance weights are flagged; the shifted proposal is exact for a linear loss", () => {
+test("degenerate importance weights withdraw the error bars; the shifted proposal is exact for a linear loss", () => {
   const steep = quadraticObjective([[100]], [0], 0);
   const r = localEntropy(steep, Float64Array.of(1), { method: "importance", t: 2, beta: 10, seed: 1, samples: 1024 });
   assert.ok(
     r.warnings.some((w) => /ESS/.test(w)),
     r.warnings.join("; "),
   );
+  assert.equal(r.stderr, null);
+  assert.equal(r.gradNormStderr, null);
+  assert.match(r.reliability.reason ?? "", /ESS = .* < 30/);
+  assert.ok((r.reliability.checks.kHat as number) > 0.7, `k̂ ${r.reliability.checks.kHat}`);
   // f = 5y (C1 with A = 0): u = 5x − 25t/2, p = 5; kernel IS has log-weights with variance (5βσ)² = 100
   const lin = quadraticObjective([[0]], [5], 0);
   const kernel = localEntropy(lin, Float64Array.of(0.2), {
@@ -121,7 +132,7 @@ test("degenerate importance weights are flagged; the shifted proposal is exact f
   assert.ok(Math.abs((shifted.ess as number) - 1024) < 1e-6, `shifted ESS ${shifted.ess}`);
   // constant weights: u is exact; ⟨y⟩ is still a Monte Carlo mean
   assert.ok(Math.abs((shifted.u as number) - (5 * 0.2 - 12.5)) < 1e-12, `shifted u ${shifted.u}`);
-  assertWithin(shifted.grad[0], 5, shifted.gradStderr[0], "shifted ∇u");
+  assertWithin(shifted.grad[0], 5, certified(shifted).gradStderr[0], "shifted ∇u");
   // quadrature: the Gibbs mean sits 5 = 10σ away from x, outside the first window, which must grow
   const q = localEntropy(lin, Float64Array.of(0.2), { method: "quadrature", t: 1, beta: 4 });
   assert.ok(
@@ -190,10 +201,11 @@ test("sgld without thermodynamic integration reports ∇u only (u = null with th
   assert.equal(r.u, null);
   assert.equal(r.stderr, null);
   assert.match(r.uNote, /∇u only/);
-  assertWithin(r.grad[0], pEx, r.gradStderr[0], "∇u");
+  assert.ok(r.reliability.certified, r.reliability.reason ?? "");
+  assertWithin(r.grad[0], pEx, (r.gradStderr as Float64Array)[0], "∇u");
 });
 
-test("sgld flags chains that disagree (a double well with a high barrier: R̂ ≫ 1), where importance sampling is fine", () => {
+test("sgld withdraws its error bars when chains disagree (a double well with a high barrier: R̂ ≫ 1)", () => {
   const well: Objective = {
     dim: 1,
     value: (y) => 4 * (y[0] * y[0] - 1) ** 2,
@@ -211,4 +223,6 @@ test("sgld flags chains that disagree (a double well with a high barrier: R̂ �
     r.warnings.some((w) => /R̂/.test(w)),
     r.warnings.join("; "),
   );
+  assert.equal(r.gradStderr, null);
+  assert.ok((r.reliability.checks.rHat as number) > 1.05);
 });

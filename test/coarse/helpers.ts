@@ -4,7 +4,7 @@ import { Tensor } from "../../src/core/tensor.ts";
 import { type Key, key, split, normal, normalArray, foldIn } from "../../src/core/random.ts";
 import { modelOf, parseModelConfig, type Model } from "../../src/nn/index.ts";
 import { ravel, type Tree } from "../../src/tree/tree.ts";
-import { modelObjective, orthonormalize, type Objective } from "../../src/coarse/index.ts";
+import { modelObjective, orthonormalize, type LocalEntropyResult, type Objective } from "../../src/coarse/index.ts";
 
 /** Absolute slack for deterministic comparisons whose error estimate can round to 0. */
 export const ROUNDOFF = 1e-12;
@@ -82,4 +82,11 @@ export function tinyNetwork(seed = 7): Network {
     [16, 1],
   );
   return { model, params, X, Y, objective: modelObjective(model, params, X, Y, "mse"), x0: ravel(params) };
+}
+
+/** The error bars of a result whose diagnostics must have held (fails the test with the reason otherwise). */
+export function certified(r: LocalEntropyResult): { stderr: number; gradStderr: Float64Array; gradNormStderr: number } {
+  assert.ok(r.reliability.certified, `${r.estimator}: error bars withdrawn: ${r.reliability.reason}`);
+  assert.ok(r.stderr !== null && r.gradStderr !== null && r.gradNormStderr !== null);
+  return { stderr: r.stderr, gradStderr: r.gradStderr, gradNormStderr: r.gradNormStderr };
 }
