@@ -7,12 +7,14 @@
  *     weight diagnostics.
  *   - otherwise importance sampling from the Laplace proposal (exact for quadratic losses, and
  *     indifferent to β·t·|∇f|², the squared distance in kernel standard deviations between x and
- *     where the Gibbs kernel's mass lies). When the mode search found several modes, saw ∇²U
- *     with a non-positive eigenvalue (U not convex: barriers are possible), or the weight
- *     diagnostics failed, smc runs as a second, independent estimator. Both answers must agree
- *     (every |z| over u and the coordinates of ∇u below AGREE_P's Bonferroni–Student bound);
- *     disagreement, or a cross-check that could not finish, withdraws the error bars. Of two
- *     agreeing certified answers the one with the smaller stderr of u is returned.
+ *     where the Gibbs kernel's mass lies), cross-checked by smc, an independent estimator that
+ *     tempers from the broad kernel and so reaches modes the mode search missed. Both answers
+ *     must agree (every |z| over u and the coordinates of ∇u below AGREE_P's Bonferroni–Student
+ *     bound); disagreement withdraws the error bars; of two agreeing certified answers the one with
+ *     the smaller stderr of u is returned. smc runs within a budget (max(1e5, 50 × the laplace
+ *     stage's evaluations)); when it cannot finish, the laplace answer keeps its error bars only if
+ *     nothing hinted at several modes (one mode found, ∇²U ≻ 0 at every probe, its weight
+ *     diagnostics held).
  */
 import { foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
@@ -78,16 +80,13 @@ export function autoEstimate(obj: Objective, x: Float64Array, o: AutoOptions): L
   if (modes > 1) triggers.push(`${modes} modes found`);
   if (search.nonconvex) triggers.push("∇²U has a non-positive eigenvalue at a probe (U not convex)");
   if (!lap.reliability.certified) triggers.push(`its diagnostics failed (${lap.reliability.reason})`);
-  const wanted = crossCheck === "always" || (crossCheck === "auto" && triggers.length > 0);
-  if (!wanted) {
-    why.push(
-      crossCheck === "never"
-        ? "cross-check disabled"
-        : "one mode and ∇²U ≻ 0 at every probe: no second estimator needed",
-    );
-    return withChoice(lap, why.join("; "), diagnostics, null);
+  if (crossCheck === "never") {
+    why.push("cross-check disabled");
+    if (triggers.length === 0) return withChoice(lap, why.join("; "), diagnostics, null);
+    return withChoice(withdraw(lap, `${triggers.join(", ")}, and no cross-check`), why.join("; "), diagnostics, null);
   }
-  const because = triggers.length > 0 ? triggers.join(", ") : "cross-check requested";
+  const because = triggers.length > 0 ? triggers.join(", ") : "one mode found and ∇²U ≻ 0 at every probe";
+  const budget = o.maxEvaluations ?? (crossCheck === "always" ? undefined : Math.max(1e5, 50 * lap.samples));
   let smc: LocalEntropyResult;
   try {
     smc = smcEstimate(obj, x, {
@@ -96,10 +95,15 @@ export function autoEstimate(obj: Objective, x: Float64Array, o: AutoOptions): L
       key: foldIn(key, 2),
       particles: o.particles,
       stderr: o.stderr,
-      maxEvaluations: o.maxEvaluations,
+      maxEvaluations: budget,
     });
   } catch (e) {
     if (!(e instanceof SmcBudgetError)) throw e;
+    const check = { estimator: "smc", u: null, stderr: null, maxAbsZ: null, agree: null, reason: e.message };
+    if (triggers.length === 0) {
+      why.push(`${because}; the smc cross-check did not fit its budget (${e.message})`);
+      return withChoice(lap, why.join("; "), diagnostics, check);
+    }
     why.push(`${because}: the smc cross-check could not finish (${e.message})`);
     const r = withdraw(lap, `${because}, and the smc cross-check could not finish`);
     return withChoice(r, why.join("; "), diagnostics, {

@@ -6,13 +6,23 @@
  *   b = q_L(y)/q(y)        (the normalised Laplace mixture's weight; E_q[b] = 1 exactly),
  *   d = y − c̄              (c̄ = mean of q_L, so E_q[b d] = 0 exactly).
  *
- * Regression estimators (Owen, Monte Carlo theory, §8.9): R̂ = ā − ĉ(b̄ − 1), ĉ = Cov(a,b)/Var(b);
- * N̂ⱼ = mean(a dⱼ) − γⱼ mean(b dⱼ), γⱼ = Cov(a dⱼ, b dⱼ)/Var(b dⱼ); E_ρ[yⱼ] = c̄ⱼ + N̂ⱼ/R̂. When
- * the loss is quadratic the target is the Laplace Gaussian, a ≡ b, ĉ = γ = 1 and both are exact.
- * Standard errors are those of the residuals: se(R̂)² = Var(a − ĉb)/(N − 2),
- * se(N̂ⱼ/R̂)² = Var((a dⱼ − γⱼ b dⱼ) − mⱼ(a − ĉ b))/((N − 2)R̂²), mⱼ = N̂ⱼ/R̂ (delta method).
+ * Regression estimator (Owen, Monte Carlo theory, §8.9) with one coefficient ĉ = Cov(a,b)/Var(b)
+ * for everything: with residual weights e = a − ĉb (mean R̂ − ĉ),
+ *   R̂ = ā − ĉ(b̄ − 1),   N̂ⱼ = mean(e dⱼ) (E[b dⱼ] = 0),   E_ρ[yⱼ] = c̄ⱼ + mⱼ,  mⱼ = N̂ⱼ/R̂.
+ * When the loss is quadratic the target is the Laplace Gaussian, a ≡ b, ĉ = 1, e ≡ 0 and both are
+ * exact. Without the control variate ĉ = 0: plain self-normalised importance sampling. (Whether
+ * to use it is decided by the caller on an independent pilot: `cvGain`.)
+ * Standard errors (delta method): se(R̂)² = Var(e)/(N − 2),
+ * se(mⱼ)² = Var(a dⱼ − ĉ b dⱼ − mⱼ(a − ĉb))/((N − 2)R̂²).
  * The a-terms are kept relative to a running maximum e^{M} of the log-weights, so nothing overflows.
  */
+/**
+ * Smallest variance reduction Var(a)/Var(a − ĉb) (measured on a pilot) for which the control
+ * variate is used: only when the target is Gaussian to within 1% in the weights, where the
+ * residuals are small and light-tailed.
+ */
+export const CV_GAIN = 1e4;
+
 export class CvSums {
   n = 0;
   M = -Infinity;
@@ -90,7 +100,8 @@ export class CvSums {
    * offsets mⱼ = E_ρ[yⱼ] − c̄ⱼ with standard errors, Kish's ESS of a, and the coefficients.
    * `logR` is NaN when the regression estimate of R is not positive (then callers must not trust it).
    */
-  estimate(): { logR: number; relSe: number; mean: Float64Array; meanSe: Float64Array; ess: number; c: number } {
+  /** Var(a)/Var(a − ĉb) with the fitted ĉ: the control variate's variance reduction (∞ when exact). */
+  cvGain(): number {
     const N = this.n;
     const A = this.A / N;
     const B = this.B / N;
@@ -98,6 +109,25 @@ export class CvSums {
     const vB = Math.max(0, this.BB / N - B * B);
     const cAB = this.AB / N - A * B;
     const c = vB > 0 ? cAB / vB : 0;
+    const vFit = Math.max(0, vA - 2 * c * cAB + c * c * vB);
+    return vFit > 0 ? vA / vFit : vA > 0 ? Infinity : 1;
+  }
+
+  estimate(useCv: boolean): {
+    logR: number;
+    relSe: number;
+    mean: Float64Array;
+    meanSe: Float64Array;
+    ess: number;
+    c: number;
+  } {
+    const N = this.n;
+    const A = this.A / N;
+    const B = this.B / N;
+    const vA = Math.max(0, this.AA / N - A * A);
+    const vB = Math.max(0, this.BB / N - B * B);
+    const cAB = this.AB / N - A * B;
+    const c = useCv && vB > 0 ? cAB / vB : 0;
     const R = A - c * (B - 1);
     const vR = Math.max(0, vA - 2 * c * cAB + c * c * vB);
     const dof = Math.max(1, N - 2);
@@ -114,7 +144,7 @@ export class CvSums {
       const cXB = this.XB[j] / N - X * B;
       const cYA = this.YA[j] / N - Y * A;
       const cYB = this.YB[j] / N - Y * B;
-      const g = vY > 0 ? cXY / vY : 0;
+      const g = c; // one coefficient: the residual weights e = a − ĉb carry d
       const m = (X - g * Y) / R;
       mean[j] = m;
       const v =

@@ -92,7 +92,7 @@ function chainStarts(
   const n = obj.dim;
   const sigma = Math.sqrt(t / beta);
   const z = normalArray(foldIn(k, 0), chains * n);
-  const modes = chains > 1 ? searchModes(obj, { x, t, beta, key: foldIn(k, 1), draws: chains }).modes : [];
+  const modes = chains > 1 ? searchModes(obj, { x, t, beta, key: foldIn(k, 1) }).modes : [];
   return Array.from({ length: chains }, (_, c) => {
     const zc = z.subarray(c * n, (c + 1) * n);
     if (c % 2 === 0 || modes.length === 0) return Float64Array.from(x, (xj, j) => xj + sigma * zc[j]);

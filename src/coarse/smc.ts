@@ -43,17 +43,21 @@ export function smcEstimate(target: Objective, x: Float64Array, o: SmcOptions): 
   const budget = positiveNumber(o.maxEvaluations ?? 5e6, "maxEvaluations");
   const { objective: obj, count } = countingObjective(target);
   const { t, beta } = o;
+  // the pilot may spend a (R + 1)-th of the budget: a schedule dearer than that cannot be followed R times
+  let limit = budget / (R + 1);
   const spend = (lambda: number) => {
-    if (totalEvaluations(count) > budget)
+    if (totalEvaluations(count) > limit)
       throw new SmcBudgetError(
-        `smc: the budget of ${budget} evaluations was spent at λ = ${lambda.toPrecision(3)} (raise maxEvaluations, or use method importance with proposal laplace)`,
+        `smc: the budget of ${budget} evaluations does not suffice (${totalEvaluations(count)} spent by λ = ${lambda.toPrecision(3)}${limit < budget ? " in the pilot run" : ""}; raise maxEvaluations)`,
       );
   };
   let round = 0;
   for (;;) {
     const settings = { x, t, beta, particles: N, essFraction: rho, maxMoves, spend };
     const kRound = foldIn(key, round);
+    limit = totalEvaluations(count) + budget / (R + 1);
     const pilot = smcRun(obj, settings, foldIn(kRound, R));
+    limit = budget;
     const runs: SmcRun[] = [];
     for (let r = 0; r < R; r++) runs.push(smcRun(obj, settings, foldIn(kRound, r), pilot.schedule));
     const res = combine(runs, x, t, beta, N);

@@ -54,7 +54,7 @@ export interface ImportanceOptions extends CommonOptions {
    * Default "kernel".
    */
   proposal?: Proposal;
-  /** laplace: over-dispersed kernel draws that start the mode search besides x and x − t∇f(x) (default 4). */
+  /** laplace: over-dispersed kernel draws that start the mode search besides x and x − t∇f(x) (default 24 for n ≤ 128, else 4). */
   starts?: number;
   /** laplace: Lanczos steps of a low-rank curvature fit (default min(n, 40); dense Hessians for n ≤ 128). */
   rank?: number;
@@ -89,7 +89,10 @@ export interface AutoOptions extends CommonOptions {
    * call for it (several modes, U not convex at a probe, a failed weight diagnostic), "always", "never".
    */
   crossCheck?: "auto" | "always" | "never";
-  /** smc's budget of gradient evaluations (default 5e6). */
+  /**
+   * Budget of the smc cross-check in evaluations (default max(1e5, 50 × the laplace stage's));
+   * beyond it the cross-check stops and the answer rests on the laplace diagnostics alone.
+   */
   maxEvaluations?: number;
 }
 
