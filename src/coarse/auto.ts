@@ -10,9 +10,10 @@
  *     where the Gibbs kernel's mass lies), cross-checked by smc, an independent estimator that
  *     tempers from the broad kernel and so reaches modes the mode search missed. Both answers
  *     must agree (every |z| over u and the coordinates of ∇u below AGREE_P's Bonferroni–Student
- *     bound); disagreement withdraws the error bars; of two agreeing certified answers the one with
- *     the smaller stderr of u is returned. smc runs within a budget (max(1e5, 50 × the laplace
- *     stage's evaluations)); when it cannot finish, the laplace answer keeps its error bars only if
+ *     bound); disagreement withdraws the error bars. The answer is laplace's when its diagnostics
+ *     hold, else smc's (a fixed preference: picking the smaller stderr would favour understated
+ *     ones). smc runs within a budget (max(1e5, 50 × the laplace stage's evaluations)); when it
+ *     cannot finish or its own diagnostics fail, the laplace answer keeps its error bars only if
  *     nothing hinted at several modes (one mode found, ∇²U ≻ 0 at every probe, its weight
  *     diagnostics held).
  */
@@ -27,6 +28,8 @@ import type { AutoChoice, AutoOptions, LocalEntropyResult, Objective } from "./t
 
 /** Family-wise probability with which two honest estimators are declared to disagree. */
 export const AGREE_P = 0.01;
+/** Factor on the nominal errors of an estimator whose own diagnostics failed, in the agreement test. */
+export const UNCERTIFIED_INFLATION = 3;
 
 export function autoEstimate(obj: Objective, x: Float64Array, o: AutoOptions): LocalEntropyResult {
   const key = checkCommon(obj, x, o);
@@ -135,35 +138,38 @@ export function autoEstimate(obj: Objective, x: Float64Array, o: AutoOptions): L
     );
     return withChoice({ ...r, samples: cost }, why.join("; "), diagnostics, check);
   }
-  const certified = [lap, smc].filter((r) => r.reliability.certified);
-  const best = certified.sort((a, b) => (a.stderr as number) - (b.stderr as number))[0];
-  if (!best) {
-    why.push(`${because}: cross-checked by smc, but neither estimator's diagnostics hold`);
+  const agreement = cmp.agree === null ? "no comparable errors" : `agree, max |z| = ${fmt(cmp.maxAbsZ)}`;
+  if (lap.reliability.certified && (smc.reliability.certified || triggers.length === 0)) {
+    why.push(
+      `${because}: cross-checked by smc (${agreement}${smc.reliability.certified ? "" : `; smc's own error bars were withdrawn: ${smc.reliability.reason}`}); answered by importance (laplace)`,
+    );
+    return withChoice({ ...lap, samples: cost }, why.join("; "), diagnostics, check);
+  }
+  if (smc.reliability.certified && cmp.agree !== null) {
+    why.push(`${because}: cross-checked by smc (${agreement}); answered by smc (laplace's diagnostics failed)`);
     return withChoice({ ...smc, samples: cost }, why.join("; "), diagnostics, check);
   }
-  why.push(
-    `${because}: cross-checked by smc (${cmp.agree === null ? "no comparable errors" : `agree, max |z| = ${fmt(cmp.maxAbsZ)}`}); answered by ${best.method} (${certified.length === 2 ? "the smaller stderr" : "the only certified one"})`,
-  );
-  if (cmp.agree === null)
-    return withChoice(
-      withdraw({ ...best, samples: cost }, "the cross-check had no comparable errors"),
-      why.join("; "),
-      diagnostics,
-      check,
-    );
-  return withChoice({ ...best, samples: cost }, why.join("; "), diagnostics, check);
+  const reason = lap.reliability.certified
+    ? `${because}, and the smc cross-check is inconclusive (${smc.reliability.reason})`
+    : `neither estimator's diagnostics hold (importance (laplace): ${lap.reliability.reason}; smc: ${smc.reliability.reason ?? "no comparable errors"})`;
+  why.push(`${because}: cross-checked by smc (${agreement}), ${reason}`);
+  return withChoice(withdraw({ ...smc, samples: cost }, reason), why.join("; "), diagnostics, check);
 }
 
 /**
  * Largest |z| of the differences of u and of each ∇u coordinate between two estimates (their
- * nominal errors combined in quadrature), against the two-sided Student-t bound with the smc's
- * replicates − 1 degrees of freedom at AGREE_P/(n + 1), scaled to unit variance.
+ * errors combined in quadrature; an estimator whose error bars were withdrawn enters with its
+ * nominal errors times UNCERTIFIED_INFLATION, so only a gross disagreement counts), against the
+ * two-sided Student-t bound with the smc's replicates − 1 degrees of freedom at AGREE_P/(n + 1),
+ * scaled to unit variance.
  */
 function compare(a: LocalEntropyResult, b: LocalEntropyResult, n: number) {
-  const err = (r: LocalEntropyResult) => ({
-    u: r.stderr ?? r.reliability.nominal?.stderr ?? null,
-    g: r.gradStderr ?? r.reliability.nominal?.gradStderr ?? null,
-  });
+  const err = (r: LocalEntropyResult) => {
+    const k = r.reliability.certified ? 1 : UNCERTIFIED_INFLATION;
+    const u = r.stderr ?? r.reliability.nominal?.stderr ?? null;
+    const g = r.gradStderr ?? r.reliability.nominal?.gradStderr ?? null;
+    return { u: u === null ? null : k * u, g: g === null ? null : g.map((v) => k * v) };
+  };
   const ea = err(a);
   const eb = err(b);
   const R = (b.details.replicates as number | undefined) ?? 8;

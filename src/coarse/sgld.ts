@@ -17,17 +17,20 @@
  * With a target error the whole estimate is rerun with doubled samples per chain until it is met
  * (the reported sample count includes the discarded runs).
  * Over-dispersed starts (docs/local-entropy.md §modes): even chains start from kernel draws, odd
- * chains from the Gibbs kernel's modes found by a multi-start search (largest Laplace mass first),
- * so a mode the chains cannot leave shows up as R̂ ≫ 1 instead of hiding. The error bars are
- * withdrawn when R̂ > RHAT_MAX at any λ node, when MALA's acceptance is far from its target, or for
- * unadjusted Langevin (its O(η) bias is not in the standard error).
+ * chains from the Gibbs kernel's modes found by a multi-start search (largest Laplace mass first)
+ * and return there at every λ node, so a mode the chains cannot leave shows up as R̂ ≫ 1 instead
+ * of hiding. The error bars are
+ * withdrawn when R̂ > RHAT_MAX at any λ node, when the mode search found more than one mode with
+ * a Laplace mass share ≥ MODE_SHARE (chains weigh modes by how often they cross the barriers, which
+ * no diagnostic of a few chains can vouch for), when MALA's acceptance is far from its target, or
+ * for unadjusted Langevin (its O(η) bias is not in the standard error).
  */
 import { foldIn, normalArray, split } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import { checkCommon, finiteOrInf, positiveInteger, positiveNumber } from "./check.ts";
 import { initialState, langevinRun, type ChainState, type LangevinSettings } from "./mala.ts";
 import { BatchMeans, gradientSummary, pooledBatchMeans, rHat, simpsonWeights } from "./stats.ts";
-import { searchModes } from "./modes.ts";
+import { searchModes, type KernelMode } from "./modes.ts";
 import { certify, type Uncertified } from "./reliability.ts";
 import type { LocalEntropyResult, Objective, SgldOptions } from "./types.ts";
 
@@ -61,7 +64,7 @@ export function sgldEstimate(obj: Objective, x: Float64Array, o: SgldOptions): L
   const target = o.stderr === undefined ? undefined : positiveNumber(o.stderr, "stderr");
   const maxS = positiveInteger(o.maxSamples ?? 64 * S, "maxSamples", S);
 
-  const starts = chainStarts(obj, x, o.t, o.beta, chains, foldIn(key, 0x5ea7));
+  const { starts, modes } = chainStarts(obj, x, o.t, o.beta, chains, foldIn(key, 0x5ea7));
   let r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate, starts });
   const errOf = (res: Run) => (integrate ? (res.result.stderr as number) : (res.result.gradNormStderr as number));
   while (target !== undefined && r.failures.length === 0 && errOf(r) > target && 2 * S <= maxS) {
@@ -74,7 +77,25 @@ export function sgldEstimate(obj: Objective, x: Float64Array, o: SgldOptions): L
     r.result.warnings.push(
       `sgld: error ${errOf(r).toPrecision(3)} > target ${target} at the cap of ${S} samples per chain`,
     );
-  return certify(r.result, r.failures, r.checks);
+  // several modes: the chains weigh them by how often they cross barriers, which R̂ cannot vouch for
+  const share = modeShares(modes);
+  const major = share.filter((w) => w >= MODE_SHARE);
+  if (major.length > 1)
+    r.failures.push(
+      `the Gibbs kernel has ${major.length} modes with Laplace mass shares ${major.map((w) => w.toPrecision(2)).join(", ")}: Langevin chains cannot be certified to weigh them (use method smc or auto)`,
+    );
+  return certify(r.result, r.failures, { ...r.checks, modes: major.length });
+}
+
+/** Laplace mass share above which a second mode withdraws sgld's error bars. */
+export const MODE_SHARE = 1e-3;
+
+function modeShares(modes: readonly KernelMode[]): number[] {
+  if (modes.length === 0) return [];
+  const top = modes[0].logMass;
+  const w = modes.map((m) => Math.exp(m.logMass - top));
+  const total = w.reduce((a, b) => a + b, 0);
+  return w.map((v) => v / total);
 }
 
 /**
@@ -88,16 +109,17 @@ function chainStarts(
   beta: number,
   chains: number,
   k: readonly [number, number],
-): Float64Array[] {
+): { starts: Float64Array[]; modes: KernelMode[] } {
   const n = obj.dim;
   const sigma = Math.sqrt(t / beta);
   const z = normalArray(foldIn(k, 0), chains * n);
   const modes = chains > 1 ? searchModes(obj, { x, t, beta, key: foldIn(k, 1) }).modes : [];
-  return Array.from({ length: chains }, (_, c) => {
+  const starts = Array.from({ length: chains }, (_, c) => {
     const zc = z.subarray(c * n, (c + 1) * n);
     if (c % 2 === 0 || modes.length === 0) return Float64Array.from(x, (xj, j) => xj + sigma * zc[j]);
     return modes[((c - 1) / 2) % modes.length].fit.sample(zc);
   });
+  return { starts, modes };
 }
 
 interface Run {
@@ -139,7 +161,11 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Run 
     const isLast = idx === lambdas.length - 1;
     const bm = states.map(() => new BatchMeans(isLast ? 1 + n : 1, batchSize));
     let acc = 0;
-    states.forEach((st, c) => {
+    states.forEach((st0, c) => {
+      // odd chains restart at every node from their mode-search starts (over-dispersed), even chains
+      // warm-start: a barrier that separates them shows as R̂ ≫ 1 at that node
+      const st = c % 2 === 1 && idx > 0 ? initialState(obj, Float64Array.from(p.starts[c]), st0.eta) : st0;
+      states[c] = st;
       const kc = foldIn(foldIn(kNodes, idx), c);
       const [kb, ks] = split(kc, 2);
       langevinRun(obj, s, st, { steps: p.burnIn, key: kb, adapt: o.stepSize === undefined });

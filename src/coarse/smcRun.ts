@@ -12,8 +12,9 @@
  * fixed in advance; choosing it from the same particles biases log Ẑ by O(1/N), which at a few
  * hundred particles is as large as the error itself. So a *pilot* run adapts the schedule —
  * λ_k by bisection so the ESS of the increment weights is ρN (Zhou, Johansen & Aston 2016), η
- * towards MALA's acceptance 0.574, sweeps until the particles have moved as far as their spread
- * — and the replicates then run it frozen. Tempering from the broad kernel puts particles in
+ * towards MALA's acceptance 0.574, sweeps until every coordinate's correlation (across particles)
+ * with its value at the start of the stage is below DECORRELATED — and the replicates then run it
+ * frozen. Tempering from the broad kernel puts particles in
  * every mode of ρ_x in proportion to its mass; the moves need not cross barriers.
  */
 import { type Key, foldIn, normalArray, uniformArray } from "../core/random.ts";
@@ -52,6 +53,9 @@ export interface SmcRun {
 
 export class SmcBudgetError extends Error {}
 
+/** Correlation between a particle's coordinates before and after a stage's moves at which the pilot stops moving. */
+export const DECORRELATED = 0.3;
+
 /** A pilot run (no schedule: adapt it) or a replicate (schedule given: follow it). */
 export function smcRun(obj: Objective, s: SmcSettings, key: Key, frozen?: SmcSchedule): SmcRun {
   const { x, t, beta, particles: N } = s;
@@ -82,7 +86,6 @@ export function smcRun(obj: Objective, s: SmcSettings, key: Key, frozen?: SmcSch
     states = resample(states, lw, lse, uniformArray(foldIn(kStage, 0), 1)[0]);
     const settings: LangevinSettings = { x, t, beta, lambda, adjust: true };
     const start = states.map((st) => st.y);
-    const spread = frozen ? 0 : spreadOf(start);
     const maxSweeps = frozen ? frozen.sweeps[stage] : s.maxMoves;
     if (frozen) logEta = Math.log(frozen.etas[stage]);
     let sweep = 0;
@@ -103,9 +106,10 @@ export function smcRun(obj: Objective, s: SmcSettings, key: Key, frozen?: SmcSch
       accCount++;
       if (frozen) continue;
       // pilot: tune η towards the target acceptance (η < 2t keeps the Gaussian part stable) and stop
-      // once the mean squared jump reaches the spread of the cloud
+      // once the particles have forgotten where they started: every coordinate's correlation across
+      // particles between start and now is below DECORRELATED
       logEta = Math.min(logEta + (acc - TARGET_ACCEPT), Math.log(2 * t));
-      if (sweep >= 2 && meanJump(states, start) >= spread) break;
+      if (sweep >= 2 && maxCorrelation(states, start) <= DECORRELATED) break;
     }
     schedule.lambdas.push(lambda);
     schedule.etas.push(Math.exp(logEta));
@@ -165,21 +169,29 @@ function resample(states: ChainState[], lw: Float64Array, lse: number, u: number
   return out;
 }
 
-/** Σ|yᵢ − ȳ|²/N. */
-function spreadOf(ys: Float64Array[]): number {
-  const n = ys[0].length;
-  const m = new Float64Array(n);
-  for (const y of ys) for (let j = 0; j < n; j++) m[j] += y[j] / ys.length;
-  let s = 0;
-  for (const y of ys) for (let j = 0; j < n; j++) s += (y[j] - m[j]) ** 2;
-  return s / ys.length;
-}
-
-/** Σ|yᵢ − yᵢ⁽⁰⁾|²/N. */
-function meanJump(states: ChainState[], start: Float64Array[]): number {
-  let s = 0;
-  states.forEach((st, i) => {
-    for (let j = 0; j < st.y.length; j++) s += (st.y[j] - start[i][j]) ** 2;
-  });
-  return s / states.length;
+/** max over coordinates j of |corr(yᵢⱼ, yᵢⱼ⁽⁰⁾)| across the particles i (0 for a coordinate without spread). */
+function maxCorrelation(states: ChainState[], start: Float64Array[]): number {
+  const N = states.length;
+  const n = start[0].length;
+  let worst = 0;
+  for (let j = 0; j < n; j++) {
+    let ma = 0;
+    let mb = 0;
+    for (let i = 0; i < N; i++) {
+      ma += states[i].y[j] / N;
+      mb += start[i][j] / N;
+    }
+    let sab = 0;
+    let saa = 0;
+    let sbb = 0;
+    for (let i = 0; i < N; i++) {
+      const a = states[i].y[j] - ma;
+      const b = start[i][j] - mb;
+      sab += a * b;
+      saa += a * a;
+      sbb += b * b;
+    }
+    if (saa > 0 && sbb > 0) worst = Math.max(worst, Math.abs(sab) / Math.sqrt(saa * sbb));
+  }
+  return worst;
 }

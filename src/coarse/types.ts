@@ -65,13 +65,13 @@ export interface SmcOptions extends CommonOptions {
   particles?: number;
   /** Independent replicates whose spread gives the error bars (default 8, at least 4). */
   replicates?: number;
-  /** Each λ increment keeps the conditional ESS above this fraction of the particles (default 0.5). */
+  /** Each λ increment keeps the ESS of its weights at this fraction of the particles (default 0.8). */
   essFraction?: number;
   /** Most MALA sweeps per λ stage (default 20); sweeps stop once particles moved about one spread. */
   maxMoves?: number;
   /** Target standard error of u; particles double until it is reached. */
   stderr?: number;
-  /** Cap on particles per replicate when a target is set (default 64·particles). */
+  /** Cap on particles per replicate, doubled for a stderr target or a too-wide replicate spread (default 4·particles). */
   maxParticles?: number;
   /** Budget of gradient evaluations of one run; beyond it the run stops and reports why (default 5e6). */
   maxEvaluations?: number;
