@@ -1,4 +1,9 @@
-/** `shocklens entropy` end to end: the JSON summary, slices, agreement of methods, and exit-2 errors. */
+/**
+ * `shocklens entropy` end to end, run in-process: the JSON summary and which estimator answered,
+ * method auto as the default, honest-or-absent error bars (docs/local-entropy.md §reliability),
+ * --stderr exiting 1 when the answer cannot be certified, warnings once per line, slices, and
+ * exit-2 errors.
+ */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
@@ -10,7 +15,9 @@ import { saveTree } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { mapTree, ravel } from "../../src/tree/tree.ts";
 import { localEntropy, modelObjective } from "../../src/coarse/index.ts";
-import { runCli, tempDir, expectUsageError } from "./helpers.ts";
+import { denseHessian } from "../../src/coarse/gaussian.ts";
+import { quadraticSolution } from "../../src/pde/exact/quadratic.ts";
+import { runCliInProcess, tempDir, type CliResult } from "./helpers.ts";
 
 const dir = tempDir();
 const p = (f: string) => join(dir, f);
@@ -33,31 +40,101 @@ writeSafetensors(p("data.safetensors"), {
   x: { dtype: "F64", shape: [12, 2], data: x.data },
   y: { dtype: "F64", shape: [12, 1], data: y.data },
 });
-const base = [
-  "entropy",
-  "--model",
-  p("model.json"),
-  "--weights",
-  p("w.safetensors"),
-  "--data",
-  p("data.safetensors"),
-  "--t",
-  "0.4",
-  "--beta",
-  "6",
-];
+const files = ["--model", p("model.json"), "--weights", p("w.safetensors"), "--data", p("data.safetensors")];
+const base = ["entropy", ...files, "--t", "0.4", "--beta", "6"];
 
-function json(args: string[]): Record<string, any> {
-  const r = runCli([...base, ...args, "--json"]);
+async function json(args: string[]): Promise<Record<string, any>> {
+  const r = await runCliInProcess([...args, "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
-  assert.equal(lines.length, 1, "one JSON object on stdout");
+  assert.equal(lines.length, 1, `one JSON object on stdout, got: ${r.stdout.slice(0, 400)}`);
   return JSON.parse(lines[0]);
 }
 
-test("entropy --method importance --json: the contract's fields, equal to the library call with the same seed", () => {
-  const s = json(["--method", "importance", "--samples", "4096", "--seed", "3"]);
-  for (const k of ["u", "gradNorm", "stderr", "ess", "method", "t", "beta", "nu"]) assert.ok(k in s, `missing ${k}`);
+async function usageError(args: string[], pattern: RegExp): Promise<CliResult> {
+  const r = await runCliInProcess(args);
+  assert.equal(r.code, 2, `exit code for ${args.join(" ")}: ${r.stderr}`);
+  assert.equal(r.stdout, "");
+  assert.equal(r.stderr.trim().split("\n").length, 1, `one line expected, got: ${r.stderr}`);
+  assert.match(r.stderr, pattern);
+  return r;
+}
+
+/**
+ * The regression problem of the old failure: a 4-parameter linear regression (3 weights + bias,
+ * mse on 32 points, exactly quadratic, so C1 gives u in closed form) away from its minimum, at
+ * β = 30, t = 0.3. Kernel importance sampling reaches ESS ≈ 2 of 1024 there; it used to report a
+ * stderr about 100× smaller than its actual error.
+ */
+const linCfg = { arch: "mlp", sizes: [3, 1], activation: "identity" };
+const lin = modelOf(parseModelConfig(linCfg));
+const [lp, lx] = split(key(1), 2);
+const linParams = lin.init(lp);
+const X = normal(lx, [32, 3]);
+const Y = new Tensor(
+  Float64Array.from({ length: 32 }, (_, i) => 1 + 2 * X.data[3 * i] - X.data[3 * i + 1] + 0.5 * X.data[3 * i + 2]),
+  [32, 1],
+);
+writeFileSync(p("lin.json"), JSON.stringify(linCfg));
+saveTree(p("lin.safetensors"), linParams);
+writeSafetensors(p("lindata.safetensors"), {
+  x: { dtype: "F64", shape: [32, 3], data: X.data },
+  y: { dtype: "F64", shape: [32, 1], data: Y.data },
+});
+const linArgs = [
+  "entropy",
+  "--model",
+  p("lin.json"),
+  "--weights",
+  p("lin.safetensors"),
+  "--data",
+  p("lindata.safetensors"),
+];
+const linArgsAt = [...linArgs, "--t", "0.3", "--beta", "30"];
+// C1 from the loss itself: f(θ) = ½θᵀAθ + bᵀθ + c with A = ∇²f, b = ∇f(0), c = f(0) (exact for a quadratic)
+const linObj = modelObjective(lin, linParams, X, Y, "mse");
+const zero = new Float64Array(4);
+const H = denseHessian(linObj, zero);
+const A = Array.from({ length: 4 }, (_, i) => Array.from(H.subarray(4 * i, 4 * i + 4)));
+const exact = quadraticSolution(A, Array.from(linObj.valueAndGrad!(zero).grad), linObj.value(zero));
+const theta = Array.from(ravel(linParams));
+const uExact = exact.u(theta, 0.3, 30);
+const gradNormExact = Math.hypot(...exact.p(theta, 0.3));
+
+test("old failure (ESS ≈ 2): --method importance now reports stderr null with the reason, and --stderr exits 1", async () => {
+  const s = await json([...linArgsAt, "--method", "importance"]);
+  assert.equal(s.estimator, "importance (kernel proposal)");
+  assert.ok(s.ess < 5, `ESS ${s.ess}`);
+  assert.equal(s.stderr, null);
+  assert.equal(s.gradNormStderr, null);
+  assert.equal(s.reliability.certified, false);
+  assert.match(s.reliability.reason, /ESS = .* < 30/);
+  assert.match(s.reliability.reason, /Pareto k̂ = .* > 0\.7/);
+  // the estimate really is far off: a confident error bar would have been a lie
+  assert.ok(Math.abs(s.u - uExact) > 0.1, `u ${s.u} vs exact ${uExact}`);
+  const r = await runCliInProcess([...linArgsAt, "--method", "importance", "--stderr", "0.01", "--json"]);
+  assert.equal(r.code, 1);
+  assert.equal(JSON.parse(r.stdout).stderr, null, "the answer is still printed");
+  assert.match(r.stderr, /^shocklens: error: --stderr 0\.01: the error of u cannot be certified \(ESS/);
+});
+
+test("old failure: the default (auto) answers with Laplace importance sampling, within 4 stderr of the closed form, and says why", async () => {
+  const s = await json(linArgsAt);
+  assert.equal(s.method, "importance");
+  assert.equal(s.estimator, "importance (laplace proposal)");
+  assert.equal(s.auto.chosen, "importance");
+  assert.match(s.auto.reason, /β·t·\|∇f\|² = 215/);
+  assert.ok(s.reliability.certified, s.reliability.reason);
+  assert.ok(Math.abs(s.u - uExact) <= 4 * s.stderr + 1e-12, `u ${s.u} ± ${s.stderr} vs ${uExact}`);
+  assert.ok(Math.abs(s.gradNorm - gradNormExact) <= 4 * s.gradNormStderr + 1e-12);
+  const ok = await runCliInProcess([...linArgsAt, "--stderr", "1e-6", "--json"]);
+  assert.equal(ok.code, 0, ok.stderr);
+});
+
+test("--method importance --json: the contract's fields, equal to the library call with the same seed", async () => {
+  const s = await json([...base, "--method", "importance", "--samples", "4096", "--seed", "3"]);
+  for (const k of ["u", "gradNorm", "stderr", "ess", "method", "t", "beta", "nu", "estimator", "reliability"])
+    assert.ok(k in s, `missing ${k}`);
   assert.equal(s.method, "importance");
   assert.equal(s.nu, 1 / 12);
   assert.equal(s.scope, "full");
@@ -72,68 +149,96 @@ test("entropy --method importance --json: the contract's fields, equal to the li
   assert.equal(s.u, lib.u);
   assert.equal(s.gradNorm, lib.gradNorm);
   assert.ok(s.ess > 100 && s.stderr > 0 && s.stderr < 0.01);
+  const l = await json([...base, "--method", "importance", "--proposal", "laplace"]);
+  assert.equal(l.estimator, "importance (laplace proposal)");
+  assert.ok(Math.abs(l.u - (s.u as number)) <= 4 * Math.hypot(l.stderr, s.stderr), `laplace ${l.u} vs kernel ${s.u}`);
 });
 
-test("on the same random 1-D slice, quadrature, importance and sgld agree within 3 combined standard errors", () => {
+test("on the same random 1-D slice, quadrature, importance, smc, sgld and auto agree within 4 combined standard errors", async () => {
   const common = ["--slice", "random", "--seed", "9"];
-  const q = json(["--method", "quadrature", ...common]);
-  const i = json(["--method", "importance", "--samples", "8192", ...common]);
-  const s = json(["--method", "sgld", "--samples", "600", ...common]);
+  const q = await json([...base, "--method", "quadrature", ...common]);
+  const i = await json([...base, "--method", "importance", "--samples", "8192", ...common]);
+  const s = await json([...base, "--method", "sgld", "--samples", "600", ...common]);
+  const m = await json([...base, "--method", "smc", ...common]);
+  const a = await json([...base, ...common]);
   assert.equal(q.scope, "slice");
   assert.deepEqual(q.slice, { kind: "random", dim: 1 });
   assert.equal(q.errorKind, "discretisation");
   assert.equal(q.ess, null);
-  for (const [a, b] of [
+  assert.equal(a.estimator, "quadrature (1-D trapezoid)", "auto integrates a 1-D slice by quadrature");
+  assert.match(a.auto.reason, /n = 1 ≤ 2/);
+  for (const [u, v] of [
     [q, i],
     [q, s],
+    [q, m],
     [i, s],
+    [i, m],
   ]) {
-    const se = Math.hypot(a.stderr, b.stderr);
-    assert.ok(Math.abs(a.u - b.u) <= 3 * se + 1e-12, `${a.method} ${a.u} vs ${b.method} ${b.u} (se ${se})`);
-    const seg = Math.hypot(a.gradNormStderr, b.gradNormStderr);
-    assert.ok(
-      Math.abs(a.gradNorm - b.gradNorm) <= 3 * seg + 1e-12,
-      `|∇u| ${a.method} ${a.gradNorm} vs ${b.method} ${b.gradNorm}`,
-    );
+    const se = Math.hypot(u.stderr, v.stderr);
+    // 4, not 3: smc's errors come from 8 replicates, so its z-scores have Student-t (7 d.o.f.) tails
+    assert.ok(Math.abs(u.u - v.u) <= 4 * se + 1e-12, `${u.method} ${u.u} vs ${v.method} ${v.u} (se ${se})`);
+    const seg = Math.hypot(u.gradNormStderr, v.gradNormStderr);
+    assert.ok(Math.abs(u.gradNorm - v.gradNorm) <= 4 * seg + 1e-12, `|∇u| ${u.method} ${u.gradNorm} vs ${v.method}`);
   }
 });
 
-test("--slice hessian --slice-dim 2 (quadrature on the top-curvature plane); --slice FILE with text output", () => {
-  const h = json(["--method", "quadrature", "--slice", "hessian", "--slice-dim", "2"]);
+test("--slice hessian --slice-dim 2 (quadrature on the top-curvature plane); --slice FILE with text output", async () => {
+  const h = await json([...base, "--method", "quadrature", "--slice", "hessian", "--slice-dim", "2"]);
   assert.equal(h.slice.dim, 2);
   assert.equal(h.slice.curvature.length, 2);
   assert.ok(h.slice.curvature[0] >= h.slice.curvature[1]);
   assert.ok(h.stderr < 1e-8 && Number.isFinite(h.u));
-  const r = runCli([...base, "--method", "quadrature", "--slice", p("d.safetensors")]);
+  const r = await runCliInProcess([...base, "--method", "quadrature", "--slice", p("d.safetensors")]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^u\s+-?\d.* ± .*\(discretisation\)$/m);
   assert.match(r.stdout, /on a 1-D files slice/);
+  assert.match(r.stdout, /^errors\s+certified/m);
 });
 
-test("bad input: exit code 2 with a one-line message", () => {
-  const withT = (t: string, beta = "6") => [
-    "entropy",
-    "--model",
-    p("model.json"),
-    "--weights",
-    p("w.safetensors"),
-    "--data",
-    p("data.safetensors"),
-    "--t",
-    t,
-    "--beta",
-    beta,
-  ];
-  expectUsageError([...withT("0"), "--method", "importance"], /--t: must be > 0, got 0/);
-  expectUsageError([...withT("0.4", "0"), "--method", "importance"], /--beta: must be > 0, got 0/);
-  expectUsageError(
+test("text output: withdrawn errors read n/a with the reason on one line; each warning once, on its own line", async () => {
+  const r = await runCliInProcess([...linArgsAt, "--method", "importance"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^u\s+\S+ ± n\/a \(statistical\)$/m);
+  assert.match(r.stdout, /^errors\s+withdrawn: ESS = .*$/m);
+  assert.equal(r.stdout.match(/ESS = /g)?.length, 1, "the reason is printed once");
+  assert.equal(r.stderr, "", "the withdrawal is not repeated as a warning");
+  // a warning: quadrature capped below its tolerance; then --stderr fails
+  const w = await runCliInProcess([
+    ...base,
+    "--method",
+    "quadrature",
+    "--slice",
+    "random",
+    "--samples",
+    "20",
+    "--stderr",
+    "1e-14",
+  ]);
+  assert.equal(w.code, 1);
+  const lines = w.stderr.split("\n").filter((l) => l !== "");
+  assert.equal(lines.length, 2, w.stderr);
+  assert.match(lines[0], /^shocklens: warning: quadrature: error estimate .* at the cap/);
+  assert.match(lines[1], /^shocklens: error: --stderr 1e-14: not reached/);
+  assert.ok(w.stdout.endsWith("\n") && w.stderr.endsWith("\n"));
+});
+
+test("bad input: exit code 2 with a one-line message", async () => {
+  const withT = (t: string, beta = "6") => ["entropy", ...files, "--t", t, "--beta", beta];
+  await usageError([...withT("0"), "--method", "importance"], /--t: must be > 0, got 0/);
+  await usageError([...withT("0.4", "0"), "--method", "importance"], /--beta: must be > 0, got 0/);
+  await usageError(
     [...base, "--method", "langevin"],
-    /--method: unknown value "langevin" \(expected sgld, importance, quadrature\)/,
+    /--method: unknown value "langevin" \(expected auto, importance, smc, sgld, quadrature\)/,
   );
-  expectUsageError([...base, "--method", "quadrature"], /--method quadrature: the model has 13 parameters; .*--slice/);
-  expectUsageError(
+  await usageError([...base, "--method", "quadrature"], /--method quadrature: the model has 13 parameters; .*--slice/);
+  await usageError(
     [...base, "--method", "importance", "--slice", "random", "--slice-dim", "3"],
     /--slice-dim: must be ≤ 2, got 3/,
   );
-  expectUsageError([...base, "--method", "importance", "--stderr", "0"], /--stderr: must be > 0/);
+  await usageError([...base, "--method", "importance", "--stderr", "0"], /--stderr: must be > 0/);
+  await usageError([...base, "--method", "sgld", "--proposal", "laplace"], /--proposal: only with --method importance/);
+  await usageError([...base, "--method", "importance", "--proposal", "gauss"], /--proposal: unknown value "gauss"/);
+  await usageError([...base, "--method", "smc", "--particles", "8"], /--particles: must be ≥ 16, got 8/);
+  await usageError([...base, "--cross-check", "sometimes"], /--cross-check: unknown value "sometimes"/);
+  await usageError([...base, "--method", "smc", "--samples", "100"], /--samples: only with --method/);
 });
