@@ -12,7 +12,7 @@
  *     must agree (every |z| over u and the coordinates of ∇u below AGREE_P's Bonferroni–Student
  *     bound); disagreement withdraws the error bars. The answer is laplace's when its diagnostics
  *     hold, else smc's (a fixed preference: picking the smaller stderr would favour understated
- *     ones). smc runs within a budget (max(1e5, 50 × the laplace stage's evaluations)); when it
+ *     ones). smc runs within a budget (max(3e5, 50 × the laplace stage's evaluations)); when it
  *     cannot finish or its own diagnostics fail, the laplace answer keeps its error bars only if
  *     nothing hinted at several modes (one mode found, ∇²U ≻ 0 at every probe, its weight
  *     diagnostics held).
@@ -23,13 +23,13 @@ import { checkCommon, positiveInteger } from "./check.ts";
 import { importanceEstimate } from "./importance.ts";
 import { quadratureEstimate } from "./quadrature.ts";
 import { smcEstimate, SmcBudgetError } from "./smc.ts";
-import { studentTQuantile } from "./stats.ts";
+import { crossCheckDecision, withdraw } from "./crossCheck.ts";
 import type { AutoChoice, AutoOptions, LocalEntropyResult, Objective } from "./types.ts";
 
-/** Family-wise probability with which two honest estimators are declared to disagree. */
-export const AGREE_P = 0.01;
-/** Factor on the nominal errors of an estimator whose own diagnostics failed, in the agreement test. */
-export const UNCERTIFIED_INFLATION = 3;
+/** Particles per replicate of the smc cross-check (it must see gross disagreement; its own error is secondary). */
+export const AUTO_PARTICLES = 128;
+/** Least budget of the smc cross-check, in evaluations of f, ∇f and HVPs. */
+export const AUTO_BUDGET = 3e5;
 
 export function autoEstimate(obj: Objective, x: Float64Array, o: AutoOptions): LocalEntropyResult {
   const key = checkCommon(obj, x, o);
@@ -89,14 +89,14 @@ export function autoEstimate(obj: Objective, x: Float64Array, o: AutoOptions): L
     return withChoice(withdraw(lap, `${triggers.join(", ")}, and no cross-check`), why.join("; "), diagnostics, null);
   }
   const because = triggers.length > 0 ? triggers.join(", ") : "one mode found and ∇²U ≻ 0 at every probe";
-  const budget = o.maxEvaluations ?? (crossCheck === "always" ? undefined : Math.max(1e5, 50 * lap.samples));
+  const budget = o.maxEvaluations ?? (crossCheck === "always" ? undefined : Math.max(AUTO_BUDGET, 50 * lap.samples));
   let smc: LocalEntropyResult;
   try {
     smc = smcEstimate(obj, x, {
       t,
       beta,
       key: foldIn(key, 2),
-      particles: o.particles,
+      particles: o.particles ?? AUTO_PARTICLES,
       stderr: o.stderr,
       maxEvaluations: budget,
     });
@@ -118,86 +118,9 @@ export function autoEstimate(obj: Objective, x: Float64Array, o: AutoOptions): L
       reason: e.message,
     });
   }
-  const cmp = compare(lap, smc, n);
-  const check = {
-    estimator: smc.estimator,
-    u: smc.u,
-    stderr: smc.stderr,
-    maxAbsZ: cmp.maxAbsZ,
-    agree: cmp.agree,
-    reason: cmp.agree === false ? `max |z| = ${fmt(cmp.maxAbsZ)} > ${fmt(cmp.threshold)}` : null,
-  };
-  const cost = lap.samples + smc.samples;
-  if (cmp.agree === false) {
-    why.push(
-      `${because}: cross-checked by smc, which disagrees (max |z| = ${fmt(cmp.maxAbsZ)} > ${fmt(cmp.threshold)})`,
-    );
-    const r = withdraw(
-      smc,
-      `importance (laplace) and smc disagree: max |z| = ${fmt(cmp.maxAbsZ)} > ${fmt(cmp.threshold)}`,
-    );
-    return withChoice({ ...r, samples: cost }, why.join("; "), diagnostics, check);
-  }
-  const agreement = cmp.agree === null ? "no comparable errors" : `agree, max |z| = ${fmt(cmp.maxAbsZ)}`;
-  if (lap.reliability.certified && (smc.reliability.certified || triggers.length === 0)) {
-    why.push(
-      `${because}: cross-checked by smc (${agreement}${smc.reliability.certified ? "" : `; smc's own error bars were withdrawn: ${smc.reliability.reason}`}); answered by importance (laplace)`,
-    );
-    return withChoice({ ...lap, samples: cost }, why.join("; "), diagnostics, check);
-  }
-  if (smc.reliability.certified && cmp.agree !== null) {
-    why.push(`${because}: cross-checked by smc (${agreement}); answered by smc (laplace's diagnostics failed)`);
-    return withChoice({ ...smc, samples: cost }, why.join("; "), diagnostics, check);
-  }
-  const reason = lap.reliability.certified
-    ? `${because}, and the smc cross-check is inconclusive (${smc.reliability.reason})`
-    : `neither estimator's diagnostics hold (importance (laplace): ${lap.reliability.reason}; smc: ${smc.reliability.reason ?? "no comparable errors"})`;
-  why.push(`${because}: cross-checked by smc (${agreement}), ${reason}`);
-  return withChoice(withdraw({ ...smc, samples: cost }, reason), why.join("; "), diagnostics, check);
-}
-
-/**
- * Largest |z| of the differences of u and of each ∇u coordinate between two estimates (their
- * errors combined in quadrature; an estimator whose error bars were withdrawn enters with its
- * nominal errors times UNCERTIFIED_INFLATION, so only a gross disagreement counts), against the
- * two-sided Student-t bound with the smc's replicates − 1 degrees of freedom at AGREE_P/(n + 1),
- * scaled to unit variance.
- */
-function compare(a: LocalEntropyResult, b: LocalEntropyResult, n: number) {
-  const err = (r: LocalEntropyResult) => {
-    const k = r.reliability.certified ? 1 : UNCERTIFIED_INFLATION;
-    const u = r.stderr ?? r.reliability.nominal?.stderr ?? null;
-    const g = r.gradStderr ?? r.reliability.nominal?.gradStderr ?? null;
-    return { u: u === null ? null : k * u, g: g === null ? null : g.map((v) => k * v) };
-  };
-  const ea = err(a);
-  const eb = err(b);
-  const R = (b.details.replicates as number | undefined) ?? 8;
-  const nu = Math.max(1, R - 1);
-  const threshold = Math.max(4, studentTQuantile(AGREE_P / (n + 1), nu) / Math.sqrt(nu / Math.max(1, nu - 2)));
-  if (ea.u === null || eb.u === null || ea.g === null || eb.g === null || a.u === null || b.u === null)
-    return { maxAbsZ: null, agree: null, threshold };
-  let maxAbsZ = Math.abs(a.u - b.u) / Math.hypot(ea.u, eb.u);
-  for (let j = 0; j < n; j++)
-    maxAbsZ = Math.max(maxAbsZ, Math.abs(a.grad[j] - b.grad[j]) / Math.hypot(ea.g[j], eb.g[j]));
-  return { maxAbsZ, agree: maxAbsZ <= threshold, threshold };
-}
-
-function withdraw(r: LocalEntropyResult, reason: string): LocalEntropyResult {
-  const nominal = r.reliability.nominal ?? {
-    stderr: r.stderr,
-    gradStderr: r.gradStderr,
-    gradNormStderr: r.gradNormStderr,
-  };
-  const full = r.reliability.reason ? `${reason}; ${r.reliability.reason}` : reason;
-  return {
-    ...r,
-    stderr: null,
-    gradStderr: null,
-    gradNormStderr: null,
-    warnings: [...r.warnings.filter((w) => !/error bars withdrawn/.test(w)), `auto: error bars withdrawn: ${full}`],
-    reliability: { ...r.reliability, certified: false, reason: full, nominal },
-  };
+  const d = crossCheckDecision(lap, smc, triggers, n);
+  why.push(`${because}: ${d.why}`);
+  return withChoice({ ...d.result, samples: lap.samples + smc.samples }, why.join("; "), diagnostics, d.check);
 }
 
 function withChoice(
@@ -207,8 +130,4 @@ function withChoice(
   crossCheck: AutoChoice["crossCheck"],
 ): LocalEntropyResult {
   return { ...r, auto: { chosen: r.method, estimator: r.estimator, reason, diagnostics, crossCheck } };
-}
-
-function fmt(v: number | null): string {
-  return v === null ? "n/a" : v.toPrecision(3);
 }

@@ -82,7 +82,7 @@ export interface AutoOptions extends CommonOptions {
   stderr?: number;
   /** importance (laplace) samples (default 1024). */
   samples?: number;
-  /** smc particles per replicate (default 256). */
+  /** smc particles per replicate (default 128). */
   particles?: number;
   /**
    * Run the second estimator (smc next to laplace importance sampling): "auto" when the diagnostics
@@ -90,7 +90,7 @@ export interface AutoOptions extends CommonOptions {
    */
   crossCheck?: "auto" | "always" | "never";
   /**
-   * Budget of the smc cross-check in evaluations (default max(1e5, 50 × the laplace stage's));
+   * Budget of the smc cross-check in evaluations (default max(3e5, 50 × the laplace stage's));
    * beyond it the cross-check stops and the answer rests on the laplace diagnostics alone.
    */
   maxEvaluations?: number;
