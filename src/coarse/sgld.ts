@@ -11,7 +11,9 @@
  * λ = 0 is the Gaussian kernel itself (sampled i.i.d.); each λ_k = k/K > 0 is sampled by the chains
  * (warm-started from the previous node, fresh burn-in). The integral is composite Simpson on the K
  * intervals; its discretisation error is the Richardson estimate |S_K − S_{K/2}|/15, added in
- * quadrature to the Monte Carlo error √(Σ w_k² se_k²) (independent chains per node).
+ * quadrature to the Monte Carlo error: the larger of √(Σ w_k² se_k²) (batch means per node) and
+ * the Student-t-scaled spread of the chains' own TI estimates (a chain carries its state from node
+ * to node, so node means are correlated and the first alone understates the error).
  * The Langevin steps use full-batch ∇f, so the sampled law is exactly π_λ: minibatch noise would
  * add an uncontrolled extra temperature (ground truth a.8).
  * With a target error the whole estimate is rerun with doubled samples per chain until it is met
@@ -41,6 +43,8 @@ interface NodeStat {
   lambda: number;
   meanF: number;
   se: number;
+  /** E[f] per chain (λ > 0 nodes). */
+  chainMeans?: number[];
   acceptance: number;
   stepSize: number;
 }
@@ -187,6 +191,7 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Run 
     if (!Number.isNaN(rf)) nodeRhat = Math.max(nodeRhat, rf);
     nodes.push({
       lambda,
+      chainMeans: bm.map((b) => b.moments().mean[0]),
       meanF: pooled.mean[0],
       se: pooled.se[0],
       acceptance: acc / p.chains,
@@ -215,10 +220,31 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Run 
     const wHalf = simpsonWeights(p.K / 2, 2 / p.K);
     u = nodes.reduce((s, nd, k) => s + w[k] * nd.meanF, 0);
     const coarse = nodes.reduce((s, nd, k) => (k % 2 === 0 ? s + wHalf[k / 2] * nd.meanF : s), 0);
-    const seMC = Math.sqrt(nodes.reduce((s, nd, k) => s + (w[k] * nd.se) ** 2, 0));
+    // per-node batch means treat the nodes as independent, but each chain carries its state from
+    // node to node; the chains' own TI estimates u_c are independent, so their spread (Student-t
+    // scaled, C ≥ 4 chains) bounds the error from below too: the larger of the two is reported
+    const seNodes = Math.sqrt(nodes.reduce((s, nd, k) => s + (w[k] * nd.se) ** 2, 0));
+    let seChains = 0;
+    if (p.chains >= 4) {
+      const uc = Array.from({ length: p.chains }, (_, c) =>
+        nodes.reduce((s, nd, k) => s + w[k] * (nd.chainMeans ? nd.chainMeans[c] : nd.meanF), 0),
+      );
+      const m = uc.reduce((a, b) => a + b, 0) / p.chains;
+      const sd = Math.sqrt(uc.reduce((a, v) => a + (v - m) ** 2, 0) / (p.chains - 1));
+      seChains = Math.hypot(
+        Math.sqrt((p.chains - 1) / (p.chains - 3)) * (sd / Math.sqrt(p.chains)),
+        w[0] * nodes[0].se,
+      );
+    }
+    const seMC = Math.max(seNodes, seChains);
     const quadError = Math.abs(u - coarse) / 15;
     stderr = Math.hypot(seMC, quadError);
-    tiDetails = { monteCarloStderr: seMC, lambdaQuadratureError: quadError };
+    tiDetails = {
+      monteCarloStderr: seMC,
+      nodeStderr: seNodes,
+      chainStderr: seChains,
+      lambdaQuadratureError: quadError,
+    };
     if (quadError > seMC)
       warnings.push(
         `sgld: the λ-quadrature error ${quadError.toPrecision(3)} exceeds the Monte Carlo error ${seMC.toPrecision(3)}: use more lambdas`,
