@@ -22,10 +22,11 @@
  * chains from the Gibbs kernel's modes found by a multi-start search (largest Laplace mass first)
  * and return there at every λ node, so a mode the chains cannot leave shows up as R̂ ≫ 1 instead
  * of hiding. The error bars are
- * withdrawn when R̂ > RHAT_MAX at any λ node, when the mode search found more than one mode with
- * a Laplace mass share ≥ MODE_SHARE (chains weigh modes by how often they cross the barriers, which
- * no diagnostic of a few chains can vouch for), when MALA's acceptance is far from its target, or
- * for unadjusted Langevin (its O(η) bias is not in the standard error).
+ * withdrawn when R̂ > RHAT_MAX at any λ node, when the mode search found several modes with a
+ * Laplace mass share ≥ MODE_SHARE and some chain never visited one of them at λ = 1 (chains weigh
+ * modes by how often they cross the barriers; chains that never crossed agree with each other and
+ * R̂ cannot see it), when MALA's acceptance is far from its target, or for unadjusted Langevin
+ * (its O(η) bias is not in the standard error).
  */
 import { foldIn, normalArray, split } from "../core/random.ts";
 import { InputError } from "../errors.ts";
@@ -69,29 +70,24 @@ export function sgldEstimate(obj: Objective, x: Float64Array, o: SgldOptions): L
   const maxS = positiveInteger(o.maxSamples ?? 64 * S, "maxSamples", S);
 
   const { starts, modes } = chainStarts(obj, x, o.t, o.beta, chains, foldIn(key, 0x5ea7));
-  let r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate, starts });
+  const share = modeShares(modes);
+  const major = modes.filter((_, k) => share[k] >= MODE_SHARE);
+  let r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate, starts, modes: major });
   const errOf = (res: Run) => (integrate ? (res.result.stderr as number) : (res.result.gradNormStderr as number));
   while (target !== undefined && r.failures.length === 0 && errOf(r) > target && 2 * S <= maxS) {
     S *= 2;
     const prev = r.result.samples;
-    r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate, starts });
+    r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate, starts, modes: major });
     r.result.samples += prev;
   }
   if (target !== undefined && r.failures.length === 0 && errOf(r) > target)
     r.result.warnings.push(
       `sgld: error ${errOf(r).toPrecision(3)} > target ${target} at the cap of ${S} samples per chain`,
     );
-  // several modes: the chains weigh them by how often they cross barriers, which R̂ cannot vouch for
-  const share = modeShares(modes);
-  const major = share.filter((w) => w >= MODE_SHARE);
-  if (major.length > 1)
-    r.failures.push(
-      `the Gibbs kernel has ${major.length} modes with Laplace mass shares ${major.map((w) => w.toPrecision(2)).join(", ")}: Langevin chains cannot be certified to weigh them (use method smc or auto)`,
-    );
   return certify(r.result, r.failures, { ...r.checks, modes: major.length });
 }
 
-/** Laplace mass share above which a second mode withdraws sgld's error bars. */
+/** Laplace mass share from which a mode counts: every chain must visit it (else the error bars are withdrawn). */
 export const MODE_SHARE = 1e-3;
 
 function modeShares(modes: readonly KernelMode[]): number[] {
@@ -142,6 +138,8 @@ interface Plan {
   adjust: boolean;
   integrate: boolean;
   starts: Float64Array[];
+  /** Modes with a Laplace mass share ≥ MODE_SHARE. */
+  modes: KernelMode[];
 }
 
 function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Run {
@@ -159,6 +157,8 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Run 
   const lambdas = p.integrate ? Array.from({ length: p.K }, (_, k) => (k + 1) / p.K) : [1];
   const batchSize = Math.floor(p.S / p.batches);
   let last: BatchMeans[] = [];
+  // samples of each chain nearest to each mode, at λ = 1
+  const visits = p.starts.map(() => new Array<number>(p.modes.length).fill(0));
   let nodeRhat = 1;
   lambdas.forEach((lambda, idx) => {
     const s: LangevinSettings = { x, t, beta, lambda, adjust: p.adjust };
@@ -180,7 +180,10 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Run 
         adapt: false,
         onSample: (state) => {
           v[0] = state.f;
-          if (isLast) v.set(state.y, 1);
+          if (isLast) {
+            v.set(state.y, 1);
+            if (p.modes.length > 1) visits[c][nearestMode(p.modes, state.y)]++;
+          }
           bm[c].push(v);
         },
       });
@@ -260,6 +263,13 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Run 
     );
   if (!p.adjust) failures.push("unadjusted Langevin (ULA) has an O(η) bias that the standard errors do not include");
   const maxRhat = Math.max(...Array.from(rh).filter((v) => !Number.isNaN(v)), nodeRhat, 1);
+  // several modes: the chains weigh them by how often they cross the barriers, which R̂ of chains
+  // that never crossed cannot vouch for; every chain must have visited every mode
+  const unvisited = p.modes.length > 1 ? visits.filter((vc) => vc.some((k) => k === 0)).length : 0;
+  if (unvisited > 0)
+    failures.push(
+      `the Gibbs kernel has ${p.modes.length} modes (Laplace mass ≥ ${MODE_SHARE}) and ${unvisited} of ${p.chains} chains never visited all of them: the chains cannot weigh the modes (use method smc or auto)`,
+    );
   if (maxRhat > RHAT_MAX)
     failures.push(
       `chains disagree (R̂ = ${maxRhat.toFixed(3)} > ${RHAT_MAX}): the Gibbs measure may be multimodal or the chains too short`,
@@ -325,4 +335,18 @@ function kernelNode(obj: Objective, x: Float64Array, sigma: number, N: number, k
     acceptance: 1,
     stepSize: 0,
   };
+}
+
+/** Index of the mode whose Laplace fit is nearest to y (Mahalanobis distance). */
+function nearestMode(modes: readonly KernelMode[], y: Float64Array): number {
+  let best = 0;
+  let bestD = Infinity;
+  modes.forEach((m, k) => {
+    const d = m.fit.mahalanobis2(y);
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  });
+  return best;
 }
