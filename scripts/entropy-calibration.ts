@@ -8,9 +8,17 @@
  *   node --import tsx scripts/entropy-calibration.ts --quick    # the grid of the unit test
  *   options: --families quadratic,quartic,minor-mode --dims 1,4,20,100 --g2 0.01,1,100,10000
  *            --estimators importance:kernel,importance:laplace,smc,sgld,auto --seeds 40
+ * (cells that cannot or need not run are skipped: see gridCells in src/coarse/calibration.ts)
  */
-import { calibrateCell, calibrationTable, CALIBRATED, type CalibratedEstimator } from "../src/coarse/calibration.ts";
-import { FAMILIES, type Family } from "../src/coarse/calibrationProblems.ts";
+import {
+  calibrateCell,
+  calibrationTable,
+  gridCells,
+  FULL_GRID,
+  type CalibratedEstimator,
+  type CalibrationCell,
+} from "../src/coarse/calibration.ts";
+import type { Family } from "../src/coarse/calibrationProblems.ts";
 
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -18,27 +26,23 @@ const opt = (name: string): string | undefined => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const quick = argv.includes("--quick");
-const list = (name: string, dflt: string) => (opt(name) ?? dflt).split(",");
-const families = list("families", FAMILIES.join(",")) as Family[];
-const dims = list("dims", quick ? "4" : "1,4,20,100").map(Number);
-const g2s = list("g2", quick ? "0.01,100,10000" : "0.01,1,100,10000").map(Number);
-const estimators = list("estimators", CALIBRATED.join(",")) as CalibratedEstimator[];
-const seeds = Number(opt("seeds") ?? (quick ? 12 : 40));
-
-const cells = [];
-for (const family of families)
-  for (const n of dims)
-    for (const g2 of g2s) {
-      if (family === "minor-mode" && g2 < 100) continue; // the well alone gives β·t·|∇f|² ≈ 58
-      for (const est of estimators) {
-        if (est === "sgld" && (n > 20 || g2 > 100)) continue; // minutes per run there; its failure is shown at small n
-        const started = Date.now();
-        const c = calibrateCell(family, n, g2, est, seeds);
-        cells.push(c);
-        process.stderr.write(
-          `${family} n=${n} g2=${g2} ${est}: ${c.reported}/${c.seeds} reported, ${c.failures.length ? "FAIL " + c.failures.join("; ") : "ok"} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
-        );
-      }
-    }
+const list = <T>(name: string, dflt: readonly T[], parse: (s: string) => T): T[] =>
+  opt(name) === undefined ? [...dflt] : (opt(name) as string).split(",").map(parse);
+const grid = {
+  families: list<Family>("families", FULL_GRID.families, (s) => s as Family),
+  dims: list("dims", quick ? [4] : FULL_GRID.dims, Number),
+  g2s: list("g2", quick ? [0.01, 100, 1e4] : FULL_GRID.g2s, Number),
+  estimators: list<CalibratedEstimator>("estimators", FULL_GRID.estimators, (s) => s as CalibratedEstimator),
+  seeds: Number(opt("seeds") ?? (quick ? 12 : FULL_GRID.seeds)),
+};
+const cells: CalibrationCell[] = [];
+for (const { family, dim, g2, estimator } of gridCells(grid)) {
+  const started = Date.now();
+  const c = calibrateCell(family, dim, g2, estimator, grid.seeds);
+  cells.push(c);
+  process.stderr.write(
+    `${family} n=${dim} g2=${g2} ${estimator}: ${c.reported}/${c.seeds} reported, ${c.failures.length ? "FAIL " + c.failures.join("; ") : "ok"} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+  );
+}
 process.stdout.write(calibrationTable(cells));
 process.exitCode = cells.some((c) => c.failures.length > 0) ? 1 : 0;

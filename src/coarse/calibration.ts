@@ -147,6 +147,44 @@ export function calibrateCell(
   };
 }
 
+export interface GridSpec {
+  families: readonly Family[];
+  dims: readonly number[];
+  g2s: readonly number[];
+  estimators: readonly CalibratedEstimator[];
+  seeds: number;
+}
+
+/** The full grid of the calibration table (scripts/entropy-calibration.ts, test/e2e). */
+export const FULL_GRID: GridSpec = {
+  families: ["quadratic", "quartic", "minor-mode"],
+  dims: [1, 4, 20, 100],
+  g2s: [0.01, 1, 100, 1e4],
+  estimators: CALIBRATED,
+  seeds: 40,
+};
+
+/**
+ * The cells of a grid, minus those that cannot or need not run: the minor-mode family starts at
+ * β·t·|∇f|² ≈ 58 (its well alone); sgld beyond n = 20 or β·t·|∇f|² = 100 and smc beyond n = 20 take
+ * minutes per run (their behaviour is shown at smaller sizes); n = 1 runs only auto (quadrature)
+ * and the importance samplers.
+ */
+export function gridCells(g: GridSpec): { family: Family; dim: number; g2: number; estimator: CalibratedEstimator }[] {
+  const out: { family: Family; dim: number; g2: number; estimator: CalibratedEstimator }[] = [];
+  for (const family of g.families)
+    for (const dim of g.dims)
+      for (const g2 of g.g2s) {
+        if (family === "minor-mode" && g2 < 100) continue;
+        for (const estimator of g.estimators) {
+          if (estimator === "sgld" && (dim > 20 || dim === 1 || g2 > 100)) continue;
+          if (estimator === "smc" && (dim > 20 || dim === 1)) continue;
+          out.push({ family, dim, g2, estimator });
+        }
+      }
+  return out;
+}
+
 /** A Markdown table of cells: regime × estimator → reported/withdrawn, z statistics, coverage, cost. */
 export function calibrationTable(cells: readonly CalibrationCell[]): string {
   const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : "–");
