@@ -12,7 +12,7 @@
  *     must agree (every |z| over u and the coordinates of ∇u below AGREE_P's Bonferroni–Student
  *     bound); disagreement withdraws the error bars. The answer is laplace's when its diagnostics
  *     hold, else smc's (a fixed preference: picking the smaller stderr would favour understated
- *     ones). smc runs within a budget (max(3e5, 50 × the laplace stage's evaluations)); when it
+ *     ones). smc runs within a budget (max(1e5, 50 × the laplace stage's evaluations)); when it
  *     cannot finish or its own diagnostics fail, the laplace answer keeps its error bars only if
  *     nothing hinted at several modes (one mode found, ∇²U ≻ 0 at every probe, its weight
  *     diagnostics held).
@@ -29,7 +29,7 @@ import type { AutoChoice, AutoOptions, LocalEntropyResult, Objective } from "./t
 /** Particles per replicate of the smc cross-check (it must see gross disagreement; its own error is secondary). */
 export const AUTO_PARTICLES = 128;
 /** Least budget of the smc cross-check, in evaluations of f, ∇f and HVPs. */
-export const AUTO_BUDGET = 3e5;
+export const AUTO_BUDGET = 1e5;
 
 export function autoEstimate(obj: Objective, x: Float64Array, o: AutoOptions): LocalEntropyResult {
   const key = checkCommon(obj, x, o);

@@ -90,7 +90,7 @@ export interface AutoOptions extends CommonOptions {
    */
   crossCheck?: "auto" | "always" | "never";
   /**
-   * Budget of the smc cross-check in evaluations (default max(3e5, 50 × the laplace stage's));
+   * Budget of the smc cross-check in evaluations (default max(1e5, 50 × the laplace stage's));
    * beyond it the cross-check stops and the answer rests on the laplace diagnostics alone.
    */
   maxEvaluations?: number;
