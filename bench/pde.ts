@@ -1,5 +1,5 @@
 /**
- * The PDE workloads of the shared benchmark definitions (workloads.md §6), run on the library's
+ * The PDE workloads of the benchmark definitions (docs/performance.md §pde-workloads), run on the library's
  * own steppers, so the benchmark times what users run:
  *
  *   burgers-muscl  burgers1dStepper: muscl (minmod) + rusanov flux + forward Euler, CFL 0.4

@@ -1,6 +1,6 @@
 /**
- * The reference implementations of the shared benchmark folder (../shared/bench next to the
- * repository): PyTorch (torch_reference.py via /usr/bin/python3), the C PDE reference (built
+ * The reference implementations of the benchmark (docs/performance.md §how-the-benchmark-measures), in the
+ * folder of reference scripts: PyTorch (torch_reference.py via /usr/bin/python3), the C PDE reference (built
  * here with gcc -O2 / -O3 -march=native into a temporary directory) and numpy (pde_numpy.py).
  * Each is run as its own process for one workload at a time and its JSON line parsed; when one
  * cannot run, `available()` says why and the bench prints its own figures only.
@@ -45,7 +45,7 @@ const ML = [
 const PDE = ["burgers-muscl", "burgers-weno5", "heat2d"];
 
 /**
- * The shared benchmark folder: $SHOCKLENS_BENCH_REF if set (only it), else ../shared/bench beside
+ * The folder of reference scripts: $SHOCKLENS_BENCH_REF if set (only it), else the default folder below, beside
  * the repository — seen from bench/ when run from source, from .bench-build/bench/ when compiled.
  */
 export function sharedBenchDir(): string | null {
@@ -88,7 +88,6 @@ export interface Availability {
 export function findReferences(): Availability {
   const refs: Reference[] = [];
   const missing: Availability["missing"] = [];
-  let tmp: string | null = null;
   const dir = sharedBenchDir();
   if (dir === null) {
     const reason = "the shared benchmark folder (../shared/bench) was not found";
@@ -127,7 +126,7 @@ export function findReferences(): Availability {
     });
   }
   // C, built as the references specify.
-  tmp = mkdtempSync(join(tmpdir(), "shocklens-bench-"));
+  const tmp = mkdtempSync(join(tmpdir(), "shocklens-bench-"));
   const src = join(dir, "pde_reference.c");
   const builds: [string, string[]][] = [
     ["c-O2", ["-O2", "-march=native"]],
@@ -166,6 +165,5 @@ export function findReferences(): Availability {
         : "/usr/bin/python3 not found",
     });
   }
-  const t = tmp;
-  return { references: refs, missing, cleanup: () => rmSync(t, { recursive: true, force: true }) };
+  return { references: refs, missing, cleanup: () => rmSync(tmp, { recursive: true, force: true }) };
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- [--json] [--threads N] [--only a,b] [--rounds R] [--no-reference]`
  *
- * Runs the workloads of the shared benchmark definitions (../shared/bench/workloads.md) in
+ * Runs the workloads of the benchmark definitions (docs/performance.md) in
  * shocklens and, where they can run here, their references (PyTorch 1.13 via /usr/bin/python3,
  * the C reference built with gcc -O2 and -O3, numpy) — alternately, reference then shocklens,
  * `--rounds` times (default 3) per workload and reference — and reports for each workload and
@@ -10,9 +10,9 @@
  *     ratio = reference time / shocklens time      (> 1: shocklens is faster)
  *
  * with --json as one JSON line per workload and reference, else as a table. The timing rule is
- * the references' (workloads.md §2): k units per repetition (k a power of two calibrated to
+ * the references' (docs/performance.md §timing-rule): k units per repetition (k a power of two calibrated to
  * ≥ 0.2 s), 2 warm-up and 7 timed repetitions, median. Like the reference scripts, the process
- * re-executes itself with glibc's malloc tuned to keep freed memory (workloads.md §3) unless
+ * re-executes itself with glibc's malloc tuned to keep freed memory (docs/performance.md §threads-and-malloc) unless
  * --default-malloc is given. Without a reference it prints its own figures and says why.
  *
  * `npm run bench` first compiles src/ and bench/ with tsc into .bench-build/ and runs that: the
@@ -43,7 +43,8 @@ interface Args {
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
   process.stderr.write(
-    "usage: npm run bench -- [--json] [--threads 1|2] [--only NAME,...] [--rounds R] [--no-reference] [--min-time S] [--reps R] [--gemm auto|native-blas|wasm-simd|typescript] [--default-malloc]\n",
+    "usage: npm run bench -- [--json] [--threads 1|2] [--only NAME,...] [--rounds R] [--no-reference] [--min-time S]" +
+      " [--reps R] [--gemm auto|native-blas|wasm-simd|typescript] [--default-malloc]\n",
   );
   process.exit(2);
 }
@@ -122,7 +123,8 @@ function parseArgs(argv: string[]): Args {
 
 const args = parseArgs(process.argv.slice(2));
 
-// Same malloc tuning as the reference scripts (workloads.md §3): read at process start, so re-exec.
+// Same malloc tuning as the reference scripts (docs/performance.md §threads-and-malloc): read at process
+// start, so re-exec.
 const MALLOC_ENV: Record<string, string> = {
   MALLOC_MMAP_THRESHOLD_: "33554432",
   MALLOC_TRIM_THRESHOLD_: "268435456",
@@ -136,7 +138,7 @@ if (!args.defaultMalloc && Object.entries(MALLOC_ENV).some(([k, v]) => process.e
   process.exit(r.status ?? 1);
 }
 
-// ---- timing (workloads.md §2) ----------------------------------------------------------------
+// ---- timing (docs/performance.md §timing-rule) -------------------------------------------------
 
 const now = (): number => performance.now() / 1000;
 const median = (xs: readonly number[]): number => {
@@ -350,7 +352,8 @@ function machine(): string {
         ? ` (${g.wasmSimd.variant})`
         : "";
   const small = g.smallKernels.active ? "; small products: wasm kernels" : "";
-  return `${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores; Node ${process.version}; GEMM ${g.backend}${detail}${small}; threads ${args.threads}`;
+  const machine = `${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores; Node ${process.version}`;
+  return `${machine}; GEMM ${g.backend}${detail}${small}; threads ${args.threads}`;
 }
 
 function table(lines: Line[]): string {

@@ -1,5 +1,5 @@
 /**
- * The benchmark suite: the workloads of the shared definitions (workloads.md), each with its
+ * The benchmark suite: the workloads of the benchmark definitions (docs/performance.md), each with its
  * unit, the unit of work that is timed, the check values, and the targets of the Performance
  * issue. The definitions of the work itself are in workloads.ts (ML) and pde.ts (PDE).
  */
@@ -59,7 +59,7 @@ export const CASES: readonly Case[] = [
   pde("heat2d"),
 ];
 
-/** The reference check values of workloads.md §5 / §6 (torch 1.13; C and numpy). */
+/** The reference check values (docs/performance.md §ml-check-values and docs/performance.md §pde-check-values). */
 export const REFERENCE_CHECKS: Record<string, number[]> = {
   "tiny-grad": [-0.22605478923691874, 1.790459945607912, -0.6400279352774803],
   "mlp-small-step": [2.288918313302543, 0.09999966613707482, 2.2869533695839968],

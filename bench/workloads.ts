@@ -1,5 +1,5 @@
 /**
- * The reference workloads of the shared benchmark definitions (workloads.md §5), built from the
+ * The reference workloads of the benchmark definitions (docs/performance.md §ml-workloads), built from the
  * portable hash initialisation so that their `check` values are comparable with PyTorch's to 1e-9.
  * Each builder returns the data and the unit of work; the bench times the unit, the tests check
  * the numbers.
@@ -277,7 +277,7 @@ export function sgldData() {
 }
 
 /**
- * sgld-inner: one Entropy-SGD inner loop of 20 steps from the anchor x (workloads.md §5):
+ * sgld-inner: one Entropy-SGD inner loop of 20 steps from the anchor x (docs/performance.md §sgld-inner):
  * g ← ∇F(y); y ← y − η(g + (y − x)/γ) + √(2η/β)·ξ; μ ← (1 − α)μ + αy — the library's
  * `entropySgdInner` (coupling 1/γ = 10, the workload's scope γ = 0.1), whose normal draws come
  * from the optimizers' seeded generator (part of the timed work), a fresh key per loop.

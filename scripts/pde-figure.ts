@@ -22,7 +22,8 @@ for (const t of times) {
   if (t === 1.5) {
     const s = resultShocks("hj", r, "outflow")[0];
     process.stderr.write(
-      `t=1.5: shock at x=${s?.x.toExponential(2)}, jump ${(s ? s.left - s.right : NaN).toFixed(4)}, exact ${exact.doubleWellJump(1.5).toFixed(4)}\n`,
+      `t=1.5: shock at x=${s?.x.toExponential(2)}, jump ${(s ? s.left - s.right : NaN).toFixed(4)}, ` +
+        `exact ${exact.doubleWellJump(1.5).toFixed(4)}\n`,
     );
   }
 }

@@ -40,7 +40,8 @@ export function register(program: Command): void {
   program
     .command("demo")
     .description(
-      "train a small network on the shipped MNIST digits into the run store, then look at it through its symmetry group (no arguments needed)",
+      "train a small network on the shipped MNIST digits into the run store, " +
+        "then look at it through its symmetry group (no arguments needed)",
     )
     .option("--store <file>", "run store (default: $SHOCKLENS_STORE or ./shocklens.db)")
     .option("--steps <n>", "train this many steps instead of 10 epochs (1 250 steps)")
@@ -78,7 +79,8 @@ function demoSummary(r: TrainRunResult, storePath: string): string {
   return [
     `shocklens demo: a 784-128-10 MLP trained on 8 000 shipped MNIST digits (${r.step} SGD steps, ${r.seconds.toFixed(1)} s)`,
     ``,
-    `  test accuracy  ${acc === undefined ? "—" : `${(100 * acc).toFixed(2)} %`} on 2 000 held-out digits (test loss ${r.metrics["test/loss"]?.toPrecision(4) ?? "—"})`,
+    `  test accuracy  ${acc === undefined ? "—" : `${(100 * acc).toFixed(2)} %`} on 2 000 held-out digits ` +
+      `(test loss ${r.metrics["test/loss"]?.toPrecision(4) ?? "—"})`,
     `  run            ${r.id} (${r.status})`,
     `  store          ${storePath}`,
     `  weights        ${r.weights ?? "—"}`,

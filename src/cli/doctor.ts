@@ -55,7 +55,7 @@ export function runDoctor(o: DoctorOptions): void {
     try {
       useGemmBackend(b);
     } catch (e) {
-      throw new Error(e instanceof Error ? e.message : String(e));
+      throw new Error(e instanceof Error ? e.message : String(e), { cause: e });
     }
   }
   if (o.threads !== undefined) setGemmThreads(parseNumber(o.threads, "--threads", { integer: true, min: 1, max: 64 }));
@@ -89,9 +89,14 @@ export function runDoctor(o: DoctorOptions): void {
     return;
   }
   const yes = (b: boolean) => (b ? "yes" : "no ");
+  const routing =
+    info.backend === "typescript"
+      ? "every product runs in the plain TypeScript kernel"
+      : `products below ${info.minMulAdds} multiply-adds use ` +
+        `${info.smallKernels.active ? "the small kernels or " : ""}the plain TypeScript kernel`;
   const lines = [
     `shocklens ${VERSION} on Node ${process.version} (${report.platform}), ${report.cpu}, ${report.cores} cores`,
-    `GEMM backend   ${backendLabel(info.backend, info)} (${info.backend === "typescript" ? "every product runs in the plain TypeScript kernel" : `products below ${info.minMulAdds} multiply-adds use ${info.smallKernels.active ? "the small kernels or " : ""}the plain TypeScript kernel`})`,
+    `GEMM backend   ${backendLabel(info.backend, info)} (${routing})`,
     `threads        ${info.threads}`,
     `native OpenBLAS ${yes(info.nativeBlas.available)} ${info.nativeBlas.detail}`,
     `wasm SIMD GEMM ${yes(info.wasmSimd.available)} ${info.wasmSimd.detail}`,
@@ -102,7 +107,8 @@ export function runDoctor(o: DoctorOptions): void {
     for (const c of report.checks) {
       lines.push(
         c.available
-          ? `check ${backendLabel(c.backend, info).padEnd(12)} max rel. error ${c.maxRelError?.toExponential(1)}, ${c.gflops?.toFixed(1)} GFLOP/s on 256×256×256`
+          ? `check ${backendLabel(c.backend, info).padEnd(12)} max rel. error ${c.maxRelError?.toExponential(1)}, ` +
+              `${c.gflops?.toFixed(1)} GFLOP/s on 256×256×256`
           : `check ${c.backend.padEnd(12)} not available${c.error ? `: ${c.error}` : ""}`,
       );
     }

@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .description(
       "local entropy u(x,t), ∇u and error estimates of a network loss (ν = 1/(2β)); error bars only where their diagnostics hold",
     )
-    .requiredOption("--model <file>", "model config (JSON/YAML, contracts §1)")
+    .requiredOption("--model <file>", "model config (JSON/YAML, docs/file-formats.md)")
     .requiredOption("--weights <file>", "weights x as safetensors with torch state_dict names")
     .requiredOption("--data <file>", "data as safetensors holding x [N, …] and y [N, …]")
     .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")
@@ -159,7 +159,8 @@ export function runEntropy(o: EntropyOptions): void {
     };
   } else if (method === "quadrature" && full.dim > 2) {
     throw new InputError(
-      `--method quadrature: the model has ${full.dim} parameters; quadrature integrates over a 1-D/2-D slice, so add --slice random|hessian|DIRS.safetensors`,
+      `--method quadrature: the model has ${full.dim} parameters; quadrature integrates over a 1-D/2-D slice, ` +
+        "so add --slice random|hessian|DIRS.safetensors",
     );
   }
 

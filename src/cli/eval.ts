@@ -20,7 +20,7 @@ export function register(program: Command): void {
   program
     .command("eval")
     .description("loss, gradient and (with --direction) the exact Hessian-vector product, in float64")
-    .requiredOption("--model <file>", "model config (JSON/YAML, contracts §1)")
+    .requiredOption("--model <file>", "model config (JSON/YAML, docs/file-formats.md)")
     .requiredOption("--weights <file>", "weights as safetensors with torch state_dict names")
     .requiredOption("--data <file>", "data as safetensors holding x [N, …] and y [N, …]")
     .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")

@@ -1,5 +1,5 @@
 /**
- * `shocklens pde burgers|hj`: reference 1-D solves (contracts.md §2, PDE conventions).
+ * `shocklens pde burgers|hj`: reference 1-D solves (docs/cli.md §pde; conventions in docs/pde.md §conventions).
  *   shocklens pde burgers --ic sine --scheme muscl --cells 400 --t 2 --json
  *   shocklens pde hj --ic doublewell --scheme cole-hopf --nu 0.005 --domain -2,2 --bc outflow --t 1.5 --out u.npy
  * Parses and validates options, calls `solvePde`, prints the summary (or the one JSON object) and
@@ -126,8 +126,12 @@ export function runPde(eq: Equation, o: PdeOptions): void {
     `t       ${summary.t}`,
     `steps   ${summary.steps}`,
     `mass    ${summary.mass}`,
-    `shocks  ${summary.shocks.length === 0 ? "none" : summary.shocks.map((s) => `x=${s.x.toFixed(6)} (${s.left.toFixed(6)} -> ${s.right.toFixed(6)}, speed ${s.speed.toFixed(6)})`).join("; ")}`,
+    `shocks  ${summary.shocks.length === 0 ? "none" : summary.shocks.map(shockText).join("; ")}`,
   ];
   if (o.out) lines.push(`wrote   ${o.out}`);
   process.stdout.write(lines.join("\n") + "\n");
+}
+
+function shockText(s: { x: number; left: number; right: number; speed: number }): string {
+  return `x=${s.x.toFixed(6)} (${s.left.toFixed(6)} -> ${s.right.toFixed(6)}, speed ${s.speed.toFixed(6)})`;
 }

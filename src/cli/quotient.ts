@@ -1,5 +1,5 @@
 /**
- * `shocklens quotient`: symmetry analysis of a network (contracts.md §2) — its group, raw vs
+ * `shocklens quotient`: symmetry analysis of a network (docs/cli.md §quotient) — its group, raw vs
  * quotient observables, Noether charges, and optionally the canonical (balanced) representative
  * and a random gauge transformation written as safetensors with the same parameter names.
  */
@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .description(
       "symmetry analysis: group, invariants, raw vs quotient observables, Noether charges, canonical form, gauge transformations",
     )
-    .requiredOption("--model <file>", "model config (JSON/YAML, contracts §1)")
+    .requiredOption("--model <file>", "model config (JSON/YAML, docs/file-formats.md)")
     .requiredOption("--weights <file>", "weights as safetensors with torch state_dict names")
     .option("--data <file>", "data (x, y) for the loss, gradient and Hessian observables")
     .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")
@@ -119,9 +119,8 @@ function render(r: ObserveResult & { files?: Record<string, string>; gauge?: Rec
   if (r.tStar !== undefined) lines.push(`t* (quotient Hessian) ${fmt(r.tStar)}`);
   for (const [name, b] of Object.entries(r.symmetryBreaking ?? {})) {
     lines.push(`broken symmetry ${name}: ${b.description}`);
-    lines.push(
-      `  relative loss change s → 10s: ${b.relLossChange.map((x) => `s=${x.scale}: ${fmt(x.value)}`).join(", ")}; |cos(∇L, ξ)| = ${fmt(b.gradientCosine)}`,
-    );
+    const changes = b.relLossChange.map((x) => `s=${x.scale}: ${fmt(x.value)}`).join(", ");
+    lines.push(`  relative loss change s → 10s: ${changes}; |cos(∇L, ξ)| = ${fmt(b.gradientCosine)}`);
   }
   if (r.gauge)
     lines.push(`gauge     seed ${r.gauge.seed}, range ${r.gauge.logRange}: raw ‖θ‖ ×${fmt(r.gauge.paramNormRatio)}`);

@@ -74,7 +74,8 @@ export function register(program: Command): void {
         opts,
         { store: path, ...result },
         () =>
-          `exported ${result.scalars} scalars${opts.format === "jsonl" ? ` and ${result.events} events` : ""} of run ${result.run} to ${result.path}`,
+          `exported ${result.scalars} scalars${opts.format === "jsonl" ? ` and ${result.events} events` : ""} ` +
+          `of run ${result.run} to ${result.path}`,
       );
     });
 }

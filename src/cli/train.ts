@@ -87,7 +87,8 @@ export async function runInStore(
       onRun: (h) => {
         if (!o.quiet)
           process.stderr.write(
-            `shocklens: run ${h.id} (${h.name}) ${h.resumedFrom === null ? "started" : `resumed at step ${h.resumedFrom}`}: ${h.totalSteps} steps, store ${storePath}\n`,
+            `shocklens: run ${h.id} (${h.name}) ${h.resumedFrom === null ? "started" : `resumed at step ${h.resumedFrom}`}: ` +
+              `${h.totalSteps} steps, store ${storePath}\n`,
           );
       },
     });
@@ -145,7 +146,8 @@ export function formatSummary(r: TrainRunResult, storePath: string): string {
     );
   if (m["train/loss"] !== undefined)
     lines.push(
-      `train     loss ${m["train/loss"].toPrecision(4)}${m["train/accuracy"] !== undefined ? `, accuracy ${pct(m["train/accuracy"])}` : ""}`,
+      `train     loss ${m["train/loss"].toPrecision(4)}` +
+        (m["train/accuracy"] !== undefined ? `, accuracy ${pct(m["train/accuracy"])}` : ""),
     );
   if (r.weights) lines.push(`weights   ${r.weights}`);
   lines.push(`store     ${storePath}   (shocklens runs show ${r.id} --store ${storePath})`);

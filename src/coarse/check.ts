@@ -21,7 +21,8 @@ export function checkCommon(obj: Objective, x: Float64Array, o: CommonOptions): 
   positiveNumber(o.beta, "beta");
   if (!(x instanceof Float64Array) || x.length !== obj.dim) {
     throw new InputError(
-      `x: expected a Float64Array of length ${obj.dim} (the objective's dimension), got ${x instanceof Float64Array ? `length ${x.length}` : typeof x}`,
+      `x: expected a Float64Array of length ${obj.dim} (the objective's dimension), ` +
+        `got ${x instanceof Float64Array ? `length ${x.length}` : typeof x}`,
     );
   }
   const bad = x.findIndex((v) => !Number.isFinite(v));

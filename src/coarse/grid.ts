@@ -2,7 +2,7 @@
  * Gridded local-entropy solutions on a 1-D or 2-D slice, u(s, t) and p(s, t) = ∇u = (s − ⟨r⟩)/t at
  * every grid point and time, all from one adaptive quadrature table (quadrature.ts) so they are
  * one smooth discrete function of (s, t): the input of the HJ and Burgers residual checks
- * (src/pde/residual.ts, ground truth e.1 step 3). Layout: 2-D fields are row-major, index i·n₂ + j
+ * (src/pde/residual.ts, docs/theory.md §e.1 step 3). Layout: 2-D fields are row-major, index i·n₂ + j
  * for (s1[i], s2[j]); one array per requested time.
  */
 import { InputError } from "../errors.ts";

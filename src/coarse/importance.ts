@@ -1,5 +1,5 @@
 /**
- * Importance-sampling estimator of the local entropy (ground truth a.1, a.5):
+ * Importance-sampling estimator of the local entropy (docs/theory.md §a.1, a.5):
  *
  *   v = E_{y∼N(x, σ²I)}[e^{−βf(y)}],  σ² = t/β,   u = −β⁻¹ log v,   ∇u = (x − ⟨y⟩)/t.
  *
@@ -98,19 +98,17 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
   const y = new Float64Array(n);
   const d = new Float64Array(n);
   let batch = 0;
-  let stats = summarise(acc, beta);
+  let stats: ReturnType<typeof summarise>;
   for (;;) {
     const size = batch === 0 ? N0 : acc.n; // doubles the total each round
     const z = normalArray(foldIn(key, batch++), size * n);
     for (let i = 0; i < size; i++) {
       let zd = 0;
-      let zz = 0;
       for (let j = 0; j < n; j++) {
         const zj = z[i * n + j];
         d[j] = delta[j] + sigma * zj;
         y[j] = x[j] + d[j];
         zd += zj * delta[j];
-        zz += zj * zj;
       }
       // log φ_x(y) − log q(y) = (|z|² − |δ/σ + z|²)/2 = −zᵀδ/σ − |δ|²/(2σ²)
       const lr = proposal === "shifted" ? -zd / sigma - delta2 / (2 * sigma * sigma) : 0;

@@ -1,5 +1,5 @@
 /**
- * shocklens/coarse — local-entropy coarse-graining of a loss (ground truth a.1–a.6):
+ * shocklens/coarse — local-entropy coarse-graining of a loss (docs/theory.md §a.1–a.6; docs/local-entropy.md):
  * u(x,t) = −β⁻¹ log[(2πt/β)^{−n/2} ∫ e^{−βf(y) − β|x−y|²/(2t)} dy] solves u_t + ½|∇u|² = νΔu with
  * ν = 1/(2β), and p = ∇u = (x − ⟨y⟩)/t solves viscous Burgers. Four estimators with error
  * estimates that are reported only when their diagnostics hold (importance sampling from the

@@ -1,5 +1,5 @@
 /**
- * `localEntropy(f, x, {t, beta, method, …})`: the local entropy (ground truth a.1)
+ * `localEntropy(f, x, {t, beta, method, …})`: the local entropy (docs/theory.md §a.1)
  *
  *   u(x,t) = −β⁻¹ log[(2πt/β)^{−n/2} ∫ exp(−βf(y) − β|x−y|²/(2t)) dy],   ∇u = (x − ⟨y⟩)/t,
  *

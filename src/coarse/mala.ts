@@ -3,7 +3,7 @@
  *
  *   π_λ(y) ∝ exp(−β U_λ(y)),   U_λ(y) = λ f(y) + |y − x|²/(2t),   λ ∈ [0, 1]
  *
- * (λ = 1 is ρ_x of ground truth a.5). One step is the Entropy-SGD inner loop with γ = t:
+ * (λ = 1 is ρ_x of docs/theory.md §a.5). One step is the Entropy-SGD inner loop with γ = t:
  *
  *   y' = μ(y) + √(2η/β) ξ,   μ(y) = y − η ∇U_λ(y) = y − η(λ∇f(y) + (y − x)/t),   ξ ∼ N(0, I).
  *

@@ -2,8 +2,8 @@
  * Adapters that turn losses into `Objective`s on flat vectors:
  *   - treeObjective: a scalar function of a param tree, through `ravel`/`unravel` (the vector is the
  *     params in leaf order, as `ravel(params)`), gradients and HVPs by the autodiff;
- *   - modelObjective: model + data + loss name (the network loss of contracts §1);
- *   - quadraticObjective: ½yᵀAy + bᵀy + c (closed form C1, used as an oracle);
+ *   - modelObjective: model + data + loss name (the network losses of docs/file-formats.md §losses);
+ *   - quadraticObjective: ½yᵀAy + bᵀy + c (closed form docs/theory.md §C1, used as an oracle);
  *   - mappedObjective: f∘φ for a coordinate map φ: ℝᵏ → ℝⁿ (slices, quotient coordinates), with the
  *     chain rule ∇(f∘φ)(s) = J_φ(s)ᵀ ∇f(φ(s)) when φ has a pullback, else central differences.
  */

@@ -17,7 +17,7 @@
  * meets the tolerance. Trapezoid converges spectrally for smooth decaying integrands (then E is
  * very conservative) and as h² at kinks (ReLU networks). At a kink the h² constant depends on
  * where the kink falls inside a cell, which changes under halving, so the classical Richardson
- * |Q_h − Q_{2h}|/3 can be off by ×70 (measured on closed form C7); the second term, the h² decay
+ * |Q_h − Q_{2h}|/3 can be off by ×70 (measured on closed form docs/theory.md §C7); the second term, the h² decay
  * predicted from the previous level, guards against that (measured: actual ≤ 0.4·E).
  * Interval counts are kept multiples of 4 so the coarse rules end on the grid's end points.
  */

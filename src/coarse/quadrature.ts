@@ -3,7 +3,7 @@
  * or quotient coordinates), and gridded solutions u(s, t), p(s, t) on a slice for PDE checks:
  *
  *   u(s,t) = −β⁻¹ [log ∫ e^{−βg(r) − β|s−r|²/(2t)} dr − (k/2) log(2πt/β)],   p = ∇u = −(⟨r⟩ − s)/t,
- *   ∇²u = I/t − β Cov(r)/t²   (ground truth a.5).
+ *   ∇²u = I/t − β Cov(r)/t²   (docs/theory.md §a.5).
  *
  * This is the exact k-dimensional local entropy of the slice function — not the full n-D u of the
  * network (the kernel smooths only along the slice). Error estimate max(|Q_h − Q_{2h}|,
@@ -106,7 +106,8 @@ export function solveQueries(
     if (worstRatio <= 1) return finish(results);
     if (table.size * 2 ** k > maxPoints) {
       warnings.push(
-        `quadrature: error estimate ${worstRatio.toPrecision(3)}× the tolerance at the cap of ${table.size} points (raise maxPoints or loosen the tolerance)`,
+        `quadrature: error estimate ${worstRatio.toPrecision(3)}× the tolerance at the cap of ${table.size} points ` +
+          "(raise maxPoints or loosen the tolerance)",
       );
       return finish(results);
     }

@@ -15,7 +15,7 @@
  * the Student-t-scaled spread of the chains' own TI estimates (a chain carries its state from node
  * to node, so node means are correlated and the first alone understates the error).
  * The Langevin steps use full-batch ∇f, so the sampled law is exactly π_λ: minibatch noise would
- * add an uncontrolled extra temperature (ground truth a.8).
+ * add an uncontrolled extra temperature (docs/theory.md §a.8).
  * With a target error the whole estimate is rerun with doubled samples per chain until it is met
  * (the reported sample count includes the discarded runs).
  * Over-dispersed starts (docs/local-entropy.md §modes): even chains start from kernel draws, odd

@@ -1,5 +1,5 @@
 /**
- * Types of the local-entropy toolkit (ground truth a.1, a.5):
+ * Types of the local-entropy toolkit (docs/theory.md §a.1, a.5):
  *
  *   u(x,t) = −β⁻¹ log[(2πt/β)^{−n/2} ∫ exp(−βf(y) − β|x−y|²/(2t)) dy]
  *          = −β⁻¹ log E_{y∼N(x, (t/β)I)}[e^{−βf(y)}],

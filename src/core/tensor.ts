@@ -21,7 +21,7 @@ export interface GradNode {
  */
 export interface OpDef {
   readonly name: string;
-  vjp(F: OpsApi, g: Tensor, inputs: readonly Tensor[], out: Tensor, attrs: any): (Tensor | null)[];
+  vjp(F: OpsApi, g: Tensor, inputs: readonly Tensor[], out: Tensor, attrs: unknown): (Tensor | null)[];
 }
 
 // The op namespace handed to VJP rules (type-only: no runtime import cycle).

@@ -60,7 +60,7 @@ export const gaussianMixtureData = z.strictObject({
 export const teacherStudentData = z.strictObject({
   name: z.literal("teacher-student"),
   ...common,
-  /** The teacher network (any model family, contracts.md §1); targets are its outputs. */
+  /** The teacher network (any model family, docs/file-formats.md §model-configs); targets are its outputs. */
   teacher: modelConfig,
   n: count.default(1000),
   /** Standard deviation of the Gaussian label noise added to the teacher's outputs. */

@@ -1,6 +1,6 @@
 /**
- * Teacher–student regression: a teacher network of any family (contracts.md §1), initialised from
- * the data key, labels random inputs; the student (the run's model) regresses its outputs with
+ * Teacher–student regression: a teacher network of any family (docs/file-formats.md §model-configs),
+ * initialised from the data key, labels random inputs; the student (the run's model) regresses its outputs with
  * mse. Inputs are N(0, inputStd²) (uniform tokens for a transformer teacher); targets are
  * teacher(x) + N(0, noise²).
  */

@@ -1,8 +1,8 @@
 /**
- * How much a symmetry of the ε = 0 idealisation is broken by the real model (ground-truth d.4):
+ * How much a symmetry of the ε = 0 idealisation is broken by the real model (docs/theory.md §d.4):
  * for layer norm's residual-stream scale, LN(αx) = (x − μ)/√(σ² + ε/α²), so the loss changes with
  * α only through ε/α² — by ~ε/Var(x) relative, which is negligible at normal scales and O(1) once
- * the residual stream is as small as √ε. Reported as d.4 does: the relative loss change between the
+ * the residual stream is as small as √ε. Reported as docs/theory.md §d.4 does: the relative loss change between the
  * scales s and 10·s of the current residual stream, and the Noether violation |cos(∇L, ξ)|
  * (zero for an exact symmetry).
  */

@@ -1,6 +1,6 @@
 /**
- * Raw versus quotient observables of a network (ground-truth d, d.9). Every observable declares its
- * kind:
+ * Raw versus quotient observables of a network (docs/theory.md §d.0, d.9; docs/symmetry.md §observables).
+ * Every observable declares its kind:
  * - raw: a function of the parameters θ as stored — moved by the symmetry group (gradients and
  *   Hessians transform under rescaling and GL, so even their norms and spectra are gauge-dependent);
  * - quotient: a function of the orbit G·θ alone — computed from closed-form invariants, or as a raw
@@ -129,7 +129,7 @@ export const OBSERVABLES: readonly ObservableSpec[] = [
   },
 ];
 
-/** t* = 1/max(0, −λ_min); ∞ for a locally convex quotient (ground-truth e.1 step 4). */
+/** t* = 1/max(0, −λ_min); ∞ for a locally convex quotient (docs/theory.md §e.1 step 4). */
 export function tStar(lambdaMin: number): number {
   return lambdaMin < 0 ? -1 / lambdaMin : Infinity;
 }

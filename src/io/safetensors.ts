@@ -127,7 +127,8 @@ export function decodeSafetensors(bytes: Uint8Array, fileName = "<buffer>"): Saf
   for (const e of entries) {
     if (e.begin < pos) {
       fail(
-        `tensor ${JSON.stringify(e.name)} data_offsets [${e.begin}, ${e.end}] overlap tensor ${JSON.stringify(prev!.name)} [${prev!.begin}, ${prev!.end}]`,
+        `tensor ${JSON.stringify(e.name)} data_offsets [${e.begin}, ${e.end}] ` +
+          `overlap tensor ${JSON.stringify(prev!.name)} [${prev!.begin}, ${prev!.end}]`,
       );
     }
     if (e.begin > pos) fail(`data buffer has a hole: bytes [${pos}, ${e.begin}) belong to no tensor`);

@@ -1,5 +1,5 @@
 /**
- * Convolutional net (contracts.md §1): conv{i}.weight [out, in, k, k] / conv{i}.bias [out], each
+ * Convolutional net (docs/file-formats.md §cnn): conv{i}.weight [out, in, k, k] / conv{i}.bias [out], each
  * conv (stride 1, zero padding) followed by σ and optional max-pooling; flatten in (C, H, W)
  * order; then fc{j} layers with σ between them and none after the last.
  */

@@ -1,5 +1,5 @@
 /**
- * Model configs (contracts.md §1), validated with strict zod schemas: unknown keys, bad sizes and
+ * Model configs (docs/file-formats.md §model-configs), validated with strict zod schemas: unknown keys, bad sizes and
  * unknown activations are rejected with a one-line message naming the field.
  */
 import { z } from "zod";

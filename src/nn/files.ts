@@ -1,5 +1,5 @@
 /**
- * Reading and writing models, weights and data sets as files (contracts.md §1): a model config
+ * Reading and writing models, weights and data sets as files (docs/file-formats.md): a model config
  * (JSON or YAML), weights as safetensors with torch state_dict names, data as safetensors with `x`
  * and `y`. Every problem is a one-line InputError naming the file and what was expected.
  */
@@ -156,9 +156,8 @@ export function checkTargets(cfg: ModelConfig, data: Dataset, loss: LossName, wh
     if (bad >= 0)
       throw new InputError(`${where}: label ${data.y.data[bad]} at index ${bad} is not a class in [0, ${C})`);
   } else if (data.y.size !== N * T * C) {
-    throw new InputError(
-      `${where}: y has shape [${data.y.shape}], expected ${N * T * C} values ([${N}${T > 1 ? `, ${T}` : ""}${cfg.arch === "meanfield" ? "" : `, ${C}`}]) for mse`,
-    );
+    const shape = `[${N}${T > 1 ? `, ${T}` : ""}${cfg.arch === "meanfield" ? "" : `, ${C}`}]`;
+    throw new InputError(`${where}: y has shape [${data.y.shape}], expected ${N * T * C} values (${shape}) for mse`);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Losses with torch semantics (contracts.md §1):
+ * Losses with torch semantics (docs/file-formats.md §losses):
  * mse  = mean over all output elements of (y − target)² (nn.MSELoss, reduction "mean");
  * xent = nn.CrossEntropyLoss, mean over the batch of logsumexp(z) − z[label] = −log softmax(z)[label].
  */

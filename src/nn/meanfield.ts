@@ -1,5 +1,5 @@
 /**
- * Mean-field two-layer network (contracts.md §1): f(x) = (1/m) Σⱼ aⱼ σ(wⱼ·x + bⱼ), params
+ * Mean-field two-layer network (docs/file-formats.md §meanfield): f(x) = (1/m) Σⱼ aⱼ σ(wⱼ·x + bⱼ), params
  * w [m, d], b [m], a [m]; a batch [N, d] gives outputs [N].
  * Initial particles θⱼ = (wⱼ, bⱼ, aⱼ) are i.i.d.: w ~ N(0, I/d), b ~ N(0, 1/d), a ~ N(0, 1).
  */

@@ -1,5 +1,5 @@
 /**
- * Multilayer perceptron (contracts.md §1): params fc{i}.weight [d(i+1), d(i)], fc{i}.bias [d(i+1)];
+ * Multilayer perceptron (docs/file-formats.md §mlp): params fc{i}.weight [d(i+1), d(i)], fc{i}.bias [d(i+1)];
  * h ← σ(h Wᵢᵀ + bᵢ) for hidden layers, no activation on the output.
  */
 import type { Tensor } from "../core/tensor.ts";

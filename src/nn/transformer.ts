@@ -1,5 +1,5 @@
 /**
- * Decoder-only transformer (contracts.md §1): pre-LayerNorm blocks X ← X + Attn(LN1(X)),
+ * Decoder-only transformer (docs/file-formats.md §transformer): pre-LayerNorm blocks X ← X + Attn(LN1(X)),
  * X ← X + MLP(LN2(X)); multi-head causal attention without biases, head h using rows
  * h·dh…(h+1)·dh of q/k/v and columns h·dh…(h+1)·dh of o; logits = LN_f(X) W_unembedᵀ.
  */

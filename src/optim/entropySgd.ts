@@ -12,7 +12,7 @@
  *   x ← x − ηγ(x − μ)                                  (−∇F_γ(x) ≈ γ(μ − x), μ ≈ ⟨y⟩ under exp(−f − γ‖x−y‖²/2))
  *
  * The paper writes the noise as √η'·ε with thermal noise ε; here ε = √(2/β), the SGLD convention,
- * so β = ∞ gives the noise-free loop of workloads.md "sgld-inner" (whose γ_w is the scope 1/γ).
+ * so β = ∞ gives the noise-free loop of docs/performance.md §sgld-inner (whose γ_w is the scope 1/γ).
  */
 import { type Key, foldIn } from "../core/random.ts";
 import { Tensor } from "../core/tensor.ts";

@@ -43,7 +43,7 @@ export function stateFromNamed<S extends OptState>(
     try {
       out[k] = isLeaf(v) ? (mine.get("") ?? missing(k)) : fromNamed(v, mine);
     } catch (err) {
-      throw new Error(`optimizer state ${k}: ${(err as Error).message}`);
+      throw new Error(`optimizer state ${k}: ${(err as Error).message}`, { cause: err });
     }
   }
   const extra = [...tensors.keys()].filter((n) => !used.has(n));

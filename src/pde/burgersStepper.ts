@@ -88,7 +88,8 @@ export function burgers1dStepper(o: Burgers1dStepperOptions): Burgers1dStepper {
   if (plan) return fusedStepper(o.grid, resolved, plan, stageKernels(choice as Exclude<KernelChoice, "generic">), cfl);
   if (choice === "wasm-simd" || choice === "typescript") {
     throw new InputError(
-      `kernels: ${choice} covers periodic inviscid muscl or first-order (godunov, rusanov flux) and weno5; got ${resolved.label} (bc ${bc}, nu ${nu}); use auto or generic`,
+      `kernels: ${choice} covers periodic inviscid muscl or first-order (godunov, rusanov flux) and weno5; ` +
+        `got ${resolved.label} (bc ${bc}, nu ${nu}); use auto or generic`,
     );
   }
   return genericStepper(o.grid, resolved, bc, nu, cfl);

@@ -1,5 +1,5 @@
 /**
- * 2-D vector viscous Burgers p_t + (p·∇)p = νΔp for p = (p1, p2) = ∇u (ground truth a.5).
+ * 2-D vector viscous Burgers p_t + (p·∇)p = νΔp for p = (p1, p2) = ∇u (docs/theory.md §a.5).
  *
  * Form discretised: the conservative gradient form
  *   ∂t p_i + ∂_i(|p|²/2) = νΔp_i,   i.e. ∂t p + ∂x(e₁|p|²/2) + ∂y(e₂|p|²/2) = νΔp,

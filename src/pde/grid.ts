@@ -1,5 +1,5 @@
 /**
- * Uniform finite-volume grids and ghost cells (contracts.md §2): N cells on [a, b],
+ * Uniform finite-volume grids and ghost cells (docs/pde.md §conventions): N cells on [a, b],
  * Δx = (b − a)/N, centres xᵢ = a + (i + ½)Δx. Burgers states are cell averages, HJ states are
  * centre values; both live in a padded array with `g` ghost cells on each side, interior at
  * indices g … g+N−1.

@@ -1,5 +1,5 @@
 /**
- * Named initial data (contracts.md §2), paired so that the Burgers datum is the derivative of the
+ * Named initial data (docs/pde.md §conventions), paired so that the Burgers datum is the derivative of the
  * HJ datum (p₀ = u₀'):
  *   sine                 Burgers sin x              HJ −cos x
  *   riemann:UL,UR[,X0]   Burgers UL (x<X0), UR      HJ UL(x−X0) (x<X0), UR(x−X0)   X0 = domain middle

@@ -1,5 +1,6 @@
 /**
- * shocklens/pde — reference solvers for the HJ ⇄ Burgers side of the theory (ground truth a–c):
+ * shocklens/pde — reference solvers for the HJ ⇄ Burgers side of the theory (docs/pde.md; formulas in
+ * docs/theory.md sections a–c):
  *
  *   HJ       u_t + ½|∇u|² = νΔu        (local entropy u = f_t, ν = 1/2β)
  *   Burgers  p_t + (p·∇)p = νΔp        (p = ∇u; 1-D: p_t + (p²/2)_x = νp_xx)
@@ -7,7 +8,7 @@
  * Finite-volume Burgers schemes (Godunov, Rusanov, Roe+Harten–Hyman, Engquist–Osher, MUSCL
  * minmod/MC, WENO5-JS) with SSP Runge–Kutta, on fused stage kernels in the periodic inviscid
  * cases; the explicit 2-D heat equation (the linear side of Cole–Hopf); monotone HJ schemes
- * (Lax–Friedrichs, Godunov, ENO2); exact Hopf–Lax and Cole–Hopf solutions; closed forms C1–C9;
+ * (Lax–Friedrichs, Godunov, ENO2); exact Hopf–Lax and Cole–Hopf solutions; closed forms docs/theory.md §C1–C9;
  * residuals, convergence orders, shock detection, Rankine–Hugoniot/Lax/Oleinik checks and the
  * shock-time forecast t*.
  */

@@ -6,7 +6,7 @@
  * Inputs are three snapshots [t−k, t, t+k] on the same uniform grid (2-D: row-major nx·ny).
  * The returned field is NaN on the boundary rows/columns; maxAbs is over the interior. For an exact
  * solution the residual is pure truncation error and falls like h² (with k ∝ h) — the check of
- * ground truth e.1 step 3.
+ * docs/theory.md §e.1 step 3.
  */
 export interface Residual {
   values: Float64Array;

@@ -1,5 +1,5 @@
 /**
- * Shock-time forecast (ground truth b.2–b.3): characteristics x = y + t∇f(y) first cross at
+ * Shock-time forecast (docs/theory.md §b.2–b.3): characteristics x = y + t∇f(y) first cross at
  *   t* = 1 / sup_y(−λ_min(∇²f(y)))       (t* = +∞ when f is convex),
  * and the first shock is born at x₀ = y₀ + t*∇f(y₀), y₀ the maximiser of −λ_min.
  * The supremum is taken over samples on a user box (a uniform grid), refined by golden-section (1-D)

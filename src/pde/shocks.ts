@@ -1,5 +1,5 @@
 /**
- * Shock detection and the entropy checks of ground truth b.5–b.7 for a Burgers state p on a
+ * Shock detection and the entropy checks of docs/theory.md §b.5–b.7 for a Burgers state p on a
  * uniform grid (for an HJ solution pass p = u_x, see `hjGradient`).
  *
  * Detection: candidate fronts are local maxima of the one-cell drop δᵢ = pᵢ − p_{i+1} > 0 (Lax:
@@ -176,7 +176,7 @@ export function trackShocks(before: Shock[], tBefore: number, after: Shock[], tA
 }
 
 /**
- * Oleinik's one-sided Lipschitz bound (entropy condition b.6): (p(x+a) − p(x))/a ≤ 1/t for every
+ * Oleinik's one-sided Lipschitz bound (entropy condition docs/theory.md §b.6): (p(x+a) − p(x))/a ≤ 1/t for every
  * a > 0. Returns the largest difference quotient over the given strides (in cells) and the excess
  * over 1/t (≤ 0 when the bound holds).
  */

@@ -180,7 +180,8 @@ export function linePlot(o: PlotOptions): string {
   const ly = m.top + 10;
   if (o.series.length > 0) {
     out.push(
-      `<rect x="${lx - 6}" y="${ly - 4}" width="${lw + 12}" height="${o.series.length * 18 + 6}" fill="white" fill-opacity="0.85" stroke="#999"/>`,
+      `<rect x="${lx - 6}" y="${ly - 4}" width="${lw + 12}" height="${o.series.length * 18 + 6}" ` +
+        `fill="white" fill-opacity="0.85" stroke="#999"/>`,
     );
     o.series.forEach((s, k) => {
       const color = s.color ?? PALETTE[k % PALETTE.length];

@@ -93,7 +93,8 @@ function writeExport(
       const runJson = JSON.stringify(id);
       for (const p of store.iterScalars(id)) {
         emit(
-          `{"type":"scalar","run":${runJson},"key":${JSON.stringify(p.key)},"step":${p.step},"wall_time":${p.wallTime},"value":${jsonNumber(p.value)}}\n`,
+          `{"type":"scalar","run":${runJson},"key":${JSON.stringify(p.key)},"step":${p.step},` +
+            `"wall_time":${p.wallTime},"value":${jsonNumber(p.value)}}\n`,
         );
         scalars++;
       }

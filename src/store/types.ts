@@ -8,7 +8,10 @@
  * NaN, ±Inf and −0 round-trip exactly.
  */
 
-/** Lifecycle of a run. SCHEDULED → RUNNING → FINISHED | FAILED | KILLED (a scheduled run may also fail or be killed; a KILLED run may be resumed → RUNNING). */
+/**
+ * Lifecycle of a run. SCHEDULED → RUNNING → FINISHED | FAILED | KILLED (a scheduled run may also fail or be
+ * killed; a KILLED run may be resumed → RUNNING).
+ */
 export type RunStatus = "SCHEDULED" | "RUNNING" | "FINISHED" | "FAILED" | "KILLED";
 export const RUN_STATUSES: readonly RunStatus[] = ["SCHEDULED", "RUNNING", "FINISHED", "FAILED", "KILLED"];
 

@@ -1,5 +1,5 @@
 /**
- * Symmetry group of the CNN (ground-truth d.2): per output channel c of conv i, in = (filter
+ * Symmetry group of the CNN (docs/theory.md §d.2): per output channel c of conv i, in = (filter
  * conv{i}.weight[c], bias[c]) and out = the next layer's input slice — conv{i+1}.weight[:, c], or,
  * across the conv→linear interface, the columns c·H·W…(c+1)·H·W of fc0.weight that read channel c
  * of the flattened (C, H, W) map. Positive rescaling survives relu/leaky-relu/identity and

@@ -1,7 +1,7 @@
 /**
  * GL(n) pairs (types.ts): (X, Y) ↦ (A X, A⁻ᵀ Y). For an attention head with torch-layout weights,
  * X = W_q[h] (dh×d, the head's rows of q.weight) and Y = W_k[h]: the score matrix
- * x W_q[h]ᵀ W_k[h] xᵀ only sees XᵀY = W_Q W_Kᵀ (ground-truth d.3 with W_Q = Xᵀ). For V/O, X = W_v[h]
+ * x W_q[h]ᵀ W_k[h] xᵀ only sees XᵀY = W_Q W_Kᵀ (docs/theory.md §d.3 with W_Q = Xᵀ). For V/O, X = W_v[h]
  * and Y = W_o[:, h]ᵀ: the head's output only sees XᵀY = W_V W_O.
  */
 import { type Key, normalArray, uniformArray, split } from "../core/random.ts";
@@ -184,7 +184,7 @@ export function glImbalance(c: GLComponent, theta: Float64Array): number {
   return worst;
 }
 
-/** 2‖XᵀY‖_* per pair: the orbit-minimal ‖X‖² + ‖Y‖² (ground-truth d.3). */
+/** 2‖XᵀY‖_* per pair: the orbit-minimal ‖X‖² + ‖Y‖² (docs/theory.md §d.3). */
 export function glNuclear2(c: GLComponent, theta: Float64Array): Float64Array {
   return Float64Array.from(
     c.pairs,

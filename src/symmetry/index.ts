@@ -2,7 +2,7 @@
  * Parameter symmetries of the four model families behind one interface (types.ts):
  * `groupOf(cfg)` gives the group acting on the model's param trees — act, random elements,
  * Lie-algebra generators, horizontal projection, invariants, canonical (balanced) form, Noether
- * charges and permutation alignment. See docs/quotient.md and ground-truth §d.
+ * charges and permutation alignment. See docs/symmetry.md and docs/theory.md §d.0–d.9.
  */
 import { key } from "../core/random.ts";
 import { modelOf, type ModelConfig } from "../nn/index.ts";

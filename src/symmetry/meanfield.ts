@@ -1,5 +1,5 @@
 /**
- * Symmetry group of the mean-field net f(x) = (1/m) Σ_j a_j σ(w_j·x + b_j) (ground-truth d.5):
+ * Symmetry group of the mean-field net f(x) = (1/m) Σ_j a_j σ(w_j·x + b_j) (docs/theory.md §d.5):
  * particles are exchangeable (the loss is a function of the empirical measure μ = (1/m) Σ δ_θj), and
  * with a homogeneous σ each particle has the rescaling (w_j, b_j) ↦ α(w_j, b_j), a_j ↦ a_j/α.
  * Quotient coordinates: the particles (or, with rescaling, the products a_j·(w_j, b_j)) as a sorted

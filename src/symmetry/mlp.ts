@@ -1,5 +1,5 @@
 /**
- * Symmetry group of the MLP (contracts §1, ground-truth d.1): per hidden layer l, neuron j with
+ * Symmetry group of the MLP (docs/file-formats.md §mlp; docs/theory.md §d.1): per hidden layer l, neuron j with
  * in = (fc{l}.weight[j, :], fc{l}.bias[j]) and out = fc{l+1}.weight[:, j] — positive rescaling
  * (homogeneous activations only) and permutations. Output units have no symmetry.
  */
@@ -53,9 +53,11 @@ export function mlpGroup(cfg: MlpConfig, layout: Layout): GroupSpec {
     description:
       `${activationNote(cfg.activation)}.` +
       (cfg.activation === "identity"
-        ? " A linear net has the larger symmetry GL(n) per hidden layer (ground-truth d.1); only its rescaling × permutation subgroup is quotiented here."
+        ? " A linear net has the larger symmetry GL(n) per hidden layer (docs/theory.md §d.1); " +
+          "only its rescaling × permutation subgroup is quotiented here."
         : cfg.activation === "tanh"
-          ? " tanh is odd, so the sign flips (w, b, a) ↦ −(w, b, a) are a further discrete symmetry, not quotiented (they leave every norm unchanged)."
+          ? " tanh is odd, so the sign flips (w, b, a) ↦ −(w, b, a) are a further discrete symmetry, " +
+            "not quotiented (they leave every norm unchanged)."
           : ""),
     components,
   };

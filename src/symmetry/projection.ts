@@ -1,5 +1,5 @@
 /**
- * The horizontal projector at θ (ground-truth d): with the generators Ξ = [ξ_1 … ξ_k] spanning the
+ * The horizontal projector at θ (docs/theory.md §d.0): with the generators Ξ = [ξ_1 … ξ_k] spanning the
  * vertical space V_θ and a metric M (identity, or a positive diagonal),
  *
  *   P_H v = v − Ξ (ΞᵀMΞ)⁻¹ ΞᵀM v,

@@ -1,5 +1,5 @@
 /**
- * Symmetry group of the decoder-only transformer (contracts §1; ground-truth d.3, d.4):
+ * Symmetry group of the decoder-only transformer (docs/file-formats.md §transformer; docs/theory.md §d.3, d.4):
  * - per block and head h: GL(dh) on (q, k) — W_q[h] ↦ A W_q[h], W_k[h] ↦ A⁻ᵀ W_k[h], which keeps
  *   W_q[h]ᵀ W_k[h] = W_Q W_Kᵀ — and GL(dh) on (v, o) — W_v[h] ↦ B W_v[h], W_o[:, h] ↦ W_o[:, h] B⁻¹;
  *   head permutations. These hold with or without layer norm (LN acts before q/k/v).
@@ -199,7 +199,8 @@ export function transformerGroup(cfg: TransformerConfig, layout: Layout): GroupS
         {
           name: "residualScale",
           description:
-            "scaling the residual stream (embed, pos, every attn.o and mlp.fc2) by α: exact only for layer-norm ε = 0, since LN(αx) = (x − μ)/√(σ² + ε/α²)",
+            "scaling the residual stream (embed, pos, every attn.o and mlp.fc2) by α: " +
+            "exact only for layer-norm ε = 0, since LN(αx) = (x − μ)/√(σ² + ε/α²)",
           act(theta, alpha) {
             for (let k = 0; k < writers.length; k++) theta[writers[k]] *= alpha;
           },
@@ -222,8 +223,10 @@ export function transformerGroup(cfg: TransformerConfig, layout: Layout): GroupS
     description:
       `${activationNote(cfg.activation)} (MLP). ` +
       (norm
-        ? "Layer norm adds exact per-feature gain rescalings; the residual-stream scale symmetry holds only for ε = 0 and is reported as broken."
-        : "Without layer norm the residual stream also has a GL(d) change-of-basis symmetry (embed, pos, every read and write transformed together); it is not quotiented here."),
+        ? "Layer norm adds exact per-feature gain rescalings; " +
+          "the residual-stream scale symmetry holds only for ε = 0 and is reported as broken."
+        : "Without layer norm the residual stream also has a GL(d) change-of-basis symmetry " +
+          "(embed, pos, every read and write transformed together); it is not quotiented here."),
     components,
     extraInvariants,
     coveredLeaves,

@@ -164,7 +164,10 @@ export interface SymmetryGroup {
   /** The balanced (orbit-norm-minimal) representative, units in canonical order. */
   canonicalize(params: Tree): Tree;
   canonicalForm(params: Tree): CanonicalForm;
-  /** 2 Σ_j ‖in_j‖‖out_j‖ per rescaling component at these params (its orbit minimum alone; 2 Σ_j |a_j| ‖(w_j, b_j)‖ for a two-layer net). */
+  /**
+   * 2 Σ_j ‖in_j‖‖out_j‖ per rescaling component at these params (its orbit minimum alone;
+   * 2 Σ_j |a_j| ‖(w_j, b_j)‖ for a two-layer net).
+   */
   balancedNorms(params: Tree): Record<string, number>;
   /** 2‖XᵀY‖_* per GL pair ("<component>.<pair>") at these params (2‖W_Q W_Kᵀ‖_*, 2‖W_V W_O‖_* per head). */
   nuclearNorms(params: Tree): Record<string, number>;

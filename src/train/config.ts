@@ -22,7 +22,9 @@ export const runConfig = z
       .nonnegative()
       .max(Number.MAX_SAFE_INTEGER)
       .describe("seeds the initialisation, the batches and the optimizer noise (and the data unless data.seed is set)"),
-    model: modelConfig.describe("the network (contracts.md §1): mlp, cnn, transformer or meanfield"),
+    model: modelConfig.describe(
+      "the network (docs/file-formats.md §model-configs): mlp, cnn, transformer or meanfield",
+    ),
     data: dataConfig.describe(
       "the task: mnist, iris, two-moons, spirals, gaussian-mixture, teacher-student or modular",
     ),
@@ -71,8 +73,10 @@ export function formatConfigIssue(issue: z.core.$ZodIssue, where: string): strin
   const path = issue.path.map(String).join(".");
   const at = (p: string) => `${where}: ${p === "" ? "(top level)" : p}`;
   switch (issue.code) {
-    case "unrecognized_keys":
-      return `${at(path === "" ? issue.keys[0] : `${path}.${issue.keys[0]}`)}: unknown key${issue.keys.length > 1 ? ` (also ${issue.keys.slice(1).join(", ")})` : ""}`;
+    case "unrecognized_keys": {
+      const also = issue.keys.length > 1 ? ` (also ${issue.keys.slice(1).join(", ")})` : "";
+      return `${at(path === "" ? issue.keys[0] : `${path}.${issue.keys[0]}`)}: unknown key${also}`;
+    }
     case "invalid_union": {
       const opts = (issue as { options?: unknown[] }).options;
       if (opts) return `${at(path)}: unknown value (expected ${opts.map(String).join(", ")})`;

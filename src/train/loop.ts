@@ -92,7 +92,10 @@ export interface LoopOptions {
   start: TrainState;
   callbacks?: readonly Callback[];
   sink?: Sink;
-  /** Aborting stops the loop after the current step, which is then checkpointed (the loop yields to the event loop every ~50 ms so a signal handler can abort it). */
+  /**
+   * Aborting stops the loop after the current step, which is then checkpointed (the loop yields to the
+   * event loop every ~50 ms so a signal handler can abort it).
+   */
   signal?: AbortSignal;
 }
 

@@ -23,7 +23,9 @@ export function progressBar({
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: `${label} ${color ? "\u001b[36m{bar}\u001b[0m" : "{bar}"} {value}/{total} | loss {loss} | {rate} steps/s | ETA {eta_formatted}`,
+      format:
+        `${label} ${color ? "\u001b[36m{bar}\u001b[0m" : "{bar}"} ` +
+        "{value}/{total} | loss {loss} | {rate} steps/s | ETA {eta_formatted}",
       barsize: 24,
       hideCursor: true,
       etaBuffer: 50,

@@ -10,7 +10,7 @@ import { key } from "../../src/core/random.ts";
 import { modelOf, parseModelConfig } from "../../src/nn/index.ts";
 import { saveTree } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
-import { runCli, tempDir } from "./helpers.ts";
+import { runCliInProcess, tempDir } from "./helpers.ts";
 
 function header(json: object, body: Uint8Array, lieAboutLength?: bigint): Uint8Array {
   const h = new TextEncoder().encode(JSON.stringify(json));
@@ -21,7 +21,7 @@ function header(json: object, body: Uint8Array, lieAboutLength?: bigint): Uint8A
   return out;
 }
 
-test("corrupt weight files: exit 2, one line naming the file, file untouched", () => {
+test("corrupt weight files: exit 2, one line naming the file, file untouched", async () => {
   const dir = tempDir();
   const p = (f: string) => join(dir, f);
   const raw = { arch: "mlp", sizes: [2, 2] };
@@ -65,7 +65,16 @@ test("corrupt weight files: exit 2, one line naming the file, file untouched", (
   for (const [name, bytes] of Object.entries(corpus)) {
     const file = p(`${name}.safetensors`);
     writeFileSync(file, bytes);
-    const r = runCli(["eval", "--model", p("m.json"), "--weights", file, "--data", p("d.safetensors"), "--json"]);
+    const r = await runCliInProcess([
+      "eval",
+      "--model",
+      p("m.json"),
+      "--weights",
+      file,
+      "--data",
+      p("d.safetensors"),
+      "--json",
+    ]);
     assert.equal(r.code, 2, `${name}: exit ${r.code}, stderr ${r.stderr}`);
     const lines = r.stderr.trim().split("\n");
     assert.equal(lines.length, 1, `${name}: ${r.stderr}`);

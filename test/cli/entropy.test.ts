@@ -17,7 +17,7 @@ import { mapTree, ravel } from "../../src/tree/tree.ts";
 import { localEntropy, modelObjective } from "../../src/coarse/index.ts";
 import { denseHessian } from "../../src/coarse/gaussian.ts";
 import { quadraticSolution } from "../../src/pde/exact/quadratic.ts";
-import { runCliInProcess, tempDir, type CliResult } from "./helpers.ts";
+import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
 
 const dir = tempDir();
 const p = (f: string) => join(dir, f);
@@ -43,40 +43,12 @@ writeSafetensors(p("data.safetensors"), {
 const files = ["--model", p("model.json"), "--weights", p("w.safetensors"), "--data", p("data.safetensors")];
 const base = ["entropy", ...files, "--t", "0.4", "--beta", "6"];
 
-const REPORTER = /^(TAP version|#|ok |not ok |1\.\.|\s)/;
-
-/**
- * Runs the command in-process. The runner captures process.stdout while main() awaits, and node's
- * test reporter (in this same process) may flush the report of an earlier test in that window:
- * those lines are handed back to the real stdout and left out of the command's output.
- */
-async function run(args: string[]): Promise<CliResult> {
-  const r = await runCliInProcess(args);
-  const lines = r.stdout.split("\n");
-  const foreign = lines.filter((l) => REPORTER.test(l));
-  if (foreign.length > 0) process.stdout.write(foreign.join("\n") + "\n");
-  return { ...r, stdout: lines.filter((l) => !REPORTER.test(l)).join("\n") };
-}
-
-function own(stdout: string): string[] {
-  return stdout.split("\n").filter((l) => l !== "");
-}
-
 async function json(args: string[]): Promise<Record<string, any>> {
-  const r = await run([...args, "--json"]);
+  const r = await runCliInProcess([...args, "--json"]);
   assert.equal(r.code, 0, r.stderr);
-  const lines = own(r.stdout);
+  const lines = r.stdout.trim().split("\n");
   assert.equal(lines.length, 1, `one JSON object on stdout, got: ${r.stdout.slice(0, 400)}`);
   return JSON.parse(lines[0]);
-}
-
-async function usageError(args: string[], pattern: RegExp): Promise<CliResult> {
-  const r = await run(args);
-  assert.equal(r.code, 2, `exit code for ${args.join(" ")}: ${r.stderr}`);
-  assert.deepEqual(own(r.stdout), []);
-  assert.equal(r.stderr.trim().split("\n").length, 1, `one line expected, got: ${r.stderr}`);
-  assert.match(r.stderr, pattern);
-  return r;
 }
 
 /**
@@ -131,9 +103,9 @@ test("old failure (ESS ≈ 2): --method importance now reports stderr null with 
   assert.match(s.reliability.reason, /Pareto k̂ = .* > 0\.7/);
   // the estimate really is far off: a confident error bar would have been a lie
   assert.ok(Math.abs(s.u - uExact) > 0.1, `u ${s.u} vs exact ${uExact}`);
-  const r = await run([...linArgsAt, "--method", "importance", "--stderr", "0.01", "--json"]);
+  const r = await runCliInProcess([...linArgsAt, "--method", "importance", "--stderr", "0.01", "--json"]);
   assert.equal(r.code, 1);
-  assert.equal(JSON.parse(own(r.stdout)[0]).stderr, null, "the answer is still printed");
+  assert.equal(JSON.parse(r.stdout).stderr, null, "the answer is still printed");
   assert.match(r.stderr, /^shocklens: error: --stderr 0\.01: the error of u cannot be certified \(ESS/);
 });
 
@@ -146,7 +118,7 @@ test("old failure: the default (auto) answers with Laplace importance sampling, 
   assert.ok(s.reliability.certified, s.reliability.reason);
   assert.ok(Math.abs(s.u - uExact) <= 4 * s.stderr + 1e-12, `u ${s.u} ± ${s.stderr} vs ${uExact}`);
   assert.ok(Math.abs(s.gradNorm - gradNormExact) <= 4 * s.gradNormStderr + 1e-12);
-  const ok = await run([...linArgsAt, "--stderr", "1e-6", "--json"]);
+  const ok = await runCliInProcess([...linArgsAt, "--stderr", "1e-6", "--json"]);
   assert.equal(ok.code, 0, ok.stderr);
 });
 
@@ -207,7 +179,7 @@ test("--slice hessian --slice-dim 2 (quadrature on the top-curvature plane); --s
   assert.equal(h.slice.curvature.length, 2);
   assert.ok(h.slice.curvature[0] >= h.slice.curvature[1]);
   assert.ok(h.stderr < 1e-8 && Number.isFinite(h.u));
-  const r = await run([...base, "--method", "quadrature", "--slice", p("d.safetensors")]);
+  const r = await runCliInProcess([...base, "--method", "quadrature", "--slice", p("d.safetensors")]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^u\s+-?\d.* ± .*\(discretisation\)$/m);
   assert.match(r.stdout, /on a 1-D files slice/);
@@ -215,14 +187,24 @@ test("--slice hessian --slice-dim 2 (quadrature on the top-curvature plane); --s
 });
 
 test("text output: withdrawn errors read n/a with the reason on one line; each warning once, on its own line", async () => {
-  const r = await run([...linArgsAt, "--method", "importance"]);
+  const r = await runCliInProcess([...linArgsAt, "--method", "importance"]);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^u\s+\S+ ± n\/a \(statistical\)$/m);
   assert.match(r.stdout, /^errors\s+withdrawn: ESS = .*$/m);
   assert.equal(r.stdout.match(/ESS = /g)?.length, 1, "the reason is printed once");
   assert.equal(r.stderr, "", "the withdrawal is not repeated as a warning");
   // a warning: quadrature capped below its tolerance; then --stderr fails
-  const w = await run([...base, "--method", "quadrature", "--slice", "random", "--samples", "20", "--stderr", "1e-14"]);
+  const w = await runCliInProcess([
+    ...base,
+    "--method",
+    "quadrature",
+    "--slice",
+    "random",
+    "--samples",
+    "20",
+    "--stderr",
+    "1e-14",
+  ]);
   assert.equal(w.code, 1);
   const lines = w.stderr.split("\n").filter((l) => l !== "");
   assert.equal(lines.length, 2, w.stderr);
@@ -233,21 +215,30 @@ test("text output: withdrawn errors read n/a with the reason on one line; each w
 
 test("bad input: exit code 2 with a one-line message", async () => {
   const withT = (t: string, beta = "6") => ["entropy", ...files, "--t", t, "--beta", beta];
-  await usageError([...withT("0"), "--method", "importance"], /--t: must be > 0, got 0/);
-  await usageError([...withT("0.4", "0"), "--method", "importance"], /--beta: must be > 0, got 0/);
-  await usageError(
+  await expectUsageError([...withT("0"), "--method", "importance"], /--t: must be > 0, got 0/);
+  await expectUsageError([...withT("0.4", "0"), "--method", "importance"], /--beta: must be > 0, got 0/);
+  await expectUsageError(
     [...base, "--method", "langevin"],
     /--method: unknown value "langevin" \(expected auto, importance, smc, sgld, quadrature\)/,
   );
-  await usageError([...base, "--method", "quadrature"], /--method quadrature: the model has 13 parameters; .*--slice/);
-  await usageError(
+  await expectUsageError(
+    [...base, "--method", "quadrature"],
+    /--method quadrature: the model has 13 parameters; .*--slice/,
+  );
+  await expectUsageError(
     [...base, "--method", "importance", "--slice", "random", "--slice-dim", "3"],
     /--slice-dim: must be ≤ 2, got 3/,
   );
-  await usageError([...base, "--method", "importance", "--stderr", "0"], /--stderr: must be > 0/);
-  await usageError([...base, "--method", "sgld", "--proposal", "laplace"], /--proposal: only with --method importance/);
-  await usageError([...base, "--method", "importance", "--proposal", "gauss"], /--proposal: unknown value "gauss"/);
-  await usageError([...base, "--method", "smc", "--particles", "8"], /--particles: must be ≥ 16, got 8/);
-  await usageError([...base, "--cross-check", "sometimes"], /--cross-check: unknown value "sometimes"/);
-  await usageError([...base, "--method", "smc", "--samples", "100"], /--samples: only with --method/);
+  await expectUsageError([...base, "--method", "importance", "--stderr", "0"], /--stderr: must be > 0/);
+  await expectUsageError(
+    [...base, "--method", "sgld", "--proposal", "laplace"],
+    /--proposal: only with --method importance/,
+  );
+  await expectUsageError(
+    [...base, "--method", "importance", "--proposal", "gauss"],
+    /--proposal: unknown value "gauss"/,
+  );
+  await expectUsageError([...base, "--method", "smc", "--particles", "8"], /--particles: must be ≥ 16, got 8/);
+  await expectUsageError([...base, "--cross-check", "sometimes"], /--cross-check: unknown value "sometimes"/);
+  await expectUsageError([...base, "--method", "smc", "--samples", "100"], /--samples: only with --method/);
 });

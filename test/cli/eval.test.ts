@@ -9,8 +9,8 @@ import { modelOf, parseModelConfig, xent } from "../../src/nn/index.ts";
 import { saveTree } from "../../src/nn/files.ts";
 import { hvp } from "../../src/core/autodiff.ts";
 import { writeSafetensors, readSafetensors } from "../../src/io/safetensors.ts";
-import { mapTree, treeNorm } from "../../src/tree/tree.ts";
-import { runCli, tempDir, expectUsageError } from "./helpers.ts";
+import { mapTree, toNamed, treeNorm } from "../../src/tree/tree.ts";
+import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
 import { assertAllClose, assertClose } from "../core/helpers.ts";
 
 const dir = tempDir();
@@ -32,8 +32,8 @@ writeSafetensors(p("data.safetensors"), {
 });
 const base = ["eval", "--model", p("model.json"), "--weights", p("w.safetensors"), "--data", p("data.safetensors")];
 
-test("eval --json prints one object with loss and gradient norm; --out holds loss, grad.* and hvp.*", () => {
-  const r = runCli([...base, "--direction", p("v.safetensors"), "--out", p("o.safetensors"), "--json"]);
+test("eval --json prints one object with loss and gradient norm; --out holds loss, grad.* and hvp.*", async () => {
+  const r = await runCliInProcess([...base, "--direction", p("v.safetensors"), "--out", p("o.safetensors"), "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
   assert.equal(lines.length, 1);
@@ -47,55 +47,58 @@ test("eval --json prints one object with loss and gradient norm; --out holds los
   assert.equal(summary.params, 4 * 5 + 5 + 5 * 3 + 3);
   const out = readSafetensors(p("o.safetensors")).tensors;
   assert.deepEqual(out.get("loss")?.shape, []);
-  assertAllClose(out.get("grad.fc0.weight")!.data as Float64Array, (want.grad as any).fc0.weight.data, 1e-14);
-  assertAllClose(out.get("hvp.fc1.bias")!.data as Float64Array, (want.hvp as any).fc1.bias.data, 1e-13);
+  assertAllClose(out.get("grad.fc0.weight")!.data as Float64Array, toNamed(want.grad).get("fc0.weight")!.data, 1e-14);
+  assertAllClose(out.get("hvp.fc1.bias")!.data as Float64Array, toNamed(want.hvp).get("fc1.bias")!.data, 1e-13);
   assert.deepEqual([...out.keys()].filter((k) => k.startsWith("hvp.")).length, 4);
 });
 
-test("eval without --json prints a readable summary", () => {
-  const r = runCli(base);
+test("eval without --json prints a readable summary", async () => {
+  const r = await runCliInProcess(base);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^loss\s+\d/m);
 });
 
-test("bad input: exit code 2 and a one-line message naming what is wrong", () => {
+test("bad input: exit code 2 and a one-line message naming what is wrong", async () => {
   const write = (name: string, content: string) => (writeFileSync(p(name), content), p(name));
-  expectUsageError([...base.slice(0, 2), write("a.json", '{"arch":"rnn"}'), ...base.slice(3)], /unknown arch "rnn"/);
-  expectUsageError(
+  await expectUsageError(
+    [...base.slice(0, 2), write("a.json", '{"arch":"rnn"}'), ...base.slice(3)],
+    /unknown arch "rnn"/,
+  );
+  await expectUsageError(
     [...base.slice(0, 2), write("b.json", '{"arch":"mlp","sizes":[4,-1,3]}'), ...base.slice(3)],
     /sizes\.1/,
   );
-  expectUsageError(
+  await expectUsageError(
     [...base.slice(0, 2), write("c.json", '{"arch":"mlp","sizes":[4,5,3],"activation":"swish"}'), ...base.slice(3)],
     /activation/,
   );
-  expectUsageError(
+  await expectUsageError(
     [...base.slice(0, 2), write("d.json", '{"arch":"mlp","sizes":[4,6,3]}'), ...base.slice(3)],
     /fc0\.weight has shape \[5,4\], expected \[6,4\]/,
   );
-  expectUsageError([...base.slice(0, 2), write("e.json", "{not json"), ...base.slice(3)], /not valid JSON/);
+  await expectUsageError([...base.slice(0, 2), write("e.json", "{not json"), ...base.slice(3)], /not valid JSON/);
   writeSafetensors(p("bad-x.safetensors"), {
     x: { dtype: "F64", shape: [6, 3], data: new Float64Array(18) },
     y: { dtype: "I64", shape: [6], data: new BigInt64Array(6) },
   });
-  expectUsageError([...base.slice(0, 6), p("bad-x.safetensors")], /x has shape \[6,3\], expected \[N, 4\]/);
+  await expectUsageError([...base.slice(0, 6), p("bad-x.safetensors")], /x has shape \[6,3\], expected \[N, 4\]/);
   writeSafetensors(p("nan.safetensors"), {
     x: { dtype: "F64", shape: [1, 4], data: Float64Array.of(0, NaN, 0, 0) },
     y: { dtype: "I64", shape: [1], data: new BigInt64Array(1) },
   });
-  expectUsageError([...base.slice(0, 6), p("nan.safetensors")], /x holds NaN at flat index 1/);
+  await expectUsageError([...base.slice(0, 6), p("nan.safetensors")], /x holds NaN at flat index 1/);
   writeSafetensors(p("lab.safetensors"), {
     x: { dtype: "F64", shape: [1, 4], data: new Float64Array(4) },
     y: { dtype: "I64", shape: [1], data: BigInt64Array.of(7n) },
   });
-  expectUsageError([...base.slice(0, 6), p("lab.safetensors")], /label 7 .* not a class in \[0, 3\)/);
+  await expectUsageError([...base.slice(0, 6), p("lab.safetensors")], /label 7 .* not a class in \[0, 3\)/);
   const w = readFileSync(p("w.safetensors"));
   writeFileSync(p("trunc.safetensors"), w.subarray(0, w.length - 5));
-  expectUsageError([...base.slice(0, 4), p("trunc.safetensors"), ...base.slice(5)], /trunc\.safetensors/);
-  expectUsageError(
+  await expectUsageError([...base.slice(0, 4), p("trunc.safetensors"), ...base.slice(5)], /trunc\.safetensors/);
+  await expectUsageError(
     [...base.slice(0, 4), p("missing.safetensors"), ...base.slice(5)],
     /missing\.safetensors does not exist/,
   );
-  expectUsageError([...base, "--loss", "hinge"], /--loss: unknown value "hinge"/);
-  expectUsageError([...base, "--bogus"], /unknown option '--bogus'/);
+  await expectUsageError([...base, "--loss", "hinge"], /--loss: unknown value "hinge"/);
+  await expectUsageError([...base, "--bogus"], /unknown option '--bogus'/);
 });

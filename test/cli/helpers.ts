@@ -1,9 +1,14 @@
-/** Runs the CLI in a child process, as a user would, and captures its output and exit code. */
+/**
+ * Runs the CLI and captures its output and exit code: in this process through the exported `main()`
+ * (`runCliInProcess`, `expectUsageError`: milliseconds per call) or, for the few tests that need a real
+ * process (signals, process start-up, the installed command), in a child process (`runCli`).
+ */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Serializer } from "node:v8";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -31,12 +36,16 @@ export function tempDir(prefix = "shocklens-test-"): string {
 }
 
 /**
- * Runs the CLI and asserts a usage/input error: exit code 2, nothing on stdout, exactly one line
- * on stderr matching `pattern`, no stack trace. `prefixed` also requires the `shocklens: ` prefix
- * (every error but commander's own option errors carries it).
+ * Runs the CLI (in-process) and asserts a usage/input error: exit code 2, nothing on stdout, exactly
+ * one line on stderr matching `pattern`, no stack trace. `prefixed` also requires the `shocklens: `
+ * prefix (every error but commander's own option errors carries it).
  */
-export function expectUsageError(args: string[], pattern: RegExp, opts: { prefixed?: boolean } = {}): CliResult {
-  const r = runCli(args);
+export async function expectUsageError(
+  args: string[],
+  pattern: RegExp,
+  opts: { prefixed?: boolean; cwd?: string; env?: Record<string, string | undefined> } = {},
+): Promise<CliResult> {
+  const r = await runCliInProcess(args, { cwd: opts.cwd, env: opts.env });
   assert.equal(r.code, 2, `exit code for ${args.join(" ")}: ${r.stderr}`);
   assert.equal(r.stdout, "", `nothing on stdout for ${args.join(" ")}`);
   const lines = r.stderr.trim().split("\n");
@@ -61,16 +70,20 @@ export async function runCliInProcess(
   const { main } = await import("../../src/cli/main.ts");
   let stdout = "";
   let stderr = "";
+  const writeOut = process.stdout.write;
+  const writeErr = process.stderr.write;
   const capture =
-    (append: (s: string) => void) =>
+    (append: (s: string) => void, original: typeof process.stdout.write, stream: NodeJS.WriteStream) =>
     (chunk: string | Uint8Array, encOrCb?: unknown, cb?: unknown): boolean => {
+      // The test runner reports this file's results to its parent over stdout, as v8-serialized
+      // frames, and may flush one while the command runs: those go through untouched.
+      if (typeof chunk !== "string" && isRunnerFrame(chunk))
+        return (original as (...a: unknown[]) => boolean).call(stream, chunk, encOrCb, cb);
       append(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
       const done = typeof encOrCb === "function" ? encOrCb : cb;
       if (typeof done === "function") (done as () => void)();
       return true;
     };
-  const writeOut = process.stdout.write;
-  const writeErr = process.stderr.write;
   const cwd = process.cwd();
   const env: Record<string, string | undefined> = { NO_COLOR: "1", ...opts.env };
   const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -80,9 +93,10 @@ export async function runCliInProcess(
       else process.env[k] = v;
     }
   };
-  process.stdout.write = capture((s) => (stdout += s)) as typeof process.stdout.write;
-  process.stderr.write = capture((s) => (stderr += s)) as typeof process.stderr.write;
+  process.stdout.write = capture((s) => (stdout += s), writeOut, process.stdout) as typeof process.stdout.write;
+  process.stderr.write = capture((s) => (stderr += s), writeErr, process.stderr) as typeof process.stderr.write;
   setEnv(env);
+  const exitCode = process.exitCode;
   process.exitCode = undefined;
   try {
     if (opts.cwd) process.chdir(opts.cwd);
@@ -93,6 +107,18 @@ export async function runCliInProcess(
     process.stderr.write = writeErr;
     process.chdir(cwd);
     setEnv(savedEnv);
-    process.exitCode = undefined;
+    process.exitCode = exitCode;
   }
+}
+
+/** The header v8.Serializer writes at the start of every frame the test runner sends to its parent. */
+const RUNNER_FRAME_HEADER = (() => {
+  const s = new Serializer();
+  s.writeHeader();
+  return s.releaseBuffer();
+})();
+
+function isRunnerFrame(chunk: Uint8Array): boolean {
+  if (chunk.length < RUNNER_FRAME_HEADER.length) return false;
+  return RUNNER_FRAME_HEADER.every((b, i) => chunk[i] === b);
 }

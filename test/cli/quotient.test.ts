@@ -13,7 +13,7 @@ import { saveTree, loadWeights } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { mapTree } from "../../src/tree/tree.ts";
 import { Tensor } from "../../src/core/tensor.ts";
-import { runCli, tempDir, expectUsageError } from "./helpers.ts";
+import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
 
 const dir = tempDir();
 const p = (f: string) => join(dir, f);
@@ -49,16 +49,17 @@ writeSafetensors(p("data.safetensors"), {
 writeFileSync(p("mlp.json"), JSON.stringify({ arch: "mlp", sizes: [2, 3, 1] }));
 const base = ["quotient", "--model", p("model.json"), "--weights", p("w.safetensors")];
 
-function json(args: string[]): Record<string, any> {
-  const r = runCli([...args, "--json"]);
+// The parsed --json object (JSON.parse: untyped, like the command-line output it reads).
+async function json(args: string[]) {
+  const r = await runCliInProcess([...args, "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
   assert.equal(lines.length, 1, "exactly one line on stdout");
   return JSON.parse(lines[0]);
 }
 
-test("quotient --json: group, raw/quotient observables and charges; --canonical and --gauge write loadable weights", () => {
-  const a = json([
+test("quotient --json: group, raw/quotient observables and charges; --canonical and --gauge write loadable weights", async () => {
+  const a = await json([
     ...base,
     "--data",
     p("data.safetensors"),
@@ -80,7 +81,7 @@ test("quotient --json: group, raw/quotient observables and charges; --canonical 
   assert.ok(a.symmetryBreaking.residualScale.relLossChange.length === 4);
   assert.ok(a.gauge.paramNormRatio > 1);
   // The gauge-transformed weights: same loss and quotient observables, different raw ones.
-  const g = json([
+  const g = await json([
     "quotient",
     "--model",
     p("model.json"),
@@ -106,7 +107,7 @@ test("quotient --json: group, raw/quotient observables and charges; --canonical 
       1e-12 * a.gauge.paramNormRatio,
   );
   // The canonical weights load with the model's names and have the orbit-minimal norm.
-  const c = json(["quotient", "--model", p("model.json"), "--weights", p("c.safetensors")]);
+  const c = await json(["quotient", "--model", p("model.json"), "--weights", p("c.safetensors")]);
   assert.ok(
     Math.abs(c.observables.raw.paramSqNorm - a.observables.quotient.orbitMinSqNorm) <
       1e-10 * c.observables.raw.paramSqNorm,
@@ -114,27 +115,30 @@ test("quotient --json: group, raw/quotient observables and charges; --canonical 
   assert.ok(loadWeights(p("c.safetensors"), model));
 });
 
-test("quotient without --data reports the parameter observables only; without --json a readable summary", () => {
-  const a = json(base);
+test("quotient without --data reports the parameter observables only; without --json a readable summary", async () => {
+  const a = await json(base);
   assert.ok(!("gradNorm" in a.observables.raw) && !("loss" in a));
-  const r = runCli(base);
+  const r = await runCliInProcess(base);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^group\s+transformer/m);
   assert.match(r.stdout, /quotient observables/);
 });
 
-test("quotient: exit 2 with one line for bad usage and mismatched files", () => {
-  expectUsageError([...base, "--gauge", "3"], /--gauge needs --out/);
-  expectUsageError([...base, "--out", p("x.safetensors")], /--out is only used with --gauge/);
-  expectUsageError([...base, "--gauge", "-1", "--out", p("x.safetensors")], /--gauge: must be ≥ 0/);
-  expectUsageError([...base, "--gauge", "1", "--gauge-range", "0.5", "--out", p("x.safetensors")], /--gauge-range/);
-  expectUsageError(
+test("quotient: exit 2 with one line for bad usage and mismatched files", async () => {
+  await expectUsageError([...base, "--gauge", "3"], /--gauge needs --out/);
+  await expectUsageError([...base, "--out", p("x.safetensors")], /--out is only used with --gauge/);
+  await expectUsageError([...base, "--gauge", "-1", "--out", p("x.safetensors")], /--gauge: must be ≥ 0/);
+  await expectUsageError(
+    [...base, "--gauge", "1", "--gauge-range", "0.5", "--out", p("x.safetensors")],
+    /--gauge-range/,
+  );
+  await expectUsageError(
     ["quotient", "--model", p("mlp.json"), "--weights", p("w.safetensors")],
     /do not match the mlp config/,
   );
-  expectUsageError([...base, "--loss", "mse"], /--loss needs --data/);
-  expectUsageError([...base, "--data", p("data.safetensors"), "--loss", "hinge"], /--loss: unknown value/);
-  expectUsageError(
+  await expectUsageError([...base, "--loss", "mse"], /--loss needs --data/);
+  await expectUsageError([...base, "--data", p("data.safetensors"), "--loss", "hinge"], /--loss: unknown value/);
+  await expectUsageError(
     ["quotient", "--model", p("model.json"), "--weights", p("missing.safetensors")],
     /missing\.safetensors/,
   );

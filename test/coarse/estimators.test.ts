@@ -1,7 +1,7 @@
 /**
  * Properties of the individual estimators: calibrated standard errors (z-scores over seeds),
  * the O(η) bias of unadjusted Langevin that MALA removes, adaptive sample counts, ESS and R̂
- * warnings, the shifted proposal, kinked losses (closed form C7 with its O(h²) quadrature), the
+ * warnings, the shifted proposal, kinked losses (closed form docs/theory.md §C7 with its O(h²) quadrature), the
  * adaptive quadrature window, and sgld without thermodynamic integration.
  */
 import { test } from "node:test";
@@ -111,7 +111,8 @@ test("degenerate importance weights withdraw the error bars; the shifted proposa
   assert.equal(r.gradNormStderr, null);
   assert.match(r.reliability.reason ?? "", /ESS = .* < 30/);
   assert.ok((r.reliability.checks.kHat as number) > 0.7, `k̂ ${r.reliability.checks.kHat}`);
-  // f = 5y (C1 with A = 0): u = 5x − 25t/2, p = 5; kernel IS has log-weights with variance (5βσ)² = 100
+  // f = 5y (docs/theory.md §C1 with A = 0): u = 5x − 25t/2, p = 5; kernel IS has log-weights with
+  // variance (5βσ)² = 100
   const lin = quadraticObjective([[0]], [5], 0);
   const kernel = localEntropy(lin, Float64Array.of(0.2), {
     method: "importance",
@@ -141,7 +142,10 @@ test("degenerate importance weights withdraw the error bars; the shifted proposa
   );
 });
 
-/** C7: f = u_L·y (y < 0), u_R·y (y > 0); u = −β⁻¹ log[e^{−β(u_L x − u_L²t/2)}Φ((u_L t − x)/σ) + e^{−β(u_R x − u_R²t/2)}Φ((x − u_R t)/σ)]. */
+/**
+ * docs/theory.md §C7: f = u_L·y (y < 0), u_R·y (y > 0);
+ * u = −β⁻¹ log[e^{−β(u_L x − u_L²t/2)}Φ((u_L t − x)/σ) + e^{−β(u_R x − u_R²t/2)}Φ((x − u_R t)/σ)].
+ */
 function riemann(uL: number, uR: number, xv: number, tt: number, bb: number): number {
   const s = Math.sqrt(tt / bb);
   const a = -bb * (uL * xv - (uL * uL * tt) / 2) + logNdtr((uL * tt - xv) / s);
@@ -150,7 +154,7 @@ function riemann(uL: number, uR: number, xv: number, tt: number, bb: number): nu
   return -(m + Math.log(Math.exp(a - m) + Math.exp(c2 - m))) / bb;
 }
 
-test("kinked losses (C7, a ReLU-like kink): all three methods match the closed form; quadrature's error estimate holds at the kink", () => {
+test("kinked losses (docs/theory.md §C7): all three methods match the closed form; quadrature's error estimate holds at the kink", () => {
   for (const [uL, uR] of [
     [1, -1],
     [-1, 1],

@@ -17,7 +17,8 @@ export function assertWithin(est: number, ref: number, se: number, what: string,
   const z = (est - ref) / se;
   assert.ok(
     Math.abs(est - ref) <= k * se + ROUNDOFF * (1 + Math.abs(ref)),
-    `${what}: ${est} vs ${ref}: |Δ| = ${Math.abs(est - ref).toExponential(2)} > ${k}·se = ${(k * se).toExponential(2)} (z = ${z.toFixed(2)})`,
+    `${what}: ${est} vs ${ref}: |Δ| = ${Math.abs(est - ref).toExponential(2)} > ` +
+      `${k}·se = ${(k * se).toExponential(2)} (z = ${z.toFixed(2)})`,
   );
   return z;
 }

@@ -1,5 +1,5 @@
 /**
- * Asymptotic limits of the local entropy (ground truth a.2, a.6, C9), on the tilted double well
+ * Asymptotic limits of the local entropy (docs/theory.md §a.2, a.6, C9), on the tilted double well
  * and on a network slice:
  *   small t:  u = f + t(νf'' − ½f'²) + O(t²)   (so the error of that expansion falls ×10 per t/10);
  *   large β:  u_β → Moreau envelope u_HL = min_y f(y) + |x−y|²/(2t), and

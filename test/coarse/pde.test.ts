@@ -1,6 +1,6 @@
 /**
  * Gridded local entropy of network slices solves the viscous HJ equation and its gradient solves
- * Burgers (ground truth a.2, a.5, e.1): the centred-FD residuals (src/pde/residual.ts)
+ * Burgers (docs/theory.md §a.2, a.5, e.1): the centred-FD residuals (src/pde/residual.ts)
  *   u_t + ½|∇u|² − νΔu,   p_t + (p·∇)p − νΔp,   ν = 1/(2β)
  * at fixed points fall by ≈ 4 per halving of h (k = h): pure second-order truncation error.
  * Also: ∇u = (x − ⟨y⟩)/t matches the FD of u; ∇²u = I/t − βCov/t²; the least-squares viscosity
@@ -135,7 +135,7 @@ test("∇u = (x − ⟨y⟩)/t equals the finite difference of u, and u_ss = 1/t
     const s = s0.flatMap((c) => [c - h, c, c + h]);
     const g = entropyGrid1d(slice1.objective, s, [t0], beta);
     s0.forEach((_, i) => {
-      const [um, uc, up] = g.u[0].subarray(3 * i, 3 * i + 3);
+      const [um, , up] = g.u[0].subarray(3 * i, 3 * i + 3);
       const fd = (up - um) / (2 * h);
       const p = g.p[0][0][3 * i + 1];
       assert.ok(Math.abs(fd - p) < 1e-8, `p = ${p}, FD u_s = ${fd}`);

@@ -1,5 +1,5 @@
 /**
- * Closed form C1 (ground truth c): for f = ½yᵀAy + bᵀy + c with I + tA ≻ 0,
+ * Closed form docs/theory.md §C1: for f = ½yᵀAy + bᵀy + c with I + tA ≻ 0,
  *   u = ½xᵀA_t x + b_tᵀx + c_t + (1/2β) log det(I + tA),  p = A_t x + b_t,
  * reproduced by every estimator (and auto) within 3 standard errors (oracle: src/pde/exact/quadratic.ts,
  * written independently), in 1-D, 2-D, n = 10 (sgld, importance, smc, auto) and on a 2-D slice of the 10-D
@@ -49,7 +49,7 @@ function checkAll(
   }
 }
 
-test("C1 in 1-D: convex and concave quadratics, every method within 3 se of the exact u and p", () => {
+test("docs/theory.md §C1 in 1-D: convex and concave quadratics, every method within 3 se of the exact u and p", () => {
   checkAll(
     quadraticObjective([[1.5]], [0.4], -0.3),
     Float64Array.of(0.7),
@@ -74,7 +74,7 @@ test("C1 in 1-D: convex and concave quadratics, every method within 3 se of the 
   );
 });
 
-test("C1 in 2-D with an indefinite A: every method within 3 se", () => {
+test("docs/theory.md §C1 in 2-D with an indefinite A: every method within 3 se", () => {
   const A = [
     [1.3, 0.4],
     [0.4, -0.3],
@@ -96,7 +96,7 @@ const { A: A10 } = symmetricWithEigenvalues(key(21), [-0.3, -0.1, 0.2, 0.4, 0.6,
 const b10 = Array.from(normalArray(key(22), 10), (v) => 0.3 * v);
 const x10 = normalArray(key(23), 10).map((v) => 0.5 * v);
 
-test("C1 in 10-D: importance sampling, SGLD, SMC and auto within 3 se of the exact u and every coordinate of p", () => {
+test("docs/theory.md §C1 in 10-D: importance sampling, SGLD, SMC and auto within 3 se of the exact u and every coordinate of p", () => {
   checkAll(
     quadraticObjective(A10, b10, 0.5),
     x10,
@@ -110,7 +110,7 @@ test("C1 in 10-D: importance sampling, SGLD, SMC and auto within 3 se of the exa
   );
 });
 
-test("C1 on a 2-D slice of the 10-D quadratic: the restricted quadratic's closed form, every method", () => {
+test("docs/theory.md §C1 on a 2-D slice of the 10-D quadratic: the restricted quadratic's closed form, every method", () => {
   const f = quadraticObjective(A10, b10, 0.5);
   const sl = sliceObjective(f, x10, randomDirections(key(24), 10, 2));
   // g(s) = f(x + Ds) = ½sᵀ(DᵀAD)s + (Dᵀ(Ax + b))ᵀs + f(x)
@@ -130,8 +130,9 @@ test("quotient coordinates: L(w, a) = (aw − 1)² seen through the gauge map v 
   checkAll(ell, Float64Array.of(0.3), [[2]], [-2], 1, 0.5, 3, METHODS, "quotient");
 });
 
-test("coarse-graining does not descend to the rescaling quotient (ground truth d.6): F_t varies along the orbit aw = 1", () => {
-  // v06 [1]: β = 3, t = 0.5, F_t at (w, a) = (0.5, 2), (0.8, 1.25), (1, 1) is 0.272061, 0.196790, 0.187751
+test("coarse-graining does not descend to the rescaling quotient (docs/theory.md §d.6): F_t varies along the orbit aw = 1", () => {
+  // docs/theory.md §d.6: β = 3, t = 0.5, F_t at (w, a) = (0.5, 2), (0.8, 1.25), (1, 1) is
+  // 0.272061, 0.196790, 0.187751
   const L: Objective = { dim: 2, value: (y) => (y[1] * y[0] - 1) ** 2 };
   const want = [
     [0.5, 2, 0.272061],

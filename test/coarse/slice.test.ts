@@ -5,7 +5,6 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import fc from "fast-check";
 import { key, foldIn, normalArray } from "../../src/core/random.ts";
 import { hvp, valueAndGrad } from "../../src/core/autodiff.ts";
 import { ravel, leaves, unflatten, type Tree } from "../../src/tree/tree.ts";

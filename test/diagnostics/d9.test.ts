@@ -1,5 +1,5 @@
 /**
- * Ground-truth d.9 — raw vs quotient curvature on L(w, a) = (aw − 1)², realised as the linear MLP
+ * docs/theory.md §d.9 — raw vs quotient curvature on L(w, a) = (aw − 1)², realised as the linear MLP
  * f(x) = a·w·x on the single sample (x, y) = (1, 1) with mse. The raw Hessian
  *   H = [[2a², 2(2aw − 1)], [2(2aw − 1), 2w²]]
  * has λ_min = −2 at the origin, −1.708 at (2, 1) and −0.604 at (4, 0.5) — the last two on the same
@@ -28,7 +28,7 @@ function rawLambdaMin(w: number, a: number): number {
   return (p + q) / 2 - Math.sqrt(((p - q) / 2) ** 2 + r * r);
 }
 
-test("d.9: raw λ_min = −2 at the origin, −1.708 at (2, 1), −0.604 at (4, 0.5), −20 at (3, −3)", () => {
+test("docs/theory.md §d.9: raw λ_min = −2 at the origin, −1.708 at (2, 1), −0.604 at (4, 0.5), −20 at (3, −3)", () => {
   const cases: [number, number, number][] = [
     [0, 0, -2],
     [2, 1, -1.7082],
@@ -44,7 +44,7 @@ test("d.9: raw λ_min = −2 at the origin, −1.708 at (2, 1), −0.604 at (4, 
   assert.equal(tStar(-20), 0.05);
 });
 
-test("d.9: on the orbit aw = 2 the quotient curvature is 6v − 2 = 10 at every representative, so t* = ∞", () => {
+test("docs/theory.md §d.9: on the orbit aw = 2 the quotient curvature is 6v − 2 = 10 at every representative, so t* = ∞", () => {
   const r1 = run(2, 1),
     r2 = run(4, 0.5),
     r3 = run(0.1, 20);
@@ -58,7 +58,7 @@ test("d.9: on the orbit aw = 2 the quotient curvature is 6v − 2 = 10 at every 
   assert.ok(Math.abs(spec(r1, "raw", "hessian").lambdaMin - spec(r2, "raw", "hessian").lambdaMin) > 1);
 });
 
-test("d.9: the quotient curvature 6v − 2 (balanced metric) is negative only for v < 1/3; the origin is a fixed point of the group", () => {
+test("docs/theory.md §d.9: the quotient curvature 6v − 2 (balanced metric) is < 0 only for v < 1/3; the origin is a fixed point", () => {
   for (const v of [0.2, 0.5, 1, 3]) {
     const q = spec(run(v / 0.7, 0.7), "quotient", "quotientHessian");
     assert.ok(Math.abs(q.lambdaMin - (6 * v - 2)) < 1e-12, `v=${v}: ${q.lambdaMin}`);

@@ -3,7 +3,7 @@
  * random periodic fields of odd and even sizes (so the SIMD tails and the WENO5 block edges run),
  * for each stage form (a = 0, a ≠ 0, out = u0) and flux; and the benchmark workloads, which run
  * these kernels through the library's steppers, against the C reference's checksum and check2
- * (workloads.md §6) to 1e-9.
+ * (docs/performance.md §pde-workloads) to 1e-9.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

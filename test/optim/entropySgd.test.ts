@@ -2,7 +2,7 @@
  * Entropy-SGD against Chaudhari et al. (2017), Algorithm 1, on a quadratic f(y) = ½Σ aᵢyᵢ², where
  * the local-entropy gradient is known in closed form: the Gibbs measure ∝ exp(−β(f(y) + γ‖x−y‖²/2))
  * has mean ⟨y⟩ = γx/(a + γ) at every β, so ∇F_γ(x) = γ(x − ⟨y⟩) = γa x/(a + γ). Plus the torch
- * reference of workloads.md "sgld-inner".
+ * reference of docs/performance.md §sgld-inner.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -96,7 +96,7 @@ test("with noise, the inner chain samples the Gibbs measure: mean γx/(a+γ), va
   assert.ok(Math.abs(yVar / v - 1) < 5 * Math.sqrt(2 / n), `var y = ${yVar}, want ${v}`);
 });
 
-test("torch cross-check: the inner loop of workloads.md sgld-inner (scope 0.1 ⇔ coupling γ = 10, noise off)", () => {
+test("torch cross-check: the inner loop of docs/performance.md §sgld-inner (scope 0.1 ⇔ coupling γ = 10, noise off)", () => {
   const { eta, gamma, alpha, steps } = W.sgldConst;
   const { loss } = W.sgldData();
   const x = W.tinyParams() as unknown as Tree;

@@ -38,7 +38,7 @@ function smoothErrors(
   return { h, e };
 }
 
-test("bench workloads reproduced: burgers-muscl and burgers-weno5 checksum/check2 (workloads.md §6)", () => {
+test("bench workloads reproduced: burgers-muscl and burgers-weno5 checksum/check2 (docs/performance.md §pde-workloads)", () => {
   const N = 100_000;
   const g = makeGrid(0, TWO_PI, N);
   const u0 = g.x.map((x) => Math.sin(x) + 0.5);

@@ -1,10 +1,10 @@
-/** Closed-form cases C1–C9 of ground-truth.md §c, reproduced with the numbers quoted there. */
+/** Closed-form cases docs/theory.md §C1–C9, reproduced with the reference values quoted there. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { coleHopf1d, coleHopf2d, detectShocks, exact, hopfLax1d, shockTime1d } from "../../src/pde/index.ts";
 import { linspace, maxAbsDiff, near } from "./helpers.ts";
 
-test("C1 quadratic 2-D: closed form = Cole–Hopf quadrature; residuals; log det offset; t* = −1/λ_min", () => {
+test("docs/theory.md §C1 quadratic 2-D: closed form = Cole–Hopf quadrature; residuals; log det offset; t* = −1/λ_min", () => {
   const th = 0.7;
   const [c, s] = [Math.cos(th), Math.sin(th)];
   // A = Q diag(1.3, −0.4) Qᵀ
@@ -26,12 +26,12 @@ test("C1 quadratic 2-D: closed form = Cole–Hopf quadrature; residuals; log det
     [0, -1.3],
   ]) {
     const r = coleHopf2d(f, [x[0]], [x[1]], t, beta, { grid: [grid, grid] });
-    near(r.u[0], q.u(x, t, beta), 1e-12, "u exact vs quadrature (ground truth 3.1e-14)");
+    near(r.u[0], q.u(x, t, beta), 1e-12, "u exact vs quadrature (docs/theory.md §C1: 3.1e-14)");
     const p = q.p(x, t);
     near(r.p1[0], p[0], 1e-12, "p1");
     near(r.p2[0], p[1], 1e-12, "p2");
   }
-  // HJ residual of the closed forms by centred FD (ground truth 7e-9 / 1e-9)
+  // HJ residual of the closed forms by centred FD (docs/theory.md §C1: 7e-9 / 1e-9)
   const h = 1e-4;
   const x = [0.4, -0.9];
   for (const bt of [beta, Infinity]) {
@@ -52,7 +52,7 @@ test("C1 quadratic 2-D: closed form = Cole–Hopf quadrature; residuals; log det
   assert.throws(() => q.u(x, 2.6), /t\*/);
 });
 
-test("C2 double well: t* = 1 at x = 0, p_x(0,t) = −1/(1−t), jump 2√(1−1/t)/t; numeric Hopf–Lax = cubic roots", () => {
+test("docs/theory.md §C2: t* = 1 at x = 0, p_x(0,t) = −1/(1−t), jump 2√(1−1/t)/t; numeric Hopf–Lax = cubic roots", () => {
   const fc = shockTime1d(exact.doubleWellHess, { min: -3, max: 3, n: 601 }, exact.doubleWellGrad);
   near(fc.tStar, 1, 1e-12, "t* forecast");
   near(fc.x0[0], 0, 1e-8, "birth point");
@@ -84,7 +84,7 @@ test("C2 double well: t* = 1 at x = 0, p_x(0,t) = −1/(1−t), jump 2√(1−1/
   }
 });
 
-test("C3 tilted double well: shock at x_s = εt, speed (p_L + p_R)/2 = ε, Galilean identity", () => {
+test("docs/theory.md §C3 tilted double well: shock at x_s = εt, speed (p_L + p_R)/2 = ε, Galilean identity", () => {
   const eps = 0.1;
   const xs = linspace(-1, 1, 4001);
   const h = xs[1] - xs[0];
@@ -116,12 +116,12 @@ test("C3 tilted double well: shock at x_s = εt, speed (p_L + p_R)/2 = ε, Galil
   }
 });
 
-test("C4 sine: series = log-sum-exp quadrature (β = 6), Burgers residual, t* = 1 at π, viscous slope → −U²β", () => {
+test("docs/theory.md §C4 sine: series = quadrature (β = 6), Burgers residual, t* = 1 at π, viscous slope → −U²β", () => {
   const xs = linspace(0.2, 6, 9);
   const t = 1.7;
   const s = exact.sineSeries(xs, t, 6);
   const q = coleHopf1d((y) => -Math.cos(y), xs, t, 6, { y: { min: -60, max: 60, n: 240001 } });
-  near(maxAbsDiff(s.u, q.u), 0, 1e-11, "u series vs quadrature (ground truth 8e-13)");
+  near(maxAbsDiff(s.u, q.u), 0, 1e-11, "u series vs quadrature (docs/theory.md §C4: 8e-13)");
   near(maxAbsDiff(s.p, q.p), 0, 1e-11, "p series vs (x − ⟨y⟩)/t");
   const sq = exact.sineQuadrature(xs, t, 6);
   near(maxAbsDiff(s.u, sq.u), 0, 1e-11, "sineQuadrature u");
@@ -145,11 +145,12 @@ test("C4 sine: series = log-sum-exp quadrature (β = 6), Burgers residual, t* = 
       (s.p[i] * (pp[i] - pm[i])) / (2 * h) -
       ((1 / 12) * (pp[i] - 2 * s.p[i] + pm[i])) / (h * h),
   );
-  near(Math.max(...res.map(Math.abs)), 0, 1e-5, "Burgers residual (ground truth 5e-6)");
+  near(Math.max(...res.map(Math.abs)), 0, 1e-5, "Burgers residual (docs/theory.md §C4: 5e-6)");
   const fc = shockTime1d((y) => Math.cos(y), { min: 0, max: 2 * Math.PI, n: 629 }, Math.sin);
   near(fc.tStar, 1, 1e-12, "t*");
   near(fc.x0[0], Math.PI, 1e-7, "born at π");
-  // t = 2: U = sin y_L with y_L + 2 sin y_L = π; slope at π vs −U²β (ground truth ratios 0.88663, 0.97523)
+  // t = 2: U = sin y_L with y_L + 2 sin y_L = π; slope at π vs −U²β
+  // (docs/theory.md §b.7: ratios 0.88663, 0.97523)
   let lo = 0;
   let hi = Math.PI;
   for (let k = 0; k < 100; k++) {
@@ -169,7 +170,7 @@ test("C4 sine: series = log-sum-exp quadrature (β = 6), Burgers residual, t* = 
   }
 });
 
-test("C5/C6 Riemann: numeric Hopf–Lax = closed forms (shock and fan), kink at x = st", () => {
+test("docs/theory.md §C5/C6 Riemann: numeric Hopf–Lax = closed forms (shock and fan), kink at x = st", () => {
   const xr = linspace(-2, 2, 41);
   for (const [uL, uR] of [
     [1, -0.5],
@@ -207,7 +208,7 @@ test("C5/C6 Riemann: numeric Hopf–Lax = closed forms (shock and fan), kink at 
   );
 });
 
-test("C7 viscous Riemann (log Φ form) = quadrature, solves HJ, and tends to the tanh front", () => {
+test("docs/theory.md §C7 viscous Riemann (log Φ form) = quadrature, solves HJ, and tends to the tanh front", () => {
   const xr = linspace(-2, 2, 21);
   for (const [uL, uR, tolU] of [
     [1, -0.5, 5e-10],
@@ -223,7 +224,7 @@ test("C7 viscous Riemann (log Φ form) = quadrature, solves HJ, and tends to the
       ),
       0,
       tolU,
-      "u vs quadrature (ground truth 1.4e-10 / 2.9e-9)",
+      "u vs quadrature (docs/theory.md §C7: 1.4e-10 / 2.9e-9)",
     );
     near(
       maxAbsDiff(
@@ -241,7 +242,7 @@ test("C7 viscous Riemann (log Φ form) = quadrature, solves HJ, and tends to the
         (U(x, 1 + h) - U(x, 1 - h)) / (2 * h) +
         0.5 * ((U(x + h, 1) - U(x - h, 1)) / (2 * h)) ** 2 -
         (0.1 * (U(x + h, 1) - 2 * U(x, 1) + U(x - h, 1))) / (h * h);
-      near(r, 0, 1e-6, "HJ residual (ground truth 1e-8)");
+      near(r, 0, 1e-6, "HJ residual (docs/theory.md §C7: 1e-8)");
     }
   }
   const nu = 0.1;
@@ -249,12 +250,12 @@ test("C7 viscous Riemann (log Φ form) = quadrature, solves HJ, and tends to the
   const err = Math.max(
     ...xs.map((x) => Math.abs(exact.hjRiemannViscous(x, 40, 1, -0.5, 5).p - exact.tanhFront(x, 40, 1, -0.5, nu))),
   );
-  near(err, 0, 1e-9, "t = 40 vs tanh (ground truth 1.4e-10)");
+  near(err, 0, 1e-9, "t = 40 vs tanh (docs/theory.md §b.7: 1.4e-10)");
   // no overflow far out in the tails (log Φ of very negative arguments)
   assert.ok(Number.isFinite(exact.hjRiemannViscous(50, 0.01, 1, -0.5, 1e4).u));
 });
 
-test("C8 ReLU kink: concave kink is a shock at t = 0⁺ (jump 1.907 at −0.049), convex kink a fan", () => {
+test("docs/theory.md §C8 ReLU kink: concave kink is a shock at t = 0⁺ (jump 1.907 at −0.049), convex kink a fan", () => {
   const t = 0.05;
   const xs = linspace(-0.5, 0.5, 4001);
   const num = hopfLax1d((s) => exact.reluKink(s, 1), xs, t, { y: { min: -3, max: 3, n: 6001 } });
@@ -280,10 +281,10 @@ test("C8 ReLU kink: concave kink is a shock at t = 0⁺ (jump 1.907 at −0.049)
   });
 });
 
-test("C9 Laplace: β(u_β − u_HL) − ½log(1 + t f''(y*)) = O(1/β)", () => {
+test("docs/theory.md §C9 Laplace: β(u_β − u_HL) − ½log(1 + t f''(y*)) = O(1/β)", () => {
   const eps = 0.1;
   const f = (y: number) => exact.doubleWell(y, eps);
-  const xs = [-1, -0.3, 0.4, 1.2]; // the points of ground truth v01 [7]
+  const xs = [-1, -0.3, 0.4, 1.2]; // the points of docs/theory.md §C9
   const t = 0.5;
   const hl = hopfLax1d(f, xs, t, { y: { min: -4, max: 4, n: 8001 }, df: (y) => exact.doubleWellGrad(y, eps) });
   const errs = [100, 1000, 10000].map((beta) => {
@@ -294,8 +295,8 @@ test("C9 Laplace: β(u_β − u_HL) − ½log(1 + t f''(y*)) = O(1/β)", () => {
       ),
     );
   });
-  near(errs[2], 1.188e-5, 0.02e-5, "β = 1e4 (ground truth 1.188e-5)");
-  near(errs[0], 1.15e-3, 0.005e-3, "β = 100 (ground truth 1.150e-3)");
+  near(errs[2], 1.188e-5, 0.02e-5, "β = 1e4 (docs/theory.md §C9: 1.188e-5)");
+  near(errs[0], 1.15e-3, 0.005e-3, "β = 100 (docs/theory.md §C9: 1.150e-3)");
   assert.ok(errs[0] / errs[1] > 8 && errs[1] / errs[2] > 8, `errors fall like 1/β: ${errs}`);
   near(
     exact.laplaceCorrection(

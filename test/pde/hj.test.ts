@@ -61,7 +61,7 @@ test("inviscid HJ through the double-well shock converges to Hopf–Lax (u Lipsc
   }
 });
 
-test("hj({scheme: hopf-lax | cole-hopf}) on a grid = closed forms (C2, C4) with exact p", () => {
+test("hj({scheme: hopf-lax | cole-hopf}) on a grid = closed forms (docs/theory.md §C2, C4) with exact p", () => {
   const hl = hj({ ic: "doublewell", scheme: "hopf-lax", cells: 200, t: 1.5, domain: [-2, 2], bc: "outflow" });
   hl.x.forEach((x, i) => {
     const e = exact.doubleWellHopfLax(x, 1.5);
@@ -135,7 +135,7 @@ test("2-D Hopf–Lax: f = ½yᵀAy + |y|⁴/4, λ_min(∇p)(0) = λ/(1 + tλ) an
   );
   near(fc.tStar, 2.123952, 1e-6, "t*");
   near(Math.hypot(fc.x0[0], fc.x0[1]), 0, 1e-8, "born at the origin");
-  const lmin = -0.47082039324993676;
+  const lmin = -0.47082039324993674;
   const h = 1e-6;
   for (const t of [1, 1.5]) {
     const r = hopfLax2d(f, [-h, 0, h], [-h, 0, h], t, {
@@ -154,7 +154,7 @@ test("2-D Hopf–Lax: f = ½yᵀAy + |y|⁴/4, λ_min(∇p)(0) = λ/(1 + tλ) an
     const ev = tr / 2 - Math.sqrt((tr * tr) / 4 - det);
     near(ev, lmin / (1 + t * lmin), 1e-6, `λ_min(∇p)(0) at t=${t}`);
   }
-  // Hopf–Lax 2-D on a quadratic = C1 inviscid closed form
+  // Hopf–Lax 2-D on a quadratic = docs/theory.md §C1 inviscid closed form
   const q = exact.quadraticSolution(
     [
       [1, 0.2],

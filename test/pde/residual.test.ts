@@ -1,4 +1,4 @@
-/** Residuals of the exact (Cole–Hopf) solutions fall like h² — ground truth a.2/a.5 and e.1 step 3. */
+/** Residuals of the exact (Cole–Hopf) solutions fall like h² — docs/theory.md §a.2/a.5 and e.1 step 3. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -36,14 +36,14 @@ test("1-D HJ and Burgers residuals of Cole–Hopf (tilted double well, β = 4, t
     hjMax.push(mh);
     bMax.push(mb);
   }
-  // ground truth v01 [1]: 1.969e-6, 4.922e-7, 1.230e-7
+  // docs/theory.md §a.2: 1.969e-6, 4.922e-7, 1.230e-7
   near(hjMax[0], 1.969e-6, 0.01e-6, "HJ residual h = 4e-3");
   near(hjMax[2], 1.23e-7, 0.01e-7, "HJ residual h = 1e-3");
   for (const r of [hjMax, bMax]) {
     near(r[0] / r[1], 4, 0.1, "halving ratio");
     near(r[1] / r[2], 4, 0.1, "halving ratio");
   }
-  assert.ok(bMax[2] < 1e-6, `Burgers residual ${bMax[2]} (ground truth 5.6e-7)`);
+  assert.ok(bMax[2] < 1e-6, `Burgers residual ${bMax[2]} (docs/theory.md §a.5: 5.6e-7)`);
 });
 
 test("2-D HJ / vector-Burgers residuals and curl of Cole–Hopf (f = ½yᵀAy + |y|⁴/4, β = 3) fall like h²", () => {
@@ -90,8 +90,11 @@ test("2-D HJ / vector-Burgers residuals and curl of Cole–Hopf (f = ½yᵀAy + 
     }
     res.push([wh, wb, wc]);
   }
-  assert.ok(res[1][0] < 2e-6 && res[1][1] < 4e-6, `2-D residuals ${res[1]} (ground truth 1.0e-6 / 2.0e-6 at h = 2e-3)`);
+  assert.ok(
+    res[1][0] < 2e-6 && res[1][1] < 4e-6,
+    `2-D residuals ${res[1]} (docs/theory.md §a.2, a.5: 1.0e-6 / 2.0e-6 at h = 2e-3)`,
+  );
   near(res[0][0] / res[1][0], 4, 0.3, "HJ h² ratio");
   near(res[0][1] / res[1][1], 4, 0.3, "Burgers h² ratio");
-  assert.ok(res[1][2] < 1e-6, `curl ${res[1][2]} (ground truth 5.9e-8)`);
+  assert.ok(res[1][2] < 1e-6, `curl ${res[1][2]} (docs/theory.md §a.5: 5.9e-8)`);
 });

@@ -100,7 +100,7 @@ test("shock forecast t* = 1/sup(−f''): random smooth f matches the first chara
     if (mono) lo = mid;
     else hi = mid;
   }
-  near(lo / fc.tStar, 1, 1e-8, "crossing time / forecast (ground truth 6e-10)");
+  near(lo / fc.tStar, 1, 1e-8, "crossing time / forecast (docs/theory.md §b.2: 6e-10)");
   assert.equal(shockTime1d((y) => 2 + Math.cos(y), { min: -3, max: 3, n: 61 }).tStar, Infinity, "convex f: no shock");
   assert.equal(
     shockTimeNd(
@@ -117,7 +117,7 @@ test("shock forecast t* = 1/sup(−f''): random smooth f matches the first chara
   );
 });
 
-test("double well: no shock before t* = 1; Burgers (cubic p₀ = f') and HJ shocks at x = 0 with the C2 jump after it", () => {
+test("double well: no shock before t* = 1; Burgers (p₀ = f') and HJ shocks at x = 0 with the jump of docs/theory.md §C2", () => {
   const jumps = (t: number) => {
     const b = burgers({ ic: "cubic", scheme: "muscl", cells: 800, domain: [-2, 2], bc: "outflow", t });
     const h = hj({ ic: "doublewell", scheme: "godunov-eno2", cells: 800, domain: [-2, 2], bc: "outflow", t });
@@ -147,7 +147,7 @@ test("Oleinik: (p(x+a) − p(x))/a ≤ 1/t for Hopf–Lax p (margin −0.070 at 
     df: (y) => exact.doubleWellGrad(y),
   });
   const o = oleinikCheck(xg, hl.p, t, [1, 3, 10, 50]);
-  near(o.excess, -0.07, 1e-3, "ground truth v03 [d]: −0.070");
+  near(o.excess, -0.07, 1e-3, "docs/theory.md §b.6: −0.070");
   assert.ok(
     oleinikCheck(
       xg,

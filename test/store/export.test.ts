@@ -99,26 +99,30 @@ test("export errors: unknown run, bad format, a directory as a csv target", () =
   assert.ok(!existsSync(join(dir, "x.csv")));
 });
 
-test("parquet export: every point with exact values (NaN, ±Inf, −0), INT64 steps and the run's metadata; read back by an independent reader", async () => {
-  const { parquetReadObjects, parquetMetadata } = await import("hyparquet");
-  const out = join(dir, "out", "run.parquet");
-  const r = exportRun(store, id, "parquet", out);
-  assert.deepEqual(r, { run: id, format: "parquet", path: out, scalars: 6, events: 0 });
-  const bytes = readFileSync(out);
-  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  const rows = await parquetReadObjects({ file });
-  const got = rows.map((row) => [row.run, row.key, Number(row.step), row.wall_time, row.value]);
-  assert.deepEqual(got, [
-    [id, "loss", 0, 100.5, 1.25],
-    [id, "odd,key", 0, 100.5, -0],
-    [id, "acc", 1, 101.25, Infinity],
-    [id, "loss", 1, 101.25, NaN],
-    [id, "acc", 2, 102, 0.1],
-    [id, "loss", 2, 102, -Infinity],
-  ]);
-  assert.ok(Object.is(got[1][4], -0), "the sign of zero survives");
-  assert.equal(typeof rows[0].step, "bigint", "steps are INT64");
-  const meta = parquetMetadata(file);
-  const kv = new Map((meta.key_value_metadata ?? []).map((e) => [e.key, e.value]));
-  assert.deepEqual(JSON.parse(kv.get("shocklens.run") as string).config, { lr: 0.5 });
-});
+test(
+  "parquet export: every point with exact values (NaN, ±Inf, −0), INT64 steps and the run's metadata; " +
+    "read back by an independent reader",
+  async () => {
+    const { parquetReadObjects, parquetMetadata } = await import("hyparquet");
+    const out = join(dir, "out", "run.parquet");
+    const r = exportRun(store, id, "parquet", out);
+    assert.deepEqual(r, { run: id, format: "parquet", path: out, scalars: 6, events: 0 });
+    const bytes = readFileSync(out);
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const rows = await parquetReadObjects({ file });
+    const got = rows.map((row) => [row.run, row.key, Number(row.step), row.wall_time, row.value]);
+    assert.deepEqual(got, [
+      [id, "loss", 0, 100.5, 1.25],
+      [id, "odd,key", 0, 100.5, -0],
+      [id, "acc", 1, 101.25, Infinity],
+      [id, "loss", 1, 101.25, NaN],
+      [id, "acc", 2, 102, 0.1],
+      [id, "loss", 2, 102, -Infinity],
+    ]);
+    assert.ok(Object.is(got[1][4], -0), "the sign of zero survives");
+    assert.equal(typeof rows[0].step, "bigint", "steps are INT64");
+    const meta = parquetMetadata(file);
+    const kv = new Map((meta.key_value_metadata ?? []).map((e) => [e.key, e.value]));
+    assert.deepEqual(JSON.parse(kv.get("shocklens.run") as string).config, { lr: 0.5 });
+  },
+);

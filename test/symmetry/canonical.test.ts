@@ -2,7 +2,8 @@
  * The canonical (balanced, orbit-norm-minimal) representative: idempotent, function-preserving,
  * all charges zero, the same for every point of the orbit, never beaten by another orbit point, a
  * critical point of ‖g·θ‖² along every one-parameter subgroup — and equal to the closed forms
- * 2 Σ_j |a_j| ‖(w_j, b_j)‖ (two-layer net, d.1) and 2‖W_Q W_Kᵀ‖_* + 2‖W_V W_O‖_* per head (d.3).
+ * 2 Σ_j |a_j| ‖(w_j, b_j)‖ (two-layer net, docs/theory.md §d.1) and 2‖W_Q W_Kᵀ‖_* + 2‖W_V W_O‖_* per head
+ * (docs/theory.md §d.3).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -40,7 +41,7 @@ for (const c of allCases()) {
   });
 }
 
-test("d.1: two-layer net — orbit minimum = Σ_out-bias² + 2 Σ_j ‖W₁[:, j]‖ ‖(w_j, b_j)‖, < raw ‖θ‖²", () => {
+test("docs/theory.md §d.1: two-layer orbit minimum = Σ_out-bias² + 2 Σ_j ‖W₁[:, j]‖ ‖(w_j, b_j)‖, < raw ‖θ‖²", () => {
   const c = makeCase("mlp", { arch: "mlp", sizes: [3, 6, 1], activation: "relu" }, "mse", 7);
   const G = groupOf(c.cfg);
   const p = Object.fromEntries(namedLeaves(c.params));
@@ -56,7 +57,7 @@ test("d.1: two-layer net — orbit minimum = Σ_out-bias² + 2 Σ_j ‖W₁[:, j
   assert.ok(Math.abs(G.balancedNorms(c.params)["fc0.scale"] + p["fc1.bias"].data[0] ** 2 - formula) < 1e-14 * formula);
 });
 
-test("d.3: attention head — at θ_c, ‖W_q[h]‖² + ‖W_k[h]‖² = 2‖W_Q W_Kᵀ‖_* and likewise for V/O; balanced factors XXᵀ = YYᵀ", () => {
+test("docs/theory.md §d.3: at θ_c, ‖W_q[h]‖² + ‖W_k[h]‖² = 2‖W_Q W_Kᵀ‖_*, likewise for V/O; balanced factors XXᵀ = YYᵀ", () => {
   const c = makeCase(
     "tf",
     {
@@ -110,7 +111,8 @@ test("d.3: attention head — at θ_c, ‖W_q[h]‖² + ‖W_k[h]‖² = 2‖W_Q
         1e-13 * nuc[`blocks.0.attn.qk.${h}`],
     );
   }
-  // Raw-norm distortion (d.3): A = diag(s, 1/s) on head 0 inflates ‖W_q‖² + ‖W_k‖² without bound; the minimum stays.
+  // Raw-norm distortion (docs/theory.md §d.3): A = diag(s, 1/s) on head 0 inflates ‖W_q‖² + ‖W_k‖² without
+  // bound; the minimum stays.
   const inflate = (s: number) =>
     G.act(c.params, {
       "blocks.0.attn.qk": {

@@ -1,5 +1,5 @@
 /**
- * Noether charges under gradient descent (ground-truth d, d.1–d.3). Every charge is a quadratic form
+ * Noether charges under gradient descent (docs/theory.md §d.0–d.3). Every charge is a quadratic form
  * Q(θ) = θᵀKθ with a symmetric K whose polarisation vanishes on (θ, ∇L) (Noether), so one GD step
  * θ' = θ − ηg changes it by exactly ΔQ = η² Q(g) (the issue's ½η² gᵀKg with K doubled), and with
  * weight decay λ, θ' = θ − η(g + λθ): Q' = (1 − ηλ)² Q + η² Q(g). Checked for every family by
@@ -59,7 +59,7 @@ for (const c of allCases().filter((x) => groupOf(x.cfg).dim > 0)) {
   });
 }
 
-test("d.1: charge drift at fixed time T is O(η) (gradient flow conserves exactly); weight decay gives e^(−2λT)", () => {
+test("docs/theory.md §d.1: charge drift at fixed time T is O(η) (gradient flow conserves); weight decay gives e^(−2λT)", () => {
   const c = makeCase("mlp", { arch: "mlp", sizes: [3, 4, 1], activation: "relu" }, "mse", 5, 20);
   const G = groupOf(c.cfg);
   const vg = valueAndGrad(c.f);

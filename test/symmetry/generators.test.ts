@@ -2,7 +2,7 @@
  * Lie-algebra generators and the horizontal projection. For every family: each generator is the
  * derivative of the group action along its one-parameter subgroup (central differences of `act`
  * with exact exponentials), the gradient is orthogonal to every generator (Noether,
- * ground-truth d), and P_H is the orthogonal projector onto the complement of their span —
+ * docs/theory.md §d.0), and P_H is the orthogonal projector onto the complement of their span —
  * Euclidean, and M-orthogonal for a stated diagonal metric M.
  */
 import { test } from "node:test";

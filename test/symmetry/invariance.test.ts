@@ -124,19 +124,23 @@ test("attention GL with condition numbers up to 10⁴ (and scalings over [1e-4, 
   }
 });
 
-test("mean-field: the loss depends on the empirical measure only — duplicating every particle (width 2m) changes nothing, and the quotient coordinates list each particle twice", () => {
-  const c = makeCase("mf", { arch: "meanfield", input: 3, width: 4, activation: "tanh" }, "mse", 13);
-  const dup = makeCase("mf2", { arch: "meanfield", input: 3, width: 8, activation: "tanh" }, "mse", 13);
-  const p = c.params as unknown as { w: Tensor; b: Tensor; a: Tensor };
-  const twice = (t: Tensor) =>
-    new Tensor(Float64Array.from([...t.data, ...t.data]), [2 * t.shape[0], ...t.shape.slice(1)]);
-  const q = { w: twice(p.w), b: twice(p.b), a: twice(p.a) };
-  const out = groupOf(dup.cfg);
-  // Same inputs for both nets: evaluate the duplicate on c's data.
-  assert.ok(relDiff(modelOf(dup.cfg).apply(q, c.x).data, c.out(c.params).data) < 1e-15);
-  const inv1 = groupOf(c.cfg).invariants(c.params).particles.data;
-  const inv2 = out.invariants(q).particles.data;
-  for (let j = 0; j < 4; j++)
-    for (const r of [2 * j, 2 * j + 1])
-      assert.deepEqual(Array.from(inv2.slice(r * 5, r * 5 + 5)), Array.from(inv1.slice(j * 5, j * 5 + 5)));
-});
+test(
+  "mean-field: the loss depends on the empirical measure only — duplicating every particle (width 2m) " +
+    "changes nothing, and the quotient coordinates list each particle twice",
+  () => {
+    const c = makeCase("mf", { arch: "meanfield", input: 3, width: 4, activation: "tanh" }, "mse", 13);
+    const dup = makeCase("mf2", { arch: "meanfield", input: 3, width: 8, activation: "tanh" }, "mse", 13);
+    const p = c.params as unknown as { w: Tensor; b: Tensor; a: Tensor };
+    const twice = (t: Tensor) =>
+      new Tensor(Float64Array.from([...t.data, ...t.data]), [2 * t.shape[0], ...t.shape.slice(1)]);
+    const q = { w: twice(p.w), b: twice(p.b), a: twice(p.a) };
+    const out = groupOf(dup.cfg);
+    // Same inputs for both nets: evaluate the duplicate on c's data.
+    assert.ok(relDiff(modelOf(dup.cfg).apply(q, c.x).data, c.out(c.params).data) < 1e-15);
+    const inv1 = groupOf(c.cfg).invariants(c.params).particles.data;
+    const inv2 = out.invariants(q).particles.data;
+    for (let j = 0; j < 4; j++)
+      for (const r of [2 * j, 2 * j + 1])
+        assert.deepEqual(Array.from(inv2.slice(r * 5, r * 5 + 5)), Array.from(inv1.slice(j * 5, j * 5 + 5)));
+  },
+);

@@ -1,5 +1,5 @@
 /**
- * Layer norm's symmetries (ground-truth d.4). Exact for any ε: the per-feature gain rescaling
+ * Layer norm's symmetries (docs/theory.md §d.4). Exact for any ε: the per-feature gain rescaling
  * (γ_i, β_i) ×α with the consumer columns ×1/α. Broken by ε: the residual-stream scale, because
  * LN(αx; ε) = LN(x; ε/α²) — so the loss change between scales s and 10s falls like 1/s² and is
  * O(1) once the residual stream is as small as √ε = 3e-3.
@@ -71,7 +71,7 @@ test("layer-norm gain rescaling is exact (any ε): every ln gets a scale compone
   );
 });
 
-test("residual-stream scale: broken by ε, by ~1/s² relative (d.4); its Noether violation is nonzero where exact symmetries give 1e-16", () => {
+test("residual-stream scale (docs/theory.md §d.4): broken by ε, ~1/s² relative; Noether violation ≫ the 1e-16 of exact symmetries", () => {
   const G = groupOf(tf.cfg);
   const r = measureBreaking(G, tf.params, tf.f, [1e-3, 1e-2, 1e-1, 1, 10])["residualScale"];
   const v = r.relLossChange.map((x) => x.value);

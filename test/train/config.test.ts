@@ -52,7 +52,10 @@ test("unknown keys are rejected with their full path", () => {
 test("wrong values name their path and what was expected", () => {
   assert.match(
     message({ ...good, data: { name: "cifar" } }),
-    /^config run\.yaml: data\.name: unknown value \(expected mnist, iris, two-moons, spirals, gaussian-mixture, teacher-student, modular\)$/,
+    new RegExp(
+      "^config run\\.yaml: data\\.name: unknown value " +
+        "\\(expected mnist, iris, two-moons, spirals, gaussian-mixture, teacher-student, modular\\)$",
+    ),
   );
   assert.match(message({ ...good, model: { arch: "rnn" } }), /^config run\.yaml: model\.arch: unknown value/);
   assert.match(message({ ...good, batchSize: 0 }), /^config run\.yaml: batchSize: /);

@@ -1,4 +1,5 @@
 /** Shared fixtures of the training tests: tiny run configs, an in-memory sink and temp stores. */
+import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +13,12 @@ import type { Sink, StepRecord } from "../../src/train/loop.ts";
 
 /** A 2-8-2 tanh MLP on 64 two-moons points: a step takes well under a millisecond. */
 export function tinyConfig(over: Partial<RunConfigInput> = {}): RunConfig {
-  return parseRunConfig({
+  return parseRunConfig(tinyConfigInput(over));
+}
+
+/** tinyConfig as written in a run config file. */
+export function tinyConfigInput(over: Partial<RunConfigInput> = {}): RunConfigInput {
+  return {
     seed: 3,
     model: { arch: "mlp", sizes: [2, 8, 2], activation: "tanh" },
     data: { name: "two-moons", n: 64 },
@@ -23,7 +29,7 @@ export function tinyConfig(over: Partial<RunConfigInput> = {}): RunConfig {
     evalEvery: 5,
     checkpointEvery: 0,
     ...over,
-  });
+  };
 }
 
 /** Records every commit (the state is kept by reference: states are immutable). */
@@ -85,4 +91,46 @@ export function withStore<T>(path: string, f: (s: RunStore) => T): T {
   if (r instanceof Promise) return r.finally(() => s.close()) as T;
   s.close();
   return r;
+}
+
+/**
+ * Polls the store at `path` (a training process or the training loop in this process writes it)
+ * until its one run has logged more than `scalars` values; returns the run's id, "" on timeout.
+ */
+export async function waitForScalars(path: string, scalars = 20, timeoutMs = 30_000): Promise<string> {
+  for (const t0 = Date.now(); Date.now() - t0 < timeoutMs;) {
+    await sleep(10);
+    try {
+      const id = withStore(path, (s) => {
+        const [run] = s.listRuns();
+        return run && s.getRun(run.id).scalarCount > scalars ? run.id : "";
+      });
+      if (id) return id;
+    } catch {
+      // the writer may still be creating the file
+    }
+  }
+  return "";
+}
+
+/**
+ * After an interrupted `shocklens train`: exit 130, the last stderr line tells how to resume run
+ * `id`, and the run is KILLED with one checkpoint, at the step it stopped at (returned).
+ */
+export function assertInterrupted(r: { code: number | null; stderr: string }, path: string, id: string): number {
+  assert.equal(r.code, 130, r.stderr);
+  const m = /interrupted at step (\d+); continue with: shocklens train --resume ([0-9a-f]{12}) --store (\S+)\n$/.exec(
+    r.stderr,
+  );
+  assert.ok(m, r.stderr);
+  assert.equal(m[2], id);
+  const step = Number(m[1]);
+  withStore(path, (s) => {
+    assert.equal(s.getRun(id).status, "KILLED");
+    assert.deepEqual(
+      s.events(id, { kind: "checkpoint" }).map((e) => e.step),
+      [step],
+    );
+  });
+  return step;
 }

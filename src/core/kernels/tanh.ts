@@ -9,6 +9,8 @@
  * restored at the end, so the result is exactly odd; ±0 and NaN pass through.
  */
 
+// The coefficients are Cephes' published digits, kept verbatim; the parser rounds each to the nearest double.
+/* eslint-disable no-loss-of-precision */
 const P0 = 1.26177193074810590878e-4,
   P1 = 3.029944077074419613e-2,
   P2 = 9.9999999999999999991e-1;
@@ -26,6 +28,7 @@ const TP0 = -9.64399179425052238628e-1,
 const TQ0 = 1.12811678491632931402e2,
   TQ1 = 2.23548839060100448583e3,
   TQ2 = 4.84406305325125486048e3;
+/* eslint-enable no-loss-of-precision */
 /** 2^k for the k = round(2|x|/ln 2) ∈ [2, 64) reached for 0.625 ≤ |x| < 22. */
 const POW2 = Float64Array.from({ length: 64 }, (_, k) => 2 ** k);
 

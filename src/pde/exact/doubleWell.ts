@@ -1,5 +1,5 @@
 /**
- * C2/C3 — the (tilted) double well f(y) = (y² − 1)²/4 + εy, the model of a loss with two minima.
+ * docs/theory.md §C2/C3 — the (tilted) double well f(y) = (y² − 1)²/4 + εy, a loss with two minima.
  *   f'' = 3y² − 1 ≥ −1 with equality at y = 0  ⇒  t* = 1, born at x₀ = 0 + t*·f'(0) = ε.
  *   For t > 1 (ε = 0): a stationary shock at x = 0 between the minimisers ±√(1 − 1/t),
  *   jump p_L − p_R = 2√(1 − 1/t)/t. With ε ≠ 0 the shock sits at x_s = εt (Galilean invariance).

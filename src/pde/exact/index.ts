@@ -1,4 +1,4 @@
-/** Closed-form solutions C1–C9 of ground-truth.md §c, plus the smooth-data and travelling-front oracles. */
+/** Closed-form solutions docs/theory.md §C1–C9, plus the smooth-data and travelling-front oracles. */
 export { burgersCharacteristic, burgersCharacteristicAverages, sineData, type SmoothData } from "./characteristics.ts";
 export {
   DOUBLE_WELL_T_STAR,

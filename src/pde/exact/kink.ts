@@ -1,5 +1,5 @@
 /**
- * C8 — a ReLU kink, f(s) = (relu(s) − y)², the loss along the normal s of a ReLU hyperplane.
+ * docs/theory.md §C8 — a ReLU kink, f(s) = (relu(s) − y)², the loss along the normal s of a ReLU hyperplane.
  * y > 0: concave kink (slopes 0 | −2y) ⇒ a Riemann shock at t = 0⁺ (t* = 0);
  * y < 0: convex kink ⇒ a rarefaction fan p = x/t on 0 < x < −2yt (between the slopes 0 and −2y).
  * Exact Hopf–Lax: u = min over the two branches,

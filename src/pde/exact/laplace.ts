@@ -1,5 +1,5 @@
 /**
- * C9 — Laplace asymptotics of the viscous solution for smooth f and t < t*:
+ * docs/theory.md §C9 — Laplace asymptotics of the viscous solution for smooth f and t < t*:
  *   u_β(x, t) = u_HL(x, t) + (1/2β) log det(I + t∇²f(y*)) + O(β⁻²),
  * y* the Hopf–Lax minimiser. (For quadratics the correction is exact.)
  */

@@ -1,5 +1,5 @@
 /**
- * C1 — quadratic data f(y) = ½yᵀAy + bᵀy + c in n-D, valid while I + tA ≻ 0:
+ * docs/theory.md §C1 — quadratic data f(y) = ½yᵀAy + bᵀy + c in n-D, valid while I + tA ≻ 0:
  *   A_t = A(I + tA)⁻¹,  b_t = (I + tA)⁻¹b,  c_t = c − (t/2) bᵀ(I + tA)⁻¹b,
  *   u_inviscid = ½xᵀA_t x + b_tᵀx + c_t,
  *   u_viscous  = u_inviscid + (1/2β) log det(I + tA)      (Laplace is exact for quadratics),

@@ -1,5 +1,5 @@
 /**
- * Riemann problems (ground truth C5–C7), with the interface at x = 0 (shift x by X0 yourself).
+ * Riemann problems (docs/theory.md §C5–C7), with the interface at x = 0 (shift x by X0 yourself).
  *
  * Burgers p_t + (p²/2)_x = 0, p(x,0) = uL (x<0), uR (x>0): a shock with speed s = (uL+uR)/2 if
  * uL > uR (Lax), otherwise the rarefaction fan p = x/t for uL t < x < uR t.

@@ -1,5 +1,5 @@
 /**
- * C4 — sine data f(y) = −cos y (Burgers p₀ = sin y): inviscid t* = 1 with a stationary shock at
+ * docs/theory.md §C4 — sine data f(y) = −cos y (Burgers p₀ = sin y): inviscid t* = 1 with a stationary shock at
  * x = π (mod 2π). The viscous solution (ν = 1/2β) has the Cole–Hopf Fourier series
  *   v = I₀(β) + 2Σ_{n≥1} Iₙ(β) e^{−n²νt} cos nx,   u = −β⁻¹ log v,
  *   p = (2/β) Σ n Iₙ(β) e^{−n²νt} sin nx / v,

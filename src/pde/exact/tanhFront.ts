@@ -1,5 +1,5 @@
 /**
- * Viscous Burgers travelling front (ground truth b.7), an exact solution of p_t + pp_x = νp_xx
+ * Viscous Burgers travelling front (docs/theory.md §b.7), an exact solution of p_t + pp_x = νp_xx
  * for pL > pR:
  *   p = s − (Δ/2) tanh(Δ (x − x0 − s t)/(4ν)),   s = (pL + pR)/2,  Δ = pL − pR,
  * thickness δ = 4ν/Δ, maximum slope Δ²/(8ν).

@@ -1,5 +1,5 @@
 /**
- * Exact viscous solution by Cole–Hopf (ground truth a.1–a.5), ν = 1/(2β):
+ * Exact viscous solution by Cole–Hopf (docs/theory.md §a.1–a.5), ν = 1/(2β):
  *   u(x, t) = −β⁻¹ log[ (2πt/β)^{−n/2} ∫ exp(−βf(y) − β|x − y|²/(2t)) dy ],
  *   p = ∇u = (x − ⟨y⟩)/t,   ⟨·⟩ under ρ_x(y) ∝ exp(−βf(y) − β|x − y|²/(2t)),
  * by the trapezoid rule in log-sum-exp form: E_k = −βf(y_k) − β|x − y_k|²/(2t) + log w_k,

@@ -28,14 +28,13 @@ function window(
   pad: number,
 ): { lo: number; hi: number; curv: number } {
   let ext = grid.b - grid.a;
-  let curv = 0;
   for (let round = 0; round < 8; round++) {
     const ys = linspace(grid.a - ext, grid.b + ext, 8001);
     const h = ys[1] - ys[0];
     let fmin = Infinity;
     let fmaxIn = -Infinity;
     let lip = 0;
-    curv = 0;
+    let curv = 0;
     let prev = f(ys[0]);
     let prevSlope = NaN;
     for (let k = 0; k < ys.length; k++) {

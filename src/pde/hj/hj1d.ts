@@ -1,5 +1,5 @@
 /**
- * 1-D viscous Hamilton–Jacobi u_t + ½u_x² = ν u_xx (ground truth a.2 sign convention) on centre
+ * 1-D viscous Hamilton–Jacobi u_t + ½u_x² = ν u_xx (sign convention of docs/theory.md §a.2) on centre
  * values by the method of lines:
  *   L(u)ᵢ = −Ĥ(p⁻ᵢ, p⁺ᵢ) + ν (u_{i+1} − 2uᵢ + u_{i−1})/Δx²,
  * Ĥ a monotone numerical Hamiltonian (Lax–Friedrichs or Godunov), p± first-order or ENO2

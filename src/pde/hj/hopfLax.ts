@@ -1,5 +1,5 @@
 /**
- * Exact inviscid solution by the Hopf–Lax formula (ground truth a.6, b.1):
+ * Exact inviscid solution by the Hopf–Lax formula (docs/theory.md §a.6, b.1):
  *   u(x, t) = min_y { f(y) + |x − y|²/(2t) },   p = ∇u = (x − y*)/t,
  * by brute force over a uniform y-grid followed by local refinement of the best few discrete
  * local minima (so a shock, where two minima tie, picks the true global one):

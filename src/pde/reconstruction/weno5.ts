@@ -1,6 +1,6 @@
 /**
  * WENO5-JS with global Lax–Friedrichs flux splitting (Jiang & Shu 1996), exactly as
- * shared/bench/workloads.md §6 "burgers-weno5":
+ * the benchmark workload docs/performance.md §burgers-weno5:
  *
  *   α = max|u| of the stage input;  f± = ½(f(u) ± αu);
  *   F̂_{i+½} = W(f⁺_{i−2}, f⁺_{i−1}, f⁺_i, f⁺_{i+1}, f⁺_{i+2}) + W(f⁻_{i+3}, f⁻_{i+2}, f⁻_{i+1}, f⁻_i, f⁻_{i−1})

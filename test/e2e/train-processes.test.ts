@@ -2,7 +2,8 @@
  * Training as separate processes, as users run it: a `shocklens train` child killed with SIGKILL
  * at seeded random moments resumes from its last checkpoint and ends with the same parameters and
  * the same logged series as an uninterrupted run, the store readable after every kill with every
- * scalar up to the last checkpoint; and a reader sees the scalars while the writer trains.
+ * scalar up to the last checkpoint; a reader sees the scalars while the writer trains; and a real
+ * Ctrl-C (SIGINT from outside) checkpoints and exits 130.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -13,7 +14,18 @@ import type { RunStore } from "../../src/store/types.ts";
 import { checkpointStep } from "../../src/train/checkpoint.ts";
 import { parseRunConfig, type RunConfigInput } from "../../src/train/config.ts";
 import { trainRun } from "../../src/train/run.ts";
-import { exited, scratch, sleep, startCli, storeIn, tensorsOf, withStore } from "./helpers.ts";
+import {
+  assertInterrupted,
+  exited,
+  scratch,
+  sleep,
+  startCli,
+  storeIn,
+  tensorsOf,
+  tinyConfigInput,
+  waitForScalars,
+  withStore,
+} from "../train/helpers.ts";
 
 const STEPS = 2500;
 const raw: RunConfigInput = {
@@ -127,4 +139,17 @@ test("a reader process sees the scalars grow while the writer process trains", a
   assert.ok(counts.length >= 3, `the reader saw the run while it was RUNNING only at ${JSON.stringify(counts)}`);
   const final = withStore(path, (s) => s.getRun(id).scalarCount);
   assert.ok(counts[0] < final);
+});
+
+test("Ctrl-C (a real SIGINT) checkpoints the current step and exits 130 with the command to resume", async () => {
+  const dir = scratch();
+  const store = storeIn(dir);
+  const cfg = join(dir, "ctrl-c.json");
+  writeFileSync(cfg, JSON.stringify(tinyConfigInput({ steps: 200000 })));
+  const child = startCli(["train", "--config", cfg, "--store", store]);
+  const done = exited(child);
+  const id = await waitForScalars(store);
+  assert.ok(id, "the run started");
+  child.kill("SIGINT");
+  assertInterrupted(await done, store, id);
 });

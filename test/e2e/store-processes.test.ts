@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { SqliteRunStore } from "../../src/store/sqlite.ts";
-import { finished, runFixture, scratchDir, startFixture } from "./helpers.ts";
+import { finished, runFixture, scratchDir, startFixture } from "../store/helpers.ts";
 
 const dir = scratchDir();
 
