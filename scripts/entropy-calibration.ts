@@ -41,7 +41,8 @@ for (const { family, dim, g2, estimator } of gridCells(grid)) {
   const c = calibrateCell(family, dim, g2, estimator, grid.seeds);
   cells.push(c);
   process.stderr.write(
-    `${family} n=${dim} g2=${g2} ${estimator}: ${c.reported}/${c.seeds} reported, ${c.failures.length ? "FAIL " + c.failures.join("; ") : "ok"} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+    `${family} n=${dim} g2=${g2} ${estimator}: ${c.reported}/${c.seeds} reported, ` +
+      `${c.failures.length ? "FAIL " + c.failures.join("; ") : "ok"} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
   );
 }
 process.stdout.write(calibrationTable(cells));

@@ -64,14 +64,16 @@ export function register(program: Command): void {
     .option("--proposal <name>", `importance only: ${PROPOSALS.join(" | ")} (default kernel)`)
     .option(
       "--samples <N>",
-      "importance and auto: initial samples (default 1024); sgld: samples per chain and λ node (default 2000); quadrature: cap on grid points",
+      "importance and auto: initial samples (default 1024); sgld: samples per chain and λ node (default 2000); " +
+        "quadrature: cap on grid points",
     )
     .option("--particles <N>", "smc and auto: particles per replicate (default 256)")
     .option("--cross-check <when>", "auto only: auto | always | never — run smc next to laplace importance sampling")
     .option("--max-evaluations <N>", "smc and auto: budget of evaluations of the smc run")
     .option(
       "--stderr <target>",
-      "target error of u: the sampling methods add samples until reached; quadrature's tolerance; exits 1 when the answer cannot be certified to it",
+      "target error of u: the sampling methods add samples until reached; quadrature's tolerance; " +
+        "exits 1 when the answer cannot be certified to it",
     )
     .option("--seed <S>", "seed of every random draw (default 0)")
     .option(

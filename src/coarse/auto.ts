@@ -77,7 +77,9 @@ export function autoEstimate(obj: Objective, x: Float64Array, o: AutoOptions): L
     hvp: obj.hvp !== undefined,
   };
   const why = [
-    `n = ${n} > 2, β·t·|∇f|² = ${g2.toPrecision(3)}${g2 > 1 ? " (kernel draws would mostly miss the Gibbs kernel's mass)" : ""}: importance sampling from the Laplace proposal at the Gibbs kernel's mode${modes > 1 ? "s" : ""}`,
+    `n = ${n} > 2, β·t·|∇f|² = ${g2.toPrecision(3)}` +
+      `${g2 > 1 ? " (kernel draws would mostly miss the Gibbs kernel's mass)" : ""}: ` +
+      `importance sampling from the Laplace proposal at the Gibbs kernel's mode${modes > 1 ? "s" : ""}`,
   ];
   const triggers: string[] = [];
   if (modes > 1) triggers.push(`${modes} modes found`);

@@ -188,15 +188,20 @@ export function gridCells(g: GridSpec): { family: Family; dim: number; g2: numbe
 /** A Markdown table of cells: regime × estimator → reported/withdrawn, z statistics, coverage, cost. */
 export function calibrationTable(cells: readonly CalibrationCell[]): string {
   const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : "–");
+  const pct = (z: ZStats) => (z.m ? (100 * z.coverage95).toFixed(0) + "%" : "–");
   const head =
-    "| family | n | β·t·\\|∇f\\|² | estimator | reported/runs | z(u) mean, mean z² | z(∇u) mean, mean z² | 95% coverage u / ∇u | evaluations/run | verdict |\n" +
+    "| family | n | β·t·\\|∇f\\|² | estimator | reported/runs | z(u) mean, mean z² | z(∇u) mean, mean z² " +
+    "| 95% coverage u / ∇u | evaluations/run | verdict |\n" +
     "|---|---|---|---|---|---|---|---|---|---|\n";
   return (
     head +
     cells
       .map(
         (c) =>
-          `| ${c.family} | ${c.dim} | ${c.realisedG2.toPrecision(2)} | ${c.estimator} | ${c.reported}/${c.seeds} | ${f(c.u.mean)}, ${f(c.u.meanSq)} | ${f(c.grad.mean)}, ${f(c.grad.meanSq)} | ${c.u.m ? (100 * c.u.coverage95).toFixed(0) + "%" : "–"} / ${c.grad.m ? (100 * c.grad.coverage95).toFixed(0) + "%" : "–"} | ${Math.round(c.cost)} | ${c.failures.length ? "FAIL: " + c.failures.join("; ") : c.reported === 0 ? "all withdrawn" : "ok"} |`,
+          `| ${c.family} | ${c.dim} | ${c.realisedG2.toPrecision(2)} | ${c.estimator} | ${c.reported}/${c.seeds} ` +
+          `| ${f(c.u.mean)}, ${f(c.u.meanSq)} | ${f(c.grad.mean)}, ${f(c.grad.meanSq)} ` +
+          `| ${pct(c.u)} / ${pct(c.grad)} | ${Math.round(c.cost)} ` +
+          `| ${c.failures.length ? "FAIL: " + c.failures.join("; ") : c.reported === 0 ? "all withdrawn" : "ok"} |`,
       )
       .join("\n") +
     "\n"

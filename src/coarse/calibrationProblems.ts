@@ -5,13 +5,13 @@
  * Gibbs kernel's mass lies away from x):
  *
  *   - "quadratic": f = ½yᵀAy + bᵀy, A = Q diag(λ) Qᵀ with tλ spread over [−0.6, 2] (indefinite,
- *     I + tA ≻ 0), truth by the closed form C1;
+ *     I + tA ≻ 0), truth by the closed form docs/theory.md §C1;
  *   - "quartic": f(y) = Σᵢ gᵢ((Qᵀy)ᵢ), gᵢ(s) = aᵢs²/2 + cs⁴/4 + bᵢs, rotated by a random orthogonal
  *     Q. The isotropic kernel commutes with rotations and factorises over coordinates, so
  *     u(x) = Σᵢ u_{gᵢ}(sᵢ), ∇u = Q(∂u_{gᵢ}(sᵢ)), s = Qᵀx, each by 1-D quadrature to ~1e-12;
  *   - "minor-mode": coordinate 0 carries a tilted double well whose Gibbs kernel has a second mode
  *     with ≈ 2.5% of the mass behind a barrier of ≈ 4.5 nats (8 from the main mode); the other
- *     coordinates are quadratic (C1 per coordinate).
+ *     coordinates are quadratic (docs/theory.md §C1 per coordinate).
  */
 import { type Key, foldIn, normalArray } from "../core/random.ts";
 import { orthonormalize } from "../linalg/vector.ts";

@@ -52,7 +52,8 @@ export function crossCheckDecision(
   }
   const reason = lap.reliability.certified
     ? `${triggers.join(", ")}, and the smc cross-check is inconclusive (${smc.reliability.reason})`
-    : `neither estimator's diagnostics hold (importance (laplace): ${lap.reliability.reason}; smc: ${smc.reliability.reason ?? "no comparable errors"})`;
+    : `neither estimator's diagnostics hold (importance (laplace): ${lap.reliability.reason}; ` +
+      `smc: ${smc.reliability.reason ?? "no comparable errors"})`;
   return { result: withdraw(smc, reason), why: `cross-checked by smc (${agreement}), ${reason}`, check };
 }
 

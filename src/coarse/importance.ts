@@ -136,7 +136,8 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
   const failures: string[] = [];
   if (!(stats.ess >= MIN_ESS))
     failures.push(
-      `ESS = ${stats.ess.toPrecision(3)} < ${MIN_ESS} of ${acc.n} samples: the weights are degenerate, so u and ∇u are unreliable too (use method auto, or proposal laplace)`,
+      `ESS = ${stats.ess.toPrecision(3)} < ${MIN_ESS} of ${acc.n} samples: the weights are degenerate, ` +
+        "so u and ∇u are unreliable too (use method auto, or proposal laplace)",
     );
   if (!(kHat <= KHAT_MAX))
     failures.push(

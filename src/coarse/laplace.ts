@@ -4,12 +4,12 @@
  *   u = −β⁻¹ log Z + (n/2β) log(2πt/β),   Z = ∫ e^{−βU(y)} dy,   U(y) = f(y) + |y − x|²/(2t).
  *
  * 1. Modes: a multi-start search (modes.ts) finds the Gibbs kernel's modes y*_k with Laplace fits
- *    and masses Z_k; Z_L = Σ Z_k is the Laplace evidence (C9 for one mode).
+ *    and masses Z_k; Z_L = Σ Z_k is the Laplace evidence (docs/theory.md §C9 for one mode).
  * 2. Samples from the defensive mixture q (laplaceProposal.ts); weights a = p̃/(Z_L q), b = q_L/q.
  * 3. Estimates (cvSums.ts): Z = Z_L·R̂, ⟨y⟩ = c̄ + m̂, with the Laplace mixture q_L as control
  *    variate when an independent pilot sample (N/4 draws, another key) shows that it cuts the
  *    weights' variance at least CV_GAIN-fold — the target is then Gaussian to within the weights'
- *    noise, e.g. exactly for a quadratic loss (C1), where u and ∇u come out exact. Deciding on the
+ *    noise, e.g. exactly for a quadratic loss (docs/theory.md §C1), where u and ∇u come out exact. Deciding on the
  *    same sample would bias the estimate towards samples that happen to fit the Laplace mixture.
  *    u carries the delta-method bias correction −β⁻¹·½(se(R̂)/R̂)².
  * Diagnostics: Pareto k̂ of the weights a (and of the residual weights |a − ĉb| when the control
@@ -118,7 +118,9 @@ export function laplaceEstimate(
       nu: 1 / (2 * beta),
       dim: n,
       u: Number.isFinite(logR) ? u : laplaceU,
-      uNote: `−β⁻¹ log Z by importance sampling from a Laplace mixture at the Gibbs kernel's mode${kept.length > 1 ? "s" : ""}${useCv ? ", the Laplace evidence as control variate (exact for quadratic losses)" : ""}`,
+      uNote:
+        `−β⁻¹ log Z by importance sampling from a Laplace mixture at the Gibbs kernel's mode${kept.length > 1 ? "s" : ""}` +
+        (useCv ? ", the Laplace evidence as control variate (exact for quadratic losses)" : ""),
       stderr,
       errorKind: "statistical",
       ...gradientSummary(grad, gradStderr),

@@ -1,7 +1,8 @@
 /**
  * Multi-start mode search of the Gibbs kernel (docs/local-entropy.md §modes): U is descended from
  * x, from the explicit proximal step x − t∇f(x), and from over-dispersed draws x + 2σz of the
- * kernel (σ = √(t/β); 24 of them when Newton steps are cheap, else 4); end points within 0.1 standard deviations of a known mode (Mahalanobis
+ * kernel (σ = √(t/β); 24 of them when Newton steps are cheap, else 4); end points within 0.1
+ * standard deviations of a known mode (Mahalanobis
  * distance in that mode's Laplace precision) are merged. Each mode carries its Laplace fit and
  * Laplace mass
  *

@@ -8,7 +8,10 @@ import type { LocalEntropyResult, Reliability } from "./types.ts";
 
 export type Checks = Reliability["checks"];
 
-/** Relative size of the rounding floor added to every statistical error: exact estimators (a quadratic loss) still report a positive error. */
+/**
+ * Relative size of the rounding floor added to every statistical error: exact estimators (a
+ * quadratic loss) still report a positive error.
+ */
 export const ROUNDING = 1e-12;
 
 export type Uncertified = Omit<LocalEntropyResult, "reliability">;

@@ -268,7 +268,8 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Run 
   const unvisited = p.modes.length > 1 ? visits.filter((vc) => vc.some((k) => k === 0)).length : 0;
   if (unvisited > 0)
     failures.push(
-      `the Gibbs kernel has ${p.modes.length} modes (Laplace mass ≥ ${MODE_SHARE}) and ${unvisited} of ${p.chains} chains never visited all of them: the chains cannot weigh the modes (use method smc or auto)`,
+      `the Gibbs kernel has ${p.modes.length} modes (Laplace mass ≥ ${MODE_SHARE}) and ${unvisited} of ${p.chains} ` +
+        "chains never visited all of them: the chains cannot weigh the modes (use method smc or auto)",
     );
   if (maxRhat > RHAT_MAX)
     failures.push(

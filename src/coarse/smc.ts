@@ -49,7 +49,8 @@ export function smcEstimate(target: Objective, x: Float64Array, o: SmcOptions): 
   const spend = (lambda: number) => {
     if (totalEvaluations(count) > limit)
       throw new SmcBudgetError(
-        `smc: the budget of ${budget} evaluations does not suffice (${totalEvaluations(count)} spent by λ = ${lambda.toPrecision(3)}${limit < budget ? " in the pilot run" : ""}; raise maxEvaluations)`,
+        `smc: the budget of ${budget} evaluations does not suffice (${totalEvaluations(count)} spent by ` +
+          `λ = ${lambda.toPrecision(3)}${limit < budget ? " in the pilot run" : ""}; raise maxEvaluations)`,
       );
   };
   const finish = (res: ReturnType<typeof combine>, note?: string) => {
@@ -136,7 +137,8 @@ function combine(runs: SmcRun[], x: Float64Array, t: number, beta: number, N: nu
       dim: n,
       u,
       uNote:
-        "−β⁻¹ log Ẑ, Ẑ the log-normal mean of independent tempering-SMC estimates of E_{N(x, t/β)}[e^{−βf}] (λ schedule from a pilot run, MALA moves)",
+        "−β⁻¹ log Ẑ, Ẑ the log-normal mean of independent tempering-SMC estimates of E_{N(x, t/β)}[e^{−βf}] " +
+        "(λ schedule from a pilot run, MALA moves)",
       stderr: Math.hypot((kappa * seLogZ) / beta, roundingFloor(u)),
       errorKind: "statistical" as const,
       ...gradientSummary(grad, gradStderr),

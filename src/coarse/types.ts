@@ -196,9 +196,15 @@ export interface LocalEntropyResult<G = Float64Array> {
   gradNormStderr: number | null;
   /** Gibbs mean ⟨y⟩ (flat). */
   mean: Float64Array;
-  /** Effective sample size (importance: (Σw)²/Σw²; sgld: min over coordinates of Var(y)/se²; smc: final ESS summed over replicates); null for quadrature. */
+  /**
+   * Effective sample size (importance: (Σw)²/Σw²; sgld: min over coordinates of Var(y)/se²; smc:
+   * particles × replicates, all equally weighted at the end); null for quadrature.
+   */
   ess: number | null;
-  /** Function evaluations (quadrature, importance), Langevin steps (sgld), or all evaluations of f, ∇f and HVPs (smc, laplace, auto) spent. */
+  /**
+   * Function evaluations (quadrature, kernel/shifted importance), Langevin steps (sgld), or all
+   * evaluations of f, ∇f and HVPs (laplace importance, smc, auto) spent.
+   */
   samples: number;
   reliability: Reliability;
   /** Present when method "auto" chose the estimator. */

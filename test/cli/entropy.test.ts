@@ -43,6 +43,7 @@ writeSafetensors(p("data.safetensors"), {
 const files = ["--model", p("model.json"), "--weights", p("w.safetensors"), "--data", p("data.safetensors")];
 const base = ["entropy", ...files, "--t", "0.4", "--beta", "6"];
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed --json object, untyped like the output it reads
 async function json(args: string[]): Promise<Record<string, any>> {
   const r = await runCliInProcess([...args, "--json"]);
   assert.equal(r.code, 0, r.stderr);
@@ -53,7 +54,7 @@ async function json(args: string[]): Promise<Record<string, any>> {
 
 /**
  * The regression problem of the old failure: a 4-parameter linear regression (3 weights + bias,
- * mse on 32 points, exactly quadratic, so C1 gives u in closed form) away from its minimum, at
+ * mse on 32 points, exactly quadratic, so docs/theory.md §C1 gives u in closed form) away from its minimum, at
  * β = 30, t = 0.3. Kernel importance sampling reaches ESS ≈ 2 of 1024 there; it used to report a
  * stderr about 100× smaller than its actual error.
  */
@@ -82,7 +83,7 @@ const linArgs = [
   p("lindata.safetensors"),
 ];
 const linArgsAt = [...linArgs, "--t", "0.3", "--beta", "30"];
-// C1 from the loss itself: f(θ) = ½θᵀAθ + bᵀθ + c with A = ∇²f, b = ∇f(0), c = f(0) (exact for a quadratic)
+// docs/theory.md §C1 from the loss itself: f(θ) = ½θᵀAθ + bᵀθ + c with A = ∇²f, b = ∇f(0), c = f(0) (exact for a quadratic)
 const linObj = modelObjective(lin, linParams, X, Y, "mse");
 const zero = new Float64Array(4);
 const H = denseHessian(linObj, zero);
@@ -109,7 +110,7 @@ test("old failure (ESS ≈ 2): --method importance now reports stderr null with 
   assert.match(r.stderr, /^shocklens: error: --stderr 0\.01: the error of u cannot be certified \(ESS/);
 });
 
-test("old failure: the default (auto) answers with Laplace importance sampling, within 4 stderr of the closed form, and says why", async () => {
+test("old failure: the default (auto) is Laplace importance sampling, within 4 stderr of theory §C1, and says why", async () => {
   const s = await json(linArgsAt);
   assert.equal(s.method, "importance");
   assert.equal(s.estimator, "importance (laplace proposal)");

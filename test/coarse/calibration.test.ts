@@ -1,6 +1,6 @@
 /**
  * Calibration of the error bars as a test (docs/local-entropy.md §calibration), the fast version:
- * kernel and Laplace importance sampling on a quadratic (C1, indefinite), a rotated quartic and a
+ * kernel and Laplace importance sampling on a quadratic (docs/theory.md §C1, indefinite), a rotated quartic and a
  * minor-mode loss in n = 4 at β·t·|∇f|² = 0.01 and 100, 16 seeds per cell. A cell fails when its
  * reported intervals undercover (see zFailures); withdrawn runs are counted, never failed. The
  * full grid (n up to 100, β·t·|∇f|² up to 1e4, smc, sgld and auto, 40 seeds) is

@@ -59,7 +59,7 @@ test("sgld (MALA + thermodynamic integration): z-scores over 12 seeds have mean 
     assert.ok(meanSquare(z) > 0.25 && meanSquare(z) < 2.5, `${what}: mean z² = ${meanSquare(z)}`);
 });
 
-test("unadjusted Langevin (the plain Entropy-SGD loop) at a large step is biased, so its error bars are withdrawn; MALA at the same step is not biased", () => {
+test("unadjusted Langevin (the plain Entropy-SGD loop) at a large step is biased: error bars withdrawn; MALA is not", () => {
   const opts = { method: "sgld", t, beta, seed: 4, samples: 2000, stepSize: 0.3 } as const;
   const ula = localEntropy(quad, x, { ...opts, adjust: false });
   const mala = localEntropy(quad, x, opts);

@@ -1,8 +1,8 @@
 /**
  * Importance sampling from the Laplace proposal (docs/local-entropy.md §laplace) and the mode
- * search under it (§modes): exact for quadratic losses (C1) far outside the kernel's reach, dense
+ * search under it (docs/local-entropy.md §modes): exact for quadratic losses (docs/theory.md §C1) far outside the kernel's reach, dense
  * and low-rank (Lanczos) curvature, Newton and L-BFGS finding the same mode, the Laplace value
- * (C9), and both modes of a kernel with a minor second mode.
+ * (docs/theory.md §C9), and both modes of a kernel with a minor second mode.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -25,7 +25,7 @@ function laplace(obj: Objective, x: Float64Array, t: number, beta: number, seed 
   return localEntropy(obj, x, { method: "importance", proposal: "laplace", t, beta, seed });
 }
 
-test("C1, indefinite A, n = 4 and 40, β·t·|∇f|² = 1e4: u and ∇u exact to rounding, with a tiny but positive stderr", () => {
+test("docs/theory.md §C1, indefinite A, n = 4 and 40, β·t·|∇f|² = 1e4: u and ∇u exact to rounding, with a tiny but positive stderr", () => {
   for (const n of [4, 40]) {
     const p = calibrationProblem("quadratic", n, 1e4, key(n));
     const r = laplace(p.objective, p.x, p.t, p.beta);
@@ -72,7 +72,7 @@ test(`low-rank curvature (n = 150 > ${DENSE_MAX}: L-BFGS mode, Lanczos fit): a r
   assert.ok(worst <= 5, `max |z| of ∇u over ${n} coordinates: ${worst}`);
 });
 
-test("Newton (dense) and L-BFGS find the same mode of U = f + |y − x|²/(2t) on a rotated quartic; the Laplace value is C9", () => {
+test("Newton and L-BFGS find the same mode of U = f + |y − x|²/(2t) on a rotated quartic; the Laplace value is theory §C9", () => {
   const p = calibrationProblem("quartic", 6, 100, key(5));
   const s = { x: p.x, t: p.t, beta: p.beta };
   const newton = findMode(p.objective, p.x, { ...s, dense: true });
@@ -83,7 +83,7 @@ test("Newton (dense) and L-BFGS find the same mode of U = f + |y − x|²/(2t) o
   // ∇U(y*) = 0
   const g = p.objective.valueAndGrad!(newton.y).grad.map((v, j) => v + (newton.y[j] - p.x[j]) / p.t);
   assert.ok(Math.hypot(...g) < 1e-8, `|∇U| = ${Math.hypot(...g)}`);
-  // C9: u_Laplace = U(y*) + (1/2β) log det(I + t∇²f(y*)), the Laplace evidence of the one mode
+  // docs/theory.md §C9: u_Laplace = U(y*) + (1/2β) log det(I + t∇²f(y*)), the Laplace evidence of the one mode
   const H = denseHessian(p.objective, newton.y);
   let logDet = 0;
   const M = Array.from({ length: 6 }, (_, i) =>
@@ -104,13 +104,16 @@ test("Newton (dense) and L-BFGS find the same mode of U = f + |y − x|²/(2t) o
   }
   const r = laplace(p.objective, p.x, p.t, p.beta);
   const c9 = newton.U + logDet / (2 * p.beta);
-  assert.ok(Math.abs((r.details.laplaceU as number) - c9) < 1e-8, `laplaceU ${r.details.laplaceU} vs C9 ${c9}`);
+  assert.ok(
+    Math.abs((r.details.laplaceU as number) - c9) < 1e-8,
+    `laplaceU ${r.details.laplaceU} vs the Laplace value ${c9}`,
+  );
   // and the importance-sampling correction to it is what makes u right
   const e = certified(r);
   assert.ok(Math.abs((r.u as number) - p.u) <= 4 * e.stderr, `u ${r.u} vs ${p.u} ± ${e.stderr}`);
 });
 
-test("mode search: both modes of a kernel with a minor second mode, with Laplace mass shares ≈ 97.6% / 2.4%, and non-convexity seen", () => {
+test("mode search: both modes of a kernel with a minor second mode (Laplace mass shares ≈ 97.6% / 2.4%), non-convexity seen", () => {
   const p = calibrationProblem("minor-mode", 3, 100, key(3));
   const s = searchModes(p.objective, { x: p.x, t: p.t, beta: p.beta, key: key(4) });
   assert.equal(s.modes.length, 2);

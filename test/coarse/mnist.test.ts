@@ -3,7 +3,7 @@
  * trained MNIST MLP (49 → 8 → 10 on 7×7-pooled digits, 490 parameters: Lanczos curvature, L-BFGS
  * mode) at β = 10 and 1e4 comes with a certified error or an explicit refusal. Where certified it
  * must agree with an independent estimate: kernel importance sampling at β = 10, the Laplace value
- * (C9) up to O(β⁻²) at β = 1e4. The 970-parameter network at β ∈ {10, 100, 1e3, 1e4} under the
+ * (docs/theory.md §C9) up to O(β⁻²) at β = 1e4. The 970-parameter network at β ∈ {10, 100, 1e3, 1e4} under the
  * default method, cross-check included, is test/e2e/entropy-network.test.ts.
  */
 import { test } from "node:test";
@@ -41,7 +41,7 @@ test("trained MNIST MLP at β = 1e4: certified or refused with a reason; certifi
     return;
   }
   const laplaceU = r.details.laplaceU as number;
-  // C9: u = u_Laplace + O(β⁻²); the loss curvature here is O(1), so |u − u_Laplace| ≲ 1/β² = 1e-8
+  // docs/theory.md §C9: u = u_Laplace + O(β⁻²); the loss curvature here is O(1), so |u − u_Laplace| ≲ 1/β² = 1e-8
   assert.ok(Math.abs((r.u as number) - laplaceU) < 1e-6, `u ${r.u} vs Laplace ${laplaceU}`);
   assert.ok((r.stderr as number) < 1e-6);
   assert.ok(r.gradNorm > 0 && Number.isFinite(r.gradNorm));

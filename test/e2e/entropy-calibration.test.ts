@@ -1,6 +1,6 @@
 /**
  * The full calibration grid of the local-entropy estimators (docs/local-entropy.md §calibration):
- * families quadratic (C1, indefinite), rotated quartic and minor-mode × n ∈ {1, 4, 20, 100} ×
+ * families quadratic (docs/theory.md §C1, indefinite), rotated quartic and minor-mode × n ∈ {1, 4, 20, 100} ×
  * β·t·|∇f|² ∈ {0.01, 1, 100, 1e4} × every estimator, 40 seeds per cell; a cell fails when its
  * reported intervals undercover (zFailures). Plus the multimodality regression at 40 seeds: the
  * default method never returns a confident wrong ∇u on the minor-mode loss. Takes hours on one
