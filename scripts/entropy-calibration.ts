@@ -12,7 +12,8 @@
  */
 import {
   calibrateCell,
-  calibrationTable,
+  calibrationRow,
+  CALIBRATION_HEADER,
   gridCells,
   FULL_GRID,
   type CalibratedEstimator,
@@ -36,14 +37,15 @@ const grid = {
   seeds: Number(opt("seeds") ?? (quick ? 12 : FULL_GRID.seeds)),
 };
 const cells: CalibrationCell[] = [];
+process.stdout.write(CALIBRATION_HEADER); // rows stream out as cells finish
 for (const { family, dim, g2, estimator } of gridCells(grid)) {
   const started = Date.now();
   const c = calibrateCell(family, dim, g2, estimator, grid.seeds);
   cells.push(c);
+  process.stdout.write(calibrationRow(c));
   process.stderr.write(
     `${family} n=${dim} g2=${g2} ${estimator}: ${c.reported}/${c.seeds} reported, ` +
       `${c.failures.length ? "FAIL " + c.failures.join("; ") : "ok"} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
   );
 }
-process.stdout.write(calibrationTable(cells));
 process.exitCode = cells.some((c) => c.failures.length > 0) ? 1 : 0;
