@@ -95,24 +95,33 @@ export class CvSums {
     }
   }
 
-  /**
-   * The estimates: log R̂ (including the shift M), its relative standard error se(R̂)/R̂, the mean
-   * offsets mⱼ = E_ρ[yⱼ] − c̄ⱼ with standard errors, Kish's ESS of a, and the coefficients.
-   * `logR` is NaN when the regression estimate of R is not positive (then callers must not trust it).
-   */
-  /** Var(a)/Var(a − ĉb) with the fitted ĉ: the control variate's variance reduction (∞ when exact). */
-  cvGain(): number {
+  /** Means, variances and covariance of a (in the shifted frame) and b. */
+  private moments(): { A: number; B: number; vA: number; vB: number; cAB: number } {
     const N = this.n;
     const A = this.A / N;
     const B = this.B / N;
-    const vA = Math.max(0, this.AA / N - A * A);
-    const vB = Math.max(0, this.BB / N - B * B);
-    const cAB = this.AB / N - A * B;
+    return {
+      A,
+      B,
+      vA: Math.max(0, this.AA / N - A * A),
+      vB: Math.max(0, this.BB / N - B * B),
+      cAB: this.AB / N - A * B,
+    };
+  }
+
+  /** Var(a)/Var(a − ĉb) with the fitted ĉ: the control variate's variance reduction (∞ when exact). */
+  cvGain(): number {
+    const { vA, vB, cAB } = this.moments();
     const c = vB > 0 ? cAB / vB : 0;
     const vFit = Math.max(0, vA - 2 * c * cAB + c * c * vB);
     return vFit > 0 ? vA / vFit : vA > 0 ? Infinity : 1;
   }
 
+  /**
+   * The estimates: log R̂ (including the shift M), its relative standard error se(R̂)/R̂, the mean
+   * offsets mⱼ = E_ρ[yⱼ] − c̄ⱼ with standard errors, Kish's ESS of a, and the coefficient ĉ
+   * (0 without the control variate). `logR` is NaN when R̂ is not positive (callers must not trust it).
+   */
   estimate(useCv: boolean): {
     logR: number;
     relSe: number;
@@ -122,11 +131,7 @@ export class CvSums {
     c: number;
   } {
     const N = this.n;
-    const A = this.A / N;
-    const B = this.B / N;
-    const vA = Math.max(0, this.AA / N - A * A);
-    const vB = Math.max(0, this.BB / N - B * B);
-    const cAB = this.AB / N - A * B;
+    const { A, B, vA, vB, cAB } = this.moments();
     const c = useCv && vB > 0 ? cAB / vB : 0;
     const R = A - c * (B - 1);
     const vR = Math.max(0, vA - 2 * c * cAB + c * c * vB);

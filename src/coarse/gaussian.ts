@@ -15,6 +15,7 @@
 import { symEig } from "../linalg/dense.ts";
 import { dot } from "../linalg/vector.ts";
 import { lanczos, startVector, tridiagonalEig } from "../curvature/lanczos.ts";
+import { denseMatrix } from "../curvature/operators.ts";
 import type { Key } from "../core/random.ts";
 import type { Objective } from "./types.ts";
 
@@ -48,14 +49,7 @@ export function cholesky(A: ArrayLike<number>, n: number): Float64Array | null {
 /** Dense Hessian of f at y from n Hessian-vector products (symmetrised). */
 export function denseHessian(obj: Objective, y: Float64Array): Float64Array {
   const n = obj.dim;
-  const H = new Float64Array(n * n);
-  const e = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    e.fill(0);
-    e[j] = 1;
-    const col = obj.hvp!(y, e);
-    for (let i = 0; i < n; i++) H[i * n + j] = col[i];
-  }
+  const H = denseMatrix({ n, apply: (v) => obj.hvp!(y, v) });
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) H[i * n + j] = H[j * n + i] = 0.5 * (H[i * n + j] + H[j * n + i]);
   return H;
@@ -92,19 +86,35 @@ export function denseFit(center: Float64Array, L: Float64Array): GaussianFit {
     }
     return q;
   };
+  // y = c + s·L⁻ᵀz: back substitution Lᵀw = z
+  const whiten = (z: Float64Array) => {
+    const w = Float64Array.from(z);
+    for (let i = n - 1; i >= 0; i--) {
+      let v = w[i];
+      for (let k = i + 1; k < n; k++) v -= L[k * n + i] * w[k];
+      w[i] = v / L[i * n + i];
+    }
+    return w;
+  };
+  return gaussian("dense", center, logDet, whiten, quad);
+}
+
+/** A GaussianFit from its centre, log det P, a map z ↦ P^{−1/2}-factor·z and the quadratic form. */
+function gaussian(
+  kind: GaussianFit["kind"],
+  center: Float64Array,
+  logDet: number,
+  factor: (z: Float64Array) => Float64Array,
+  quad: (y: Float64Array) => number,
+): GaussianFit {
+  const n = center.length;
   return {
-    kind: "dense",
+    kind,
     dim: n,
     center,
     logDetPrecision: logDet,
     sample(z, s = 1) {
-      // back substitution Lᵀ w = z
-      const w = Float64Array.from(z);
-      for (let i = n - 1; i >= 0; i--) {
-        let v = w[i];
-        for (let k = i + 1; k < n; k++) v -= L[k * n + i] * w[k];
-        w[i] = v / L[i * n + i];
-      }
+      const w = factor(z);
       for (let i = 0; i < n; i++) w[i] = center[i] + s * w[i];
       return w;
     },
@@ -129,24 +139,15 @@ export function lowRankFit(center: Float64Array, tau: number, V: Float64Array[],
     }
     return q;
   };
-  return {
-    kind: "lowrank",
-    dim: n,
-    center,
-    logDetPrecision: logDet,
-    sample(z, s = 1) {
-      const y = Float64Array.from(z, (v) => v / Math.sqrt(tau));
-      for (let i = 0; i < k; i++) {
-        const a = dot(V[i], z) * (1 / Math.sqrt(p[i]) - 1 / Math.sqrt(tau));
-        for (let j = 0; j < n; j++) y[j] += a * V[i][j];
-      }
-      for (let j = 0; j < n; j++) y[j] = center[j] + s * y[j];
-      return y;
-    },
-    logDensity: (y, s = 1) => gaussianLog(n, logDet, quad(y), s),
-    logDensityOfQuad: (q, s = 1) => gaussianLog(n, logDet, q, s),
-    mahalanobis2: quad,
+  const factor = (z: Float64Array) => {
+    const y = Float64Array.from(z, (v) => v / Math.sqrt(tau));
+    for (let i = 0; i < k; i++) {
+      const a = dot(V[i], z) * (1 / Math.sqrt(p[i]) - 1 / Math.sqrt(tau));
+      for (let j = 0; j < n; j++) y[j] += a * V[i][j];
+    }
+    return y;
   };
+  return gaussian("lowrank", center, logDet, factor, quad);
 }
 
 /** The Gibbs kernel's prior N(x, (t/β)I). */
