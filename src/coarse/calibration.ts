@@ -176,6 +176,7 @@ export function gridCells(g: GridSpec): { family: Family; dim: number; g2: numbe
     for (const dim of g.dims)
       for (const g2 of g.g2s) {
         if (family === "minor-mode" && g2 < 100) continue;
+        if (family === "minor-mode" && dim === 1 && g2 > 100) continue; // n = 1 has no coordinate to add β·t·|∇f|² to
         for (const estimator of g.estimators) {
           if (estimator === "sgld" && (dim > 20 || dim === 1 || g2 > 100)) continue;
           if (estimator === "smc" && (dim > 20 || dim === 1 || (dim > 4 && g2 > 100))) continue;

@@ -14,7 +14,7 @@ import { InputError } from "../errors.ts";
 import { checkCommon, positiveNumber, positiveInteger } from "./check.ts";
 import { CUT, SliceTable, type Moments } from "./quadTable.ts";
 import { gradientSummary } from "./stats.ts";
-import { certify } from "./reliability.ts";
+import { certify, roundingFloor } from "./reliability.ts";
 import type { LocalEntropyResult, Objective, QuadratureOptions } from "./types.ts";
 
 export interface QuadSettings {
@@ -193,9 +193,13 @@ export function quadratureEstimate(obj: Objective, x: Float64Array, o: Quadratur
     dim: k,
     u: q.u,
     uNote: `log-sum-exp trapezoid rule on an adaptive ${k}-D window (the exact local entropy of this ${k}-D function)`,
-    stderr: q.uError,
+    // the nested rules can agree to the last bit: the rounding floor keeps the error bar honest
+    stderr: Math.hypot(q.uError, roundingFloor(q.u)),
     errorKind: "discretisation" as const,
-    ...gradientSummary(q.p, q.pError),
+    ...gradientSummary(
+      q.p,
+      q.pError.map((e) => Math.hypot(e, roundingFloor(...Array.from(q.mean), ...Array.from(x)) / o.t)),
+    ),
     mean: q.mean,
     ess: null,
     samples: r.evaluations,
