@@ -30,6 +30,10 @@ export * as linalg from "./linalg/dense.ts";
 export * as coarse from "./coarse/index.ts";
 export { localEntropy } from "./coarse/index.ts";
 export * as pde from "./pde/index.ts";
+// Is the optimizers' drift a gradient field on the quotient? (tests, verify, paper)
+export * as gradientfield from "./gradientfield/index.ts";
+export { runVerify } from "./experiments/verify.ts";
+export { runPaper } from "./experiments/paper.ts";
 // File formats
 export * as io from "./io/index.ts";
 // Run store

@@ -2,8 +2,10 @@
  * `shocklens demo`: the main job end to end on embedded defaults, no arguments, no server, no
  * download — trains a small MLP on the MNIST digits shipped with the package into the run store
  * (progress bar on a terminal), prints the test accuracy, where the run is stored and the commands
- * to look at it — then shows the trained network through its symmetry group: raw observables move
- * under a random gauge transformation, quotient observables and forecasts do not.
+ * to look at it — then shows the trained network through its symmetry group (raw observables move
+ * under a random gauge transformation, quotient observables and forecasts do not), writes the HTML
+ * report of the run (with the analysis of its final weights) and prints its path with a five-line
+ * summary.
  */
 import type { Command } from "commander";
 import { DEFAULT_STORE_PATH, resolveStorePath } from "../store/paths.ts";
@@ -13,6 +15,7 @@ import { parseNumber } from "./options.ts";
 import { runInStore } from "./train.ts";
 import { prepareRun } from "../train/setup.ts";
 import { gaugeView, gaugeJson, gaugeTable } from "./demoQuotient.ts";
+import { demoReport } from "./demoReport.ts";
 
 /** 784-128-10 ReLU MLP, SGD with momentum, 10 epochs of 125 batches of 64 over 8 000 training digits (≈ 96 % test accuracy). */
 export const DEMO_CONFIG: RunConfigInput = {
@@ -34,6 +37,7 @@ interface DemoOptions {
   quiet?: boolean;
   json?: boolean;
   steps?: string;
+  report?: string | false;
 }
 
 export function register(program: Command): void {
@@ -45,8 +49,10 @@ export function register(program: Command): void {
     )
     .option("--store <file>", "run store (default: $SHOCKLENS_STORE or ./shocklens.db)")
     .option("--steps <n>", "train this many steps instead of 10 epochs (1 250 steps)")
+    .option("--report <file>", "where to write the HTML report (default: ./report-<run id>.html)")
+    .option("--no-report", "skip the HTML report and its analysis of the trained network")
     .option("--quiet", "no progress bar and no messages on stderr")
-    .option("--json", "print one JSON object {run, status, metrics, store, …} on stdout")
+    .option("--json", "print one JSON object {run, status, metrics, store, gauge, report, …} on stdout")
     .action(async (o: DemoOptions) => {
       const raw: RunConfigInput = { ...DEMO_CONFIG };
       if (o.steps !== undefined) {
@@ -62,7 +68,14 @@ export function register(program: Command): void {
       await runInStore(storePath, { config, source: "demo config" }, o, "demo", demoSummary, (r) => {
         if (r.status !== "FINISHED" || !r.weights) return null;
         const view = gaugeView(prepareRun(config, "demo config"), r.weights);
-        return { json: { gauge: gaugeJson(view) }, text: gaugeTable(view) };
+        if (o.report === false) return { json: { gauge: gaugeJson(view) }, text: gaugeTable(view) };
+        if (!o.quiet && !o.json)
+          process.stderr.write("shocklens demo: writing the report (Hessian spectra, verification slice)…\n");
+        const rep = demoReport(r, storePath, view, typeof o.report === "string" ? o.report : `report-${r.id}.html`);
+        return {
+          json: { gauge: gaugeJson(view), report: rep.json },
+          text: [gaugeTable(view), ``, `Report: ${rep.path}`, ``, ...rep.summary.map((l) => `  ${l}`)].join("\n"),
+        };
       });
     });
 }

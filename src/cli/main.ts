@@ -20,6 +20,10 @@ async function commandRegistrars(): Promise<Registrar[]> {
     import("./entropy.ts"),
     import("./pde.ts"),
     import("./doctor.ts"),
+    import("./report.ts"),
+    import("./serve.ts"),
+    import("./verify.ts"),
+    import("./paper.ts"),
   ]);
   return modules.map((m) => m.register);
 }

@@ -7,6 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { runCliInProcess, tempDir } from "../cli/helpers.ts";
 
@@ -31,7 +32,7 @@ function cliIn(cwd: string, args: string[]): { code: number | null; stdout: stri
 
 test("demo --steps N --json: a finished run in the given store", async () => {
   const store = join(tempDir(), "demo.db");
-  const r = await runCliInProcess(["demo", "--steps", "30", "--store", store, "--json", "--quiet"]);
+  const r = await runCliInProcess(["demo", "--steps", "30", "--store", store, "--json", "--quiet", "--no-report"]);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.status, "FINISHED");
@@ -61,7 +62,7 @@ test("demo --steps N --json: a finished run in the given store", async () => {
   assert.ok(raw.gauged > 10 * raw.trained, `raw norm should move: ${raw.trained} → ${raw.gauged}`);
 });
 
-test("the full demo, run from a directory with no arguments, reaches ≥ 95 % and prints where to look and the gauge table", async () => {
+test("the full demo from a bare directory: ≥ 95 %, the gauge table, the report and its five-line summary", async () => {
   const cwd = tempDir();
   const r = cliIn(cwd, ["demo", "--quiet"]);
   assert.equal(r.code, 0, r.why);
@@ -77,6 +78,21 @@ test("the full demo, run from a directory with no arguments, reaches ≥ 95 % an
     env: { SHOCKLENS_STORE: undefined },
   });
   assert.equal(JSON.parse(show.stdout).run.status, "FINISHED");
+  // the report: a self-contained file in the working folder, and the five summary lines
+  const path = /Report: (.+\.html)\n/.exec(r.stdout)?.[1];
+  assert.ok(path && existsSync(path), r.stdout);
+  assert.equal(path, join(realpathSync(cwd), `report-${id}.html`));
+  const html = readFileSync(path, "utf8");
+  assert.ok(!/(src|href)="https?:/.test(html), "the report loads nothing from the network");
+  for (const id of ["hessian-spectra", "slice-u", "slice-p", "slice-xt"])
+    assert.ok(html.includes(`<figure id="${id}"`), id);
+  const summary = r.stdout.slice(r.stdout.indexOf("Report:")).split("\n").slice(2, 7);
+  assert.deepEqual(
+    summary.map((l) => l.trim().split(/ {2,}/)[0]),
+    ["accuracy", "gauge attack", "HJ / Burgers", "gradient field", "transitions"],
+  );
+  const orders = /residual orders ([\d.]+) \/ ([\d.]+)/.exec(r.stdout);
+  assert.ok(orders && Math.abs(Number(orders[1]) - 2) < 0.3 && Math.abs(Number(orders[2]) - 2) < 0.3, r.stdout);
 });
 
 test("--steps must be a positive integer", async () => {

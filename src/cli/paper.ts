@@ -1,0 +1,74 @@
+/**
+ * `shocklens paper [--out DIR]`: checks the paper's claims one by one and writes a referee-style
+ * report (docs/gradient-field.md §paper): DIR/paper.md with its SVG figures beside it, and
+ * DIR/paper.html, self-contained (figures inline). Progress on stderr; prints the HTML's path, or
+ * with --json one object {out, files, claims: [{id, title, verdict}], seconds}.
+ */
+import type { Command } from "commander";
+import { mkdirSync, writeFileSync, existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { InputError } from "../errors.ts";
+import { FAMILIES, parseFamily } from "../experiments/families.ts";
+import { runPaper } from "../experiments/paper.ts";
+import { renderPaper } from "../report/paperReport.ts";
+import { parseNumber, printJson } from "./options.ts";
+
+interface PaperOptions {
+  out: string;
+  seed?: string;
+  families?: string;
+  networks?: boolean;
+  calibrationReps?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command("paper")
+    .description("check the paper's claims one by one and write a referee report (Markdown + self-contained HTML)")
+    .option("--out <dir>", "output folder (created if missing)", "shocklens-paper")
+    .option("--seed <S>", "seed of every network, data set and test (default 0)")
+    .option("--families <list>", `comma-separated subset of ${FAMILIES.join(",")} (default all four)`)
+    .option("--networks", "also measure MNIST MLP, CNN and transformer against η, batch and replacement (minutes)")
+    .option("--calibration-reps <n>", "repetitions of the calibration of each test (default 200)")
+    .option("--quiet", "no progress on stderr")
+    .option("--json", "print one JSON object on stdout")
+    .action((o: PaperOptions) => {
+      const seed =
+        o.seed === undefined
+          ? 0
+          : parseNumber(o.seed, "--seed", { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+      const families =
+        o.families === undefined
+          ? [...FAMILIES]
+          : [...new Set(o.families.split(",").map((f) => parseFamily(f.trim(), "--families")))];
+      const reps =
+        o.calibrationReps === undefined
+          ? 200
+          : parseNumber(o.calibrationReps, "--calibration-reps", { integer: true, min: 10 });
+      if (existsSync(o.out) && !statSync(o.out).isDirectory())
+        throw new InputError(`--out: ${o.out} exists and is not a folder`);
+      const say = o.quiet || o.json ? () => {} : (m: string) => process.stderr.write(`shocklens paper: ${m}\n`);
+      const result = runPaper({ seed, families, networks: o.networks === true, calibrationReps: reps, progress: say });
+      const files = renderPaper(result);
+      mkdirSync(o.out, { recursive: true });
+      const written: string[] = [];
+      const write = (name: string, text: string) => {
+        const path = join(o.out, name);
+        writeFileSync(path, text);
+        written.push(path);
+      };
+      write("paper.md", files.markdown);
+      write("paper.html", files.html);
+      for (const [name, svg] of Object.entries(files.figures)) write(name, svg);
+      if (o.json)
+        printJson({
+          out: o.out,
+          files: written,
+          claims: result.claims.map((c) => ({ id: c.id, title: c.title, verdict: c.verdict })),
+          seconds: result.seconds,
+        });
+      else process.stdout.write(`${join(o.out, "paper.html")}\n`);
+    });
+}
