@@ -15,15 +15,17 @@
  *   se(⟨y⟩ⱼ)² ≈ Σwᵢ²(yᵢⱼ − ⟨y⟩ⱼ)²/(Σwᵢ)²,  se(∇u)ⱼ = se(⟨y⟩ⱼ)/t.
  * Adaptive: the sample count doubles (fresh keys per batch) until se(u) ≤ the target or the cap.
  * These errors are reported only when the weights support them (docs/local-entropy.md
- * §reliability): Pareto k̂ ≤ 0.7 and ESS ≥ MIN_ESS; otherwise stderr and gradStderr are null.
+ * §reliability): Pareto k̂ ≤ 0.7, ESS ≥ MIN_ESS and, when f has HVPs, a tail index
+ * t·max(0, −λ_min(∇²f(x))) below ½ (finite variance); otherwise stderr and gradStderr are null.
  * proposal "laplace" is a different estimator (laplace.ts).
  */
-import { normalArray, foldIn } from "../core/random.ts";
+import { normalArray, foldIn, type Key } from "../core/random.ts";
+import { extremeEigenpairs } from "../curvature/lanczos.ts";
 import { InputError } from "../errors.ts";
 import { checkCommon, finiteOrInf, positiveInteger, positiveNumber } from "./check.ts";
 import { gradientSummary } from "./stats.ts";
 import { laplaceEstimate } from "./laplace.ts";
-import { paretoKHat, KHAT_MAX, MIN_ESS } from "./psis.ts";
+import { paretoKHat, heavyTail, KHAT_MAX, MIN_ESS } from "./psis.ts";
 import { certify } from "./reliability.ts";
 import { PROPOSALS, type ImportanceOptions, type LocalEntropyResult, type Objective } from "./types.ts";
 
@@ -139,9 +141,19 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
       `ESS = ${stats.ess.toPrecision(3)} < ${MIN_ESS} of ${acc.n} samples: the weights are degenerate, ` +
         "so u and ∇u are unreliable too (use method auto, or proposal laplace)",
     );
-  if (!(kHat <= KHAT_MAX))
+  if (heavyTail(kHat, Math.sqrt(Math.max(0, acc.n / stats.ess - 1))))
     failures.push(
       `Pareto k̂ = ${kHat.toPrecision(3)} > ${KHAT_MAX}: the importance weights are too heavy-tailed for a standard error`,
+    );
+  // the weights' tail from the curvature at x: along the most negative curvature λ_min of f the
+  // kernel weights grow like e^{t|λ_min|z²/2}, z ∼ N(0, 1), a tail of index k = t·|λ_min|; at k ≥ ½
+  // their variance is infinite, which a sample may not show (k̂ read 0.3–0.5 in runs whose ∇u
+  // errors were understated tenfold on an indefinite quadratic)
+  const curvatureK = obj.hvp ? kernelTailIndex(obj, x, t, key) : null;
+  if (curvatureK !== null && curvatureK >= 0.5)
+    failures.push(
+      `the loss curves down at x (t·λ_min(∇²f) = ${(-curvatureK).toPrecision(3)}): the kernel weights have tail ` +
+        `index ${curvatureK.toPrecision(3)} ≥ 0.5, infinite variance`,
     );
   const warnings: string[] = [];
   if (target !== undefined && failures.length === 0 && stats.se > target)
@@ -166,8 +178,15 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
       details: { proposal, sampleCount: acc.n, rounds: batch, logV: stats.logV, kHat },
     },
     failures,
-    { ess: stats.ess, kHat, kHatMax: KHAT_MAX, minEss: MIN_ESS },
+    { ess: stats.ess, kHat, kHatMax: KHAT_MAX, minEss: MIN_ESS, curvatureTailIndex: curvatureK },
   );
+}
+
+/** t·max(0, −λ_min(∇²f(x))) by a short Lanczos run on exact HVPs. */
+function kernelTailIndex(obj: Objective, x: Float64Array, t: number, k: Key): number {
+  const e = extremeEigenpairs({ n: obj.dim, apply: (v) => obj.hvp!(x, v) }, { key: foldIn(k, 0x7a11), steps: 20 });
+  const lmin = e.bottom.values[0] ?? 0;
+  return t * Math.max(0, -lmin);
 }
 
 function summarise(acc: WeightedSums, beta: number): { u: number; se: number; ess: number; logV: number } {

@@ -21,7 +21,7 @@ import { finiteOrInf } from "./check.ts";
 import { searchModes, type ModeSearch } from "./modes.ts";
 import { LaplaceMixture } from "./laplaceProposal.ts";
 import { CvSums, CV_GAIN } from "./cvSums.ts";
-import { paretoKHat, KHAT_MAX, MIN_ESS } from "./psis.ts";
+import { paretoKHat, heavyTail, KHAT_MAX, MIN_ESS } from "./psis.ts";
 import { countingObjective, totalEvaluations } from "./objective.ts";
 import { certify, roundingFloor } from "./reliability.ts";
 import type { ImportanceOptions, LocalEntropyResult, Objective } from "./types.ts";
@@ -99,11 +99,11 @@ export function laplaceEstimate(
   const stderr = Math.hypot(est.relSe / beta, roundingFloor(u, kept[0].U, laplaceU));
   const failures: string[] = [];
   if (!Number.isFinite(logR)) failures.push("the estimate of Z/Z_Laplace is not positive");
-  if (!(kHat <= KHAT_MAX))
+  if (heavyTail(kHat, Math.sqrt(Math.max(0, acc.n / est.ess - 1))))
     failures.push(
       `Pareto k̂ = ${fmt(kHat)} > ${KHAT_MAX}: the importance weights are too heavy-tailed for a standard error`,
     );
-  if (kResidual !== null && !(kResidual <= KHAT_MAX))
+  if (kResidual !== null && heavyTail(kResidual, est.relSe * Math.sqrt(acc.n)))
     failures.push(`Pareto k̂ of the control-variate residuals = ${fmt(kResidual)} > ${KHAT_MAX}`);
   if (!(est.ess >= MIN_ESS)) failures.push(`ESS = ${fmt(est.ess)} < ${MIN_ESS} of ${acc.n} samples`);
   const warnings: string[] = [];

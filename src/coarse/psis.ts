@@ -103,3 +103,16 @@ export const KHAT_MAX = 0.7;
  * kernel importance sampling's ∇u errors were understated (mean z² 3.2 on a 4-D quadratic).
  */
 export const MIN_ESS = 100;
+
+/**
+ * Coefficient of variation of weights below which k̂ is not consulted. k̂ is scale-free: weights
+ * that vary by 0.1% still have a tail shape, and fitting it to exceedances of that size gives any
+ * k̂ (0.83 was seen at ESS 2047.9 of 2048). With a spread that small the estimate is plain Monte
+ * Carlo to within a percent of its own error, whatever the shape.
+ */
+export const NEGLIGIBLE_SPREAD = 0.1;
+
+/** Whether k̂ > KHAT_MAX should withdraw an error bar, given the weights' coefficient of variation. */
+export function heavyTail(kHat: number, coefficientOfVariation: number): boolean {
+  return !(kHat <= KHAT_MAX) && !(coefficientOfVariation < NEGLIGIBLE_SPREAD);
+}

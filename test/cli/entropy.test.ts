@@ -140,10 +140,16 @@ test("--method importance --json: the contract's fields, equal to the library ca
   });
   assert.equal(s.u, lib.u);
   assert.equal(s.gradNorm, lib.gradNorm);
-  assert.ok(s.ess > 100 && s.stderr > 0 && s.stderr < 0.01);
+  assert.equal(s.stderr, lib.stderr);
+  assert.equal(s.reliability.certified, lib.reliability.certified);
+  assert.ok(s.ess > 100);
+  // the kernel's weights here: certified, or withdrawn for a reason the JSON names
+  if (!s.reliability.certified) assert.match(s.reliability.reason, /tail index|k̂|ESS/);
   const l = await json([...base, "--method", "importance", "--proposal", "laplace"]);
   assert.equal(l.estimator, "importance (laplace proposal)");
-  assert.ok(Math.abs(l.u - (s.u as number)) <= 4 * Math.hypot(l.stderr, s.stderr), `laplace ${l.u} vs kernel ${s.u}`);
+  assert.ok(l.reliability.certified && l.stderr > 0 && l.stderr < 0.01, l.reliability.reason);
+  const scale = Math.hypot(l.stderr, s.stderr ?? lib.reliability.nominal?.stderr ?? 0);
+  assert.ok(Math.abs(l.u - (s.u as number)) <= 4 * scale, `laplace ${l.u} vs kernel ${s.u}`);
 });
 
 test("on the same random 1-D slice, quadrature, importance, smc, sgld and auto agree within 4 combined standard errors", async () => {
