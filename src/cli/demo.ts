@@ -8,6 +8,7 @@
  * summary.
  */
 import type { Command } from "commander";
+import { checkOutput } from "../io/output.ts";
 import { DEFAULT_STORE_PATH, resolveStorePath } from "../store/paths.ts";
 import { parseRunConfig, type RunConfigInput } from "../train/config.ts";
 import type { TrainRunResult } from "../train/run.ts";
@@ -38,6 +39,7 @@ interface DemoOptions {
   json?: boolean;
   steps?: string;
   report?: string | false;
+  force?: boolean;
 }
 
 export function register(program: Command): void {
@@ -51,6 +53,7 @@ export function register(program: Command): void {
     .option("--steps <n>", "train this many steps instead of 10 epochs (1 250 steps)")
     .option("--report <file>", "where to write the HTML report (default: ./report-<run id>.html)")
     .option("--no-report", "skip the HTML report and its analysis of the trained network")
+    .option("--force", "overwrite the --report file if it exists")
     .option("--quiet", "no progress bar and no messages on stderr")
     .option("--json", "print one JSON object {run, status, metrics, store, gauge, report, …} on stdout")
     .action(async (o: DemoOptions) => {
@@ -61,6 +64,9 @@ export function register(program: Command): void {
       }
       const config = parseRunConfig(raw, "demo config");
       const storePath = resolveStorePath(o.store);
+      // A report path that cannot be written is refused before minutes of training, not after.
+      if (typeof o.report === "string")
+        checkOutput({ path: o.report, what: "--report" }, { store: storePath, force: o.force });
       if (!o.quiet && !o.json)
         process.stderr.write(
           "shocklens demo: training, then a look at the trained network through its symmetry group\n",
@@ -71,7 +77,8 @@ export function register(program: Command): void {
         if (o.report === false) return { json: { gauge: gaugeJson(view) }, text: gaugeTable(view) };
         if (!o.quiet && !o.json)
           process.stderr.write("shocklens demo: writing the report (Hessian spectra, verification slice)…\n");
-        const rep = demoReport(r, storePath, view, typeof o.report === "string" ? o.report : `report-${r.id}.html`);
+        const out = typeof o.report === "string" ? o.report : `report-${r.id}.html`;
+        const rep = demoReport(r, storePath, view, out, o.force);
         return {
           json: { gauge: gaugeJson(view), report: rep.json },
           text: [gaugeTable(view), ``, `Report: ${rep.path}`, ``, ...rep.summary.map((l) => `  ${l}`)].join("\n"),

@@ -60,7 +60,13 @@ function summaryLines(r: TrainRunResult, view: GaugeView, a: NetworkAnalysis | n
 }
 
 /** Writes the report of run `r` to `out` and returns its path and the summary. */
-export function demoReport(r: TrainRunResult, storePath: string, view: GaugeView, out: string): DemoReport {
+export function demoReport(
+  r: TrainRunResult,
+  storePath: string,
+  view: GaugeView,
+  out: string,
+  force = false,
+): DemoReport {
   const reader = ReadOnlyStore.open(storePath);
   try {
     const events = notableEvents(reader.events(r.id)).length;
@@ -72,7 +78,7 @@ export function demoReport(r: TrainRunResult, storePath: string, view: GaugeView
       r.id,
       analysis ? { summary, analysisResult: analysis } : { summary, analysis: false },
     );
-    const path = writeReport(out, built.html, storePath);
+    const path = writeReport(out, built.html, storePath, { force });
     return { path, summary, json: { path, summary, figures: built.figures } };
   } finally {
     reader.close();

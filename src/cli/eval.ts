@@ -5,6 +5,7 @@ import { evaluateModel } from "../nn/evaluate.ts";
 import { writeSafetensors } from "../io/safetensors.ts";
 import { parseLoss, printJson } from "./options.ts";
 import type { NDArray } from "../io/ndarray.ts";
+import { checkOutputs } from "../io/output.ts";
 
 interface EvalOptions {
   model: string;
@@ -13,6 +14,7 @@ interface EvalOptions {
   loss?: string;
   direction?: string;
   out?: string;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -26,11 +28,22 @@ export function register(program: Command): void {
     .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")
     .option("--direction <file>", "direction v (safetensors, same names as the weights) for H·v")
     .option("--out <file>", "write loss, grad.<param> and hvp.<param> here (safetensors, F64)")
+    .option("--force", "overwrite --out if it exists (never an input file or the run store)")
     .option("--json", "print one JSON summary object on stdout")
     .action((o: EvalOptions) => runEval(o));
 }
 
 export function runEval(o: EvalOptions): void {
+  // Checked before any work: an output that would overwrite an input is refused up front.
+  checkOutputs([o.out === undefined ? undefined : { path: o.out, what: "--out" }], {
+    inputs: [
+      { path: o.model, what: "--model" },
+      { path: o.weights, what: "--weights" },
+      { path: o.data, what: "--data" },
+      o.direction === undefined ? undefined : { path: o.direction, what: "--direction" },
+    ],
+    force: o.force,
+  });
   const {
     model,
     params,

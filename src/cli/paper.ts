@@ -2,12 +2,15 @@
  * `shocklens paper [--out DIR]`: checks the paper's claims one by one and writes a referee-style
  * report (docs/gradient-field.md §paper): DIR/paper.md with its SVG figures beside it, and
  * DIR/paper.html, self-contained (figures inline). Progress on stderr; prints the HTML's path, or
- * with --json one object {out, files, claims: [{id, title, verdict}], seconds}.
+ * with --json one object {out, files, claims: [{id, title, verdict}], seconds}. The folder goes
+ * through the output guard before the (minutes long) checks start: an earlier report in it is
+ * replaced only with --force; every file is written atomically (docs/store.md §outputs).
  */
 import type { Command } from "commander";
-import { mkdirSync, writeFileSync, existsSync, statSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { InputError } from "../errors.ts";
+import { writeFileAtomic } from "../io/files.ts";
+import { checkOutput } from "../io/output.ts";
 import { FAMILIES, parseFamily } from "../experiments/families.ts";
 import { runPaper } from "../experiments/paper.ts";
 import { renderPaper } from "../report/paperReport.ts";
@@ -15,6 +18,7 @@ import { parseNumber, printJson } from "./options.ts";
 
 interface PaperOptions {
   out: string;
+  force?: boolean;
   seed?: string;
   families?: string;
   networks?: boolean;
@@ -28,6 +32,7 @@ export function register(program: Command): void {
     .command("paper")
     .description("check the paper's claims one by one and write a referee report (Markdown + self-contained HTML)")
     .option("--out <dir>", "output folder (created if missing)", "shocklens-paper")
+    .option("--force", "replace an earlier report in the --out folder")
     .option("--seed <S>", "seed of every network, data set and test (default 0)")
     .option("--families <list>", `comma-separated subset of ${FAMILIES.join(",")} (default all four)`)
     .option("--networks", "also measure MNIST MLP, CNN and transformer against η, batch and replacement (minutes)")
@@ -47,8 +52,9 @@ export function register(program: Command): void {
         o.calibrationReps === undefined
           ? 200
           : parseNumber(o.calibrationReps, "--calibration-reps", { integer: true, min: 10 });
-      if (existsSync(o.out) && !statSync(o.out).isDirectory())
-        throw new InputError(`--out: ${o.out} exists and is not a folder`);
+      checkOutput({ path: o.out, what: "--out" }, {}, "directory");
+      for (const name of ["paper.md", "paper.html"])
+        checkOutput({ path: join(o.out, name), what: "--out" }, { force: o.force });
       const say = o.quiet || o.json ? () => {} : (m: string) => process.stderr.write(`shocklens paper: ${m}\n`);
       const result = runPaper({ seed, families, networks: o.networks === true, calibrationReps: reps, progress: say });
       const files = renderPaper(result);
@@ -56,7 +62,7 @@ export function register(program: Command): void {
       const written: string[] = [];
       const write = (name: string, text: string) => {
         const path = join(o.out, name);
-        writeFileSync(path, text);
+        writeFileAtomic(path, new TextEncoder().encode(text));
         written.push(path);
       };
       write("paper.md", files.markdown);

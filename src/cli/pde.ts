@@ -10,6 +10,7 @@ import type { Command } from "commander";
 import { InputError } from "../errors.ts";
 import { toFloat64 } from "../io/ndarray.ts";
 import { readNpy, writeNpy } from "../io/npy.ts";
+import { checkOutputs } from "../io/output.ts";
 import { HJ_EXACT_SCHEMES, solvePde } from "../pde/api.ts";
 import { HJ_GRID_SCHEMES } from "../pde/hj/hj1d.ts";
 import { type Equation, type IcInput, parseIc } from "../pde/ic.ts";
@@ -27,6 +28,7 @@ interface PdeOptions {
   cfl: string;
   flux?: string;
   out?: string;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -57,6 +59,7 @@ export function register(program: Command): void {
       cmd.option("--flux <name>", "numerical flux for muscl: godunov | rusanov | roe | engquist-osher");
     cmd
       .option("--out <file>", "write the final state as float64 .npy")
+      .option("--force", "overwrite --out if it exists (never the --ic file)")
       .option("--json", "print one JSON object {scheme, cells, t, steps, mass, shocks} on stdout")
       .action((o: PdeOptions) => runPde(eq, o));
   }
@@ -102,7 +105,8 @@ function loadIc(spec: string, cells: number): IcInput {
 export function runPde(eq: Equation, o: PdeOptions): void {
   const schemes = eq === "burgers" ? BURGERS_SCHEMES : [...HJ_GRID_SCHEMES, ...HJ_EXACT_SCHEMES];
   const scheme = parseChoice(o.scheme ?? DEFAULT_SCHEME[eq], "--scheme", schemes);
-  const cells = parseNumber(o.cells, "--cells", { integer: true, min: 1 });
+  // A bound that keeps the solver's few float64 arrays per cell well inside memory.
+  const cells = parseNumber(o.cells, "--cells", { integer: true, min: 1, max: 1e7 });
   const domain = parseDomain(o.domain);
   const t = parseNumber(o.t, "--t", { min: 0 });
   const nu = parseNumber(o.nu, "--nu", { min: 0 });
@@ -113,6 +117,11 @@ export function runPde(eq: Equation, o: PdeOptions): void {
     throw new InputError("--nu: cole-hopf needs nu > 0 (beta = 1/(2 nu)); use --scheme hopf-lax for nu = 0");
   if (scheme === "hopf-lax" && nu > 0)
     throw new InputError("--nu: hopf-lax is the inviscid solution (nu = 0); use --scheme cole-hopf for nu > 0");
+  const icFile = o.ic.startsWith("file:") ? o.ic.slice("file:".length) : undefined;
+  checkOutputs([o.out === undefined ? undefined : { path: o.out, what: "--out" }], {
+    inputs: [icFile ? { path: icFile, what: "--ic" } : undefined],
+    force: o.force,
+  });
   const ic = loadIc(o.ic, cells);
   const { summary, result } = solvePde(eq, { ic, scheme, cells, domain, t, nu, bc, cfl, flux: o.flux });
   if (o.out) writeNpy(o.out, { dtype: "F64", shape: [result.u.length], data: result.u });

@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { key } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import { loadProblem, saveTree } from "../nn/files.ts";
+import { checkOutputs } from "../io/output.ts";
 import { groupOf } from "../symmetry/index.ts";
 import { observe, flattenValues, type ObserveResult } from "../diagnostics/observables.ts";
 import { treeNorm } from "../tree/tree.ts";
@@ -21,6 +22,7 @@ interface QuotientOptions {
   gauge?: string;
   gaugeRange?: string;
   out?: string;
+  force?: boolean;
   hessian: boolean;
   hessianSteps?: string;
   json?: boolean;
@@ -40,6 +42,7 @@ export function register(program: Command): void {
     .option("--gauge <seed>", "apply a random group element drawn from this seed (needs --out)")
     .option("--gauge-range <r>", "scalings log-uniform in [1/r, r], GL condition numbers up to r (default 100)")
     .option("--out <file>", "where --gauge writes the transformed weights")
+    .option("--force", "overwrite --out / --canonical if they exist (never an input file)")
     .option("--no-hessian", "skip the Lanczos Hessian spectra (raw and quotient) and t*")
     .option("--hessian-steps <n>", "Lanczos steps for the Hessian spectra (default 30)")
     .option("--json", "print one JSON object on stdout")
@@ -50,6 +53,20 @@ export function runQuotient(o: QuotientOptions): void {
   if (o.gauge !== undefined && !o.out)
     throw new InputError("--gauge needs --out <file> (where to write the transformed weights)");
   if (o.out && o.gauge === undefined) throw new InputError("--out is only used with --gauge <seed>");
+  checkOutputs(
+    [
+      o.canonical === undefined ? undefined : { path: o.canonical, what: "--canonical" },
+      o.out === undefined ? undefined : { path: o.out, what: "--out" },
+    ],
+    {
+      inputs: [
+        { path: o.model, what: "--model" },
+        { path: o.weights, what: "--weights" },
+        o.data === undefined ? undefined : { path: o.data, what: "--data" },
+      ],
+      force: o.force,
+    },
+  );
   const seed =
     o.gauge === undefined
       ? undefined

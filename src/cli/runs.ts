@@ -1,6 +1,8 @@
 /**
  * `shocklens runs list | show ID | export ID`: read the run store. The store is `--store`, else
- * $SHOCKLENS_STORE, else ./shocklens.db. A run is named by its id or a unique prefix of it.
+ * $SHOCKLENS_STORE, else ./shocklens.db. A run is named by its id or a unique prefix of it. The
+ * store is opened read-only (works on read-only media, never waits long on a writer) and an
+ * export never overwrites the store, its files or an existing file without --force.
  */
 import { existsSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -9,8 +11,8 @@ import { toJson } from "../store/codec.ts";
 import { exportRun, EXPORT_FORMATS, type ExportFormat } from "../store/export.ts";
 import { formatRunDetail, formatRunList } from "../store/format.ts";
 import { resolveStorePath } from "../store/paths.ts";
-import { corruptionAsInputError } from "../store/connect.ts";
-import { SqliteRunStore } from "../store/sqlite.ts";
+import { storeError } from "../store/connect.ts";
+import { RunReader } from "../store/reader.ts";
 import { RUN_STATUSES, type RunStatus } from "../store/types.ts";
 
 interface StoreOpts {
@@ -42,13 +44,14 @@ export function register(program: Command): void {
     .description("config, status, times, tags, params, last scalar values, events and artifacts of a run")
     .argument("<id>", "run id or a unique prefix of it")
     .option("--store <file>", "run store (default: $SHOCKLENS_STORE or ./shocklens.db)")
-    .option("--json", "print one JSON object {store, run, events, artifacts}")
+    .option("--json", "print one JSON object {store, run, events, artifacts, owner}")
     .action((ref: string, opts: StoreOpts) => {
       const path = resolveStorePath(opts.store);
       const shown = withStore(path, (s) => ({
         run: s.getRun(ref),
         events: s.events(ref),
         artifacts: s.artifacts(ref),
+        owner: s.owner(ref),
       }));
       if (!shown) throw noRun(ref, path);
       print(opts, { store: path, ...shown }, () =>
@@ -65,10 +68,11 @@ export function register(program: Command): void {
     .addOption(new Option("--format <format>", "output format").choices(EXPORT_FORMATS).makeOptionMandatory())
     .requiredOption("--out <path>", "output file (csv, jsonl, parquet) or directory (tfevents)")
     .option("--store <file>", "run store (default: $SHOCKLENS_STORE or ./shocklens.db)")
+    .option("--force", "overwrite --out if it exists (never the store or its files)")
     .option("--json", "print one JSON object {store, run, format, path, scalars, events}")
-    .action((ref: string, opts: StoreOpts & { format: ExportFormat; out: string }) => {
+    .action((ref: string, opts: StoreOpts & { format: ExportFormat; out: string; force?: boolean }) => {
       const path = resolveStorePath(opts.store);
-      const result = withStore(path, (s) => exportRun(s, ref, opts.format, opts.out));
+      const result = withStore(path, (s) => exportRun(s, ref, opts.format, opts.out, { force: opts.force }));
       if (!result) throw noRun(ref, path);
       print(
         opts,
@@ -80,14 +84,18 @@ export function register(program: Command): void {
     });
 }
 
-/** Runs `fn` on the store, or returns undefined when the store file does not exist (reading must not create one). */
-function withStore<T>(path: string, fn: (store: SqliteRunStore) => T): T | undefined {
+/**
+ * Runs `fn` on the store opened read-only, or returns undefined when there is no store yet (no
+ * file, or an empty one): reading never creates or changes one.
+ */
+function withStore<T>(path: string, fn: (store: RunReader) => T): T | undefined {
   if (!existsSync(path)) return undefined;
-  const store = SqliteRunStore.open(path);
+  const store = RunReader.openReadOnly(path);
+  if (store === null) return undefined;
   try {
     return fn(store);
   } catch (err) {
-    throw corruptionAsInputError(err, path); // damage found past the header (SQLITE_CORRUPT) is still bad input
+    throw storeError(err, path); // damage past the header is bad input; a lock or I/O error names the store
   } finally {
     store.close();
   }

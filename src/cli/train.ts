@@ -1,14 +1,18 @@
 /**
  * `shocklens train --config RUN.yaml | --resume ID [--store F]`: train a model into the run store
- * (`--schema` prints the config's JSON Schema). Progress on stderr when it is a terminal; Ctrl-C
- * (or SIGTERM) finishes the current step, checkpoints and leaves the run resumable (exit 130).
- * A diverged run is FAILED with a `divergence` event and exits 1.
+ * (`--schema` prints the config's JSON Schema). Progress on stderr when it is a terminal; once the
+ * run has started, Ctrl-C (or SIGTERM) finishes the current step, checkpoints and leaves the run
+ * resumable (exit 130) — before that (preparing data) they stop the process at once. A diverged
+ * run is FAILED with a `divergence` event and exits 1; a full disk or a store locked too long
+ * leaves it KILLED (resumable) and exits 1.
  */
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../errors.ts";
+import { checkOutput } from "../io/output.ts";
 import { readConfigFile } from "../nn/files.ts";
 import { resolveStorePath } from "../store/paths.ts";
+import { storeError } from "../store/connect.ts";
 import { SqliteRunStore } from "../store/sqlite.ts";
 import { parseRunConfig, runConfigJsonSchema } from "../train/config.ts";
 import type { Callback } from "../train/loop.ts";
@@ -44,11 +48,16 @@ export function register(program: Command): void {
       }
       if ((o.config === undefined) === (o.resume === undefined))
         throw new InputError("train: give --config RUN.yaml for a new run or --resume ID to continue one (not both)");
+      const storePath = resolveStorePath(o.store);
+      // The store is written: it must be a regular file (or new) and not the config it trains from.
+      checkOutput(
+        { path: storePath, what: "--store" },
+        { inputs: [o.config === undefined ? undefined : { path: o.config, what: "--config" }], force: true },
+      );
       const config =
         o.config !== undefined
           ? parseRunConfig(readConfigFile(o.config, "run config"), `config ${o.config}`)
           : undefined;
-      const storePath = resolveStorePath(o.store);
       if (o.resume !== undefined && !existsSync(storePath))
         throw new InputError(`--resume: no run store at ${storePath}`);
       await runInStore(storePath, { config, resume: o.resume, source: o.config && `config ${o.config}` }, o, "train");
@@ -65,7 +74,12 @@ export async function runInStore(
   /** More results to report after the run (merged into the --json object, appended to the text). */
   extra?: (r: TrainRunResult) => { json: Record<string, unknown>; text: string } | null,
 ): Promise<TrainRunResult> {
-  const store = SqliteRunStore.open(storePath);
+  let store: SqliteRunStore;
+  try {
+    store = SqliteRunStore.open(storePath);
+  } catch (err) {
+    throw storeError(err, storePath);
+  }
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (abort.signal.aborted) process.exit(EXIT_INTERRUPTED); // a second Ctrl-C: stop now
@@ -75,8 +89,6 @@ export async function runInStore(
       );
     abort.abort();
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
   try {
     const bar = o.quiet ? null : progressBar({ label });
     const r = await trainRun({
@@ -85,12 +97,17 @@ export async function runInStore(
       signal: abort.signal,
       callbacks: [bar].filter((c): c is Callback => c !== null),
       onRun: (h) => {
+        // From here on a signal stops the run gracefully at the next step (the loop checks the flag).
+        process.on("SIGINT", onSignal);
+        process.on("SIGTERM", onSignal);
         if (!o.quiet)
           process.stderr.write(
             `shocklens: run ${h.id} (${h.name}) ${h.resumedFrom === null ? "started" : `resumed at step ${h.resumedFrom}`}: ` +
               `${h.totalSteps} steps, store ${storePath}\n`,
           );
       },
+    }).catch((err: unknown) => {
+      throw storeError(err, storePath);
     });
     const more = extra?.(r) ?? null;
     if (o.json)

@@ -20,7 +20,7 @@ export function modelSlice(reader: RunReader, id: string, q: Query): ModelSlice 
   const k = `${id}/${dims}/${points}`;
   const hit = cache.get(k);
   if (hit) return hit;
-  const weights = finalWeightsPath(reader, reader.artifacts(id));
+  const weights = finalWeightsPath(reader.artifacts(id));
   if (!weights) throw new HttpError(404, `run ${id} has no final weights to slice`);
   try {
     const detail = reader.getRun(id);

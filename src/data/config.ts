@@ -7,7 +7,10 @@ import { z } from "zod";
 import { modelConfig } from "../nn/config.ts";
 
 const fraction = z.number().gt(0).lte(1);
-const count = z.number().int().min(2);
+/** Sample counts are bounded (10 million); the memory a run needs is checked against its budget too. */
+const count = z.number().int().min(2).max(1e7);
+/** Dimensions, classes and arms: at most 100 000. */
+const small = z.number().int().max(1e5);
 const common = {
   /** Share of the samples used for training; the rest is the test split. */
   trainFraction: fraction.default(0.8),
@@ -39,9 +42,9 @@ export const spiralsData = z.strictObject({
   name: z.literal("spirals"),
   ...common,
   n: count.default(1000),
-  arms: z.number().int().min(2).default(2),
+  arms: small.min(2).default(2),
   /** Turns of each arm. */
-  turns: z.number().positive().default(1),
+  turns: z.number().positive().max(1e6).default(1),
   noise: z.number().nonnegative().default(0.05),
 });
 
@@ -49,8 +52,8 @@ export const gaussianMixtureData = z.strictObject({
   name: z.literal("gaussian-mixture"),
   ...common,
   n: count.default(1000),
-  classes: z.number().int().min(2).default(3),
-  dim: z.number().int().positive().default(2),
+  classes: small.min(2).default(3),
+  dim: small.positive().default(2),
   /** Standard deviation of the class means around the origin. */
   separation: z.number().positive().default(3),
   /** Standard deviation of each class around its mean. */

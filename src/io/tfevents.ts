@@ -8,12 +8,12 @@
  * The first record is Event{wall_time, step 0, file_version "brain.Event:2"}; then one Event per
  * scalar point. simple_value is float32, so values are rounded to single precision (NaN/±Inf kept).
  */
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
 import { maskedCrc32c } from "./crc32c.ts";
-import { readFileChecked } from "./files.ts";
+import { readFileChecked, writeStreamAtomic } from "./files.ts";
 import {
   decodeMessage,
   fieldDouble,
@@ -67,8 +67,9 @@ export interface TfEventsWriteOptions {
 
 /**
  * Writes `scalars` as a new event file in `dir` (created if needed) and returns its path and the
- * number of scalars written. Streams in ~1 MiB chunks, so the input may be a lazy iterator.
- * For TensorBoard, give steps in increasing order per tag.
+ * number of scalars written. Streams in ~1 MiB chunks, so the input may be a lazy iterator; the
+ * file appears atomically (temp file, fsync, rename). For TensorBoard, give steps in increasing
+ * order per tag.
  */
 export function writeTfEvents(
   dir: string,
@@ -78,30 +79,15 @@ export function writeTfEvents(
   const wallTime = options.wallTime ?? Date.now() / 1000;
   mkdirSync(dir, { recursive: true });
   const path = join(dir, tfEventsFileName(wallTime, options.hostname));
-  const fd = openSync(path, "w");
-  let count = 0;
-  try {
-    const chunks: Uint8Array[] = [];
-    let pending = 0;
-    const push = (record: Uint8Array) => {
-      chunks.push(record);
-      pending += record.length;
-      if (pending >= 1 << 20) flush();
-    };
-    const flush = () => {
-      if (pending) writeSync(fd, Buffer.concat(chunks, pending));
-      chunks.length = 0;
-      pending = 0;
-    };
-    push(encodeRecord(encodeFileVersionEvent(wallTime)));
+  const count = writeStreamAtomic(path, (emit) => {
+    let n = 0;
+    emit(encodeRecord(encodeFileVersionEvent(wallTime)));
     for (const p of scalars) {
-      push(encodeRecord(encodeScalarEvent(p)));
-      count++;
+      emit(encodeRecord(encodeScalarEvent(p)));
+      n++;
     }
-    flush();
-  } finally {
-    closeSync(fd);
-  }
+    return n;
+  });
   return { path, count };
 }
 

@@ -4,8 +4,12 @@
  */
 import { z } from "zod";
 import { InputError } from "../errors.ts";
+import { checkModelSize } from "./size.ts";
 
-const size = z.number().int().positive();
+/** Bounds that keep a config from asking for absurd sizes; the parameter count is checked too (size.ts). */
+const MAX_DIMENSION = 1e7;
+const MAX_LAYERS = 10_000;
+const size = z.number().int().positive().max(MAX_DIMENSION);
 const activation = z.enum(["relu", "tanh", "gelu", "identity", "leaky-relu"]);
 
 export const mlpConfig = z.strictObject({
@@ -23,7 +27,7 @@ export const cnnConfig = z.strictObject({
       z.strictObject({
         out: size,
         kernel: size,
-        padding: z.number().int().nonnegative().default(0),
+        padding: z.number().int().nonnegative().max(MAX_DIMENSION).default(0),
         pool: size.optional(),
       }),
     )
@@ -39,7 +43,7 @@ export const transformerConfig = z.strictObject({
   d: size,
   heads: size,
   dHead: size,
-  layers: z.number().int().nonnegative(),
+  layers: z.number().int().nonnegative().max(MAX_LAYERS),
   mlp: size,
   norm: z.enum(["layernorm", "none"]).default("layernorm"),
   activation: activation.default("relu"),
@@ -88,6 +92,7 @@ export function parseModelConfig(raw: unknown, where = "model config"): ModelCon
   const r = modelConfig.safeParse(raw);
   if (!r.success) throw new InputError(formatZodError(r.error, where));
   checkConsistency(r.data, where);
+  checkModelSize(r.data, where);
   return r.data;
 }
 

@@ -7,7 +7,7 @@ import YAML from "yaml";
 import { Tensor, shapeSize } from "../core/tensor.ts";
 import { InputError } from "../errors.ts";
 import { readSafetensors, writeSafetensors } from "../io/safetensors.ts";
-import { readFileChecked } from "../io/files.ts";
+import { MAX_CONFIG_BYTES, readFileChecked } from "../io/files.ts";
 import { toFloat64, type NDArray } from "../io/ndarray.ts";
 import { type Tree, namedLeaves, fromNamed } from "../tree/tree.ts";
 import { parseModelConfig, type ModelConfig } from "./config.ts";
@@ -17,7 +17,7 @@ import type { LossName } from "./losses.ts";
 
 /** Parses a JSON or YAML file (by content: YAML is a superset of JSON). */
 export function readConfigFile(path: string, what: string): unknown {
-  const text = new TextDecoder().decode(readFileChecked(path, what));
+  const text = new TextDecoder().decode(readFileChecked(path, what, MAX_CONFIG_BYTES));
   try {
     return path.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
   } catch (e) {

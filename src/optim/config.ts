@@ -53,7 +53,7 @@ export const optimizerConfig = z.discriminatedUnion("name", [
     /** η, the outer step: x ← x − ηγ(x − μ). */
     lr: lr.default(1),
     innerLr: lr.default(0.1),
-    innerSteps: z.number().int().positive().default(20),
+    innerSteps: z.number().int().positive().max(10_000).default(20),
     gamma: z.number().positive().default(0.03),
     gammaScoping: z.number().nonnegative().default(1e-3),
     alpha: z.number().gt(0).lte(1).default(0.75),

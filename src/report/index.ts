@@ -4,9 +4,10 @@
  * times, Hessian spectra, u and p = ∇u on a verification slice with its x–t diagram, the
  * gradient-field summary (from `verify`), and the config. Every figure as inline SVG + PNG.
  */
-import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { InputError } from "../errors.ts";
+import { writeFileAtomic } from "../io/files.ts";
+import { checkOutput } from "../io/output.ts";
 import type { RunReader } from "../store/reader.ts";
 import { parseRunConfig } from "../train/config.ts";
 import { prepareRun } from "../train/setup.ts";
@@ -54,7 +55,7 @@ function runAnalysis(
   opt: ReportOptions["analysis"],
 ): { analysis: NetworkAnalysis | null; note?: string } {
   if (opt === false) return { analysis: null, note: "Network analysis was not requested." };
-  const weightsPath = finalWeightsPath(reader, data.artifacts);
+  const weightsPath = finalWeightsPath(data.artifacts);
   if (!weightsPath)
     return {
       analysis: null,
@@ -144,22 +145,14 @@ function escapeHtml(s: string): string {
 }
 
 /**
- * Writes the report atomically (temporary file, then rename). Refuses to write over the store or
- * any of its side files: a report never clobbers an input.
+ * Writes the report atomically (temporary file, fsync, rename) through the output guard
+ * (docs/store.md §outputs): never over the store, its side files or run folders, a special file,
+ * or an existing file unless `force`. Returns the absolute path written.
  */
-export function writeReport(out: string, html: string, storePath: string): string {
+export function writeReport(out: string, html: string, storePath: string, options: { force?: boolean } = {}): string {
+  checkOutput({ path: out, what: "--out" }, { store: storePath, force: options.force });
   const target = resolve(out);
-  const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
-  for (const p of [storePath, `${storePath}-wal`, `${storePath}-shm`])
-    if (real(p) === real(target)) throw new InputError(`--out: ${out} is the store itself; choose another file`);
   mkdirSync(dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, html);
-    renameSync(tmp, target);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(target, new TextEncoder().encode(html));
   return target;
 }

@@ -2,10 +2,10 @@
  * Reading a run for a report or the dashboard through the store's reader, on a read-only SQLite
  * connection: looking never writes, locks or migrates the store a training run is writing to.
  */
-import { existsSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
-import Database from "better-sqlite3";
+import { existsSync } from "node:fs";
+import type Database from "better-sqlite3";
 import { InputError } from "../errors.ts";
+import { connectReadOnly } from "../store/connect.ts";
 import { RunReader } from "../store/reader.ts";
 import { decodeScalar } from "../store/codec.ts";
 import type { Artifact, RunDetail, RunEvent } from "../store/types.ts";
@@ -17,21 +17,15 @@ export class ReadOnlyStore extends RunReader {
     super(db, path);
   }
 
-  /** Opens an existing store read-only; InputError when the file is missing or not a run store. */
+  /**
+   * Opens an existing store read-only (docs/store.md §readers: no writes, a short busy timeout,
+   * read-only media); InputError when the file is missing, empty, damaged or not a run store.
+   */
   static open(path: string): ReadOnlyStore {
     if (!existsSync(path)) throw new InputError(`no store at ${path} (train a run first, or pass --store FILE)`);
-    if (statSync(path).isDirectory()) throw new InputError(`store ${path} is a directory; expected a SQLite file`);
-    let db: Database.Database | undefined;
-    try {
-      db = new Database(path, { readonly: true, fileMustExist: true, timeout: 60_000 });
-      const hasRuns = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").get();
-      if (!hasRuns) throw new InputError(`store ${path} is not a shocklens run store`);
-      return new ReadOnlyStore(db, path);
-    } catch (err) {
-      db?.close();
-      if (err instanceof InputError) throw err;
-      throw new InputError(`cannot read store ${path}: ${(err as Error).message}`);
-    }
+    const db = connectReadOnly(path);
+    if (!db) throw new InputError(`no store at ${path} yet: the file holds no runs (train a run first)`);
+    return new ReadOnlyStore(db, path);
   }
 
   /**
@@ -57,10 +51,6 @@ export class ReadOnlyStore extends RunReader {
       if (upTo === Infinity || rows.length === 0) return;
       from = upTo;
     }
-  }
-
-  close(): void {
-    this.db.close();
   }
 }
 
@@ -106,14 +96,10 @@ export function readRun(reader: RunReader, ref: string): RunData {
 
 /**
  * The file of a run's final weights (its last `weights` artifact), or null when there is none or
- * it is gone. A relative path was written from the writer's folder: it is tried there and next to
- * the store.
+ * it is gone. The reader gives artifact paths absolute, from any working directory
+ * (docs/store.md §artifacts).
  */
-export function finalWeightsPath(reader: RunReader, artifacts: readonly Artifact[]): string | null {
+export function finalWeightsPath(artifacts: readonly Artifact[]): string | null {
   const weights = [...artifacts].reverse().find((a) => a.kind === "weights");
-  if (!weights) return null;
-  const candidates = isAbsolute(weights.path)
-    ? [weights.path]
-    : [weights.path, join(dirname(reader.path), weights.path)];
-  return candidates.find((p) => existsSync(p)) ?? null;
+  return weights && existsSync(weights.path) ? weights.path : null;
 }

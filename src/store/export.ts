@@ -1,16 +1,21 @@
 /**
  * Exports of one run for other tools: CSV (pandas, spreadsheets), JSON Lines (scripts; carries the
- * run's config and events too), TensorBoard event files and Apache Parquet (parquet.ts). Every logged point is written, in the
- * order step, key, write order. CSV and JSONL are written to a temporary file and renamed, so a
- * failed export never leaves a half-written file under the requested name.
+ * run's config and events too), TensorBoard event files and Apache Parquet (parquet.ts). Every
+ * logged point is written, in the order step, key, write order. The output goes through the
+ * output guard (never the store, its side files or run folders; an existing file only with
+ * `force`) and is written to a temporary file and renamed, so a failed or killed export never
+ * leaves a half-written file under the requested name.
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname, join } from "node:path";
 import { InputError } from "../errors.ts";
-import { writeTfEvents } from "../io/tfevents.ts";
+import { type Emit, writeStreamAtomic } from "../io/files.ts";
+import { checkOutput } from "../io/output.ts";
+import { tfEventsFileName, writeTfEvents } from "../io/tfevents.ts";
 import { writeParquetExport } from "./parquet.ts";
 import { jsonNumber, toJson } from "./codec.ts";
-import type { RunStore } from "./types.ts";
+import type { RunStoreReader } from "./types.ts";
 
 export const EXPORT_FORMATS = ["csv", "jsonl", "tfevents", "parquet"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -28,6 +33,8 @@ export interface ExportOptions {
   /** tfevents only: wall time in the file name / version record, and host name in the file name. */
   wallTime?: number;
   hostname?: string;
+  /** Replace an existing output file (never the store or one of its files). */
+  force?: boolean;
 }
 
 /**
@@ -35,7 +42,7 @@ export interface ExportOptions {
  * tfevents (TensorBoard reads every event file in a directory, so export each run to its own).
  */
 export function exportRun(
-  store: RunStore,
+  store: RunStoreReader,
   runId: string,
   format: ExportFormat,
   outPath: string,
@@ -44,40 +51,24 @@ export function exportRun(
   if (!EXPORT_FORMATS.includes(format))
     throw new InputError(`--format: expected one of ${EXPORT_FORMATS.join(", ")}, got ${JSON.stringify(format)}`);
   const id = store.resolveRunId(runId);
-  try {
-    return writeExport(store, id, format, outPath, options);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code && OUTPUT_ERRNOS.has(code))
-      throw new InputError(`cannot write the export to ${outPath}: ${(err as Error).message}`);
-    throw err;
-  }
-}
-
-/** File-system errors that mean the output path is unusable (bad input, not a crash). */
-const OUTPUT_ERRNOS = new Set(["EACCES", "EPERM", "ENOENT", "ENOTDIR", "EISDIR", "EEXIST", "EROFS", "ENAMETOOLONG"]);
-
-function writeExport(
-  store: RunStore,
-  id: string,
-  format: ExportFormat,
-  outPath: string,
-  options: ExportOptions,
-): ExportResult {
+  const guard = { store: store.path, force: options.force };
+  const out = { path: outPath, what: "--out" };
   if (format === "tfevents") {
+    checkOutput(out, guard, "directory");
+    const wallTime = options.wallTime ?? Date.now() / 1000;
+    const host = options.hostname ?? hostname();
+    checkOutput({ path: join(outPath, tfEventsFileName(wallTime, host)), what: "--out" }, guard);
     const points = (function* () {
       for (const p of store.iterScalars(id)) yield { wallTime: p.wallTime, step: p.step, tag: p.key, value: p.value };
     })();
-    const { path, count } = writeTfEvents(outPath, points, options);
+    const { path, count } = writeTfEvents(outPath, points, { wallTime, hostname: host });
     return { run: id, format, path, scalars: count, events: 0 };
   }
-  if (isDirectory(outPath))
-    throw new InputError(`--out ${outPath} is a directory; a ${format} export is a single file`);
-  if (format === "parquet") {
-    mkdirSync(dirname(outPath), { recursive: true });
+  checkOutput(out, guard);
+  mkdirSync(dirname(outPath), { recursive: true });
+  if (format === "parquet")
     return { run: id, format, path: outPath, scalars: writeParquetExport(store, id, outPath), events: 0 };
-  }
-  return writeAtomically(outPath, (emit) => {
+  return writeStreamAtomic(outPath, (emit: Emit) => {
     let scalars = 0;
     let events = 0;
     if (format === "csv") {
@@ -121,37 +112,4 @@ export function csvNumber(v: number): string {
 /** RFC 4180 quoting, only where needed. */
 export function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** Runs `body` with an `emit(text)` that buffers ~1 MiB at a time into `path`.tmp, then renames it into place. */
-function writeAtomically<T>(path: string, body: (emit: (text: string) => void) => T): T {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, "w");
-  let ok = false;
-  try {
-    let chunk = "";
-    const result = body((text) => {
-      chunk += text;
-      if (chunk.length >= 1 << 20) {
-        writeSync(fd, chunk);
-        chunk = "";
-      }
-    });
-    if (chunk) writeSync(fd, chunk);
-    ok = true;
-    return result;
-  } finally {
-    closeSync(fd);
-    if (ok) renameSync(tmp, path);
-    else rmSync(tmp, { force: true });
-  }
 }

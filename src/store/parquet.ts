@@ -7,11 +7,11 @@
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { writeFileAtomic } from "../io/files.ts";
 import { toJson } from "./codec.ts";
-import type { RunStore } from "./types.ts";
+import type { RunStoreReader } from "./types.ts";
 import { VERSION } from "../version.ts";
 
 /** Writes every scalar of run `id` to `path` (atomically); returns the number of rows. */
-export function writeParquetExport(store: RunStore, id: string, path: string): number {
+export function writeParquetExport(store: RunStoreReader, id: string, path: string): number {
   const keys: string[] = [];
   const steps: bigint[] = [];
   const wall: number[] = [];

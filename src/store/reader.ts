@@ -1,10 +1,15 @@
 /**
  * The read half of the SQLite run store: run lookup by id or unique prefix, listings, run details
- * and the logged series. Kept apart from the writes so each file stays small.
+ * and the logged series. Kept apart from the writes so each file stays small. `RunReader.open`
+ * opens a store read-only (docs/store.md §readers): no write, no migration, no `PRAGMA optimize`.
  */
 import type Database from "better-sqlite3";
 import { InputError } from "../errors.ts";
+import { fromStoredPath, legacyArtifactPath, storeFolder } from "./artifactPaths.ts";
 import { decodeScalar } from "./codec.ts";
+import { connectReadOnly } from "./connect.ts";
+import { ownerOf } from "./lease.ts";
+import { userVersion } from "./schema.ts";
 import type {
   Artifact,
   EventQuery,
@@ -12,7 +17,9 @@ import type {
   ListRunsQuery,
   RunDetail,
   RunEvent,
+  RunOwner,
   RunStatus,
+  RunStoreReader,
   RunSummary,
   ScalarPoint,
   ScalarQuery,
@@ -53,14 +60,35 @@ const RUN_COLUMNS = `r.id, r.name, e.name AS experiment, r.status, r.seed, r.con
 /** How many candidates an "ambiguous prefix" message lists. */
 const AMBIGUOUS_SHOWN = 5;
 
-export class RunReader {
+export class RunReader implements RunStoreReader {
   /** Full ids already seen to exist: the hot logging path then skips the lookup. */
   private readonly knownIds = new Set<string>();
+  /** Folder that relative artifact paths are resolved against. */
+  protected readonly storeDir: string;
 
   protected constructor(
     protected readonly db: Database.Database,
     readonly path: string,
-  ) {}
+  ) {
+    this.storeDir = storeFolder(path);
+  }
+
+  /** Opens the store at `path` read-only; null when the file holds no store yet. InputError when missing or damaged. */
+  static openReadOnly(path: string): RunReader | null {
+    const db = connectReadOnly(path);
+    return db && new RunReader(db, path);
+  }
+
+  /** A stored JSON text, or an InputError naming the store when it is damaged. */
+  protected parseJson(text: string, what: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new InputError(
+        `store ${this.path}: ${what} is not valid JSON (${(err as Error).message}); the file is damaged`,
+      );
+    }
+  }
 
   resolveRunId(ref: string): string {
     if (this.knownIds.has(ref)) return ref;
@@ -118,7 +146,7 @@ export class RunReader {
         key: string;
         value: string;
       }[]) {
-        params[r.key] = JSON.parse(r.value);
+        params[r.key] = this.parseJson(r.value, `run ${id} param ${r.key}`);
       }
       const tags: Record<string, string> = {};
       for (const r of this.db.prepare("SELECT key, value FROM tags WHERE run_id = ? ORDER BY key").all(id) as {
@@ -145,7 +173,7 @@ export class RunReader {
         this.db.prepare(`SELECT count(*) FROM ${table} WHERE run_id = ?`).pluck().get(id) as number;
       return {
         ...this.summary(id),
-        config: JSON.parse(config),
+        config: this.parseJson(config, `run ${id} config`),
         params,
         tags,
         lastScalars,
@@ -212,15 +240,34 @@ export class RunReader {
       step: r.step,
       wallTime: r.wall_time,
       kind: r.kind,
-      payload: JSON.parse(r.payload),
+      payload: this.parseJson(r.payload, `run ${id} event ${r.id}`) as Record<string, unknown>,
     }));
   }
 
   artifacts(ref: string): Artifact[] {
     const id = this.resolveRunId(ref);
-    return this.db
+    const rows = this.db
       .prepare("SELECT id, name, kind, path, bytes, sha256, created FROM artifacts WHERE run_id = ? ORDER BY id")
       .all(id) as Artifact[];
+    // Schema 1 stored paths relative to the writer's working directory (read-only readers do not migrate).
+    const legacy = userVersion(this.db) < 2;
+    return rows.map((a) => ({
+      ...a,
+      path: legacy ? legacyArtifactPath(this.path, id, a.path) : fromStoredPath(this.storeDir, a.path),
+    }));
+  }
+
+  owner(ref: string): RunOwner | null {
+    const id = this.resolveRunId(ref);
+    if (userVersion(this.db) < 2) return null;
+    const row = ownerOf(this.db, id);
+    if (!row) return null;
+    const { token: _token, ...owner } = row;
+    return owner;
+  }
+
+  close(): void {
+    this.db.close();
   }
 }
 

@@ -7,11 +7,14 @@
  */
 import type Database from "better-sqlite3";
 import { InputError } from "../errors.ts";
+import { legacyArtifactPath, storeFolder, toStoredPath } from "./artifactPaths.ts";
 
 export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** Data changes after `sql`, in the same transaction; `path` is the store's file. */
+  run?(db: Database.Database, path: string): void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -93,6 +96,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX artifacts_run ON artifacts(run_id);
     `,
   },
+  {
+    version: 2,
+    description: "run leases (one owner per run); artifact paths relative to the store's folder, one row per path",
+    sql: `
+      CREATE TABLE leases (
+        run_id    TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        token     TEXT NOT NULL,
+        pid       INTEGER NOT NULL,
+        host      TEXT NOT NULL,
+        acquired  REAL NOT NULL,
+        heartbeat REAL NOT NULL,
+        expires   REAL NOT NULL
+      ) WITHOUT ROWID;
+    `,
+    run(db, path) {
+      const dir = storeFolder(path);
+      const rows = db.prepare("SELECT id, run_id, path FROM artifacts").all() as {
+        id: number;
+        run_id: string;
+        path: string;
+      }[];
+      const update = db.prepare("UPDATE artifacts SET path = ? WHERE id = ?");
+      for (const r of rows) update.run(toStoredPath(dir, legacyArtifactPath(path, r.run_id, r.path)), r.id);
+      // A path registered twice (a checkpoint rewritten after a resume) keeps its newest row.
+      db.exec(`
+        DELETE FROM artifacts WHERE id NOT IN (SELECT max(id) FROM artifacts GROUP BY run_id, path);
+        CREATE UNIQUE INDEX artifacts_run_path ON artifacts(run_id, path);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -131,6 +164,7 @@ export function migrate(
       const current = userVersion(db);
       if (m.version <= current) return;
       db.exec(m.sql);
+      m.run?.(db, path);
       db.prepare("INSERT INTO schema_version (version, description, applied) VALUES (?, ?, ?)").run(
         m.version,
         m.description,

@@ -3,10 +3,13 @@
  * process or others, work concurrently: readers see every committed write, a killed writer loses
  * only its uncommitted transaction. Every point is stored as logged, nothing is down-sampled.
  */
+import { resolve } from "node:path";
 import type Database from "better-sqlite3";
 import { InputError } from "../errors.ts";
+import { toStoredPath } from "./artifactPaths.ts";
 import { canonicalJson, encodeScalar, flattenParams, newRunId, sha256Hex, toJson } from "./codec.ts";
 import { connect } from "./connect.ts";
+import { acquireLease, checkLease, LEASE_TTL_S, releaseLease, renewLease } from "./lease.ts";
 import { RunReader } from "./reader.ts";
 import type {
   Artifact,
@@ -14,6 +17,7 @@ import type {
   CreateRunOptions,
   EventInput,
   Experiment,
+  Lease,
   RunEvent,
   RunStatus,
   RunStore,
@@ -33,16 +37,22 @@ import {
 export interface OpenOptions {
   /** Clock in Unix seconds; injectable so tests and replays get exact wall times. */
   now?: () => number;
+  /** How long a write waits for another writer's lock (default 60 s) before SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+  /** Seconds a run's lease lives without a heartbeat (default 300). */
+  leaseTtlS?: number;
 }
 
 export class SqliteRunStore extends RunReader implements RunStore {
   private readonly now: () => number;
+  private readonly leaseTtlS: number;
   private readonly insertScalar: Database.Statement;
   private readonly insertScalars: (id: string, step: number, values: [string, number][], wallTime: number) => void;
 
   private constructor(db: Database.Database, path: string, options: OpenOptions) {
     super(db, path);
     this.now = options.now ?? (() => Date.now() / 1000);
+    this.leaseTtlS = options.leaseTtlS ?? LEASE_TTL_S;
     this.insertScalar = db.prepare(
       "INSERT INTO scalars (run_id, key, step, wall_time, value, nonfinite) VALUES (?, ?, ?, ?, ?, ?)",
     );
@@ -60,7 +70,7 @@ export class SqliteRunStore extends RunReader implements RunStore {
 
   /** Opens the store at `path` (creating the file and its directory if needed) and migrates it. */
   static open(path: string, options: OpenOptions = {}): SqliteRunStore {
-    return new SqliteRunStore(connect(path), path, options);
+    return new SqliteRunStore(connect(path, { busyTimeoutMs: options.busyTimeoutMs }), path, options);
   }
 
   transaction<T>(fn: () => T): T {
@@ -114,6 +124,43 @@ export class SqliteRunStore extends RunReader implements RunStore {
       return id;
     });
     return this.summary(id);
+  }
+
+  startRun(options: CreateRunOptions): { run: RunSummary; lease: Lease } {
+    if ((options.status ?? "RUNNING") !== "RUNNING")
+      throw new InputError(`status: a started run is RUNNING, got ${options.status}`);
+    return this.transaction(() => {
+      const run = this.createRun(options);
+      return { run, lease: acquireLease(this.db, run.id, this.now(), this.leaseTtlS) };
+    });
+  }
+
+  claimRun(ref: string): Lease {
+    const id = this.resolveRunId(ref);
+    return this.transaction(() => {
+      const status = this.db.prepare("SELECT status FROM runs WHERE id = ?").pluck().get(id) as RunStatus;
+      if (status !== "RUNNING" && status !== "KILLED")
+        throw new InputError(
+          `run ${id} is ${status}; only a KILLED (interrupted) or RUNNING (crashed) run can be resumed`,
+        );
+      return acquireLease(this.db, id, this.now(), this.leaseTtlS);
+    });
+  }
+
+  renewLease(lease: Lease): void {
+    const now = this.now();
+    this.transaction(() => {
+      renewLease(this.db, lease, now, this.leaseTtlS);
+      this.db.prepare("UPDATE runs SET heartbeat = ? WHERE id = ?").run(now, lease.runId);
+    });
+  }
+
+  checkLease(lease: Lease): void {
+    checkLease(this.db, lease, this.now());
+  }
+
+  releaseLease(lease: Lease): void {
+    releaseLease(this.db, lease);
   }
 
   /** Inserts the run row under a fresh id, drawing again on the (2^-48-rare) collision. */
@@ -211,6 +258,7 @@ export class SqliteRunStore extends RunReader implements RunStore {
     const name = checkName(artifact.name, "artifact name");
     const kind = checkName(artifact.kind, "artifact kind");
     const path = checkName(artifact.path, "artifact path");
+    const stored = toStoredPath(this.storeDir, path);
     const digest =
       artifact.bytes !== undefined && artifact.sha256 !== undefined
         ? { bytes: artifact.bytes, sha256: artifact.sha256 }
@@ -220,14 +268,21 @@ export class SqliteRunStore extends RunReader implements RunStore {
     if (!/^[0-9a-f]{64}$/.test(digest.sha256))
       throw new InputError(`artifact ${name}: sha256 must be 64 lowercase hex digits`);
     const created = this.now();
-    const r = this.db
-      .prepare("INSERT INTO artifacts (run_id, name, kind, path, bytes, sha256, created) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(id, name, kind, path, digest.bytes, digest.sha256, created);
-    return { id: Number(r.lastInsertRowid), name, kind, path, ...digest, created };
+    const r = this.transaction(() => {
+      this.db.prepare("DELETE FROM artifacts WHERE run_id = ? AND path = ?").run(id, stored);
+      return this.db
+        .prepare(
+          "INSERT INTO artifacts (run_id, name, kind, path, bytes, sha256, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .run(id, name, kind, stored, digest.bytes, digest.sha256, created);
+    });
+    return { id: Number(r.lastInsertRowid), name, kind, path: resolve(path), ...digest, created };
   }
 
   removeArtifact(ref: string, path: string): void {
-    this.db.prepare("DELETE FROM artifacts WHERE run_id = ? AND path = ?").run(this.resolveRunId(ref), path);
+    this.db
+      .prepare("DELETE FROM artifacts WHERE run_id = ? AND path = ?")
+      .run(this.resolveRunId(ref), toStoredPath(this.storeDir, path));
   }
 
   deleteRun(ref: string): void {
@@ -236,10 +291,15 @@ export class SqliteRunStore extends RunReader implements RunStore {
     this.forget(id);
   }
 
-  close(): void {
+  override close(): void {
     if (!this.db.open) return;
     try {
-      this.db.pragma("optimize"); // SQLite's advice for long-lived files: refresh planner statistics on close
+      // SQLite's advice for long-lived files: refresh planner statistics on close. Best effort and
+      // without waiting: a busy or failing store must not turn a finished command into an error.
+      this.db.pragma("busy_timeout = 0");
+      this.db.pragma("optimize");
+    } catch {
+      // Statistics are an optimisation; the data is committed already.
     } finally {
       this.db.close();
     }

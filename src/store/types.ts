@@ -124,6 +124,24 @@ export interface Artifact {
   created: number;
 }
 
+/** The process that owns a run (holds its lease), as recorded in the store. */
+export interface RunOwner {
+  pid: number;
+  host: string;
+  /** Unix seconds. */
+  acquired: number;
+  heartbeat: number;
+  expires: number;
+}
+
+/** Ownership of a run by this process, from `startRun` or `claimRun` until released. */
+export interface Lease {
+  runId: string;
+  token: string;
+  /** The stale owner this lease replaced, and why it was stale; null when the run had no owner. */
+  tookOver: (RunOwner & { reason: string }) | null;
+}
+
 export interface ListRunsQuery {
   status?: RunStatus;
   /** Experiment name. */
@@ -131,35 +149,12 @@ export interface ListRunsQuery {
   limit?: number;
 }
 
-/**
- * A store of runs and everything they log. Writes are durable when the call returns (each call is
- * one transaction) unless made inside `transaction(fn)`, which commits all of them together.
- */
-export interface RunStore {
+/** The read half of a store: what `runs list/show/export` (opened read-only) need. */
+export interface RunStoreReader {
   /** The store's location as given when opened (used in messages). */
   readonly path: string;
-
-  createExperiment(name: string): Experiment;
-  getOrCreateExperiment(name: string): Experiment;
-  createRun(options: CreateRunOptions): RunSummary;
   /** Full id of the run a reference (id or unique prefix) names; InputError when none or ambiguous. */
   resolveRunId(ref: string): string;
-  setStatus(ref: string, status: RunStatus, options?: { error?: string }): void;
-  heartbeat(ref: string): void;
-  setTag(ref: string, key: string, value: string): void;
-
-  /** Writes every key at this step in one transaction. */
-  logScalars(ref: string, step: number, values: Record<string, number>, wallTime?: number): void;
-  logEvent(ref: string, event: EventInput): RunEvent;
-  addArtifact(ref: string, artifact: ArtifactInput): Artifact;
-  /** Forgets the artifact(s) of a run stored at `path` (the file itself is the caller's). */
-  removeArtifact(ref: string, path: string): void;
-  /**
-   * Runs `fn` inside one write transaction: everything it logs commits atomically (e.g. a step's
-   * scalars together with its checkpoint event), or not at all if it throws. `fn` must be synchronous.
-   */
-  transaction<T>(fn: () => T): T;
-
   listRuns(query?: ListRunsQuery): RunSummary[];
   getRun(ref: string): RunDetail;
   /** Points ordered by step, then key, then write order. */
@@ -168,8 +163,49 @@ export interface RunStore {
   iterScalars(ref: string, key?: string, query?: ScalarQuery): IterableIterator<ScalarPoint>;
   scalarKeys(ref: string): string[];
   events(ref: string, query?: EventQuery): RunEvent[];
+  /** Artifacts with absolute paths (stored relative to the store's folder when inside it). */
   artifacts(ref: string): Artifact[];
+  /** The process that owns the run now, or null. */
+  owner(ref: string): RunOwner | null;
+  close(): void;
+}
+
+/**
+ * A store of runs and everything they log. Writes are durable when the call returns (each call is
+ * one transaction) unless made inside `transaction(fn)`, which commits all of them together.
+ */
+export interface RunStore extends RunStoreReader {
+  createExperiment(name: string): Experiment;
+  getOrCreateExperiment(name: string): Experiment;
+  createRun(options: CreateRunOptions): RunSummary;
+  /** Creates a RUNNING run owned by this process, in one transaction. */
+  startRun(options: CreateRunOptions): { run: RunSummary; lease: Lease };
+  /**
+   * Takes ownership of a RUNNING (crashed) or KILLED run to resume it; InputError naming the owner
+   * while a live process holds it, or when the run has ended. A stale lease is taken over.
+   */
+  claimRun(ref: string): Lease;
+  /** Heartbeat: extends the lease (and the run's heartbeat); throws when the lease was taken over. */
+  renewLease(lease: Lease): void;
+  /** Throws unless `lease` still owns its run; call inside transactions that write for the run. */
+  checkLease(lease: Lease): void;
+  releaseLease(lease: Lease): void;
+  setStatus(ref: string, status: RunStatus, options?: { error?: string }): void;
+  heartbeat(ref: string): void;
+  setTag(ref: string, key: string, value: string): void;
+
+  /** Writes every key at this step in one transaction. */
+  logScalars(ref: string, step: number, values: Record<string, number>, wallTime?: number): void;
+  logEvent(ref: string, event: EventInput): RunEvent;
+  /** Registers a file of the run; registering a path again replaces its record. */
+  addArtifact(ref: string, artifact: ArtifactInput): Artifact;
+  /** Forgets the artifact(s) of a run stored at `path` (the file itself is the caller's). */
+  removeArtifact(ref: string, path: string): void;
+  /**
+   * Runs `fn` inside one write transaction: everything it logs commits atomically (e.g. a step's
+   * scalars together with its checkpoint event), or not at all if it throws. `fn` must be synchronous.
+   */
+  transaction<T>(fn: () => T): T;
   /** Removes the run and everything it logged (artifact files are left alone). */
   deleteRun(ref: string): void;
-  close(): void;
 }

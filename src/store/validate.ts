@@ -3,7 +3,7 @@
  * naming the field, rather than as a SQLite constraint error later.
  */
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { InputError } from "../errors.ts";
 import { RUN_STATUSES, type RunStatus } from "./types.ts";
 
@@ -76,11 +76,12 @@ export function checkTransition(id: string, from: RunStatus, to: RunStatus): voi
 export function fileDigest(path: string): { bytes: number; sha256: string } {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK); // a FIFO must not block the store
   } catch (err) {
     throw new InputError(`artifact ${path}: cannot read it to compute its size and sha256 (${(err as Error).message})`);
   }
   try {
+    if (!fstatSync(fd).isFile()) throw new InputError(`artifact ${path}: not a regular file`);
     const hash = createHash("sha256");
     const buf = Buffer.alloc(1 << 20);
     let bytes = 0;

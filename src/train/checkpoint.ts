@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { Tensor } from "../core/tensor.ts";
 import type { Key } from "../core/random.ts";
 import { InputError } from "../errors.ts";
-import { readSafetensors, writeSafetensors } from "../io/safetensors.ts";
+import { processGone } from "../io/files.ts";
+import { decodeSafetensors, readSafetensors, writeSafetensors, type SafetensorsFile } from "../io/safetensors.ts";
 import { toFloat64, type NDArray } from "../io/ndarray.ts";
 import { stateFromNamed, stateToNamed } from "../optim/state.ts";
 import type { OptState } from "../optim/types.ts";
@@ -72,7 +73,24 @@ export function readCheckpoint(
   path: string,
   template: { params: Tree; opt: OptState },
 ): { state: TrainState; info: CheckpointInfo } {
-  const { tensors, metadata } = readSafetensors(path);
+  return checkpointFrom(readSafetensors(path), path, template);
+}
+
+/** `readCheckpoint` of bytes already read (so a digest and the decoded state come from the same read). */
+export function decodeCheckpoint(
+  bytes: Uint8Array,
+  path: string,
+  template: { params: Tree; opt: OptState },
+): { state: TrainState; info: CheckpointInfo } {
+  return checkpointFrom(decodeSafetensors(bytes, path), path, template);
+}
+
+function checkpointFrom(
+  file: SafetensorsFile,
+  path: string,
+  template: { params: Tree; opt: OptState },
+): { state: TrainState; info: CheckpointInfo } {
+  const { tensors, metadata } = file;
   const fail = (why: string): never => {
     throw new InputError(`checkpoint ${path}: ${why}`);
   };
@@ -111,20 +129,27 @@ export function readCheckpoint(
 }
 
 /**
- * Deletes all but the `keep` newest checkpoint files of `dir`, and the temp files a killed writer
- * left behind (`<file>.tmp-<pid>-<n>` of another process: one process writes a run at a time).
+ * The checkpoint files of `dir` to delete once the checkpoint of `step` is registered: all but the
+ * `keep` newest at or before `step`, and any after it (left by an abandoned timeline: a process
+ * killed after writing a file but before registering it, and resumed from an older checkpoint).
  */
-export function pruneCheckpoints(dir: string, keep: number): string[] {
-  const names = readdirSync(dir);
-  const steps = names
+export function checkpointsToPrune(dir: string, keep: number, step: number): string[] {
+  const steps = readdirSync(dir)
     .map(checkpointStep)
     .filter((s): s is number => s !== undefined)
     .sort((a, b) => b - a);
-  const removed = steps.slice(keep).map((s) => checkpointPath(dir, s));
-  for (const f of removed) rmSync(f, { force: true });
-  for (const n of names) {
-    const m = /^checkpoint-\d+\.safetensors\.tmp-(\d+)-\d+$/.exec(n);
-    if (m && Number(m[1]) !== process.pid) rmSync(join(dir, n), { force: true });
+  const upTo = steps.filter((s) => s <= step);
+  return [...steps.filter((s) => s > step), ...upTo.slice(keep)].map((s) => checkpointPath(dir, s));
+}
+
+/**
+ * Deletes `files` and the temp files that killed writers left in `dir` (`<file>.tmp-<pid>-<n>` of a
+ * process that no longer exists).
+ */
+export function deleteCheckpointFiles(dir: string, files: readonly string[]): void {
+  for (const f of files) rmSync(f, { force: true });
+  for (const n of readdirSync(dir)) {
+    const m = /^(?:checkpoint-\d+|weights)\.safetensors\.tmp-(\d+)-\d+$/.exec(n);
+    if (m && Number(m[1]) !== process.pid && processGone(Number(m[1]))) rmSync(join(dir, n), { force: true });
   }
-  return removed;
 }

@@ -9,8 +9,11 @@ import { modelConfig, parseModelConfig } from "../nn/config.ts";
 import { dataConfig } from "../data/config.ts";
 import { optimizerConfig } from "../optim/config.ts";
 import { scheduleConfig } from "../optim/schedule.ts";
+import { checkRunMemory, MAX_STEPS } from "./limits.ts";
 
-const positiveInt = z.number().int().positive();
+/** Counts are bounded so that no config can ask for absurd work; memory is checked in limits.ts. */
+const positiveInt = z.number().int().positive().max(MAX_STEPS);
+const everySteps = z.number().int().nonnegative().max(MAX_STEPS);
 
 export const runConfig = z
   .strictObject({
@@ -37,28 +40,27 @@ export const runConfig = z
     epochs: z
       .number()
       .positive()
+      .max(1e6)
       .optional()
       .describe("passes over the training split, in mini-batch gradients (Entropy-SGD takes innerSteps per step)"),
     batchSize: positiveInt.describe(
       "samples per mini-batch; without replacement at most the training split (larger means full batch)",
     ),
     replacement: z.boolean().default(false).describe("draw batches with replacement instead of shuffled epochs"),
-    evalEvery: z
-      .number()
-      .int()
-      .nonnegative()
+    evalEvery: everySteps
       .default(0)
       .describe("evaluate the test split every this many steps (0: only at step 0 and at the end)"),
     evalTrain: z.boolean().default(false).describe("also evaluate on the whole training split"),
     evalBatchSize: positiveInt.default(500).describe("samples per forward pass during evaluation (bounds memory)"),
     logEvery: positiveInt.default(10).describe("log train/loss, train/grad_norm and lr every this many steps"),
-    checkpointEvery: z
+    checkpointEvery: everySteps.default(500).describe("write a checkpoint every this many steps (0: only at the end)"),
+    keepCheckpoints: z
       .number()
       .int()
-      .nonnegative()
-      .default(500)
-      .describe("write a checkpoint every this many steps (0: only at the end)"),
-    keepCheckpoints: positiveInt.default(3).describe("how many of the newest checkpoints to keep on disk"),
+      .positive()
+      .max(1000)
+      .default(3)
+      .describe("how many of the newest checkpoints to keep on disk"),
   })
   .refine((c) => (c.steps === undefined) !== (c.epochs === undefined), {
     message: "give exactly one of steps and epochs",
@@ -94,6 +96,7 @@ export function parseRunConfig(raw: unknown, where = "run config"): RunConfig {
   // The shape checks zod cannot express (a CNN kernel larger than its input, …).
   parseModelConfig(r.data.model, `${where}: model`);
   if (r.data.data.name === "teacher-student") parseModelConfig(r.data.data.teacher, `${where}: data.teacher`);
+  checkRunMemory(r.data, where);
   return r.data;
 }
 

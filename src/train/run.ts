@@ -1,21 +1,25 @@
 /**
  * A training run in the run store, start to finish: `trainRun` validates and prepares everything
- * before creating the run (a bad config creates nothing), trains with checkpoints beside the store
- * (`<store>.runs/<run id>/`), and ends the run FINISHED (with torch-named `weights.safetensors`)
- * or FAILED. A divergence — a non-finite loss, gradient or update — is a `divergence` event naming
- * the step and the cause; the last good checkpoint stays. An interrupted run (abort signal)
- * checkpoints and stays RUNNING, so `resume` continues it exactly like a killed one.
+ * before creating the run (a bad config creates nothing), takes the run's lease (one owner at a
+ * time), trains with checkpoints beside the store (`<store>.runs/<run id>/`), and ends the run
+ * FINISHED (with torch-named `weights.safetensors`) or FAILED. FAILED is only for a divergence — a
+ * non-finite loss, gradient or update, reported as a `divergence` event naming the step and the
+ * cause; the last good checkpoint stays. Anything else that stops a run (a full disk, an I/O error,
+ * a store locked too long, an abort signal) leaves it KILLED and resumable (docs/store.md §faults).
+ * A resume continues from the newest checkpoint that verifies against the store (verify.ts).
  */
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { InputError } from "../errors.ts";
 import { saveTree } from "../nn/files.ts";
-import type { RunStore } from "../store/types.ts";
-import { type CheckpointInfo, type TrainState, checkpointStep, readCheckpoint } from "./checkpoint.ts";
+import type { Lease, RunStore } from "../store/types.ts";
+import type { CheckpointInfo, TrainState } from "./checkpoint.ts";
 import { parseRunConfig, type RunConfig } from "./config.ts";
+import { stopOnFault } from "./faults.ts";
 import { type Callback, type Divergence, trainLoop } from "./loop.ts";
 import { prepareRun, type PreparedRun } from "./setup.ts";
 import { StoreSink } from "./storeSink.ts";
+import { chooseCheckpoint } from "./verify.ts";
 
 export interface TrainRunOptions {
   store: RunStore;
@@ -27,7 +31,7 @@ export interface TrainRunOptions {
   resume?: string;
   callbacks?: readonly Callback[];
   signal?: AbortSignal;
-  /** Called once the run exists, before the first step. */
+  /** Called once the run exists and is owned by this process, before the first step. */
   onRun?(run: RunHandle): void;
 }
 
@@ -62,29 +66,6 @@ function checkpointInfo(runId: string, p: PreparedRun): CheckpointInfo {
   return { runId, optimizer: p.optimizer.name, keys: { sampler: p.keys.sampler, opt: p.keys.opt } };
 }
 
-/** The newest registered checkpoint of the run that still reads back, or null. */
-function latestCheckpoint(store: RunStore, runId: string, p: PreparedRun): { state: TrainState; path: string } | null {
-  const found = store
-    .artifacts(runId)
-    .filter((a) => a.kind === "checkpoint")
-    .map((a) => ({ path: a.path, step: checkpointStep(a.path.split(/[\\/]/).pop() ?? "") ?? -1 }))
-    .sort((a, b) => b.step - a.step);
-  const fresh = p.initialState();
-  const want = JSON.stringify(checkpointInfo(runId, p).keys);
-  for (const { path } of found) {
-    let r: ReturnType<typeof readCheckpoint>;
-    try {
-      r = readCheckpoint(path, fresh);
-    } catch {
-      continue; // pruned or damaged: fall back to an older one
-    }
-    if (JSON.stringify(r.info.keys) !== want)
-      throw new InputError(`checkpoint ${path} was written with other keys than run ${runId}'s config gives`);
-    return { state: r.state, path };
-  }
-  return null;
-}
-
 /** The highest step the store already holds a scalar or event of, −1 if none. */
 function loggedThrough(store: RunStore, runId: string): number {
   let s = -1;
@@ -93,106 +74,136 @@ function loggedThrough(store: RunStore, runId: string): number {
   return s;
 }
 
+interface Started {
+  runId: string;
+  lease: Lease;
+  prepared: PreparedRun;
+  start: TrainState;
+  resumedFrom: number | null;
+  checkpoint: string | null;
+  logged: number;
+}
+
+/** A new run: prepared first (a bad config creates nothing), then created with its lease in one transaction. */
+function startNew(store: RunStore, config: RunConfig, source: string | undefined): Started {
+  const prepared = prepareRun(config, source);
+  const { run, lease } = store.startRun({
+    name: config.name ?? `${config.model.arch}-${config.data.name}`,
+    experiment: config.experiment,
+    config,
+    seed: config.seed,
+  });
+  const start = prepared.initialState();
+  return { runId: run.id, lease, prepared, start, resumedFrom: null, checkpoint: null, logged: -1 };
+}
+
+/**
+ * A resumed run: its lease is taken (refused while a live process owns it), its checkpoints are
+ * verified, and only then is anything written — the takeover, rejected checkpoints and the resume
+ * as events, KILLED → RUNNING — in one transaction.
+ */
+function resumeExisting(store: RunStore, ref: string): Started {
+  const runId = store.resolveRunId(ref);
+  const run = store.getRun(runId);
+  if (run.status !== "RUNNING" && run.status !== "KILLED")
+    throw new InputError(
+      `run ${runId} is ${run.status}; only a KILLED (interrupted) or RUNNING (crashed) run can be resumed`,
+    );
+  const prepared = prepareRun(parseRunConfig(run.config, `run ${runId} config`), `run ${runId} config`);
+  const lease = store.claimRun(runId);
+  try {
+    const fresh = prepared.initialState();
+    const choice = chooseCheckpoint(store, runId, fresh, checkpointInfo(runId, prepared).keys);
+    const start = choice.found?.state ?? fresh;
+    const logged = loggedThrough(store, runId);
+    const checkpoint = choice.found?.path ?? null;
+    store.transaction(() => {
+      store.checkLease(lease);
+      if (lease.tookOver) {
+        const { reason, ...previous } = lease.tookOver;
+        store.logEvent(runId, { step: start.step, kind: "lease_takeover", payload: { previous, reason } });
+      }
+      for (const r of choice.rejected)
+        store.logEvent(runId, {
+          step: r.step,
+          kind: "checkpoint_rejected",
+          payload: { path: r.path, reason: r.reason },
+        });
+      if (store.getRun(runId).status === "KILLED") store.setStatus(runId, "RUNNING");
+      store.logEvent(runId, { step: start.step, kind: "resumed", payload: { fromStep: start.step, checkpoint } });
+    });
+    return { runId, lease, prepared, start, resumedFrom: start.step, checkpoint, logged };
+  } catch (err) {
+    store.releaseLease(lease);
+    throw err;
+  }
+}
+
 export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const t0 = performance.now();
   const { store } = o;
   if ((o.config === undefined) === (o.resume === undefined))
     throw new InputError("train: give a config for a new run or the id of a run to resume, not both");
-  let runId: string,
-    prepared: PreparedRun,
-    start: TrainState,
-    resumedFrom: number | null = null,
-    checkpoint: string | null = null,
-    logged = -1;
-  if (o.resume !== undefined) {
-    runId = store.resolveRunId(o.resume);
-    const run = store.getRun(runId);
-    if (run.status !== "RUNNING" && run.status !== "KILLED") {
-      throw new InputError(
-        `run ${runId} is ${run.status}; only a KILLED (interrupted) or RUNNING (crashed) run can be resumed`,
-      );
-    }
-    if (run.status === "KILLED") store.setStatus(runId, "RUNNING");
-    prepared = prepareRun(parseRunConfig(run.config, `run ${runId} config`), `run ${runId} config`);
-    const found = latestCheckpoint(store, runId, prepared);
-    start = found?.state ?? prepared.initialState();
-    checkpoint = found?.path ?? null;
-    resumedFrom = start.step;
-    logged = loggedThrough(store, runId);
-  } else {
-    const config = o.config as RunConfig;
-    prepared = prepareRun(config, o.source);
-    start = prepared.initialState();
-    runId = store.createRun({
-      name: config.name ?? `${config.model.arch}-${config.data.name}`,
-      experiment: config.experiment,
-      config,
-      seed: config.seed,
-    }).id;
-  }
+  const started =
+    o.resume !== undefined ? resumeExisting(store, o.resume) : startNew(store, o.config as RunConfig, o.source);
+  const { runId, lease, prepared, resumedFrom, logged } = started;
   const name = store.getRun(runId).name;
   const dir = runDir(store.path, runId);
   const handle: RunHandle = { id: runId, name, totalSteps: prepared.totalSteps, resumedFrom, dir };
-  const sink = new StoreSink(
-    store,
-    runId,
-    dir,
-    checkpointInfo(runId, prepared),
-    prepared.config.keepCheckpoints,
-    logged,
-  );
-  let result;
+  const info = checkpointInfo(runId, prepared);
+  const sink = new StoreSink(store, lease, dir, info, prepared.config.keepCheckpoints, logged);
+  const seconds = () => (performance.now() - t0) / 1000;
   try {
     mkdirSync(dir, { recursive: true });
-    if (resumedFrom !== null)
-      store.logEvent(runId, { step: resumedFrom, kind: "resumed", payload: { fromStep: resumedFrom, checkpoint } });
-    store.heartbeat(runId);
+    store.renewLease(lease);
     o.onRun?.(handle);
-    result = await trainLoop(prepared.loopOptions(start, { callbacks: o.callbacks, sink, signal: o.signal }));
-  } catch (err) {
-    // A failure of the machinery (disk full, a callback throwing) ends the run: it cannot be trusted to resume.
-    try {
-      store.setStatus(runId, "FAILED", { error: err instanceof Error ? err.message : String(err) });
-    } catch {
-      // The store itself may be what failed; the original error is the one to report.
+    const result = await trainLoop(
+      prepared.loopOptions(started.start, { callbacks: o.callbacks, sink, signal: o.signal }),
+    );
+    const checkpoint = sink.lastCheckpoint?.path ?? started.checkpoint;
+    const base = { ...handle, step: result.state.step, metrics: result.metrics, checkpoint, weights: null };
+    if (result.status === "diverged") {
+      const d = result.divergence as Divergence;
+      store.transaction(() => {
+        store.checkLease(lease);
+        store.logEvent(runId, {
+          step: d.step,
+          kind: "divergence",
+          payload: { what: d.what, cause: d.cause, lastCheckpoint: checkpoint && resolve(checkpoint) },
+        });
+        store.setStatus(runId, "FAILED", { error: `diverged: ${d.cause}` });
+        store.releaseLease(lease);
+      });
+      return { ...base, status: "FAILED", divergence: d, seconds: seconds() };
     }
-    throw err;
-  }
-  checkpoint = sink.lastCheckpoint?.path ?? checkpoint;
-  const base = {
-    ...handle,
-    step: result.state.step,
-    metrics: result.metrics,
-    checkpoint,
-    weights: null as string | null,
-  };
-  const seconds = () => (performance.now() - t0) / 1000;
-  if (result.status === "diverged") {
-    const d = result.divergence as Divergence;
-    store.logEvent(runId, {
-      step: d.step,
-      kind: "divergence",
-      payload: { what: d.what, cause: d.cause, lastCheckpoint: checkpoint },
+    if (result.status === "interrupted") {
+      store.transaction(() => {
+        store.checkLease(lease);
+        store.logEvent(runId, {
+          step: result.state.step,
+          kind: "interrupted",
+          payload: { checkpoint: checkpoint && resolve(checkpoint) },
+        });
+        store.setStatus(runId, "KILLED", { error: "interrupted by the user" });
+        store.releaseLease(lease);
+      });
+      return { ...base, status: "INTERRUPTED", seconds: seconds() };
+    }
+    store.checkLease(lease);
+    const weights = join(dir, "weights.safetensors");
+    saveTree(weights, result.state.params, "", {
+      producer: "shocklens train",
+      run: runId,
+      step: String(result.state.step),
     });
-    store.setStatus(runId, "FAILED", { error: `diverged: ${d.cause}` });
-    return { ...base, status: "FAILED", divergence: d, seconds: seconds() };
-  }
-  if (result.status === "interrupted") {
     store.transaction(() => {
-      store.logEvent(runId, { step: result.state.step, kind: "interrupted", payload: { checkpoint } });
-      store.setStatus(runId, "KILLED", { error: "interrupted by the user" });
+      store.checkLease(lease);
+      store.addArtifact(runId, { name: "weights.safetensors", kind: "weights", path: weights });
+      store.setStatus(runId, "FINISHED");
+      store.releaseLease(lease);
     });
-    return { ...base, status: "INTERRUPTED", seconds: seconds() };
+    return { ...base, weights, status: "FINISHED", seconds: seconds() };
+  } catch (err) {
+    throw stopOnFault(store, lease, err, Math.max(sink.lastStep, started.start.step));
   }
-  const weights = join(dir, "weights.safetensors");
-  saveTree(weights, result.state.params, "", {
-    producer: "shocklens train",
-    run: runId,
-    step: String(result.state.step),
-  });
-  store.transaction(() => {
-    store.addArtifact(runId, { name: "weights.safetensors", kind: "weights", path: weights });
-    store.setStatus(runId, "FINISHED");
-  });
-  return { ...base, weights, status: "FINISHED", seconds: seconds() };
 }

@@ -19,6 +19,7 @@ import { makeSchedule, type Schedule } from "../optim/schedule.ts";
 import type { Optimizer } from "../optim/types.ts";
 import type { TrainState } from "./checkpoint.ts";
 import type { RunConfig } from "./config.ts";
+import { checkTotalSteps } from "./limits.ts";
 import type { LoopOptions } from "./loop.ts";
 
 export interface PreparedRun {
@@ -76,6 +77,7 @@ export function prepareRun(config: RunConfig, where = "run config"): PreparedRun
   const totalSteps =
     config.steps ??
     Math.max(1, Math.ceil(((config.epochs as number) * sampler.batchesPerEpoch) / optimizer.gradsPerStep));
+  checkTotalSteps(totalSteps, config, where);
   const schedule = makeSchedule(config.schedule, config.optimizer.lr, totalSteps);
   return {
     config,

@@ -34,7 +34,10 @@ test("report: a missing store, an unknown run and --out naming the store exit 2 
   for (const [args, pattern] of [
     [["report", id, "--store", missing], /^shocklens: no store at .*none\.db/],
     [["report", "ffffffff", "--store", path], /^shocklens: no run "ffffffff"/],
-    [["report", id, "--store", path, "--out", path], /^shocklens: --out: .* is the store itself/],
+    [
+      ["report", id, "--store", path, "--out", path],
+      /^shocklens: --out .* is the run store .*; writing it would destroy/,
+    ],
   ] as const) {
     const r = await runCliInProcess([...args]);
     assert.equal(r.code, 2, r.stderr);

@@ -27,7 +27,10 @@ test("paper: an unknown family, a file as --out, or too few repetitions exit 2 a
   );
   const file = join(dir, "x.txt");
   writeFileSync(file, "keep me");
-  await expectUsageError(["paper", "--out", file, "--families", "mlp"], /--out: .* is not a folder/);
+  await expectUsageError(
+    ["paper", "--out", file, "--families", "mlp"],
+    /--out .*x\.txt is a regular file; expected a directory/,
+  );
   assert.equal(readFileSync(file, "utf8"), "keep me");
   await expectUsageError(
     ["paper", "--calibration-reps", "3", "--out", join(dir, "b")],

@@ -184,7 +184,7 @@ test(
     const run = reader.listRuns({ experiment: "e2e" })[0];
     const built = buildReport(reader, run.id);
     reader.close();
-    const path = writeReport(join(ARTIFACTS, "report.html"), built.html, storePath);
+    const path = writeReport(join(ARTIFACTS, "report.html"), built.html, storePath, { force: true });
     const page = await browser.newPage();
     const errors = watchErrors(page);
     const requests: string[] = [];

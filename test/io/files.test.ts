@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { mock, test } from "node:test";
+import { IoFault } from "../../src/io/faults.ts";
 import { readFileChecked, writeFileAtomic } from "../../src/io/files.ts";
 import { assertInputError, tempDir } from "./helpers.ts";
 
@@ -49,7 +50,7 @@ test("writeFileAtomic writes, replaces and leaves no temp files", () => {
   }
 });
 
-test("writeFileAtomic failures raise InputError, keep the old file and remove the temp file", () => {
+test("writeFileAtomic: a bad path is an InputError, a full disk a runtime IoFault; both keep the old file and remove the temp file", () => {
   const { dir, cleanup } = tempDir();
   try {
     assertInputError(
@@ -75,7 +76,11 @@ test("writeFileAtomic failures raise InputError, keep the old file and remove th
       throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
     });
     try {
-      assertInputError(() => writeFileAtomic(file, new Uint8Array(1000)), /^cannot write .*old\.bin \(ENOSPC\)$/);
+      assert.throws(
+        () => writeFileAtomic(file, new Uint8Array(1000)),
+        (e: unknown) =>
+          e instanceof IoFault && e.code === "ENOSPC" && /^cannot write .*old\.bin \(ENOSPC\)$/.test(e.message),
+      );
     } finally {
       failing.mock.restore();
     }

@@ -215,9 +215,10 @@ test("rejects corrupt archives with a message naming the problem", () => {
       /ZIP64 end of central directory locator missing/,
     ],
   ];
+  // Without the archive-wide size cap, so that each member check is reached.
   for (const [label, bytes, pattern] of cases) {
-    assertInputError(() => decodeNpz(bytes, "x.npz"), pattern, label);
-    assertInputError(() => decodeNpz(bytes, "x.npz"), /^corrupt zip archive x\.npz: /, label);
+    assertInputError(() => decodeNpz(bytes, "x.npz", Infinity), pattern, label);
+    assertInputError(() => decodeNpz(bytes, "x.npz", Infinity), /^corrupt zip archive x\.npz: /, label);
   }
   const notNpy = writeZip([{ name: "readme.txt", data: new Uint8Array(3) }]);
   assertInputError(
