@@ -15,9 +15,8 @@ import { saveTree } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { mapTree, ravel } from "../../src/tree/tree.ts";
 import { localEntropy, modelObjective } from "../../src/coarse/index.ts";
-import { denseHessian } from "../../src/coarse/gaussian.ts";
-import { quadraticSolution } from "../../src/pde/exact/quadratic.ts";
 import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
+import { linearRegression } from "./linearRegression.ts";
 
 const dir = tempDir();
 const p = (f: string) => join(dir, f);
@@ -58,40 +57,10 @@ async function json(args: string[]): Promise<Record<string, any>> {
  * β = 30, t = 0.3. Kernel importance sampling reaches ESS ≈ 2 of 1024 there; it used to report a
  * stderr about 100× smaller than its actual error.
  */
-const linCfg = { arch: "mlp", sizes: [3, 1], activation: "identity" };
-const lin = modelOf(parseModelConfig(linCfg));
-const [lp, lx] = split(key(1), 2);
-const linParams = lin.init(lp);
-const X = normal(lx, [32, 3]);
-const Y = new Tensor(
-  Float64Array.from({ length: 32 }, (_, i) => 1 + 2 * X.data[3 * i] - X.data[3 * i + 1] + 0.5 * X.data[3 * i + 2]),
-  [32, 1],
-);
-writeFileSync(p("lin.json"), JSON.stringify(linCfg));
-saveTree(p("lin.safetensors"), linParams);
-writeSafetensors(p("lindata.safetensors"), {
-  x: { dtype: "F64", shape: [32, 3], data: X.data },
-  y: { dtype: "F64", shape: [32, 1], data: Y.data },
-});
-const linArgs = [
-  "entropy",
-  "--model",
-  p("lin.json"),
-  "--weights",
-  p("lin.safetensors"),
-  "--data",
-  p("lindata.safetensors"),
-];
-const linArgsAt = [...linArgs, "--t", "0.3", "--beta", "30"];
-// docs/theory.md §C1 from the loss itself: f(θ) = ½θᵀAθ + bᵀθ + c with A = ∇²f, b = ∇f(0), c = f(0) (exact for a quadratic)
-const linObj = modelObjective(lin, linParams, X, Y, "mse");
-const zero = new Float64Array(4);
-const H = denseHessian(linObj, zero);
-const A = Array.from({ length: 4 }, (_, i) => Array.from(H.subarray(4 * i, 4 * i + 4)));
-const exact = quadraticSolution(A, Array.from(linObj.valueAndGrad!(zero).grad), linObj.value(zero));
-const theta = Array.from(ravel(linParams));
-const uExact = exact.u(theta, 0.3, 30);
-const gradNormExact = Math.hypot(...exact.p(theta, 0.3));
+const lin = linearRegression(dir, "lin", 3);
+const linArgsAt = ["entropy", ...lin.args, "--t", "0.3", "--beta", "30"];
+const uExact = lin.u(0.3, 30);
+const gradNormExact = lin.gradNorm(0.3);
 
 test("old failure (ESS ≈ 2): --method importance now reports stderr null with the reason, and --stderr exits 1", async () => {
   const s = await json([...linArgsAt, "--method", "importance"]);
