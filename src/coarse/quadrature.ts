@@ -94,6 +94,7 @@ export function solveQueries(
     const fine = queries.map((q) => table.moments(q.s, q.t, beta, 1));
     // grow any face where the integrand is not negligible
     let grew = false;
+    truncated = null;
     for (let axis = 0; axis < k; axis++) {
       for (const side of [-1, 1] as const) {
         const worst = Math.max(...fine.map((m) => m.faces[2 * axis + (side < 0 ? 0 : 1)]));
