@@ -105,20 +105,15 @@ export function autoEstimate(obj: Objective, x: Float64Array, o: AutoOptions): L
   } catch (e) {
     if (!(e instanceof SmcBudgetError)) throw e;
     const check = { estimator: "smc", u: null, stderr: null, maxAbsZ: null, agree: null, reason: e.message };
+    // the cost includes what the abandoned cross-check spent
+    const spent = { ...lap, samples: lap.samples + e.evaluations };
     if (triggers.length === 0) {
       why.push(`${because}; the smc cross-check did not fit its budget (${e.message})`);
-      return withChoice(lap, why.join("; "), diagnostics, check);
+      return withChoice(spent, why.join("; "), diagnostics, check);
     }
     why.push(`${because}: the smc cross-check could not finish (${e.message})`);
-    const r = withdraw(lap, `${because}, and the smc cross-check could not finish`);
-    return withChoice(r, why.join("; "), diagnostics, {
-      estimator: "smc",
-      u: null,
-      stderr: null,
-      maxAbsZ: null,
-      agree: null,
-      reason: e.message,
-    });
+    const r = withdraw(spent, `${because}, and the smc cross-check could not finish`);
+    return withChoice(r, why.join("; "), diagnostics, check);
   }
   const d = crossCheckDecision(lap, smc, triggers, n);
   why.push(`${because}: ${d.why}`);

@@ -51,6 +51,7 @@ export function smcEstimate(target: Objective, x: Float64Array, o: SmcOptions): 
       throw new SmcBudgetError(
         `smc: the budget of ${budget} evaluations does not suffice (${totalEvaluations(count)} spent by ` +
           `λ = ${lambda.toPrecision(3)}${limit < budget ? " in the pilot run" : ""}; raise maxEvaluations)`,
+        totalEvaluations(count),
       );
   };
   const finish = (res: ReturnType<typeof combine>, note?: string) => {

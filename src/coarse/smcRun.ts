@@ -51,7 +51,15 @@ export interface SmcRun {
   distinct: number;
 }
 
-export class SmcBudgetError extends Error {}
+/** The budget ran out; `evaluations` were spent by then (f, ∇f and HVP, as countingObjective counts). */
+export class SmcBudgetError extends Error {
+  constructor(
+    message: string,
+    readonly evaluations: number,
+  ) {
+    super(message);
+  }
+}
 
 /** Correlation between a particle's coordinates before and after a stage's moves at which the pilot stops moving. */
 export const DECORRELATED = 0.3;

@@ -56,10 +56,25 @@ test("too few particles: the replicates' log Ẑ spread beyond the limit and the
   assert.ok(r.reliability.nominal?.stderr !== null, "the nominal error is kept for diagnosis");
 });
 
-test("a budget that cannot be met stops smc with an error naming it", () => {
+test("a budget that cannot be met stops smc with an error naming it and what was spent; auto counts it", () => {
   const p = calibrationProblem("quadratic", 4, 100, key(5));
   assert.throws(
     () => localEntropy(p.objective, p.x, { method: "smc", t: p.t, beta: p.beta, maxEvaluations: 2000 }),
-    (e: unknown) => e instanceof SmcBudgetError && /budget of 2000 evaluations does not suffice/.test(e.message),
+    (e: unknown) =>
+      e instanceof SmcBudgetError &&
+      /budget of 2000 evaluations does not suffice/.test(e.message) &&
+      e.evaluations > 2000 / 9 &&
+      e.message.includes(`(${e.evaluations} spent`),
   );
+  // auto counts what its abandoned cross-check spent: more than the laplace stage alone
+  const lap = localEntropy(p.objective, p.x, {
+    method: "importance",
+    proposal: "laplace",
+    t: p.t,
+    beta: p.beta,
+    seed: 1,
+  });
+  const auto = localEntropy(p.objective, p.x, { t: p.t, beta: p.beta, seed: 1, maxEvaluations: 2000 });
+  assert.match(auto.auto?.reason ?? "", /did not fit its budget/);
+  assert.ok(auto.samples > lap.samples, `auto ${auto.samples} vs laplace ${lap.samples} evaluations`);
 });
