@@ -7,11 +7,11 @@
 //     for ic in m by MC:  pack A(ic:ic+mc, pc:pc+kc) into MR-tall panels
 //       for jr, ir:  MR×NR register-blocked micro-kernel over kc
 //
-// f64: 4×4 micro-kernel (8 f64x2 accumulators); f32: 4×8 (8 f32x4 accumulators). Every pointer is
-// a byte offset into the (possibly shared) linear memory; the caller owns all of it, including the
-// packing scratch (`packA`: MC·KC elements, `packB`: KC·NC elements, `tile`: one MR×NR tile), so
-// several threads can run over one shared memory with scratch of their own. No allocation, no
-// globals written: the module is reentrant.
+// float64 only, in a 4×4 micro-kernel (8 f64x2 accumulators). Every pointer is a byte offset into
+// the (possibly shared) linear memory; the caller owns all of it, including the packing scratch
+// (`packA`: MC·KC elements, `packB`: KC·NC elements, `tile`: one MR×NR tile), so several threads
+// can run over one shared memory with scratch of their own. No allocation, no globals written:
+// the module is reentrant.
 //
 // The one source builds two modules: with relaxed SIMD enabled (ASC_FEATURE_RELAXED_SIMD) the
 // micro-kernels multiply-add with relaxed_madd, a fused FMA where the CPU has one; without it,
@@ -32,7 +32,6 @@ export const MC: i32 = 128;
 export const NC: i32 = 2048;
 const MR: i32 = 4;
 const NR: i32 = 4;
-const NR32: i32 = 8;
 
 // 1 in the relaxed-SIMD build: the loader reports the variant and checks that build's results.
 export const RELAXED_SIMD: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
@@ -44,17 +43,6 @@ function madd64(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
   return f64x2.add(c, f64x2.mul(a, b));
 }
-
-// @ts-ignore: decorator
-@inline
-function madd32(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
-}
-
-// ---------------------------------------------------------------------------------------------
-// f64
-// ---------------------------------------------------------------------------------------------
 
 // Packs rows [i0, i0+mc) × cols [p0, p0+kc) of op(A) into ceil(mc/MR) panels; panel q holds
 // op(A)[i0 + q·MR + r, p0 + p] at dst[(q·kc + p)·MR + r], zero-padded past mc.
@@ -233,133 +221,6 @@ export function dgemm(
                   const dst = cp + (<usize>(r * ldc + q) << 3);
                   const v = load<f64>(tile + (<usize>(r * NR + q) << 3));
                   store<f64>(dst, acc ? load<f64>(dst) + v : v);
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// f32 (same structure, 4×8 micro-kernel)
-// ---------------------------------------------------------------------------------------------
-
-function packA32(dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32): void {
-  for (let i: i32 = 0; i < mc; i += MR) {
-    const rows = min(MR, mc - i);
-    const panel = dst + (<usize>(i * kc) << 2);
-    for (let p: i32 = 0; p < kc; p++) {
-      const d = panel + (<usize>(p * MR) << 2);
-      if (!transA) {
-        for (let r: i32 = 0; r < MR; r++) store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(a + (<usize>((i0 + i + r) * lda + p0 + p) << 2)) : 0.0);
-      } else if (rows == MR) {
-        v128.store(d, v128.load(a + (<usize>((p0 + p) * lda + i0 + i) << 2)));
-      } else {
-        const s = a + (<usize>((p0 + p) * lda + i0 + i) << 2);
-        for (let r: i32 = 0; r < MR; r++) store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(s + (<usize>r << 2)) : 0.0);
-      }
-    }
-  }
-}
-
-function packB32(dst: usize, b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32): void {
-  for (let j: i32 = 0; j < nc; j += NR32) {
-    const cols = min(NR32, nc - j);
-    const panel = dst + (<usize>(j * kc) << 2);
-    for (let p: i32 = 0; p < kc; p++) {
-      const d = panel + (<usize>(p * NR32) << 2);
-      if (!transB && cols == NR32) {
-        const s = b + (<usize>((p0 + p) * ldb + j0 + j) << 2);
-        v128.store(d, v128.load(s));
-        v128.store(d, v128.load(s, 16), 16);
-      } else if (!transB) {
-        const s = b + (<usize>((p0 + p) * ldb + j0 + j) << 2);
-        for (let c: i32 = 0; c < NR32; c++) store<f32>(d + (<usize>c << 2), c < cols ? load<f32>(s + (<usize>c << 2)) : 0.0);
-      } else {
-        for (let c: i32 = 0; c < NR32; c++) {
-          store<f32>(d + (<usize>c << 2), c < cols ? load<f32>(b + (<usize>((j0 + j + c) * ldb + p0 + p) << 2)) : 0.0);
-        }
-      }
-    }
-  }
-}
-
-// @ts-ignore: decorator
-@inline
-function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, accumulate: bool): void {
-  let c00 = f32x4.splat(0.0), c01 = f32x4.splat(0.0);
-  let c10 = f32x4.splat(0.0), c11 = f32x4.splat(0.0);
-  let c20 = f32x4.splat(0.0), c21 = f32x4.splat(0.0);
-  let c30 = f32x4.splat(0.0), c31 = f32x4.splat(0.0);
-  for (let p: i32 = 0; p < kc; p++) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    let a = v128.load32_splat(ap);
-    c00 = madd32(a, b0, c00); c01 = madd32(a, b1, c01);
-    a = v128.load32_splat(ap, 4);
-    c10 = madd32(a, b0, c10); c11 = madd32(a, b1, c11);
-    a = v128.load32_splat(ap, 8);
-    c20 = madd32(a, b0, c20); c21 = madd32(a, b1, c21);
-    a = v128.load32_splat(ap, 12);
-    c30 = madd32(a, b0, c30); c31 = madd32(a, b1, c31);
-    ap += 16;
-    bp += 32;
-  }
-  const s = <usize>ldc << 2;
-  const r1 = c + s, r2 = r1 + s, r3 = r2 + s;
-  if (accumulate) {
-    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
-    c10 = f32x4.add(c10, v128.load(r1)); c11 = f32x4.add(c11, v128.load(r1, 16));
-    c20 = f32x4.add(c20, v128.load(r2)); c21 = f32x4.add(c21, v128.load(r2, 16));
-    c30 = f32x4.add(c30, v128.load(r3)); c31 = f32x4.add(c31, v128.load(r3, 16));
-  }
-  v128.store(c, c00); v128.store(c, c01, 16);
-  v128.store(r1, c10); v128.store(r1, c11, 16);
-  v128.store(r2, c20); v128.store(r2, c21, 16);
-  v128.store(r3, c30); v128.store(r3, c31, 16);
-}
-
-/** The f32 twin of dgemm (pointers are byte offsets; scratch sizes in floats: MC·KC, KC·NC, MR·NR32). */
-export function sgemm(
-  m: i32, n: i32, k: i32,
-  a: usize, lda: i32, transA: bool,
-  b: usize, ldb: i32, transB: bool,
-  c: usize, ldc: i32, accumulate: bool,
-  packA: usize, packB: usize, tile: usize,
-): void {
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
-    if (!accumulate) for (let i: i32 = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>n << 2);
-    return;
-  }
-  for (let jc: i32 = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
-    for (let pc: i32 = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
-      const acc = accumulate || pc > 0;
-      packB32(packB, b, ldb, transB, pc, kc, jc, nc);
-      for (let ic: i32 = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
-        packA32(packA, a, lda, transA, ic, mc, pc, kc);
-        for (let jr: i32 = 0; jr < nc; jr += NR32) {
-          const nr = min(NR32, nc - jr);
-          const bp = packB + (<usize>(jr * kc) << 2);
-          for (let ir: i32 = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
-            const ap = packA + (<usize>(ir * kc) << 2);
-            const cp = c + (<usize>((ic + ir) * ldc + jc + jr) << 2);
-            if (mr == MR && nr == NR32) {
-              kernel4x8(kc, ap, bp, cp, ldc, acc);
-            } else {
-              kernel4x8(kc, ap, bp, tile, NR32, false);
-              for (let r: i32 = 0; r < mr; r++) {
-                for (let q: i32 = 0; q < nr; q++) {
-                  const dst = cp + (<usize>(r * ldc + q) << 2);
-                  const v = load<f32>(tile + (<usize>(r * NR32 + q) << 2));
-                  store<f32>(dst, acc ? load<f32>(dst) + v : v);
                 }
               }
             }

@@ -1,7 +1,8 @@
 /**
  * The reference implementations of the benchmark (docs/performance.md §how-the-benchmark-measures), in the
- * folder of reference scripts: PyTorch (torch_reference.py via /usr/bin/python3), the C PDE reference (built
- * here with gcc -O2 / -O3 -march=native into a temporary directory) and numpy (pde_numpy.py).
+ * folder of reference scripts (bench/reference/ of the repository): PyTorch (torch_reference.py via
+ * /usr/bin/python3), the C PDE reference (built here with gcc -O2 / -O3 -march=native into a temporary
+ * directory) and numpy (pde_numpy.py).
  * Each is run as its own process for one workload at a time and its JSON line parsed; when one
  * cannot run, `available()` says why and the bench prints its own figures only.
  */
@@ -45,15 +46,15 @@ const ML = [
 const PDE = ["burgers-muscl", "burgers-weno5", "heat2d"];
 
 /**
- * The folder of reference scripts: $SHOCKLENS_BENCH_REF if set (only it), else the default folder below, beside
- * the repository — seen from bench/ when run from source, from .bench-build/bench/ when compiled.
+ * The folder of reference scripts: $SHOCKLENS_BENCH_REF if set (only it), else bench/reference/ of the
+ * repository — seen from bench/ when run from source, from .bench-build/bench/ when compiled.
  */
-export function sharedBenchDir(): string | null {
+export function referenceDir(): string | null {
   const env = process.env.SHOCKLENS_BENCH_REF;
   const candidates = env
     ? [env]
-    : ["../../shared/bench/", "../../../shared/bench/"].map((r) => fileURLToPath(new URL(r, import.meta.url)));
-  for (const c of candidates) if (existsSync(join(c, "workloads.md"))) return resolve(c);
+    : ["./reference/", "../../bench/reference/"].map((r) => fileURLToPath(new URL(r, import.meta.url)));
+  for (const c of candidates) if (existsSync(join(c, "torch_reference.py"))) return resolve(c);
   return null;
 }
 
@@ -88,9 +89,9 @@ export interface Availability {
 export function findReferences(): Availability {
   const refs: Reference[] = [];
   const missing: Availability["missing"] = [];
-  const dir = sharedBenchDir();
+  const dir = referenceDir();
   if (dir === null) {
-    const reason = "the shared benchmark folder (../shared/bench) was not found";
+    const reason = `the folder of reference scripts (${process.env.SHOCKLENS_BENCH_REF ?? "bench/reference"}) was not found`;
     missing.push(
       { label: "torch", workloads: ML, reason },
       { label: "c-O2", workloads: PDE, reason },

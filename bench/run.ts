@@ -22,9 +22,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
-import { CASES, REFERENCE_CHECKS, target, type Case } from "./suite.ts";
+import { CASES, REFERENCE_CHECKS, referenceName, target, type Case } from "./suite.ts";
 import { findReferences, type Availability, type RefResult, type Reference } from "./reference.ts";
-import { gemmInfo, setGemmThreads, useGemmBackend, type GemmBackendName } from "../src/core/kernels/gemmDispatch.ts";
+import { gemmBackends, gemmInfo, setGemmThreads, useGemmBackend } from "../src/core/backends/gemm/index.ts";
 
 // ---- arguments -------------------------------------------------------------------------------
 
@@ -37,14 +37,14 @@ interface Args {
   minTime: number;
   reps: number;
   defaultMalloc: boolean;
-  backend: GemmBackendName | "auto";
+  backend: string;
 }
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
   process.stderr.write(
     "usage: npm run bench -- [--json] [--threads 1|2] [--only NAME,...] [--rounds R] [--no-reference] [--min-time S]" +
-      " [--reps R] [--gemm auto|native-blas|wasm-simd|typescript] [--default-malloc]\n",
+      " [--reps R] [--gemm auto|native-blas|wasm-relaxed|wasm-simd|typescript] [--default-malloc]\n",
   );
   process.exit(2);
 }
@@ -101,8 +101,8 @@ function parseArgs(argv: string[]): Args {
         break;
       case "--gemm": {
         const v = val();
-        if (!["auto", "native-blas", "wasm-simd", "typescript"].includes(v)) usage(`unknown --gemm ${v}`);
-        a.backend = v as Args["backend"];
+        if (v !== "auto" && !gemmBackends.has(v)) usage(`unknown --gemm ${v}`);
+        a.backend = v;
         break;
       }
       case "-h":
@@ -218,6 +218,9 @@ interface Line {
   checksum?: number;
   check2?: number;
   check_ok: boolean;
+  /** Ablation lines: eager time / this line's time, median over the rounds (each round times both). */
+  vs_eager?: number;
+  vs_eager_rounds?: number[];
   note?: string;
 }
 
@@ -251,7 +254,25 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
     extra = { kernels: w.kernels, steps: w.steps, cells: w.cells };
     measure = () => timePde(w);
   }
-  const want = REFERENCE_CHECKS[c.name];
+  const refName = referenceName(c);
+  // An ablation line (its reference workload is another line of the suite, the eager form) times
+  // that eager form in every round too, so "what compiling bought" is a ratio from the same moments.
+  const twin = refName !== c.name ? CASES.find((x) => x.name === refName) : undefined;
+  let eagerOnce: (() => number) | null = null;
+  if (twin !== undefined && twin.kind === "ml") {
+    const e = twin.build();
+    const ke = calibrate(e.run);
+    eagerOnce = () => timeMl(e.run, ke, twin.scale).value;
+  }
+  const speedups: number[] = [];
+  const measureBoth = (): Timing => {
+    const t = measure();
+    if (eagerOnce !== null) speedups.push(eagerOnce() / t.value);
+    return t;
+  };
+  const ablation = (): Partial<Line> =>
+    speedups.length ? { vs_eager: sig(median(speedups), 3), vs_eager_rounds: speedups.map((x) => sig(x, 3)) } : {};
+  const want = REFERENCE_CHECKS[refName];
   const checkOk =
     c.kind === "ml"
       ? checks.every((v, i) => relClose(v, want[i]))
@@ -280,11 +301,13 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
     ...checkFields,
     check_ok: checkOk,
   });
-  const mine = refs.filter((r) => r.workloads.includes(c.name));
+  const mine = refs.filter((r) => r.workloads.includes(refName));
   if (mine.length === 0) {
-    const t = measure();
-    const why = missing.filter((m) => m.workloads.includes(c.name)).map((m) => `${m.label}: ${m.reason}`);
-    emit({ ...base(t), note: `reference missing${why.length ? ` (${why.join("; ")})` : ""}` });
+    const ts: Timing[] = [];
+    for (let round = 0; round < (eagerOnce === null ? 1 : args.rounds); round++) ts.push(measureBoth());
+    const t = ts[ts.length - 1];
+    const why = missing.filter((m) => m.workloads.includes(refName)).map((m) => `${m.label}: ${m.reason}`);
+    emit({ ...base(t), ...ablation(), note: `reference missing${why.length ? ` (${why.join("; ")})` : ""}` });
     return;
   }
   for (const ref of mine) {
@@ -297,7 +320,7 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
       ok: boolean | null = null;
     for (let round = 0; round < args.rounds; round++) {
       progress(`${c.name}: round ${round + 1}/${args.rounds}: ${ref.label}`);
-      const r = ref.run(c.name, threads);
+      const r = ref.run(refName, threads);
       impl = r.impl || impl;
       if (r.error || r.value === undefined) {
         refErr = r.error ?? "no value";
@@ -305,7 +328,7 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
       }
       if (ok === null || ok) ok = refCheckOk(c, checks, r);
       progress(`${c.name}: round ${round + 1}/${args.rounds}: shocklens`);
-      const t = measure();
+      const t = measureBoth();
       refVals.push(r.value);
       ours.push(t);
       ratios.push(r.value / t.value);
@@ -324,12 +347,13 @@ function runCase(c: Case, refs: Reference[], missing: Availability["missing"], e
       inner: ours[0].inner,
     };
     const ratio = median(ratios);
-    const tg = target(c.name, impl, gemm);
+    const tg = target(refName, impl, gemm);
     emit({
       ...base(t),
       reference: { impl, value: sig(median(refVals)), threads, check_ok: ok },
       ratio: sig(ratio, 3),
       ratios: ratios.map((x) => sig(x, 3)),
+      ...ablation(),
       target: tg,
       met: tg === null ? null : ratio >= tg,
     });
@@ -345,12 +369,7 @@ function progress(msg: string): void {
 function machine(): string {
   const cpu = cpus();
   const g = gemmInfo();
-  const detail =
-    g.backend === "native-blas"
-      ? ` (${g.nativeBlas.detail.split(",")[0]})`
-      : g.backend === "wasm-simd" && g.wasmSimd.variant
-        ? ` (${g.wasmSimd.variant})`
-        : "";
+  const detail = ` (${g.detail.split(",")[0]})`;
   const small = g.smallKernels.active ? "; small products: wasm kernels" : "";
   const machine = `${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores; Node ${process.version}`;
   return `${machine}; GEMM ${g.backend}${detail}${small}; threads ${args.threads}`;
@@ -367,8 +386,20 @@ function table(lines: Line[]): string {
     l.target === null ? "" : `≥ ${l.target}`,
     l.met === null ? "" : l.met ? "yes" : "no",
     l.check_ok && (l.reference?.check_ok ?? true) ? "ok" : "MISMATCH",
+    l.vs_eager === undefined ? "" : `${l.vs_eager} (${(l.vs_eager_rounds ?? []).join(", ")})`,
   ]);
-  const head = ["workload", "unit", "shocklens", "reference", "ref value", "ratio (rounds)", "target", "met", "check"];
+  const head = [
+    "workload",
+    "unit",
+    "shocklens",
+    "reference",
+    "ref value",
+    "ratio (rounds)",
+    "target",
+    "met",
+    "check",
+    "vs eager (rounds)",
+  ];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) =>
     r
@@ -398,7 +429,8 @@ function main(): void {
       `shocklens bench — ${new Date().toISOString().replace("T", " ").slice(0, 19)} UTC\n${machine()}\n`,
     );
     process.stdout.write(
-      `ratio = reference time / shocklens time (> 1: shocklens faster); median of ${args.rounds} alternating rounds\n`,
+      `ratio = reference time / shocklens time (> 1: shocklens faster); median of ${args.rounds} alternating rounds\n` +
+        "vs eager (compiled lines) = time of the eager line / time of the compiled line, both timed in every round\n",
     );
     for (const m of found.missing) process.stdout.write(`reference missing: ${m.label}: ${m.reason}\n`);
     process.stdout.write("\n");

@@ -15,6 +15,11 @@ export interface MlCase {
   metric: string;
   /** Seconds per unit → the reported unit. */
   scale: number;
+  /**
+   * The workload of the reference scripts this line is timed against and checked with (an
+   * ablation line, e.g. the compiled form of a step, shares its eager line's); default: name.
+   */
+  reference?: string;
   /** Builds the workload (outside timing): the unit of work and the check values. */
   build(): { run: () => unknown; check: () => number[] };
 }
@@ -29,13 +34,24 @@ export interface PdeCase {
 
 export type Case = MlCase | PdeCase;
 
-const ml = (name: string, unit: string, metric: string, scale: number, build: MlCase["build"]): MlCase => ({
+/** The reference workload a case is measured against and checked with. */
+export const referenceName = (c: Case): string => (c.kind === "ml" ? (c.reference ?? c.name) : c.name);
+
+const ml = (
+  name: string,
+  unit: string,
+  metric: string,
+  scale: number,
+  build: MlCase["build"],
+  reference?: string,
+): MlCase => ({
   kind: "ml",
   name,
   unit,
   metric,
   scale,
   build,
+  ...(reference !== undefined ? { reference } : {}),
 });
 const pde = (name: string): PdeCase => ({
   kind: "pde",
@@ -49,11 +65,29 @@ export const CASES: readonly Case[] = [
   ml("tiny-grad", "us/eval", "median_wall_time_per_gradient", 1e6, W.tinyGrad),
   ml("mlp-small-step", "ms/step", "median_wall_time_per_step", 1e3, () => W.mlpStep(64)),
   ml("mlp-medium-step", "ms/step", "median_wall_time_per_step", 1e3, () => W.mlpStep(256)),
+  ml(
+    "mlp-small-step-compiled",
+    "ms/step",
+    "median_wall_time_per_step",
+    1e3,
+    () => W.mlpStepCompiled(64),
+    "mlp-small-step",
+  ),
+  ml(
+    "mlp-medium-step-compiled",
+    "ms/step",
+    "median_wall_time_per_step",
+    1e3,
+    () => W.mlpStepCompiled(256),
+    "mlp-medium-step",
+  ),
   ml("mlp-medium-hvp", "ms/hvp", "median_wall_time_per_hvp", 1e3, W.mlpMediumHvp),
+  ml("mlp-medium-hvp-compiled", "ms/hvp", "median_wall_time_per_hvp", 1e3, W.mlpMediumHvpCompiled, "mlp-medium-hvp"),
   ml("persample-medium-loop", "ms/batch", "median_wall_time_per_batch", 1e3, W.persampleMediumLoop),
   ml("persample-medium-vmap", "ms/batch", "median_wall_time_per_batch", 1e3, W.persampleMedium),
   ml("transformer-step", "ms/step", "median_wall_time_per_step", 1e3, W.transformerStep),
   ml("sgld-inner", "ms/loop", "median_wall_time_per_loop", 1e3, W.sgldInner),
+  ml("sgld-inner-compiled", "ms/loop", "median_wall_time_per_loop", 1e3, () => W.sgldInner(true), "sgld-inner"),
   pde("burgers-muscl"),
   pde("burgers-weno5"),
   pde("heat2d"),

@@ -8,17 +8,21 @@ import { Tensor } from "../src/core/tensor.ts";
 import * as F from "../src/core/ops/index.ts";
 import { valueAndGrad, hvp, perSampleGrads } from "../src/core/autodiff.ts";
 import { hashSym, hashUnit, hashLabels } from "../src/nn/hashInit.ts";
-import * as mlp from "../src/nn/mlp.ts";
-import * as transformer from "../src/nn/transformer.ts";
-import { mlpConfig, transformerConfig } from "../src/nn/config.ts";
+import * as mlp from "../src/nn/families/mlp.ts";
+import * as transformer from "../src/nn/families/transformer.ts";
+import { mlpConfig } from "../src/nn/families/mlp.ts";
+import { transformerConfig } from "../src/nn/families/transformer.ts";
 import { xent, mse } from "../src/nn/losses.ts";
-import { type Tree, leaves, treeDot } from "../src/tree/tree.ts";
+import { type Tree, leaves, treeDot } from "../src/core/tree.ts";
 import { key, foldIn } from "../src/core/random.ts";
 import { entropySgdInner } from "../src/optim/entropySgd.ts";
 import { sgd, adamw } from "../src/optim/index.ts";
 import type { Optimizer } from "../src/optim/types.ts";
+import { compileStep } from "../src/compiled/step.ts";
+import { compileMlpHvp } from "../src/compiled/mlpHvp.ts";
+import { compileGradAt } from "../src/compiled/gradAt.ts";
 
-export const sumSq = (t: Tree): number => treeDot(t as unknown as Tree, t as unknown as Tree);
+export const sumSq = (t: Tree): number => treeDot(t, t);
 
 /**
  * The library's optimizers (src/optim), so the bench times what a user's training step runs:
@@ -55,12 +59,12 @@ export function tinyGrad() {
   const params = tinyParams();
   const x = hashSym(10, [1, 2], 1);
   const f = (p: mlp.MlpParams) => F.sum(mlp.apply(p, x, tinyCfg));
-  const vg = valueAndGrad(f as unknown as (p: Tree) => Tensor);
+  const vg = valueAndGrad(f);
   return {
-    run: () => vg(params as unknown as Tree),
+    run: () => vg(params),
     check: () => {
-      const { value, grad } = vg(params as unknown as Tree);
-      return [value.item(), sumSq(grad), treeDot(grad, params as unknown as Tree)];
+      const { value, grad } = vg(params);
+      return [value.item(), sumSq(grad), treeDot(grad, params)];
     },
   };
 }
@@ -82,8 +86,8 @@ export const mlpCfg = (H: number, activation: "relu" | "tanh") =>
 export function mlpStep(H: number) {
   const cfg = mlpCfg(H, "relu");
   const { X, y } = mnistBatch();
-  const vg = valueAndGrad(((p: mlp.MlpParams) => xent(mlp.apply(p, X, cfg), y)) as unknown as (p: Tree) => Tensor);
-  const make = () => optimizerRun(sgd(), 0.01, mlpParams(H) as unknown as Tree);
+  const vg = valueAndGrad((p: Tree) => xent(mlp.apply(p as mlp.MlpParams, X, cfg), y));
+  const make = () => optimizerRun(sgd(), 0.01, mlpParams(H));
   const run = make();
   return {
     /** One step: gradient of the CE loss on the fixed batch, then θ ← θ − 0.01·g. */
@@ -100,23 +104,75 @@ export function mlpStep(H: number) {
   };
 }
 
-export function mlpMediumHvp() {
-  const cfg = mlpCfg(256, "tanh");
+/**
+ * mlp-*-step-compiled: the same steps through the library's compiled step (src/compiled):
+ * one gradient plan reused every step, bias + relu in the GEMM epilogue, SGD in place.
+ */
+export function mlpStepCompiled(H: number) {
+  const cfg = mlpCfg(H, "relu");
   const { X, y } = mnistBatch();
-  const params = mlpParams(256);
-  const p0 = params;
-  const v: mlp.MlpParams = {
+  const make = () => compileStep({ model: cfg, loss: "xent", optimizer: sgd(), params: mlpParams(H) });
+  const run = make();
+  return {
+    run: () => run.step(X, y, 0.01),
+    check: () => {
+      const o = make();
+      const l1 = o.step(X, y, 0.01);
+      const g1 = sumSq(o.grads());
+      o.step(X, y, 0.01);
+      return [l1, g1, o.step(X, y, 0.01)];
+    },
+  };
+}
+
+/** The direction of mlp-medium-hvp: sym(31…36, shape, 1) for W1, b1, W2, b2, W3, b3. */
+function hvpDirection(p0: mlp.MlpParams): mlp.MlpParams {
+  return {
     fc0: { weight: hashSym(31, p0.fc0.weight.shape, 1), bias: hashSym(32, [256], 1) },
     fc1: { weight: hashSym(33, p0.fc1.weight.shape, 1), bias: hashSym(34, [256], 1) },
     fc2: { weight: hashSym(35, p0.fc2.weight.shape, 1), bias: hashSym(36, [10], 1) },
   };
-  const h = hvp(((p: mlp.MlpParams) => xent(mlp.apply(p, X, cfg), y)) as unknown as (p: Tree) => Tensor);
+}
+
+export function mlpMediumHvp() {
+  const cfg = mlpCfg(256, "tanh");
+  const { X, y } = mnistBatch();
+  const params = mlpParams(256);
+  const v = hvpDirection(params);
+  const h = hvp((p: mlp.MlpParams) => xent(mlp.apply(p, X, cfg), y));
   return {
     /** One exact H·v by reverse-over-reverse (double backward), like torch's. */
-    run: () => h(params as unknown as Tree, v as unknown as Tree),
+    run: () => h(params, v),
     check: () => {
-      const r = h(params as unknown as Tree, v as unknown as Tree);
-      return [r.value.item(), treeDot(v as unknown as Tree, r.hvp), sumSq(r.hvp)];
+      const r = h(params, v);
+      return [r.value.item(), treeDot(v, r.hvp), sumSq(r.hvp)];
+    },
+  };
+}
+
+/** mlp-medium-hvp-compiled: the same H·v through the library's compiled plan (R-operator, buffers reused). */
+export function mlpMediumHvpCompiled() {
+  const cfg = mlpCfg(256, "tanh");
+  const { X, y } = mnistBatch();
+  const params = mlpParams(256);
+  const v = hvpDirection(params);
+  const plan = compileMlpHvp(cfg, "xent", 128);
+  const pl = leaves(params).map((t) => t.data);
+  const vl = leaves(v).map((t) => t.data);
+  const run = () => plan.run(pl, vl, X.data, y.data);
+  return {
+    run,
+    check: () => {
+      const value = run();
+      let dot = 0,
+        sq = 0;
+      plan.hvp.forEach((h, j) => {
+        for (let i = 0; i < h.length; i++) {
+          dot += vl[j][i] * h[i];
+          sq += h[i] * h[i];
+        }
+      });
+      return [value, dot, sq];
     },
   };
 }
@@ -147,12 +203,8 @@ export function persampleMedium() {
   const { X, y } = mnistBatch();
   const xs = F.slice(X, [0], [32]);
   const ys = F.slice(y, [0], [32]);
-  const params = mlpParams(256) as unknown as Tree;
-  const lossOne = ((p: mlp.MlpParams, x: Tensor, t: Tensor) => xent(mlp.apply(p, x, cfg), t)) as unknown as (
-    p: Tree,
-    x: Tensor,
-    t: Tensor,
-  ) => Tensor;
+  const params = mlpParams(256);
+  const lossOne = (p: mlp.MlpParams, x: Tensor, t: Tensor) => xent(mlp.apply(p, x, cfg), t);
   return {
     run: () => perSampleGrads(lossOne, params, xs, ys),
     check: () => {
@@ -174,15 +226,11 @@ export function persampleMediumLoop() {
   const cfg = mlpCfg(256, "relu");
   const { X, y } = mnistBatch();
   const N = 32;
-  const params = mlpParams(256) as unknown as Tree;
+  const params = mlpParams(256);
   const pl = leaves(params);
   const out = pl.map((t) => new Float64Array(N * t.size));
   const values = new Float64Array(N);
-  const vg = valueAndGrad(((p: mlp.MlpParams, x: Tensor, t: Tensor) => xent(mlp.apply(p, x, cfg), t)) as unknown as (
-    p: Tree,
-    x: Tensor,
-    t: Tensor,
-  ) => Tensor);
+  const vg = valueAndGrad((p: mlp.MlpParams, x: Tensor, t: Tensor) => xent(mlp.apply(p, x, cfg), t));
   const run = () => {
     for (let i = 0; i < N; i++) {
       const { value, grad } = vg(params, F.slice(X, [i], [i + 1]), F.slice(y, [i], [i + 1]));
@@ -242,24 +290,23 @@ export const transformerBatch = () => ({ tok: hashLabels(40, [512, 3], 99), tgt:
 
 export function transformerLoss() {
   const { tok, tgt } = transformerBatch();
-  const vg = valueAndGrad(((p: transformer.TransformerParams) =>
-    xent(transformer.apply(p, tok, trCfg), tgt)) as unknown as (p: Tree) => Tensor);
-  return (p: transformer.TransformerParams) => vg(p as unknown as Tree);
+  const vg = valueAndGrad((p: transformer.TransformerParams) => xent(transformer.apply(p, tok, trCfg), tgt));
+  return (p: transformer.TransformerParams) => vg(p);
 }
 
 /** transformer-step: gradient of the last-position CE loss, then one AdamW update. */
 export function transformerStep() {
   const vg = transformerLoss();
-  const make = () => optimizerRun(adamw({ weightDecay: 0.01 }), 1e-3, transformerParams() as unknown as Tree);
+  const make = () => optimizerRun(adamw({ weightDecay: 0.01 }), 1e-3, transformerParams());
   const run = make();
-  const params = () => run.params as unknown as transformer.TransformerParams;
+  const params = () => run.params as transformer.TransformerParams;
   return {
     run: () => {
       run.step(vg(params()).grad);
     },
     check: () => {
       const o = make();
-      const at = () => o.params as unknown as transformer.TransformerParams;
+      const at = () => o.params as transformer.TransformerParams;
       const r1 = vg(at());
       o.step(r1.grad);
       o.step(vg(at()).grad);
@@ -281,23 +328,25 @@ export function sgldData() {
  * g ← ∇F(y); y ← y − η(g + (y − x)/γ) + √(2η/β)·ξ; μ ← (1 − α)μ + αy — the library's
  * `entropySgdInner` (coupling 1/γ = 10, the workload's scope γ = 0.1), whose normal draws come
  * from the optimizers' seeded generator (part of the timed work), a fresh key per loop.
+ * `compiled`: the gradients come from the compiled plan (src/compiled; sgld-inner-compiled).
  */
-export function sgldInner() {
+export function sgldInner(compiled = false) {
   const { eta, gamma, beta, alpha, steps } = sgldConst;
-  const { loss } = sgldData();
-  const x = tinyParams() as unknown as Tree;
-  const vg = valueAndGrad(loss as unknown as (p: Tree) => Tensor);
-  const gradAt = (y: Tree): Tree => vg(y).grad;
+  const { loss, Xs, Ts } = sgldData();
+  const x = tinyParams();
+  const vg = valueAndGrad(loss);
+  const gradAt = (y: Tree): Tree => vg(y as mlp.MlpParams).grad;
   const coupling = 1 / gamma;
   const opts = (b: number) => ({ innerLr: eta, innerSteps: steps, gamma: coupling, gammaScoping: 0, alpha, beta: b });
   const noisy = opts(beta),
     quiet = opts(Infinity);
   const k0 = key(20240611);
   let loops = 0;
+  const g = compiled ? compileGradAt(tinyCfg, "mse", Xs, Ts) : gradAt;
   return {
-    run: () => entropySgdInner(x, gradAt(x), gradAt, foldIn(k0, loops++), noisy, coupling),
+    run: () => entropySgdInner(x, g(x), g, foldIn(k0, loops++), noisy, coupling),
     check: () => {
-      const { y, mu } = entropySgdInner(x, gradAt(x), gradAt, undefined, quiet, coupling);
+      const { y, mu } = entropySgdInner(x, g(x), g, undefined, quiet, coupling);
       const xl = leaves(x);
       let sq = 0,
         sm = 0;
@@ -307,7 +356,7 @@ export function sgldInner() {
         }),
       );
       for (const t of leaves(mu)) for (const v of t.data) sm += v;
-      return [loss(x as unknown as mlp.MlpParams).item(), loss(y as unknown as mlp.MlpParams).item(), sq, sm];
+      return [loss(x as mlp.MlpParams).item(), loss(y as mlp.MlpParams).item(), sq, sm];
     },
   };
 }

@@ -6,8 +6,9 @@
  *   assembly/pde.ts  → dist/wasm/pde.wasm   (SIMD, imported memory)
  *   assembly/small.ts → dist/wasm/small.wasm (SIMD, own exported memory: small products)
  * Run by `npm run build` and so by `prepare` on `npm ci`; the binaries are never committed.
- * gemm-relaxed.wasm is optional (its loader falls back to gemm.wasm): when it does not compile,
- * the build says so, removes any stale copy and goes on.
+ * gemm-relaxed.wasm is optional (without it the wasm-relaxed backend is unavailable and auto
+ * takes wasm-simd, gemm.wasm): when it does not compile, the build says so, removes any stale
+ * copy and goes on.
  *
  * usage: node scripts/build-wasm.mjs [--out-dir DIR] [--quiet]
  * Exit status 0 on success, 1 when the compiler reports an error on a required module.

@@ -15,7 +15,6 @@ export declare const available: boolean;
 export declare const reason: string;
 export declare const path: string;
 export declare const dgemm: Gemm<Float64Array> | undefined;
-export declare const sgemm: Gemm<Float32Array> | undefined;
 export declare const setThreads: ((n: number) => void) | undefined;
 export declare const getThreads: (() => number) | undefined;
 export declare const config: (() => string) | undefined;

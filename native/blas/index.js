@@ -25,7 +25,6 @@ module.exports = binding
       reason: "",
       path: file,
       dgemm: binding.dgemm,
-      sgemm: binding.sgemm,
       setThreads: binding.setThreads,
       getThreads: binding.getThreads,
       config: binding.config,

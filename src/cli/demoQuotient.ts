@@ -7,11 +7,11 @@
  */
 import { key } from "../core/random.ts";
 import * as F from "../core/ops/index.ts";
-import { groupOf } from "../symmetry/index.ts";
+import { groupOf } from "../nn/registry.ts";
 import { observe, tStar, type ObserveResult } from "../diagnostics/observables.ts";
 import { modelOf } from "../nn/index.ts";
 import { loadWeights } from "../nn/files.ts";
-import type { Tree } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
 import type { PreparedRun } from "../train/setup.ts";
 
 export interface GaugeView {

@@ -1,23 +1,17 @@
 /**
- * `shocklens doctor`: which compute paths this installation uses — Node, the active GEMM backend
- * (native-blas / wasm-simd / typescript), whether OpenBLAS and the WebAssembly modules were found
- * and why not, and the thread count. `--check` also runs each available GEMM backend on a random
- * product against the plain-TypeScript kernel and reports its error and speed.
+ * `shocklens doctor`: which compute backends this installation uses, read from the backend
+ * registry — per axis (GEMM, PDE stencils) every backend, whether it loads and from where (or why
+ * not), the active one and how it was selected — plus the thread count and the small-product
+ * kernels. `--check` also runs each available GEMM backend on a random product against the
+ * plain-TypeScript kernel and reports its error and speed.
  */
 import type { Command } from "commander";
 import { cpus } from "node:os";
-import {
-  gemmInfo,
-  useGemmBackend,
-  setGemmThreads,
-  gemmDispatch,
-  GEMM_BACKENDS,
-  type GemmBackendName,
-  type GemmInfo,
-} from "../core/kernels/gemmDispatch.ts";
+import { gemmBackends, gemmDispatch, gemmInfo, setGemmThreads, useGemmBackend } from "../core/backends/gemm/index.ts";
+import { backendAxes, type AxisReport } from "../core/backends/registry.ts";
 import { gemm as gemmPlain } from "../core/kernels/matmul.ts";
-import { wasmStencils } from "../core/kernels/wasm/pdeWasm.ts";
 import { FastNormal } from "../core/kernels/rng.ts";
+import "../pde/fused/kernels.ts"; // registers the PDE stencil axis
 import { VERSION } from "../version.ts";
 import { parseChoice, parseNumber, printJson } from "./options.ts";
 
@@ -40,9 +34,9 @@ export function register(program: Command): void {
   program
     .command("doctor")
     .description(
-      "which compute paths are active: GEMM backend (native OpenBLAS, WebAssembly SIMD or TypeScript), threads",
+      "which compute backends load and which are active: GEMM (OpenBLAS, WebAssembly, TypeScript), PDE stencils",
     )
-    .option("--gemm <backend>", `select a backend first: auto | ${GEMM_BACKENDS.join(" | ")}`)
+    .option("--gemm <backend>", `select a GEMM backend first: auto | ${gemmBackends.names().join(" | ")}`)
     .option("--threads <n>", "threads for large products (the caller's thread included)")
     .option("--check", "run every available backend on a random product against the plain kernel")
     .option("--json", "print one JSON object on stdout")
@@ -50,17 +44,10 @@ export function register(program: Command): void {
 }
 
 export function runDoctor(o: DoctorOptions): void {
-  if (o.gemm !== undefined) {
-    const b = parseChoice(o.gemm, "--gemm", ["auto", ...GEMM_BACKENDS] as const);
-    try {
-      useGemmBackend(b);
-    } catch (e) {
-      throw new Error(e instanceof Error ? e.message : String(e), { cause: e });
-    }
-  }
-  if (o.threads !== undefined) setGemmThreads(parseNumber(o.threads, "--threads", { integer: true, min: 1, max: 64 }));
+  if (o.gemm !== undefined) useGemmBackend(parseChoice(o.gemm, "--gemm", ["auto", ...gemmBackends.names()]));
+  if (o.threads !== undefined) setGemmThreads(parseNumber(o.threads, "--threads", { integer: true }));
   const info = gemmInfo();
-  const stencils = wasmStencils();
+  const backends = backendAxes().map((a) => a.report());
   const cpu = cpus();
   const report = {
     version: VERSION,
@@ -70,44 +57,27 @@ export function runDoctor(o: DoctorOptions): void {
     cores: cpu.length,
     gemm: info.backend,
     threads: info.threads,
-    openblas: info.nativeBlas,
-    wasmSimd: info.wasmSimd,
     smallKernels: info.smallKernels,
-    stencils: stencils
-      ? { available: true, detail: stencils.path }
-      : { available: false, detail: "pde.wasm not built (run `npm run build`)" },
-    environment: {
-      SHOCKLENS_GEMM: process.env.SHOCKLENS_GEMM ?? null,
-      SHOCKLENS_THREADS: process.env.SHOCKLENS_THREADS ?? null,
-      SHOCKLENS_WASM_RELAXED: process.env.SHOCKLENS_WASM_RELAXED ?? null,
-      SHOCKLENS_WASM_SMALL: process.env.SHOCKLENS_WASM_SMALL ?? null,
-    },
+    backends,
+    environment: Object.fromEntries(ENVIRONMENT.map((v) => [v, process.env[v] ?? null])),
     ...(o.check ? { checks: runChecks(info.backend) } : {}),
   };
   if (o.json) {
     printJson(report);
     return;
   }
-  const yes = (b: boolean) => (b ? "yes" : "no ");
-  const routing =
-    info.backend === "typescript"
-      ? "every product runs in the plain TypeScript kernel"
-      : `products below ${info.minMulAdds} multiply-adds use ` +
-        `${info.smallKernels.active ? "the small kernels or " : ""}the plain TypeScript kernel`;
   const lines = [
     `shocklens ${VERSION} on Node ${process.version} (${report.platform}), ${report.cpu}, ${report.cores} cores`,
-    `GEMM backend   ${backendLabel(info.backend, info)} (${routing})`,
     `threads        ${info.threads}`,
-    `native OpenBLAS ${yes(info.nativeBlas.available)} ${info.nativeBlas.detail}`,
-    `wasm SIMD GEMM ${yes(info.wasmSimd.available)} ${info.wasmSimd.detail}`,
-    `wasm small     ${yes(info.smallKernels.active)} ${info.smallKernels.detail} (outer products, row vector × matrix)`,
-    `wasm stencils  ${yes(report.stencils.available)} ${report.stencils.detail}`,
+    `small products ${info.smallKernels.active ? "wasm kernels" : "plain kernel"}: ${info.smallKernels.detail} ` +
+      `(outer products, row vector × matrix${info.backend === "typescript" ? "" : `; below ${info.minMulAdds} multiply-adds`})`,
+    ...backends.flatMap(axisLines),
   ];
   if (report.checks) {
     for (const c of report.checks) {
       lines.push(
         c.available
-          ? `check ${backendLabel(c.backend, info).padEnd(12)} max rel. error ${c.maxRelError?.toExponential(1)}, ` +
+          ? `check ${c.backend.padEnd(12)} max rel. error ${c.maxRelError?.toExponential(1)}, ` +
               `${c.gflops?.toFixed(1)} GFLOP/s on 256×256×256`
           : `check ${c.backend.padEnd(12)} not available${c.error ? `: ${c.error}` : ""}`,
       );
@@ -116,18 +86,34 @@ export function runDoctor(o: DoctorOptions): void {
   process.stdout.write(lines.join("\n") + "\n");
 }
 
-/** The backend's name, with the build of the WebAssembly GEMM when it is the relaxed-SIMD one. */
-function backendLabel(name: string, info: GemmInfo): string {
-  return name === "wasm-simd" && info.wasmSimd.variant === "relaxed-simd FMA" ? `${name} (relaxed-simd FMA)` : name;
+/** The variables that select backends or their files. */
+const ENVIRONMENT = [
+  "SHOCKLENS_GEMM",
+  "SHOCKLENS_THREADS",
+  "SHOCKLENS_WASM",
+  "SHOCKLENS_WASM_RELAXED",
+  "SHOCKLENS_WASM_SMALL",
+  "SHOCKLENS_WASM_PDE",
+];
+
+/** "GEMM backend   wasm-relaxed (auto)" then one line per backend: available, active, detail. */
+function axisLines(a: AxisReport): string[] {
+  const head = `${`${a.label} backend`.padEnd(20)} ${a.active ?? "none"} (${a.selectedBy})`;
+  return [
+    head,
+    ...a.backends.map(
+      (b) => `  ${b.name.padEnd(13)} ${b.active ? "active" : b.available ? "yes   " : "no    "} ${b.detail}`,
+    ),
+  ];
 }
 
 /** Each backend on one 256³ product (and odd-sized 67×45×29 transposed) vs the plain kernel. */
 function runChecks(active: string): BackendCheck[] {
   const rng = new FastNormal(12345);
   const out: BackendCheck[] = [];
-  for (const name of GEMM_BACKENDS) {
+  for (const name of gemmBackends.names()) {
     try {
-      useGemmBackend(name as GemmBackendName);
+      useGemmBackend(name);
     } catch (e) {
       out.push({ backend: name, available: false, error: e instanceof Error ? e.message : String(e) });
       continue;
@@ -161,6 +147,6 @@ function runChecks(active: string): BackendCheck[] {
     const sec = (performance.now() - t0) / 1000;
     out.push({ backend: name, available: true, maxRelError: worst, gflops: (2 * m * m * m * reps) / sec / 1e9 });
   }
-  useGemmBackend(active as GemmBackendName);
+  useGemmBackend(active);
   return out;
 }

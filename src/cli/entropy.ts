@@ -11,7 +11,7 @@
  */
 import type { Command } from "commander";
 import { loadProblem, loadDirection } from "../nn/files.ts";
-import { ravel } from "../tree/tree.ts";
+import { ravel } from "../core/tree.ts";
 import { key as keyOf, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import {
@@ -85,15 +85,10 @@ export function register(program: Command): void {
     .action((o: EntropyOptions) => runEntropy(o));
 }
 
-function positive(value: string, option: string): number {
-  const v = parseNumber(value, option);
-  if (!(v > 0)) throw new InputError(`${option}: must be > 0, got ${v}`);
-  return v;
-}
-
 export function runEntropy(o: EntropyOptions): void {
-  const t = positive(o.t, "--t");
-  const beta = positive(o.beta, "--beta");
+  // t, β, --stderr and --seed are checked by localEntropy (messages name them as options).
+  const t = parseNumber(o.t, "--t");
+  const beta = parseNumber(o.beta, "--beta");
   const method = parseChoice(o.method, "--method", METHODS) as Method;
   const only = (value: string | undefined, option: string, methods: Method[]) => {
     if (value !== undefined && !methods.includes(method))
@@ -117,20 +112,14 @@ export function runEntropy(o: EntropyOptions): void {
     o.particles === undefined ? undefined : parseNumber(o.particles, "--particles", { integer: true, min: 16 });
   const maxEvaluations =
     o.maxEvaluations === undefined ? undefined : parseNumber(o.maxEvaluations, "--max-evaluations", { min: 1 });
-  const target = o.stderr === undefined ? undefined : positive(o.stderr, "--stderr");
-  const seed =
-    o.seed === undefined ? 0 : parseNumber(o.seed, "--seed", { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+  const target = o.stderr === undefined ? undefined : parseNumber(o.stderr, "--stderr");
+  const seed = o.seed === undefined ? 0 : parseNumber(o.seed, "--seed", { integer: true, min: 0 });
   const sliceDim =
     o.sliceDim === undefined ? 1 : parseNumber(o.sliceDim, "--slice-dim", { integer: true, min: 1, max: 2 });
   if (o.sliceDim !== undefined && (o.slice === undefined || !["random", "hessian"].includes(o.slice)))
     throw new InputError("--slice-dim: only with --slice random or --slice hessian");
 
-  const {
-    model,
-    params,
-    data: d,
-  } = loadProblem({ model: o.model, weights: o.weights, data: o.data, loss: parseLoss(o.loss) });
-  const data = d!;
+  const { model, params, data } = loadProblem({ ...o, loss: parseLoss(o.loss) });
   const loss = data.loss;
   const full = modelObjective(model, params, data.x, data.y, loss);
   const x0 = ravel(params);

@@ -44,12 +44,7 @@ export function runEval(o: EvalOptions): void {
     ],
     force: o.force,
   });
-  const {
-    model,
-    params,
-    data: d,
-  } = loadProblem({ model: o.model, weights: o.weights, data: o.data, loss: parseLoss(o.loss) });
-  const data = d!;
+  const { model, params, data } = loadProblem({ ...o, loss: parseLoss(o.loss) });
   const loss = data.loss;
   const direction = o.direction ? loadDirection(o.direction, model) : undefined;
   const r = evaluateModel(model, params, data.x, data.y, loss, direction);

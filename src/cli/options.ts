@@ -1,24 +1,24 @@
-/** Option parsing shared by commands: numbers, enums and the one JSON object of `--json`. */
-import { InputError } from "../errors.ts";
+/**
+ * Option parsing shared by commands: a string option becomes a number or a name, with the wording
+ * of the library's checks (src/validate.ts); the domain of a value is the library's to check. And
+ * the one JSON object of `--json`.
+ */
+import { fieldError, inRange, integer as integerIn, oneOf } from "../validate.ts";
 
+/** A number (an integer with `integer`) within [min, max] when given. */
 export function parseNumber(
   value: string,
   option: string,
   { integer = false, min, max }: { integer?: boolean; min?: number; max?: number } = {},
 ): number {
   const v = Number(value);
-  if (value.trim() === "" || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-    throw new InputError(`${option}: expected ${integer ? "an integer" : "a number"}, got "${value}"`);
-  }
-  if (min !== undefined && v < min) throw new InputError(`${option}: must be ≥ ${min}, got ${v}`);
-  if (max !== undefined && v > max) throw new InputError(`${option}: must be ≤ ${max}, got ${v}`);
-  return v;
+  if (value.trim() === "" || !Number.isFinite(v) || (integer && !Number.isInteger(v)))
+    throw fieldError(option, integer ? "an integer" : "a number", value);
+  return integer ? integerIn(v, option, min, max) : inRange(v, option, min, max);
 }
 
 export function parseChoice<T extends string>(value: string, option: string, choices: readonly T[]): T {
-  if (!choices.includes(value as T))
-    throw new InputError(`${option}: unknown value "${value}" (expected ${choices.join(", ")})`);
-  return value as T;
+  return oneOf(value, option, choices);
 }
 
 /** The `--loss` option: mse | xent, or undefined to let the data decide. */

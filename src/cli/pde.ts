@@ -2,20 +2,20 @@
  * `shocklens pde burgers|hj`: reference 1-D solves (docs/cli.md §pde; conventions in docs/pde.md §conventions).
  *   shocklens pde burgers --ic sine --scheme muscl --cells 400 --t 2 --json
  *   shocklens pde hj --ic doublewell --scheme cole-hopf --nu 0.005 --domain -2,2 --bc outflow --t 1.5 --out u.npy
- * Parses and validates options, calls `solvePde`, prints the summary (or the one JSON object) and
+ * Parses the options, calls `solvePde` (which checks them), prints the summary (or the one JSON object) and
  * optionally writes the final state as a float64 .npy (Burgers: cell averages — WENO5: point values;
  * HJ: centre values).
  */
 import type { Command } from "commander";
-import { InputError } from "../errors.ts";
-import { toFloat64 } from "../io/ndarray.ts";
-import { readNpy, writeNpy } from "../io/npy.ts";
+import { writeNpy } from "../io/npy.ts";
 import { checkOutputs } from "../io/output.ts";
 import { HJ_EXACT_SCHEMES, solvePde } from "../pde/api.ts";
+import type { BoundaryCondition } from "../pde/grid.ts";
 import { HJ_GRID_SCHEMES } from "../pde/hj/hj1d.ts";
-import { type Equation, type IcInput, parseIc } from "../pde/ic.ts";
+import type { Equation } from "../pde/ic.ts";
 import { BURGERS_SCHEMES } from "../pde/schemes.ts";
-import { parseChoice, parseNumber, printJson } from "./options.ts";
+import { fieldError } from "../validate.ts";
+import { parseNumber, printJson } from "./options.ts";
 
 interface PdeOptions {
   ic: string;
@@ -75,55 +75,33 @@ function parseScalar(s: string, option: string): number {
   return (c * Math.PI) / (m[2] ? Number(m[2]) : 1);
 }
 
+/** "a,b" with numbers or multiples of pi; that a < b is the solver's to check. */
 export function parseDomain(s: string): [number, number] {
   const parts = s.split(",");
-  if (parts.length !== 2) throw new InputError(`--domain: expected a,b (two numbers), got "${s}"`);
-  const a = parseScalar(parts[0], "--domain");
-  const b = parseScalar(parts[1], "--domain");
-  if (!(a < b)) throw new InputError(`--domain: expected a < b, got ${a},${b}`);
-  return [a, b];
+  if (parts.length !== 2) throw fieldError("--domain", "a,b (two numbers)", s);
+  return [parseScalar(parts[0], "--domain"), parseScalar(parts[1], "--domain")];
 }
 
-function loadIc(spec: string, cells: number): IcInput {
-  if (!spec.startsWith("file:")) return parseIc(spec);
-  const path = spec.slice("file:".length);
-  if (path === "") throw new InputError('--ic: expected file:U.npy with a path, got "file:"');
-  const arr = readNpy(path);
-  if (arr.shape.length !== 1 || arr.shape[0] !== cells) {
-    throw new InputError(
-      `--ic ${path}: expected a 1-D array of ${cells} values (one per cell, see --cells), got shape [${arr.shape.join(", ")}]`,
-    );
-  }
-  const data = toFloat64(arr);
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]))
-      throw new InputError(`--ic ${path}: expected finite values, got ${data[i]} at index ${i}`);
-  }
-  return data;
-}
-
+/** Parses the options and solves; the values are checked by the solver (its messages name them as options). */
 export function runPde(eq: Equation, o: PdeOptions): void {
-  const schemes = eq === "burgers" ? BURGERS_SCHEMES : [...HJ_GRID_SCHEMES, ...HJ_EXACT_SCHEMES];
-  const scheme = parseChoice(o.scheme ?? DEFAULT_SCHEME[eq], "--scheme", schemes);
-  // A bound that keeps the solver's few float64 arrays per cell well inside memory.
-  const cells = parseNumber(o.cells, "--cells", { integer: true, min: 1, max: 1e7 });
-  const domain = parseDomain(o.domain);
-  const t = parseNumber(o.t, "--t", { min: 0 });
-  const nu = parseNumber(o.nu, "--nu", { min: 0 });
-  const cfl = parseNumber(o.cfl, "--cfl");
-  if (!(cfl > 0)) throw new InputError(`--cfl: expected a number > 0, got ${cfl}`);
-  const bc = parseChoice(o.bc, "--bc", ["periodic", "outflow"] as const);
-  if (scheme === "cole-hopf" && nu === 0)
-    throw new InputError("--nu: cole-hopf needs nu > 0 (beta = 1/(2 nu)); use --scheme hopf-lax for nu = 0");
-  if (scheme === "hopf-lax" && nu > 0)
-    throw new InputError("--nu: hopf-lax is the inviscid solution (nu = 0); use --scheme cole-hopf for nu > 0");
+  const options = {
+    ic: o.ic,
+    scheme: o.scheme ?? DEFAULT_SCHEME[eq],
+    cells: parseNumber(o.cells, "--cells", { integer: true }),
+    domain: parseDomain(o.domain),
+    t: parseNumber(o.t, "--t"),
+    nu: parseNumber(o.nu, "--nu"),
+    bc: o.bc as BoundaryCondition,
+    cfl: parseNumber(o.cfl, "--cfl"),
+    flux: o.flux,
+  };
+  // Checked before any work: an output that would overwrite the --ic file is refused up front.
   const icFile = o.ic.startsWith("file:") ? o.ic.slice("file:".length) : undefined;
   checkOutputs([o.out === undefined ? undefined : { path: o.out, what: "--out" }], {
     inputs: [icFile ? { path: icFile, what: "--ic" } : undefined],
     force: o.force,
   });
-  const ic = loadIc(o.ic, cells);
-  const { summary, result } = solvePde(eq, { ic, scheme, cells, domain, t, nu, bc, cfl, flux: o.flux });
+  const { summary, result } = solvePde(eq, options);
   if (o.out) writeNpy(o.out, { dtype: "F64", shape: [result.u.length], data: result.u });
   if (o.json) {
     printJson(summary);

@@ -7,10 +7,10 @@ import type { Command } from "commander";
 import { key } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import { loadProblem, saveTree } from "../nn/files.ts";
+import { groupOf } from "../nn/registry.ts";
 import { checkOutputs } from "../io/output.ts";
-import { groupOf } from "../symmetry/index.ts";
 import { observe, flattenValues, type ObserveResult } from "../diagnostics/observables.ts";
-import { treeNorm } from "../tree/tree.ts";
+import { treeNorm } from "../core/tree.ts";
 import { parseLoss, parseNumber, printJson } from "./options.ts";
 
 interface QuotientOptions {
@@ -67,10 +67,7 @@ export function runQuotient(o: QuotientOptions): void {
       force: o.force,
     },
   );
-  const seed =
-    o.gauge === undefined
-      ? undefined
-      : parseNumber(o.gauge, "--gauge", { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+  const seed = o.gauge === undefined ? undefined : parseNumber(o.gauge, "--gauge", { integer: true, min: 0 });
   const logRange = o.gaugeRange === undefined ? 100 : parseNumber(o.gaugeRange, "--gauge-range", { min: 1 });
   const steps =
     o.hessianSteps === undefined

@@ -96,6 +96,7 @@ export async function runInStore(
       ...what,
       signal: abort.signal,
       callbacks: [bar].filter((c): c is Callback => c !== null),
+      log: o.quiet ? undefined : (line) => process.stderr.write(`shocklens: ${line}\n`),
       onRun: (h) => {
         // From here on a signal stops the run gracefully at the next step (the loop checks the flag).
         process.on("SIGINT", onSignal);

@@ -19,7 +19,8 @@
  */
 import { foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
-import { checkCommon, positiveInteger } from "./check.ts";
+import { checkCommon } from "./check.ts";
+import { integer } from "../validate.ts";
 import { importanceEstimate } from "./importance.ts";
 import { quadratureEstimate } from "./quadrature.ts";
 import { smcEstimate, SmcBudgetError } from "./smc.ts";
@@ -37,9 +38,9 @@ export function autoEstimate(obj: Objective, x: Float64Array, o: AutoOptions): L
   const n = obj.dim;
   const crossCheck = o.crossCheck ?? "auto";
   if (!["auto", "always", "never"].includes(crossCheck))
-    throw new InputError(`crossCheck: expected auto, always or never, got ${String(crossCheck)}`);
-  if (o.samples !== undefined) positiveInteger(o.samples, "samples", 2);
-  if (o.particles !== undefined) positiveInteger(o.particles, "particles", 16);
+    throw new InputError(`crossCheck: expected auto, always or never, got ${String(crossCheck)}`, { field: "crossCheck" });
+  if (o.samples !== undefined) integer(o.samples, "samples", 2);
+  if (o.particles !== undefined) integer(o.particles, "particles", 16);
 
   if (n <= 2) {
     const r = quadratureEstimate(obj, x, { t, beta, stderr: o.stderr });

@@ -6,9 +6,10 @@
  * for (s1[i], s2[j]); one array per requested time.
  */
 import { InputError } from "../errors.ts";
-import { positiveNumber } from "./check.ts";
+
 import { solveQueries, type QuadSettings } from "./quadrature.ts";
 import type { Objective } from "./types.ts";
+import { positive } from "../validate.ts";
 
 export interface EntropyGrid {
   /** Grid sizes: [n] or [n1, n2]. */
@@ -42,7 +43,8 @@ function asVectorFn(g: Fn1 | Fn2, k: number): (s: Float64Array) => number {
     return k === 1
       ? (s) => (g as (a: number) => number)(s[0])
       : (s) => (g as (a: number, b: number) => number)(s[0], s[1]);
-  if (g.dim !== k) throw new InputError(`grid: a ${k}-D grid needs a ${k}-D objective, got dimension ${g.dim}`);
+  if (g.dim !== k)
+    throw new InputError(`grid: a ${k}-D grid needs a ${k}-D objective, got dimension ${g.dim}`, { field: "grid" });
   return (s) => g.value(s);
 }
 
@@ -60,9 +62,9 @@ function solveGrid(
   o: QuadSettings,
 ): EntropyGrid {
   const k = axes.length as 1 | 2;
-  positiveNumber(beta, "beta");
-  if (ts.length < 1) throw new InputError("t: need at least one time");
-  ts.forEach((t, i) => positiveNumber(t, `t[${i}]`));
+  positive(beta, "beta");
+  if (ts.length < 1) throw new InputError("t: need at least one time", { field: "t" });
+  ts.forEach((t, i) => positive(t, `t[${i}]`));
   axes.forEach((a, i) => checkAxis(a, k === 1 ? "s" : `s${i + 1}`));
   const n1 = axes[0].length;
   const n2 = k === 2 ? axes[1].length : 1;

@@ -22,12 +22,13 @@
 import { normalArray, foldIn, type Key } from "../core/random.ts";
 import { extremeEigenpairs } from "../curvature/lanczos.ts";
 import { InputError } from "../errors.ts";
-import { checkCommon, finiteOrInf, positiveInteger, positiveNumber } from "./check.ts";
+import { checkCommon, finiteOrInf } from "./check.ts";
 import { gradientSummary } from "./stats.ts";
 import { laplaceEstimate } from "./laplace.ts";
 import { paretoKHat, heavyTail, KHAT_MAX, MIN_ESS } from "./psis.ts";
 import { certify } from "./reliability.ts";
 import { PROPOSALS, type ImportanceOptions, type LocalEntropyResult, type Objective } from "./types.ts";
+import { integer, positive } from "../validate.ts";
 
 class WeightedSums {
   M = -Infinity;
@@ -75,17 +76,17 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
   const key = checkCommon(obj, x, o);
   const { t, beta } = o;
   const n = obj.dim;
-  const N0 = positiveInteger(o.samples ?? 1024, "samples", 2);
-  const target = o.stderr === undefined ? undefined : positiveNumber(o.stderr, "stderr");
-  const maxN = positiveInteger(o.maxSamples ?? Math.max(N0, 2 ** 18), "maxSamples", N0);
+  const N0 = integer(o.samples ?? 1024, "samples", 2);
+  const target = o.stderr === undefined ? undefined : positive(o.stderr, "stderr");
+  const maxN = integer(o.maxSamples ?? Math.max(N0, 2 ** 18), "maxSamples", N0);
   const sigma = Math.sqrt(t / beta);
   const proposal = o.proposal ?? "kernel";
   if (!PROPOSALS.includes(proposal))
-    throw new InputError(`proposal: expected ${PROPOSALS.join(", ")}, got ${String(proposal)}`);
+    throw new InputError(`proposal: expected ${PROPOSALS.join(", ")}, got ${String(proposal)}`, { field: "proposal" });
   if (proposal !== "kernel" && !obj.valueAndGrad)
     throw new InputError(`proposal ${proposal}: the objective has no gradient`);
-  if (o.starts !== undefined) positiveInteger(o.starts, "starts", 0);
-  if (o.rank !== undefined) positiveInteger(o.rank, "rank", 0);
+  if (o.starts !== undefined) integer(o.starts, "starts", 0);
+  if (o.rank !== undefined) integer(o.rank, "rank", 0);
   if (proposal === "laplace") return laplaceEstimate(obj, x, o, { N0, target, maxN, key });
   let delta = new Float64Array(n);
   let evals = 0;

@@ -17,7 +17,7 @@
  * of a param tree (then x is the tree and grad has its structure).
  */
 import type { Tensor } from "../core/tensor.ts";
-import { type Tree, ravel, unravel } from "../tree/tree.ts";
+import { type Tree, ravel, unravel } from "../core/tree.ts";
 import { InputError } from "../errors.ts";
 import { importanceEstimate } from "./importance.ts";
 import { sgldEstimate } from "./sgld.ts";
@@ -26,6 +26,7 @@ import { smcEstimate } from "./smc.ts";
 import { autoEstimate } from "./auto.ts";
 import { treeObjective } from "./objective.ts";
 import { METHODS, type LocalEntropyOptions, type LocalEntropyResult, type Objective } from "./types.ts";
+import { fieldError } from "../validate.ts";
 
 export function localEntropy(f: Objective, x: Float64Array, o: LocalEntropyOptions): LocalEntropyResult<Float64Array>;
 export function localEntropy<T extends Tree>(
@@ -66,8 +67,6 @@ function estimate(obj: Objective, x: Float64Array, o: LocalEntropyOptions): Loca
     case "quadrature":
       return quadratureEstimate(obj, x, o);
     default:
-      throw new InputError(
-        `method: unknown value "${String((o as { method: unknown }).method)}" (expected ${METHODS.join(", ")})`,
-      );
+      throw fieldError("method", `one of ${METHODS.join(", ")}`, (o as { method: unknown }).method);
   }
 }

@@ -10,7 +10,7 @@
 import { Tensor } from "../core/tensor.ts";
 import { valueAndGrad, hvp as hvpOf } from "../core/autodiff.ts";
 import { noGrad } from "../core/tape.ts";
-import { type Tree, ravel, unravel, treeSize } from "../tree/tree.ts";
+import { type Tree, ravel, unravel, treeSize } from "../core/tree.ts";
 import type { Model } from "../nn/index.ts";
 import { lossFn, type LossName } from "../nn/losses.ts";
 import { InputError } from "../errors.ts";

@@ -11,11 +11,12 @@
  * p, reported as `stderr`/`gradStderr` with errorKind "discretisation".
  */
 import { InputError } from "../errors.ts";
-import { checkCommon, positiveNumber, positiveInteger } from "./check.ts";
+import { checkCommon } from "./check.ts";
 import { CUT, SliceTable, type Moments } from "./quadTable.ts";
 import { gradientSummary } from "./stats.ts";
 import { certify, roundingFloor } from "./reliability.ts";
 import type { LocalEntropyResult, Objective, QuadratureOptions } from "./types.ts";
+import { integer, positive } from "../validate.ts";
 
 export interface QuadSettings {
   /** Absolute error target of u (default 1e-9·max(1, |u|)). */
@@ -63,7 +64,9 @@ export function solveQueries(
   const warnings: string[] = [];
   const maxPoints = o.maxPoints ?? (k === 1 ? 2 ** 16 + 1 : 257 * 257);
   if (!(maxPoints >= 9 ** k))
-    throw new InputError(`maxPoints: a ${k}-D table needs at least ${9 ** k} points (9 per axis), got ${maxPoints}`);
+    throw new InputError(`maxPoints: a ${k}-D table needs at least ${9 ** k} points (9 per axis), got ${maxPoints}`, {
+      field: "maxPoints",
+    });
   const ts = queries.map((q) => q.t);
   const sMin = Math.sqrt(Math.min(...ts) / beta);
   const sMax = Math.sqrt(Math.max(...ts) / beta);
@@ -223,8 +226,8 @@ export function quadratureEstimate(obj: Objective, x: Float64Array, o: Quadratur
   }
   const k = obj.dim as 1 | 2;
   const settings = {
-    tol: o.stderr === undefined ? undefined : positiveNumber(o.stderr, "stderr"),
-    maxPoints: o.maxPoints === undefined ? undefined : positiveInteger(o.maxPoints, "maxPoints", 9),
+    tol: o.stderr === undefined ? undefined : positive(o.stderr, "stderr"),
+    maxPoints: o.maxPoints === undefined ? undefined : integer(o.maxPoints, "maxPoints", 9),
   };
   const r = solveQueries((s) => obj.value(s), k, [{ s: Float64Array.from(x), t: o.t }], o.beta, settings);
   const q = r.results[0];

@@ -30,12 +30,13 @@
  */
 import { foldIn, normalArray, split } from "../core/random.ts";
 import { InputError } from "../errors.ts";
-import { checkCommon, finiteOrInf, positiveInteger, positiveNumber } from "./check.ts";
+import { checkCommon, finiteOrInf } from "./check.ts";
 import { initialState, langevinRun, type ChainState, type LangevinSettings } from "./mala.ts";
 import { BatchMeans, gradientSummary, pooledBatchMeans, rHat, simpsonWeights } from "./stats.ts";
 import { searchModes, type KernelMode } from "./modes.ts";
 import { certify, type Uncertified } from "./reliability.ts";
 import type { LocalEntropyResult, Objective, SgldOptions } from "./types.ts";
+import { integer, positive } from "../validate.ts";
 
 /** Largest Gelman–Rubin R̂ (over coordinates and λ nodes) with which sgld's error bars are kept. */
 export const RHAT_MAX = 1.05;
@@ -53,21 +54,27 @@ interface NodeStat {
 export function sgldEstimate(obj: Objective, x: Float64Array, o: SgldOptions): LocalEntropyResult {
   const key = checkCommon(obj, x, o);
   if (!obj.valueAndGrad) throw new InputError("sgld: the objective has no gradient");
-  const chains = positiveInteger(o.chains ?? 4, "chains");
-  const burnIn = positiveInteger(o.burnIn ?? 500, "burnIn", 0);
-  const batches = positiveInteger(o.batches ?? 20, "batches");
-  let S = positiveInteger(o.samples ?? 2000, "samples");
-  if (S < batches) throw new InputError(`samples: need at least batches = ${batches} samples per chain, got ${S}`);
+  const chains = integer(o.chains ?? 4, "chains", 1);
+  const burnIn = integer(o.burnIn ?? 500, "burnIn", 0);
+  const batches = integer(o.batches ?? 20, "batches", 1);
+  let S = integer(o.samples ?? 2000, "samples", 1);
+  if (S < batches)
+    throw new InputError(`samples: need at least batches = ${batches} samples per chain, got ${S}`, {
+      field: "samples",
+    });
   if (chains * batches < 2) throw new InputError("sgld: need at least 2 batches in total (chains × batches)");
-  const K = positiveInteger(o.lambdas ?? 16, "lambdas", 4);
-  if (K % 4 !== 0) throw new InputError(`lambdas: must be a multiple of 4 (Simpson with a Richardson check), got ${K}`);
-  if (o.stepSize !== undefined) positiveNumber(o.stepSize, "stepSize");
+  const K = integer(o.lambdas ?? 16, "lambdas", 4);
+  if (K % 4 !== 0)
+    throw new InputError(`lambdas: must be a multiple of 4 (Simpson with a Richardson check), got ${K}`, {
+      field: "lambdas",
+    });
+  if (o.stepSize !== undefined) positive(o.stepSize, "stepSize");
   const adjust = o.adjust ?? true;
   if (!adjust && o.stepSize === undefined)
     throw new InputError("sgld: the unadjusted sampler (adjust: false) needs an explicit stepSize");
   const integrate = o.integrate ?? true;
-  const target = o.stderr === undefined ? undefined : positiveNumber(o.stderr, "stderr");
-  const maxS = positiveInteger(o.maxSamples ?? 64 * S, "maxSamples", S);
+  const target = o.stderr === undefined ? undefined : positive(o.stderr, "stderr");
+  const maxS = integer(o.maxSamples ?? 64 * S, "maxSamples", S);
 
   const { starts, modes } = chainStarts(obj, x, o.t, o.beta, chains, foldIn(key, 0x5ea7));
   const share = modeShares(modes);

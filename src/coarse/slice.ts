@@ -49,14 +49,16 @@ export function affineMap(x: Float64Array, dirs: readonly Float64Array[]): Coord
 
 /** The slice of `obj` through x along `dirs` (orthonormalised here; InputError when degenerate). */
 export function sliceObjective(obj: Objective, x: Float64Array, dirs: readonly ArrayLike<number>[]): Slice {
-  if (dirs.length < 1) throw new InputError("slice: need at least one direction");
+  if (dirs.length < 1) throw new InputError("slice: need at least one direction", { field: "slice" });
   dirs.forEach((d, i) => {
-    if (d.length !== obj.dim) throw new InputError(`slice: direction ${i} has length ${d.length}, expected ${obj.dim}`);
+    if (d.length !== obj.dim)
+      throw new InputError(`slice: direction ${i} has length ${d.length}, expected ${obj.dim}`, { field: "slice" });
     for (let j = 0; j < d.length; j++)
-      if (!Number.isFinite(d[j])) throw new InputError(`slice: direction ${i} holds ${d[j]} at ${j}`);
+      if (!Number.isFinite(d[j]))
+        throw new InputError(`slice: direction ${i} holds ${d[j]} at ${j}`, { field: "slice" });
   });
   const q = orthonormalize(dirs);
-  if (!q) throw new InputError("slice: directions are zero or linearly dependent");
+  if (!q) throw new InputError("slice: directions are zero or linearly dependent", { field: "slice" });
   const xx = Float64Array.from(x);
   return {
     objective: mappedObjective(obj, affineMap(xx, q)),
@@ -68,7 +70,7 @@ export function sliceObjective(obj: Objective, x: Float64Array, dirs: readonly A
 
 /** k orthonormal random directions in ℝⁿ (standard normal, then Gram–Schmidt). */
 export function randomDirections(k: Key, n: number, count: number): Float64Array[] {
-  if (count > n) throw new InputError(`slice: ${count} directions in a ${n}-dimensional space`);
+  if (count > n) throw new InputError(`slice: ${count} directions in a ${n}-dimensional space`, { field: "slice" });
   for (let attempt = 0; attempt < 8; attempt++) {
     const raw = Array.from({ length: count }, (_, i) => normalArray(foldIn(k, 1000 * attempt + i), n));
     const q = orthonormalize(raw);
@@ -96,15 +98,21 @@ export function hessianDirections(
   opts: { key: Key; which?: "largest" | "smallest"; steps?: number },
 ): HessianDirections {
   const hvp = obj.hvp;
-  if (!hvp) throw new InputError("slice: Hessian directions need an objective with Hessian-vector products");
+  if (!hvp)
+    throw new InputError("slice: Hessian directions need an objective with Hessian-vector products", {
+      field: "slice",
+    });
   const n = obj.dim;
   const m = Math.min(n, opts.steps ?? 40);
-  if (count > m) throw new InputError(`slice: ${count} Hessian directions from ${m} Lanczos steps`);
+  if (count > m) throw new InputError(`slice: ${count} Hessian directions from ${m} Lanczos steps`, { field: "slice" });
   const op = { n, apply: (v: Float64Array) => hvp(x, v) };
   const { top, bottom } = extremeEigenpairs(op, { k: count, steps: m, key: opts.key, vectors: true });
   const pairs = (opts.which ?? "largest") === "largest" ? top : bottom;
   if (pairs.values.length < count)
-    throw new InputError(`slice: only ${pairs.values.length} Hessian directions found (the Krylov space closed early)`);
+    throw new InputError(
+      `slice: only ${pairs.values.length} Hessian directions found (the Krylov space closed early)`,
+      { field: "slice" },
+    );
   const directions = pairs.vectors as Float64Array[];
   // True residuals ‖∇²f d − θd‖ (one HVP each), not Lanczos' estimate.
   const residuals = directions.map((d, i) => {

@@ -17,7 +17,8 @@
  */
 import { foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
-import { checkCommon, positiveInteger, positiveNumber } from "./check.ts";
+import { checkCommon } from "./check.ts";
+import { integer, positive } from "../validate.ts";
 import { countingObjective, totalEvaluations } from "./objective.ts";
 import { gradientSummary } from "./stats.ts";
 import { certify, roundingFloor } from "./reliability.ts";
@@ -33,15 +34,15 @@ export const SMC_MIN_DISTINCT = 0.1;
 export function smcEstimate(target: Objective, x: Float64Array, o: SmcOptions): LocalEntropyResult {
   const key = checkCommon(target, x, o);
   if (!target.valueAndGrad) throw new InputError("smc: the objective has no gradient (MALA moves need ∇f)");
-  let N = positiveInteger(o.particles ?? 256, "particles", 16);
-  const R = positiveInteger(o.replicates ?? 8, "replicates", 4);
+  let N = integer(o.particles ?? 256, "particles", 16);
+  const R = integer(o.replicates ?? 8, "replicates", 4);
   const rho = o.essFraction ?? 0.8;
   if (typeof rho !== "number" || !(rho > 0 && rho < 1))
-    throw new InputError(`essFraction: expected a number in (0, 1), got ${String(rho)}`);
-  const maxMoves = positiveInteger(o.maxMoves ?? 20, "maxMoves", 2);
-  const goal = o.stderr === undefined ? undefined : positiveNumber(o.stderr, "stderr");
-  const maxN = positiveInteger(o.maxParticles ?? 4 * N, "maxParticles", N);
-  const budget = positiveNumber(o.maxEvaluations ?? 5e6, "maxEvaluations");
+    throw new InputError(`essFraction: expected a number in (0, 1), got ${String(rho)}`, { field: "essFraction" });
+  const maxMoves = integer(o.maxMoves ?? 20, "maxMoves", 2);
+  const goal = o.stderr === undefined ? undefined : positive(o.stderr, "stderr");
+  const maxN = integer(o.maxParticles ?? 4 * N, "maxParticles", N);
+  const budget = positive(o.maxEvaluations ?? 5e6, "maxEvaluations");
   const { objective: obj, count } = countingObjective(target);
   const { t, beta } = o;
   // the pilot may spend a (R + 1)-th of the budget: a schedule dearer than that cannot be followed R times

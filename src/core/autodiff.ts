@@ -10,7 +10,7 @@ import { Tensor, ones, sameShape } from "./tensor.ts";
 import * as Ops from "./ops/index.ts";
 import { isTracing, setTracing, withTracing } from "./tape.ts";
 import { beginOwnership, endOwnership, isOwned, recycle, recyclable } from "./kernels/alloc.ts";
-import { type Tree, leaves, unflatten } from "../tree/tree.ts";
+import { type Tree, leaves, unflatten } from "./tree.ts";
 
 /**
  * The op namespace as a plain object (same functions), handed to every VJP rule. Under the
@@ -25,8 +25,9 @@ const F: typeof Ops = Object.freeze({ ...Ops });
  * wrt tensors the outputs do not depend on. With `createGraph`, the computation is itself recorded.
  *
  * The pass keeps its bookkeeping (visited, leads-to-wrt, cotangent) in scratch fields of the
- * tensors, stamped with a pass number, instead of hash maps; a pass started from inside another
- * one (a VJP rule that itself differentiates) uses maps, so passes never share scratch.
+ * tensors, stamped with a pass number, instead of hash maps. A pass started from inside another
+ * one (a VJP rule that itself differentiates) stamps its own number and, when it ends, puts back
+ * the cotangent and wrt fields it changed, so the outer pass finds its own bookkeeping intact.
  */
 export function backward(
   outputs: readonly Tensor[],
@@ -34,28 +35,30 @@ export function backward(
   wrt: readonly Tensor[],
   createGraph = false,
 ): Tensor[] {
-  if (active > 0) return backwardWithMaps(outputs, seeds, wrt, createGraph);
+  const nested = active > 0;
   active++;
   const pass = ++passCounter;
-  const touched: Tensor[] = [];
-  // A pass that is not recorded recycles the large cotangent arrays it allocated once they are
-  // dead (kernels/alloc.ts); `held` counts the cotangent slots holding each such array.
-  const recycling = !createGraph && RECYCLE && beginOwnership();
+  const touched: Touched = { tensors: [], ct: [], ctPass: [] };
+  const wrtBefore = nested ? wrt.map((w) => w._wrt) : null;
+  // A pass that is not recorded (and not inside another) recycles the large cotangent arrays it
+  // allocated once they are dead (kernels/alloc.ts); `held` counts the cotangent slots holding
+  // each such array.
+  const recycling = !nested && !createGraph && RECYCLE && beginOwnership();
   const held = recycling ? new Map<Float64Array, number>() : null;
   try {
     for (const w of wrt) w._wrt = pass;
-    const order = reachingOrderStamped(outputs, pass);
+    const order = reachingOrder(outputs, pass);
     for (let i = 0; i < outputs.length; i++) {
       const o = outputs[i];
       if (!sameShape(o.shape, seeds[i].shape))
         throw new Error(`backward: seed shape [${seeds[i].shape}] for output [${o.shape}]`);
-      accumulateField(o, seeds[i], touched, held);
+      accumulate(o, seeds[i], pass, touched, held);
     }
     const prev = setTracing(createGraph);
     try {
       for (let i = order.length - 1; i >= 0; i--) {
         const t = order[i];
-        const g = t._ct;
+        const g = t._ctPass === pass ? t._ct : null;
         const node = t.node;
         if (g === null || node === null) continue;
         const grads = node.op.vjp(F, g, node.inputs, t, node.attrs);
@@ -63,7 +66,7 @@ export function backward(
         for (let j = 0; j < inputs.length; j++) {
           const x = inputs[j];
           const gx = grads[j];
-          if (gx && x.requiresGrad) accumulateField(x, gx, touched, held);
+          if (gx && x.requiresGrad) accumulate(x, gx, pass, touched, held);
         }
         if (t._wrt !== pass) {
           t._ct = null; // free intermediate cotangents early
@@ -83,15 +86,26 @@ export function backward(
     const out = new Array<Tensor>(wrt.length);
     for (let i = 0; i < wrt.length; i++) {
       const w = wrt[i];
-      out[i] = w._ct ?? new Tensor(new Float64Array(w.size), w.shape);
+      out[i] = (w._ctPass === pass ? w._ct : null) ?? new Tensor(new Float64Array(w.size), w.shape);
     }
     return out;
   } finally {
-    for (const t of touched) t._ct = null;
-    for (const w of wrt) w._wrt = 0;
+    const { tensors, ct, ctPass } = touched;
+    for (let i = tensors.length - 1; i >= 0; i--) {
+      tensors[i]._ct = ct[i];
+      tensors[i]._ctPass = ctPass[i];
+    }
+    for (let i = 0; i < wrt.length; i++) wrt[i]._wrt = wrtBefore === null ? 0 : wrtBefore[i];
     if (recycling) endOwnership();
     active--;
   }
+}
+
+/** The tensors whose cotangent a pass set, with the cotangent and pass each held before. */
+interface Touched {
+  tensors: Tensor[];
+  ct: (Tensor | null)[];
+  ctPass: number[];
 }
 
 /** SHOCKLENS_NO_RECYCLE=1 switches the recycling of dead cotangent arrays off (for diagnosis). */
@@ -100,13 +114,22 @@ const RECYCLE = process.env.SHOCKLENS_NO_RECYCLE !== "1";
 let passCounter = 0;
 let active = 0;
 
-function accumulateField(t: Tensor, g: Tensor, touched: Tensor[], held: Map<Float64Array, number> | null): void {
-  const prev = t._ct;
-  if (prev === null) {
+function accumulate(
+  t: Tensor,
+  g: Tensor,
+  pass: number,
+  touched: Touched,
+  held: Map<Float64Array, number> | null,
+): void {
+  if (t._ctPass !== pass) {
+    touched.tensors.push(t);
+    touched.ct.push(t._ct);
+    touched.ctPass.push(t._ctPass);
     t._ct = g;
-    touched.push(t);
+    t._ctPass = pass;
     if (held !== null) hold(held, g.data);
   } else {
+    const prev = t._ct as Tensor;
     const sum = F.add(prev, g);
     t._ct = sum;
     if (held !== null) {
@@ -137,7 +160,7 @@ function drop(held: Map<Float64Array, number>, a: Float64Array): void {
  * (inputs before users). Iterative DFS, so deep graphs cannot overflow the stack. The traversal
  * does not look through wrt tensors (a wrt tensor is a variable even when it was computed).
  */
-function reachingOrderStamped(outputs: readonly Tensor[], pass: number): Tensor[] {
+function reachingOrder(outputs: readonly Tensor[], pass: number): Tensor[] {
   const order: Tensor[] = [];
   const stackT: Tensor[] = [];
   const stackK: number[] = [];
@@ -178,79 +201,6 @@ function reachingOrderStamped(outputs: readonly Tensor[], pass: number): Tensor[
 }
 
 const EMPTY: readonly Tensor[] = [];
-
-/** The same pass with its bookkeeping in maps (used when a pass runs inside another). */
-function backwardWithMaps(
-  outputs: readonly Tensor[],
-  seeds: readonly Tensor[],
-  wrt: readonly Tensor[],
-  createGraph: boolean,
-): Tensor[] {
-  const wrtSet = new Set(wrt);
-  const order = reachingOrder(outputs, wrtSet);
-  const ct = new Map<Tensor, Tensor>();
-  outputs.forEach((o, i) => {
-    if (!sameShape(o.shape, seeds[i].shape))
-      throw new Error(`backward: seed shape [${seeds[i].shape}] for output [${o.shape}]`);
-    accumulate(ct, o, seeds[i]);
-  });
-  withTracing(createGraph, () => {
-    for (let i = order.length - 1; i >= 0; i--) {
-      const t = order[i];
-      const g = ct.get(t);
-      const node = t.node;
-      if (g === undefined || node === null) continue;
-      const grads = node.op.vjp(F, g, node.inputs, t, node.attrs);
-      for (let j = 0; j < node.inputs.length; j++) {
-        const x = node.inputs[j];
-        const gx = grads[j];
-        if (gx && x.requiresGrad) accumulate(ct, x, gx);
-      }
-      if (!wrtSet.has(t)) ct.delete(t); // free intermediate cotangents early
-    }
-  });
-  return wrt.map((w) => ct.get(w) ?? new Tensor(new Float64Array(w.size), w.shape));
-}
-
-function accumulate(ct: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
-  const prev = ct.get(t);
-  ct.set(t, prev === undefined ? g : F.add(prev, g));
-}
-
-/**
- * Nodes from which some wrt tensor is reachable, in topological order (inputs before users).
- * Iterative DFS, so deep graphs cannot overflow the stack.
- */
-function reachingOrder(outputs: readonly Tensor[], wrt: Set<Tensor>): Tensor[] {
-  const state = new Map<Tensor, boolean>(); // visited → leads to wrt
-  const order: Tensor[] = [];
-  const stack: [Tensor, number][] = [];
-  for (const o of outputs) {
-    if (!o.requiresGrad || state.has(o)) continue;
-    stack.push([o, 0]);
-    state.set(o, false);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const [t, k] = top;
-      const inputs = t.node && !wrt.has(t) ? t.node.inputs : [];
-      if (k < inputs.length) {
-        top[1]++;
-        const x = inputs[k];
-        if (x.requiresGrad && !state.has(x)) {
-          state.set(x, false);
-          stack.push([x, 0]);
-        }
-        continue;
-      }
-      stack.pop();
-      let leads = wrt.has(t);
-      for (const x of inputs) if (state.get(x)) leads = true;
-      state.set(t, leads);
-      if (leads) order.push(t);
-    }
-  }
-  return order;
-}
 
 /** Fresh differentiation variables for the leaves of `tree`, and whether to record the backward pass. */
 function variables<T extends Tree>(tree: T): { vars: T; leafVars: Tensor[]; nested: boolean } {

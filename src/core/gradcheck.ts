@@ -7,7 +7,7 @@ import { Tensor } from "./tensor.ts";
 import { type Key, normal, split } from "./random.ts";
 import { valueAndGrad, hvp } from "./autodiff.ts";
 import { noGrad } from "./tape.ts";
-import { type Tree, leaves, treeDot, treeNorm, zipTrees, unflatten } from "../tree/tree.ts";
+import { type Tree, leaves, treeDot, treeNorm, zipTrees, unflatten } from "./tree.ts";
 
 export interface CheckResult {
   /**
@@ -44,13 +44,30 @@ function relError(a: number, b: number, scale: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), scale, ABSOLUTE_FLOOR);
 }
 
-/** Checks ∇f against central differences of f along `trials` random directions. */
-export function checkGrad<T extends Tree>(
+export interface CheckOptions {
+  /** Step of the central difference (default 1e-5). */
+  eps?: number;
+  trials?: number;
+  /** Relative floor of the error's denominator, as a fraction of the derivative's size (default 1e-3). */
+  scale?: number;
+}
+
+/** A derivative check of f at params along random directions drawn from k. */
+export type DerivativeCheck = <T extends Tree>(
   f: (p: T) => Tensor,
   params: T,
   k: Key,
-  opts: { eps?: number; trials?: number; scale?: number } = {},
-): CheckResult {
+  opts?: CheckOptions,
+) => CheckResult;
+
+/** Records one trial and keeps the largest relative error (floored at scale·size). */
+function record(res: CheckResult, analytic: number, numeric: number, size: number, opts: CheckOptions): void {
+  res.trials.push({ analytic, numeric });
+  res.maxRelError = Math.max(res.maxRelError, relError(analytic, numeric, size * (opts.scale ?? 1e-3)));
+}
+
+/** Checks ∇f against central differences of f along `trials` random directions. */
+export const checkGrad: DerivativeCheck = (f, params, k, opts = {}) => {
   const eps = opts.eps ?? 1e-5;
   const { grad } = valueAndGrad(f)(params);
   const res: CheckResult = { maxRelError: 0, trials: [] };
@@ -58,20 +75,13 @@ export function checkGrad<T extends Tree>(
     const d = randomDirection(kd, params);
     const analytic = treeDot(grad, d);
     const numeric = noGrad(() => (f(axpy(params, eps, d)).item() - f(axpy(params, -eps, d)).item()) / (2 * eps));
-    res.trials.push({ analytic, numeric });
-    const size = treeNorm(grad) * treeNorm(d);
-    res.maxRelError = Math.max(res.maxRelError, relError(analytic, numeric, size * (opts.scale ?? 1e-3)));
+    record(res, analytic, numeric, treeNorm(grad) * treeNorm(d), opts);
   }
   return res;
-}
+};
 
 /** Checks H·v (exact, reverse-over-reverse) against central differences of ∇f along v. */
-export function checkHvp<T extends Tree>(
-  f: (p: T) => Tensor,
-  params: T,
-  k: Key,
-  opts: { eps?: number; trials?: number; scale?: number } = {},
-): CheckResult {
+export const checkHvp: DerivativeCheck = (f, params, k, opts = {}) => {
   const eps = opts.eps ?? 1e-5;
   const res: CheckResult = { maxRelError: 0, trials: [] };
   const vg = valueAndGrad(f);
@@ -84,14 +94,12 @@ export function checkHvp<T extends Tree>(
     const gp = vg(axpy(params, eps, v)).grad;
     const gm = vg(axpy(params, -eps, v)).grad;
     const numeric = (treeDot(gp, w) - treeDot(gm, w)) / (2 * eps);
-    res.trials.push({ analytic, numeric });
     // A zero Hessian (linear f) is judged against the gradient's size: the difference quotient of
     // ∇f carries rounding of order u·‖∇f‖/ε, which is all a correct zero HVP can be off by.
-    const size = Math.max(treeNorm(hv), treeNorm(gp)) * treeNorm(w);
-    res.maxRelError = Math.max(res.maxRelError, relError(analytic, numeric, size * (opts.scale ?? 1e-3)));
+    record(res, analytic, numeric, Math.max(treeNorm(hv), treeNorm(gp)) * treeNorm(w), opts);
   }
   return res;
-}
+};
 
 /** The dense Hessian (n×n, row-major) of a small problem, column by column from exact HVPs. */
 export function denseHessian<T extends Tree>(f: (p: T) => Tensor, params: T): { n: number; H: Float64Array } {

@@ -15,68 +15,37 @@ export function threefry2x32(k0: number, k1: number, c0: number, c1: number): [n
 }
 
 /**
- * The same block as `threefry2x32`, unrolled and allocation-free for the array draws: key words
- * (k0, k1, k2 = k0 ⊕ k1 ⊕ 0x1bd11bda) as int32, counter (c0, c1); the two output words are left
- * in `blockHi`/`blockLo` (int32; `>>> 0` gives the unsigned word).
+ * The same block as `threefry2x32`, allocation-free for the array draws: key words (k0, k1,
+ * k2 = k0 ⊕ k1 ⊕ 0x1bd11bda) as int32, counter (c0, c1); the two output words are left in
+ * `blockHi`/`blockLo` (int32; `>>> 0` gives the unsigned word). Twenty rounds in five groups of
+ * four — x0 += x1; x1 = rotl(x1, r) ⊕ x0 with r from (13, 15, 26, 6) in odd groups and
+ * (17, 29, 16, 24) in even ones — each group followed by the injection of key words g and g + 1
+ * (mod 3) plus the group number g into (x0, x1).
  */
 function block(k0: number, k1: number, k2: number, c0: number, c1: number): void {
-  const ks0 = k0,
-    ks1 = k1,
-    ks2 = k2;
-  let x0 = (c0 + ks0) | 0;
-  let x1 = (c1 + ks1) | 0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
-  x0 = (x0 + ks1) | 0;
-  x1 = (x1 + ks2 + 1) | 0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
-  x0 = (x0 + ks2) | 0;
-  x1 = (x1 + ks0 + 2) | 0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
-  x0 = (x0 + ks0) | 0;
-  x1 = (x1 + ks1 + 3) | 0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
-  x0 = (x0 + ks1) | 0;
-  x1 = (x1 + ks2 + 4) | 0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-  x0 = (x0 + x1) | 0;
-  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
-  x0 = (x0 + ks2) | 0;
-  x1 = (x1 + ks0 + 5) | 0;
+  let x0 = (c0 + k0) | 0;
+  let x1 = (c1 + k1) | 0;
+  for (let g = 1; g <= 5; g++) {
+    const odd = (g & 1) === 1;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, odd ? 13 : 17) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, odd ? 15 : 29) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, odd ? 26 : 16) ^ x0;
+    x0 = (x0 + x1) | 0;
+    x1 = rotl(x1, odd ? 6 : 24) ^ x0;
+    const m = g % 3;
+    x0 = (x0 + (m === 0 ? k0 : m === 1 ? k1 : k2)) | 0;
+    x1 = (x1 + (m === 0 ? k1 : m === 1 ? k2 : k0) + g) | 0;
+  }
   blockHi = x0;
   blockLo = x1;
+}
+
+/** 32-bit rotation left by r (0 < r < 32). */
+function rotl(x: number, r: number): number {
+  return (x << r) | (x >>> (32 - r));
 }
 let blockHi = 0;
 let blockLo = 0;

@@ -38,7 +38,8 @@ export class Tensor {
   /**
    * Scratch of the reverse pass (src/core/autodiff.ts), never part of the value: the pass that
    * last visited this tensor, whether it leads to a differentiation variable, the pass that marked
-   * it as one, and its accumulated cotangent (cleared when the pass ends).
+   * it as one, and its accumulated cotangent with the pass it belongs to (restored when the pass
+   * ends, so a pass run inside another leaves the outer one's cotangents as they were).
    * @internal
    */
   _visit = 0;
@@ -48,6 +49,8 @@ export class Tensor {
   _wrt = 0;
   /** @internal */
   _ct: Tensor | null = null;
+  /** @internal */
+  _ctPass = 0;
 
   constructor(data: Float64Array, shape: Shape, requiresGrad = false, node: GradNode | null = null) {
     this.data = data;

@@ -5,7 +5,7 @@
  */
 import type { Tensor } from "../core/tensor.ts";
 import { hvp } from "../core/autodiff.ts";
-import { type Tree, ravel, unravel, treeSize } from "../tree/tree.ts";
+import { type Tree, ravel, unravel, treeSize } from "../core/tree.ts";
 import type { LinearOperator, Projector } from "./lanczos.ts";
 
 /** v ↦ ∇²f(θ) v on flat vectors. */

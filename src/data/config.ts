@@ -4,7 +4,7 @@
  * the data (generation and split) independently of the run's seed, which it defaults to.
  */
 import { z } from "zod";
-import { modelConfig } from "../nn/config.ts";
+import { modelConfig } from "../nn/registry.ts";
 
 const fraction = z.number().gt(0).lte(1);
 /** Sample counts are bounded (10 million); the memory a run needs is checked against its budget too. */

@@ -19,7 +19,6 @@ export { takeRows, trainTestSplit } from "./split.ts";
 export { mnistDigits } from "./mnist.ts";
 export { irisRaw } from "./iris.ts";
 export { modularOp } from "./modular.ts";
-export { inputShape } from "./teacherStudent.ts";
 
 export function loadTask(cfg: DataConfig, k: Key): TaskData {
   switch (cfg.name) {

@@ -4,26 +4,12 @@
  * mse. Inputs are N(0, inputStd²) (uniform tokens for a transformer teacher); targets are
  * teacher(x) + N(0, noise²).
  */
-import { Tensor, shapeSize } from "../core/tensor.ts";
-import { type Key, normalArray, randint, split } from "../core/random.ts";
+import { Tensor } from "../core/tensor.ts";
+import { type Key, normalArray, split } from "../core/random.ts";
 import { noGrad } from "../core/tape.ts";
-import { modelOf, type ModelConfig } from "../nn/index.ts";
+import { modelOf, randomInputs, type ModelConfig } from "../nn/registry.ts";
 import { trainTestSplit } from "./split.ts";
 import type { TaskData } from "./types.ts";
-
-/** The shape of one input sample the model takes. */
-export function inputShape(cfg: ModelConfig): number[] {
-  switch (cfg.arch) {
-    case "mlp":
-      return [cfg.sizes[0]];
-    case "meanfield":
-      return [cfg.input];
-    case "cnn":
-      return [shapeSize(cfg.input)];
-    case "transformer":
-      return [cfg.seq];
-  }
-}
 
 export function teacherStudent(
   cfg: { teacher: ModelConfig; n: number; noise: number; inputStd: number; trainFraction: number },
@@ -32,13 +18,7 @@ export function teacherStudent(
   const [kInit, kx, kNoise, ks] = split(k, 4);
   const teacher = modelOf(cfg.teacher);
   const params = teacher.init(kInit);
-  const shape = inputShape(cfg.teacher);
-  const m = cfg.n * shapeSize(shape);
-  const xd =
-    cfg.teacher.arch === "transformer"
-      ? Float64Array.from(randint(kx, m, 0, cfg.teacher.vocab))
-      : normalArray(kx, m).map((v) => cfg.inputStd * v);
-  const x = new Tensor(xd, [cfg.n, ...shape]);
+  const x = randomInputs(cfg.teacher, kx, cfg.n, cfg.inputStd);
   const out = noGrad(() => teacher.apply(params, x));
   const z = normalArray(kNoise, out.size);
   const y = new Tensor(

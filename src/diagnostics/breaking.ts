@@ -8,7 +8,7 @@
  */
 import type { Tensor } from "../core/tensor.ts";
 import { valueAndGrad } from "../core/autodiff.ts";
-import { type Tree, ravel } from "../tree/tree.ts";
+import { type Tree, ravel } from "../core/tree.ts";
 import type { SymmetryGroup } from "../symmetry/index.ts";
 import { flatten, toTree } from "../symmetry/layout.ts";
 

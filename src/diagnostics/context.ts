@@ -6,7 +6,7 @@
 import type { Tensor } from "../core/tensor.ts";
 import type { Key } from "../core/random.ts";
 import { valueAndGrad } from "../core/autodiff.ts";
-import { type Tree, ravel } from "../tree/tree.ts";
+import { type Tree, ravel } from "../core/tree.ts";
 import type { SymmetryGroup, CanonicalForm, HorizontalProjector } from "../symmetry/index.ts";
 import { hessianOperator, extremeEigenpairs, type Projector } from "../curvature/index.ts";
 
@@ -22,6 +22,8 @@ export interface Context {
   group: SymmetryGroup;
   params: Tree;
   canonical(): CanonicalForm;
+  /** The horizontal projector at the canonical representative θ_c. */
+  projector(): HorizontalProjector;
   invariants(): Record<string, Tensor>;
   loss(): number;
   grad(p: Tree): Tree;
@@ -78,6 +80,7 @@ export function makeContext(o: {
     group,
     params,
     canonical,
+    projector,
     invariants: once(() => group.invariants(params, canonical())),
     loss: once(() => need(f, "data")(params).item()),
     grad,

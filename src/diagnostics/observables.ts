@@ -12,9 +12,9 @@
  */
 import type { Tensor } from "../core/tensor.ts";
 import { key } from "../core/random.ts";
-import { type Tree, namedLeaves, treeNorm } from "../tree/tree.ts";
-import { modelOf, lossFn, type ModelConfig, type LossName } from "../nn/index.ts";
-import { groupOf, type SymmetryGroup, type CanonicalForm, type ComponentInfo } from "../symmetry/index.ts";
+import { type Tree, namedLeaves, treeNorm } from "../core/tree.ts";
+import { groupOf, modelOf, lossFn, type ModelConfig, type LossName } from "../nn/index.ts";
+import type { SymmetryGroup, CanonicalForm, ComponentInfo } from "../symmetry/index.ts";
 import { svd } from "../linalg/dense.ts";
 import { type Context, type Value, makeContext, l2 } from "./context.ts";
 import { measureBreaking, type BreakingReport } from "./breaking.ts";

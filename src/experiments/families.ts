@@ -7,18 +7,20 @@
  */
 import type { Tensor } from "../core/tensor.ts";
 import { type Key, foldIn, key as keyOf } from "../core/random.ts";
-import { type Tree, ravel, unravel } from "../tree/tree.ts";
+import { type Tree, ravel, unravel } from "../core/tree.ts";
 import { modelOf, parseModelConfig, lossFn, type ModelConfig } from "../nn/index.ts";
-import { groupOf, type SymmetryGroup } from "../symmetry/index.ts";
+import { FAMILIES as FAMILY_RECORDS, groupOf, type Arch } from "../nn/registry.ts";
+import { oneOf } from "../validate.ts";
+import { type SymmetryGroup } from "../symmetry/index.ts";
 import { loadTask } from "../data/index.ts";
 import { hessianOperator, extremeEigenpairs } from "../curvature/index.ts";
-import { InputError } from "../errors.ts";
 import { optimizerSpec, type Dynamics, type Problem } from "../gradientfield/stepper.ts";
 import { runTrajectory } from "../gradientfield/trajectory.ts";
 import { affineChart, type Chart } from "../gradientfield/quotientFrame.ts";
 
-export const FAMILIES = ["mlp", "cnn", "transformer", "meanfield"] as const;
-export type Family = (typeof FAMILIES)[number];
+/** The registered model families (src/nn/registry.ts); each needs a spec below. */
+export const FAMILIES = FAMILY_RECORDS.map((f) => f.arch);
+export type Family = Arch;
 
 interface FamilySpec {
   student: Record<string, unknown>;
@@ -104,9 +106,7 @@ const SPECS: Record<Family, FamilySpec> = {
 };
 
 export function parseFamily(v: string, option = "--arch"): Family {
-  if (!(FAMILIES as readonly string[]).includes(v))
-    throw new InputError(`${option}: unknown family "${v}" (expected ${FAMILIES.join(", ")})`);
-  return v as Family;
+  return oneOf(v, option, FAMILIES);
 }
 
 export interface FamilySetup {

@@ -8,9 +8,9 @@
  */
 import { Tensor } from "../core/tensor.ts";
 import { type Key, foldIn, key as keyOf } from "../core/random.ts";
-import { ravel, unravel } from "../tree/tree.ts";
+import { ravel, unravel } from "../core/tree.ts";
 import { modelOf, parseModelConfig } from "../nn/index.ts";
-import { groupOf } from "../symmetry/index.ts";
+import { groupOf } from "../nn/registry.ts";
 import { loadTask } from "../data/index.ts";
 import {
   affineChart,

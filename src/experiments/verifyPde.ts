@@ -13,7 +13,7 @@
  * - raw vs quotient forecasts (the raw Hessian moves with the gauge, the quotient one does not).
  */
 import { foldIn, type Key } from "../core/random.ts";
-import { unravel } from "../tree/tree.ts";
+import { unravel } from "../core/tree.ts";
 import { entropyGrid2d, localEntropy, modelObjective, sliceObjective, type Objective } from "../coarse/index.ts";
 import { burgersResidual2d, hjResidual2d, observedOrder, shockTimeNd } from "../pde/index.ts";
 import { observe } from "../diagnostics/observables.ts";

@@ -13,7 +13,7 @@
 import { Tensor } from "../core/tensor.ts";
 import { type Key, foldIn, normalArray } from "../core/random.ts";
 import { sgld } from "../optim/sgld.ts";
-import type { Tree } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
 import { simpleField, type DriftField } from "./types.ts";
 
 function gradPhi(v: ArrayLike<number>): [number, number] {

@@ -11,7 +11,7 @@
  */
 import { Tensor } from "../core/tensor.ts";
 import { modelOf, parseModelConfig } from "../nn/index.ts";
-import { groupOf } from "../symmetry/index.ts";
+import { groupOf } from "../nn/registry.ts";
 import { invariantMap, type Chart, type InvariantMap } from "./quotientFrame.ts";
 import { makeStepper, optimizerSpec, type Problem } from "./stepper.ts";
 import { quotientDriftField, type QuotientField } from "./quotientField.ts";

@@ -12,7 +12,7 @@
  * decay) drifts at O(1).
  */
 import type { Key } from "../core/random.ts";
-import { ravel, unravel } from "../tree/tree.ts";
+import { ravel, unravel } from "../core/tree.ts";
 import type { SymmetryGroup } from "../symmetry/index.ts";
 import type { Dynamics, Problem } from "./stepper.ts";
 import { runTrajectory } from "./trajectory.ts";

@@ -13,8 +13,8 @@
  * metric M⁻¹ that gradient flow induces on the quotient). For gradient flow Δv = Dφ θ̇ = −Dφ∇L and
  * QᵀΔv = −Tᵀ P_H ∇L = −∂_s L(θ(s)): an exact gradient, whatever the representative.
  */
-import type { Tree } from "../tree/tree.ts";
-import { unravel } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
+import { unravel } from "../core/tree.ts";
 import type { SymmetryGroup } from "../symmetry/index.ts";
 import { InputError } from "../errors.ts";
 

@@ -8,7 +8,7 @@
  * evaluated by its continued fraction (modified Lentz), and log Γ by Lanczos (g = 7, 9 terms).
  */
 import { type Key, uniformArray } from "../core/random.ts";
-import { ndtr } from "../pde/special.ts";
+import { ndtr } from "../core/special.ts";
 
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,

@@ -12,7 +12,7 @@
 import type { Tensor } from "../core/tensor.ts";
 import { type Key, foldIn } from "../core/random.ts";
 import { valueAndGrad } from "../core/autodiff.ts";
-import { type Tree, ravel, unravel } from "../tree/tree.ts";
+import { type Tree, ravel, unravel } from "../core/tree.ts";
 import type { Model } from "../nn/index.ts";
 import { lossFn, type LossName } from "../nn/losses.ts";
 import { BatchSampler } from "../data/sampler.ts";

@@ -11,6 +11,20 @@
  * - `inverse`: Gauss–Jordan with partial pivoting.
  */
 
+/**
+ * A plane (Givens) rotation of two strided vectors of x, in place: with x_i = x[i0 + k·stride] and
+ * y_k = x[j0 + k·stride], (x_k, y_k) ← (c·x_k − s·y_k, s·x_k + c·y_k) for k < count. Columns p, q
+ * of a row-major matrix with row length n are (i0, j0, stride) = (p, q, n); rows are (p·n, q·n, 1).
+ */
+function rotate(x: Float64Array, count: number, stride: number, i0: number, j0: number, c: number, s: number): void {
+  for (let k = 0, i = i0, j = j0; k < count; k++, i += stride, j += stride) {
+    const xi = x[i],
+      xj = x[j];
+    x[i] = c * xi - s * xj;
+    x[j] = s * xi + c * xj;
+  }
+}
+
 /** Eigen-decomposition of a symmetric n×n matrix: ascending values; column j of `vectors` (row-major n×n) is the j-th eigenvector. */
 export function symEig(A: ArrayLike<number>, n: number): { values: Float64Array; vectors: Float64Array } {
   const a = Float64Array.from(A as ArrayLike<number>);
@@ -35,24 +49,9 @@ export function symEig(A: ArrayLike<number>, n: number): { values: Float64Array;
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1);
         const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p],
-            akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k],
-            aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p],
-            vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
+        rotate(a, n, n, p, q, c, s); // columns p, q of A
+        rotate(a, n, 1, p * n, q * n, c, s); // rows p, q of A
+        rotate(v, n, n, p, q, c, s);
       }
     }
   }
@@ -121,18 +120,8 @@ export function svd(A: ArrayLike<number>, m: number, n: number): Svd {
         const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
-        for (let k = 0; k < m; k++) {
-          const gp = G[k * n + p],
-            gq = G[k * n + q];
-          G[k * n + p] = c * gp - s * gq;
-          G[k * n + q] = s * gp + c * gq;
-        }
-        for (let k = 0; k < n; k++) {
-          const vp = V[k * n + p],
-            vq = V[k * n + q];
-          V[k * n + p] = c * vp - s * vq;
-          V[k * n + q] = s * vp + c * vq;
-        }
+        rotate(G, m, n, p, q, c, s); // columns p, q of G
+        rotate(V, n, n, p, q, c, s);
       }
     }
     if (!rotated) break;

@@ -4,7 +4,7 @@
  */
 import type { Tensor } from "../core/tensor.ts";
 import { valueAndGrad, hvp } from "../core/autodiff.ts";
-import { type Tree, treeDot, treeNorm, treeSize } from "../tree/tree.ts";
+import { type Tree, treeDot, treeNorm, treeSize } from "../core/tree.ts";
 import type { Model } from "./index.ts";
 import { lossFn, type LossName } from "./losses.ts";
 

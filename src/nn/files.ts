@@ -4,14 +4,13 @@
  * and `y`. Every problem is a one-line InputError naming the file and what was expected.
  */
 import YAML from "yaml";
-import { Tensor, shapeSize } from "../core/tensor.ts";
+import { Tensor } from "../core/tensor.ts";
 import { InputError } from "../errors.ts";
 import { readSafetensors, writeSafetensors } from "../io/safetensors.ts";
 import { MAX_CONFIG_BYTES, readFileChecked } from "../io/files.ts";
 import { toFloat64, type NDArray } from "../io/ndarray.ts";
-import { type Tree, namedLeaves, fromNamed } from "../tree/tree.ts";
-import { parseModelConfig, type ModelConfig } from "./config.ts";
-import { modelOf, type Model } from "./index.ts";
+import { type Tree, namedLeaves, fromNamed } from "../core/tree.ts";
+import { checkInputs, checkTargets, modelOf, parseModelConfig, type Model, type ModelConfig } from "./registry.ts";
 
 import type { LossName } from "./losses.ts";
 
@@ -77,20 +76,6 @@ export interface Dataset {
   integerTargets: boolean;
 }
 
-/** The input shape one sample must have (after the batch axis), for error messages and checks. */
-function sampleShapes(cfg: ModelConfig): number[][] {
-  switch (cfg.arch) {
-    case "mlp":
-      return [[cfg.sizes[0]]];
-    case "meanfield":
-      return [[cfg.input]];
-    case "cnn":
-      return [[...cfg.input], [shapeSize(cfg.input)]];
-    case "transformer":
-      return [[cfg.seq]];
-  }
-}
-
 /** Loads `x` and `y` from a data file and checks them against the model. */
 export function loadData(path: string, cfg: ModelConfig): Dataset {
   const { tensors } = readSafetensors(path);
@@ -104,61 +89,13 @@ export function loadData(path: string, cfg: ModelConfig): Dataset {
   const N = x.shape[0];
   if (x.ndim < 1 || N === 0) throw new InputError(`${where}: x must have a non-empty batch axis, got [${x.shape}]`);
   if (y.ndim < 1 || y.shape[0] !== N) throw new InputError(`${where}: y has shape [${y.shape}] but x has ${N} samples`);
-  const ok = sampleShapes(cfg);
-  const sample = x.shape.slice(1);
-  const fits =
-    ok.some((s) => s.length === sample.length && s.every((d, i) => d === sample[i])) ||
-    (cfg.arch === "transformer" && sample.length === 1 && sample[0] >= 1 && sample[0] <= cfg.seq);
-  if (!fits)
-    throw new InputError(
-      `${where}: x has shape [${x.shape}], expected [N, ${ok.map((s) => s.join(", ")).join("] or [N, ")}] for this ${cfg.arch}`,
-    );
-  if (cfg.arch === "transformer") {
-    const bad = x.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= cfg.vocab);
-    if (bad >= 0)
-      throw new InputError(
-        `${where}: token ${x.data[bad]} at flat index ${bad} is not an integer in [0, ${cfg.vocab})`,
-      );
-  }
+  checkInputs(cfg, x, where);
   return { x, y, integerTargets: ya.dtype.startsWith("I") || ya.dtype.startsWith("U") || ya.dtype === "BOOL" };
-}
-
-/** Output width of the model (classes for xent, values per sample for mse). */
-export function outputSize(cfg: ModelConfig): number {
-  switch (cfg.arch) {
-    case "mlp":
-      return cfg.sizes[cfg.sizes.length - 1];
-    case "cnn":
-      return cfg.fc[cfg.fc.length - 1];
-    case "transformer":
-      return cfg.vocab;
-    case "meanfield":
-      return 1;
-  }
 }
 
 /** The loss to use: the requested one, else xent for integer targets and mse otherwise. */
 export function chooseLoss(requested: LossName | undefined, data: Dataset): LossName {
   return requested ?? (data.integerTargets ? "xent" : "mse");
-}
-
-/** Checks y against the model's output for the chosen loss. */
-export function checkTargets(cfg: ModelConfig, data: Dataset, loss: LossName, where: string): void {
-  const N = data.x.shape[0];
-  const C = outputSize(cfg);
-  const T = cfg.arch === "transformer" && cfg.readout === "all" ? data.x.shape[1] : 1;
-  if (loss === "xent") {
-    if (data.y.size !== N * T)
-      throw new InputError(
-        `${where}: y has shape [${data.y.shape}], expected ${T > 1 ? `[${N}, ${T}]` : `[${N}]`} class labels for xent`,
-      );
-    const bad = data.y.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= C);
-    if (bad >= 0)
-      throw new InputError(`${where}: label ${data.y.data[bad]} at index ${bad} is not a class in [0, ${C})`);
-  } else if (data.y.size !== N * T * C) {
-    const shape = `[${N}${T > 1 ? `, ${T}` : ""}${cfg.arch === "meanfield" ? "" : `, ${C}`}]`;
-    throw new InputError(`${where}: y has shape [${data.y.shape}], expected ${N * T * C} values (${shape}) for mse`);
-  }
 }
 
 /** Loads a direction (same names/shapes as the weights) for an HVP. */
@@ -174,11 +111,20 @@ export interface Problem {
   data?: Dataset & { loss: LossName };
 }
 
+export interface ProblemFiles {
+  model: string;
+  weights: string;
+  data?: string;
+  loss?: LossName;
+}
+
 /**
  * Loads model config, weights and — when a data file is given — the data, choosing and checking
  * the loss (`loss` as requested, else xent for integer targets and mse otherwise).
  */
-export function loadProblem(o: { model: string; weights: string; data?: string; loss?: LossName }): Problem {
+export function loadProblem(o: ProblemFiles & { data: string }): Required<Problem>;
+export function loadProblem(o: ProblemFiles): Problem;
+export function loadProblem(o: ProblemFiles): Problem {
   const cfg = loadModelConfig(o.model);
   const model = modelOf(cfg);
   const params = loadWeights(o.weights, model);
@@ -188,6 +134,6 @@ export function loadProblem(o: { model: string; weights: string; data?: string; 
   }
   const data = loadData(o.data, cfg);
   const loss = chooseLoss(o.loss, data);
-  checkTargets(cfg, data, loss, `data ${o.data}`);
+  checkTargets(cfg, data.x, data.y, loss, `data ${o.data}`);
   return { cfg, model, params, data: { ...data, loss } };
 }

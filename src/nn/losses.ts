@@ -23,15 +23,21 @@ export function xent(logits: Tensor, labels: Tensor): Tensor {
   const rows = logits.size / C;
   if (labels.size !== rows) throw new Error(`xent: ${rows} rows of logits but ${labels.size} labels`);
   const z = F.reshape(logits, [rows, C]);
-  const onehot = new Float64Array(rows * C);
-  for (let i = 0; i < rows; i++) {
-    const y = labels.data[i];
-    if (!Number.isInteger(y) || y < 0 || y >= C)
-      throw new Error(`xent: label ${y} at position ${i} is not a class in [0, ${C})`);
-    onehot[i * C + y] = 1;
-  }
+  const onehot = oneHotInto(labels.data, C, new Float64Array(rows * C));
   // −mean log p[label], with log p from the max-shifted log-softmax (torch's log_softmax + nll).
   return F.neg(F.div(F.sum(F.mul(F.logSoftmax(z, -1), new Tensor(onehot, [rows, C]))), rows));
+}
+
+/** Writes the one-hot rows of integer `labels` over C classes into `out` (labels.length × C) and returns it. */
+export function oneHotInto(labels: Float64Array, C: number, out: Float64Array): Float64Array {
+  out.fill(0);
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i];
+    if (!Number.isInteger(y) || y < 0 || y >= C)
+      throw new Error(`xent: label ${y} at position ${i} is not a class in [0, ${C})`);
+    out[i * C + y] = 1;
+  }
+  return out;
 }
 
 export function lossFn(name: LossName): (out: Tensor, target: Tensor) => Tensor {

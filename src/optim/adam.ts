@@ -4,8 +4,8 @@
  *   m ← β₁m + (1 − β₁)g;   v ← β₂v + (1 − β₂)g²
  *   θ ← θ − (lr/(1 − β₁ᵗ)) · m / (√v/√(1 − β₂ᵗ) + ε)
  */
-import { type Tree, zerosLike } from "../tree/tree.ts";
-import { leafwise } from "./leafwise.ts";
+import { type Tree, zerosLike } from "../core/tree.ts";
+import { leafwise, leafwiseInto } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";
 
 export interface AdamOptions {
@@ -28,21 +28,26 @@ function make(
     gradsPerStep: 1,
     init: (params) => ({ step: 0, exp_avg: zerosLike(params), exp_avg_sq: zerosLike(params) }),
     step(params: Tree, grads: Tree, state: AdamState, { lr }: StepContext) {
-      const t = state.step + 1;
-      const stepSize = lr / (1 - Math.pow(b1, t));
-      const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
-      const shrink = 1 - lr * wd;
-      const l2 = decoupled ? 0 : wd;
-      const [p, m, v] = leafwise(
-        [params, grads, state.exp_avg, state.exp_avg_sq],
-        3,
-        ([th, g, m0, v0], [out, m1, v1]) => {
-          adamLeaf(th, g, m0, v0, out, m1, v1, decoupled ? shrink : 1, l2, b1, b2, stepSize, bc2Sqrt, eps);
-        },
-      );
-      return { params: p, state: { step: t, exp_avg: m, exp_avg_sq: v } };
+      const [p, m, v] = leafwise([params, grads, state.exp_avg, state.exp_avg_sq], 3, kernel(state.step + 1, lr));
+      return { params: p, state: { step: state.step + 1, exp_avg: m, exp_avg_sq: v } };
+    },
+    stepInPlace(params: Tree, grads: Tree, state: AdamState, { lr }: StepContext) {
+      const { exp_avg: m, exp_avg_sq: v } = state;
+      leafwiseInto([params, grads, m, v], [params, m, v], kernel(state.step + 1, lr));
+      return { step: state.step + 1, exp_avg: m, exp_avg_sq: v };
     },
   };
+
+  /** Step t's update of one leaf: ins (θ, g, m, v) → outs (θ', m', v'). */
+  function kernel(t: number, lr: number): (ins: Float64Array[], outs: Float64Array[]) => void {
+    const stepSize = lr / (1 - Math.pow(b1, t));
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
+    const shrink = 1 - lr * wd;
+    const l2 = decoupled ? 0 : wd;
+    return ([th, g, m0, v0], [out, m1, v1]) => {
+      adamLeaf(th, g, m0, v0, out, m1, v1, decoupled ? shrink : 1, l2, b1, b2, stepSize, bc2Sqrt, eps);
+    };
+  }
 }
 
 /**

@@ -16,7 +16,7 @@
  */
 import { type Key, foldIn } from "../core/random.ts";
 import { Tensor } from "../core/tensor.ts";
-import { type Tree, leaves, unflatten } from "../tree/tree.ts";
+import { type Tree, leaves, unflatten } from "../core/tree.ts";
 import { langevinLeaf, stepNoise } from "./langevin.ts";
 import { leafwise, requireKey } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";

@@ -5,7 +5,7 @@
 export type * from "./types.ts";
 export { sgd, type SgdOptions, type SgdState } from "./sgd.ts";
 /** Zeros shaped like a parameter tree (the optimizers' initial state). */
-export { zerosLike as zerosTree } from "../tree/tree.ts";
+export { zerosLike as zerosTree } from "../core/tree.ts";
 export { adam, adamw, type AdamOptions, type AdamState } from "./adam.ts";
 export { sgld, type SgldOptions, type SgldState } from "./sgld.ts";
 export {

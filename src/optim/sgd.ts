@@ -6,8 +6,8 @@
  *   d ← d + μb (Nesterov) or d ← b
  *   θ ← θ − lr·d
  */
-import { type Tree, zerosLike } from "../tree/tree.ts";
-import { leafwise } from "./leafwise.ts";
+import { type Tree, zerosLike } from "../core/tree.ts";
+import { leafwise, leafwiseInto } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";
 
 export interface SgdOptions {
@@ -35,23 +35,42 @@ export function sgd({
     init: (params) => (mu !== 0 ? { step: 0, momentum_buffer: zerosLike(params) } : { step: 0 }),
     step(params: Tree, grads: Tree, state: SgdState, { lr }: StepContext) {
       if (mu === 0) {
-        const [p] = leafwise([params, grads], 1, ([th, g], [out]) => sgdLeaf(th, g, out, lr, wd));
+        const [p] = leafwise([params, grads], 1, plainKernel(lr, wd));
         return { params: p, state: { step: state.step + 1 } };
       }
-      const first = state.step === 0;
       const buf = (state as { momentum_buffer: Tree }).momentum_buffer;
-      const [p, b] = leafwise([params, grads, buf], 2, ([th, g, b0], [out, b1]) => {
-        for (let i = 0; i < th.length; i++) {
-          const d = wd === 0 ? g[i] : g[i] + wd * th[i];
-          const bi = first ? d : mu * b0[i] + (1 - dampening) * d;
-          b1[i] = bi;
-          out[i] = th[i] - lr * (nesterov ? d + mu * bi : bi);
-        }
-      });
+      const [p, b] = leafwise([params, grads, buf], 2, momentumKernel(state.step === 0, lr));
       return { params: p, state: { step: state.step + 1, momentum_buffer: b } };
     },
+    stepInPlace(params: Tree, grads: Tree, state: SgdState, { lr }: StepContext) {
+      if (mu === 0) {
+        leafwiseInto([params, grads], [params], plainKernel(lr, wd));
+        return { step: state.step + 1 };
+      }
+      const buf = (state as { momentum_buffer: Tree }).momentum_buffer;
+      leafwiseInto([params, grads, buf], [params, buf], momentumKernel(state.step === 0, lr));
+      return { step: state.step + 1, momentum_buffer: buf };
+    },
   };
+
+  function plainKernel(lr: number, wd: number): LeafKernel {
+    return ([th, g], [out]) => sgdLeaf(th, g, out, lr, wd);
+  }
+
+  /** ins (θ, g, b₀) → outs (θ', b₁); element i of the outputs reads element i of the inputs only. */
+  function momentumKernel(first: boolean, lr: number): LeafKernel {
+    return ([th, g, b0], [out, b1]) => {
+      for (let i = 0; i < th.length; i++) {
+        const d = wd === 0 ? g[i] : g[i] + wd * th[i];
+        const bi = first ? d : mu * b0[i] + (1 - dampening) * d;
+        b1[i] = bi;
+        out[i] = th[i] - lr * (nesterov ? d + mu * bi : bi);
+      }
+    };
+  }
 }
+
+type LeafKernel = (ins: Float64Array[], outs: Float64Array[]) => void;
 
 /**
  * θ − lr·(g + λθ) for one leaf. A standalone function over plain arguments so that V8 compiles

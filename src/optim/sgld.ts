@@ -4,7 +4,7 @@
  * the Euler–Maruyama step of dθ = −∇L dt + √(2/β) dW, whose stationary law is ∝ exp(−βL).
  */
 import { langevinLeaf, stepNoise } from "./langevin.ts";
-import type { Tree } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
 import { leafwise, requireKey } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";
 

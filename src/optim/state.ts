@@ -3,7 +3,7 @@
  * `<entry>.<leaf name>` (e.g. `exp_avg.fc0.weight`), number entries a JSON-able record.
  */
 import type { Tensor } from "../core/tensor.ts";
-import { type Tree, fromNamed, isLeaf, namedLeaves } from "../tree/tree.ts";
+import { type Tree, fromNamed, isLeaf, namedLeaves } from "../core/tree.ts";
 import type { OptState } from "./types.ts";
 
 export function stateToNamed(state: OptState): { tensors: [string, Tensor][]; numbers: Record<string, number> } {

@@ -7,7 +7,7 @@
  * numbers (step counters), so a checkpoint can store it as named tensors plus JSON.
  */
 import type { Key } from "../core/random.ts";
-import type { Tree } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
 
 export type OptState = { readonly [name: string]: Tree | number };
 
@@ -30,4 +30,10 @@ export interface Optimizer<S extends OptState = OptState> {
   /** The state before the first step (its trees are the template a checkpoint is read into). */
   init(params: Tree): S;
   step(params: Tree, grads: Tree, state: S, ctx: StepContext): { params: Tree; state: S };
+  /**
+   * The same update written over `params` and the trees of `state` (arrays the caller owns, as in a
+   * compiled training step); returns the new state record, whose trees are those of `state`. Same
+   * numbers as `step`, bit for bit. Absent for optimizers that have no in-place form.
+   */
+  stepInPlace?(params: Tree, grads: Tree, state: S, ctx: StepContext): S;
 }

@@ -14,7 +14,7 @@ import { type Equation, extendedData, type IcInput, initialState } from "./ic.ts
 import { detectShocks, hjGradient, type Shock, type ShockOptions } from "./shocks.ts";
 import { burgersScheme } from "./schemes.ts";
 import type { StepperName } from "./timestep.ts";
-import { finite, nonNegative } from "./validate.ts";
+import { finite, nonNegative } from "../validate.ts";
 
 export interface SolveOptions {
   ic: IcInput;
@@ -76,6 +76,7 @@ export function hj(o: SolveOptions): PdeResult {
   if (!HJ_EXACT_SCHEMES.includes(scheme) && !HJ_GRID_SCHEMES.includes(scheme)) {
     throw new InputError(
       `scheme: expected one of ${[...HJ_GRID_SCHEMES, ...HJ_EXACT_SCHEMES].join(", ")}, got ${JSON.stringify(scheme)}`,
+      { field: "scheme" },
     );
   }
   if (!HJ_EXACT_SCHEMES.includes(scheme)) {
@@ -93,9 +94,13 @@ export function hj(o: SolveOptions): PdeResult {
     });
   }
   if (scheme === "hopf-lax" && nu > 0)
-    throw new InputError("nu: hopf-lax is the inviscid (nu = 0) solution; use --scheme cole-hopf for nu > 0");
+    throw new InputError("nu: hopf-lax is the inviscid (nu = 0) solution; use --scheme cole-hopf for nu > 0", {
+      field: "nu",
+    });
   if (scheme === "cole-hopf" && nu === 0)
-    throw new InputError("nu: cole-hopf needs nu > 0 (beta = 1/(2 nu)); use --scheme hopf-lax for nu = 0");
+    throw new InputError("nu: cole-hopf needs nu > 0 (beta = 1/(2 nu)); use --scheme hopf-lax for nu = 0", {
+      field: "nu",
+    });
   const u0 = initialState(o.ic, "hj", grid);
   if (o.t === 0)
     return { x: grid.x, u: u0, t: 0, steps: 0, mass: mass(u0, grid.dx), scheme, dx: grid.dx, values: "point" };

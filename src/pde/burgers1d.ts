@@ -12,8 +12,7 @@
 import { burgers1dStepper } from "./burgersStepper.ts";
 import type { KernelChoice } from "./fused/kernels.ts";
 import { type Grid1D, mass } from "./grid.ts";
-import { runClock, type RunControls } from "./timestep.ts";
-import { checkRun } from "./validate.ts";
+import { checkRun, runClock, type RunControls } from "./timestep.ts";
 
 export interface Burgers1dOptions extends RunControls {
   grid: Grid1D;

@@ -9,8 +9,7 @@ import { mass, maxAbs } from "./grid.ts";
 import { type Grid2D, getLine, putLine } from "./grid2d.ts";
 import { burgersScheme } from "./schemes.ts";
 import { conservativeRhs, type Rhs } from "./spatial.ts";
-import { cflTimeStep, integrate, makeStepper, type RunControls, type StepperName } from "./timestep.ts";
-import { checkRun } from "./validate.ts";
+import { checkRun, cflTimeStep, integrate, makeStepper, type RunControls, type StepperName } from "./timestep.ts";
 
 export interface Burgers2dOptions extends RunControls {
   grid: Grid2D;

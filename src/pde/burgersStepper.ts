@@ -26,7 +26,7 @@ import { WENO_GHOST } from "./fused/weno5.ts";
 import { burgersScheme, type ResolvedScheme } from "./schemes.ts";
 import { conservativeRhs } from "./spatial.ts";
 import { cflTimeStep, makeStepper, SSP_STAGES, type StepperName } from "./timestep.ts";
-import { lookup, nonNegative, positive } from "./validate.ts";
+import { lookup, nonNegative, positive } from "../validate.ts";
 
 export interface Burgers1dStepperOptions {
   grid: Grid1D;
@@ -86,10 +86,11 @@ export function burgers1dStepper(o: Burgers1dStepperOptions): Burgers1dStepper {
   const resolved = burgersScheme(o.scheme, { flux: o.flux, stepper: o.stepper });
   const plan = choice === "generic" ? null : fusedPlan(resolved, bc, nu);
   if (plan) return fusedStepper(o.grid, resolved, plan, stageKernels(choice as Exclude<KernelChoice, "generic">), cfl);
-  if (choice === "wasm-simd" || choice === "typescript") {
+  if (choice !== "auto" && choice !== "generic") {
     throw new InputError(
       `kernels: ${choice} covers periodic inviscid muscl or first-order (godunov, rusanov flux) and weno5; ` +
         `got ${resolved.label} (bc ${bc}, nu ${nu}); use auto or generic`,
+      { field: "kernels" },
     );
   }
   return genericStepper(o.grid, resolved, bc, nu, cfl);

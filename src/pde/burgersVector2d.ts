@@ -21,7 +21,7 @@ import { musclMinmod } from "./reconstruction/muscl.ts";
 import type { Reconstruction } from "./reconstruction/types.ts";
 import type { Rhs } from "./spatial.ts";
 import { cflTimeStep, integrate, makeStepper, type StepperName } from "./timestep.ts";
-import { finiteArray, lookup, nonNegative, positive } from "./validate.ts";
+import { finiteArray, lookup, nonNegative, positive } from "../validate.ts";
 
 const VECTOR_SCHEMES: Readonly<Record<string, { recon: Reconstruction; stepper: StepperName }>> = {
   rusanov: { recon: firstOrder, stepper: "euler" },

@@ -5,6 +5,7 @@
  * indices g … g+N−1.
  */
 import { InputError } from "../errors.ts";
+import { integer, oneOf } from "../validate.ts";
 
 /** "periodic": wrap around; "outflow": zero-gradient copy of the edge cell (transmissive). */
 export type BoundaryCondition = "periodic" | "outflow";
@@ -20,11 +21,14 @@ export interface Grid1D {
   readonly x: Float64Array;
 }
 
+/** At most this many cells: the solvers keep a few float64 arrays per cell, well inside memory. */
+export const MAX_CELLS = 1e7;
+
 export function makeGrid(a: number, b: number, n: number): Grid1D {
   if (!Number.isFinite(a) || !Number.isFinite(b) || !(a < b)) {
-    throw new InputError(`domain: expected finite a < b, got ${a},${b}`);
+    throw new InputError(`domain: expected finite a < b, got ${a},${b}`, { field: "domain" });
   }
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`cells: expected an integer >= 1, got ${n}`);
+  integer(n, "cells", 1, MAX_CELLS);
   const dx = (b - a) / n;
   const x = new Float64Array(n);
   for (let i = 0; i < n; i++) x[i] = a + (i + 0.5) * dx;
@@ -39,10 +43,7 @@ export function interfaces(grid: Grid1D): Float64Array {
 }
 
 export function checkBoundary(bc: string): BoundaryCondition {
-  if (bc !== "periodic" && bc !== "outflow") {
-    throw new InputError(`bc: expected periodic or outflow, got ${JSON.stringify(bc)}`);
-  }
-  return bc;
+  return oneOf(bc, "bc", ["periodic", "outflow"] as const);
 }
 
 /**

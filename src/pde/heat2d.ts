@@ -15,11 +15,11 @@
  * TypeScript; option `kernels`), double-buffered, nothing allocated per step.
  */
 import { InputError } from "../errors.ts";
-import { stageKernels, type FusedKernelName } from "./fused/kernels.ts";
+import { kernelChoice, stageKernels, type FusedKernelName, type KernelChoice } from "./fused/kernels.ts";
 import { mass } from "./grid.ts";
 import type { Grid2D } from "./grid2d.ts";
-import { cflTimeStep, runClock } from "./timestep.ts";
-import { checkRun, finite, lookup, positive } from "./validate.ts";
+import { checkRun, cflTimeStep, runClock } from "./timestep.ts";
+import { finite, positive } from "../validate.ts";
 
 export interface Heat2dStepperOptions {
   grid: Grid2D;
@@ -64,16 +64,17 @@ export interface Heat2dResult {
   mass: number;
 }
 
-const KERNELS = { auto: true, "wasm-simd": true, typescript: true } as const;
-
 export function heat2dStepper(o: Heat2dStepperOptions): Heat2dStepper {
   const { x, y } = o.grid;
   if (x.n < 2 || y.n < 2)
-    throw new InputError(`grid: the heat stencil needs at least 2 cells per axis, got ${x.n}×${y.n}`);
+    throw new InputError(`grid: the heat stencil needs at least 2 cells per axis, got ${x.n}×${y.n}`, {
+      field: "grid",
+    });
   const nu = positive(o.nu, "nu");
   const cfl = positive(o.cfl ?? 0.5, "cfl");
-  if (cfl > 1) throw new InputError(`cfl: expected a fraction of the stability limit in (0, 1], got ${cfl}`);
-  lookup(KERNELS, o.kernels ?? "auto", "kernels");
+  if (cfl > 1)
+    throw new InputError(`cfl: expected a fraction of the stability limit in (0, 1], got ${cfl}`, { field: "cfl" });
+  const choice = kernelChoice(o.kernels, false) as Exclude<KernelChoice, "generic">;
   const ax = nu / (x.dx * x.dx),
     ay = nu / (y.dx * y.dx);
   const dt = o.dt === undefined ? cflTimeStep(cfl, [x.dx, y.dx], [0, 0], nu) : positive(finite(o.dt, "dt"), "dt");
@@ -81,9 +82,10 @@ export function heat2dStepper(o: Heat2dStepperOptions): Heat2dStepper {
   if ((ax + ay) * dt > 0.5 * (1 + 1e-12)) {
     throw new InputError(
       `dt: ${dt} is unstable: ν·dt·(1/dx² + 1/dy²) = ${(ax + ay) * dt} > 1/2 (square grid: r = ν·dt/h² ≤ 1/4)`,
+      { field: "dt" },
     );
   }
-  const K = stageKernels(o.kernels ?? "auto");
+  const K = stageKernels(choice);
   const bufs = K.fields([x.n * y.n, x.n * y.n]);
   const advance = (h: number): void => {
     K.heatStep(bufs[0], bufs[1], x.n, y.n, ax * h, ay * h);

@@ -6,14 +6,16 @@
  *   cubic                Burgers x³ − x             HJ x⁴/4 − x²/2
  *   doublewell           Burgers x³ − x             HJ (x² − 1)²/4
  * Burgers states are exact cell averages (GL5 per cell, split at X0); HJ states are centre values.
- * Arrays (e.g. read from file:U.npy) are used as given. `extendedData` gives the HJ datum on all of
+ * Arrays, and file:U.npy (a 1-D float64 .npy of one value per cell), are used as given. `extendedData` gives the HJ datum on all of
  * ℝ for the exact solvers: the periodic extension of its restriction to [a, b] for periodic
  * boundaries, otherwise the analytic formula (arrays: piecewise-linear, extrapolated linearly).
  */
 import { InputError } from "../errors.ts";
+import { toFloat64 } from "../io/ndarray.ts";
+import { readNpy } from "../io/npy.ts";
 import type { BoundaryCondition, Grid1D } from "./grid.ts";
 import { cellAverages, centreValues } from "./quadrature.ts";
-import { finiteArray } from "./validate.ts";
+import { finiteArray } from "../validate.ts";
 
 export type Equation = "burgers" | "hj";
 
@@ -35,12 +37,15 @@ export function parseIc(s: string): IcSpec {
     const parts = m[1].split(",");
     const nums = parts.map((v) => (v.trim() === "" ? NaN : Number(v)));
     if ((parts.length !== 2 && parts.length !== 3) || nums.some((v) => !Number.isFinite(v))) {
-      throw new InputError(`ic: expected riemann:UL,UR[,X0] with finite numbers, got ${JSON.stringify(s)}`);
+      throw new InputError(`ic: expected riemann:UL,UR[,X0] with finite numbers, got ${JSON.stringify(s)}`, {
+        field: "ic",
+      });
     }
     return { kind: "riemann", uL: nums[0], uR: nums[1], x0: nums[2] };
   }
   throw new InputError(
     `ic: expected one of sine, riemann:UL,UR[,X0], cubic, doublewell, file:U.npy, got ${JSON.stringify(s)}`,
+    { field: "ic" },
   );
 }
 
@@ -66,7 +71,7 @@ function analytic(spec: IcSpec, eq: Equation, grid: Grid1D): Analytic {
       const { uL, uR } = spec;
       const x0 = spec.x0 ?? 0.5 * (grid.a + grid.b);
       if (!Number.isFinite(uL) || !Number.isFinite(uR) || !Number.isFinite(x0))
-        throw new InputError("ic: riemann states must be finite");
+        throw new InputError("ic: riemann states must be finite", { field: "ic" });
       return eq === "burgers"
         ? { f: (x) => (x < x0 ? uL : uR), df: () => 0, breakpoints: [x0] }
         : { f: (x) => (x < x0 ? uL : uR) * (x - x0), df: (x) => (x < x0 ? uL : uR), breakpoints: [x0] };
@@ -74,8 +79,25 @@ function analytic(spec: IcSpec, eq: Equation, grid: Grid1D): Analytic {
   }
 }
 
-function normalise(ic: IcInput): IcSpec | ((x: number) => number) | ArrayLike<number> {
-  return typeof ic === "string" ? parseIc(ic) : ic;
+function normalise(ic: IcInput, grid: Grid1D): IcSpec | ((x: number) => number) | ArrayLike<number> {
+  if (typeof ic !== "string") return ic;
+  return ic.startsWith("file:") ? readIcFile(ic.slice("file:".length), grid.n) : parseIc(ic);
+}
+
+/** The values per cell of file:PATH, a 1-D .npy of n finite values; errors name the file. */
+function readIcFile(path: string, n: number): Float64Array {
+  if (path === "") throw new InputError('ic: expected file:U.npy with a path, got "file:"', { field: "ic" });
+  const arr = readNpy(path);
+  if (arr.shape.length !== 1 || arr.shape[0] !== n)
+    throw new InputError(
+      `ic ${path}: expected a 1-D array of ${n} values (one per cell), got shape [${arr.shape.join(", ")}]`,
+      { field: "ic" },
+    );
+  const data = toFloat64(arr);
+  const bad = data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0)
+    throw new InputError(`ic ${path}: expected finite values, got ${data[bad]} at index ${bad}`, { field: "ic" });
+  return data;
 }
 
 function isArrayLike(v: unknown): v is ArrayLike<number> {
@@ -92,9 +114,10 @@ export function initialState(
   grid: Grid1D,
   values: "average" | "point" = eq === "burgers" ? "average" : "point",
 ): Float64Array {
-  const v = normalise(ic);
+  const v = normalise(ic, grid);
   if (isArrayLike(v)) {
-    if (v.length !== grid.n) throw new InputError(`ic: expected ${grid.n} values (one per cell), got ${v.length}`);
+    if (v.length !== grid.n)
+      throw new InputError(`ic: expected ${grid.n} values (one per cell), got ${v.length}`, { field: "ic" });
     finiteArray(v, "ic");
     return Float64Array.from(v);
   }
@@ -108,7 +131,7 @@ export function extendedData(
   grid: Grid1D,
   bc: BoundaryCondition,
 ): { f: (y: number) => number; df?: (y: number) => number } {
-  const v = normalise(ic);
+  const v = normalise(ic, grid);
   const L = grid.b - grid.a;
   const wrap = (y: number): number => grid.a + ((((y - grid.a) % L) + L) % L);
   if (isArrayLike(v)) {

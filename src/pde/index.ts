@@ -52,7 +52,7 @@ export {
 } from "./shocks.ts";
 export { shockTime1d, shockTimeNd, type ShockForecast } from "./shockTime.ts";
 export { frontWidth as viscousFrontWidth } from "./exact/tanhFront.ts";
-export { erf, erfc, erfcx, logNdtr, ndtr } from "./special.ts";
+export { erf, erfc, erfcx, logNdtr, ndtr } from "../core/special.ts";
 export {
   cflTimeStep,
   integrate,

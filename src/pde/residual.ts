@@ -21,32 +21,40 @@ function finish(values: Float64Array): Residual {
   return { values, maxAbs: m };
 }
 
+/** A residual evaluated at the interior points 1 … n−2 (NaN on the boundary). */
+function interior1d(n: number, at: (i: number) => number): Residual {
+  const r = new Float64Array(n).fill(NaN);
+  for (let i = 1; i < n - 1; i++) r[i] = at(i);
+  return finish(r);
+}
+
+/** A residual evaluated at the interior points of a row-major nx×ny grid (NaN on the boundary). */
+function interior2d(nx: number, ny: number, at: (i: number, j: number, k: number) => number): Residual {
+  const r = new Float64Array(nx * ny).fill(NaN);
+  for (let i = 1; i < nx - 1; i++) for (let j = 1; j < ny - 1; j++) r[i * ny + j] = at(i, j, i * ny + j);
+  return finish(r);
+}
+
+/** Centred f_t, f_x and f_xx of three 1-D snapshots at interior point i. */
+function derivs1d(f: Snapshots, i: number, dt: number, dx: number): [number, number, number] {
+  const [a, b, c] = f;
+  return [(c[i] - a[i]) / (2 * dt), (b[i + 1] - b[i - 1]) / (2 * dx), (b[i + 1] - 2 * b[i] + b[i - 1]) / (dx * dx)];
+}
+
 /** 1-D HJ residual u_t + ½u_x² − νu_xx. */
 export function hjResidual1d(u: Snapshots, dt: number, dx: number, nu: number): Residual {
-  const [a, b, c] = u;
-  const n = b.length;
-  const r = new Float64Array(n).fill(NaN);
-  for (let i = 1; i < n - 1; i++) {
-    const ut = (c[i] - a[i]) / (2 * dt);
-    const ux = (b[i + 1] - b[i - 1]) / (2 * dx);
-    const uxx = (b[i + 1] - 2 * b[i] + b[i - 1]) / (dx * dx);
-    r[i] = ut + 0.5 * ux * ux - nu * uxx;
-  }
-  return finish(r);
+  return interior1d(u[1].length, (i) => {
+    const [ut, ux, uxx] = derivs1d(u, i, dt, dx);
+    return ut + 0.5 * ux * ux - nu * uxx;
+  });
 }
 
 /** 1-D Burgers residual p_t + p p_x − νp_xx. */
 export function burgersResidual1d(p: Snapshots, dt: number, dx: number, nu: number): Residual {
-  const [a, b, c] = p;
-  const n = b.length;
-  const r = new Float64Array(n).fill(NaN);
-  for (let i = 1; i < n - 1; i++) {
-    const pt = (c[i] - a[i]) / (2 * dt);
-    const px = (b[i + 1] - b[i - 1]) / (2 * dx);
-    const pxx = (b[i + 1] - 2 * b[i] + b[i - 1]) / (dx * dx);
-    r[i] = pt + b[i] * px - nu * pxx;
-  }
-  return finish(r);
+  return interior1d(p[1].length, (i) => {
+    const [pt, px, pxx] = derivs1d(p, i, dt, dx);
+    return pt + p[1][i] * px - nu * pxx;
+  });
 }
 
 /** Centred ∂x, ∂y and Δ of a row-major field at interior point (i, j). */
@@ -65,52 +73,29 @@ function stencil(
   return [fx, fy, lap];
 }
 
+/** The grid and steps of a 2-D residual: nx×ny points, time step dt, spacings hx, hy, viscosity ν. */
+type Steps2d = [nx: number, ny: number, dt: number, hx: number, hy: number, nu: number];
+
 /** 2-D HJ residual u_t + ½|∇u|² − νΔu. */
-export function hjResidual2d(
-  u: Snapshots,
-  nx: number,
-  ny: number,
-  dt: number,
-  hx: number,
-  hy: number,
-  nu: number,
-): Residual {
-  const r = new Float64Array(nx * ny).fill(NaN);
-  for (let i = 1; i < nx - 1; i++) {
-    for (let j = 1; j < ny - 1; j++) {
-      const k = i * ny + j;
-      const [ux, uy, lap] = stencil(u[1], i, j, ny, hx, hy);
-      r[k] = (u[2][k] - u[0][k]) / (2 * dt) + 0.5 * (ux * ux + uy * uy) - nu * lap;
-    }
-  }
-  return finish(r);
+export function hjResidual2d(u: Snapshots, ...[nx, ny, dt, hx, hy, nu]: Steps2d): Residual {
+  return interior2d(nx, ny, (i, j, k) => {
+    const [ux, uy, lap] = stencil(u[1], i, j, ny, hx, hy);
+    return (u[2][k] - u[0][k]) / (2 * dt) + 0.5 * (ux * ux + uy * uy) - nu * lap;
+  });
 }
 
 /** 2-D vector Burgers residual, component-wise p_t + (p·∇)p − νΔp; returns one residual per component. */
 export function burgersResidual2d(
   p1: Snapshots,
   p2: Snapshots,
-  nx: number,
-  ny: number,
-  dt: number,
-  hx: number,
-  hy: number,
-  nu: number,
+  ...[nx, ny, dt, hx, hy, nu]: Steps2d
 ): [Residual, Residual] {
-  const r1 = new Float64Array(nx * ny).fill(NaN);
-  const r2 = new Float64Array(nx * ny).fill(NaN);
-  for (let i = 1; i < nx - 1; i++) {
-    for (let j = 1; j < ny - 1; j++) {
-      const k = i * ny + j;
-      const a = p1[1][k];
-      const b = p2[1][k];
-      const [ax, ay, al] = stencil(p1[1], i, j, ny, hx, hy);
-      const [bx, by, bl] = stencil(p2[1], i, j, ny, hx, hy);
-      r1[k] = (p1[2][k] - p1[0][k]) / (2 * dt) + a * ax + b * ay - nu * al;
-      r2[k] = (p2[2][k] - p2[0][k]) / (2 * dt) + a * bx + b * by - nu * bl;
-    }
-  }
-  return [finish(r1), finish(r2)];
+  const component = (q: Snapshots) =>
+    interior2d(nx, ny, (i, j, k) => {
+      const [qx, qy, ql] = stencil(q[1], i, j, ny, hx, hy);
+      return (q[2][k] - q[0][k]) / (2 * dt) + p1[1][k] * qx + p2[1][k] * qy - nu * ql;
+    });
+  return [component(p1), component(p2)];
 }
 
 /** Discrete curl ∂x p2 − ∂y p1 (centred), max over the interior — zero for gradient fields. */
@@ -122,12 +107,5 @@ export function curl2d(
   hx: number,
   hy: number,
 ): Residual {
-  const r = new Float64Array(nx * ny).fill(NaN);
-  for (let i = 1; i < nx - 1; i++) {
-    for (let j = 1; j < ny - 1; j++) {
-      const k = i * ny + j;
-      r[k] = (p2[k + ny] - p2[k - ny]) / (2 * hx) - (p1[k + 1] - p1[k - 1]) / (2 * hy);
-    }
-  }
-  return finish(r);
+  return interior2d(nx, ny, (_i, _j, k) => (p2[k + ny] - p2[k - ny]) / (2 * hx) - (p1[k + 1] - p1[k - 1]) / (2 * hy));
 }

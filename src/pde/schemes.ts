@@ -12,7 +12,7 @@ import type { Reconstruction } from "./reconstruction/types.ts";
 import { weno5Scheme } from "./reconstruction/weno5.ts";
 import { reconstructThenFlux, type SpatialScheme } from "./spatial.ts";
 import type { StepperName } from "./timestep.ts";
-import { lookup } from "./validate.ts";
+import { lookup } from "../validate.ts";
 
 interface SchemeSpec {
   recon: Reconstruction | "weno5";

@@ -29,7 +29,7 @@ export function shockTime1d(
   df?: (y: number) => number,
 ): ShockForecast {
   if (!(box.min < box.max) || !Number.isInteger(box.n) || box.n < 3)
-    throw new InputError("box: expected min < max and n >= 3");
+    throw new InputError("box: expected min < max and n >= 3", { field: "box" });
   const ys = linspace(box.min, box.max, box.n);
   let k = 0;
   for (let i = 1; i < ys.length; i++) if (-d2f(ys[i]) > -d2f(ys[k])) k = i;
@@ -67,7 +67,7 @@ export function shockTimeNd(
   grad?: (y: number[]) => number[],
 ): ShockForecast {
   const dim = box.length;
-  if (dim < 1) throw new InputError("box: expected at least one axis");
+  if (dim < 1) throw new InputError("box: expected at least one axis", { field: "box" });
   const axes = box.map((b, i) => {
     if (!(b.min < b.max) || !Number.isInteger(b.n) || b.n < 2)
       throw new InputError(`box[${i}]: expected min < max and n >= 2`);

@@ -10,7 +10,8 @@
  */
 import type { BoundaryCondition } from "./grid.ts";
 import type { Rhs } from "./spatial.ts";
-import { lookup } from "./validate.ts";
+import { InputError } from "../errors.ts";
+import { finiteArray, lookup, nonNegative, positive } from "../validate.ts";
 
 export type StepperName = "euler" | "ssprk2" | "ssprk3";
 
@@ -25,6 +26,27 @@ export interface RunControls {
   stepper?: StepperName;
   maxDt?: number;
   onStep?: (u: Float64Array, t: number, step: number) => void;
+}
+
+/**
+ * Checks a time-dependent solve's initial data (`n` finite values, `layout` naming the expected
+ * arrangement) and run controls (ν ≥ 0, CFL > 0, a final time ≥ 0 or a step count); returns ν and
+ * the CFL number with their defaults (0 and 0.5).
+ */
+export function checkRun(
+  u0: ArrayLike<number>,
+  n: number,
+  layout: string,
+  c: RunControls,
+): { nu: number; cfl: number } {
+  if (u0.length !== n) throw new InputError(`u0: expected ${n} values (${layout}), got ${u0.length}`, { field: "u0" });
+  finiteArray(u0, "u0");
+  const nu = nonNegative(c.nu ?? 0, "nu");
+  const cfl = positive(c.cfl ?? 0.5, "cfl");
+  if (c.t === undefined && c.steps === undefined)
+    throw new InputError("t: expected a final time (or steps)", { field: "t" });
+  if (c.t !== undefined) nonNegative(c.t, "t");
+  return { nu, cfl };
 }
 
 export interface Stepper {

@@ -46,11 +46,10 @@ export interface BuiltReport {
 
 /** The analysis of a run's final weights, or why there is none. */
 export function analyzeRun(reader: RunReader, ref: string, opt: ReportOptions["analysis"] = true) {
-  return runAnalysis(reader, readRun(reader, ref), opt);
+  return runAnalysis(readRun(reader, ref), opt);
 }
 
 function runAnalysis(
-  reader: RunReader,
   data: RunData,
   opt: ReportOptions["analysis"],
 ): { analysis: NetworkAnalysis | null; note?: string } {
@@ -71,7 +70,7 @@ export function buildReport(reader: RunReader, ref: string, o: ReportOptions = {
   const data = readRun(reader, ref);
   const { analysis, note } = o.analysisResult
     ? { analysis: o.analysisResult, note: undefined }
-    : runAnalysis(reader, data, o.analysis);
+    : runAnalysis(data, o.analysis);
   const monitorKeys = [...data.series.keys()].filter((k) => k.startsWith(RAW_PREFIX) || k.startsWith(QUOTIENT_PREFIX));
   const verify =
     o.verify ??
@@ -117,7 +116,7 @@ export function buildReport(reader: RunReader, ref: string, o: ReportOptions = {
       title: "Gradient-field summary",
       notes: verify
         ? [typeof verify.verdict === "string" ? `Verdict: ${verify.verdict}` : ""].filter(Boolean)
-        : ["No verify result for this run (run `shocklens verify`)."],
+        : ["No verify result for this run (run `shocklens verify --run <id>`)."],
       html: verify ? [keyValueTable(verify)] : [],
     },
     {

@@ -10,7 +10,7 @@ import { modelObjective } from "../coarse/objective.ts";
 import { hessianDirections } from "../coarse/slice.ts";
 import { InputError } from "../errors.ts";
 import { linspace } from "../pde/quadrature.ts";
-import { type Tree, ravel } from "../tree/tree.ts";
+import { type Tree, ravel } from "../core/tree.ts";
 import type { PreparedRun } from "../train/setup.ts";
 
 export interface ModelSlice {

@@ -1,55 +1,45 @@
 /**
- * Checks on values handed to the store, so bad input fails at the call with a one-line InputError
- * naming the field, rather than as a SQLite constraint error later.
+ * Checks on values handed to the store (in the terms of src/validate.ts), so bad input fails at
+ * the call with a one-line InputError naming the field, rather than as a SQLite constraint error
+ * later; and the store's own rules (status transitions, artifact digests).
  */
 import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { InputError } from "../errors.ts";
+import { fieldError, integer, nonEmptyString, oneOf } from "../validate.ts";
 import { RUN_STATUSES, type RunStatus } from "./types.ts";
 
 export function checkName(value: unknown, field: string): string {
-  if (typeof value !== "string" || value.trim() === "")
-    throw new InputError(`${field}: expected a non-empty string, got ${JSON.stringify(value)}`);
-  return value;
+  return nonEmptyString(value, field);
 }
 
 export function checkStep(step: unknown, field = "step"): number {
-  if (typeof step !== "number" || !Number.isSafeInteger(step))
-    throw new InputError(`${field}: expected an integer, got ${String(step)}`);
-  return step;
+  return integer(step, field);
 }
 
 export function checkWallTime(t: unknown, field = "wallTime"): number {
-  if (typeof t !== "number" || !Number.isFinite(t))
-    throw new InputError(`${field}: expected a finite number of Unix seconds, got ${String(t)}`);
+  if (typeof t !== "number" || !Number.isFinite(t)) throw fieldError(field, "a finite number of Unix seconds", t);
   return t;
 }
 
 export function checkSeed(seed: unknown): number | null {
-  if (seed === undefined || seed === null) return null;
-  if (typeof seed !== "number" || !Number.isSafeInteger(seed))
-    throw new InputError(`seed: expected an integer, got ${String(seed)}`);
-  return seed;
+  return seed === undefined || seed === null ? null : integer(seed, "seed");
 }
 
 export function checkStatus(status: unknown, field = "status"): RunStatus {
-  if (!RUN_STATUSES.includes(status as RunStatus))
-    throw new InputError(`${field}: expected one of ${RUN_STATUSES.join(", ")}, got ${JSON.stringify(status)}`);
-  return status as RunStatus;
+  return oneOf(status, field, RUN_STATUSES);
 }
 
 /** Event kinds are lower_snake_case identifiers so they work as filters and column headers. */
 export function checkEventKind(kind: unknown): string {
   if (typeof kind !== "string" || !/^[a-z][a-z0-9_]*$/.test(kind))
-    throw new InputError(`event kind: expected a lower_snake_case name like "shock", got ${JSON.stringify(kind)}`);
+    throw fieldError("event kind", 'a lower_snake_case name like "shock"', kind);
   return kind;
 }
 
 export function checkLimit(limit: unknown): number {
   if (limit === undefined) return -1; // SQLite: LIMIT -1 means no limit
-  if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 1)
-    throw new InputError(`limit: expected a positive integer, got ${String(limit)}`);
-  return limit;
+  return integer(limit, "limit", 1);
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { Tensor } from "../core/tensor.ts";
 import { type Key, split } from "../core/random.ts";
-import type { Tree } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
 import { type Layout, layoutOf, flatten, toTree } from "./layout.ts";
 import type {
   Alignment,
@@ -106,7 +106,7 @@ export function composeGroup(spec: GroupSpec, template: Tree): SymmetryGroup {
 
   // Leaves no closed form describes: reported as their values at the canonical representative.
   const exactCover = new Uint8Array(layout.n);
-  comps.forEach((c, i) => {
+  comps.forEach((_, i) => {
     if (exact[i])
       masks[i].forEach((v, k) => {
         if (v) exactCover[k] = 1;

@@ -6,7 +6,7 @@
  */
 import { Tensor, sameShape } from "../core/tensor.ts";
 import { InputError } from "../errors.ts";
-import { type Tree, namedLeaves, unflatten } from "../tree/tree.ts";
+import { type Tree, namedLeaves, unflatten } from "../core/tree.ts";
 
 export interface Layout {
   readonly template: Tree;

@@ -11,7 +11,7 @@
  * groups of generators (a head's GL block, a layer's neurons one by one, …) and is factored per block.
  */
 import { pivotedCholesky, choleskySolve } from "../linalg/dense.ts";
-import type { Tree } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
 import { type Layout, flatten, toTree } from "./layout.ts";
 import type { HorizontalProjector, SparseVector } from "./types.ts";
 

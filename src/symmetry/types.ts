@@ -12,7 +12,7 @@
  */
 import type { Tensor } from "../core/tensor.ts";
 import type { Key } from "../core/random.ts";
-import type { Tree } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
 import type { Layout, MatView } from "./layout.ts";
 
 export interface ScaleUnit {

@@ -15,7 +15,7 @@ import { decodeSafetensors, readSafetensors, writeSafetensors, type SafetensorsF
 import { toFloat64, type NDArray } from "../io/ndarray.ts";
 import { stateFromNamed, stateToNamed } from "../optim/state.ts";
 import type { OptState } from "../optim/types.ts";
-import { type Tree, fromNamed, namedLeaves } from "../tree/tree.ts";
+import { type Tree, fromNamed, namedLeaves } from "../core/tree.ts";
 
 export const CHECKPOINT_FORMAT = "shocklens-checkpoint/1";
 

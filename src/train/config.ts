@@ -5,10 +5,12 @@
  */
 import { z } from "zod";
 import { InputError } from "../errors.ts";
-import { modelConfig, parseModelConfig } from "../nn/config.ts";
+import { formatZodIssue } from "../validate.ts";
+import { modelConfig, parseModelConfig } from "../nn/registry.ts";
 import { dataConfig } from "../data/config.ts";
 import { optimizerConfig } from "../optim/config.ts";
 import { scheduleConfig } from "../optim/schedule.ts";
+import { monitorConfig } from "../monitor/config.ts";
 import { checkRunMemory, MAX_STEPS } from "./limits.ts";
 
 /** Counts are bounded so that no config can ask for absurd work; memory is checked in limits.ts. */
@@ -61,6 +63,15 @@ export const runConfig = z
       .max(1000)
       .default(3)
       .describe("how many of the newest checkpoints to keep on disk"),
+    monitor: monitorConfig
+      .optional()
+      .describe(
+        "the training monitor: raw and quotient observables, change points, forecasts and alerts stored with the run (docs/monitor.md)",
+      ),
+    compile: z
+      .boolean()
+      .optional()
+      .describe("take the gradients through compiled plans (mlp with relu, tanh or identity): same numbers, faster"),
   })
   .refine((c) => (c.steps === undefined) !== (c.epochs === undefined), {
     message: "give exactly one of steps and epochs",
@@ -70,29 +81,10 @@ export const runConfig = z
 export type RunConfig = z.infer<typeof runConfig>;
 export type RunConfigInput = z.input<typeof runConfig>;
 
-/** One line for the first problem zod found: `<where>: <path>: <what is wrong>`. */
-export function formatConfigIssue(issue: z.core.$ZodIssue, where: string): string {
-  const path = issue.path.map(String).join(".");
-  const at = (p: string) => `${where}: ${p === "" ? "(top level)" : p}`;
-  switch (issue.code) {
-    case "unrecognized_keys": {
-      const also = issue.keys.length > 1 ? ` (also ${issue.keys.slice(1).join(", ")})` : "";
-      return `${at(path === "" ? issue.keys[0] : `${path}.${issue.keys[0]}`)}: unknown key${also}`;
-    }
-    case "invalid_union": {
-      const opts = (issue as { options?: unknown[] }).options;
-      if (opts) return `${at(path)}: unknown value (expected ${opts.map(String).join(", ")})`;
-      return `${at(path)}: ${issue.message}`;
-    }
-    default:
-      return `${at(path)}: ${issue.message}`;
-  }
-}
-
 /** Validates a run config (already parsed from YAML/JSON) and fills in the defaults. */
 export function parseRunConfig(raw: unknown, where = "run config"): RunConfig {
   const r = runConfig.safeParse(raw);
-  if (!r.success) throw new InputError(formatConfigIssue(r.error.issues[0], where));
+  if (!r.success) throw new InputError(formatZodIssue(r.error.issues[0], where));
   // The shape checks zod cannot express (a CNN kernel larger than its input, …).
   parseModelConfig(r.data.model, `${where}: model`);
   if (r.data.data.name === "teacher-student") parseModelConfig(r.data.data.teacher, `${where}: data.teacher`);

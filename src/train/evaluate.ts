@@ -9,7 +9,7 @@ import * as F from "../core/ops/index.ts";
 import type { Split } from "../data/types.ts";
 import type { Model } from "../nn/index.ts";
 import { lossFn, type LossName } from "../nn/losses.ts";
-import type { Tree } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
 
 export interface SplitMetrics {
   loss: number;

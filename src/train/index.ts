@@ -2,14 +2,7 @@
  * Training: the run config, the loop with its callbacks, checkpoints that resume bit-identically,
  * and runs in the run store.
  */
-export {
-  runConfig,
-  parseRunConfig,
-  runConfigJsonSchema,
-  formatConfigIssue,
-  type RunConfig,
-  type RunConfigInput,
-} from "./config.ts";
+export { runConfig, parseRunConfig, runConfigJsonSchema, type RunConfig, type RunConfigInput } from "./config.ts";
 export {
   trainLoop,
   type Callback,
@@ -35,4 +28,10 @@ export {
 } from "./checkpoint.ts";
 export { StoreSink } from "./storeSink.ts";
 export { trainRun, runDir, type RunHandle, type TrainRunOptions, type TrainRunResult } from "./run.ts";
+export {
+  monitorCallback,
+  type MonitorCallback,
+  type MonitorCallbackOptions,
+  type MonitorReport,
+} from "./monitorCallback.ts";
 export { progressBar, type ProgressOptions } from "./progress.ts";

@@ -7,11 +7,19 @@
  */
 import { InputError } from "../errors.ts";
 import type { DataConfig } from "../data/config.ts";
-import { inputShape } from "../data/teacherStudent.ts";
 import { formatBytes } from "../io/files.ts";
-import { outputSize } from "../nn/files.ts";
-import { activationTerms, largest, PARAMETER_COPIES, parameterTerms, total, type Terms } from "../nn/size.ts";
-import type { RunConfig } from "./config.ts";
+import { activationTerms, flatInputShape, type ModelConfig, outputSize, parameterTerms } from "../nn/registry.ts";
+import { largest, PARAMETER_COPIES, total, type Terms } from "../nn/size.ts";
+
+/** The fields of a run config (./config.ts) the bounds read; config.ts imports this module, so not its type. */
+export interface RunBounds {
+  model: ModelConfig;
+  data: DataConfig;
+  batchSize: number;
+  replacement: boolean;
+  evalBatchSize: number;
+  steps?: number;
+}
 
 /** The memory budget of one training run. */
 export const MAX_TRAIN_BYTES = 16 * 2 ** 30;
@@ -37,12 +45,12 @@ export function sampleBound(data: DataConfig): number {
 }
 
 /** InputError when the run's estimated memory exceeds MAX_TRAIN_BYTES, naming the field that dominates. */
-export function checkRunMemory(cfg: RunConfig, where: string): void {
+export function checkRunMemory(cfg: RunBounds, where: string): void {
   const samples = sampleBound(cfg.data);
   const batch = Math.max(cfg.replacement ? cfg.batchSize : Math.min(cfg.batchSize, samples), 1);
   const evalBatch = Math.min(cfg.evalBatchSize, samples);
   const activations = activationTerms(cfg.model);
-  const dataValues = inputShape(cfg.model).reduce((a, b) => a * b, 1) + outputSize(cfg.model);
+  const dataValues = flatInputShape(cfg.model)[0] + outputSize(cfg.model);
   const batchField = batch >= evalBatch ? "batchSize" : "evalBatchSize";
   const terms: Terms = [
     ["model", total(parameterTerms(cfg.model)) * PARAMETER_COPIES],
@@ -63,7 +71,7 @@ export function checkRunMemory(cfg: RunConfig, where: string): void {
 }
 
 /** InputError when the steps a run would take exceed MAX_STEPS (epochs × batches per epoch / gradients per step). */
-export function checkTotalSteps(totalSteps: number, cfg: RunConfig, where: string): void {
+export function checkTotalSteps(totalSteps: number, cfg: RunBounds, where: string): void {
   if (totalSteps <= MAX_STEPS) return;
   throw new InputError(
     `${where}: ${cfg.steps === undefined ? "epochs" : "steps"}: the run would take ${totalSteps.toExponential(2)} ` +

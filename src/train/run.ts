@@ -20,6 +20,7 @@ import { type Callback, type Divergence, trainLoop } from "./loop.ts";
 import { prepareRun, type PreparedRun } from "./setup.ts";
 import { StoreSink } from "./storeSink.ts";
 import { chooseCheckpoint } from "./verify.ts";
+import { monitorCallback, type MonitorReport } from "./monitorCallback.ts";
 
 export interface TrainRunOptions {
   store: RunStore;
@@ -33,6 +34,8 @@ export interface TrainRunOptions {
   signal?: AbortSignal;
   /** Called once the run exists and is owned by this process, before the first step. */
   onRun?(run: RunHandle): void;
+  /** Where the monitor's end-of-run summary line goes (when the config has a monitor section). */
+  log?(line: string): void;
 }
 
 export interface RunHandle {
@@ -55,6 +58,8 @@ export interface TrainRunResult extends RunHandle {
   weights: string | null;
   divergence?: Divergence;
   seconds: number;
+  /** What the monitor measured, when the config has a monitor section. */
+  monitor?: MonitorReport;
 }
 
 /** Where a run's checkpoints and weights live: next to the store. */
@@ -155,13 +160,35 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const seconds = () => (performance.now() - t0) / 1000;
   try {
     mkdirSync(dir, { recursive: true });
+    const cfg = prepared.config;
+    const monitor = cfg.monitor
+      ? monitorCallback({
+          config: cfg.monitor,
+          model: cfg.model,
+          loss: prepared.loss,
+          train: prepared.task.train,
+          seed: cfg.seed,
+          log: o.log,
+        })
+      : null;
     store.renewLease(lease);
     o.onRun?.(handle);
     const result = await trainLoop(
-      prepared.loopOptions(started.start, { callbacks: o.callbacks, sink, signal: o.signal }),
+      prepared.loopOptions(started.start, {
+        callbacks: [...(o.callbacks ?? []), ...(monitor ? [monitor] : [])],
+        sink,
+        signal: o.signal,
+      }),
     );
     const checkpoint = sink.lastCheckpoint?.path ?? started.checkpoint;
-    const base = { ...handle, step: result.state.step, metrics: result.metrics, checkpoint, weights: null };
+    const base = {
+      ...handle,
+      ...(monitor ? { monitor: monitor.report() } : {}),
+      step: result.state.step,
+      metrics: result.metrics,
+      checkpoint,
+      weights: null,
+    };
     if (result.status === "diverged") {
       const d = result.divergence as Divergence;
       store.transaction(() => {

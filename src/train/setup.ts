@@ -4,15 +4,12 @@
  * key(seed) splits into (init, sampler, optimizer); the data key is foldIn(key(data.seed ?? seed), 1)
  * so a pinned data seed gives the same data under any run seed.
  */
-import { shapeSize } from "../core/tensor.ts";
+import { compiledValueAndGrad } from "../compiled/valueAndGrad.ts";
 import { type Key, foldIn, key, split } from "../core/random.ts";
-import { InputError } from "../errors.ts";
 import { loadTask } from "../data/index.ts";
 import { BatchSampler } from "../data/sampler.ts";
-import { inputShape } from "../data/teacherStudent.ts";
 import type { TaskData } from "../data/types.ts";
-import { modelOf, type Model } from "../nn/index.ts";
-import { checkTargets } from "../nn/files.ts";
+import { checkInputs, checkTargets, modelOf, type Model } from "../nn/registry.ts";
 import type { LossName } from "../nn/losses.ts";
 import { optimizerOf } from "../optim/config.ts";
 import { makeSchedule, type Schedule } from "../optim/schedule.ts";
@@ -38,32 +35,12 @@ export interface PreparedRun {
   loopOptions(start: TrainState, extra?: Pick<LoopOptions, "callbacks" | "sink" | "signal">): LoopOptions;
 }
 
-/** Checks that the data fits the model: input size (tokens for a transformer) and targets. */
+/** Checks that the data fits the model: its sample shape (tokens in range for token inputs) and targets. */
 function checkCompatible(cfg: RunConfig, task: TaskData, loss: LossName, where: string): void {
-  const m = cfg.model;
-  const x = task.train.x;
-  const sample = x.shape.slice(1);
-  if (m.arch === "transformer") {
-    if (sample.length !== 1 || sample[0] > m.seq)
-      throw new InputError(
-        `${where}: model: a transformer with seq ${m.seq} cannot read the ${cfg.data.name} inputs of shape [${sample}]`,
-      );
-    const bad = x.data.findIndex((v) => v >= m.vocab);
-    if (bad >= 0)
-      throw new InputError(
-        `${where}: model.vocab: ${m.vocab} is too small for token ${x.data[bad]} of ${cfg.data.name} (need at least ${x.data[bad] + 1})`,
-      );
-  } else if (shapeSize(sample) !== shapeSize(inputShape(m))) {
-    throw new InputError(
-      `${where}: model: takes samples of ${shapeSize(inputShape(m))} values but ${cfg.data.name} has samples of shape [${sample}]`,
-    );
-  }
-  checkTargets(
-    m,
-    { x, y: task.train.y, integerTargets: loss === "xent" },
-    loss,
-    `${where}: data (${cfg.data.name}) with loss ${loss}`,
-  );
+  const { x, y } = task.train;
+  const at = `${where}: data (${cfg.data.name})`;
+  checkInputs(cfg.model, x, at);
+  checkTargets(cfg.model, x, y, loss, `${at} with loss ${loss}`);
 }
 
 export function prepareRun(config: RunConfig, where = "run config"): PreparedRun {
@@ -72,6 +49,8 @@ export function prepareRun(config: RunConfig, where = "run config"): PreparedRun
   const loss = config.loss ?? task.loss;
   checkCompatible(config, task, loss, where);
   const model = modelOf(config.model);
+  // A compiled gradient that cannot be built is an input error now, before any run is created.
+  if (config.compile === true) compiledValueAndGrad(config.model, loss);
   const optimizer = optimizerOf(config.optimizer);
   const sampler = new BatchSampler(task.train.x.shape[0], config.batchSize, config.replacement, samplerKey);
   const totalSteps =
@@ -106,6 +85,7 @@ export function prepareRun(config: RunConfig, where = "run config"): PreparedRun
       logEvery: config.logEvery,
       evalEvery: config.evalEvery,
       evalTrain: config.evalTrain,
+      compile: config.compile === true,
       evalBatchSize: config.evalBatchSize,
       checkpointEvery: config.checkpointEvery,
       ...extra,

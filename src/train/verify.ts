@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { InputError } from "../errors.ts";
 import { readFileChecked } from "../io/files.ts";
-import type { Tree } from "../tree/tree.ts";
+import type { Tree } from "../core/tree.ts";
 import type { OptState } from "../optim/types.ts";
 import type { Artifact, RunStoreReader } from "../store/types.ts";
 import { type CheckpointInfo, type TrainState, checkpointStep, decodeCheckpoint } from "./checkpoint.ts";

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as W from "../../bench/workloads.ts";
-import { CASES, REFERENCE_CHECKS, target } from "../../bench/suite.ts";
+import { CASES, REFERENCE_CHECKS, referenceName, target } from "../../bench/suite.ts";
 import { assertClose } from "../core/helpers.ts";
 
 function expectCheck(name: string, got: number[]): void {
@@ -27,18 +27,31 @@ test("timed workload forms reproduce the reference checks (SGLD loop, AdamW step
   assert.ok(Number.isFinite(W.sumSq(y)));
 });
 
+test("the compiled MLP steps and H·v reproduce the eager workloads' reference checks and are timed against them", () => {
+  expectCheck("mlp-small-step", W.mlpStepCompiled(64).check());
+  expectCheck("mlp-medium-step", W.mlpStepCompiled(256).check());
+  expectCheck("mlp-medium-hvp", W.mlpMediumHvpCompiled().check());
+  expectCheck("sgld-inner", W.sgldInner(true).check());
+  const byName = new Map(CASES.map((c) => [c.name, c]));
+  assert.equal(referenceName(byName.get("mlp-small-step-compiled")!), "mlp-small-step");
+  assert.equal(referenceName(byName.get("mlp-medium-step-compiled")!), "mlp-medium-step");
+  assert.equal(referenceName(byName.get("mlp-medium-hvp-compiled")!), "mlp-medium-hvp");
+  assert.equal(referenceName(byName.get("mlp-medium-step")!), "mlp-medium-step");
+});
+
 test("the suite covers every workload of docs/performance.md with its unit, and the targets", () => {
+  // The workloads, in their order.
+  const names =
+    "tiny-grad mlp-small-step mlp-medium-step mlp-small-step-compiled mlp-medium-step-compiled mlp-medium-hvp " +
+    "mlp-medium-hvp-compiled " +
+    "persample-medium-loop persample-medium-vmap";
   assert.deepEqual(
     CASES.map((c) => c.name),
     [
-      "tiny-grad",
-      "mlp-small-step",
-      "mlp-medium-step",
-      "mlp-medium-hvp",
-      "persample-medium-loop",
-      "persample-medium-vmap",
+      ...names.split(" "),
       "transformer-step",
       "sgld-inner",
+      "sgld-inner-compiled",
       "burgers-muscl",
       "burgers-weno5",
       "heat2d",

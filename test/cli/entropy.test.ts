@@ -13,7 +13,7 @@ import { key, split, normal } from "../../src/core/random.ts";
 import { modelOf, parseModelConfig } from "../../src/nn/index.ts";
 import { saveTree } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
-import { mapTree, ravel } from "../../src/tree/tree.ts";
+import { mapTree, ravel } from "../../src/core/tree.ts";
 import { localEntropy, modelObjective } from "../../src/coarse/index.ts";
 import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
 import { linearRegression } from "./linearRegression.ts";
@@ -39,8 +39,10 @@ writeSafetensors(p("data.safetensors"), {
   x: { dtype: "F64", shape: [12, 2], data: x.data },
   y: { dtype: "F64", shape: [12, 1], data: y.data },
 });
-const files = ["--model", p("model.json"), "--weights", p("w.safetensors"), "--data", p("data.safetensors")];
-const base = ["entropy", ...files, "--t", "0.4", "--beta", "6"];
+/** The command and its three files; `withT` adds t and β. */
+const files = ["entropy", "--model", p("model.json"), "--weights", p("w.safetensors"), "--data", p("data.safetensors")];
+const withT = (t: string, beta = "6") => [...files, "--t", t, "--beta", beta];
+const base = withT("0.4");
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed --json object, untyped like the output it reads
 async function json(args: string[]): Promise<Record<string, any>> {
@@ -190,12 +192,11 @@ test("text output: withdrawn errors read n/a with the reason on one line; each w
 });
 
 test("bad input: exit code 2 with a one-line message", async () => {
-  const withT = (t: string, beta = "6") => ["entropy", ...files, "--t", t, "--beta", beta];
-  await expectUsageError([...withT("0"), "--method", "importance"], /--t: must be > 0, got 0/);
-  await expectUsageError([...withT("0.4", "0"), "--method", "importance"], /--beta: must be > 0, got 0/);
+  await expectUsageError([...withT("0"), "--method", "importance"], /--t: expected a number > 0, got 0/);
+  await expectUsageError([...withT("0.4", "0"), "--method", "importance"], /--beta: expected a number > 0, got 0/);
   await expectUsageError(
     [...base, "--method", "langevin"],
-    /--method: unknown value "langevin" \(expected auto, importance, smc, sgld, quadrature\)/,
+    /--method: expected one of auto, importance, smc, sgld, quadrature, got "langevin"/,
   );
   await expectUsageError(
     [...base, "--method", "quadrature"],
@@ -203,9 +204,9 @@ test("bad input: exit code 2 with a one-line message", async () => {
   );
   await expectUsageError(
     [...base, "--method", "importance", "--slice", "random", "--slice-dim", "3"],
-    /--slice-dim: must be ≤ 2, got 3/,
+    /--slice-dim: expected an integer in \[1, 2\], got 3/,
   );
-  await expectUsageError([...base, "--method", "importance", "--stderr", "0"], /--stderr: must be > 0/);
+  await expectUsageError([...base, "--method", "importance", "--stderr", "0"], /--stderr: expected a number > 0/);
   await expectUsageError(
     [...base, "--method", "sgld", "--proposal", "laplace"],
     /--proposal: only with --method importance/,

@@ -9,7 +9,7 @@ import { modelOf, parseModelConfig, xent } from "../../src/nn/index.ts";
 import { saveTree } from "../../src/nn/files.ts";
 import { hvp } from "../../src/core/autodiff.ts";
 import { writeSafetensors, readSafetensors } from "../../src/io/safetensors.ts";
-import { mapTree, toNamed, treeNorm } from "../../src/tree/tree.ts";
+import { mapTree, toNamed, treeNorm } from "../../src/core/tree.ts";
 import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
 import { assertAllClose, assertClose } from "../core/helpers.ts";
 
@@ -99,6 +99,6 @@ test("bad input: exit code 2 and a one-line message naming what is wrong", async
     [...base.slice(0, 4), p("missing.safetensors"), ...base.slice(5)],
     /missing\.safetensors does not exist/,
   );
-  await expectUsageError([...base, "--loss", "hinge"], /--loss: unknown value "hinge"/);
+  await expectUsageError([...base, "--loss", "hinge"], /--loss: expected one of mse, xent, got "hinge"/);
   await expectUsageError([...base, "--bogus"], /unknown option '--bogus'/);
 });

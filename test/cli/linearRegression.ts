@@ -11,7 +11,7 @@ import { key, split, normal } from "../../src/core/random.ts";
 import { modelOf, parseModelConfig } from "../../src/nn/index.ts";
 import { saveTree } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
-import { ravel } from "../../src/tree/tree.ts";
+import { ravel } from "../../src/core/tree.ts";
 import { modelObjective } from "../../src/coarse/index.ts";
 import { denseHessian } from "../../src/coarse/gaussian.ts";
 import { quadraticSolution } from "../../src/pde/exact/quadratic.ts";

@@ -11,7 +11,7 @@ import { key, split, normal, randint } from "../../src/core/random.ts";
 import { modelOf, parseModelConfig } from "../../src/nn/index.ts";
 import { saveTree, loadWeights } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
-import { mapTree } from "../../src/tree/tree.ts";
+import { mapTree } from "../../src/core/tree.ts";
 import { Tensor } from "../../src/core/tensor.ts";
 import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
 
@@ -127,7 +127,7 @@ test("quotient without --data reports the parameter observables only; without --
 test("quotient: exit 2 with one line for bad usage and mismatched files", async () => {
   await expectUsageError([...base, "--gauge", "3"], /--gauge needs --out/);
   await expectUsageError([...base, "--out", p("x.safetensors")], /--out is only used with --gauge/);
-  await expectUsageError([...base, "--gauge", "-1", "--out", p("x.safetensors")], /--gauge: must be ≥ 0/);
+  await expectUsageError([...base, "--gauge", "-1", "--out", p("x.safetensors")], /--gauge: expected an integer >= 0/);
   await expectUsageError(
     [...base, "--gauge", "1", "--gauge-range", "0.5", "--out", p("x.safetensors")],
     /--gauge-range/,
@@ -137,7 +137,10 @@ test("quotient: exit 2 with one line for bad usage and mismatched files", async 
     /do not match the mlp config/,
   );
   await expectUsageError([...base, "--loss", "mse"], /--loss needs --data/);
-  await expectUsageError([...base, "--data", p("data.safetensors"), "--loss", "hinge"], /--loss: unknown value/);
+  await expectUsageError(
+    [...base, "--data", p("data.safetensors"), "--loss", "hinge"],
+    /--loss: expected one of mse, xent, got "hinge"/,
+  );
   await expectUsageError(
     ["quotient", "--model", p("model.json"), "--weights", p("missing.safetensors")],
     /missing\.safetensors/,

@@ -8,16 +8,17 @@ import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
 import { assertInterrupted, tinyConfigInput, waitForScalars } from "../train/helpers.ts";
 
 const dir = tempDir();
-const good = {
+/** The tiny training config with a bigger data set, Adam, and checkpoints every 20 steps. */
+const good = tinyConfigInput({
   seed: 1,
-  model: { arch: "mlp", sizes: [2, 8, 2], activation: "tanh" },
   data: { name: "two-moons", n: 128 },
   optimizer: { name: "adam", lr: 0.02 },
   steps: 60,
   batchSize: 16,
+  logEvery: 10,
   evalEvery: 20,
   checkpointEvery: 20,
-};
+});
 
 let n = 0;
 function configFile(content: unknown, ext = "json"): string {
@@ -58,7 +59,7 @@ test("config errors are one line, name the file and the path, and exit 2; no run
   await expectUsageError(
     ["train", "--config", mn, "--store", store],
     new RegExp(
-      `^shocklens: config ${mn}: model: takes samples of 2 values but mnist has samples of shape \\[784\\]\n$`,
+      `^shocklens: config ${mn}: data \\(mnist\\): x has shape \\[\\d+,784\\], expected \\[N, 2\\] for this mlp\n$`,
     ),
     { prefixed: true },
   );

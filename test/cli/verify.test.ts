@@ -12,7 +12,7 @@ import { expectUsageError, tempDir } from "./helpers.ts";
 test("verify: an unknown family or a non-integer seed exits 2 with one line", async () => {
   await expectUsageError(
     ["verify", "--arch", "resnet"],
-    /^shocklens: --arch: unknown family "resnet" \(expected mlp, cnn, transformer, meanfield\)\n$/,
+    /^shocklens: --arch: expected one of mlp, cnn, transformer, meanfield, got "resnet"\n$/,
   );
   await expectUsageError(["verify", "--arch", "mlp", "--seed", "1.5"], /--seed: expected an integer/, {
     prefixed: true,
@@ -23,7 +23,7 @@ test("paper: an unknown family, a file as --out, or too few repetitions exit 2 a
   const dir = tempDir();
   await expectUsageError(
     ["paper", "--families", "mlp,resnet", "--out", join(dir, "a")],
-    /--families: unknown family "resnet"/,
+    /--families: expected one of mlp, cnn, transformer, meanfield, got "resnet"/,
   );
   const file = join(dir, "x.txt");
   writeFileSync(file, "keep me");
@@ -34,7 +34,12 @@ test("paper: an unknown family, a file as --out, or too few repetitions exit 2 a
   assert.equal(readFileSync(file, "utf8"), "keep me");
   await expectUsageError(
     ["paper", "--calibration-reps", "3", "--out", join(dir, "b")],
-    /--calibration-reps: must be ≥ 10/,
+    /--calibration-reps: expected an integer >= 10, got 3/,
   );
+  await expectUsageError(
+    ["paper", "--monitor-seeds", "0", "--out", join(dir, "c"), "--store", join(dir, "runs.db")],
+    /--monitor-seeds: expected an integer in \[1, 10\], got 0/,
+  );
+  assert.ok(!existsSync(join(dir, "runs.db")), "no store created on bad input");
   assert.ok(!existsSync(join(dir, "a")) && !existsSync(join(dir, "b")), "nothing written on bad input");
 });

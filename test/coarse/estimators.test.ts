@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { logNdtr } from "../../src/pde/special.ts";
+import { logNdtr } from "../../src/core/special.ts";
 import { quadraticSolution } from "../../src/pde/exact/quadratic.ts";
 import { localEntropy, quadraticObjective, type Objective } from "../../src/coarse/index.ts";
 import { assertWithin, certified } from "./helpers.ts";
@@ -22,41 +22,31 @@ const x = Float64Array.of(0.7);
 const uEx = exact.u([0.7], t, beta);
 const pEx = exact.p([0.7], t)[0];
 
-function meanSquare(z: number[]): number {
-  return z.reduce((s, v) => s + v * v, 0) / z.length;
+/**
+ * Asserts that the z-scores (estimate − exact)/stderr of u and ∇u over `seeds` runs have a mean
+ * square in (lo, hi): errors that are neither over- nor under-stated.
+ */
+function assertCalibrated(method: "importance" | "sgld", seeds: number, samples: number, lo: number, hi: number): void {
+  const z: Record<"u" | "∇u", number[]> = { u: [], "∇u": [] };
+  for (let seed = 0; seed < seeds; seed++) {
+    const r = localEntropy(quad, x, { method, t, beta, seed, samples });
+    const e = certified(r);
+    z.u.push(((r.u as number) - uEx) / e.stderr);
+    z["∇u"].push((r.grad[0] - pEx) / e.gradStderr[0]);
+  }
+  for (const [what, zs] of Object.entries(z)) {
+    const ms = zs.reduce((s, v) => s + v * v, 0) / zs.length;
+    assert.ok(ms > lo && ms < hi, `${what}: mean z² = ${ms}`);
+  }
 }
 
 test("importance sampling: z-scores of u and ∇u over 40 seeds have mean square ≈ 1 (calibrated errors)", () => {
-  const zu: number[] = [];
-  const zp: number[] = [];
-  for (let seed = 0; seed < 40; seed++) {
-    const r = localEntropy(quad, x, { method: "importance", t, beta, seed, samples: 2048 });
-    const e = certified(r);
-    zu.push(((r.u as number) - uEx) / e.stderr);
-    zp.push((r.grad[0] - pEx) / e.gradStderr[0]);
-  }
   // χ²₄₀/40 has sd 0.22: [0.45, 1.7] is a > 3-sd band; an over- or under-stated error falls outside
-  for (const [what, z] of [
-    ["u", zu],
-    ["∇u", zp],
-  ] as const)
-    assert.ok(meanSquare(z) > 0.45 && meanSquare(z) < 1.7, `${what}: mean z² = ${meanSquare(z)}`);
+  assertCalibrated("importance", 40, 2048, 0.45, 1.7);
 });
 
 test("sgld (MALA + thermodynamic integration): z-scores over 12 seeds have mean square ≈ 1", () => {
-  const zu: number[] = [];
-  const zp: number[] = [];
-  for (let seed = 0; seed < 12; seed++) {
-    const r = localEntropy(quad, x, { method: "sgld", t, beta, seed, samples: 1000 });
-    const e = certified(r);
-    zu.push(((r.u as number) - uEx) / e.stderr);
-    zp.push((r.grad[0] - pEx) / e.gradStderr[0]);
-  }
-  for (const [what, z] of [
-    ["u", zu],
-    ["∇u", zp],
-  ] as const)
-    assert.ok(meanSquare(z) > 0.25 && meanSquare(z) < 2.5, `${what}: mean z² = ${meanSquare(z)}`);
+  assertCalibrated("sgld", 12, 1000, 0.25, 2.5);
 });
 
 test("unadjusted Langevin (the plain Entropy-SGD loop) at a large step is biased: error bars withdrawn; MALA is not", () => {

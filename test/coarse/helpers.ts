@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Tensor } from "../../src/core/tensor.ts";
 import { type Key, key, split, normal, normalArray, foldIn } from "../../src/core/random.ts";
 import { modelOf, parseModelConfig, type Model } from "../../src/nn/index.ts";
-import { ravel, unravel, type Tree } from "../../src/tree/tree.ts";
+import { ravel, unravel, type Tree } from "../../src/core/tree.ts";
 import { mnistDigits } from "../../src/data/index.ts";
 import { adam } from "../../src/optim/index.ts";
 import { modelObjective, orthonormalize, type LocalEntropyResult, type Objective } from "../../src/coarse/index.ts";

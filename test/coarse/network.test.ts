@@ -7,9 +7,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { key } from "../../src/core/random.ts";
-import { namedLeaves, ravel } from "../../src/tree/tree.ts";
+import { namedLeaves, ravel } from "../../src/core/tree.ts";
 import { mse } from "../../src/nn/index.ts";
-import type { Tree } from "../../src/tree/tree.ts";
+import type { Tree } from "../../src/core/tree.ts";
 import {
   localEntropy,
   sliceObjective,

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { key, foldIn, normalArray } from "../../src/core/random.ts";
 import { hvp, valueAndGrad } from "../../src/core/autodiff.ts";
-import { ravel, leaves, unflatten, type Tree } from "../../src/tree/tree.ts";
+import { ravel, leaves, unflatten, type Tree } from "../../src/core/tree.ts";
 import { Tensor } from "../../src/core/tensor.ts";
 import { mse } from "../../src/nn/index.ts";
 import {

@@ -1,13 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Tensor, tensor } from "../../src/core/tensor.ts";
+import { Tensor, ones, tensor, type OpDef } from "../../src/core/tensor.ts";
+import { record } from "../../src/core/tape.ts";
 import * as F from "../../src/core/ops/index.ts";
 import { grad, valueAndGrad, vjp, jvp, hvp, perSampleGrads } from "../../src/core/autodiff.ts";
 import { denseHessian, checkHvp } from "../../src/core/gradcheck.ts";
 import { key, split } from "../../src/core/random.ts";
-import { leaves, treeDot } from "../../src/tree/tree.ts";
+import { leaves, treeDot } from "../../src/core/tree.ts";
 import { modelOf, parseModelConfig, mse, xent } from "../../src/nn/index.ts";
 import { randn, assertAllClose, assertClose } from "./helpers.ts";
+import { tinyTransformer } from "../symmetry/helpers.ts";
 
 test("nested grad: d²/dx² x³ = 6x and d³/dx³ = 6 (grad of grad of grad)", () => {
   const f = (p: { x: Tensor }) => F.sum(F.mul(F.mul(p.x, p.x), p.x));
@@ -25,6 +27,36 @@ test("no perturbation confusion: d/dx [x · d/dy (x + y)] = 1", () => {
     return F.sum(F.mul(p.x, inner));
   };
   assert.deepEqual(grad(outer)({ x: tensor([2]) }).x.toArray(), [1]);
+});
+
+test("a VJP rule that differentiates inside the reverse pass leaves the outer pass's cotangents intact", () => {
+  // halfSquare(x) = x²/2 with the VJP g·x, where x is obtained as ∇_y Σ y·x at y = 1: a reverse
+  // pass inside the outer one, which also accumulates into x — a tensor of the outer graph that
+  // holds the outer pass's cotangent from the 3x branch.
+  const halfSquareOp: OpDef = {
+    name: "halfSquare",
+    vjp: (Fo, g, [x]) => [Fo.mul(g, grad((q: { y: Tensor }) => Fo.sum(Fo.mul(q.y, x)))({ y: ones(x.shape) }).y)],
+  };
+  const halfSquare = (x: Tensor) =>
+    record(
+      new Tensor(
+        x.data.map((v) => (v * v) / 2),
+        x.shape,
+      ),
+      halfSquareOp,
+      [x],
+    );
+  for (const branchFirst of [true, false]) {
+    const f = (p: { p: Tensor }) => {
+      const x = F.mul(p.p, 2);
+      const three = F.mul(x, 3);
+      const hs = halfSquare(x);
+      return F.sum(branchFirst ? F.add(three, hs) : F.add(hs, three));
+    };
+    // L = Σ (3x + x²/2), x = 2p: dL/dp = 2(3 + x) = 6 + 4p.
+    const p = tensor([0.5, -1.25, 2]);
+    assertAllClose(grad(f)({ p }).p.data, [8, 1, 14], 1e-15, `branch first: ${branchFirst}`);
+  }
 });
 
 test("a leaf the output does not depend on gets a zero gradient", () => {
@@ -54,31 +86,8 @@ test("HVP of every model family against finite differences of the gradient, and 
       fc: [4, 3],
       activation: "tanh",
     },
-    {
-      arch: "transformer",
-      vocab: 5,
-      seq: 4,
-      d: 6,
-      heads: 2,
-      dHead: 3,
-      layers: 2,
-      mlp: 8,
-      norm: "layernorm",
-      activation: "gelu",
-    },
-    {
-      arch: "transformer",
-      vocab: 5,
-      seq: 3,
-      d: 4,
-      heads: 2,
-      dHead: 2,
-      layers: 1,
-      mlp: 6,
-      norm: "none",
-      activation: "tanh",
-      readout: "all",
-    },
+    tinyTransformer({ d: 6, dHead: 3, layers: 2, mlp: 8, norm: "layernorm", activation: "gelu" }),
+    tinyTransformer({ seq: 3, mlp: 6, norm: "none", activation: "tanh", readout: "all" }),
     { arch: "meanfield", input: 3, width: 7, activation: "tanh" },
   ];
   configs.forEach((raw, ci) => {

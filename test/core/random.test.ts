@@ -34,12 +34,8 @@ test("uniform and normal moments are right to Monte-Carlo accuracy", () => {
   const n = 200_000;
   const u = uniformArray(key(1), n);
   const z = normalArray(key(2), n);
-  let mu = 0,
-    mz = 0,
-    vz = 0,
-    k4 = 0,
-    umin = 1,
-    umax = 0;
+  // sums of u, z, z², z⁴ and the range of u
+  let [mu, mz, vz, k4, umin, umax] = [0, 0, 0, 0, 1, 0];
   for (let i = 0; i < n; i++) {
     mu += u[i];
     mz += z[i];

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { key, split, normalArray } from "../../src/core/random.ts";
 import { checkHvp } from "../../src/core/gradcheck.ts";
-import { groupOf } from "../../src/symmetry/index.ts";
+import { groupOf } from "../../src/nn/index.ts";
 import {
   extremeEigenpairs,
   hessianOperator,

@@ -7,8 +7,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import type { Tensor } from "../../src/core/tensor.ts";
 import { key, split } from "../../src/core/random.ts";
-import { groupOf, type GroupElement, type SymmetryGroup } from "../../src/symmetry/index.ts";
+import { groupOf } from "../../src/nn/index.ts";
+import type { GroupElement, SymmetryGroup } from "../../src/symmetry/index.ts";
 import { observe, flattenValues, OBSERVABLES } from "../../src/diagnostics/observables.ts";
 import { allCases } from "../symmetry/helpers.ts";
 
@@ -125,7 +127,7 @@ test("non-finite parameters are reported, not looped on", () => {
   const c = allCases()[0];
   const G = groupOf(c.cfg);
   // act returns fresh tensors, so writing into this copy is safe.
-  const p = G.act(c.params, G.identity()) as unknown as { fc0: { weight: { data: Float64Array } } };
+  const p = G.act(c.params, G.identity()) as { fc0: { weight: Tensor } };
   p.fc0.weight.data[3] = NaN;
   assert.throws(() => observe(c.cfg, p as never), /fc0\.weight holds NaN at flat index 3/);
   assert.throws(() => G.canonicalize(p as never), /not finite/);

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
-import { sharedBenchDir } from "../../bench/reference.ts";
+import { referenceDir } from "../../bench/reference.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -23,6 +23,8 @@ interface BenchLine {
   note?: string;
   target: number | null;
   met: boolean | null;
+  vs_eager?: number;
+  vs_eager_rounds?: number[];
 }
 
 function bench(
@@ -71,10 +73,22 @@ test("npm run bench without the references prints its own figures and says the r
   assert.match(t.stdout, /tiny-grad\s+us\/eval/);
 });
 
+test("a compiled line times its eager line in every round and reports the speed-up over it", () => {
+  const r = bench(["--json", "--only", "sgld-inner-compiled", "--rounds", "2", "--min-time", "0.02", "--reps", "2"], {
+    SHOCKLENS_BENCH_REF: "/nonexistent",
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const [l] = r.lines;
+  assert.equal(l.workload, "sgld-inner-compiled");
+  assert.ok(l.check_ok);
+  assert.equal(l.vs_eager_rounds?.length, 2);
+  assert.ok(l.vs_eager !== undefined && l.vs_eager > 0);
+});
+
 test("npm run bench against the C reference reports a ratio per reference with matching checksums", (t) => {
-  const dir = sharedBenchDir();
+  const dir = referenceDir();
   if (dir === null || !existsSync(join(dir, "pde_reference.c"))) {
-    t.skip("the shared benchmark folder is not next to the repository");
+    t.skip("the reference scripts are not in bench/reference");
     return;
   }
   const gcc = spawnSync("gcc", ["--version"]);

@@ -91,6 +91,11 @@ test("the full demo from a bare directory: ≥ 95 %, the gauge table, the report
     summary.map((l) => l.trim().split(/ {2,}/)[0]),
     ["accuracy", "gauge attack", "HJ / Burgers", "gradient field", "transitions"],
   );
+  assert.match(summary[3], /induced-metric curl (not )?detected \(p = /, "the gradient-field check ran");
+  assert.match(summary[4], /the monitor logged \d+ change points?/);
+  assert.ok(html.includes(`id="observables"`), "raw vs quotient section");
+  assert.doesNotMatch(html, /This run logged no monitor observables/);
+  assert.doesNotMatch(html, /No verify result for this run/);
   const orders = /residual orders ([\d.]+) \/ ([\d.]+)/.exec(r.stdout);
   assert.ok(orders && Math.abs(Number(orders[1]) - 2) < 0.3 && Math.abs(Number(orders[2]) - 2) < 0.3, r.stdout);
 });
@@ -98,5 +103,5 @@ test("the full demo from a bare directory: ≥ 95 %, the gauge table, the report
 test("--steps must be a positive integer", async () => {
   const r = await runCliInProcess(["demo", "--steps", "0", "--store", join(tempDir(), "x.db")]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^shocklens: --steps: must be ≥ 1, got 0\n$/);
+  assert.match(r.stderr, /^shocklens: --steps: expected an integer >= 1, got 0\n$/);
 });

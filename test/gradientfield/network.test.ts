@@ -11,7 +11,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { key } from "../../src/core/random.ts";
-import { unravel, ravel } from "../../src/tree/tree.ts";
+import { unravel, ravel } from "../../src/core/tree.ts";
 import { setupFamily } from "../../src/experiments/families.ts";
 import {
   chargeDrift,

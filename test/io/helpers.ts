@@ -27,6 +27,32 @@ export function onlyInputError(fn: () => unknown): void {
   }
 }
 
+/** Arbitrary bytes (up to 300): decoding them must succeed or raise an InputError. */
+export function arbitraryBytesOnlyRaiseInputError(decode: (bytes: Uint8Array) => unknown): void {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => onlyInputError(() => decode(bytes))),
+    { numRuns: 1000 },
+  );
+}
+
+/** The dtypes .npy and .npz store (all but BF16, which numpy lacks). */
+export const NPY_DTYPES = DTYPES.filter((d) => d !== "BF16");
+
+/** Up to four random byte edits of a valid encoding: decoding it must succeed or raise an InputError. */
+export function mutationsOnlyRaiseInputError(valid: Uint8Array, decode: (bytes: Uint8Array) => unknown): void {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+      (edits) => {
+        const bytes = valid.slice();
+        for (const [i, b] of edits) bytes[i] = b;
+        onlyInputError(() => decode(bytes));
+      },
+    ),
+    { numRuns: 1000 },
+  );
+}
+
 /** Bytes of an array's storage (host order; every supported host is little-endian). */
 export function rawBytes(arr: NDArray): Uint8Array {
   return new Uint8Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength);

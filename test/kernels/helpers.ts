@@ -4,8 +4,8 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FastNormal } from "../../src/core/kernels/rng.ts";
-import { findWasm } from "../../src/core/kernels/wasm/wasmGemm.ts";
-import { findPdeWasm } from "../../src/core/kernels/wasm/pdeWasm.ts";
+import { findBuiltWasm } from "../../src/core/backends/locate.ts";
+import { findPdeWasm } from "../../src/pde/fused/wasm.ts";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -53,7 +53,7 @@ let builtDir: string | null = null;
  * build into a temporary directory (so the WebAssembly kernels are always tested).
  */
 export function wasmDir(): string {
-  const g = findWasm(),
+  const g = findBuiltWasm("gemm.wasm"),
     p = findPdeWasm();
   if (g && p && g.replace(/gemm\.wasm$/, "") === p.replace(/pde\.wasm$/, "")) return g.replace(/\/gemm\.wasm$/, "");
   if (builtDir) return builtDir;

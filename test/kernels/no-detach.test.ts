@@ -7,8 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { WasmStencils, findPdeWasm } from "../../src/core/kernels/wasm/pdeWasm.ts";
-import { SmallGemm, findSmallWasm } from "../../src/core/kernels/wasm/smallGemm.ts";
+import { WasmStencils, findPdeWasm } from "../../src/pde/fused/wasm.ts";
+import { SmallGemm, findSmallWasm } from "../../src/core/backends/gemm/small.ts";
 import { wasmDir } from "./helpers.ts";
 
 test("pde stencils: asking for larger fields leaves earlier views attached", () => {

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { WasmStencils } from "../../src/core/kernels/wasm/pdeWasm.ts";
+import { WasmStencils } from "../../src/pde/fused/wasm.ts";
 import { FastNormal } from "../../src/core/kernels/rng.ts";
 import { TS_KERNELS } from "../../src/pde/fused/kernels.ts";
 import { fillGhosts } from "../../src/pde/grid.ts";

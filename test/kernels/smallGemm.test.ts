@@ -5,8 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SmallGemm, findSmallWasm, SMALL_MIN_WORK } from "../../src/core/kernels/wasm/smallGemm.ts";
-import { gemmDispatch, gemmInfo } from "../../src/core/kernels/gemmDispatch.ts";
+import { SmallGemm, findSmallWasm, SMALL_MIN_WORK } from "../../src/core/backends/gemm/small.ts";
+import { gemmDispatch, gemmInfo } from "../../src/core/backends/gemm/index.ts";
 import { FastNormal } from "../../src/core/kernels/rng.ts";
 import { join } from "node:path";
 import { naiveGemm, randomArray, relDiff, wasmDir } from "./helpers.ts";

@@ -7,9 +7,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { key } from "../../src/core/random.ts";
 import { InputError } from "../../src/errors.ts";
-import { modelOf, parseModelConfig } from "../../src/nn/index.ts";
-import { MAX_PARAMETERS, parameterTerms, total } from "../../src/nn/size.ts";
-import { namedLeaves } from "../../src/tree/tree.ts";
+import { modelOf, parameterTerms, parseModelConfig } from "../../src/nn/index.ts";
+import { MAX_PARAMETERS, total } from "../../src/nn/size.ts";
+import { namedLeaves } from "../../src/core/tree.ts";
 
 const configs: Record<string, unknown>[] = [
   { arch: "mlp", sizes: [3, 5, 2] },

@@ -6,9 +6,9 @@
 import { test } from "node:test";
 import { Tensor } from "../../src/core/tensor.ts";
 import { valueAndGrad } from "../../src/core/autodiff.ts";
-import { type Tree, zipTrees, treeDot, ravel } from "../../src/tree/tree.ts";
+import { type Tree, zipTrees, treeDot, ravel } from "../../src/core/tree.ts";
 import * as W from "../../bench/workloads.ts";
-import type { MlpParams } from "../../src/nn/mlp.ts";
+import type { MlpParams } from "../../src/nn/families/mlp.ts";
 import { assertClose } from "../core/helpers.ts";
 
 function expectCheck(name: string, got: number[], want: number[]): void {
@@ -43,13 +43,12 @@ test("transformer block: loss and gradient norm match torch", () => {
 test("Entropy-SGD inner loop without noise matches torch", () => {
   const { eta, gamma, alpha, steps } = W.sgldConst;
   const { loss } = W.sgldData();
-  // Trees as the generic Tree type (MlpParams has an optional bias, which Tree cannot express).
-  const x = W.tinyParams() as unknown as Tree;
-  const vg = valueAndGrad((p: Tree) => loss(p as unknown as MlpParams));
+  const x = W.tinyParams();
+  const vg = valueAndGrad((p: Tree) => loss(p as MlpParams));
   let y: Tree = x;
   let mu: Tree = x;
   for (let s = 0; s < steps; s++) {
-    const g = vg(y).grad;
+    const g: Tree = vg(y).grad;
     y = zipTrees(
       [y, g, x],
       ([yi, gi, xi]) =>

@@ -2,7 +2,8 @@
 import { test } from "node:test";
 import { adam, adamw } from "../../src/optim/adam.ts";
 import * as W from "../../bench/workloads.ts";
-import type { Tree } from "../../src/tree/tree.ts";
+import type { TransformerParams } from "../../src/nn/families/transformer.ts";
+import type { Tree } from "../../src/core/tree.ts";
 import { assertAllClose, assertClose } from "../core/helpers.ts";
 import { run } from "./helpers.ts";
 
@@ -42,9 +43,8 @@ test("custom betas and eps enter the formula", () => {
 test("torch cross-check: AdamW (torch 1.13 defaults, wd 0.01) on the transformer block, loss after two steps", () => {
   const vg = W.transformerLoss();
   const opt = adamw();
-  let p = W.transformerParams() as unknown as Tree;
+  let p: Tree = W.transformerParams();
   let s = opt.init(p);
-  for (let i = 0; i < 2; i++)
-    ({ params: p, state: s } = opt.step(p, vg(p as never).grad as unknown as Tree, s, { lr: 1e-3 }));
-  assertClose(vg(p as never).value.item(), 4.647159312144617, 1e-9, "L3");
+  for (let i = 0; i < 2; i++) ({ params: p, state: s } = opt.step(p, vg(p as TransformerParams).grad, s, { lr: 1e-3 }));
+  assertClose(vg(p as TransformerParams).value.item(), 4.647159312144617, 1e-9, "L3");
 });

@@ -10,7 +10,7 @@ import { Tensor } from "../../src/core/tensor.ts";
 import { key } from "../../src/core/random.ts";
 import { valueAndGrad } from "../../src/core/autodiff.ts";
 import { entropySgd, entropySgdInner } from "../../src/optim/entropySgd.ts";
-import { type Tree, ravel, treeDot, zipTrees } from "../../src/tree/tree.ts";
+import { type Tree, ravel, treeDot, zipTrees } from "../../src/core/tree.ts";
 import * as W from "../../bench/workloads.ts";
 import { assertAllClose, assertClose } from "../core/helpers.ts";
 import { values, vec } from "./helpers.ts";
@@ -66,12 +66,8 @@ test("γ-scoping: step t couples with γ₀(1 + γ₁)^t", () => {
 });
 
 test("with noise, the inner chain samples the Gibbs measure: mean γx/(a+γ), variance of the discretised Langevin chain", () => {
-  const n = 2000,
-    A = 1,
-    gamma = 1,
-    x = 2,
-    beta = 1e3,
-    h = 0.1;
+  // n chains, curvature A, coupling γ, anchor x, inverse temperature β, inner step h
+  const [n, A, gamma, x, beta, h] = [2000, 1, 1, 2, 1e3, 0.1];
   const grad = (y: Tree): Tree => vec(...values(y).map((v) => A * v));
   const p = vec(...new Array(n).fill(x));
   const { y, mu } = entropySgdInner(
@@ -99,7 +95,7 @@ test("with noise, the inner chain samples the Gibbs measure: mean γx/(a+γ), va
 test("torch cross-check: the inner loop of docs/performance.md §sgld-inner (scope 0.1 ⇔ coupling γ = 10, noise off)", () => {
   const { eta, gamma, alpha, steps } = W.sgldConst;
   const { loss } = W.sgldData();
-  const x = W.tinyParams() as unknown as Tree;
+  const x = W.tinyParams();
   const vg = valueAndGrad((p: Tree) => loss(p as never));
   const g = (p: Tree) => vg(p).grad;
   const { y, mu } = entropySgdInner(

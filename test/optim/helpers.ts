@@ -1,7 +1,7 @@
 /** Small helpers for the optimizer tests: vectors as one-leaf trees and repeated steps. */
 import { Tensor } from "../../src/core/tensor.ts";
 import type { Optimizer, OptState, StepContext } from "../../src/optim/types.ts";
-import type { Tree } from "../../src/tree/tree.ts";
+import type { Tree } from "../../src/core/tree.ts";
 
 export const vec = (...v: number[]): Tree => ({ w: new Tensor(Float64Array.from(v), [v.length]) });
 export const values = (t: Tree): number[] => Array.from((t as { w: Tensor }).w.data);

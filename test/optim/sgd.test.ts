@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import { sgd } from "../../src/optim/sgd.ts";
 import { valueAndGrad } from "../../src/core/autodiff.ts";
 import { xent } from "../../src/nn/losses.ts";
-import * as mlp from "../../src/nn/mlp.ts";
+import * as mlp from "../../src/nn/families/mlp.ts";
 import * as W from "../../bench/workloads.ts";
-import type { Tree } from "../../src/tree/tree.ts";
+import type { Tree } from "../../src/core/tree.ts";
 import { assertAllClose, assertClose } from "../core/helpers.ts";
 import { run, values, vec } from "./helpers.ts";
 
@@ -64,9 +64,9 @@ test("the inputs are never written and the state counts steps", () => {
 test("torch cross-check: mlp-small-step (784-64-64-10, lr 0.01) loss after two steps", () => {
   const cfg = W.mlpCfg(64, "relu");
   const { X, y } = W.mnistBatch();
-  const vg = valueAndGrad((p: Tree) => xent(mlp.apply(p as unknown as mlp.MlpParams, X, cfg), y));
+  const vg = valueAndGrad((p: Tree) => xent(mlp.apply(p as mlp.MlpParams, X, cfg), y));
   const opt = sgd();
-  let p = W.mlpParams(64) as unknown as Tree;
+  let p: Tree = W.mlpParams(64);
   let s = opt.init(p);
   for (let i = 0; i < 2; i++) ({ params: p, state: s } = opt.step(p, vg(p).grad, s, { lr: 0.01 }));
   assertClose(vg(p).value.item(), 2.2869533695839968, 1e-9, "L3");

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { Tensor } from "../../src/core/tensor.ts";
 import { adam } from "../../src/optim/adam.ts";
 import { stateFromNamed, stateToNamed } from "../../src/optim/state.ts";
-import { ravel } from "../../src/tree/tree.ts";
+import { ravel } from "../../src/core/tree.ts";
 
 test("Adam state: trees become exp_avg.<name> tensors, the step counter a number, and back", () => {
   const params = {

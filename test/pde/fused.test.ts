@@ -6,6 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import {
   burgers1dStepper,
@@ -198,4 +199,42 @@ test("the stepper: step() = advance(stableDt()), state re-read after a double-bu
     assert.deepEqual(a.state, r.u);
     assert.equal(r.t, t);
   }
+});
+
+test("the stencil axis selects as the GEMM's does: SHOCKLENS_STENCILS at first use; a named path that cannot load is an error", () => {
+  const script = `
+    import { burgers1dStepper, makeGrid } from "./src/pde/index.ts";
+    const grid = makeGrid(0, 2 * Math.PI, 64);
+    const out = {};
+    for (const kernels of ["auto", "wasm-simd"]) {
+      try {
+        out[kernels] = burgers1dStepper({ grid, scheme: "muscl", kernels }).kernels;
+      } catch (e) {
+        out[kernels] = e.name + ": " + e.message;
+      }
+    }
+    process.stdout.write(JSON.stringify(out));`;
+  const run = (env: Record<string, string>) => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: new URL("../../", import.meta.url).pathname,
+      encoding: "utf8",
+      env: { ...process.env, SHOCKLENS_STENCILS: "", ...env },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as Record<string, string>;
+  };
+  const missing = "SHOCKLENS_WASM_PDE names /nonexistent/pde.wasm, which does not exist";
+  // auto moves on to the TypeScript twins; asking for wasm-simd by name does not.
+  const auto = run({ SHOCKLENS_WASM_PDE: "/nonexistent/pde.wasm" });
+  assert.equal(auto.auto, "typescript");
+  assert.equal(
+    auto["wasm-simd"],
+    `BackendUnavailableError: kernels: PDE stencil backend wasm-simd is not available: ${missing}`,
+  );
+  const forced = run({ SHOCKLENS_WASM_PDE: "/nonexistent/pde.wasm", SHOCKLENS_STENCILS: "wasm-simd" });
+  assert.equal(
+    forced.auto,
+    `BackendUnavailableError: SHOCKLENS_STENCILS=wasm-simd: PDE stencil backend wasm-simd is not available: ${missing}`,
+  );
+  assert.equal(run({ SHOCKLENS_STENCILS: "typescript" }).auto, "typescript");
 });

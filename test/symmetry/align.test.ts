@@ -7,7 +7,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { key, split } from "../../src/core/random.ts";
-import { groupOf, linearAssignment, type GroupElement } from "../../src/symmetry/index.ts";
+import { groupOf } from "../../src/nn/index.ts";
+import { linearAssignment, type GroupElement } from "../../src/symmetry/index.ts";
 import { allCases, treeRelDiff } from "./helpers.ts";
 
 function bruteForce(C: number[], n: number): number {

@@ -9,10 +9,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Tensor } from "../../src/core/tensor.ts";
 import { key, split } from "../../src/core/random.ts";
-import { ravel, namedLeaves } from "../../src/tree/tree.ts";
-import { groupOf } from "../../src/symmetry/index.ts";
+import { ravel, namedLeaves } from "../../src/core/tree.ts";
+import { groupOf } from "../../src/nn/index.ts";
 import { svd } from "../../src/linalg/dense.ts";
-import { allCases, makeCase, relDiff, treeRelDiff, sqNorm } from "./helpers.ts";
+import { allCases, makeCase, relDiff, treeRelDiff, sqNorm, tinyTransformer } from "./helpers.ts";
 
 for (const c of allCases()) {
   test(`canonicalize: idempotent, same function, balanced, orbit-invariant, orbit-minimal: ${c.label}`, () => {
@@ -58,23 +58,7 @@ test("docs/theory.md §d.1: two-layer orbit minimum = Σ_out-bias² + 2 Σ_j ‖
 });
 
 test("docs/theory.md §d.3: at θ_c, ‖W_q[h]‖² + ‖W_k[h]‖² = 2‖W_Q W_Kᵀ‖_*, likewise for V/O; balanced factors XXᵀ = YYᵀ", () => {
-  const c = makeCase(
-    "tf",
-    {
-      arch: "transformer",
-      vocab: 5,
-      seq: 3,
-      d: 4,
-      heads: 2,
-      dHead: 2,
-      layers: 1,
-      mlp: 3,
-      norm: "none",
-      activation: "gelu",
-    },
-    "xent",
-    8,
-  );
+  const c = makeCase("tf", tinyTransformer({ seq: 3, mlp: 3, norm: "none", activation: "gelu" }), "xent", 8);
   const G = groupOf(c.cfg);
   const theta = Object.fromEntries(namedLeaves(G.canonicalize(c.params)));
   const raw = Object.fromEntries(namedLeaves(c.params));
@@ -147,7 +131,7 @@ test("canonical θ_c is a critical point of s ↦ ‖exp(sX)·θ_c‖² for ever
 
 test("dead units: a neuron with zero input weights is zeroed on both sides (the orbit's limit point), function unchanged", () => {
   const c = makeCase("mlp", { arch: "mlp", sizes: [2, 3, 1], activation: "relu" }, "mse", 9);
-  const p = c.params as unknown as { fc0: { weight: Tensor; bias: Tensor }; fc1: { weight: Tensor; bias: Tensor } };
+  const p = c.params as { fc0: { weight: Tensor; bias: Tensor }; fc1: { weight: Tensor; bias: Tensor } };
   const dead = {
     fc0: {
       weight: new Tensor(

@@ -9,8 +9,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { valueAndGrad } from "../../src/core/autodiff.ts";
 import { Tensor } from "../../src/core/tensor.ts";
-import { type Tree, zipTrees } from "../../src/tree/tree.ts";
-import { groupOf } from "../../src/symmetry/index.ts";
+import { type Tree, zipTrees } from "../../src/core/tree.ts";
+import { groupOf } from "../../src/nn/index.ts";
 import { allCases, makeCase } from "./helpers.ts";
 
 function step(p: Tree, g: Tree, eta: number, lambda = 0): Tree {

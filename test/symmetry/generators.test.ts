@@ -9,8 +9,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { key, split, normalArray, uniformArray } from "../../src/core/random.ts";
 import { valueAndGrad } from "../../src/core/autodiff.ts";
-import { ravel, unravel, treeDot, treeNorm } from "../../src/tree/tree.ts";
-import { groupOf, type GroupElement } from "../../src/symmetry/index.ts";
+import { ravel, unravel, treeDot, treeNorm } from "../../src/core/tree.ts";
+import { groupOf } from "../../src/nn/index.ts";
+import { type GroupElement } from "../../src/symmetry/index.ts";
 import { svd } from "../../src/linalg/dense.ts";
 import { allCases } from "./helpers.ts";
 

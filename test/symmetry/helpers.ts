@@ -1,8 +1,16 @@
 /** Tiny models of every family, with data and losses, for the symmetry, curvature and observable tests. */
 import { Tensor } from "../../src/core/tensor.ts";
-import { type Key, key, split, normal, randint } from "../../src/core/random.ts";
-import { modelOf, parseModelConfig, lossFn, type ModelConfig, type LossName } from "../../src/nn/index.ts";
-import { type Tree, leaves, ravel, mapTree } from "../../src/tree/tree.ts";
+import { type Key, key, split, normal } from "../../src/core/random.ts";
+import {
+  modelOf,
+  parseModelConfig,
+  lossFn,
+  randomInputs,
+  randomTargets,
+  type ModelConfig,
+  type LossName,
+} from "../../src/nn/index.ts";
+import { type Tree, leaves, ravel, mapTree } from "../../src/core/tree.ts";
 
 export interface Case {
   label: string;
@@ -13,6 +21,11 @@ export interface Case {
   loss: LossName;
   f: (p: Tree) => Tensor;
   out: (p: Tree) => Tensor;
+}
+
+/** A tiny transformer config: vocab 5, seq 4, d 4, two heads of 2, one layer, MLP width 5, with `over` on top. */
+export function tinyTransformer(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return { arch: "transformer", vocab: 5, seq: 4, d: 4, heads: 2, dHead: 2, layers: 1, mlp: 5, ...over };
 }
 
 const CONFIGS: [string, unknown, LossName][] = [
@@ -34,37 +47,10 @@ const CONFIGS: [string, unknown, LossName][] = [
     },
     "xent",
   ],
-  [
-    "transformer layernorm relu",
-    {
-      arch: "transformer",
-      vocab: 5,
-      seq: 4,
-      d: 4,
-      heads: 2,
-      dHead: 2,
-      layers: 1,
-      mlp: 5,
-      norm: "layernorm",
-      activation: "relu",
-    },
-    "xent",
-  ],
+  ["transformer layernorm relu", tinyTransformer({ norm: "layernorm", activation: "relu" }), "xent"],
   [
     "transformer no-norm gelu, 2 layers",
-    {
-      arch: "transformer",
-      vocab: 4,
-      seq: 3,
-      d: 4,
-      heads: 2,
-      dHead: 2,
-      layers: 2,
-      mlp: 3,
-      norm: "none",
-      activation: "gelu",
-      readout: "all",
-    },
+    tinyTransformer({ vocab: 4, seq: 3, layers: 2, mlp: 3, norm: "none", activation: "gelu", readout: "all" }),
     "xent",
   ],
   ["meanfield relu", { arch: "meanfield", input: 3, width: 5, activation: "relu" }, "mse"],
@@ -75,27 +61,11 @@ const CONFIGS: [string, unknown, LossName][] = [
   ],
 ];
 
-function data(cfg: ModelConfig, k: Key, N: number): { x: Tensor; y: Tensor } {
+/** Random inputs of the family's sample shape, and targets of its outputs for the loss. */
+function data(cfg: ModelConfig, k: Key, N: number, loss: LossName): { x: Tensor; y: Tensor } {
   const [kx, ky] = split(k, 2);
-  switch (cfg.arch) {
-    case "mlp":
-      return { x: normal(kx, [N, cfg.sizes[0]]), y: normal(ky, [N, cfg.sizes[cfg.sizes.length - 1]]) };
-    case "meanfield":
-      return { x: normal(kx, [N, cfg.input]), y: normal(ky, [N]) };
-    case "cnn":
-      return {
-        x: normal(kx, [N, ...cfg.input]),
-        y: new Tensor(Float64Array.from(randint(ky, N, 0, cfg.fc[cfg.fc.length - 1])), [N]),
-      };
-    case "transformer": {
-      const x = new Tensor(Float64Array.from(randint(kx, N * cfg.seq, 0, cfg.vocab)), [N, cfg.seq]);
-      const ny = cfg.readout === "all" ? N * cfg.seq : N;
-      return {
-        x,
-        y: new Tensor(Float64Array.from(randint(ky, ny, 0, cfg.vocab)), cfg.readout === "all" ? [N, cfg.seq] : [N]),
-      };
-    }
-  }
+  const x = randomInputs(cfg, kx, N);
+  return { x, y: randomTargets(cfg, x, ky, loss) };
 }
 
 /** Random params: the model's init, with every leaf (LN gains included) perturbed so nothing is degenerate. */
@@ -118,7 +88,7 @@ export function makeCase(label: string, raw: unknown, loss: LossName, seed = 1, 
   const model = modelOf(cfg);
   const [kp, kd] = split(key(seed), 2);
   const params = randomParams(cfg, kp);
-  const { x, y } = data(cfg, kd, N);
+  const { x, y } = data(cfg, kd, N, loss);
   const L = lossFn(loss);
   return { label, cfg, params, x, y, loss, f: (p) => L(model.apply(p, x), y), out: (p) => model.apply(p, x) };
 }

@@ -8,8 +8,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { key, split } from "../../src/core/random.ts";
-import { groupOf } from "../../src/symmetry/index.ts";
-import { ravel } from "../../src/tree/tree.ts";
+import { groupOf } from "../../src/nn/index.ts";
+import { ravel } from "../../src/core/tree.ts";
 import { modelOf } from "../../src/nn/index.ts";
 import { Tensor } from "../../src/core/tensor.ts";
 import { allCases, makeCase, relDiff } from "./helpers.ts";
@@ -53,7 +53,7 @@ test("group descriptions: dimensions per family and activation", () => {
 
 test("tanh has no rescaling symmetry: scaling a hidden neuron's in/out by (2, 1/2) changes the loss", () => {
   const c = makeCase("tanh", { arch: "mlp", sizes: [3, 4, 2], activation: "tanh" }, "mse");
-  const p = c.params as unknown as { fc0: { weight: Tensor; bias: Tensor }; fc1: { weight: Tensor; bias: Tensor } };
+  const p = c.params as { fc0: { weight: Tensor; bias: Tensor }; fc1: { weight: Tensor; bias: Tensor } };
   const scaleRow = (t: Tensor, f: number) =>
     new Tensor(
       t.data.map((v, i) => (Math.floor(i / t.shape[1]) === 0 ? v * f : v)),
@@ -78,7 +78,7 @@ test("tanh has no rescaling symmetry: scaling a hidden neuron's in/out by (2, 1/
   assert.ok(Math.abs(c.f(q).item() - c.f(c.params).item()) > 1e-4);
   // …whereas relu has it exactly.
   const r = makeCase("relu", { arch: "mlp", sizes: [3, 4, 2], activation: "relu" }, "mse");
-  const pr = r.params as unknown as typeof p;
+  const pr = r.params as typeof p;
   const qr = {
     fc0: {
       weight: scaleRow(pr.fc0.weight, 2),
@@ -130,7 +130,7 @@ test(
   () => {
     const c = makeCase("mf", { arch: "meanfield", input: 3, width: 4, activation: "tanh" }, "mse", 13);
     const dup = makeCase("mf2", { arch: "meanfield", input: 3, width: 8, activation: "tanh" }, "mse", 13);
-    const p = c.params as unknown as { w: Tensor; b: Tensor; a: Tensor };
+    const p = c.params as { w: Tensor; b: Tensor; a: Tensor };
     const twice = (t: Tensor) =>
       new Tensor(Float64Array.from([...t.data, ...t.data]), [2 * t.shape[0], ...t.shape.slice(1)]);
     const q = { w: twice(p.w), b: twice(p.b), a: twice(p.a) };

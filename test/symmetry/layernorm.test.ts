@@ -8,28 +8,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { key, normal } from "../../src/core/random.ts";
 import * as F from "../../src/core/ops/index.ts";
-import { groupOf } from "../../src/symmetry/index.ts";
+import { groupOf } from "../../src/nn/index.ts";
 import { measureBreaking } from "../../src/diagnostics/breaking.ts";
-import { makeCase, relDiff } from "./helpers.ts";
+import { makeCase, relDiff, tinyTransformer } from "./helpers.ts";
 
-const tf = makeCase(
-  "tf",
-  {
-    arch: "transformer",
-    vocab: 5,
-    seq: 4,
-    d: 4,
-    heads: 2,
-    dHead: 2,
-    layers: 2,
-    mlp: 5,
-    norm: "layernorm",
-    activation: "relu",
-  },
-  "xent",
-  12,
-  8,
-);
+const tf = makeCase("tf", tinyTransformer({ layers: 2, norm: "layernorm", activation: "relu" }), "xent", 12, 8);
 
 test("LN(αx; ε) = LN(x; ε/α²): the mechanism of the breaking", () => {
   const x = normal(key(1), [3, 6]);

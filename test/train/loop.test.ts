@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as F from "../../src/core/ops/index.ts";
 import type { Model } from "../../src/nn/index.ts";
-import type { Tree } from "../../src/tree/tree.ts";
+import type { Tree } from "../../src/core/tree.ts";
 import { trainLoop, type Callback } from "../../src/train/loop.ts";
 import { prepareRun } from "../../src/train/setup.ts";
 import { MemorySink, tinyConfig } from "./helpers.ts";

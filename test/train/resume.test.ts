@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ravel } from "../../src/tree/tree.ts";
+import { ravel } from "../../src/core/tree.ts";
 import { stateToNamed } from "../../src/optim/state.ts";
 import type { RunConfigInput } from "../../src/train/config.ts";
 import { readCheckpoint, writeCheckpoint } from "../../src/train/checkpoint.ts";

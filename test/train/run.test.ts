@@ -191,7 +191,7 @@ test("a config that does not fit its data creates no run", async () => {
   await withStore(path, async (s) => {
     await assert.rejects(
       trainRun({ store: s, config: tinyConfig({ model: { arch: "mlp", sizes: [3, 4, 2] } }) }),
-      /takes samples of 3 values but two-moons has samples of shape \[2\]/,
+      /data \(two-moons\): x has shape \[\d+,2\], expected \[N, 3\] for this mlp/,
     );
     await assert.rejects(
       trainRun({ store: s, config: tinyConfig({ model: { arch: "mlp", sizes: [2, 4, 1] } }) }),

@@ -2,7 +2,6 @@
  * shocklens-blas: C = op(A)·op(B) through OpenBLAS, row-major, transposes passed as flags (no
  * transposed copy). JavaScript calls
  *   dgemm(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff)   (Float64Array operands)
- *   sgemm(...)                                                  (Float32Array operands)
  * with element offsets into the typed arrays; C is overwritten (beta = 0). Plus
  * setThreads(n), getThreads(), config() (openblas_get_config) and corename().
  */
@@ -30,41 +29,35 @@ static bool typed(napi_env env, napi_value v, napi_typedarray_type want, void **
   return type == want;
 }
 
-static napi_value gemm(napi_env env, napi_callback_info info, bool f32) {
+static napi_value dgemm(napi_env env, napi_callback_info info) {
   size_t argc = 11;
   napi_value argv[11];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 11) THROW(env, "gemm: expected 11 arguments");
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 11) THROW(env, "dgemm: expected 11 arguments");
   int32_t m, n, k, aOff, bOff, cOff;
   bool tA, tB;
   if (napi_get_value_int32(env, argv[0], &m) != napi_ok || napi_get_value_int32(env, argv[1], &n) != napi_ok ||
       napi_get_value_int32(env, argv[2], &k) != napi_ok || napi_get_value_int32(env, argv[4], &aOff) != napi_ok ||
       napi_get_value_bool(env, argv[5], &tA) != napi_ok || napi_get_value_int32(env, argv[7], &bOff) != napi_ok ||
       napi_get_value_bool(env, argv[8], &tB) != napi_ok || napi_get_value_int32(env, argv[10], &cOff) != napi_ok)
-    THROW(env, "gemm: bad scalar argument");
-  if (m < 0 || n < 0 || k < 0 || aOff < 0 || bOff < 0 || cOff < 0) THROW(env, "gemm: negative size or offset");
-  napi_typedarray_type want = f32 ? napi_float32_array : napi_float64_array;
+    THROW(env, "dgemm: bad scalar argument");
+  if (m < 0 || n < 0 || k < 0 || aOff < 0 || bOff < 0 || cOff < 0) THROW(env, "dgemm: negative size or offset");
   void *a, *b, *c;
   size_t la, lb, lc;
-  if (!typed(env, argv[3], want, &a, &la) || !typed(env, argv[6], want, &b, &lb) || !typed(env, argv[9], want, &c, &lc))
-    THROW(env, f32 ? "sgemm: operands must be Float32Arrays" : "dgemm: operands must be Float64Arrays");
+  if (!typed(env, argv[3], napi_float64_array, &a, &la) || !typed(env, argv[6], napi_float64_array, &b, &lb) ||
+      !typed(env, argv[9], napi_float64_array, &c, &lc))
+    THROW(env, "dgemm: operands must be Float64Arrays");
   if ((size_t)aOff + (size_t)m * k > la || (size_t)bOff + (size_t)k * n > lb || (size_t)cOff + (size_t)m * n > lc)
-    THROW(env, "gemm: operand too short for the given sizes and offsets");
+    THROW(env, "dgemm: operand too short for the given sizes and offsets");
   if (m == 0 || n == 0) return NULL;
   int lda = tA ? m : k, ldb = tB ? k : n;
   if (lda < 1) lda = 1;
   if (ldb < 1) ldb = 1;
   enum CBLAS_TRANSPOSE ta = tA ? CblasTrans : CblasNoTrans, tb = tB ? CblasTrans : CblasNoTrans;
-  if (f32)
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, (float *)a + aOff, lda, (float *)b + bOff, ldb, 0.0f,
-                (float *)c + cOff, n);
-  else
-    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, (double *)a + aOff, lda, (double *)b + bOff, ldb, 0.0,
-                (double *)c + cOff, n);
+  cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, (double *)a + aOff, lda, (double *)b + bOff, ldb, 0.0,
+              (double *)c + cOff, n);
   return NULL;
 }
 
-static napi_value dgemm(napi_env env, napi_callback_info info) { return gemm(env, info, false); }
-static napi_value sgemm(napi_env env, napi_callback_info info) { return gemm(env, info, true); }
 
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -96,7 +89,6 @@ static napi_value corename(napi_env env, napi_callback_info info) { (void)info; 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"dgemm", NULL, dgemm, NULL, NULL, NULL, napi_enumerable, NULL},
-    {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
     {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
     {"getThreads", NULL, get_threads, NULL, NULL, NULL, napi_enumerable, NULL},
     {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -1,4 +1,7 @@
-/** Activations composed from primitives; comparisons give constant masks, so all orders are exact. */
+/**
+ * The activations by config name. relu is the fused primitive of ops/relu.ts; the others are
+ * composed from primitives (comparisons give constant masks, so every derivative order is exact).
+ */
 import { type Tensor, type TensorLike, asTensor } from "../tensor.ts";
 import { where } from "../ops/where.ts";
 import { gt } from "../ops/compare.ts";
@@ -9,12 +12,7 @@ import { exp } from "../ops/exp.ts";
 import { neg } from "../ops/neg.ts";
 import { erf } from "../ops/erf.ts";
 import { tanh } from "../ops/tanh.ts";
-
-/** relu(x) = max(x, 0); derivative 0 at x = 0 (torch's choice). */
-export function relu(x: TensorLike): Tensor {
-  const a = asTensor(x);
-  return where(gt(a, 0), a, 0);
-}
+import { relu } from "../ops/relu.ts";
 
 /** leakyRelu(x) = x for x > 0, slope·x otherwise (torch default slope 0.01). */
 export function leakyRelu(x: TensorLike, slope = 0.01): Tensor {
@@ -38,8 +36,8 @@ export function square(x: TensorLike): Tensor {
   return mul(a, a);
 }
 
-export type Activation = "relu" | "tanh" | "gelu" | "identity" | "leaky-relu";
-export const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "gelu", "identity", "leaky-relu"];
+export const ACTIVATIONS = ["relu", "tanh", "gelu", "identity", "leaky-relu"] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
 
 /** Looks an activation up by its config name. */
 export function activation(name: Activation): (x: Tensor) => Tensor {

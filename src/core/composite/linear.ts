@@ -5,7 +5,7 @@ import { add } from "../ops/add.ts";
 import { permute } from "../ops/permute.ts";
 import { reshape } from "../ops/reshape.ts";
 import { normAxis } from "../tensor.ts";
-import { gemmDispatch } from "../kernels/gemmDispatch.ts";
+import { gemmDispatch } from "../backends/gemm/index.ts";
 import { allocF64Uninit } from "../kernels/alloc.ts";
 import { record } from "../tape.ts";
 

@@ -3,6 +3,7 @@
  * slice (box → new array) and pad / concat (array → box of a larger zero array).
  */
 import { type Shape, stridesOf } from "../tensor.ts";
+import { Odometer } from "./odometer.ts";
 
 /**
  * For each element of a box of shape `box` starting at `start` inside `big` (shape `bigShape`),
@@ -27,17 +28,10 @@ export function copyBox(
     return;
   }
   const inner = box[nd - 1];
-  const idx = new Array<number>(nd).fill(0);
-  let off = base;
-  for (let s = 0; s < small.length; s += inner) {
+  const w = new Odometer(box, bs, undefined, nd - 1, base);
+  for (let s = 0; s < small.length; s += inner, w.next()) {
+    const off = w.a;
     if (extract) for (let j = 0; j < inner; j++) small[s + j] = big[off + j];
     else for (let j = 0; j < inner; j++) big[off + j] = small[s + j];
-    for (let d = nd - 2; d >= 0; d--) {
-      idx[d]++;
-      off += bs[d];
-      if (idx[d] < box[d]) break;
-      off -= bs[d] * box[d];
-      idx[d] = 0;
-    }
   }
 }

@@ -7,10 +7,12 @@
  *
  * The arithmetic ops (add, sub, mul, div) and the common unary functions have their own loops,
  * selected by an op code outside the loop, so V8 compiles each loop monomorphically instead of
- * calling a closure per element; other functions go through the generic closure path.
+ * calling a closure per element; any other function (op CALL) runs in the same loops through its
+ * closure.
  */
 import { type Shape, shapeSize } from "../tensor.ts";
 import { allocF64Uninit } from "./alloc.ts";
+import { Odometer } from "./odometer.ts";
 import { tanhInto } from "./tanh.ts";
 
 export type BinaryFn = (x: number, y: number) => number;
@@ -27,6 +29,8 @@ export const LT = 6;
 export const LE = 7;
 export const EQ = 8;
 export const NE = 9;
+/** Any other function of two numbers, given as a closure (the generic path of mapBinary). */
+export const CALL = 10;
 
 export const NEG = 0;
 export const EXP = 1;
@@ -45,7 +49,10 @@ export function mapUnary(a: Float64Array, f: UnaryFn): Float64Array {
   return out;
 }
 
-/** out = op(a) for one of the unary op codes. */
+/**
+ * out = op(a) for one of the unary op codes. One loop per op, deliberately alike (as the binary
+ * loops below): a loop selected outside runs monomorphic, a shared loop would call per element.
+ */
 export function unaryKernel(op: number, a: Float64Array): Float64Array {
   const n = a.length;
   const out = allocF64Uninit(n);
@@ -126,17 +133,14 @@ function plan(aShape: Shape, bShape: Shape, outShape: Shape): Plan {
 
 // ---- arithmetic ------------------------------------------------------------------------------
 
+/** Where a row of results goes (out[oo … oo+len)) and the function of op CALL. */
+type Row = [out: Float64Array, oo: number, len: number, f: BinaryFn];
+type LoopVV = (...args: [op: number, a: Float64Array, ao: number, b: Float64Array, bo: number, ...row: Row]) => void;
+type LoopVS = (...args: [op: number, a: Float64Array, ao: number, y: number, ...row: Row]) => void;
+type LoopSV = (...args: [op: number, x: number, b: Float64Array, bo: number, ...row: Row]) => void;
+
 /** out[oo + i] = a[ao + i] ∘ b[bo + i] */
-function loopVV(
-  op: number,
-  a: Float64Array,
-  ao: number,
-  b: Float64Array,
-  bo: number,
-  out: Float64Array,
-  oo: number,
-  len: number,
-): void {
+const loopVV: LoopVV = (op, a, ao, b, bo, out, oo, len, f) => {
   switch (op) {
     case ADD:
       for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] + b[bo + i];
@@ -150,14 +154,17 @@ function loopVV(
     case DIV:
       for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] / b[bo + i];
       return;
+    case CALL:
+      for (let i = 0; i < len; i++) out[oo + i] = f(a[ao + i], b[bo + i]);
+      return;
     default:
       for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, a[ao + i], b[bo + i]);
       return;
   }
-}
+};
 
 /** out[oo + i] = a[ao + i] ∘ y */
-function loopVS(op: number, a: Float64Array, ao: number, y: number, out: Float64Array, oo: number, len: number): void {
+const loopVS: LoopVS = (op, a, ao, y, out, oo, len, f) => {
   switch (op) {
     case ADD:
       for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] + y;
@@ -177,14 +184,17 @@ function loopVS(op: number, a: Float64Array, ao: number, y: number, out: Float64
     case LT:
       for (let i = 0; i < len; i++) out[oo + i] = a[ao + i] < y ? 1 : 0;
       return;
+    case CALL:
+      for (let i = 0; i < len; i++) out[oo + i] = f(a[ao + i], y);
+      return;
     default:
       for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, a[ao + i], y);
       return;
   }
-}
+};
 
 /** out[oo + i] = x ∘ b[bo + i] */
-function loopSV(op: number, x: number, b: Float64Array, bo: number, out: Float64Array, oo: number, len: number): void {
+const loopSV: LoopSV = (op, x, b, bo, out, oo, len, f) => {
   switch (op) {
     case ADD:
       for (let i = 0; i < len; i++) out[oo + i] = x + b[bo + i];
@@ -198,11 +208,14 @@ function loopSV(op: number, x: number, b: Float64Array, bo: number, out: Float64
     case DIV:
       for (let i = 0; i < len; i++) out[oo + i] = x / b[bo + i];
       return;
+    case CALL:
+      for (let i = 0; i < len; i++) out[oo + i] = f(x, b[bo + i]);
+      return;
     default:
       for (let i = 0; i < len; i++) out[oo + i] = compareScalar(op, x, b[bo + i]);
       return;
   }
-}
+};
 
 function compareScalar(op: number, x: number, y: number): number {
   switch (op) {
@@ -221,8 +234,10 @@ function compareScalar(op: number, x: number, y: number): number {
   }
 }
 
-function arithScalar(op: number, x: number, y: number): number {
+function arithScalar(op: number, x: number, y: number, f: BinaryFn): number {
   switch (op) {
+    case CALL:
+      return f(x, y);
     case ADD:
       return x + y;
     case SUB:
@@ -236,7 +251,13 @@ function arithScalar(op: number, x: number, y: number): number {
   }
 }
 
-/** a ∘ b broadcast to `outShape` for ∘ ∈ {ADD, SUB, MUL, DIV, GT, …, NE}, into a new array. */
+/** No function: the op codes other than CALL. */
+const NO_FN: BinaryFn = () => NaN;
+
+/**
+ * a ∘ b broadcast to `outShape` into a new array, for ∘ ∈ {ADD, SUB, MUL, DIV, GT, …, NE} or
+ * (op CALL) the function f.
+ */
 export function binaryKernel(
   op: number,
   a: Float64Array,
@@ -244,16 +265,17 @@ export function binaryKernel(
   b: Float64Array,
   bShape: Shape,
   outShape: Shape,
+  f: BinaryFn = NO_FN,
 ): Float64Array {
   const n = shapeSize(outShape);
   const out = allocF64Uninit(n);
   if (n === 0) return out;
   const la = a.length,
     lb = b.length;
-  if (la === n && lb === n) loopVV(op, a, 0, b, 0, out, 0, n);
-  else if (la === n && lb === 1) loopVS(op, a, 0, b[0], out, 0, n);
-  else if (la === 1 && lb === n) loopSV(op, a[0], b, 0, out, 0, n);
-  else arithBroadcast(op, a, aShape, b, bShape, outShape, out);
+  if (la === n && lb === n) loopVV(op, a, 0, b, 0, out, 0, n, f);
+  else if (la === n && lb === 1) loopVS(op, a, 0, b[0], out, 0, n, f);
+  else if (la === 1 && lb === n) loopSV(op, a[0], b, 0, out, 0, n, f);
+  else arithBroadcast(op, a, aShape, b, bShape, outShape, out, f);
   return out;
 }
 
@@ -265,40 +287,31 @@ function arithBroadcast(
   bShape: Shape,
   outShape: Shape,
   out: Float64Array,
+  f: BinaryFn,
 ): void {
   const { size, sa, sb } = plan(aShape, bShape, outShape);
   const nd = size.length;
   if (nd === 0) {
-    out[0] = arithScalar(op, a[0], b[0]);
+    out[0] = arithScalar(op, a[0], b[0], f);
     return;
   }
   const inner = size[nd - 1],
     ia = sa[nd - 1],
     ib = sb[nd - 1];
   const n = out.length;
-  const idx = new Array<number>(nd).fill(0);
-  let oa = 0,
-    ob = 0;
-  for (let o = 0; o < n; o += inner) {
-    if (ia === 1 && ib === 1) loopVV(op, a, oa, b, ob, out, o, inner);
-    else if (ia === 1) loopVS(op, a, oa, b[ob], out, o, inner);
-    else if (ib === 1) loopSV(op, a[oa], b, ob, out, o, inner);
+  const w = new Odometer(size, sa, sb, nd - 1);
+  for (let o = 0; o < n; o += inner, w.next()) {
+    const oa = w.a,
+      ob = w.b;
+    if (ia === 1 && ib === 1) loopVV(op, a, oa, b, ob, out, o, inner, f);
+    else if (ia === 1) loopVS(op, a, oa, b[ob], out, o, inner, f);
+    else if (ib === 1) loopSV(op, a[oa], b, ob, out, o, inner, f);
     else {
-      const v = arithScalar(op, a[oa], b[ob]);
+      const v = arithScalar(op, a[oa], b[ob], f);
       for (let j = 0; j < inner; j++) out[o + j] = v;
-    }
-    for (let d = nd - 2; d >= 0; d--) {
-      oa += sa[d];
-      ob += sb[d];
-      if (++idx[d] < size[d]) break;
-      oa -= sa[d] * size[d];
-      ob -= sb[d] * size[d];
-      idx[d] = 0;
     }
   }
 }
-
-// ---- generic (closure) binary ----------------------------------------------------------------
 
 /** Applies f over the broadcast of (a, aShape) and (b, bShape) into a new array of `outShape`. */
 export function mapBinary(
@@ -309,49 +322,7 @@ export function mapBinary(
   outShape: Shape,
   f: BinaryFn,
 ): Float64Array {
-  const n = shapeSize(outShape);
-  const out = allocF64Uninit(n);
-  if (n === 0) return out;
-  const la = a.length,
-    lb = b.length;
-  if (la === n && lb === n) {
-    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
-    return out;
-  }
-  if (la === n && lb === 1) {
-    const y = b[0];
-    for (let i = 0; i < n; i++) out[i] = f(a[i], y);
-    return out;
-  }
-  if (la === 1 && lb === n) {
-    const x = a[0];
-    for (let i = 0; i < n; i++) out[i] = f(x, b[i]);
-    return out;
-  }
-  const { size, sa, sb } = plan(aShape, bShape, outShape);
-  const nd = size.length;
-  if (nd === 0) {
-    out[0] = f(a[0], b[0]);
-    return out;
-  }
-  const inner = size[nd - 1],
-    ia = sa[nd - 1],
-    ib = sb[nd - 1];
-  const idx = new Array<number>(nd).fill(0);
-  let oa = 0,
-    ob = 0;
-  for (let o = 0; o < n; o += inner) {
-    for (let j = 0; j < inner; j++) out[o + j] = f(a[oa + j * ia], b[ob + j * ib]);
-    for (let d = nd - 2; d >= 0; d--) {
-      oa += sa[d];
-      ob += sb[d];
-      if (++idx[d] < size[d]) break;
-      oa -= sa[d] * size[d];
-      ob -= sb[d] * size[d];
-      idx[d] = 0;
-    }
-  }
-  return out;
+  return binaryKernel(CALL, a, aShape, b, bShape, outShape, f);
 }
 
 /** Materialises `a` broadcast to `outShape`. */
@@ -371,17 +342,10 @@ export function broadcastData(a: Float64Array, aShape: Shape, outShape: Shape): 
   const nd = size.length;
   const inner = size[nd - 1],
     ia = sa[nd - 1];
-  const idx = new Array<number>(nd).fill(0);
-  let oa = 0;
-  for (let o = 0; o < n; o += inner) {
-    if (ia === 1) out.set(a.subarray(oa, oa + inner), o);
-    else out.fill(a[oa], o, o + inner);
-    for (let d = nd - 2; d >= 0; d--) {
-      oa += sa[d];
-      if (++idx[d] < size[d]) break;
-      oa -= sa[d] * size[d];
-      idx[d] = 0;
-    }
+  const w = new Odometer(size, sa, undefined, nd - 1);
+  for (let o = 0; o < n; o += inner, w.next()) {
+    if (ia === 1) out.set(a.subarray(w.a, w.a + inner), o);
+    else out.fill(a[w.a], o, o + inner);
   }
   return out;
 }

@@ -111,7 +111,8 @@ export function layerNormBackward(
 
 /**
  * Σ x[o..o+d) in four interleaved partial sums: a single running sum is bound by the latency of
- * the addition (~1.2 ns per element on the bench VM), four chains are not.
+ * the addition (~1.2 ns per element on the bench VM), four chains are not. rowSumSqDev below is its
+ * deliberate twin for Σ (x − μ)²: one loop with a callback per element would cost more than the sum.
  */
 function rowSum(x: Float64Array, o: number, d: number): number {
   let s0 = 0,
@@ -131,7 +132,7 @@ function rowSum(x: Float64Array, o: number, d: number): number {
   return s0 + s1 + (s2 + s3);
 }
 
-/** Σ (x − mu)² over x[o..o+d), four partial sums as in rowSum. */
+/** Σ (x − mu)² over x[o..o+d), four partial sums: the deliberate twin of rowSum above. */
 function rowSumSqDev(x: Float64Array, o: number, d: number, mu: number): number {
   let s0 = 0,
     s1 = 0,
@@ -157,16 +158,21 @@ function rowSumSqDev(x: Float64Array, o: number, d: number, mu: number): number 
   return s0 + s1 + (s2 + s3);
 }
 
+/** The shift of a softmax row x[o … o+d): its max (NaN if any is NaN), or 0 when that is not finite. */
+function rowShift(x: Float64Array, o: number, d: number): number {
+  let m = -Infinity;
+  for (let j = 0; j < d; j++) {
+    const v = x[o + j];
+    if (v > m || v !== v) m = v;
+  }
+  return Number.isFinite(m) ? m : 0;
+}
+
 /** Row-wise log-softmax, shifted by the row max (0 for a row whose max is not finite). */
 export function logSoftmaxRows(x: Float64Array, rows: number, d: number, out: Float64Array): void {
   for (let r = 0; r < rows; r++) {
     const o = r * d;
-    let m = -Infinity;
-    for (let j = 0; j < d; j++) {
-      const v = x[o + j];
-      if (v > m || v !== v) m = v;
-    }
-    if (!Number.isFinite(m)) m = 0;
+    const m = rowShift(x, o, d);
     let s = 0;
     for (let j = 0; j < d; j++) s += Math.exp(x[o + j] - m);
     const ls = Math.log(s);
@@ -178,12 +184,7 @@ export function logSoftmaxRows(x: Float64Array, rows: number, d: number, out: Fl
 export function softmaxRows(x: Float64Array, rows: number, d: number, out: Float64Array): void {
   for (let r = 0; r < rows; r++) {
     const o = r * d;
-    let m = -Infinity;
-    for (let j = 0; j < d; j++) {
-      const v = x[o + j];
-      if (v > m || v !== v) m = v;
-    }
-    if (!Number.isFinite(m)) m = 0;
+    const m = rowShift(x, o, d);
     let s = 0;
     for (let j = 0; j < d; j++) {
       const e = Math.exp(x[o + j] - m);

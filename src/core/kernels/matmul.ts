@@ -26,22 +26,30 @@ export type GemmFn = (
 ) => void;
 
 /**
- * Computes one GEMM into `c` (overwritten). A is stored [m,k] (or [k,m] when transA), B is [k,n]
- * (or [n,k] when transB); offsets select a matrix inside a batched buffer.
+ * A product on operands addressed through (row stride, column stride) pairs: op(A)[i, p] =
+ * a[aOff + i·ars + p·acs], op(B)[p, j] = b[bOff + p·brs + j·bcs]; C[m,n] at cOff, row-major.
  */
-export function gemm(
+type StridedGemm = (
   m: number,
   n: number,
   k: number,
   a: Float64Array,
   aOff: number,
-  transA: boolean,
+  ars: number,
+  acs: number,
   b: Float64Array,
   bOff: number,
-  transB: boolean,
+  brs: number,
+  bcs: number,
   c: Float64Array,
   cOff: number,
-): void {
+) => void;
+
+/**
+ * Computes one GEMM into `c` (overwritten). A is stored [m,k] (or [k,m] when transA), B is [k,n]
+ * (or [n,k] when transB); offsets select a matrix inside a batched buffer.
+ */
+export const gemm: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, c, cOff) => {
   // op(A)[i, p] = a[aOff + i·ars + p·acs];  op(B)[p, j] = b[bOff + p·brs + j·bcs]
   const ars = transA ? 1 : k,
     acs = transA ? m : 1;
@@ -58,9 +66,9 @@ export function gemm(
   const KB = 128;
   for (let p0 = 0; p0 < k; p0 += KB) {
     const p1 = Math.min(k, p0 + KB);
-    gemmBlock(m, n, p0, p1, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, p0 > 0);
+    gemmBlock(m, n, p1, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, p0, p0 > 0);
   }
-}
+};
 
 /**
  * Small products with plain loops, in the form that suits the layout: with contiguous rows of
@@ -68,21 +76,7 @@ export function gemm(
  * as dot products, four columns of C at a time (four independent accumulator chains: a single
  * chain is bound by the latency of the addition). k = 1 (an outer product) is a direct loop.
  */
-function gemmSmall(
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aOff: number,
-  ars: number,
-  acs: number,
-  b: Float64Array,
-  bOff: number,
-  brs: number,
-  bcs: number,
-  c: Float64Array,
-  cOff: number,
-): void {
+const gemmSmall: StridedGemm = (m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff) => {
   if (k === 1) {
     if (bcs === 1) outerContig(m, n, a, aOff, ars, b, bOff, c, cOff);
     else {
@@ -139,44 +133,11 @@ function gemmSmall(
     return;
   }
   if (acs === 1 && brs === 1) {
-    gemmDotContig(m, n, k, a, aOff, ars, b, bOff, bcs, c, cOff);
+    gemmDotContig(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff);
     return;
   }
-  const n4 = n - (n & 3);
-  for (let i = 0; i < m; i++) {
-    const ai = aOff + i * ars,
-      ci = cOff + i * n;
-    let j = 0;
-    for (; j < n4; j += 4) {
-      const b0 = bOff + j * bcs,
-        b1 = b0 + bcs,
-        b2 = b1 + bcs,
-        b3 = b2 + bcs;
-      let s0 = 0,
-        s1 = 0,
-        s2 = 0,
-        s3 = 0;
-      for (let p = 0; p < k; p++) {
-        const x = a[ai + p * acs],
-          pb = p * brs;
-        s0 += x * b[b0 + pb];
-        s1 += x * b[b1 + pb];
-        s2 += x * b[b2 + pb];
-        s3 += x * b[b3 + pb];
-      }
-      c[ci + j] = s0;
-      c[ci + j + 1] = s1;
-      c[ci + j + 2] = s2;
-      c[ci + j + 3] = s3;
-    }
-    for (; j < n; j++) {
-      const bj = bOff + j * bcs;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[ai + p * acs] * b[bj + p * brs];
-      c[ci + j] = s;
-    }
-  }
-}
+  rowTiles(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, 0, false, 0);
+};
 
 /**
  * The dot-product form of gemmSmall when both operands are contiguous along k (A as stored, B
@@ -185,19 +146,7 @@ function gemmSmall(
  * as before; a leftover column splits its sum into four partial sums (rounding may differ from
  * the strided loop in the last bits).
  */
-function gemmDotContig(
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aOff: number,
-  ars: number,
-  b: Float64Array,
-  bOff: number,
-  bcs: number,
-  c: Float64Array,
-  cOff: number,
-): void {
+const gemmDotContig: StridedGemm = (m, n, k, a, aOff, ars, _acs, b, bOff, _brs, bcs, c, cOff) => {
   const n4 = n - (n & 3);
   for (let i = 0; i < m; i++) {
     const ai = aOff + i * ars,
@@ -219,10 +168,7 @@ function gemmDotContig(
         s2 += x * b[d2 + p];
         s3 += x * b[d3 + p];
       }
-      c[ci + j] = s0;
-      c[ci + j + 1] = s1;
-      c[ci + j + 2] = s2;
-      c[ci + j + 3] = s3;
+      store4(c, ci + j, false, s0, s1, s2, s3);
     }
     for (; j < n; j++) {
       // A lone column: four partial sums over k (one chain would wait on the latency of each
@@ -246,7 +192,7 @@ function gemmDotContig(
       c[ci + j] = s;
     }
   }
-}
+};
 
 /**
  * Outer product c[i, j] = a[aOff + i·ars] · b[bOff + j] (k = 1 with a contiguous row of B: the
@@ -281,24 +227,14 @@ function outerContig(
   }
 }
 
-/** C (+)= op(A)[:, p0:p1] · op(B)[p0:p1, :] in 4×4 register tiles. */
-function gemmBlock(
-  m: number,
-  n: number,
-  p0: number,
-  p1: number,
-  a: Float64Array,
-  aOff: number,
-  ars: number,
-  acs: number,
-  b: Float64Array,
-  bOff: number,
-  brs: number,
-  bcs: number,
-  c: Float64Array,
-  cOff: number,
-  acc: boolean,
-): void {
+/**
+ * C (+)= op(A)[:, p0:p1] · op(B)[p0:p1, :] in 4×4 register tiles: the strided product's
+ * arguments with k read as the block end p1, then the block start p0 and whether to accumulate.
+ * The 4×4 and 4×1 tiles here and the 1×4 tile of rowTiles are deliberately alike: each tile shape
+ * is its own loop, so that V8 keeps its accumulators in registers.
+ */
+type BlockGemm = (...args: [...Parameters<StridedGemm>, p0: number, acc: boolean]) => void;
+const gemmBlock: BlockGemm = (m, n, p1, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, p0, acc) => {
   const m4 = m - (m % 4),
     n4 = n - (n % 4);
   for (let i = 0; i < m4; i += 4) {
@@ -359,41 +295,10 @@ function gemmBlock(
         s32 += x3 * y2;
         s33 += x3 * y3;
       }
-      if (acc) {
-        c[c0 + j] += s00;
-        c[c0 + j + 1] += s01;
-        c[c0 + j + 2] += s02;
-        c[c0 + j + 3] += s03;
-        c[c1 + j] += s10;
-        c[c1 + j + 1] += s11;
-        c[c1 + j + 2] += s12;
-        c[c1 + j + 3] += s13;
-        c[c2 + j] += s20;
-        c[c2 + j + 1] += s21;
-        c[c2 + j + 2] += s22;
-        c[c2 + j + 3] += s23;
-        c[c3 + j] += s30;
-        c[c3 + j + 1] += s31;
-        c[c3 + j + 2] += s32;
-        c[c3 + j + 3] += s33;
-      } else {
-        c[c0 + j] = s00;
-        c[c0 + j + 1] = s01;
-        c[c0 + j + 2] = s02;
-        c[c0 + j + 3] = s03;
-        c[c1 + j] = s10;
-        c[c1 + j + 1] = s11;
-        c[c1 + j + 2] = s12;
-        c[c1 + j + 3] = s13;
-        c[c2 + j] = s20;
-        c[c2 + j + 1] = s21;
-        c[c2 + j + 2] = s22;
-        c[c2 + j + 3] = s23;
-        c[c3 + j] = s30;
-        c[c3 + j + 1] = s31;
-        c[c3 + j + 2] = s32;
-        c[c3 + j + 3] = s33;
-      }
+      store4(c, c0 + j, acc, s00, s01, s02, s03);
+      store4(c, c1 + j, acc, s10, s11, s12, s13);
+      store4(c, c2 + j, acc, s20, s21, s22, s23);
+      store4(c, c3 + j, acc, s30, s31, s32, s33);
     }
     // Right edge: 4×1 tiles.
     for (let j = n4; j < n; j++) {
@@ -410,21 +315,24 @@ function gemmBlock(
         s2 += a[a2 + pa] * y;
         s3 += a[a3 + pa] * y;
       }
-      if (acc) {
-        c[c0 + j] += s0;
-        c[c1 + j] += s1;
-        c[c2 + j] += s2;
-        c[c3 + j] += s3;
-      } else {
-        c[c0 + j] = s0;
-        c[c1 + j] = s1;
-        c[c2 + j] = s2;
-        c[c3 + j] = s3;
-      }
+      c[c0 + j] = acc ? c[c0 + j] + s0 : s0;
+      c[c1 + j] = acc ? c[c1 + j] + s1 : s1;
+      c[c2 + j] = acc ? c[c2 + j] + s2 : s2;
+      c[c3 + j] = acc ? c[c3 + j] + s3 : s3;
     }
   }
-  // Bottom edge: 1×4 and 1×1 tiles.
-  for (let i = m4; i < m; i++) {
+  rowTiles(m, n, p1, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, p0, acc, m4); // bottom edge
+};
+
+/**
+ * Rows i0 … m−1 of C (+)= op(A)[:, p0:p1] · op(B)[p0:p1, :] in 1×4 and 1×1 tiles (the block
+ * product's arguments plus the first row): the dot-product form of gemmSmall and the bottom edge
+ * of gemmBlock, whose 4×4 tile this 1×4 tile deliberately mirrors (one loop per tile shape).
+ */
+type RowTiles = (...args: [...Parameters<BlockGemm>, i0: number]) => void;
+const rowTiles: RowTiles = (m, n, p1, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, p0, acc, i0) => {
+  const n4 = n - (n & 3);
+  for (let i = i0; i < m; i++) {
     const ai = aOff + i * ars,
       ci = cOff + i * n;
     for (let j = 0; j < n4; j += 4) {
@@ -444,17 +352,7 @@ function gemmBlock(
         s2 += x * b[b2 + pb];
         s3 += x * b[b3 + pb];
       }
-      if (acc) {
-        c[ci + j] += s0;
-        c[ci + j + 1] += s1;
-        c[ci + j + 2] += s2;
-        c[ci + j + 3] += s3;
-      } else {
-        c[ci + j] = s0;
-        c[ci + j + 1] = s1;
-        c[ci + j + 2] = s2;
-        c[ci + j + 3] = s3;
-      }
+      store4(c, ci + j, acc, s0, s1, s2, s3);
     }
     for (let j = n4; j < n; j++) {
       const bj = bOff + j * bcs;
@@ -462,6 +360,21 @@ function gemmBlock(
       for (let p = p0; p < p1; p++) s += a[ai + p * acs] * b[bj + p * brs];
       c[ci + j] = acc ? c[ci + j] + s : s;
     }
+  }
+};
+
+/** c[o … o+3] = (s0, s1, s2, s3), or += with `acc`: one row of a register tile. */
+function store4(c: Float64Array, o: number, acc: boolean, s0: number, s1: number, s2: number, s3: number): void {
+  if (acc) {
+    c[o] += s0;
+    c[o + 1] += s1;
+    c[o + 2] += s2;
+    c[o + 3] += s3;
+  } else {
+    c[o] = s0;
+    c[o + 1] = s1;
+    c[o + 2] = s2;
+    c[o + 3] = s3;
   }
 }
 
@@ -500,35 +413,5 @@ export function gemmBatchedSmall(
   // single triple loop with strided indices that was here ran at ~2 ns per multiply-add.
   for (let t = 0; t < nb; t++) {
     gemmSmall(m, n, k, a, aOff + t * strideA, ars, acs, b, bOff + t * strideB, brs, bcs, c, t * mn);
-  }
-}
-
-/** The f32 twin of `gemm` (same layout rules), the oracle and fallback of the f32 kernels. */
-export function sgemm(
-  m: number,
-  n: number,
-  k: number,
-  a: Float32Array,
-  aOff: number,
-  transA: boolean,
-  b: Float32Array,
-  bOff: number,
-  transB: boolean,
-  c: Float32Array,
-  cOff: number,
-): void {
-  const ars = transA ? 1 : k,
-    acs = transA ? m : 1;
-  const brs = transB ? 1 : n,
-    bcs = transB ? k : 1;
-  for (let i = 0; i < m; i++) {
-    const ai = aOff + i * ars;
-    const ci = cOff + i * n;
-    for (let j = 0; j < n; j++) {
-      const bj = bOff + j * bcs;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[ai + p * acs] * b[bj + p * brs];
-      c[ci + j] = s;
-    }
   }
 }

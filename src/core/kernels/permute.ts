@@ -6,6 +6,7 @@
  */
 import { type Shape, stridesOf } from "../tensor.ts";
 import { allocF64Uninit } from "./alloc.ts";
+import { Odometer } from "./odometer.ts";
 
 export function permuteData(src: Float64Array, shape: Shape, perm: readonly number[]): Float64Array {
   const n = src.length;
@@ -43,21 +44,14 @@ export function permuteData(src: Float64Array, shape: Shape, perm: readonly numb
   const rows = size[nd - 2],
     rs = st[nd - 2];
   const outer = n / (inner * rows);
-  const idx = new Array<number>(nd).fill(0);
-  let base = 0;
+  const w = new Odometer(size, st, undefined, nd - 2);
   let o = 0;
-  for (let q = 0; q < outer; q++) {
-    let r0 = base;
+  for (let q = 0; q < outer; q++, w.next()) {
+    let r0 = w.a;
     if (is === 1) {
       for (let r = 0; r < rows; r++, r0 += rs) for (let j = 0; j < inner; j++) out[o++] = src[r0 + j];
     } else {
       for (let r = 0; r < rows; r++, r0 += rs) for (let j = 0; j < inner; j++) out[o++] = src[r0 + j * is];
-    }
-    for (let d = nd - 3; d >= 0; d--) {
-      base += st[d];
-      if (++idx[d] < size[d]) break;
-      base -= st[d] * size[d];
-      idx[d] = 0;
     }
   }
   return out;

@@ -7,6 +7,7 @@
  */
 import type { Shape } from "../tensor.ts";
 import { allocF64 } from "./alloc.ts";
+import { Odometer } from "./odometer.ts";
 
 export type Fold = "sum" | "max";
 
@@ -67,10 +68,10 @@ export function reduceAxes(a: Float64Array, shape: Shape, axes: readonly number[
     }
     return out;
   }
-  const idx = new Array<number>(nb).fill(0);
-  let o = 0;
+  const w = new Odometer(size, os, undefined, nb - 1);
   const innerRed = red[nb - 1];
-  for (let i = 0; i < a.length; i += inner) {
+  for (let i = 0; i < a.length; i += inner, w.next()) {
+    const o = w.a;
     if (innerRed) out[o] = isMax ? maxRun(a, i, inner, out[o]) : sumRun(a, i, inner, out[o]);
     else if (isMax) {
       for (let j = 0; j < inner; j++) {
@@ -79,12 +80,6 @@ export function reduceAxes(a: Float64Array, shape: Shape, axes: readonly number[
       }
     } else {
       for (let j = 0; j < inner; j++) out[o + j] += a[i + j];
-    }
-    for (let d = nb - 2; d >= 0; d--) {
-      o += os[d];
-      if (++idx[d] < size[d]) break;
-      o -= os[d] * size[d];
-      idx[d] = 0;
     }
   }
   return out;

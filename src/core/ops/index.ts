@@ -14,7 +14,7 @@ export { log } from "./log.ts";
 export { sqrt } from "./sqrt.ts";
 export { abs } from "./abs.ts";
 export { tanh } from "./tanh.ts";
-export { erf, erfScalar } from "./erf.ts";
+export { erf } from "./erf.ts";
 export { gt, ge, lt, le, eq, ne, sign, stopGradient, isNonFinite } from "./compare.ts";
 export { where } from "./where.ts";
 export { sum } from "./sum.ts";
@@ -32,8 +32,16 @@ export { matmul, type MatmulOptions } from "./matmul.ts";
 export { im2col } from "./im2col.ts";
 export { col2im } from "./col2im.ts";
 export { sumTo, mean, variance, logsumexp } from "../composite/reduce.ts";
-export { leakyRelu, gelu, sigmoid, square, ACTIVATIONS, type Activation } from "../composite/activations.ts";
-export { relu, activation } from "./relu.ts";
+export {
+  leakyRelu,
+  gelu,
+  sigmoid,
+  square,
+  activation,
+  ACTIVATIONS,
+  type Activation,
+} from "../composite/activations.ts";
+export { relu } from "./relu.ts";
 export { softmax, logSoftmax } from "./softmax.ts";
 export { layerNorm } from "./layerNorm.ts";
 export { conv2d, maxPool2d } from "../composite/conv.ts";

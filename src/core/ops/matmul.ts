@@ -8,10 +8,11 @@
  */
 import { Tensor, type OpDef, asTensor, type TensorLike, shapeSize } from "../tensor.ts";
 import { broadcastShapes, broadcastStrides } from "../shape.ts";
-import { gemmDispatch, gemmBatched } from "../kernels/gemmDispatch.ts";
+import { gemmDispatch, gemmBatched } from "../backends/gemm/index.ts";
 import { record } from "../tape.ts";
 import { reshape } from "./reshape.ts";
 import { allocF64Uninit } from "../kernels/alloc.ts";
+import { Odometer } from "../kernels/odometer.ts";
 
 export interface MatmulOptions {
   transA?: boolean;
@@ -105,20 +106,9 @@ function matmul2(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
   } else {
     const sa = broadcastStrides(batchA, batch);
     const sb = broadcastStrides(batchB, batch);
-    const idx = new Array<number>(batch.length).fill(0);
-    let oa = 0,
-      ob = 0;
-    for (let i = 0; i < nb; i++) {
-      gemmDispatch(m, n, k, a.data, oa * m * k, tA, b.data, ob * k * n, tB, out, i * m * n);
-      for (let d = batch.length - 1; d >= 0; d--) {
-        idx[d]++;
-        oa += sa[d];
-        ob += sb[d];
-        if (idx[d] < batch[d]) break;
-        oa -= sa[d] * batch[d];
-        ob -= sb[d] * batch[d];
-        idx[d] = 0;
-      }
+    const w = new Odometer(batch, sa, sb);
+    for (let i = 0; i < nb; i++, w.next()) {
+      gemmDispatch(m, n, k, a.data, w.a * m * k, tA, b.data, w.b * k * n, tB, out, i * m * n);
     }
   }
   return record(new Tensor(out, [...batch, m, n]), matmulOp, [a, b], attrs);

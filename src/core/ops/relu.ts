@@ -2,15 +2,11 @@
  * relu(x) = max(x, 0) as a primitive (derivative 0 at x = 0, torch's choice; NaN → 0 as the
  * composite where(gt(x, 0), x, 0)). VJP: where(x > 0, g, 0) — one fused pass, or the
  * differentiable where/gt form when the backward pass is recorded (its derivative is again exact:
- * the mask is a constant).
- *
- * `activation(name)` is re-exported from here so models pick this primitive up; every other
- * activation is the composite of composite/activations.ts.
+ * the mask is a constant). The activation lookup by config name is composite/activations.ts.
  */
 import { Tensor, type OpDef, type TensorLike, asTensor } from "../tensor.ts";
 import { isTracing, record } from "../tape.ts";
 import { reluForward, reluBackward } from "../kernels/fused.ts";
-import { activation as compositeActivation, type Activation } from "../composite/activations.ts";
 import { allocF64Uninit } from "../kernels/alloc.ts";
 
 const reluOp: OpDef = {
@@ -31,9 +27,4 @@ export function relu(x: TensorLike): Tensor {
   reluForward(a.data, out);
   const t = new Tensor(out, a.shape);
   return a.requiresGrad ? record(t, reluOp, [a]) : t;
-}
-
-/** Looks an activation up by its config name. */
-export function activation(name: Activation): (x: Tensor) => Tensor {
-  return name === "relu" ? relu : compositeActivation(name);
 }

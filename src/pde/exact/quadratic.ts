@@ -20,7 +20,8 @@ export function quadraticSolution(A: Matrix, b: readonly number[], c = 0): Quadr
   const lmin = lambdaMin(A);
   const tStar = lmin < 0 ? -1 / lmin : Infinity;
   const M = (t: number): Matrix => {
-    if (!(t < tStar)) throw new InputError(`t: the quadratic closed form needs t < t* = ${tStar}, got ${t}`);
+    if (!(t < tStar))
+      throw new InputError(`t: the quadratic closed form needs t < t* = ${tStar}, got ${t}`, { field: "t" });
     const I = identity(n);
     return I.map((row, i) => row.map((v, j) => v + t * A[i][j]));
   };

@@ -11,7 +11,7 @@
  *   p = u_x = wL uL + wR uR with wL, wR the two terms' shares of the bracket (the Gaussian-density
  *   parts of the derivative cancel exactly: both equal e^{−βx²/2t}/σ√(2π)).
  */
-import { logAddExp, logNdtr } from "../special.ts";
+import { logAddExp, logNdtr } from "../../core/special.ts";
 
 /** Self-similar Burgers Riemann solution p(ξ = x/t; uL, uR). At a shock ξ = s it returns the upwind state. */
 export function burgersRiemann(uL: number, uR: number, xi: number): number {

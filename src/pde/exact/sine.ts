@@ -8,7 +8,7 @@
  * (hj/coleHopf.ts), which is stable for any β.
  */
 import { coleHopf1d } from "../hj/coleHopf.ts";
-import { besselIScaled } from "../special.ts";
+import { besselIScaled } from "../../core/special.ts";
 
 export const SINE_T_STAR = 1;
 

@@ -1,5 +1,5 @@
 /** All numerical fluxes by name. */
-import { lookup } from "../validate.ts";
+import { lookup } from "../../validate.ts";
 import { engquistOsher } from "./engquistOsher.ts";
 import { godunov } from "./godunov.ts";
 import { roe } from "./roe.ts";

@@ -9,12 +9,14 @@
  * column, so the inner loop has no modulo. Each row is a call of heatRow: a short function called
  * often is optimised by V8 with complete type feedback (see musclStage in muscl.ts).
  */
-export function heatStep(u: Float64Array, un: Float64Array, nx: number, ny: number, rx: number, ry: number): void {
+import type { HeatStep } from "./types.ts";
+
+export const heatStep: HeatStep = (u, un, nx, ny, rx, ry) => {
   const c0 = 1 - 2 * (rx + ry);
   for (let i = 0; i < nx; i++) {
     heatRow(u, un, (i === 0 ? nx - 1 : i - 1) * ny, i * ny, (i === nx - 1 ? 0 : i + 1) * ny, ny, c0, rx, ry);
   }
-}
+};
 
 /** Row starting at uc, with the rows above (up) and below (dn). */
 function heatRow(

@@ -16,6 +16,7 @@
  */
 import { godunovFlux } from "../fluxes/godunov.ts";
 import { rusanovFlux } from "../fluxes/rusanov.ts";
+import type { MusclStage } from "./types.ts";
 
 export const MUSCL_GHOST = 2;
 
@@ -40,38 +41,19 @@ const CHUNK = 1024;
  * complete type feedback; one long first call would run on on-stack-replacement code, measured
  * 2–3× slower.
  */
-export function musclStage(
-  uin: Float64Array,
-  u0: Float64Array,
-  out: Float64Array,
-  n: number,
-  invDx: number,
-  dt: number,
-  a: number,
-  b: number,
-  theta: number,
-  godunov: boolean,
-): void {
+export const musclStage: MusclStage = (uin, u0, out, n, invDx, dt, a, b, theta, godunov) => {
   const e = n + MUSCL_GHOST;
   for (let j0 = MUSCL_GHOST; j0 < e; j0 += CHUNK) {
-    musclSweep(uin, u0, out, j0, Math.min(j0 + CHUNK, e), invDx, dt, a, b, theta, godunov);
+    musclSweep(uin, u0, out, Math.min(j0 + CHUNK, e), invDx, dt, a, b, theta, godunov, j0);
   }
-}
+};
 
-/** Cells j0 … j1−1: the right cell's slope and the face flux are carried to the next cell. */
-function musclSweep(
-  uin: Float64Array,
-  u0: Float64Array,
-  out: Float64Array,
-  j0: number,
-  j1: number,
-  invDx: number,
-  dt: number,
-  a: number,
-  b: number,
-  theta: number,
-  godunov: boolean,
-): void {
+/**
+ * Cells j0 … j1−1 (the stage's arguments, with n read as the end index j1 and the start j0
+ * appended): the right cell's slope and the face flux are carried to the next cell.
+ */
+type Sweep = (...args: [...Parameters<MusclStage>, j0: number]) => void;
+const musclSweep: Sweep = (uin, u0, out, j1, invDx, dt, a, b, theta, godunov, j0) => {
   let sj = minmod(uin[j0] - uin[j0 - 1], uin[j0 + 1] - uin[j0]);
   const uL = uin[j0 - 1] + theta * minmod(uin[j0 - 1] - uin[j0 - 2], uin[j0] - uin[j0 - 1]),
     uR = uin[j0] - theta * sj;
@@ -87,4 +69,4 @@ function musclSweep(
     fl = fr;
     sj = sr;
   }
-}
+};

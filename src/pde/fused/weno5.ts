@@ -14,6 +14,7 @@
  */
 import { maxAbsRange } from "./maxAbs.ts";
 import { weno5 } from "../reconstruction/weno5.ts";
+import type { WenoStage } from "./types.ts";
 
 export const WENO_GHOST = 3;
 
@@ -24,16 +25,7 @@ const scratchP = new Float64Array(WB + 8);
 const scratchM = new Float64Array(WB + 8);
 const scratchF = new Float64Array(WB + 8);
 
-export function wenoStage(
-  uin: Float64Array,
-  u0: Float64Array,
-  out: Float64Array,
-  n: number,
-  invDx: number,
-  dt: number,
-  a: number,
-  b: number,
-): void {
+export const wenoStage: WenoStage = (uin, u0, out, n, invDx, dt, a, b) => {
   const alpha = maxAbsRange(uin, WENO_GHOST, n);
   const e = n + WENO_GHOST;
   for (let i0 = WENO_GHOST; i0 < e; i0 += WB) {
@@ -53,7 +45,7 @@ export function wenoStage(
       scratchF,
     );
   }
-}
+};
 
 /** The m cells at padded indices base + 3 … base + m + 2 (block-local k = index − base). */
 function wenoBlock(

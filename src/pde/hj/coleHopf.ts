@@ -8,7 +8,7 @@
  * integrands (O(h²) at kinks of f). Also returns Var(y) (1-D): u_xx = 1/t − β Var(y)/t².
  */
 import { linspace, logTrapezoidWeights } from "../quadrature.ts";
-import { positive } from "../validate.ts";
+import { positive } from "../../validate.ts";
 import type { YGrid } from "./hopfLax.ts";
 import { InputError } from "../../errors.ts";
 

@@ -39,7 +39,8 @@ function window(
     let prevSlope = NaN;
     for (let k = 0; k < ys.length; k++) {
       const v = k === 0 ? prev : f(ys[k]);
-      if (!Number.isFinite(v)) throw new InputError(`ic: the initial data is not finite at y=${ys[k]}`);
+      if (!Number.isFinite(v))
+        throw new InputError(`ic: the initial data is not finite at y=${ys[k]}`, { field: "ic" });
       fmin = Math.min(fmin, v);
       if (ys[k] >= grid.a && ys[k] <= grid.b) fmaxIn = Math.max(fmaxIn, v);
       if (k > 0) {
@@ -54,7 +55,9 @@ function window(
     if (R <= ext) return { lo: grid.a - R, hi: grid.b + R, curv };
     ext = 2 * R;
   }
-  throw new InputError("ic: could not bound the Hopf–Lax minimisers (is the data bounded below up to linear growth?)");
+  throw new InputError("ic: could not bound the Hopf–Lax minimisers (is the data bounded below up to linear growth?)", {
+    field: "ic",
+  });
 }
 
 export function exactHjOnGrid(

@@ -8,7 +8,7 @@
  * Both are monotone (non-decreasing in p⁻, non-increasing in p⁺), so the forward-Euler scheme is
  * monotone, hence convergent to the viscosity solution, under α Δt/Δx + 2νΔt/Δx² ≤ 1 (Crandall–Lions).
  */
-import { lookup } from "../validate.ts";
+import { lookup } from "../../validate.ts";
 
 export type NumericalHamiltonian = (pm: number, pp: number, alpha: number) => number;
 

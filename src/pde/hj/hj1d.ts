@@ -11,8 +11,7 @@
 import { InputError } from "../../errors.ts";
 import type { PdeResult } from "../burgers1d.ts";
 import { type Grid1D, fillGhosts, mass } from "../grid.ts";
-import { cflTimeStep, integrate, makeStepper, type RunControls, type StepperName } from "../timestep.ts";
-import { checkRun } from "../validate.ts";
+import { checkRun, cflTimeStep, integrate, makeStepper, type RunControls, type StepperName } from "../timestep.ts";
 import { DERIVATIVE_GHOST, type DerivativeKind, oneSided } from "./derivatives.ts";
 import { getHamiltonian, type HamiltonianInfo } from "./hamiltonians.ts";
 
@@ -29,7 +28,9 @@ export function hjScheme(name: string, stepper?: StepperName): HjScheme {
   const eno = typeof name === "string" && name.endsWith("-eno2");
   const base = eno ? name.slice(0, -"-eno2".length) : name;
   if (!HJ_GRID_SCHEMES.includes(name)) {
-    throw new InputError(`scheme: expected one of ${HJ_GRID_SCHEMES.join(", ")}, got ${JSON.stringify(name)}`);
+    throw new InputError(`scheme: expected one of ${HJ_GRID_SCHEMES.join(", ")}, got ${JSON.stringify(name)}`, {
+      field: "scheme",
+    });
   }
   return {
     hamiltonian: getHamiltonian(base),

@@ -7,8 +7,7 @@
  */
 import { fillGhosts, mass } from "../grid.ts";
 import { type Grid2D, getLine } from "../grid2d.ts";
-import { cflTimeStep, integrate, makeStepper, type RunControls } from "../timestep.ts";
-import { checkRun } from "../validate.ts";
+import { checkRun, cflTimeStep, integrate, makeStepper, type RunControls } from "../timestep.ts";
 import type { Pde2dResult } from "../burgers2d.ts";
 import { DERIVATIVE_GHOST, oneSided } from "./derivatives.ts";
 import { hjScheme } from "./hj1d.ts";

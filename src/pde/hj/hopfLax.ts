@@ -11,7 +11,7 @@
  */
 import { InputError } from "../../errors.ts";
 import { linspace } from "../quadrature.ts";
-import { positive, positiveInt } from "../validate.ts";
+import { positive, positiveInt } from "../../validate.ts";
 
 export interface YGrid {
   min: number;

@@ -5,7 +5,7 @@
  */
 import { InputError } from "../../errors.ts";
 import { linspace } from "../quadrature.ts";
-import { positive } from "../validate.ts";
+import { positive } from "../../validate.ts";
 import type { YGrid } from "./hopfLax.ts";
 
 export interface HopfLax2dResult {

@@ -69,7 +69,7 @@ attack(
     }
     await refusedQuickly(
       ["pde", "burgers", "--ic", "sine", "--cells", "1e12", "--t", "1"],
-      /--cells: must be ≤ 10000000/,
+      /--cells: expected an integer in \[1, 10000000\], got 1000000000000/,
     );
   },
 );

@@ -10,6 +10,7 @@ import { SqliteRunStore } from "../../../src/store/sqlite.ts";
 import type { RunStore } from "../../../src/store/types.ts";
 import { parseRunConfig, type RunConfig, type RunConfigInput } from "../../../src/train/config.ts";
 import { trainRun } from "../../../src/train/run.ts";
+import { tinyConfigInput } from "../../train/helpers.ts";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
 const BIN = join(ROOT, "src/cli/bin.ts");
@@ -39,19 +40,15 @@ function chmodTree(path: string, mode: number): void {
 }
 
 /** A 2-8-2 MLP on 64 two-moons points: every step logged, a checkpoint every 10 steps, 3 kept. */
-export const RUN: RunConfigInput = {
+export const RUN: RunConfigInput = tinyConfigInput({
   name: "fault-target",
   seed: 5,
-  model: { arch: "mlp", sizes: [2, 8, 2], activation: "tanh" },
-  data: { name: "two-moons", n: 64 },
   optimizer: { name: "adam", lr: 0.02 },
   steps: 60,
-  batchSize: 8,
-  logEvery: 1,
   evalEvery: 10,
   checkpointEvery: 10,
   keepCheckpoints: 3,
-};
+});
 
 export const config = (over: Partial<RunConfigInput> = {}): RunConfig => parseRunConfig({ ...RUN, ...over });
 

@@ -1,0 +1,238 @@
+/**
+ * The compiled gradient of a dense network's loss (docs/performance.md §compiled-step): the loss
+ * and ∇θ of an `mlp` model on a batch of a fixed size, as a plan built once per batch size and
+ * replayed with every buffer allocated once and reused.
+ *
+ * The plan performs exactly the arithmetic the eager path performs for the same model and loss —
+ * the same GEMM calls (same shapes, transposes passed as flags), the same element-wise and
+ * reduction kernels in the same order — so loss and gradient agree with `valueAndGrad` bit for bit
+ * (test/compiled/step.test.ts). What it saves is the rest: no graph, no tensor objects, no fresh
+ * (cache-cold) arrays, and fewer passes over memory:
+ *
+ *   forward   a_l = act(a_{l−1} W_lᵀ + b_l): bias and activation in one pass over the GEMM output
+ *             (the epilogue), so no pre-activation array is kept; relu's mask is read back from
+ *             a_l (a_l > 0 ⇔ a_{l−1}W_lᵀ + b_l > 0) and tanh's derivative is 1 − a_l²;
+ *   backward  g_{l−1} = act'(·) ⊙ (g_l W_l), dW_l = g_lᵀ a_{l−1}, db_l = Σ_rows g_l, the activation
+ *             derivative applied in place on the product's own array.
+ */
+import { gemmDispatch } from "../core/backends/gemm/index.ts";
+import { logSoftmaxBackward, logSoftmaxRows, reluBackward, reluForward, tanhBackward } from "../core/kernels/fused.ts";
+import { reduceAxes } from "../core/kernels/reduce.ts";
+import { tanhInto } from "../core/kernels/tanh.ts";
+import { InputError } from "../errors.ts";
+import { Tensor } from "../core/tensor.ts";
+import type { MlpConfig, MlpParams } from "../nn/families/mlp.ts";
+import { oneHotInto, type LossName } from "../nn/losses.ts";
+
+/** The activations a plan has a fused epilogue for. */
+export const COMPILED_ACTIVATIONS = ["relu", "tanh", "identity"] as const;
+type Act = (typeof COMPILED_ACTIVATIONS)[number];
+
+export interface MlpGradPlan {
+  readonly rows: number;
+  /** ∇θ after `run`, leaf by leaf in the order of `mlpLeafNames`; overwritten by the next run. */
+  readonly grads: readonly Float64Array[];
+  /**
+   * The loss at `params` (the leaves in `mlpLeafNames` order) on the batch x (rows × d₀,
+   * row-major) and target (labels for xent, rows × d_L values for mse); writes `grads`.
+   */
+  run(params: readonly Float64Array[], x: Float64Array, target: Float64Array): number;
+  /**
+   * What the last run left for a second-order pass (./mlpHvp.ts): outputs[l] = a_l (l = 1 … L,
+   * after the activation; a_L the logits), preCt[l] = ∂L/∂h_l (the cotangent of layer l before
+   * its activation), outCt[l] = ∂L/∂a_l for hidden layers (only with `keepOutputCotangents`),
+   * logProbs = log softmax of the logits (xent).
+   */
+  readonly internals: {
+    outputs: readonly Float64Array[];
+    preCt: readonly Float64Array[];
+    outCt: readonly Float64Array[];
+    logProbs: Float64Array;
+  };
+}
+
+export interface MlpGradOptions {
+  /** Keep ∂L/∂a_l of the hidden layers apart from ∂L/∂h_l (a second-order pass of tanh needs both). */
+  keepOutputCotangents?: boolean;
+}
+
+/** fc0.weight, fc0.bias, fc1.weight, … — the leaf order of an `mlp` parameter tree. */
+export function mlpLeafNames(cfg: MlpConfig): string[] {
+  const names: string[] = [];
+  for (let i = 0; i + 1 < cfg.sizes.length; i++) {
+    names.push(`fc${i}.weight`);
+    if (cfg.bias) names.push(`fc${i}.bias`);
+  }
+  return names;
+}
+
+/** A parameter-shaped tree whose leaves are views of `arrays` (in mlp leaf order). */
+export function mlpTreeOver(cfg: MlpConfig, arrays: readonly Float64Array[]): MlpParams {
+  const out: MlpParams = {};
+  let k = 0;
+  for (let i = 0; i + 1 < cfg.sizes.length; i++) {
+    const weight = new Tensor(arrays[k++], [cfg.sizes[i + 1], cfg.sizes[i]]);
+    out[`fc${i}`] = cfg.bias ? { weight, bias: new Tensor(arrays[k++], [cfg.sizes[i + 1]]) } : { weight };
+  }
+  return out;
+}
+
+/** The parameter arrays of an mlp tree in `mlpLeafNames` order, picked by name (any key order). */
+export function mlpLeafArrays(cfg: MlpConfig, params: MlpParams, out: Float64Array[] = []): Float64Array[] {
+  out.length = 0;
+  for (let i = 0; i + 1 < cfg.sizes.length; i++) {
+    const layer = params[LAYER[i] ?? `fc${i}`];
+    if (layer === undefined) throw new InputError(`compile: the parameters have no layer fc${i}`);
+    out.push(layer.weight.data);
+    if (cfg.bias) {
+      if (layer.bias === undefined) throw new InputError(`compile: the parameters have no fc${i}.bias`);
+      out.push(layer.bias.data);
+    }
+  }
+  return out;
+}
+const LAYER = Array.from({ length: 16 }, (_, i) => `fc${i}`);
+
+/** Why `cfg`/`loss` cannot be compiled, or null when they can. */
+export function compileUnsupported(cfg: MlpConfig, loss: LossName): string | null {
+  if (!(COMPILED_ACTIVATIONS as readonly string[]).includes(cfg.activation))
+    return `activation "${cfg.activation}" has no compiled form (expected one of ${COMPILED_ACTIVATIONS.join(", ")})`;
+  if (loss !== "xent" && loss !== "mse") return `loss "${String(loss)}" has no compiled form`;
+  return null;
+}
+
+export function compileMlpGrad(
+  cfg: MlpConfig,
+  loss: LossName,
+  rows: number,
+  { keepOutputCotangents = false }: MlpGradOptions = {},
+): MlpGradPlan {
+  const why = compileUnsupported(cfg, loss);
+  if (why !== null) throw new InputError(`compile: ${why}`, { field: "compile" });
+  if (!Number.isInteger(rows) || rows < 1) throw new InputError(`compile: batch of ${rows} rows`, { field: "compile" });
+  const act = cfg.activation as Act;
+  const d = cfg.sizes;
+  const L = d.length - 1;
+  const C = d[L];
+  const bias = cfg.bias;
+  const per = bias ? 2 : 1;
+  // a[l] (l = 1 … L): layer outputs after the activation (a[L]: the logits); a[0] is the input.
+  const a: Float64Array[] = [new Float64Array(0)];
+  for (let l = 1; l <= L; l++) a.push(new Float64Array(rows * d[l]));
+  const grads: Float64Array[] = [];
+  for (let l = 0; l < L; l++) {
+    grads.push(new Float64Array(d[l + 1] * d[l]));
+    if (bias) grads.push(new Float64Array(d[l + 1]));
+  }
+  // Cotangents of the layer outputs: g[l] for a[l] (g[L]: the logits'), each written before read.
+  const g: Float64Array[] = [new Float64Array(0)];
+  for (let l = 1; l <= L; l++) g.push(new Float64Array(rows * d[l]));
+  // ∂L/∂a_l of the hidden layers, apart only when kept (else the activation's derivative is applied in place).
+  const gOut: Float64Array[] = g.map((x, l) =>
+    keepOutputCotangents && l > 0 && l < L ? new Float64Array(x.length) : x,
+  );
+  const lossA = new Float64Array(rows * C); // log-softmax (xent) or residual (mse)
+  const lossB = new Float64Array(rows * C); // one-hot rows (xent)
+  const lossC = new Float64Array(rows * C); // products and seeds of the loss
+  const outShape = [rows, C];
+  const ALL = [0, 1];
+  const ROWS = [0];
+
+  function forward(params: readonly Float64Array[], x: Float64Array): void {
+    a[0] = x;
+    for (let l = 1; l <= L; l++) {
+      const nIn = d[l - 1],
+        nOut = d[l];
+      const out = a[l];
+      gemmDispatch(rows, nOut, nIn, a[l - 1], 0, false, params[(l - 1) * per], 0, true, out, 0);
+      const last = l === L;
+      if (bias) epilogue(out, params[(l - 1) * per + 1], rows, nOut, last ? "identity" : act);
+      else if (!last && act === "relu") reluForward(out, out);
+      if (!last && act === "tanh") tanhInto(out, out);
+    }
+  }
+
+  /** Loss value and the cotangent of the logits g[L] (the eager reverse pass's, op by op). */
+  function lossAndSeed(target: Float64Array): number {
+    const z = a[L],
+      gz = g[L];
+    if (loss === "xent") {
+      // L = −(Σ log_softmax(z) ⊙ onehot)/rows; seed of log_softmax: (−1/rows)·onehot.
+      logSoftmaxRows(z, rows, C, lossA);
+      if (target.length !== rows) throw new InputError(`xent: ${rows} rows of logits but ${target.length} labels`);
+      oneHotInto(target, C, lossB);
+      for (let i = 0; i < lossC.length; i++) lossC[i] = lossA[i] * lossB[i];
+      const value = -(reduceAxes(lossC, outShape, ALL, "sum")[0] / rows);
+      const c = -1 / rows;
+      for (let i = 0; i < lossC.length; i++) lossC[i] = c * lossB[i];
+      logSoftmaxBackward(lossC, lossA, rows, C, gz);
+      return value;
+    }
+    // mse: L = Σ(z − t)²/n; the square's two factors each contribute (1/n)·r, summed: r/n + r/n.
+    const n = rows * C;
+    if (target.length !== n) throw new InputError(`mse: output has ${n} elements, target ${target.length}`);
+    for (let i = 0; i < n; i++) {
+      const r = z[i] - target[i];
+      lossA[i] = r;
+      lossC[i] = r * r;
+    }
+    const value = reduceAxes(lossC, outShape, ALL, "sum")[0] / n;
+    const c = 1 / n;
+    for (let i = 0; i < n; i++) {
+      const h = c * lossA[i];
+      gz[i] = h + h;
+    }
+    return value;
+  }
+
+  function backward(params: readonly Float64Array[]): void {
+    for (let l = L; l >= 1; l--) {
+      const nIn = d[l - 1],
+        nOut = d[l];
+      const gl = g[l];
+      const w = (l - 1) * per;
+      if (l > 1) {
+        const gPrev = g[l - 1],
+          gA = gOut[l - 1];
+        gemmDispatch(rows, nIn, nOut, gl, 0, false, params[w], 0, false, gA, 0);
+        if (act === "relu") reluBackward(gA, a[l - 1], gPrev);
+        else if (act === "tanh") tanhBackward(gA, a[l - 1], gPrev);
+        else if (gA !== gPrev) gPrev.set(gA);
+      }
+      gemmDispatch(nOut, nIn, rows, gl, 0, true, a[l - 1], 0, false, grads[w], 0);
+      if (bias) grads[w + 1].set(reduceAxes(gl, [rows, nOut], ROWS, "sum"));
+    }
+  }
+
+  return {
+    rows,
+    grads,
+    internals: { outputs: a, preCt: g, outCt: gOut, logProbs: lossA },
+    run(params, x, target) {
+      if (params.length !== L * per)
+        throw new InputError(`compile: ${params.length} parameter leaves, expected ${L * per}`);
+      if (x.length !== rows * d[0])
+        throw new InputError(`compile: input of ${x.length} values, expected ${rows}×${d[0]}`);
+      forward(params, x);
+      const value = lossAndSeed(target);
+      backward(params);
+      return value;
+    },
+  };
+}
+
+/** out[r, j] ← act(out[r, j] + b[j]) in one pass (the bias add of linear, then the activation's own kernel). */
+function epilogue(out: Float64Array, b: Float64Array, rows: number, n: number, act: Act): void {
+  if (act === "relu") {
+    for (let r = 0, o = 0; r < rows; r++, o += n) {
+      for (let j = 0; j < n; j++) {
+        const v = out[o + j] + b[j];
+        out[o + j] = v > 0 ? v : 0;
+      }
+    }
+    return;
+  }
+  for (let r = 0, o = 0; r < rows; r++, o += n) {
+    for (let j = 0; j < n; j++) out[o + j] = out[o + j] + b[j];
+  }
+}

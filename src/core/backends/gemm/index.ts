@@ -1,0 +1,153 @@
+/**
+ * The one entry point for GEMM and its backend axis. Each product goes to the active backend —
+ * native OpenBLAS (`native-blas`), WebAssembly relaxed SIMD (`wasm-relaxed`) or SIMD
+ * (`wasm-simd`), or plain TypeScript (`typescript`) — except products too small to pay for the
+ * call (and, for WebAssembly, the operand copies), which stay on the plain-TypeScript kernel — or,
+ * for the outer-product and row-vector shapes of batch-of-one gradients, go to the small
+ * WebAssembly kernels (./small.ts) when they are built. The plain kernel is always there: it is
+ * the oracle the others are tested against.
+ *
+ * Nothing is loaded at import. The first product selects the backend named by SHOCKLENS_GEMM
+ * (auto | native-blas | wasm-relaxed | wasm-simd | typescript; default auto = the first of these
+ * that loads) with SHOCKLENS_THREADS threads (default 1); `useGemmBackend` / `setGemmThreads`
+ * select explicitly. A backend named there that cannot load is a BackendUnavailableError.
+ */
+import { gemm as gemmPlain, gemmBatchedSmall } from "../../kernels/matmul.ts";
+import { fieldError, integer } from "../../../validate.ts";
+import { BackendAxis } from "../registry.ts";
+import { nativeBlasGemm } from "./nativeBlas.ts";
+import { smallGemm, smallGemmReason, type SmallGemm } from "./small.ts";
+import { typescriptGemm } from "./typescript.ts";
+import type { GemmBackend, GemmFn } from "./types.ts";
+import { wasmRelaxedGemm } from "./wasmRelaxed.ts";
+import { wasmSimdGemm } from "./wasmSimd.ts";
+
+export type { GemmBackend, GemmFn };
+
+/** The GEMM backends in preference order ("auto" takes the first that loads). */
+export const gemmBackends = new BackendAxis<GemmBackend>({
+  axis: "gemm",
+  label: "GEMM",
+  envVar: "SHOCKLENS_GEMM",
+  entries: [nativeBlasGemm, wasmRelaxedGemm, wasmSimdGemm, typescriptGemm],
+  activate: (b) => route(b),
+});
+
+let ready = false;
+let active: GemmFn = gemmPlain;
+/** Products with fewer multiply-adds (m·n·k) than this use the plain kernel. */
+let minWork = 0;
+/** Products with fewer rows than this use the plain kernel (WebAssembly pads rows to 4). */
+let minRows = 1;
+/** The small-product kernels, used only while a backend that allows them is active. */
+let small: SmallGemm | null = null;
+let threads: number | undefined;
+
+function route(b: GemmBackend): void {
+  active = b.dgemm;
+  minWork = b.minMulAdds;
+  minRows = b.minRows;
+  small = b.smallKernels ? smallGemm() : null;
+  const t = gemmThreads();
+  b.setThreads?.(t);
+  ready = true;
+}
+
+/** Selects the backend from the environment on the first product. */
+function selectFromEnvironment(): void {
+  gemmBackends.active();
+}
+
+/** C = op(A)·op(B) on the active backend (small products: the small kernels or the plain one). */
+export const gemmDispatch: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, c, cOff) => {
+  if (!ready) selectFromEnvironment();
+  if (m * n * k < minWork || m < minRows) {
+    if (small === null || !small.tryGemm(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff)) {
+      gemmPlain(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
+    }
+  } else active(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
+};
+
+/**
+ * nb products C_t = op(A_t)·op(B_t) into c ([nb, m, n]); A_t starts at t·strideA, B_t at
+ * t·strideB (0: broadcast). Small products run as one batched plain loop.
+ */
+export function gemmBatched(
+  nb: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  strideA: number,
+  transA: boolean,
+  b: Float64Array,
+  strideB: number,
+  transB: boolean,
+  c: Float64Array,
+): void {
+  if (!ready) selectFromEnvironment();
+  if (m * n * k < minWork || m < minRows) {
+    gemmBatchedSmall(nb, m, n, k, a, 0, strideA, transA, b, 0, strideB, transB, c);
+    return;
+  }
+  const mn = m * n;
+  for (let t = 0; t < nb; t++) active(m, n, k, a, t * strideA, transA, b, t * strideB, transB, c, t * mn);
+}
+
+/**
+ * Selects a GEMM backend: a name (a BackendUnavailableError when it cannot load) or "auto" (the
+ * first in preference order that loads). Returns the name now active.
+ */
+export function useGemmBackend(pref: string): string {
+  return gemmBackends.use(pref);
+}
+
+/** The active backend's name (selecting it from the environment if no product has run yet). */
+export function gemmBackendName(): string {
+  return gemmBackends.active().name;
+}
+
+/** Threads for large products (the caller's thread included): OpenBLAS threads or wasm workers. */
+export function setGemmThreads(n: number): number {
+  threads = integer(n, "threads", 1, 1024);
+  if (ready) gemmBackends.active().impl.setThreads?.(threads);
+  return threads;
+}
+
+/** The thread count: as set, else SHOCKLENS_THREADS (read at first use), else 1. */
+export function gemmThreads(): number {
+  if (threads === undefined) {
+    const v = (process.env.SHOCKLENS_THREADS ?? "").trim();
+    const t = v === "" ? 1 : Number(v);
+    if (!Number.isInteger(t) || t < 1 || t > 1024) throw fieldError("SHOCKLENS_THREADS", "an integer in [1, 1024]", v);
+    threads = t;
+  }
+  return threads;
+}
+
+export interface GemmInfo {
+  backend: string;
+  /** The active backend's file or library. */
+  detail: string;
+  threads: number;
+  minMulAdds: number;
+  /** The WebAssembly kernels for small outer-product / row-vector products (in use or why not). */
+  smallKernels: { active: boolean; detail: string };
+}
+
+/** The active backend and how small products are routed (selects from the environment if needed). */
+export function gemmInfo(): GemmInfo {
+  const { name, impl } = gemmBackends.active();
+  return {
+    backend: name,
+    detail: impl.detail,
+    threads: gemmThreads(),
+    minMulAdds: minWork,
+    smallKernels: small
+      ? { active: true, detail: small.path }
+      : {
+          active: false,
+          detail: impl.smallKernels ? smallGemmReason() : `off with the ${name} backend`,
+        },
+  };
+}

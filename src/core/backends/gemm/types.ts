@@ -1,0 +1,19 @@
+/** What a GEMM backend provides to the dispatch (src/core/backends/gemm/index.ts). */
+import type { GemmFn } from "../../kernels/matmul.ts";
+
+export type { GemmFn };
+
+export interface GemmBackend {
+  /** C = op(A)·op(B), the contract of kernels/matmul.ts `gemm`. */
+  dgemm: GemmFn;
+  /** Products with fewer multiply-adds (m·n·k) stay on the plain kernel (or the small kernels). */
+  minMulAdds: number;
+  /** Products with fewer rows stay there too (the WebAssembly kernel pads rows to 4). */
+  minRows: number;
+  /** Whether small outer-product / row-vector products may go to the small WebAssembly kernels. */
+  smallKernels: boolean;
+  /** Threads for large products, the caller's included. */
+  setThreads?(n: number): void;
+  /** The file or library behind it, for `shocklens doctor`. */
+  detail: string;
+}
