@@ -38,7 +38,9 @@ export function autoEstimate(obj: Objective, x: Float64Array, o: AutoOptions): L
   const n = obj.dim;
   const crossCheck = o.crossCheck ?? "auto";
   if (!["auto", "always", "never"].includes(crossCheck))
-    throw new InputError(`crossCheck: expected auto, always or never, got ${String(crossCheck)}`, { field: "crossCheck" });
+    throw new InputError(`crossCheck: expected auto, always or never, got ${String(crossCheck)}`, {
+      field: "crossCheck",
+    });
   if (o.samples !== undefined) integer(o.samples, "samples", 2);
   if (o.particles !== undefined) integer(o.particles, "particles", 16);
 

@@ -213,9 +213,15 @@ test("bad input: exit code 2 with a one-line message", async () => {
   );
   await expectUsageError(
     [...base, "--method", "importance", "--proposal", "gauss"],
-    /--proposal: unknown value "gauss"/,
+    /--proposal: expected one of kernel, shifted, laplace, got "gauss"/,
   );
-  await expectUsageError([...base, "--method", "smc", "--particles", "8"], /--particles: must be ≥ 16, got 8/);
-  await expectUsageError([...base, "--cross-check", "sometimes"], /--cross-check: unknown value "sometimes"/);
+  await expectUsageError(
+    [...base, "--method", "smc", "--particles", "8"],
+    /--particles: expected an integer >= 16, got 8/,
+  );
+  await expectUsageError(
+    [...base, "--cross-check", "sometimes"],
+    /--cross-check: expected one of auto, always, never, got "sometimes"/,
+  );
   await expectUsageError([...base, "--method", "smc", "--samples", "100"], /--samples: only with --method/);
 });
