@@ -15,7 +15,8 @@ import type { TrainRunResult } from "../train/run.ts";
 import { parseNumber } from "./options.ts";
 import { runInStore } from "./train.ts";
 import { prepareRun } from "../train/setup.ts";
-import { gaugeView, gaugeJson, gaugeTable } from "./demoQuotient.ts";
+import { gaugeView, gaugeJson, gaugeTable, GAUGE_HESSIAN_STEPS } from "./demoQuotient.ts";
+import { Progress } from "../progress.ts";
 import { demoReport } from "./demoReport.ts";
 
 /**
@@ -95,7 +96,14 @@ export function register(program: Command): void {
         );
       await runInStore(storePath, { config, source: "demo config" }, o, "demo", demoSummary, (r) => {
         if (r.status !== "FINISHED" || !r.weights) return null;
-        const view = gaugeView(prepareRun(config, "demo config"), r.weights);
+        // Four Hessian spectra (raw and quotient, before and after the gauge attack) dominate this phase.
+        const progress = new Progress({ label: "demo", quiet: o.quiet });
+        const weights = r.weights;
+        const view = progress.run(
+          "gauge attack (Hessian spectra)",
+          { total: 4 * GAUGE_HESSIAN_STEPS, unit: "HVPs" },
+          (phase) => gaugeView(prepareRun(config, "demo config"), weights, { onHvp: () => phase.tick() }),
+        );
         if (o.report === false) return { json: { gauge: gaugeJson(view) }, text: gaugeTable(view) };
         if (!o.quiet && !o.json)
           process.stderr.write("shocklens demo: writing the report (Hessian spectra, verification slice)…\n");

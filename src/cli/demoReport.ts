@@ -68,11 +68,11 @@ function summaryLines(
   events: readonly RunEvent[],
   verify: RunVerifyResult,
 ): string[] {
-  const rows = new Map(gaugeRows(view).map(([what, x, y]) => [what, [x, y]] as const));
-  const [rl0, rl1] = rows.get("raw Hessian λ_min")!;
-  const [rt0, rt1] = rows.get("raw forecast t* = 1/(−λ_min)")!;
-  const [ql0, ql1] = rows.get("quotient Hessian λ_min")!;
-  const [qt0] = rows.get("quotient forecast t*")!;
+  const rows = new Map(gaugeRows(view).map(([name, , x, y]) => [name, [x, y]] as const));
+  const [rl0, rl1] = rows.get("raw.hessian.lambdaMin")!;
+  const [rt0, rt1] = rows.get("raw.tStar")!;
+  const [ql0, ql1] = rows.get("quotient.quotientHessian.lambdaMin")!;
+  const [qt0] = rows.get("quotient.tStar")!;
   const acc = r.metrics["test/accuracy"];
   const lines = [
     `accuracy        ${acc === undefined ? "—" : `${(100 * acc).toFixed(2)} %`} on the held-out digits`,

@@ -10,7 +10,7 @@
  * exits 1 after printing it.
  */
 import type { Command } from "commander";
-import { loadProblem, loadDirection } from "../nn/files.ts";
+import { loadDirection } from "../nn/files.ts";
 import { ravel } from "../core/tree.ts";
 import { key as keyOf, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
@@ -20,19 +20,18 @@ import {
   sliceObjective,
   randomDirections,
   hessianDirections,
+  countedObjective,
   METHODS,
   PROPOSALS,
   type Method,
   type LocalEntropyOptions,
   type LocalEntropyResult,
 } from "../coarse/index.ts";
-import { parseChoice, parseLoss, parseNumber, printJson } from "./options.ts";
+import { parseChoice, parseNumber, printJson } from "./options.ts";
+import { Progress } from "../progress.ts";
+import { addProblemOptions, describeInput, loadCommandProblem, type ProblemOptions } from "./problem.ts";
 
-interface EntropyOptions {
-  model: string;
-  weights: string;
-  data: string;
-  loss?: string;
+interface EntropyOptions extends ProblemOptions {
   t: string;
   beta: string;
   method: string;
@@ -49,15 +48,12 @@ interface EntropyOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("entropy")
     .description(
       "local entropy u(x,t), ∇u and error estimates of a network loss (ν = 1/(2β)); error bars only where their diagnostics hold",
-    )
-    .requiredOption("--model <file>", "model config (JSON/YAML, docs/file-formats.md)")
-    .requiredOption("--weights <file>", "weights x as safetensors with torch state_dict names")
-    .requiredOption("--data <file>", "data as safetensors holding x [N, …] and y [N, …]")
-    .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")
+    );
+  addProblemOptions(cmd, "required")
     .requiredOption("--t <T>", "smoothing scale t > 0 (Entropy-SGD's γ)")
     .requiredOption("--beta <B>", "inverse temperature β > 0 (viscosity ν = 1/(2β))")
     .option("--method <name>", `${METHODS.join(" | ")} (default auto: picks one and says why)`, "auto")
@@ -82,6 +78,15 @@ export function register(program: Command): void {
     )
     .option("--slice-dim <k>", "1 or 2: directions for --slice random|hessian (default 1)")
     .option("--json", "print one JSON object on stdout")
+    .addHelpText(
+      "after",
+      "\nCost: evaluations of the loss (and its gradient, Hessian-vector products) over all samples. auto:\n" +
+        "laplace importance sampling (about a thousand evaluations) plus an smc cross-check within\n" +
+        "--max-evaluations; smc: 8 replicates of --particles particles through the tempering schedule; sgld:\n" +
+        "chains × (burn-in + samples) Langevin steps at each of 16 λ nodes; importance: --samples evaluations,\n" +
+        "doubled until --stderr is met; quadrature: at most --samples grid points on a 1-D/2-D slice.\n" +
+        "Progress on stderr unless --quiet.",
+    )
     .action((o: EntropyOptions) => runEntropy(o));
 }
 
@@ -119,7 +124,8 @@ export function runEntropy(o: EntropyOptions): void {
   if (o.sliceDim !== undefined && (o.slice === undefined || !["random", "hessian"].includes(o.slice)))
     throw new InputError("--slice-dim: only with --slice random or --slice hessian");
 
-  const { model, params, data } = loadProblem({ ...o, loss: parseLoss(o.loss) });
+  const { model, params, data: d, input } = loadCommandProblem(o, true);
+  const data = d!;
   const loss = data.loss;
   const full = modelObjective(model, params, data.x, data.y, loss);
   const x0 = ravel(params);
@@ -166,7 +172,19 @@ export function runEntropy(o: EntropyOptions): void {
           : method === "sgld"
             ? { method, ...common, samples }
             : { method, ...common, samples, particles, crossCheck, maxEvaluations };
-  const r = localEntropy(objective, x, opts);
+  // Every estimator's cost is its evaluations of the loss: counted for progress.
+  const progress = new Progress({ label: "entropy", quiet: o.quiet });
+  const phase = progress.phase(`local entropy (${method})`, { unit: "loss evaluations" });
+  let r: LocalEntropyResult;
+  try {
+    r = localEntropy(
+      countedObjective(objective, () => phase.tick()),
+      x,
+      opts,
+    );
+  } finally {
+    phase.end();
+  }
   const summary = {
     u: r.u,
     gradNorm: r.gradNorm,
@@ -190,11 +208,13 @@ export function runEntropy(o: EntropyOptions): void {
     lossFunction: loss,
     uNote: r.uNote,
     warnings: [...new Set(r.warnings)],
+    ...(input ? { input } : {}),
   };
   if (o.json) printJson(summary);
   else {
     process.stdout.write(
-      textReport(r, lossAtX, slice ? `on a ${slice.dim}-D ${slice.kind} slice` : `over all ${full.dim} parameters`),
+      textReport(r, lossAtX, slice ? `on a ${slice.dim}-D ${slice.kind} slice` : `over all ${full.dim} parameters`) +
+        (input ? `input      ${describeInput(input)}\n` : ""),
     );
     // the withdrawal reason is already on the "errors" line
     for (const w of summary.warnings)

@@ -27,6 +27,7 @@ export {
   quadraticObjective,
   mappedObjective,
   countingObjective,
+  countedObjective,
   type CoordinateMap,
   type EvaluationCount,
 } from "./objective.ts";

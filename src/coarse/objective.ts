@@ -119,33 +119,31 @@ export interface EvaluationCount {
   hvps: number;
 }
 
+/**
+ * The same objective, calling `onEvaluation` after every evaluation of f with its kind (value,
+ * value and gradient, or Hessian-vector product): how a command shows the progress of an
+ * estimator, and how the estimators count their cost.
+ */
+export function countedObjective(obj: Objective, onEvaluation: (kind: keyof EvaluationCount) => void): Objective {
+  const counted =
+    <A extends unknown[], R>(kind: keyof EvaluationCount, f: (...a: A) => R) =>
+    (...a: A): R => {
+      const r = f(...a);
+      onEvaluation(kind);
+      return r;
+    };
+  return {
+    dim: obj.dim,
+    value: counted("values", (y: Float64Array) => obj.value(y)),
+    ...(obj.valueAndGrad ? { valueAndGrad: counted("gradients", obj.valueAndGrad.bind(obj)) } : {}),
+    ...(obj.hvp ? { hvp: counted("hvps", obj.hvp.bind(obj)) } : {}),
+  };
+}
+
 /** The same objective, counting its evaluations in `count` (the cost column of the estimators). */
 export function countingObjective(obj: Objective): { objective: Objective; count: EvaluationCount } {
   const count: EvaluationCount = { values: 0, gradients: 0, hvps: 0 };
-  const objective: Objective = {
-    dim: obj.dim,
-    value: (y) => {
-      count.values++;
-      return obj.value(y);
-    },
-    ...(obj.valueAndGrad
-      ? {
-          valueAndGrad: (y: Float64Array) => {
-            count.gradients++;
-            return obj.valueAndGrad!(y);
-          },
-        }
-      : {}),
-    ...(obj.hvp
-      ? {
-          hvp: (y: Float64Array, v: Float64Array) => {
-            count.hvps++;
-            return obj.hvp!(y, v);
-          },
-        }
-      : {}),
-  };
-  return { objective, count };
+  return { objective: countedObjective(obj, (kind) => count[kind]++), count };
 }
 
 /** Total evaluations of a count. */
