@@ -48,3 +48,34 @@ export function langevinLeaf(
     for (let i = 0; i < n; i++) avg[i] = beta * avg[i] + alpha * out[i];
   }
 }
+
+/**
+ * `langevinLeaf` with the step's deviates already drawn into `z` (scaled by s here, as there) and
+ * the running mean updated in the same pass, in place: theta may be `out`. Element by element the
+ * arithmetic is langevinLeaf's, in the same order, so the numbers are the same bit for bit when
+ * z holds the draws langevinLeaf would take (the compiled inner loop, src/compiled/langevinInner.ts).
+ */
+export function langevinLeafDrawn(
+  theta: Float64Array,
+  g: Float64Array,
+  out: Float64Array,
+  eta: number,
+  lambda: number,
+  c: number,
+  anchor: Float64Array,
+  s: number,
+  z: Float64Array | null,
+  avg: Float64Array,
+  alpha: number,
+): void {
+  const n = theta.length;
+  const beta = 1 - alpha;
+  const draw = z !== null && s !== 0;
+  for (let i = 0; i < n; i++) {
+    const t = theta[i];
+    let v = t - eta * (g[i] + lambda * t + (c === 0 ? 0 : c * (t - anchor[i])));
+    if (draw) v += s * z[i];
+    out[i] = v;
+    avg[i] = beta * avg[i] + alpha * v;
+  }
+}
