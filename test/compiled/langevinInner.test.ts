@@ -11,7 +11,7 @@ import { foldIn, key } from "../../src/core/random.ts";
 import type { Tree } from "../../src/core/tree.ts";
 import * as mlp from "../../src/nn/families/mlp.ts";
 import { mse } from "../../src/nn/losses.ts";
-import { entropySgdInner } from "../../src/optim/entropySgd.ts";
+import { entropySgd, entropySgdInner } from "../../src/optim/entropySgd.ts";
 import { compileGradAt, compileLangevinInner } from "../../src/compiled/index.ts";
 import * as W from "../../bench/workloads.ts";
 import { assertTreesBitEqual, batch, cfgOf } from "./helpers.ts";
@@ -73,4 +73,34 @@ test("a parameter tree of another structure is refused", () => {
   const inner = compileLangevinInner(W.tinyParams(), { innerLr: 0.1, innerSteps: 2, alpha: 0.75, beta: Infinity });
   const other = mlp.init(key(1), cfgOf([2, 4, 1], "tanh", false));
   assert.throws(() => inner(other, other, (p) => p, undefined, 1), /differs in structure/);
+});
+
+test("Entropy-SGD steps with ctx.compiled equal the eager steps (scoping, noise, a second parameter structure)", () => {
+  const { loss } = W.sgldData();
+  const g = (p: Tree): Tree => grad(loss)(p as mlp.MlpParams);
+  const opts = { innerLr: 0.02, innerSteps: 8, gamma: 0.5, gammaScoping: 0.1, alpha: 0.7, beta: 5e3 };
+  const eagerOpt = entropySgd(opts),
+    compiledOpt = entropySgd(opts);
+  let a: Tree = W.tinyParams(),
+    b: Tree = W.tinyParams();
+  let sa = eagerOpt.init(a),
+    sb = compiledOpt.init(b);
+  for (let t = 0; t < 5; t++) {
+    const k = foldIn(key(8), t);
+    ({ params: a, state: sa } = eagerOpt.step(a, g(a), sa, { lr: 0.1, key: k, gradAt: g }));
+    ({ params: b, state: sb } = compiledOpt.step(b, g(b), sb, { lr: 0.1, key: k, gradAt: g, compiled: true }));
+    assertTreesBitEqual(b, a, `params after step ${t + 1}`);
+  }
+  // Another structure: the optimizer builds a loop for it.
+  const cfg = cfgOf([2, 5, 1], "tanh", true);
+  const { x: xb, t: tb } = batch(4, 7, cfg, "mse");
+  const h = (p: Tree): Tree => grad((q: mlp.MlpParams) => mse(mlp.apply(q, xb, cfg), tb))(p as mlp.MlpParams);
+  const p0 = mlp.init(key(2), cfg);
+  const s0 = { step: 0 };
+  const ctx = { lr: 0.1, key: key(9), gradAt: h };
+  assertTreesBitEqual(
+    compiledOpt.step(p0, h(p0), s0, { ...ctx, compiled: true }).params,
+    eagerOpt.step(p0, h(p0), s0, ctx).params,
+    "params, second structure",
+  );
 });
