@@ -223,6 +223,39 @@ test("native OpenBLAS dgemm equals the plain kernel (where the addon is built)",
   );
 });
 
+test("native OpenBLAS at 2 threads: the same bits run to run, the 1-thread values to rounding (docs/performance.md §threads-and-malloc)", (t) => {
+  let blas: NativeBlas;
+  try {
+    blas = loadNativeBlas();
+  } catch (e) {
+    t.skip(`native BLAS not available: ${(e as Error).message}`);
+    return;
+  }
+  const before = blas.getThreads();
+  try {
+    const rng = new FastNormal(17);
+    for (const [m, n, k, tA, tB] of [
+      [256, 300, 500, false, true],
+      [400, 10, 300, true, false],
+    ] as Shape[]) {
+      const { a, b, aOff, bOff } = operands(rng, m, n, k);
+      const run = (threads: number) => {
+        blas.setThreads(threads);
+        const c = new Float64Array(m * n);
+        blas.dgemm(m, n, k, a, aOff, tA, b, bOff, tB, c, 0);
+        return c;
+      };
+      const one = run(1),
+        two = run(2),
+        again = run(2);
+      assert.deepEqual(again, two, `[${m},${n},${k}]: two 2-thread runs differ`);
+      assert.ok(relDiff(two, one) < 1e-12, `[${m},${n},${k}]: 2 threads vs 1`);
+    }
+  } finally {
+    blas.setThreads(before);
+  }
+});
+
 test("matmul gives the same values on every available backend; names select backends", () => {
   const before = gemmBackendName();
   const rng = new FastNormal(7);
