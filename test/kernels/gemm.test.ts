@@ -223,7 +223,7 @@ test("native OpenBLAS dgemm equals the plain kernel (where the addon is built)",
   );
 });
 
-test("native OpenBLAS at 2 threads: the same bits run to run, the 1-thread values to rounding (docs/performance.md §threads-and-malloc)", (t) => {
+test("native OpenBLAS at 2 threads: same bits run to run, 1-thread values to rounding (docs/performance.md §threads-and-malloc)", (t) => {
   let blas: NativeBlas;
   try {
     blas = loadNativeBlas();
