@@ -35,25 +35,16 @@ export function langevinLeaf(
   avg: Float64Array | null,
   alpha: number,
 ): void {
-  const n = theta.length;
-  const draw = noise !== null && s !== 0;
-  for (let i = 0; i < n; i++) {
-    const t = theta[i];
-    let v = t - eta * (g[i] + lambda * t + (c === 0 ? 0 : c * (t - anchor[i])));
-    if (draw) v += s * noise.normal();
-    out[i] = v;
-  }
-  if (avg !== null) {
-    const beta = 1 - alpha;
-    for (let i = 0; i < n; i++) avg[i] = beta * avg[i] + alpha * out[i];
-  }
+  // The leaf's draws first (fill is the stream of theta.length normal() calls), then one pass.
+  const z = noise !== null && s !== 0 ? noise.fill(new Float64Array(theta.length)) : null;
+  langevinLeafDrawn(theta, g, out, eta, lambda, c, anchor, s, z, avg, alpha);
 }
 
 /**
- * `langevinLeaf` with the step's deviates already drawn into `z` (scaled by s here, as there) and
- * the running mean updated in the same pass, in place: theta may be `out`. Element by element the
- * arithmetic is langevinLeaf's, in the same order, so the numbers are the same bit for bit when
- * z holds the draws langevinLeaf would take (the compiled inner loop, src/compiled/langevinInner.ts).
+ * `langevinLeaf` with the leaf's deviates already drawn into `z` (none when null or s = 0), and the
+ * running mean `avg` (when given) updated in the same pass; theta may be `out` (element i reads
+ * element i only). The compiled inner loop (src/compiled/langevinInner.ts) draws a whole step's
+ * deviates into one buffer and calls this per leaf, in place.
  */
 export function langevinLeafDrawn(
   theta: Float64Array,
@@ -65,7 +56,7 @@ export function langevinLeafDrawn(
   anchor: Float64Array,
   s: number,
   z: Float64Array | null,
-  avg: Float64Array,
+  avg: Float64Array | null,
   alpha: number,
 ): void {
   const n = theta.length;
@@ -76,6 +67,6 @@ export function langevinLeafDrawn(
     let v = t - eta * (g[i] + lambda * t + (c === 0 ? 0 : c * (t - anchor[i])));
     if (draw) v += s * z[i];
     out[i] = v;
-    avg[i] = beta * avg[i] + alpha * v;
+    if (avg !== null) avg[i] = beta * avg[i] + alpha * v;
   }
 }

@@ -193,14 +193,19 @@ test("auto prefers the relaxed-SIMD build over plain SIMD; SHOCKLENS_WASM_RELAXE
   assert.ok(Math.abs(relaxed.sum - off.sum) <= 1e-12 * Math.abs(off.sum));
 });
 
-test("native OpenBLAS dgemm equals the plain kernel (where the addon is built)", (t) => {
-  let blas: NativeBlas;
+/** The native addon, or null after marking the test skipped where it is not built. */
+function nativeOrSkip(t: { skip(message: string): void }): NativeBlas | null {
   try {
-    blas = loadNativeBlas();
+    return loadNativeBlas();
   } catch (e) {
     t.skip(`native BLAS not available: ${(e as Error).message}`);
-    return;
+    return null;
   }
+}
+
+test("native OpenBLAS dgemm equals the plain kernel (where the addon is built)", (t) => {
+  const blas = nativeOrSkip(t);
+  if (blas === null) return;
   const rng = new FastNormal(5);
   for (const [m, n, k, tA, tB] of shapes(6, 30, 200)) {
     const { a, b, aOff, bOff } = operands(rng, m, n, k);
@@ -224,13 +229,8 @@ test("native OpenBLAS dgemm equals the plain kernel (where the addon is built)",
 });
 
 test("native OpenBLAS at 2 threads: same bits run to run, 1-thread values to rounding (docs/performance.md §threads-and-malloc)", (t) => {
-  let blas: NativeBlas;
-  try {
-    blas = loadNativeBlas();
-  } catch (e) {
-    t.skip(`native BLAS not available: ${(e as Error).message}`);
-    return;
-  }
+  const blas = nativeOrSkip(t);
+  if (blas === null) return;
   const before = blas.getThreads();
   try {
     const rng = new FastNormal(17);
