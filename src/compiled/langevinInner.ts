@@ -15,7 +15,7 @@ import { type Key, foldIn } from "../core/random.ts";
 import { Tensor } from "../core/tensor.ts";
 import { type Tree, leaves, unflatten } from "../core/tree.ts";
 import { InputError } from "../errors.ts";
-import { langevinLeafDrawn, stepNoise } from "../optim/langevin.ts";
+import { langevinLeaf, stepNoise } from "../optim/langevin.ts";
 import { requireKey } from "../optim/leafwise.ts";
 
 /** The settings of one inner loop (Entropy-SGD's innerLr, innerSteps, alpha, beta). */
@@ -91,7 +91,7 @@ export function compileLangevinInner(like: Tree, o: LangevinInnerOptions): Lange
       const gs = leafArrays(g, "gradient");
       if (zs !== null) stepNoise(foldIn(requireKey(key, "entropy-sgd"), l)).fill(zBuf);
       for (let j = 0; j < ys.length; j++)
-        langevinLeafDrawn(ys[j], gs[j], ys[j], eta, 0, gamma, xs[j], s, zs === null ? null : zs[j], mus[j], alpha);
+        langevinLeaf(ys[j], gs[j], ys[j], eta, 0, gamma, xs[j], s, zs === null ? null : zs[j], mus[j], alpha);
     }
     return { y: yTree, mu: muTree };
   };

@@ -18,7 +18,7 @@ import { type Key, foldIn } from "../core/random.ts";
 import { Tensor } from "../core/tensor.ts";
 import { type Tree, leaves, unflatten } from "../core/tree.ts";
 import { type InnerLoop, type LangevinInner, compileLangevinInner } from "../compiled/langevinInner.ts";
-import { langevinLeaf, stepNoise } from "./langevin.ts";
+import { langevinLeaf, leafDraws, stepNoise } from "./langevin.ts";
 import { leafwise, requireKey } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";
 
@@ -67,7 +67,7 @@ export function entropySgdInner(
     const noise = s === 0 ? null : stepNoise(foldIn(requireKey(key, "entropy-sgd"), l));
     // μ is private to the loop (copies of x), so the kernel updates it in place.
     [y] = leafwise([y, g, x], 1, ([yi, gi, xi], [out], j) =>
-      langevinLeaf(yi, gi, out, eta, 0, gamma, xi, s, noise, mus[j], alpha),
+      langevinLeaf(yi, gi, out, eta, 0, gamma, xi, s, leafDraws(noise, s, yi.length), mus[j], alpha),
     );
   }
   return {

@@ -15,38 +15,21 @@ export function stepNoise(key: Key): FastNormal {
   return new FastNormal(key);
 }
 
-/**
- * One Langevin step of a leaf, written into `out`:
- *   out = θ − η(g + λθ + c(θ − a)) + s·ξ,   ξ ~ N(0, I) from `noise` (none when null or s = 0),
- * with an optional anchor `a` (Entropy-SGD's coupling c(y − x); pass c = 0 and any array without).
- * When `avg` is given, it is updated in place to (1 − α)·avg + α·out (Entropy-SGD's running mean).
- * A standalone function over plain arguments so that V8 compiles one tight loop.
- */
-export function langevinLeaf(
-  theta: Float64Array,
-  g: Float64Array,
-  out: Float64Array,
-  eta: number,
-  lambda: number,
-  c: number,
-  anchor: Float64Array,
-  s: number,
-  noise: FastNormal | null,
-  avg: Float64Array | null,
-  alpha: number,
-): void {
-  // The leaf's draws first (fill is the stream of theta.length normal() calls), then one pass.
-  const z = noise !== null && s !== 0 ? noise.fill(new Float64Array(theta.length)) : null;
-  langevinLeafDrawn(theta, g, out, eta, lambda, c, anchor, s, z, avg, alpha);
+/** The next n deviates of `noise` as one array (fill: the stream of n normal() calls), or null without noise. */
+export function leafDraws(noise: FastNormal | null, s: number, n: number): Float64Array | null {
+  return noise !== null && s !== 0 ? noise.fill(new Float64Array(n)) : null;
 }
 
 /**
- * `langevinLeaf` with the leaf's deviates already drawn into `z` (none when null or s = 0), and the
- * running mean `avg` (when given) updated in the same pass; theta may be `out` (element i reads
- * element i only). The compiled inner loop (src/compiled/langevinInner.ts) draws a whole step's
- * deviates into one buffer and calls this per leaf, in place.
+ * One Langevin step of a leaf, written into `out`:
+ *   out = θ − η(g + λθ + c(θ − a)) + s·ξ,   ξ = the leaf's deviates `z` (none when null or s = 0),
+ * with an optional anchor `a` (Entropy-SGD's coupling c(y − x); pass c = 0 and any array without).
+ * When `avg` is given, it is updated in the same pass to (1 − α)·avg + α·out (Entropy-SGD's running
+ * mean). theta may be `out` (element i reads element i only): the compiled inner loop
+ * (src/compiled/langevinInner.ts) draws a whole step's deviates into one buffer and runs this per
+ * leaf in place. A standalone function over plain arguments so that V8 compiles one tight loop.
  */
-export function langevinLeafDrawn(
+export function langevinLeaf(
   theta: Float64Array,
   g: Float64Array,
   out: Float64Array,

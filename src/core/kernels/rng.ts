@@ -124,43 +124,47 @@ export class FastNormal {
    * around the rare slow path), so the loop is a few register operations per draw.
    */
   fill(out: Float64Array, scale = 1): Float64Array {
-    let s0 = this.s0,
-      s1 = this.s1,
-      s2 = this.s2,
-      s3 = this.s3,
-      idx = this.idx,
-      left = this.left;
     const n = out.length;
-    for (let i = 0; i < n; i++) {
-      // hz: one xoshiro128** word (nextInt32, inlined).
-      let t = Math.imul(s1, 5);
-      const hz = Math.imul((t << 7) | (t >>> 25), 9) | 0;
-      let u = s1 << 9;
-      let n2 = s2 ^ s0;
-      let n3 = s3 ^ s1;
-      s1 = s1 ^ n2;
-      s0 = s0 ^ n3;
-      s2 = n2 ^ u;
-      s3 = (n3 << 11) | (n3 >>> 21);
-      // iz: the layer index, a byte of a separate word (layer, inlined).
-      if (left === 0) {
-        t = Math.imul(s1, 5);
-        idx = Math.imul((t << 7) | (t >>> 25), 9) | 0;
-        u = s1 << 9;
-        n2 = s2 ^ s0;
-        n3 = s3 ^ s1;
+    let i = 0;
+    while (i < n) {
+      let s0 = this.s0,
+        s1 = this.s1,
+        s2 = this.s2,
+        s3 = this.s3,
+        idx = this.idx,
+        left = this.left;
+      let hz = 0,
+        iz = 0;
+      // The fast path until a draw needs the slow one (or the array is full).
+      for (; i < n; i++) {
+        // hz: one xoshiro128** word (nextInt32, inlined).
+        let t = Math.imul(s1, 5);
+        hz = Math.imul((t << 7) | (t >>> 25), 9) | 0;
+        let u = s1 << 9;
+        let n2 = s2 ^ s0;
+        let n3 = s3 ^ s1;
         s1 = s1 ^ n2;
         s0 = s0 ^ n3;
         s2 = n2 ^ u;
         s3 = (n3 << 11) | (n3 >>> 21);
-        left = 4;
-      }
-      const iz = idx & 127;
-      idx >>>= 8;
-      left--;
-      if (Math.abs(hz) < KN[iz]) {
-        out[i] = scale * (hz * WN[iz]);
-        continue;
+        // iz: the layer index, a byte of a separate word (layer, inlined).
+        if (left === 0) {
+          t = Math.imul(s1, 5);
+          idx = Math.imul((t << 7) | (t >>> 25), 9) | 0;
+          u = s1 << 9;
+          n2 = s2 ^ s0;
+          n3 = s3 ^ s1;
+          s1 = s1 ^ n2;
+          s0 = s0 ^ n3;
+          s2 = n2 ^ u;
+          s3 = (n3 << 11) | (n3 >>> 21);
+          left = 4;
+        }
+        iz = idx & 127;
+        idx >>>= 8;
+        left--;
+        if (Math.abs(hz) < KN[iz]) out[i] = scale * (hz * WN[iz]);
+        else break;
       }
       this.s0 = s0;
       this.s1 = s1;
@@ -168,22 +172,12 @@ export class FastNormal {
       this.s3 = s3;
       this.idx = idx;
       this.left = left;
-      let v = this.slowPath(hz, iz);
-      if (v === null) v = this.normal();
-      out[i] = scale * v;
-      s0 = this.s0;
-      s1 = this.s1;
-      s2 = this.s2;
-      s3 = this.s3;
-      idx = this.idx;
-      left = this.left;
+      if (i < n) {
+        let v = this.slowPath(hz, iz);
+        if (v === null) v = this.normal();
+        out[i++] = scale * v;
+      }
     }
-    this.s0 = s0;
-    this.s1 = s1;
-    this.s2 = s2;
-    this.s3 = s3;
-    this.idx = idx;
-    this.left = left;
     return out;
   }
 }
