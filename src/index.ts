@@ -44,11 +44,15 @@ export * as pde from "./pde/index.ts";
 // Is the optimizers' drift a gradient field on the quotient? (tests, verify, paper)
 export * as gradientfield from "./gradientfield/index.ts";
 export { runVerify } from "./experiments/verify.ts";
+export { verifyStoredRun } from "./experiments/verifyRun.ts";
 export { runPaper } from "./experiments/paper.ts";
 // File formats
 export * as io from "./io/index.ts";
 // Run store
 export * as store from "./store/index.ts";
+// Training monitor and canned experiments
+export * as monitor from "./monitor/index.ts";
+export { EXPERIMENTS, experimentOf } from "./experiments/registry.ts";
 // Data sets, optimizers and training
 export * as data from "./data/index.ts";
 export * as optim from "./optim/index.ts";

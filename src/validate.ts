@@ -104,7 +104,30 @@ export function formatZodIssue(issue: z.core.$ZodIssue, where: string): string {
       if (opts) return `${at(path)}: expected one of ${opts.map(String).join(", ")}`;
       return `${at(path)}: ${issue.message}`;
     }
+    case "invalid_type":
+      // A required key left out: say so, rather than "expected number, received undefined".
+      if ((issue as { input?: unknown }).input === undefined)
+        return `${at(path)}: missing (a required ${issue.expected})`;
+      return `${at(path)}: ${issue.message}`;
     default:
       return `${at(path)}: ${issue.message}`;
   }
+}
+
+/**
+ * All of zod's problems on one line: the first — an unknown key (a typo) before anything else,
+ * since a misspelt key usually also leaves a required one missing — in full, then how many more
+ * there are and where, so no problem hides behind another.
+ */
+export function formatZodIssues(issues: readonly z.core.$ZodIssue[], where: string): string {
+  const ordered = [...issues].sort(
+    (a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"),
+  );
+  const first = formatZodIssue(ordered[0], where);
+  if (ordered.length === 1) return first;
+  const rest = ordered.slice(1).map((i) => {
+    const path = i.path.map(String).join(".");
+    return i.code === "unrecognized_keys" ? (path ? `${path}.${i.keys[0]}` : i.keys[0]) : path || "(top level)";
+  });
+  return `${first} (also ${rest.length} more: ${rest.slice(0, 4).join(", ")}${rest.length > 4 ? ", …" : ""})`;
 }

@@ -23,11 +23,14 @@ export interface GaugeView {
   gauged: ObserveResult;
 }
 
+/** Lanczos steps of each of the four Hessian spectra (raw and quotient, trained and gauged). */
+export const GAUGE_HESSIAN_STEPS = 30;
+
 /** Observables of the trained weights and of a random gauge transformation of them (×`range` scalings). */
 export function gaugeView(
   prepared: PreparedRun,
   weightsPath: string,
-  opts: { samples?: number; range?: number; seed?: number } = {},
+  opts: { samples?: number; range?: number; seed?: number; onHvp?: () => void } = {},
 ): GaugeView {
   const cfg = prepared.config.model;
   const params = loadWeights(weightsPath, modelOf(cfg));
@@ -40,7 +43,7 @@ export function gaugeView(
     x: F.slice(x, [0], [n]),
     y: F.slice(y, [0], [n]),
     loss: prepared.loss,
-    hessian: { steps: 30, seed: 0 },
+    hessian: { steps: GAUGE_HESSIAN_STEPS, seed: 0, onHvp: opts.onHvp },
     group,
   };
   return {
@@ -67,50 +70,65 @@ const hess = (r: ObserveResult, side: "raw" | "quotient", k: string): number => 
   return num(h?.[k]);
 };
 
-/** [what, trained, gauge-transformed] rows: raw observables first, then quotient ones. */
-export function gaugeRows(v: GaugeView): [string, number, number][] {
+/**
+ * [name, what, trained, gauge-transformed] rows: raw observables first, then quotient ones. `name`
+ * is stable (the observable's path in `quotient --json`, e.g. raw.paramSqNorm); `what` is the label.
+ */
+export function gaugeRows(v: GaugeView): [string, string, number, number][] {
   const { original: a, gauged: b } = v;
   return [
-    ["loss (test)", num(a.observables.quotient.loss), num(b.observables.quotient.loss)],
-    ["raw ‖θ‖²", num(a.observables.raw.paramSqNorm), num(b.observables.raw.paramSqNorm)],
-    ["raw gradient norm", num(a.observables.raw.gradNorm), num(b.observables.raw.gradNorm)],
-    ["raw Hessian λ_min", hess(a, "raw", "lambdaMin"), hess(b, "raw", "lambdaMin")],
-    ["raw forecast t* = 1/(−λ_min)", tStar(hess(a, "raw", "lambdaMin")), tStar(hess(b, "raw", "lambdaMin"))],
+    ["quotient.loss", "loss (test)", num(a.observables.quotient.loss), num(b.observables.quotient.loss)],
+    ["raw.paramSqNorm", "raw ‖θ‖²", num(a.observables.raw.paramSqNorm), num(b.observables.raw.paramSqNorm)],
+    ["raw.gradNorm", "raw gradient norm", num(a.observables.raw.gradNorm), num(b.observables.raw.gradNorm)],
+    ["raw.hessian.lambdaMin", "raw Hessian λ_min", hess(a, "raw", "lambdaMin"), hess(b, "raw", "lambdaMin")],
     [
+      "raw.tStar",
+      "raw forecast t* = 1/(−λ_min)",
+      tStar(hess(a, "raw", "lambdaMin")),
+      tStar(hess(b, "raw", "lambdaMin")),
+    ],
+    [
+      "quotient.orbitMinSqNorm",
       "quotient: orbit-minimal ‖θ‖²",
       num(a.observables.quotient.orbitMinSqNorm),
       num(b.observables.quotient.orbitMinSqNorm),
     ],
     [
+      "quotient.horizontalGradNorm",
       "quotient: horizontal gradient norm",
       num(a.observables.quotient.horizontalGradNorm),
       num(b.observables.quotient.horizontalGradNorm),
     ],
-    ["quotient Hessian λ_min", hess(a, "quotient", "lambdaMin"), hess(b, "quotient", "lambdaMin")],
-    ["quotient forecast t*", num(a.observables.quotient.tStar), num(b.observables.quotient.tStar)],
+    [
+      "quotient.quotientHessian.lambdaMin",
+      "quotient Hessian λ_min",
+      hess(a, "quotient", "lambdaMin"),
+      hess(b, "quotient", "lambdaMin"),
+    ],
+    ["quotient.tStar", "quotient forecast t*", num(a.observables.quotient.tStar), num(b.observables.quotient.tStar)],
   ];
 }
 
-/** The JSON form: {group, groupDim, samples, rows: [{what, trained, gauged}]}. */
+/** The JSON form: {group, groupDim, samples, rows: [{name, what, trained, gauged}]}, rows keyed by `name`. */
 export function gaugeJson(v: GaugeView): Record<string, unknown> {
   return {
     group: v.group,
     groupDim: v.groupDim,
     samples: v.samples,
-    rows: gaugeRows(v).map(([what, trained, gauged]) => ({ what, trained, gauged })),
+    rows: gaugeRows(v).map(([name, what, trained, gauged]) => ({ name, what, trained, gauged })),
   };
 }
 
 /** The table the demo prints. */
 export function gaugeTable(v: GaugeView): string {
   const rows = gaugeRows(v);
-  const w = Math.max(...rows.map(([n]) => n.length));
+  const w = Math.max(...rows.map(([, n]) => n.length));
   return [
     `Symmetry-corrected view — ${v.group} (${v.groupDim} continuous directions), on ${v.samples} held-out digits.`,
     `A random gauge transformation (neuron rescalings in [1/100, 100] and a permutation) leaves the function unchanged:`,
     ``,
     `  ${"".padEnd(w)}   ${"trained".padStart(12)}   ${"gauge-transformed".padStart(18)}`,
-    ...rows.map(([n, x, y]) => `  ${n.padEnd(w)}   ${fmt(x).padStart(12)}   ${fmt(y).padStart(18)}`),
+    ...rows.map(([, n, x, y]) => `  ${n.padEnd(w)}   ${fmt(x).padStart(12)}   ${fmt(y).padStart(18)}`),
     ``,
     `Raw norms, gradients and curvature move with the gauge; the quotient observables do not.`,
     `Shock-time forecasts therefore come from the quotient Hessian (see \`shocklens quotient --help\`).`,

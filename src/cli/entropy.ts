@@ -6,7 +6,7 @@
  * can be compared on one problem; without it sgld/importance estimate the full n-D u.
  */
 import type { Command } from "commander";
-import { loadProblem, loadDirection } from "../nn/files.ts";
+import { loadDirection } from "../nn/files.ts";
 import { ravel } from "../core/tree.ts";
 import { key as keyOf, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
@@ -16,17 +16,17 @@ import {
   sliceObjective,
   randomDirections,
   hessianDirections,
+  countedObjective,
   METHODS,
   type Method,
   type LocalEntropyOptions,
+  type LocalEntropyResult,
 } from "../coarse/index.ts";
-import { parseChoice, parseLoss, parseNumber, printJson } from "./options.ts";
+import { parseChoice, parseNumber, printJson } from "./options.ts";
+import { Progress } from "../progress.ts";
+import { addProblemOptions, describeInput, loadCommandProblem, type ProblemOptions } from "./problem.ts";
 
-interface EntropyOptions {
-  model: string;
-  weights: string;
-  data: string;
-  loss?: string;
+interface EntropyOptions extends ProblemOptions {
   t: string;
   beta: string;
   method: string;
@@ -39,15 +39,12 @@ interface EntropyOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("entropy")
     .description(
       "local entropy u(x,t), ∇u and error estimates of a network loss (ν = 1/(2β)) by sgld, importance sampling or slice quadrature",
-    )
-    .requiredOption("--model <file>", "model config (JSON/YAML, docs/file-formats.md)")
-    .requiredOption("--weights <file>", "weights x as safetensors with torch state_dict names")
-    .requiredOption("--data <file>", "data as safetensors holding x [N, …] and y [N, …]")
-    .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")
+    );
+  addProblemOptions(cmd, "required")
     .requiredOption("--t <T>", "smoothing scale t > 0 (Entropy-SGD's γ)")
     .requiredOption("--beta <B>", "inverse temperature β > 0 (viscosity ν = 1/(2β))")
     .requiredOption("--method <name>", "sgld | importance | quadrature")
@@ -66,6 +63,14 @@ export function register(program: Command): void {
     )
     .option("--slice-dim <k>", "1 or 2: directions for --slice random|hessian (default 1)")
     .option("--json", "print one JSON object on stdout")
+    .addHelpText(
+      "after",
+      "\nCost: evaluations of the loss (and its gradient) over all samples. sgld: chains × (burn-in + samples)\n" +
+        "Langevin steps at each of 16 λ nodes — the most expensive; importance: --samples evaluations, doubled\n" +
+        "until --stderr is met; quadrature: at most --samples grid points on a 1-D/2-D slice — the cheapest.\n" +
+        "Fewer --samples, a looser --stderr, a --slice or fewer data samples make any of them cheaper.\n" +
+        "Progress on stderr unless --quiet.",
+    )
     .action((o: EntropyOptions) => runEntropy(o));
 }
 
@@ -85,7 +90,8 @@ export function runEntropy(o: EntropyOptions): void {
   if (o.sliceDim !== undefined && (o.slice === undefined || !["random", "hessian"].includes(o.slice)))
     throw new InputError("--slice-dim: only with --slice random or --slice hessian");
 
-  const { model, params, data } = loadProblem({ ...o, loss: parseLoss(o.loss) });
+  const { model, params, data: d, input } = loadCommandProblem(o, true);
+  const data = d!;
   const loss = data.loss;
   const full = modelObjective(model, params, data.x, data.y, loss);
   const x0 = ravel(params);
@@ -128,7 +134,19 @@ export function runEntropy(o: EntropyOptions): void {
       : method === "importance"
         ? { method, ...common, samples, stderr: target }
         : { method, ...common, samples, stderr: target };
-  const r = localEntropy(objective, x, opts);
+  // Every estimator's cost is its evaluations of the loss over all samples: counted for progress.
+  const progress = new Progress({ label: "entropy", quiet: o.quiet });
+  const phase = progress.phase(`local entropy (${method})`, { unit: "loss evaluations" });
+  let r: LocalEntropyResult;
+  try {
+    r = localEntropy(
+      countedObjective(objective, () => phase.tick()),
+      x,
+      opts,
+    );
+  } finally {
+    phase.end();
+  }
   for (const w of r.warnings) process.stderr.write(`shocklens: warning: ${w}\n`);
   const summary = {
     u: r.u,
@@ -150,6 +168,7 @@ export function runEntropy(o: EntropyOptions): void {
     lossFunction: loss,
     uNote: r.uNote,
     warnings: r.warnings,
+    ...(input ? { input } : {}),
   };
   if (o.json) printJson(summary);
   else {
@@ -158,7 +177,8 @@ export function runEntropy(o: EntropyOptions): void {
     process.stdout.write(
       `u          ${fmt(r.u)} ± ${fmt(r.stderr)} (${r.errorKind})\n|∇u|       ${r.gradNorm} ± ${r.gradNormStderr}\n` +
         `loss L(x)  ${lossAtX}\nmethod     ${r.method} ${over}\n` +
-        `t, β, ν    ${t}, ${beta}, ${r.nu}\n${r.ess === null ? "" : `ESS        ${r.ess}\n`}`,
+        `t, β, ν    ${t}, ${beta}, ${r.nu}\n${r.ess === null ? "" : `ESS        ${r.ess}\n`}` +
+        (input ? `input      ${describeInput(input)}\n` : ""),
     );
   }
 }

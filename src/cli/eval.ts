@@ -1,17 +1,14 @@
 /** `shocklens eval`: loss, gradient and Hessian-vector product of a model on data, in float64. */
 import type { Command } from "commander";
-import { loadProblem, loadDirection, treeArrays } from "../nn/files.ts";
+import { loadDirection, treeArrays } from "../nn/files.ts";
 import { evaluateModel } from "../nn/evaluate.ts";
 import { writeSafetensors } from "../io/safetensors.ts";
-import { parseLoss, printJson } from "./options.ts";
+import { printJson } from "./options.ts";
+import { addProblemOptions, describeInput, loadCommandProblem, problemGuard, type ProblemOptions } from "./problem.ts";
 import type { NDArray } from "../io/ndarray.ts";
 import { checkOutputs } from "../io/output.ts";
 
-interface EvalOptions {
-  model: string;
-  weights: string;
-  data: string;
-  loss?: string;
+interface EvalOptions extends ProblemOptions {
   direction?: string;
   out?: string;
   force?: boolean;
@@ -19,13 +16,10 @@ interface EvalOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("eval")
-    .description("loss, gradient and (with --direction) the exact Hessian-vector product, in float64")
-    .requiredOption("--model <file>", "model config (JSON/YAML, docs/file-formats.md)")
-    .requiredOption("--weights <file>", "weights as safetensors with torch state_dict names")
-    .requiredOption("--data <file>", "data as safetensors holding x [N, …] and y [N, …]")
-    .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")
+    .description("loss, gradient and (with --direction) the exact Hessian-vector product, in float64");
+  addProblemOptions(cmd, "required")
     .option("--direction <file>", "direction v (safetensors, same names as the weights) for H·v")
     .option("--out <file>", "write loss, grad.<param> and hvp.<param> here (safetensors, F64)")
     .option("--force", "overwrite --out if it exists (never an input file or the run store)")
@@ -36,15 +30,11 @@ export function register(program: Command): void {
 export function runEval(o: EvalOptions): void {
   // Checked before any work: an output that would overwrite an input is refused up front.
   checkOutputs([o.out === undefined ? undefined : { path: o.out, what: "--out" }], {
-    inputs: [
-      { path: o.model, what: "--model" },
-      { path: o.weights, what: "--weights" },
-      { path: o.data, what: "--data" },
-      o.direction === undefined ? undefined : { path: o.direction, what: "--direction" },
-    ],
+    ...problemGuard(o, o.direction === undefined ? undefined : { path: o.direction, what: "--direction" }),
     force: o.force,
   });
-  const { model, params, data } = loadProblem({ ...o, loss: parseLoss(o.loss) });
+  const { model, params, data: d, input } = loadCommandProblem(o, true);
+  const data = d!;
   const loss = data.loss;
   const direction = o.direction ? loadDirection(o.direction, model) : undefined;
   const r = evaluateModel(model, params, data.x, data.y, loss, direction);
@@ -62,10 +52,12 @@ export function runEval(o: EvalOptions): void {
     lossFunction: loss,
     ...(r.vHv !== undefined ? { vHv: r.vHv } : {}),
     ...(o.out ? { out: o.out } : {}),
+    ...(input ? { input } : {}),
   };
   if (o.json) printJson(summary);
   else {
     process.stdout.write(`loss      ${r.loss}\ngrad norm ${r.gradNorm}\nparams    ${r.params}\n`);
+    if (input) process.stdout.write(`input     ${describeInput(input)}\n`);
     if (r.vHv !== undefined) process.stdout.write(`⟨v, Hv⟩    ${r.vHv}\n`);
     if (o.out) process.stdout.write(`wrote     ${o.out}\n`);
   }

@@ -25,6 +25,8 @@ async function commandRegistrars(): Promise<Registrar[]> {
     import("./serve.ts"),
     import("./verify.ts"),
     import("./paper.ts"),
+    import("./analyze.ts"),
+    import("./experiment.ts"),
   ]);
   return modules.map((m) => m.register);
 }
@@ -58,6 +60,11 @@ export async function main(argv: string[]): Promise<number> {
   running = undefined;
   try {
     program = await buildProgram();
+    if (argv.length <= 2) {
+      // Bare `shocklens`: the overview, as `shocklens --help` prints it (stdout, exit 0).
+      process.stdout.write(program.helpInformation());
+      return EXIT_OK;
+    }
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : EXIT_OK;
   } catch (err) {

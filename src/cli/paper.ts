@@ -1,6 +1,7 @@
 /**
- * `shocklens paper [--out DIR]`: checks the paper's claims one by one and writes a referee-style
- * report (docs/gradient-field.md §paper): DIR/paper.md with its SVG figures beside it, and
+ * `shocklens paper [--out DIR]`: checks the paper's claims one by one — the monitoring claim on a
+ * small grokking family trained with the monitor into the run store (`--store`, `--monitor-seeds`,
+ * `--no-monitor`) — and writes a referee-style report (docs/gradient-field.md §paper): DIR/paper.md with its SVG figures beside it, and
  * DIR/paper.html, self-contained (figures inline). Progress on stderr; prints the HTML's path, or
  * with --json one object {out, files, claims: [{id, title, verdict}], seconds}. The folder goes
  * through the output guard before the (minutes long) checks start: an earlier report in it is
@@ -13,7 +14,10 @@ import { writeFileAtomic } from "../io/files.ts";
 import { checkOutput } from "../io/output.ts";
 import { FAMILIES, parseFamily } from "../experiments/families.ts";
 import { runPaper } from "../experiments/paper.ts";
-import { renderPaper } from "../report/paperReport.ts";
+import { renderPaper } from "../experiments/paperReport.ts";
+import { storeError } from "../store/connect.ts";
+import { resolveStorePath } from "../store/paths.ts";
+import { SqliteRunStore } from "../store/sqlite.ts";
 import { parseNumber, printJson } from "./options.ts";
 
 interface PaperOptions {
@@ -23,6 +27,9 @@ interface PaperOptions {
   families?: string;
   networks?: boolean;
   calibrationReps?: string;
+  store?: string;
+  monitor?: boolean;
+  monitorSeeds?: string;
   quiet?: boolean;
   json?: boolean;
 }
@@ -37,9 +44,12 @@ export function register(program: Command): void {
     .option("--families <list>", `comma-separated subset of ${FAMILIES.join(",")} (default all four)`)
     .option("--networks", "also measure MNIST MLP, CNN and transformer against η, batch and replacement (minutes)")
     .option("--calibration-reps <n>", "repetitions of the calibration of each test (default 200)")
+    .option("--store <file>", "run store of the monitored grokking runs (default: $SHOCKLENS_STORE or ./shocklens.db)")
+    .option("--monitor-seeds <n>", "seeds of the monitored grokking family, each with a control run (default 2)")
+    .option("--no-monitor", "skip the monitored grokking family (the monitoring claim then awaits)")
     .option("--quiet", "no progress on stderr")
     .option("--json", "print one JSON object on stdout")
-    .action((o: PaperOptions) => {
+    .action(async (o: PaperOptions) => {
       const seed =
         o.seed === undefined
           ? 0
@@ -52,11 +62,35 @@ export function register(program: Command): void {
         o.calibrationReps === undefined
           ? 200
           : parseNumber(o.calibrationReps, "--calibration-reps", { integer: true, min: 10 });
+      const monitorSeeds =
+        o.monitorSeeds === undefined
+          ? 2
+          : parseNumber(o.monitorSeeds, "--monitor-seeds", { integer: true, min: 1, max: 10 });
       checkOutput({ path: o.out, what: "--out" }, {}, "directory");
       for (const name of ["paper.md", "paper.html"])
         checkOutput({ path: join(o.out, name), what: "--out" }, { force: o.force });
       const say = o.quiet || o.json ? () => {} : (m: string) => process.stderr.write(`shocklens paper: ${m}\n`);
-      const result = runPaper({ seed, families, networks: o.networks === true, calibrationReps: reps, progress: say });
+      const storePath = resolveStorePath(o.store);
+      let store: SqliteRunStore | null = null;
+      if (o.monitor !== false)
+        try {
+          store = SqliteRunStore.open(storePath);
+        } catch (err) {
+          throw storeError(err, storePath);
+        }
+      let result;
+      try {
+        result = await runPaper({
+          seed,
+          families,
+          networks: o.networks === true,
+          calibrationReps: reps,
+          monitor: store ? { store, seeds: monitorSeeds } : undefined,
+          progress: say,
+        });
+      } finally {
+        store?.close();
+      }
       const files = renderPaper(result);
       mkdirSync(o.out, { recursive: true });
       const written: string[] = [];

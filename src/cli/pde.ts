@@ -54,9 +54,12 @@ export function register(program: Command): void {
       .requiredOption("--t <T>", "final time (>= 0)")
       .option("--nu <nu>", "viscosity (>= 0); cole-hopf uses beta = 1/(2 nu)", "0")
       .option("--bc <bc>", "periodic | outflow", "periodic")
-      .option("--cfl <C>", "CFL number", "0.5");
+      .option("--cfl <C>", "CFL number in (0, 1]", "0.5");
     if (eq === "burgers")
-      cmd.option("--flux <name>", "numerical flux for muscl: godunov | rusanov | roe | engquist-osher");
+      cmd.option(
+        "--flux <name>",
+        "numerical flux for muscl, muscl-mc and first-order schemes (not weno5): godunov | rusanov | roe | engquist-osher",
+      );
     cmd
       .option("--out <file>", "write the final state as float64 .npy")
       .option("--force", "overwrite --out if it exists (never the --ic file)")
@@ -119,6 +122,17 @@ export function runPde(eq: Equation, o: PdeOptions): void {
   process.stdout.write(lines.join("\n") + "\n");
 }
 
-function shockText(s: { x: number; left: number; right: number; speed: number }): string {
-  return `x=${s.x.toFixed(6)} (${s.left.toFixed(6)} -> ${s.right.toFixed(6)}, speed ${s.speed.toFixed(6)})`;
+/**
+ * Six significant digits, never "-0": a tiny jump shows as its size ("1.235e-9 -> -3.402e-9"), not as
+ * the "0.000000 -> -0.000000" of fixed decimals.
+ */
+export function shockNumber(v: number): string {
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  return a >= 1e-4 && a < 1e6 ? String(Number(v.toPrecision(6))) : v.toExponential(3);
+}
+
+export function shockText(s: { x: number; left: number; right: number; speed: number }): string {
+  const n = shockNumber;
+  return `x=${n(s.x)} (${n(s.left)} -> ${n(s.right)}, speed ${n(s.speed)})`;
 }

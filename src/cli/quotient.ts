@@ -6,18 +6,17 @@
 import type { Command } from "commander";
 import { key } from "../core/random.ts";
 import { InputError } from "../errors.ts";
-import { loadProblem, saveTree } from "../nn/files.ts";
+import { saveTree } from "../nn/files.ts";
 import { groupOf } from "../nn/registry.ts";
 import { checkOutputs } from "../io/output.ts";
 import { observe, flattenValues, type ObserveResult } from "../diagnostics/observables.ts";
-import { treeNorm } from "../core/tree.ts";
-import { parseLoss, parseNumber, printJson } from "./options.ts";
+import { ravel, treeNorm } from "../core/tree.ts";
+import { Progress, type Phase } from "../progress.ts";
+import { parseNumber, printJson } from "./options.ts";
+import { addProblemOptions, describeInput, loadCommandProblem, problemGuard, type ProblemOptions } from "./problem.ts";
+import type { RunInput } from "../train/fromRun.ts";
 
-interface QuotientOptions {
-  model: string;
-  weights: string;
-  data?: string;
-  loss?: string;
+interface QuotientOptions extends ProblemOptions {
   canonical?: string;
   gauge?: string;
   gaugeRange?: string;
@@ -29,15 +28,12 @@ interface QuotientOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("quotient")
     .description(
       "symmetry analysis: group, invariants, raw vs quotient observables, Noether charges, canonical form, gauge transformations",
-    )
-    .requiredOption("--model <file>", "model config (JSON/YAML, docs/file-formats.md)")
-    .requiredOption("--weights <file>", "weights as safetensors with torch state_dict names")
-    .option("--data <file>", "data (x, y) for the loss, gradient and Hessian observables")
-    .option("--loss <name>", "mse | xent (default: xent for integer y, else mse)")
+    );
+  addProblemOptions(cmd, "optional")
     .option("--canonical <file>", "write the canonical (balanced, orbit-norm-minimal) representative here")
     .option("--gauge <seed>", "apply a random group element drawn from this seed (needs --out)")
     .option("--gauge-range <r>", "scalings log-uniform in [1/r, r], GL condition numbers up to r (default 100)")
@@ -46,6 +42,12 @@ export function register(program: Command): void {
     .option("--no-hessian", "skip the Lanczos Hessian spectra (raw and quotient) and t*")
     .option("--hessian-steps <n>", "Lanczos steps for the Hessian spectra (default 30)")
     .option("--json", "print one JSON object on stdout")
+    .addHelpText(
+      "after",
+      "\nCost: with data, the Hessian spectra dominate — 2 × hessian-steps Hessian-vector products over all\n" +
+        "samples, each a few gradients' cost. --no-hessian skips them (often ten times faster);\n" +
+        "fewer --hessian-steps or fewer samples make them cheaper. Progress on stderr unless --quiet.",
+    )
     .action((o: QuotientOptions) => runQuotient(o));
 }
 
@@ -59,11 +61,7 @@ export function runQuotient(o: QuotientOptions): void {
       o.out === undefined ? undefined : { path: o.out, what: "--out" },
     ],
     {
-      inputs: [
-        { path: o.model, what: "--model" },
-        { path: o.weights, what: "--weights" },
-        o.data === undefined ? undefined : { path: o.data, what: "--data" },
-      ],
+      ...problemGuard(o),
       force: o.force,
     },
   );
@@ -73,18 +71,20 @@ export function runQuotient(o: QuotientOptions): void {
     o.hessianSteps === undefined
       ? 30
       : parseNumber(o.hessianSteps, "--hessian-steps", { integer: true, min: 1, max: 100000 });
-  const {
-    cfg,
-    params,
-    data: d,
-  } = loadProblem({ model: o.model, weights: o.weights, data: o.data, loss: parseLoss(o.loss) });
+  const { cfg, params, data: d, input } = loadCommandProblem(o, false);
   const data = d && { x: d.x, y: d.y, loss: d.loss };
   const group = groupOf(cfg);
-  const result: ObserveResult & { files?: Record<string, string>; gauge?: Record<string, number> } = observe(
-    cfg,
-    params,
-    { ...(data ?? {}), group, hessian: data && o.hessian ? { steps } : false },
-  );
+  // The Hessian spectra dominate the cost: 2 · min(steps, n) Hessian-vector products over all data.
+  const progress = new Progress({ label: "quotient", quiet: o.quiet });
+  const hvps = 2 * Math.min(steps, ravel(params).length);
+  let phase: Phase | undefined;
+  const onHvp = () => (phase ??= progress.phase("Hessian spectra (Lanczos)", { total: hvps, unit: "HVPs" })).tick();
+  let result: QuotientResult;
+  try {
+    result = observe(cfg, params, { ...(data ?? {}), group, hessian: data && o.hessian ? { steps, onHvp } : false });
+  } finally {
+    phase?.end();
+  }
   if (result.loss !== undefined && !Number.isFinite(result.loss))
     throw new Error(`loss is ${result.loss} at these weights and data`);
   const files: Record<string, string> = {};
@@ -106,6 +106,7 @@ export function runQuotient(o: QuotientOptions): void {
     result.gauge = { seed, logRange, paramNormRatio: treeNorm(moved) / treeNorm(params) };
   }
   if (Object.keys(files).length) result.files = files;
+  if (input) result.input = input;
   if (o.json) printJson(result);
   else process.stdout.write(render(result));
 }
@@ -119,8 +120,15 @@ function fmt(v: number): string {
     : String(v);
 }
 
-function render(r: ObserveResult & { files?: Record<string, string>; gauge?: Record<string, number> }): string {
+type QuotientResult = ObserveResult & {
+  files?: Record<string, string>;
+  gauge?: Record<string, number>;
+  input?: RunInput;
+};
+
+function render(r: QuotientResult): string {
   const lines = [`group     ${r.group.name}`, `dimension ${r.group.dim}`, `          ${r.group.description}`];
+  if (r.input) lines.push(`input     ${describeInput(r.input)}`);
   if (r.loss !== undefined) lines.push(`loss      ${fmt(r.loss)} (${r.lossFunction})`);
   for (const kind of ["raw", "quotient"] as const) {
     lines.push(

@@ -7,6 +7,7 @@
  * leaves it KILLED (resumable) and exits 1.
  */
 import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../errors.ts";
 import { checkOutput } from "../io/output.ts";
@@ -14,7 +15,7 @@ import { readConfigFile } from "../nn/files.ts";
 import { resolveStorePath } from "../store/paths.ts";
 import { storeError } from "../store/connect.ts";
 import { SqliteRunStore } from "../store/sqlite.ts";
-import { parseRunConfig, runConfigJsonSchema } from "../train/config.ts";
+import { parseRunConfig, runConfigJsonSchema, withAbsolutePaths } from "../train/config.ts";
 import type { Callback } from "../train/loop.ts";
 import { progressBar } from "../train/progress.ts";
 import { trainRun, type TrainRunOptions, type TrainRunResult } from "../train/run.ts";
@@ -54,9 +55,13 @@ export function register(program: Command): void {
         { path: storePath, what: "--store" },
         { inputs: [o.config === undefined ? undefined : { path: o.config, what: "--config" }], force: true },
       );
+      // data.path and init.weights are relative to the config file, and stored absolute.
       const config =
         o.config !== undefined
-          ? parseRunConfig(readConfigFile(o.config, "run config"), `config ${o.config}`)
+          ? withAbsolutePaths(
+              parseRunConfig(readConfigFile(o.config, "run config"), `config ${o.config}`),
+              dirname(resolve(o.config)),
+            )
           : undefined;
       if (o.resume !== undefined && !existsSync(storePath))
         throw new InputError(`--resume: no run store at ${storePath}`);
@@ -96,15 +101,18 @@ export async function runInStore(
       ...what,
       signal: abort.signal,
       callbacks: [bar].filter((c): c is Callback => c !== null),
+      log: o.quiet ? undefined : (line) => process.stderr.write(`shocklens: ${line}\n`),
       onRun: (h) => {
         // From here on a signal stops the run gracefully at the next step (the loop checks the flag).
         process.on("SIGINT", onSignal);
         process.on("SIGTERM", onSignal);
-        if (!o.quiet)
+        if (!o.quiet) {
           process.stderr.write(
             `shocklens: run ${h.id} (${h.name}) ${h.resumedFrom === null ? "started" : `resumed at step ${h.resumedFrom}`}: ` +
               `${h.totalSteps} steps, store ${storePath}\n`,
           );
+          for (const note of h.notes) process.stderr.write(`shocklens: note: ${note}\n`);
+        }
       },
     }).catch((err: unknown) => {
       throw storeError(err, storePath);
@@ -115,6 +123,7 @@ export async function runInStore(
         run: r.id,
         name: r.name,
         status: r.status,
+        storeStatus: storeStatus(r.status),
         step: r.step,
         totalSteps: r.totalSteps,
         resumedFrom: r.resumedFrom,
@@ -147,6 +156,11 @@ export async function runInStore(
   }
 }
 
+/** The run's status as the store records it (`runs list`): an interrupted run is KILLED. */
+function storeStatus(status: TrainRunResult["status"]): "FINISHED" | "FAILED" | "KILLED" {
+  return status === "INTERRUPTED" ? "KILLED" : status;
+}
+
 function pct(v: number | undefined): string {
   return v === undefined ? "—" : `${(100 * v).toFixed(2)} %`;
 }
@@ -155,7 +169,8 @@ export function formatSummary(r: TrainRunResult, storePath: string): string {
   const m = r.metrics;
   const lines = [
     `run       ${r.id} (${r.name})`,
-    `status    ${r.status} at step ${r.step}/${r.totalSteps} in ${r.seconds.toFixed(1)} s`,
+    `status    ${r.status === "INTERRUPTED" ? "KILLED (interrupted; resumable)" : r.status} ` +
+      `at step ${r.step}/${r.totalSteps} in ${r.seconds.toFixed(1)} s`,
   ];
   if (m["test/loss"] !== undefined)
     lines.push(

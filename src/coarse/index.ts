@@ -10,7 +10,14 @@ export { importanceEstimate, MIN_ESS } from "./importance.ts";
 export { sgldEstimate } from "./sgld.ts";
 export { quadratureEstimate, solveQueries, type QueryResult, type QuadSettings } from "./quadrature.ts";
 export { entropyGrid1d, entropyGrid2d, type EntropyGrid } from "./grid.ts";
-export { treeObjective, modelObjective, quadraticObjective, mappedObjective, type CoordinateMap } from "./objective.ts";
+export {
+  treeObjective,
+  modelObjective,
+  quadraticObjective,
+  mappedObjective,
+  countedObjective,
+  type CoordinateMap,
+} from "./objective.ts";
 export {
   sliceObjective,
   affineMap,

@@ -111,3 +111,23 @@ export function mappedObjective(obj: Objective, phi: CoordinateMap): Objective {
     ...(phi.hvp ? { hvp: (s: Float64Array, v: Float64Array) => phi.hvp!(obj, s, v) } : {}),
   };
 }
+
+/**
+ * The same objective, calling `onEvaluation` after every evaluation of f (value, value and
+ * gradient, or Hessian-vector product): how a command shows the progress of an estimator.
+ */
+export function countedObjective(obj: Objective, onEvaluation: () => void): Objective {
+  const counted =
+    <A extends unknown[], R>(f: (...a: A) => R) =>
+    (...a: A): R => {
+      const r = f(...a);
+      onEvaluation();
+      return r;
+    };
+  return {
+    dim: obj.dim,
+    value: counted((y: Float64Array) => obj.value(y)),
+    ...(obj.valueAndGrad ? { valueAndGrad: counted(obj.valueAndGrad.bind(obj)) } : {}),
+    ...(obj.hvp ? { hvp: counted(obj.hvp.bind(obj)) } : {}),
+  };
+}

@@ -167,3 +167,25 @@ export function besselIScaled(nMax: number, beta: number): Float64Array {
   for (let k = 0; k <= nMax; k++) out[k] /= sum;
   return out;
 }
+
+/** Lanczos coefficients for g = 7, n = 9 (Numerical Recipes 3rd ed. §6.1; relative error < 2e-15). */
+const LANCZOS_G = 7;
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+
+/**
+ * log Γ(x) for x > 0 by the Lanczos approximation
+ *   Γ(z + 1) = √(2π) (z + g + ½)^{z+½} e^{−(z+g+½)} A_g(z),
+ * and the reflection Γ(x)Γ(1 − x) = π / sin(πx) below ½ (for 0 < x < ½ the sine is positive).
+ */
+export function logGamma(x: number): number {
+  if (!(x > 0)) return x === 0 ? Infinity : NaN;
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let a = LANCZOS[0];
+  for (let i = 1; i < LANCZOS.length; i++) a += LANCZOS[i] / (z + i);
+  const t = z + LANCZOS_G + 0.5;
+  return LOG_2PI_HALF + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}

@@ -94,6 +94,11 @@ export interface ExtremeOptions {
   key: Key;
   project?: Projector;
   vectors?: boolean;
+  /**
+   * A start vector to use instead of a random one (warm start: e.g. the sum of the previous call's
+   * extreme Ritz vectors); it is projected and normalised. A vanishing one falls back to `key`.
+   */
+  start?: Float64Array;
 }
 
 /** The k largest and k smallest eigenpairs of a symmetric operator (optionally restricted to range(P)). */
@@ -104,7 +109,10 @@ export function extremeEigenpairs(
   const k = opts.k ?? 1;
   const steps = Math.min(op.n, opts.steps ?? Math.max(2 * k + 20, 40));
   const empty = { values: [], residuals: [], ...(opts.vectors ? { vectors: [] } : {}) };
-  const q1 = op.n > 0 ? startVector(op.n, opts.key, opts.project) : null;
+  const q1 =
+    op.n > 0
+      ? ((opts.start && warmVector(opts.start, opts.project)) ?? startVector(op.n, opts.key, opts.project))
+      : null;
   if (!q1 || steps < 1) return { top: empty, bottom: empty, steps: 0 };
   const run = lanczos(op, q1, steps, opts.project);
   const m = run.alpha.length;
@@ -119,6 +127,14 @@ export function extremeEigenpairs(
   const top = Array.from({ length: kk }, (_, i) => m - 1 - i);
   const bottom = Array.from({ length: kk }, (_, i) => i);
   return { top: pick(top), bottom: pick(bottom), steps: m };
+}
+
+function warmVector(v0: Float64Array, project?: Projector): Float64Array | null {
+  const v = project ? project(Float64Array.from(v0)) : Float64Array.from(v0);
+  const nv = Math.sqrt(dot(v, v));
+  if (!(nv > 0) || !Number.isFinite(nv)) return null;
+  for (let i = 0; i < v.length; i++) v[i] /= nv;
+  return v;
 }
 
 function ritzVector(run: LanczosRun, Y: Float64Array, col: number): Float64Array {

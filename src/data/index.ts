@@ -1,7 +1,7 @@
 /**
  * Data sets behind one entry point: `loadTask(cfg, key)` builds the seeded train/test splits of a
  * shipped (mnist, iris) or generated (two-moons, spirals, gaussian-mixture, teacher-student,
- * modular) task. Nothing is downloaded.
+ * modular) task, or of the user's own file (file). Nothing is downloaded.
  */
 import type { Key } from "../core/random.ts";
 import type { DataConfig } from "./config.ts";
@@ -10,6 +10,7 @@ import { iris } from "./iris.ts";
 import { twoMoons, spirals, gaussianMixture } from "./synthetic.ts";
 import { teacherStudent } from "./teacherStudent.ts";
 import { modular } from "./modular.ts";
+import { fileData } from "./file.ts";
 import type { TaskData } from "./types.ts";
 
 export * from "./config.ts";
@@ -36,5 +37,7 @@ export function loadTask(cfg: DataConfig, k: Key): TaskData {
       return teacherStudent(cfg, k);
     case "modular":
       return modular(cfg, k);
+    case "file":
+      return fileData(cfg, k);
   }
 }

@@ -22,6 +22,8 @@ export interface Context {
   group: SymmetryGroup;
   params: Tree;
   canonical(): CanonicalForm;
+  /** The horizontal projector at the canonical representative θ_c. */
+  projector(): HorizontalProjector;
   invariants(): Record<string, Tensor>;
   loss(): number;
   grad(p: Tree): Tree;
@@ -50,8 +52,26 @@ function once<T>(f: () => T): () => T {
   };
 }
 
-function spectrum(f: (p: Tree) => Tensor, at: Tree, opts: { steps?: number; key: Key }, project?: Projector): Spectrum {
-  const op = hessianOperator(f, at);
+/** How the Lanczos spectra run; `onHvp` is told after every Hessian-vector product (progress). */
+export interface HessianSettings {
+  steps?: number;
+  key: Key;
+  onHvp?: () => void;
+}
+
+function spectrum(f: (p: Tree) => Tensor, at: Tree, opts: HessianSettings, project?: Projector): Spectrum {
+  const H = hessianOperator(f, at);
+  const onHvp = opts.onHvp;
+  const op = onHvp
+    ? {
+        n: H.n,
+        apply: (v: Float64Array) => {
+          const r = H.apply(v);
+          onHvp();
+          return r;
+        },
+      }
+    : H;
   const r = extremeEigenpairs(op, { k: 1, steps: opts.steps ?? 40, key: opts.key, project });
   return { lambdaMax: r.top.values[0] ?? 0, lambdaMin: r.bottom.values[0] ?? 0, steps: r.steps };
 }
@@ -60,7 +80,7 @@ export function makeContext(o: {
   group: SymmetryGroup;
   params: Tree;
   f?: (p: Tree) => Tensor;
-  hessian?: { steps?: number; key: Key };
+  hessian?: HessianSettings;
 }): Context {
   const { group, params, f } = o;
   const need = <T>(v: T | undefined, what: string): T => {
@@ -78,6 +98,7 @@ export function makeContext(o: {
     group,
     params,
     canonical,
+    projector,
     invariants: once(() => group.invariants(params, canonical())),
     loss: once(() => need(f, "data")(params).item()),
     grad,

@@ -139,8 +139,11 @@ export interface ObserveOptions {
   x?: Tensor;
   y?: Tensor;
   loss?: LossName;
-  /** Hessian spectra by Lanczos (raw at θ, quotient at θ_c): off by default; `true` or {steps, seed}. */
-  hessian?: boolean | { steps?: number; seed?: number };
+  /**
+   * Hessian spectra by Lanczos (raw at θ, quotient at θ_c): off by default; `true` or {steps, seed,
+   * onHvp} — min(steps, n) Hessian-vector products each, `onHvp` called after every one.
+   */
+  hessian?: boolean | { steps?: number; seed?: number; onHvp?: () => void };
   /** Measure the broken (ε-dependent) symmetries when data is given (default true). */
   breaking?: boolean;
   /** Reuse a group (default groupOf(cfg)). */
@@ -188,7 +191,12 @@ export function observe(cfg: ModelConfig, params: Tree, opts: ObserveOptions = {
     f = (p: Tree) => L(model.apply(p, x), y);
   }
   const h = opts.hessian === true ? {} : opts.hessian || undefined;
-  const ctx = makeContext({ group, params, f, hessian: h ? { steps: h.steps, key: key(h.seed ?? 0) } : undefined });
+  const ctx = makeContext({
+    group,
+    params,
+    f,
+    hessian: h ? { steps: h.steps, key: key(h.seed ?? 0), onHvp: h.onHvp } : undefined,
+  });
   const raw: Record<string, Value> = {};
   const quotient: Record<string, Value> = {};
   const kinds: Record<string, ObservableKind> = {};

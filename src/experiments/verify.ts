@@ -52,8 +52,9 @@ const ORDER_TOL = 0.2;
 const SHOCK_TOL = 0.25;
 const ALPHA = 0.05;
 
-const g3 = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));
-const pfmt = (p: number) => (p < 1e-3 ? p.toExponential(1) : p.toFixed(3));
+/** Three significant digits, and a p-value as the claim tables print them. */
+export const g3 = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));
+export const pfmt = (p: number) => (p < 1e-3 ? p.toExponential(1) : p.toFixed(3));
 
 export function runVerify(arch: Family, seed: number): VerifyResult {
   const started = performance.now();

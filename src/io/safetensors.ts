@@ -3,8 +3,10 @@
  * tensor names to {dtype, shape, data_offsets} (plus optional "__metadata__": {string: string}),
  * then the byte buffer, which the tensors must cover exactly, without gaps or overlaps.
  */
+import fs from "node:fs";
 import { InputError } from "../errors.ts";
 import { readFileChecked, writeFileAtomic } from "./files.ts";
+import { sniffTensorFile, torchFileError } from "./sniff.ts";
 import {
   bytesToData,
   checkNDArray,
@@ -91,6 +93,10 @@ export function decodeSafetensors(bytes: Uint8Array, fileName = "<buffer>"): Saf
   const fail: (msg: string) => never = (msg) => {
     throw new InputError(`corrupt safetensors file ${fileName}: ${msg}`);
   };
+  const kind = sniffTensorFile(bytes, fileName);
+  if (kind === "torch-zip" || kind === "torch-pickle") throw torchFileError(fileName, kind, "file", "tensors");
+  if (kind === "npy" || kind === "npz")
+    fail(`it is a NumPy .${kind} file (read it as ${kind}, or save the arrays with safetensors)`);
   if (bytes.length < 8) fail(`${bytes.length} bytes is too short for the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen64 = view.getBigUint64(0, true);
@@ -201,4 +207,42 @@ export function readSafetensors(path: string): SafetensorsFile {
 /** Encodes and atomically writes a safetensors file. */
 export function writeSafetensors(path: string, tensors: NamedArrays, metadata?: Record<string, string>): void {
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
+}
+
+/**
+ * The `__metadata__` of a safetensors file, reading only its header (a checkpoint's or weights
+ * file's step without loading the tensors). InputError for a missing or malformed file.
+ */
+export function readSafetensorsMetadata(path: string): Record<string, string> {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch {
+    throw new InputError(`safetensors file ${path} cannot be opened`);
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) throw new InputError(`safetensors file ${path} is not a regular file`);
+    const head = Buffer.alloc(8);
+    if (fs.readSync(fd, head, 0, 8, 0) !== 8) throw new InputError(`corrupt safetensors file ${path}: too short`);
+    const n = head.readBigUInt64LE(0);
+    if (n === 0n || n > BigInt(MAX_HEADER_BYTES))
+      throw new InputError(`corrupt safetensors file ${path}: header length ${n}`);
+    const header = Buffer.alloc(Number(n));
+    if (fs.readSync(fd, header, 0, header.length, 8) !== header.length)
+      throw new InputError(`corrupt safetensors file ${path}: header cut short`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(header.toString("utf8"));
+    } catch {
+      throw new InputError(`corrupt safetensors file ${path}: header is not JSON`);
+    }
+    const meta = isPlainObject(parsed) ? parsed[METADATA_KEY] : undefined;
+    return meta === undefined
+      ? {}
+      : parseMetadata(meta, (msg) => {
+          throw new InputError(`corrupt safetensors file ${path}: ${msg}`);
+        });
+  } finally {
+    fs.closeSync(fd);
+  }
 }

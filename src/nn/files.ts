@@ -6,11 +6,14 @@
 import YAML from "yaml";
 import { Tensor } from "../core/tensor.ts";
 import { InputError } from "../errors.ts";
-import { readSafetensors, writeSafetensors } from "../io/safetensors.ts";
+import { existsSync } from "node:fs";
+import { writeSafetensors } from "../io/safetensors.ts";
+import { parseDataSource, readDataArrays, readTensorFile, type DataSource } from "../io/tensorFile.ts";
 import { MAX_CONFIG_BYTES, readFileChecked } from "../io/files.ts";
 import { toFloat64, type NDArray } from "../io/ndarray.ts";
 import { type Tree, namedLeaves, fromNamed } from "../core/tree.ts";
 import { checkInputs, checkTargets, modelOf, parseModelConfig, type Model, type ModelConfig } from "./registry.ts";
+import { matchParameterNames } from "./names.ts";
 
 import type { LossName } from "./losses.ts";
 
@@ -39,17 +42,44 @@ function finiteTensor(arr: NDArray, file: string, name: string): Tensor {
   return new Tensor(data, [...arr.shape]);
 }
 
-/** Loads weights into the model's param tree; names and shapes must match the config exactly. */
-export function loadWeights(path: string, model: Model): Tree {
-  return loadTreeFile(path, model, "weights");
+/** How a weights file's names are matched (docs/file-formats.md §weights). */
+export interface WeightsOptions {
+  /** `[FROM, TO]` renames applied to the file's names first. */
+  rename?: readonly (readonly [string, string])[];
+  /** Receives how names were mapped (checkpoint, prefix, positional), for the user to see. */
+  onNote?: (note: string) => void;
+  /** How the user renames, for messages (default "--rename FROM=TO"). */
+  renameHint?: string;
 }
 
-/** A safetensors file holding a finite tensor per parameter name, as the model's param tree. */
-function loadTreeFile(path: string, model: Model, what: string): Tree {
-  const { tensors } = readSafetensors(path);
+/**
+ * Loads weights into the model's param tree: safetensors or npz, under the model's names, a
+ * checkpoint's `params.*` names or `nn.Sequential`-style names (nn/names.ts); shapes must match.
+ */
+export function loadWeights(path: string, model: Model, o: WeightsOptions = {}): Tree {
+  return loadTreeFile(path, model, "weights", o);
+}
+
+/** A tensor file holding a finite tensor per parameter name, as the model's param tree. */
+function loadTreeFile(path: string, model: Model, what: string, o: WeightsOptions = {}): Tree {
+  const { tensors } = readTensorFile(path, what, "weights");
   const named = new Map<string, Tensor>();
-  for (const [name, arr] of tensors) named.set(name, finiteTensor(arr, `${what} ${path}`, `tensor "${name}"`));
-  return loadNamed(named, model, `${what} ${path}`);
+  const checkpoint = [...tensors.keys()].some((n) => n.startsWith("params."));
+  for (const [name, arr] of tensors) {
+    // A checkpoint's optimizer state is not a parameter; checking it would only cost time.
+    if (checkpoint && name.startsWith("opt.")) continue;
+    named.set(name, finiteTensor(arr, `${what} ${path}`, `tensor "${name}"`));
+  }
+  const template = model.init([0, 0]);
+  const expected = namedLeaves(template).map(([n, t]) => [n, t.shape] as const);
+  const match = matchParameterNames(named, expected, {
+    rename: o.rename,
+    where: `${what} ${path}`,
+    arch: model.config.arch,
+    renameHint: o.renameHint,
+  });
+  for (const note of match.notes) o.onNote?.(note);
+  return loadNamed(match.named, model, `${what} ${path}`);
 }
 
 /** Fills the model's tree from named tensors, with errors that say which file is at fault. */
@@ -76,21 +106,27 @@ export interface Dataset {
   integerTargets: boolean;
 }
 
-/** Loads `x` and `y` from a data file and checks them against the model. */
-export function loadData(path: string, cfg: ModelConfig): Dataset {
-  const { tensors } = readSafetensors(path);
-  const where = `data ${path}`;
-  const xa = tensors.get("x");
-  const ya = tensors.get("y");
-  if (!xa || !ya)
-    throw new InputError(`${where}: missing tensor "${!xa ? "x" : "y"}" (a data file holds x [N, …] and y [N, …])`);
+/**
+ * `x` and `y` of a data file (safetensors, npz or an .npy pair; `X.npy,Y.npy` as text): finite
+ * values, one sample per row of both. Integer targets are those stored with an integer dtype.
+ */
+export function readDataset(source: string | DataSource): Dataset & { where: string } {
+  const src = typeof source === "string" ? parseDataSource(source, existsSync) : source;
+  const { x: xa, y: ya, where } = readDataArrays(src);
   const x = finiteTensor(xa, where, "x");
   const y = finiteTensor(ya, where, "y");
   const N = x.shape[0];
   if (x.ndim < 1 || N === 0) throw new InputError(`${where}: x must have a non-empty batch axis, got [${x.shape}]`);
   if (y.ndim < 1 || y.shape[0] !== N) throw new InputError(`${where}: y has shape [${y.shape}] but x has ${N} samples`);
+  const integerTargets = ya.dtype.startsWith("I") || ya.dtype.startsWith("U") || ya.dtype === "BOOL";
+  return { x, y, integerTargets, where };
+}
+
+/** Loads `x` and `y` from a data file (safetensors, npz or an .npy pair) and checks them against the model. */
+export function loadData(source: string | DataSource, cfg: ModelConfig): Dataset {
+  const { x, y, integerTargets, where } = readDataset(source);
   checkInputs(cfg, x, where);
-  return { x, y, integerTargets: ya.dtype.startsWith("I") || ya.dtype.startsWith("U") || ya.dtype === "BOOL" };
+  return { x, y, integerTargets };
 }
 
 /** The loss to use: the requested one, else xent for integer targets and mse otherwise. */
@@ -111,7 +147,7 @@ export interface Problem {
   data?: Dataset & { loss: LossName };
 }
 
-export interface ProblemFiles {
+export interface ProblemFiles extends Pick<WeightsOptions, "rename" | "onNote"> {
   model: string;
   weights: string;
   data?: string;
@@ -127,7 +163,7 @@ export function loadProblem(o: ProblemFiles): Problem;
 export function loadProblem(o: ProblemFiles): Problem {
   const cfg = loadModelConfig(o.model);
   const model = modelOf(cfg);
-  const params = loadWeights(o.weights, model);
+  const params = loadWeights(o.weights, model, { rename: o.rename, onNote: o.onNote });
   if (o.data === undefined) {
     if (o.loss !== undefined) throw new InputError("--loss needs --data <file>");
     return { cfg, model, params };

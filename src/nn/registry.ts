@@ -10,7 +10,7 @@ import { key as keyOf, type Key, normalArray, randint, split } from "../core/ran
 import { Tensor, shapeSize } from "../core/tensor.ts";
 import type { Tree } from "../core/tree.ts";
 import { InputError } from "../errors.ts";
-import { formatZodIssue } from "../validate.ts";
+import { formatZodIssues } from "../validate.ts";
 import { composeGroup } from "../symmetry/compose.ts";
 import { layoutOf } from "../symmetry/layout.ts";
 import type { SymmetryGroup } from "../symmetry/types.ts";
@@ -67,7 +67,7 @@ export function parseModelConfig(raw: unknown, where = "model config"): ModelCon
       throw new InputError(`${where}: arch: unknown arch ${JSON.stringify(arch)} (expected ${listOr(archNames())})`);
   }
   const r = modelConfig.safeParse(raw);
-  if (!r.success) throw new InputError(formatZodIssue(r.error.issues[0], where));
+  if (!r.success) throw new InputError(formatZodIssues(r.error.issues, where));
   familyOf(r.data).check?.(r.data, where);
   checkParameterCount(parameterTerms(r.data), where);
   return r.data;

@@ -8,17 +8,26 @@
  */
 import { z } from "zod";
 
-const warmup = z.number().int().nonnegative().default(0);
+const warmup = z
+  .number()
+  .int()
+  .nonnegative()
+  .default(0)
+  .describe("steps W of a linear warm-up lr·(t + 1)/W before the schedule starts");
 
 export const scheduleConfig = z.discriminatedUnion("name", [
-  z.strictObject({ name: z.literal("constant"), warmup }),
+  z.strictObject({ name: z.literal("constant").describe("lr throughout"), warmup }),
   z.strictObject({
-    name: z.literal("step"),
+    name: z.literal("step").describe("lr·γ^⌊t/stepSize⌋ (torch StepLR)"),
     warmup,
-    stepSize: z.number().int().positive(),
-    gamma: z.number().positive().default(0.1),
+    stepSize: z.number().int().positive().describe("steps between two decays"),
+    gamma: z.number().positive().default(0.1).describe("factor γ of each decay"),
   }),
-  z.strictObject({ name: z.literal("cosine"), warmup, minLr: z.number().nonnegative().default(0) }),
+  z.strictObject({
+    name: z.literal("cosine").describe("cosine annealing from lr to minLr over the run (torch CosineAnnealingLR)"),
+    warmup,
+    minLr: z.number().nonnegative().default(0).describe("the learning rate at the end of the run"),
+  }),
 ]);
 
 export type ScheduleConfig = z.infer<typeof scheduleConfig>;

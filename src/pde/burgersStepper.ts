@@ -25,8 +25,8 @@ import {
 import { WENO_GHOST } from "./fused/weno5.ts";
 import { burgersScheme, type ResolvedScheme } from "./schemes.ts";
 import { conservativeRhs } from "./spatial.ts";
-import { cflTimeStep, makeStepper, SSP_STAGES, type StepperName } from "./timestep.ts";
-import { lookup, nonNegative, positive } from "../validate.ts";
+import { cflTimeStep, checkCfl, makeStepper, SSP_STAGES, type StepperName } from "./timestep.ts";
+import { lookup, nonNegative } from "../validate.ts";
 
 export interface Burgers1dStepperOptions {
   grid: Grid1D;
@@ -79,7 +79,7 @@ function fusedPlan(r: ResolvedScheme, bc: BoundaryCondition, nu: number): FusedP
 }
 
 export function burgers1dStepper(o: Burgers1dStepperOptions): Burgers1dStepper {
-  const cfl = positive(o.cfl ?? 0.5, "cfl");
+  const cfl = checkCfl(o.cfl ?? 0.5);
   const nu = nonNegative(o.nu ?? 0, "nu");
   const bc = checkBoundary(o.bc ?? "periodic");
   const choice = kernelChoice(o.kernels);

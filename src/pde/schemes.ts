@@ -12,6 +12,7 @@ import type { Reconstruction } from "./reconstruction/types.ts";
 import { weno5Scheme } from "./reconstruction/weno5.ts";
 import { reconstructThenFlux, type SpatialScheme } from "./spatial.ts";
 import type { StepperName } from "./timestep.ts";
+import { InputError } from "../errors.ts";
 import { lookup } from "../validate.ts";
 
 interface SchemeSpec {
@@ -52,7 +53,13 @@ export function burgersScheme(name: string, overrides: { flux?: string; stepper?
   let spatial: SpatialScheme;
   let flux = spec.flux;
   if (spec.recon === "weno5") {
-    if (overrides.flux !== undefined) getFlux(overrides.flux); // validate, but WENO5 always uses LF splitting
+    // WENO5 reconstructs the split fluxes f± = (f(u) ± αu)/2 (Lax–Friedrichs splitting): no other flux fits.
+    if (overrides.flux !== undefined && overrides.flux !== "lax-friedrichs")
+      throw new InputError(
+        `flux: weno5 takes none (its Lax–Friedrichs flux splitting is part of the scheme; a flux applies to ` +
+          `muscl, muscl-mc and the first-order schemes), got ${JSON.stringify(overrides.flux)}`,
+        { field: "flux" },
+      );
     spatial = weno5Scheme();
   } else {
     flux = overrides.flux ?? spec.flux;

@@ -11,7 +11,7 @@
 import type { BoundaryCondition } from "./grid.ts";
 import type { Rhs } from "./spatial.ts";
 import { InputError } from "../errors.ts";
-import { finiteArray, lookup, nonNegative, positive } from "../validate.ts";
+import { fieldError, finiteArray, lookup, nonNegative, positive } from "../validate.ts";
 
 export type StepperName = "euler" | "ssprk2" | "ssprk3";
 
@@ -33,6 +33,17 @@ export interface RunControls {
  * arrangement) and run controls (ν ≥ 0, CFL > 0, a final time ≥ 0 or a step count); returns ν and
  * the CFL number with their defaults (0 and 0.5).
  */
+/**
+ * The CFL number: in (0, 1]. Every explicit scheme here (Godunov and Rusanov fluxes with forward
+ * Euler, MUSCL and WENO5 with SSP Runge–Kutta, the monotone HJ schemes) is stable only up to
+ * CFL 1 — MUSCL's TVD bound is even ½ — so a larger one is refused instead of blowing up.
+ */
+export function checkCfl(v: unknown): number {
+  const cfl = positive(v, "cfl");
+  if (cfl > 1) throw fieldError("cfl", "a number in (0, 1] (the explicit schemes are unstable above 1)", cfl);
+  return cfl;
+}
+
 export function checkRun(
   u0: ArrayLike<number>,
   n: number,
@@ -42,7 +53,7 @@ export function checkRun(
   if (u0.length !== n) throw new InputError(`u0: expected ${n} values (${layout}), got ${u0.length}`, { field: "u0" });
   finiteArray(u0, "u0");
   const nu = nonNegative(c.nu ?? 0, "nu");
-  const cfl = positive(c.cfl ?? 0.5, "cfl");
+  const cfl = checkCfl(c.cfl ?? 0.5);
   if (c.t === undefined && c.steps === undefined)
     throw new InputError("t: expected a final time (or steps)", { field: "t" });
   if (c.t !== undefined) nonNegative(c.t, "t");

@@ -116,7 +116,7 @@ export function buildReport(reader: RunReader, ref: string, o: ReportOptions = {
       title: "Gradient-field summary",
       notes: verify
         ? [typeof verify.verdict === "string" ? `Verdict: ${verify.verdict}` : ""].filter(Boolean)
-        : ["No verify result for this run (run `shocklens verify`)."],
+        : ["No verify result for this run (run `shocklens verify --run <id>`)."],
       html: verify ? [keyValueTable(verify)] : [],
     },
     {

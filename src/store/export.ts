@@ -6,7 +6,7 @@
  * `force`) and is written to a temporary file and renamed, so a failed or killed export never
  * leaves a half-written file under the requested name.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { InputError } from "../errors.ts";
@@ -41,6 +41,11 @@ export interface ExportOptions {
  * Writes run `runId` (id or unique prefix) to `outPath`: a file for csv/jsonl/parquet, a directory for
  * tfevents (TensorBoard reads every event file in a directory, so export each run to its own).
  */
+/** The TensorBoard event files (`events.out.tfevents.*`) in `dir`, if it exists. */
+function existingEventFiles(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith("events.out.tfevents.")) : [];
+}
+
 export function exportRun(
   store: RunStoreReader,
   runId: string,
@@ -58,10 +63,20 @@ export function exportRun(
     const wallTime = options.wallTime ?? Date.now() / 1000;
     const host = options.hostname ?? hostname();
     checkOutput({ path: join(outPath, tfEventsFileName(wallTime, host)), what: "--out" }, guard);
+    // TensorBoard reads every event file of a folder: an earlier export left there would show every
+    // series twice, so it is refused, or with --force replaced once the new file is written.
+    const earlier = existingEventFiles(outPath);
+    const more = earlier.length > 1 ? ` (and ${earlier.length - 1} more)` : "";
+    if (earlier.length > 0 && !options.force)
+      throw new InputError(
+        `--out ${outPath} already holds TensorBoard event file ${earlier[0]}${more}; ` +
+          "TensorBoard would show every series twice: give an empty folder, or --force to replace them",
+      );
     const points = (function* () {
       for (const p of store.iterScalars(id)) yield { wallTime: p.wallTime, step: p.step, tag: p.key, value: p.value };
     })();
     const { path, count } = writeTfEvents(outPath, points, { wallTime, hostname: host });
+    for (const name of earlier) if (join(outPath, name) !== path) rmSync(join(outPath, name), { force: true });
     return { run: id, format, path, scalars: count, events: 0 };
   }
   checkOutput(out, guard);

@@ -10,6 +10,7 @@ export interface FormatOptions {
 }
 
 const STATUS_COLOR: Record<RunStatus, number> = { SCHEDULED: 36, RUNNING: 33, FINISHED: 32, FAILED: 31, KILLED: 90 };
+const STALE_COLOR = 35;
 
 /** How many events `runs show` lists (the newest ones); the counts per kind cover the rest. */
 export const EVENTS_SHOWN = 20;
@@ -57,17 +58,37 @@ function runDuration(r: RunSummary, now: number): string {
   return formatDuration((r.endTime ?? now) - r.startTime);
 }
 
-export function formatRunList(runs: RunSummary[], options: FormatOptions = {}, now = Date.now() / 1000): string {
+/** A run as listed: `stale` says why a RUNNING run's process is gone (store/reader.ts `stale`). */
+export type ListedRun = RunSummary & { stale?: string };
+
+/** STALE for a RUNNING run nobody runs any more (resumable), else the stored status. */
+function shownStatus(r: ListedRun): string {
+  return r.stale === undefined ? r.status : "STALE";
+}
+
+export function formatRunList(runs: ListedRun[], options: FormatOptions = {}, now = Date.now() / 1000): string {
   if (runs.length === 0) return "no runs";
   const headers = ["ID", "STATUS", "EXPERIMENT", "NAME", "CREATED (UTC)", "DURATION"];
-  const rows = runs.map((r) => [r.id, r.status, r.experiment, r.name, formatTime(r.created), runDuration(r, now)]);
-  return formatTable(headers, rows, (row, col, padded) =>
-    col === 1 ? paint(padded, STATUS_COLOR[runs[row].status], options.color) : padded,
+  const rows = runs.map((r) => [
+    r.id,
+    shownStatus(r),
+    r.experiment,
+    r.name,
+    formatTime(r.created),
+    runDuration(r, now),
+  ]);
+  const table = formatTable(headers, rows, (row, col, padded) =>
+    col === 1 ? paint(padded, runs[row].stale ? STALE_COLOR : STATUS_COLOR[runs[row].status], options.color) : padded,
   );
+  const stale = runs.filter((r) => r.stale !== undefined);
+  return stale.length
+    ? `${table}\nSTALE: RUNNING in the store but no live process owns it (it crashed or was killed); ` +
+        `continue with shocklens train --resume ${stale.length === 1 ? stale[0].id : "ID"}`
+    : table;
 }
 
 export function formatRunDetail(
-  run: RunDetail,
+  run: RunDetail & { stale?: string },
   events: RunEvent[],
   artifacts: Artifact[],
   options: FormatOptions = {},
@@ -77,7 +98,12 @@ export function formatRunDetail(
     ["run", run.id],
     ["name", run.name],
     ["experiment", run.experiment],
-    ["status", paint(run.status, STATUS_COLOR[run.status], options.color)],
+    [
+      "status",
+      run.stale === undefined
+        ? paint(run.status, STATUS_COLOR[run.status], options.color)
+        : `${paint("STALE", STALE_COLOR, options.color)} (stored RUNNING; ${run.stale}; resume with shocklens train --resume ${run.id})`,
+    ],
     ["seed", run.seed === null ? "-" : String(run.seed)],
     ["created", utc(run.created)],
     ["started", utc(run.startTime)],
@@ -120,12 +146,16 @@ export function formatRunDetail(
   const total = counts.reduce((n, [, c]) => n + c, 0);
   let ev = `events: ${total}` + (counts.length ? ` (${counts.map(([k, c]) => `${k} ${c}`).join(", ")})` : "");
   const shown = events.slice(-EVENTS_SHOWN);
+  // A checkpoint event is history; its file may since have been pruned (keepCheckpoints).
+  const kept = new Set(artifacts.map((a) => a.path));
+  const pruned = (e: RunEvent) =>
+    e.kind === "checkpoint" && typeof e.payload.path === "string" && !kept.has(e.payload.path);
   if (shown.length) {
     if (shown.length < events.length) ev += `; the last ${shown.length}:`;
     ev += `\n${indent(
       formatTable(
         ["STEP", "KIND", "PAYLOAD"],
-        shown.map((e) => [String(e.step), e.kind, JSON.stringify(e.payload)]),
+        shown.map((e) => [String(e.step), e.kind, JSON.stringify(e.payload) + (pruned(e) ? "  (file pruned)" : "")]),
       ),
     )}`;
   }

@@ -8,7 +8,7 @@ import { InputError } from "../errors.ts";
 import { fromStoredPath, legacyArtifactPath, storeFolder } from "./artifactPaths.ts";
 import { decodeScalar } from "./codec.ts";
 import { connectReadOnly } from "./connect.ts";
-import { ownerOf } from "./lease.ts";
+import { LEASE_TTL_S, ownerOf, staleReason } from "./lease.ts";
 import { userVersion } from "./schema.ts";
 import type {
   Artifact,
@@ -102,7 +102,11 @@ export class RunReader implements RunStoreReader {
       .prepare("SELECT id FROM runs WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT ?")
       .pluck()
       .all(ref.length, ref, AMBIGUOUS_SHOWN + 1) as string[];
-    if (matches.length === 0) throw new InputError(`no run "${ref}" in store ${this.path}`);
+    if (matches.length === 0) {
+      const named = this.newestNamed(ref);
+      if (named !== undefined) return named;
+      throw new InputError(`no run "${ref}" in store ${this.path}`);
+    }
     if (matches.length > 1) {
       const shown = matches.slice(0, AMBIGUOUS_SHOWN).join(", ") + (matches.length > AMBIGUOUS_SHOWN ? ", …" : "");
       throw new InputError(
@@ -110,6 +114,20 @@ export class RunReader implements RunStoreReader {
       );
     }
     return matches[0];
+  }
+
+  /**
+   * The newest run named `ref` — or, for `latest`, the newest run of all — when no id starts with
+   * `ref` (docs/store.md §run-references): names are reused by every run of one config.
+   */
+  private newestNamed(ref: string): string | undefined {
+    const byName = this.db
+      .prepare("SELECT id FROM runs WHERE name = ? ORDER BY created DESC, rowid DESC LIMIT 1")
+      .pluck()
+      .get(ref) as string | undefined;
+    if (byName !== undefined || ref !== "latest") return byName;
+    return this.db.prepare("SELECT id FROM runs ORDER BY created DESC, rowid DESC LIMIT 1").pluck().get() as
+      string | undefined;
   }
 
   /** Drops a deleted run from the id cache. */
@@ -264,6 +282,26 @@ export class RunReader implements RunStoreReader {
     if (!row) return null;
     const { token: _token, ...owner } = row;
     return owner;
+  }
+
+  /**
+   * Why a run the store calls RUNNING is not running any more — its lease is stale (the owner's
+   * process is gone or its heartbeat expired) or nobody holds one — or null for a live run and for
+   * any other status (docs/store.md §leases). `runs list` shows such a run as STALE.
+   */
+  stale(ref: string, now = Date.now() / 1000): string | null {
+    const id = this.resolveRunId(ref);
+    const run = this.summary(id);
+    if (run.status !== "RUNNING") return null;
+    if (userVersion(this.db) < 2) {
+      // Schema 1 had no leases: only the heartbeat tells.
+      const beat = run.heartbeat ?? run.startTime ?? run.created;
+      return now - beat > LEASE_TTL_S ? `no heartbeat for ${Math.round(now - beat)} s` : null;
+    }
+    const owner = ownerOf(this.db, id);
+    if (!owner) return "no process owns it";
+    const reason = staleReason(owner, now);
+    return reason === null ? null : `its owner is gone: ${reason}`;
   }
 
   close(): void {

@@ -30,9 +30,14 @@ export const MAX_STEPS = 1e9;
 /** Values kept per activation: the forward value, its gradient and one temporary. */
 const ACTIVATION_COPIES = 3;
 
-/** An upper bound on the samples of a data set (its generated size, a limit, or the shipped size). */
-export function sampleBound(data: DataConfig): number {
+/**
+ * An upper bound on the samples of a data set (its generated size, a limit, or the shipped size);
+ * undefined for the user's file, whose size is only known once read (and bounded by the file).
+ */
+export function sampleBound(data: DataConfig): number | undefined {
   switch (data.name) {
+    case "file":
+      return undefined;
     case "mnist":
       return data.limit ?? 10_000;
     case "iris":
@@ -47,8 +52,8 @@ export function sampleBound(data: DataConfig): number {
 /** InputError when the run's estimated memory exceeds MAX_TRAIN_BYTES, naming the field that dominates. */
 export function checkRunMemory(cfg: RunBounds, where: string): void {
   const samples = sampleBound(cfg.data);
-  const batch = Math.max(cfg.replacement ? cfg.batchSize : Math.min(cfg.batchSize, samples), 1);
-  const evalBatch = Math.min(cfg.evalBatchSize, samples);
+  const batch = Math.max(cfg.replacement ? cfg.batchSize : Math.min(cfg.batchSize, samples ?? Infinity), 1);
+  const evalBatch = Math.min(cfg.evalBatchSize, samples ?? Infinity);
   const activations = activationTerms(cfg.model);
   const dataValues = flatInputShape(cfg.model)[0] + outputSize(cfg.model);
   const batchField = batch >= evalBatch ? "batchSize" : "evalBatchSize";
@@ -58,7 +63,7 @@ export function checkRunMemory(cfg: RunBounds, where: string): void {
       `${batchField} × model (${largest(activations)[0]})`,
       Math.max(batch, evalBatch) * total(activations) * ACTIVATION_COPIES,
     ],
-    [cfg.data.name === "modular" ? "data.p" : "data.n", samples * dataValues],
+    [cfg.data.name === "modular" ? "data.p" : "data.n", (samples ?? 0) * dataValues],
   ];
   const bytes = total(terms) * 8;
   if (bytes <= MAX_TRAIN_BYTES) return;

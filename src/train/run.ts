@@ -18,8 +18,10 @@ import { parseRunConfig, type RunConfig } from "./config.ts";
 import { stopOnFault } from "./faults.ts";
 import { type Callback, type Divergence, trainLoop } from "./loop.ts";
 import { prepareRun, type PreparedRun } from "./setup.ts";
+import { checkInputDigests, inputDigests } from "./inputFiles.ts";
 import { StoreSink } from "./storeSink.ts";
 import { chooseCheckpoint } from "./verify.ts";
+import { monitorCallback, type MonitorReport } from "./monitorCallback.ts";
 
 export interface TrainRunOptions {
   store: RunStore;
@@ -33,6 +35,8 @@ export interface TrainRunOptions {
   signal?: AbortSignal;
   /** Called once the run exists and is owned by this process, before the first step. */
   onRun?(run: RunHandle): void;
+  /** Where the monitor's end-of-run summary line goes (when the config has a monitor section). */
+  log?(line: string): void;
 }
 
 export interface RunHandle {
@@ -42,6 +46,8 @@ export interface RunHandle {
   /** The checkpoint step a resumed run continues from (0 when it had none), null for a new run. */
   resumedFrom: number | null;
   dir: string;
+  /** How init.weights' tensor names were mapped onto the model's (empty when they matched as they are). */
+  notes: string[];
 }
 
 export interface TrainRunResult extends RunHandle {
@@ -55,6 +61,8 @@ export interface TrainRunResult extends RunHandle {
   weights: string | null;
   divergence?: Divergence;
   seconds: number;
+  /** What the monitor measured, when the config has a monitor section. */
+  monitor?: MonitorReport;
 }
 
 /** Where a run's checkpoints and weights live: next to the store. */
@@ -92,8 +100,11 @@ function startNew(store: RunStore, config: RunConfig, source: string | undefined
     experiment: config.experiment,
     config,
     seed: config.seed,
+    tags: inputDigests(config),
   });
   const start = prepared.initialState();
+  if (config.init)
+    store.logEvent(run.id, { step: 0, kind: "init", payload: { weights: config.init.weights, notes: prepared.notes } });
   return { runId: run.id, lease, prepared, start, resumedFrom: null, checkpoint: null, logged: -1 };
 }
 
@@ -109,7 +120,9 @@ function resumeExisting(store: RunStore, ref: string): Started {
     throw new InputError(
       `run ${runId} is ${run.status}; only a KILLED (interrupted) or RUNNING (crashed) run can be resumed`,
     );
-  const prepared = prepareRun(parseRunConfig(run.config, `run ${runId} config`), `run ${runId} config`);
+  const config = parseRunConfig(run.config, `run ${runId} config`);
+  checkInputDigests(config, run.tags, runId);
+  const prepared = prepareRun(config, `run ${runId} config`);
   const lease = store.claimRun(runId);
   try {
     const fresh = prepared.initialState();
@@ -149,19 +162,48 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const { runId, lease, prepared, resumedFrom, logged } = started;
   const name = store.getRun(runId).name;
   const dir = runDir(store.path, runId);
-  const handle: RunHandle = { id: runId, name, totalSteps: prepared.totalSteps, resumedFrom, dir };
+  const handle: RunHandle = {
+    id: runId,
+    name,
+    totalSteps: prepared.totalSteps,
+    resumedFrom,
+    dir,
+    notes: resumedFrom === null ? prepared.notes : [],
+  };
   const info = checkpointInfo(runId, prepared);
   const sink = new StoreSink(store, lease, dir, info, prepared.config.keepCheckpoints, logged);
   const seconds = () => (performance.now() - t0) / 1000;
   try {
     mkdirSync(dir, { recursive: true });
+    const cfg = prepared.config;
+    const monitor = cfg.monitor
+      ? monitorCallback({
+          config: cfg.monitor,
+          model: cfg.model,
+          loss: prepared.loss,
+          train: prepared.task.train,
+          seed: cfg.seed,
+          log: o.log,
+        })
+      : null;
     store.renewLease(lease);
     o.onRun?.(handle);
     const result = await trainLoop(
-      prepared.loopOptions(started.start, { callbacks: o.callbacks, sink, signal: o.signal }),
+      prepared.loopOptions(started.start, {
+        callbacks: [...(o.callbacks ?? []), ...(monitor ? [monitor] : [])],
+        sink,
+        signal: o.signal,
+      }),
     );
     const checkpoint = sink.lastCheckpoint?.path ?? started.checkpoint;
-    const base = { ...handle, step: result.state.step, metrics: result.metrics, checkpoint, weights: null };
+    const base = {
+      ...handle,
+      ...(monitor ? { monitor: monitor.report() } : {}),
+      step: result.state.step,
+      metrics: result.metrics,
+      checkpoint,
+      weights: null,
+    };
     if (result.status === "diverged") {
       const d = result.divergence as Divergence;
       store.transaction(() => {

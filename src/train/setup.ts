@@ -9,7 +9,10 @@ import { type Key, foldIn, key, split } from "../core/random.ts";
 import { loadTask } from "../data/index.ts";
 import { BatchSampler } from "../data/sampler.ts";
 import type { TaskData } from "../data/types.ts";
+import { InputError } from "../errors.ts";
 import { checkInputs, checkTargets, modelOf, type Model } from "../nn/registry.ts";
+import { loadWeights } from "../nn/files.ts";
+import type { Tree } from "../core/tree.ts";
 import type { LossName } from "../nn/losses.ts";
 import { optimizerOf } from "../optim/config.ts";
 import { makeSchedule, type Schedule } from "../optim/schedule.ts";
@@ -29,7 +32,9 @@ export interface PreparedRun {
   sampler: BatchSampler;
   totalSteps: number;
   keys: { init: Key; sampler: Key; opt: Key };
-  /** Step 0: fresh parameters from the init key and the optimizer's initial state. */
+  /** How init.weights' tensor names were mapped (nn/names.ts), for the user to see. */
+  notes: string[];
+  /** Step 0: fresh parameters (init.weights, else from the init key) and the optimizer's initial state. */
   initialState(): TrainState;
   /** The loop's options from `start` (plus callbacks, sink and signal given by the caller). */
   loopOptions(start: TrainState, extra?: Pick<LoopOptions, "callbacks" | "sink" | "signal">): LoopOptions;
@@ -43,12 +48,40 @@ function checkCompatible(cfg: RunConfig, task: TaskData, loss: LossName, where: 
   checkTargets(cfg.model, x, y, loss, `${at} with loss ${loss}`);
 }
 
+/** The run's data: its task from the data key foldIn(key(data.seed ?? seed), 1) (the same for every run seed when pinned). */
+export function runTask(config: Pick<RunConfig, "data" | "seed">): TaskData {
+  return loadTask(config.data, foldIn(key(config.data.seed ?? config.seed), 1));
+}
+
+/** `work()`, with its InputError prefixed by the config and the field that named the file (when one did). */
+function withField<T>(where: string, field: string | null, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (field !== null && err instanceof InputError) throw new InputError(`${where}: ${field}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The weights a run starts from (`init`), under the model's names. */
+function initialWeights(init: NonNullable<RunConfig["init"]>, model: Model, where: string, notes: string[]): Tree {
+  return withField(where, "init.weights", () =>
+    loadWeights(init.weights, model, {
+      rename: Object.entries(init.rename ?? {}),
+      renameHint: "init.rename {FROM: TO}",
+      onNote: (n) => notes.push(n),
+    }),
+  );
+}
+
 export function prepareRun(config: RunConfig, where = "run config"): PreparedRun {
   const [init, samplerKey, opt] = split(key(config.seed), 3);
-  const task = loadTask(config.data, foldIn(key(config.data.seed ?? config.seed), 1));
+  const task = withField(where, config.data.name === "file" ? "data.path" : null, () => runTask(config));
   const loss = config.loss ?? task.loss;
   checkCompatible(config, task, loss, where);
   const model = modelOf(config.model);
+  const notes: string[] = [];
+  const given = config.init && initialWeights(config.init, model, where, notes);
   // A compiled gradient that cannot be built is an input error now, before any run is created.
   if (config.compile === true) compiledValueAndGrad(config.model, loss);
   const optimizer = optimizerOf(config.optimizer);
@@ -68,8 +101,9 @@ export function prepareRun(config: RunConfig, where = "run config"): PreparedRun
     sampler,
     totalSteps,
     keys: { init, sampler: samplerKey, opt },
+    notes,
     initialState() {
-      const params = model.init(init);
+      const params = given ?? model.init(init);
       return { step: 0, params, opt: optimizer.init(params), position: 0 };
     },
     loopOptions: (start, extra = {}) => ({

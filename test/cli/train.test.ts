@@ -167,3 +167,35 @@ test("SIGINT (delivered in-process) checkpoints the current step and exits 130; 
   assert.equal(out.resumedFrom, step);
   assert.equal(out.step, 1000);
 });
+
+test("an interrupted run's human summary says KILLED, as the store and runs list do", async () => {
+  const { formatSummary } = await import("../../src/cli/train.ts");
+  const text = formatSummary(
+    {
+      id: "0123456789ab",
+      name: "n",
+      totalSteps: 60,
+      resumedFrom: null,
+      dir: dir,
+      notes: [],
+      status: "INTERRUPTED",
+      step: 20,
+      metrics: {},
+      checkpoint: null,
+      weights: null,
+      seconds: 1,
+    },
+    "s.db",
+  );
+  assert.match(text, /^status {4}KILLED \(interrupted; resumable\) at step 20\/60/m);
+  assert.doesNotMatch(text, /INTERRUPTED/);
+});
+
+test("off a terminal a long run is never silent: periodic status lines on stderr (here every update)", async () => {
+  const r = await runCliInProcess(["train", "--config", configFile(good), "--store", storeFile()], {
+    env: { SHOCKLENS_PROGRESS_EVERY: "0" },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^shocklens train: training: 1\/60 steps \(2 %\), loss [\d.]+, /m);
+  assert.match(r.stderr, /^shocklens train: training: done, 60 steps in \d+ s$/m);
+});

@@ -36,5 +36,10 @@ test("paper: an unknown family, a file as --out, or too few repetitions exit 2 a
     ["paper", "--calibration-reps", "3", "--out", join(dir, "b")],
     /--calibration-reps: expected an integer >= 10, got 3/,
   );
+  await expectUsageError(
+    ["paper", "--monitor-seeds", "0", "--out", join(dir, "c"), "--store", join(dir, "runs.db")],
+    /--monitor-seeds: expected an integer in \[1, 10\], got 0/,
+  );
+  assert.ok(!existsSync(join(dir, "runs.db")), "no store created on bad input");
   assert.ok(!existsSync(join(dir, "a")) && !existsSync(join(dir, "b")), "nothing written on bad input");
 });

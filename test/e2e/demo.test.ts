@@ -32,8 +32,12 @@ function cliIn(cwd: string, args: string[]): { code: number | null; stdout: stri
 
 test("demo --steps N --json: a finished run in the given store", async () => {
   const store = join(tempDir(), "demo.db");
-  const r = await runCliInProcess(["demo", "--steps", "30", "--store", store, "--json", "--quiet", "--no-report"]);
+  const r = await runCliInProcess(["demo", "--steps", "30", "--store", store, "--json", "--no-report"], {
+    env: { SHOCKLENS_PROGRESS_EVERY: "0" },
+  });
   assert.equal(r.code, 0, r.stderr);
+  // Never silent after training: the gauge attack's Hessian spectra report their progress.
+  assert.match(r.stderr, /shocklens demo: gauge attack \(Hessian spectra\): done, 120 HVPs in \d+ s\n/);
   const out = JSON.parse(r.stdout);
   assert.equal(out.status, "FINISHED");
   assert.equal(out.step, 30);
@@ -44,21 +48,21 @@ test("demo --steps N --json: a finished run in the given store", async () => {
   // The symmetry-corrected view: a gauge transformation keeps the loss and every quotient
   // observable, and moves the raw parameter norm.
   const rows = new Map<string, { trained: number; gauged: number }>(
-    out.gauge.rows.map((r: { what: string; trained: number; gauged: number }) => [r.what, r]),
+    out.gauge.rows.map((r: { name: string; trained: number; gauged: number }) => [r.name, r]),
   );
   assert.equal(out.gauge.groupDim, 128);
-  const same = (what: string) => {
-    const r = rows.get(what)!;
-    assert.ok(Math.abs(r.trained - r.gauged) <= 1e-9 * Math.abs(r.trained), `${what}: ${r.trained} vs ${r.gauged}`);
+  const same = (name: string) => {
+    const r = rows.get(name)!;
+    assert.ok(Math.abs(r.trained - r.gauged) <= 1e-9 * Math.abs(r.trained), `${name}: ${r.trained} vs ${r.gauged}`);
   };
-  for (const what of [
-    "loss (test)",
-    "quotient: orbit-minimal ‖θ‖²",
-    "quotient: horizontal gradient norm",
-    "quotient Hessian λ_min",
+  for (const name of [
+    "quotient.loss",
+    "quotient.orbitMinSqNorm",
+    "quotient.horizontalGradNorm",
+    "quotient.quotientHessian.lambdaMin",
   ])
-    same(what);
-  const raw = rows.get("raw ‖θ‖²")!;
+    same(name);
+  const raw = rows.get("raw.paramSqNorm")!;
   assert.ok(raw.gauged > 10 * raw.trained, `raw norm should move: ${raw.trained} → ${raw.gauged}`);
 });
 
@@ -91,6 +95,11 @@ test("the full demo from a bare directory: ≥ 95 %, the gauge table, the report
     summary.map((l) => l.trim().split(/ {2,}/)[0]),
     ["accuracy", "gauge attack", "HJ / Burgers", "gradient field", "transitions"],
   );
+  assert.match(summary[3], /induced-metric curl (not )?detected \(p = /, "the gradient-field check ran");
+  assert.match(summary[4], /the monitor logged \d+ change points?/);
+  assert.ok(html.includes(`id="observables"`), "raw vs quotient section");
+  assert.doesNotMatch(html, /This run logged no monitor observables/);
+  assert.doesNotMatch(html, /No verify result for this run/);
   const orders = /residual orders ([\d.]+) \/ ([\d.]+)/.exec(r.stdout);
   assert.ok(orders && Math.abs(Number(orders[1]) - 2) < 0.3 && Math.abs(Number(orders[2]) - 2) < 0.3, r.stdout);
 });

@@ -13,7 +13,8 @@ import { runCliInProcess, tempDir } from "../cli/helpers.ts";
 const VERDICTS = /— (held|failed|holds under a condition|awaits)$/;
 
 test("paper --families meanfield: claim-by-claim Markdown, SVG figures and a self-contained HTML page", async () => {
-  const out = join(tempDir(), "report");
+  const dir = tempDir();
+  const out = join(dir, "report");
   const r = await runCliInProcess([
     "paper",
     "--families",
@@ -22,6 +23,10 @@ test("paper --families meanfield: claim-by-claim Markdown, SVG figures and a sel
     "10",
     "--out",
     out,
+    "--store",
+    join(dir, "runs.db"),
+    "--monitor-seeds",
+    "1",
     "--json",
   ]);
   assert.equal(r.code, 0, r.stderr);
@@ -37,6 +42,13 @@ test("paper --families meanfield: claim-by-claim Markdown, SVG figures and a sel
   for (const h of headings) assert.match(h, VERDICTS);
   assert.equal(md.match(/^Reproduce: `shocklens /gm)?.length, 7);
   assert.match(md, /Non-gradient threshold fixed in advance: 0\.01/);
+  // the monitoring claim is measured on the monitored grokking family: a grokking run and its control
+  const monitors = summary.claims.find((c: { id: string }) => c.id === "monitors");
+  assert.match(monitors.verdict, /^(held|failed)$/);
+  assert.match(md, /best quotient observable/);
+  assert.match(md, /weight norm \(baseline\)/);
+  const runs = await runCliInProcess(["runs", "list", "--store", join(dir, "runs.db"), "--json"]);
+  assert.equal(JSON.parse(runs.stdout).runs.length, 2);
   assert.match(md, /## Calibration of the tests/);
   for (const f of ["fig-eta.svg", "fig-shock.svg", "fig-calibration.svg"]) {
     const svg = readFileSync(join(out, f), "utf8");

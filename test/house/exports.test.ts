@@ -27,8 +27,22 @@ test("the entry point exports the documented namespaces and the registries", asy
   const api = await import("../../src/index.ts");
   for (const ns of ["ops", "random", "tree", "models", "symmetry", "curvature", "diagnostics", "linalg"] as const)
     assert.equal(typeof api[ns], "object", ns);
-  for (const ns of ["coarse", "pde", "io", "store", "data", "optim", "train", "backends", "validate"] as const)
+  for (const ns of [
+    "coarse",
+    "pde",
+    "io",
+    "store",
+    "data",
+    "optim",
+    "train",
+    "backends",
+    "validate",
+    "monitor",
+  ] as const)
     assert.equal(typeof api[ns], "object", ns);
+  assert.equal(typeof api.monitor.scoreRuns, "function");
+  assert.equal(typeof api.verifyStoredRun, "function");
+  assert.equal(typeof api.runPaper, "function");
   assert.equal(typeof api.optim.sgd, "function");
   assert.equal(typeof api.train.trainLoop, "function");
   assert.equal(typeof api.data.loadTask, "function");

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readNpy, writeNpy } from "../../src/io/npy.ts";
 import { toFloat64 } from "../../src/io/ndarray.ts";
-import { parseDomain, runPde } from "../../src/cli/pde.ts";
+import { parseDomain, runPde, shockText } from "../../src/cli/pde.ts";
 import { reportError } from "../../src/cli/main.ts";
 import { InputError } from "../../src/errors.ts";
 import { exact } from "../../src/pde/index.ts";
@@ -31,6 +31,14 @@ test("bad options are one-line InputErrors naming the option (exit code 2), chec
     ["hopf-lax with nu > 0", { ic: "sine", scheme: "hopf-lax", nu: "0.1" }, "hj", /^--nu: hopf-lax/],
     ["bad bc", { ic: "sine", bc: "wall" }, "burgers", /^--bc: expected one of periodic, outflow, got "wall"$/],
     ["cfl 0", { ic: "sine", cfl: "0" }, "burgers", /^--cfl: expected a number > 0, got 0$/],
+    ["cfl 5 (unstable)", { ic: "sine", cfl: "5" }, "burgers", /^--cfl: expected a number in \(0, 1\] .*, got 5$/],
+    ["cfl 5 for HJ", { ic: "sine", cfl: "5" }, "hj", /^--cfl: expected a number in \(0, 1\]/],
+    [
+      "flux with weno5",
+      { ic: "sine", scheme: "weno5", flux: "roe" },
+      "burgers",
+      /^--flux: weno5 takes none .*got "roe"$/,
+    ],
     ["file missing", { ic: "file:/nonexistent/u.npy" }, "burgers", /u\.npy/],
     ["file empty path", { ic: "file:" }, "burgers", /^--ic: expected file:U.npy with a path/],
   ];
@@ -155,4 +163,12 @@ test("end to end (the CLI's main()): --json, --out float64 .npy, bad usage exits
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("shocks print with significant digits: a tiny jump shows its size, never 0.000000 -> -0.000000", () => {
+  assert.equal(
+    shockText({ x: Math.PI, left: 1e-9, right: -3.4e-9, speed: -0 }),
+    "x=3.14159 (1.000e-9 -> -3.400e-9, speed 0)",
+  );
+  assert.equal(shockText({ x: 0.5, left: 1.25, right: -0.75, speed: 0.25 }), "x=0.5 (1.25 -> -0.75, speed 0.25)");
 });

@@ -84,6 +84,22 @@ test("tfevents export: a TensorBoard event file in the directory, readable back 
   );
 });
 
+test("tfevents export into a folder that already holds an event file: refused, or replaced with --force (one file)", () => {
+  const out = join(dir, "tb", "twice");
+  exportRun(store, id, "tfevents", out, { wallTime: 1_700_000_000, hostname: "h" });
+  assert.throws(
+    () => exportRun(store, id, "tfevents", out, { wallTime: 1_700_000_050, hostname: "h" }),
+    (e: unknown) =>
+      e instanceof InputError &&
+      /already holds TensorBoard event file events\.out\.tfevents\.1700000000\.h; TensorBoard would show every series twice/.test(
+        e.message,
+      ),
+  );
+  const r = exportRun(store, id, "tfevents", out, { wallTime: 1_700_000_050, hostname: "h", force: true });
+  assert.deepEqual(readdirSync(out), ["events.out.tfevents.1700000050.h"]);
+  assert.equal(readTfEvents(r.path).length, 6);
+});
+
 test("export errors: unknown run, bad format, a directory as a csv target", () => {
   assert.throws(
     () => exportRun(store, "nope", "csv", join(dir, "x.csv")),

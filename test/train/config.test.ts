@@ -54,7 +54,7 @@ test("wrong values name their path and what was expected", () => {
     message({ ...good, data: { name: "cifar" } }),
     new RegExp(
       "^config run\\.yaml: data\\.name: expected one of " +
-        "mnist, iris, two-moons, spirals, gaussian-mixture, teacher-student, modular$",
+        "mnist, iris, two-moons, spirals, gaussian-mixture, teacher-student, modular, file$",
     ),
   );
   assert.match(message({ ...good, batchSize: 0 }), /^config run\.yaml: batchSize: /);
@@ -83,4 +83,33 @@ test("the JSON Schema is strict and documents the fields", () => {
   for (const k of ["model", "data", "optimizer", "schedule", "steps", "epochs", "evalEvery", "checkpointEvery"])
     assert.ok(s.properties[k]?.description, k);
   assert.match(JSON.stringify(s.properties.data), /"const":"teacher-student"/);
+});
+
+test("a missing required key says so; a typo is reported first and no other problem is hidden", () => {
+  const { seed: _seed, ...noSeed } = good;
+  assert.equal(message(noSeed), "config run.yaml: seed: missing (a required number)");
+  assert.equal(message({ ...noSeed, sed: 1 }), "config run.yaml: sed: unknown key (also 1 more: seed)");
+  assert.match(
+    message({ ...good, batchSize: undefined, optimizer: { name: "sgd", lr: 0.1, momentun: 0.9 } }),
+    /^config run\.yaml: optimizer\.momentun: unknown key \(also 1 more: batchSize\)$/,
+  );
+});
+
+test("--schema describes every property of the run config, nested ones included", () => {
+  const missing: string[] = [];
+  let count = 0;
+  const walk = (node: Record<string, unknown> | undefined, path: string): void => {
+    if (!node || typeof node !== "object") return;
+    for (const [k, v] of Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+      count++;
+      if (typeof v.description !== "string" || v.description.length < 5) missing.push(`${path}.${k}`);
+      walk(v, `${path}.${k}`);
+    }
+    for (const key of ["anyOf", "oneOf", "allOf", "prefixItems"])
+      for (const [i, n] of ((node[key] ?? []) as Record<string, unknown>[]).entries()) walk(n, `${path}[${i}]`);
+    if (node.items && typeof node.items === "object") walk(node.items as Record<string, unknown>, `${path}[]`);
+  };
+  walk(runConfigJsonSchema(), "");
+  assert.ok(count > 150, `${count} properties`);
+  assert.deepEqual(missing, []);
 });

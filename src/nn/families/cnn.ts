@@ -26,20 +26,21 @@ import { fanInUniform } from "../init.ts";
 import type { Linear } from "./mlp.ts";
 
 export const cnnConfig = z.strictObject({
-  arch: z.literal("cnn"),
-  input: z.tuple([size, size, size]),
+  arch: z.literal("cnn").describe("a convolutional net: conv layers, then fully connected layers"),
+  input: z.tuple([size, size, size]).describe("input shape [C, H, W] of one sample"),
   conv: z
     .array(
       z.strictObject({
-        out: size,
-        kernel: size,
-        padding: z.number().int().nonnegative().max(MAX_DIMENSION).default(0),
-        pool: size.optional(),
+        out: size.describe("output channels"),
+        kernel: size.describe("square kernel size k (stride 1)"),
+        padding: z.number().int().nonnegative().max(MAX_DIMENSION).default(0).describe("zero padding on every side"),
+        pool: size.optional().describe("max-pool window and stride after σ (none when absent)"),
       }),
     )
-    .min(1),
-  fc: z.array(size).min(1),
-  activation: activationName.default("relu"),
+    .min(1)
+    .describe("conv layers conv0, conv1, … in order"),
+  fc: z.array(size).min(1).describe("widths of the fully connected layers after flattening; the last is the output"),
+  activation: activationName.default("relu").describe("σ after every conv and between fc layers"),
 });
 export type CnnConfig = z.infer<typeof cnnConfig>;
 export type CnnParams = Record<string, Linear>;

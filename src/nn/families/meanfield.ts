@@ -21,11 +21,11 @@ import { defineFamily } from "../family.ts";
 import { gaussian } from "../init.ts";
 
 export const meanfieldConfig = z.strictObject({
-  arch: z.literal("meanfield"),
-  input: size,
-  width: size,
-  activation: activationName.default("relu"),
-  bias: z.boolean().default(true),
+  arch: z.literal("meanfield").describe("a two-layer net in mean-field scaling f(x) = (1/m) Σ aⱼ σ(wⱼ·x + bⱼ)"),
+  input: size.describe("input dimension d"),
+  width: size.describe("hidden units m"),
+  activation: activationName.default("relu").describe("σ of the hidden units"),
+  bias: z.boolean().default(true).describe("whether the hidden units have biases b"),
 });
 export type MeanfieldConfig = z.infer<typeof meanfieldConfig>;
 

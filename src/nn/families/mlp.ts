@@ -19,10 +19,10 @@ import { defineFamily } from "../family.ts";
 import { fanInUniform } from "../init.ts";
 
 export const mlpConfig = z.strictObject({
-  arch: z.literal("mlp"),
-  sizes: z.array(size).min(2),
-  activation: activationName.default("relu"),
-  bias: z.boolean().default(true),
+  arch: z.literal("mlp").describe("a multilayer perceptron: layers fc0 … fc(L−1), torch.nn.Linear names"),
+  sizes: z.array(size).min(2).describe("layer widths [d0 (inputs), …, dL (outputs)]"),
+  activation: activationName.default("relu").describe("σ between layers, none after the last"),
+  bias: z.boolean().default(true).describe("whether every layer has a bias"),
 });
 export type MlpConfig = z.infer<typeof mlpConfig>;
 

@@ -15,18 +15,21 @@ import { fanInUniform, gaussian } from "../init.ts";
 import { transformerGroup } from "./transformerGroup.ts";
 
 export const transformerConfig = z.strictObject({
-  arch: z.literal("transformer"),
-  vocab: size,
-  seq: size,
-  d: size,
-  heads: size,
-  dHead: size,
-  layers: z.number().int().nonnegative().max(MAX_LAYERS),
-  mlp: size,
-  norm: z.enum(["layernorm", "none"]).default("layernorm"),
-  activation: activationName.default("relu"),
-  causal: z.boolean().default(true),
-  readout: z.enum(["last", "all"]).default("last"),
+  arch: z.literal("transformer").describe("a decoder-style transformer over token sequences"),
+  vocab: size.describe("vocabulary size V (tokens 0 … V−1; also the output width)"),
+  seq: size.describe("longest sequence T (positions)"),
+  d: size.describe("model width d"),
+  heads: size.describe("attention heads H"),
+  dHead: size.describe("width of one head dh (q, k, v have H·dh rows)"),
+  layers: z.number().int().nonnegative().max(MAX_LAYERS).describe("blocks L"),
+  mlp: size.describe("hidden width of each block's MLP"),
+  norm: z.enum(["layernorm", "none"]).default("layernorm").describe("pre-norm LayerNorm (ε = 1e-5) or none"),
+  activation: activationName.default("relu").describe("σ of the blocks' MLPs"),
+  causal: z.boolean().default(true).describe("mask attention to earlier positions"),
+  readout: z
+    .enum(["last", "all"])
+    .default("last")
+    .describe("score only the last position (last) or every position (all)"),
 });
 export type TransformerConfig = z.infer<typeof transformerConfig>;
 

@@ -5,9 +5,9 @@
  * the assessment, the numbers and the command that reproduces them; then the calibration of the
  * tests and, when measured, the non-gradient fraction of real small networks.
  */
-import type { PaperClaim, PaperResult } from "../experiments/paper.ts";
-import type { NonGradientRow } from "../experiments/nongradient.ts";
-import { escapeXml, linePlot, type Series } from "./svgplot.ts";
+import type { PaperClaim, PaperResult } from "./paper.ts";
+import type { NonGradientRow } from "./nongradient.ts";
+import { escapeXml, linePlot, type Series } from "../report/svgplot.ts";
 import { VERSION } from "../version.ts";
 
 export interface PaperFiles {
