@@ -1,8 +1,8 @@
 /**
- * Progress of a sweep on stderr: on a terminal a bar over jobs (finished of total, running, failed,
- * ETA; colour unless NO_COLOR), otherwise one plain line per job that ends, is retried or fails.
+ * Progress of a sweep on stderr: on a terminal the commands' bar over jobs (ended of total, running,
+ * failed, rate, ETA; src/progress.ts), otherwise one plain line per job that ends, is retried or fails.
  */
-import cliProgress from "cli-progress";
+import { Progress } from "../progress.ts";
 import type { SweepEvent } from "./local.ts";
 
 export interface SweepProgress {
@@ -41,31 +41,19 @@ export function sweepProgress(o: {
       stop() {},
     };
   }
-  const color = !process.env.NO_COLOR;
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format:
-        `sweep ${color ? "\u001b[36m{bar}\u001b[0m" : "{bar}"} {value}/{total} jobs` +
-        " | {running} running | {failed} failed | ETA {eta_formatted}",
-      barsize: 24,
-      hideCursor: true,
-      etaBuffer: 20,
-      fps: 5,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(o.total, done + failed, { running: 0, failed });
+  const phase = new Progress({ label: "sweep", stream }).phase(o.sweepId, { total: o.total, unit: "jobs" });
+  const show = () => phase.update(done + failed, `${running.size} running, ${failed} failed`);
+  show();
   return {
     onEvent(e) {
       if (e.kind === "start") running.add(e.job.id);
       if (e.kind === "finished" || e.kind === "failed" || e.kind === "retry") running.delete(e.job.id);
       if (e.kind === "finished") done++;
       if (e.kind === "failed") failed++;
-      if (e.kind !== "progress") bar.update(done + failed, { running: running.size, failed });
+      if (e.kind !== "progress") show();
     },
     stop() {
-      bar.stop();
+      phase.end();
     },
   };
 }
