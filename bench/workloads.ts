@@ -21,7 +21,7 @@ import type { Optimizer } from "../src/optim/types.ts";
 import { compileStep } from "../src/compiled/step.ts";
 import { compileMlpHvp } from "../src/compiled/mlpHvp.ts";
 import { compileGradAt } from "../src/compiled/gradAt.ts";
-import { compileLangevinInner } from "../src/compiled/langevinInner.ts";
+import { compileLangevinInner } from "../src/optim/langevinInner.ts";
 
 export const sumSq = (t: Tree): number => treeDot(t, t);
 

@@ -17,7 +17,7 @@
 import { type Key, foldIn } from "../core/random.ts";
 import { Tensor } from "../core/tensor.ts";
 import { type Tree, leaves, unflatten } from "../core/tree.ts";
-import { type InnerLoop, type LangevinInner, compileLangevinInner } from "../compiled/langevinInner.ts";
+import { type InnerLoop, type LangevinInner, compileLangevinInner } from "./langevinInner.ts";
 import { langevinLeaf, leafDraws, stepNoise } from "./langevin.ts";
 import { leafwise, requireKey } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";

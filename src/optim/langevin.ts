@@ -26,7 +26,7 @@ export function leafDraws(noise: FastNormal | null, s: number, n: number): Float
  * with an optional anchor `a` (Entropy-SGD's coupling c(y − x); pass c = 0 and any array without).
  * When `avg` is given, it is updated in the same pass to (1 − α)·avg + α·out (Entropy-SGD's running
  * mean). theta may be `out` (element i reads element i only): the compiled inner loop
- * (src/compiled/langevinInner.ts) draws a whole step's deviates into one buffer and runs this per
+ * (src/optim/langevinInner.ts) draws a whole step's deviates into one buffer and runs this per
  * leaf in place. A standalone function over plain arguments so that V8 compiles one tight loop.
  */
 export function langevinLeaf(

@@ -15,8 +15,8 @@ import { type Key, foldIn } from "../core/random.ts";
 import { Tensor } from "../core/tensor.ts";
 import { type Tree, leaves, unflatten } from "../core/tree.ts";
 import { InputError } from "../errors.ts";
-import { langevinLeaf, stepNoise } from "../optim/langevin.ts";
-import { requireKey } from "../optim/leafwise.ts";
+import { langevinLeaf, stepNoise } from "./langevin.ts";
+import { requireKey } from "./leafwise.ts";
 
 /** The settings of one inner loop (Entropy-SGD's innerLr, innerSteps, alpha, beta). */
 export interface LangevinInnerOptions {
