@@ -11,21 +11,16 @@ import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { parseRunConfig } from "../../src/train/config.ts";
 import { runTask } from "../../src/train/setup.ts";
 import { RunReader } from "../../src/store/reader.ts";
-import { tinyConfigInput } from "../train/helpers.ts";
+import { checkpointedConfigInput } from "../train/helpers.ts";
 import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
 
 const dir = tempDir();
 const store = join(dir, "runs.db");
-const config = tinyConfigInput({
+const config = checkpointedConfigInput({
   name: "moons",
   model: { arch: "mlp", sizes: [2, 6, 2], activation: "tanh" },
   data: { name: "two-moons", n: 96 },
   optimizer: { name: "adam", lr: 0.03 },
-  steps: 60,
-  batchSize: 16,
-  logEvery: 10,
-  evalEvery: 20,
-  checkpointEvery: 20,
   keepCheckpoints: 2,
 });
 const configPath = join(dir, "run.json");
