@@ -10,7 +10,7 @@ import { saveTree } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { mapTree, ravel } from "../../src/core/tree.ts";
 import { localEntropy, modelObjective } from "../../src/coarse/index.ts";
-import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
+import { runCliInProcess, runCliJson, tempDir, expectUsageError } from "./helpers.ts";
 
 const dir = tempDir();
 const p = (f: string) => join(dir, f);
@@ -38,14 +38,8 @@ const files = ["entropy", "--model", p("model.json"), "--weights", p("w.safetens
 const withT = (t: string, beta = "6") => [...files, "--t", t, "--beta", beta];
 const base = withT("0.4");
 
-// The parsed --json object (JSON.parse: untyped, like the command-line output it reads).
-async function json(args: string[]) {
-  const r = await runCliInProcess([...base, ...args, "--json"]);
-  assert.equal(r.code, 0, r.stderr);
-  const lines = r.stdout.trim().split("\n");
-  assert.equal(lines.length, 1, "one JSON object on stdout");
-  return JSON.parse(lines[0]);
-}
+/** The parsed --json object of `entropy` with these options. */
+const json = (args: string[]) => runCliJson([...base, ...args, "--json"]);
 
 test("entropy --method importance --json: the contract's fields, equal to the library call with the same seed", async () => {
   const s = await json(["--method", "importance", "--samples", "4096", "--seed", "3"]);
