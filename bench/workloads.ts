@@ -14,13 +14,14 @@ import { mlpConfig } from "../src/nn/families/mlp.ts";
 import { transformerConfig } from "../src/nn/families/transformer.ts";
 import { xent, mse } from "../src/nn/losses.ts";
 import { type Tree, leaves, treeDot } from "../src/core/tree.ts";
-import { key, foldIn } from "../src/core/random.ts";
+import { type Key, key, foldIn } from "../src/core/random.ts";
 import { entropySgdInner } from "../src/optim/entropySgd.ts";
 import { sgd, adamw } from "../src/optim/index.ts";
 import type { Optimizer } from "../src/optim/types.ts";
 import { compileStep } from "../src/compiled/step.ts";
 import { compileMlpHvp } from "../src/compiled/mlpHvp.ts";
 import { compileGradAt } from "../src/compiled/gradAt.ts";
+import { compileLangevinInner } from "../src/compiled/langevinInner.ts";
 
 export const sumSq = (t: Tree): number => treeDot(t, t);
 
@@ -328,7 +329,9 @@ export function sgldData() {
  * g ← ∇F(y); y ← y − η(g + (y − x)/γ) + √(2η/β)·ξ; μ ← (1 − α)μ + αy — the library's
  * `entropySgdInner` (coupling 1/γ = 10, the workload's scope γ = 0.1), whose normal draws come
  * from the optimizers' seeded generator (part of the timed work), a fresh key per loop.
- * `compiled`: the gradients come from the compiled plan (src/compiled; sgld-inner-compiled).
+ * `compiled` (sgld-inner-compiled): the gradients come from the compiled plan and the loop from
+ * `compileLangevinInner` (src/compiled: preallocated buffers, the draws filled per step from the
+ * same keyed stream, one fused pass per leaf) — the same iterates, bit for bit.
  */
 export function sgldInner(compiled = false) {
   const { eta, gamma, beta, alpha, steps } = sgldConst;
@@ -343,10 +346,18 @@ export function sgldInner(compiled = false) {
   const k0 = key(20240611);
   let loops = 0;
   const g = compiled ? compileGradAt(tinyCfg, "mse", Xs, Ts) : gradAt;
+  type Inner = (k: Key | undefined) => { y: Tree; mu: Tree };
+  const innerOf = (o: ReturnType<typeof opts>): Inner => {
+    if (!compiled) return (k) => entropySgdInner(x, g(x), g, k, o, coupling);
+    const inner = compileLangevinInner(x, o);
+    return (k) => inner(x, g(x), g, k, coupling);
+  };
+  const noisyInner = innerOf(noisy),
+    quietInner = innerOf(quiet);
   return {
-    run: () => entropySgdInner(x, g(x), g, foldIn(k0, loops++), noisy, coupling),
+    run: () => noisyInner(foldIn(k0, loops++)),
     check: () => {
-      const { y, mu } = entropySgdInner(x, g(x), g, undefined, quiet, coupling);
+      const { y, mu } = quietInner(undefined);
       const xl = leaves(x);
       let sq = 0,
         sm = 0;

@@ -1,9 +1,13 @@
 /**
  * `shocklens entropy`: the local entropy u(x,t) = −β⁻¹ log[(2πt/β)^{−n/2} ∫ e^{−βL(y) − β|x−y|²/(2t)} dy]
- * of a network loss L at the given weights x, its gradient ∇u = (x − ⟨y⟩)/t and error estimates,
- * by SGLD (MALA + thermodynamic integration), importance sampling or quadrature (1-D/2-D slices).
- * With --slice every method works on the same slice function g(s) = L(x + Σ sᵢdᵢ), so the three
- * can be compared on one problem; without it sgld/importance estimate the full n-D u.
+ * of a network loss L at the given weights x, its gradient ∇u = (x − ⟨y⟩)/t and error estimates
+ * (docs/local-entropy.md): by default `--method auto` picks the estimator and says why; the
+ * others are importance sampling (--proposal kernel|shifted|laplace), tempering SMC, SGLD (MALA +
+ * thermodynamic integration) and quadrature (1-D/2-D slices). With --slice every method works on
+ * the same slice function g(s) = L(x + Σ sᵢdᵢ), so they can be compared on one problem; without
+ * it the sampling methods estimate the full n-D u. Error bars whose diagnostics fail are null
+ * (`reliability` says why); under --stderr TARGET an answer that cannot be certified to TARGET
+ * exits 1 after printing it.
  */
 import type { Command } from "commander";
 import { loadDirection } from "../nn/files.ts";
@@ -18,6 +22,7 @@ import {
   hessianDirections,
   countedObjective,
   METHODS,
+  PROPOSALS,
   type Method,
   type LocalEntropyOptions,
   type LocalEntropyResult,
@@ -30,7 +35,11 @@ interface EntropyOptions extends ProblemOptions {
   t: string;
   beta: string;
   method: string;
+  proposal?: string;
   samples?: string;
+  particles?: string;
+  crossCheck?: string;
+  maxEvaluations?: string;
   stderr?: string;
   seed?: string;
   slice?: string;
@@ -42,19 +51,25 @@ export function register(program: Command): void {
   const cmd = program
     .command("entropy")
     .description(
-      "local entropy u(x,t), ∇u and error estimates of a network loss (ν = 1/(2β)) by sgld, importance sampling or slice quadrature",
+      "local entropy u(x,t), ∇u and error estimates of a network loss (ν = 1/(2β)); error bars only where their diagnostics hold",
     );
   addProblemOptions(cmd, "required")
     .requiredOption("--t <T>", "smoothing scale t > 0 (Entropy-SGD's γ)")
     .requiredOption("--beta <B>", "inverse temperature β > 0 (viscosity ν = 1/(2β))")
-    .requiredOption("--method <name>", "sgld | importance | quadrature")
+    .option("--method <name>", `${METHODS.join(" | ")} (default auto: picks one and says why)`, "auto")
+    .option("--proposal <name>", `importance only: ${PROPOSALS.join(" | ")} (default kernel)`)
     .option(
       "--samples <N>",
-      "importance: initial samples (default 1024); sgld: samples per chain and λ node (default 2000); quadrature: cap on grid points",
+      "importance and auto: initial samples (default 1024); sgld: samples per chain and λ node (default 2000); " +
+        "quadrature: cap on grid points",
     )
+    .option("--particles <N>", "smc and auto: particles per replicate (default 256)")
+    .option("--cross-check <when>", "auto only: auto | always | never — run smc next to laplace importance sampling")
+    .option("--max-evaluations <N>", "smc and auto: budget of evaluations of the smc run")
     .option(
       "--stderr <target>",
-      "target error of u: importance and sgld double their samples until reached; quadrature's tolerance",
+      "target error of u: the sampling methods add samples until reached; quadrature's tolerance; " +
+        "exits 1 when the answer cannot be certified to it",
     )
     .option("--seed <S>", "seed of every random draw (default 0)")
     .option(
@@ -65,10 +80,11 @@ export function register(program: Command): void {
     .option("--json", "print one JSON object on stdout")
     .addHelpText(
       "after",
-      "\nCost: evaluations of the loss (and its gradient) over all samples. sgld: chains × (burn-in + samples)\n" +
-        "Langevin steps at each of 16 λ nodes — the most expensive; importance: --samples evaluations, doubled\n" +
-        "until --stderr is met; quadrature: at most --samples grid points on a 1-D/2-D slice — the cheapest.\n" +
-        "Fewer --samples, a looser --stderr, a --slice or fewer data samples make any of them cheaper.\n" +
+      "\nCost: evaluations of the loss (and its gradient, Hessian-vector products) over all samples. auto:\n" +
+        "laplace importance sampling (about a thousand evaluations) plus an smc cross-check within\n" +
+        "--max-evaluations; smc: 8 replicates of --particles particles through the tempering schedule; sgld:\n" +
+        "chains × (burn-in + samples) Langevin steps at each of 16 λ nodes; importance: --samples evaluations,\n" +
+        "doubled until --stderr is met; quadrature: at most --samples grid points on a 1-D/2-D slice.\n" +
         "Progress on stderr unless --quiet.",
     )
     .action((o: EntropyOptions) => runEntropy(o));
@@ -79,10 +95,28 @@ export function runEntropy(o: EntropyOptions): void {
   const t = parseNumber(o.t, "--t");
   const beta = parseNumber(o.beta, "--beta");
   const method = parseChoice(o.method, "--method", METHODS) as Method;
+  const only = (value: string | undefined, option: string, methods: Method[]) => {
+    if (value !== undefined && !methods.includes(method))
+      throw new InputError(`${option}: only with --method ${methods.join(" or ")}, not ${method}`);
+  };
+  only(o.proposal, "--proposal", ["importance"]);
+  only(o.particles, "--particles", ["smc", "auto"]);
+  only(o.crossCheck, "--cross-check", ["auto"]);
+  only(o.maxEvaluations, "--max-evaluations", ["smc", "auto"]);
+  only(o.samples, "--samples", ["importance", "auto", "sgld", "quadrature"]);
+  const proposal = o.proposal === undefined ? undefined : parseChoice(o.proposal, "--proposal", PROPOSALS);
+  const crossCheck =
+    o.crossCheck === undefined
+      ? undefined
+      : parseChoice(o.crossCheck, "--cross-check", ["auto", "always", "never"] as const);
   const samples =
     o.samples === undefined
       ? undefined
       : parseNumber(o.samples, "--samples", { integer: true, min: method === "quadrature" ? 9 : 2 });
+  const particles =
+    o.particles === undefined ? undefined : parseNumber(o.particles, "--particles", { integer: true, min: 16 });
+  const maxEvaluations =
+    o.maxEvaluations === undefined ? undefined : parseNumber(o.maxEvaluations, "--max-evaluations", { min: 1 });
   const target = o.stderr === undefined ? undefined : parseNumber(o.stderr, "--stderr");
   const seed = o.seed === undefined ? 0 : parseNumber(o.seed, "--seed", { integer: true, min: 0 });
   const sliceDim =
@@ -127,14 +161,18 @@ export function runEntropy(o: EntropyOptions): void {
     );
   }
 
-  const common = { t, beta, key };
+  const common = { t, beta, key, stderr: target };
   const opts: LocalEntropyOptions =
     method === "quadrature"
-      ? { method, ...common, stderr: target, maxPoints: samples }
+      ? { method, ...common, maxPoints: samples }
       : method === "importance"
-        ? { method, ...common, samples, stderr: target }
-        : { method, ...common, samples, stderr: target };
-  // Every estimator's cost is its evaluations of the loss over all samples: counted for progress.
+        ? { method, ...common, samples, proposal }
+        : method === "smc"
+          ? { method, ...common, particles, maxEvaluations }
+          : method === "sgld"
+            ? { method, ...common, samples }
+            : { method, ...common, samples, particles, crossCheck, maxEvaluations };
+  // Every estimator's cost is its evaluations of the loss: counted for progress.
   const progress = new Progress({ label: "entropy", quiet: o.quiet });
   const phase = progress.phase(`local entropy (${method})`, { unit: "loss evaluations" });
   let r: LocalEntropyResult;
@@ -147,18 +185,20 @@ export function runEntropy(o: EntropyOptions): void {
   } finally {
     phase.end();
   }
-  for (const w of r.warnings) process.stderr.write(`shocklens: warning: ${w}\n`);
   const summary = {
     u: r.u,
     gradNorm: r.gradNorm,
     stderr: r.stderr,
     ess: r.ess,
     method: r.method,
+    estimator: r.estimator,
     t,
     beta,
     nu: r.nu,
     errorKind: r.errorKind,
     gradNormStderr: r.gradNormStderr,
+    reliability: { certified: r.reliability.certified, reason: r.reliability.reason, checks: r.reliability.checks },
+    ...(r.auto ? { auto: r.auto } : {}),
     samples: r.samples,
     dim: r.dim,
     params: full.dim,
@@ -167,18 +207,43 @@ export function runEntropy(o: EntropyOptions): void {
     loss: lossAtX,
     lossFunction: loss,
     uNote: r.uNote,
-    warnings: r.warnings,
+    warnings: [...new Set(r.warnings)],
     ...(input ? { input } : {}),
   };
   if (o.json) printJson(summary);
   else {
-    const fmt = (v: number | null) => (v === null ? "n/a" : String(v));
-    const over = slice ? `on a ${slice.dim}-D ${slice.kind} slice` : `over all ${full.dim} parameters`;
     process.stdout.write(
-      `u          ${fmt(r.u)} ± ${fmt(r.stderr)} (${r.errorKind})\n|∇u|       ${r.gradNorm} ± ${r.gradNormStderr}\n` +
-        `loss L(x)  ${lossAtX}\nmethod     ${r.method} ${over}\n` +
-        `t, β, ν    ${t}, ${beta}, ${r.nu}\n${r.ess === null ? "" : `ESS        ${r.ess}\n`}` +
+      textReport(r, lossAtX, slice ? `on a ${slice.dim}-D ${slice.kind} slice` : `over all ${full.dim} parameters`) +
         (input ? `input      ${describeInput(input)}\n` : ""),
     );
+    // the withdrawal reason is already on the "errors" line
+    for (const w of summary.warnings)
+      if (!/error bars withdrawn/.test(w)) process.stderr.write(`shocklens: warning: ${oneLine(w)}\n`);
   }
+  if (target !== undefined && (r.stderr === null || r.stderr > target))
+    throw new Error(
+      r.stderr === null
+        ? `--stderr ${target}: the error of u cannot be certified (${r.reliability.reason ?? "u was not estimated"})`
+        : `--stderr ${target}: not reached (stderr ${r.stderr.toPrecision(3)} at the sample cap)`,
+    );
+}
+
+/** The text form: one quantity per line; withdrawn error bars read "n/a" with the reason on its own line. */
+function textReport(r: LocalEntropyResult, loss: number, scope: string): string {
+  const fmt = (v: number | null) => (v === null ? "n/a" : String(v));
+  const lines = [
+    `u          ${fmt(r.u)} ± ${fmt(r.stderr)} (${r.errorKind})`,
+    `|∇u|       ${r.gradNorm} ± ${fmt(r.gradNormStderr)}`,
+    `loss L(x)  ${loss}`,
+    `method     ${r.estimator} ${scope}`,
+    `t, β, ν    ${r.t}, ${r.beta}, ${r.nu}`,
+    ...(r.ess === null ? [] : [`ESS        ${r.ess}`]),
+    `errors     ${r.reliability.certified ? "certified by the diagnostics" : `withdrawn: ${oneLine(r.reliability.reason ?? "")}`}`,
+    ...(r.auto ? [`auto       ${oneLine(r.auto.reason)}`] : []),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, " ").trim();
 }

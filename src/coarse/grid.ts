@@ -23,9 +23,13 @@ export interface EntropyGrid {
   p: Float64Array[][];
   /** Cov(r) entries per time ([c11] or [c11, c12, c22]), for ∇²u = I/t − βCov/t². */
   cov: Float64Array[][];
-  /** Max Richardson error estimates over the grid. */
-  uError: number;
-  pError: number;
+  /**
+   * Max Richardson error estimates over the grid; null when the window could not hold the
+   * integrand within maxPoints (they would miss the mass outside it: `truncated` says why).
+   */
+  uError: number | null;
+  pError: number | null;
+  truncated: string | null;
   points: number;
   evaluations: number;
   warnings: string[];
@@ -90,11 +94,13 @@ function solveGrid(
     u: per((ti) => field(ti, (q) => q.u)),
     p: per((ti) => Array.from({ length: k }, (_, c) => field(ti, (q) => q.p[c]))),
     cov: per((ti) => Array.from({ length: k === 1 ? 1 : 3 }, (_, c) => field(ti, (q) => q.cov[c]))),
-    uError,
-    pError,
+    uError: r.truncated === null ? uError : null,
+    pError: r.truncated === null ? pError : null,
+    truncated: r.truncated,
     points: r.points,
     evaluations: r.evaluations,
-    warnings: r.warnings,
+    warnings:
+      r.truncated === null ? r.warnings : [...r.warnings, `quadrature: error estimates withdrawn: ${r.truncated}`],
   };
 }
 

@@ -14,16 +14,21 @@
  *   E[log v̂] ≈ log v − ½(1/ESS − 1/N)  ⇒  û = −β⁻¹[log v̂ + ½(1/ESS − 1/N)];
  *   se(⟨y⟩ⱼ)² ≈ Σwᵢ²(yᵢⱼ − ⟨y⟩ⱼ)²/(Σwᵢ)²,  se(∇u)ⱼ = se(⟨y⟩ⱼ)/t.
  * Adaptive: the sample count doubles (fresh keys per batch) until se(u) ≤ the target or the cap.
+ * These errors are reported only when the weights support them (docs/local-entropy.md
+ * §reliability): Pareto k̂ ≤ 0.7, ESS ≥ MIN_ESS and, when f has HVPs, a tail index
+ * t·max(0, −λ_min(∇²f(x))) below ½ (finite variance); otherwise stderr and gradStderr are null.
+ * proposal "laplace" is a different estimator (laplace.ts).
  */
-import { normalArray, foldIn } from "../core/random.ts";
+import { normalArray, foldIn, type Key } from "../core/random.ts";
+import { extremeEigenpairs } from "../curvature/lanczos.ts";
 import { InputError } from "../errors.ts";
 import { checkCommon, finiteOrInf } from "./check.ts";
 import { gradientSummary } from "./stats.ts";
-import type { ImportanceOptions, LocalEntropyResult, Objective } from "./types.ts";
+import { laplaceEstimate } from "./laplace.ts";
+import { paretoKHat, heavyTail, KHAT_MAX, MIN_ESS } from "./psis.ts";
+import { certify } from "./reliability.ts";
+import { PROPOSALS, type ImportanceOptions, type LocalEntropyResult, type Objective } from "./types.ts";
 import { integer, positive } from "../validate.ts";
-
-/** ESS below this makes the delta-method errors themselves unreliable. */
-export const MIN_ESS = 30;
 
 class WeightedSums {
   M = -Infinity;
@@ -76,17 +81,23 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
   const maxN = integer(o.maxSamples ?? Math.max(N0, 2 ** 18), "maxSamples", N0);
   const sigma = Math.sqrt(t / beta);
   const proposal = o.proposal ?? "kernel";
+  if (!PROPOSALS.includes(proposal))
+    throw new InputError(`proposal: expected ${PROPOSALS.join(", ")}, got ${String(proposal)}`, { field: "proposal" });
+  if (proposal !== "kernel" && !obj.valueAndGrad)
+    throw new InputError(`proposal ${proposal}: the objective has no gradient`);
+  if (o.starts !== undefined) integer(o.starts, "starts", 0);
+  if (o.rank !== undefined) integer(o.rank, "rank", 0);
+  if (proposal === "laplace") return laplaceEstimate(obj, x, o, { N0, target, maxN, key });
   let delta = new Float64Array(n);
   let evals = 0;
   if (proposal === "shifted") {
-    if (!obj.valueAndGrad) throw new InputError("proposal shifted: the objective has no gradient");
-    delta = obj.valueAndGrad(x).grad.map((g) => -t * g);
+    delta = obj.valueAndGrad!(x).grad.map((g) => -t * g);
     evals++;
-  } else if (proposal !== "kernel")
-    throw new InputError(`proposal: expected kernel or shifted, got ${String(proposal)}`, { field: "proposal" });
+  }
   const delta2 = delta.reduce((s, v) => s + v * v, 0);
 
   const acc = new WeightedSums(n);
+  const logW: number[] = [];
   const y = new Float64Array(n);
   const d = new Float64Array(n);
   let batch = 0;
@@ -104,11 +115,14 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
       }
       // log φ_x(y) − log q(y) = (|z|² − |δ/σ + z|²)/2 = −zᵀδ/σ − |δ|²/(2σ²)
       const lr = proposal === "shifted" ? -zd / sigma - delta2 / (2 * sigma * sigma) : 0;
-      acc.add(-beta * finiteOrInf(obj.value(y), "at an importance sample") + lr, d);
+      const lw = -beta * finiteOrInf(obj.value(y), "at an importance sample") + lr;
+      logW.push(lw);
+      acc.add(lw, d);
     }
     evals += size;
     stats = summarise(acc, beta);
     if (target === undefined || stats.se <= target || 2 * acc.n > maxN) break;
+    if (paretoKHat(logW) > KHAT_MAX) break; // more samples cannot certify an infinite-variance estimate
   }
   if (acc.M === -Infinity) throw new Error("importance sampling: every sample has zero weight (f = +∞ at all samples)");
 
@@ -121,32 +135,59 @@ export function importanceEstimate(obj: Objective, x: Float64Array, o: Importanc
     grad[j] = -m / t;
     gradStderr[j] = Math.sqrt(Math.max(0, acc.S22[j] - 2 * m * acc.S2[j] + m * m * acc.S00)) / acc.S0 / t;
   }
-  const warnings: string[] = [];
-  if (stats.ess < MIN_ESS) {
-    warnings.push(
-      `importance: ESS = ${stats.ess.toPrecision(3)} of ${acc.n} samples — the weights are degenerate, ` +
-        `so u, ∇u and their errors are unreliable (lower β·t·|∇f|², use proposal "shifted", or method sgld)`,
+  const kHat = paretoKHat(logW);
+  const failures: string[] = [];
+  if (!(stats.ess >= MIN_ESS))
+    failures.push(
+      `ESS = ${stats.ess.toPrecision(3)} < ${MIN_ESS} of ${acc.n} samples: the weights are degenerate, ` +
+        "so u and ∇u are unreliable too (use method auto, or proposal laplace)",
     );
-  }
-  if (target !== undefined && stats.se > target)
+  if (heavyTail(kHat, Math.sqrt(Math.max(0, acc.n / stats.ess - 1))))
+    failures.push(
+      `Pareto k̂ = ${kHat.toPrecision(3)} > ${KHAT_MAX}: the importance weights are too heavy-tailed for a standard error`,
+    );
+  // the weights' tail from the curvature at x: along the most negative curvature λ_min of f the
+  // kernel weights grow like e^{t|λ_min|z²/2}, z ∼ N(0, 1), a tail of index k = t·|λ_min|; at k ≥ ½
+  // their variance is infinite, which a sample may not show (k̂ read 0.3–0.5 in runs whose ∇u
+  // errors were understated tenfold on an indefinite quadratic)
+  const curvatureK = obj.hvp ? kernelTailIndex(obj, x, t, key) : null;
+  if (curvatureK !== null && curvatureK >= 0.5)
+    failures.push(
+      `the loss curves down at x (t·λ_min(∇²f) = ${(-curvatureK).toPrecision(3)}): the kernel weights have tail ` +
+        `index ${curvatureK.toPrecision(3)} ≥ 0.5, infinite variance`,
+    );
+  const warnings: string[] = [];
+  if (target !== undefined && failures.length === 0 && stats.se > target)
     warnings.push(`importance: stderr ${stats.se.toPrecision(3)} > target ${target} at the cap of ${acc.n} samples`);
-  return {
-    method: "importance",
-    t,
-    beta,
-    nu: 1 / (2 * beta),
-    dim: n,
-    u: stats.u,
-    uNote: "−β⁻¹ log of the importance-sampled kernel average of e^{−βf}, delta-method bias-corrected",
-    stderr: stats.se,
-    errorKind: "statistical",
-    ...gradientSummary(grad, gradStderr),
-    mean,
-    ess: stats.ess,
-    samples: evals,
-    warnings,
-    details: { proposal, sampleCount: acc.n, rounds: batch, logV: stats.logV },
-  };
+  return certify(
+    {
+      method: "importance",
+      estimator: `importance (${proposal} proposal)`,
+      t,
+      beta,
+      nu: 1 / (2 * beta),
+      dim: n,
+      u: stats.u,
+      uNote: "−β⁻¹ log of the importance-sampled kernel average of e^{−βf}, delta-method bias-corrected",
+      stderr: stats.se,
+      errorKind: "statistical",
+      ...gradientSummary(grad, gradStderr),
+      mean,
+      ess: stats.ess,
+      samples: evals,
+      warnings,
+      details: { proposal, sampleCount: acc.n, rounds: batch, logV: stats.logV, kHat },
+    },
+    failures,
+    { ess: stats.ess, kHat, kHatMax: KHAT_MAX, minEss: MIN_ESS, curvatureTailIndex: curvatureK },
+  );
+}
+
+/** t·max(0, −λ_min(∇²f(x))) by a short Lanczos run on exact HVPs. */
+function kernelTailIndex(obj: Objective, x: Float64Array, t: number, k: Key): number {
+  const e = extremeEigenpairs({ n: obj.dim, apply: (v) => obj.hvp!(x, v) }, { key: foldIn(k, 0x7a11), steps: 20 });
+  const lmin = e.bottom.values[0] ?? 0;
+  return t * Math.max(0, -lmin);
 }
 
 function summarise(acc: WeightedSums, beta: number): { u: number; se: number; ess: number; logV: number } {

@@ -66,6 +66,51 @@ function potentialAndMean(
 }
 
 /**
+ * One Langevin step of `state` (updated in place when accepted) with standard normal noise ξ
+ * (length n) and a uniform draw for the Metropolis test. Returns the acceptance probability.
+ */
+export function langevinStep(
+  obj: Objective,
+  s: LangevinSettings,
+  state: ChainState,
+  xi: Float64Array,
+  uniform: number,
+): number {
+  const n = state.y.length;
+  const { beta } = s;
+  const eta = state.eta;
+  const cur = potentialAndMean(s, state.y, state.f, state.g, eta);
+  const noise = Math.sqrt((2 * eta) / beta);
+  const yp = new Float64Array(n);
+  for (let j = 0; j < n; j++) yp[j] = cur.mu[j] + noise * xi[j];
+  const r = obj.valueAndGrad!(yp);
+  const fp = finiteOrInf(r.value, "at a Langevin proposal");
+  let a = 1;
+  if (s.adjust) {
+    if (!Number.isFinite(fp) || r.grad.some((v) => !Number.isFinite(v))) a = 0;
+    else {
+      const prop = potentialAndMean(s, yp, fp, r.grad, eta);
+      let back = 0;
+      let fwd = 0;
+      for (let j = 0; j < n; j++) {
+        back += (state.y[j] - prop.mu[j]) ** 2;
+        fwd += (yp[j] - cur.mu[j]) ** 2;
+      }
+      const logA = -beta * (prop.U - cur.U) - (beta * (back - fwd)) / (4 * eta);
+      a = logA >= 0 ? 1 : Math.exp(logA);
+    }
+  } else if (!Number.isFinite(fp)) {
+    throw new Error(`unadjusted Langevin diverged (f = ${fp}) with step ${eta}: use a smaller step or MALA`);
+  }
+  if (uniform < a) {
+    state.y = yp;
+    state.f = fp;
+    state.g = r.grad;
+  }
+  return a;
+}
+
+/**
  * Runs `steps` Langevin steps from `state` (updated in place). `adapt` tunes η (burn-in only);
  * `onSample` sees the state after every step. Returns the mean acceptance probability.
  */
@@ -76,7 +121,6 @@ export function langevinRun(
   opts: { steps: number; key: Key; adapt: boolean; onSample?: (st: ChainState) => void },
 ): number {
   const n = state.y.length;
-  const { beta } = s;
   let accSum = 0;
   let logEta = Math.log(state.eta);
   let logEtaSum = 0;
@@ -88,37 +132,9 @@ export function langevinRun(
       xi = normalArray(foldIn(opts.key, 2 * (k / BLOCK)), BLOCK * n);
       unif = uniformArray(foldIn(opts.key, 2 * (k / BLOCK) + 1), BLOCK);
     }
-    const eta = state.eta;
-    const cur = potentialAndMean(s, state.y, state.f, state.g, eta);
-    const noise = Math.sqrt((2 * eta) / beta);
-    const yp = new Float64Array(n);
     const off = (k % BLOCK) * n;
-    for (let j = 0; j < n; j++) yp[j] = cur.mu[j] + noise * xi[off + j];
-    const r = obj.valueAndGrad!(yp);
-    const fp = finiteOrInf(r.value, "at a Langevin proposal");
-    let a = 1;
-    if (s.adjust) {
-      if (!Number.isFinite(fp) || r.grad.some((v) => !Number.isFinite(v))) a = 0;
-      else {
-        const prop = potentialAndMean(s, yp, fp, r.grad, eta);
-        let back = 0;
-        let fwd = 0;
-        for (let j = 0; j < n; j++) {
-          back += (state.y[j] - prop.mu[j]) ** 2;
-          fwd += (yp[j] - cur.mu[j]) ** 2;
-        }
-        const logA = -beta * (prop.U - cur.U) - (beta * (back - fwd)) / (4 * eta);
-        a = logA >= 0 ? 1 : Math.exp(logA);
-      }
-    } else if (!Number.isFinite(fp)) {
-      throw new Error(`unadjusted Langevin diverged (f = ${fp}) with step ${eta}: use a smaller step or MALA`);
-    }
+    const a = langevinStep(obj, s, state, xi.subarray(off, off + n), unif[k % BLOCK]);
     accSum += a;
-    if (unif[k % BLOCK] < a) {
-      state.y = yp;
-      state.f = fp;
-      state.g = r.grad;
-    }
     if (opts.adapt && s.adjust) {
       logEta += (a - TARGET_ACCEPT) / Math.pow(k + 1, 0.6);
       logEta = Math.min(Math.max(logEta, -60), Math.log(2 * s.t)); // η < 2t keeps the Gaussian part stable

@@ -112,22 +112,41 @@ export function mappedObjective(obj: Objective, phi: CoordinateMap): Objective {
   };
 }
 
+/** Evaluations spent on an objective: values, gradients (valueAndGrad) and Hessian-vector products. */
+export interface EvaluationCount {
+  values: number;
+  gradients: number;
+  hvps: number;
+}
+
 /**
- * The same objective, calling `onEvaluation` after every evaluation of f (value, value and
- * gradient, or Hessian-vector product): how a command shows the progress of an estimator.
+ * The same objective, calling `onEvaluation` after every evaluation of f with its kind (value,
+ * value and gradient, or Hessian-vector product): how a command shows the progress of an
+ * estimator, and how the estimators count their cost.
  */
-export function countedObjective(obj: Objective, onEvaluation: () => void): Objective {
+export function countedObjective(obj: Objective, onEvaluation: (kind: keyof EvaluationCount) => void): Objective {
   const counted =
-    <A extends unknown[], R>(f: (...a: A) => R) =>
+    <A extends unknown[], R>(kind: keyof EvaluationCount, f: (...a: A) => R) =>
     (...a: A): R => {
       const r = f(...a);
-      onEvaluation();
+      onEvaluation(kind);
       return r;
     };
   return {
     dim: obj.dim,
-    value: counted((y: Float64Array) => obj.value(y)),
-    ...(obj.valueAndGrad ? { valueAndGrad: counted(obj.valueAndGrad.bind(obj)) } : {}),
-    ...(obj.hvp ? { hvp: counted(obj.hvp.bind(obj)) } : {}),
+    value: counted("values", (y: Float64Array) => obj.value(y)),
+    ...(obj.valueAndGrad ? { valueAndGrad: counted("gradients", obj.valueAndGrad.bind(obj)) } : {}),
+    ...(obj.hvp ? { hvp: counted("hvps", obj.hvp.bind(obj)) } : {}),
   };
+}
+
+/** The same objective, counting its evaluations in `count` (the cost column of the estimators). */
+export function countingObjective(obj: Objective): { objective: Objective; count: EvaluationCount } {
+  const count: EvaluationCount = { values: 0, gradients: 0, hvps: 0 };
+  return { objective: countedObjective(obj, (kind) => count[kind]++), count };
+}
+
+/** Total evaluations of a count. */
+export function totalEvaluations(c: EvaluationCount): number {
+  return c.values + c.gradients + c.hvps;
 }

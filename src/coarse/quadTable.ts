@@ -117,6 +117,19 @@ export class SliceTable {
     this.fill((a, b) => oldVals[(axis === 0 ? a + from : a) * oldB + (axis === 1 ? b + from : b)]);
   }
 
+  /** Number of intervals along `axis` (a multiple of 4 between operations). */
+  intervals(axis: number): number {
+    return this.axes[axis].length - 1;
+  }
+
+  /** Doubles the step of `axis` (an even number of intervals) by keeping its even-indexed points. */
+  coarsen(axis: number): void {
+    const oldB = this.axes[1].length;
+    const oldVals = this.values;
+    this.axes = this.axes.map((x, i) => (i === axis ? x.filter((_, j) => j % 2 === 0) : x));
+    this.fill((a, b) => oldVals[(axis === 0 ? 2 * a : a) * oldB + (axis === 1 ? 2 * b : b)]);
+  }
+
   /** Halves the step on every real axis (old points are kept as the even-indexed ones). */
   refine(): void {
     const oldB = this.axes[1].length;

@@ -14,6 +14,7 @@ import { InputError } from "../errors.ts";
 import { checkCommon } from "./check.ts";
 import { CUT, SliceTable, type Moments } from "./quadTable.ts";
 import { gradientSummary } from "./stats.ts";
+import { certify, roundingFloor } from "./reliability.ts";
 import type { LocalEntropyResult, Objective, QuadratureOptions } from "./types.ts";
 import { integer, positive } from "../validate.ts";
 
@@ -22,6 +23,9 @@ export interface QuadSettings {
   tol?: number;
   maxPoints?: number;
 }
+
+/** Half-width of the first window in kernel standard deviations: e^{−WINDOW²/2} = e^{−(CUT+5)}. */
+const WINDOW = Math.sqrt(2 * (CUT + 5));
 
 interface Query {
   s: Float64Array;
@@ -48,9 +52,21 @@ export function solveQueries(
   queries: readonly Query[],
   beta: number,
   o: QuadSettings = {},
-): { results: QueryResult[]; evaluations: number; points: number; steps: number[]; warnings: string[] } {
+): {
+  results: QueryResult[];
+  /** Why the error estimates miss mass outside the window (then they are no error bars), or null. */
+  truncated: string | null;
+  evaluations: number;
+  points: number;
+  steps: number[];
+  warnings: string[];
+} {
   const warnings: string[] = [];
   const maxPoints = o.maxPoints ?? (k === 1 ? 2 ** 16 + 1 : 257 * 257);
+  if (!(maxPoints >= 9 ** k))
+    throw new InputError(`maxPoints: a ${k}-D table needs at least ${9 ** k} points (9 per axis), got ${maxPoints}`, {
+      field: "maxPoints",
+    });
   const ts = queries.map((q) => q.t);
   const sMin = Math.sqrt(Math.min(...ts) / beta);
   const sMax = Math.sqrt(Math.max(...ts) / beta);
@@ -58,8 +74,9 @@ export function solveQueries(
   const count: number[] = [];
   const h: number[] = [];
   for (let i = 0; i < k; i++) {
-    const a = Math.min(...queries.map((q) => q.s[i])) - 8 * sMax;
-    const b = Math.max(...queries.map((q) => q.s[i])) + 8 * sMax;
+    // the kernel prior alone is below e^{−(CUT+5)} of its peak WINDOW standard deviations out
+    const a = Math.min(...queries.map((q) => q.s[i])) - WINDOW * sMax;
+    const b = Math.max(...queries.map((q) => q.s[i])) + WINDOW * sMax;
     let hi = Math.min(sMin / 4, (b - a) / 16);
     let n = 4 * Math.ceil((b - a) / (4 * hi));
     const perAxis = Math.floor(Math.pow(maxPoints, 1 / k)) - 1;
@@ -73,28 +90,26 @@ export function solveQueries(
   }
   const table = new SliceTable(g, k, lo, count, h);
   let trimmed = false;
+  /** Why the window is too narrow (the error estimate then misses the cut-off mass), or null. */
+  let truncated: string | null = null;
   for (let iter = 0; ; iter++) {
     if (iter > 200) throw new Error("quadrature: the window did not settle");
     const fine = queries.map((q) => table.moments(q.s, q.t, beta, 1));
     // grow any face where the integrand is not negligible
     let grew = false;
+    truncated = null;
     for (let axis = 0; axis < k; axis++) {
       for (const side of [-1, 1] as const) {
         const worst = Math.max(...fine.map((m) => m.faces[2 * axis + (side < 0 ? 0 : 1)]));
-        if (worst > -CUT) {
-          const n = table.axes[axis].length - 1;
-          table.extend(axis, side, Math.max(4, 4 * Math.ceil(n / 8)));
-          grew = true;
-        }
+        if (worst <= -CUT) continue;
+        if (widen(axis, side)) grew = true;
+        else
+          truncated ??=
+            `the integrand is still e^${worst.toFixed(1)} of its peak on a face of the window and ` +
+            `maxPoints = ${maxPoints} leaves no room to widen it (is g bounded below by −|r|²/(2t)?)`;
       }
     }
-    if (grew) {
-      if (table.size > 4 * maxPoints)
-        throw new Error(
-          `quadrature: the integrand does not decay within ${table.size} points (is g bounded below by −|r|²/(2t)?)`,
-        );
-      continue;
-    }
+    if (grew) continue;
     if (!trimmed) {
       trimmed = true;
       if (trim(table, queries, beta)) continue;
@@ -102,6 +117,7 @@ export function solveQueries(
     const results = queries.map((q, i) =>
       estimate(q, fine[i], table.moments(q.s, q.t, beta, 2), table.moments(q.s, q.t, beta, 4)),
     );
+    if (truncated !== null) return finish(results); // refining cannot recover the mass outside
     const worstRatio = Math.max(...results.map((r) => r.uError / (o.tol ?? 1e-9 * Math.max(1, Math.abs(r.u)))));
     if (worstRatio <= 1) return finish(results);
     if (table.size * 2 ** k > maxPoints) {
@@ -129,9 +145,40 @@ export function solveQueries(
     };
   }
 
+  /**
+   * Adds points beyond one face of `axis` (about an eighth of the axis). When that would exceed
+   * maxPoints, the axis is coarsened first (every other point kept; the nested-rule error estimate
+   * then says what the coarser step costs) while it keeps ≥ 8 intervals and a step no larger than
+   * the kernel prior's standard deviation √(t/β). False, with the table
+   * unchanged, when there is no room: the table never holds more than maxPoints points.
+   */
+  function widen(axis: number, side: -1 | 1): boolean {
+    // points added to n intervals, keeping the count a multiple of 4 (the nested rules need it)
+    const extra = (n: number) => 4 * Math.ceil(n / 8) + ((4 - (n % 4)) % 4);
+    const across = table.size / (table.intervals(axis) + 1);
+    let n = table.intervals(axis);
+    // near the cap: whatever still fits at this step, before giving up resolution
+    const room = 4 * Math.floor((Math.floor(maxPoints / across) - (n + 1)) / 4);
+    if (n % 4 === 0 && room >= 4 && room < extra(n)) {
+      table.extend(axis, side, room);
+      return true;
+    }
+    let halvings = 0;
+    while (across * (n + 1 + extra(n)) > maxPoints) {
+      // a step beyond the prior's standard deviation would no longer resolve the kernel
+      if (n < 16 || n % 2 !== 0 || 2 ** (halvings + 1) * table.step(axis) > sMin) return false;
+      n /= 2;
+      halvings++;
+    }
+    for (let i = 0; i < halvings; i++) table.coarsen(axis);
+    table.extend(axis, side, extra(n));
+    return true;
+  }
+
   function finish(results: QueryResult[]) {
     return {
       results,
+      truncated,
       evaluations: table.evaluations,
       points: table.size,
       steps: table.axes.slice(0, k).map((_, i) => table.step(i)),
@@ -184,21 +231,30 @@ export function quadratureEstimate(obj: Objective, x: Float64Array, o: Quadratur
   };
   const r = solveQueries((s) => obj.value(s), k, [{ s: Float64Array.from(x), t: o.t }], o.beta, settings);
   const q = r.results[0];
-  return {
-    method: "quadrature",
+  const r0 = {
+    method: "quadrature" as const,
+    estimator: `quadrature (${k}-D trapezoid)`,
     t: o.t,
     beta: o.beta,
     nu: 1 / (2 * o.beta),
     dim: k,
     u: q.u,
     uNote: `log-sum-exp trapezoid rule on an adaptive ${k}-D window (the exact local entropy of this ${k}-D function)`,
-    stderr: q.uError,
-    errorKind: "discretisation",
-    ...gradientSummary(q.p, q.pError),
+    // the nested rules can agree to the last bit: the rounding floor keeps the error bar honest
+    stderr: Math.hypot(q.uError, roundingFloor(q.u)),
+    errorKind: "discretisation" as const,
+    ...gradientSummary(
+      q.p,
+      q.pError.map((e) => Math.hypot(e, roundingFloor(...Array.from(q.mean), ...Array.from(x)) / o.t)),
+    ),
     mean: q.mean,
     ess: null,
     samples: r.evaluations,
     warnings: r.warnings,
     details: { points: r.points, steps: r.steps, cov: Array.from(q.cov) },
   };
+  // deterministic: the Richardson estimate of the nested rules is the error bar (no sampling
+  // diagnostics) unless the window is cut short, when it misses the mass outside
+  const failures = r.truncated === null ? [] : [r.truncated];
+  return certify(r0, failures, { points: r.points, toleranceMet: r.warnings.length === 0 && r.truncated === null });
 }

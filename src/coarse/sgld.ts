@@ -11,24 +11,42 @@
  * λ = 0 is the Gaussian kernel itself (sampled i.i.d.); each λ_k = k/K > 0 is sampled by the chains
  * (warm-started from the previous node, fresh burn-in). The integral is composite Simpson on the K
  * intervals; its discretisation error is the Richardson estimate |S_K − S_{K/2}|/15, added in
- * quadrature to the Monte Carlo error √(Σ w_k² se_k²) (independent chains per node).
+ * quadrature to the Monte Carlo error: the larger of √(Σ w_k² se_k²) (batch means per node) and
+ * the Student-t-scaled spread of the chains' own TI estimates (a chain carries its state from node
+ * to node, so node means are correlated and the first alone understates the error).
  * The Langevin steps use full-batch ∇f, so the sampled law is exactly π_λ: minibatch noise would
  * add an uncontrolled extra temperature (docs/theory.md §a.8).
  * With a target error the whole estimate is rerun with doubled samples per chain until it is met
  * (the reported sample count includes the discarded runs).
+ * Over-dispersed starts (docs/local-entropy.md §modes): even chains start from kernel draws, odd
+ * chains from the Gibbs kernel's modes found by a multi-start search (largest Laplace mass first)
+ * and return there at every λ node, so a mode the chains cannot leave shows up as R̂ ≫ 1 instead
+ * of hiding. The error bars are
+ * withdrawn when R̂ > RHAT_MAX at any λ node, when the mode search found several modes with a
+ * Laplace mass share ≥ MODE_SHARE and some chain never visited one of them at λ = 1 (chains weigh
+ * modes by how often they cross the barriers; chains that never crossed agree with each other and
+ * R̂ cannot see it), when MALA's acceptance is far from its target, or for unadjusted Langevin
+ * (its O(η) bias is not in the standard error).
  */
 import { foldIn, normalArray, split } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import { checkCommon, finiteOrInf } from "./check.ts";
 import { initialState, langevinRun, type ChainState, type LangevinSettings } from "./mala.ts";
 import { BatchMeans, gradientSummary, pooledBatchMeans, rHat, simpsonWeights } from "./stats.ts";
+import { searchModes, type KernelMode } from "./modes.ts";
+import { certify, type Uncertified } from "./reliability.ts";
 import type { LocalEntropyResult, Objective, SgldOptions } from "./types.ts";
 import { integer, positive } from "../validate.ts";
+
+/** Largest Gelman–Rubin R̂ (over coordinates and λ nodes) with which sgld's error bars are kept. */
+export const RHAT_MAX = 1.05;
 
 interface NodeStat {
   lambda: number;
   meanF: number;
   se: number;
+  /** E[f] per chain (λ > 0 nodes). */
+  chainMeans?: number[];
   acceptance: number;
   stepSize: number;
 }
@@ -58,17 +76,63 @@ export function sgldEstimate(obj: Objective, x: Float64Array, o: SgldOptions): L
   const target = o.stderr === undefined ? undefined : positive(o.stderr, "stderr");
   const maxS = integer(o.maxSamples ?? 64 * S, "maxSamples", S);
 
-  let r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate });
-  const errOf = (res: LocalEntropyResult) => (integrate ? (res.stderr as number) : res.gradNormStderr);
-  while (target !== undefined && errOf(r) > target && 2 * S <= maxS) {
+  const { starts, modes } = chainStarts(obj, x, o.t, o.beta, chains, foldIn(key, 0x5ea7));
+  const share = modeShares(modes);
+  const major = modes.filter((_, k) => share[k] >= MODE_SHARE);
+  let r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate, starts, modes: major });
+  const errOf = (res: Run) => (integrate ? (res.result.stderr as number) : (res.result.gradNormStderr as number));
+  while (target !== undefined && r.failures.length === 0 && errOf(r) > target && 2 * S <= maxS) {
     S *= 2;
-    const prev = r.samples;
-    r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate });
-    r.samples += prev;
+    const prev = r.result.samples;
+    r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate, starts, modes: major });
+    r.result.samples += prev;
   }
-  if (target !== undefined && errOf(r) > target)
-    r.warnings.push(`sgld: error ${errOf(r).toPrecision(3)} > target ${target} at the cap of ${S} samples per chain`);
-  return r;
+  if (target !== undefined && r.failures.length === 0 && errOf(r) > target)
+    r.result.warnings.push(
+      `sgld: error ${errOf(r).toPrecision(3)} > target ${target} at the cap of ${S} samples per chain`,
+    );
+  return certify(r.result, r.failures, { ...r.checks, modes: major.length });
+}
+
+/** Laplace mass share from which a mode counts: every chain must visit it (else the error bars are withdrawn). */
+export const MODE_SHARE = 1e-3;
+
+function modeShares(modes: readonly KernelMode[]): number[] {
+  if (modes.length === 0) return [];
+  const top = modes[0].logMass;
+  const w = modes.map((m) => Math.exp(m.logMass - top));
+  const total = w.reduce((a, b) => a + b, 0);
+  return w.map((v) => v / total);
+}
+
+/**
+ * Chain starts: even chains x + σz (kernel draws), odd chains a Laplace draw at the modes of the
+ * multi-start search, cycling through them by Laplace mass.
+ */
+function chainStarts(
+  obj: Objective,
+  x: Float64Array,
+  t: number,
+  beta: number,
+  chains: number,
+  k: readonly [number, number],
+): { starts: Float64Array[]; modes: KernelMode[] } {
+  const n = obj.dim;
+  const sigma = Math.sqrt(t / beta);
+  const z = normalArray(foldIn(k, 0), chains * n);
+  const modes = chains > 1 ? searchModes(obj, { x, t, beta, key: foldIn(k, 1) }).modes : [];
+  const starts = Array.from({ length: chains }, (_, c) => {
+    const zc = z.subarray(c * n, (c + 1) * n);
+    if (c % 2 === 0 || modes.length === 0) return Float64Array.from(x, (xj, j) => xj + sigma * zc[j]);
+    return modes[((c - 1) / 2) % modes.length].fit.sample(zc);
+  });
+  return { starts, modes };
+}
+
+interface Run {
+  result: Uncertified;
+  failures: string[];
+  checks: Record<string, number | boolean | string | null>;
 }
 
 interface Plan {
@@ -80,22 +144,18 @@ interface Plan {
   K: number;
   adjust: boolean;
   integrate: boolean;
+  starts: Float64Array[];
+  /** Modes with a Laplace mass share ≥ MODE_SHARE. */
+  modes: KernelMode[];
 }
 
-function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): LocalEntropyResult {
+function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Run {
   const { t, beta } = o;
   const n = obj.dim;
   const sigma = Math.sqrt(t / beta);
-  const [kInit, kIid, kNodes] = split(p.key, 3);
+  const [, kIid, kNodes] = split(p.key, 3);
   const eta0 = o.stepSize ?? 0.5 * t * Math.pow(n, -1 / 3);
-  const z0 = normalArray(kInit, p.chains * n);
-  const states: ChainState[] = Array.from({ length: p.chains }, (_, c) =>
-    initialState(
-      obj,
-      Float64Array.from(x, (xj, j) => xj + sigma * z0[c * n + j]),
-      eta0,
-    ),
-  );
+  const states: ChainState[] = p.starts.map((y0) => initialState(obj, Float64Array.from(y0), eta0));
   let steps = p.chains;
   const nodes: NodeStat[] = [];
 
@@ -104,12 +164,19 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Loca
   const lambdas = p.integrate ? Array.from({ length: p.K }, (_, k) => (k + 1) / p.K) : [1];
   const batchSize = Math.floor(p.S / p.batches);
   let last: BatchMeans[] = [];
+  // samples of each chain nearest to each mode, at λ = 1
+  const visits = p.starts.map(() => new Array<number>(p.modes.length).fill(0));
+  let nodeRhat = 1;
   lambdas.forEach((lambda, idx) => {
     const s: LangevinSettings = { x, t, beta, lambda, adjust: p.adjust };
     const isLast = idx === lambdas.length - 1;
     const bm = states.map(() => new BatchMeans(isLast ? 1 + n : 1, batchSize));
     let acc = 0;
-    states.forEach((st, c) => {
+    states.forEach((st0, c) => {
+      // odd chains restart at every node from their mode-search starts (over-dispersed), even chains
+      // warm-start: a barrier that separates them shows as R̂ ≫ 1 at that node
+      const st = c % 2 === 1 && idx > 0 ? initialState(obj, Float64Array.from(p.starts[c]), st0.eta) : st0;
+      states[c] = st;
       const kc = foldIn(foldIn(kNodes, idx), c);
       const [kb, ks] = split(kc, 2);
       langevinRun(obj, s, st, { steps: p.burnIn, key: kb, adapt: o.stepSize === undefined });
@@ -120,15 +187,21 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Loca
         adapt: false,
         onSample: (state) => {
           v[0] = state.f;
-          if (isLast) v.set(state.y, 1);
+          if (isLast) {
+            v.set(state.y, 1);
+            if (p.modes.length > 1) visits[c][nearestMode(p.modes, state.y)]++;
+          }
           bm[c].push(v);
         },
       });
     });
     steps += p.chains * (p.burnIn + p.S);
     const pooled = pooledBatchMeans(bm);
+    const rf = rHat(bm)[0];
+    if (!Number.isNaN(rf)) nodeRhat = Math.max(nodeRhat, rf);
     nodes.push({
       lambda,
+      chainMeans: bm.map((b) => b.moments().mean[0]),
       meanF: pooled.mean[0],
       se: pooled.se[0],
       acceptance: acc / p.chains,
@@ -157,29 +230,61 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Loca
     const wHalf = simpsonWeights(p.K / 2, 2 / p.K);
     u = nodes.reduce((s, nd, k) => s + w[k] * nd.meanF, 0);
     const coarse = nodes.reduce((s, nd, k) => (k % 2 === 0 ? s + wHalf[k / 2] * nd.meanF : s), 0);
-    const seMC = Math.sqrt(nodes.reduce((s, nd, k) => s + (w[k] * nd.se) ** 2, 0));
+    // per-node batch means treat the nodes as independent, but each chain carries its state from
+    // node to node; the chains' own TI estimates u_c are independent, so their spread (Student-t
+    // scaled, C ≥ 4 chains) bounds the error from below too: the larger of the two is reported
+    const seNodes = Math.sqrt(nodes.reduce((s, nd, k) => s + (w[k] * nd.se) ** 2, 0));
+    let seChains = 0;
+    if (p.chains >= 4) {
+      const uc = Array.from({ length: p.chains }, (_, c) =>
+        nodes.reduce((s, nd, k) => s + w[k] * (nd.chainMeans ? nd.chainMeans[c] : nd.meanF), 0),
+      );
+      const m = uc.reduce((a, b) => a + b, 0) / p.chains;
+      const sd = Math.sqrt(uc.reduce((a, v) => a + (v - m) ** 2, 0) / (p.chains - 1));
+      seChains = Math.hypot(
+        Math.sqrt((p.chains - 1) / (p.chains - 3)) * (sd / Math.sqrt(p.chains)),
+        w[0] * nodes[0].se,
+      );
+    }
+    const seMC = Math.max(seNodes, seChains);
     const quadError = Math.abs(u - coarse) / 15;
     stderr = Math.hypot(seMC, quadError);
-    tiDetails = { monteCarloStderr: seMC, lambdaQuadratureError: quadError };
+    tiDetails = {
+      monteCarloStderr: seMC,
+      nodeStderr: seNodes,
+      chainStderr: seChains,
+      lambdaQuadratureError: quadError,
+    };
     if (quadError > seMC)
       warnings.push(
         `sgld: the λ-quadrature error ${quadError.toPrecision(3)} exceeds the Monte Carlo error ${seMC.toPrecision(3)}: use more lambdas`,
       );
   }
   const fin = nodes[nodes.length - 1];
-  if (p.adjust && (fin.acceptance < 0.15 || fin.acceptance > 0.95))
-    warnings.push(
-      `sgld: MALA acceptance ${fin.acceptance.toFixed(3)} is far from ${0.574} — the step size did not adapt (longer burnIn?)`,
+  const failures: string[] = [];
+  const minAcc = Math.min(...nodes.filter((nd) => nd.lambda > 0).map((nd) => nd.acceptance));
+  const maxAcc = Math.max(...nodes.filter((nd) => nd.lambda > 0).map((nd) => nd.acceptance));
+  if (p.adjust && (minAcc < 0.15 || maxAcc > 0.95))
+    failures.push(
+      `MALA acceptance ${(minAcc < 0.15 ? minAcc : maxAcc).toFixed(3)} is far from ${0.574}: the step size did not adapt (longer burnIn?)`,
     );
-  if (!p.adjust)
-    warnings.push("sgld: unadjusted Langevin (ULA) has an O(η) bias that the standard errors do not include");
-  const maxRhat = Math.max(...Array.from(rh).filter((v) => !Number.isNaN(v)), 1);
-  if (maxRhat > 1.1)
-    warnings.push(
-      `sgld: chains disagree (R̂ = ${maxRhat.toFixed(2)} > 1.1): the Gibbs measure may be multimodal or the chains too short`,
+  if (!p.adjust) failures.push("unadjusted Langevin (ULA) has an O(η) bias that the standard errors do not include");
+  const maxRhat = Math.max(...Array.from(rh).filter((v) => !Number.isNaN(v)), nodeRhat, 1);
+  // several modes: the chains weigh them by how often they cross the barriers, which R̂ of chains
+  // that never crossed cannot vouch for; every chain must have visited every mode
+  const unvisited = p.modes.length > 1 ? visits.filter((vc) => vc.some((k) => k === 0)).length : 0;
+  if (unvisited > 0)
+    failures.push(
+      `the Gibbs kernel has ${p.modes.length} modes (Laplace mass ≥ ${MODE_SHARE}) and ${unvisited} of ${p.chains} ` +
+        "chains never visited all of them: the chains cannot weigh the modes (use method smc or auto)",
     );
-  return {
+  if (maxRhat > RHAT_MAX)
+    failures.push(
+      `chains disagree (R̂ = ${maxRhat.toFixed(3)} > ${RHAT_MAX}): the Gibbs measure may be multimodal or the chains too short`,
+    );
+  const result: Uncertified = {
     method: "sgld",
+    estimator: `sgld (${p.adjust ? "MALA" : "ULA"}, ${p.chains} chains)`,
     t,
     beta,
     nu: 1 / (2 * beta),
@@ -205,6 +310,11 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Loca
       nodes,
       ...tiDetails,
     },
+  };
+  return {
+    result,
+    failures,
+    checks: { rHat: maxRhat, rHatMax: RHAT_MAX, acceptance: fin.acceptance, chains: p.chains },
   };
 }
 
@@ -233,4 +343,18 @@ function kernelNode(obj: Objective, x: Float64Array, sigma: number, N: number, k
     acceptance: 1,
     stepSize: 0,
   };
+}
+
+/** Index of the mode whose Laplace fit is nearest to y (Mahalanobis distance). */
+function nearestMode(modes: readonly KernelMode[], y: Float64Array): number {
+  let best = 0;
+  let bestD = Infinity;
+  modes.forEach((m, k) => {
+    const d = m.fit.mahalanobis2(y);
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  });
+  return best;
 }

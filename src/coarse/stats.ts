@@ -137,3 +137,45 @@ export function gradientSummary(
 ): { grad: Float64Array; gradNorm: number; gradStderr: Float64Array; gradNormStderr: number } {
   return { grad, gradNorm: norm(grad), gradStderr, gradNormStderr: normStderr(grad, gradStderr) };
 }
+
+/**
+ * P(|T| ≤ τ) for Student's t with ν (integer ≥ 1) degrees of freedom, by the finite series of
+ * Abramowitz & Stegun 26.7.3–4 in θ = atan(τ/√ν):
+ *   ν odd:  (2/π)[θ + sinθ cosθ (1 + (2/3)cos²θ + … + (2·4⋯(ν−3))/(3·5⋯(ν−2)) cos^{ν−3}θ)]  (ν = 1: 2θ/π),
+ *   ν even: sinθ [1 + (1/2)cos²θ + … + (1·3⋯(ν−3))/(2·4⋯(ν−2)) cos^{ν−2}θ].
+ */
+export function studentTCentral(tau: number, nu: number): number {
+  const th = Math.atan(Math.abs(tau) / Math.sqrt(nu));
+  const c2 = Math.cos(th) ** 2;
+  const sn = Math.sin(th);
+  if (nu % 2 === 1) {
+    if (nu === 1) return (2 * th) / Math.PI;
+    let term = 1;
+    let sum = 1;
+    for (let k = 2; k <= nu - 3; k += 2) {
+      term *= (k / (k + 1)) * c2;
+      sum += term;
+    }
+    return (2 / Math.PI) * (th + sn * Math.cos(th) * sum);
+  }
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k <= nu - 3; k += 2) {
+    term *= (k / (k + 1)) * c2;
+    sum += term;
+  }
+  return sn * sum;
+}
+
+/** τ with P(|T_ν| > τ) = p (two-sided), by bisection on studentTCentral. */
+export function studentTQuantile(p: number, nu: number): number {
+  let lo = 0;
+  let hi = 1;
+  while (1 - studentTCentral(hi, nu) > p && hi < 1e12) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (1 - studentTCentral(mid, nu) > p) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}

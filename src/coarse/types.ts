@@ -21,8 +21,13 @@ export interface Objective {
   hvp?(y: Float64Array, v: Float64Array): Float64Array;
 }
 
-export type Method = "sgld" | "importance" | "quadrature";
-export const METHODS: readonly Method[] = ["sgld", "importance", "quadrature"];
+/** The estimators; "auto" (the default) picks one from cheap diagnostics and says why. */
+export type Method = "auto" | "importance" | "smc" | "sgld" | "quadrature";
+export const METHODS: readonly Method[] = ["auto", "importance", "smc", "sgld", "quadrature"];
+/** An estimator that answers (every method but "auto"). */
+export type Estimator = Exclude<Method, "auto">;
+export type Proposal = "kernel" | "shifted" | "laplace";
+export const PROPOSALS: readonly Proposal[] = ["kernel", "shifted", "laplace"];
 
 export interface CommonOptions {
   /** Smoothing scale t > 0 (γ of Entropy-SGD; the PDE time). */
@@ -43,9 +48,52 @@ export interface ImportanceOptions extends CommonOptions {
   maxSamples?: number;
   /**
    * Proposal: "kernel" draws y ∼ N(x, t/β) (weights e^{−βf(y)}); "shifted" draws from
-   * N(x − t∇f(x), t/β) and reweights by the kernel ratio (same target, higher ESS when |∇f| is large).
+   * N(x − t∇f(x), t/β) and reweights by the kernel ratio (same target, higher ESS when |∇f| is large);
+   * "laplace" draws from Gaussians at the Gibbs kernel's modes with the curvature of U there
+   * (exact HVPs, dense or Lanczos), mixed with wider copies and the kernel itself (laplace.ts).
+   * Default "kernel".
    */
-  proposal?: "kernel" | "shifted";
+  proposal?: Proposal;
+  /** laplace: over-dispersed kernel draws that start the mode search besides x and x − t∇f(x) (default 24 for n ≤ 128, else 4). */
+  starts?: number;
+  /** laplace: Lanczos steps of a low-rank curvature fit (default min(n, 40); dense Hessians for n ≤ 128). */
+  rank?: number;
+}
+
+export interface SmcOptions extends CommonOptions {
+  /** Particles per replicate (default 256); doubled until `stderr` is met. */
+  particles?: number;
+  /** Independent replicates whose spread gives the error bars (default 8, at least 4). */
+  replicates?: number;
+  /** Each λ increment keeps the ESS of its weights at this fraction of the particles (default 0.8). */
+  essFraction?: number;
+  /** Most MALA sweeps per λ stage (default 20); sweeps stop once particles moved about one spread. */
+  maxMoves?: number;
+  /** Target standard error of u; particles double until it is reached. */
+  stderr?: number;
+  /** Cap on particles per replicate, doubled for a stderr target or a too-wide replicate spread (default 4·particles). */
+  maxParticles?: number;
+  /** Budget of gradient evaluations of one run; beyond it the run stops and reports why (default 5e6). */
+  maxEvaluations?: number;
+}
+
+export interface AutoOptions extends CommonOptions {
+  /** Target standard error of u (passed to the estimator chosen). */
+  stderr?: number;
+  /** importance (laplace) samples (default 1024). */
+  samples?: number;
+  /** smc particles per replicate (default 128). */
+  particles?: number;
+  /**
+   * Run the second estimator (smc next to laplace importance sampling): "auto" when the diagnostics
+   * call for it (several modes, U not convex at a probe, a failed weight diagnostic), "always", "never".
+   */
+  crossCheck?: "auto" | "always" | "never";
+  /**
+   * Budget of the smc cross-check in evaluations (default max(1e5, 50 × the laplace stage's));
+   * beyond it the cross-check stops and the answer rests on the laplace diagnostics alone.
+   */
+  maxEvaluations?: number;
 }
 
 export interface SgldOptions extends CommonOptions {
@@ -79,13 +127,51 @@ export interface QuadratureOptions extends CommonOptions {
 }
 
 export type LocalEntropyOptions =
+  | ({ method?: "auto" } & AutoOptions)
   | ({ method: "importance" } & ImportanceOptions)
+  | ({ method: "smc" } & SmcOptions)
   | ({ method: "sgld" } & SgldOptions)
   | ({ method: "quadrature" } & QuadratureOptions);
 
+/**
+ * Whether the error bars can be trusted (docs/local-entropy.md §reliability). When a diagnostic
+ * fails, stderr, gradStderr and gradNormStderr are null and `reason` says which and why.
+ */
+export interface Reliability {
+  certified: boolean;
+  /** Why the error bars were withdrawn (null when certified). */
+  reason: string | null;
+  /** The diagnostics the decision rests on (ESS, Pareto k̂, R̂, replicate spread, cross-check z, …). */
+  checks: Record<string, number | boolean | string | null>;
+  /** The errors the estimator computed but does not vouch for (diagnosis only, never an error bar). */
+  nominal: { stderr: number | null; gradStderr: Float64Array | null; gradNormStderr: number | null } | null;
+}
+
+/** What "auto" chose and why. */
+export interface AutoChoice {
+  chosen: Estimator;
+  /** e.g. "importance (laplace proposal)". */
+  estimator: string;
+  reason: string;
+  diagnostics: Record<string, number | boolean | string | null>;
+  /** The second estimator and the agreement test, when one ran. */
+  crossCheck: {
+    estimator: string;
+    u: number | null;
+    stderr: number | null;
+    /** Largest |z| over u and the coordinates of ∇u (nominal errors of both). */
+    maxAbsZ: number | null;
+    agree: boolean | null;
+    reason: string | null;
+  } | null;
+}
+
 /** What every estimator returns (grad in the caller's structure: a vector, or a param tree). */
 export interface LocalEntropyResult<G = Float64Array> {
-  method: Method;
+  /** The estimator that answered (never "auto"; see `auto` for the choice). */
+  method: Estimator;
+  /** Human-readable estimator, e.g. "importance (laplace proposal)", "smc (8 replicates × 256 particles)". */
+  estimator: string;
   t: number;
   beta: number;
   /** ν = 1/(2β), the viscosity of the HJ equation this u solves. */
@@ -95,22 +181,34 @@ export interface LocalEntropyResult<G = Float64Array> {
   u: number | null;
   /** How u was obtained (or why it is missing). */
   uNote: string;
-  /** Error estimate of u: a standard error (sgld, importance) or a Richardson bound (quadrature). */
+  /**
+   * Error estimate of u: a standard error (sgld, importance, smc) or a Richardson estimate
+   * (quadrature); null when the diagnostics do not support one (see `reliability`).
+   */
   stderr: number | null;
   errorKind: "statistical" | "discretisation";
   /** ∇u = (x − ⟨y⟩)/t. */
   grad: G;
   gradNorm: number;
-  /** Per-coordinate error estimate of ∇u (flat, in ravel order). */
-  gradStderr: Float64Array;
-  /** Delta-method error of |∇u| (ignores correlations between coordinates). */
-  gradNormStderr: number;
+  /** Per-coordinate error estimate of ∇u (flat, in ravel order); null when withdrawn. */
+  gradStderr: Float64Array | null;
+  /** Delta-method error of |∇u| (ignores correlations between coordinates); null when withdrawn. */
+  gradNormStderr: number | null;
   /** Gibbs mean ⟨y⟩ (flat). */
   mean: Float64Array;
-  /** Effective sample size (importance: (Σw)²/Σw²; sgld: min over coordinates of Var(y)/se²); null for quadrature. */
+  /**
+   * Effective sample size (importance: (Σw)²/Σw²; sgld: min over coordinates of Var(y)/se²; smc:
+   * particles × replicates, all equally weighted at the end); null for quadrature.
+   */
   ess: number | null;
-  /** Function evaluations (quadrature, importance) or Langevin steps (sgld) spent. */
+  /**
+   * Function evaluations (quadrature, kernel/shifted importance), Langevin steps (sgld), or all
+   * evaluations of f, ∇f and HVPs (laplace importance, smc, auto) spent.
+   */
   samples: number;
+  reliability: Reliability;
+  /** Present when method "auto" chose the estimator. */
+  auto?: AutoChoice;
   warnings: string[];
   /** Method-specific diagnostics (acceptance rates, λ nodes, window, …). */
   details: Record<string, unknown>;

@@ -8,3 +8,4 @@ export { compileMlpGrad, compileUnsupported, mlpLeafNames, COMPILED_ACTIVATIONS,
 export { compileMlpHvp, type MlpHvpPlan } from "./mlpHvp.ts";
 export { compileGradAt } from "./gradAt.ts";
 export { compiledValueAndGrad } from "./valueAndGrad.ts";
+export { compileLangevinInner, type LangevinInner, type LangevinInnerOptions } from "./langevinInner.ts";

@@ -38,9 +38,17 @@ export interface PdeChecks {
   burgers: OrderCheck;
   crossCheck: {
     t: number;
-    quadrature: { u: number; uError: number; p: number[] };
-    importance: { u: number; uStderr: number; p: number[]; pStderr: number[]; ess: number | null };
-    /** Largest |difference|/stderr over u and the components of p. */
+    quadrature: { u: number; uError: number | null; p: number[] };
+    /** Error bars are null when importance sampling's own diagnostics withdrew them (see reliability). */
+    importance: {
+      u: number;
+      uStderr: number | null;
+      p: number[];
+      pStderr: number[] | null;
+      ess: number | null;
+      reliability: string | null;
+    };
+    /** Largest |difference|/stderr over u and the components of p; NaN when importance withdrew its error bars. */
     z: number;
   };
   shock: ShockCheck;
@@ -80,14 +88,10 @@ export function pdeChecks(
   const tt = o.t.map((t) => o.hs.map((h) => [t - h, t, t + h]));
   const times = [...axis(tt.flat(2))];
   // Any fixed node set gives an exact Cole–Hopf solution, so the residual orders need neither a
-  // fine table nor a tight tolerance: a 33² table (spacing ≈ σ/2) suffices. Its window growth can
-  // run out of room on very flat slices; the default cap always has room.
-  let grid: ReturnType<typeof entropyGrid2d>;
-  try {
-    grid = entropyGrid2d(obj, ax, ax, times, o.beta, { tol: 1e-6, maxPoints: 33 * 33 });
-  } catch {
-    grid = entropyGrid2d(obj, ax, ax, times, o.beta, { tol: 1e-6 });
-  }
+  // fine table nor a tight tolerance: a 33² table (spacing ≈ σ/2) suffices. Its window can run
+  // out of room on very flat slices; the default cap has room for those.
+  let grid = entropyGrid2d(obj, ax, ax, times, o.beta, { tol: 1e-6, maxPoints: 33 * 33 });
+  if (grid.truncated !== null) grid = entropyGrid2d(obj, ax, ax, times, o.beta, { tol: 1e-6 });
   const n = ax.length;
   const hjRes = o.hs.map(() => 0);
   const bRes = o.hs.map(() => 0);
@@ -148,23 +152,29 @@ function crossCheck(
   obj: Objective,
   t: number,
   beta: number,
-  quadrature: { u: number; uError: number; p: number[] },
+  quadrature: { u: number; uError: number | null; p: number[] },
   key: Key,
 ): PdeChecks["crossCheck"] {
   const i = localEntropy(obj, new Float64Array(2), { method: "importance", t, beta, key, samples: 2048 });
-  const zs = [
-    Math.abs((i.u as number) - quadrature.u) / (i.stderr as number),
-    ...[0, 1].map((c) => Math.abs(i.grad[c] - quadrature.p[c]) / i.gradStderr[c]),
-  ];
+  const se = i.stderr;
+  const gse = i.gradStderr;
+  const zs =
+    se === null || gse === null
+      ? [NaN]
+      : [
+          Math.abs((i.u as number) - quadrature.u) / se,
+          ...[0, 1].map((c) => Math.abs(i.grad[c] - quadrature.p[c]) / gse[c]),
+        ];
   return {
     t,
     quadrature,
     importance: {
       u: i.u as number,
-      uStderr: i.stderr as number,
+      uStderr: se,
       p: [...i.grad],
-      pStderr: [...i.gradStderr],
+      pStderr: gse === null ? null : [...gse],
       ess: i.ess,
+      reliability: i.reliability.reason,
     },
     z: Math.max(...zs),
   };

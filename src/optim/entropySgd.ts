@@ -17,7 +17,8 @@
 import { type Key, foldIn } from "../core/random.ts";
 import { Tensor } from "../core/tensor.ts";
 import { type Tree, leaves, unflatten } from "../core/tree.ts";
-import { langevinLeaf, stepNoise } from "./langevin.ts";
+import { type InnerLoop, type LangevinInner, compileLangevinInner } from "../compiled/langevinInner.ts";
+import { langevinLeaf, leafDraws, stepNoise } from "./langevin.ts";
 import { leafwise, requireKey } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";
 
@@ -38,12 +39,7 @@ export interface EntropySgdOptions {
 
 export type EntropySgdState = { step: number };
 
-export interface InnerLoop {
-  /** The last inner iterate y_L. */
-  y: Tree;
-  /** The running average μ_L. */
-  mu: Tree;
-}
+export type { InnerLoop };
 
 /**
  * The inner SGLD loop at anchor x with coupling γ (see the file comment); step ℓ's noise comes
@@ -71,7 +67,7 @@ export function entropySgdInner(
     const noise = s === 0 ? null : stepNoise(foldIn(requireKey(key, "entropy-sgd"), l));
     // μ is private to the loop (copies of x), so the kernel updates it in place.
     [y] = leafwise([y, g, x], 1, ([yi, gi, xi], [out], j) =>
-      langevinLeaf(yi, gi, out, eta, 0, gamma, xi, s, noise, mus[j], alpha),
+      langevinLeaf(yi, gi, out, eta, 0, gamma, xi, s, leafDraws(noise, s, yi.length), mus[j], alpha),
     );
   }
   return {
@@ -88,13 +84,25 @@ export function entropySgd(options: EntropySgdOptions): Optimizer<EntropySgdStat
   if (!Number.isInteger(o.innerSteps) || o.innerSteps < 1)
     throw new Error(`entropy-sgd: innerSteps must be a positive integer, got ${o.innerSteps}`);
   if (!(o.beta > 0)) throw new Error(`entropy-sgd: beta must be positive, got ${o.beta}`);
+  // The compiled inner loop (ctx.compiled), built for the first parameter tree it meets and again
+  // when the structure changes: its buffers are reused from step to step.
+  let compiled: { sizes: number[]; inner: LangevinInner } | null = null;
+  const innerFor = (params: Tree): LangevinInner => {
+    const sizes = leaves(params).map((t) => t.size);
+    if (compiled === null || sizes.length !== compiled.sizes.length || sizes.some((n, j) => n !== compiled!.sizes[j]))
+      compiled = { sizes, inner: compileLangevinInner(params, o) };
+    return compiled.inner;
+  };
   return {
     name: "entropy-sgd",
     gradsPerStep: o.innerSteps,
     init: () => ({ step: 0 }),
-    step(params: Tree, grads: Tree, state: EntropySgdState, { lr, key, gradAt }: StepContext) {
+    step(params: Tree, grads: Tree, state: EntropySgdState, { lr, key, gradAt, compiled }: StepContext) {
       const gamma = o.gamma * Math.pow(1 + o.gammaScoping, state.step);
-      const { mu } = entropySgdInner(params, grads, gradAt, key, o, gamma);
+      // μ from the compiled loop is a view of its buffer, read right away below.
+      const { mu } = compiled
+        ? innerFor(params)(params, grads, gradAt, key, gamma)
+        : entropySgdInner(params, grads, gradAt, key, o, gamma);
       const c = lr * gamma;
       const [p] = leafwise([params, mu], 1, ([x, m], [out]) => {
         for (let i = 0; i < x.length; i++) out[i] = x[i] - c * (x[i] - m[i]);

@@ -15,12 +15,19 @@ export function stepNoise(key: Key): FastNormal {
   return new FastNormal(key);
 }
 
+/** The next n deviates of `noise` as one array (fill: the stream of n normal() calls), or null without noise. */
+export function leafDraws(noise: FastNormal | null, s: number, n: number): Float64Array | null {
+  return noise !== null && s !== 0 ? noise.fill(new Float64Array(n)) : null;
+}
+
 /**
  * One Langevin step of a leaf, written into `out`:
- *   out = θ − η(g + λθ + c(θ − a)) + s·ξ,   ξ ~ N(0, I) from `noise` (none when null or s = 0),
+ *   out = θ − η(g + λθ + c(θ − a)) + s·ξ,   ξ = the leaf's deviates `z` (none when null or s = 0),
  * with an optional anchor `a` (Entropy-SGD's coupling c(y − x); pass c = 0 and any array without).
- * When `avg` is given, it is updated in place to (1 − α)·avg + α·out (Entropy-SGD's running mean).
- * A standalone function over plain arguments so that V8 compiles one tight loop.
+ * When `avg` is given, it is updated in the same pass to (1 − α)·avg + α·out (Entropy-SGD's running
+ * mean). theta may be `out` (element i reads element i only): the compiled inner loop
+ * (src/compiled/langevinInner.ts) draws a whole step's deviates into one buffer and runs this per
+ * leaf in place. A standalone function over plain arguments so that V8 compiles one tight loop.
  */
 export function langevinLeaf(
   theta: Float64Array,
@@ -31,20 +38,18 @@ export function langevinLeaf(
   c: number,
   anchor: Float64Array,
   s: number,
-  noise: FastNormal | null,
+  z: Float64Array | null,
   avg: Float64Array | null,
   alpha: number,
 ): void {
   const n = theta.length;
-  const draw = noise !== null && s !== 0;
+  const beta = 1 - alpha;
+  const draw = z !== null && s !== 0;
   for (let i = 0; i < n; i++) {
     const t = theta[i];
     let v = t - eta * (g[i] + lambda * t + (c === 0 ? 0 : c * (t - anchor[i])));
-    if (draw) v += s * noise.normal();
+    if (draw) v += s * z[i];
     out[i] = v;
-  }
-  if (avg !== null) {
-    const beta = 1 - alpha;
-    for (let i = 0; i < n; i++) avg[i] = beta * avg[i] + alpha * out[i];
+    if (avg !== null) avg[i] = beta * avg[i] + alpha * v;
   }
 }

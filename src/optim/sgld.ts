@@ -3,7 +3,7 @@
  *   θ ← θ − η(g + λθ) + √(2η/β)·ξ,   ξ ~ N(0, I) drawn from the step's key (langevin.ts),
  * the Euler–Maruyama step of dθ = −∇L dt + √(2/β) dW, whose stationary law is ∝ exp(−βL).
  */
-import { langevinLeaf, stepNoise } from "./langevin.ts";
+import { langevinLeaf, leafDraws, stepNoise } from "./langevin.ts";
 import type { Tree } from "../core/tree.ts";
 import { leafwise, requireKey } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";
@@ -27,7 +27,7 @@ export function sgld({ beta, weightDecay = 0 }: SgldOptions): Optimizer<SgldStat
       const s = Math.sqrt((2 * lr) / beta);
       const noise = s === 0 ? null : stepNoise(k);
       const [p] = leafwise([params, grads], 1, ([th, g], [out]) => {
-        langevinLeaf(th, g, out, lr, weightDecay, 0, th, s, noise, null, 0);
+        langevinLeaf(th, g, out, lr, weightDecay, 0, th, s, leafDraws(noise, s, th.length), null, 0);
       });
       return { params: p, state: { step: state.step + 1 } };
     },

@@ -21,6 +21,11 @@ export interface StepContext {
    * the next batch). `grads` is the first such gradient, taken at `params`.
    */
   gradAt?: (params: Tree) => Tree;
+  /**
+   * The caller runs compiled (`compile: true`): an optimizer with a compiled form of its step may
+   * use it (Entropy-SGD's inner loop over preallocated buffers). Same numbers either way.
+   */
+  compiled?: boolean;
 }
 
 export interface Optimizer<S extends OptState = OptState> {

@@ -212,7 +212,12 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
         finiteNorm(g, t, "gradient", "an inner-loop gradient of");
         return g;
       };
-      next = o.optimizer.step(state.params, grads, state.opt, { lr, key: foldIn(o.optKey, t - 1), gradAt });
+      next = o.optimizer.step(state.params, grads, state.opt, {
+        lr,
+        key: foldIn(o.optKey, t - 1),
+        gradAt,
+        compiled: o.compile === true,
+      });
       finiteNorm(next.params, t, "parameters", "the update made");
       if ((o.evalEvery > 0 && t % o.evalEvery === 0) || t === total) m = evaluate(t, next.params);
     } catch (err) {

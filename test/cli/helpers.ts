@@ -119,7 +119,7 @@ export async function runCliJson(args: string[]) {
   const r = await runCliInProcess(args);
   assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
   const lines = r.stdout.trim().split("\n");
-  assert.equal(lines.length, 1, `${args.join(" ")}: one JSON object on stdout`);
+  assert.equal(lines.length, 1, `${args.join(" ")}: one JSON object on stdout, got: ${r.stdout.slice(0, 400)}`);
   return JSON.parse(lines[0]);
 }
 

@@ -35,7 +35,7 @@ function throwsInput(fn: () => unknown, pattern: RegExp): void {
 }
 
 test("t ≤ 0, β ≤ 0 and non-finite values are rejected for every method", () => {
-  for (const method of ["sgld", "importance", "quadrature"] as const) {
+  for (const method of ["auto", "smc", "sgld", "importance", "quadrature"] as const) {
     throwsInput(() => localEntropy(q1, x1, { method, t: 0, beta: 1 }), /^t: expected a number > 0, got 0/);
     throwsInput(() => localEntropy(q1, x1, { method, t: -1, beta: 1 }), /^t: .*got -1/);
     throwsInput(() => localEntropy(q1, x1, { method, t: NaN, beta: 1 }), /^t: .*NaN/);
@@ -52,7 +52,36 @@ test("t ≤ 0, β ≤ 0 and non-finite values are rejected for every method", ()
 test("unknown methods, bad sample counts and inconsistent sampler settings", () => {
   throwsInput(
     () => localEntropy(q1, x1, { method: "langevin", t: 1, beta: 1 } as never),
-    /^method: expected one of sgld, importance, quadrature, got "langevin"/,
+    /^method: expected one of auto, importance, smc, sgld, quadrature, got "langevin"/,
+  );
+  throwsInput(
+    () => localEntropy(q1, x1, { method: "importance", t: 1, beta: 1, proposal: "gauss" as never }),
+    /^proposal: expected kernel, shifted, laplace, got gauss/,
+  );
+  throwsInput(
+    () => localEntropy(noGrad, x1, { method: "importance", t: 1, beta: 1, proposal: "laplace" }),
+    /^proposal laplace: the objective has no gradient/,
+  );
+  throwsInput(
+    () => localEntropy(q1, x1, { method: "smc", t: 1, beta: 1, particles: 8 }),
+    /^particles: expected an integer >= 16/,
+  );
+  throwsInput(
+    () => localEntropy(q1, x1, { method: "smc", t: 1, beta: 1, replicates: 3 }),
+    /^replicates: expected an integer >= 4/,
+  );
+  throwsInput(
+    () => localEntropy(q1, x1, { method: "smc", t: 1, beta: 1, essFraction: 1 }),
+    /^essFraction: expected a number in \(0, 1\)/,
+  );
+  throwsInput(() => localEntropy(noGrad, x1, { method: "smc", t: 1, beta: 1 }), /^smc: the objective has no gradient/);
+  throwsInput(
+    () => localEntropy(q3, new Float64Array(3), { t: 1, beta: 1, crossCheck: "often" as never }),
+    /^crossCheck: expected auto, always or never/,
+  );
+  throwsInput(
+    () => localEntropy(q3, new Float64Array(3), { t: 1, beta: 1, samples: 1 }),
+    /^samples: expected an integer >= 2/,
   );
   throwsInput(
     () => localEntropy(q1, x1, { method: "importance", t: 1, beta: 1, samples: 0 }),

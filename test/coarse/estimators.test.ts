@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { logNdtr } from "../../src/core/special.ts";
 import { quadraticSolution } from "../../src/pde/exact/quadratic.ts";
 import { localEntropy, quadraticObjective, type Objective } from "../../src/coarse/index.ts";
-import { assertWithin } from "./helpers.ts";
+import { assertWithin, certified } from "./helpers.ts";
 
 const A = [[1.5]];
 const b = [0.4];
@@ -30,8 +30,9 @@ function assertCalibrated(method: "importance" | "sgld", seeds: number, samples:
   const z: Record<"u" | "∇u", number[]> = { u: [], "∇u": [] };
   for (let seed = 0; seed < seeds; seed++) {
     const r = localEntropy(quad, x, { method, t, beta, seed, samples });
-    z.u.push(((r.u as number) - uEx) / (r.stderr as number));
-    z["∇u"].push((r.grad[0] - pEx) / r.gradStderr[0]);
+    const e = certified(r);
+    z.u.push(((r.u as number) - uEx) / e.stderr);
+    z["∇u"].push((r.grad[0] - pEx) / e.gradStderr[0]);
   }
   for (const [what, zs] of Object.entries(z)) {
     const ms = zs.reduce((s, v) => s + v * v, 0) / zs.length;
@@ -48,17 +49,22 @@ test("sgld (MALA + thermodynamic integration): z-scores over 12 seeds have mean 
   assertCalibrated("sgld", 12, 1000, 0.25, 2.5);
 });
 
-test("unadjusted Langevin (the plain Entropy-SGD loop) at a large step is biased; MALA at the same step is not", () => {
+test("unadjusted Langevin (the plain Entropy-SGD loop) at a large step is biased: error bars withdrawn; MALA is not", () => {
   const opts = { method: "sgld", t, beta, seed: 4, samples: 2000, stepSize: 0.3 } as const;
   const ula = localEntropy(quad, x, { ...opts, adjust: false });
   const mala = localEntropy(quad, x, opts);
+  assert.equal(ula.stderr, null);
+  assert.equal(ula.gradStderr, null);
+  assert.match(ula.reliability.reason ?? "", /ULA/);
+  const nominal = ula.reliability.nominal?.stderr as number;
   assert.ok(
-    Math.abs((ula.u as number) - uEx) > 5 * (ula.stderr as number),
-    `ULA u ${ula.u} ± ${ula.stderr} vs ${uEx}: the O(η) bias should show`,
+    Math.abs((ula.u as number) - uEx) > 5 * nominal,
+    `ULA u ${ula.u} ± ${nominal} (nominal) vs ${uEx}: the O(η) bias should show`,
   );
-  assert.ok(ula.warnings.some((w) => /ULA/.test(w)));
-  assertWithin(mala.u as number, uEx, mala.stderr as number, "MALA u");
-  assertWithin(mala.grad[0], pEx, mala.gradStderr[0], "MALA ∇u");
+  assert.equal(ula.warnings.filter((w) => /ULA/.test(w)).length, 1, "one warning, once");
+  const e = certified(mala);
+  assertWithin(mala.u as number, uEx, e.stderr, "MALA u");
+  assertWithin(mala.grad[0], pEx, e.gradStderr[0], "MALA ∇u");
 });
 
 test("adaptive importance sampling doubles the samples until the target stderr, and warns at the cap", () => {
@@ -84,13 +90,17 @@ test("adaptive sgld reaches a target stderr", () => {
   assertWithin(r.u as number, uEx, r.stderr as number, "adaptive sgld u");
 });
 
-test("degenerate importance weights are flagged; the shifted proposal is exact for a linear loss", () => {
+test("degenerate importance weights withdraw the error bars; the shifted proposal is exact for a linear loss", () => {
   const steep = quadraticObjective([[100]], [0], 0);
   const r = localEntropy(steep, Float64Array.of(1), { method: "importance", t: 2, beta: 10, seed: 1, samples: 1024 });
   assert.ok(
     r.warnings.some((w) => /ESS/.test(w)),
     r.warnings.join("; "),
   );
+  assert.equal(r.stderr, null);
+  assert.equal(r.gradNormStderr, null);
+  assert.match(r.reliability.reason ?? "", /ESS = .* < 100/);
+  assert.ok((r.reliability.checks.kHat as number) > 0.7, `k̂ ${r.reliability.checks.kHat}`);
   // f = 5y (docs/theory.md §C1 with A = 0): u = 5x − 25t/2, p = 5; kernel IS has log-weights with
   // variance (5βσ)² = 100
   const lin = quadraticObjective([[0]], [5], 0);
@@ -113,7 +123,7 @@ test("degenerate importance weights are flagged; the shifted proposal is exact f
   assert.ok(Math.abs((shifted.ess as number) - 1024) < 1e-6, `shifted ESS ${shifted.ess}`);
   // constant weights: u is exact; ⟨y⟩ is still a Monte Carlo mean
   assert.ok(Math.abs((shifted.u as number) - (5 * 0.2 - 12.5)) < 1e-12, `shifted u ${shifted.u}`);
-  assertWithin(shifted.grad[0], 5, shifted.gradStderr[0], "shifted ∇u");
+  assertWithin(shifted.grad[0], 5, certified(shifted).gradStderr[0], "shifted ∇u");
   // quadrature: the Gibbs mean sits 5 = 10σ away from x, outside the first window, which must grow
   const q = localEntropy(lin, Float64Array.of(0.2), { method: "quadrature", t: 1, beta: 4 });
   assert.ok(
@@ -185,10 +195,11 @@ test("sgld without thermodynamic integration reports ∇u only (u = null with th
   assert.equal(r.u, null);
   assert.equal(r.stderr, null);
   assert.match(r.uNote, /∇u only/);
-  assertWithin(r.grad[0], pEx, r.gradStderr[0], "∇u");
+  assert.ok(r.reliability.certified, r.reliability.reason ?? "");
+  assertWithin(r.grad[0], pEx, (r.gradStderr as Float64Array)[0], "∇u");
 });
 
-test("sgld flags chains that disagree (a double well with a high barrier: R̂ ≫ 1), where importance sampling is fine", () => {
+test("sgld withdraws its error bars when chains disagree (a double well with a high barrier: R̂ ≫ 1)", () => {
   const well: Objective = {
     dim: 1,
     value: (y) => 4 * (y[0] * y[0] - 1) ** 2,
@@ -206,4 +217,6 @@ test("sgld flags chains that disagree (a double well with a high barrier: R̂ �
     r.warnings.some((w) => /R̂/.test(w)),
     r.warnings.join("; "),
   );
+  assert.equal(r.gradStderr, null);
+  assert.ok((r.reliability.checks.rHat as number) > 1.05);
 });

@@ -3,8 +3,10 @@ import assert from "node:assert/strict";
 import { Tensor } from "../../src/core/tensor.ts";
 import { type Key, key, split, normal, normalArray, foldIn } from "../../src/core/random.ts";
 import { modelOf, parseModelConfig, type Model } from "../../src/nn/index.ts";
-import { ravel, type Tree } from "../../src/core/tree.ts";
-import { modelObjective, orthonormalize, type Objective } from "../../src/coarse/index.ts";
+import { ravel, unravel, type Tree } from "../../src/core/tree.ts";
+import { mnistDigits } from "../../src/data/index.ts";
+import { adam } from "../../src/optim/index.ts";
+import { modelObjective, orthonormalize, type LocalEntropyResult, type Objective } from "../../src/coarse/index.ts";
 
 /** Absolute slack for deterministic comparisons whose error estimate can round to 0. */
 export const ROUNDOFF = 1e-12;
@@ -83,4 +85,46 @@ export function tinyNetwork(seed = 7): Network {
     [16, 1],
   );
   return { model, params, X, Y, objective: modelObjective(model, params, X, Y, "mse"), x0: ravel(params) };
+}
+
+/** The error bars of a result whose diagnostics must have held (fails the test with the reason otherwise). */
+export function certified(r: LocalEntropyResult): { stderr: number; gradStderr: Float64Array; gradNormStderr: number } {
+  assert.ok(r.reliability.certified, `${r.estimator}: error bars withdrawn: ${r.reliability.reason}`);
+  assert.ok(r.stderr !== null && r.gradStderr !== null && r.gradNormStderr !== null);
+  return { stderr: r.stderr, gradStderr: r.gradStderr, gradNormStderr: r.gradNormStderr };
+}
+
+/**
+ * A small trained MNIST MLP: N digits spread over all ten classes (every (10000/N)-th of the
+ * shipped set), 4×4-average-pooled to 7×7, a tanh MLP 49 → hidden → 10 with cross-entropy, trained
+ * by full-batch Adam (lr 0.02) from a seeded initialisation. Returns the loss as an Objective and
+ * the trained weights.
+ */
+export function trainedMnistMlp(hidden: number, N: number, steps: number): { objective: Objective; x0: Float64Array } {
+  const { x, y } = mnistDigits();
+  const total = x.shape[0];
+  const X = new Float64Array(N * 49);
+  const Y = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    const src = Math.floor((i * total) / N);
+    Y[i] = y.data[src];
+    for (let a = 0; a < 7; a++)
+      for (let b = 0; b < 7; b++) {
+        let s = 0;
+        for (let u = 0; u < 4; u++) for (let v = 0; v < 4; v++) s += x.data[src * 784 + (4 * a + u) * 28 + 4 * b + v];
+        X[i * 49 + a * 7 + b] = s / 16;
+      }
+  }
+  const model = modelOf(parseModelConfig({ arch: "mlp", sizes: [49, hidden, 10], activation: "tanh" }));
+  let params = model.init(key(1));
+  const objective = modelObjective(model, params, new Tensor(X, [N, 49]), new Tensor(Y, [N]), "xent");
+  const opt = adam({});
+  let state = opt.init(params);
+  for (let k = 0; k < steps; k++) {
+    const g = objective.valueAndGrad!(ravel(params)).grad;
+    const next = opt.step(params, unravel(params, g), state, { lr: 0.02, key: key(k) });
+    params = next.params;
+    state = next.state;
+  }
+  return { objective, x0: ravel(params) };
 }

@@ -43,7 +43,7 @@ test("1-D network slice: HJ and Burgers residuals fall as h² (ratios ≈ 4), ν
   for (const h of H) {
     const s = centres.flatMap((c) => [c - h, c, c + h]);
     const g = entropyGrid1d(slice1.objective, s, [t0 - h, t0, t0 + h], beta, { tol: 1e-13 });
-    assert.ok(g.uError <= 1e-13, `quadrature error ${g.uError}`);
+    assert.ok(g.uError !== null && g.uError <= 1e-13, `quadrature error ${g.uError}`);
     let rh = 0;
     let rb = 0;
     let num = 0;
@@ -82,7 +82,7 @@ test("2-D network slice: HJ and vector Burgers residuals fall as h², p is curl-
   for (const h of H) {
     const axis = (cs: number[]) => cs.flatMap((c) => [c - h, c, c + h]);
     const g = entropyGrid2d(slice2.objective, axis(C1), axis(C2), [t0 - h, t0, t0 + h], beta, { tol: TOL2 });
-    assert.ok(g.uError <= TOL2, `quadrature error ${g.uError}`);
+    assert.ok(g.uError !== null && g.uError <= TOL2, `quadrature error ${g.uError}`);
     const n2 = 3 * C2.length;
     let rh = 0;
     let rb = 0;

@@ -162,6 +162,23 @@ test("the fast normal generator is seeded, reproducible and standard normal", ()
   assert.ok(Math.abs(tail / a.length - 0.0027) < 0.0006, `P(|x| > 3) = ${tail / a.length}`);
 });
 
+test("the fast normal generator's fill is the stream of normal(), across chunks, scales and interleaved draws", () => {
+  for (const seed of [1, 42, 2024]) {
+    const filled = new FastNormal(seed),
+      single = new FastNormal(seed);
+    for (let r = 0; r < 40; r++) {
+      const len = 1 + ((r * 7919) % 3000);
+      const scale = r % 3 === 0 ? 1 : 0.3;
+      const a = filled.fill(new Float64Array(len), scale);
+      for (let i = 0; i < len; i++) {
+        const b = scale * single.normal();
+        assert.ok(Object.is(a[i], b), `seed ${seed}, chunk ${r}, draw ${i}: ${a[i]} vs ${b}`);
+      }
+      assert.equal(filled.uniform(), single.uniform(), `seed ${seed}: the state after chunk ${r}`);
+    }
+  }
+});
+
 /** Value, gradient and H·v of ⟨c, op(params)⟩ for a fused op and its composite definition. */
 function compareOps(
   name: string,

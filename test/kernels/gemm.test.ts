@@ -193,14 +193,19 @@ test("auto prefers the relaxed-SIMD build over plain SIMD; SHOCKLENS_WASM_RELAXE
   assert.ok(Math.abs(relaxed.sum - off.sum) <= 1e-12 * Math.abs(off.sum));
 });
 
-test("native OpenBLAS dgemm equals the plain kernel (where the addon is built)", (t) => {
-  let blas: NativeBlas;
+/** The native addon, or null after marking the test skipped where it is not built. */
+function nativeOrSkip(t: { skip(message: string): void }): NativeBlas | null {
   try {
-    blas = loadNativeBlas();
+    return loadNativeBlas();
   } catch (e) {
     t.skip(`native BLAS not available: ${(e as Error).message}`);
-    return;
+    return null;
   }
+}
+
+test("native OpenBLAS dgemm equals the plain kernel (where the addon is built)", (t) => {
+  const blas = nativeOrSkip(t);
+  if (blas === null) return;
   const rng = new FastNormal(5);
   for (const [m, n, k, tA, tB] of shapes(6, 30, 200)) {
     const { a, b, aOff, bOff } = operands(rng, m, n, k);
@@ -221,6 +226,34 @@ test("native OpenBLAS dgemm equals the plain kernel (where the addon is built)",
     () => blas.dgemm(4, 4, 4, new Float64Array(3), 0, false, new Float64Array(16), 0, false, new Float64Array(16), 0),
     /too short/,
   );
+});
+
+test("native OpenBLAS at 2 threads: same bits run to run, 1-thread values to rounding (docs/performance.md §threads-and-malloc)", (t) => {
+  const blas = nativeOrSkip(t);
+  if (blas === null) return;
+  const before = blas.getThreads();
+  try {
+    const rng = new FastNormal(17);
+    for (const [m, n, k, tA, tB] of [
+      [256, 300, 500, false, true],
+      [400, 10, 300, true, false],
+    ] as Shape[]) {
+      const { a, b, aOff, bOff } = operands(rng, m, n, k);
+      const run = (threads: number) => {
+        blas.setThreads(threads);
+        const c = new Float64Array(m * n);
+        blas.dgemm(m, n, k, a, aOff, tA, b, bOff, tB, c, 0);
+        return c;
+      };
+      const one = run(1),
+        two = run(2),
+        again = run(2);
+      assert.deepEqual(again, two, `[${m},${n},${k}]: two 2-thread runs differ`);
+      assert.ok(relDiff(two, one) < 1e-12, `[${m},${n},${k}]: 2 threads vs 1`);
+    }
+  } finally {
+    blas.setThreads(before);
+  }
 });
 
 test("matmul gives the same values on every available backend; names select backends", () => {

@@ -95,23 +95,89 @@ export class FastNormal {
       const hz = this.nextInt32();
       const iz = this.layer();
       if (Math.abs(hz) < KN[iz]) return hz * WN[iz];
-      // Slow path (~2.5% of draws): the base strip's tail, or the wedge of layer iz.
-      if (iz === 0) {
-        let x: number, y: number;
-        do {
-          x = -Math.log(this.uniform()) / R;
-          y = -Math.log(this.uniform());
-        } while (y + y < x * x);
-        return hz > 0 ? R + x : -R - x;
-      }
-      const x = hz * WN[iz];
-      if (FN[iz] + this.uniform() * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * x * x)) return x;
+      const v = this.slowPath(hz, iz);
+      if (v !== null) return v;
     }
   }
 
-  /** Fills `out` with scale·N(0, 1) draws. */
+  /**
+   * The rest of one ziggurat attempt when the fast test fails (~2.5% of draws): the base strip's
+   * tail, or the wedge of layer iz; null when the wedge rejects (the caller draws again).
+   */
+  private slowPath(hz: number, iz: number): number | null {
+    if (iz === 0) {
+      let x: number, y: number;
+      do {
+        x = -Math.log(this.uniform()) / R;
+        y = -Math.log(this.uniform());
+      } while (y + y < x * x);
+      return hz > 0 ? R + x : -R - x;
+    }
+    const x = hz * WN[iz];
+    if (FN[iz] + this.uniform() * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * x * x)) return x;
+    return null;
+  }
+
+  /**
+   * Fills `out` with scale·N(0, 1) draws: the same stream as `out.length` calls of `normal()`,
+   * with the generator state held in locals over the fast path (the fields are written back only
+   * around the rare slow path), so the loop is a few register operations per draw.
+   */
   fill(out: Float64Array, scale = 1): Float64Array {
-    for (let i = 0; i < out.length; i++) out[i] = scale * this.normal();
+    const n = out.length;
+    let i = 0;
+    while (i < n) {
+      let s0 = this.s0,
+        s1 = this.s1,
+        s2 = this.s2,
+        s3 = this.s3,
+        idx = this.idx,
+        left = this.left;
+      let hz = 0,
+        iz = 0;
+      // The fast path until a draw needs the slow one (or the array is full).
+      for (; i < n; i++) {
+        // hz: one xoshiro128** word (nextInt32, inlined).
+        let t = Math.imul(s1, 5);
+        hz = Math.imul((t << 7) | (t >>> 25), 9) | 0;
+        let u = s1 << 9;
+        let n2 = s2 ^ s0;
+        let n3 = s3 ^ s1;
+        s1 = s1 ^ n2;
+        s0 = s0 ^ n3;
+        s2 = n2 ^ u;
+        s3 = (n3 << 11) | (n3 >>> 21);
+        // iz: the layer index, a byte of a separate word (layer, inlined).
+        if (left === 0) {
+          t = Math.imul(s1, 5);
+          idx = Math.imul((t << 7) | (t >>> 25), 9) | 0;
+          u = s1 << 9;
+          n2 = s2 ^ s0;
+          n3 = s3 ^ s1;
+          s1 = s1 ^ n2;
+          s0 = s0 ^ n3;
+          s2 = n2 ^ u;
+          s3 = (n3 << 11) | (n3 >>> 21);
+          left = 4;
+        }
+        iz = idx & 127;
+        idx >>>= 8;
+        left--;
+        if (Math.abs(hz) < KN[iz]) out[i] = scale * (hz * WN[iz]);
+        else break;
+      }
+      this.s0 = s0;
+      this.s1 = s1;
+      this.s2 = s2;
+      this.s3 = s3;
+      this.idx = idx;
+      this.left = left;
+      if (i < n) {
+        let v = this.slowPath(hz, iz);
+        if (v === null) v = this.normal();
+        out[i++] = scale * v;
+      }
+    }
     return out;
   }
 }
