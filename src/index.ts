@@ -50,6 +50,8 @@ export { runPaper } from "./experiments/paper.ts";
 export * as io from "./io/index.ts";
 // Run store
 export * as store from "./store/index.ts";
+// Sweeps: many runs on a local process pool or on workers through Redis
+export * as sweep from "./sweep/index.ts";
 // Training monitor and canned experiments
 export * as monitor from "./monitor/index.ts";
 export { EXPERIMENTS, experimentOf } from "./experiments/registry.ts";

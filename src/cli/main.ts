@@ -16,6 +16,8 @@ async function commandRegistrars(): Promise<Registrar[]> {
     import("./demo.ts"),
     import("./train.ts"),
     import("./runs.ts"),
+    import("./sweep.ts"),
+    import("./worker.ts"),
     import("./eval.ts"),
     import("./quotient.ts"),
     import("./entropy.ts"),
@@ -38,6 +40,7 @@ export async function buildProgram(): Promise<Command> {
     .description("Shock waves and symmetry-reduced SGD: autodiff, quotients, local entropy, HJ/Burgers solvers")
     .version(VERSION, "-V, --version")
     .showHelpAfterError(false)
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const register of await commandRegistrars()) register(program);

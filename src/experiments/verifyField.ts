@@ -31,6 +31,7 @@ import {
   type CoordinateName,
   type Dynamics,
   type Frame,
+  type HodgeResult,
   type InvariantMap,
   type Loop,
   type QuotientField,
@@ -58,6 +59,21 @@ export interface Budget {
 }
 
 export const DEFAULT_BUDGET: Budget = { replicates: 32, K: 32, hodgeN: 7, hodgeReplicates: 8, areaSteps: 2000 };
+
+/** The headline loop on the verify chart (radius 0.25 around (0.4, 0.4)) with `K` points. */
+export const headlineLoop = (K: number): Loop => ({ center: [0.4, 0.4], radius: 0.25, K });
+
+/** The Hodge grid of the verify chart: `n` × `n` nodes on [−0.6, 0.6]². */
+export const hodgeGrid = (n: number) => uniformGrid([-0.6, -0.6], [0.6, 0.6], n);
+
+/**
+ * The headline non-gradient fraction from a Hodge test in the named coordinates (`prefix` "quotient-metric"
+ * or "quotient-euclidean"): the excess's noise-debiased non-gradient energy over the field's energy.
+ */
+export function nonGradientFractionOf(hodge: readonly HodgeResult[], prefix = "quotient-metric"): number {
+  const by = Object.fromEntries(hodge.map((h) => [h.coordinates.name, h]));
+  return by[`${prefix}-excess`].residualEnergy / by[prefix].energy;
+}
 
 interface CurlSummary {
   mean: number;
@@ -124,7 +140,7 @@ export function fieldChecks(setup: FamilySetup, key: Key, budget: Budget = DEFAU
   const fieldFor = (dyn: Dynamics, coords = names) =>
     quotientDriftField({ chart, stepper: makeStepper(problem, dyn), invariants: phi, coordinates: coords, frames });
   const sgd = fieldFor(training);
-  const loop: Loop = { center: [0.4, 0.4], radius: 0.25, K: budget.K };
+  const loop = headlineLoop(budget.K);
   const R = budget.replicates;
   const byName = <T>(list: { coordinates: { name: string } }[], pick: (x: never) => T) =>
     Object.fromEntries(list.map((x) => [x.coordinates.name, pick(x as never)]));
@@ -138,11 +154,10 @@ export function fieldChecks(setup: FamilySetup, key: Key, budget: Budget = DEFAU
       correction: c as "holm" | "bh",
     }),
   );
-  const hodge = hodgeTest(sgd, uniformGrid([-0.6, -0.6], [0.6, 0.6], budget.hodgeN), {
+  const hodge = hodgeTest(sgd, hodgeGrid(budget.hodgeN), {
     replicates: budget.hodgeReplicates,
     key: foldIn(key, 4),
   });
-  const hodgeBy = Object.fromEntries(hodge.map((h) => [h.coordinates.name, h]));
   return {
     eta: training.optimizer.lr,
     batchSize: training.batchSize,
@@ -169,9 +184,8 @@ export function fieldChecks(setup: FamilySetup, key: Key, budget: Budget = DEFAU
       ]),
     ),
     hodge: byName(hodge, (h: (typeof hodge)[number]) => ({ fraction: h.fraction, debiased: h.debiased, p: h.p })),
-    nonGradientFraction: hodgeBy["quotient-metric-excess"].residualEnergy / hodgeBy["quotient-metric"].energy,
-    nonGradientFractionEuclidean:
-      hodgeBy["quotient-euclidean-excess"].residualEnergy / hodgeBy["quotient-euclidean"].energy,
+    nonGradientFraction: nonGradientFractionOf(hodge),
+    nonGradientFractionEuclidean: nonGradientFractionOf(hodge, "quotient-euclidean"),
     threshold: NON_GRADIENT_THRESHOLD,
     etaScaling: etaChecks(fieldFor, training, loop, R, foldIn(key, 5)),
     batch: batchChecks(fieldFor, training, loop, foldIn(key, 6)),

@@ -73,8 +73,12 @@ function choose(n: number, k: number): number {
   return Math.round(c);
 }
 
-/** All index sets a sampler draws with equal probability (subsets, or ordered tuples with replacement). */
-function enumerateBatches(N: number, B: number, replacement: boolean): Int32Array[] | null {
+/**
+ * All index sets a sampler draws with equal probability (subsets, or ordered tuples with
+ * replacement). Without replacement a batch of N or more is the whole set, as the sampler draws it.
+ */
+export function enumerateBatches(N: number, B: number, replacement: boolean): Int32Array[] | null {
+  if (!replacement && B >= N) return [Int32Array.from({ length: N }, (_, i) => i)];
   if (replacement ? N ** B > MAX_ENUMERATION : choose(N, B) > MAX_ENUMERATION) return null;
   const out: Int32Array[] = [];
   const cur = new Int32Array(B);
@@ -83,7 +87,8 @@ function enumerateBatches(N: number, B: number, replacement: boolean): Int32Arra
       out.push(cur.slice());
       return;
     }
-    for (let i = replacement ? 0 : start; i < N; i++) {
+    // Without replacement, leave room for the B − pos − 1 indices still to come (no dead branches).
+    for (let i = replacement ? 0 : start; i < (replacement ? N : N - (B - pos - 1)); i++) {
       cur[pos] = i;
       rec(pos + 1, i + 1);
     }

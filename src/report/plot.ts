@@ -50,24 +50,34 @@ function swatches(domain: unknown[], color: (v: unknown) => string, width: numbe
   return { svg: `<g font-size="11">${parts.join("")}</g>`, height: y + 8 };
 }
 
-/** A continuous colour ramp (40 steps over the domain's extremes) with the end and middle values. */
-function ramp(domain: number[], color: (v: unknown) => string, width: number, label = ""): string {
+/** Three significant digits in little room: 0.0123, 4.56, 1.2e-7 (one decimal of exponent form below 1e-3 and from 1e5). */
+export function compactNumber(v: number): string {
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(1) : Number(v.toPrecision(3)).toString();
+}
+
+/**
+ * A continuous colour ramp (40 steps over the domain's extremes) with the end and middle values;
+ * for a log scale the steps and the middle are geometric (the middle value is √(lo·hi)).
+ */
+function ramp(domain: number[], color: (v: unknown) => string, width: number, label = "", log = false): string {
   const lo = Math.min(...domain);
   const hi = Math.max(...domain);
-  const x0 = width - 290;
-  const w = 240;
+  const at = (t: number) => (log ? lo * (hi / lo) ** t : lo + t * (hi - lo));
+  // 240 px wide, right-aligned; a narrower figure gets a narrower ramp that starts at its left edge
+  const x0 = Math.max(24, width - 290);
+  const w = Math.min(240, width - x0 - 24);
   const steps = 40;
   const parts: string[] = [`<text x="${x0}" y="11" text-anchor="start">${escapeXml(label)}</text>`];
   for (let k = 0; k < steps; k++) {
-    const v = lo + ((k + 0.5) / steps) * (hi - lo);
+    const v = at((k + 0.5) / steps);
     parts.push(
       `<rect x="${(x0 + (k * w) / steps).toFixed(2)}" y="16" width="${(w / steps + 0.5).toFixed(2)}" height="10"` +
         ` fill="${escapeXml(color(v))}"/>`,
     );
   }
-  const fmt = (v: number) => Number(v.toPrecision(3)).toString();
-  [lo, (lo + hi) / 2, hi].forEach((v, k) =>
-    parts.push(`<text x="${x0 + (k * w) / 2}" y="40" text-anchor="middle">${escapeXml(fmt(v))}</text>`),
+  [lo, at(0.5), hi].forEach((v, k) =>
+    parts.push(`<text x="${x0 + (k * w) / 2}" y="40" text-anchor="middle">${escapeXml(compactNumber(v))}</text>`),
   );
   return `<g font-size="10">${parts.join("")}</g>`;
 }
@@ -109,6 +119,7 @@ export function renderPlot(options: Plot.PlotOptions): string {
         scale.apply ?? (() => "black"),
         width,
         (options.color as { label?: string }).label,
+        scale.type === "log",
       );
       legendHeight = 50;
     }

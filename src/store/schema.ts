@@ -126,6 +126,43 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: "sweeps and their jobs (one result per job: a job's run is unique)",
+    sql: `
+      CREATE TABLE sweeps (
+        id       TEXT PRIMARY KEY,
+        name     TEXT NOT NULL,
+        spec     TEXT NOT NULL, -- JSON of the validated sweep spec, keys in the spec's order
+        executor TEXT NOT NULL, -- "local" or the queue's address (without credentials)
+        status   TEXT NOT NULL CHECK (status IN ('RUNNING', 'FINISHED', 'INTERRUPTED')),
+        created  REAL NOT NULL,
+        updated  REAL NOT NULL,
+        owner    TEXT,          -- "host:pid" of the coordinator running it now, or NULL
+        owner_heartbeat REAL
+      );
+      CREATE INDEX sweeps_created ON sweeps(created);
+      CREATE TABLE sweep_jobs (
+        sweep_id    TEXT NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+        job_id      TEXT NOT NULL, -- 16 hex digits of the job's config hash
+        idx         INTEGER NOT NULL,
+        overrides   TEXT NOT NULL, -- JSON {dotted path: value}
+        config      TEXT NOT NULL, -- canonical JSON of the run config, training seed included
+        status      TEXT NOT NULL CHECK (status IN ('PENDING', 'RUNNING', 'FINISHED', 'FAILED')),
+        run_id      TEXT UNIQUE REFERENCES runs(id) ON DELETE SET NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        step        INTEGER,
+        total_steps INTEGER,
+        worker      TEXT,
+        error       TEXT,
+        history     TEXT NOT NULL DEFAULT '[]', -- JSON list of what happened to the job, oldest first
+        updated     REAL NOT NULL,
+        PRIMARY KEY (sweep_id, job_id),
+        UNIQUE (sweep_id, idx)
+      ) WITHOUT ROWID;
+      CREATE INDEX sweep_jobs_status ON sweep_jobs(sweep_id, status);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -11,6 +11,7 @@ import { canonicalJson, encodeScalar, flattenParams, newRunId, sha256Hex, toJson
 import { connect } from "./connect.ts";
 import { acquireLease, checkLease, LEASE_TTL_S, releaseLease, renewLease } from "./lease.ts";
 import { RunReader } from "./reader.ts";
+import { SweepTable } from "./sweeps.ts";
 import type {
   Artifact,
   ArtifactInput,
@@ -48,6 +49,7 @@ export class SqliteRunStore extends RunReader implements RunStore {
   private readonly leaseTtlS: number;
   private readonly insertScalar: Database.Statement;
   private readonly insertScalars: (id: string, step: number, values: [string, number][], wallTime: number) => void;
+  private sweepTable: SweepTable | undefined;
 
   private constructor(db: Database.Database, path: string, options: OpenOptions) {
     super(db, path);
@@ -71,6 +73,11 @@ export class SqliteRunStore extends RunReader implements RunStore {
   /** Opens the store at `path` (creating the file and its directory if needed) and migrates it. */
   static open(path: string, options: OpenOptions = {}): SqliteRunStore {
     return new SqliteRunStore(connect(path, { busyTimeoutMs: options.busyTimeoutMs }), path, options);
+  }
+
+  /** The sweeps and their jobs, on this connection: a job's result run and its completion commit together. */
+  sweeps(): SweepTable {
+    return (this.sweepTable ??= new SweepTable(this.db, this.path, this.now));
   }
 
   transaction<T>(fn: () => T): T {

@@ -32,6 +32,7 @@ test("the entry point exports the documented namespaces and the registries", asy
     "pde",
     "io",
     "store",
+    "sweep",
     "data",
     "optim",
     "train",
@@ -46,6 +47,7 @@ test("the entry point exports the documented namespaces and the registries", asy
   assert.equal(typeof api.optim.sgd, "function");
   assert.equal(typeof api.train.trainLoop, "function");
   assert.equal(typeof api.data.loadTask, "function");
+  assert.equal(typeof api.sweep.parseSweepSpec, "function");
   assert.deepEqual(
     api.families().map((f) => f.arch),
     ["mlp", "cnn", "transformer", "meanfield"],
