@@ -22,7 +22,7 @@ import time
 
 sys.dont_write_bytecode = True
 
-from process_env import prepare_process  # noqa: E402
+from common import prepare_process, selected_workloads  # noqa: E402
 
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 ap.add_argument("--threads", type=int, default=1, choices=[1, 2])
@@ -196,14 +196,9 @@ WORKLOADS = {"burgers-muscl": bench_muscl, "burgers-weno5": bench_weno, "heat2d"
 
 
 def main():
-    if ARGS.list:
-        print("\n".join(WORKLOADS))
-        return 0
-    names = [s for s in ARGS.only.split(",") if s] or list(WORKLOADS)
-    unknown = [s for s in names if s not in WORKLOADS]
-    if unknown:
-        print("unknown workload(s): %s" % ",".join(unknown), file=sys.stderr)
-        return 2
+    names = selected_workloads(ARGS, WORKLOADS)
+    if names is None:
+        return 0 if ARGS.list else 2
     for name in names:
         wname, run, steps, cells, u0 = WORKLOADS[name]()
         per = []

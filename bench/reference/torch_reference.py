@@ -23,7 +23,7 @@ import time
 
 sys.dont_write_bytecode = True
 
-from process_env import prepare_process  # noqa: E402
+from common import prepare_process, selected_workloads  # noqa: E402
 
 
 def parse_args():
@@ -409,15 +409,9 @@ WORKLOADS = {
 
 
 def main():
-    if ARGS.list:
-        print("\n".join(WORKLOADS))
-        return 0
-    names = [n for n in ARGS.only.split(",") if n] or list(WORKLOADS)
-    unknown = [n for n in names if n not in WORKLOADS]
-    if unknown:
-        print("unknown workload(s): %s; known: %s" % (",".join(unknown), ",".join(WORKLOADS)),
-              file=sys.stderr)
-        return 2
+    names = selected_workloads(ARGS, WORKLOADS)
+    if names is None:
+        return 0 if ARGS.list else 2
     if ARGS.reps < 7:
         print("note: --reps %d is below the rule's minimum of 7" % ARGS.reps, file=sys.stderr)
     status = 0

@@ -1,7 +1,8 @@
-"""Process settings shared by the reference scripts (docs/performance.md, section Threads and malloc).
+"""What the reference scripts share: the process settings and the choice of workloads.
 
-Both must run before numpy or torch is imported: glibc reads its malloc variables at process start
-and OpenMP/OpenBLAS read their thread counts when they load.
+The process settings (docs/performance.md, section Threads and malloc) must be made before numpy or
+torch is imported: glibc reads its malloc variables at process start and OpenMP/OpenBLAS read their
+thread counts when they load.
 """
 import os
 import sys
@@ -20,3 +21,16 @@ def prepare_process(args):
         os.execv(sys.executable, [sys.executable] + sys.argv)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)
+
+
+def selected_workloads(args, workloads):
+    """The workload names --only asks for (all by default); None after printing --list or an error."""
+    if args.list:
+        print("\n".join(workloads))
+        return None
+    names = [n for n in args.only.split(",") if n] or list(workloads)
+    unknown = [n for n in names if n not in workloads]
+    if unknown:
+        print("unknown workload(s): %s; known: %s" % (",".join(unknown), ",".join(workloads)), file=sys.stderr)
+        return None
+    return names
