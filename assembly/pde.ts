@@ -166,7 +166,9 @@ const C13: f64 = 13.0 / 12.0;
 const C6: f64 = 1.0 / 6.0;
 const EPS: f64 = 1e-6;
 
-// WENO5-JS value at the face downwind of v3 (src/pde/reconstruction/weno5.ts).
+// WENO5-JS value at the face downwind of v3 (src/pde/reconstruction/weno5.ts). Deliberate twin:
+// weno5() of the C reference solver bench/reference/pde_reference.c writes the same arithmetic
+// again, independently: `npm run bench` times shocklens against it and compares the checksums.
 // @ts-ignore: decorator
 @inline function weno5S(v1: f64, v2: f64, v3: f64, v4: f64, v5: f64): f64 {
   const q0 = (2.0 * v1 - 7.0 * v2 + 11.0 * v3) * C6;

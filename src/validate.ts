@@ -4,13 +4,19 @@
  * with `field` set (the CLI shows it as the option the user typed). Every area checks its inputs
  * with these; the CLI parses strings into values and leaves the domain checks to the library.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { InputError } from "./errors.ts";
 
 /** How a value that was not accepted is shown: strings quoted, everything else as String(v). */
 function shown(v: unknown): string {
   return typeof v === "string" ? JSON.stringify(v) : String(v);
 }
+
+/**
+ * A seed in a config file: a non-negative integer that a float64 holds exactly (≤ 2⁵³ − 1). The run,
+ * its data and its monitor each take one; the caller adds `.optional()` and its own description.
+ */
+export const seedSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 /** `<field>: expected <what>, got <value>`, with `field` set. */
 export function fieldError(field: string, expected: string, got: unknown): InputError {

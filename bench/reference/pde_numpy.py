@@ -22,6 +22,8 @@ import time
 
 sys.dont_write_bytecode = True
 
+from common import prepare_process, selected_workloads  # noqa: E402
+
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 ap.add_argument("--threads", type=int, default=1, choices=[1, 2])
 ap.add_argument("--only", default="")
@@ -32,17 +34,7 @@ ap.add_argument("--default-malloc", action="store_true",
                 help="keep glibc's default malloc tuning (docs/performance.md, section Threads and malloc)")
 ARGS = ap.parse_args()
 
-# glibc malloc: keep freed memory in the heap instead of returning it to the kernel and
-# faulting it back in on the next temporary (on this VM that page-fault churn cost numpy
-# up to 7x and torch's vmap 2-3x). The variables are read at process start, so re-exec.
-MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "268435456",
-              "MALLOC_TOP_PAD_": "67108864"}
-if not ARGS.default_malloc and any(os.environ.get(k) != v for k, v in MALLOC_ENV.items()):
-    os.environ.update(MALLOC_ENV)
-    os.execv(sys.executable, [sys.executable] + sys.argv)
-
-for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[var] = str(ARGS.threads)
+prepare_process(ARGS)
 
 import numpy as np  # noqa: E402
 
@@ -204,14 +196,9 @@ WORKLOADS = {"burgers-muscl": bench_muscl, "burgers-weno5": bench_weno, "heat2d"
 
 
 def main():
-    if ARGS.list:
-        print("\n".join(WORKLOADS))
-        return 0
-    names = [s for s in ARGS.only.split(",") if s] or list(WORKLOADS)
-    unknown = [s for s in names if s not in WORKLOADS]
-    if unknown:
-        print("unknown workload(s): %s" % ",".join(unknown), file=sys.stderr)
-        return 2
+    names = selected_workloads(ARGS, WORKLOADS)
+    if names is None:
+        return 0 if ARGS.list else 2
     for name in names:
         wname, run, steps, cells, u0 = WORKLOADS[name]()
         per = []

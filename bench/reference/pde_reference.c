@@ -151,7 +151,9 @@ static void bench_muscl(void) {
 /* ------------------------------------------------------------------------- */
 #define WG 3
 
-/* WENO5-JS value at the interface on the right of v3, from v1..v5 (upwind to downwind) */
+/* WENO5-JS value at the interface on the right of v3, from v1..v5 (upwind to downwind).      */
+/* Deliberate twin of weno5S in assembly/pde.ts: the same arithmetic written independently, so */
+/* that the benchmark compares shocklens with a reference it does not share code with.         */
 static inline double weno5(double v1, double v2, double v3, double v4, double v5) {
     const double eps = 1e-6, c13 = 13.0 / 12.0, c6 = 1.0 / 6.0;
     double q0 = (2.0 * v1 - 7.0 * v2 + 11.0 * v3) * c6;

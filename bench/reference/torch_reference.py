@@ -23,6 +23,8 @@ import time
 
 sys.dont_write_bytecode = True
 
+from common import prepare_process, selected_workloads  # noqa: E402
+
 
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -40,21 +42,11 @@ def parse_args():
 
 ARGS = parse_args()
 
-# glibc malloc: keep freed memory in the heap instead of returning it to the kernel and
-# faulting it back in on the next temporary (on this VM that page-fault churn cost numpy
-# up to 7x and torch's vmap 2-3x). The variables are read at process start, so re-exec.
-MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "268435456",
-              "MALLOC_TOP_PAD_": "67108864"}
-if not ARGS.default_malloc and any(os.environ.get(k) != v for k, v in MALLOC_ENV.items()):
-    os.environ.update(MALLOC_ENV)
-    os.execv(sys.executable, [sys.executable] + sys.argv)
-
 # Thread count must be fixed before torch/numpy load OpenMP and OpenBLAS.
 # Torch's matmuls go to OpenBLAS (pthreads), its elementwise ops to libgomp. With libgomp's
 # default spin-waiting, idle OpenMP workers starve OpenBLAS's threads on a 2-core machine
 # (measured 8-20x slow-downs of the MLP/transformer steps), hence the passive wait policy.
-for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[var] = str(ARGS.threads)
+prepare_process(ARGS)
 os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
 
 import numpy as np  # noqa: E402
@@ -254,28 +246,38 @@ def w_tiny_grad():
     return op, 1e6, "median_wall_time_per_gradient", "us/eval", [f, sumsq(g), dot(g, p)]
 
 
+def train_step_op(opt, loss_of):
+    """One optimizer step on the loss loss_of() computes; returns the loss."""
+    def op():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_of()
+        loss.backward()
+        opt.step()
+        return loss
+    return op
+
+
+def step_workload(build):
+    """build() -> (model, op). Check values: the loss of step 1, the squared gradient norm after it,
+    the loss of step 3; the timed op starts from a fresh initialisation."""
+    model, op = build()
+    l1 = float(op())
+    g1 = sumsq([q.grad for q in model.parameters()])
+    op()
+    l3 = float(op())
+    model, op = build()
+    return op, 1e3, "median_wall_time_per_step", "ms/step", [l1, g1, l3]
+
+
 def mlp_step_workload(hidden):
     def build():
         model = mlp(hidden, nn.ReLU)
         X, y = mnist_like_batch()
         opt = torch.optim.SGD(model.parameters(), lr=0.01)
         loss_fn = nn.CrossEntropyLoss()
+        return model, train_step_op(opt, lambda: loss_fn(model(X), y))
 
-        def op():
-            opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(X), y)
-            loss.backward()
-            opt.step()
-            return loss
-        return model, op
-
-    model, op = build()
-    l1 = float(op())
-    g1 = sumsq([q.grad for q in model.parameters()])
-    op()
-    l3 = float(op())
-    model, op = build()  # time from a fresh initialisation
-    return op, 1e3, "median_wall_time_per_step", "ms/step", [l1, g1, l3]
+    return step_workload(build)
 
 
 def w_mlp_small_step():
@@ -359,22 +361,9 @@ def w_transformer_step():
         tok, tgt = transformer_batch()
         opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
                                 weight_decay=0.01)
+        return model, train_step_op(opt, lambda: F.cross_entropy(model(tok)[:, -1, :], tgt))
 
-        def op():
-            opt.zero_grad(set_to_none=True)
-            loss = F.cross_entropy(model(tok)[:, -1, :], tgt)
-            loss.backward()
-            opt.step()
-            return loss
-        return model, op
-
-    model, op = build()
-    l1 = float(op())
-    g1 = sumsq([q.grad for q in model.parameters()])
-    op()
-    l3 = float(op())
-    model, op = build()
-    return op, 1e3, "median_wall_time_per_step", "ms/step", [l1, g1, l3]
+    return step_workload(build)
 
 
 def w_sgld_inner():
@@ -420,15 +409,9 @@ WORKLOADS = {
 
 
 def main():
-    if ARGS.list:
-        print("\n".join(WORKLOADS))
-        return 0
-    names = [n for n in ARGS.only.split(",") if n] or list(WORKLOADS)
-    unknown = [n for n in names if n not in WORKLOADS]
-    if unknown:
-        print("unknown workload(s): %s; known: %s" % (",".join(unknown), ",".join(WORKLOADS)),
-              file=sys.stderr)
-        return 2
+    names = selected_workloads(ARGS, WORKLOADS)
+    if names is None:
+        return 0 if ARGS.list else 2
     if ARGS.reps < 7:
         print("note: --reps %d is below the rule's minimum of 7" % ARGS.reps, file=sys.stderr)
     status = 0

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { modelConfig } from "../nn/registry.ts";
+import { seedSchema } from "../validate.ts";
 
 const fraction = z.number().gt(0).lte(1);
 /** Sample counts are bounded (10 million); the memory a run needs is checked against its budget too. */
@@ -14,11 +15,7 @@ const small = z.number().int().max(1e5);
 const common = {
   /** Share of the samples used for training; the rest is the test split. */
   trainFraction: fraction.default(0.8).describe("share of the samples used for training; the rest is the test split"),
-  seed: z
-    .number()
-    .int()
-    .nonnegative()
-    .max(Number.MAX_SAFE_INTEGER)
+  seed: seedSchema
     .optional()
     .describe("pins the data (generation and split) independently of the run seed, which it defaults to"),
 };

@@ -31,6 +31,28 @@ interface FamilySpec {
   steps: number;
 }
 
+const CNN_STUDENT = {
+  arch: "cnn",
+  input: [1, 6, 6],
+  conv: [{ out: 3, kernel: 3, padding: 0, pool: 2 }],
+  fc: [1],
+  activation: "relu",
+};
+const TRANSFORMER_STUDENT = {
+  arch: "transformer",
+  vocab: 4,
+  seq: 3,
+  d: 4,
+  heads: 2,
+  dHead: 2,
+  layers: 1,
+  mlp: 6,
+  norm: "none",
+  activation: "gelu",
+  causal: true,
+  readout: "last",
+};
+
 /** Tiny members of each family: every symmetry block has closed-form invariants. */
 const SPECS: Record<Family, FamilySpec> = {
   mlp: {
@@ -42,54 +64,18 @@ const SPECS: Record<Family, FamilySpec> = {
     steps: 400,
   },
   cnn: {
-    student: {
-      arch: "cnn",
-      input: [1, 6, 6],
-      conv: [{ out: 3, kernel: 3, padding: 0, pool: 2 }],
-      fc: [1],
-      activation: "relu",
-    },
-    teacher: {
-      arch: "cnn",
-      input: [1, 6, 6],
-      conv: [{ out: 2, kernel: 3, padding: 0, pool: 2 }],
-      fc: [1],
-      activation: "relu",
-    },
+    student: CNN_STUDENT,
+    // The teacher is the student with two convolution channels instead of three.
+    teacher: { ...CNN_STUDENT, conv: [{ ...CNN_STUDENT.conv[0], out: 2 }] },
     samples: 64,
     lr: 0.05,
     batchSize: 8,
     steps: 400,
   },
   transformer: {
-    student: {
-      arch: "transformer",
-      vocab: 4,
-      seq: 3,
-      d: 4,
-      heads: 2,
-      dHead: 2,
-      layers: 1,
-      mlp: 6,
-      norm: "none",
-      activation: "gelu",
-      causal: true,
-      readout: "last",
-    },
-    teacher: {
-      arch: "transformer",
-      vocab: 4,
-      seq: 3,
-      d: 4,
-      heads: 1,
-      dHead: 2,
-      layers: 1,
-      mlp: 4,
-      norm: "none",
-      activation: "gelu",
-      causal: true,
-      readout: "last",
-    },
+    student: TRANSFORMER_STUDENT,
+    // The teacher is the student with one head and a narrower MLP.
+    teacher: { ...TRANSFORMER_STUDENT, heads: 1, mlp: 4 },
     samples: 48,
     lr: 0.05,
     batchSize: 8,

@@ -5,6 +5,7 @@
  * has a description (shown by `shocklens train --schema`).
  */
 import { z } from "zod";
+import { seedSchema } from "../validate.ts";
 import { MONITOR_OBSERVABLE_NAMES } from "./observables.ts";
 
 const positiveInt = z.number().int().positive();
@@ -170,13 +171,7 @@ export const monitorConfig = z.strictObject({
     })
     .prefault({})
     .describe("divergence and loss-spike alerts"),
-  seed: z
-    .number()
-    .int()
-    .nonnegative()
-    .max(Number.MAX_SAFE_INTEGER)
-    .optional()
-    .describe("seed of the Lanczos, Hutchinson and Langevin draws (default: the run's seed)"),
+  seed: seedSchema.optional().describe("seed of the Lanczos, Hutchinson and Langevin draws (default: the run's seed)"),
 });
 
 export type MonitorConfig = z.infer<typeof monitorConfig>;

@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { InputError } from "../errors.ts";
-import { formatZodIssues } from "../validate.ts";
+import { formatZodIssues, seedSchema } from "../validate.ts";
 import { modelConfig, parseModelConfig } from "../nn/registry.ts";
 import { dataConfig } from "../data/config.ts";
 import { optimizerConfig } from "../optim/config.ts";
@@ -22,12 +22,9 @@ export const runConfig = z
   .strictObject({
     name: z.string().min(1).optional().describe("run name shown by `shocklens runs` (default: <arch>-<data>)"),
     experiment: z.string().min(1).optional().describe('experiment the run belongs to (default: "default")'),
-    seed: z
-      .number()
-      .int()
-      .nonnegative()
-      .max(Number.MAX_SAFE_INTEGER)
-      .describe("seeds the initialisation, the batches and the optimizer noise (and the data unless data.seed is set)"),
+    seed: seedSchema.describe(
+      "seeds the initialisation, the batches and the optimizer noise (and the data unless data.seed is set)",
+    ),
     model: modelConfig.describe(
       "the network (docs/file-formats.md §model-configs): mlp, cnn, transformer or meanfield",
     ),

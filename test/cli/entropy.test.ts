@@ -15,7 +15,7 @@ import { saveTree } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { mapTree, ravel } from "../../src/core/tree.ts";
 import { localEntropy, modelObjective } from "../../src/coarse/index.ts";
-import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
+import { runCliInProcess, runCliJson, tempDir, expectUsageError } from "./helpers.ts";
 import { linearRegression } from "./linearRegression.ts";
 
 const dir = tempDir();
@@ -44,14 +44,8 @@ const files = ["entropy", "--model", p("model.json"), "--weights", p("w.safetens
 const withT = (t: string, beta = "6") => [...files, "--t", t, "--beta", beta];
 const base = withT("0.4");
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed --json object, untyped like the output it reads
-async function json(args: string[]): Promise<Record<string, any>> {
-  const r = await runCliInProcess([...args, "--json"]);
-  assert.equal(r.code, 0, r.stderr);
-  const lines = r.stdout.trim().split("\n");
-  assert.equal(lines.length, 1, `one JSON object on stdout, got: ${r.stdout.slice(0, 400)}`);
-  return JSON.parse(lines[0]);
-}
+/** The parsed --json object of the command with these arguments. */
+const json = (args: string[]) => runCliJson([...args, "--json"]);
 
 /**
  * The regression problem of the old failure: a 4-parameter linear regression (3 weights + bias,

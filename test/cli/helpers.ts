@@ -111,6 +111,18 @@ export async function runCliInProcess(
   }
 }
 
+/**
+ * Runs a `--json` command in process and returns its parsed output (untyped, like the command-line
+ * output it reads), after checking it exited 0 and wrote exactly one line on stdout.
+ */
+export async function runCliJson(args: string[]) {
+  const r = await runCliInProcess(args);
+  assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
+  const lines = r.stdout.trim().split("\n");
+  assert.equal(lines.length, 1, `${args.join(" ")}: one JSON object on stdout, got: ${r.stdout.slice(0, 400)}`);
+  return JSON.parse(lines[0]);
+}
+
 /** The header v8.Serializer writes at the start of every frame the test runner sends to its parent. */
 const RUNNER_FRAME_HEADER = (() => {
   const s = new Serializer();

@@ -13,7 +13,7 @@ import { saveTree, loadWeights } from "../../src/nn/files.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { mapTree } from "../../src/core/tree.ts";
 import { Tensor } from "../../src/core/tensor.ts";
-import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
+import { runCliInProcess, runCliJson, tempDir, expectUsageError } from "./helpers.ts";
 
 const dir = tempDir();
 const p = (f: string) => join(dir, f);
@@ -49,14 +49,8 @@ writeSafetensors(p("data.safetensors"), {
 writeFileSync(p("mlp.json"), JSON.stringify({ arch: "mlp", sizes: [2, 3, 1] }));
 const base = ["quotient", "--model", p("model.json"), "--weights", p("w.safetensors")];
 
-// The parsed --json object (JSON.parse: untyped, like the command-line output it reads).
-async function json(args: string[]) {
-  const r = await runCliInProcess([...args, "--json"]);
-  assert.equal(r.code, 0, r.stderr);
-  const lines = r.stdout.trim().split("\n");
-  assert.equal(lines.length, 1, "exactly one line on stdout");
-  return JSON.parse(lines[0]);
-}
+/** The parsed --json object of the command with these arguments. */
+const json = (args: string[]) => runCliJson([...args, "--json"]);
 
 test("quotient --json: group, raw/quotient observables and charges; --canonical and --gauge write loadable weights", async () => {
   const a = await json([

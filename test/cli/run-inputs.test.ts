@@ -11,31 +11,20 @@ import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { parseRunConfig } from "../../src/train/config.ts";
 import { runTask } from "../../src/train/setup.ts";
 import { RunReader } from "../../src/store/reader.ts";
-import { tinyConfigInput } from "../train/helpers.ts";
-import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
+import { checkpointedConfigInput } from "../train/helpers.ts";
+import { runCliInProcess, runCliJson, tempDir, expectUsageError } from "./helpers.ts";
 
 const dir = tempDir();
 const store = join(dir, "runs.db");
-const config = tinyConfigInput({
+const config = checkpointedConfigInput({
   name: "moons",
   model: { arch: "mlp", sizes: [2, 6, 2], activation: "tanh" },
   data: { name: "two-moons", n: 96 },
   optimizer: { name: "adam", lr: 0.03 },
-  steps: 60,
-  batchSize: 16,
-  logEvery: 10,
-  evalEvery: 20,
-  checkpointEvery: 20,
   keepCheckpoints: 2,
 });
 const configPath = join(dir, "run.json");
 writeFileSync(configPath, JSON.stringify(config));
-
-const json = async (args: string[]) => {
-  const r = await runCliInProcess(args);
-  assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-};
 
 /** The run's model, training split and a stored weights file, written as the explicit files a user would pass. */
 function explicitFiles(): { model: string; data: string } {
@@ -59,8 +48,8 @@ function explicitFiles(): { model: string; data: string } {
 let trainedOnce: Promise<{ id: string; files: Map<string, string>; model: string; data: string }> | undefined;
 const trained = () => (trainedOnce ??= train());
 const train = async () => {
-  const run = await json(["train", "--config", configPath, "--store", store, "--quiet", "--json"]);
-  const shown = await json(["runs", "show", run.run, "--store", store, "--json"]);
+  const run = await runCliJson(["train", "--config", configPath, "--store", store, "--quiet", "--json"]);
+  const shown = await runCliJson(["runs", "show", run.run, "--store", store, "--json"]);
   const files = new Map<string, string>(
     shown.artifacts.map((a: { name: string; path: string }) => [a.name, a.path] as const),
   );
@@ -76,7 +65,7 @@ test("quotient --run ID --step 40 equals quotient on the explicit model, data an
   const { id, files, model, data } = await trained();
   const ckpt = files.get("checkpoint-00000040.safetensors");
   assert.ok(ckpt, `checkpoint 40 kept: ${[...files.keys()]}`);
-  const fromRun = await json(["quotient", "--run", id, "--step", "40", "--store", store, "--json"]);
+  const fromRun = await runCliJson(["quotient", "--run", id, "--step", "40", "--store", store, "--json"]);
   assert.deepEqual(fromRun.input, {
     run: id,
     name: "moons",
@@ -85,7 +74,17 @@ test("quotient --run ID --step 40 equals quotient on the explicit model, data an
     kind: "checkpoint",
     split: "train",
   });
-  const fromFiles = await json(["quotient", "--model", model, "--weights", ckpt, "--data", data, "--quiet", "--json"]);
+  const fromFiles = await runCliJson([
+    "quotient",
+    "--model",
+    model,
+    "--weights",
+    ckpt,
+    "--data",
+    data,
+    "--quiet",
+    "--json",
+  ]);
   assert.deepEqual(withoutInput(fromRun), fromFiles);
   assert.ok(Number.isFinite(fromRun.loss) && fromRun.observables.quotient);
 });
@@ -93,11 +92,11 @@ test("quotient --run ID --step 40 equals quotient on the explicit model, data an
 test("entropy --run NAME (latest: the final weights) equals entropy on the explicit files", async () => {
   const { id, files, model, data } = await trained();
   const args = ["entropy", "--method", "importance", "--t", "0.05", "--beta", "20", "--samples", "64", "--json"];
-  const fromRun = await json([...args, "--run", "moons", "--store", store]);
+  const fromRun = await runCliJson([...args, "--run", "moons", "--store", store]);
   assert.equal(fromRun.input.run, id);
   assert.equal(fromRun.input.step, 60);
   assert.equal(fromRun.input.kind, "weights");
-  const fromFiles = await json([
+  const fromFiles = await runCliJson([
     ...args,
     "--model",
     model,
@@ -111,7 +110,7 @@ test("entropy --run NAME (latest: the final weights) equals entropy on the expli
 
 test("eval --run latest --step best picks the stored step with the lowest test/loss", async () => {
   const { id } = await trained();
-  const best = await json(["eval", "--run", "latest", "--step", "best", "--store", store, "--json"]);
+  const best = await runCliJson(["eval", "--run", "latest", "--step", "best", "--store", store, "--json"]);
   assert.equal(best.input.chosenBy.key, "test/loss");
   const reader = RunReader.openReadOnly(store)!;
   const atStored = reader.scalars(id, "test/loss").filter((p) => p.step === 40 || p.step === 60);
@@ -119,7 +118,7 @@ test("eval --run latest --step best picks the stored step with the lowest test/l
   assert.equal(atStored.length, 2);
   assert.equal(best.input.chosenBy.value, Math.min(...atStored.map((p) => p.value)));
   // On the test split, eval's loss is the test/loss the run logged at that step.
-  const onTest = await json([
+  const onTest = await runCliJson([
     "eval",
     "--run",
     id,

@@ -5,19 +5,14 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SqliteRunStore } from "../../src/store/sqlite.ts";
 import { runCliInProcess, tempDir, expectUsageError } from "./helpers.ts";
-import { assertInterrupted, tinyConfigInput, waitForScalars } from "../train/helpers.ts";
+import { assertInterrupted, checkpointedConfigInput, tinyConfigInput, waitForScalars } from "../train/helpers.ts";
 
 const dir = tempDir();
 /** The tiny training config with a bigger data set, Adam, and checkpoints every 20 steps. */
-const good = tinyConfigInput({
+const good = checkpointedConfigInput({
   seed: 1,
   data: { name: "two-moons", n: 128 },
   optimizer: { name: "adam", lr: 0.02 },
-  steps: 60,
-  batchSize: 16,
-  logEvery: 10,
-  evalEvery: 20,
-  checkpointEvery: 20,
 });
 
 let n = 0;

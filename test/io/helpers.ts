@@ -75,60 +75,33 @@ function le(bytes: number[][]): number[] {
   return bytes.flat();
 }
 
-// Bit patterns worth hitting on purpose: NaNs (quiet, signalling, with payload), infinities,
-// signed zeros, extremes and subnormals.
-const SPECIAL_BYTES: Record<DType, number[][]> = {
+/** `word` as the `size` little-endian bytes a file stores. */
+function littleEndian(word: bigint, size: number): number[] {
+  return Array.from({ length: size }, (_, i) => Number((word >> BigInt(8 * i)) & 0xffn));
+}
+
+// Bit patterns worth hitting on purpose, each written as the dtype's word in hex: NaNs (quiet,
+// signalling, with payload), infinities, signed zeros, extremes and subnormals.
+const SPECIAL_WORDS: Record<DType, bigint[]> = {
   F64: [
-    [0, 0, 0, 0, 0, 0, 0xf8, 0x7f],
-    [1, 0, 0, 0, 0, 0, 0xf0, 0x7f],
-    [0, 0, 0, 0, 0, 0, 0xf0, 0x7f],
-    [0, 0, 0, 0, 0, 0, 0xf0, 0xff],
-    [0, 0, 0, 0, 0, 0, 0, 0x80],
-    [1, 0, 0, 0, 0, 0, 0, 0],
-    [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xef, 0x7f],
-    [0, 0, 0, 0, 0, 0, 0, 0],
+    0x7ff8000000000000n, // quiet NaN
+    0x7ff0000000000001n, // signalling NaN
+    0x7ff0000000000000n, // +∞
+    0xfff0000000000000n, // −∞
+    0x8000000000000000n, // −0
+    0x0000000000000001n, // smallest subnormal
+    0x7fefffffffffffffn, // largest finite
+    0x0000000000000000n, // +0
   ],
-  F32: [
-    [0, 0, 0xc0, 0x7f],
-    [1, 0, 0x80, 0xff],
-    [0, 0, 0x80, 0x7f],
-    [0, 0, 0x80, 0xff],
-    [0, 0, 0, 0x80],
-    [1, 0, 0, 0],
-  ],
-  F16: [
-    [0, 0x7e],
-    [1, 0xfc],
-    [0, 0x7c],
-    [0, 0xfc],
-    [0, 0x80],
-    [1, 0],
-    [0xff, 0x7b],
-  ],
-  BF16: [
-    [0xc0, 0x7f],
-    [0x80, 0x7f],
-    [0x80, 0xff],
-    [0, 0x80],
-    [1, 0],
-    [0x7f, 0x7f],
-  ],
-  I64: [
-    [0, 0, 0, 0, 0, 0, 0, 0x80],
-    [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f],
-    [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
-  ],
-  I32: [
-    [0, 0, 0, 0x80],
-    [0xff, 0xff, 0xff, 0x7f],
-  ],
-  I16: [
-    [0, 0x80],
-    [0xff, 0x7f],
-  ],
-  I8: [[0x80], [0x7f]],
-  U8: [[0], [0xff]],
-  BOOL: [[0], [1]],
+  F32: [0x7fc00000n, 0xff800001n, 0x7f800000n, 0xff800000n, 0x80000000n, 0x00000001n],
+  F16: [0x7e00n, 0xfc01n, 0x7c00n, 0xfc00n, 0x8000n, 0x0001n, 0x7bffn],
+  BF16: [0x7fc0n, 0x7f80n, 0xff80n, 0x8000n, 0x0001n, 0x7f7fn],
+  I64: [0x8000000000000000n, 0x7fffffffffffffffn, 0xffffffffffffffffn],
+  I32: [0x80000000n, 0x7fffffffn],
+  I16: [0x8000n, 0x7fffn],
+  I8: [0x80n, 0x7fn],
+  U8: [0x00n, 0xffn],
+  BOOL: [0x00n, 0x01n],
 };
 
 /** Arbitrary NDArray of the given dtypes: rank 0-4, dims 0-4, data random bits or special values. */
@@ -141,7 +114,8 @@ export function arbNDArray(dtypes: readonly DType[] = DTYPES): fc.Arbitrary<NDAr
     .chain(({ dtype, shape }) => {
       const n = numel(shape);
       const size = dtypeSize(dtype);
-      const special = fc.array(fc.constantFrom(...SPECIAL_BYTES[dtype]), { minLength: n, maxLength: n }).map(le);
+      const words = SPECIAL_WORDS[dtype].map((w) => littleEndian(w, size));
+      const special = fc.array(fc.constantFrom(...words), { minLength: n, maxLength: n }).map(le);
       const random = fc.array(fc.integer({ min: 0, max: 255 }), { minLength: n * size, maxLength: n * size });
       // BOOL data other than 0/1 is not a valid NumPy bool, so only the special values are used.
       const bytes = dtype === "BOOL" ? special : fc.oneof(random, special);

@@ -32,6 +32,14 @@ export function tinyConfigInput(over: Partial<RunConfigInput> = {}): RunConfigIn
   };
 }
 
+/**
+ * tinyConfigInput on the cadence of a run worth storing: 60 steps of batch 16, a log row every 10
+ * steps, evaluation and a checkpoint every 20 (the data and optimizer are each test's own).
+ */
+export function checkpointedConfigInput(over: Partial<RunConfigInput> = {}): RunConfigInput {
+  return tinyConfigInput({ steps: 60, batchSize: 16, logEvery: 10, evalEvery: 20, checkpointEvery: 20, ...over });
+}
+
 /** Records every commit (the state is kept by reference: states are immutable). */
 export class MemorySink implements Sink {
   records: StepRecord[] = [];

@@ -15,10 +15,9 @@ import { SqliteRunStore } from "../../../src/store/sqlite.ts";
 import { trainRun } from "../../../src/train/run.ts";
 import { runCliInProcess } from "../../cli/helpers.ts";
 import { attack } from "./harness.ts";
-import { assertSameAsReference, config, interruptedRun, scratch, withStore } from "./helpers.ts";
+import { assertSameAsReference, config, interruptedRun, resumeArgs, scratch, withStore } from "./helpers.ts";
 
-const resume = (id: string, path: string, cwd?: string) =>
-  runCliInProcess(["train", "--resume", id, "--store", path, "--quiet", "--json"], { cwd });
+const resume = (id: string, path: string, cwd?: string) => runCliInProcess(resumeArgs(id, path, "--json"), { cwd });
 
 const checkpointsOf = (path: string, id: string) =>
   withStore(path, (s) => s.artifacts(id).filter((a) => a.kind === "checkpoint"));

@@ -172,6 +172,17 @@ export function startCli(args: string[], opts: { cwd?: string; slowRename?: stri
   return { child, done, waitFor };
 }
 
+/** `train --resume ID --store PATH --quiet …more` */
+export const resumeArgs = (id: string, path: string, ...more: string[]) => [
+  "train",
+  "--resume",
+  id,
+  "--store",
+  path,
+  "--quiet",
+  ...more,
+];
+
 /** `runs export ID --store PATH --format F --out OUT …more` */
 export const exportArgs = (id: string, path: string, format: string, out: string, ...more: string[]) => [
   "runs",

@@ -16,6 +16,7 @@ import {
   config,
   exportArgs,
   interruptedRun,
+  resumeArgs,
   RUN,
   scratch,
   startCli,
@@ -46,8 +47,7 @@ async function stalledExport(format: string, name: string, stallMs?: number) {
   return { path, id, outDir, out, child, scalars };
 }
 
-const resume = (id: string, path: string) =>
-  runCliInProcess(["train", "--resume", id, "--store", path, "--quiet", "--json"]);
+const resume = (id: string, path: string) => runCliInProcess(resumeArgs(id, path, "--json"));
 
 attack(
   "SIGKILL inside a checkpoint write: resumes from the previous checkpoint, the temp file is swept, bit-identical",
@@ -131,9 +131,7 @@ if (HEAVY)
       let id = "";
       let landed = 0;
       for (const ms of kills) {
-        const args = id
-          ? ["train", "--resume", id, "--store", path, "--quiet"]
-          : ["train", "--config", cfgPath, "--store", path, "--quiet"];
+        const args = id ? resumeArgs(id, path) : ["train", "--config", cfgPath, "--store", path, "--quiet"];
         const child = startCli(args);
         // Kill ~0.1–1.6 s into training (process start-up takes about as long again).
         while (!id && !existsSync(path)) await new Promise((r) => setTimeout(r, 20));
@@ -147,7 +145,7 @@ if (HEAVY)
       }
       const status = withStore(path, (s) => s.getRun(id).status);
       if (status !== "FINISHED") {
-        const r = await runCliInProcess(["train", "--resume", id, "--store", path, "--quiet"]);
+        const r = await runCliInProcess(resumeArgs(id, path));
         assert.equal(r.code, 0, r.stderr);
       }
       await assertSameAsReference(path, id, cfg);

@@ -10,7 +10,16 @@ import { SqliteRunStore } from "../../../src/store/sqlite.ts";
 import { trainRun } from "../../../src/train/run.ts";
 import { runCliInProcess } from "../../cli/helpers.ts";
 import { attack } from "./harness.ts";
-import { assertSameAsReference, config, interruptedRun, RUN, scratch, startCli, withStore } from "./helpers.ts";
+import {
+  assertSameAsReference,
+  config,
+  interruptedRun,
+  resumeArgs,
+  RUN,
+  scratch,
+  startCli,
+  withStore,
+} from "./helpers.ts";
 
 /** Long enough (about a second) for concurrent processes to overlap. */
 const LONG = config({ steps: 1500, checkpointEvery: 100 });
@@ -27,13 +36,11 @@ async function liveOwner() {
   return { path, owner };
 }
 
-const resumeArgs = (id: string, path: string) => ["train", "--resume", id, "--store", path, "--quiet", "--json"];
-
 attack(
   "item 2: three concurrent resumes of one killed run — one trains, the others are refused, nothing twice",
   async () => {
     const { path, id } = await interruptedRun(scratch(), 250, LONG);
-    const children = [0, 1, 2].map(() => startCli(resumeArgs(id, path)));
+    const children = [0, 1, 2].map(() => startCli(resumeArgs(id, path, "--json")));
     const results = await Promise.all(children.map((c) => c.done));
     const winners = results.filter((r) => r.code === 0);
     assert.equal(winners.length, 1, results.map((r) => `${r.code}: ${r.stderr}`).join("\n"));
@@ -56,14 +63,14 @@ attack(
     const { path, owner } = await liveOwner();
     const listed = await runCliInProcess(["runs", "list", "--store", path, "--json"]);
     const id = (JSON.parse(listed.stdout) as { runs: { id: string; status: string }[] }).runs[0].id;
-    const r = await runCliInProcess(resumeArgs(id, path));
+    const r = await runCliInProcess(resumeArgs(id, path, "--json"));
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, new RegExp(`run ${id} is owned by process ${owner.child.pid} on `));
     owner.child.kill("SIGTERM");
     const stopped = await owner.done;
     assert.equal(stopped.code, 130, stopped.stderr);
     withStore(path, (s) => assert.equal(s.getRun(id).status, "KILLED"));
-    const again = await runCliInProcess(resumeArgs(id, path));
+    const again = await runCliInProcess(resumeArgs(id, path, "--json"));
     assert.equal(again.code, 0, again.stderr);
     await assertSameAsReference(path, id, LONG);
   },
@@ -74,7 +81,7 @@ attack("item 2: the lease of an owner killed with SIGKILL is taken over, with an
   owner.child.kill("SIGKILL");
   await owner.done;
   const id = withStore(path, (s) => s.listRuns()[0].id);
-  const r = await runCliInProcess(resumeArgs(id, path));
+  const r = await runCliInProcess(resumeArgs(id, path, "--json"));
   assert.equal(r.code, 0, r.stderr);
   withStore(path, (s) => {
     const [takeover] = s.events(id, { kind: "lease_takeover" });
@@ -99,12 +106,12 @@ attack(
       db.close();
     };
     setLease(100);
-    const refused = await runCliInProcess(resumeArgs(id, path));
+    const refused = await runCliInProcess(resumeArgs(id, path, "--json"));
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(refused.stderr, /is owned by process 4242 on elsewhere\.example \(last heartbeat \d+ s ago\)/);
     withStore(path, (s) => assert.equal(s.getRun(id).status, "KILLED", "a refused resume changes nothing"));
     setLease(-1);
-    const r = await runCliInProcess(resumeArgs(id, path));
+    const r = await runCliInProcess(resumeArgs(id, path, "--json"));
     assert.equal(r.code, 0, r.stderr);
     withStore(path, (s) =>
       assert.match(String(s.events(id, { kind: "lease_takeover" })[0].payload.reason), /heartbeat stopped/),

@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import { sha256Hex } from "../../../src/store/codec.ts";
 import { runCliInProcess } from "../../cli/helpers.ts";
 import { attack } from "./harness.ts";
-import { exportArgs, interruptedRun, readOnlyView, scratch, withStore } from "./helpers.ts";
+import { exportArgs, interruptedRun, readOnlyView, resumeArgs, scratch, withStore } from "./helpers.ts";
 
 /** The store's folder as it is on disk: names, sizes, modification times and content digests. */
 const fingerprint = (dir: string) =>
@@ -57,7 +57,7 @@ attack(
       );
       assert.deepEqual(after, before, `nothing written next to the store (${view?.how ?? "writable folder"})`);
       if (view) {
-        const r = await runCliInProcess(["train", "--resume", id, "--store", join(dir, "runs.db"), "--quiet"]);
+        const r = await runCliInProcess(resumeArgs(id, join(dir, "runs.db")));
         assert.equal(r.code, 2, r.stderr);
         assert.match(r.stderr, /cannot open store .*runs\.db/);
       }
@@ -118,7 +118,7 @@ attack("item 8: invalid JSON inside the store is exit 2 naming the store and the
     r.stderr,
     new RegExp(`^shocklens: store .*runs\\.db: run ${id} config is not valid JSON \\(.*\\); the file is damaged\\n$`),
   );
-  r = await runCliInProcess(["train", "--resume", id, "--store", path, "--quiet"]);
+  r = await runCliInProcess(resumeArgs(id, path));
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /runs\.db: run [0-9a-f]{12} config is not valid JSON/);
   r = await runCliInProcess(exportArgs(id, path, "jsonl", join(scratch(), "x.jsonl")));

@@ -20,6 +20,7 @@ import {
   config,
   exportArgs,
   interruptedRun,
+  resumeArgs,
   RUN,
   scratch,
   smallDisk,
@@ -80,7 +81,7 @@ attack(
     assert.deepEqual(tempFiles(join(`${path}.runs`, id)), []);
     disk?.resize(4 * 2 ** 20);
     try {
-      const again = await runCliInProcess(["train", "--resume", id, "--store", path, "--quiet"]);
+      const again = await runCliInProcess(resumeArgs(id, path));
       assert.equal(again.code, 0, again.stderr);
       await assertSameAsReference(path, id);
     } finally {
@@ -111,7 +112,7 @@ attack(
       s.close();
       disk.resize(8 * 2 ** 20);
       withStore(path, (st) => assert.notEqual(st.getRun(id).status, "FAILED"));
-      const r = await runCliInProcess(["train", "--resume", id, "--store", path, "--quiet"]);
+      const r = await runCliInProcess(resumeArgs(id, path));
       assert.equal(r.code, 0, r.stderr);
       await assertSameAsReference(path, id);
     } finally {
@@ -141,7 +142,7 @@ attack("item 6: the store's write lock held past the busy timeout — SQLITE_BUS
     s.close();
   }
   withStore(path, (st) => assert.ok(["RUNNING", "KILLED"].includes(st.getRun(id).status), st.getRun(id).status));
-  const r = await runCliInProcess(["train", "--resume", id, "--store", path, "--quiet"]);
+  const r = await runCliInProcess(resumeArgs(id, path));
   assert.equal(r.code, 0, r.stderr);
   await assertSameAsReference(path, id);
 });
