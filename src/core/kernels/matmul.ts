@@ -10,6 +10,8 @@
  * in L1; the edges fall back to 1×4, 4×1 and 1×1 tiles.
  */
 
+import { dotShortK, rowSumsThin } from "./gemmThin.ts";
+
 /** The signature every float64 GEMM backend implements. */
 export type GemmFn = (
   m: number,
@@ -74,7 +76,9 @@ export const gemm: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, c, cOff)
  * Small products with plain loops, in the form that suits the layout: with contiguous rows of
  * op(B) (bcs = 1) each row of C is built as a sum of scaled rows of B, four at a time; otherwise
  * as dot products, four columns of C at a time (four independent accumulator chains: a single
- * chain is bound by the latency of the addition). k = 1 (an outer product) is a direct loop.
+ * chain is bound by the latency of the addition). k = 1 (an outer product) is a direct loop;
+ * fewer than four columns of C (rows of B) or k = 2, 3 (dot products) go to the thin kernels of
+ * ./gemmThin.ts, which evaluate the same expressions element by element with less loop overhead.
  */
 const gemmSmall: StridedGemm = (m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff) => {
   if (k === 1) {
@@ -89,6 +93,10 @@ const gemmSmall: StridedGemm = (m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c
     return;
   }
   if (bcs === 1) {
+    if (n < 4) {
+      rowSumsThin(m, n, k, a, aOff, ars, acs, b, bOff, c, cOff);
+      return;
+    }
     const k4 = k - (k & 3);
     for (let i = 0; i < m; i++) {
       const ai = aOff + i * ars,
@@ -133,7 +141,8 @@ const gemmSmall: StridedGemm = (m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c
     return;
   }
   if (acs === 1 && brs === 1) {
-    gemmDotContig(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff);
+    if (k < 4) dotShortK(m, n, k, a, aOff, ars, b, bOff, c, cOff);
+    else gemmDotContig(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff);
     return;
   }
   rowTiles(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, 0, false, 0);
