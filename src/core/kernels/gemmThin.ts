@@ -9,15 +9,10 @@
  */
 
 /**
- * The rows-of-B form of gemmSmall for fewer than four columns (the weight gradient gᵀx of a layer
- * with two inputs: 32×2×32), two output elements at a time with their running sums in registers.
- * Each element is the same expression as in the row loop above — the terms in groups of four
- * summed left to right, the groups added onto the first, then the last k mod 4 terms one at a
- * time (or, for k < 4, all terms left to right) — so the result is the same bit for bit
- * (test/kernels/gemmOrder.test.ts); what goes is a pass over a row of C of length n < 4 per four
- * terms, with C loaded and stored each time. Rows of B are n apart (B as stored).
+ * A product on operands addressed through (row stride, column stride) pairs: op(A)[i, p] =
+ * a[aOff + i·ars + p·acs], op(B)[p, j] = b[bOff + p·brs + j·bcs]; C[m,n] at cOff, row-major.
  */
-export function rowSumsThin(
+export type StridedGemm = (
   m: number,
   n: number,
   k: number,
@@ -27,9 +22,22 @@ export function rowSumsThin(
   acs: number,
   b: Float64Array,
   bOff: number,
+  brs: number,
+  bcs: number,
   c: Float64Array,
   cOff: number,
-): void {
+) => void;
+
+/**
+ * The rows-of-B form of gemmSmall for fewer than four columns (the weight gradient gᵀx of a layer
+ * with two inputs: 32×2×32), two output elements at a time with their running sums in registers.
+ * Each element is the same expression as in gemmSmall's row loop (./matmul.ts) — the terms in groups of four
+ * summed left to right, the groups added onto the first, then the last k mod 4 terms one at a
+ * time (or, for k < 4, all terms left to right) — so the result is the same bit for bit
+ * (test/kernels/gemmOrder.test.ts); what goes is a pass over a row of C of length n < 4 per four
+ * terms, with C loaded and stored each time. Rows of B are n apart (B as stored).
+ */
+export const rowSumsThin: StridedGemm = (m, n, k, a, aOff, ars, acs, b, bOff, _brs, _bcs, c, cOff) => {
   const k4 = k - (k & 3),
     r = k - k4;
   const a1 = acs,
@@ -98,7 +106,7 @@ export function rowSumsThin(
       c[ci + j + pair] = t;
     }
   }
-}
+};
 
 /**
  * The dot-product form of gemmSmall for k = 2 or 3 with both operands contiguous along k (x·Wᵀ of
@@ -109,18 +117,7 @@ export function rowSumsThin(
  * literals and k = 2 is unrolled by four columns: with a stride only known at run time, V8's
  * index arithmetic and bounds checks cost about as much as the arithmetic.
  */
-export function dotShortK(
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aOff: number,
-  ars: number,
-  b: Float64Array,
-  bOff: number,
-  c: Float64Array,
-  cOff: number,
-): void {
+export const dotShortK: StridedGemm = (m, n, k, a, aOff, ars, _acs, b, bOff, _brs, _bcs, c, cOff) => {
   const n4 = n - (n & 3);
   for (let i = 0; i < m; i++) {
     const ai = aOff + i * ars,
@@ -143,4 +140,4 @@ export function dotShortK(
       for (let j = 0, o = bOff; j < n; j++, o += 3) c[ci + j] = 0 + x0 * b[o] + x1 * b[o + 1] + x2 * b[o + 2];
     }
   }
-}
+};

@@ -10,7 +10,7 @@
  * in L1; the edges fall back to 1×4, 4×1 and 1×1 tiles.
  */
 
-import { dotShortK, rowSumsThin } from "./gemmThin.ts";
+import { dotShortK, rowSumsThin, type StridedGemm } from "./gemmThin.ts";
 
 /** The signature every float64 GEMM backend implements. */
 export type GemmFn = (
@@ -23,26 +23,6 @@ export type GemmFn = (
   b: Float64Array,
   bOff: number,
   transB: boolean,
-  c: Float64Array,
-  cOff: number,
-) => void;
-
-/**
- * A product on operands addressed through (row stride, column stride) pairs: op(A)[i, p] =
- * a[aOff + i·ars + p·acs], op(B)[p, j] = b[bOff + p·brs + j·bcs]; C[m,n] at cOff, row-major.
- */
-type StridedGemm = (
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aOff: number,
-  ars: number,
-  acs: number,
-  b: Float64Array,
-  bOff: number,
-  brs: number,
-  bcs: number,
   c: Float64Array,
   cOff: number,
 ) => void;
@@ -94,7 +74,7 @@ const gemmSmall: StridedGemm = (m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c
   }
   if (bcs === 1) {
     if (n < 4) {
-      rowSumsThin(m, n, k, a, aOff, ars, acs, b, bOff, c, cOff);
+      rowSumsThin(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff);
       return;
     }
     const k4 = k - (k & 3);
@@ -141,7 +121,7 @@ const gemmSmall: StridedGemm = (m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c
     return;
   }
   if (acs === 1 && brs === 1) {
-    if (k < 4) dotShortK(m, n, k, a, aOff, ars, b, bOff, c, cOff);
+    if (k < 4) dotShortK(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff);
     else gemmDotContig(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff);
     return;
   }
