@@ -175,12 +175,12 @@ export function testSweepGradientField(
     .jobs(table.sweep(ref).id, ["FINISHED"])
     .map((j) => j.runId)
     .filter((id): id is string => id !== null && store.getRun(id).status === "FINISHED");
-  const todo = runIds.filter((id) => storedGradientField(store, id) === null);
-  todo.forEach((id, i) => {
+  const untested = runIds.filter((id) => storedGradientField(store, id) === null);
+  untested.forEach((id, i) => {
     const result = gradientFieldOfRun(store, id, o.seed, o.budget);
     const step = Math.max(0, ...Object.values(store.getRun(id).lastScalars).map((v) => v.step));
     store.logEvent(id, { step, kind: GRADIENT_FIELD_EVENT, payload: { ...result } });
-    o.onRun?.(i + 1, todo.length);
+    o.onRun?.(i + 1, untested.length);
   });
-  return { tested: todo.length, stored: runIds.length - todo.length };
+  return { tested: untested.length, stored: runIds.length - untested.length };
 }
