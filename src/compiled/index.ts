@@ -9,3 +9,10 @@ export { compileMlpHvp, type MlpHvpPlan } from "./mlpHvp.ts";
 export { compileGradAt } from "./gradAt.ts";
 export { compiledValueAndGrad } from "./valueAndGrad.ts";
 export { compileLangevinInner, type LangevinInner, type LangevinInnerOptions } from "../optim/langevinInner.ts";
+export {
+  compileTransformerGrad,
+  transformerCompileUnsupported,
+  TRANSFORMER_COMPILED_ACTIVATIONS,
+  type TransformerGradPlan,
+} from "./transformerGrad.ts";
+export { transformerLeafArrays, transformerLeafNames, transformerTreeOver } from "./transformerLayout.ts";
