@@ -5,6 +5,7 @@
  */
 import * as W from "./workloads.ts";
 import { PDE_WORKLOADS, type PdeWorkload } from "./pde.ts";
+import { transformerStepCompiled } from "./transformerCompiled.ts";
 
 export type Kind = "ml" | "pde";
 
@@ -86,6 +87,14 @@ export const CASES: readonly Case[] = [
   ml("persample-medium-loop", "ms/batch", "median_wall_time_per_batch", 1e3, W.persampleMediumLoop),
   ml("persample-medium-vmap", "ms/batch", "median_wall_time_per_batch", 1e3, W.persampleMedium),
   ml("transformer-step", "ms/step", "median_wall_time_per_step", 1e3, W.transformerStep),
+  ml(
+    "transformer-step-compiled",
+    "ms/step",
+    "median_wall_time_per_step",
+    1e3,
+    transformerStepCompiled,
+    "transformer-step",
+  ),
   ml("sgld-inner", "ms/loop", "median_wall_time_per_loop", 1e3, W.sgldInner),
   ml("sgld-inner-compiled", "ms/loop", "median_wall_time_per_loop", 1e3, () => W.sgldInner(true), "sgld-inner"),
   pde("burgers-muscl"),

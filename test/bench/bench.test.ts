@@ -8,6 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as W from "../../bench/workloads.ts";
+import { transformerStepCompiled } from "../../bench/transformerCompiled.ts";
 import { CASES, REFERENCE_CHECKS, referenceName, target } from "../../bench/suite.ts";
 import { assertClose } from "../core/helpers.ts";
 
@@ -39,6 +40,12 @@ test("the compiled MLP steps and H·v reproduce the eager workloads' reference c
   assert.equal(referenceName(byName.get("mlp-medium-step")!), "mlp-medium-step");
 });
 
+test("the compiled transformer step reproduces transformer-step's reference check and is timed against it", () => {
+  expectCheck("transformer-step", transformerStepCompiled().check());
+  const c = CASES.find((x) => x.name === "transformer-step-compiled");
+  assert.equal(c && referenceName(c), "transformer-step");
+});
+
 test("the suite covers every workload of docs/performance.md with its unit, and the targets", () => {
   // The workloads, in their order.
   const names =
@@ -50,6 +57,7 @@ test("the suite covers every workload of docs/performance.md with its unit, and 
     [
       ...names.split(" "),
       "transformer-step",
+      "transformer-step-compiled",
       "sgld-inner",
       "sgld-inner-compiled",
       "burgers-muscl",
