@@ -17,7 +17,7 @@
  *   (readout "last") or at every position ("all").
  */
 import { gemmDispatch } from "../core/backends/gemm/index.ts";
-import { layerNormBackward, layerNormForward, reluBackward, tanhBackward } from "../core/kernels/fused.ts";
+import { layerNormBackward, layerNormForward, tanhBackward } from "../core/kernels/fused.ts";
 import { reduceAxes } from "../core/kernels/reduce.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
 import { InputError } from "../errors.ts";
@@ -25,6 +25,7 @@ import type { TransformerConfig } from "../nn/families/transformer.ts";
 import type { LossName } from "../nn/losses.ts";
 import { compileAttention, type AttentionPlan } from "./attentionPlan.ts";
 import { compileLossSeed } from "./lossSeed.ts";
+import { biasReluInPlace, reluBackwardColumnSums } from "./reluBranchFree.ts";
 import { transformerSlots } from "./transformerLayout.ts";
 
 /** The activations of the blocks' MLPs a plan has a fused epilogue for. */
@@ -110,7 +111,8 @@ export function compileTransformerGrad(
   const gx = vec(R * d),
     gx2 = vec(R * d),
     gn = vec(R * d),
-    gh = vec(R * m);
+    gh = vec(R * m),
+    ghPre = act === "relu" ? vec(R * m) : gh;
   const grads: Float64Array[] = [];
   const sizes = leafSizes();
   for (const n of sizes) grads.push(vec(n));
@@ -205,14 +207,16 @@ export function compileTransformerGrad(
         b = slots.blocks[l];
       // MLP: the stream's cotangent g reaches y = h W₂ᵀ + b₂ and the residual.
       const a2 = L.ln2 !== null ? L.ln2.out : L.xMid;
-      gemmDispatch(R, m, d, g, 0, false, p[b.fc2], 0, false, gh, 0);
+      gemmDispatch(R, m, d, g, 0, false, p[b.fc2], 0, false, act === "relu" ? ghPre : gh, 0);
       gemmDispatch(d, m, R, g, 0, true, L.h, 0, false, grads[b.fc2], 0);
       grads[b.fc2 + 1].set(reduceAxes(g, [R, d], ROWS, "sum"));
-      if (act === "relu") reluBackward(gh, L.h, gh);
-      else if (act === "tanh") tanhBackward(gh, L.h, gh);
+      if (act === "relu") reluBackwardColumnSums(ghPre, L.h, R, m, gh, grads[b.fc1 + 1]);
+      else {
+        if (act === "tanh") tanhBackward(gh, L.h, gh);
+        grads[b.fc1 + 1].set(reduceAxes(gh, [R, m], ROWS, "sum"));
+      }
       gemmDispatch(R, d, m, gh, 0, false, p[b.fc1], 0, false, gn, 0);
       gemmDispatch(m, d, R, gh, 0, true, a2, 0, false, grads[b.fc1], 0);
-      grads[b.fc1 + 1].set(reduceAxes(gh, [R, m], ROWS, "sum"));
       // Stream after attention: residual + the MLP branch (through LN₂ when present).
       if (L.ln2 !== null) layerNormReverse(gn, L.xMid, L.ln2, p, b.ln2, spare);
       else spare.set(gn);
@@ -257,17 +261,9 @@ export function compileTransformerGrad(
   };
 }
 
-/** out[r, j] ← σ(out[r, j] + b[j]): linear's bias add, then the activation's own kernel (relu fused in the pass). */
+/** out[r, j] ← σ(out[r, j] + b[j]): linear's bias add, then the activation (relu in the same pass, ./reluBranchFree.ts). */
 function biasActivation(out: Float64Array, b: Float64Array, rows: number, n: number, act: string): void {
-  if (act === "relu") {
-    for (let r = 0, o = 0; r < rows; r++, o += n) {
-      for (let j = 0; j < n; j++) {
-        const v = out[o + j] + b[j];
-        out[o + j] = v > 0 ? v : 0;
-      }
-    }
-    return;
-  }
+  if (act === "relu") return biasReluInPlace(out, b, rows, n);
   for (let r = 0, o = 0; r < rows; r++, o += n) for (let j = 0; j < n; j++) out[o + j] = out[o + j] + b[j];
   if (act === "tanh") tanhInto(out, out);
 }
