@@ -17,13 +17,14 @@
  *   (readout "last") or at every position ("all").
  */
 import { gemmDispatch } from "../core/backends/gemm/index.ts";
-import { layerNormBackward, layerNormForward, tanhBackward } from "../core/kernels/fused.ts";
+import { layerNormForward, tanhBackward } from "../core/kernels/fused.ts";
 import { reduceAxes } from "../core/kernels/reduce.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
 import { InputError } from "../errors.ts";
 import type { TransformerConfig } from "../nn/families/transformer.ts";
 import type { LossName } from "../nn/losses.ts";
 import { compileAttention, type AttentionPlan } from "./attentionPlan.ts";
+import { addLayerNorm, layerNormBackwardAdd } from "./layerNormFused.ts";
 import { compileLossSeed } from "./lossSeed.ts";
 import { biasReluInPlace, reluBackwardColumnSums } from "./reluBranchFree.ts";
 import { transformerSlots } from "./transformerLayout.ts";
@@ -111,6 +112,7 @@ export function compileTransformerGrad(
   const gx = vec(R * d),
     gx2 = vec(R * d),
     gn = vec(R * d),
+    y = vec(R * d), // a block branch's output (attention, then the MLP)
     gh = vec(R * m),
     ghPre = act === "relu" ? vec(R * m) : gh;
   const grads: Float64Array[] = [];
@@ -134,26 +136,50 @@ export function compileTransformerGrad(
     return out;
   }
 
-  function layerNorm(x: Float64Array, nb: Norm | null, p: readonly Float64Array[], slot: number): Float64Array {
-    if (nb === null) return x;
-    layerNormForward(x, R, d, p[slot], p[slot + 1], EPS, nb.out, nb.mean, nb.rstd);
-    return nb.out;
-  }
+  /** The layer norm after slot `slot` (block l's LN₁, or LN_f for l = layers) and its buffers. */
+  const normAfter = (l: number): [Norm | null, number] =>
+    l < layers.length ? [layers[l].ln1, slots.blocks[l].ln1] : [lnF, slots.lnF];
 
-  /** dx ← the layer norm's reverse pass for the cotangent g of its output; dγ, dβ into the slot's gradients. */
-  function layerNormReverse(
-    g: Float64Array,
+  /**
+   * s = x + (y + bias) (bias null: x + y) into `sum`, and the layer norm of s when there is one
+   * (one pass: ./layerNormFused.ts).
+   */
+  function residual(
     x: Float64Array,
-    nb: Norm,
+    y: Float64Array,
+    bias: Float64Array | null,
+    sum: Float64Array,
+    nb: Norm | null,
     p: readonly Float64Array[],
     slot: number,
+  ): void {
+    if (nb !== null) addLayerNorm(x, y, bias, R, d, p[slot], p[slot + 1], EPS, sum, nb.out, nb.mean, nb.rstd);
+    else if (bias === null) for (let i = 0; i < sum.length; i++) sum[i] = x[i] + y[i];
+    else
+      for (let r = 0, o = 0; r < R; r++, o += d)
+        for (let j = 0; j < d; j++) sum[o + j] = x[o + j] + (y[o + j] + bias[j]);
+  }
+
+  /** dx ← base + the layer norm's reverse pass for the cotangent g of its output (no norm: base + g); dγ, dβ into the slot's gradients. */
+  function normReverse(
+    g: Float64Array,
+    x: Float64Array,
+    nb: Norm | null,
+    p: readonly Float64Array[],
+    slot: number,
+    base: Float64Array | null,
     dx: Float64Array,
   ): void {
+    if (nb === null) {
+      if (base === null) dx.set(g);
+      else for (let i = 0; i < dx.length; i++) dx[i] = base[i] + g[i];
+      return;
+    }
     const dg = grads[slot],
       db = grads[slot + 1];
     dg.fill(0);
     db.fill(0);
-    layerNormBackward(g, x, R, d, p[slot], nb.mean, nb.rstd, dx, dg, db);
+    layerNormBackwardAdd(g, x, R, d, p[slot], nb.mean, nb.rstd, base, dx, dg, db);
   }
 
   function forward(p: readonly Float64Array[], tokens: Float64Array): void {
@@ -170,25 +196,23 @@ export function compileTransformerGrad(
         o = i * d;
       for (let j = 0; j < d; j++) x0[o + j] = E[e + j] + P[pp + j];
     }
+    const [first, firstSlot] = normAfter(0);
+    if (first !== null)
+      layerNormForward(x0, R, d, p[firstSlot], p[firstSlot + 1], EPS, first.out, first.mean, first.rstd);
     for (let l = 0; l < layers.length; l++) {
       const L = layers[l],
         b = slots.blocks[l];
       const xNext = l + 1 < layers.length ? layers[l + 1].x : xOut;
-      const a1 = layerNorm(L.x, L.ln1, p, b.ln1);
-      L.attn.forward(a1, p[b.q], p[b.k], p[b.v], p[b.o], L.xMid);
-      const xm = L.xMid,
-        x = L.x;
-      for (let i = 0; i < xm.length; i++) xm[i] = x[i] + xm[i];
-      const a2 = layerNorm(xm, L.ln2, p, b.ln2);
-      gemmDispatch(R, m, d, a2, 0, false, p[b.fc1], 0, true, L.h, 0);
+      L.attn.forward(L.ln1 !== null ? L.ln1.out : L.x, p[b.q], p[b.k], p[b.v], p[b.o], y);
+      residual(L.x, y, null, L.xMid, L.ln2, p, b.ln2);
+      gemmDispatch(R, m, d, L.ln2 !== null ? L.ln2.out : L.xMid, 0, false, p[b.fc1], 0, true, L.h, 0);
       biasActivation(L.h, p[b.fc1 + 1], R, m, act);
-      gemmDispatch(R, d, m, L.h, 0, false, p[b.fc2], 0, true, xNext, 0);
-      const b2 = p[b.fc2 + 1];
-      // linear's bias add, then the residual add: xm + (y + b₂).
-      for (let r = 0, o = 0; r < R; r++, o += d)
-        for (let j = 0; j < d; j++) xNext[o + j] = xm[o + j] + (xNext[o + j] + b2[j]);
+      gemmDispatch(R, d, m, L.h, 0, false, p[b.fc2], 0, true, y, 0);
+      // linear's bias add, then the residual add: xm + (y + b₂); then the next layer norm.
+      const [next, nextSlot] = normAfter(l + 1);
+      residual(L.xMid, y, p[b.fc2 + 1], xNext, next, p, nextSlot);
     }
-    const f = layerNorm(xOut, lnF, p, slots.lnF);
+    const f = lnF !== null ? lnF.out : xOut;
     gemmDispatch(R, V, d, f, 0, false, p[slots.unembed], 0, true, logits, 0);
     if (last) for (let n = 0; n < N; n++) zLast.set(logits.subarray((n * T + T - 1) * V, (n * T + T) * V), n * V);
   }
@@ -196,12 +220,12 @@ export function compileTransformerGrad(
   function backward(p: readonly Float64Array[]): void {
     if (last) for (let n = 0; n < N; n++) gLogits.set(gLast.subarray(n * V, (n + 1) * V), (n * T + T - 1) * V);
     const f = lnF !== null ? lnF.out : xOut;
-    // Cotangent of LN_f's output (or of the stream itself without norms) into gn, then the stream's into g.
+    // Cotangent of LN_f's output into gn, then the stream's into g.
     let g = gx,
       spare = gx2;
-    gemmDispatch(R, d, V, gLogits, 0, false, p[slots.unembed], 0, false, lnF !== null ? gn : g, 0);
+    gemmDispatch(R, d, V, gLogits, 0, false, p[slots.unembed], 0, false, gn, 0);
     gemmDispatch(V, d, R, gLogits, 0, true, f, 0, false, grads[slots.unembed], 0);
-    if (lnF !== null) layerNormReverse(gn, xOut, lnF, p, slots.lnF, g);
+    normReverse(gn, xOut, lnF, p, slots.lnF, null, g);
     for (let l = layers.length - 1; l >= 0; l--) {
       const L = layers[l],
         b = slots.blocks[l];
@@ -217,18 +241,15 @@ export function compileTransformerGrad(
       }
       gemmDispatch(R, d, m, gh, 0, false, p[b.fc1], 0, false, gn, 0);
       gemmDispatch(m, d, R, gh, 0, true, a2, 0, false, grads[b.fc1], 0);
-      // Stream after attention: residual + the MLP branch (through LN₂ when present).
-      if (L.ln2 !== null) layerNormReverse(gn, L.xMid, L.ln2, p, b.ln2, spare);
-      else spare.set(gn);
-      for (let i = 0; i < spare.length; i++) spare[i] = g[i] + spare[i];
+      // Stream after attention: the residual's cotangent + the MLP branch's (through LN₂ when present).
+      normReverse(gn, L.xMid, L.ln2, p, b.ln2, g, spare);
       [g, spare] = [spare, g];
       // Attention: the branches reach a₁ (= LN₁(x), or x itself without norms).
       const w = { q: p[b.q], k: p[b.k], v: p[b.v], o: p[b.o] };
       const dw = { q: grads[b.q], k: grads[b.k], v: grads[b.v], o: grads[b.o] };
       if (L.ln1 !== null) {
         L.attn.backward(g, L.ln1.out, w, dw, null, gn);
-        layerNormReverse(gn, L.x, L.ln1, p, b.ln1, spare);
-        for (let i = 0; i < spare.length; i++) spare[i] = g[i] + spare[i];
+        normReverse(gn, L.x, L.ln1, p, b.ln1, g, spare);
       } else L.attn.backward(g, L.x, w, dw, g, spare);
       [g, spare] = [spare, g];
     }
