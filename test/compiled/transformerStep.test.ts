@@ -6,40 +6,21 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Tensor } from "../../src/core/tensor.ts";
 import { type Tree, leaves } from "../../src/core/tree.ts";
 import type { TransformerConfig, TransformerParams } from "../../src/nn/families/transformer.ts";
 import type { LossName } from "../../src/nn/losses.ts";
 import { adam, adamw, sgd } from "../../src/optim/index.ts";
-import type { Optimizer, OptState } from "../../src/optim/types.ts";
+import type { Optimizer } from "../../src/optim/types.ts";
 import { compiledValueAndGrad, compileTransformerStep } from "../../src/compiled/index.ts";
 import { InputError } from "../../src/errors.ts";
 import { trainLoop } from "../../src/train/loop.ts";
 import { prepareRun } from "../../src/train/setup.ts";
 import { MemorySink, tinyConfig } from "../train/helpers.ts";
-import { assertBitEqual, assertTreesBitEqual } from "./helpers.ts";
+import { assertBitEqual, assertTreesBitEqual, eagerSteps } from "./helpers.ts";
 import { eagerTrVg, trBatch, trCfg, trParams } from "./transformerHelpers.ts";
 
-function eagerRun(cfg: TransformerConfig, loss: LossName, opt: Optimizer, params: TransformerParams) {
-  const vg = eagerTrVg(cfg, loss);
-  let p: Tree = params;
-  let s: OptState = opt.init(params);
-  return {
-    step(x: Tensor, t: Tensor, lr: number): number {
-      const r = vg(p as TransformerParams, x, t);
-      const out = opt.step(p, r.grad, s, { lr });
-      p = out.params;
-      s = out.state;
-      return r.value.item();
-    },
-    get params() {
-      return p;
-    },
-    get state() {
-      return s;
-    },
-  };
-}
+const eagerRun = (cfg: TransformerConfig, loss: LossName, opt: Optimizer, params: TransformerParams) =>
+  eagerSteps(eagerTrVg(cfg, loss), opt, params);
 
 const OPTIMIZERS: [string, () => Optimizer, number][] = [
   ["sgd momentum nesterov wd", () => sgd({ momentum: 0.9, nesterov: true, weightDecay: 1e-3 }), 0.05],
