@@ -3,8 +3,8 @@
  * a dense network's gradient with preallocated buffers, and a training step that updates in place —
  * the same numbers as the eager path, bit for bit (H·v: to rounding, a different sum of the same terms).
  */
-export { compileStep, type CompileStepOptions } from "./step.ts";
-export { type CompiledStep } from "./planStep.ts";
+export { compileStep, type CompileStepOptions, type CompiledStep } from "./step.ts";
+export { type CompiledPlanStep } from "./planStep.ts";
 export { compileMlpGrad, compileUnsupported, mlpLeafNames, COMPILED_ACTIVATIONS, type MlpGradPlan } from "./mlpGrad.ts";
 export { compileMlpHvp, type MlpHvpPlan } from "./mlpHvp.ts";
 export { compileGradAt } from "./gradAt.ts";

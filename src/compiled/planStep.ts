@@ -1,6 +1,6 @@
 /**
  * The part of a compiled training step (docs/performance.md §compiled-step) that does not depend
- * on the model: the optimizer's in-place update over parameter and state arrays the step owns,
+ * on the model (what `compileTransformerStep` runs on; the same as ./step.ts does for the mlp): the optimizer's in-place update over parameter and state arrays the step owns,
  * and divergence recovery. The eager loop keeps the previous parameter tree to fall back on; here
  * the update overwrites it. Instead the step copies parameters and optimizer state aside every
  * `snapshotEvery` steps; a step whose loss is not finite is not applied (it returns the loss and
@@ -19,7 +19,7 @@ export interface PlanStepModel<P extends Tree> {
   gradient(x: Tensor, target: Tensor): { value: number; grads: P };
 }
 
-export interface CompiledStep<P extends Tree = Tree> {
+export interface CompiledPlanStep<P extends Tree = Tree> {
   /**
    * One step on the batch with learning rate lr. Returns the loss at the parameters before the
    * update; when it is not finite the update is skipped.
@@ -62,7 +62,7 @@ export function compilePlanStep<P extends Tree>(
   model: PlanStepModel<P>,
   optimizer: Optimizer,
   snapshotEvery: number | undefined,
-): CompiledStep<P> {
+): CompiledPlanStep<P> {
   const stepInPlace = inPlaceUpdate(optimizer);
   const every = snapshotInterval(snapshotEvery);
   const own = model.own;

@@ -9,7 +9,7 @@ import { InputError } from "../errors.ts";
 import type { TransformerConfig, TransformerParams } from "../nn/families/transformer.ts";
 import type { LossName } from "../nn/losses.ts";
 import type { Optimizer } from "../optim/types.ts";
-import { type CompiledStep, compilePlanStep, inPlaceUpdate, snapshotInterval } from "./planStep.ts";
+import { type CompiledPlanStep, compilePlanStep, inPlaceUpdate, snapshotInterval } from "./planStep.ts";
 import { compileTransformerGrad, transformerCompileUnsupported, type TransformerGradPlan } from "./transformerGrad.ts";
 import { transformerLeafArrays, transformerTreeOver } from "./transformerLayout.ts";
 
@@ -43,7 +43,7 @@ export function transformerPlans(cfg: TransformerConfig, loss: LossName) {
   };
 }
 
-export function compileTransformerStep(opts: CompileTransformerStepOptions): CompiledStep<TransformerParams> {
+export function compileTransformerStep(opts: CompileTransformerStepOptions): CompiledPlanStep<TransformerParams> {
   const { model: cfg, loss, optimizer } = opts;
   const why = transformerCompileUnsupported(cfg, loss);
   if (why !== null) throw new InputError(`compile: ${why}`, { field: "compile" });
