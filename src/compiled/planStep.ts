@@ -1,7 +1,8 @@
 /**
  * The part of a compiled training step (docs/performance.md §compiled-step) that does not depend
- * on the model (what `compileTransformerStep` runs on; the same as ./step.ts does for the mlp): the optimizer's in-place update over parameter and state arrays the step owns,
- * and divergence recovery. The eager loop keeps the previous parameter tree to fall back on; here
+ * on the model, what `compileTransformerStep` runs on (./step.ts does the same for the mlp): the
+ * optimizer's in-place update over parameter and state arrays the step owns, and divergence
+ * recovery. The eager loop keeps the previous parameter tree to fall back on; here
  * the update overwrites it. Instead the step copies parameters and optimizer state aside every
  * `snapshotEvery` steps; a step whose loss is not finite is not applied (it returns the loss and
  * leaves everything as it was), and `restore()` goes back to the last snapshot.
