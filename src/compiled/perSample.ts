@@ -1,0 +1,139 @@
+/**
+ * Compiled per-sample gradients of a dense network (docs/performance.md §compiled-per-sample): for
+ * each of n samples, g_i = ∇θ L_i with L_i the loss of sample i alone (a batch of one), written
+ * into one (n, …shape) array per parameter leaf — what `perSampleGrads` returns, without a graph,
+ * tensor objects or intermediate gradient arrays. Two forms:
+ *
+ *   loop     a one-row plan (./mlpGrad.ts) run n times; sample i's weight gradients are GEMM calls
+ *            whose output is row i of the (n, …) arrays, so nothing is copied. The calls are the
+ *            eager path's, so the result is `perSampleGrads`'s bit for bit.
+ *   batched  one n-row forward and backward gives every sample's cotangents δ_{l,i} = ∂L_i/∂h_l
+ *            at once (each row seeded with its own unaveraged loss); then in one streaming pass
+ *            over the output, row i of dW_l is the outer product δ_{l,i} ⊗ a_{l−1,i} and row i of
+ *            db_l is δ_{l,i}. Each outer-product entry is one rounded product, as in the loop; the
+ *            n-row GEMMs may round differently from n one-row GEMMs (relative deviation measured
+ *            and tested in test/compiled/perSample.test.ts).
+ */
+import { InputError } from "../errors.ts";
+import type { MlpConfig } from "../nn/families/mlp.ts";
+import type { LossName } from "../nn/losses.ts";
+import { compileMlpGrad, compileUnsupported } from "./mlpGrad.ts";
+
+export type PerSampleForm = "loop" | "batched";
+
+export interface PerSampleGradsPlan {
+  readonly n: number;
+  readonly form: PerSampleForm;
+  /** The per-sample losses L_i of the last run. */
+  readonly values: Float64Array;
+  /** One (n × |leaf|) row-major array per leaf in `mlpLeafNames` order: the default output of `run`. */
+  readonly grads: readonly Float64Array[];
+  /**
+   * Per-sample gradients at `params` (leaves in `mlpLeafNames` order) for the n rows of x (n × d₀)
+   * and target (n labels for xent, n × d_L values for mse), written into `out` (default `grads`;
+   * pass fresh arrays to keep results across runs); returns `out`.
+   */
+  run(
+    params: readonly Float64Array[],
+    x: Float64Array,
+    target: Float64Array,
+    out?: readonly Float64Array[],
+  ): readonly Float64Array[];
+}
+
+export interface PerSampleOptions {
+  /** "loop" (default: bit for bit the eager result) or "batched" (one n-row pass; to a tested bound). */
+  form?: PerSampleForm;
+}
+
+export function compilePerSampleGrads(
+  cfg: MlpConfig,
+  loss: LossName,
+  n: number,
+  { form = "loop" }: PerSampleOptions = {},
+): PerSampleGradsPlan {
+  const why = compileUnsupported(cfg, loss);
+  if (why !== null) throw new InputError(`compile: ${why}`, { field: "compile" });
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`compile: ${n} samples`, { field: "compile" });
+  if (form !== "loop" && form !== "batched")
+    throw new InputError(`compile: per-sample form "${String(form)}" (expected loop or batched)`, { field: "compile" });
+  const d = cfg.sizes;
+  const L = d.length - 1;
+  const bias = cfg.bias;
+  const leafSizes: number[] = [];
+  for (let l = 1; l <= L; l++) {
+    leafSizes.push(d[l] * d[l - 1]);
+    if (bias) leafSizes.push(d[l]);
+  }
+  const grads = leafSizes.map((s) => new Float64Array(n * s));
+  const values = new Float64Array(n);
+  const targetWidth = loss === "xent" ? 1 : d[L];
+
+  function checkArgs(x: Float64Array, target: Float64Array, out: readonly Float64Array[]): void {
+    if (x.length !== n * d[0]) throw new InputError(`compile: input of ${x.length} values, expected ${n}×${d[0]}`);
+    if (target.length !== n * targetWidth)
+      throw new InputError(`compile: target of ${target.length} values, expected ${n}×${targetWidth}`);
+    if (out.length !== leafSizes.length || out.some((o, j) => o.length !== n * leafSizes[j]))
+      throw new InputError(`compile: per-sample outputs must be ${leafSizes.length} arrays of n × leaf size`);
+  }
+
+  if (form === "loop") {
+    const plan = compileMlpGrad(cfg, loss, 1);
+    return {
+      n,
+      form,
+      values,
+      grads,
+      run(params, x, target, out = grads) {
+        checkArgs(x, target, out);
+        const d0 = d[0];
+        for (let i = 0; i < n; i++) {
+          const xi = x.subarray(i * d0, (i + 1) * d0);
+          const ti = target.subarray(i * targetWidth, (i + 1) * targetWidth);
+          values[i] = plan.runInto(params, xi, ti, out, i);
+        }
+        return out;
+      },
+    };
+  }
+
+  const plan = compileMlpGrad(cfg, loss, n);
+  const { outputs, preCt } = plan.internals;
+  return {
+    n,
+    form,
+    values,
+    grads,
+    run(params, x, target, out = grads) {
+      checkArgs(x, target, out);
+      plan.perRowCotangents(params, x, target, values);
+      const per = bias ? 2 : 1;
+      for (let l = 1; l <= L; l++) {
+        const inputs = l === 1 ? x : outputs[l - 1];
+        outerRows(n, d[l], d[l - 1], preCt[l], inputs, out[(l - 1) * per]);
+        if (bias) biasRows(n * d[l], preCt[l], out[(l - 1) * per + 1]);
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * dW[i, r, c] = δ[i, r] · a[i, c] for i < n, r < m, c < k: each sample's weight gradient as the
+ * outer product of its cotangent row and its input row, written once, in memory order.
+ */
+function outerRows(n: number, m: number, k: number, delta: Float64Array, a: Float64Array, dW: Float64Array): void {
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const ai = i * k;
+    for (let r = 0, dr = i * m; r < m; r++, dr++) {
+      const g = delta[dr];
+      for (let c = 0; c < k; c++) dW[o++] = g * a[ai + c] + 0;
+    }
+  }
+}
+
+/** db[i, r] = 0 + δ[i, r]: the one-row bias reduction of the eager path (a sum from 0, so −0 → +0). */
+function biasRows(len: number, delta: Float64Array, db: Float64Array): void {
+  for (let j = 0; j < len; j++) db[j] = 0 + delta[j];
+}
