@@ -8,12 +8,15 @@
  *            whose output is row i of the (n, …) arrays, so nothing is copied. The calls are the
  *            eager path's, so the result is `perSampleGrads`'s bit for bit.
  *   batched  one n-row forward and backward gives every sample's cotangents δ_{l,i} = ∂L_i/∂h_l
- *            at once (each row seeded with its own unaveraged loss); then in one streaming pass
- *            over the output, row i of dW_l is the outer product δ_{l,i} ⊗ a_{l−1,i} and row i of
- *            db_l is δ_{l,i}. Each outer-product entry is one rounded product, as in the loop; the
- *            n-row GEMMs may round differently from n one-row GEMMs (relative deviation measured
- *            and tested in test/compiled/perSample.test.ts).
+ *            at once (each row seeded with its own unaveraged loss); then row i of dW_l is the
+ *            outer product δ_{l,i} ⊗ a_{l−1,i} — the one-row pass's own GEMM call (k = 1), written
+ *            straight into row i — and row i of db_l is δ_{l,i}. Each outer-product entry is one
+ *            rounded product, as in the loop; but the n-row GEMMs of the forward and backward
+ *            passes may round differently from n one-row GEMMs, so δ and a — and hence the
+ *            gradients — agree with the loop's to rounding, not bit for bit (bound stated and
+ *            tested in test/compiled/perSample.test.ts).
  */
+import { gemmDispatch } from "../core/backends/gemm/index.ts";
 import { InputError } from "../errors.ts";
 import type { MlpConfig } from "../nn/families/mlp.ts";
 import type { LossName } from "../nn/losses.ts";
@@ -119,18 +122,11 @@ export function compilePerSampleGrads(
 }
 
 /**
- * dW[i, r, c] = δ[i, r] · a[i, c] for i < n, r < m, c < k: each sample's weight gradient as the
- * outer product of its cotangent row and its input row, written once, in memory order.
+ * dW[i] = δ_iᵀ a_i (m × k) for each sample i < n: the product a one-row backward pass computes
+ * (k = 1, one rounded product per entry), the same GEMM call written straight into row i of dW.
  */
 function outerRows(n: number, m: number, k: number, delta: Float64Array, a: Float64Array, dW: Float64Array): void {
-  let o = 0;
-  for (let i = 0; i < n; i++) {
-    const ai = i * k;
-    for (let r = 0, dr = i * m; r < m; r++, dr++) {
-      const g = delta[dr];
-      for (let c = 0; c < k; c++) dW[o++] = g * a[ai + c] + 0;
-    }
-  }
+  for (let i = 0; i < n; i++) gemmDispatch(m, k, 1, delta, i * m, true, a, i * k, false, dW, i * m * k);
 }
 
 /** db[i, r] = 0 + δ[i, r]: the one-row bias reduction of the eager path (a sum from 0, so −0 → +0). */
