@@ -21,7 +21,13 @@ export function persampleMediumCompiled(form: PerSampleForm, fresh: boolean) {
   const pl = params.map((p) => p.data);
   const plan = compilePerSampleGrads(mlpCfg(256, "relu"), "xent", N, { form });
   const run = fresh
-    ? () => plan.run(pl, x, t, pl.map((p) => new Float64Array(N * p.length)))
+    ? () =>
+        plan.run(
+          pl,
+          x,
+          t,
+          pl.map((p) => new Float64Array(N * p.length)),
+        )
     : () => plan.run(pl, x, t);
   return {
     run,
