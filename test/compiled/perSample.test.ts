@@ -1,5 +1,5 @@
 /**
- * Compiled per-sample gradients (docs/performance.md §compiled-per-sample) against the eager
+ * Compiled per-sample gradients (docs/performance.md §compiled-per-sample-gradients) against the eager
  * `perSampleGrads`: the loop form bit for bit, the batched form within 1e-13 of each leaf's largest
  * entry (measured ≤ 2.2e-15 on the 784-256-256-10 network); and, as an independent oracle, the sum
  * over samples against n × the gradient of the batch's mean loss.
