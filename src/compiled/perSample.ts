@@ -80,28 +80,13 @@ export function compilePerSampleGrads(
       throw new InputError(`compile: per-sample outputs must be ${leafSizes.length} arrays of n × leaf size`);
   }
 
-  if (form === "loop") {
-    const plan = compileMlpGrad(cfg, loss, 1);
-    return {
-      n,
-      form,
-      values,
-      grads,
-      run(params, x, target, out = grads) {
-        checkArgs(x, target, out);
-        const d0 = d[0];
-        for (let i = 0; i < n; i++) {
-          const xi = x.subarray(i * d0, (i + 1) * d0);
-          const ti = target.subarray(i * targetWidth, (i + 1) * targetWidth);
-          values[i] = plan.runInto(params, xi, ti, out, i);
-        }
-        return out;
-      },
-    };
-  }
-
-  const plan = compileMlpGrad(cfg, loss, n);
-  const { outputs, preCt } = plan.internals;
+  type Fill = (
+    params: readonly Float64Array[],
+    x: Float64Array,
+    target: Float64Array,
+    out: readonly Float64Array[],
+  ) => void;
+  const fill: Fill = form === "loop" ? loopForm() : batchedForm();
   return {
     n,
     form,
@@ -109,16 +94,38 @@ export function compilePerSampleGrads(
     grads,
     run(params, x, target, out = grads) {
       checkArgs(x, target, out);
+      fill(params, x, target, out);
+      return out;
+    },
+  };
+
+  /** n runs of a one-row plan, sample i's gradient written into row i. */
+  function loopForm(): Fill {
+    const plan = compileMlpGrad(cfg, loss, 1);
+    const d0 = d[0];
+    return (params, x, target, out) => {
+      for (let i = 0; i < n; i++) {
+        const xi = x.subarray(i * d0, (i + 1) * d0);
+        const ti = target.subarray(i * targetWidth, (i + 1) * targetWidth);
+        values[i] = plan.runInto(params, xi, ti, out, i);
+      }
+    };
+  }
+
+  /** One n-row pass for the per-sample cotangents, then each sample's outer products into its rows. */
+  function batchedForm(): Fill {
+    const plan = compileMlpGrad(cfg, loss, n);
+    const { outputs, preCt } = plan.internals;
+    const per = bias ? 2 : 1;
+    return (params, x, target, out) => {
       plan.perRowCotangents(params, x, target, values);
-      const per = bias ? 2 : 1;
       for (let l = 1; l <= L; l++) {
         const inputs = l === 1 ? x : outputs[l - 1];
         outerRows(n, d[l], d[l - 1], preCt[l], inputs, out[(l - 1) * per]);
         if (bias) biasRows(n * d[l], preCt[l], out[(l - 1) * per + 1]);
       }
-      return out;
-    },
-  };
+    };
+  }
 }
 
 /**
