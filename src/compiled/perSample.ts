@@ -16,11 +16,12 @@
  *            gradients — agree with the loop's to rounding, not bit for bit (bound stated and
  *            tested in test/compiled/perSample.test.ts).
  */
-import { gemmDispatch } from "../core/backends/gemm/index.ts";
+import { gemmBackendName, gemmDispatch, gemmThreads, setGemmThreads } from "../core/backends/gemm/index.ts";
 import { InputError } from "../errors.ts";
 import type { MlpConfig } from "../nn/families/mlp.ts";
 import type { LossName } from "../nn/losses.ts";
 import { compileMlpGrad, compileUnsupported } from "./mlpGrad.ts";
+import { isShared, secondThread, sharedF64, type SecondThread } from "./perSampleThreads.ts";
 
 export type PerSampleForm = "loop" | "batched";
 
@@ -29,8 +30,17 @@ export interface PerSampleGradsPlan {
   readonly form: PerSampleForm;
   /** The per-sample losses L_i of the last run. */
   readonly values: Float64Array;
-  /** One (n × |leaf|) row-major array per leaf in `mlpLeafNames` order: the default output of `run`. */
+  /**
+   * One (n × |leaf|) row-major array per leaf in `mlpLeafNames` order: the default output of
+   * `run`, in shared memory (so that a second thread can write its samples' rows).
+   */
   readonly grads: readonly Float64Array[];
+  /** Fresh zeroed output arrays in shared memory, for results that must outlive the next run. */
+  newOutputs(): Float64Array[];
+  /** How many threads the last run used (2: samples split with a worker thread). */
+  readonly threadsUsed: number;
+  /** Ends the second thread, if one was started (it never keeps the process alive). */
+  close(): void;
   /**
    * Per-sample gradients at `params` (leaves in `mlpLeafNames` order) for the n rows of x (n × d₀)
    * and target (n labels for xent, n × d_L values for mse), written into `out` (default `grads`;
@@ -68,11 +78,21 @@ export function compilePerSampleGrads(
     leafSizes.push(d[l] * d[l - 1]);
     if (bias) leafSizes.push(d[l]);
   }
-  const grads = leafSizes.map((s) => new Float64Array(n * s));
+  const newOutputs = (): Float64Array[] => leafSizes.map((s) => sharedF64(n * s));
+  const grads = newOutputs();
+  let second: SecondThread | null = null;
+  let threadsUsed = 1;
   const values = new Float64Array(n);
   const targetWidth = loss === "xent" ? 1 : d[L];
 
-  function checkArgs(x: Float64Array, target: Float64Array, out: readonly Float64Array[]): void {
+  function checkArgs(
+    params: readonly Float64Array[],
+    x: Float64Array,
+    target: Float64Array,
+    out: readonly Float64Array[],
+  ): void {
+    if (params.length !== leafSizes.length || params.some((p, j) => p.length !== leafSizes[j]))
+      throw new InputError(`compile: parameters must be ${leafSizes.length} leaves of sizes ${leafSizes.join(", ")}`);
     if (x.length !== n * d[0]) throw new InputError(`compile: input of ${x.length} values, expected ${n}×${d[0]}`);
     if (target.length !== n * targetWidth)
       throw new InputError(`compile: target of ${target.length} values, expected ${n}×${targetWidth}`);
@@ -92,22 +112,61 @@ export function compilePerSampleGrads(
     form,
     values,
     grads,
+    newOutputs,
+    get threadsUsed() {
+      return threadsUsed;
+    },
+    close() {
+      second?.close();
+      second = null;
+    },
     run(params, x, target, out = grads) {
-      checkArgs(x, target, out);
+      checkArgs(params, x, target, out);
       fill(params, x, target, out);
       return out;
     },
   };
 
-  /** n runs of a one-row plan, sample i's gradient written into row i. */
+  /**
+   * n runs of a one-row plan, sample i's gradient written into row i. With two or more GEMM
+   * threads on the OpenBLAS path and outputs in shared memory, a worker thread takes the second
+   * half of the samples (./perSampleThreads.ts); both threads run their products at one OpenBLAS
+   * thread, so every sample is computed exactly as on one thread.
+   */
   function loopForm(): Fill {
     const plan = compileMlpGrad(cfg, loss, 1);
     const d0 = d[0];
-    return (params, x, target, out) => {
-      for (let i = 0; i < n; i++) {
+    const rows = (
+      params: readonly Float64Array[],
+      x: Float64Array,
+      target: Float64Array,
+      out: readonly Float64Array[],
+      from: number,
+      to: number,
+    ) => {
+      for (let i = from; i < to; i++) {
         const xi = x.subarray(i * d0, (i + 1) * d0);
         const ti = target.subarray(i * targetWidth, (i + 1) * targetWidth);
         values[i] = plan.runInto(params, xi, ti, out, i);
+      }
+    };
+    return (params, x, target, out) => {
+      const threads = gemmThreads();
+      if (threads < 2 || n < 2 || gemmBackendName() !== "native-blas" || !out.every(isShared)) {
+        threadsUsed = 1;
+        rows(params, x, target, out, 0, n);
+        return;
+      }
+      second ??= secondThread(cfg, loss, n, "native-blas");
+      const half = Math.ceil(n / 2);
+      threadsUsed = 2;
+      setGemmThreads(1);
+      try {
+        second.start(params, x, target, out, half);
+        rows(params, x, target, out, 0, half);
+        second.finish(values);
+      } finally {
+        setGemmThreads(threads);
       }
     };
   }
