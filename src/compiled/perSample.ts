@@ -35,7 +35,10 @@ export interface PerSampleGradsPlan {
    * `run`, in shared memory (so that a second thread can write its samples' rows).
    */
   readonly grads: readonly Float64Array[];
-  /** Fresh zeroed output arrays in shared memory, for results that must outlive the next run. */
+  /**
+   * Fresh zeroed output arrays in shared memory, which the two-thread split can write into (slower
+   * to allocate than ordinary arrays, which `run` accepts as well, filling them on one thread).
+   */
   newOutputs(): Float64Array[];
   /** How many threads the last run used (2: samples split with a worker thread). */
   readonly threadsUsed: number;
