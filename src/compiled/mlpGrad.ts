@@ -186,7 +186,8 @@ export function compileMlpGrad(
       oneHotInto(target, C, lossB);
       for (let i = 0; i < lossC.length; i++) lossC[i] = lossA[i] * lossB[i];
       const value = perRow === null ? -(reduceAxes(lossC, outShape, ALL, "sum")[0] / rows) : 0;
-      if (perRow !== null) for (let r = 0; r < rows; r++) perRow[r] = -(rowSum(lossC, r, C) / 1);
+      // A one-row batch's mean is its sum (s/1 = s exactly).
+      if (perRow !== null) for (let r = 0; r < rows; r++) perRow[r] = -rowSum(lossC, r, C);
       const c = -1 / batch;
       for (let i = 0; i < lossC.length; i++) lossC[i] = c * lossB[i];
       logSoftmaxBackward(lossC, lossA, rows, C, gz);

@@ -1,6 +1,7 @@
 /**
- * Compiled per-sample gradients of a dense network (docs/performance.md §compiled-per-sample-gradients): for
- * each of n samples, g_i = ∇θ L_i with L_i the loss of sample i alone (a batch of one), written
+ * Compiled per-sample gradients of a dense network
+ * (docs/performance.md §compiled-per-sample-gradients): for each of n samples, g_i = ∇θ L_i with
+ * L_i the loss of sample i alone (a batch of one), written
  * into one (n, …shape) array per parameter leaf — what `perSampleGrads` returns, without a graph,
  * tensor objects or intermediate gradient arrays. Two forms:
  *
