@@ -29,5 +29,9 @@ module.exports = binding
       getThreads: binding.getThreads,
       config: binding.config,
       corename: binding.corename,
+      biasAct: binding.biasAct,
+      reluMask: binding.reluMask,
+      colSums: binding.colSums,
+      sgd: binding.sgd,
     }
   : { available: false, reason, path: file };

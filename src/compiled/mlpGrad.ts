@@ -15,8 +15,9 @@
  *   backward  g_{l−1} = act'(·) ⊙ (g_l W_l), dW_l = g_lᵀ a_{l−1}, db_l = Σ_rows g_l, the activation
  *             derivative applied in place on the product's own array.
  */
-import { gemmDispatch } from "../core/backends/gemm/index.ts";
-import { logSoftmaxBackward, logSoftmaxRows, reluBackward, reluForward, tanhBackward } from "../core/kernels/fused.ts";
+import { gemmDispatch, streamKernels } from "../core/backends/gemm/index.ts";
+import { logSoftmaxBackward, logSoftmaxRows, reluForward, tanhBackward } from "../core/kernels/fused.ts";
+import type { StreamKernels } from "../core/kernels/stream.ts";
 import { reduceAxes } from "../core/kernels/reduce.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
 import { InputError } from "../errors.ts";
@@ -136,9 +137,8 @@ export function compileMlpGrad(
   const lossC = new Float64Array(rows * C); // products and seeds of the loss
   const outShape = [rows, C];
   const ALL = [0, 1];
-  const ROWS = [0];
 
-  function forward(params: readonly Float64Array[], x: Float64Array): void {
+  function forward(params: readonly Float64Array[], x: Float64Array, sk: StreamKernels): void {
     a[0] = x;
     for (let l = 1; l <= L; l++) {
       const nIn = d[l - 1],
@@ -146,7 +146,7 @@ export function compileMlpGrad(
       const out = a[l];
       gemmDispatch(rows, nOut, nIn, a[l - 1], 0, false, params[(l - 1) * per], 0, true, out, 0);
       const last = l === L;
-      if (bias) epilogue(out, params[(l - 1) * per + 1], rows, nOut, last ? "identity" : act);
+      if (bias) sk.biasAct(out, params[(l - 1) * per + 1], rows, nOut, !last && act === "relu");
       else if (!last && act === "relu") reluForward(out, out);
       if (!last && act === "tanh") tanhInto(out, out);
     }
@@ -185,7 +185,7 @@ export function compileMlpGrad(
     return value;
   }
 
-  function backward(params: readonly Float64Array[]): void {
+  function backward(params: readonly Float64Array[], sk: StreamKernels): void {
     for (let l = L; l >= 1; l--) {
       const nIn = d[l - 1],
         nOut = d[l];
@@ -195,12 +195,12 @@ export function compileMlpGrad(
         const gPrev = g[l - 1],
           gA = gOut[l - 1];
         gemmDispatch(rows, nIn, nOut, gl, 0, false, params[w], 0, false, gA, 0);
-        if (act === "relu") reluBackward(gA, a[l - 1], gPrev);
+        if (act === "relu") sk.reluMask(gA, a[l - 1], gPrev);
         else if (act === "tanh") tanhBackward(gA, a[l - 1], gPrev);
         else if (gA !== gPrev) gPrev.set(gA);
       }
       gemmDispatch(nOut, nIn, rows, gl, 0, true, a[l - 1], 0, false, grads[w], 0);
-      if (bias) grads[w + 1].set(reduceAxes(gl, [rows, nOut], ROWS, "sum"));
+      if (bias) sk.colSums(gl, rows, nOut, grads[w + 1]);
     }
   }
 
@@ -213,26 +213,11 @@ export function compileMlpGrad(
         throw new InputError(`compile: ${params.length} parameter leaves, expected ${L * per}`);
       if (x.length !== rows * d[0])
         throw new InputError(`compile: input of ${x.length} values, expected ${rows}×${d[0]}`);
-      forward(params, x);
+      const sk = streamKernels();
+      forward(params, x, sk);
       const value = lossAndSeed(target);
-      backward(params);
+      backward(params, sk);
       return value;
     },
   };
-}
-
-/** out[r, j] ← act(out[r, j] + b[j]) in one pass (the bias add of linear, then the activation's own kernel). */
-function epilogue(out: Float64Array, b: Float64Array, rows: number, n: number, act: Act): void {
-  if (act === "relu") {
-    for (let r = 0, o = 0; r < rows; r++, o += n) {
-      for (let j = 0; j < n; j++) {
-        const v = out[o + j] + b[j];
-        out[o + j] = v > 0 ? v : 0;
-      }
-    }
-    return;
-  }
-  for (let r = 0, o = 0; r < rows; r++, o += n) {
-    for (let j = 0; j < n; j++) out[o + j] = out[o + j] + b[j];
-  }
 }

@@ -3,13 +3,16 @@
  * transposed copy). JavaScript calls
  *   dgemm(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff)   (Float64Array operands)
  * with element offsets into the typed arrays; C is overwritten (beta = 0). Plus
- * setThreads(n), getThreads(), config() (openblas_get_config) and corename().
+ * setThreads(n), getThreads(), config() (openblas_get_config) and corename(), and the streaming
+ * kernels of stream.c.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <node_api.h>
 #include <cblas.h>
+
+#include "stream.h"
 
 extern void openblas_set_num_threads(int);
 extern int openblas_get_num_threads(void);
@@ -95,6 +98,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"corename", NULL, corename, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  stream_define(env, exports);
   return exports;
 }
 
