@@ -52,6 +52,24 @@ export function sgd({
       leafwiseInto([params, grads, buf], [params, buf], momentumKernel(state.step === 0, lr));
       return { step: state.step + 1, momentum_buffer: buf };
     },
+    ...(mu === 0 && {
+      stepLeavesInPlace(
+        params: readonly Float64Array[],
+        grads: readonly Float64Array[],
+        state: SgdState,
+        ctx: StepContext,
+      ) {
+        if (grads.length !== params.length)
+          throw new Error("optimizer: parameter and gradient leaves differ in number");
+        const { sgd: update } = streamKernels();
+        for (let j = 0; j < params.length; j++) {
+          if (grads[j].length !== params[j].length)
+            throw new Error(`optimizer: leaf ${j} of the gradient differs in size`);
+          update(params[j], grads[j], params[j], ctx.lr, wd);
+        }
+        return { step: state.step + 1 };
+      },
+    }),
   };
 
   function plainKernel(lr: number, wd: number): LeafKernel {
