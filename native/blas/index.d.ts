@@ -21,13 +21,11 @@ export declare const config: (() => string) | undefined;
 export declare const corename: (() => string) | undefined;
 /** out[r,j] ← out[r,j] + b[j], then relu (v > 0 ? v : 0) when `relu`; rows × n row-major. */
 export declare const biasAct:
-  | ((out: Float64Array, b: Float64Array, rows: number, n: number, relu: boolean) => void)
-  | undefined;
+  ((out: Float64Array, b: Float64Array, rows: number, n: number, relu: boolean) => void) | undefined;
 /** dx[i] ← x[i] > 0 ? g[i] : 0 over x's length. */
 export declare const reluMask: ((g: Float64Array, x: Float64Array, dx: Float64Array) => void) | undefined;
 /** out[j] ← Σ_r a[r,j], rows summed in order from 0. */
 export declare const colSums: ((a: Float64Array, rows: number, n: number, out: Float64Array) => void) | undefined;
 /** out[i] ← th[i] − lr·g[i] (wd = 0) or th[i] − lr·(g[i] + wd·th[i]), over th's length. */
 export declare const sgd:
-  | ((th: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd: number) => void)
-  | undefined;
+  ((th: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd: number) => void) | undefined;
