@@ -26,6 +26,8 @@ export declare const biasAct:
 export declare const reluMask: ((g: Float64Array, x: Float64Array, dx: Float64Array) => void) | undefined;
 /** out[j] ← Σ_r a[r,j], rows summed in order from 0. */
 export declare const colSums: ((a: Float64Array, rows: number, n: number, out: Float64Array) => void) | undefined;
+/** acc[i] ← acc[i] + x[i] for i < n. */
+export declare const addTo: ((acc: Float64Array, x: Float64Array, n: number) => void) | undefined;
 /** out[i] ← th[i] − lr·g[i] (wd = 0) or th[i] − lr·(g[i] + wd·th[i]), over th's length. */
 export declare const sgd:
   ((th: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd: number) => void) | undefined;

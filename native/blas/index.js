@@ -32,6 +32,7 @@ module.exports = binding
       biasAct: binding.biasAct,
       reluMask: binding.reluMask,
       colSums: binding.colSums,
+      addTo: binding.addTo,
       sgd: binding.sgd,
     }
   : { available: false, reason, path: file };

@@ -48,9 +48,9 @@ function nativeOrSkip(t: { skip(message: string): void }): NativeBlas | null {
 
 /** The raw addon kernels (no length cut-off), so that the C loops are tested on short arrays too. */
 function raw(blas: NativeBlas): StreamKernels {
-  const { biasAct, reluMask, colSums, sgd } = blas;
-  assert.ok(biasAct && reluMask && colSums && sgd);
-  return { biasAct, reluMask, colSums, sgd };
+  const { biasAct, reluMask, colSums, addTo, sgd } = blas;
+  assert.ok(biasAct && reluMask && colSums && addTo && sgd);
+  return { biasAct, reluMask, colSums, addTo, sgd };
 }
 
 test("native streaming kernels equal the TypeScript ones bit for bit", (t) => {
@@ -88,6 +88,14 @@ test("native streaming kernels equal the TypeScript ones bit for bit", (t) => {
       const over = g.slice();
       impl.reluMask(over, x, over);
       assertSame(over, want, `reluMask in place n=${n}`);
+      // acc + x over the first n elements of longer arrays (the rest untouched).
+      const acc = data(rng, n + 2, off),
+        xs = data(rng, n + 1, 0);
+      const accWant = acc.slice(),
+        accGot = acc.slice();
+      ts.addTo(accWant, xs, n);
+      impl.addTo(accGot, xs, n);
+      assertSame(accGot, accWant, `addTo n=${n}`);
       // bias + activation and column sums on rows × cols with cols = n.
       for (const rows of [1, 3, 8]) {
         const out0 = data(rng, rows * n, off),
@@ -126,6 +134,7 @@ test("native streaming kernels reject wrong operands instead of reading past the
     /sgd: expected \(th, g, out: Float64Array, lr, wd: number\)/,
   );
   assert.throws(() => k.colSums(a, -1, 2, a), /colSums: expected/);
+  assert.throws(() => k.addTo(a, new Float64Array(3), 4), /addTo: operand too short/);
 });
 
 test("the cut-off: short arrays stay in TypeScript, long ones go native, with the same bits", (t) => {
@@ -170,6 +179,11 @@ test("TypeScript streaming kernels match their definitions", () => {
     m = new Float64Array(rows * n);
   ts.reluMask(ct, a, m);
   for (let i = 0; i < m.length; i++) assert.ok(Object.is(m[i], a[i] > 0 ? ct[i] : 0));
+  const acc = data(rng, 9, 0),
+    x = data(rng, 9, 0),
+    sum = acc.slice();
+  ts.addTo(sum, x, 8);
+  for (let i = 0; i < 9; i++) assert.ok(Object.is(sum[i], i < 8 ? acc[i] + x[i] : acc[i]));
   const th = data(rng, 9, 0),
     g = data(rng, 9, 0),
     out = new Float64Array(9);

@@ -10,6 +10,7 @@
  *   biasAct(out, b, rows, n, relu)   out[r,j] ← out[r,j] + b[j], then (relu) v > 0 ? v : 0
  *   reluMask(g, x, dx)                dx[i] ← x[i] > 0 ? g[i] : 0
  *   colSums(a, rows, n, out)          out[j] ← ((0 + a[0,j]) + a[1,j]) + …   (rows in order)
+ *   addTo(acc, x, n)                  acc[i] ← acc[i] + x[i],  i < n
  *   sgd(th, g, out, lr, wd)           out[i] ← th[i] − lr·g[i]   (wd = 0)
  *                                     out[i] ← th[i] − lr·(g[i] + wd·th[i])   (otherwise)
  *
@@ -55,6 +56,10 @@ CLONES static void col_sums(const double *a, size_t rows, size_t n, double *out)
     const double *row = a + r * n;
     for (size_t j = 0; j < n; j++) out[j] += row[j];
   }
+}
+
+CLONES static void add_to(double *acc, const double *x, size_t n) {
+  for (size_t i = 0; i < n; i++) acc[i] = acc[i] + x[i];
 }
 
 CLONES static void sgd_update(const double *th, const double *g, double *out, size_t n, double lr, double wd) {
@@ -127,6 +132,18 @@ static napi_value col_sums_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value add_to_js(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  double *acc, *x;
+  size_t la, lx, n;
+  if (!args(env, info, 3, argv) || !f64(env, argv[0], &acc, &la) || !f64(env, argv[1], &x, &lx) ||
+      !count(env, argv[2], &n))
+    THROW(env, "addTo: expected (acc: Float64Array, x: Float64Array, n)");
+  if (la < n || lx < n) THROW(env, "addTo: operand too short");
+  add_to(acc, x, n);
+  return NULL;
+}
+
 static napi_value sgd_js(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   double *th, *g, *out, lr, wd;
@@ -145,6 +162,7 @@ void stream_define(napi_env env, napi_value exports) {
     {"biasAct", NULL, bias_act_js, NULL, NULL, NULL, napi_enumerable, NULL},
     {"reluMask", NULL, relu_mask_js, NULL, NULL, NULL, napi_enumerable, NULL},
     {"colSums", NULL, col_sums_js, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"addTo", NULL, add_to_js, NULL, NULL, NULL, napi_enumerable, NULL},
     {"sgd", NULL, sgd_js, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

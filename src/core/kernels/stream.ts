@@ -1,7 +1,7 @@
 /**
  * The streaming passes around the GEMMs of a dense layer's training step (docs/performance.md
  * §streaming-kernels): bias + activation after the forward product, relu's mask on the backward
- * product, the bias gradient's column sums and the SGD update. One interface, two
+ * product, the bias gradient's column sums, the sum of two products and the SGD update. One interface, two
  * implementations with the same arithmetic element for element: the TypeScript loops here (always
  * present, the oracle) and, with the native GEMM backend, vectorised C loops in the same addon
  * (native/blas/src/stream.c, compiled without FMA contraction), which return the same bits.
@@ -16,6 +16,8 @@ export interface StreamKernels {
   reluMask(g: Float64Array, x: Float64Array, dx: Float64Array): void;
   /** out[j] ← Σ_r a[r, j] over rows × n row-major, rows added in order to 0 (a bias gradient). */
   colSums(a: Float64Array, rows: number, n: number, out: Float64Array): void;
+  /** acc[i] ← acc[i] + x[i] for i < n (sums of two products into one array). */
+  addTo(acc: Float64Array, x: Float64Array, n: number): void;
   /** out[i] ← th[i] − lr·g[i] (wd = 0), else th[i] − lr·(g[i] + wd·th[i]), i < th.length; out may be th. */
   sgd(th: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd: number): void;
 }
@@ -44,6 +46,10 @@ export function colSums(a: Float64Array, rows: number, n: number, out: Float64Ar
   }
 }
 
+function addTo(acc: Float64Array, x: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) acc[i] += x[i];
+}
+
 /**
  * θ − lr·(g + λθ) per element. A standalone function over plain arguments so that V8 compiles
  * one tight loop (the same update inside a closure ran ~2× slower).
@@ -55,4 +61,4 @@ function sgd(th: Float64Array, g: Float64Array, out: Float64Array, lr: number, w
 }
 
 /** The TypeScript kernels. */
-export const typescriptStream: StreamKernels = { biasAct, reluMask: reluBackward, colSums, sgd };
+export const typescriptStream: StreamKernels = { biasAct, reluMask: reluBackward, colSums, addTo, sgd };

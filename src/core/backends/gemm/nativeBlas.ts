@@ -20,6 +20,7 @@ export interface NativeBlas {
   biasAct?: StreamKernels["biasAct"];
   reluMask?: StreamKernels["reluMask"];
   colSums?: StreamKernels["colSums"];
+  addTo?: StreamKernels["addTo"];
   sgd?: StreamKernels["sgd"];
 }
 
@@ -69,8 +70,15 @@ export const NATIVE_STREAM_MIN = 128;
 
 /** The addon's streaming kernels, each falling back to TypeScript for short arrays; undefined if the build has none. */
 export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
-  const { biasAct, reluMask, colSums, sgd } = blas;
-  if (biasAct === undefined || reluMask === undefined || colSums === undefined || sgd === undefined) return undefined;
+  const { biasAct, reluMask, colSums, addTo, sgd } = blas;
+  if (
+    biasAct === undefined ||
+    reluMask === undefined ||
+    colSums === undefined ||
+    addTo === undefined ||
+    sgd === undefined
+  )
+    return undefined;
   const ts = typescriptStream;
   return {
     biasAct: (out, b, rows, n, relu) =>
@@ -78,6 +86,7 @@ export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
     reluMask: (g, x, dx) => (x.length < NATIVE_STREAM_MIN ? ts.reluMask(g, x, dx) : reluMask(g, x, dx)),
     colSums: (a, rows, n, out) =>
       rows * n < NATIVE_STREAM_MIN ? ts.colSums(a, rows, n, out) : colSums(a, rows, n, out),
+    addTo: (acc, x, n) => (n < NATIVE_STREAM_MIN ? ts.addTo(acc, x, n) : addTo(acc, x, n)),
     sgd: (th, g, out, lr, wd) => (th.length < NATIVE_STREAM_MIN ? ts.sgd(th, g, out, lr, wd) : sgd(th, g, out, lr, wd)),
   };
 }
