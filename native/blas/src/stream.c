@@ -72,13 +72,8 @@ CLONES static void sgd_update(const double *th, const double *g, double *out, si
 
 /* Data pointer and element count of a Float64Array (false for anything else). */
 static bool f64(napi_env env, napi_value v, double **data, size_t *len) {
-  bool is = false;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
-  napi_typedarray_type type;
-  napi_value buf;
-  size_t off;
   void *p;
-  if (napi_get_typedarray_info(env, v, &type, len, &p, &buf, &off) != napi_ok || type != napi_float64_array) return false;
+  if (!typed(env, v, napi_float64_array, &p, len)) return false;
   *data = p;
   return true;
 }
@@ -159,11 +154,11 @@ static napi_value sgd_js(napi_env env, napi_callback_info info) {
 
 void stream_define(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-    {"biasAct", NULL, bias_act_js, NULL, NULL, NULL, napi_enumerable, NULL},
-    {"reluMask", NULL, relu_mask_js, NULL, NULL, NULL, napi_enumerable, NULL},
-    {"colSums", NULL, col_sums_js, NULL, NULL, NULL, napi_enumerable, NULL},
-    {"addTo", NULL, add_to_js, NULL, NULL, NULL, napi_enumerable, NULL},
-    {"sgd", NULL, sgd_js, NULL, NULL, NULL, napi_enumerable, NULL},
+    METHOD("biasAct", bias_act_js),
+    METHOD("reluMask", relu_mask_js),
+    METHOD("colSums", col_sums_js),
+    METHOD("addTo", add_to_js),
+    METHOD("sgd", sgd_js),
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }
