@@ -6,8 +6,10 @@
  * The plan performs exactly the arithmetic the eager path performs for the same model and loss —
  * the same GEMM calls (same shapes, transposes passed as flags), the same element-wise and
  * reduction kernels in the same order — so loss and gradient agree with `valueAndGrad` bit for bit
- * (test/compiled/step.test.ts). What it saves is the rest: no graph, no tensor objects, no fresh
- * (cache-cold) arrays, and fewer passes over memory:
+ * (test/compiled/step.test.ts). The passes over activations and cotangents (bias + relu, relu's
+ * mask, bias-gradient sums) go through the active backend's streaming kernels, whose native form
+ * computes the same bits (docs/performance.md §streaming-kernels). What it saves is the rest: no
+ * graph, no tensor objects, no fresh (cache-cold) arrays, and fewer passes over memory:
  *
  *   forward   a_l = act(a_{l−1} W_lᵀ + b_l): bias and activation in one pass over the GEMM output
  *             (the epilogue), so no pre-activation array is kept; relu's mask is read back from
