@@ -24,6 +24,8 @@ export declare const biasAct:
   ((out: Float64Array, b: Float64Array, rows: number, n: number, relu: boolean) => void) | undefined;
 /** dx[i] ← x[i] > 0 ? g[i] : 0 over x's length. */
 export declare const reluMask: ((g: Float64Array, x: Float64Array, dx: Float64Array) => void) | undefined;
+/** dx[i] ← g[i]·(1 − y[i]²) over y's length. */
+export declare const tanhMask: ((g: Float64Array, y: Float64Array, dx: Float64Array) => void) | undefined;
 /** out[j] ← Σ_r a[r,j], rows summed in order from 0. */
 export declare const colSums: ((a: Float64Array, rows: number, n: number, out: Float64Array) => void) | undefined;
 /** acc[i] ← acc[i] + x[i] for i < n. */

@@ -31,6 +31,7 @@ module.exports = binding
       corename: binding.corename,
       biasAct: binding.biasAct,
       reluMask: binding.reluMask,
+      tanhMask: binding.tanhMask,
       colSums: binding.colSums,
       addTo: binding.addTo,
       sgd: binding.sgd,

@@ -6,8 +6,8 @@
  * The plan performs exactly the arithmetic the eager path performs for the same model and loss —
  * the same GEMM calls (same shapes, transposes passed as flags), the same element-wise and
  * reduction kernels in the same order — so loss and gradient agree with `valueAndGrad` bit for bit
- * (test/compiled/step.test.ts). The passes over activations and cotangents (bias + relu, relu's
- * mask, bias-gradient sums) go through the active backend's streaming kernels, whose native form
+ * (test/compiled/step.test.ts). The passes over activations and cotangents (bias + relu, the
+ * activations' derivatives, bias-gradient sums) go through the active backend's streaming kernels, whose native form
  * computes the same bits (docs/performance.md §streaming-kernels). What it saves is the rest: no
  * graph, no tensor objects, no fresh (cache-cold) arrays, and fewer passes over memory:
  *
@@ -18,7 +18,7 @@
  *             derivative applied in place on the product's own array.
  */
 import { gemmDispatch, streamKernels } from "../core/backends/gemm/index.ts";
-import { logSoftmaxBackward, logSoftmaxRows, reluForward, tanhBackward } from "../core/kernels/fused.ts";
+import { logSoftmaxBackward, logSoftmaxRows, reluForward } from "../core/kernels/fused.ts";
 import type { StreamKernels } from "../core/kernels/stream.ts";
 import { reduceAxes } from "../core/kernels/reduce.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
@@ -198,7 +198,7 @@ export function compileMlpGrad(
           gA = gOut[l - 1];
         gemmDispatch(rows, nIn, nOut, gl, 0, false, params[w], 0, false, gA, 0);
         if (act === "relu") sk.reluMask(gA, a[l - 1], gPrev);
-        else if (act === "tanh") tanhBackward(gA, a[l - 1], gPrev);
+        else if (act === "tanh") sk.tanhMask(gA, a[l - 1], gPrev);
         else if (gA !== gPrev) gPrev.set(gA);
       }
       gemmDispatch(nOut, nIn, rows, gl, 0, true, a[l - 1], 0, false, grads[w], 0);

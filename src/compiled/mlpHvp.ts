@@ -72,18 +72,14 @@ export function compileMlpHvp(cfg: MlpConfig, loss: LossName, rows: number): Mlp
         sk.addTo(rh, tmpAct, rows * nOut);
       }
       if (bias) sk.biasAct(rh, v[w + 1], rows, nOut, false);
-      if (l < L) derivativeTimes(a[l], rh);
+      if (l < L) derivativeTimes(a[l], rh, sk);
     }
   }
 
-  /** Rh ← σ'(h)⊙Rh in place (from the layer's output a). */
-  function derivativeTimes(al: Float64Array, rh: Float64Array): void {
-    if (act === "relu") for (let i = 0; i < rh.length; i++) rh[i] = al[i] > 0 ? rh[i] : 0;
-    else if (act === "tanh")
-      for (let i = 0; i < rh.length; i++) {
-        const y = al[i];
-        rh[i] = (1 - y * y) * rh[i];
-      }
+  /** Rh ← σ'(h)⊙Rh in place (from the layer's output a): relu's mask, or Rh·(1 − a²) for tanh. */
+  function derivativeTimes(al: Float64Array, rh: Float64Array, sk: StreamKernels): void {
+    if (act === "relu") sk.reluMask(rh, al, rh);
+    else if (act === "tanh") sk.tanhMask(rh, al, rh);
   }
 
   function rLoss(): void {

@@ -48,9 +48,9 @@ function nativeOrSkip(t: { skip(message: string): void }): NativeBlas | null {
 
 /** The raw addon kernels (no length cut-off), so that the C loops are tested on short arrays too. */
 function raw(blas: NativeBlas): StreamKernels {
-  const { biasAct, reluMask, colSums, addTo, sgd } = blas;
-  assert.ok(biasAct && reluMask && colSums && addTo && sgd);
-  return { biasAct, reluMask, colSums, addTo, sgd };
+  const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
+  assert.ok(biasAct && reluMask && tanhMask && colSums && addTo && sgd);
+  return { biasAct, reluMask, tanhMask, colSums, addTo, sgd };
 }
 
 test("native streaming kernels equal the TypeScript ones bit for bit", (t) => {
@@ -88,6 +88,16 @@ test("native streaming kernels equal the TypeScript ones bit for bit", (t) => {
       const over = g.slice();
       impl.reluMask(over, x, over);
       assertSame(over, want, `reluMask in place n=${n}`);
+      // tanh's derivative from its output (y in [−1, 1] as well as the specials), and over g itself.
+      const y = data(rng, n, off + 1).map((v) => (Number.isFinite(v) && Math.abs(v) > 1 ? Math.tanh(v) : v));
+      const tw = new Float64Array(n),
+        tg = new Float64Array(n);
+      ts.tanhMask(g, y, tw);
+      impl.tanhMask(g, y, tg);
+      assertSame(tg, tw, `tanhMask n=${n}`);
+      const tOver = g.slice();
+      impl.tanhMask(tOver, y, tOver);
+      assertSame(tOver, tw, `tanhMask in place n=${n}`);
       // acc + x over the first n elements of longer arrays (the rest untouched).
       const acc = data(rng, n + 2, off),
         xs = data(rng, n + 1, 0);
@@ -128,6 +138,7 @@ test("native streaming kernels reject wrong operands instead of reading past the
   assert.throws(() => k.biasAct(a, new Float64Array(2), 2, 3, true), /biasAct: operand too short/);
   assert.throws(() => k.colSums(a, 2, 4, new Float64Array(4)), /colSums: operand too short/);
   assert.throws(() => k.reluMask(new Float64Array(5), a, a), /reluMask: operand too short/);
+  assert.throws(() => k.tanhMask(a, a, new Float64Array(5)), /tanhMask: operand too short/);
   assert.throws(() => k.sgd(a, new Float64Array(5), a, 0.1, 0), /sgd: operand too short/);
   assert.throws(
     () => k.sgd(new Float32Array(6) as unknown as Float64Array, a, a, 0.1, 0),
@@ -179,6 +190,9 @@ test("TypeScript streaming kernels match their definitions", () => {
     m = new Float64Array(rows * n);
   ts.reluMask(ct, a, m);
   for (let i = 0; i < m.length; i++) assert.ok(Object.is(m[i], a[i] > 0 ? ct[i] : 0));
+  const tm = new Float64Array(rows * n);
+  ts.tanhMask(ct, a, tm);
+  for (let i = 0; i < tm.length; i++) assert.ok(Object.is(tm[i], ct[i] * (1 - a[i] * a[i])));
   const acc = data(rng, 9, 0),
     x = data(rng, 9, 0),
     sum = acc.slice();

@@ -9,6 +9,7 @@
  *
  *   biasAct(out, b, rows, n, relu)   out[r,j] ← out[r,j] + b[j], then (relu) v > 0 ? v : 0
  *   reluMask(g, x, dx)                dx[i] ← x[i] > 0 ? g[i] : 0
+ *   tanhMask(g, y, dx)                dx[i] ← g[i]·(1 − y[i]·y[i])   (tanh's backward from y = tanh x)
  *   colSums(a, rows, n, out)          out[j] ← ((0 + a[0,j]) + a[1,j]) + …   (rows in order)
  *   addTo(acc, x, n)                  acc[i] ← acc[i] + x[i],  i < n
  *   sgd(th, g, out, lr, wd)           out[i] ← th[i] − lr·g[i]   (wd = 0)
@@ -48,6 +49,13 @@ CLONES static void bias_act(double *out, const double *b, size_t rows, size_t n,
 
 CLONES static void relu_mask(const double *g, const double *x, double *dx, size_t n) {
   for (size_t i = 0; i < n; i++) dx[i] = x[i] > 0 ? g[i] : 0;
+}
+
+CLONES static void tanh_mask(const double *g, const double *y, double *dx, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    double v = y[i];
+    dx[i] = g[i] * (1 - v * v);
+  }
 }
 
 CLONES static void col_sums(const double *a, size_t rows, size_t n, double *out) {
@@ -115,6 +123,18 @@ static napi_value relu_mask_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value tanh_mask_js(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  double *g, *y, *dx;
+  size_t lg, ly, ld;
+  if (!args(env, info, 3, argv) || !f64(env, argv[0], &g, &lg) || !f64(env, argv[1], &y, &ly) ||
+      !f64(env, argv[2], &dx, &ld))
+    THROW(env, "tanhMask: expected three Float64Arrays (g, y, dx)");
+  if (lg < ly || ld < ly) THROW(env, "tanhMask: operand too short");
+  tanh_mask(g, y, dx, ly);
+  return NULL;
+}
+
 static napi_value col_sums_js(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   double *a, *out;
@@ -156,6 +176,7 @@ void stream_define(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     METHOD("biasAct", bias_act_js),
     METHOD("reluMask", relu_mask_js),
+    METHOD("tanhMask", tanh_mask_js),
     METHOD("colSums", col_sums_js),
     METHOD("addTo", add_to_js),
     METHOD("sgd", sgd_js),

@@ -1,19 +1,21 @@
 /**
  * The streaming passes around the GEMMs of a dense layer's training step (docs/performance.md
- * §streaming-kernels): bias + activation after the forward product, relu's mask on the backward
- * product, the bias gradient's column sums, the sum of two products and the SGD update. One interface, two
+ * §streaming-kernels): bias + activation after the forward product, relu's mask and tanh's
+ * derivative on the backward product, the bias gradient's column sums, the sum of two products and the SGD update. One interface, two
  * implementations with the same arithmetic element for element: the TypeScript loops here (always
  * present, the oracle) and, with the native GEMM backend, vectorised C loops in the same addon
  * (native/blas/src/stream.c, compiled without FMA contraction), which return the same bits.
  * `streamKernels()` in ../backends/gemm/index.ts picks the active backend's.
  */
-import { reluBackward } from "./fused.ts";
+import { reluBackward, tanhBackward } from "./fused.ts";
 
 export interface StreamKernels {
   /** out[r, j] ← out[r, j] + b[j] (rows × n row-major), then with `relu` v > 0 ? v : 0 (NaN → 0). */
   biasAct(out: Float64Array, b: Float64Array, rows: number, n: number, relu: boolean): void;
   /** dx[i] ← x[i] > 0 ? g[i] : 0 for i < x.length (relu's backward; dx may be g). */
   reluMask(g: Float64Array, x: Float64Array, dx: Float64Array): void;
+  /** dx[i] ← g[i]·(1 − y[i]²) for i < y.length (tanh's backward from its output y; dx may be g). */
+  tanhMask(g: Float64Array, y: Float64Array, dx: Float64Array): void;
   /** out[j] ← Σ_r a[r, j] over rows × n row-major, rows added in order to 0 (a bias gradient). */
   colSums(a: Float64Array, rows: number, n: number, out: Float64Array): void;
   /** acc[i] ← acc[i] + x[i] for i < n (sums of two products into one array). */
@@ -61,4 +63,11 @@ function sgd(th: Float64Array, g: Float64Array, out: Float64Array, lr: number, w
 }
 
 /** The TypeScript kernels. */
-export const typescriptStream: StreamKernels = { biasAct, reluMask: reluBackward, colSums, addTo, sgd };
+export const typescriptStream: StreamKernels = {
+  biasAct,
+  reluMask: reluBackward,
+  tanhMask: tanhBackward,
+  colSums,
+  addTo,
+  sgd,
+};

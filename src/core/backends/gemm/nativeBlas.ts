@@ -19,6 +19,7 @@ export interface NativeBlas {
   /** The streaming kernels of native/blas/src/stream.c (absent from builds that predate them). */
   biasAct?: StreamKernels["biasAct"];
   reluMask?: StreamKernels["reluMask"];
+  tanhMask?: StreamKernels["tanhMask"];
   colSums?: StreamKernels["colSums"];
   addTo?: StreamKernels["addTo"];
   sgd?: StreamKernels["sgd"];
@@ -70,20 +71,14 @@ export const NATIVE_STREAM_MIN = 128;
 
 /** The addon's streaming kernels, each falling back to TypeScript for short arrays; undefined if the build has none. */
 export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
-  const { biasAct, reluMask, colSums, addTo, sgd } = blas;
-  if (
-    biasAct === undefined ||
-    reluMask === undefined ||
-    colSums === undefined ||
-    addTo === undefined ||
-    sgd === undefined
-  )
-    return undefined;
+  const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
+  if (!biasAct || !reluMask || !tanhMask || !colSums || !addTo || !sgd) return undefined;
   const ts = typescriptStream;
   return {
     biasAct: (out, b, rows, n, relu) =>
       rows * n < NATIVE_STREAM_MIN ? ts.biasAct(out, b, rows, n, relu) : biasAct(out, b, rows, n, relu),
     reluMask: (g, x, dx) => (x.length < NATIVE_STREAM_MIN ? ts.reluMask(g, x, dx) : reluMask(g, x, dx)),
+    tanhMask: (g, y, dx) => (y.length < NATIVE_STREAM_MIN ? ts.tanhMask(g, y, dx) : tanhMask(g, y, dx)),
     colSums: (a, rows, n, out) =>
       rows * n < NATIVE_STREAM_MIN ? ts.colSums(a, rows, n, out) : colSums(a, rows, n, out),
     addTo: (acc, x, n) => (n < NATIVE_STREAM_MIN ? ts.addTo(acc, x, n) : addTo(acc, x, n)),
