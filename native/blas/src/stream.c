@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <node_api.h>
 
 #include "stream.h"
@@ -111,29 +112,30 @@ static napi_value bias_act_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value relu_mask_js(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  double *g, *x, *dx;
-  size_t lg, lx, ld;
-  if (!args(env, info, 3, argv) || !f64(env, argv[0], &g, &lg) || !f64(env, argv[1], &x, &lx) ||
-      !f64(env, argv[2], &dx, &ld))
-    THROW(env, "reluMask: expected three Float64Arrays (g, x, dx)");
-  if (lg < lx || ld < lx) THROW(env, "reluMask: operand too short");
-  relu_mask(g, x, dx, lx);
-  return NULL;
-}
+/* The derivative kernels' form (g, y, dx) → dx[i] from g[i] and y[i], i < y.length: arguments
+ * checked once for both, then `kernel`. */
+typedef void (*mask_kernel)(const double *, const double *, double *, size_t);
 
-static napi_value tanh_mask_js(napi_env env, napi_callback_info info) {
+static napi_value mask_js(napi_env env, napi_callback_info info, const char *name, mask_kernel kernel) {
   napi_value argv[3];
   double *g, *y, *dx;
   size_t lg, ly, ld;
+  char msg[96];
   if (!args(env, info, 3, argv) || !f64(env, argv[0], &g, &lg) || !f64(env, argv[1], &y, &ly) ||
-      !f64(env, argv[2], &dx, &ld))
-    THROW(env, "tanhMask: expected three Float64Arrays (g, y, dx)");
-  if (lg < ly || ld < ly) THROW(env, "tanhMask: operand too short");
-  tanh_mask(g, y, dx, ly);
+      !f64(env, argv[2], &dx, &ld)) {
+    snprintf(msg, sizeof msg, "%s: expected three Float64Arrays (g, y, dx)", name);
+    THROW(env, msg);
+  }
+  if (lg < ly || ld < ly) {
+    snprintf(msg, sizeof msg, "%s: operand too short", name);
+    THROW(env, msg);
+  }
+  kernel(g, y, dx, ly);
   return NULL;
 }
+
+static napi_value relu_mask_js(napi_env env, napi_callback_info info) { return mask_js(env, info, "reluMask", relu_mask); }
+static napi_value tanh_mask_js(napi_env env, napi_callback_info info) { return mask_js(env, info, "tanhMask", tanh_mask); }
 
 static napi_value col_sums_js(napi_env env, napi_callback_info info) {
   napi_value argv[4];
