@@ -7,5 +7,11 @@ export { compileStep, type CompileStepOptions, type CompiledStep } from "./step.
 export { compileMlpGrad, compileUnsupported, mlpLeafNames, COMPILED_ACTIVATIONS, type MlpGradPlan } from "./mlpGrad.ts";
 export { compileMlpHvp, type MlpHvpPlan } from "./mlpHvp.ts";
 export { compileGradAt } from "./gradAt.ts";
+export {
+  compilePerSampleGrads,
+  type PerSampleForm,
+  type PerSampleGradsPlan,
+  type PerSampleOptions,
+} from "./perSample.ts";
 export { compiledValueAndGrad } from "./valueAndGrad.ts";
 export { compileLangevinInner, type LangevinInner, type LangevinInnerOptions } from "../optim/langevinInner.ts";
