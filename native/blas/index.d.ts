@@ -19,3 +19,17 @@ export declare const setThreads: ((n: number) => void) | undefined;
 export declare const getThreads: (() => number) | undefined;
 export declare const config: (() => string) | undefined;
 export declare const corename: (() => string) | undefined;
+/** out[r,j] ← out[r,j] + b[j], then relu (v > 0 ? v : 0) when `relu`; rows × n row-major. */
+export declare const biasAct:
+  ((out: Float64Array, b: Float64Array, rows: number, n: number, relu: boolean) => void) | undefined;
+/** dx[i] ← x[i] > 0 ? g[i] : 0 over x's length. */
+export declare const reluMask: ((g: Float64Array, x: Float64Array, dx: Float64Array) => void) | undefined;
+/** dx[i] ← g[i]·(1 − y[i]²) over y's length. */
+export declare const tanhMask: ((g: Float64Array, y: Float64Array, dx: Float64Array) => void) | undefined;
+/** out[j] ← Σ_r a[r,j], rows summed in order from 0. */
+export declare const colSums: ((a: Float64Array, rows: number, n: number, out: Float64Array) => void) | undefined;
+/** acc[i] ← acc[i] + x[i] for i < n. */
+export declare const addTo: ((acc: Float64Array, x: Float64Array, n: number) => void) | undefined;
+/** out[i] ← th[i] − lr·g[i] (wd = 0) or th[i] − lr·(g[i] + wd·th[i]), over th's length. */
+export declare const sgd:
+  ((th: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd: number) => void) | undefined;

@@ -29,5 +29,11 @@ module.exports = binding
       getThreads: binding.getThreads,
       config: binding.config,
       corename: binding.corename,
+      biasAct: binding.biasAct,
+      reluMask: binding.reluMask,
+      tanhMask: binding.tanhMask,
+      colSums: binding.colSums,
+      addTo: binding.addTo,
+      sgd: binding.sgd,
     }
   : { available: false, reason, path: file };

@@ -6,8 +6,11 @@
  * The plan performs exactly the arithmetic the eager path performs for the same model and loss —
  * the same GEMM calls (same shapes, transposes passed as flags), the same element-wise and
  * reduction kernels in the same order — so loss and gradient agree with `valueAndGrad` bit for bit
- * (test/compiled/step.test.ts). What it saves is the rest: no graph, no tensor objects, no fresh
- * (cache-cold) arrays, and fewer passes over memory:
+ * (test/compiled/step.test.ts). The passes over activations and cotangents (bias + relu, the
+ * activations' derivatives, bias-gradient sums) go through the active backend's streaming kernels,
+ * whose native form computes the same bits (docs/performance.md §streaming-kernels). What it saves
+ * is the rest: no graph, no tensor objects, no fresh (cache-cold) arrays, and fewer passes over
+ * memory:
  *
  *   forward   a_l = act(a_{l−1} W_lᵀ + b_l): bias and activation in one pass over the GEMM output
  *             (the epilogue), so no pre-activation array is kept; relu's mask is read back from
@@ -15,8 +18,9 @@
  *   backward  g_{l−1} = act'(·) ⊙ (g_l W_l), dW_l = g_lᵀ a_{l−1}, db_l = Σ_rows g_l, the activation
  *             derivative applied in place on the product's own array.
  */
-import { gemmDispatch } from "../core/backends/gemm/index.ts";
-import { logSoftmaxBackward, logSoftmaxRows, reluBackward, reluForward, tanhBackward } from "../core/kernels/fused.ts";
+import { gemmDispatch, streamKernels } from "../core/backends/gemm/index.ts";
+import { logSoftmaxBackward, logSoftmaxRows, reluForward } from "../core/kernels/fused.ts";
+import type { StreamKernels } from "../core/kernels/stream.ts";
 import { reduceAxes } from "../core/kernels/reduce.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
 import { InputError } from "../errors.ts";
@@ -154,9 +158,8 @@ export function compileMlpGrad(
   const lossC = new Float64Array(rows * C); // products and seeds of the loss
   const outShape = [rows, C];
   const ALL = [0, 1];
-  const ROWS = [0];
 
-  function forward(params: readonly Float64Array[], x: Float64Array): void {
+  function forward(params: readonly Float64Array[], x: Float64Array, sk: StreamKernels): void {
     a[0] = x;
     for (let l = 1; l <= L; l++) {
       const nIn = d[l - 1],
@@ -164,7 +167,7 @@ export function compileMlpGrad(
       const out = a[l];
       gemmDispatch(rows, nOut, nIn, a[l - 1], 0, false, params[(l - 1) * per], 0, true, out, 0);
       const last = l === L;
-      if (bias) epilogue(out, params[(l - 1) * per + 1], rows, nOut, last ? "identity" : act);
+      if (bias) sk.biasAct(out, params[(l - 1) * per + 1], rows, nOut, !last && act === "relu");
       else if (!last && act === "relu") reluForward(out, out);
       if (!last && act === "tanh") tanhInto(out, out);
     }
@@ -212,7 +215,12 @@ export function compileMlpGrad(
   }
 
   /** The reverse pass from g[L]; weight gradients into row `row` of dst unless dst is null. */
-  function backward(params: readonly Float64Array[], dst: readonly Float64Array[] | null, row: number): void {
+  function backward(
+    params: readonly Float64Array[],
+    dst: readonly Float64Array[] | null,
+    row: number,
+    sk: StreamKernels,
+  ): void {
     for (let l = L; l >= 1; l--) {
       const nIn = d[l - 1],
         nOut = d[l];
@@ -222,13 +230,17 @@ export function compileMlpGrad(
         const gPrev = g[l - 1],
           gA = gOut[l - 1];
         gemmDispatch(rows, nIn, nOut, gl, 0, false, params[w], 0, false, gA, 0);
-        if (act === "relu") reluBackward(gA, a[l - 1], gPrev);
-        else if (act === "tanh") tanhBackward(gA, a[l - 1], gPrev);
+        if (act === "relu") sk.reluMask(gA, a[l - 1], gPrev);
+        else if (act === "tanh") sk.tanhMask(gA, a[l - 1], gPrev);
         else if (gA !== gPrev) gPrev.set(gA);
       }
       if (dst === null) continue;
       gemmDispatch(nOut, nIn, rows, gl, 0, true, a[l - 1], 0, false, dst[w], row * nOut * nIn);
-      if (bias) dst[w + 1].set(reduceAxes(gl, [rows, nOut], ROWS, "sum"), row * nOut);
+      if (bias) {
+        const db = dst[w + 1];
+        // Row 0 of an array of one row (the plan's own gradient) is written directly, without a view.
+        sk.colSums(gl, rows, nOut, row === 0 ? db : db.subarray(row * nOut, (row + 1) * nOut));
+      }
     }
   }
 
@@ -247,9 +259,10 @@ export function compileMlpGrad(
     row: number,
   ): number {
     check(params, x);
-    forward(params, x);
+    const sk = streamKernels();
+    forward(params, x, sk);
     const value = lossAndSeed(target);
-    backward(params, dst, row);
+    backward(params, dst, row, sk);
     return value;
   }
 
@@ -262,9 +275,10 @@ export function compileMlpGrad(
     perRowCotangents(params, x, target, values) {
       check(params, x);
       if (values.length !== rows) throw new InputError(`compile: ${values.length} loss slots for ${rows} rows`);
-      forward(params, x);
+      const sk = streamKernels();
+      forward(params, x, sk);
       lossAndSeed(target, values);
-      backward(params, null, 0);
+      backward(params, null, 0, sk);
     },
   };
 }
@@ -274,20 +288,4 @@ function rowSum(a: Float64Array, r: number, n: number): number {
   let s = 0;
   for (let j = r * n, e = j + n; j < e; j++) s += a[j];
   return s;
-}
-
-/** out[r, j] ← act(out[r, j] + b[j]) in one pass (the bias add of linear, then the activation's own kernel). */
-function epilogue(out: Float64Array, b: Float64Array, rows: number, n: number, act: Act): void {
-  if (act === "relu") {
-    for (let r = 0, o = 0; r < rows; r++, o += n) {
-      for (let j = 0; j < n; j++) {
-        const v = out[o + j] + b[j];
-        out[o + j] = v > 0 ? v : 0;
-      }
-    }
-    return;
-  }
-  for (let r = 0, o = 0; r < rows; r++, o += n) {
-    for (let j = 0; j < n; j++) out[o + j] = out[o + j] + b[j];
-  }
 }

@@ -19,8 +19,8 @@
  * rounding (test/compiled/hvp.test.ts: every component within 1e-14 of the largest |(Hv)ᵢ|), not bit for bit. The loss and gradient it
  * returns are the gradient plan's, bit-identical to `valueAndGrad`.
  */
-import { gemmDispatch } from "../core/backends/gemm/index.ts";
-import { reduceAxes } from "../core/kernels/reduce.ts";
+import { gemmDispatch, streamKernels } from "../core/backends/gemm/index.ts";
+import type { StreamKernels } from "../core/kernels/stream.ts";
 import { InputError } from "../errors.ts";
 import type { MlpConfig } from "../nn/families/mlp.ts";
 import type { LossName } from "../nn/losses.ts";
@@ -59,9 +59,8 @@ export function compileMlpHvp(cfg: MlpConfig, loss: LossName, rows: number): Mlp
   }
   const tmpAct = new Float64Array(maxAct);
   const tmpW = new Float64Array(maxW);
-  const ROWS = [0];
 
-  function rForward(params: readonly Float64Array[], v: readonly Float64Array[]): void {
+  function rForward(params: readonly Float64Array[], v: readonly Float64Array[], sk: StreamKernels): void {
     for (let l = 1; l <= L; l++) {
       const nIn = d[l - 1],
         nOut = d[l];
@@ -70,24 +69,17 @@ export function compileMlpHvp(cfg: MlpConfig, loss: LossName, rows: number): Mlp
       gemmDispatch(rows, nOut, nIn, a[l - 1], 0, false, v[w], 0, true, rh, 0);
       if (l > 1) {
         gemmDispatch(rows, nOut, nIn, ra[l - 1], 0, false, params[w], 0, true, tmpAct, 0);
-        addInto(rh, tmpAct, rows * nOut);
+        sk.addTo(rh, tmpAct, rows * nOut);
       }
-      if (bias) {
-        const c = v[w + 1];
-        for (let r = 0, o = 0; r < rows; r++, o += nOut) for (let j = 0; j < nOut; j++) rh[o + j] += c[j];
-      }
-      if (l < L) derivativeTimes(a[l], rh);
+      if (bias) sk.biasAct(rh, v[w + 1], rows, nOut, false);
+      if (l < L) derivativeTimes(a[l], rh, sk);
     }
   }
 
-  /** Rh ← σ'(h)⊙Rh in place (from the layer's output a). */
-  function derivativeTimes(al: Float64Array, rh: Float64Array): void {
-    if (act === "relu") for (let i = 0; i < rh.length; i++) rh[i] = al[i] > 0 ? rh[i] : 0;
-    else if (act === "tanh")
-      for (let i = 0; i < rh.length; i++) {
-        const y = al[i];
-        rh[i] = (1 - y * y) * rh[i];
-      }
+  /** Rh ← σ'(h)⊙Rh in place (from the layer's output a): relu's mask, or Rh·(1 − a²) for tanh. */
+  function derivativeTimes(al: Float64Array, rh: Float64Array, sk: StreamKernels): void {
+    if (act === "relu") sk.reluMask(rh, al, rh);
+    else if (act === "tanh") sk.tanhMask(rh, al, rh);
   }
 
   function rLoss(): void {
@@ -105,7 +97,7 @@ export function compileMlpHvp(cfg: MlpConfig, loss: LossName, rows: number): Mlp
     for (let i = 0; i < out.length; i++) out[i] = c * rz[i];
   }
 
-  function rBackward(params: readonly Float64Array[], v: readonly Float64Array[]): void {
+  function rBackward(params: readonly Float64Array[], v: readonly Float64Array[], sk: StreamKernels): void {
     for (let l = L; l >= 1; l--) {
       const nIn = d[l - 1],
         nOut = d[l];
@@ -115,14 +107,14 @@ export function compileMlpHvp(cfg: MlpConfig, loss: LossName, rows: number): Mlp
       gemmDispatch(nOut, nIn, rows, rgl, 0, true, a[l - 1], 0, false, hv[w], 0);
       if (l > 1) {
         gemmDispatch(nOut, nIn, rows, gl, 0, true, ra[l - 1], 0, false, tmpW, 0);
-        addInto(hv[w], tmpW, nOut * nIn);
+        sk.addTo(hv[w], tmpW, nOut * nIn);
       }
-      if (bias) hv[w + 1].set(reduceAxes(rgl, [rows, nOut], ROWS, "sum"));
+      if (bias) sk.colSums(rgl, rows, nOut, hv[w + 1]);
       if (l === 1) continue;
       const rgA = rg[l - 1];
       gemmDispatch(rows, nIn, nOut, rgl, 0, false, params[w], 0, false, rgA, 0);
       gemmDispatch(rows, nIn, nOut, gl, 0, false, v[w], 0, false, tmpAct, 0);
-      addInto(rgA, tmpAct, rows * nIn);
+      sk.addTo(rgA, tmpAct, rows * nIn);
       const al = a[l - 1],
         ral = ra[l - 1],
         ga = gA[l - 1];
@@ -143,14 +135,11 @@ export function compileMlpHvp(cfg: MlpConfig, loss: LossName, rows: number): Mlp
       if (v.length !== params.length || v.some((t, i) => t.length !== params[i].length))
         throw new InputError("compile: the direction v must have the leaves and sizes of the parameters");
       const value = plan.run(params, x, target);
-      rForward(params, v);
+      const sk = streamKernels();
+      rForward(params, v, sk);
       rLoss();
-      rBackward(params, v);
+      rBackward(params, v, sk);
       return value;
     },
   };
-}
-
-function addInto(acc: Float64Array, x: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) acc[i] += x[i];
 }

@@ -60,6 +60,7 @@ export function compileStep(opts: CompileStepOptions): CompiledStep {
   const why = compileUnsupported(cfg, loss);
   if (why !== null) throw new InputError(`compile: ${why}`, { field: "compile" });
   const stepInPlace = optimizer.stepInPlace?.bind(optimizer);
+  const stepLeavesInPlace = optimizer.stepLeavesInPlace?.bind(optimizer);
   if (stepInPlace === undefined || optimizer.gradsPerStep !== 1)
     throw new InputError(`compile: optimizer "${optimizer.name}" has no in-place update`, { field: "compile" });
   const snapshotEvery = opts.snapshotEvery ?? 100;
@@ -74,6 +75,7 @@ export function compileStep(opts: CompileStepOptions): CompiledStep {
   const plans = new Map<number, { plan: MlpGradPlan; tree: MlpParams }>();
   let lastGrads: MlpParams | null = null;
   let snap = takeSnapshot();
+  const ctx = { lr: 0 };
 
   function planFor(rows: number) {
     let p = plans.get(rows);
@@ -95,8 +97,19 @@ export function compileStep(opts: CompileStepOptions): CompiledStep {
     return out;
   }
 
-  function takeSnapshot(): Snapshot {
-    const arrays = [...ownData, ...stateArrays(state)].map((a) => a.slice());
+  /**
+   * Parameters and state arrays copied aside — into the previous snapshot's arrays when their
+   * sizes match (the usual case: no fresh megabytes, and no page faults on them, every
+   * `snapshotEvery` steps).
+   */
+  function takeSnapshot(prev?: Snapshot): Snapshot {
+    const live = [...ownData, ...stateArrays(state)];
+    const reuse =
+      prev !== undefined &&
+      prev.arrays.length === live.length &&
+      live.every((a, i) => a.length === prev.arrays[i].length);
+    const arrays = reuse ? prev.arrays : live.map((a) => new Float64Array(a.length));
+    live.forEach((a, i) => arrays[i].set(a));
     return { steps, state, arrays };
   }
 
@@ -108,9 +121,12 @@ export function compileStep(opts: CompileStepOptions): CompiledStep {
       const value = plan.run(ownData, x.data, target.data);
       lastGrads = tree;
       if (!Number.isFinite(value)) return value;
-      state = stepInPlace(own, tree, state, { lr });
+      ctx.lr = lr;
+      state = stepLeavesInPlace
+        ? stepLeavesInPlace(ownData, plan.grads, state, ctx)
+        : stepInPlace(own, tree, state, ctx);
       steps++;
-      if (snapshotEvery > 0 && steps % snapshotEvery === 0) snap = takeSnapshot();
+      if (snapshotEvery > 0 && steps % snapshotEvery === 0) snap = takeSnapshot(snap);
       return value;
     },
     get steps() {

@@ -6,6 +6,7 @@
  *   d ← d + μb (Nesterov) or d ← b
  *   θ ← θ − lr·d
  */
+import { streamKernels } from "../core/backends/gemm/index.ts";
 import { type Tree, zerosLike } from "../core/tree.ts";
 import { leafwise, leafwiseInto } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";
@@ -51,10 +52,30 @@ export function sgd({
       leafwiseInto([params, grads, buf], [params, buf], momentumKernel(state.step === 0, lr));
       return { step: state.step + 1, momentum_buffer: buf };
     },
+    ...(mu === 0 && {
+      stepLeavesInPlace(
+        params: readonly Float64Array[],
+        grads: readonly Float64Array[],
+        state: SgdState,
+        ctx: StepContext,
+      ) {
+        if (grads.length !== params.length)
+          throw new Error("optimizer: parameter and gradient leaves differ in number");
+        const { sgd: update } = streamKernels();
+        for (let j = 0; j < params.length; j++) {
+          if (grads[j].length !== params[j].length)
+            throw new Error(`optimizer: leaf ${j} of the gradient differs in size`);
+          update(params[j], grads[j], params[j], ctx.lr, wd);
+        }
+        return { step: state.step + 1 };
+      },
+    }),
   };
 
   function plainKernel(lr: number, wd: number): LeafKernel {
-    return ([th, g], [out]) => sgdLeaf(th, g, out, lr, wd);
+    // The update kernel of the active backend (native: a vectorised C loop, same numbers).
+    const { sgd: update } = streamKernels();
+    return ([th, g], [out]) => update(th, g, out, lr, wd);
   }
 
   /** ins (θ, g, b₀) → outs (θ', b₁); element i of the outputs reads element i of the inputs only. */
@@ -71,13 +92,3 @@ export function sgd({
 }
 
 type LeafKernel = (ins: Float64Array[], outs: Float64Array[]) => void;
-
-/**
- * θ − lr·(g + λθ) for one leaf. A standalone function over plain arguments so that V8 compiles
- * one tight loop (the same update inside the closure ran ~2× slower).
- */
-function sgdLeaf(th: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd: number): void {
-  const n = th.length;
-  if (wd === 0) for (let i = 0; i < n; i++) out[i] = th[i] - lr * g[i];
-  else for (let i = 0; i < n; i++) out[i] = th[i] - lr * (g[i] + wd * th[i]);
-}

@@ -41,4 +41,10 @@ export interface Optimizer<S extends OptState = OptState> {
    * numbers as `step`, bit for bit. Absent for optimizers that have no in-place form.
    */
   stepInPlace?(params: Tree, grads: Tree, state: S, ctx: StepContext): S;
+  /**
+   * `stepInPlace` for an optimizer whose state holds no arrays (plain SGD), on the leaves directly:
+   * params[j] is updated with grads[j] (the same leaf order in both). No trees are walked, so a
+   * compiled step allocates nothing for its update. Absent where the state has arrays.
+   */
+  stepLeavesInPlace?(params: readonly Float64Array[], grads: readonly Float64Array[], state: S, ctx: StepContext): S;
 }

@@ -6,7 +6,9 @@ import { valueAndGrad } from "../../src/core/autodiff.ts";
 import { xent } from "../../src/nn/losses.ts";
 import * as mlp from "../../src/nn/families/mlp.ts";
 import * as W from "../../bench/workloads.ts";
-import type { Tree } from "../../src/core/tree.ts";
+import { type Tree, leaves } from "../../src/core/tree.ts";
+import { Tensor } from "../../src/core/tensor.ts";
+import { FastNormal } from "../../src/core/kernels/rng.ts";
 import { assertAllClose, assertClose } from "../core/helpers.ts";
 import { run, values, vec } from "./helpers.ts";
 
@@ -70,4 +72,28 @@ test("torch cross-check: mlp-small-step (784-64-64-10, lr 0.01) loss after two s
   let s = opt.init(p);
   for (let i = 0; i < 2; i++) ({ params: p, state: s } = opt.step(p, vg(p).grad, s, { lr: 0.01 }));
   assertClose(vg(p).value.item(), 2.2869533695839968, 1e-9, "L3");
+});
+
+test("stepLeavesInPlace (plain SGD, with and without weight decay) writes step's numbers over the leaves", () => {
+  const rng = new FastNormal(11);
+  for (const wd of [0, 0.03]) {
+    const opt = sgd({ weightDecay: wd });
+    // One leaf long enough for the native update (where the addon is built), one short.
+    const th = [rng.fill(new Float64Array(1000)), rng.fill(new Float64Array(7))];
+    const g = [rng.fill(new Float64Array(1000)), rng.fill(new Float64Array(7))];
+    const tree = { a: new Tensor(th[0].slice(), [1000]), b: new Tensor(th[1].slice(), [7]) };
+    const grads = { a: new Tensor(g[0], [1000]), b: new Tensor(g[1], [7]) };
+    const want = opt.step(tree, grads, opt.init(tree), { lr: 0.07 });
+    const state = opt.stepLeavesInPlace!(th, g, { step: 4 }, { lr: 0.07 });
+    assert.deepEqual(state, { step: 5 });
+    const [wa, wb] = leaves(want.params);
+    assert.ok(wa.data.every((v, i) => Object.is(v, th[0][i])) && wb.data.every((v, i) => Object.is(v, th[1][i])));
+    assert.throws(() => opt.stepLeavesInPlace!(th, [g[0]], state, { lr: 0.1 }), /differ in number/);
+    assert.throws(
+      () => opt.stepLeavesInPlace!(th, [g[0], g[0]], state, { lr: 0.1 }),
+      /leaf 1 of the gradient differs in size/,
+    );
+  }
+  // With momentum the state holds arrays: no leaf form, the compiled step walks the trees instead.
+  assert.equal(sgd({ momentum: 0.9 }).stepLeavesInPlace, undefined);
 });

@@ -3,13 +3,16 @@
  * transposed copy). JavaScript calls
  *   dgemm(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff)   (Float64Array operands)
  * with element offsets into the typed arrays; C is overwritten (beta = 0). Plus
- * setThreads(n), getThreads(), config() (openblas_get_config) and corename().
+ * setThreads(n), getThreads(), config() (openblas_get_config) and corename(), and the streaming
+ * kernels of stream.c.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <node_api.h>
 #include <cblas.h>
+
+#include "stream.h"
 
 extern void openblas_set_num_threads(int);
 extern int openblas_get_num_threads(void);
@@ -19,7 +22,7 @@ extern char *openblas_get_corename(void);
 #define THROW(env, msg) do { napi_throw_error((env), NULL, (msg)); return NULL; } while (0)
 
 /* Data pointer and element count of a typed array of the expected type. */
-static bool typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
+bool typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
   bool is = false;
   if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
   napi_typedarray_type type;
@@ -88,13 +91,14 @@ static napi_value corename(napi_env env, napi_callback_info info) { (void)info; 
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-    {"dgemm", NULL, dgemm, NULL, NULL, NULL, napi_enumerable, NULL},
-    {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
-    {"getThreads", NULL, get_threads, NULL, NULL, NULL, napi_enumerable, NULL},
-    {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
-    {"corename", NULL, corename, NULL, NULL, NULL, napi_enumerable, NULL},
+    METHOD("dgemm", dgemm),
+    METHOD("setThreads", set_threads),
+    METHOD("getThreads", get_threads),
+    METHOD("config", config),
+    METHOD("corename", corename),
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  stream_define(env, exports);
   return exports;
 }
 

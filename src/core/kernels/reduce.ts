@@ -8,6 +8,7 @@
 import type { Shape } from "../tensor.ts";
 import { allocF64 } from "./alloc.ts";
 import { Odometer } from "./odometer.ts";
+import { colSums } from "./stream.ts";
 
 export type Fold = "sum" | "max";
 
@@ -55,15 +56,15 @@ export function reduceAxes(a: Float64Array, shape: Shape, axes: readonly number[
   if (nb === 2 && !red[1]) {
     // [reduced, kept]: add rows into the output (bias gradients, batch sums).
     const rows = size[0];
+    if (!isMax) {
+      colSums(a, rows, inner, out);
+      return out;
+    }
     for (let i = 0; i < rows; i++) {
       const base = i * inner;
-      if (isMax) {
-        for (let j = 0; j < inner; j++) {
-          const v = a[base + j];
-          if (v > out[j] || v !== v) out[j] = v;
-        }
-      } else {
-        for (let j = 0; j < inner; j++) out[j] += a[base + j];
+      for (let j = 0; j < inner; j++) {
+        const v = a[base + j];
+        if (v > out[j] || v !== v) out[j] = v;
       }
     }
     return out;

@@ -13,6 +13,7 @@
  * select explicitly. A backend named there that cannot load is a BackendUnavailableError.
  */
 import { gemm as gemmPlain, gemmBatchedSmall } from "../../kernels/matmul.ts";
+import { typescriptStream, type StreamKernels } from "../../kernels/stream.ts";
 import { fieldError, integer } from "../../../validate.ts";
 import { BackendAxis } from "../registry.ts";
 import { nativeBlasGemm } from "./nativeBlas.ts";
@@ -42,12 +43,15 @@ let minRows = 1;
 /** The small-product kernels, used only while a backend that allows them is active. */
 let small: SmallGemm | null = null;
 let threads: number | undefined;
+/** The active backend's streaming kernels, else the TypeScript ones. */
+let stream: StreamKernels = typescriptStream;
 
 function route(b: GemmBackend): void {
   active = b.dgemm;
   minWork = b.minMulAdds;
   minRows = b.minRows;
   small = b.smallKernels ? smallGemm() : null;
+  stream = b.stream ?? typescriptStream;
   const t = gemmThreads();
   b.setThreads?.(t);
   ready = true;
@@ -67,6 +71,16 @@ export const gemmDispatch: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, 
     }
   } else active(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
 };
+
+/**
+ * The element-wise passes of a dense layer's step (bias + activation, relu's mask, column sums,
+ * the SGD update) on the active backend: its own kernels where it has them (native OpenBLAS: C
+ * loops in the same addon), the TypeScript ones otherwise — the same numbers either way.
+ */
+export function streamKernels(): StreamKernels {
+  if (!ready) selectFromEnvironment();
+  return stream;
+}
 
 /**
  * nb products C_t = op(A_t)·op(B_t) into c ([nb, m, n]); A_t starts at t·strideA, B_t at

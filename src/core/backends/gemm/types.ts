@@ -1,5 +1,6 @@
 /** What a GEMM backend provides to the dispatch (src/core/backends/gemm/index.ts). */
 import type { GemmFn } from "../../kernels/matmul.ts";
+import type { StreamKernels } from "../../kernels/stream.ts";
 
 export type { GemmFn };
 
@@ -14,6 +15,8 @@ export interface GemmBackend {
   smallKernels: boolean;
   /** Threads for large products, the caller's included. */
   setThreads?(n: number): void;
+  /** Its own streaming kernels (same results as the TypeScript ones), when it has them. */
+  stream?: StreamKernels;
   /** The file or library behind it, for `shocklens doctor`. */
   detail: string;
 }

@@ -1,0 +1,187 @@
+/*
+ * shocklens-blas, streaming kernels: the element-wise passes around the GEMMs of a dense layer's
+ * step, each one loop over Float64Arrays that a plain JavaScript loop runs at several ns per
+ * element and a vectorised C loop at well under one. Every kernel performs exactly the IEEE
+ * operations of its TypeScript twin, per element and in the same order (compiled with
+ * -ffp-contract=off: no fused multiply-add; no -ffast-math), so the results are bit for bit those
+ * of the TypeScript kernels — which the tests check. target_clones lets GCC emit AVX-512, AVX2 and
+ * baseline versions and pick one at load.
+ *
+ *   biasAct(out, b, rows, n, relu)   out[r,j] ← out[r,j] + b[j], then (relu) v > 0 ? v : 0
+ *   reluMask(g, x, dx)                dx[i] ← x[i] > 0 ? g[i] : 0
+ *   tanhMask(g, y, dx)                dx[i] ← g[i]·(1 − y[i]·y[i])   (tanh's backward from y = tanh x)
+ *   colSums(a, rows, n, out)          out[j] ← ((0 + a[0,j]) + a[1,j]) + …   (rows in order)
+ *   addTo(acc, x, n)                  acc[i] ← acc[i] + x[i],  i < n
+ *   sgd(th, g, out, lr, wd)           out[i] ← th[i] − lr·g[i]   (wd = 0)
+ *                                     out[i] ← th[i] − lr·(g[i] + wd·th[i])   (otherwise)
+ *
+ * The comparisons map NaN to 0 as the TypeScript ternaries do. Outputs may alias inputs element
+ * for element (in-place updates): no restrict, every element reads only its own inputs.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <node_api.h>
+
+#include "stream.h"
+
+#define THROW(env, msg) do { napi_throw_error((env), NULL, (msg)); return NULL; } while (0)
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CLONES
+#endif
+
+CLONES static void bias_act(double *out, const double *b, size_t rows, size_t n, bool relu) {
+  for (size_t r = 0; r < rows; r++) {
+    double *o = out + r * n;
+    if (relu) {
+      for (size_t j = 0; j < n; j++) {
+        double v = o[j] + b[j];
+        o[j] = v > 0 ? v : 0;
+      }
+    } else {
+      for (size_t j = 0; j < n; j++) o[j] = o[j] + b[j];
+    }
+  }
+}
+
+CLONES static void relu_mask(const double *g, const double *x, double *dx, size_t n) {
+  for (size_t i = 0; i < n; i++) dx[i] = x[i] > 0 ? g[i] : 0;
+}
+
+CLONES static void tanh_mask(const double *g, const double *y, double *dx, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    double v = y[i];
+    dx[i] = g[i] * (1 - v * v);
+  }
+}
+
+CLONES static void col_sums(const double *a, size_t rows, size_t n, double *out) {
+  for (size_t j = 0; j < n; j++) out[j] = 0;
+  for (size_t r = 0; r < rows; r++) {
+    const double *row = a + r * n;
+    for (size_t j = 0; j < n; j++) out[j] += row[j];
+  }
+}
+
+CLONES static void add_to(double *acc, const double *x, size_t n) {
+  for (size_t i = 0; i < n; i++) acc[i] = acc[i] + x[i];
+}
+
+CLONES static void sgd_update(const double *th, const double *g, double *out, size_t n, double lr, double wd) {
+  if (wd == 0) {
+    for (size_t i = 0; i < n; i++) out[i] = th[i] - lr * g[i];
+  } else {
+    for (size_t i = 0; i < n; i++) out[i] = th[i] - lr * (g[i] + wd * th[i]);
+  }
+}
+
+/* Data pointer and element count of a Float64Array (false for anything else). */
+static bool f64(napi_env env, napi_value v, double **data, size_t *len) {
+  void *p;
+  if (!typed(env, v, napi_float64_array, &p, len)) return false;
+  *data = p;
+  return true;
+}
+
+static bool count(napi_env env, napi_value v, size_t *out) {
+  int64_t x;
+  if (napi_get_value_int64(env, v, &x) != napi_ok || x < 0) return false;
+  *out = (size_t)x;
+  return true;
+}
+
+static bool args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = want;
+  return napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc == want;
+}
+
+static napi_value bias_act_js(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  double *out, *b;
+  size_t lo, lb, rows, n;
+  bool relu;
+  if (!args(env, info, 5, argv) || !f64(env, argv[0], &out, &lo) || !f64(env, argv[1], &b, &lb) ||
+      !count(env, argv[2], &rows) || !count(env, argv[3], &n) || napi_get_value_bool(env, argv[4], &relu) != napi_ok)
+    THROW(env, "biasAct: expected (out: Float64Array, b: Float64Array, rows, n, relu: boolean)");
+  if (lb < n || lo < rows * n) THROW(env, "biasAct: operand too short");
+  bias_act(out, b, rows, n, relu);
+  return NULL;
+}
+
+/* The derivative kernels' form (g, y, dx) → dx[i] from g[i] and y[i], i < y.length: arguments
+ * checked once for both, then `kernel`. */
+typedef void (*mask_kernel)(const double *, const double *, double *, size_t);
+
+static napi_value mask_js(napi_env env, napi_callback_info info, const char *name, mask_kernel kernel) {
+  napi_value argv[3];
+  double *g, *y, *dx;
+  size_t lg, ly, ld;
+  char msg[96];
+  if (!args(env, info, 3, argv) || !f64(env, argv[0], &g, &lg) || !f64(env, argv[1], &y, &ly) ||
+      !f64(env, argv[2], &dx, &ld)) {
+    snprintf(msg, sizeof msg, "%s: expected three Float64Arrays (g, y, dx)", name);
+    THROW(env, msg);
+  }
+  if (lg < ly || ld < ly) {
+    snprintf(msg, sizeof msg, "%s: operand too short", name);
+    THROW(env, msg);
+  }
+  kernel(g, y, dx, ly);
+  return NULL;
+}
+
+static napi_value relu_mask_js(napi_env env, napi_callback_info info) { return mask_js(env, info, "reluMask", relu_mask); }
+static napi_value tanh_mask_js(napi_env env, napi_callback_info info) { return mask_js(env, info, "tanhMask", tanh_mask); }
+
+static napi_value col_sums_js(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  double *a, *out;
+  size_t la, lo, rows, n;
+  if (!args(env, info, 4, argv) || !f64(env, argv[0], &a, &la) || !count(env, argv[1], &rows) ||
+      !count(env, argv[2], &n) || !f64(env, argv[3], &out, &lo))
+    THROW(env, "colSums: expected (a: Float64Array, rows, n, out: Float64Array)");
+  if (la < rows * n || lo < n) THROW(env, "colSums: operand too short");
+  col_sums(a, rows, n, out);
+  return NULL;
+}
+
+static napi_value add_to_js(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  double *acc, *x;
+  size_t la, lx, n;
+  if (!args(env, info, 3, argv) || !f64(env, argv[0], &acc, &la) || !f64(env, argv[1], &x, &lx) ||
+      !count(env, argv[2], &n))
+    THROW(env, "addTo: expected (acc: Float64Array, x: Float64Array, n)");
+  if (la < n || lx < n) THROW(env, "addTo: operand too short");
+  add_to(acc, x, n);
+  return NULL;
+}
+
+static napi_value sgd_js(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  double *th, *g, *out, lr, wd;
+  size_t lt, lg, lo;
+  if (!args(env, info, 5, argv) || !f64(env, argv[0], &th, &lt) || !f64(env, argv[1], &g, &lg) ||
+      !f64(env, argv[2], &out, &lo) || napi_get_value_double(env, argv[3], &lr) != napi_ok ||
+      napi_get_value_double(env, argv[4], &wd) != napi_ok)
+    THROW(env, "sgd: expected (th, g, out: Float64Array, lr, wd: number)");
+  if (lg < lt || lo < lt) THROW(env, "sgd: operand too short");
+  sgd_update(th, g, out, lt, lr, wd);
+  return NULL;
+}
+
+void stream_define(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    METHOD("biasAct", bias_act_js),
+    METHOD("reluMask", relu_mask_js),
+    METHOD("tanhMask", tanh_mask_js),
+    METHOD("colSums", col_sums_js),
+    METHOD("addTo", add_to_js),
+    METHOD("sgd", sgd_js),
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+}

@@ -1,0 +1,73 @@
+/**
+ * The streaming passes around the GEMMs of a dense layer's training step (docs/performance.md
+ * §streaming-kernels): bias + activation after the forward product, relu's mask and tanh's
+ * derivative on the backward product, the bias gradient's column sums, the sum of two products and the SGD update. One interface, two
+ * implementations with the same arithmetic element for element: the TypeScript loops here (always
+ * present, the oracle) and, with the native GEMM backend, vectorised C loops in the same addon
+ * (native/blas/src/stream.c, compiled without FMA contraction), which return the same bits.
+ * `streamKernels()` in ../backends/gemm/index.ts picks the active backend's.
+ */
+import { reluBackward, tanhBackward } from "./fused.ts";
+
+export interface StreamKernels {
+  /** out[r, j] ← out[r, j] + b[j] (rows × n row-major), then with `relu` v > 0 ? v : 0 (NaN → 0). */
+  biasAct(out: Float64Array, b: Float64Array, rows: number, n: number, relu: boolean): void;
+  /** dx[i] ← x[i] > 0 ? g[i] : 0 for i < x.length (relu's backward; dx may be g). */
+  reluMask(g: Float64Array, x: Float64Array, dx: Float64Array): void;
+  /** dx[i] ← g[i]·(1 − y[i]²) for i < y.length (tanh's backward from its output y; dx may be g). */
+  tanhMask(g: Float64Array, y: Float64Array, dx: Float64Array): void;
+  /** out[j] ← Σ_r a[r, j] over rows × n row-major, rows added in order to 0 (a bias gradient). */
+  colSums(a: Float64Array, rows: number, n: number, out: Float64Array): void;
+  /** acc[i] ← acc[i] + x[i] for i < n (sums of two products into one array). */
+  addTo(acc: Float64Array, x: Float64Array, n: number): void;
+  /** out[i] ← th[i] − lr·g[i] (wd = 0), else th[i] − lr·(g[i] + wd·th[i]), i < th.length; out may be th. */
+  sgd(th: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd: number): void;
+}
+
+/** out[r, j] ← act(out[r, j] + b[j]): the bias add of linear, then relu's own comparison. */
+function biasAct(out: Float64Array, b: Float64Array, rows: number, n: number, relu: boolean): void {
+  if (relu) {
+    for (let r = 0, o = 0; r < rows; r++, o += n) {
+      for (let j = 0; j < n; j++) {
+        const v = out[o + j] + b[j];
+        out[o + j] = v > 0 ? v : 0;
+      }
+    }
+    return;
+  }
+  for (let r = 0, o = 0; r < rows; r++, o += n) {
+    for (let j = 0; j < n; j++) out[o + j] = out[o + j] + b[j];
+  }
+}
+
+/** Row r of a added into out, r = 0 … rows − 1, from zero: reduceAxes's [reduced, kept] sum. */
+export function colSums(a: Float64Array, rows: number, n: number, out: Float64Array): void {
+  out.fill(0, 0, n);
+  for (let r = 0, o = 0; r < rows; r++, o += n) {
+    for (let j = 0; j < n; j++) out[j] += a[o + j];
+  }
+}
+
+function addTo(acc: Float64Array, x: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) acc[i] += x[i];
+}
+
+/**
+ * θ − lr·(g + λθ) per element. A standalone function over plain arguments so that V8 compiles
+ * one tight loop (the same update inside a closure ran ~2× slower).
+ */
+function sgd(th: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd: number): void {
+  const n = th.length;
+  if (wd === 0) for (let i = 0; i < n; i++) out[i] = th[i] - lr * g[i];
+  else for (let i = 0; i < n; i++) out[i] = th[i] - lr * (g[i] + wd * th[i]);
+}
+
+/** The TypeScript kernels. */
+export const typescriptStream: StreamKernels = {
+  biasAct,
+  reluMask: reluBackward,
+  tanhMask: tanhBackward,
+  colSums,
+  addTo,
+  sgd,
+};
