@@ -65,6 +65,7 @@ function main() {
     join(here, "src", "blas.c"),
     join(here, "src", "stream.c"),
     "-lopenblas",
+    "-lm",
   ];
   try {
     execFileSync(cc, args, { stdio: ["ignore", "ignore", "pipe"] });

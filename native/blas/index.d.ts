@@ -33,3 +33,39 @@ export declare const addTo: ((acc: Float64Array, x: Float64Array, n: number) => 
 /** out[i] ← th[i] − lr·g[i] (wd = 0) or th[i] − lr·(g[i] + wd·th[i]), over th's length. */
 export declare const sgd:
   ((th: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd: number) => void) | undefined;
+/** sum ← x + (y + bias) (bias null: x + y), then the layer norm of each row of sum into out, μ and 1/σ per row. */
+export declare const addLayerNorm:
+  | ((
+      x: Float64Array,
+      y: Float64Array,
+      bias: Float64Array | null,
+      rows: number,
+      d: number,
+      gamma: Float64Array,
+      beta: Float64Array,
+      eps: number,
+      sum: Float64Array,
+      out: Float64Array,
+      mean: Float64Array,
+      rstd: Float64Array,
+    ) => void)
+  | undefined;
+/** The layer norm's reverse pass plus base (null: none) into dx; dγ, dβ accumulated. */
+export declare const layerNormBackwardAdd:
+  | ((
+      g: Float64Array,
+      x: Float64Array,
+      rows: number,
+      d: number,
+      gamma: Float64Array,
+      mean: Float64Array,
+      rstd: Float64Array,
+      base: Float64Array | null,
+      dx: Float64Array,
+      dgamma: Float64Array,
+      dbeta: Float64Array,
+    ) => void)
+  | undefined;
+/** dx ← h > 0 ? g : 0 (rows × n), db[j] ← Σ_r dx[r, j] in row order from 0. */
+export declare const reluBackwardColSums:
+  ((g: Float64Array, h: Float64Array, rows: number, n: number, dx: Float64Array, db: Float64Array) => void) | undefined;

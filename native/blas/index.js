@@ -35,5 +35,8 @@ module.exports = binding
       colSums: binding.colSums,
       addTo: binding.addTo,
       sgd: binding.sgd,
+      addLayerNorm: binding.addLayerNorm,
+      layerNormBackwardAdd: binding.layerNormBackwardAdd,
+      reluBackwardColSums: binding.reluBackwardColSums,
     }
   : { available: false, reason, path: file };

@@ -16,7 +16,7 @@
  *   logits = LN_f(x) W_uᵀ over all N·T rows (the eager GEMM), the loss at the last position
  *   (readout "last") or at every position ("all").
  */
-import { gemmDispatch } from "../core/backends/gemm/index.ts";
+import { gemmDispatch, streamKernels } from "../core/backends/gemm/index.ts";
 import { layerNormForward, tanhBackward } from "../core/kernels/fused.ts";
 import { reduceAxes } from "../core/kernels/reduce.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
@@ -24,9 +24,7 @@ import { InputError } from "../errors.ts";
 import type { TransformerConfig } from "../nn/families/transformer.ts";
 import type { LossName } from "../nn/losses.ts";
 import { compileAttention, type AttentionPlan } from "./attentionPlan.ts";
-import { addLayerNorm, layerNormBackwardAdd } from "./layerNormFused.ts";
 import { compileLossSeed } from "./lossSeed.ts";
-import { biasReluInPlace, reluBackwardColumnSums } from "./reluBranchFree.ts";
 import { transformerSlots } from "./transformerLayout.ts";
 
 /** The activations of the blocks' MLPs a plan has a fused epilogue for. */
@@ -153,7 +151,8 @@ export function compileTransformerGrad(
     p: readonly Float64Array[],
     slot: number,
   ): void {
-    if (nb !== null) addLayerNorm(x, y, bias, R, d, p[slot], p[slot + 1], EPS, sum, nb.out, nb.mean, nb.rstd);
+    if (nb !== null)
+      streamKernels().addLayerNorm(x, y, bias, R, d, p[slot], p[slot + 1], EPS, sum, nb.out, nb.mean, nb.rstd);
     else if (bias === null) for (let i = 0; i < sum.length; i++) sum[i] = x[i] + y[i];
     else
       for (let r = 0, o = 0; r < R; r++, o += d)
@@ -179,7 +178,7 @@ export function compileTransformerGrad(
       db = grads[slot + 1];
     dg.fill(0);
     db.fill(0);
-    layerNormBackwardAdd(g, x, R, d, p[slot], nb.mean, nb.rstd, base, dx, dg, db);
+    streamKernels().layerNormBackwardAdd(g, x, R, d, p[slot], nb.mean, nb.rstd, base, dx, dg, db);
   }
 
   function forward(p: readonly Float64Array[], tokens: Float64Array): void {
@@ -234,7 +233,7 @@ export function compileTransformerGrad(
       gemmDispatch(R, m, d, g, 0, false, p[b.fc2], 0, false, act === "relu" ? ghPre : gh, 0);
       gemmDispatch(d, m, R, g, 0, true, L.h, 0, false, grads[b.fc2], 0);
       grads[b.fc2 + 1].set(reduceAxes(g, [R, d], ROWS, "sum"));
-      if (act === "relu") reluBackwardColumnSums(ghPre, L.h, R, m, gh, grads[b.fc1 + 1]);
+      if (act === "relu") streamKernels().reluBackwardColSums(ghPre, L.h, R, m, gh, grads[b.fc1 + 1]);
       else {
         if (act === "tanh") tanhBackward(gh, L.h, gh);
         grads[b.fc1 + 1].set(reduceAxes(gh, [R, m], ROWS, "sum"));
@@ -282,9 +281,8 @@ export function compileTransformerGrad(
   };
 }
 
-/** out[r, j] ← σ(out[r, j] + b[j]): linear's bias add, then the activation (relu in the same pass, ./reluBranchFree.ts). */
+/** out[r, j] ← σ(out[r, j] + b[j]): linear's bias add, then the activation (relu in the same pass: the streaming kernel). */
 function biasActivation(out: Float64Array, b: Float64Array, rows: number, n: number, act: string): void {
-  if (act === "relu") return biasReluInPlace(out, b, rows, n);
-  for (let r = 0, o = 0; r < rows; r++, o += n) for (let j = 0; j < n; j++) out[o + j] = out[o + j] + b[j];
+  streamKernels().biasAct(out, b, rows, n, act === "relu");
   if (act === "tanh") tanhInto(out, out);
 }

@@ -8,7 +8,7 @@ import { Tensor } from "../../src/core/tensor.ts";
 import * as F from "../../src/core/ops/index.ts";
 import { foldIn, key, normal } from "../../src/core/random.ts";
 import { layerNormBackward, layerNormForward } from "../../src/core/kernels/fused.ts";
-import { addLayerNorm, layerNormBackwardAdd } from "../../src/compiled/layerNormFused.ts";
+import { addLayerNorm, layerNormBackwardAdd } from "../../src/core/kernels/layerNormFused.ts";
 import { assertBitEqual } from "./helpers.ts";
 
 const draw = (i: number, shape: number[], scale = 1) =>

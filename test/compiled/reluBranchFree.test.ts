@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import { reluBackward, reluForward } from "../../src/core/kernels/fused.ts";
 import { reduceAxes } from "../../src/core/kernels/reduce.ts";
-import { biasReluInPlace, reluBackwardColumnSums } from "../../src/compiled/reluBranchFree.ts";
+import { biasReluInPlace, reluBackwardColumnSums } from "../../src/core/kernels/reluBranchFree.ts";
 import { assertBitEqual } from "./helpers.ts";
 
 const EDGE = [-0, 0, 1, -1, 5e-324, -5e-324, 1e308, -1e308, Infinity, -Infinity, NaN, 0.5, -2.5];

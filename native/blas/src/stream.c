@@ -15,12 +15,24 @@
  *   sgd(th, g, out, lr, wd)           out[i] ← th[i] − lr·g[i]   (wd = 0)
  *                                     out[i] ← th[i] − lr·(g[i] + wd·th[i])   (otherwise)
  *
+ *   addLayerNorm(x, y, bias, rows, d, γ, β, eps, sum, out, mean, rstd)
+ *                                     sum ← x + (y + bias) (bias null: x + y), then the layer norm
+ *                                     of each row of sum (μ, σ² in four interleaved partial sums)
+ *   layerNormBackwardAdd(g, x, rows, d, γ, mean, rstd, base, dx, dγ, dβ)
+ *                                     the layer norm's reverse pass (Σ in two partial sums), plus
+ *                                     base (null: none); dγ, dβ accumulated row by row
+ *   reluBackwardColSums(g, h, rows, n, dx, db)
+ *                                     dx ← h > 0 ? g : 0, db[j] ← Σ_r dx[r, j] in row order from 0
+ *
+ * The layer-norm pair is src/core/kernels/layerNormFused.ts expression for expression (sqrt and
+ * division are correctly rounded in C as in JavaScript).
  * The comparisons map NaN to 0 as the TypeScript ternaries do. Outputs may alias inputs element
  * for element (in-place updates): no restrict, every element reads only its own inputs.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <node_api.h>
 
@@ -76,6 +88,106 @@ CLONES static void sgd_update(const double *th, const double *g, double *out, si
     for (size_t i = 0; i < n; i++) out[i] = th[i] - lr * g[i];
   } else {
     for (size_t i = 0; i < n; i++) out[i] = th[i] - lr * (g[i] + wd * th[i]);
+  }
+}
+
+CLONES static void add_layer_norm(const double *x, const double *y, const double *bias, size_t rows, size_t d,
+                                  const double *gamma, const double *beta, double eps, double *sum, double *out,
+                                  double *mean, double *rstd) {
+  const size_t d4 = d & ~(size_t)3;
+  const double dd = (double)d;
+  for (size_t r = 0; r < rows; r++) {
+    const size_t o = r * d;
+    const double *xr = x + o, *yr = y + o;
+    double *s = sum + o, *w = out + o;
+    if (bias == NULL)
+      for (size_t j = 0; j < d; j++) s[j] = xr[j] + yr[j];
+    else
+      for (size_t j = 0; j < d; j++) s[j] = xr[j] + (yr[j] + bias[j]);
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    size_t j = 0;
+    for (; j < d4; j += 4) {
+      s0 += s[j];
+      s1 += s[j + 1];
+      s2 += s[j + 2];
+      s3 += s[j + 3];
+    }
+    for (; j < d; j++) s0 += s[j];
+    const double mu = ((s0 + s1) + (s2 + s3)) / dd;
+    double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    for (j = 0; j < d4; j += 4) {
+      const double c0 = s[j] - mu, c1 = s[j + 1] - mu, c2 = s[j + 2] - mu, c3 = s[j + 3] - mu;
+      t0 += c0 * c0;
+      t1 += c1 * c1;
+      t2 += c2 * c2;
+      t3 += c3 * c3;
+    }
+    for (; j < d; j++) {
+      const double c = s[j] - mu;
+      t0 += c * c;
+    }
+    const double rs = 1 / sqrt(((t0 + t1) + (t2 + t3)) / dd + eps);
+    mean[r] = mu;
+    rstd[r] = rs;
+    for (j = 0; j < d; j++) w[j] = (s[j] - mu) * rs * gamma[j] + beta[j];
+  }
+}
+
+CLONES static void layer_norm_backward_add(const double *g, const double *x, size_t rows, size_t d,
+                                           const double *gamma, const double *mean, const double *rstd,
+                                           const double *base, double *dx, double *dgamma, double *dbeta) {
+  const size_t d2 = d & ~(size_t)1;
+  const double dd = (double)d;
+  for (size_t r = 0; r < rows; r++) {
+    const size_t o = r * d;
+    const double *gr = g + o, *xr = x + o;
+    double *dr = dx + o;
+    const double mu = mean[r], rs = rstd[r];
+    double a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+    size_t j = 0;
+    for (; j < d2; j += 2) {
+      const double g0 = gr[j] * gamma[j], g1 = gr[j + 1] * gamma[j + 1];
+      a0 += g0;
+      a1 += g1;
+      b0 += g0 * (xr[j] - mu) * rs;
+      b1 += g1 * (xr[j + 1] - mu) * rs;
+    }
+    for (; j < d; j++) {
+      const double g0 = gr[j] * gamma[j];
+      a0 += g0;
+      b0 += g0 * (xr[j] - mu) * rs;
+    }
+    const double a = (a0 + a1) / dd, b = (b0 + b1) / dd;
+    if (base == NULL) {
+      for (j = 0; j < d; j++) {
+        const double gj = gr[j], xc = xr[j] - mu;
+        dr[j] = rs * (gj * gamma[j] - a - xc * rs * b);
+        dgamma[j] += gj * xc * rs;
+        dbeta[j] += gj;
+      }
+    } else {
+      const double *br = base + o;
+      for (j = 0; j < d; j++) {
+        const double gj = gr[j], xc = xr[j] - mu;
+        const double v = rs * (gj * gamma[j] - a - xc * rs * b);
+        dr[j] = br[j] + v;
+        dgamma[j] += gj * xc * rs;
+        dbeta[j] += gj;
+      }
+    }
+  }
+}
+
+CLONES static void relu_backward_col_sums(const double *g, const double *h, size_t rows, size_t n, double *dx,
+                                          double *db) {
+  for (size_t j = 0; j < n; j++) db[j] = 0;
+  for (size_t r = 0; r < rows; r++) {
+    const size_t o = r * n;
+    for (size_t j = 0; j < n; j++) {
+      const double v = h[o + j] > 0 ? g[o + j] : 0;
+      dx[o + j] = v;
+      db[j] += v;
+    }
   }
 }
 
@@ -174,6 +286,67 @@ static napi_value sgd_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* A Float64Array, or null (→ NULL, length 0). */
+static bool f64_or_null(napi_env env, napi_value v, double **data, size_t *len) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok) return false;
+  if (t == napi_null) {
+    *data = NULL;
+    *len = 0;
+    return true;
+  }
+  return f64(env, v, data, len);
+}
+
+static napi_value add_layer_norm_js(napi_env env, napi_callback_info info) {
+  napi_value argv[12];
+  double *x, *y, *bias, *gamma, *beta, eps, *sum, *out, *mean, *rstd;
+  size_t lx, ly, lb, lg, lbe, ls, lo, lm, lr, rows, d;
+  if (!args(env, info, 12, argv) || !f64(env, argv[0], &x, &lx) || !f64(env, argv[1], &y, &ly) ||
+      !f64_or_null(env, argv[2], &bias, &lb) || !count(env, argv[3], &rows) || !count(env, argv[4], &d) ||
+      !f64(env, argv[5], &gamma, &lg) || !f64(env, argv[6], &beta, &lbe) ||
+      napi_get_value_double(env, argv[7], &eps) != napi_ok || !f64(env, argv[8], &sum, &ls) ||
+      !f64(env, argv[9], &out, &lo) || !f64(env, argv[10], &mean, &lm) || !f64(env, argv[11], &rstd, &lr))
+    THROW(env, "addLayerNorm: expected (x, y, bias | null, rows, d, gamma, beta, eps, sum, out, mean, rstd)");
+  const size_t rd = rows * d;
+  if (lx < rd || ly < rd || ls < rd || lo < rd || (bias != NULL && lb < d) || lg < d || lbe < d || lm < rows ||
+      lr < rows)
+    THROW(env, "addLayerNorm: operand too short");
+  add_layer_norm(x, y, bias, rows, d, gamma, beta, eps, sum, out, mean, rstd);
+  return NULL;
+}
+
+static napi_value layer_norm_backward_add_js(napi_env env, napi_callback_info info) {
+  napi_value argv[11];
+  double *g, *x, *gamma, *mean, *rstd, *base, *dx, *dgamma, *dbeta;
+  size_t lg, lx, lga, lm, lr, lb, ld, ldg, ldb, rows, d;
+  if (!args(env, info, 11, argv) || !f64(env, argv[0], &g, &lg) || !f64(env, argv[1], &x, &lx) ||
+      !count(env, argv[2], &rows) || !count(env, argv[3], &d) || !f64(env, argv[4], &gamma, &lga) ||
+      !f64(env, argv[5], &mean, &lm) || !f64(env, argv[6], &rstd, &lr) || !f64_or_null(env, argv[7], &base, &lb) ||
+      !f64(env, argv[8], &dx, &ld) || !f64(env, argv[9], &dgamma, &ldg) || !f64(env, argv[10], &dbeta, &ldb))
+    THROW(env, "layerNormBackwardAdd: expected (g, x, rows, d, gamma, mean, rstd, base | null, dx, dgamma, dbeta)");
+  const size_t rd = rows * d;
+  if (lg < rd || lx < rd || ld < rd || (base != NULL && lb < rd) || lga < d || ldg < d || ldb < d || lm < rows ||
+      lr < rows)
+    THROW(env, "layerNormBackwardAdd: operand too short");
+  layer_norm_backward_add(g, x, rows, d, gamma, mean, rstd, base, dx, dgamma, dbeta);
+  return NULL;
+}
+
+static napi_value relu_backward_col_sums_js(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  double *g, *h, *dx, *db;
+  size_t lg, lh, ld, ldb, rows, n;
+  if (!args(env, info, 6, argv) || !f64(env, argv[0], &g, &lg) || !f64(env, argv[1], &h, &lh) ||
+      !count(env, argv[2], &rows) || !count(env, argv[3], &n) || !f64(env, argv[4], &dx, &ld) ||
+      !f64(env, argv[5], &db, &ldb))
+    THROW(env, "reluBackwardColSums: expected (g, h, rows, n, dx, db)");
+  const size_t rn = rows * n;
+  if (lg < rn || lh < rn || ld < rn || ldb < n) THROW(env, "reluBackwardColSums: operand too short");
+  relu_backward_col_sums(g, h, rows, n, dx, db);
+  return NULL;
+}
+
 void stream_define(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     METHOD("biasAct", bias_act_js),
@@ -182,6 +355,9 @@ void stream_define(napi_env env, napi_value exports) {
     METHOD("colSums", col_sums_js),
     METHOD("addTo", add_to_js),
     METHOD("sgd", sgd_js),
+    METHOD("addLayerNorm", add_layer_norm_js),
+    METHOD("layerNormBackwardAdd", layer_norm_backward_add_js),
+    METHOD("reluBackwardColSums", relu_backward_col_sums_js),
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

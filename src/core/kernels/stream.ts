@@ -1,13 +1,17 @@
 /**
  * The streaming passes around the GEMMs of a dense layer's training step (docs/performance.md
  * §streaming-kernels): bias + activation after the forward product, relu's mask and tanh's
- * derivative on the backward product, the bias gradient's column sums, the sum of two products and the SGD update. One interface, two
+ * derivative on the backward product, the bias gradient's column sums, the sum of two products and the SGD update;
+ * and for the compiled transformer the fused residual add + layer norm, its reverse pass, and relu's backward with
+ * the bias gradient's column sums. One interface, two
  * implementations with the same arithmetic element for element: the TypeScript loops here (always
  * present, the oracle) and, with the native GEMM backend, vectorised C loops in the same addon
  * (native/blas/src/stream.c, compiled without FMA contraction), which return the same bits.
  * `streamKernels()` in ../backends/gemm/index.ts picks the active backend's.
  */
 import { reluBackward, tanhBackward } from "./fused.ts";
+import { addLayerNorm, layerNormBackwardAdd } from "./layerNormFused.ts";
+import { biasReluInPlace, reluBackwardColumnSums } from "./reluBranchFree.ts";
 
 export interface StreamKernels {
   /** out[r, j] ← out[r, j] + b[j] (rows × n row-major), then with `relu` v > 0 ? v : 0 (NaN → 0). */
@@ -22,19 +26,20 @@ export interface StreamKernels {
   addTo(acc: Float64Array, x: Float64Array, n: number): void;
   /** out[i] ← th[i] − lr·g[i] (wd = 0), else th[i] − lr·(g[i] + wd·th[i]), i < th.length; out may be th. */
   sgd(th: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd: number): void;
+  /** sum ← x + (y + bias) (bias null: x + y), then the layer norm of sum's rows (./layerNormFused.ts). */
+  addLayerNorm: typeof addLayerNorm;
+  /** The layer norm's reverse pass plus base (null: none) into dx, dγ and dβ accumulated (./layerNormFused.ts). */
+  layerNormBackwardAdd: typeof layerNormBackwardAdd;
+  /** dx ← h > 0 ? g : 0 and db ← its column sums in row order (./reluBranchFree.ts); dx must not be g. */
+  reluBackwardColSums: typeof reluBackwardColumnSums;
 }
 
-/** out[r, j] ← act(out[r, j] + b[j]): the bias add of linear, then relu's own comparison. */
+/**
+ * out[r, j] ← act(out[r, j] + b[j]): the bias add of linear, then relu's v > 0 ? v : 0 — computed
+ * without a data-dependent branch (./reluBranchFree.ts: the same bits, no mispredictions).
+ */
 function biasAct(out: Float64Array, b: Float64Array, rows: number, n: number, relu: boolean): void {
-  if (relu) {
-    for (let r = 0, o = 0; r < rows; r++, o += n) {
-      for (let j = 0; j < n; j++) {
-        const v = out[o + j] + b[j];
-        out[o + j] = v > 0 ? v : 0;
-      }
-    }
-    return;
-  }
+  if (relu) return biasReluInPlace(out, b, rows, n);
   for (let r = 0, o = 0; r < rows; r++, o += n) {
     for (let j = 0; j < n; j++) out[o + j] = out[o + j] + b[j];
   }
@@ -70,4 +75,7 @@ export const typescriptStream: StreamKernels = {
   colSums,
   addTo,
   sgd,
+  addLayerNorm,
+  layerNormBackwardAdd,
+  reluBackwardColSums: reluBackwardColumnSums,
 };

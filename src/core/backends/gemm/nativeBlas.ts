@@ -23,6 +23,9 @@ export interface NativeBlas {
   colSums?: StreamKernels["colSums"];
   addTo?: StreamKernels["addTo"];
   sgd?: StreamKernels["sgd"];
+  addLayerNorm?: StreamKernels["addLayerNorm"];
+  layerNormBackwardAdd?: StreamKernels["layerNormBackwardAdd"];
+  reluBackwardColSums?: StreamKernels["reluBackwardColSums"];
 }
 
 /** The addon; throws with the package's reason when it is not built or not installed. */
@@ -72,7 +75,9 @@ export const NATIVE_STREAM_MIN = 128;
 /** The addon's streaming kernels, each falling back to TypeScript for short arrays; undefined if the build has none. */
 export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
+  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums } = blas;
   if (!biasAct || !reluMask || !tanhMask || !colSums || !addTo || !sgd) return undefined;
+  if (!addLayerNorm || !layerNormBackwardAdd || !reluBackwardColSums) return undefined;
   const ts = typescriptStream;
   return {
     biasAct: (out, b, rows, n, relu) =>
@@ -83,5 +88,36 @@ export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
       rows * n < NATIVE_STREAM_MIN ? ts.colSums(a, rows, n, out) : colSums(a, rows, n, out),
     addTo: (acc, x, n) => (n < NATIVE_STREAM_MIN ? ts.addTo(acc, x, n) : addTo(acc, x, n)),
     sgd: (th, g, out, lr, wd) => (th.length < NATIVE_STREAM_MIN ? ts.sgd(th, g, out, lr, wd) : sgd(th, g, out, lr, wd)),
+    addLayerNorm: (x, y, bias, rows, d, gamma, beta, eps, sum, out, mean, rstd) =>
+      (rows * d < NATIVE_STREAM_MIN ? ts.addLayerNorm : addLayerNorm)(
+        x,
+        y,
+        bias,
+        rows,
+        d,
+        gamma,
+        beta,
+        eps,
+        sum,
+        out,
+        mean,
+        rstd,
+      ),
+    layerNormBackwardAdd: (g, x, rows, d, gamma, mean, rstd, base, dx, dgamma, dbeta) =>
+      (rows * d < NATIVE_STREAM_MIN ? ts.layerNormBackwardAdd : layerNormBackwardAdd)(
+        g,
+        x,
+        rows,
+        d,
+        gamma,
+        mean,
+        rstd,
+        base,
+        dx,
+        dgamma,
+        dbeta,
+      ),
+    reluBackwardColSums: (g, h, rows, n, dx, db) =>
+      (rows * n < NATIVE_STREAM_MIN ? ts.reluBackwardColSums : reluBackwardColSums)(g, h, rows, n, dx, db),
   };
 }

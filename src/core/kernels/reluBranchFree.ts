@@ -13,7 +13,7 @@
  *             reaches the column sums (the bias gradient, summed in the same order), and then the
  *             pass is redone with the exact kernel.
  */
-import { reluBackward } from "../core/kernels/fused.ts";
+import { reluBackward } from "./fused.ts";
 
 /** out[r, j] ← relu(out[r, j] + b[j]) for rows × n (linear's bias add, then relu). */
 export function biasReluInPlace(out: Float64Array, b: Float64Array, rows: number, n: number): void {
