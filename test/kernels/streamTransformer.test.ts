@@ -1,0 +1,139 @@
+/**
+ * The transformer's streaming kernels (docs/performance.md §compiled-transformer): the native
+ * residual add + layer norm, its reverse pass with the residual's cotangent, and relu's backward
+ * with the bias gradient's column sums return the TypeScript kernels' bits exactly — on rows of
+ * every width around the partial-sum and vector widths, with NaN, ±0, ±∞, subnormals and huge
+ * values mixed in, on views at odd offsets, with and without the optional bias / base, in place.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { nativeStream } from "../../src/core/backends/gemm/nativeBlas.ts";
+import { typescriptStream as ts } from "../../src/core/kernels/stream.ts";
+import { FastNormal } from "../../src/core/kernels/rng.ts";
+import { assertSame, data, nativeOrSkip, raw } from "./streamHelpers.ts";
+
+const WIDTHS = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 64, 129];
+/** Finite data only (the values all real rows see), and one special in six. */
+const SPECIALS = [0, 1 / 6];
+
+test("native add + layer norm equals the TypeScript kernel bit for bit", (t) => {
+  const blas = nativeOrSkip(t);
+  if (blas === null) return;
+  const rng = new FastNormal(61);
+  let checked = 0;
+  for (const k of [raw(blas), nativeStream(blas)!])
+    for (const d of WIDTHS)
+      for (const rows of [1, 3, 40])
+        for (const special of SPECIALS)
+          for (const withBias of [false, true]) {
+            const n = rows * d,
+              off = d % 3;
+            const x = data(rng, n, off, 1, special),
+              y = data(rng, n, off + 1, 3, special),
+              bias = withBias ? data(rng, d, 1, 1, special) : null,
+              gamma = data(rng, d, 2, 1, special),
+              beta = data(rng, d, 0, 1, special);
+            const run = (impl: typeof k) => {
+              const sum = new Float64Array(n).fill(9),
+                out = new Float64Array(n).fill(9),
+                mean = new Float64Array(rows).fill(9),
+                rstd = new Float64Array(rows).fill(9);
+              impl.addLayerNorm(x, y, bias, rows, d, gamma, beta, 1e-5, sum, out, mean, rstd);
+              return [sum, out, mean, rstd];
+            };
+            const want = run(ts),
+              got = run(k);
+            const what = `addLayerNorm d=${d} rows=${rows} special=${special} bias=${withBias}`;
+            ["sum", "out", "mean", "rstd"].forEach((name, i) => assertSame(got[i], want[i], `${what} ${name}`));
+            if (special === 0) assert.ok(want[1].every(Number.isFinite), `${what}: finite data gives finite values`);
+            checked++;
+          }
+  assert.ok(checked > 300);
+});
+
+test("native layer-norm reverse pass (+ residual cotangent) equals the TypeScript kernel bit for bit", (t) => {
+  const blas = nativeOrSkip(t);
+  if (blas === null) return;
+  const rng = new FastNormal(62);
+  let checked = 0;
+  for (const k of [raw(blas), nativeStream(blas)!])
+    for (const d of WIDTHS)
+      for (const rows of [1, 3, 40])
+        for (const special of SPECIALS)
+          for (const form of ["none", "base", "in place"] as const) {
+            const n = rows * d,
+              off = (d + 1) % 3;
+            const g = data(rng, n, off, 1, special),
+              x = data(rng, n, off + 2, 1, special),
+              gamma = data(rng, d, 1, 1, special),
+              mean = data(rng, rows, 0, 0.1, special),
+              rstd = data(rng, rows, 1, 1, special).map(Math.abs),
+              base = form === "none" ? null : data(rng, n, 1, 1, special),
+              acc0 = data(rng, d, 0, 1, special); // dγ, dβ accumulate onto what is there
+            const run = (impl: typeof k) => {
+              const b = base === null ? null : base.slice();
+              const dx = form === "in place" ? b! : new Float64Array(n).fill(9);
+              const dg = acc0.slice(),
+                db = acc0.slice();
+              impl.layerNormBackwardAdd(g, x, rows, d, gamma, mean, rstd, b, dx, dg, db);
+              return [dx, dg, db];
+            };
+            const want = run(ts),
+              got = run(k);
+            const what = `layerNormBackwardAdd d=${d} rows=${rows} special=${special} ${form}`;
+            ["dx", "dgamma", "dbeta"].forEach((name, i) => assertSame(got[i], want[i], `${what} ${name}`));
+            checked++;
+          }
+  assert.ok(checked > 400);
+});
+
+test("native relu backward with column sums equals the TypeScript kernel bit for bit", (t) => {
+  const blas = nativeOrSkip(t);
+  if (blas === null) return;
+  const rng = new FastNormal(63);
+  for (const k of [raw(blas), nativeStream(blas)!])
+    for (const n of WIDTHS)
+      for (const rows of [1, 3, 40])
+        for (const special of SPECIALS) {
+          const g = data(rng, rows * n, n % 3, 1, special),
+            h = data(rng, rows * n, 1, 1, special);
+          const run = (impl: typeof k) => {
+            const dx = new Float64Array(rows * n).fill(9),
+              db = new Float64Array(n).fill(9); // stale contents are overwritten
+            impl.reluBackwardColSums(g, h, rows, n, dx, db);
+            return [dx, db];
+          };
+          const want = run(ts),
+            got = run(k);
+          const what = `reluBackwardColSums n=${n} rows=${rows} special=${special}`;
+          assertSame(got[0], want[0], `${what} dx`);
+          assertSame(got[1], want[1], `${what} db`);
+          for (let i = 0; i < rows * n; i++)
+            assert.ok(Object.is(want[0][i], h[i] > 0 ? g[i] : 0), `${what}: relu's mask`);
+        }
+});
+
+test("the transformer's native kernels reject short operands and wrong types", (t) => {
+  const blas = nativeOrSkip(t);
+  if (blas === null) return;
+  const k = raw(blas);
+  const a = new Float64Array(6),
+    r2 = new Float64Array(2),
+    d3 = new Float64Array(3);
+  assert.throws(() => k.addLayerNorm(a, a, null, 2, 4, d3, d3, 1e-5, a, a, r2, r2), /addLayerNorm: operand too short/);
+  assert.throws(() => k.addLayerNorm(a, a, r2, 2, 3, d3, d3, 1e-5, a, a, r2, r2), /addLayerNorm: operand too short/);
+  assert.throws(
+    () => k.addLayerNorm(a, a, undefined as unknown as null, 2, 3, d3, d3, 1e-5, a, a, r2, r2),
+    /addLayerNorm: expected/,
+  );
+  assert.throws(
+    () => k.layerNormBackwardAdd(a, a, 2, 3, d3, r2, new Float64Array(1), null, a, d3, d3),
+    /layerNormBackwardAdd: operand too short/,
+  );
+  assert.throws(
+    () => k.layerNormBackwardAdd(a, a, 2, 3, d3, r2, r2, new Float32Array(6) as unknown as Float64Array, a, d3, d3),
+    /layerNormBackwardAdd: expected/,
+  );
+  assert.throws(() => k.reluBackwardColSums(a, a, 2, 3, a, r2), /reluBackwardColSums: operand too short/);
+  assert.throws(() => k.reluBackwardColSums(a, a, 3, 3, a, d3), /reluBackwardColSums: operand too short/);
+});
