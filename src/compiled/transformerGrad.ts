@@ -18,7 +18,6 @@
  */
 import { gemmDispatch, streamKernels } from "../core/backends/gemm/index.ts";
 import { layerNormForward, tanhBackward } from "../core/kernels/fused.ts";
-import { reduceAxes } from "../core/kernels/reduce.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
 import { InputError } from "../errors.ts";
 import type { TransformerConfig } from "../nn/families/transformer.ts";
@@ -117,7 +116,6 @@ export function compileTransformerGrad(
   const sizes = leafSizes();
   for (const n of sizes) grads.push(vec(n));
   const tok = new Int32Array(R);
-  const ROWS = [0];
 
   function leafSizes(): number[] {
     const out = new Array<number>(slots.count).fill(d);
@@ -232,11 +230,11 @@ export function compileTransformerGrad(
       const a2 = L.ln2 !== null ? L.ln2.out : L.xMid;
       gemmDispatch(R, m, d, g, 0, false, p[b.fc2], 0, false, act === "relu" ? ghPre : gh, 0);
       gemmDispatch(d, m, R, g, 0, true, L.h, 0, false, grads[b.fc2], 0);
-      grads[b.fc2 + 1].set(reduceAxes(g, [R, d], ROWS, "sum"));
+      streamKernels().colSums(g, R, d, grads[b.fc2 + 1]); // reduceAxes over the rows, the same sums
       if (act === "relu") streamKernels().reluBackwardColSums(ghPre, L.h, R, m, gh, grads[b.fc1 + 1]);
       else {
         if (act === "tanh") tanhBackward(gh, L.h, gh);
-        grads[b.fc1 + 1].set(reduceAxes(gh, [R, m], ROWS, "sum"));
+        streamKernels().colSums(gh, R, m, grads[b.fc1 + 1]);
       }
       gemmDispatch(R, d, m, gh, 0, false, p[b.fc1], 0, false, gn, 0);
       gemmDispatch(m, d, R, gh, 0, true, a2, 0, false, grads[b.fc1], 0);
@@ -261,8 +259,9 @@ export function compileTransformerGrad(
         s = i * d;
       for (let j = 0; j < d; j++) dE[base + j] += g[s + j];
     }
+    // Σ over the batch of the [T·d] rows, in batch order from 0 (reduceAxes over axis 0); dP's rows past T stay 0.
     dP.fill(0);
-    dP.set(reduceAxes(g, [N, T, d], ROWS, "sum"));
+    streamKernels().colSums(g, N, T * d, dP);
   }
 
   return {
