@@ -69,3 +69,22 @@ export declare const layerNormBackwardAdd:
 /** dx ← h > 0 ? g : 0 (rows × n), db[j] ← Σ_r dx[r, j] in row order from 0. */
 export declare const reluBackwardColSums:
   ((g: Float64Array, h: Float64Array, rows: number, n: number, dx: Float64Array, db: Float64Array) => void) | undefined;
+/** One leaf of Adam/AdamW over th's length (src/core/kernels/adamLeaf.ts's arithmetic); outputs may be inputs. */
+export declare const adam:
+  | ((
+      th: Float64Array,
+      g: Float64Array,
+      m0: Float64Array,
+      v0: Float64Array,
+      out: Float64Array,
+      m1: Float64Array,
+      v1: Float64Array,
+      shrink: number,
+      l2: number,
+      b1: number,
+      b2: number,
+      stepSize: number,
+      bc2Sqrt: number,
+      eps: number,
+    ) => void)
+  | undefined;

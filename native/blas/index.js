@@ -38,5 +38,6 @@ module.exports = binding
       addLayerNorm: binding.addLayerNorm,
       layerNormBackwardAdd: binding.layerNormBackwardAdd,
       reluBackwardColSums: binding.reluBackwardColSums,
+      adam: binding.adam,
     }
   : { available: false, reason, path: file };

@@ -5,6 +5,7 @@
  *   θ ← θ − (lr/(1 − β₁ᵗ)) · m / (√v/√(1 − β₂ᵗ) + ε)
  */
 import { type Tree, zerosLike } from "../core/tree.ts";
+import { streamKernels } from "../core/backends/gemm/index.ts";
 import { leafwise, leafwiseInto } from "./leafwise.ts";
 import type { Optimizer, StepContext } from "./types.ts";
 
@@ -45,44 +46,9 @@ function make(
     const shrink = 1 - lr * wd;
     const l2 = decoupled ? 0 : wd;
     return ([th, g, m0, v0], [out, m1, v1]) => {
-      adamLeaf(th, g, m0, v0, out, m1, v1, decoupled ? shrink : 1, l2, b1, b2, stepSize, bc2Sqrt, eps);
+      // The streaming kernel (core/kernels/adamLeaf.ts, or its C twin: the same bits).
+      streamKernels().adam(th, g, m0, v0, out, m1, v1, decoupled ? shrink : 1, l2, b1, b2, stepSize, bc2Sqrt, eps);
     };
-  }
-}
-
-/**
- * One leaf of the update above (shrink = 1 − lr·λ for AdamW, else 1; l2 = λ for Adam, else 0).
- * A standalone function over plain arguments so that V8 compiles one tight loop (the same update
- * written inside the closure ran ~2× slower).
- */
-function adamLeaf(
-  th: Float64Array,
-  g: Float64Array,
-  m0: Float64Array,
-  v0: Float64Array,
-  out: Float64Array,
-  m1: Float64Array,
-  v1: Float64Array,
-  shrink: number,
-  l2: number,
-  b1: number,
-  b2: number,
-  stepSize: number,
-  bc2Sqrt: number,
-  eps: number,
-): void {
-  const c1 = 1 - b1,
-    c2 = 1 - b2;
-  const n = th.length;
-  for (let i = 0; i < n; i++) {
-    const t = th[i];
-    const x = shrink === 1 ? t : t * shrink;
-    const gi = l2 === 0 ? g[i] : g[i] + l2 * t;
-    const mi = m0[i] * b1 + c1 * gi;
-    const vi = v0[i] * b2 + c2 * gi * gi;
-    m1[i] = mi;
-    v1[i] = vi;
-    out[i] = x + (-stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
   }
 }
 

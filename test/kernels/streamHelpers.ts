@@ -37,8 +37,19 @@ export function nativeOrSkip(t: { skip(message: string): void }): NativeBlas | n
 /** The raw addon kernels (no length cut-off), so that the C loops are tested on short arrays too. */
 export function raw(blas: NativeBlas): StreamKernels {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
-  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums } = blas;
+  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam } = blas;
   assert.ok(biasAct && reluMask && tanhMask && colSums && addTo && sgd);
-  assert.ok(addLayerNorm && layerNormBackwardAdd && reluBackwardColSums);
-  return { biasAct, reluMask, tanhMask, colSums, addTo, sgd, addLayerNorm, layerNormBackwardAdd, reluBackwardColSums };
+  assert.ok(addLayerNorm && layerNormBackwardAdd && reluBackwardColSums && adam);
+  return {
+    biasAct,
+    reluMask,
+    tanhMask,
+    colSums,
+    addTo,
+    sgd,
+    addLayerNorm,
+    layerNormBackwardAdd,
+    reluBackwardColSums,
+    adam,
+  };
 }

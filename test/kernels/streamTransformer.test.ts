@@ -137,3 +137,47 @@ test("the transformer's native kernels reject short operands and wrong types", (
   assert.throws(() => k.reluBackwardColSums(a, a, 2, 3, a, r2), /reluBackwardColSums: operand too short/);
   assert.throws(() => k.reluBackwardColSums(a, a, 3, 3, a, d3), /reluBackwardColSums: operand too short/);
 });
+
+test("native Adam/AdamW leaf update equals the TypeScript kernel bit for bit, in place too", (t) => {
+  const blas = nativeOrSkip(t);
+  if (blas === null) return;
+  const rng = new FastNormal(64);
+  let checked = 0;
+  for (const k of [raw(blas), nativeStream(blas)!])
+    for (const n of [1, 2, 3, 7, 8, 9, 17, 127, 128, 129, 1000])
+      for (const special of SPECIALS)
+        // AdamW (shrink = 1 − lr·λ, l2 = 0), Adam with L2 (shrink = 1), plain Adam; steps 1 and 50.
+        for (const [shrink, l2] of [
+          [1 - 1e-3 * 0.01, 0],
+          [1, 0.01],
+          [1, 0],
+        ])
+          for (const step of [1, 50]) {
+            const lr = 1e-3,
+              b1 = 0.9,
+              b2 = 0.999;
+            const stepSize = lr / (1 - Math.pow(b1, step)),
+              bc2Sqrt = Math.sqrt(1 - Math.pow(b2, step));
+            const off = n % 3;
+            const th = data(rng, n, off, 1, special),
+              g = data(rng, n, off + 1, 1e-2, special),
+              m = data(rng, n, 1, 1e-2, special),
+              v = data(rng, n, 2, 1e-4, special).map(Math.abs);
+            const run = (impl: typeof k, inPlace: boolean) => {
+              const [th1, m1, v1] = inPlace
+                ? [th.slice(), m.slice(), v.slice()]
+                : [n, n, n].map((l) => new Float64Array(l));
+              const [thIn, mIn, vIn] = inPlace ? [th1, m1, v1] : [th, m, v];
+              impl.adam(thIn, g, mIn, vIn, th1, m1, v1, shrink, l2, b1, b2, stepSize, bc2Sqrt, 1e-8);
+              return [th1, m1, v1];
+            };
+            const want = run(ts, false);
+            for (const inPlace of [false, true]) {
+              const got = run(k, inPlace);
+              const what = `adam n=${n} special=${special} shrink=${shrink} l2=${l2} step=${step} inPlace=${inPlace}`;
+              ["θ", "m", "v"].forEach((name, i) => assertSame(got[i], want[i], `${what} ${name}`));
+            }
+            checked++;
+          }
+  assert.ok(checked > 100);
+});

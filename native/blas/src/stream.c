@@ -23,6 +23,8 @@
  *                                     base (null: none); dγ, dβ accumulated row by row
  *   reluBackwardColSums(g, h, rows, n, dx, db)
  *                                     dx ← h > 0 ? g : 0, db[j] ← Σ_r dx[r, j] in row order from 0
+ *   adam(th, g, m0, v0, out, m1, v1, shrink, l2, b1, b2, stepSize, bc2Sqrt, eps)
+ *                                     one leaf of Adam/AdamW (src/core/kernels/adamLeaf.ts)
  *
  * The layer-norm pair is src/core/kernels/layerNormFused.ts expression for expression (sqrt and
  * division are correctly rounded in C as in JavaScript).
@@ -191,6 +193,22 @@ CLONES static void relu_backward_col_sums(const double *g, const double *h, size
   }
 }
 
+CLONES static void adam_leaf(const double *th, const double *g, const double *m0, const double *v0, double *out,
+                             double *m1, double *v1, size_t n, double shrink, double l2, double b1, double b2,
+                             double stepSize, double bc2Sqrt, double eps) {
+  const double c1 = 1 - b1, c2 = 1 - b2, ns = -stepSize;
+  for (size_t i = 0; i < n; i++) {
+    const double t = th[i];
+    const double x = shrink == 1 ? t : t * shrink;
+    const double gi = l2 == 0 ? g[i] : g[i] + l2 * t;
+    const double mi = m0[i] * b1 + c1 * gi;
+    const double vi = v0[i] * b2 + c2 * gi * gi;
+    m1[i] = mi;
+    v1[i] = vi;
+    out[i] = x + (ns * mi) / (sqrt(vi) / bc2Sqrt + eps);
+  }
+}
+
 /* Data pointer and element count of a Float64Array (false for anything else). */
 static bool f64(napi_env env, napi_value v, double **data, size_t *len) {
   void *p;
@@ -347,6 +365,22 @@ static napi_value relu_backward_col_sums_js(napi_env env, napi_callback_info inf
   return NULL;
 }
 
+static napi_value adam_js(napi_env env, napi_callback_info info) {
+  napi_value argv[14];
+  double *a[7], s[7];
+  size_t len[7];
+  if (!args(env, info, 14, argv)) THROW(env, "adam: expected 7 Float64Arrays and 7 numbers");
+  for (int i = 0; i < 7; i++)
+    if (!f64(env, argv[i], &a[i], &len[i])) THROW(env, "adam: expected (th, g, m0, v0, out, m1, v1: Float64Array, …)");
+  for (int i = 0; i < 7; i++)
+    if (napi_get_value_double(env, argv[7 + i], &s[i]) != napi_ok)
+      THROW(env, "adam: expected (…, shrink, l2, b1, b2, stepSize, bc2Sqrt, eps: number)");
+  for (int i = 1; i < 7; i++)
+    if (len[i] < len[0]) THROW(env, "adam: operand too short");
+  adam_leaf(a[0], a[1], a[2], a[3], a[4], a[5], a[6], len[0], s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
+  return NULL;
+}
+
 void stream_define(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     METHOD("biasAct", bias_act_js),
@@ -358,6 +392,7 @@ void stream_define(napi_env env, napi_value exports) {
     METHOD("addLayerNorm", add_layer_norm_js),
     METHOD("layerNormBackwardAdd", layer_norm_backward_add_js),
     METHOD("reluBackwardColSums", relu_backward_col_sums_js),
+    METHOD("adam", adam_js),
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -3,12 +3,13 @@
  * §streaming-kernels): bias + activation after the forward product, relu's mask and tanh's
  * derivative on the backward product, the bias gradient's column sums, the sum of two products and the SGD update;
  * and for the compiled transformer the fused residual add + layer norm, its reverse pass, and relu's backward with
- * the bias gradient's column sums. One interface, two
+ * the bias gradient's column sums; and Adam's update. One interface, two
  * implementations with the same arithmetic element for element: the TypeScript loops here (always
  * present, the oracle) and, with the native GEMM backend, vectorised C loops in the same addon
  * (native/blas/src/stream.c, compiled without FMA contraction), which return the same bits.
  * `streamKernels()` in ../backends/gemm/index.ts picks the active backend's.
  */
+import { adamLeaf } from "./adamLeaf.ts";
 import { reluBackward, tanhBackward } from "./fused.ts";
 import { addLayerNorm, layerNormBackwardAdd } from "./layerNormFused.ts";
 import { biasReluInPlace, reluBackwardColumnSums } from "./reluBranchFree.ts";
@@ -32,6 +33,8 @@ export interface StreamKernels {
   layerNormBackwardAdd: typeof layerNormBackwardAdd;
   /** dx ← h > 0 ? g : 0 and db ← its column sums in row order (./reluBranchFree.ts); dx must not be g. */
   reluBackwardColSums: typeof reluBackwardColumnSums;
+  /** One leaf of Adam/AdamW (./adamLeaf.ts); outputs may be their inputs (in place). */
+  adam: typeof adamLeaf;
 }
 
 /**
@@ -78,4 +81,5 @@ export const typescriptStream: StreamKernels = {
   addLayerNorm,
   layerNormBackwardAdd,
   reluBackwardColSums: reluBackwardColumnSums,
+  adam: adamLeaf,
 };

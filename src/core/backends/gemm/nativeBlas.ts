@@ -26,6 +26,7 @@ export interface NativeBlas {
   addLayerNorm?: StreamKernels["addLayerNorm"];
   layerNormBackwardAdd?: StreamKernels["layerNormBackwardAdd"];
   reluBackwardColSums?: StreamKernels["reluBackwardColSums"];
+  adam?: StreamKernels["adam"];
 }
 
 /** The addon; throws with the package's reason when it is not built or not installed. */
@@ -75,9 +76,9 @@ export const NATIVE_STREAM_MIN = 128;
 /** The addon's streaming kernels, each falling back to TypeScript for short arrays; undefined if the build has none. */
 export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
-  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums } = blas;
+  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam } = blas;
   if (!biasAct || !reluMask || !tanhMask || !colSums || !addTo || !sgd) return undefined;
-  if (!addLayerNorm || !layerNormBackwardAdd || !reluBackwardColSums) return undefined;
+  if (!addLayerNorm || !layerNormBackwardAdd || !reluBackwardColSums || !adam) return undefined;
   const ts = typescriptStream;
   return {
     biasAct: (out, b, rows, n, relu) =>
@@ -119,5 +120,22 @@ export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
       ),
     reluBackwardColSums: (g, h, rows, n, dx, db) =>
       (rows * n < NATIVE_STREAM_MIN ? ts.reluBackwardColSums : reluBackwardColSums)(g, h, rows, n, dx, db),
+    adam: (th, g, m0, v0, out, m1, v1, shrink, l2, b1, b2, stepSize, bc2Sqrt, eps) =>
+      (th.length < NATIVE_STREAM_MIN ? ts.adam : adam)(
+        th,
+        g,
+        m0,
+        v0,
+        out,
+        m1,
+        v1,
+        shrink,
+        l2,
+        b1,
+        b2,
+        stepSize,
+        bc2Sqrt,
+        eps,
+      ),
   };
 }
