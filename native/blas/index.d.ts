@@ -88,3 +88,7 @@ export declare const adam:
       eps: number,
     ) => void)
   | undefined;
+/** [N, T, H, dh] → [N, H, T, dh] (inverse: back); src and dst distinct. */
+export declare const permuteHeads:
+  | ((src: Float64Array, dst: Float64Array, N: number, T: number, H: number, dh: number, inverse: boolean) => void)
+  | undefined;

@@ -39,5 +39,6 @@ module.exports = binding
       layerNormBackwardAdd: binding.layerNormBackwardAdd,
       reluBackwardColSums: binding.reluBackwardColSums,
       adam: binding.adam,
+      permuteHeads: binding.permuteHeads,
     }
   : { available: false, reason, path: file };

@@ -16,7 +16,7 @@
  * Every product is the eager path's GEMM call with the same shapes and transpose flags, and every
  * element-wise step the same expression, so the results are the same bit for bit.
  */
-import { gemmBatched, gemmDispatch } from "../core/backends/gemm/index.ts";
+import { gemmBatched, gemmDispatch, streamKernels } from "../core/backends/gemm/index.ts";
 import { softmaxBackward, softmaxRows } from "../core/kernels/fused.ts";
 
 export interface AttentionPlan {
@@ -78,20 +78,9 @@ export function compileAttention(
   const dp = new Float64Array(nb * TT); // dA
   const tmp = new Float64Array(R * d);
 
-  /** [N, T, H, dh] → [N, H, T, dh] (inverse: false) or back. */
-  function permute(src: Float64Array, dst: Float64Array, inverse: boolean): void {
-    for (let n = 0; n < N; n++) {
-      for (let t = 0; t < T; t++) {
-        const row = (n * T + t) * hd;
-        for (let h = 0; h < H; h++) {
-          const a = row + h * dh,
-            b = ((n * H + h) * T + t) * dh;
-          if (inverse) for (let c = 0; c < dh; c++) dst[a + c] = src[b + c];
-          else for (let c = 0; c < dh; c++) dst[b + c] = src[a + c];
-        }
-      }
-    }
-  }
+  /** [N, T, H, dh] → [N, H, T, dh] (inverse: false) or back: copies (the streaming kernel). */
+  const permute = (src: Float64Array, dst: Float64Array, inverse: boolean): void =>
+    streamKernels().permuteHeads(src, dst, N, T, H, dh, inverse);
 
   return {
     forward(a, wq, wk, wv, wo, out) {

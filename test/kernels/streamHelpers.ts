@@ -37,9 +37,9 @@ export function nativeOrSkip(t: { skip(message: string): void }): NativeBlas | n
 /** The raw addon kernels (no length cut-off), so that the C loops are tested on short arrays too. */
 export function raw(blas: NativeBlas): StreamKernels {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
-  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam } = blas;
+  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads } = blas;
   assert.ok(biasAct && reluMask && tanhMask && colSums && addTo && sgd);
-  assert.ok(addLayerNorm && layerNormBackwardAdd && reluBackwardColSums && adam);
+  assert.ok(addLayerNorm && layerNormBackwardAdd && reluBackwardColSums && adam && permuteHeads);
   return {
     biasAct,
     reluMask,
@@ -51,5 +51,6 @@ export function raw(blas: NativeBlas): StreamKernels {
     layerNormBackwardAdd,
     reluBackwardColSums,
     adam,
+    permuteHeads,
   };
 }

@@ -181,3 +181,39 @@ test("native Adam/AdamW leaf update equals the TypeScript kernel bit for bit, in
           }
   assert.ok(checked > 100);
 });
+
+test("head permutes: native equals TypeScript, the inverse undoes it, and elements land where [N,T,H,dh] → [N,H,T,dh] puts them", (t) => {
+  const rng = new FastNormal(65);
+  const blas = nativeOrSkip(t);
+  const impls = blas === null ? [ts] : [ts, raw(blas), nativeStream(blas)!];
+  for (const [N, T, H, dh] of [
+    [1, 1, 1, 1],
+    [2, 3, 4, 16],
+    [3, 5, 2, 7],
+    [512, 3, 4, 16],
+  ]) {
+    const n = N * T * H * dh;
+    const src = data(rng, n, 1);
+    const want = new Float64Array(n);
+    for (let a = 0; a < N; a++)
+      for (let b = 0; b < T; b++)
+        for (let h = 0; h < H; h++)
+          for (let c = 0; c < dh; c++) want[((a * H + h) * T + b) * dh + c] = src[((a * T + b) * H + h) * dh + c];
+    for (const k of impls) {
+      const got = new Float64Array(n + 2).subarray(1, n + 1);
+      k.permuteHeads(src, got, N, T, H, dh, false);
+      assertSame(got, want, `permuteHeads N=${N} T=${T} H=${H} dh=${dh}`);
+      const back = new Float64Array(n);
+      k.permuteHeads(got, back, N, T, H, dh, true);
+      assertSame(back, src, `permuteHeads inverse N=${N} T=${T} H=${H} dh=${dh}`);
+    }
+  }
+  if (blas !== null) {
+    const a = new Float64Array(8);
+    assert.throws(
+      () => raw(blas).permuteHeads(a, new Float64Array(7), 1, 2, 2, 2, false),
+      /permuteHeads: operand too short/,
+    );
+    assert.throws(() => raw(blas).permuteHeads(a, a, 1, 2, 2, 2, false), /permuteHeads: src and dst must differ/);
+  }
+});

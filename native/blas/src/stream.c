@@ -25,6 +25,8 @@
  *                                     dx ← h > 0 ? g : 0, db[j] ← Σ_r dx[r, j] in row order from 0
  *   adam(th, g, m0, v0, out, m1, v1, shrink, l2, b1, b2, stepSize, bc2Sqrt, eps)
  *                                     one leaf of Adam/AdamW (src/core/kernels/adamLeaf.ts)
+ *   permuteHeads(src, dst, N, T, H, dh, inverse)
+ *                                     [N, T, H, dh] → [N, H, T, dh] (inverse: back), copies
  *
  * The layer-norm pair is src/core/kernels/layerNormFused.ts expression for expression (sqrt and
  * division are correctly rounded in C as in JavaScript).
@@ -36,6 +38,7 @@
 #include <stdint.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <node_api.h>
 
 #include "stream.h"
@@ -207,6 +210,21 @@ CLONES static void adam_leaf(const double *th, const double *g, const double *m0
     v1[i] = vi;
     out[i] = x + (ns * mi) / (sqrt(vi) / bc2Sqrt + eps);
   }
+}
+
+static void permute_heads(const double *src, double *dst, size_t N, size_t T, size_t H, size_t dh, bool inverse) {
+  const size_t hd = H * dh;
+  for (size_t n = 0; n < N; n++)
+    for (size_t t = 0; t < T; t++) {
+      const size_t row = (n * T + t) * hd;
+      for (size_t h = 0; h < H; h++) {
+        const size_t a = row + h * dh, b = ((n * H + h) * T + t) * dh;
+        if (inverse)
+          memcpy(dst + a, src + b, dh * sizeof(double));
+        else
+          memcpy(dst + b, src + a, dh * sizeof(double));
+      }
+    }
 }
 
 /* Data pointer and element count of a Float64Array (false for anything else). */
@@ -381,6 +399,21 @@ static napi_value adam_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value permute_heads_js(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  double *src, *dst;
+  size_t ls, ld, N, T, H, dh;
+  bool inverse;
+  if (!args(env, info, 7, argv) || !f64(env, argv[0], &src, &ls) || !f64(env, argv[1], &dst, &ld) ||
+      !count(env, argv[2], &N) || !count(env, argv[3], &T) || !count(env, argv[4], &H) || !count(env, argv[5], &dh) ||
+      napi_get_value_bool(env, argv[6], &inverse) != napi_ok)
+    THROW(env, "permuteHeads: expected (src, dst: Float64Array, N, T, H, dh, inverse: boolean)");
+  if (ls < N * T * H * dh || ld < N * T * H * dh) THROW(env, "permuteHeads: operand too short");
+  if (src == dst && N * T * H * dh > 0) THROW(env, "permuteHeads: src and dst must differ");
+  permute_heads(src, dst, N, T, H, dh, inverse);
+  return NULL;
+}
+
 void stream_define(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     METHOD("biasAct", bias_act_js),
@@ -393,6 +426,7 @@ void stream_define(napi_env env, napi_value exports) {
     METHOD("layerNormBackwardAdd", layer_norm_backward_add_js),
     METHOD("reluBackwardColSums", relu_backward_col_sums_js),
     METHOD("adam", adam_js),
+    METHOD("permuteHeads", permute_heads_js),
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

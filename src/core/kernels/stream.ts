@@ -3,7 +3,7 @@
  * §streaming-kernels): bias + activation after the forward product, relu's mask and tanh's
  * derivative on the backward product, the bias gradient's column sums, the sum of two products and the SGD update;
  * and for the compiled transformer the fused residual add + layer norm, its reverse pass, and relu's backward with
- * the bias gradient's column sums; and Adam's update. One interface, two
+ * the bias gradient's column sums; Adam's update; attention's head permutes. One interface, two
  * implementations with the same arithmetic element for element: the TypeScript loops here (always
  * present, the oracle) and, with the native GEMM backend, vectorised C loops in the same addon
  * (native/blas/src/stream.c, compiled without FMA contraction), which return the same bits.
@@ -35,6 +35,16 @@ export interface StreamKernels {
   reluBackwardColSums: typeof reluBackwardColumnSums;
   /** One leaf of Adam/AdamW (./adamLeaf.ts); outputs may be their inputs (in place). */
   adam: typeof adamLeaf;
+  /** [N, T, H, dh] → [N, H, T, dh] (inverse: back): attention's head split and merge, pure copies. */
+  permuteHeads(
+    src: Float64Array,
+    dst: Float64Array,
+    N: number,
+    T: number,
+    H: number,
+    dh: number,
+    inverse: boolean,
+  ): void;
 }
 
 /**
@@ -70,6 +80,29 @@ function sgd(th: Float64Array, g: Float64Array, out: Float64Array, lr: number, w
   else for (let i = 0; i < n; i++) out[i] = th[i] - lr * (g[i] + wd * th[i]);
 }
 
+function permuteHeads(
+  src: Float64Array,
+  dst: Float64Array,
+  N: number,
+  T: number,
+  H: number,
+  dh: number,
+  inverse: boolean,
+): void {
+  const hd = H * dh;
+  for (let n = 0; n < N; n++) {
+    for (let t = 0; t < T; t++) {
+      const row = (n * T + t) * hd;
+      for (let h = 0; h < H; h++) {
+        const a = row + h * dh,
+          b = ((n * H + h) * T + t) * dh;
+        if (inverse) for (let c = 0; c < dh; c++) dst[a + c] = src[b + c];
+        else for (let c = 0; c < dh; c++) dst[b + c] = src[a + c];
+      }
+    }
+  }
+}
+
 /** The TypeScript kernels. */
 export const typescriptStream: StreamKernels = {
   biasAct,
@@ -82,4 +115,5 @@ export const typescriptStream: StreamKernels = {
   layerNormBackwardAdd,
   reluBackwardColSums: reluBackwardColumnSums,
   adam: adamLeaf,
+  permuteHeads,
 };

@@ -27,6 +27,7 @@ export interface NativeBlas {
   layerNormBackwardAdd?: StreamKernels["layerNormBackwardAdd"];
   reluBackwardColSums?: StreamKernels["reluBackwardColSums"];
   adam?: StreamKernels["adam"];
+  permuteHeads?: StreamKernels["permuteHeads"];
 }
 
 /** The addon; throws with the package's reason when it is not built or not installed. */
@@ -76,9 +77,9 @@ export const NATIVE_STREAM_MIN = 128;
 /** The addon's streaming kernels, each falling back to TypeScript for short arrays; undefined if the build has none. */
 export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
-  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam } = blas;
+  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads } = blas;
   if (!biasAct || !reluMask || !tanhMask || !colSums || !addTo || !sgd) return undefined;
-  if (!addLayerNorm || !layerNormBackwardAdd || !reluBackwardColSums || !adam) return undefined;
+  if (!addLayerNorm || !layerNormBackwardAdd || !reluBackwardColSums || !adam || !permuteHeads) return undefined;
   const ts = typescriptStream;
   return {
     biasAct: (out, b, rows, n, relu) =>
@@ -89,53 +90,13 @@ export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
       rows * n < NATIVE_STREAM_MIN ? ts.colSums(a, rows, n, out) : colSums(a, rows, n, out),
     addTo: (acc, x, n) => (n < NATIVE_STREAM_MIN ? ts.addTo(acc, x, n) : addTo(acc, x, n)),
     sgd: (th, g, out, lr, wd) => (th.length < NATIVE_STREAM_MIN ? ts.sgd(th, g, out, lr, wd) : sgd(th, g, out, lr, wd)),
-    addLayerNorm: (x, y, bias, rows, d, gamma, beta, eps, sum, out, mean, rstd) =>
-      (rows * d < NATIVE_STREAM_MIN ? ts.addLayerNorm : addLayerNorm)(
-        x,
-        y,
-        bias,
-        rows,
-        d,
-        gamma,
-        beta,
-        eps,
-        sum,
-        out,
-        mean,
-        rstd,
-      ),
-    layerNormBackwardAdd: (g, x, rows, d, gamma, mean, rstd, base, dx, dgamma, dbeta) =>
-      (rows * d < NATIVE_STREAM_MIN ? ts.layerNormBackwardAdd : layerNormBackwardAdd)(
-        g,
-        x,
-        rows,
-        d,
-        gamma,
-        mean,
-        rstd,
-        base,
-        dx,
-        dgamma,
-        dbeta,
-      ),
-    reluBackwardColSums: (g, h, rows, n, dx, db) =>
-      (rows * n < NATIVE_STREAM_MIN ? ts.reluBackwardColSums : reluBackwardColSums)(g, h, rows, n, dx, db),
-    adam: (th, g, m0, v0, out, m1, v1, shrink, l2, b1, b2, stepSize, bc2Sqrt, eps) =>
-      (th.length < NATIVE_STREAM_MIN ? ts.adam : adam)(
-        th,
-        g,
-        m0,
-        v0,
-        out,
-        m1,
-        v1,
-        shrink,
-        l2,
-        b1,
-        b2,
-        stepSize,
-        bc2Sqrt,
-        eps,
-      ),
+    // The longer signatures as rest parameters: the size test reads them by position.
+    addLayerNorm: (...a) => (a[3] * a[4] < NATIVE_STREAM_MIN ? ts.addLayerNorm : addLayerNorm)(...a),
+    layerNormBackwardAdd: (...a) =>
+      (a[2] * a[3] < NATIVE_STREAM_MIN ? ts.layerNormBackwardAdd : layerNormBackwardAdd)(...a),
+    reluBackwardColSums: (...a) =>
+      (a[2] * a[3] < NATIVE_STREAM_MIN ? ts.reluBackwardColSums : reluBackwardColSums)(...a),
+    adam: (...a) => (a[0].length < NATIVE_STREAM_MIN ? ts.adam : adam)(...a),
+    permuteHeads: (...a) => (a[0].length < NATIVE_STREAM_MIN ? ts.permuteHeads : permuteHeads)(...a),
   };
 }
