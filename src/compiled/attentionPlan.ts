@@ -129,7 +129,9 @@ export function compileAttention(
           continue;
         }
         gemmDispatch(R, d, hd, dx, 0, false, wx, 0, false, tmp, 0);
-        for (let i = 0; i < tmp.length; i++) da[i] = acc[i] + tmp[i];
+        if (acc === da)
+          streamKernels().addTo(da, tmp, tmp.length); // da[i] + tmp[i], the same operand order
+        else for (let i = 0; i < tmp.length; i++) da[i] = acc[i] + tmp[i];
         acc = da;
       }
     },
