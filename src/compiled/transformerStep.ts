@@ -51,13 +51,15 @@ export function compileTransformerStep(opts: CompileTransformerStepOptions): Com
   snapshotInterval(opts.snapshotEvery);
   const ownData = transformerLeafArrays(cfg, opts.params, true);
   const planFor = transformerPlans(cfg, loss);
+  let last: { plan: TransformerGradPlan; tree: TransformerParams } | null = null;
   return compilePlanStep(
     {
       own: transformerTreeOver(cfg, ownData),
       gradient(x, target) {
-        const { plan, tree } = planFor(x);
-        return { value: plan.run(ownData, x.data, target.data), grads: tree };
+        last = planFor(x);
+        return last.plan.run(ownData, x.data, target.data);
       },
+      gradTree: () => (last as { tree: TransformerParams }).tree,
     },
     optimizer,
     opts.snapshotEvery,

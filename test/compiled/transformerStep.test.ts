@@ -60,6 +60,30 @@ for (const [name, make, lr] of OPTIMIZERS) {
   });
 }
 
+test("with plain SGD the compiled transformer step updates the leaf arrays directly, bit for bit with the eager step", () => {
+  const cfg = trCfg({ layers: 2 });
+  const params = trParams(cfg);
+  const calls = { leaves: 0, tree: 0 };
+  const base = sgd({ weightDecay: 1e-3 });
+  const spy: Optimizer = {
+    ...base,
+    stepInPlace: (p, g, s, ctx) => (calls.tree++, base.stepInPlace!(p, g, s, ctx)),
+    stepLeavesInPlace: (p, g, s, ctx) => (calls.leaves++, base.stepLeavesInPlace!(p, g, s, ctx)),
+  };
+  const eager = eagerRun(cfg, "xent", sgd({ weightDecay: 1e-3 }), params);
+  const compiled = compileTransformerStep({ model: cfg, loss: "xent", optimizer: spy, params, snapshotEvery: 2 });
+  for (const [i, [N, T]] of [
+    [6, 4],
+    [1, 4],
+    [6, 2],
+  ].entries()) {
+    const { tok, t } = trBatch(300 + i, cfg, "xent", N, T);
+    assert.ok(Object.is(compiled.step(tok, t, 0.1), eager.step(tok, t, 0.1)), `step ${i + 1} loss`);
+    assertTreesBitEqual(compiled.params(), eager.params, `step ${i + 1} params`);
+  }
+  assert.deepEqual(calls, { leaves: 3, tree: 0 });
+});
+
 test("a diverging compiled transformer run skips the non-finite step and restores the last snapshot", () => {
   const cfg = trCfg({ norm: "none", activation: "identity" });
   const params = trParams(cfg);
