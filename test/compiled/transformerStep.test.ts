@@ -64,7 +64,7 @@ test("with plain SGD the compiled transformer step updates the leaf arrays direc
   const cfg = trCfg({ layers: 2 });
   const params = trParams(cfg);
   const calls = { leaves: 0, tree: 0 };
-  const base = sgd({ weightDecay: 1e-3 });
+  const base = sgd({ weightDecay: 1e-3 }) as Optimizer;
   const spy: Optimizer = {
     ...base,
     stepInPlace: (p, g, s, ctx) => (calls.tree++, base.stepInPlace!(p, g, s, ctx)),
