@@ -115,6 +115,23 @@ export function mlpLeafArrays(cfg: MlpConfig, params: MlpParams, out: Float64Arr
 }
 const LAYER = Array.from({ length: 16 }, (_, i) => `fc${i}`);
 
+/**
+ * A plan per batch size, built on first use, with its gradient tree over the plan's arrays (the
+ * mlp counterpart of `transformerPlans` in ./transformerStep.ts).
+ */
+export function mlpPlans(cfg: MlpConfig, loss: LossName): (rows: number) => { plan: MlpGradPlan; tree: MlpParams } {
+  const plans = new Map<number, { plan: MlpGradPlan; tree: MlpParams }>();
+  return (rows) => {
+    let p = plans.get(rows);
+    if (p === undefined) {
+      const plan = compileMlpGrad(cfg, loss, rows);
+      p = { plan, tree: mlpTreeOver(cfg, plan.grads) };
+      plans.set(rows, p);
+    }
+    return p;
+  };
+}
+
 /** Why `cfg`/`loss` cannot be compiled, or null when they can. */
 export function compileUnsupported(cfg: MlpConfig, loss: LossName): string | null {
   if (!(COMPILED_ACTIVATIONS as readonly string[]).includes(cfg.activation))

@@ -19,17 +19,19 @@ import { type Tree, leaves, mapTree } from "../core/tree.ts";
 import { InputError } from "../errors.ts";
 import type { OptState, Optimizer } from "../optim/types.ts";
 
-/** What a model family's compiled step supplies: its own parameter tree and the gradient of a batch. */
+/** A gradient plan: the loss at `params` (leaf arrays in the plan's order) on a batch; leaves ∇θ in its own arrays. */
+export interface GradientPlan {
+  run(params: readonly Float64Array[], x: Float64Array, target: Float64Array): number;
+}
+
+/** What a model family's compiled step supplies: its own parameters and a gradient plan per batch shape. */
 export interface PlanStepModel<P extends Tree> {
-  /** The step's own parameter tree (copied from the caller's; updated in place). */
+  /** The step's own parameter arrays, in the plans' leaf order (copied from the caller's; updated in place). */
+  ownData: readonly Float64Array[];
+  /** A tree over `ownData`, shaped like the model's parameters. */
   own: P;
-  /**
-   * The loss at `own` on the batch; leaves the gradient in the tree `gradTree()` returns (shaped
-   * like `own`, over the plan's arrays; the same tree object for the same plan).
-   */
-  gradient(x: Tensor, target: Tensor): number;
-  /** The tree the last `gradient` call wrote. */
-  gradTree(): P;
+  /** The plan for the batch x (built on first use) and the tree over its gradient arrays (shaped like `own`). */
+  planFor(x: Tensor): { plan: GradientPlan; tree: P };
 }
 
 export interface CompiledPlanStep<P extends Tree = Tree> {
@@ -79,9 +81,10 @@ export function compilePlanStep<P extends Tree>(
   const stepInPlace = inPlaceUpdate(optimizer);
   const stepLeavesInPlace = optimizer.stepLeavesInPlace?.bind(optimizer);
   const every = snapshotInterval(snapshotEvery);
-  const own = model.own;
+  const { own, ownData: planData } = model;
+  // The update walks `own` and the gradient trees in tree order (also the order of the
+  // optimizer state's trees); the leaf arrays of each gradient tree (one per plan) in that order.
   const ownData = leaves(own).map((t) => t.data);
-  // The leaf arrays of each gradient tree (one per plan), in the leaf order of `own`.
   const gradData = new WeakMap<P, Float64Array[]>();
   let state: OptState = optimizer.init(own);
   let steps = 0;
@@ -118,8 +121,8 @@ export function compilePlanStep<P extends Tree>(
 
   return {
     step(x, target, lr) {
-      const value = model.gradient(x, target);
-      const grads = model.gradTree();
+      const { plan, tree: grads } = model.planFor(x);
+      const value = plan.run(planData, x.data, target.data);
       lastGrads = grads;
       if (!Number.isFinite(value)) return value;
       ctx.lr = lr;

@@ -11,7 +11,7 @@ import type { MlpConfig, MlpParams } from "../nn/families/mlp.ts";
 import type { LossName } from "../nn/losses.ts";
 import type { Optimizer } from "../optim/types.ts";
 import { type CompiledPlanStep, compilePlanStep, inPlaceUpdate, snapshotInterval } from "./planStep.ts";
-import { compileMlpGrad, compileUnsupported, mlpTreeOver, type MlpGradPlan } from "./mlpGrad.ts";
+import { compileUnsupported, mlpPlans, mlpTreeOver } from "./mlpGrad.ts";
 
 export interface CompileStepOptions {
   /** A parsed `mlp` model config (activation relu, tanh or identity). */
@@ -38,29 +38,16 @@ export function compileStep(opts: CompileStepOptions): CompiledStep {
   inPlaceUpdate(optimizer);
   snapshotInterval(opts.snapshotEvery);
   const ownData = ownCopy(cfg, opts.params);
-  const plans = new Map<number, { plan: MlpGradPlan; tree: MlpParams }>();
-  let last: { plan: MlpGradPlan; tree: MlpParams } | null = null;
-
-  function planFor(rows: number) {
-    let p = plans.get(rows);
-    if (p === undefined) {
-      const plan = compileMlpGrad(cfg, loss, rows);
-      p = { plan, tree: mlpTreeOver(cfg, plan.grads) };
-      plans.set(rows, p);
-    }
-    return p;
-  }
-
+  const planFor = mlpPlans(cfg, loss);
   return compilePlanStep(
     {
+      ownData,
       own: mlpTreeOver(cfg, ownData),
-      gradient(x, target) {
+      planFor(x) {
         if (x.ndim !== 2 || x.shape[1] !== cfg.sizes[0])
           throw new InputError(`compile: input of shape [${x.shape}], expected [rows, ${cfg.sizes[0]}]`);
-        last = planFor(x.shape[0]);
-        return last.plan.run(ownData, x.data, target.data);
+        return planFor(x.shape[0]);
       },
-      gradTree: () => (last as { tree: MlpParams }).tree,
     },
     optimizer,
     opts.snapshotEvery,

@@ -50,17 +50,8 @@ export function compileTransformerStep(opts: CompileTransformerStepOptions): Com
   inPlaceUpdate(optimizer);
   snapshotInterval(opts.snapshotEvery);
   const ownData = transformerLeafArrays(cfg, opts.params, true);
-  const planFor = transformerPlans(cfg, loss);
-  let last: { plan: TransformerGradPlan; tree: TransformerParams } | null = null;
   return compilePlanStep(
-    {
-      own: transformerTreeOver(cfg, ownData),
-      gradient(x, target) {
-        last = planFor(x);
-        return last.plan.run(ownData, x.data, target.data);
-      },
-      gradTree: () => (last as { tree: TransformerParams }).tree,
-    },
+    { ownData, own: transformerTreeOver(cfg, ownData), planFor: transformerPlans(cfg, loss) },
     optimizer,
     opts.snapshotEvery,
   );
