@@ -5,6 +5,7 @@
  *   assembly/gemm.ts → dist/wasm/gemm-relaxed.wasm (the same with relaxed SIMD: FMA micro-kernels)
  *   assembly/pde.ts  → dist/wasm/pde.wasm   (SIMD, imported memory)
  *   assembly/small.ts → dist/wasm/small.wasm (SIMD, own exported memory: small products)
+ *   assembly/tanh.ts → dist/wasm/tanh.wasm   (SIMD, own exported memory: tanh forward and backward)
  * Run by `npm run build` and so by `prepare` on `npm ci`; the binaries are never committed.
  * gemm-relaxed.wasm is optional (without it the wasm-relaxed backend is unavailable and auto
  * takes wasm-simd, gemm.wasm): when it does not compile, the build says so, removes any stale
@@ -44,6 +45,8 @@ export const MODULES = {
   // typed-array access from then on (measured 11-13 % on a small-network SGLD loop).
   "pde.wasm": { src: "assembly/pde.ts", flags: [...COMMON, "--importMemory", "--initialMemory", "1"] },
   "small.wasm": { src: "assembly/small.ts", flags: [...COMMON, "--initialMemory", "10"] },
+  // tanh.wasm, likewise: its arena is there from the start.
+  "tanh.wasm": { src: "assembly/tanh.ts", flags: [...COMMON, "--initialMemory", "4"] },
 };
 
 /** Compiles every module into outDir (default dist/wasm); returns the written paths. */

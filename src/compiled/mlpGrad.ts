@@ -18,7 +18,8 @@
 import { gemmDispatch } from "../core/backends/gemm/index.ts";
 import { logSoftmaxBackward, logSoftmaxRows, reluBackward, reluForward, tanhBackward } from "../core/kernels/fused.ts";
 import { reduceAxes } from "../core/kernels/reduce.ts";
-import { tanhInto } from "../core/kernels/tanh.ts";
+import { TANH_WASM_MIN, tanhInto, tanhLoop } from "../core/kernels/tanh.ts";
+import { tanhWasm } from "../core/kernels/tanhWasm.ts";
 import { InputError } from "../errors.ts";
 import { Tensor } from "../core/tensor.ts";
 import type { MlpConfig, MlpParams } from "../nn/families/mlp.ts";
@@ -146,9 +147,10 @@ export function compileMlpGrad(
       const out = a[l];
       gemmDispatch(rows, nOut, nIn, a[l - 1], 0, false, params[(l - 1) * per], 0, true, out, 0);
       const last = l === L;
-      if (bias) epilogue(out, params[(l - 1) * per + 1], rows, nOut, last ? "identity" : act);
+      if (bias && !last && act === "tanh") biasTanh(out, params[(l - 1) * per + 1], rows, nOut);
+      else if (bias) epilogue(out, params[(l - 1) * per + 1], rows, nOut, last ? "identity" : act);
       else if (!last && act === "relu") reluForward(out, out);
-      if (!last && act === "tanh") tanhInto(out, out);
+      if (!bias && !last && act === "tanh") tanhInto(out, out);
     }
   }
 
@@ -219,6 +221,16 @@ export function compileMlpGrad(
       return value;
     },
   };
+}
+
+/** out[r, j] ← tanh(out[r, j] + b[j]): in one pass in WebAssembly when tanh.wasm is built, else bias then tanhInto. */
+function biasTanh(out: Float64Array, b: Float64Array, rows: number, n: number): void {
+  const w = out.length >= TANH_WASM_MIN ? tanhWasm() : null;
+  if (w !== null) w.biasTanh(out, b, rows, n);
+  else {
+    epilogue(out, b, rows, n, "identity");
+    tanhLoop(out, out);
+  }
 }
 
 /** out[r, j] ← act(out[r, j] + b[j]) in one pass (the bias add of linear, then the activation's own kernel). */

@@ -9,6 +9,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { WasmStencils, findPdeWasm } from "../../src/pde/fused/wasm.ts";
 import { SmallGemm, findSmallWasm } from "../../src/core/backends/gemm/small.ts";
+import { TanhWasm } from "../../src/core/kernels/tanhWasm.ts";
+import { findBuiltWasm } from "../../src/core/backends/locate.ts";
 import { wasmDir } from "./helpers.ts";
 
 test("pde stencils: asking for larger fields leaves earlier views attached", () => {
@@ -32,4 +34,17 @@ test("small kernels: the arena is there from the start and a product does not mo
   c.fill(0);
   assert.ok(sg.tryGemm(200, 200, 1, a, 0, false, b, 0, false, c, 0));
   assert.equal(c[199 * 200 + 5], 199);
+});
+
+test("tanh kernels: arrays longer than the arena go through in chunks without growing the memory", () => {
+  const tw = new TanhWasm(findBuiltWasm("tanh.wasm") ?? join(wasmDir(), "tanh.wasm"));
+  const a = new Float64Array(100_000).fill(0.5),
+    out = new Float64Array(100_000);
+  tw.tanh(a, out);
+  const first = out[0];
+  tw.tanh(a, out);
+  tw.backward(a, out, out);
+  assert.equal(out.length, 100_000);
+  assert.equal(out[99_999], out[0]);
+  assert.ok(Math.abs(first - Math.tanh(0.5)) < 1e-15);
 });
