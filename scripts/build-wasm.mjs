@@ -6,6 +6,7 @@
  *   assembly/pde.ts  → dist/wasm/pde.wasm   (SIMD, imported memory)
  *   assembly/small.ts → dist/wasm/small.wasm (SIMD, own exported memory: small products)
  *   assembly/tanh.ts → dist/wasm/tanh.wasm   (SIMD, own exported memory: tanh forward and backward)
+ *   assembly/langevin.ts → dist/wasm/langevin.wasm (SIMD, imported memory: the Langevin update)
  * Run by `npm run build` and so by `prepare` on `npm ci`; the binaries are never committed.
  * gemm-relaxed.wasm is optional (without it the wasm-relaxed backend is unavailable and auto
  * takes wasm-simd, gemm.wasm): when it does not compile, the build says so, removes any stale
@@ -47,6 +48,8 @@ export const MODULES = {
   "small.wasm": { src: "assembly/small.ts", flags: [...COMMON, "--initialMemory", "10"] },
   // tanh.wasm, likewise: its arena is there from the start.
   "tanh.wasm": { src: "assembly/tanh.ts", flags: [...COMMON, "--initialMemory", "4"] },
+  // langevin.wasm imports a memory that each compiled inner loop sizes for its buffers once.
+  "langevin.wasm": { src: "assembly/langevin.ts", flags: [...COMMON, "--importMemory", "--initialMemory", "1"] },
 };
 
 /** Compiles every module into outDir (default dist/wasm); returns the written paths. */

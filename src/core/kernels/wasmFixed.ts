@@ -14,7 +14,11 @@ export interface FixedWasm<E> {
 }
 
 /** Instantiates the module at `path`; throws when its memory is smaller than needBytes. */
-export function instantiateFixed<E>(path: string, needBytes: number, imports: Record<string, unknown> = {}): FixedWasm<E> {
+export function instantiateFixed<E>(
+  path: string,
+  needBytes: number,
+  imports: Record<string, unknown> = {},
+): FixedWasm<E> {
   const name = path.replace(/^.*[\\/]/, "");
   const abort = (): never => {
     throw new Error(`${name} aborted`);
@@ -24,7 +28,8 @@ export function instantiateFixed<E>(path: string, needBytes: number, imports: Re
   });
   const exports = inst.exports as unknown as E & { memory: WebAssembly.Memory };
   const memory = exports.memory.buffer;
-  if (memory.byteLength < needBytes) throw new Error(`${name}: ${memory.byteLength} bytes of memory, needs ${needBytes}`);
+  if (memory.byteLength < needBytes)
+    throw new Error(`${name}: ${memory.byteLength} bytes of memory, needs ${needBytes}`);
   return { exports, memory };
 }
 
@@ -33,7 +38,11 @@ export function instantiateFixed<E>(path: string, needBytes: number, imports: Re
  * path) or null when the module is not built, switched off by `envVar`=0, or fails to load;
  * `reason()` says why.
  */
-export function lazyWasm<T>(file: string, envVar: string, make: (path: string) => T): { get(): T | null; reason(): string } {
+export function lazyWasm<T>(
+  file: string,
+  envVar: string,
+  make: (path: string) => T,
+): { get(): T | null; reason(): string } {
   let loaded: T | null | undefined;
   let why = "";
   return {
