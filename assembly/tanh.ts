@@ -8,8 +8,8 @@
 // size; here each lane pair evaluates both forms and selects per lane. Both forms end in one
 // division, so the numerator and denominator are selected first and divided once. 2^k is built
 // from its exponent bits (exact for the k ∈ [2, 64) of the exp branch; other lanes' k are
-// discarded by the selection). The result is copysign(t, x), except x itself where x = ±0 or NaN
-// (the scalar loop returns x there).
+// discarded by the selection). The result is copysign(t, x) (which gives ±0 for x = ±0), except
+// x itself where x is NaN (the scalar loop returns x there).
 //
 // Operands are f64 arrays at byte offsets in this module's memory; out may equal x.
 
@@ -76,22 +76,21 @@ const TQ0: f64 = 1.12811678491632931402e2,
 @inline function tanh2(x: v128): v128 {
   const z = f64x2.abs(x);
   const small = f64x2.lt(z, sp(0.625));
-  let t: v128;
-  if (i64x2.all_true(small)) t = rational(z);
-  else {
-    let numR = sp(0.0),
-      denR = sp(1.0),
-      s = sp(0.0);
-    if (v128.any_true(small)) {
-      s = f64x2.mul(z, z);
-      numR = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(sp(TP0), s), sp(TP1)), s), sp(TP2));
-      denR = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s, sp(TQ0)), s), sp(TQ1)), s), sp(TQ2));
-    }
-    t = expForm(z, small, numR, denR, s);
+  // copysign(t, x) restores the sign (t ≥ +0; x = ±0 gives t = +0 in the rational form).
+  const sign = v128.and(x, sp(-0.0));
+  // Both lanes below 0.625 (never NaN): the rational form alone.
+  if (i64x2.all_true(small)) return v128.or(rational(z), sign);
+  let numR = sp(0.0),
+    denR = sp(1.0),
+    s = sp(0.0);
+  if (v128.any_true(small)) {
+    s = f64x2.mul(z, z);
+    numR = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(sp(TP0), s), sp(TP1)), s), sp(TP2));
+    denR = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s, sp(TQ0)), s), sp(TQ1)), s), sp(TQ2));
   }
-  // copysign(t, x) (t ≥ +0), except x itself where x = ±0 or NaN.
-  const signed = v128.or(t, v128.and(x, sp(-0.0)));
-  const keep = v128.or(f64x2.eq(x, sp(0.0)), f64x2.ne(x, x));
+  const signed = v128.or(expForm(z, small, numR, denR, s), sign);
+  // NaN lanes: x itself, as the scalar loop returns it.
+  const keep = f64x2.ne(x, x);
   return v128.bitselect(x, signed, keep);
 }
 
