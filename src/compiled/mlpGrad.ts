@@ -18,8 +18,8 @@
 import { gemmDispatch } from "../core/backends/gemm/index.ts";
 import { logSoftmaxBackward, logSoftmaxRows, reluBackward, reluForward, tanhBackward } from "../core/kernels/fused.ts";
 import { reduceAxes } from "../core/kernels/reduce.ts";
-import { TANH_WASM_MIN, tanhInto, tanhLoop } from "../core/kernels/tanh.ts";
-import { tanhWasm } from "../core/kernels/tanhWasm.ts";
+import { tanhInto } from "../core/kernels/tanh.ts";
+import { type TanhWasm, tanhWasmWithRoom } from "../core/kernels/tanhWasm.ts";
 import { InputError } from "../errors.ts";
 import { Tensor } from "../core/tensor.ts";
 import type { MlpConfig, MlpParams } from "../nn/families/mlp.ts";
@@ -117,9 +117,15 @@ export function compileMlpGrad(
   const C = d[L];
   const bias = cfg.bias;
   const per = bias ? 2 : 1;
+  // tanh networks keep their activations and cotangents in the memory of a WebAssembly tanh
+  // instance of their own, where its kernels work on them in place (../core/kernels/tanhWasm.ts).
+  let room = 0;
+  for (let l = 1; l <= L; l++) room += 3 * (rows * d[l] + 2);
+  const tw = act === "tanh" ? tanhWasmWithRoom(room) : null;
+  const buffer = (n: number): Float64Array => tw?.alloc(n) ?? new Float64Array(n);
   // a[l] (l = 1 … L): layer outputs after the activation (a[L]: the logits); a[0] is the input.
   const a: Float64Array[] = [new Float64Array(0)];
-  for (let l = 1; l <= L; l++) a.push(new Float64Array(rows * d[l]));
+  for (let l = 1; l <= L; l++) a.push(buffer(rows * d[l]));
   const grads: Float64Array[] = [];
   for (let l = 0; l < L; l++) {
     grads.push(new Float64Array(d[l + 1] * d[l]));
@@ -127,11 +133,9 @@ export function compileMlpGrad(
   }
   // Cotangents of the layer outputs: g[l] for a[l] (g[L]: the logits'), each written before read.
   const g: Float64Array[] = [new Float64Array(0)];
-  for (let l = 1; l <= L; l++) g.push(new Float64Array(rows * d[l]));
+  for (let l = 1; l <= L; l++) g.push(buffer(rows * d[l]));
   // ∂L/∂a_l of the hidden layers, apart only when kept (else the activation's derivative is applied in place).
-  const gOut: Float64Array[] = g.map((x, l) =>
-    keepOutputCotangents && l > 0 && l < L ? new Float64Array(x.length) : x,
-  );
+  const gOut: Float64Array[] = g.map((x, l) => (keepOutputCotangents && l > 0 && l < L ? buffer(x.length) : x));
   const lossA = new Float64Array(rows * C); // log-softmax (xent) or residual (mse)
   const lossB = new Float64Array(rows * C); // one-hot rows (xent)
   const lossC = new Float64Array(rows * C); // products and seeds of the loss
@@ -147,10 +151,13 @@ export function compileMlpGrad(
       const out = a[l];
       gemmDispatch(rows, nOut, nIn, a[l - 1], 0, false, params[(l - 1) * per], 0, true, out, 0);
       const last = l === L;
-      if (bias && !last && act === "tanh") biasTanh(out, params[(l - 1) * per + 1], rows, nOut);
+      if (bias && !last && act === "tanh") biasTanh(tw, out, params[(l - 1) * per + 1], rows, nOut);
       else if (bias) epilogue(out, params[(l - 1) * per + 1], rows, nOut, last ? "identity" : act);
       else if (!last && act === "relu") reluForward(out, out);
-      if (!bias && !last && act === "tanh") tanhInto(out, out);
+      if (!bias && !last && act === "tanh") {
+        if (tw !== null) tw.tanh(out, out);
+        else tanhInto(out, out);
+      }
     }
   }
 
@@ -198,8 +205,10 @@ export function compileMlpGrad(
           gA = gOut[l - 1];
         gemmDispatch(rows, nIn, nOut, gl, 0, false, params[w], 0, false, gA, 0);
         if (act === "relu") reluBackward(gA, a[l - 1], gPrev);
-        else if (act === "tanh") tanhBackward(gA, a[l - 1], gPrev);
-        else if (gA !== gPrev) gPrev.set(gA);
+        else if (act === "tanh") {
+          if (tw !== null) tw.backward(gA, a[l - 1], gPrev);
+          else tanhBackward(gA, a[l - 1], gPrev);
+        } else if (gA !== gPrev) gPrev.set(gA);
       }
       gemmDispatch(nOut, nIn, rows, gl, 0, true, a[l - 1], 0, false, grads[w], 0);
       if (bias) grads[w + 1].set(reduceAxes(gl, [rows, nOut], ROWS, "sum"));
@@ -223,13 +232,12 @@ export function compileMlpGrad(
   };
 }
 
-/** out[r, j] ← tanh(out[r, j] + b[j]): in one pass in WebAssembly when tanh.wasm is built, else bias then tanhInto. */
-function biasTanh(out: Float64Array, b: Float64Array, rows: number, n: number): void {
-  const w = out.length >= TANH_WASM_MIN ? tanhWasm() : null;
-  if (w !== null) w.biasTanh(out, b, rows, n);
+/** out[r, j] ← tanh(out[r, j] + b[j]): in one pass in WebAssembly when the plan has its tanh instance, else bias then tanhInto. */
+function biasTanh(tw: TanhWasm | null, out: Float64Array, b: Float64Array, rows: number, n: number): void {
+  if (tw !== null) tw.biasTanh(out, b, rows, n);
   else {
     epilogue(out, b, rows, n, "identity");
-    tanhLoop(out, out);
+    tanhInto(out, out);
   }
 }
 

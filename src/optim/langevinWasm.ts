@@ -7,7 +7,7 @@
  * SHOCKLENS_WASM_LANGEVIN=0 switches it off (the loop then runs langevinLeaf per leaf).
  */
 import { readFileSync } from "node:fs";
-import { lazyWasm } from "../core/kernels/wasmFixed.ts";
+import { lazyWasm } from "../core/kernels/wasmLazy.ts";
 
 interface LangevinExports {
   update(

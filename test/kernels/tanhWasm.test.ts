@@ -3,19 +3,20 @@
  * (docs/performance.md §sgld-wasm-kernels): tanh on both sides of every branch point, on ±0, ±∞,
  * NaN, subnormals, on arbitrary bit patterns and on random arrays of every length parity and across
  * the arena's chunk boundary; the fused bias + tanh against bias-then-tanh; the backward pass
- * g·(1 − y²). Compared as raw 64-bit patterns, so signed zeros and NaN payloads count.
+ * g·(1 − y²); arrays copied through the shared instance's arena and arrays that live in an
+ * instance's own memory (a compiled plan's buffers), worked on in place. Compared as raw 64-bit
+ * patterns, so signed zeros and NaN payloads count.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { FastNormal } from "../../src/core/kernels/rng.ts";
 import { tanhLoop } from "../../src/core/kernels/tanh.ts";
 import { tanhBackwardLoop } from "../../src/core/kernels/fused.ts";
-import { TanhWasm } from "../../src/core/kernels/tanhWasm.ts";
-import { findBuiltWasm } from "../../src/core/backends/locate.ts";
-import { wasmDir } from "./helpers.ts";
+import { type TanhWasm, tanhWasm, tanhWasmWithRoom } from "../../src/core/kernels/tanhWasm.ts";
 
-const wasm = new TanhWasm(findBuiltWasm("tanh.wasm") ?? join(wasmDir(), "tanh.wasm"));
+const shared = tanhWasm();
+assert.ok(shared !== null, "tanh.wasm is built (npm run build)");
+const wasm: TanhWasm = shared;
 const EPS = 2 ** -52;
 
 function assertSameBits(got: Float64Array, want: Float64Array, input: Float64Array, what: string): void {
@@ -107,4 +108,34 @@ test("wasm tanh backward g·(1 − y²) equals the plain loop, bit for bit, also
     wasm.backward(gIn, y, gIn);
     assertSameBits(gIn, want, y, `n ${n} (into g)`);
   }
+});
+
+test("arrays allocated in an instance's memory are worked on in place, with the same bits", () => {
+  const rng = new FastNormal(35);
+  const n = 1001;
+  const tw = tanhWasmWithRoom(4 * n);
+  assert.ok(tw !== null);
+  const x = tw.alloc(n),
+    g = tw.alloc(n),
+    dx = tw.alloc(n);
+  assert.ok(x !== null && g !== null && dx !== null);
+  assert.equal(tw.alloc(10 * n), null, "an allocation beyond the room is refused");
+  const xs = rng.fill(new Float64Array(n), 1.2);
+  x.set(xs);
+  const want = new Float64Array(n);
+  tanhLoop(xs, want);
+  tw.tanh(x, x);
+  assertSameBits(x, want, xs, "in place");
+  g.set(rng.fill(new Float64Array(n)));
+  const wantDx = new Float64Array(n);
+  tanhBackwardLoop(g, x, wantDx);
+  tw.backward(g, x, dx);
+  assertSameBits(dx, wantDx, x, "backward in place");
+  const b = rng.fill(new Float64Array(7));
+  x.set(xs);
+  const wantB = new Float64Array(n);
+  for (let i = 0; i < 143 * 7; i++) wantB[i] = xs[i] + b[i % 7];
+  tanhLoop(wantB.subarray(0, 1001), wantB);
+  tw.biasTanh(x, b, 143, 7);
+  assertSameBits(x, wantB, xs, "bias + tanh in place");
 });

@@ -1,11 +1,16 @@
 /**
  * tanh forward and backward in WebAssembly SIMD (assembly/tanh.ts → dist/wasm/tanh.wasm): the
  * same doubles as the plain loops of ./tanh.ts and ./fused.ts, bit for bit, without their
- * data-dependent branches (docs/performance.md §sgld-wasm-kernels). Operands are copied into the
- * module's fixed arena and the results out, in chunks of CHUNK elements.
+ * data-dependent branches (docs/performance.md §sgld-wasm-kernels).
+ *
+ * The module imports its memory, and an instance is made over a memory sized once (never grown:
+ * no detached ArrayBuffer). Arrays that are views of that memory — a compiled plan allocates its
+ * activations and cotangents there with `alloc` — are worked on in place; any other array is
+ * copied into the instance's arena and back, in chunks of CHUNK elements.
  * SHOCKLENS_WASM_TANH=0 switches the kernels off (the plain loops then run).
  */
-import { instantiateFixed, lazyWasm } from "./wasmFixed.ts";
+import { readFileSync } from "node:fs";
+import { lazyWasm } from "./wasmLazy.ts";
 
 interface TanhExports {
   tanh(x: number, out: number, n: number): void;
@@ -13,26 +18,52 @@ interface TanhExports {
   tanhBackward(g: number, y: number, dx: number, n: number): void;
 }
 
-/** Byte offset of the arena (below: the module's own). */
+/** Bytes below the arena (the module has no data of its own; this keeps address 0 clear). */
 const BASE = 65536;
-/** Elements per operand slot; the arena holds three slots. */
+const PAGE = 65536;
+/** Elements per operand slot of the copying path; the arena holds three slots. */
 const CHUNK = 8192;
+const ARENA = 3 * CHUNK * 8;
 
 export class TanhWasm {
   private readonly E: TanhExports;
+  private readonly buffer: ArrayBuffer;
   private readonly heap: Float64Array;
+  /** Next free byte of the in-place region (above the arena). */
+  private next = BASE + ARENA;
 
-  constructor(path: string) {
-    const { exports, memory } = instantiateFixed<TanhExports>(path, BASE + 3 * CHUNK * 8);
-    this.E = exports;
-    this.heap = new Float64Array(memory);
+  /** An instance whose memory also holds `doubles` elements for `alloc` (views worked on in place). */
+  constructor(module: WebAssembly.Module, doubles = 0) {
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((BASE + ARENA + doubles * 8 + 1024) / PAGE) });
+    const abort = (): never => {
+      throw new Error("tanh.wasm aborted");
+    };
+    this.E = new WebAssembly.Instance(module, { env: { memory, abort } }).exports as unknown as TanhExports;
+    this.buffer = memory.buffer;
+    this.heap = new Float64Array(this.buffer);
+  }
+
+  /** A zeroed array of n elements in this instance's memory (16-byte aligned), or null when it is full. */
+  alloc(n: number): Float64Array | null {
+    const at = (this.next + 15) & ~15;
+    if (at + n * 8 > this.buffer.byteLength) return null;
+    this.next = at + n * 8;
+    return new Float64Array(this.buffer, at, n);
+  }
+
+  private owns(x: Float64Array): boolean {
+    return x.buffer === this.buffer;
   }
 
   /** out[i] = tanh(a[i]) (out may be a). */
   tanh(a: Float64Array, out: Float64Array): void {
+    const n = a.length;
+    if (this.owns(a) && this.owns(out)) {
+      this.E.tanh(a.byteOffset, out.byteOffset, n);
+      return;
+    }
     const h = this.heap,
-      at = BASE >> 3,
-      n = a.length;
+      at = BASE >> 3;
     for (let i = 0; i < n; i += CHUNK) {
       const len = Math.min(CHUNK, n - i);
       h.set(i === 0 && len === n ? a : a.subarray(i, i + len), at);
@@ -53,7 +84,12 @@ export class TanhWasm {
       this.tanh(x.subarray(0, rows * n), x);
       return;
     }
-    h.set(b.length === n ? b : b.subarray(0, n), bAt);
+    if (n <= 64) for (let j = 0; j < n; j++) h[bAt + j] = b[j];
+    else h.set(b.length === n ? b : b.subarray(0, n), bAt);
+    if (this.owns(x)) {
+      this.E.biasTanh(x.byteOffset, bAt * 8, rows, n);
+      return;
+    }
     const per = Math.max(1, Math.floor(CHUNK / n));
     for (let r = 0; r < rows; r += per) {
       const k = Math.min(per, rows - r),
@@ -67,10 +103,14 @@ export class TanhWasm {
 
   /** dx[i] = g[i]·(1 − y[i]²) (dx may be g or y). */
   backward(g: Float64Array, y: Float64Array, dx: Float64Array): void {
+    const n = y.length;
+    if (this.owns(g) && this.owns(y) && this.owns(dx)) {
+      this.E.tanhBackward(g.byteOffset, y.byteOffset, dx.byteOffset, n);
+      return;
+    }
     const h = this.heap,
       at = BASE >> 3,
-      yAt = at + CHUNK,
-      n = y.length;
+      yAt = at + CHUNK;
     for (let i = 0; i < n; i += CHUNK) {
       const len = Math.min(CHUNK, n - i);
       h.set(len === n ? g : g.subarray(i, i + len), at);
@@ -81,9 +121,23 @@ export class TanhWasm {
   }
 }
 
-const lazy = lazyWasm("tanh.wasm", "SHOCKLENS_WASM_TANH", (p) => new TanhWasm(p));
+const lazyModule = lazyWasm("tanh.wasm", "SHOCKLENS_WASM_TANH", (p) => new WebAssembly.Module(readFileSync(p)));
+let shared: TanhWasm | null | undefined;
 
-/** The tanh kernels, or null when tanh.wasm is not built or is switched off (see tanhWasmReason). */
-export const tanhWasm = (): TanhWasm | null => lazy.get();
+/** The shared instance (arrays copied in and out), or null when tanh.wasm is not built or is switched off (see tanhWasmReason). */
+export function tanhWasm(): TanhWasm | null {
+  if (shared === undefined) {
+    const m = lazyModule.get();
+    shared = m === null ? null : new TanhWasm(m);
+  }
+  return shared;
+}
+
+/** An instance of its own with room for `doubles` elements to `alloc` (a compiled plan's buffers), or null as tanhWasm. */
+export function tanhWasmWithRoom(doubles: number): TanhWasm | null {
+  const m = lazyModule.get();
+  return m === null ? null : new TanhWasm(m, doubles);
+}
+
 /** Why tanhWasm() returned null. */
-export const tanhWasmReason = (): string => lazy.reason();
+export const tanhWasmReason = (): string => lazyModule.reason();
