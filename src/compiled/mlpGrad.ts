@@ -19,7 +19,7 @@ import { gemmDispatch } from "../core/backends/gemm/index.ts";
 import { logSoftmaxBackward, logSoftmaxRows, reluBackward, reluForward, tanhBackward } from "../core/kernels/fused.ts";
 import { reduceAxes } from "../core/kernels/reduce.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
-import { type TanhWasm, tanhWasmWithRoom } from "../core/kernels/tanhWasm.ts";
+import { CHUNK as TANH_CHUNK, tanhWasmWithRoom } from "../core/kernels/tanhWasm.ts";
 import { InputError } from "../errors.ts";
 import { Tensor } from "../core/tensor.ts";
 import type { MlpConfig, MlpParams } from "../nn/families/mlp.ts";
@@ -121,8 +121,13 @@ export function compileMlpGrad(
   // instance of their own, where its kernels work on them in place (../core/kernels/tanhWasm.ts).
   let room = 0;
   for (let l = 1; l <= L; l++) room += 3 * (rows * d[l] + 2);
-  const tw = act === "tanh" ? tanhWasmWithRoom(room) : null;
-  const buffer = (n: number): Float64Array => tw?.alloc(n) ?? new Float64Array(n);
+  const tw = act === "tanh" && d.every((n) => n <= TANH_CHUNK) ? tanhWasmWithRoom(room) : null;
+  const buffer = (n: number): Float64Array => {
+    if (tw === null) return new Float64Array(n);
+    const v = tw.alloc(n);
+    if (v === null) throw new Error("compile: the plan's tanh memory is too small"); // room counts every buffer
+    return v;
+  };
   // a[l] (l = 1 … L): layer outputs after the activation (a[L]: the logits); a[0] is the input.
   const a: Float64Array[] = [new Float64Array(0)];
   for (let l = 1; l <= L; l++) a.push(buffer(rows * d[l]));
@@ -136,6 +141,11 @@ export function compileMlpGrad(
   for (let l = 1; l <= L; l++) g.push(buffer(rows * d[l]));
   // ∂L/∂a_l of the hidden layers, apart only when kept (else the activation's derivative is applied in place).
   const gOut: Float64Array[] = g.map((x, l) => (keepOutputCotangents && l > 0 && l < L ? buffer(x.length) : x));
+  // Byte offsets of a, g and gOut in the tanh instance's memory (its kernels take offsets).
+  const at = (xs: Float64Array[]) => xs.map((x, l) => (tw === null || l === 0 ? 0 : tw.offsetOf(x)));
+  const aAt = at(a),
+    gAt = at(g),
+    gOutAt = at(gOut);
   const lossA = new Float64Array(rows * C); // log-softmax (xent) or residual (mse)
   const lossB = new Float64Array(rows * C); // one-hot rows (xent)
   const lossC = new Float64Array(rows * C); // products and seeds of the loss
@@ -151,13 +161,14 @@ export function compileMlpGrad(
       const out = a[l];
       gemmDispatch(rows, nOut, nIn, a[l - 1], 0, false, params[(l - 1) * per], 0, true, out, 0);
       const last = l === L;
-      if (bias && !last && act === "tanh") biasTanh(tw, out, params[(l - 1) * per + 1], rows, nOut);
-      else if (bias) epilogue(out, params[(l - 1) * per + 1], rows, nOut, last ? "identity" : act);
-      else if (!last && act === "relu") reluForward(out, out);
-      if (!bias && !last && act === "tanh") {
-        if (tw !== null) tw.tanh(out, out);
-        else tanhInto(out, out);
+      if (!last && tw !== null) {
+        if (bias) tw.biasTanhAt(aAt[l], params[(l - 1) * per + 1], rows, nOut);
+        else tw.tanhAt(aAt[l], aAt[l], rows * nOut);
+        continue;
       }
+      if (bias) epilogue(out, params[(l - 1) * per + 1], rows, nOut, last ? "identity" : act);
+      else if (!last && act === "relu") reluForward(out, out);
+      if (!last && act === "tanh") tanhInto(out, out);
     }
   }
 
@@ -206,7 +217,7 @@ export function compileMlpGrad(
         gemmDispatch(rows, nIn, nOut, gl, 0, false, params[w], 0, false, gA, 0);
         if (act === "relu") reluBackward(gA, a[l - 1], gPrev);
         else if (act === "tanh") {
-          if (tw !== null) tw.backward(gA, a[l - 1], gPrev);
+          if (tw !== null) tw.backwardAt(gOutAt[l - 1], aAt[l - 1], gAt[l - 1], rows * nIn);
           else tanhBackward(gA, a[l - 1], gPrev);
         } else if (gA !== gPrev) gPrev.set(gA);
       }
@@ -230,15 +241,6 @@ export function compileMlpGrad(
       return value;
     },
   };
-}
-
-/** out[r, j] ← tanh(out[r, j] + b[j]): in one pass in WebAssembly when the plan has its tanh instance, else bias then tanhInto. */
-function biasTanh(tw: TanhWasm | null, out: Float64Array, b: Float64Array, rows: number, n: number): void {
-  if (tw !== null) tw.biasTanh(out, b, rows, n);
-  else {
-    epilogue(out, b, rows, n, "identity");
-    tanhInto(out, out);
-  }
 }
 
 /** out[r, j] ← act(out[r, j] + b[j]) in one pass (the bias add of linear, then the activation's own kernel). */

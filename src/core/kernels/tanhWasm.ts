@@ -22,7 +22,7 @@ interface TanhExports {
 const BASE = 65536;
 const PAGE = 65536;
 /** Elements per operand slot of the copying path; the arena holds three slots. */
-const CHUNK = 8192;
+export const CHUNK = 8192;
 const ARENA = 3 * CHUNK * 8;
 
 export class TanhWasm {
@@ -53,6 +53,30 @@ export class TanhWasm {
 
   private owns(x: Float64Array): boolean {
     return x.buffer === this.buffer;
+  }
+
+  /** The byte offset of `x`, a view of this instance's memory (from `alloc`), for the …At kernels. */
+  offsetOf(x: Float64Array): number {
+    if (!this.owns(x)) throw new Error("tanh.wasm: the array is not in this instance's memory");
+    return x.byteOffset;
+  }
+
+  /** tanh over n elements at byte offsets of this memory (out may be x). */
+  tanhAt(x: number, out: number, n: number): void {
+    this.E.tanh(x, out, n);
+  }
+
+  /** biasTanh on rows × n elements at byte offset x of this memory (n ≤ CHUNK, else use biasTanh). */
+  biasTanhAt(x: number, b: Float64Array, rows: number, n: number): void {
+    const h = this.heap,
+      bAt = (BASE >> 3) + CHUNK;
+    for (let j = 0; j < n; j++) h[bAt + j] = b[j];
+    this.E.biasTanh(x, bAt * 8, rows, n);
+  }
+
+  /** The backward pass over n elements at byte offsets of this memory. */
+  backwardAt(g: number, y: number, dx: number, n: number): void {
+    this.E.tanhBackward(g, y, dx, n);
   }
 
   /** out[i] = tanh(a[i]) (out may be a). */
