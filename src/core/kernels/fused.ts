@@ -7,7 +7,6 @@
  * relu.ts, tanh.ts) fall back to differentiable compositions whenever a backward pass is itself
  * being recorded, so derivatives of every order stay exact.
  */
-import { TANH_WASM_MIN } from "./tanh.ts";
 import { tanhWasm } from "./tanhWasm.ts";
 
 /**
@@ -231,9 +230,12 @@ export function reluBackward(g: Float64Array, x: Float64Array, dx: Float64Array)
   for (let i = 0; i < x.length; i++) dx[i] = x[i] > 0 ? g[i] : 0;
 }
 
+/** Below this many elements the plain loop of tanhBackward is as fast as the copies into WebAssembly (measured). */
+const TANH_BACKWARD_WASM_MIN = 128;
+
 /** g·(1 − y²) with y = tanh(x) (long arrays: the same products in WebAssembly SIMD, ./tanhWasm.ts). */
 export function tanhBackward(g: Float64Array, y: Float64Array, dx: Float64Array): void {
-  const w = y.length >= TANH_WASM_MIN ? tanhWasm() : null;
+  const w = y.length >= TANH_BACKWARD_WASM_MIN ? tanhWasm() : null;
   if (w !== null) w.backward(g, y, dx);
   else tanhBackwardLoop(g, y, dx);
 }

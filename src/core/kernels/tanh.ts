@@ -37,8 +37,8 @@ const TQ0 = 1.12811678491632931402e2,
 /** 2^k for the k = round(2|x|/ln 2) ∈ [2, 64) reached for 0.625 ≤ |x| < 22. */
 const POW2 = Float64Array.from({ length: 64 }, (_, k) => 2 ** k);
 
-/** Below this many elements the plain loop is cheaper than the copies into WebAssembly and back. */
-export const TANH_WASM_MIN = 32;
+/** Below this many elements the plain loop is as fast as the copies into WebAssembly and back (measured). */
+export const TANH_WASM_MIN = 64;
 
 /** out[i] = tanh(a[i]) for i < a.length (out may be a). */
 export function tanhInto(a: Float64Array, out: Float64Array): void {
