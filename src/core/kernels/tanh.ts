@@ -8,7 +8,7 @@
  * 2^k from a table since 2|x| < 44 there); for |x| ≥ 22, ±1 (tanh 22 rounds to 1). The sign is
  * restored at the end, so the result is exactly odd; ±0 and NaN pass through.
  *
- * Arrays of at least WASM_MIN elements go to the WebAssembly SIMD twin of this loop
+ * Arrays of at least TANH_WASM_MIN elements go to the WebAssembly SIMD twin of this loop
  * (assembly/tanh.ts via ./tanhWasm.ts), which computes the same doubles without the loop's
  * data-dependent branches (docs/performance.md §sgld-wasm-kernels).
  */
