@@ -4,7 +4,9 @@
  * issue. The definitions of the work itself are in workloads.ts (ML) and pde.ts (PDE).
  */
 import * as W from "./workloads.ts";
+import { persampleMediumCompiled } from "./persample.ts";
 import { PDE_WORKLOADS, type PdeWorkload } from "./pde.ts";
+import { transformerStepCompiled } from "./transformerCompiled.ts";
 
 export type Kind = "ml" | "pde";
 
@@ -85,7 +87,31 @@ export const CASES: readonly Case[] = [
   ml("mlp-medium-hvp-compiled", "ms/hvp", "median_wall_time_per_hvp", 1e3, W.mlpMediumHvpCompiled, "mlp-medium-hvp"),
   ml("persample-medium-loop", "ms/batch", "median_wall_time_per_batch", 1e3, W.persampleMediumLoop),
   ml("persample-medium-vmap", "ms/batch", "median_wall_time_per_batch", 1e3, W.persampleMedium),
+  ml(
+    "persample-medium-loop-compiled",
+    "ms/batch",
+    "median_wall_time_per_batch",
+    1e3,
+    () => persampleMediumCompiled("loop", false),
+    "persample-medium-loop",
+  ),
+  ml(
+    "persample-medium-vmap-compiled",
+    "ms/batch",
+    "median_wall_time_per_batch",
+    1e3,
+    () => persampleMediumCompiled("batched", true),
+    "persample-medium-vmap",
+  ),
   ml("transformer-step", "ms/step", "median_wall_time_per_step", 1e3, W.transformerStep),
+  ml(
+    "transformer-step-compiled",
+    "ms/step",
+    "median_wall_time_per_step",
+    1e3,
+    transformerStepCompiled,
+    "transformer-step",
+  ),
   ml("sgld-inner", "ms/loop", "median_wall_time_per_loop", 1e3, W.sgldInner),
   ml("sgld-inner-compiled", "ms/loop", "median_wall_time_per_loop", 1e3, () => W.sgldInner(true), "sgld-inner"),
   pde("burgers-muscl"),

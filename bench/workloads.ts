@@ -179,7 +179,7 @@ export function mlpMediumHvpCompiled() {
 }
 
 /** check of the per-sample workloads from the N per-sample losses and stacked gradients. */
-function persampleCheck(
+export function persampleCheck(
   values: ArrayLike<number>,
   grads: readonly Float64Array[],
   params: readonly Tensor[],

@@ -39,6 +39,24 @@ export interface MlpGradPlan {
    */
   run(params: readonly Float64Array[], x: Float64Array, target: Float64Array): number;
   /**
+   * `run` with ∇θ written into row `row` of `dst` (leaf j from element row·|leaf j| of dst[j])
+   * instead of `grads`: how per-sample gradients land in their (n, …) arrays without a copy
+   * (./perSample.ts).
+   */
+  runInto(
+    params: readonly Float64Array[],
+    x: Float64Array,
+    target: Float64Array,
+    dst: readonly Float64Array[],
+    row: number,
+  ): number;
+  /**
+   * Each row its own batch of one: values[r] = the loss of row r alone, preCt[l] row r = ∂L_r/∂h_l
+   * (the cotangents `run` would compute with rows = 1) — forward and backward through the layers
+   * only, no weight gradients (./perSample.ts forms them per row).
+   */
+  perRowCotangents(params: readonly Float64Array[], x: Float64Array, target: Float64Array, values: Float64Array): void;
+  /**
    * What the last run left for a second-order pass (./mlpHvp.ts): outputs[l] = a_l (l = 1 … L,
    * after the activation; a_L the logits), preCt[l] = ∂L/∂h_l (the cotangent of layer l before
    * its activation), outCt[l] = ∂L/∂a_l for hidden layers (only with `keepOutputCotangents`),
@@ -172,18 +190,25 @@ export function compileMlpGrad(
     }
   }
 
-  /** Loss value and the cotangent of the logits g[L] (the eager reverse pass's, op by op). */
-  function lossAndSeed(target: Float64Array): number {
+  /**
+   * Loss value and the cotangent of the logits g[L] (the eager reverse pass's, op by op). With
+   * `perRow`, each row is a batch of one: perRow[r] = its loss (the same reduction over its own
+   * C values) and the seed is that of a one-row batch — the rows' kernels are independent.
+   */
+  function lossAndSeed(target: Float64Array, perRow: Float64Array | null = null): number {
     const z = a[L],
       gz = g[L];
+    const batch = perRow === null ? rows : 1;
     if (loss === "xent") {
       // L = −(Σ log_softmax(z) ⊙ onehot)/rows; seed of log_softmax: (−1/rows)·onehot.
       logSoftmaxRows(z, rows, C, lossA);
       if (target.length !== rows) throw new InputError(`xent: ${rows} rows of logits but ${target.length} labels`);
       oneHotInto(target, C, lossB);
       for (let i = 0; i < lossC.length; i++) lossC[i] = lossA[i] * lossB[i];
-      const value = -(reduceAxes(lossC, outShape, ALL, "sum")[0] / rows);
-      const c = -1 / rows;
+      const value = perRow === null ? -(reduceAxes(lossC, outShape, ALL, "sum")[0] / rows) : 0;
+      // A one-row batch's mean is its sum (s/1 = s exactly).
+      if (perRow !== null) for (let r = 0; r < rows; r++) perRow[r] = -rowSum(lossC, r, C);
+      const c = -1 / batch;
       for (let i = 0; i < lossC.length; i++) lossC[i] = c * lossB[i];
       logSoftmaxBackward(lossC, lossA, rows, C, gz);
       return value;
@@ -196,8 +221,9 @@ export function compileMlpGrad(
       lossA[i] = r;
       lossC[i] = r * r;
     }
-    const value = reduceAxes(lossC, outShape, ALL, "sum")[0] / n;
-    const c = 1 / n;
+    const value = perRow === null ? reduceAxes(lossC, outShape, ALL, "sum")[0] / n : 0;
+    if (perRow !== null) for (let r = 0; r < rows; r++) perRow[r] = rowSum(lossC, r, C) / C;
+    const c = 1 / (batch * C);
     for (let i = 0; i < n; i++) {
       const h = c * lossA[i];
       gz[i] = h + h;
@@ -205,7 +231,8 @@ export function compileMlpGrad(
     return value;
   }
 
-  function backward(params: readonly Float64Array[]): void {
+  /** The reverse pass from g[L]; weight gradients into row `row` of dst unless dst is null. */
+  function backward(params: readonly Float64Array[], dst: readonly Float64Array[] | null, row: number): void {
     for (let l = L; l >= 1; l--) {
       const nIn = d[l - 1],
         nOut = d[l];
@@ -221,26 +248,54 @@ export function compileMlpGrad(
           else tanhBackward(gA, a[l - 1], gPrev);
         } else if (gA !== gPrev) gPrev.set(gA);
       }
-      gemmDispatch(nOut, nIn, rows, gl, 0, true, a[l - 1], 0, false, grads[w], 0);
-      if (bias) grads[w + 1].set(reduceAxes(gl, [rows, nOut], ROWS, "sum"));
+      if (dst === null) continue;
+      gemmDispatch(nOut, nIn, rows, gl, 0, true, a[l - 1], 0, false, dst[w], row * nOut * nIn);
+      if (bias) dst[w + 1].set(reduceAxes(gl, [rows, nOut], ROWS, "sum"), row * nOut);
     }
+  }
+
+  function check(params: readonly Float64Array[], x: Float64Array): void {
+    if (params.length !== L * per)
+      throw new InputError(`compile: ${params.length} parameter leaves, expected ${L * per}`);
+    if (x.length !== rows * d[0])
+      throw new InputError(`compile: input of ${x.length} values, expected ${rows}×${d[0]}`);
+  }
+
+  function runInto(
+    params: readonly Float64Array[],
+    x: Float64Array,
+    target: Float64Array,
+    dst: readonly Float64Array[],
+    row: number,
+  ): number {
+    check(params, x);
+    forward(params, x);
+    const value = lossAndSeed(target);
+    backward(params, dst, row);
+    return value;
   }
 
   return {
     rows,
     grads,
     internals: { outputs: a, preCt: g, outCt: gOut, logProbs: lossA },
-    run(params, x, target) {
-      if (params.length !== L * per)
-        throw new InputError(`compile: ${params.length} parameter leaves, expected ${L * per}`);
-      if (x.length !== rows * d[0])
-        throw new InputError(`compile: input of ${x.length} values, expected ${rows}×${d[0]}`);
+    run: (params, x, target) => runInto(params, x, target, grads, 0),
+    runInto,
+    perRowCotangents(params, x, target, values) {
+      check(params, x);
+      if (values.length !== rows) throw new InputError(`compile: ${values.length} loss slots for ${rows} rows`);
       forward(params, x);
-      const value = lossAndSeed(target);
-      backward(params);
-      return value;
+      lossAndSeed(target, values);
+      backward(params, null, 0);
     },
   };
+}
+
+/** Σ_j a[r·n + j] in order from 0 — reduceAxes's sum over one row of n values. */
+function rowSum(a: Float64Array, r: number, n: number): number {
+  let s = 0;
+  for (let j = r * n, e = j + n; j < e; j++) s += a[j];
+  return s;
 }
 
 /** out[r, j] ← act(out[r, j] + b[j]) in one pass (the bias add of linear, then the activation's own kernel). */

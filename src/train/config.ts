@@ -85,7 +85,9 @@ export const runConfig = z
     compile: z
       .boolean()
       .optional()
-      .describe("take the gradients through compiled plans (mlp with relu, tanh or identity): same numbers, faster"),
+      .describe(
+        "take the gradients through compiled plans (mlp and transformer models with relu, tanh or identity): same numbers, faster",
+      ),
   })
   .refine((c) => (c.steps === undefined) !== (c.epochs === undefined), {
     message: "give exactly one of steps and epochs",

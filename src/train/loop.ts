@@ -99,8 +99,9 @@ export interface LoopOptions {
    */
   signal?: AbortSignal;
   /**
-   * Take the mini-batch gradients through compiled plans (src/compiled: mlp models with relu, tanh
-   * or identity). Same numbers, bit for bit; an InputError for a model without a compiled form.
+   * Take the mini-batch gradients through compiled plans (src/compiled: mlp and transformer models
+   * with relu, tanh or identity). Same numbers, bit for bit; an InputError for a model without a
+   * compiled form.
    */
   compile?: boolean;
 }

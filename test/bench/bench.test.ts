@@ -8,6 +8,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as W from "../../bench/workloads.ts";
+import { transformerStepCompiled } from "../../bench/transformerCompiled.ts";
+import { persampleMediumCompiled } from "../../bench/persample.ts";
 import { CASES, REFERENCE_CHECKS, referenceName, target } from "../../bench/suite.ts";
 import { assertClose } from "../core/helpers.ts";
 
@@ -39,17 +41,32 @@ test("the compiled MLP steps and H·v reproduce the eager workloads' reference c
   assert.equal(referenceName(byName.get("mlp-medium-step")!), "mlp-medium-step");
 });
 
+test("the compiled transformer step reproduces transformer-step's reference check and is timed against it", () => {
+  expectCheck("transformer-step", transformerStepCompiled().check());
+  const c = CASES.find((x) => x.name === "transformer-step-compiled");
+  assert.equal(c && referenceName(c), "transformer-step");
+});
+
+test("the compiled per-sample lines reproduce the per-sample reference checks and are timed against them", () => {
+  expectCheck("persample-medium-loop", persampleMediumCompiled("loop", false).check());
+  expectCheck("persample-medium-vmap", persampleMediumCompiled("batched", true).check());
+  const byName = new Map(CASES.map((c) => [c.name, c]));
+  assert.equal(referenceName(byName.get("persample-medium-loop-compiled")!), "persample-medium-loop");
+  assert.equal(referenceName(byName.get("persample-medium-vmap-compiled")!), "persample-medium-vmap");
+});
+
 test("the suite covers every workload of docs/performance.md with its unit, and the targets", () => {
   // The workloads, in their order.
   const names =
     "tiny-grad mlp-small-step mlp-medium-step mlp-small-step-compiled mlp-medium-step-compiled mlp-medium-hvp " +
     "mlp-medium-hvp-compiled " +
-    "persample-medium-loop persample-medium-vmap";
+    "persample-medium-loop persample-medium-vmap persample-medium-loop-compiled persample-medium-vmap-compiled";
   assert.deepEqual(
     CASES.map((c) => c.name),
     [
       ...names.split(" "),
       "transformer-step",
+      "transformer-step-compiled",
       "sgld-inner",
       "sgld-inner-compiled",
       "burgers-muscl",

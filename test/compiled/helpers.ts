@@ -5,6 +5,7 @@ import { key, foldIn, uniform, randint, normal } from "../../src/core/random.ts"
 import { type Tree, leaves } from "../../src/core/tree.ts";
 import { mlpConfig, type MlpConfig } from "../../src/nn/families/mlp.ts";
 import type { LossName } from "../../src/nn/losses.ts";
+import type { Optimizer, OptState } from "../../src/optim/types.ts";
 
 /** A network case: layer sizes, activation, bias, loss and batch size. */
 export interface NetCase {
@@ -45,4 +46,29 @@ export function assertTreesBitEqual(a: Tree, b: Tree, what: string): void {
     lb = leaves(b);
   assert.equal(la.length, lb.length);
   la.forEach((t, j) => assertBitEqual(t.data, lb[j].data, `${what} leaf ${j}`));
+}
+
+/** The eager training step: valueAndGrad (vg), then optimizer.step (a new tree per step). */
+export function eagerSteps<P extends Tree>(
+  vg: (p: P, x: Tensor, t: Tensor) => { value: Tensor; grad: Tree },
+  opt: Optimizer,
+  params: P,
+) {
+  let p: Tree = params;
+  let s: OptState = opt.init(params);
+  return {
+    step(x: Tensor, t: Tensor, lr: number): number {
+      const r = vg(p as P, x, t);
+      const out = opt.step(p, r.grad, s, { lr });
+      p = out.params;
+      s = out.state;
+      return r.value.item();
+    },
+    get params() {
+      return p;
+    },
+    get state() {
+      return s;
+    },
+  };
 }

@@ -11,10 +11,10 @@ import { type Tree, leaves } from "../../src/core/tree.ts";
 import { init, apply, type MlpConfig, type MlpParams } from "../../src/nn/families/mlp.ts";
 import { lossFn, type LossName } from "../../src/nn/losses.ts";
 import { sgd, adam, adamw, sgld } from "../../src/optim/index.ts";
-import type { Optimizer, OptState } from "../../src/optim/types.ts";
+import type { Optimizer } from "../../src/optim/types.ts";
 import { compileMlpGrad, compileStep, mlpLeafNames } from "../../src/compiled/index.ts";
 import { InputError } from "../../src/errors.ts";
-import { assertBitEqual, assertTreesBitEqual, batch, caseName, cfgOf, type NetCase } from "./helpers.ts";
+import { assertBitEqual, assertTreesBitEqual, batch, caseName, cfgOf, eagerSteps, type NetCase } from "./helpers.ts";
 
 const eagerVg = (cfg: MlpConfig, loss: LossName) =>
   valueAndGrad((p: MlpParams, x: Tensor, t: Tensor) => lossFn(loss)(apply(p, x, cfg), t));
@@ -58,26 +58,8 @@ test("mlpLeafNames is the leaf order of the mlp parameter tree", () => {
 });
 
 /** The eager training step: valueAndGrad, then optimizer.step (a new tree per step). */
-function eagerRun(cfg: MlpConfig, loss: LossName, opt: Optimizer, params: MlpParams) {
-  const vg = eagerVg(cfg, loss);
-  let p: Tree = params;
-  let s: OptState = opt.init(params);
-  return {
-    step(x: Tensor, t: Tensor, lr: number): number {
-      const r = vg(p as MlpParams, x, t);
-      const out = opt.step(p, r.grad, s, { lr });
-      p = out.params;
-      s = out.state;
-      return r.value.item();
-    },
-    get params() {
-      return p;
-    },
-    get state() {
-      return s;
-    },
-  };
-}
+const eagerRun = (cfg: MlpConfig, loss: LossName, opt: Optimizer, params: MlpParams) =>
+  eagerSteps(eagerVg(cfg, loss), opt, params);
 
 const OPTIMIZERS: [string, () => Optimizer, number][] = [
   ["sgd", () => sgd(), 0.05],

@@ -1,0 +1,56 @@
+/**
+ * A loss and the cotangent of its input on preallocated arrays (docs/performance.md
+ * §compiled-step): the arithmetic of the eager `xent` / `mse` (src/nn/losses.ts) and of their
+ * reverse pass, op by op, so that value and seed agree with `valueAndGrad` bit for bit.
+ *
+ *   xent  L = −(Σ log_softmax(z) ⊙ onehot)/rows; the reverse pass seeds log_softmax with
+ *         (−1/rows)·onehot (neg, then div, then the sum's broadcast, then the product's factor);
+ *   mse   L = Σ(z − t)²/n; the square's two factors each contribute (1/n)·r, summed: r/n + r/n.
+ */
+import { logSoftmaxBackward, logSoftmaxRows } from "../core/kernels/fused.ts";
+import { reduceAxes } from "../core/kernels/reduce.ts";
+import { InputError } from "../errors.ts";
+import { oneHotInto, type LossName } from "../nn/losses.ts";
+
+export interface LossSeed {
+  /** The loss of z (rows × C, row-major) against target; writes ∂L/∂z into gz. */
+  run(z: Float64Array, target: Float64Array, gz: Float64Array): number;
+  /** log softmax of the last z (xent). */
+  readonly logProbs: Float64Array;
+}
+
+export function compileLossSeed(loss: LossName, rows: number, C: number): LossSeed {
+  const a = new Float64Array(rows * C); // log-softmax (xent) or residual (mse)
+  const b = new Float64Array(rows * C); // one-hot rows (xent)
+  const c = new Float64Array(rows * C); // products and seeds
+  const shape = [rows, C];
+  const ALL = [0, 1];
+  const xent = (z: Float64Array, target: Float64Array, gz: Float64Array): number => {
+    if (target.length !== rows) throw new InputError(`xent: ${rows} rows of logits but ${target.length} labels`);
+    logSoftmaxRows(z, rows, C, a);
+    oneHotInto(target, C, b);
+    for (let i = 0; i < c.length; i++) c[i] = a[i] * b[i];
+    const value = -(reduceAxes(c, shape, ALL, "sum")[0] / rows);
+    const s = -1 / rows;
+    for (let i = 0; i < c.length; i++) c[i] = s * b[i];
+    logSoftmaxBackward(c, a, rows, C, gz);
+    return value;
+  };
+  const mse = (z: Float64Array, target: Float64Array, gz: Float64Array): number => {
+    const n = rows * C;
+    if (target.length !== n) throw new InputError(`mse: output has ${n} elements, target ${target.length}`);
+    for (let i = 0; i < n; i++) {
+      const r = z[i] - target[i];
+      a[i] = r;
+      c[i] = r * r;
+    }
+    const value = reduceAxes(c, shape, ALL, "sum")[0] / n;
+    const s = 1 / n;
+    for (let i = 0; i < n; i++) {
+      const h = s * a[i];
+      gz[i] = h + h;
+    }
+    return value;
+  };
+  return { run: loss === "xent" ? xent : mse, logProbs: a };
+}
