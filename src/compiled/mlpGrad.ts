@@ -22,6 +22,7 @@ import { gemmDispatch, streamKernels } from "../core/backends/gemm/index.ts";
 import { reluForward } from "../core/kernels/fused.ts";
 import type { StreamKernels } from "../core/kernels/stream.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
+import { CHUNK as TANH_CHUNK, tanhWasmWithRoom } from "../core/kernels/tanhWasm.ts";
 import { InputError } from "../errors.ts";
 import { Tensor } from "../core/tensor.ts";
 import type { MlpConfig, MlpParams } from "../nn/families/mlp.ts";
@@ -155,9 +156,20 @@ export function compileMlpGrad(
   const C = d[L];
   const bias = cfg.bias;
   const per = bias ? 2 : 1;
+  // tanh networks keep their activations and cotangents in the memory of a WebAssembly tanh
+  // instance of their own, where its kernels work on them in place (../core/kernels/tanhWasm.ts).
+  let room = 0;
+  for (let l = 1; l <= L; l++) room += 3 * (rows * d[l] + 2);
+  const tw = act === "tanh" && d.every((n) => n <= TANH_CHUNK) ? tanhWasmWithRoom(room) : null;
+  const buffer = (n: number): Float64Array => {
+    if (tw === null) return new Float64Array(n);
+    const v = tw.alloc(n);
+    if (v === null) throw new Error("compile: the plan's tanh memory is too small"); // room counts every buffer
+    return v;
+  };
   // a[l] (l = 1 … L): layer outputs after the activation (a[L]: the logits); a[0] is the input.
   const a: Float64Array[] = [new Float64Array(0)];
-  for (let l = 1; l <= L; l++) a.push(new Float64Array(rows * d[l]));
+  for (let l = 1; l <= L; l++) a.push(buffer(rows * d[l]));
   const grads: Float64Array[] = [];
   for (let l = 0; l < L; l++) {
     grads.push(new Float64Array(d[l + 1] * d[l]));
@@ -165,11 +177,14 @@ export function compileMlpGrad(
   }
   // Cotangents of the layer outputs: g[l] for a[l] (g[L]: the logits'), each written before read.
   const g: Float64Array[] = [new Float64Array(0)];
-  for (let l = 1; l <= L; l++) g.push(new Float64Array(rows * d[l]));
+  for (let l = 1; l <= L; l++) g.push(buffer(rows * d[l]));
   // ∂L/∂a_l of the hidden layers, apart only when kept (else the activation's derivative is applied in place).
-  const gOut: Float64Array[] = g.map((x, l) =>
-    keepOutputCotangents && l > 0 && l < L ? new Float64Array(x.length) : x,
-  );
+  const gOut: Float64Array[] = g.map((x, l) => (keepOutputCotangents && l > 0 && l < L ? buffer(x.length) : x));
+  // Byte offsets of a, g and gOut in the tanh instance's memory (its kernels take offsets).
+  const at = (xs: Float64Array[]) => xs.map((x, l) => (tw === null || l === 0 ? 0 : tw.offsetOf(x)));
+  const aAt = at(a),
+    gAt = at(g),
+    gOutAt = at(gOut);
   const lossSeed = compileLossSeed(loss, rows, C);
 
   function forward(params: readonly Float64Array[], x: Float64Array, sk: StreamKernels): void {
@@ -180,6 +195,11 @@ export function compileMlpGrad(
       const out = a[l];
       gemmDispatch(rows, nOut, nIn, a[l - 1], 0, false, params[(l - 1) * per], 0, true, out, 0);
       const last = l === L;
+      if (!last && tw !== null) {
+        if (bias) tw.biasTanhAt(aAt[l], params[(l - 1) * per + 1], rows, nOut);
+        else tw.tanhAt(aAt[l], aAt[l], rows * nOut);
+        continue;
+      }
       if (bias) sk.biasAct(out, params[(l - 1) * per + 1], rows, nOut, !last && act === "relu");
       else if (!last && act === "relu") reluForward(out, out);
       if (!last && act === "tanh") tanhInto(out, out);
@@ -203,8 +223,10 @@ export function compileMlpGrad(
           gA = gOut[l - 1];
         gemmDispatch(rows, nIn, nOut, gl, 0, false, params[w], 0, false, gA, 0);
         if (act === "relu") sk.reluMask(gA, a[l - 1], gPrev);
-        else if (act === "tanh") sk.tanhMask(gA, a[l - 1], gPrev);
-        else if (gA !== gPrev) gPrev.set(gA);
+        else if (act === "tanh") {
+          if (tw !== null) tw.backwardAt(gOutAt[l - 1], aAt[l - 1], gAt[l - 1], rows * nIn);
+          else sk.tanhMask(gA, a[l - 1], gPrev);
+        } else if (gA !== gPrev) gPrev.set(gA);
       }
       if (dst === null) continue;
       gemmDispatch(nOut, nIn, rows, gl, 0, true, a[l - 1], 0, false, dst[w], row * nOut * nIn);
