@@ -5,6 +5,8 @@
  *   assembly/gemm.ts → dist/wasm/gemm-relaxed.wasm (the same with relaxed SIMD: FMA micro-kernels)
  *   assembly/pde.ts  → dist/wasm/pde.wasm   (SIMD, imported memory)
  *   assembly/small.ts → dist/wasm/small.wasm (SIMD, own exported memory: small products)
+ *   assembly/tanh.ts → dist/wasm/tanh.wasm   (SIMD, imported memory: tanh forward and backward)
+ *   assembly/langevin.ts → dist/wasm/langevin.wasm (SIMD, imported memory: the Langevin update)
  * Run by `npm run build` and so by `prepare` on `npm ci`; the binaries are never committed.
  * gemm-relaxed.wasm is optional (without it the wasm-relaxed backend is unavailable and auto
  * takes wasm-simd, gemm.wasm): when it does not compile, the build says so, removes any stale
@@ -44,6 +46,10 @@ export const MODULES = {
   // typed-array access from then on (measured 11-13 % on a small-network SGLD loop).
   "pde.wasm": { src: "assembly/pde.ts", flags: [...COMMON, "--importMemory", "--initialMemory", "1"] },
   "small.wasm": { src: "assembly/small.ts", flags: [...COMMON, "--initialMemory", "10"] },
+  // tanh.wasm and langevin.wasm import a memory that the loader sizes once per instance (a compiled
+  // plan's or inner loop's buffers live there).
+  "tanh.wasm": { src: "assembly/tanh.ts", flags: [...COMMON, "--importMemory", "--initialMemory", "1"] },
+  "langevin.wasm": { src: "assembly/langevin.ts", flags: [...COMMON, "--importMemory", "--initialMemory", "1"] },
 };
 
 /** Compiles every module into outDir (default dist/wasm); returns the written paths. */

@@ -19,14 +19,15 @@
  *             derivative applied in place on the product's own array.
  */
 import { gemmDispatch, streamKernels } from "../core/backends/gemm/index.ts";
-import { logSoftmaxBackward, logSoftmaxRows, reluForward } from "../core/kernels/fused.ts";
+import { reluForward } from "../core/kernels/fused.ts";
 import type { StreamKernels } from "../core/kernels/stream.ts";
-import { reduceAxes } from "../core/kernels/reduce.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
+import { CHUNK as TANH_CHUNK, tanhWasmWithRoom } from "../core/kernels/tanhWasm.ts";
 import { InputError } from "../errors.ts";
 import { Tensor } from "../core/tensor.ts";
 import type { MlpConfig, MlpParams } from "../nn/families/mlp.ts";
-import { oneHotInto, type LossName } from "../nn/losses.ts";
+import type { LossName } from "../nn/losses.ts";
+import { compileLossSeed } from "./lossSeed.ts";
 
 /** The activations a plan has a fused epilogue for. */
 export const COMPILED_ACTIVATIONS = ["relu", "tanh", "identity"] as const;
@@ -115,6 +116,23 @@ export function mlpLeafArrays(cfg: MlpConfig, params: MlpParams, out: Float64Arr
 }
 const LAYER = Array.from({ length: 16 }, (_, i) => `fc${i}`);
 
+/**
+ * A plan per batch size, built on first use, with its gradient tree over the plan's arrays (the
+ * mlp counterpart of `transformerPlans` in ./transformerStep.ts).
+ */
+export function mlpPlans(cfg: MlpConfig, loss: LossName): (rows: number) => { plan: MlpGradPlan; tree: MlpParams } {
+  const plans = new Map<number, { plan: MlpGradPlan; tree: MlpParams }>();
+  return (rows) => {
+    let p = plans.get(rows);
+    if (p === undefined) {
+      const plan = compileMlpGrad(cfg, loss, rows);
+      p = { plan, tree: mlpTreeOver(cfg, plan.grads) };
+      plans.set(rows, p);
+    }
+    return p;
+  };
+}
+
 /** Why `cfg`/`loss` cannot be compiled, or null when they can. */
 export function compileUnsupported(cfg: MlpConfig, loss: LossName): string | null {
   if (!(COMPILED_ACTIVATIONS as readonly string[]).includes(cfg.activation))
@@ -138,9 +156,20 @@ export function compileMlpGrad(
   const C = d[L];
   const bias = cfg.bias;
   const per = bias ? 2 : 1;
+  // tanh networks keep their activations and cotangents in the memory of a WebAssembly tanh
+  // instance of their own, where its kernels work on them in place (../core/kernels/tanhWasm.ts).
+  let room = 0;
+  for (let l = 1; l <= L; l++) room += 3 * (rows * d[l] + 2);
+  const tw = act === "tanh" && d.every((n) => n <= TANH_CHUNK) ? tanhWasmWithRoom(room) : null;
+  const buffer = (n: number): Float64Array => {
+    if (tw === null) return new Float64Array(n);
+    const v = tw.alloc(n);
+    if (v === null) throw new Error("compile: the plan's tanh memory is too small"); // room counts every buffer
+    return v;
+  };
   // a[l] (l = 1 … L): layer outputs after the activation (a[L]: the logits); a[0] is the input.
   const a: Float64Array[] = [new Float64Array(0)];
-  for (let l = 1; l <= L; l++) a.push(new Float64Array(rows * d[l]));
+  for (let l = 1; l <= L; l++) a.push(buffer(rows * d[l]));
   const grads: Float64Array[] = [];
   for (let l = 0; l < L; l++) {
     grads.push(new Float64Array(d[l + 1] * d[l]));
@@ -148,16 +177,15 @@ export function compileMlpGrad(
   }
   // Cotangents of the layer outputs: g[l] for a[l] (g[L]: the logits'), each written before read.
   const g: Float64Array[] = [new Float64Array(0)];
-  for (let l = 1; l <= L; l++) g.push(new Float64Array(rows * d[l]));
+  for (let l = 1; l <= L; l++) g.push(buffer(rows * d[l]));
   // ∂L/∂a_l of the hidden layers, apart only when kept (else the activation's derivative is applied in place).
-  const gOut: Float64Array[] = g.map((x, l) =>
-    keepOutputCotangents && l > 0 && l < L ? new Float64Array(x.length) : x,
-  );
-  const lossA = new Float64Array(rows * C); // log-softmax (xent) or residual (mse)
-  const lossB = new Float64Array(rows * C); // one-hot rows (xent)
-  const lossC = new Float64Array(rows * C); // products and seeds of the loss
-  const outShape = [rows, C];
-  const ALL = [0, 1];
+  const gOut: Float64Array[] = g.map((x, l) => (keepOutputCotangents && l > 0 && l < L ? buffer(x.length) : x));
+  // Byte offsets of a, g and gOut in the tanh instance's memory (its kernels take offsets).
+  const at = (xs: Float64Array[]) => xs.map((x, l) => (tw === null || l === 0 ? 0 : tw.offsetOf(x)));
+  const aAt = at(a),
+    gAt = at(g),
+    gOutAt = at(gOut);
+  const lossSeed = compileLossSeed(loss, rows, C);
 
   function forward(params: readonly Float64Array[], x: Float64Array, sk: StreamKernels): void {
     a[0] = x;
@@ -167,51 +195,15 @@ export function compileMlpGrad(
       const out = a[l];
       gemmDispatch(rows, nOut, nIn, a[l - 1], 0, false, params[(l - 1) * per], 0, true, out, 0);
       const last = l === L;
+      if (!last && tw !== null) {
+        if (bias) tw.biasTanhAt(aAt[l], params[(l - 1) * per + 1], rows, nOut);
+        else tw.tanhAt(aAt[l], aAt[l], rows * nOut);
+        continue;
+      }
       if (bias) sk.biasAct(out, params[(l - 1) * per + 1], rows, nOut, !last && act === "relu");
       else if (!last && act === "relu") reluForward(out, out);
       if (!last && act === "tanh") tanhInto(out, out);
     }
-  }
-
-  /**
-   * Loss value and the cotangent of the logits g[L] (the eager reverse pass's, op by op). With
-   * `perRow`, each row is a batch of one: perRow[r] = its loss (the same reduction over its own
-   * C values) and the seed is that of a one-row batch — the rows' kernels are independent.
-   */
-  function lossAndSeed(target: Float64Array, perRow: Float64Array | null = null): number {
-    const z = a[L],
-      gz = g[L];
-    const batch = perRow === null ? rows : 1;
-    if (loss === "xent") {
-      // L = −(Σ log_softmax(z) ⊙ onehot)/rows; seed of log_softmax: (−1/rows)·onehot.
-      logSoftmaxRows(z, rows, C, lossA);
-      if (target.length !== rows) throw new InputError(`xent: ${rows} rows of logits but ${target.length} labels`);
-      oneHotInto(target, C, lossB);
-      for (let i = 0; i < lossC.length; i++) lossC[i] = lossA[i] * lossB[i];
-      const value = perRow === null ? -(reduceAxes(lossC, outShape, ALL, "sum")[0] / rows) : 0;
-      // A one-row batch's mean is its sum (s/1 = s exactly).
-      if (perRow !== null) for (let r = 0; r < rows; r++) perRow[r] = -rowSum(lossC, r, C);
-      const c = -1 / batch;
-      for (let i = 0; i < lossC.length; i++) lossC[i] = c * lossB[i];
-      logSoftmaxBackward(lossC, lossA, rows, C, gz);
-      return value;
-    }
-    // mse: L = Σ(z − t)²/n; the square's two factors each contribute (1/n)·r, summed: r/n + r/n.
-    const n = rows * C;
-    if (target.length !== n) throw new InputError(`mse: output has ${n} elements, target ${target.length}`);
-    for (let i = 0; i < n; i++) {
-      const r = z[i] - target[i];
-      lossA[i] = r;
-      lossC[i] = r * r;
-    }
-    const value = perRow === null ? reduceAxes(lossC, outShape, ALL, "sum")[0] / n : 0;
-    if (perRow !== null) for (let r = 0; r < rows; r++) perRow[r] = rowSum(lossC, r, C) / C;
-    const c = 1 / (batch * C);
-    for (let i = 0; i < n; i++) {
-      const h = c * lossA[i];
-      gz[i] = h + h;
-    }
-    return value;
   }
 
   /** The reverse pass from g[L]; weight gradients into row `row` of dst unless dst is null. */
@@ -231,8 +223,10 @@ export function compileMlpGrad(
           gA = gOut[l - 1];
         gemmDispatch(rows, nIn, nOut, gl, 0, false, params[w], 0, false, gA, 0);
         if (act === "relu") sk.reluMask(gA, a[l - 1], gPrev);
-        else if (act === "tanh") sk.tanhMask(gA, a[l - 1], gPrev);
-        else if (gA !== gPrev) gPrev.set(gA);
+        else if (act === "tanh") {
+          if (tw !== null) tw.backwardAt(gOutAt[l - 1], aAt[l - 1], gAt[l - 1], rows * nIn);
+          else sk.tanhMask(gA, a[l - 1], gPrev);
+        } else if (gA !== gPrev) gPrev.set(gA);
       }
       if (dst === null) continue;
       gemmDispatch(nOut, nIn, rows, gl, 0, true, a[l - 1], 0, false, dst[w], row * nOut * nIn);
@@ -261,7 +255,7 @@ export function compileMlpGrad(
     check(params, x);
     const sk = streamKernels();
     forward(params, x, sk);
-    const value = lossAndSeed(target);
+    const value = lossSeed.run(a[L], target, g[L]);
     backward(params, dst, row, sk);
     return value;
   }
@@ -269,7 +263,7 @@ export function compileMlpGrad(
   return {
     rows,
     grads,
-    internals: { outputs: a, preCt: g, outCt: gOut, logProbs: lossA },
+    internals: { outputs: a, preCt: g, outCt: gOut, logProbs: lossSeed.logProbs },
     run: (params, x, target) => runInto(params, x, target, grads, 0),
     runInto,
     perRowCotangents(params, x, target, values) {
@@ -277,15 +271,8 @@ export function compileMlpGrad(
       if (values.length !== rows) throw new InputError(`compile: ${values.length} loss slots for ${rows} rows`);
       const sk = streamKernels();
       forward(params, x, sk);
-      lossAndSeed(target, values);
+      lossSeed.run(a[L], target, g[L], values);
       backward(params, null, 0, sk);
     },
   };
-}
-
-/** Σ_j a[r·n + j] in order from 0 — reduceAxes's sum over one row of n values. */
-function rowSum(a: Float64Array, r: number, n: number): number {
-  let s = 0;
-  for (let j = r * n, e = j + n; j < e; j++) s += a[j];
-  return s;
 }

@@ -6,6 +6,9 @@
  * arrays allocated once and written in place: no tree per step, the step's normal deviates drawn
  * into one buffer by the generator's fill loop (the same stream, in the same leaf order, as the
  * eager loop's per-element draws), and the update and the running mean in one pass per leaf.
+ * When langevin.wasm is built, the five flat arrays (y, μ, deviates, anchor, gradient) live in a
+ * WebAssembly memory of the loop's own and the update of all leaves is one SIMD call
+ * (./langevinWasm.ts); the arithmetic per element is the same.
  * The iterates are the eager loop's, bit for bit (test/compiled/langevinInner.test.ts).
  *
  * gradAt receives y as a tree whose leaves are views of the loop's buffer (read it, do not keep
@@ -16,6 +19,7 @@ import { Tensor } from "../core/tensor.ts";
 import { type Tree, leaves, unflatten } from "../core/tree.ts";
 import { InputError } from "../errors.ts";
 import { langevinLeaf, stepNoise } from "./langevin.ts";
+import { langevinBuffers } from "./langevinWasm.ts";
 import { requireKey } from "./leafwise.ts";
 
 /** The settings of one inner loop (Entropy-SGD's innerLr, innerSteps, alpha, beta). */
@@ -51,9 +55,10 @@ export function compileLangevinInner(like: Tree, o: LangevinInnerOptions): Lange
   const shapes = leaves(like).map((t) => t.shape);
   const sizes = leaves(like).map((t) => t.size);
   const total = sizes.reduce((a, b) => a + b, 0);
-  const yBuf = new Float64Array(total),
-    muBuf = new Float64Array(total),
-    zBuf = new Float64Array(s === 0 ? 0 : total);
+  const wasm = langevinBuffers(total);
+  const yBuf = wasm?.y ?? new Float64Array(total),
+    muBuf = wasm?.mu ?? new Float64Array(total),
+    zBuf = wasm?.z ?? new Float64Array(s === 0 ? 0 : total);
   const views = (buf: Float64Array) => {
     let off = 0;
     return sizes.map((n) => buf.subarray(off, (off += n)));
@@ -82,6 +87,7 @@ export function compileLangevinInner(like: Tree, o: LangevinInnerOptions): Lange
       ys[j].set(xs[j]);
       mus[j].set(xs[j]);
     }
+    if (wasm !== null) wasm.x.set(yBuf);
     for (let l = 0; l < L; l++) {
       let g = g0;
       if (l > 0) {
@@ -90,8 +96,12 @@ export function compileLangevinInner(like: Tree, o: LangevinInnerOptions): Lange
       }
       const gs = leafArrays(g, "gradient");
       if (zs !== null) stepNoise(foldIn(requireKey(key, "entropy-sgd"), l)).fill(zBuf);
-      for (let j = 0; j < ys.length; j++)
-        langevinLeaf(ys[j], gs[j], ys[j], eta, 0, gamma, xs[j], s, zs === null ? null : zs[j], mus[j], alpha);
+      if (wasm !== null) {
+        for (let j = 0, off = 0; j < gs.length; off += sizes[j++]) wasm.g.set(gs[j], off);
+        wasm.update(eta, 0, gamma, s, alpha, zs !== null);
+      } else
+        for (let j = 0; j < ys.length; j++)
+          langevinLeaf(ys[j], gs[j], ys[j], eta, 0, gamma, xs[j], s, zs === null ? null : zs[j], mus[j], alpha);
     }
     return { y: yTree, mu: muTree };
   };

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { WasmStencils, findPdeWasm } from "../../src/pde/fused/wasm.ts";
 import { SmallGemm, findSmallWasm } from "../../src/core/backends/gemm/small.ts";
+import { tanhWasmWithRoom } from "../../src/core/kernels/tanhWasm.ts";
 import { wasmDir } from "./helpers.ts";
 
 test("pde stencils: asking for larger fields leaves earlier views attached", () => {
@@ -32,4 +33,23 @@ test("small kernels: the arena is there from the start and a product does not mo
   c.fill(0);
   assert.ok(sg.tryGemm(200, 200, 1, a, 0, false, b, 0, false, c, 0));
   assert.equal(c[199 * 200 + 5], 199);
+});
+
+test("tanh kernels: arrays longer than the arena go through in chunks without growing the memory", () => {
+  const tw = tanhWasmWithRoom(1000);
+  assert.ok(tw !== null, "tanh.wasm is built");
+  const own = tw.alloc(1000);
+  assert.ok(own !== null);
+  own.fill(0.25);
+  const a = new Float64Array(100_000).fill(0.5),
+    out = new Float64Array(100_000);
+  tw.tanh(a, out);
+  const first = out[0];
+  tw.tanh(a, out);
+  tw.backward(a, out, out);
+  assert.equal(out.length, 100_000);
+  assert.equal(out[99_999], out[0]);
+  assert.ok(Math.abs(first - Math.tanh(0.5)) < 1e-15);
+  assert.equal(own.length, 1000, "a view handed out before is still attached");
+  assert.equal(own[999], 0.25);
 });

@@ -7,6 +7,7 @@
  * relu.ts, tanh.ts) fall back to differentiable compositions whenever a backward pass is itself
  * being recorded, so derivatives of every order stay exact.
  */
+import { tanhWasm } from "./tanhWasm.ts";
 
 /**
  * Layer normalisation of `rows` rows of width d: out = (x − μ)·rstd·γ + β with rstd =
@@ -229,8 +230,18 @@ export function reluBackward(g: Float64Array, x: Float64Array, dx: Float64Array)
   for (let i = 0; i < x.length; i++) dx[i] = x[i] > 0 ? g[i] : 0;
 }
 
-/** g·(1 − y²) with y = tanh(x). */
+/** Below this many elements the plain loop of tanhBackward is as fast as the copies into WebAssembly (measured). */
+const TANH_BACKWARD_WASM_MIN = 128;
+
+/** g·(1 − y²) with y = tanh(x) (long arrays: the same products in WebAssembly SIMD, ./tanhWasm.ts). */
 export function tanhBackward(g: Float64Array, y: Float64Array, dx: Float64Array): void {
+  const w = y.length >= TANH_BACKWARD_WASM_MIN ? tanhWasm() : null;
+  if (w !== null) w.backward(g, y, dx);
+  else tanhBackwardLoop(g, y, dx);
+}
+
+/** tanhBackward in plain TypeScript (the path without tanh.wasm; the oracle of its tests). */
+export function tanhBackwardLoop(g: Float64Array, y: Float64Array, dx: Float64Array): void {
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
     dx[i] = g[i] * (1 - v * v);

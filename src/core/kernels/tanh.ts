@@ -7,7 +7,12 @@
  * e^{2|x|} by Cephes' exp (Padé form on the reduced argument r = 2|x| − k ln 2, exact scaling by
  * 2^k from a table since 2|x| < 44 there); for |x| ≥ 22, ±1 (tanh 22 rounds to 1). The sign is
  * restored at the end, so the result is exactly odd; ±0 and NaN pass through.
+ *
+ * Arrays of at least TANH_WASM_MIN elements go to the WebAssembly SIMD twin of this loop
+ * (assembly/tanh.ts via ./tanhWasm.ts), which computes the same doubles without the loop's
+ * data-dependent branches (docs/performance.md §sgld-wasm-kernels).
  */
+import { tanhWasm } from "./tanhWasm.ts";
 
 // The coefficients are Cephes' published digits, kept verbatim; the parser rounds each to the nearest double.
 /* eslint-disable no-loss-of-precision */
@@ -32,8 +37,18 @@ const TQ0 = 1.12811678491632931402e2,
 /** 2^k for the k = round(2|x|/ln 2) ∈ [2, 64) reached for 0.625 ≤ |x| < 22. */
 const POW2 = Float64Array.from({ length: 64 }, (_, k) => 2 ** k);
 
+/** Below this many elements the plain loop is as fast as the copies into WebAssembly and back (measured). */
+export const TANH_WASM_MIN = 64;
+
 /** out[i] = tanh(a[i]) for i < a.length (out may be a). */
 export function tanhInto(a: Float64Array, out: Float64Array): void {
+  const w = a.length >= TANH_WASM_MIN ? tanhWasm() : null;
+  if (w !== null) w.tanh(a, out);
+  else tanhLoop(a, out);
+}
+
+/** tanhInto in plain TypeScript: the path without tanh.wasm, and the oracle of its tests. */
+export function tanhLoop(a: Float64Array, out: Float64Array): void {
   const n = a.length;
   for (let i = 0; i < n; i++) {
     const x = a[i];
