@@ -92,3 +92,17 @@ export declare const adam:
 export declare const permuteHeads:
   | ((src: Float64Array, dst: Float64Array, N: number, T: number, H: number, dh: number, inverse: boolean) => void)
   | undefined;
+/** c_t = a_t · b_tᵀ for t < nb (a_t [m, k] at t·strideA, b_t [n, k] at t·strideB, c_t [m, n]), k ≥ 4: the small-product kernel's sums. */
+export declare const dotBatched:
+  | ((
+      nb: number,
+      m: number,
+      n: number,
+      k: number,
+      a: Float64Array,
+      strideA: number,
+      b: Float64Array,
+      strideB: number,
+      c: Float64Array,
+    ) => void)
+  | undefined;

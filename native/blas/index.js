@@ -40,5 +40,6 @@ module.exports = binding
       reluBackwardColSums: binding.reluBackwardColSums,
       adam: binding.adam,
       permuteHeads: binding.permuteHeads,
+      dotBatched: binding.dotBatched,
     }
   : { available: false, reason, path: file };

@@ -37,9 +37,9 @@ export function nativeOrSkip(t: { skip(message: string): void }): NativeBlas | n
 /** The raw addon kernels (no length cut-off), so that the C loops are tested on short arrays too. */
 export function raw(blas: NativeBlas): StreamKernels {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
-  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads } = blas;
+  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads, dotBatched } = blas;
   assert.ok(biasAct && reluMask && tanhMask && colSums && addTo && sgd);
-  assert.ok(addLayerNorm && layerNormBackwardAdd && reluBackwardColSums && adam && permuteHeads);
+  assert.ok(addLayerNorm && layerNormBackwardAdd && reluBackwardColSums && adam && permuteHeads && dotBatched);
   return {
     biasAct,
     reluMask,
@@ -52,5 +52,6 @@ export function raw(blas: NativeBlas): StreamKernels {
     reluBackwardColSums,
     adam,
     permuteHeads,
+    dotBatched,
   };
 }

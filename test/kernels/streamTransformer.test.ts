@@ -217,3 +217,46 @@ test("head permutes: native equals TypeScript, the inverse undoes it, and elemen
     assert.throws(() => raw(blas).permuteHeads(a, a, 1, 2, 2, 2, false), /permuteHeads: src and dst must differ/);
   }
 });
+
+test("native batched A·Bᵀ equals the TypeScript small-product kernel bit for bit (attention's scores)", (t) => {
+  const blas = nativeOrSkip(t);
+  if (blas === null) return;
+  const rng = new FastNormal(66);
+  let checked = 0;
+  for (const k of [raw(blas), nativeStream(blas)!])
+    for (const [nb, m, n] of [
+      [1, 1, 1],
+      [3, 3, 3],
+      [5, 2, 4],
+      [4, 3, 7],
+      [2, 6, 9],
+      [300, 3, 3],
+    ])
+      for (const kk of [4, 5, 7, 16, 17])
+        for (const special of SPECIALS) {
+          const sa = m * kk + (nb > 1 ? 2 : 0),
+            sb = n * kk + 1; // strides past the matrices, operands as views
+          const a = data(rng, (nb - 1) * sa + m * kk, 1, 1, special),
+            b = data(rng, (nb - 1) * sb + n * kk, 2, 1, special);
+          const want = new Float64Array(nb * m * n).fill(9),
+            got = new Float64Array(nb * m * n).fill(9);
+          ts.dotBatched(nb, m, n, kk, a, sa, b, sb, want);
+          k.dotBatched(nb, m, n, kk, a, sa, b, sb, got);
+          assertSame(got, want, `dotBatched nb=${nb} m=${m} n=${n} k=${kk} special=${special}`);
+          if (special === 0)
+            for (let q = 0; q < nb; q++)
+              for (let i = 0; i < m; i++)
+                for (let j = 0; j < n; j++) {
+                  let s = 0;
+                  for (let p = 0; p < kk; p++) s += a[q * sa + i * kk + p] * b[q * sb + j * kk + p];
+                  const w = want[(q * m + i) * n + j];
+                  assert.ok(Math.abs(w - s) <= 1e-12 * (1 + Math.abs(s)), `dotBatched: the product's value`);
+                }
+          checked++;
+        }
+  assert.ok(checked > 100);
+  assert.throws(
+    () => raw(blas).dotBatched(2, 2, 2, 4, new Float64Array(15), 8, new Float64Array(16), 8, new Float64Array(8)),
+    /dotBatched: operand too short/,
+  );
+});

@@ -27,6 +27,10 @@
  *                                     one leaf of Adam/AdamW (src/core/kernels/adamLeaf.ts)
  *   permuteHeads(src, dst, N, T, H, dh, inverse)
  *                                     [N, T, H, dh] → [N, H, T, dh] (inverse: back), copies
+ *   dotBatched(nb, m, n, k, a, sa, b, sb, c)
+ *                                     c_t = a_t · b_tᵀ for t < nb (a_t [m, k] at t·sa, b_t [n, k] at
+ *                                     t·sb, c_t [m, n] at t·m·n): the small-product kernel
+ *                                     gemmDotContig of src/core/kernels/matmul.ts, its sums in its order
  *
  * The layer-norm pair is src/core/kernels/layerNormFused.ts expression for expression (sqrt and
  * division are correctly rounded in C as in JavaScript).
@@ -227,6 +231,51 @@ static void permute_heads(const double *src, double *dst, size_t N, size_t T, si
     }
 }
 
+/* gemmDotContig: columns in groups of four, each a chain over p in k order; a lone column in four
+ * interleaved partial sums over the first k & ~3 terms, (s0 + s1) + (s2 + s3), then the rest. */
+CLONES static void dot_batched(size_t nb, size_t m, size_t n, size_t k, const double *a, size_t sa, const double *b,
+                               size_t sb, double *c) {
+  const size_t n4 = n - (n & 3), k4 = k & ~(size_t)3;
+  for (size_t t = 0; t < nb; t++) {
+    const double *at = a + t * sa, *bt = b + t * sb;
+    double *ct = c + t * m * n;
+    for (size_t i = 0; i < m; i++) {
+      const double *ai = at + i * k;
+      double *ci = ct + i * n;
+      size_t j = 0;
+      for (; j < n4; j += 4) {
+        const double *b0 = bt + j * k, *b1 = b0 + k, *b2 = b1 + k, *b3 = b2 + k;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (size_t p = 0; p < k; p++) {
+          const double x = ai[p];
+          s0 += x * b0[p];
+          s1 += x * b1[p];
+          s2 += x * b2[p];
+          s3 += x * b3[p];
+        }
+        ci[j] = s0;
+        ci[j + 1] = s1;
+        ci[j + 2] = s2;
+        ci[j + 3] = s3;
+      }
+      for (; j < n; j++) {
+        const double *bj = bt + j * k;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        size_t p = 0;
+        for (; p < k4; p += 4) {
+          s0 += ai[p] * bj[p];
+          s1 += ai[p + 1] * bj[p + 1];
+          s2 += ai[p + 2] * bj[p + 2];
+          s3 += ai[p + 3] * bj[p + 3];
+        }
+        double s = (s0 + s1) + (s2 + s3);
+        for (; p < k; p++) s += ai[p] * bj[p];
+        ci[j] = s;
+      }
+    }
+  }
+}
+
 /* Data pointer and element count of a Float64Array (false for anything else). */
 static bool f64(napi_env env, napi_value v, double **data, size_t *len) {
   void *p;
@@ -414,6 +463,21 @@ static napi_value permute_heads_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value dot_batched_js(napi_env env, napi_callback_info info) {
+  napi_value argv[9];
+  double *a, *b, *c;
+  size_t la, lb, lc, nb, m, n, k, sa, sb;
+  if (!args(env, info, 9, argv) || !count(env, argv[0], &nb) || !count(env, argv[1], &m) ||
+      !count(env, argv[2], &n) || !count(env, argv[3], &k) || !f64(env, argv[4], &a, &la) ||
+      !count(env, argv[5], &sa) || !f64(env, argv[6], &b, &lb) || !count(env, argv[7], &sb) ||
+      !f64(env, argv[8], &c, &lc))
+    THROW(env, "dotBatched: expected (nb, m, n, k, a, strideA, b, strideB, c)");
+  if (nb > 0 && (la < (nb - 1) * sa + m * k || lb < (nb - 1) * sb + n * k || lc < nb * m * n))
+    THROW(env, "dotBatched: operand too short");
+  dot_batched(nb, m, n, k, a, sa, b, sb, c);
+  return NULL;
+}
+
 void stream_define(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     METHOD("biasAct", bias_act_js),
@@ -427,6 +491,7 @@ void stream_define(napi_env env, napi_value exports) {
     METHOD("reluBackwardColSums", relu_backward_col_sums_js),
     METHOD("adam", adam_js),
     METHOD("permuteHeads", permute_heads_js),
+    METHOD("dotBatched", dot_batched_js),
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

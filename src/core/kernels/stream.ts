@@ -10,6 +10,7 @@
  * `streamKernels()` in ../backends/gemm/index.ts picks the active backend's.
  */
 import { adamLeaf } from "./adamLeaf.ts";
+import { gemmBatchedSmall } from "./matmul.ts";
 import { reluBackward, tanhBackward } from "./fused.ts";
 import { addLayerNorm, layerNormBackwardAdd } from "./layerNormFused.ts";
 import { biasReluInPlace, reluBackwardColumnSums } from "./reluBranchFree.ts";
@@ -44,6 +45,21 @@ export interface StreamKernels {
     H: number,
     dh: number,
     inverse: boolean,
+  ): void;
+  /**
+   * c_t = a_t·b_tᵀ, t < nb (a_t [m, k] at t·strideA, b_t [n, k] at t·strideB, c_t [m, n] at t·m·n),
+   * for k ≥ 4: the batched small product with these flags (./matmul.ts's gemmDotContig), its sums in its order.
+   */
+  dotBatched(
+    nb: number,
+    m: number,
+    n: number,
+    k: number,
+    a: Float64Array,
+    strideA: number,
+    b: Float64Array,
+    strideB: number,
+    c: Float64Array,
   ): void;
 }
 
@@ -116,4 +132,5 @@ export const typescriptStream: StreamKernels = {
   reluBackwardColSums: reluBackwardColumnSums,
   adam: adamLeaf,
   permuteHeads,
+  dotBatched: (nb, m, n, k, a, sa, b, sb, c) => gemmBatchedSmall(nb, m, n, k, a, 0, sa, false, b, 0, sb, true, c),
 };

@@ -101,6 +101,8 @@ export function gemmBatched(
 ): void {
   if (!ready) selectFromEnvironment();
   if (m * n * k < minWork || m < minRows) {
+    // A·Bᵀ with k ≥ 4 is gemmSmall's dot-product kernel: the streaming twin (native: the same sums in C).
+    if (!transA && transB && k >= 4) return stream.dotBatched(nb, m, n, k, a, strideA, b, strideB, c);
     gemmBatchedSmall(nb, m, n, k, a, 0, strideA, transA, b, 0, strideB, transB, c);
     return;
   }

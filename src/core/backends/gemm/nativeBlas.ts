@@ -28,6 +28,7 @@ export interface NativeBlas {
   reluBackwardColSums?: StreamKernels["reluBackwardColSums"];
   adam?: StreamKernels["adam"];
   permuteHeads?: StreamKernels["permuteHeads"];
+  dotBatched?: StreamKernels["dotBatched"];
 }
 
 /** The addon; throws with the package's reason when it is not built or not installed. */
@@ -77,9 +78,10 @@ export const NATIVE_STREAM_MIN = 128;
 /** The addon's streaming kernels, each falling back to TypeScript for short arrays; undefined if the build has none. */
 export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
-  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads } = blas;
+  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads, dotBatched } = blas;
   if (!biasAct || !reluMask || !tanhMask || !colSums || !addTo || !sgd) return undefined;
-  if (!addLayerNorm || !layerNormBackwardAdd || !reluBackwardColSums || !adam || !permuteHeads) return undefined;
+  if (!addLayerNorm || !layerNormBackwardAdd || !reluBackwardColSums || !adam || !permuteHeads || !dotBatched)
+    return undefined;
   const ts = typescriptStream;
   return {
     biasAct: (out, b, rows, n, relu) =>
@@ -98,5 +100,6 @@ export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
       (a[2] * a[3] < NATIVE_STREAM_MIN ? ts.reluBackwardColSums : reluBackwardColSums)(...a),
     adam: (...a) => (a[0].length < NATIVE_STREAM_MIN ? ts.adam : adam)(...a),
     permuteHeads: (...a) => (a[0].length < NATIVE_STREAM_MIN ? ts.permuteHeads : permuteHeads)(...a),
+    dotBatched: (...a) => (a[0] * a[1] * a[2] * a[3] < NATIVE_STREAM_MIN ? ts.dotBatched : dotBatched)(...a),
   };
 }
