@@ -106,3 +106,18 @@ export declare const dotBatched:
       c: Float64Array,
     ) => void)
   | undefined;
+/** c_t = op(a_t) · b_t for t < nb (b_t [k, n] at t·strideB), n ≥ 4, k ≥ 2: the small-product kernel's scaled-rows sums. */
+export declare const rowsBatched:
+  | ((
+      nb: number,
+      m: number,
+      n: number,
+      k: number,
+      a: Float64Array,
+      strideA: number,
+      transA: boolean,
+      b: Float64Array,
+      strideB: number,
+      c: Float64Array,
+    ) => void)
+  | undefined;

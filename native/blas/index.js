@@ -41,5 +41,6 @@ module.exports = binding
       adam: binding.adam,
       permuteHeads: binding.permuteHeads,
       dotBatched: binding.dotBatched,
+      rowsBatched: binding.rowsBatched,
     }
   : { available: false, reason, path: file };

@@ -37,9 +37,11 @@ export function nativeOrSkip(t: { skip(message: string): void }): NativeBlas | n
 /** The raw addon kernels (no length cut-off), so that the C loops are tested on short arrays too. */
 export function raw(blas: NativeBlas): StreamKernels {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
-  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads, dotBatched } = blas;
+  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads, dotBatched, rowsBatched } = blas;
   assert.ok(biasAct && reluMask && tanhMask && colSums && addTo && sgd);
-  assert.ok(addLayerNorm && layerNormBackwardAdd && reluBackwardColSums && adam && permuteHeads && dotBatched);
+  assert.ok(
+    addLayerNorm && layerNormBackwardAdd && reluBackwardColSums && adam && permuteHeads && dotBatched && rowsBatched,
+  );
   return {
     biasAct,
     reluMask,
@@ -53,5 +55,6 @@ export function raw(blas: NativeBlas): StreamKernels {
     adam,
     permuteHeads,
     dotBatched,
+    rowsBatched,
   };
 }

@@ -260,3 +260,49 @@ test("native batched A·Bᵀ equals the TypeScript small-product kernel bit for 
     /dotBatched: operand too short/,
   );
 });
+
+test("native batched op(A)·B equals the TypeScript small-product kernel bit for bit (attention's A·V and reverse products)", (t) => {
+  const blas = nativeOrSkip(t);
+  if (blas === null) return;
+  const rng = new FastNormal(67);
+  let checked = 0;
+  for (const k of [raw(blas), nativeStream(blas)!])
+    for (const [nb, m, n] of [
+      [1, 1, 4],
+      [3, 3, 16],
+      [5, 2, 5],
+      [4, 7, 9],
+      [300, 3, 16],
+    ])
+      for (const kk of [2, 3, 4, 5, 6, 7, 8, 11])
+        for (const transA of [false, true])
+          for (const special of SPECIALS) {
+            const sa = m * kk + 1,
+              sb = kk * n + 2;
+            const a = data(rng, (nb - 1) * sa + m * kk, 1, 1, special),
+              b = data(rng, (nb - 1) * sb + kk * n, 2, 1, special);
+            const want = new Float64Array(nb * m * n).fill(9),
+              got = new Float64Array(nb * m * n).fill(9);
+            ts.rowsBatched(nb, m, n, kk, a, sa, transA, b, sb, want);
+            k.rowsBatched(nb, m, n, kk, a, sa, transA, b, sb, got);
+            const what = `rowsBatched nb=${nb} m=${m} n=${n} k=${kk} transA=${transA} special=${special}`;
+            assertSame(got, want, what);
+            if (special === 0)
+              for (let q = 0; q < nb; q++)
+                for (let i = 0; i < m; i++)
+                  for (let j = 0; j < n; j++) {
+                    let s = 0;
+                    for (let p = 0; p < kk; p++)
+                      s += a[q * sa + (transA ? p * m + i : i * kk + p)] * b[q * sb + p * n + j];
+                    const w = want[(q * m + i) * n + j];
+                    assert.ok(Math.abs(w - s) <= 1e-12 * (1 + Math.abs(s)), `${what}: the product's value`);
+                  }
+            checked++;
+          }
+  assert.ok(checked > 300);
+  assert.throws(
+    () =>
+      raw(blas).rowsBatched(2, 2, 4, 2, new Float64Array(8), 4, false, new Float64Array(15), 8, new Float64Array(16)),
+    /rowsBatched: operand too short/,
+  );
+});

@@ -31,6 +31,9 @@
  *                                     c_t = a_t · b_tᵀ for t < nb (a_t [m, k] at t·sa, b_t [n, k] at
  *                                     t·sb, c_t [m, n] at t·m·n): the small-product kernel
  *                                     gemmDotContig of src/core/kernels/matmul.ts, its sums in its order
+ *   rowsBatched(nb, m, n, k, a, sa, transA, b, sb, c)
+ *                                     c_t = op(a_t) · b_t for n ≥ 4, k ≥ 2 (b_t [k, n]): gemmSmall's
+ *                                     scaled-rows form, four rows of b at a time, its sums in its order
  *
  * The layer-norm pair is src/core/kernels/layerNormFused.ts expression for expression (sqrt and
  * division are correctly rounded in C as in JavaScript).
@@ -276,6 +279,55 @@ CLONES static void dot_batched(size_t nb, size_t m, size_t n, size_t k, const do
   }
 }
 
+/* gemmSmall's form for contiguous rows of B: row i of C = Σ_p op(A)[i, p]·B[p, :], rows of B in
+ * groups of four ((x0·b0 + x1·b1) + x2·b2) + x3·b3 (assigned for the first group, added after),
+ * the last k mod 4 rows one by one onto the row of C ((c + x0·b0) + x1·b1) + …. */
+CLONES static void rows_batched(size_t nb, size_t m, size_t n, size_t k, const double *a, size_t sa, bool transA,
+                                const double *b, size_t sb, double *c) {
+  const size_t ars = transA ? 1 : k, acs = transA ? m : 1, k4 = k - (k & 3);
+  for (size_t t = 0; t < nb; t++) {
+    const double *at = a + t * sa, *bt = b + t * sb;
+    double *ct = c + t * m * n;
+    for (size_t i = 0; i < m; i++) {
+      const double *ai = at + i * ars;
+      double *ci = ct + i * n;
+      size_t p = 0;
+      for (; p < k4; p += 4) {
+        const double x0 = ai[p * acs], x1 = ai[(p + 1) * acs], x2 = ai[(p + 2) * acs], x3 = ai[(p + 3) * acs];
+        const double *b0 = bt + p * n, *b1 = b0 + n, *b2 = b1 + n, *b3 = b2 + n;
+        if (p == 0)
+          for (size_t j = 0; j < n; j++) ci[j] = x0 * b0[j] + x1 * b1[j] + x2 * b2[j] + x3 * b3[j];
+        else
+          for (size_t j = 0; j < n; j++) ci[j] += x0 * b0[j] + x1 * b1[j] + x2 * b2[j] + x3 * b3[j];
+      }
+      const size_t r = k - p;
+      if (r == 0) continue;
+      const double x0 = ai[p * acs];
+      const double *b0 = bt + p * n;
+      if (r == 1) {
+        if (p == 0)
+          for (size_t j = 0; j < n; j++) ci[j] = x0 * b0[j];
+        else
+          for (size_t j = 0; j < n; j++) ci[j] += x0 * b0[j];
+      } else if (r == 2) {
+        const double x1 = ai[(p + 1) * acs];
+        const double *b1 = b0 + n;
+        if (p == 0)
+          for (size_t j = 0; j < n; j++) ci[j] = x0 * b0[j] + x1 * b1[j];
+        else
+          for (size_t j = 0; j < n; j++) ci[j] = ci[j] + x0 * b0[j] + x1 * b1[j];
+      } else {
+        const double x1 = ai[(p + 1) * acs], x2 = ai[(p + 2) * acs];
+        const double *b1 = b0 + n, *b2 = b1 + n;
+        if (p == 0)
+          for (size_t j = 0; j < n; j++) ci[j] = x0 * b0[j] + x1 * b1[j] + x2 * b2[j];
+        else
+          for (size_t j = 0; j < n; j++) ci[j] = ci[j] + x0 * b0[j] + x1 * b1[j] + x2 * b2[j];
+      }
+    }
+  }
+}
+
 /* Data pointer and element count of a Float64Array (false for anything else). */
 static bool f64(napi_env env, napi_value v, double **data, size_t *len) {
   void *p;
@@ -478,6 +530,22 @@ static napi_value dot_batched_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value rows_batched_js(napi_env env, napi_callback_info info) {
+  napi_value argv[10];
+  double *a, *b, *c;
+  size_t la, lb, lc, nb, m, n, k, sa, sb;
+  bool transA;
+  if (!args(env, info, 10, argv) || !count(env, argv[0], &nb) || !count(env, argv[1], &m) ||
+      !count(env, argv[2], &n) || !count(env, argv[3], &k) || !f64(env, argv[4], &a, &la) ||
+      !count(env, argv[5], &sa) || napi_get_value_bool(env, argv[6], &transA) != napi_ok ||
+      !f64(env, argv[7], &b, &lb) || !count(env, argv[8], &sb) || !f64(env, argv[9], &c, &lc))
+    THROW(env, "rowsBatched: expected (nb, m, n, k, a, strideA, transA, b, strideB, c)");
+  if (nb > 0 && (la < (nb - 1) * sa + m * k || lb < (nb - 1) * sb + k * n || lc < nb * m * n))
+    THROW(env, "rowsBatched: operand too short");
+  rows_batched(nb, m, n, k, a, sa, transA, b, sb, c);
+  return NULL;
+}
+
 void stream_define(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     METHOD("biasAct", bias_act_js),
@@ -492,6 +560,7 @@ void stream_define(napi_env env, napi_value exports) {
     METHOD("adam", adam_js),
     METHOD("permuteHeads", permute_heads_js),
     METHOD("dotBatched", dot_batched_js),
+    METHOD("rowsBatched", rows_batched_js),
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -61,6 +61,22 @@ export interface StreamKernels {
     strideB: number,
     c: Float64Array,
   ): void;
+  /**
+   * c_t = op(a_t)·b_t, t < nb (b_t [k, n] at t·strideB), for n ≥ 4 and k ≥ 2: the batched small
+   * product with contiguous rows of B (./matmul.ts's gemmSmall, scaled rows of B), its sums in its order.
+   */
+  rowsBatched(
+    nb: number,
+    m: number,
+    n: number,
+    k: number,
+    a: Float64Array,
+    strideA: number,
+    transA: boolean,
+    b: Float64Array,
+    strideB: number,
+    c: Float64Array,
+  ): void;
 }
 
 /**
@@ -133,4 +149,5 @@ export const typescriptStream: StreamKernels = {
   adam: adamLeaf,
   permuteHeads,
   dotBatched: (nb, m, n, k, a, sa, b, sb, c) => gemmBatchedSmall(nb, m, n, k, a, 0, sa, false, b, 0, sb, true, c),
+  rowsBatched: (nb, m, n, k, a, sa, tA, b, sb, c) => gemmBatchedSmall(nb, m, n, k, a, 0, sa, tA, b, 0, sb, false, c),
 };

@@ -103,6 +103,8 @@ export function gemmBatched(
   if (m * n * k < minWork || m < minRows) {
     // A·Bᵀ with k ≥ 4 is gemmSmall's dot-product kernel: the streaming twin (native: the same sums in C).
     if (!transA && transB && k >= 4) return stream.dotBatched(nb, m, n, k, a, strideA, b, strideB, c);
+    // op(A)·B with n ≥ 4, k ≥ 2 is its scaled-rows form: likewise (attention's A·V and the reverse products).
+    if (!transB && n >= 4 && k >= 2) return stream.rowsBatched(nb, m, n, k, a, strideA, transA, b, strideB, c);
     gemmBatchedSmall(nb, m, n, k, a, 0, strideA, transA, b, 0, strideB, transB, c);
     return;
   }

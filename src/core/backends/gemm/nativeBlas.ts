@@ -29,6 +29,7 @@ export interface NativeBlas {
   adam?: StreamKernels["adam"];
   permuteHeads?: StreamKernels["permuteHeads"];
   dotBatched?: StreamKernels["dotBatched"];
+  rowsBatched?: StreamKernels["rowsBatched"];
 }
 
 /** The addon; throws with the package's reason when it is not built or not installed. */
@@ -78,9 +79,17 @@ export const NATIVE_STREAM_MIN = 128;
 /** The addon's streaming kernels, each falling back to TypeScript for short arrays; undefined if the build has none. */
 export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
-  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads, dotBatched } = blas;
+  const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads, dotBatched, rowsBatched } = blas;
   if (!biasAct || !reluMask || !tanhMask || !colSums || !addTo || !sgd) return undefined;
-  if (!addLayerNorm || !layerNormBackwardAdd || !reluBackwardColSums || !adam || !permuteHeads || !dotBatched)
+  if (
+    !addLayerNorm ||
+    !layerNormBackwardAdd ||
+    !reluBackwardColSums ||
+    !adam ||
+    !permuteHeads ||
+    !dotBatched ||
+    !rowsBatched
+  )
     return undefined;
   const ts = typescriptStream;
   return {
@@ -101,5 +110,6 @@ export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
     adam: (...a) => (a[0].length < NATIVE_STREAM_MIN ? ts.adam : adam)(...a),
     permuteHeads: (...a) => (a[0].length < NATIVE_STREAM_MIN ? ts.permuteHeads : permuteHeads)(...a),
     dotBatched: (...a) => (a[0] * a[1] * a[2] * a[3] < NATIVE_STREAM_MIN ? ts.dotBatched : dotBatched)(...a),
+    rowsBatched: (...a) => (a[0] * a[1] * a[2] * a[3] < NATIVE_STREAM_MIN ? ts.rowsBatched : rowsBatched)(...a),
   };
 }
