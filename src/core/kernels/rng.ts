@@ -137,10 +137,10 @@ export class FastNormal {
     while (i < n) {
       let hz = 0,
         iz = 0,
-        t = 0,
-        u = 0,
-        n2 = 0,
-        n3 = 0;
+        t: number,
+        u: number,
+        n2: number,
+        n3: number;
       // The fast path until a draw needs the slow one (or the array is full).
       for (; i < n; i++) {
         // hz: one xoshiro128** word (nextInt32, inlined).
