@@ -123,7 +123,9 @@ export class FastNormal {
    * with the generator state held in locals throughout, the slow path included (the tail's and
    * the wedge's uniforms are words of the same inlined xoshiro128** step, and a rejected wedge
    * draws again for the same element, as normal()'s loop does), so the loop is a few register
-   * operations per draw and the fields are written once at the end.
+   * operations per draw and the fields are written once at the end. (The xoshiro128** step is
+   * written out three times on purpose: with the slow path as a call through the fields the fill
+   * of sgld-inner's 1 120 draws was no faster than before, written out it takes 15–25 % less.)
    */
   fill(out: Float64Array, scale = 1): Float64Array {
     const n = out.length;
