@@ -110,18 +110,35 @@ export function mlpStep(H: number) {
  * one gradient plan reused every step, bias + relu in the GEMM epilogue, SGD in place.
  */
 export function mlpStepCompiled(H: number) {
-  const cfg = mlpCfg(H, "relu");
   const { X, y } = mnistBatch();
-  const make = () => compileStep({ model: cfg, loss: "xent", optimizer: sgd(), params: mlpParams(H) });
+  return compiledStepWorkload(
+    () => compileStep({ model: mlpCfg(H, "relu"), loss: "xent", optimizer: sgd(), params: mlpParams(H) }),
+    X,
+    y,
+    0.01,
+  );
+}
+
+/**
+ * A compiled training step as a workload (the mlp and transformer *-step-compiled lines): `run`
+ * steps one compiled step on the batch; `check` steps a fresh one three times and returns the
+ * first loss, |first gradient|² and the third loss.
+ */
+export function compiledStepWorkload(
+  make: () => { step(x: Tensor, t: Tensor, lr: number): number; grads(): Tree },
+  x: Tensor,
+  t: Tensor,
+  lr: number,
+) {
   const run = make();
   return {
-    run: () => run.step(X, y, 0.01),
+    run: () => run.step(x, t, lr),
     check: () => {
       const o = make();
-      const l1 = o.step(X, y, 0.01);
+      const l1 = o.step(x, t, lr);
       const g1 = sumSq(o.grads());
-      o.step(X, y, 0.01);
-      return [l1, g1, o.step(X, y, 0.01)];
+      o.step(x, t, lr);
+      return [l1, g1, o.step(x, t, lr)];
     },
   };
 }

@@ -19,16 +19,16 @@
  *             derivative applied in place on the product's own array.
  */
 import { gemmDispatch, streamKernels } from "../core/backends/gemm/index.ts";
-import { logSoftmaxBackward, logSoftmaxRows, reluForward } from "../core/kernels/fused.ts";
+import { reluForward } from "../core/kernels/fused.ts";
 import type { StreamKernels } from "../core/kernels/stream.ts";
-import { reduceAxes } from "../core/kernels/reduce.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
 import { CHUNK as TANH_CHUNK, tanhWasmWithRoom } from "../core/kernels/tanhWasm.ts";
 import { thinProducts, thinProductsRoom } from "./thinProducts.ts";
 import { InputError } from "../errors.ts";
 import { Tensor } from "../core/tensor.ts";
 import type { MlpConfig, MlpParams } from "../nn/families/mlp.ts";
-import { oneHotInto, type LossName } from "../nn/losses.ts";
+import type { LossName } from "../nn/losses.ts";
+import { compileLossSeed } from "./lossSeed.ts";
 
 /** The activations a plan has a fused epilogue for. */
 export const COMPILED_ACTIVATIONS = ["relu", "tanh", "identity"] as const;
@@ -117,6 +117,23 @@ export function mlpLeafArrays(cfg: MlpConfig, params: MlpParams, out: Float64Arr
 }
 const LAYER = Array.from({ length: 16 }, (_, i) => `fc${i}`);
 
+/**
+ * A plan per batch size, built on first use, with its gradient tree over the plan's arrays (the
+ * mlp counterpart of `transformerPlans` in ./transformerStep.ts).
+ */
+export function mlpPlans(cfg: MlpConfig, loss: LossName): (rows: number) => { plan: MlpGradPlan; tree: MlpParams } {
+  const plans = new Map<number, { plan: MlpGradPlan; tree: MlpParams }>();
+  return (rows) => {
+    let p = plans.get(rows);
+    if (p === undefined) {
+      const plan = compileMlpGrad(cfg, loss, rows);
+      p = { plan, tree: mlpTreeOver(cfg, plan.grads) };
+      plans.set(rows, p);
+    }
+    return p;
+  };
+}
+
 /** Why `cfg`/`loss` cannot be compiled, or null when they can. */
 export function compileUnsupported(cfg: MlpConfig, loss: LossName): string | null {
   if (!(COMPILED_ACTIVATIONS as readonly string[]).includes(cfg.activation))
@@ -172,11 +189,7 @@ export function compileMlpGrad(
     gOutAt = at(gOut);
   // The thin products (two inputs, one output, their weight gradients) in that memory too.
   const thin = tw === null ? null : thinProducts(tw, d, rows, a, g);
-  const lossA = new Float64Array(rows * C); // log-softmax (xent) or residual (mse)
-  const lossB = new Float64Array(rows * C); // one-hot rows (xent)
-  const lossC = new Float64Array(rows * C); // products and seeds of the loss
-  const outShape = [rows, C];
-  const ALL = [0, 1];
+  const lossSeed = compileLossSeed(loss, rows, C);
 
   function forward(params: readonly Float64Array[], x: Float64Array, sk: StreamKernels): void {
     a[0] = x;
@@ -197,47 +210,6 @@ export function compileMlpGrad(
       else if (!last && act === "relu") reluForward(out, out);
       if (!last && act === "tanh") tanhInto(out, out);
     }
-  }
-
-  /**
-   * Loss value and the cotangent of the logits g[L] (the eager reverse pass's, op by op). With
-   * `perRow`, each row is a batch of one: perRow[r] = its loss (the same reduction over its own
-   * C values) and the seed is that of a one-row batch — the rows' kernels are independent.
-   */
-  function lossAndSeed(target: Float64Array, perRow: Float64Array | null = null): number {
-    const z = a[L],
-      gz = g[L];
-    const batch = perRow === null ? rows : 1;
-    if (loss === "xent") {
-      // L = −(Σ log_softmax(z) ⊙ onehot)/rows; seed of log_softmax: (−1/rows)·onehot.
-      logSoftmaxRows(z, rows, C, lossA);
-      if (target.length !== rows) throw new InputError(`xent: ${rows} rows of logits but ${target.length} labels`);
-      oneHotInto(target, C, lossB);
-      for (let i = 0; i < lossC.length; i++) lossC[i] = lossA[i] * lossB[i];
-      const value = perRow === null ? -(reduceAxes(lossC, outShape, ALL, "sum")[0] / rows) : 0;
-      // A one-row batch's mean is its sum (s/1 = s exactly).
-      if (perRow !== null) for (let r = 0; r < rows; r++) perRow[r] = -rowSum(lossC, r, C);
-      const c = -1 / batch;
-      for (let i = 0; i < lossC.length; i++) lossC[i] = c * lossB[i];
-      logSoftmaxBackward(lossC, lossA, rows, C, gz);
-      return value;
-    }
-    // mse: L = Σ(z − t)²/n; the square's two factors each contribute (1/n)·r, summed: r/n + r/n.
-    const n = rows * C;
-    if (target.length !== n) throw new InputError(`mse: output has ${n} elements, target ${target.length}`);
-    for (let i = 0; i < n; i++) {
-      const r = z[i] - target[i];
-      lossA[i] = r;
-      lossC[i] = r * r;
-    }
-    const value = perRow === null ? reduceAxes(lossC, outShape, ALL, "sum")[0] / n : 0;
-    if (perRow !== null) for (let r = 0; r < rows; r++) perRow[r] = rowSum(lossC, r, C) / C;
-    const c = 1 / (batch * C);
-    for (let i = 0; i < n; i++) {
-      const h = c * lossA[i];
-      gz[i] = h + h;
-    }
-    return value;
   }
 
   /** The reverse pass from g[L]; weight gradients into row `row` of dst unless dst is null. */
@@ -290,7 +262,7 @@ export function compileMlpGrad(
     check(params, x);
     const sk = streamKernels();
     forward(params, x, sk);
-    const value = lossAndSeed(target);
+    const value = lossSeed.run(a[L], target, g[L]);
     backward(params, dst, row, sk);
     return value;
   }
@@ -298,7 +270,7 @@ export function compileMlpGrad(
   return {
     rows,
     grads,
-    internals: { outputs: a, preCt: g, outCt: gOut, logProbs: lossA },
+    internals: { outputs: a, preCt: g, outCt: gOut, logProbs: lossSeed.logProbs },
     run: (params, x, target) => runInto(params, x, target, grads, 0),
     runInto,
     perRowCotangents(params, x, target, values) {
@@ -306,15 +278,8 @@ export function compileMlpGrad(
       if (values.length !== rows) throw new InputError(`compile: ${values.length} loss slots for ${rows} rows`);
       const sk = streamKernels();
       forward(params, x, sk);
-      lossAndSeed(target, values);
+      lossSeed.run(a[L], target, g[L], values);
       backward(params, null, 0, sk);
     },
   };
-}
-
-/** Σ_j a[r·n + j] in order from 0 — reduceAxes's sum over one row of n values. */
-function rowSum(a: Float64Array, r: number, n: number): number {
-  let s = 0;
-  for (let j = r * n, e = j + n; j < e; j++) s += a[j];
-  return s;
 }

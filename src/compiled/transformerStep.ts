@@ -50,15 +50,8 @@ export function compileTransformerStep(opts: CompileTransformerStepOptions): Com
   inPlaceUpdate(optimizer);
   snapshotInterval(opts.snapshotEvery);
   const ownData = transformerLeafArrays(cfg, opts.params, true);
-  const planFor = transformerPlans(cfg, loss);
   return compilePlanStep(
-    {
-      own: transformerTreeOver(cfg, ownData),
-      gradient(x, target) {
-        const { plan, tree } = planFor(x);
-        return { value: plan.run(ownData, x.data, target.data), grads: tree };
-      },
-    },
+    { ownData, own: transformerTreeOver(cfg, ownData), planFor: transformerPlans(cfg, loss) },
     optimizer,
     opts.snapshotEvery,
   );

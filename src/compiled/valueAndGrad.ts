@@ -15,7 +15,7 @@ import type { MlpConfig, MlpParams } from "../nn/families/mlp.ts";
 import type { TransformerConfig, TransformerParams } from "../nn/families/transformer.ts";
 import type { LossName } from "../nn/losses.ts";
 import type { ModelConfig } from "../nn/registry.ts";
-import { compileMlpGrad, compileUnsupported, mlpLeafArrays, mlpLeafNames, type MlpGradPlan } from "./mlpGrad.ts";
+import { compileUnsupported, mlpLeafArrays, mlpLeafNames, mlpPlans } from "./mlpGrad.ts";
 import { transformerCompileUnsupported } from "./transformerGrad.ts";
 import { transformerLeafArrays, transformerLeafNames } from "./transformerLayout.ts";
 import { transformerPlans } from "./transformerStep.ts";
@@ -36,14 +36,12 @@ const mlpFamily: CompiledFamily = {
   unsupported: (cfg, loss) => compileUnsupported(cfg as MlpConfig, loss),
   build(cfg, loss) {
     const mlp = cfg as MlpConfig;
-    const plans = new Map<number, MlpGradPlan>();
+    const planFor = mlpPlans(mlp, loss);
     const arrays: Float64Array[] = [];
     return {
       names: mlpLeafNames(mlp),
       run(params, x, target) {
-        const rows = x.shape[0];
-        let plan = plans.get(rows);
-        if (plan === undefined) plans.set(rows, (plan = compileMlpGrad(mlp, loss, rows)));
+        const { plan } = planFor(x.shape[0]);
         return [plan.run(mlpLeafArrays(mlp, params as MlpParams, arrays), x.data, target.data), plan.grads];
       },
     };

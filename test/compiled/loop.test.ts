@@ -9,8 +9,8 @@ import { trainLoop } from "../../src/train/loop.ts";
 import { prepareRun } from "../../src/train/setup.ts";
 import type { RunConfigInput } from "../../src/train/config.ts";
 import { InputError } from "../../src/errors.ts";
-import { MemorySink, tinyConfig } from "../train/helpers.ts";
-import { assertTreesBitEqual } from "./helpers.ts";
+import { tinyConfig } from "../train/helpers.ts";
+import { assertCompiledLoopMatchesEager, assertTreesBitEqual } from "./helpers.ts";
 
 const RUNS: [string, Partial<RunConfigInput>][] = [
   [
@@ -26,16 +26,7 @@ const RUNS: [string, Partial<RunConfigInput>][] = [
 
 for (const [name, over] of RUNS) {
   test(`compile: true trains exactly as the eager loop: ${name}`, async () => {
-    const p = prepareRun(tinyConfig({ steps: 12, logEvery: 1, evalEvery: 4, ...over }));
-    const eager = new MemorySink(),
-      compiled = new MemorySink();
-    const a = await trainLoop(p.loopOptions(p.initialState(), { sink: eager }));
-    const b = await trainLoop({ ...p.loopOptions(p.initialState(), { sink: compiled }), compile: true });
-    assert.equal(b.status, a.status);
-    assert.equal(b.state.step, 12);
-    assert.equal(b.state.position, a.state.position);
-    assert.deepEqual(compiled.records, eager.records);
-    assertTreesBitEqual(b.state.params, a.state.params, "final params");
+    await assertCompiledLoopMatchesEager(tinyConfig({ steps: 12, logEvery: 1, evalEvery: 4, ...over }), 12);
   });
 }
 

@@ -14,7 +14,17 @@ import { sgd, adam, adamw, sgld } from "../../src/optim/index.ts";
 import type { Optimizer } from "../../src/optim/types.ts";
 import { compileMlpGrad, compileStep, mlpLeafNames } from "../../src/compiled/index.ts";
 import { InputError } from "../../src/errors.ts";
-import { assertBitEqual, assertTreesBitEqual, batch, caseName, cfgOf, eagerSteps, type NetCase } from "./helpers.ts";
+import {
+  assertBitEqual,
+  assertDivergesAndRestores,
+  assertStepsMatchEager,
+  assertTreesBitEqual,
+  batch,
+  caseName,
+  cfgOf,
+  eagerSteps,
+  type NetCase,
+} from "./helpers.ts";
 
 const eagerVg = (cfg: MlpConfig, loss: LossName) =>
   valueAndGrad((p: MlpParams, x: Tensor, t: Tensor) => lossFn(loss)(apply(p, x, cfg), t));
@@ -81,21 +91,8 @@ for (const [name, make, lr] of OPTIMIZERS) {
     const before = leaves(params).map((t) => t.data.slice());
     const eager = eagerRun(cfg, "xent", make(), params);
     const compiled = compileStep({ model: cfg, loss: "xent", optimizer: make(), params });
-    [16, 16, 16, 7, 16, 7].forEach((rows, i) => {
-      const { x, t } = batch(200 + i, rows, cfg, "xent");
-      const le = eager.step(x, t, lr);
-      const lc = compiled.step(x, t, lr);
-      assert.ok(Object.is(lc, le), `step ${i + 1} loss: compiled ${lc} vs eager ${le}`);
-      assertTreesBitEqual(compiled.params(), eager.params, `step ${i + 1} params`);
-    });
-    assert.equal(compiled.steps, 6);
-    const cs = compiled.state(),
-      es = eager.state;
-    for (const k of Object.keys(es)) {
-      const v = es[k];
-      if (typeof v === "number") assert.equal(cs[k], v, `state ${k}`);
-      else assertTreesBitEqual(cs[k] as Tree, v, `state ${k}`);
-    }
+    const batches = [16, 16, 16, 7, 16, 7].map((rows, i) => batch(200 + i, rows, cfg, "xent"));
+    assertStepsMatchEager(compiled, eager, batches, lr);
     // The caller's parameters are never written.
     leaves(params).forEach((t, j) => assertBitEqual(t.data, before[j], "initial params"));
   });
@@ -124,25 +121,7 @@ test("a diverging compiled run skips the non-finite step and restores the last s
   const eager = eagerRun(cfg, "mse", sgd(), params);
   const { x, t } = batch(400, 8, cfg, "mse");
   // A learning rate this large makes the linear least-squares iteration blow up within a few steps.
-  let losses: number[] = [];
-  let atSnapshot: Tree | null = null;
-  for (let i = 0; i < 200 && (losses.length === 0 || Number.isFinite(losses[losses.length - 1])); i++) {
-    if (compiled.steps % 2 === 0) atSnapshot = compiled.params();
-    losses.push(compiled.step(x, t, 50));
-  }
-  const last = losses[losses.length - 1];
-  assert.ok(!Number.isFinite(last), `the run diverged (last loss ${last})`);
-  const applied = compiled.steps;
-  assert.equal(applied, losses.length - 1, "the non-finite step was not applied");
-  const back = compiled.restore();
-  assert.equal(back, applied - (applied % 2));
-  assert.equal(compiled.steps, back);
-  assertTreesBitEqual(compiled.params(), atSnapshot as Tree, "restored params");
-  // The restored run continues exactly as the eager run from the same step.
-  for (let i = 0; i < back; i++) eager.step(x, t, 50);
-  assertTreesBitEqual(compiled.params(), eager.params, "restored = eager at that step");
-  losses = [compiled.step(x, t, 1e-3), eager.step(x, t, 1e-3)];
-  assert.ok(Object.is(losses[0], losses[1]));
+  assertDivergesAndRestores(compiled, eager, x, t, 50);
 });
 
 test("compile refuses what it has no compiled form for, naming it", () => {

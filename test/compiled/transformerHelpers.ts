@@ -61,3 +61,10 @@ export function trParams(cfg: TransformerConfig, seed = 3): TransformerParams {
 
 export const eagerTrVg = (cfg: TransformerConfig, loss: LossName) =>
   valueAndGrad((p: TransformerParams, x: Tensor, t: Tensor) => lossFn(loss)(apply(p, x, cfg), t));
+
+/** Batches for a run of steps, one per [N, T] shape, the i-th from seed + i (tokens as x). */
+export const trStepBatches = (cfg: TransformerConfig, loss: LossName, seed: number, shapes: number[][]) =>
+  shapes.map(([N, T], i) => {
+    const { tok, t } = trBatch(seed + i, cfg, loss, N, T);
+    return { x: tok, t };
+  });

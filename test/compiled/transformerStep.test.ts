@@ -6,18 +6,23 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type Tree, leaves } from "../../src/core/tree.ts";
+import { leaves } from "../../src/core/tree.ts";
 import type { TransformerConfig, TransformerParams } from "../../src/nn/families/transformer.ts";
 import type { LossName } from "../../src/nn/losses.ts";
 import { adam, adamw, sgd } from "../../src/optim/index.ts";
 import type { Optimizer } from "../../src/optim/types.ts";
 import { compiledValueAndGrad, compileTransformerStep } from "../../src/compiled/index.ts";
 import { InputError } from "../../src/errors.ts";
-import { trainLoop } from "../../src/train/loop.ts";
-import { prepareRun } from "../../src/train/setup.ts";
-import { MemorySink, tinyConfig } from "../train/helpers.ts";
-import { assertBitEqual, assertTreesBitEqual, eagerSteps } from "./helpers.ts";
-import { eagerTrVg, trBatch, trCfg, trParams } from "./transformerHelpers.ts";
+import { tinyConfig } from "../train/helpers.ts";
+import {
+  assertBitEqual,
+  assertCompiledLoopMatchesEager,
+  assertDivergesAndRestores,
+  assertStepsMatchEager,
+  assertTreesBitEqual,
+  eagerSteps,
+} from "./helpers.ts";
+import { eagerTrVg, trBatch, trCfg, trParams, trStepBatches } from "./transformerHelpers.ts";
 
 const eagerRun = (cfg: TransformerConfig, loss: LossName, opt: Optimizer, params: TransformerParams) =>
   eagerSteps(eagerTrVg(cfg, loss), opt, params);
@@ -35,30 +40,38 @@ for (const [name, make, lr] of OPTIMIZERS) {
     const before = leaves(params).map((t) => t.data.slice());
     const eager = eagerRun(cfg, "xent", make(), params);
     const compiled = compileTransformerStep({ model: cfg, loss: "xent", optimizer: make(), params });
-    [
+    const shapes = [
       [6, 4],
       [6, 4],
       [1, 4],
       [6, 2],
       [6, 4],
-    ].forEach(([N, T], i) => {
-      const { tok, t } = trBatch(200 + i, cfg, "xent", N, T);
-      const le = eager.step(tok, t, lr);
-      const lc = compiled.step(tok, t, lr);
-      assert.ok(Object.is(lc, le), `step ${i + 1} loss: compiled ${lc} vs eager ${le}`);
-      assertTreesBitEqual(compiled.params(), eager.params, `step ${i + 1} params`);
-    });
-    assert.equal(compiled.steps, 5);
-    const cs = compiled.state(),
-      es = eager.state;
-    for (const k of Object.keys(es)) {
-      const v = es[k];
-      if (typeof v === "number") assert.equal(cs[k], v, `state ${k}`);
-      else assertTreesBitEqual(cs[k] as Tree, v, `state ${k}`);
-    }
+    ];
+    assertStepsMatchEager(compiled, eager, trStepBatches(cfg, "xent", 200, shapes), lr);
     leaves(params).forEach((t, j) => assertBitEqual(t.data, before[j], "the caller's params are never written"));
   });
 }
+
+test("with plain SGD the compiled transformer step updates the leaf arrays directly, bit for bit with the eager step", () => {
+  const cfg = trCfg({ layers: 2 });
+  const params = trParams(cfg);
+  const calls = { leaves: 0, tree: 0 };
+  const base = sgd({ weightDecay: 1e-3 }) as Optimizer;
+  const spy: Optimizer = {
+    ...base,
+    stepInPlace: (p, g, s, ctx) => (calls.tree++, base.stepInPlace!(p, g, s, ctx)),
+    stepLeavesInPlace: (p, g, s, ctx) => (calls.leaves++, base.stepLeavesInPlace!(p, g, s, ctx)),
+  };
+  const eager = eagerRun(cfg, "xent", sgd({ weightDecay: 1e-3 }), params);
+  const compiled = compileTransformerStep({ model: cfg, loss: "xent", optimizer: spy, params, snapshotEvery: 2 });
+  const shapes = [
+    [6, 4],
+    [1, 4],
+    [6, 2],
+  ];
+  assertStepsMatchEager(compiled, eager, trStepBatches(cfg, "xent", 300, shapes), 0.1);
+  assert.deepEqual(calls, { leaves: 3, tree: 0 });
+});
 
 test("a diverging compiled transformer run skips the non-finite step and restores the last snapshot", () => {
   const cfg = trCfg({ norm: "none", activation: "identity" });
@@ -67,22 +80,7 @@ test("a diverging compiled transformer run skips the non-finite step and restore
   const eager = eagerRun(cfg, "mse", sgd(), params);
   const { tok, t } = trBatch(400, cfg, "mse", 4, 3);
   // Without norms, plain SGD at this learning rate blows up within a few steps.
-  const losses: number[] = [];
-  let atSnapshot: Tree | null = null;
-  for (let i = 0; i < 200 && (losses.length === 0 || Number.isFinite(losses[losses.length - 1])); i++) {
-    if (compiled.steps % 2 === 0) atSnapshot = compiled.params();
-    losses.push(compiled.step(tok, t, 5));
-  }
-  const last = losses[losses.length - 1];
-  assert.ok(!Number.isFinite(last), `the run diverged (last loss ${last})`);
-  const applied = compiled.steps;
-  assert.equal(applied, losses.length - 1, "the non-finite step was not applied");
-  const back = compiled.restore();
-  assert.equal(back, applied - (applied % 2));
-  assertTreesBitEqual(compiled.params(), atSnapshot as Tree, "restored params");
-  for (let i = 0; i < back; i++) eager.step(tok, t, 5);
-  assertTreesBitEqual(compiled.params(), eager.params, "restored = eager at that step");
-  assert.ok(Object.is(compiled.step(tok, t, 1e-3), eager.step(tok, t, 1e-3)));
+  assertDivergesAndRestores(compiled, eager, tok, t, 5);
 });
 
 test("compiledValueAndGrad on a transformer returns valueAndGrad's value and a fresh gradient tree, bit for bit", () => {
@@ -119,13 +117,5 @@ test("compile: true trains a transformer on the modular task exactly as the eage
     batchSize: 6,
     evalEvery: 4,
   };
-  const p = prepareRun(tinyConfig(over));
-  const eager = new MemorySink(),
-    compiled = new MemorySink();
-  const a = await trainLoop(p.loopOptions(p.initialState(), { sink: eager }));
-  const b = await trainLoop({ ...p.loopOptions(p.initialState(), { sink: compiled }), compile: true });
-  assert.equal(b.status, a.status);
-  assert.equal(b.state.step, 8);
-  assert.deepEqual(compiled.records, eager.records);
-  assertTreesBitEqual(b.state.params, a.state.params, "final params");
+  await assertCompiledLoopMatchesEager(tinyConfig(over), 8);
 });
