@@ -7,6 +7,7 @@
  *   assembly/small.ts → dist/wasm/small.wasm (SIMD, own exported memory: small products)
  *   assembly/tanh.ts → dist/wasm/tanh.wasm   (SIMD, imported memory: tanh forward and backward)
  *   assembly/langevin.ts → dist/wasm/langevin.wasm (SIMD, imported memory: the Langevin update)
+ *   assembly/thin.ts → dist/wasm/thin.wasm   (SIMD, imported memory: thin products of a tanh plan)
  * Run by `npm run build` and so by `prepare` on `npm ci`; the binaries are never committed.
  * gemm-relaxed.wasm is optional (without it the wasm-relaxed backend is unavailable and auto
  * takes wasm-simd, gemm.wasm): when it does not compile, the build says so, removes any stale
@@ -50,6 +51,8 @@ export const MODULES = {
   // plan's or inner loop's buffers live there).
   "tanh.wasm": { src: "assembly/tanh.ts", flags: [...COMMON, "--importMemory", "--initialMemory", "1"] },
   "langevin.wasm": { src: "assembly/langevin.ts", flags: [...COMMON, "--importMemory", "--initialMemory", "1"] },
+  // thin.wasm works in the memory of a tanh.wasm instance (a compiled tanh plan's activations).
+  "thin.wasm": { src: "assembly/thin.ts", flags: [...COMMON, "--importMemory", "--initialMemory", "1"] },
 };
 
 /** Compiles every module into outDir (default dist/wasm); returns the written paths. */

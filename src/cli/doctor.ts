@@ -94,6 +94,9 @@ const ENVIRONMENT = [
   "SHOCKLENS_WASM_RELAXED",
   "SHOCKLENS_WASM_SMALL",
   "SHOCKLENS_WASM_PDE",
+  "SHOCKLENS_WASM_TANH",
+  "SHOCKLENS_WASM_THIN",
+  "SHOCKLENS_WASM_LANGEVIN",
 ];
 
 /** "GEMM backend   wasm-relaxed (auto)" then one line per backend: available, active, detail. */

@@ -23,6 +23,7 @@ import { reluForward } from "../core/kernels/fused.ts";
 import type { StreamKernels } from "../core/kernels/stream.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
 import { CHUNK as TANH_CHUNK, tanhWasmWithRoom } from "../core/kernels/tanhWasm.ts";
+import { thinProducts, thinProductsRoom } from "./thinProducts.ts";
 import { InputError } from "../errors.ts";
 import { Tensor } from "../core/tensor.ts";
 import type { MlpConfig, MlpParams } from "../nn/families/mlp.ts";
@@ -160,6 +161,7 @@ export function compileMlpGrad(
   // instance of their own, where its kernels work on them in place (../core/kernels/tanhWasm.ts).
   let room = 0;
   for (let l = 1; l <= L; l++) room += 3 * (rows * d[l] + 2);
+  room += thinProductsRoom(d, rows);
   const tw = act === "tanh" && d.every((n) => n <= TANH_CHUNK) ? tanhWasmWithRoom(room) : null;
   const buffer = (n: number): Float64Array => {
     if (tw === null) return new Float64Array(n);
@@ -185,15 +187,19 @@ export function compileMlpGrad(
   const aAt = at(a),
     gAt = at(g),
     gOutAt = at(gOut);
+  // The thin products (two inputs, one output, their weight gradients) in that memory too.
+  const thin = tw === null ? null : thinProducts(tw, d, rows, a, g);
   const lossSeed = compileLossSeed(loss, rows, C);
 
   function forward(params: readonly Float64Array[], x: Float64Array, sk: StreamKernels): void {
     a[0] = x;
+    thin?.setInput(x);
     for (let l = 1; l <= L; l++) {
       const nIn = d[l - 1],
         nOut = d[l];
       const out = a[l];
-      gemmDispatch(rows, nOut, nIn, a[l - 1], 0, false, params[(l - 1) * per], 0, true, out, 0);
+      if (thin === null || !thin.forward(l, params[(l - 1) * per]))
+        gemmDispatch(rows, nOut, nIn, a[l - 1], 0, false, params[(l - 1) * per], 0, true, out, 0);
       const last = l === L;
       if (!last && tw !== null) {
         if (bias) tw.biasTanhAt(aAt[l], params[(l - 1) * per + 1], rows, nOut);
@@ -229,7 +235,8 @@ export function compileMlpGrad(
         } else if (gA !== gPrev) gPrev.set(gA);
       }
       if (dst === null) continue;
-      gemmDispatch(nOut, nIn, rows, gl, 0, true, a[l - 1], 0, false, dst[w], row * nOut * nIn);
+      if (thin === null || !thin.weightGrad(l, dst[w], row * nOut * nIn))
+        gemmDispatch(nOut, nIn, rows, gl, 0, true, a[l - 1], 0, false, dst[w], row * nOut * nIn);
       if (bias) {
         const db = dst[w + 1];
         // Row 0 of an array of one row (the plan's own gradient) is written directly, without a view.

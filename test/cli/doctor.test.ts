@@ -53,6 +53,10 @@ test("doctor lists the backends of both axes; wasm-relaxed is the FMA build, swi
     ["wasm-simd", "typescript"],
   );
   assert.equal(report.environment.SHOCKLENS_WASM_RELAXED, "0");
+  // every module switch is reported, set or not (docs/performance.md §sgld-wasm-kernels)
+  for (const v of ["SHOCKLENS_WASM_TANH", "SHOCKLENS_WASM_THIN", "SHOCKLENS_WASM_LANGEVIN"]) {
+    assert.ok(v in report.environment, `doctor --json lists ${v}`);
+  }
 });
 
 test("a forced GEMM backend that cannot load: one line and exit 2 before the command starts", () => {

@@ -35,6 +35,11 @@ const CASES: NetCase[] = [
   { sizes: [5, 7, 6, 3], act: "identity", bias: false, loss: "xent", rows: 4 },
   { sizes: [4, 8, 2], act: "relu", bias: false, loss: "mse", rows: 1 },
   { sizes: [3, 2], act: "tanh", bias: true, loss: "xent", rows: 6 },
+  // tanh networks whose two-input first layer, one-output last layer and first weight gradient
+  // take the WebAssembly thin products (src/compiled/thinProducts.ts).
+  { sizes: [2, 32, 32, 1], act: "tanh", bias: true, loss: "mse", rows: 32 },
+  { sizes: [2, 9, 7, 1], act: "tanh", bias: false, loss: "mse", rows: 5 },
+  { sizes: [3, 5, 2], act: "tanh", bias: true, loss: "xent", rows: 1 },
   // Large enough for the products to leave the plain kernel (BLAS or WebAssembly when present).
   { sizes: [784, 64, 64, 10], act: "relu", bias: true, loss: "xent", rows: 128 },
   { sizes: [100, 96, 96, 10], act: "tanh", bias: true, loss: "xent", rows: 64 },

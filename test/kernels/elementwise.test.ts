@@ -179,6 +179,45 @@ test("the fast normal generator's fill is the stream of normal(), across chunks,
   }
 });
 
+test("the fast normal generator's fill is the stream of normal() over long streams with thousands of tail and wedge events", () => {
+  // The reference generator's slow path is watched: iz = 0 is a tail draw, otherwise a wedge
+  // test that accepts (a number) or rejects (null, and normal() draws again).
+  for (const seed of [7, 77]) {
+    const filled = new FastNormal(seed),
+      single = new FastNormal(seed);
+    const watched = single as unknown as { slowPath(hz: number, iz: number): number | null };
+    const slow = watched.slowPath.bind(single);
+    let tails = 0,
+      wedgesAccepted = 0,
+      wedgesRejected = 0;
+    watched.slowPath = (hz, iz) => {
+      const v = slow(hz, iz);
+      if (iz === 0) tails++;
+      else if (v === null) wedgesRejected++;
+      else wedgesAccepted++;
+      return v;
+    };
+    let draws = 0;
+    for (let r = 0; draws < 400_000; r++) {
+      // Chunks of 1 to ~20 000 draws, so that slow draws fall on the first and last elements too.
+      const len = r % 5 === 0 ? 1 + (r % 3) : 1 + ((r * 104_729) % 20_011);
+      const scale = r % 4 === 0 ? 1 : -0.7;
+      const a = filled.fill(new Float64Array(len), scale);
+      for (let i = 0; i < len; i++) {
+        const b = scale * single.normal();
+        if (!Object.is(a[i], b)) assert.fail(`seed ${seed}, draw ${draws + i}: ${a[i]} vs ${b}`);
+      }
+      draws += len;
+      assert.equal(filled.nextInt32(), single.nextInt32(), `seed ${seed}: the state after draw ${draws}`);
+    }
+    assert.ok(tails > 100, `seed ${seed}: ${tails} tail draws`);
+    assert.ok(
+      wedgesAccepted > 2000 && wedgesRejected > 100,
+      `seed ${seed}: wedges ${wedgesAccepted} / ${wedgesRejected}`,
+    );
+  }
+});
+
 /** Value, gradient and H·v of ⟨c, op(params)⟩ for a fused op and its composite definition. */
 function compareOps(
   name: string,

@@ -28,6 +28,8 @@ const ARENA = 3 * CHUNK * 8;
 export class TanhWasm {
   private readonly E: TanhExports;
   private readonly buffer: ArrayBuffer;
+  /** The instance's memory (other modules that work on the plan's buffers import it too: ./thinWasm.ts). */
+  readonly memory: WebAssembly.Memory;
   private readonly heap: Float64Array;
   /** Next free byte of the in-place region (above the arena). */
   private next = BASE + ARENA;
@@ -39,6 +41,7 @@ export class TanhWasm {
       throw new Error("tanh.wasm aborted");
     };
     this.E = new WebAssembly.Instance(module, { env: { memory, abort } }).exports as unknown as TanhExports;
+    this.memory = memory;
     this.buffer = memory.buffer;
     this.heap = new Float64Array(this.buffer);
   }

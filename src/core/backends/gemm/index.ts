@@ -73,6 +73,17 @@ export const gemmDispatch: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, 
 };
 
 /**
+ * Whether gemmDispatch sends an m×n×k product to the plain kernel (../../kernels/matmul.ts) on
+ * the active backend: below its size threshold and not one the small WebAssembly kernels take
+ * (those take only m = 1 or k = 1, so such shapes answer false). Kernels that reproduce the plain
+ * kernel's expressions may stand in for it exactly when this holds (../../kernels/thinWasm.ts).
+ */
+export function routesToPlainGemm(m: number, n: number, k: number): boolean {
+  if (!ready) selectFromEnvironment();
+  return (m * n * k < minWork || m < minRows) && (small === null || (k !== 1 && m !== 1));
+}
+
+/**
  * The element-wise passes of a dense layer's step (bias + activation, relu's mask, column sums,
  * the SGD update) on the active backend: its own kernels where it has them (native OpenBLAS: C
  * loops in the same addon), the TypeScript ones otherwise — the same numbers either way.
