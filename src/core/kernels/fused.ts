@@ -60,6 +60,8 @@ export function layerNormBackward(
       rs = rstd[r];
     if (dx !== null) {
       // Σ ĝ and Σ ĝ·x̂ in two chains each (one chain waits on every addition's latency).
+      // Deliberate twin: layerNormFused.ts (layerNormBackwardAdd) repeats these sums in this order so the
+      // compiled transformer keeps the eager bits; change both or neither.
       let a0 = 0,
         a1 = 0,
         b0 = 0,

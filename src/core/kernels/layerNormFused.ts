@@ -93,7 +93,8 @@ export function layerNormBackwardAdd(
     const o = r * d;
     const mu = mean[r],
       rs = rstd[r];
-    // Σ ĝ and Σ ĝ·x̂ in two chains each, as the eager kernel.
+    // Σ ĝ and Σ ĝ·x̂ in two chains each: a deliberate twin of fused.ts's layer-norm backward (same sums,
+    // same order, so the compiled transformer keeps the eager bits); change both or neither.
     let a0 = 0,
       a1 = 0,
       b0 = 0,
