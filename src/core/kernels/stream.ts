@@ -37,46 +37,17 @@ export interface StreamKernels {
   /** One leaf of Adam/AdamW (./adamLeaf.ts); outputs may be their inputs (in place). */
   adam: typeof adamLeaf;
   /** [N, T, H, dh] → [N, H, T, dh] (inverse: back): attention's head split and merge, pure copies. */
-  permuteHeads(
-    src: Float64Array,
-    dst: Float64Array,
-    N: number,
-    T: number,
-    H: number,
-    dh: number,
-    inverse: boolean,
-  ): void;
+  permuteHeads: typeof permuteHeads;
   /**
    * c_t = a_t·b_tᵀ, t < nb (a_t [m, k] at t·strideA, b_t [n, k] at t·strideB, c_t [m, n] at t·m·n),
    * for k ≥ 4: the batched small product with these flags (./matmul.ts's gemmDotContig), its sums in its order.
    */
-  dotBatched(
-    nb: number,
-    m: number,
-    n: number,
-    k: number,
-    a: Float64Array,
-    strideA: number,
-    b: Float64Array,
-    strideB: number,
-    c: Float64Array,
-  ): void;
+  dotBatched: typeof dotBatched;
   /**
    * c_t = op(a_t)·b_t, t < nb (b_t [k, n] at t·strideB), for n ≥ 4 and k ≥ 2: the batched small
    * product with contiguous rows of B (./matmul.ts's gemmSmall, scaled rows of B), its sums in its order.
    */
-  rowsBatched(
-    nb: number,
-    m: number,
-    n: number,
-    k: number,
-    a: Float64Array,
-    strideA: number,
-    transA: boolean,
-    b: Float64Array,
-    strideB: number,
-    c: Float64Array,
-  ): void;
+  rowsBatched: typeof rowsBatched;
 }
 
 /**
@@ -135,6 +106,35 @@ function permuteHeads(
   }
 }
 
+function dotBatched(
+  nb: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  strideA: number,
+  b: Float64Array,
+  strideB: number,
+  c: Float64Array,
+): void {
+  gemmBatchedSmall(nb, m, n, k, a, 0, strideA, false, b, 0, strideB, true, c);
+}
+
+function rowsBatched(
+  nb: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  strideA: number,
+  transA: boolean,
+  b: Float64Array,
+  strideB: number,
+  c: Float64Array,
+): void {
+  gemmBatchedSmall(nb, m, n, k, a, 0, strideA, transA, b, 0, strideB, false, c);
+}
+
 /** The TypeScript kernels. */
 export const typescriptStream: StreamKernels = {
   biasAct,
@@ -148,6 +148,6 @@ export const typescriptStream: StreamKernels = {
   reluBackwardColSums: reluBackwardColumnSums,
   adam: adamLeaf,
   permuteHeads,
-  dotBatched: (nb, m, n, k, a, sa, b, sb, c) => gemmBatchedSmall(nb, m, n, k, a, 0, sa, false, b, 0, sb, true, c),
-  rowsBatched: (nb, m, n, k, a, sa, tA, b, sb, c) => gemmBatchedSmall(nb, m, n, k, a, 0, sa, tA, b, 0, sb, false, c),
+  dotBatched,
+  rowsBatched,
 };
