@@ -6,6 +6,10 @@
 // The arithmetic is langevinLeaf's (src/optim/langevin.ts) per element, in the same order:
 //   v = t − η·((g + λt) + (c = 0 ? 0 : c(t − a))) [+ s·ξ],   μ ← (1 − α)μ + αv,   y ← v,
 // so every result is the same double (f64 operations correctly rounded, never fused).
+//
+// The module also draws the loop's normal deviates, several steps' streams at once (./ziggurat.ts).
+
+export { normals } from "./ziggurat";
 
 /** y, g, a (the anchor), z (deviates), mu: f64 arrays of n at byte offsets; y and mu updated in place. */
 export function update(

@@ -6,9 +6,11 @@
  * arrays allocated once and written in place: no tree per step, the step's normal deviates drawn
  * into one buffer by the generator's fill loop (the same stream, in the same leaf order, as the
  * eager loop's per-element draws), and the update and the running mean in one pass per leaf.
- * When langevin.wasm is built, the five flat arrays (y, μ, deviates, anchor, gradient) live in a
+ * When langevin.wasm is built, the flat arrays (y, μ, anchor, gradient, deviates) live in a
  * WebAssembly memory of the loop's own and the update of all leaves is one SIMD call
- * (./langevinWasm.ts); the arithmetic per element is the same.
+ * (./langevinWasm.ts); the arithmetic per element is the same. There the deviates of four steps
+ * are drawn at once (their generators are independent: keyed by foldIn(key, ℓ), each stream is
+ * the same as when drawn alone), the four state updates side by side in one SIMD chain.
  * The iterates are the eager loop's, bit for bit (test/compiled/langevinInner.test.ts).
  *
  * gradAt receives y as a tree whose leaves are views of the loop's buffer (read it, do not keep
@@ -19,7 +21,7 @@ import { Tensor } from "../core/tensor.ts";
 import { type Tree, leaves, unflatten } from "../core/tree.ts";
 import { InputError } from "../errors.ts";
 import { langevinLeaf, stepNoise } from "./langevin.ts";
-import { langevinBuffers } from "./langevinWasm.ts";
+import { NOISE_LANES, langevinBuffers } from "./langevinWasm.ts";
 import { requireKey } from "./leafwise.ts";
 
 /** The settings of one inner loop (Entropy-SGD's innerLr, innerSteps, alpha, beta). */
@@ -55,7 +57,8 @@ export function compileLangevinInner(like: Tree, o: LangevinInnerOptions): Lange
   const shapes = leaves(like).map((t) => t.shape);
   const sizes = leaves(like).map((t) => t.size);
   const total = sizes.reduce((a, b) => a + b, 0);
-  const wasm = langevinBuffers(total);
+  const wasm = langevinBuffers(total, s === 0 ? 1 : Math.min(L, NOISE_LANES));
+  const seeds: Key[] = [];
   const yBuf = wasm?.y ?? new Float64Array(total),
     muBuf = wasm?.mu ?? new Float64Array(total),
     zBuf = wasm?.z ?? new Float64Array(s === 0 ? 0 : total);
@@ -95,13 +98,22 @@ export function compileLangevinInner(like: Tree, o: LangevinInnerOptions): Lange
         g = gradAt(yTree);
       }
       const gs = leafArrays(g, "gradient");
-      if (zs !== null) stepNoise(foldIn(requireKey(key, "entropy-sgd"), l)).fill(zBuf);
       if (wasm !== null) {
+        // Steps l … l + slots − 1 draw their deviates together when step l is the first of them.
+        const slot = l % wasm.slots;
+        if (zs !== null && slot === 0) {
+          const k = requireKey(key, "entropy-sgd");
+          seeds.length = 0;
+          for (let m = l; m < Math.min(L, l + wasm.slots); m++) seeds.push(foldIn(k, m));
+          wasm.draw(seeds);
+        }
         for (let j = 0, off = 0; j < gs.length; off += sizes[j++]) wasm.g.set(gs[j], off);
-        wasm.update(eta, 0, gamma, s, alpha, zs !== null);
-      } else
-        for (let j = 0; j < ys.length; j++)
-          langevinLeaf(ys[j], gs[j], ys[j], eta, 0, gamma, xs[j], s, zs === null ? null : zs[j], mus[j], alpha);
+        wasm.update(eta, 0, gamma, s, alpha, zs !== null, slot);
+        continue;
+      }
+      if (zs !== null) stepNoise(foldIn(requireKey(key, "entropy-sgd"), l)).fill(zBuf);
+      for (let j = 0; j < ys.length; j++)
+        langevinLeaf(ys[j], gs[j], ys[j], eta, 0, gamma, xs[j], s, zs === null ? null : zs[j], mus[j], alpha);
     }
     return { y: yTree, mu: muTree };
   };

@@ -35,6 +35,22 @@ const FN = new Float64Array(128);
 
 const R = 3.442619855899;
 
+/** The ziggurat's tables (KN: the fast test's bounds, WN: the layers' scales, FN: the density at the layer edges); read only. */
+export const zigguratTables: { readonly KN: Int32Array; readonly WN: Float64Array; readonly FN: Float64Array } = {
+  KN,
+  WN,
+  FN,
+};
+
+/** The xoshiro128** state (s0, s1, s2, s3 as int32) of a FastNormal made from `seed`. */
+export function xoshiroState(seed: Key | number): [number, number, number, number] {
+  const [k0, k1] =
+    typeof seed === "number" ? threefry2x32(0, 0, Math.floor(seed / 4294967296) >>> 0, seed >>> 0) : seed;
+  const [a, b] = threefry2x32(k0, k1, 0x243f6a88, 0);
+  const [c, d] = threefry2x32(k0, k1, 0x243f6a88, 1);
+  return [a | 0, b | 0, c | 0, d | 0 || 0x9e3779b9 | 0];
+}
+
 export class FastNormal {
   private s0: number;
   private s1: number;
@@ -45,14 +61,11 @@ export class FastNormal {
 
   /** From a Threefry key (or an integer seed, hashed the same way). */
   constructor(seed: Key | number) {
-    const [k0, k1] =
-      typeof seed === "number" ? threefry2x32(0, 0, Math.floor(seed / 4294967296) >>> 0, seed >>> 0) : seed;
-    const [a, b] = threefry2x32(k0, k1, 0x243f6a88, 0);
-    const [c, d] = threefry2x32(k0, k1, 0x243f6a88, 1);
-    this.s0 = a | 0;
-    this.s1 = b | 0;
-    this.s2 = c | 0;
-    this.s3 = d | 0 || 0x9e3779b9 | 0;
+    const [s0, s1, s2, s3] = xoshiroState(seed);
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
   }
 
   /** The next 32-bit word (xoshiro128**), as a signed int32. */
