@@ -12,8 +12,9 @@
 // out is refilled from that lane's state with the scalar step.
 //
 // The deviates are the same doubles as fill's: the same f64 operations in the same order (f64
-// arithmetic is correctly rounded and never fused in WebAssembly and in V8), Math.log and Math.exp
-// imported from the host for the tail and the wedge.
+// arithmetic is correctly rounded and never fused in WebAssembly and in V8), Math.log imported
+// from the host for the tail; the wedge's Math.exp only decides a comparison, which the module's
+// own exp settles unless the two sides are within a relative margin (then the host's decides).
 
 @external("env", "log") declare function hostLog(x: f64): f64;
 @external("env", "exp") declare function hostExp(x: f64): f64;
@@ -21,7 +22,7 @@
 const R: f64 = 3.442619855899;
 const TWO32: f64 = 4294967296.0;
 
-/** Fills lane j's column (stride 16 bytes) with the next w words of that lane's state (scalar xoshiro128**). */
+/** Lane j's column (w words from col) refilled with the lane's next w words (the scalar step). */
 function refill(state: usize, j: usize, col: usize, w: i32): void {
   const at = state + (j << 2);
   let s0 = load<i32>(at),
@@ -30,7 +31,7 @@ function refill(state: usize, j: usize, col: usize, w: i32): void {
     s3 = load<i32>(at, 48);
   for (let k: i32 = 0; k < w; k++) {
     const t = s1 * 5;
-    store<i32>(col + (<usize>k << 4), rotl<i32>(t, 7) * 9);
+    store<i32>(col + (<usize>k << 2), rotl<i32>(t, 7) * 9);
     const u = s1 << 9;
     const n2 = s2 ^ s0;
     const n3 = s3 ^ s1;
@@ -47,8 +48,11 @@ function refill(state: usize, j: usize, col: usize, w: i32): void {
 
 /**
  * Streams j < streams: n deviates each, scale·N(0, 1), into out + j·stride (bytes). state: four
- * v128 (s0, s1, s2, s3; lane j = stream j), left past the words generated; words: a buffer of w
- * v128; kn (i32 × 128), wn, fn (f64 × 128): the ziggurat's tables.
+ * v128 (s0, s1, s2, s3; lane j = stream j), left past the words generated, and 64 bytes of
+ * scratch after them; words: four columns
+ * of w words (w a multiple of 4, at least 8), lane j's from words + 4wj; kn (i32 × 128), wn, fn
+ * (f64 × 128): the ziggurat's tables. margin: how close (relatively) the wedge test's two sides
+ * must be for the host's Math.exp to decide it (≥ 2⁻⁴⁰; ∞: always).
  */
 export function normals(
   state: usize,
@@ -62,54 +66,112 @@ export function normals(
   n: i32,
   stride: usize,
   scale: f64,
+  margin: f64,
 ): void {
-  // Phase 1: w words of every lane, one i32x4 xoshiro128** step per row of the buffer.
+  const colBytes = <usize>w << 2;
+  // Phase 1: w words of every lane, one i32x4 xoshiro128** step per row (the state in locals),
+  // four rows at a time transposed into the lanes' columns (rows staged at state + 64).
   let s0 = v128.load(state),
     s1 = v128.load(state, 16),
     s2 = v128.load(state, 32),
     s3 = v128.load(state, 48);
   const five = i32x4.splat(5),
     nine = i32x4.splat(9);
-  for (let k: i32 = 0; k < w; k++) {
-    const t = i32x4.mul(s1, five);
-    v128.store(words + (<usize>k << 4), i32x4.mul(v128.or(i32x4.shl(t, 7), i32x4.shr_u(t, 25)), nine));
-    const u = i32x4.shl(s1, 9);
-    const n2 = v128.xor(s2, s0);
-    const n3 = v128.xor(s3, s1);
-    s1 = v128.xor(s1, n2);
-    s0 = v128.xor(s0, n3);
-    s2 = v128.xor(n2, u);
-    s3 = v128.or(i32x4.shl(n3, 11), i32x4.shr_u(n3, 21));
+  const rows = state + 64;
+  for (let k: i32 = 0; k < w; k += 4) {
+    for (let r: usize = 0; r < 64; r += 16) {
+      const t = i32x4.mul(s1, five);
+      v128.store(rows + r, i32x4.mul(v128.or(i32x4.shl(t, 7), i32x4.shr_u(t, 25)), nine));
+      const u = i32x4.shl(s1, 9);
+      const n2 = v128.xor(s2, s0);
+      const n3 = v128.xor(s3, s1);
+      s1 = v128.xor(s1, n2);
+      s0 = v128.xor(s0, n3);
+      s2 = v128.xor(n2, u);
+      s3 = v128.or(i32x4.shl(n3, 11), i32x4.shr_u(n3, 21));
+    }
+    const r0 = v128.load(rows),
+      r1 = v128.load(rows, 16),
+      r2 = v128.load(rows, 32),
+      r3 = v128.load(rows, 48);
+    const t0 = v128.shuffle<i32>(r0, r1, 0, 4, 1, 5),
+      t1 = v128.shuffle<i32>(r0, r1, 2, 6, 3, 7),
+      t2 = v128.shuffle<i32>(r2, r3, 0, 4, 1, 5),
+      t3 = v128.shuffle<i32>(r2, r3, 2, 6, 3, 7);
+    const at = words + (<usize>k << 2);
+    v128.store(at, v128.shuffle<i64>(t0, t2, 0, 2));
+    v128.store(at + colBytes, v128.shuffle<i64>(t0, t2, 1, 3));
+    v128.store(at + 2 * colBytes, v128.shuffle<i64>(t1, t3, 0, 2));
+    v128.store(at + 3 * colBytes, v128.shuffle<i64>(t1, t3, 1, 3));
   }
   v128.store(state, s0);
   v128.store(state, s1, 16);
   v128.store(state, s2, 32);
   v128.store(state, s3, 48);
+  const vScale = f64x2.splat(scale);
   // Phase 2: each stream's deviates from its column, fill's loop with the words read, not made.
   for (let j: i32 = 0; j < streams; j++) {
-    const col = words + (<usize>j << 2);
+    const col = words + <usize>j * colBytes;
     const o = out + <usize>j * stride;
     let p: i32 = 0;
     let idx: i32 = 0,
       left: i32 = 0;
     let i: i32 = 0;
     while (i < n) {
-      let hz: i32 = 0,
-        iz: i32 = 0;
-      // The fast path until a draw needs the slow one (or the stream is full).
-      for (; i < n; i++) {
+      let hz: i32, iz: i32;
+      if (left == 0 && i + 4 <= n && p + 8 <= w) {
+        // Four attempts at once when a layer word is due: their words are h, L, h, h, h (the four
+        // low bytes of L are the four layer indices). All four deviates are stored; those up to
+        // the first attempt that fails the fast test are kept, and that attempt goes on to the
+        // slow path with the generator where the scalar loop would have it.
+        const at = col + (<usize>p << 2);
+        const v0 = v128.load(at),
+          v1 = v128.load(at, 16);
+        const h4 = v128.shuffle<i32>(v0, v1, 0, 2, 3, 4);
+        const L = i32x4.extract_lane(v0, 1);
+        const a = <usize>(L & 127),
+          b = <usize>((L >>> 8) & 127),
+          c = <usize>((L >>> 16) & 127),
+          d = <usize>((L >>> 24) & 127);
+        let bound = i32x4.splat(load<i32>(kn + (a << 2)));
+        bound = i32x4.replace_lane(bound, 1, load<i32>(kn + (b << 2)));
+        bound = i32x4.replace_lane(bound, 2, load<i32>(kn + (c << 2)));
+        bound = i32x4.replace_lane(bound, 3, load<i32>(kn + (d << 2)));
+        const wLo = f64x2.replace_lane(f64x2.splat(load<f64>(wn + (a << 3))), 1, load<f64>(wn + (b << 3)));
+        const wHi = f64x2.replace_lane(f64x2.splat(load<f64>(wn + (c << 3))), 1, load<f64>(wn + (d << 3)));
+        const hLo = f64x2.convert_low_i32x4_s(h4),
+          hHi = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(h4, h4, 2, 3, 2, 3));
+        const dst = o + (<usize>i << 3);
+        v128.store(dst, f64x2.mul(vScale, f64x2.mul(hLo, wLo)));
+        v128.store(dst, f64x2.mul(vScale, f64x2.mul(hHi, wHi)), 16);
+        // |hz| as unsigned: |−2³¹| = 2³¹ fails, as Math.abs(hz) < KN does (KN < 2³¹).
+        const pass = i32x4.bitmask(i32x4.lt_u(i32x4.abs(h4), bound));
+        if (pass == 15) {
+          i += 4;
+          p += 5;
+          continue;
+        }
+        const m = ctz<i32>(~pass); // the first attempt that fails
+        hz = load<i32>(at + (m == 0 ? 0 : (<usize>(m + 1) << 2)));
+        iz = (L >>> (m << 3)) & 127;
+        i += m;
+        p += m + 2;
+        left = 3 - m;
+        idx = m == 3 ? 0 : L >>> ((m + 1) << 3);
+      } else {
+        // One attempt of fill's loop.
         if (p == w) {
           refill(state, j, col, w);
           p = 0;
         }
-        hz = load<i32>(col + (<usize>p << 4));
+        hz = load<i32>(col + (<usize>p << 2));
         p++;
         if (left == 0) {
           if (p == w) {
             refill(state, j, col, w);
             p = 0;
           }
-          idx = load<i32>(col + (<usize>p << 4));
+          idx = load<i32>(col + (<usize>p << 2));
           p++;
           left = 4;
         }
@@ -117,25 +179,33 @@ export function normals(
         idx = idx >>> 8;
         left--;
         const h = <f64>hz;
-        if (abs<f64>(h) < <f64>load<i32>(kn + (<usize>iz << 2)))
+        if (abs<f64>(h) < <f64>load<i32>(kn + (<usize>iz << 2))) {
           store<f64>(o + (<usize>i << 3), scale * (h * load<f64>(wn + (<usize>iz << 3))));
-        else break;
+          i++;
+          continue;
+        }
       }
-      if (i == n) break;
       // The slow path: uniforms ((word >>> 0) + 0.5)/2³²; the tail takes words in pairs (x, y)
-      // until y + y ≥ x²; the wedge takes one and, if it rejects, the fast loop draws again.
+      // until y + y ≥ x²; the wedge takes one and, if it rejects, the next attempt draws again.
       let x: f64 = iz == 0 ? 0.0 : <f64>hz * load<f64>(wn + (<usize>iz << 3));
       for (let k: i32 = 0; ; k++) {
         if (p == w) {
           refill(state, j, col, w);
           p = 0;
         }
-        const word = load<i32>(col + (<usize>p << 4));
+        const word = load<i32>(col + (<usize>p << 2));
         p++;
         const uni = (<f64>(<u32>word) + 0.5) / TWO32;
         if (iz != 0) {
           const f = load<f64>(fn + (<usize>iz << 3));
-          if (f + uni * (load<f64>(fn + (<usize>(iz - 1) << 3)) - f) < hostExp(-0.5 * x * x)) {
+          const lhs = f + uni * (load<f64>(fn + (<usize>(iz - 1) << 3)) - f);
+          // The wedge test lhs < Math.exp(−x²/2) needs only the comparison: the module's own exp
+          // (within an ulp of e^t, as Math.exp is) decides it unless lhs lies within a relative
+          // `margin` of it (≫ their 2⁻⁵¹ relative difference); only then is the host's called.
+          const e = Math.exp(-0.5 * x * x);
+          let accept = lhs < e * (1.0 - margin);
+          if (!accept && !(lhs > e * (1.0 + margin))) accept = lhs < hostExp(-0.5 * x * x);
+          if (accept) {
             store<f64>(o + (<usize>i << 3), scale * x);
             i++;
           }
