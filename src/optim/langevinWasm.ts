@@ -85,10 +85,13 @@ export class LangevinBuffers {
     module: WebAssembly.Module,
     readonly total: number,
     readonly slots = 1,
+    words = wordsFor(total),
   ) {
+    if (words < 8 || words % 4 !== 0)
+      throw new Error(`langevin.wasm: ${words} words per stream (a multiple of 4, ≥ 8)`);
     const stride = (total * 8 + 15) & ~15;
     this.stride = stride;
-    this.words = wordsFor(total);
+    this.words = words;
     this.zAt = BASE + 4 * stride;
     this.wordsAt = this.zAt + slots * stride;
     const memory = new WebAssembly.Memory({ initial: Math.ceil((this.wordsAt + 4 * NOISE_LANES * this.words) / PAGE) });
@@ -159,11 +162,12 @@ const lazy = lazyWasm("langevin.wasm", "SHOCKLENS_WASM_LANGEVIN", (p) => new Web
 /**
  * Buffers for a loop over `total` parameters with deviates for `slots` steps (fewer when the
  * memory would pass 1 GiB), or null when langevin.wasm is not built, switched off, or too small
- * for them.
+ * for them. `words`: the words buffered per stream (default ≈ 1.3 per parameter; tests pass a
+ * few to make the columns run out and be refilled).
  */
-export function langevinBuffers(total: number, slots = 1): LangevinBuffers | null {
+export function langevinBuffers(total: number, slots = 1, words?: number): LangevinBuffers | null {
   const m = total <= MAX_ELEMENTS ? lazy.get() : null;
   if (m === null) return null;
   const fit = Math.max(1, Math.min(slots, Math.floor((1 << 30) / (8 * total)) - 5));
-  return new LangevinBuffers(m, total, fit);
+  return new LangevinBuffers(m, total, fit, words);
 }
