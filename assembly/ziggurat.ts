@@ -12,9 +12,8 @@
 // out is refilled from that lane's state with the scalar step.
 //
 // The deviates are the same doubles as fill's: the same f64 operations in the same order (f64
-// arithmetic is correctly rounded and never fused in WebAssembly and in V8), Math.log imported
-// from the host for the tail; the wedge's Math.exp only decides a comparison, which the module's
-// own exp settles unless the two sides are within a relative margin (then the host's decides).
+// arithmetic is correctly rounded and never fused in WebAssembly and in V8), Math.log and Math.exp
+// imported from the host for the tail and the wedge.
 
 @external("env", "log") declare function hostLog(x: f64): f64;
 @external("env", "exp") declare function hostExp(x: f64): f64;
@@ -51,8 +50,7 @@ function refill(state: usize, j: usize, col: usize, w: i32): void {
  * v128 (s0, s1, s2, s3; lane j = stream j), left past the words generated, and 64 bytes of
  * scratch after them; words: four columns
  * of w words (w a multiple of 4, at least 8), lane j's from words + 4wj; kn (i32 × 128), wn, fn
- * (f64 × 128): the ziggurat's tables. margin: how close (relatively) the wedge test's two sides
- * must be for the host's Math.exp to decide it (≥ 2⁻⁴⁰; ∞: always).
+ * (f64 × 128): the ziggurat's tables.
  */
 export function normals(
   state: usize,
@@ -66,7 +64,6 @@ export function normals(
   n: i32,
   stride: usize,
   scale: f64,
-  margin: f64,
 ): void {
   const colBytes = <usize>w << 2;
   // Phase 1: w words of every lane, one i32x4 xoshiro128** step per row (the state in locals),
@@ -198,14 +195,7 @@ export function normals(
         const uni = (<f64>(<u32>word) + 0.5) / TWO32;
         if (iz != 0) {
           const f = load<f64>(fn + (<usize>iz << 3));
-          const lhs = f + uni * (load<f64>(fn + (<usize>(iz - 1) << 3)) - f);
-          // The wedge test lhs < Math.exp(−x²/2) needs only the comparison: the module's own exp
-          // (within an ulp of e^t, as Math.exp is) decides it unless lhs lies within a relative
-          // `margin` of it (≫ their 2⁻⁵¹ relative difference); only then is the host's called.
-          const e = Math.exp(-0.5 * x * x);
-          let accept = lhs < e * (1.0 - margin);
-          if (!accept && !(lhs > e * (1.0 + margin))) accept = lhs < hostExp(-0.5 * x * x);
-          if (accept) {
+          if (f + uni * (load<f64>(fn + (<usize>(iz - 1) << 3)) - f) < hostExp(-0.5 * x * x)) {
             store<f64>(o + (<usize>i << 3), scale * x);
             i++;
           }

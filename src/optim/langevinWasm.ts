@@ -40,7 +40,6 @@ interface LangevinExports {
     n: number,
     stride: number,
     scale: number,
-    margin: number,
   ): void;
 }
 
@@ -56,12 +55,6 @@ const KN_AT = 1024,
   WN_AT = 2048,
   FN_AT = 3072,
   STATE_AT = 4096;
-/**
- * The wedge test's relative margin: the module's exp and Math.exp are each within an ulp of e^t,
- * so they differ by less than 2⁻⁵¹ relative; a comparison decided by the one with a margin of
- * 2⁻⁴⁰ is decided the same way by the other.
- */
-export const WEDGE_MARGIN = 2 ** -40;
 /** Words per stream buffered before its deviates are formed (≈ 1.3 are used per deviate; more are made as needed), a multiple of 4. */
 const wordsFor = (n: number): number => Math.min(Math.ceil((1.32 * n + 64) / 4) * 4, 1 << 20);
 
@@ -123,7 +116,7 @@ export class LangevinBuffers {
    * Slot k ← scale·(the first `total` deviates of FastNormal(seeds[k])), for k < seeds.length ≤
    * slots: the doubles of `new FastNormal(seeds[k]).fill(slot(k), scale)`, four streams per call.
    */
-  draw(seeds: readonly (Key | number)[], scale = 1, margin = WEDGE_MARGIN): void {
+  draw(seeds: readonly (Key | number)[], scale = 1): void {
     if (seeds.length > this.slots) throw new Error(`langevin.wasm: ${seeds.length} streams for ${this.slots} slots`);
     const st = this.state;
     for (let k0 = 0; k0 < seeds.length; k0 += NOISE_LANES) {
