@@ -10,6 +10,12 @@
 // partial sums the plain kernel keeps apart anyway); no sum is ever split differently.
 //
 // Operands are f64 arrays at byte offsets; strides are in elements.
+//
+// The one-output layer's backward products (g·w, an outer product, and gᵀa, a row vector times a
+// matrix) go to small.wasm's kernels in the eager path; the same kernels, compiled from the same
+// source, are exported here too, so that a plan runs them where its operands are.
+
+export { outer, vecmat } from "./small";
 
 // @ts-ignore: decorator
 @inline function sp(v: f64): v128 { return f64x2.splat(v); }

@@ -227,7 +227,8 @@ export function compileMlpGrad(
       if (l > 1) {
         const gPrev = g[l - 1],
           gA = gOut[l - 1];
-        gemmDispatch(rows, nIn, nOut, gl, 0, false, params[w], 0, false, gA, 0);
+        if (thin === null || !thin.backward(l, params[w], gA))
+          gemmDispatch(rows, nIn, nOut, gl, 0, false, params[w], 0, false, gA, 0);
         if (act === "relu") sk.reluMask(gA, a[l - 1], gPrev);
         else if (act === "tanh") {
           if (tw !== null) tw.backwardAt(gOutAt[l - 1], aAt[l - 1], gAt[l - 1], rows * nIn);

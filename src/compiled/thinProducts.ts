@@ -1,15 +1,18 @@
 /**
  * The thin products of a compiled tanh plan (./mlpGrad.ts) on the WebAssembly kernels of
  * ../core/kernels/thinWasm.ts, in the plan's tanh memory: x·W₁ᵀ with two inputs, the one-output
- * layer a·wᵀ, and the first layer's weight gradient gᵀx (docs/performance.md §sgld-wasm-kernels).
+ * layer a·wᵀ and its backward products g·w and gᵀa, and the first layer's weight gradient gᵀx
+ * (docs/performance.md §sgld-wasm-kernels).
  * A product goes there only when gemmDispatch would hand it to the plain kernel and the plain
- * kernel would evaluate it with the expression the WebAssembly kernel reproduces, so the plan's
- * numbers stay the same bit for bit; every other product returns false and the caller calls
- * gemmDispatch as before. The activations and cotangents are already in that memory; the batch
- * (when it has fewer than four columns), a layer's weights and a weight gradient of fewer than
- * four columns are copied (at most a few hundred doubles per step).
+ * kernel would evaluate it with the expression the WebAssembly kernel reproduces — or, for the
+ * one-output layer's backward products, when gemmDispatch would run them in small.wasm, whose
+ * kernels thin.wasm compiles from the same source — so the plan's numbers stay the same bit for
+ * bit; every other product returns false and the caller calls gemmDispatch as before. The
+ * activations and cotangents are already in that memory; the batch (when it has fewer than four
+ * columns), a layer's weights and a weight gradient of fewer than four columns are copied (at
+ * most a few hundred doubles per step).
  */
-import { routesToPlainGemm } from "../core/backends/gemm/index.ts";
+import { routesToPlainGemm, routesToSmallGemm } from "../core/backends/gemm/index.ts";
 import type { TanhWasm } from "../core/kernels/tanhWasm.ts";
 import { plainUsesDotCol, plainUsesDotK2, plainUsesRowSums, thinWasmOver } from "../core/kernels/thinWasm.ts";
 
@@ -20,6 +23,12 @@ export interface ThinProducts {
   forward(l: number, w: Float64Array): boolean;
   /** dst[off …] = g[l]ᵀ·a[l−1] (layer l's weight gradient) when a thin kernel takes it. */
   weightGrad(l: number, dst: Float64Array, off: number): boolean;
+  /**
+   * out = g[l]·W_l (out: a view of the plan's memory) when layer l has one output and
+   * gemmDispatch would run this outer product in small.wasm's `outer` (true); false: the caller
+   * runs the GEMM.
+   */
+  backward(l: number, w: Float64Array, out: Float64Array): boolean;
 }
 
 /** Doubles of the plan's tanh memory these products need besides the plan's own buffers. */
@@ -85,12 +94,22 @@ export function thinProducts(
     weightGrad(l, dst, off) {
       const m = d[l],
         n = d[l - 1];
-      if ((l === 1 && !copyX) || !routesToPlainGemm(m, n, rows) || !plainUsesRowSums(m, n, rows, true, false))
-        return false;
-      thin.rowSums(m, n, rows, tw.offsetOf(g[l]), 1, m, inAt(l), cAt);
+      if (l === 1 && !copyX) return false;
+      if (m === 1 && routesToSmallGemm(1, n, rows))
+        thin.vecmat(n, rows, tw.offsetOf(g[l]), inAt(l), cAt); // gᵀa with one output: small.wasm's vecmat
+      else if (routesToPlainGemm(m, n, rows) && plainUsesRowSums(m, n, rows, true, false))
+        thin.rowSums(m, n, rows, tw.offsetOf(g[l]), 1, m, inAt(l), cAt);
+      else return false;
       const len = m * n,
         c = cAt >> 3;
       for (let i = 0; i < len; i++) dst[off + i] = heap[c + i];
+      return true;
+    },
+    backward(l, w, out) {
+      const n = d[l - 1];
+      if (d[l] !== 1 || !routesToSmallGemm(rows, n, 1)) return false;
+      copy(w, wAt >> 3, n);
+      thin.outer(rows, n, tw.offsetOf(g[l]), wAt, tw.offsetOf(out));
       return true;
     },
   };

@@ -4,13 +4,16 @@
  * (gemmDotContig's lone column, k ≥ 4) and gᵀx / x·B with fewer than four columns (rowSumsThin),
  * on the shapes of the sgld-inner network and on random odd ones, with operands at unaligned
  * offsets (views) of the module's memory, and with ±0, ±∞, NaN and values of mixed magnitude
- * whose sums depend on the order of addition. Compared as raw 64-bit patterns, except that a NaN
- * matches any NaN: which NaN an operation on NaN or ∞·0 returns is not specified (in JavaScript
- * nor in WebAssembly) and depends on the order in which the compiler passes the operands.
+ * whose sums depend on the order of addition; the one-output layer's backward products (outer,
+ * vecmat) against small.wasm's kernels, which the eager path runs for them. Compared as raw
+ * 64-bit patterns, except that a NaN matches any NaN: which NaN an operation on NaN or ∞·0
+ * returns is not specified (in JavaScript nor in WebAssembly) and depends on the order in which
+ * the compiler passes the operands.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FastNormal } from "../../src/core/kernels/rng.ts";
+import { smallGemm } from "../../src/core/backends/gemm/small.ts";
 import { gemm } from "../../src/core/kernels/matmul.ts";
 import {
   plainUsesDotCol,
@@ -164,3 +167,42 @@ test("thin.wasm: signed zeros — 0 + (−0)·w gives +0 where the plain kernels
   }
   void rng;
 });
+
+test("thin.wasm's outer and vecmat equal small.wasm's (the eager path's kernels for these shapes) bit for bit, NaN for NaN", () => {
+  const small = smallGemm();
+  assert.ok(small !== null, "small.wasm is built (npm run build)");
+  const rng = new FastNormal(14);
+  const shapes: [number, number][] = [
+    [32, 32],
+    [1, 256],
+    [17, 31],
+    [64, 9],
+    [3, 100],
+  ];
+  for (let t = 0; t < 40; t++) shapes.push([1 + Math.floor(rng.uniform() * 64), 1 + Math.floor(rng.uniform() * 64)]);
+  for (const [r, n] of shapes)
+    for (const special of [false, true]) {
+      // outer: C[r, n] = g·w (k = 1); vecmat: c[n] = gᵀ·A with A [r, n] (m = 1, k = r).
+      for (const [m, k] of [
+        [r, 1],
+        [1, r],
+      ]) {
+        if (!small.takes(m, n, k)) continue;
+        const A = 2 + (t16(rng) ? 0 : 1),
+          B = A + m * k + 1,
+          C = B + k * n + 2,
+          P = C + m * n + 1;
+        fill(rng, A, m * k, special);
+        fill(rng, B, k * n, special);
+        heap.fill(7, C, C + m * n);
+        heap.fill(9, P, P + m * n);
+        if (k === 1) thin.outer(m, n, A * 8, B * 8, C * 8);
+        else thin.vecmat(n, k, A * 8, B * 8, C * 8);
+        assert.ok(small.tryGemm(m, n, k, heap, A, true, heap, B, false, heap, P), `${m}×${n}×${k} taken`);
+        assertSameBits(C, P, m * n, `${m}×${n}×${k}`);
+      }
+    }
+});
+
+/** Whether the next operand starts 16-byte aligned (both cases are exercised). */
+const t16 = (rng: FastNormal): boolean => rng.uniform() < 0.5;

@@ -14,6 +14,8 @@ interface ThinExports {
   dotK2(m: number, n: number, a: number, ars: number, w: number, c: number): void;
   dotCol(m: number, k: number, a: number, ars: number, w: number, c: number): void;
   rowSums(m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, c: number): void;
+  outer(m: number, n: number, a: number, b: number, c: number): void;
+  vecmat(n: number, k: number, a: number, b: number, c: number): void;
 }
 
 /** The kernels over one memory; all operands are byte offsets into it, strides in elements. */
@@ -39,6 +41,16 @@ export class ThinWasm {
   /** C[m, n] = op(A)·B, op(A)[i, p] = A[i·ars + p·acs], B [k, n] (k ≥ 2): rowSumsThin's expression. */
   rowSums(m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, c: number): void {
     this.E.rowSums(m, n, k, a, ars, acs, b, c);
+  }
+
+  /** C[m, n] = a·b (a of m, b of n): small.wasm's `outer`, compiled from the same source (assembly/small.ts). */
+  outer(m: number, n: number, a: number, b: number, c: number): void {
+    this.E.outer(m, n, a, b, c);
+  }
+
+  /** c[n] = a·B (a of k, B [k, n]): small.wasm's `vecmat`, compiled from the same source. */
+  vecmat(n: number, k: number, a: number, b: number, c: number): void {
+    this.E.vecmat(n, k, a, b, c);
   }
 }
 

@@ -84,6 +84,17 @@ export function routesToPlainGemm(m: number, n: number, k: number): boolean {
 }
 
 /**
+ * Whether gemmDispatch sends an m×n×k product to the small WebAssembly kernels (./small.ts:
+ * `outer` for k = 1, else `vecmat` or `vecmatT` by transB) on the active backend. Kernels built
+ * from the same source over another memory may stand in for them exactly when this holds
+ * (src/compiled/thinProducts.ts).
+ */
+export function routesToSmallGemm(m: number, n: number, k: number): boolean {
+  if (!ready) selectFromEnvironment();
+  return (m * n * k < minWork || m < minRows) && small !== null && small.takes(m, n, k);
+}
+
+/**
  * The element-wise passes of a dense layer's step (bias + activation, relu's mask, column sums,
  * the SGD update) on the active backend: its own kernels where it has them (native OpenBLAS: C
  * loops in the same addon), the TypeScript ones otherwise — the same numbers either way.

@@ -49,13 +49,17 @@ export class SmallGemm {
     this.heap = new Float64Array(this.E.memory.buffer);
   }
 
+  /** Whether tryGemm takes an m×n×k product: k = 1 (outer) or m = 1 (vecmat, vecmatT), enough work, operands that fit. */
+  takes(m: number, n: number, k: number): boolean {
+    return m * n * k >= SMALL_MIN_WORK && m * k + k * n + m * n + 8 <= ARENA_DOUBLES && (k === 1 || m === 1);
+  }
+
   /**
    * C[m,n] = op(A)·op(B) (overwriting C) when the shape is one of the handled ones — k = 1, or
    * m = 1 — and the operands fit the arena; returns false (C untouched) otherwise.
    */
   tryGemm: (...args: Parameters<GemmFn>) => boolean = (m, n, k, a, aOff, _transA, b, bOff, transB, c, cOff) => {
-    if (m * n * k < SMALL_MIN_WORK || m * k + k * n + m * n + 8 > ARENA_DOUBLES) return false;
-    if (k !== 1 && m !== 1) return false;
+    if (!this.takes(m, n, k)) return false;
     // With k = 1 or m = 1, op(A) is contiguous whatever transA says (a column or a row of A).
     const h = this.heap;
     const A = BASE >> 3;
