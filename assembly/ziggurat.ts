@@ -144,20 +144,22 @@ export function normals(
     let i: i32 = 0;
     while (i < n) {
       let hz: i32, iz: i32;
-      if (left == 0 && i + 4 <= n && p + 8 <= w) {
-        // Four attempts at once when a layer word is due: their words are h, L, h, h, h (the four
-        // low bytes of L are the four layer indices). All four deviates are stored; those up to
-        // the first attempt that fails the fast test are kept, and that attempt goes on to the
-        // slow path with the generator where the scalar loop would have it.
+      if (i + 4 <= n && p + 8 <= w) {
+        // Up to four attempts at once: with a layer word due (left = 0) its four, whose words are
+        // h, L, h, h, h (the four low bytes of L are the layer indices); else the `left` attempts
+        // still to come from idx, whose words are h, h, …. All four lanes' deviates are stored;
+        // those up to the first attempt that fails the fast test are kept, and that attempt goes
+        // on to the slow path with the generator where the scalar loop would have it.
         const at = col + (<usize>p << 2);
-        const v0 = v128.load(at),
-          v1 = v128.load(at, 16);
-        const h4 = v128.shuffle<i32>(v0, v1, 0, 2, 3, 4);
-        const L = i32x4.extract_lane(v0, 1);
-        const a = <usize>(L & 127),
-          b = <usize>((L >>> 8) & 127),
-          c = <usize>((L >>> 16) & 127),
-          d = <usize>((L >>> 24) & 127);
+        const v0 = v128.load(at);
+        const full = left == 0;
+        const h4 = full ? v128.shuffle<i32>(v0, v128.load(at, 16), 0, 2, 3, 4) : v0;
+        const bytes = full ? i32x4.extract_lane(v0, 1) : idx;
+        const cnt = full ? 4 : left;
+        const a = <usize>(bytes & 127),
+          b = <usize>((bytes >>> 8) & 127),
+          c = <usize>((bytes >>> 16) & 127),
+          d = <usize>((bytes >>> 24) & 127);
         let bound = i32x4.splat(load<i32>(kn + (a << 2)));
         bound = i32x4.replace_lane(bound, 1, load<i32>(kn + (b << 2)));
         bound = i32x4.replace_lane(bound, 2, load<i32>(kn + (c << 2)));
@@ -169,20 +171,22 @@ export function normals(
         const dst = o + (<usize>i << 3);
         v128.store(dst, f64x2.mul(vScale, f64x2.mul(hLo, wLo)));
         v128.store(dst, f64x2.mul(vScale, f64x2.mul(hHi, wHi)), 16);
-        // |hz| as unsigned: |−2³¹| = 2³¹ fails, as Math.abs(hz) < KN does (KN < 2³¹).
-        const pass = i32x4.bitmask(i32x4.lt_u(i32x4.abs(h4), bound));
+        // |hz| as unsigned: |−2³¹| = 2³¹ fails, as Math.abs(hz) < KN does (KN < 2³¹). Lanes past
+        // cnt count as passed.
+        const pass = i32x4.bitmask(i32x4.lt_u(i32x4.abs(h4), bound)) | ((15 << cnt) & 15);
         if (pass == 15) {
-          i += 4;
-          p += 5;
+          i += cnt;
+          p += full ? 5 : cnt;
+          left = 0;
           continue;
         }
-        const m = ctz<i32>(~pass); // the first attempt that fails
-        hz = load<i32>(at + (m == 0 ? 0 : (<usize>(m + 1) << 2)));
-        iz = (L >>> (m << 3)) & 127;
+        const m = ctz<i32>(~pass); // the first attempt that fails (m < cnt)
+        hz = load<i32>(at + (<usize>(full && m > 0 ? m + 1 : m) << 2));
+        iz = (bytes >>> (m << 3)) & 127;
         i += m;
-        p += m + 2;
-        left = 3 - m;
-        idx = m == 3 ? 0 : L >>> ((m + 1) << 3);
+        p += full ? m + 2 : m + 1;
+        left = cnt - m - 1;
+        idx = m == 3 ? 0 : bytes >>> ((m + 1) << 3);
       } else {
         // One attempt of fill's loop.
         if (p == w) {
