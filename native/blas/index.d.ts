@@ -122,8 +122,7 @@ export declare const rowsBatched:
     ) => void)
   | undefined;
 /** Row-wise softmax over rows × d, shifted by the row max (0 when not finite); out may be x. */
-export declare const softmaxRows:
-  ((x: Float64Array, rows: number, d: number, out: Float64Array) => void) | undefined;
+export declare const softmaxRows: ((x: Float64Array, rows: number, d: number, out: Float64Array) => void) | undefined;
 /** Row-wise log-softmax over rows × d, shifted by the row max (0 when not finite); out may be x. */
 export declare const logSoftmaxRows:
   ((x: Float64Array, rows: number, d: number, out: Float64Array) => void) | undefined;
