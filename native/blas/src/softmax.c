@@ -188,6 +188,76 @@ static double fdlibm_log(double x) {
   return dk * ln2_hi - ((s * (f - R) - dk * ln2_lo) - f);
 }
 
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define CLONES __attribute__((target_clones("arch=skylake-avx512", "avx2", "default")))
+#else
+#define CLONES
+#endif
+
+/*
+ * exp over an array, four lanes at a time: fdlibm_exp's operations on its main path, written as
+ * one branch-free sequence (GCC vector extensions of 256 bits: AVX-512VL, AVX2 or two SSE2 halves
+ * by target clone; GCC 12 turned the 512-bit form's comparisons into scalar code), with
+ * every lane off that path — |x| < 2⁻²⁸, |x| ≥ 709.78…, NaN, x = 1, or a scale 2^k outside
+ * [2⁻¹⁰²¹, 2¹⁰²³] — redone by fdlibm_exp itself. The three reductions of fdlibm_exp are one
+ * computation with the multiple t of ln2 chosen per lane:
+ *   |x| ≤ ln2/2:         t = 0, so hi = x − 0·ln2_hi = x, lo = 0, r = x, and
+ *                        1 − ((lo − q) − hi) = 1 − ((−q) − x) with q = r·c/(2 − c) = −r·c/(c − 2)
+ *                        exactly (IEEE negation and division are sign-symmetric; when q = ±0 the
+ *                        sign of 0 − q is absorbed by x ≠ 0): fdlibm's k = 0 result, times 2⁰;
+ *   ln2/2 < |x| < 3ln2/2: t = ±1: x − (±1)·ln2_hi = x ∓ ln2_hi and (±1)·ln2_lo exactly fdlibm's
+ *                        hi and lo for k = ±1;
+ *   otherwise:           t = (int)(x/ln2 ± 1/2), fdlibm's own.
+ * So every lane gets fdlibm_exp's bits (test/kernels/softmaxNative.test.ts).
+ */
+typedef double v4d __attribute__((vector_size(32)));
+typedef int64_t v4l __attribute__((vector_size(32)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+
+/* Lanes of a where the mask m is set, of b elsewhere (a macro: a function passing vectors by value
+ * would have an ABI that depends on the target). */
+#define select4(m, a, b) ((v4d)(((m) & (v4l)(a)) | (~(m) & (v4l)(b))))
+
+static inline __attribute__((always_inline)) void exp4(const double *in, double *out) {
+  const double ln2_hi = 0x1.62e42feep-1, ln2_lo = 0x1.a39ef35793c76p-33, inv_ln2 = 0x1.71547652b82fep+0;
+  const double P1 = 0x1.555555555553ep-3, P2 = -0x1.6c16c16bebd93p-9, P3 = 0x1.1566aaf25de2cp-14,
+               P4 = -0x1.bbd41c5d26bf1p-20, P5 = 0x1.6376972bea4d0p-25;
+  const v4d zero = {0}, one = zero + 1.0, two = zero + 2.0, half = zero + 0.5;
+  v4d x;
+  memcpy(&x, in, sizeof x);
+  const v4l u = (v4l)x;
+  const v4l hx = (u >> 32) & 0x7fffffff;
+  const v4l neg = u < 0;
+  v4l fast = (hx >= 0x3e300000) & (hx < 0x40862e42) & (x != one);
+  const v4d xs = select4(fast, x, zero); /* off-path lanes: 0, so that the conversion stays in range */
+  const v4d tC = __builtin_convertvector(__builtin_convertvector(inv_ln2 * xs + select4(neg, -half, half), v4i), v4d);
+  v4d t = select4(hx < 0x3ff0a2b2, select4(neg, -one, one), tC);
+  t = select4(hx > 0x3fd62e42, t, zero);
+  const v4l k = __builtin_convertvector(__builtin_convertvector(t, v4i), v4l);
+  fast &= (k >= -1021) & (k <= 1023);
+  const v4d two_pk = (v4d)((k + 1023) << 52);
+  const v4d hi = x - t * ln2_hi, lo = t * ln2_lo;
+  const v4d r = hi - lo;
+  const v4d rr = r * r;
+  const v4d c = r - rr * (P1 + rr * (P2 + rr * (P3 + rr * (P4 + rr * P5))));
+  const v4d q = (r * c) / (two - c);
+  const v4d y = (one - ((lo - q) - hi)) * two_pk;
+  memcpy(out, &y, sizeof y);
+  for (int l = 0; l < 4; l++)
+    if (!fast[l]) out[l] = fdlibm_exp(x[l]); /* x: the lanes as read (out may be in) */
+}
+
+/* out[i] = fdlibm_exp(x[i]), i < n; out may be x. */
+CLONES static void exp_array(const double *x, double *out, size_t n) {
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) exp4(x + i, out + i);
+  if (i == n) return;
+  double pad[4] = {0.5, 0.5, 0.5, 0.5};
+  memcpy(pad, x + i, (n - i) * sizeof *x);
+  exp4(pad, pad);
+  memcpy(out + i, pad, (n - i) * sizeof *x);
+}
+
 /* The shift of a row: its max (NaN if any is NaN), or 0 when that is not finite. */
 static double row_shift(const double *x, size_t d) {
   double m = -INFINITY;
@@ -198,41 +268,52 @@ static double row_shift(const double *x, size_t d) {
   return isfinite(m) ? m : 0;
 }
 
-/* One row of log-softmax into out (out may be x). */
-static void log_softmax_row(const double *x, size_t d, double *out) {
-  const double m = row_shift(x, d);
-  double s = 0;
-  for (size_t j = 0; j < d; j++) s += fdlibm_exp(x[j] - m);
-  const double ls = fdlibm_log(s);
-  for (size_t j = 0; j < d; j++) out[j] = x[j] - m - ls;
+/* Rows are walked in pieces of at most CHUNK elements through a local buffer (the exps of a piece). */
+#define CHUNK 256
+
+/* Σ_j exp(x[j] − m) over one row, in order from 0; with e, each exp stored at e[j] too. */
+static double shifted_exp_sum(const double *x, size_t d, double m, double *e) {
+  double buf[CHUNK], s = 0;
+  for (size_t j0 = 0; j0 < d; j0 += CHUNK) {
+    const size_t len = d - j0 < CHUNK ? d - j0 : CHUNK;
+    for (size_t j = 0; j < len; j++) buf[j] = x[j0 + j] - m;
+    exp_array(buf, buf, len);
+    for (size_t j = 0; j < len; j++) s += buf[j];
+    if (e != NULL) memcpy(e + j0, buf, len * sizeof *buf);
+  }
+  return s;
 }
 
 static void log_softmax_rows(const double *x, size_t rows, size_t d, double *out) {
-  for (size_t r = 0; r < rows; r++) log_softmax_row(x + r * d, d, out + r * d);
-}
-
-static void softmax_rows(const double *x, size_t rows, size_t d, double *out) {
   for (size_t r = 0; r < rows; r++) {
     const double *xr = x + r * d;
     double *o = out + r * d;
     const double m = row_shift(xr, d);
-    double s = 0;
-    for (size_t j = 0; j < d; j++) {
-      const double e = fdlibm_exp(xr[j] - m);
-      o[j] = e;
-      s += e;
-    }
+    const double ls = fdlibm_log(shifted_exp_sum(xr, d, m, NULL));
+    for (size_t j = 0; j < d; j++) o[j] = xr[j] - m - ls;
+  }
+}
+
+static void softmax_rows(const double *x, size_t rows, size_t d, double *out) {
+  for (size_t r = 0; r < rows; r++) {
+    double *o = out + r * d;
+    const double s = shifted_exp_sum(x + r * d, d, row_shift(x + r * d, d), o);
     const double inv = 1 / s;
     for (size_t j = 0; j < d; j++) o[j] *= inv;
   }
 }
 
 static void log_softmax_backward(const double *g, const double *y, size_t rows, size_t d, double *dx) {
+  double buf[CHUNK];
   for (size_t r = 0; r < rows; r++) {
     const size_t o = r * d;
     double s = 0;
     for (size_t j = 0; j < d; j++) s += g[o + j];
-    for (size_t j = 0; j < d; j++) dx[o + j] = g[o + j] - fdlibm_exp(y[o + j]) * s;
+    for (size_t j0 = 0; j0 < d; j0 += CHUNK) {
+      const size_t len = d - j0 < CHUNK ? d - j0 : CHUNK;
+      exp_array(y + o + j0, buf, len);
+      for (size_t j = 0; j < len; j++) dx[o + j0 + j] = g[o + j0 + j] - buf[j] * s;
+    }
   }
 }
 
@@ -241,26 +322,43 @@ static void log_softmax_backward(const double *g, const double *y, size_t rows, 
  * TypeScript twin computes them: the one-hot factor h = (j == label ? 1 : 0) multiplied in (so
  * an infinite or NaN log-probability gives NaN, as ∞·0 does there), the loss summed over all
  * elements in memory order from 0, and the seed c = scale·h run through log-softmax's backward.
+ * The exps run over the whole array at once (rows are short): z − m into logp, their exps into
+ * gz (both overwritten later; gz must be distinct from z and logp).
  */
 static double xent_seed(const double *z, const double *labels, size_t rows, size_t C, double *logp, double *gz,
                         double *per_row) {
+  const size_t n = rows * C;
+  for (size_t r = 0; r < rows; r++) {
+    const size_t o = r * C;
+    const double m = row_shift(z + o, C);
+    for (size_t j = 0; j < C; j++) logp[o + j] = z[o + j] - m;
+  }
+  exp_array(logp, gz, n);
   const double scale = -1 / (per_row == NULL ? (double)rows : 1.0);
   double total = 0;
   for (size_t r = 0; r < rows; r++) {
     const size_t o = r * C;
+    double s = 0;
+    for (size_t j = 0; j < C; j++) s += gz[o + j];
+    const double ls = fdlibm_log(s);
     const double label = labels[r];
-    double *lp = logp + o;
-    log_softmax_row(z + o, C, lp);
     double row = 0;
     for (size_t j = 0; j < C; j++) {
-      const double c = lp[j] * ((double)j == label ? 1.0 : 0.0);
+      const double lp = logp[o + j] - ls;
+      logp[o + j] = lp;
+      const double c = lp * ((double)j == label ? 1.0 : 0.0);
       total += c;
       row += c;
     }
     if (per_row != NULL) per_row[r] = -row;
+  }
+  exp_array(logp, gz, n);
+  for (size_t r = 0; r < rows; r++) {
+    const size_t o = r * C;
+    const double label = labels[r];
     double sg = 0;
     for (size_t j = 0; j < C; j++) sg += scale * ((double)j == label ? 1.0 : 0.0);
-    for (size_t j = 0; j < C; j++) gz[o + j] = scale * ((double)j == label ? 1.0 : 0.0) - fdlibm_exp(lp[j]) * sg;
+    for (size_t j = 0; j < C; j++) gz[o + j] = scale * ((double)j == label ? 1.0 : 0.0) - gz[o + j] * sg;
   }
   return per_row == NULL ? -(total / (double)rows) : 0;
 }
@@ -330,9 +428,13 @@ static napi_value xent_seed_js(napi_env env, napi_callback_info info) {
   return number(env, xent_seed(z, labels, rows, C, logp, gz, per_row));
 }
 
-typedef double (*scalar_fn)(double);
+typedef void (*array_fn)(const double *, double *, size_t);
 
-static napi_value map_js(napi_env env, napi_callback_info info, const char *name, scalar_fn fn) {
+static void log_array(const double *x, double *out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = fdlibm_log(x[i]);
+}
+
+static napi_value map_js(napi_env env, napi_callback_info info, const char *name, array_fn fn) {
   napi_value argv[2];
   double *x, *out;
   size_t lx, lo;
@@ -340,16 +442,16 @@ static napi_value map_js(napi_env env, napi_callback_info info, const char *name
     napi_throw_error(env, NULL, name);
     return NULL;
   }
-  for (size_t i = 0; i < lx; i++) out[i] = fn(x[i]);
+  fn(x, out, lx);
   return NULL;
 }
 
 static napi_value exp_into_js(napi_env env, napi_callback_info info) {
-  return map_js(env, info, "expInto: expected (x, out: Float64Array), out at least as long", fdlibm_exp);
+  return map_js(env, info, "expInto: expected (x, out: Float64Array), out at least as long", exp_array);
 }
 
 static napi_value log_into_js(napi_env env, napi_callback_info info) {
-  return map_js(env, info, "logInto: expected (x, out: Float64Array), out at least as long", fdlibm_log);
+  return map_js(env, info, "logInto: expected (x, out: Float64Array), out at least as long", log_array);
 }
 
 void softmax_define(napi_env env, napi_value exports) {
