@@ -243,8 +243,10 @@ static inline __attribute__((always_inline)) void exp4(const double *in, double 
   const v4d q = (r * c) / (two - c);
   const v4d y = (one - ((lo - q) - hi)) * two_pk;
   memcpy(out, &y, sizeof y);
-  for (int l = 0; l < 4; l++)
-    if (!fast[l]) out[l] = fdlibm_exp(x[l]); /* x: the lanes as read (out may be in) */
+  const v4l slow = ~fast;
+  if ((slow[0] | slow[1] | slow[2] | slow[3]) != 0)
+    for (int l = 0; l < 4; l++)
+      if (slow[l]) out[l] = fdlibm_exp(x[l]); /* x: the lanes as read (out may be in) */
 }
 
 /* out[i] = fdlibm_exp(x[i]), i < n; out may be x. */
@@ -318,10 +320,15 @@ static void log_softmax_backward(const double *g, const double *y, size_t rows, 
 }
 
 /*
- * The cross-entropy of each row of z against its label and the seed of the reverse pass, as the
- * TypeScript twin computes them: the one-hot factor h = (j == label ? 1 : 0) multiplied in (so
- * an infinite or NaN log-probability gives NaN, as ∞·0 does there), the loss summed over all
- * elements in memory order from 0, and the seed c = scale·h run through log-softmax's backward.
+ * The cross-entropy of each row of z against its label and the seed of the reverse pass, with
+ * the TypeScript twin's bits. There the one-hot factor h = (j == label ? 1 : 0) is multiplied in
+ * and every product summed in memory order from +0: the loss Σ lp·h, each row's Σ lp·h, and the
+ * seed's Σ scale·h. A running sum that starts at +0 is never −0 (x + y = −0 needs both −0), and
+ * adding ±0 to anything but −0 leaves it unchanged, so where a row's log-probabilities are all
+ * finite (its other products ±0) these sums are exactly total + lp[label], 0 + lp[label] and
+ * 0 + scale = scale (scale ≠ 0) — the multiplications by h give lp[label]·1 = lp[label],
+ * scale·1 = scale and scale·0 = −0 (scale < 0). A row with an infinite or NaN log-probability
+ * (∞·0 = NaN) takes the literal loop.
  * The exps run over the whole array at once (rows are short): z − m into logp, their exps into
  * gz (both overwritten later; gz must be distinct from z and logp).
  */
@@ -342,23 +349,31 @@ static double xent_seed(const double *z, const double *labels, size_t rows, size
     for (size_t j = 0; j < C; j++) s += gz[o + j];
     const double ls = fdlibm_log(s);
     const double label = labels[r];
-    double row = 0;
+    bool finite = true;
     for (size_t j = 0; j < C; j++) {
       const double lp = logp[o + j] - ls;
       logp[o + j] = lp;
-      const double c = lp * ((double)j == label ? 1.0 : 0.0);
+      finite &= isfinite(lp);
+    }
+    double row = 0;
+    if (finite) {
+      const double c = logp[o + (size_t)label];
       total += c;
       row += c;
+    } else {
+      for (size_t j = 0; j < C; j++) {
+        const double c = logp[o + j] * ((double)j == label ? 1.0 : 0.0);
+        total += c;
+        row += c;
+      }
     }
     if (per_row != NULL) per_row[r] = -row;
   }
   exp_array(logp, gz, n);
+  const double sg = 0 + scale;
   for (size_t r = 0; r < rows; r++) {
-    const size_t o = r * C;
-    const double label = labels[r];
-    double sg = 0;
-    for (size_t j = 0; j < C; j++) sg += scale * ((double)j == label ? 1.0 : 0.0);
-    for (size_t j = 0; j < C; j++) gz[o + j] = scale * ((double)j == label ? 1.0 : 0.0) - gz[o + j] * sg;
+    const size_t o = r * C, label = (size_t)labels[r];
+    for (size_t j = 0; j < C; j++) gz[o + j] = (j == label ? scale : -0.0) - gz[o + j] * sg;
   }
   return per_row == NULL ? -(total / (double)rows) : 0;
 }
