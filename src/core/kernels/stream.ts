@@ -34,7 +34,7 @@ export interface StreamKernels {
   addLayerNorm: typeof addLayerNorm;
   /** The layer norm's reverse pass plus base (null: none) into dx, dγ and dβ accumulated (./layerNormFused.ts). */
   layerNormBackwardAdd: typeof layerNormBackwardAdd;
-  /** dx ← h > 0 ? g : 0 and db ← its column sums in row order (./reluBranchFree.ts); dx must not be g. */
+  /** dx ← h > 0 ? g : 0 and db ← its column sums in row order (./reluBranchFree.ts); dx may be g. */
   reluBackwardColSums: typeof reluBackwardColumnSums;
   /** One leaf of Adam/AdamW (./adamLeaf.ts); outputs may be their inputs (in place). */
   adam: typeof adamLeaf;
