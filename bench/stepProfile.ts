@@ -13,9 +13,13 @@
  * over our bare GEMMs — the ratio the compiled step would reach if everything but its GEMMs took
  * no time — beside the ratio it reaches.
  *
- *   npm run bench:profile [-- rounds] [--no-torch]      (compiles into .bench-build, then runs this)
+ * With --kernels, each streaming kernel the step calls is also timed call by call inside the
+ * step (the active backend's kernel object wrapped with a timer for that part of the run): the
+ * time outside the GEMMs, kernel by kernel.
+ *
+ *   npm run bench:profile [-- rounds] [--no-torch] [--kernels]   (compiles into .bench-build, then runs this)
  */
-import { gemmBackendName, gemmDispatch } from "../src/core/backends/gemm/index.ts";
+import { gemmBackendName, gemmDispatch, streamKernels } from "../src/core/backends/gemm/index.ts";
 import { compileStep } from "../src/compiled/step.ts";
 import { sgd } from "../src/optim/index.ts";
 import { mlpCfg, mlpParams, mnistBatch } from "./workloads.ts";
@@ -85,9 +89,43 @@ function allocationPerStep(step: () => void): { heap: number; arrayBuffers: numb
   return { heap: (m1.heapUsed - m0.heapUsed) / n, arrayBuffers: (m1.arrayBuffers - m0.arrayBuffers) / n };
 }
 
+/**
+ * Median µs per step of each streaming kernel over the last `steps` of 4·steps steps, keyed by
+ * kernel and first operand's length; the kernel object is restored afterwards.
+ */
+function kernelTimes(step: () => void, steps: number): Map<string, number> {
+  const sk = streamKernels() as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const saved = { ...sk };
+  const calls = new Map<string, number[]>();
+  for (const name of Object.keys(saved)) {
+    const f = saved[name];
+    sk[name] = (...a: unknown[]) => {
+      const t = performance.now();
+      const r = f(...a);
+      const dt = performance.now() - t;
+      const key = `${name}(${a[0] instanceof Float64Array ? a[0].length : String(a[0])})`;
+      let list = calls.get(key);
+      if (list === undefined) calls.set(key, (list = []));
+      list.push(dt);
+      return r;
+    };
+  }
+  try {
+    for (let i = 0; i < 3 * steps; i++) step();
+    calls.clear();
+    for (let i = 0; i < steps; i++) step();
+  } finally {
+    Object.assign(sk, saved);
+  }
+  const out = new Map<string, number>();
+  for (const [k, v] of calls) out.set(k, median(v) * (v.length / steps) * 1e3);
+  return out;
+}
+
 const args = process.argv.slice(2);
 const rounds = Number(args.find((a) => !a.startsWith("--")) ?? 15);
 const withTorch = !args.includes("--no-torch");
+const withKernels = args.includes("--kernels");
 console.log(`GEMM backend ${gemmBackendName()}; ${rounds} alternating rounds; median per step (wall / CPU time)`);
 const us = (ms: number): string => (ms * 1e3).toFixed(0);
 for (const H of [64, 256]) {
@@ -127,6 +165,12 @@ for (const H of [64, 256]) {
         ? " (run with --expose-gc for the allocation)"
         : `; allocated per step: heap ${alloc.heap.toFixed(0)} B, ArrayBuffers ${alloc.arrayBuffers.toFixed(0)} B`),
   );
+  if (withKernels) {
+    const kt = kernelTimes(step, 500);
+    const total = [...kt.values()].reduce((a, b) => a + b, 0);
+    const parts = [...kt].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)}`);
+    console.log(`  streaming kernels ${total.toFixed(0)} µs per step: ${parts.join(", ")}`);
+  }
   if (torch !== null)
     console.log(
       `  torch step ${us(torch)} µs: torch / step ${(torch / median(s)).toFixed(2)}×, ` +
