@@ -204,5 +204,8 @@ test("the cross-entropy kernel returns the eager xent's value and gradient bit f
       { message: "xent: label 10 at position 2 is not a class in [0, 10)" },
     );
   }
-  if (blas === null) t.diagnostic("native BLAS not available: only the TypeScript kernel checked");
+  if (blas !== null) {
+    const a = new Float64Array(40);
+    assert.throws(() => raw(blas).xentSeed(a, new Float64Array(4), 4, 10, a.subarray(0), a, null), /must differ/);
+  } else t.diagnostic("native BLAS not available: only the TypeScript kernel checked");
 });

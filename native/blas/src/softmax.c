@@ -330,7 +330,7 @@ static void log_softmax_backward(const double *g, const double *y, size_t rows, 
  * scale·1 = scale and scale·0 = −0 (scale < 0). A row with an infinite or NaN log-probability
  * (∞·0 = NaN) takes the literal loop.
  * The exps run over the whole array at once (rows are short): z − m into logp, their exps into
- * gz (both overwritten later; gz must be distinct from z and logp).
+ * gz (both overwritten later; gz must not be logp, z is not read after the first pass).
  */
 static double xent_seed(const double *z, const double *labels, size_t rows, size_t C, double *logp, double *gz,
                         double *per_row) {
@@ -437,6 +437,7 @@ static napi_value xent_seed_js(napi_env env, napi_callback_info info) {
     THROW(env, "xentSeed: expected (z, labels: Float64Array, rows, C, logp, gz: Float64Array, perRow: Float64Array | null)");
   if (lz < rows * C || ll < rows || lp < rows * C || lg < rows * C || (per_row != NULL && lr < rows))
     THROW(env, "xentSeed: operand too short");
+  if (gz == logp && rows * C > 0) THROW(env, "xentSeed: gz and logp must differ");
   for (size_t r = 0; r < rows; r++)
     if (!(labels[r] >= 0 && labels[r] < (double)C && labels[r] == floor(labels[r])))
       THROW(env, "xentSeed: a label is not a class in [0, C)");

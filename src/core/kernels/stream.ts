@@ -59,6 +59,7 @@ export interface StreamKernels {
   /**
    * Softmax cross-entropy of z (rows × C) against integer labels with the seed of its reverse pass
    * (./softmaxXent.ts): logp ← log-softmax, gz ← ∂L/∂z; returns the mean loss (perRow: each row's there, 0).
+   * gz must not be logp (the native kernel keeps the exps there meanwhile).
    */
   xentSeed: typeof xentSeed;
 }
