@@ -94,13 +94,72 @@ const TQ0: f64 = 1.12811678491632931402e2,
   return v128.bitselect(x, signed, keep);
 }
 
-/** out[i] = tanh(x[i]) for i < n. */
-export function tanh(x: usize, out: usize, n: i32): void {
+/**
+ * out[i] = tanh(x[i]) for i < n. Returns the number of lane pairs not both below 0.625 (the
+ * pairs that took tanh2's second branch), from which a caller may choose tanhSplit instead.
+ */
+export function tanh(x: usize, out: usize, n: i32): i32 {
   const end = x + (<usize>n << 3);
   const d = out - x;
   let p = x;
-  for (; p + 16 <= end; p += 16) v128.store(p + d, tanh2(v128.load(p)));
+  let mixed: i32 = 0;
+  for (; p + 16 <= end; p += 16) {
+    const v = v128.load(p);
+    mixed += <i32>!i64x2.all_true(f64x2.lt(f64x2.abs(v), sp(0.625)));
+    v128.store(p + d, tanh2(v));
+  }
   if (p < end) f64.store(p + d, f64x2.extract_lane(tanh2(f64x2.splat(f64.load(p))), 0));
+  return mixed;
+}
+
+/** Scratch below the loaders' arenas: a block's lanes with |x| ≥ 0.625, as byte offsets and inputs. */
+const LIST: usize = 1024,
+  VALS: usize = 2048,
+  BLOCK_BYTES: usize = 128 * 16;
+
+/**
+ * tanh as `tanh` computes it, without a data-dependent branch per lane pair: each block of 128
+ * pairs is first written with the rational form (the lanes with |x| ≥ 0.625 listed, branch-free,
+ * with their inputs), then the listed lanes are overwritten by the exp form, two at a time. Each
+ * lane gets the operations tanh2 gives it (the lanes of a vector never mix), so the doubles are
+ * the same; it saves the mispredicted branches of pairs with one lane on each side of 0.625, and
+ * costs a little more where almost every pair lies below. Returns the number of listed lanes.
+ */
+export function tanhSplit(x: usize, out: usize, n: i32): i32 {
+  const end = x + (<usize>n << 3);
+  const pairsEnd = x + ((<usize>n >> 1) << 4);
+  const d = out - x;
+  let p = x;
+  let listed: i32 = 0;
+  while (p < pairsEnd) {
+    const stop = min(p + BLOCK_BYTES, pairsEnd);
+    let cnt: usize = 0;
+    for (; p < stop; p += 16) {
+      const v = v128.load(p);
+      const z = f64x2.abs(v);
+      const r = v128.or(rational(z), v128.and(v, sp(-0.0)));
+      // NaN lanes: x itself, as the scalar loop returns it (never listed: NaN ≥ 0.625 is false).
+      v128.store(p + d, v128.bitselect(v, r, f64x2.ne(v, v)));
+      const big = i64x2.bitmask(f64x2.ge(z, sp(0.625)));
+      store<usize>(LIST + (cnt << 2), p);
+      store<f64>(VALS + (cnt << 3), f64x2.extract_lane(v, 0));
+      cnt += big & 1;
+      store<usize>(LIST + (cnt << 2), p + 8);
+      store<f64>(VALS + (cnt << 3), f64x2.extract_lane(v, 1));
+      cnt += big >> 1;
+    }
+    for (let k: usize = 0; k < cnt; k += 2) {
+      // A lone last lane is paired with itself (both lanes then store the same value).
+      const k1 = k + 1 < cnt ? k + 1 : k;
+      const v = f64x2.replace_lane(f64x2.splat(load<f64>(VALS + (k << 3))), 1, load<f64>(VALS + (k1 << 3)));
+      const t = v128.or(expForm(f64x2.abs(v), sp(0.0), sp(0.0), sp(1.0), sp(0.0)), v128.and(v, sp(-0.0)));
+      f64.store(load<usize>(LIST + (k << 2)) + d, f64x2.extract_lane(t, 0));
+      f64.store(load<usize>(LIST + (k1 << 2)) + d, f64x2.extract_lane(t, 1));
+    }
+    listed += <i32>cnt;
+  }
+  if (p < end) f64.store(p + d, f64x2.extract_lane(tanh2(f64x2.splat(f64.load(p))), 0));
+  return listed;
 }
 
 /** x[r·n + j] = tanh(x[r·n + j] + b[j]) (rows × n, in place): a linear layer's bias and activation. */

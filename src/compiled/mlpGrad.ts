@@ -22,7 +22,7 @@ import { gemmDispatch, streamKernels } from "../core/backends/gemm/index.ts";
 import { reluForward } from "../core/kernels/fused.ts";
 import type { StreamKernels } from "../core/kernels/stream.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
-import { CHUNK as TANH_CHUNK, tanhWasmWithRoom } from "../core/kernels/tanhWasm.ts";
+import { CHUNK as TANH_CHUNK, TanhSite, tanhWasmWithRoom } from "../core/kernels/tanhWasm.ts";
 import { thinProducts, thinProductsRoom } from "./thinProducts.ts";
 import { InputError } from "../errors.ts";
 import { Tensor } from "../core/tensor.ts";
@@ -190,6 +190,7 @@ export function compileMlpGrad(
   // The thin products (two inputs, one output, their weight gradients) in that memory too.
   const thin = tw === null ? null : thinProducts(tw, d, rows, a, g);
   const lossSeed = compileLossSeed(loss, rows, C);
+  const tanhSites = a.map(() => new TanhSite());
 
   function forward(params: readonly Float64Array[], x: Float64Array, sk: StreamKernels): void {
     a[0] = x;
@@ -203,7 +204,7 @@ export function compileMlpGrad(
       const last = l === L;
       if (!last && tw !== null) {
         if (bias) tw.biasTanhAt(aAt[l], params[(l - 1) * per + 1], rows, nOut);
-        else tw.tanhAt(aAt[l], aAt[l], rows * nOut);
+        else tw.tanhAtSite(tanhSites[l], aAt[l], aAt[l], rows * nOut);
         continue;
       }
       if (bias) sk.biasAct(out, params[(l - 1) * per + 1], rows, nOut, !last && act === "relu");

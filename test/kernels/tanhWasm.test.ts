@@ -2,7 +2,8 @@
  * The WebAssembly tanh kernels (assembly/tanh.ts) give the plain loops' doubles bit for bit
  * (docs/performance.md §sgld-wasm-kernels): tanh on both sides of every branch point, on ±0, ±∞,
  * NaN, subnormals, on arbitrary bit patterns and on random arrays of every length parity and across
- * the arena's chunk boundary; the fused bias + tanh against bias-then-tanh; the backward pass
+ * the arena's chunk boundary (the branching kernel and the block-split one, which lists the lanes
+ * above 0.625 per block of 128 pairs); the fused bias + tanh against bias-then-tanh; the backward pass
  * g·(1 − y²); arrays copied through the shared instance's arena and arrays that live in an
  * instance's own memory (a compiled plan's buffers), worked on in place. Compared as raw 64-bit
  * patterns, so signed zeros and NaN payloads count.
@@ -27,6 +28,18 @@ function assertSameBits(got: Float64Array, want: Float64Array, input: Float64Arr
     if (g[i] !== w[i]) assert.fail(`${what}: element ${i} (x = ${input[i]}): ${got[i]} instead of ${want[i]}`);
 }
 
+/** An instance with room for the split kernel's operands (it works on arrays in its memory only). */
+const ownOrNull = tanhWasmWithRoom(2 * 50_016);
+assert.ok(ownOrNull !== null);
+const own: TanhWasm = ownOrNull;
+const room = (n: number): Float64Array => {
+  const v = own.alloc(n);
+  assert.ok(v !== null, "the instance has room for the operands");
+  return v;
+};
+const splitIn = room(50_008),
+  splitOut = room(50_008);
+
 function checkTanh(xs: Float64Array, what: string): void {
   const want = new Float64Array(xs.length),
     got = new Float64Array(xs.length);
@@ -36,6 +49,17 @@ function checkTanh(xs: Float64Array, what: string): void {
   const inPlace = xs.slice();
   wasm.tanh(inPlace, inPlace);
   assertSameBits(inPlace, want, xs, `${what} (in place)`);
+  // The block-split kernel, into another array and in place, at an odd element offset too.
+  for (const shift of [0, 1]) {
+    const n = xs.length,
+      x = splitIn.subarray(shift, shift + n),
+      y = splitOut.subarray(shift, shift + n);
+    x.set(xs);
+    own.tanhSplitAt(own.offsetOf(x), own.offsetOf(y), n);
+    assertSameBits(y, want, xs, `${what} (split, shift ${shift})`);
+    own.tanhSplitAt(own.offsetOf(x), own.offsetOf(x), n);
+    assertSameBits(x, want, xs, `${what} (split in place, shift ${shift})`);
+  }
 }
 
 test("wasm tanh: both sides of 0.625 and 22, ±0, ±∞, NaN and subnormals, bit for bit", () => {

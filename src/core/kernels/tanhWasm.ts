@@ -13,7 +13,8 @@ import { readFileSync } from "node:fs";
 import { lazyWasm } from "./wasmLazy.ts";
 
 interface TanhExports {
-  tanh(x: number, out: number, n: number): void;
+  tanh(x: number, out: number, n: number): number;
+  tanhSplit(x: number, out: number, n: number): number;
   biasTanh(x: number, b: number, rows: number, n: number): void;
   tanhBackward(g: number, y: number, dx: number, n: number): void;
 }
@@ -24,6 +25,11 @@ const PAGE = 65536;
 /** Elements per operand slot of the copying path; the arena holds three slots. */
 export const CHUNK = 8192;
 const ARENA = 3 * CHUNK * 8;
+
+/** A call site of tanhAtSite: which kernel its next call takes. */
+export class TanhSite {
+  split = false;
+}
 
 export class TanhWasm {
   private readonly E: TanhExports;
@@ -67,6 +73,22 @@ export class TanhWasm {
   /** tanh over n elements at byte offsets of this memory (out may be x). */
   tanhAt(x: number, out: number, n: number): void {
     this.E.tanh(x, out, n);
+  }
+
+  /** tanhAt by the block-split kernel (no branch per lane pair; the same doubles). */
+  tanhSplitAt(x: number, out: number, n: number): void {
+    this.E.tanhSplit(x, out, n);
+  }
+
+  /**
+   * tanhAt by whichever kernel suits the data `site` saw on its previous call (the same doubles
+   * either way): the split kernel while more than 2 % of the lanes lie at or above 0.625, the
+   * branching one while fewer than 4 % of the lane pairs have a lane there (on a network's first
+   * layer about one pair in six does, on its second almost none).
+   */
+  tanhAtSite(site: TanhSite, x: number, out: number, n: number): void {
+    if (site.split) site.split = this.E.tanhSplit(x, out, n) * 50 > n;
+    else site.split = this.E.tanh(x, out, n) * 25 > n >> 1;
   }
 
   /** biasTanh on rows × n elements at byte offset x of this memory (n ≤ CHUNK, else use biasTanh). */
