@@ -27,6 +27,9 @@
  * modes by how often they cross the barriers; chains that never crossed agree with each other and
  * R̂ cannot see it), when MALA's acceptance is far from its target, or for unadjusted Langevin
  * (its O(η) bias is not in the standard error).
+ * Chains are independent given their keys and run one after another (./sgldChains.ts); with two
+ * threads and a portable objective half of them run on a worker thread (./chainThreads.ts,
+ * docs/local-entropy.md §threads), with the same bits.
  */
 import { foldIn, normalArray, split } from "../core/random.ts";
 import { gemmThreads, setGemmThreads } from "../core/backends/gemm/index.ts";
