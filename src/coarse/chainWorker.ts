@@ -6,11 +6,12 @@
  */
 import { workerData } from "node:worker_threads";
 import { gemmBackendName, setGemmThreads, useGemmBackend } from "../core/backends/gemm/index.ts";
-import { signalJob } from "../core/workerThread.ts";
+import { heartbeat, signalJob } from "../core/workerThread.ts";
 import type { ChainsReply, ChainsRequest, WorkerSetup } from "./chainThreads.ts";
-import { countingObjective } from "./objective.ts";
+import { countedObjective } from "./objective.ts";
 import { rebuildObjective } from "./portable.ts";
 import { encodeRecord, jobFits, runChain } from "./sgldChains.ts";
+import type { EvaluationCount } from "./types.ts";
 
 const setup = workerData as WorkerSetup;
 
@@ -19,7 +20,12 @@ setup.port.on("message", (req: ChainsRequest) => {
   try {
     if (gemmBackendName() !== req.backend) useGemmBackend(req.backend);
     setGemmThreads(1);
-    const { objective, count } = countingObjective(rebuildObjective(req.objective));
+    // every evaluation is a heartbeat: the caller waits as long as the chains make progress
+    const count: EvaluationCount = { values: 0, gradients: 0, hvps: 0 };
+    const objective = countedObjective(rebuildObjective(req.objective), (kind) => {
+      count[kind]++;
+      heartbeat(setup.ctrl);
+    });
     const fits = jobFits(req.job);
     const records = req.chains.map(({ c, start }) => encodeRecord(runChain(objective, req.job, c, start, fits)));
     reply = { records, count };
