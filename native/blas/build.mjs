@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Install step of shocklens-blas: compiles src/blas.c and src/stream.c into build/shocklens_blas.node with the
+ * Install step of shocklens-blas: compiles src/blas.c, src/stream.c and src/softmax.c into build/shocklens_blas.node with the
  * system C compiler against OpenBLAS (Debian: `apt-get install libopenblas-dev`) and Node's own
  * N-API headers, then loads it once in a child process and checks a product.
  *
@@ -64,6 +64,7 @@ function main() {
     out,
     join(here, "src", "blas.c"),
     join(here, "src", "stream.c"),
+    join(here, "src", "softmax.c"),
     "-lopenblas",
     "-lm",
   ];

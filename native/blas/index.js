@@ -42,5 +42,11 @@ module.exports = binding
       permuteHeads: binding.permuteHeads,
       dotBatched: binding.dotBatched,
       rowsBatched: binding.rowsBatched,
+      softmaxRows: binding.softmaxRows,
+      logSoftmaxRows: binding.logSoftmaxRows,
+      logSoftmaxBackward: binding.logSoftmaxBackward,
+      xentSeed: binding.xentSeed,
+      expInto: binding.expInto,
+      logInto: binding.logInto,
     }
   : { available: false, reason, path: file };

@@ -50,8 +50,6 @@
 
 #include "stream.h"
 
-#define THROW(env, msg) do { napi_throw_error((env), NULL, (msg)); return NULL; } while (0)
-
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
@@ -329,21 +327,21 @@ CLONES static void rows_batched(size_t nb, size_t m, size_t n, size_t k, const d
 }
 
 /* Data pointer and element count of a Float64Array (false for anything else). */
-static bool f64(napi_env env, napi_value v, double **data, size_t *len) {
+bool f64(napi_env env, napi_value v, double **data, size_t *len) {
   void *p;
   if (!typed(env, v, napi_float64_array, &p, len)) return false;
   *data = p;
   return true;
 }
 
-static bool count(napi_env env, napi_value v, size_t *out) {
+bool count(napi_env env, napi_value v, size_t *out) {
   int64_t x;
   if (napi_get_value_int64(env, v, &x) != napi_ok || x < 0) return false;
   *out = (size_t)x;
   return true;
 }
 
-static bool args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+bool args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
   size_t argc = want;
   return napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc == want;
 }
@@ -563,4 +561,5 @@ void stream_define(napi_env env, napi_value exports) {
     METHOD("rowsBatched", rows_batched_js),
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  softmax_define(env, exports);
 }
