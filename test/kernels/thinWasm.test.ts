@@ -49,7 +49,10 @@ function assertSameBits(got: number, want: number, n: number, what: string): voi
       assert.fail(`${what}: element ${i}: ${heap[got + i]} instead of ${heap[want + i]}`);
 }
 
-/** One product on both kernels (the plain GEMM unless another oracle is given): A at element 1 + s, B after it, C_wasm and C_oracle after that (odd offsets). */
+/**
+ * One product on both kernels (the plain GEMM unless another oracle is given): A at element 1 + s,
+ * B after it, C_wasm and C_oracle after that (odd offsets).
+ */
 function check(
   rng: FastNormal,
   m: number,
