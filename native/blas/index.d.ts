@@ -121,3 +121,71 @@ export declare const rowsBatched:
       c: Float64Array,
     ) => void)
   | undefined;
+/**
+ * x0[r] ← E[tok[r]] + P[r mod T] (rows of d), then with gamma the layer norm of each row into out, μ and
+ * 1/σ per row (addLayerNorm's row arithmetic); tokens are checked to be rows of E.
+ */
+export declare const embedLayerNorm:
+  | ((
+      E: Float64Array,
+      P: Float64Array,
+      tok: Int32Array,
+      rows: number,
+      T: number,
+      d: number,
+      gamma: Float64Array | null,
+      beta: Float64Array | null,
+      eps: number,
+      x0: Float64Array,
+      out: Float64Array | null,
+      mean: Float64Array | null,
+      rstd: Float64Array | null,
+    ) => void)
+  | undefined;
+/** dE[tok[r]] ← dE[tok[r]] + g[r] for the rows of d, r in order. */
+export declare const scatterAddRows:
+  ((g: Float64Array, tok: Int32Array, rows: number, d: number, dE: Float64Array) => void) | undefined;
+/** dotBatched's sums for the N·H products (u, h) with operands at u·xN + h·xH and rows ldx apart. */
+export declare const dotHeads:
+  | ((
+      N: number,
+      H: number,
+      m: number,
+      n: number,
+      k: number,
+      a: Float64Array,
+      aN: number,
+      aH: number,
+      lda: number,
+      b: Float64Array,
+      bN: number,
+      bH: number,
+      ldb: number,
+      c: Float64Array,
+      cN: number,
+      cH: number,
+      ldc: number,
+    ) => void)
+  | undefined;
+/** rowsBatched's sums for the N·H products (u, h): a_t whole at u·aN + h·aH, rows of b and c ldb, ldc apart. */
+export declare const rowsHeads:
+  | ((
+      N: number,
+      H: number,
+      m: number,
+      n: number,
+      k: number,
+      a: Float64Array,
+      aN: number,
+      aH: number,
+      transA: boolean,
+      b: Float64Array,
+      bN: number,
+      bH: number,
+      ldb: number,
+      c: Float64Array,
+      cN: number,
+      cH: number,
+      ldc: number,
+    ) => void)
+  | undefined;
