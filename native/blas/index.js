@@ -42,5 +42,9 @@ module.exports = binding
       permuteHeads: binding.permuteHeads,
       dotBatched: binding.dotBatched,
       rowsBatched: binding.rowsBatched,
+      embedLayerNorm: binding.embedLayerNorm,
+      scatterAddRows: binding.scatterAddRows,
+      dotHeads: binding.dotHeads,
+      rowsHeads: binding.rowsHeads,
     }
   : { available: false, reason, path: file };

@@ -38,7 +38,9 @@ export function nativeOrSkip(t: { skip(message: string): void }): NativeBlas | n
 export function raw(blas: NativeBlas): StreamKernels {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
   const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads, dotBatched, rowsBatched } = blas;
+  const { embedLayerNorm, scatterAddRows, dotHeads, rowsHeads } = blas;
   assert.ok(biasAct && reluMask && tanhMask && colSums && addTo && sgd);
+  assert.ok(embedLayerNorm && scatterAddRows && dotHeads && rowsHeads);
   assert.ok(
     addLayerNorm && layerNormBackwardAdd && reluBackwardColSums && adam && permuteHeads && dotBatched && rowsBatched,
   );
@@ -56,5 +58,9 @@ export function raw(blas: NativeBlas): StreamKernels {
     permuteHeads,
     dotBatched,
     rowsBatched,
+    embedLayerNorm,
+    scatterAddRows,
+    dotHeads,
+    rowsHeads,
   };
 }

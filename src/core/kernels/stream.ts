@@ -3,7 +3,8 @@
  * §streaming-kernels): bias + activation after the forward product, relu's mask and tanh's
  * derivative on the backward product, the bias gradient's column sums, the sum of two products and the SGD update;
  * and for the compiled transformer the fused residual add + layer norm, its reverse pass, and relu's backward with
- * the bias gradient's column sums; Adam's update; attention's head permutes. One interface, two
+ * the bias gradient's column sums; Adam's update; attention's head permutes and small products; the
+ * embedding's gather (with the first layer norm) and scatter. One interface, two
  * implementations with the same arithmetic element for element: the TypeScript loops here (always
  * present, the oracle) and, with the native GEMM backend, vectorised C loops in the same addon
  * (native/blas/src/stream.c, compiled without FMA contraction), which return the same bits.
@@ -12,6 +13,8 @@
 import { adamLeaf } from "./adamLeaf.ts";
 import { gemmBatchedSmall } from "./matmul.ts";
 import { reluBackward, tanhBackward } from "./fused.ts";
+import { dotHeads, rowsHeads } from "./attentionHeads.ts";
+import { embedLayerNorm, scatterAddRows } from "./embedRows.ts";
 import { addLayerNorm, layerNormBackwardAdd } from "./layerNormFused.ts";
 import { biasReluInPlace, reluBackwardColumnSums } from "./reluBranchFree.ts";
 
@@ -48,6 +51,14 @@ export interface StreamKernels {
    * product with contiguous rows of B (./matmul.ts's gemmSmall, scaled rows of B), its sums in its order.
    */
   rowsBatched: typeof rowsBatched;
+  /** x0 ← E[tok] + P (positions mod T), then the first layer norm (./embedRows.ts). */
+  embedLayerNorm: typeof embedLayerNorm;
+  /** dE[tok[r]] += g[r], rows in order (./embedRows.ts). */
+  scatterAddRows: typeof scatterAddRows;
+  /** dotBatched's sums on the heads of [N·T, H·dh] rows in place, no permute (./attentionHeads.ts). */
+  dotHeads: typeof dotHeads;
+  /** rowsBatched's sums on the heads of [N·T, H·dh] rows in place, no permute (./attentionHeads.ts). */
+  rowsHeads: typeof rowsHeads;
 }
 
 /**
@@ -150,4 +161,8 @@ export const typescriptStream: StreamKernels = {
   permuteHeads,
   dotBatched,
   rowsBatched,
+  embedLayerNorm,
+  scatterAddRows,
+  dotHeads,
+  rowsHeads,
 };

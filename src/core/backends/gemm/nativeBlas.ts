@@ -30,6 +30,10 @@ export interface NativeBlas {
   permuteHeads?: StreamKernels["permuteHeads"];
   dotBatched?: StreamKernels["dotBatched"];
   rowsBatched?: StreamKernels["rowsBatched"];
+  embedLayerNorm?: StreamKernels["embedLayerNorm"];
+  scatterAddRows?: StreamKernels["scatterAddRows"];
+  dotHeads?: StreamKernels["dotHeads"];
+  rowsHeads?: StreamKernels["rowsHeads"];
 }
 
 /** The addon; throws with the package's reason when it is not built or not installed. */
@@ -80,7 +84,9 @@ export const NATIVE_STREAM_MIN = 128;
 export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
   const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads, dotBatched, rowsBatched } = blas;
+  const { embedLayerNorm, scatterAddRows, dotHeads, rowsHeads } = blas;
   if (!biasAct || !reluMask || !tanhMask || !colSums || !addTo || !sgd) return undefined;
+  if (!embedLayerNorm || !scatterAddRows || !dotHeads || !rowsHeads) return undefined;
   if (
     !addLayerNorm ||
     !layerNormBackwardAdd ||
@@ -111,5 +117,9 @@ export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
     permuteHeads: (...a) => (a[0].length < NATIVE_STREAM_MIN ? ts.permuteHeads : permuteHeads)(...a),
     dotBatched: (...a) => (a[0] * a[1] * a[2] * a[3] < NATIVE_STREAM_MIN ? ts.dotBatched : dotBatched)(...a),
     rowsBatched: (...a) => (a[0] * a[1] * a[2] * a[3] < NATIVE_STREAM_MIN ? ts.rowsBatched : rowsBatched)(...a),
+    embedLayerNorm: (...a) => (a[3] * a[5] < NATIVE_STREAM_MIN ? ts.embedLayerNorm : embedLayerNorm)(...a),
+    scatterAddRows: (...a) => (a[2] * a[3] < NATIVE_STREAM_MIN ? ts.scatterAddRows : scatterAddRows)(...a),
+    dotHeads: (...a) => (a[0] * a[1] * a[2] * a[3] * a[4] < NATIVE_STREAM_MIN ? ts.dotHeads : dotHeads)(...a),
+    rowsHeads: (...a) => (a[0] * a[1] * a[2] * a[3] * a[4] < NATIVE_STREAM_MIN ? ts.rowsHeads : rowsHeads)(...a),
   };
 }
