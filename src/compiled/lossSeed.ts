@@ -8,6 +8,8 @@
  *         (−1/rows)·onehot (neg, then div, then the sum's broadcast, then the product's factor);
  *   mse   L = Σ(z − t)²/n; the square's two factors each contribute (1/n)·r, summed: r/n + r/n.
  *
+ * xent's one-hot product is mostly zeros: ./xentOneHot.ts skips them where that gives the same bits.
+ *
  * Per row (the per-sample plans, ./perSample.ts): each row is a batch of one — perRow[r] is its
  * loss (the same reduction over its own C values; a one-row mean is its sum, s/1 = s exactly) and
  * the seed is that of a one-row batch; the rows' kernels are independent.
@@ -16,6 +18,7 @@ import { logSoftmaxBackward, logSoftmaxRows } from "../core/kernels/fused.ts";
 import { reduceAxes } from "../core/kernels/reduce.ts";
 import { InputError } from "../errors.ts";
 import { oneHotInto, type LossName } from "../nn/losses.ts";
+import { xentOneHot } from "./xentOneHot.ts";
 
 export interface LossSeed {
   /**
@@ -37,6 +40,10 @@ export function compileLossSeed(loss: LossName, rows: number, C: number): LossSe
   const xent = (z: Float64Array, target: Float64Array, gz: Float64Array, perRow: Float64Array | null = null) => {
     if (target.length !== rows) throw new InputError(`xent: ${rows} rows of logits but ${target.length} labels`);
     logSoftmaxRows(z, rows, C, a);
+    if (perRow === null) {
+      const value = xentOneHot(a, target, rows, C, gz);
+      if (value !== null) return value;
+    }
     oneHotInto(target, C, b);
     for (let i = 0; i < c.length; i++) c[i] = a[i] * b[i];
     const value = perRow === null ? -(reduceAxes(c, shape, ALL, "sum")[0] / rows) : 0;

@@ -134,7 +134,8 @@ export function rowsHeads(
             b3 = b2 + ldb;
           if (p === 0)
             for (let j = 0; j < n; j++) c[ci + j] = x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j] + x3 * b[b3 + j];
-          else for (let j = 0; j < n; j++) c[ci + j] += x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j] + x3 * b[b3 + j];
+          else
+            for (let j = 0; j < n; j++) c[ci + j] += x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j] + x3 * b[b3 + j];
         }
         const r = k - p;
         if (r === 0) continue;
