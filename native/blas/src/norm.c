@@ -23,11 +23,18 @@
 
 #include "stream.h"
 
-/* The layer norm of one row s of width d into w: μ and σ² (biased) each in four interleaved partial
- * sums combined as (s0 + s1) + (s2 + s3), rs = 1/√(σ² + eps), w = (s − μ)·rs·γ + β. */
-static inline __attribute__((always_inline)) void norm_row(const double *s, size_t d, const double *gamma,
-                                                           const double *beta, double eps, double *w, double *mean,
-                                                           double *rstd) {
+#define INLINE static inline __attribute__((always_inline))
+
+/* Four (two) doubles as one vector, and the same type for loads and stores at any 8-byte boundary. */
+typedef double v4d __attribute__((vector_size(32)));
+typedef double v4u __attribute__((vector_size(32), aligned(8)));
+typedef double v2d __attribute__((vector_size(16)));
+typedef double v2u __attribute__((vector_size(16), aligned(8)));
+
+/* μ and rs = 1/√(σ² + eps) of one row s of width d: μ and σ² (biased) each in four interleaved
+ * partial sums s_k = Σ_{j ≡ k mod 4} (in j order; the last d mod 4 terms onto s_0), combined as
+ * (s0 + s1) + (s2 + s3). */
+INLINE void row_stats(const double *s, size_t d, double eps, double *mean, double *rstd) {
   const size_t d4 = d & ~(size_t)3;
   const double dd = (double)d;
   double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -52,80 +59,190 @@ static inline __attribute__((always_inline)) void norm_row(const double *s, size
     const double c = s[j] - mu;
     t0 += c * c;
   }
-  const double rs = 1 / sqrt(((t0 + t1) + (t2 + t3)) / dd + eps);
   *mean = mu;
-  *rstd = rs;
-  for (j = 0; j < d; j++) w[j] = (s[j] - mu) * rs * gamma[j] + beta[j];
+  *rstd = 1 / sqrt(((t0 + t1) + (t2 + t3)) / dd + eps);
 }
+
+/* row_stats of the four rows s + q·d, q < 4, side by side: row q's four partial sums are the four
+ * lanes of one vector, so each lane performs the scalar code's additions in its order — the same
+ * bits — while the four rows' chains run in parallel instead of one row waiting on the latency of
+ * its additions. */
+INLINE void row_stats4(const double *s, size_t d, double eps, double *mean, double *rstd) {
+  const size_t d4 = d & ~(size_t)3;
+  const double dd = (double)d;
+  v4d acc[4] = {{0}, {0}, {0}, {0}};
+  for (size_t j = 0; j < d4; j += 4)
+    for (int q = 0; q < 4; q++) acc[q] += *(const v4u *)(s + q * d + j);
+  double mu[4];
+  for (int q = 0; q < 4; q++) {
+    double s0 = acc[q][0];
+    for (size_t j = d4; j < d; j++) s0 += s[q * d + j];
+    mu[q] = ((s0 + acc[q][1]) + (acc[q][2] + acc[q][3])) / dd;
+  }
+  v4d sq[4] = {{0}, {0}, {0}, {0}};
+  for (size_t j = 0; j < d4; j += 4)
+    for (int q = 0; q < 4; q++) {
+      const v4d c = *(const v4u *)(s + q * d + j) - mu[q];
+      sq[q] += c * c;
+    }
+  for (int q = 0; q < 4; q++) {
+    double t0 = sq[q][0];
+    for (size_t j = d4; j < d; j++) {
+      const double c = s[q * d + j] - mu[q];
+      t0 += c * c;
+    }
+    mean[q] = mu[q];
+    rstd[q] = 1 / sqrt(((t0 + sq[q][1]) + (sq[q][2] + sq[q][3])) / dd + eps);
+  }
+}
+
+/* w = (s − μ)·rs·γ + β over one row. */
+INLINE void norm_out(const double *s, size_t d, double mu, double rs, const double *gamma, const double *beta,
+                     double *w) {
+  for (size_t j = 0; j < d; j++) w[j] = (s[j] - mu) * rs * gamma[j] + beta[j];
+}
+
+/* The layer norm of the rows [r0, r1) of s (width d) into w, with μ and rs per row: four rows at a
+ * time, the rest one by one. */
+INLINE void norm_rows(const double *s, size_t r0, size_t r1, size_t d, const double *gamma, const double *beta,
+                      double eps, double *w, double *mean, double *rstd) {
+  size_t r = r0;
+  for (; r + 4 <= r1; r += 4) {
+    row_stats4(s + r * d, d, eps, mean + r, rstd + r);
+    for (size_t q = r; q < r + 4; q++) norm_out(s + q * d, d, mean[q], rstd[q], gamma, beta, w + q * d);
+  }
+  for (; r < r1; r++) {
+    row_stats(s + r * d, d, eps, mean + r, rstd + r);
+    norm_out(s + r * d, d, mean[r], rstd[r], gamma, beta, w + r * d);
+  }
+}
+
+/* Rows per block of the forward kernels: the sums of a block are written, then normalised while in cache. */
+#define BLOCK 16
 
 CLONES static void add_layer_norm(const double *x, const double *y, const double *bias, size_t rows, size_t d,
                                   const double *gamma, const double *beta, double eps, double *sum, double *out,
                                   double *mean, double *rstd) {
-  for (size_t r = 0; r < rows; r++) {
-    const size_t o = r * d;
-    const double *xr = x + o, *yr = y + o;
-    double *s = sum + o;
-    if (bias == NULL)
-      for (size_t j = 0; j < d; j++) s[j] = xr[j] + yr[j];
-    else
-      for (size_t j = 0; j < d; j++) s[j] = xr[j] + (yr[j] + bias[j]);
-    norm_row(s, d, gamma, beta, eps, out + o, mean + r, rstd + r);
+  for (size_t r0 = 0; r0 < rows; r0 += BLOCK) {
+    const size_t r1 = r0 + BLOCK < rows ? r0 + BLOCK : rows;
+    for (size_t r = r0; r < r1; r++) {
+      const size_t o = r * d;
+      const double *xr = x + o, *yr = y + o;
+      double *s = sum + o;
+      if (bias == NULL)
+        for (size_t j = 0; j < d; j++) s[j] = xr[j] + yr[j];
+      else
+        for (size_t j = 0; j < d; j++) s[j] = xr[j] + (yr[j] + bias[j]);
+    }
+    norm_rows(sum, r0, r1, d, gamma, beta, eps, out, mean, rstd);
+  }
+}
+
+/* The layer norm's reverse pass needs per row a = mean(ĝ) and b = mean(ĝ·x̂) with ĝ = g·γ,
+ * x̂ = (x − μ)·rs: each sum in two interleaved partial sums (even and odd j; an odd last term onto
+ * the even one), (p0 + p1)/d. */
+INLINE void grad_stats(const double *gr, const double *xr, size_t d, const double *gamma, double mu, double rs,
+                       double *a, double *b) {
+  const size_t d2 = d & ~(size_t)1;
+  const double dd = (double)d;
+  double a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+  size_t j = 0;
+  for (; j < d2; j += 2) {
+    const double g0 = gr[j] * gamma[j], g1 = gr[j + 1] * gamma[j + 1];
+    a0 += g0;
+    a1 += g1;
+    b0 += g0 * (xr[j] - mu) * rs;
+    b1 += g1 * (xr[j + 1] - mu) * rs;
+  }
+  for (; j < d; j++) {
+    const double g0 = gr[j] * gamma[j];
+    a0 += g0;
+    b0 += g0 * (xr[j] - mu) * rs;
+  }
+  *a = (a0 + a1) / dd;
+  *b = (b0 + b1) / dd;
+}
+
+/* grad_stats of the four rows g + q·d, x + q·d side by side, row q's two partial sums the two
+ * lanes of a vector (the scalar code's operations, lane by lane, in its order). */
+INLINE void grad_stats4(const double *g, const double *x, size_t d, const double *gamma, const double *mu,
+                        const double *rs, double *a, double *b) {
+  const size_t d2 = d & ~(size_t)1;
+  const double dd = (double)d;
+  v2d A[4] = {{0}, {0}, {0}, {0}}, B[4] = {{0}, {0}, {0}, {0}};
+  for (size_t j = 0; j < d2; j += 2) {
+    const v2d gm = *(const v2u *)(gamma + j);
+    for (int q = 0; q < 4; q++) {
+      const v2d g0 = *(const v2u *)(g + q * d + j) * gm;
+      A[q] += g0;
+      B[q] += g0 * (*(const v2u *)(x + q * d + j) - mu[q]) * rs[q];
+    }
+  }
+  for (int q = 0; q < 4; q++) {
+    double a0 = A[q][0], b0 = B[q][0];
+    if (d2 < d) {
+      const double g0 = g[q * d + d2] * gamma[d2];
+      a0 += g0;
+      b0 += g0 * (x[q * d + d2] - mu[q]) * rs[q];
+    }
+    a[q] = (a0 + A[q][1]) / dd;
+    b[q] = (b0 + B[q][1]) / dd;
+  }
+}
+
+/* One row's dx = base + rs·(ĝ − a − x̂·b) (base NULL: without it), dγ += g·x̂, dβ += g. */
+INLINE void grad_out(const double *gr, const double *xr, size_t d, const double *gamma, double mu, double rs,
+                     double a, double b, const double *br, double *dr, double *dgamma, double *dbeta) {
+  if (br == NULL) {
+    for (size_t j = 0; j < d; j++) {
+      const double gj = gr[j], xc = xr[j] - mu;
+      dr[j] = rs * (gj * gamma[j] - a - xc * rs * b);
+      dgamma[j] += gj * xc * rs;
+      dbeta[j] += gj;
+    }
+  } else {
+    for (size_t j = 0; j < d; j++) {
+      const double gj = gr[j], xc = xr[j] - mu;
+      const double v = rs * (gj * gamma[j] - a - xc * rs * b);
+      dr[j] = br[j] + v;
+      dgamma[j] += gj * xc * rs;
+      dbeta[j] += gj;
+    }
   }
 }
 
 CLONES static void layer_norm_backward_add(const double *g, const double *x, size_t rows, size_t d,
                                            const double *gamma, const double *mean, const double *rstd,
                                            const double *base, double *dx, double *dgamma, double *dbeta) {
-  const size_t d2 = d & ~(size_t)1;
-  const double dd = (double)d;
-  for (size_t r = 0; r < rows; r++) {
+  size_t r = 0;
+  double a[4], b[4];
+  for (; r + 4 <= rows; r += 4) {
+    grad_stats4(g + r * d, x + r * d, d, gamma, mean + r, rstd + r, a, b);
+    for (size_t q = 0; q < 4; q++) {
+      const size_t o = (r + q) * d;
+      grad_out(g + o, x + o, d, gamma, mean[r + q], rstd[r + q], a[q], b[q], base == NULL ? NULL : base + o, dx + o,
+               dgamma, dbeta);
+    }
+  }
+  for (; r < rows; r++) {
     const size_t o = r * d;
-    const double *gr = g + o, *xr = x + o;
-    double *dr = dx + o;
-    const double mu = mean[r], rs = rstd[r];
-    double a0 = 0, a1 = 0, b0 = 0, b1 = 0;
-    size_t j = 0;
-    for (; j < d2; j += 2) {
-      const double g0 = gr[j] * gamma[j], g1 = gr[j + 1] * gamma[j + 1];
-      a0 += g0;
-      a1 += g1;
-      b0 += g0 * (xr[j] - mu) * rs;
-      b1 += g1 * (xr[j + 1] - mu) * rs;
-    }
-    for (; j < d; j++) {
-      const double g0 = gr[j] * gamma[j];
-      a0 += g0;
-      b0 += g0 * (xr[j] - mu) * rs;
-    }
-    const double a = (a0 + a1) / dd, b = (b0 + b1) / dd;
-    if (base == NULL) {
-      for (j = 0; j < d; j++) {
-        const double gj = gr[j], xc = xr[j] - mu;
-        dr[j] = rs * (gj * gamma[j] - a - xc * rs * b);
-        dgamma[j] += gj * xc * rs;
-        dbeta[j] += gj;
-      }
-    } else {
-      const double *br = base + o;
-      for (j = 0; j < d; j++) {
-        const double gj = gr[j], xc = xr[j] - mu;
-        const double v = rs * (gj * gamma[j] - a - xc * rs * b);
-        dr[j] = br[j] + v;
-        dgamma[j] += gj * xc * rs;
-        dbeta[j] += gj;
-      }
-    }
+    grad_stats(g + o, x + o, d, gamma, mean[r], rstd[r], a, b);
+    grad_out(g + o, x + o, d, gamma, mean[r], rstd[r], a[0], b[0], base == NULL ? NULL : base + o, dx + o, dgamma,
+             dbeta);
   }
 }
 
 CLONES static void embed_layer_norm(const double *E, const double *P, const int32_t *tok, size_t rows, size_t T,
                                     size_t d, const double *gamma, const double *beta, double eps, double *x0,
                                     double *out, double *mean, double *rstd) {
-  for (size_t r = 0; r < rows; r++) {
-    const double *e = E + (size_t)tok[r] * d, *p = P + (r % T) * d;
-    double *s = x0 + r * d;
-    for (size_t j = 0; j < d; j++) s[j] = e[j] + p[j];
-    if (gamma != NULL) norm_row(s, d, gamma, beta, eps, out + r * d, mean + r, rstd + r);
+  for (size_t r0 = 0; r0 < rows; r0 += BLOCK) {
+    const size_t r1 = r0 + BLOCK < rows ? r0 + BLOCK : rows;
+    for (size_t r = r0; r < r1; r++) {
+      const double *e = E + (size_t)tok[r] * d, *p = P + (r % T) * d;
+      double *s = x0 + r * d;
+      for (size_t j = 0; j < d; j++) s[j] = e[j] + p[j];
+    }
+    if (gamma != NULL) norm_rows(x0, r0, r1, d, gamma, beta, eps, out, mean, rstd);
   }
 }
 
