@@ -71,16 +71,12 @@ CLONES static void dot_heads(size_t N, size_t H, size_t m, size_t n, size_t k, c
           ci[j + 3] = s3;
         }
         for (; j < n; j++) {
+          // s0 … s3 (s_l += a[p]·b[p] for p ≡ l mod 4) as the four lanes of one vector.
           const double *bj = bt + j * ldb;
-          double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          v4d acc = {0, 0, 0, 0};
           size_t p = 0;
-          for (; p < k4; p += 4) {
-            s0 += ai[p] * bj[p];
-            s1 += ai[p + 1] * bj[p + 1];
-            s2 += ai[p + 2] * bj[p + 2];
-            s3 += ai[p + 3] * bj[p + 3];
-          }
-          double s = (s0 + s1) + (s2 + s3);
+          for (; p < k4; p += 4) acc += *(const v4u *)(ai + p) * *(const v4u *)(bj + p);
+          double s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
           for (; p < k; p++) s += ai[p] * bj[p];
           ci[j] = s;
         }

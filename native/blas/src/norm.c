@@ -25,12 +25,6 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
-/* Four (two) doubles as one vector, and the same type for loads and stores at any 8-byte boundary. */
-typedef double v4d __attribute__((vector_size(32)));
-typedef double v4u __attribute__((vector_size(32), aligned(8)));
-typedef double v2d __attribute__((vector_size(16)));
-typedef double v2u __attribute__((vector_size(16), aligned(8)));
-
 /* μ and rs = 1/√(σ² + eps) of one row s of width d: μ and σ² (biased) each in four interleaved
  * partial sums s_k = Σ_{j ≡ k mod 4} (in j order; the last d mod 4 terms onto s_0), combined as
  * (s0 + s1) + (s2 + s3). */

@@ -20,6 +20,15 @@
 #define CLONES
 #endif
 
+/* Four (two) doubles as one vector (GCC vector extensions: element-wise IEEE operations, no FMA
+ * under -ffp-contract=off), and the same types for loads at any 8-byte boundary. Where a scalar
+ * kernel keeps k interleaved partial sums, a k-lane vector holds them: each lane performs the
+ * scalar operations in their order, so the bits are the same. */
+typedef double v4d __attribute__((vector_size(32)));
+typedef double v4u __attribute__((vector_size(32), aligned(8)));
+typedef double v2d __attribute__((vector_size(16)));
+typedef double v2u __attribute__((vector_size(16), aligned(8)));
+
 /* Data pointer and element count of a typed array of the expected type (false otherwise). */
 bool typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len);
 
