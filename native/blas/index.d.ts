@@ -189,3 +189,16 @@ export declare const rowsHeads:
       ldc: number,
     ) => void)
   | undefined;
+/** Row r (n values) from src at sOff + r·sStride to dst at dOff + r·dStride, r < rows (src and dst distinct). */
+export declare const copyRows:
+  | ((
+      src: Float64Array,
+      sOff: number,
+      sStride: number,
+      dst: Float64Array,
+      dOff: number,
+      dStride: number,
+      rows: number,
+      n: number,
+    ) => void)
+  | undefined;

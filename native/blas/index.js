@@ -46,5 +46,6 @@ module.exports = binding
       scatterAddRows: binding.scatterAddRows,
       dotHeads: binding.dotHeads,
       rowsHeads: binding.rowsHeads,
+      copyRows: binding.copyRows,
     }
   : { available: false, reason, path: file };

@@ -211,11 +211,11 @@ export function compileTransformerGrad(
     }
     const f = lnF !== null ? lnF.out : xOut;
     gemmDispatch(R, V, d, f, 0, false, p[slots.unembed], 0, true, logits, 0);
-    if (last) copyRows(logits, (T - 1) * V, T * V, zLast, 0, V, N, V);
+    if (last) streamKernels().copyRows(logits, (T - 1) * V, T * V, zLast, 0, V, N, V);
   }
 
   function backward(p: readonly Float64Array[]): void {
-    if (last) copyRows(gLast, 0, V, gLogits, (T - 1) * V, T * V, N, V);
+    if (last) streamKernels().copyRows(gLast, 0, V, gLogits, (T - 1) * V, T * V, N, V);
     const f = lnF !== null ? lnF.out : xOut;
     // Cotangent of LN_f's output into gn, then the stream's into g.
     let g = gx,
@@ -280,23 +280,4 @@ export function compileTransformerGrad(
 function biasActivation(out: Float64Array, b: Float64Array, rows: number, n: number, act: string): void {
   streamKernels().biasAct(out, b, rows, n, act === "relu");
   if (act === "tanh") tanhInto(out, out);
-}
-
-/**
- * rows rows of n values from src (first at sOff, sStride apart) to dst (first at dOff, dStride
- * apart): the last position's rows of the logits and back, without a view per row (subarray
- * allocates an object; 512 of them per step were most of the step's garbage).
- */
-function copyRows(
-  src: Float64Array,
-  sOff: number,
-  sStride: number,
-  dst: Float64Array,
-  dOff: number,
-  dStride: number,
-  rows: number,
-  n: number,
-): void {
-  for (let r = 0, s = sOff, o = dOff; r < rows; r++, s += sStride, o += dStride)
-    for (let j = 0; j < n; j++) dst[o + j] = src[s + j];
 }

@@ -197,3 +197,33 @@ test("the native in-place attention products reject operands shorter than their 
     /expected/,
   );
 });
+
+test("copyRows: the last position's rows out of [N, T, V] and back, on every backend; the native one rejects short or shared operands", (t) => {
+  const rng = new FastNormal(75);
+  for (const k of impls(t))
+    for (const [N, T, V] of [
+      [1, 1, 1],
+      [5, 3, 7],
+      [512, 3, 99],
+    ]) {
+      const src = data(rng, N * T * V, 1, 1, 1 / 6);
+      const want = new Float64Array(N * V);
+      for (let n = 0; n < N; n++) for (let j = 0; j < V; j++) want[n * V + j] = src[(n * T + T - 1) * V + j];
+      const got = new Float64Array(N * V + 2).fill(9).subarray(1, N * V + 1);
+      k.copyRows(src, (T - 1) * V, T * V, got, 0, V, N, V);
+      assertSame(got, want, `copyRows out N=${N} T=${T} V=${V}`);
+      const back = new Float64Array(N * T * V).fill(7);
+      k.copyRows(got, 0, V, back, (T - 1) * V, T * V, N, V);
+      for (let i = 0; i < back.length; i++) {
+        const r = Math.floor(i / V);
+        const w = r % T === T - 1 ? src[i] : 7;
+        assert.ok(Object.is(back[i], w), `copyRows back [${i}]`);
+      }
+    }
+  const blas = nativeOrSkip(t);
+  if (blas === null) return;
+  const a = new Float64Array(10);
+  assert.throws(() => raw(blas).copyRows(a, 2, 4, new Float64Array(10), 0, 3, 3, 3), /operand too short/);
+  assert.throws(() => raw(blas).copyRows(a, 0, 3, new Float64Array(5), 0, 3, 2, 3), /operand too short/);
+  assert.throws(() => raw(blas).copyRows(a, 0, 3, a, 1, 3, 2, 2), /src and dst must differ/);
+});

@@ -38,9 +38,9 @@ export function nativeOrSkip(t: { skip(message: string): void }): NativeBlas | n
 export function raw(blas: NativeBlas): StreamKernels {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
   const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads, dotBatched, rowsBatched } = blas;
-  const { embedLayerNorm, scatterAddRows, dotHeads, rowsHeads } = blas;
+  const { embedLayerNorm, scatterAddRows, dotHeads, rowsHeads, copyRows } = blas;
   assert.ok(biasAct && reluMask && tanhMask && colSums && addTo && sgd);
-  assert.ok(embedLayerNorm && scatterAddRows && dotHeads && rowsHeads);
+  assert.ok(embedLayerNorm && scatterAddRows && dotHeads && rowsHeads && copyRows);
   assert.ok(
     addLayerNorm && layerNormBackwardAdd && reluBackwardColSums && adam && permuteHeads && dotBatched && rowsBatched,
   );
@@ -62,5 +62,6 @@ export function raw(blas: NativeBlas): StreamKernels {
     scatterAddRows,
     dotHeads,
     rowsHeads,
+    copyRows,
   };
 }

@@ -19,6 +19,9 @@
  *                                     dx ← h > 0 ? g : 0, db[j] ← Σ_r dx[r, j] in row order from 0
  *   adam(th, g, m0, v0, out, m1, v1, shrink, l2, b1, b2, stepSize, bc2Sqrt, eps)
  *                                     one leaf of Adam/AdamW (src/core/kernels/adamLeaf.ts)
+ *   copyRows(src, sOff, sStride, dst, dOff, dStride, rows, n)
+ *                                     row r (n values) from src at sOff + r·sStride to dst at
+ *                                     dOff + r·dStride: copies (the last position's logits and back)
  *
  * The transformer's layer norms and embedding rows are in norm.c, attention's products in heads.c.
  * The comparisons map NaN to 0 as the TypeScript ternaries do. Outputs may alias inputs element
@@ -106,6 +109,10 @@ CLONES static void adam_leaf(const double *th, const double *g, const double *m0
     v1[i] = vi;
     out[i] = x + (ns * mi) / (sqrt(vi) / bc2Sqrt + eps);
   }
+}
+
+static void copy_rows(const double *src, size_t sStride, double *dst, size_t dStride, size_t rows, size_t n) {
+  for (size_t r = 0; r < rows; r++) memcpy(dst + r * dStride, src + r * sStride, n * sizeof(double));
 }
 
 static napi_value bias_act_js(napi_env env, napi_callback_info info) {
@@ -213,6 +220,25 @@ static napi_value adam_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Elements reached by `rows` rows of n, the first at off, `stride` apart. */
+static size_t reach(size_t off, size_t stride, size_t rows, size_t n) {
+  return rows == 0 || n == 0 ? 0 : off + (rows - 1) * stride + n;
+}
+
+static napi_value copy_rows_js(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  double *src, *dst;
+  size_t ls, ld, sOff, sStride, dOff, dStride, rows, n;
+  if (!args(env, info, 8, argv) || !f64(env, argv[0], &src, &ls) || !count(env, argv[1], &sOff) ||
+      !count(env, argv[2], &sStride) || !f64(env, argv[3], &dst, &ld) || !count(env, argv[4], &dOff) ||
+      !count(env, argv[5], &dStride) || !count(env, argv[6], &rows) || !count(env, argv[7], &n))
+    THROW(env, "copyRows: expected (src, sOff, sStride, dst, dOff, dStride, rows, n)");
+  if (ls < reach(sOff, sStride, rows, n) || ld < reach(dOff, dStride, rows, n)) THROW(env, "copyRows: operand too short");
+  if (rows > 0 && n > 0 && src == dst) THROW(env, "copyRows: src and dst must differ");
+  copy_rows(src + sOff, sStride, dst + dOff, dStride, rows, n);
+  return NULL;
+}
+
 void stream_define(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     METHOD("biasAct", bias_act_js),
@@ -223,6 +249,7 @@ void stream_define(napi_env env, napi_value exports) {
     METHOD("sgd", sgd_js),
     METHOD("reluBackwardColSums", relu_backward_col_sums_js),
     METHOD("adam", adam_js),
+    METHOD("copyRows", copy_rows_js),
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

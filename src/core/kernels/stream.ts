@@ -59,6 +59,8 @@ export interface StreamKernels {
   dotHeads: typeof dotHeads;
   /** rowsBatched's sums on the heads of [N·T, H·dh] rows in place, no permute (./attentionHeads.ts). */
   rowsHeads: typeof rowsHeads;
+  /** Row r (n values) from src at sOff + r·sStride to dst at dOff + r·dStride, r < rows: copies (src ≠ dst). */
+  copyRows: typeof copyRows;
 }
 
 /**
@@ -146,6 +148,20 @@ function rowsBatched(
   gemmBatchedSmall(nb, m, n, k, a, 0, strideA, transA, b, 0, strideB, false, c);
 }
 
+function copyRows(
+  src: Float64Array,
+  sOff: number,
+  sStride: number,
+  dst: Float64Array,
+  dOff: number,
+  dStride: number,
+  rows: number,
+  n: number,
+): void {
+  for (let r = 0, s = sOff, o = dOff; r < rows; r++, s += sStride, o += dStride)
+    for (let j = 0; j < n; j++) dst[o + j] = src[s + j];
+}
+
 /** The TypeScript kernels. */
 export const typescriptStream: StreamKernels = {
   biasAct,
@@ -165,4 +181,5 @@ export const typescriptStream: StreamKernels = {
   scatterAddRows,
   dotHeads,
   rowsHeads,
+  copyRows,
 };

@@ -34,6 +34,7 @@ export interface NativeBlas {
   scatterAddRows?: StreamKernels["scatterAddRows"];
   dotHeads?: StreamKernels["dotHeads"];
   rowsHeads?: StreamKernels["rowsHeads"];
+  copyRows?: StreamKernels["copyRows"];
 }
 
 /** The addon; throws with the package's reason when it is not built or not installed. */
@@ -84,9 +85,9 @@ export const NATIVE_STREAM_MIN = 128;
 export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
   const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads, dotBatched, rowsBatched } = blas;
-  const { embedLayerNorm, scatterAddRows, dotHeads, rowsHeads } = blas;
+  const { embedLayerNorm, scatterAddRows, dotHeads, rowsHeads, copyRows } = blas;
   if (!biasAct || !reluMask || !tanhMask || !colSums || !addTo || !sgd) return undefined;
-  if (!embedLayerNorm || !scatterAddRows || !dotHeads || !rowsHeads) return undefined;
+  if (!embedLayerNorm || !scatterAddRows || !dotHeads || !rowsHeads || !copyRows) return undefined;
   if (
     !addLayerNorm ||
     !layerNormBackwardAdd ||
@@ -121,5 +122,6 @@ export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
     scatterAddRows: (...a) => (a[2] * a[3] < NATIVE_STREAM_MIN ? ts.scatterAddRows : scatterAddRows)(...a),
     dotHeads: (...a) => (a[0] * a[1] * a[2] * a[3] * a[4] < NATIVE_STREAM_MIN ? ts.dotHeads : dotHeads)(...a),
     rowsHeads: (...a) => (a[0] * a[1] * a[2] * a[3] * a[4] < NATIVE_STREAM_MIN ? ts.rowsHeads : rowsHeads)(...a),
+    copyRows: (...a) => (a[6] * a[7] < NATIVE_STREAM_MIN ? ts.copyRows : copyRows)(...a),
   };
 }
