@@ -198,7 +198,7 @@ test("the native in-place attention products reject operands shorter than their 
   );
 });
 
-test("copyRows: the last position's rows out of [N, T, V] and back, on every backend; the native one rejects short or shared operands", (t) => {
+test("copyRows: the last position's rows out of [N, T, V] and back, on every backend; the native one rejects bad operands", (t) => {
   const rng = new FastNormal(75);
   for (const k of impls(t))
     for (const [N, T, V] of [
