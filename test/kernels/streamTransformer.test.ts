@@ -146,11 +146,13 @@ test("native Adam/AdamW leaf update equals the TypeScript kernel bit for bit, in
   for (const k of [raw(blas), nativeStream(blas)!])
     for (const n of [1, 2, 3, 7, 8, 9, 17, 127, 128, 129, 1000])
       for (const special of SPECIALS)
-        // AdamW (shrink = 1 − lr·λ, l2 = 0), Adam with L2 (shrink = 1), plain Adam; steps 1 and 50.
+        // AdamW (shrink = 1 − lr·λ, l2 = 0), Adam with L2 (shrink = 1), plain Adam, both terms
+        // (each form is its own loop in C); steps 1 and 50.
         for (const [shrink, l2] of [
           [1 - 1e-3 * 0.01, 0],
           [1, 0.01],
           [1, 0],
+          [1 - 1e-3 * 0.01, 0.01],
         ])
           for (const step of [1, 50]) {
             const lr = 1e-3,

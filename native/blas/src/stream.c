@@ -95,20 +95,36 @@ CLONES static void relu_backward_col_sums(const double *g, const double *h, size
   }
 }
 
-CLONES static void adam_leaf(const double *th, const double *g, const double *m0, const double *v0, double *out,
-                             double *m1, double *v1, size_t n, double shrink, double l2, double b1, double b2,
-                             double stepSize, double bc2Sqrt, double eps) {
-  const double c1 = 1 - b1, c2 = 1 - b2, ns = -stepSize;
+/* Adam's element update for one form (the flags constant after inlining, so the loop has no
+ * branch). ivdep: the outputs may be the inputs only element for element (in place), which is no
+ * dependence between iterations, so the loop vectorises; each element's arithmetic is unchanged. */
+static inline __attribute__((always_inline)) void adam_form(const double *th, const double *g, const double *m0,
+                                                            const double *v0, double *out, double *m1, double *v1,
+                                                            size_t n, bool decoupled, double shrink, bool coupled,
+                                                            double l2, double b1, double b2, double ns,
+                                                            double bc2Sqrt, double eps) {
+  const double c1 = 1 - b1, c2 = 1 - b2;
+#pragma GCC ivdep
   for (size_t i = 0; i < n; i++) {
     const double t = th[i];
-    const double x = shrink == 1 ? t : t * shrink;
-    const double gi = l2 == 0 ? g[i] : g[i] + l2 * t;
+    const double x = decoupled ? t * shrink : t;
+    const double gi = coupled ? g[i] + l2 * t : g[i];
     const double mi = m0[i] * b1 + c1 * gi;
     const double vi = v0[i] * b2 + c2 * gi * gi;
     m1[i] = mi;
     v1[i] = vi;
     out[i] = x + (ns * mi) / (sqrt(vi) / bc2Sqrt + eps);
   }
+}
+
+CLONES static void adam_leaf(const double *th, const double *g, const double *m0, const double *v0, double *out,
+                             double *m1, double *v1, size_t n, double shrink, double l2, double b1, double b2,
+                             double stepSize, double bc2Sqrt, double eps) {
+  const double ns = -stepSize;
+  if (shrink == 1 && l2 == 0) adam_form(th, g, m0, v0, out, m1, v1, n, false, 1, false, 0, b1, b2, ns, bc2Sqrt, eps);
+  else if (shrink == 1) adam_form(th, g, m0, v0, out, m1, v1, n, false, 1, true, l2, b1, b2, ns, bc2Sqrt, eps);
+  else if (l2 == 0) adam_form(th, g, m0, v0, out, m1, v1, n, true, shrink, false, 0, b1, b2, ns, bc2Sqrt, eps);
+  else adam_form(th, g, m0, v0, out, m1, v1, n, true, shrink, true, l2, b1, b2, ns, bc2Sqrt, eps);
 }
 
 static void copy_rows(const double *src, size_t sStride, double *dst, size_t dStride, size_t rows, size_t n) {
