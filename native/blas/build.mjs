@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * Install step of shocklens-blas: compiles src/blas.c and the streaming kernels (src/stream.c,
- * norm.c, heads.c) into build/shocklens_blas.node with the system C compiler against OpenBLAS
- * (Debian: `apt-get install libopenblas-dev`) and Node's own N-API headers, then loads it once in
- * a child process and checks a product.
+ * softmax.c, norm.c, heads.c) into build/shocklens_blas.node with the system C compiler against
+ * OpenBLAS (Debian: `apt-get install libopenblas-dev`) and Node's own N-API headers, then loads it
+ * once in a child process and checks a product.
  *
  * It never fails the install: when a compiler, the headers or OpenBLAS are missing, it says so
  * and exits 0, and shocklens uses its WebAssembly GEMM instead. SHOCKLENS_BLAS_SKIP=1 skips it.
@@ -67,6 +67,7 @@ function main() {
     out,
     join(here, "src", "blas.c"),
     join(here, "src", "stream.c"),
+    join(here, "src", "softmax.c"),
     join(here, "src", "norm.c"),
     join(here, "src", "heads.c"),
     "-lopenblas",

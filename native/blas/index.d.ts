@@ -121,6 +121,33 @@ export declare const rowsBatched:
       c: Float64Array,
     ) => void)
   | undefined;
+/** Row-wise softmax over rows × d, shifted by the row max (0 when not finite); out may be x. */
+export declare const softmaxRows: ((x: Float64Array, rows: number, d: number, out: Float64Array) => void) | undefined;
+/** Row-wise log-softmax over rows × d, shifted by the row max (0 when not finite); out may be x. */
+export declare const logSoftmaxRows:
+  ((x: Float64Array, rows: number, d: number, out: Float64Array) => void) | undefined;
+/** dx = g − exp(y)·Σ g per row (y the log-softmax output); dx may be g. */
+export declare const logSoftmaxBackward:
+  ((g: Float64Array, y: Float64Array, rows: number, d: number, dx: Float64Array) => void) | undefined;
+/**
+ * Softmax cross-entropy of z (rows × C) against integer labels: logp ← log-softmax of z, gz ← the
+ * loss's gradient; returns −mean log p[label] (with perRow: each row's −log p[label] there, returns 0).
+ */
+export declare const xentSeed:
+  | ((
+      z: Float64Array,
+      labels: Float64Array,
+      rows: number,
+      C: number,
+      logp: Float64Array,
+      gz: Float64Array,
+      perRow: Float64Array | null,
+    ) => number)
+  | undefined;
+/** out[i] = Math.exp(x[i]), the same bits (fdlibm's exp, as V8's). */
+export declare const expInto: ((x: Float64Array, out: Float64Array) => void) | undefined;
+/** out[i] = Math.log(x[i]), the same bits (fdlibm's log, as V8's). */
+export declare const logInto: ((x: Float64Array, out: Float64Array) => void) | undefined;
 /**
  * x0[r] ← E[tok[r]] + P[r mod T] (rows of d), then with gamma the layer norm of each row into out, μ and
  * 1/σ per row (addLayerNorm's row arithmetic); tokens are checked to be rows of E.

@@ -20,7 +20,7 @@
  * and the eight permutes are skipped.
  */
 import { batchedStreamForm, gemmBatched, gemmDispatch, streamKernels } from "../core/backends/gemm/index.ts";
-import { softmaxBackward, softmaxRows } from "../core/kernels/fused.ts";
+import { softmaxBackward } from "../core/kernels/fused.ts";
 
 export interface AttentionPlan {
   /** out ← Attn(a) for a [N·T, d]; keeps what the reverse pass needs. */
@@ -116,7 +116,7 @@ export function compileAttention(
       // mul(S, 1/√dh), then where(mask, ·, −∞).
       for (let b = 0; b < s.length; b += TT)
         for (let i = 0; i < TT; i++) s[b + i] = keep[i] !== 0 ? s[b + i] * scale : -Infinity;
-      softmaxRows(s, nb * T, T, p);
+      sk.softmaxRows(s, nb * T, T, p); // the streaming kernel: native, V8's exp ported (the same bits)
       if (inPlace) sk.rowsHeads(N, H, T, dh, T, p, sqN, TT, false, vf, rowN, dh, hd, zf, rowN, dh, hd);
       else {
         gemmBatched(nb, T, dh, T, p, TT, false, vp, Tdh, false, zp);

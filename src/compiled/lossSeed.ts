@@ -5,20 +5,18 @@
  * agree with `valueAndGrad` bit for bit.
  *
  *   xent  L = −(Σ log_softmax(z) ⊙ onehot)/rows; the reverse pass seeds log_softmax with
- *         (−1/rows)·onehot (neg, then div, then the sum's broadcast, then the product's factor);
+ *         (−1/rows)·onehot (neg, then div, then the sum's broadcast, then the product's factor):
+ *         the streaming kernel xentSeed (../core/kernels/softmaxXent.ts) does both;
  *   mse   L = Σ(z − t)²/n; the square's two factors each contribute (1/n)·r, summed: r/n + r/n.
- *
- * xent's one-hot product is mostly zeros: ./xentOneHot.ts skips them where that gives the same bits.
  *
  * Per row (the per-sample plans, ./perSample.ts): each row is a batch of one — perRow[r] is its
  * loss (the same reduction over its own C values; a one-row mean is its sum, s/1 = s exactly) and
  * the seed is that of a one-row batch; the rows' kernels are independent.
  */
-import { logSoftmaxBackward, logSoftmaxRows } from "../core/kernels/fused.ts";
+import { streamKernels } from "../core/backends/gemm/index.ts";
 import { reduceAxes } from "../core/kernels/reduce.ts";
 import { InputError } from "../errors.ts";
-import { oneHotInto, type LossName } from "../nn/losses.ts";
-import { xentOneHot } from "./xentOneHot.ts";
+import type { LossName } from "../nn/losses.ts";
 
 export interface LossSeed {
   /**
@@ -33,25 +31,14 @@ export interface LossSeed {
 
 export function compileLossSeed(loss: LossName, rows: number, C: number): LossSeed {
   const a = new Float64Array(rows * C); // log-softmax (xent) or residual (mse)
-  const b = new Float64Array(rows * C); // one-hot rows (xent)
-  const c = new Float64Array(rows * C); // products and seeds
+  const c = loss === "mse" ? new Float64Array(rows * C) : a; // squares (mse)
   const shape = [rows, C];
   const ALL = [0, 1];
+  // The fused softmax cross-entropy kernel of the active backend (native: the same bits, with
+  // exp and log ported from V8's): log-softmax, the loss and the seed in one call.
   const xent = (z: Float64Array, target: Float64Array, gz: Float64Array, perRow: Float64Array | null = null) => {
     if (target.length !== rows) throw new InputError(`xent: ${rows} rows of logits but ${target.length} labels`);
-    logSoftmaxRows(z, rows, C, a);
-    if (perRow === null) {
-      const value = xentOneHot(a, target, rows, C, gz);
-      if (value !== null) return value;
-    }
-    oneHotInto(target, C, b);
-    for (let i = 0; i < c.length; i++) c[i] = a[i] * b[i];
-    const value = perRow === null ? -(reduceAxes(c, shape, ALL, "sum")[0] / rows) : 0;
-    if (perRow !== null) for (let r = 0; r < rows; r++) perRow[r] = -rowSum(c, r, C);
-    const s = -1 / (perRow === null ? rows : 1);
-    for (let i = 0; i < c.length; i++) c[i] = s * b[i];
-    logSoftmaxBackward(c, a, rows, C, gz);
-    return value;
+    return streamKernels().xentSeed(z, target, rows, C, a, gz, perRow);
   };
   const mse = (z: Float64Array, target: Float64Array, gz: Float64Array, perRow: Float64Array | null = null) => {
     const n = rows * C;

@@ -219,6 +219,9 @@ export function compileMlpGrad(
     row: number,
     sk: StreamKernels,
   ): void {
+    // relu with biases: layer l − 1's bias gradient is summed in the pass that applies relu's
+    // mask to its cotangent (the same sums in the same order as colSums over that cotangent).
+    const fuseBias = act === "relu" && bias && dst !== null;
     for (let l = L; l >= 1; l--) {
       const nIn = d[l - 1],
         nOut = d[l];
@@ -228,7 +231,8 @@ export function compileMlpGrad(
         const gPrev = g[l - 1],
           gA = gOut[l - 1];
         gemmDispatch(rows, nIn, nOut, gl, 0, false, params[w], 0, false, gA, 0);
-        if (act === "relu") sk.reluMask(gA, a[l - 1], gPrev);
+        if (fuseBias) sk.reluBackwardColSums(gA, a[l - 1], rows, nIn, gPrev, rowOf(dst[w - 1], row, nIn));
+        else if (act === "relu") sk.reluMask(gA, a[l - 1], gPrev);
         else if (act === "tanh") {
           if (tw !== null) tw.backwardAt(gOutAt[l - 1], aAt[l - 1], gAt[l - 1], rows * nIn);
           else sk.tanhMask(gA, a[l - 1], gPrev);
@@ -237,12 +241,13 @@ export function compileMlpGrad(
       if (dst === null) continue;
       if (thin === null || !thin.weightGrad(l, dst[w], row * nOut * nIn))
         gemmDispatch(nOut, nIn, rows, gl, 0, true, a[l - 1], 0, false, dst[w], row * nOut * nIn);
-      if (bias) {
-        const db = dst[w + 1];
-        // Row 0 of an array of one row (the plan's own gradient) is written directly, without a view.
-        sk.colSums(gl, rows, nOut, row === 0 ? db : db.subarray(row * nOut, (row + 1) * nOut));
-      }
+      if (bias && !(fuseBias && l < L)) sk.colSums(gl, rows, nOut, rowOf(dst[w + 1], row, nOut));
     }
+  }
+
+  /** Row `row` of n values of a (row 0 of an array of one row — the plan's own gradient — without a view). */
+  function rowOf(a: Float64Array, row: number, n: number): Float64Array {
+    return row === 0 ? a : a.subarray(row * n, (row + 1) * n);
   }
 
   function check(params: readonly Float64Array[], x: Float64Array): void {

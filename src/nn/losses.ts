@@ -5,6 +5,7 @@
  */
 import { Tensor } from "../core/tensor.ts";
 import * as F from "../core/ops/index.ts";
+import { checkLabels } from "../core/kernels/softmaxXent.ts";
 
 export type LossName = "mse" | "xent";
 
@@ -30,13 +31,9 @@ export function xent(logits: Tensor, labels: Tensor): Tensor {
 
 /** Writes the one-hot rows of integer `labels` over C classes into `out` (labels.length × C) and returns it. */
 export function oneHotInto(labels: Float64Array, C: number, out: Float64Array): Float64Array {
+  checkLabels(labels, labels.length, C);
   out.fill(0);
-  for (let i = 0; i < labels.length; i++) {
-    const y = labels[i];
-    if (!Number.isInteger(y) || y < 0 || y >= C)
-      throw new Error(`xent: label ${y} at position ${i} is not a class in [0, ${C})`);
-    out[i * C + y] = 1;
-  }
+  for (let i = 0; i < labels.length; i++) out[i * C + labels[i]] = 1;
   return out;
 }
 

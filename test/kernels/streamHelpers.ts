@@ -39,7 +39,9 @@ export function raw(blas: NativeBlas): StreamKernels {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
   const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads, dotBatched, rowsBatched } = blas;
   const { embedLayerNorm, scatterAddRows, dotHeads, rowsHeads, copyRows } = blas;
+  const { softmaxRows, logSoftmaxRows, logSoftmaxBackward, xentSeed } = blas;
   assert.ok(biasAct && reluMask && tanhMask && colSums && addTo && sgd);
+  assert.ok(softmaxRows && logSoftmaxRows && logSoftmaxBackward && xentSeed);
   assert.ok(embedLayerNorm && scatterAddRows && dotHeads && rowsHeads && copyRows);
   assert.ok(
     addLayerNorm && layerNormBackwardAdd && reluBackwardColSums && adam && permuteHeads && dotBatched && rowsBatched,
@@ -63,5 +65,9 @@ export function raw(blas: NativeBlas): StreamKernels {
     dotHeads,
     rowsHeads,
     copyRows,
+    softmaxRows,
+    logSoftmaxRows,
+    logSoftmaxBackward,
+    xentSeed,
   };
 }

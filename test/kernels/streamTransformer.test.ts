@@ -110,6 +110,14 @@ test("native relu backward with column sums equals the TypeScript kernel bit for
           assertSame(got[1], want[1], `${what} db`);
           for (let i = 0; i < rows * n; i++)
             assert.ok(Object.is(want[0][i], h[i] > 0 ? g[i] : 0), `${what}: relu's mask`);
+          // In place (dx = g), both kernels: the same bits.
+          for (const impl of [ts, k]) {
+            const over = g.slice(),
+              db = new Float64Array(n);
+            impl.reluBackwardColSums(over, h, rows, n, over, db);
+            assertSame(over, want[0], `${what} in place dx`);
+            assertSame(db, want[1], `${what} in place db`);
+          }
         }
 });
 

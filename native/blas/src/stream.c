@@ -268,4 +268,5 @@ void stream_define(napi_env env, napi_value exports) {
     METHOD("copyRows", copy_rows_js),
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  softmax_define(env, exports);
 }

@@ -1,6 +1,6 @@
 /* What the addon's C files share: the typed-array check and the argument readers, the
- * method-table entry, the error and target-clone macros, and the registration of the streaming
- * kernels on the addon's exports (called by blas.c's init). */
+ * method-table entry, the error and target-clone macros, the vector types, and the registration
+ * of the kernels on the addon's exports (stream_define, called by blas.c's init). */
 #ifndef SHOCKLENS_STREAM_H
 #define SHOCKLENS_STREAM_H
 #include <stdbool.h>
@@ -67,6 +67,8 @@ static inline bool f64_or_null(napi_env env, napi_value v, double **data, size_t
 }
 
 void stream_define(napi_env env, napi_value exports);
+/* softmax.c's kernels on the exports (called by stream_define). */
+void softmax_define(napi_env env, napi_value exports);
 /* norm.c: the transformer's layer norms and embedding rows; heads.c: attention's small products. */
 void norm_define(napi_env env, napi_value exports);
 void heads_define(napi_env env, napi_value exports);

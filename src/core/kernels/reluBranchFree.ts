@@ -45,7 +45,9 @@ export function biasReluInPlace(out: Float64Array, b: Float64Array, rows: number
 
 /**
  * dx ← g where h > 0, else 0 (h the relu output, rows × n), and db[j] = Σ_r dx[r, j] summed from
- * +0 in row order (the bias gradient as reduceAxes sums it). dx must not be g.
+ * +0 in row order (the bias gradient as reduceAxes sums it). dx may be g: where h > 0 the first
+ * pass leaves g·1 + (−1)·0 = g + (−0) = g exactly (NaN and ±∞ included), so the NaN fallback's
+ * mask over dx gives what it gives over g.
  */
 export function reluBackwardColumnSums(
   g: Float64Array,

@@ -4,7 +4,8 @@
  * derivative on the backward product, the bias gradient's column sums, the sum of two products and the SGD update;
  * and for the compiled transformer the fused residual add + layer norm, its reverse pass, and relu's backward with
  * the bias gradient's column sums; Adam's update; attention's head permutes and small products; the
- * embedding's gather (with the first layer norm) and scatter. One interface, two
+ * embedding's gather (with the first layer norm) and scatter; row copies; row-wise softmax,
+ * log-softmax, its backward and the softmax cross-entropy with its seed. One interface, two
  * implementations with the same arithmetic element for element: the TypeScript loops here (always
  * present, the oracle) and, with the native GEMM backend, vectorised C loops in the same addon
  * (native/blas/src/stream.c, compiled without FMA contraction), which return the same bits.
@@ -12,11 +13,12 @@
  */
 import { adamLeaf } from "./adamLeaf.ts";
 import { gemmBatchedSmall } from "./matmul.ts";
-import { reluBackward, tanhBackward } from "./fused.ts";
+import { logSoftmaxBackward, logSoftmaxRows, reluBackward, softmaxRows, tanhBackward } from "./fused.ts";
 import { dotHeads, rowsHeads } from "./attentionHeads.ts";
 import { embedLayerNorm, scatterAddRows } from "./embedRows.ts";
 import { addLayerNorm, layerNormBackwardAdd } from "./layerNormFused.ts";
 import { biasReluInPlace, reluBackwardColumnSums } from "./reluBranchFree.ts";
+import { xentSeed } from "./softmaxXent.ts";
 
 export interface StreamKernels {
   /** out[r, j] ← out[r, j] + b[j] (rows × n row-major), then with `relu` v > 0 ? v : 0 (NaN → 0). */
@@ -35,7 +37,7 @@ export interface StreamKernels {
   addLayerNorm: typeof addLayerNorm;
   /** The layer norm's reverse pass plus base (null: none) into dx, dγ and dβ accumulated (./layerNormFused.ts). */
   layerNormBackwardAdd: typeof layerNormBackwardAdd;
-  /** dx ← h > 0 ? g : 0 and db ← its column sums in row order (./reluBranchFree.ts); dx must not be g. */
+  /** dx ← h > 0 ? g : 0 and db ← its column sums in row order (./reluBranchFree.ts); dx may be g. */
   reluBackwardColSums: typeof reluBackwardColumnSums;
   /** One leaf of Adam/AdamW (./adamLeaf.ts); outputs may be their inputs (in place). */
   adam: typeof adamLeaf;
@@ -61,6 +63,18 @@ export interface StreamKernels {
   rowsHeads: typeof rowsHeads;
   /** Row r (n values) from src at sOff + r·sStride to dst at dOff + r·dStride, r < rows: copies (src ≠ dst). */
   copyRows: typeof copyRows;
+  /** Row-wise softmax over rows × d, shifted by the row max (./fused.ts); out may be x. */
+  softmaxRows: typeof softmaxRows;
+  /** Row-wise log-softmax over rows × d, shifted by the row max (./fused.ts); out may be x. */
+  logSoftmaxRows: typeof logSoftmaxRows;
+  /** dx = g − exp(y)·Σ g per row, y the log-softmax output (./fused.ts); dx may be g. */
+  logSoftmaxBackward: typeof logSoftmaxBackward;
+  /**
+   * Softmax cross-entropy of z (rows × C) against integer labels with the seed of its reverse pass
+   * (./softmaxXent.ts): logp ← log-softmax, gz ← ∂L/∂z; returns the mean loss (perRow: each row's there, 0).
+   * gz must not be logp (the native kernel keeps the exps there meanwhile).
+   */
+  xentSeed: typeof xentSeed;
 }
 
 /**
@@ -182,4 +196,8 @@ export const typescriptStream: StreamKernels = {
   dotHeads,
   rowsHeads,
   copyRows,
+  softmaxRows,
+  logSoftmaxRows,
+  logSoftmaxBackward,
+  xentSeed,
 };

@@ -5,10 +5,13 @@
  *
  * VJPs in terms of the output y: log-softmax dx = g − exp(y)·Σg; softmax dx = y·(g − Σ g·y).
  * When the backward pass is recorded they are built from primitives (exact at every order).
+ * The row kernels are the active backend's streaming kernels (native: the same bits, with exp
+ * and log ported from V8's; docs/performance.md §streaming-kernels).
  */
 import { Tensor, type OpDef, type TensorLike, asTensor, normAxis } from "../tensor.ts";
 import { isTracing, record } from "../tape.ts";
-import { logSoftmaxRows, softmaxRows, logSoftmaxBackward, softmaxBackward } from "../kernels/fused.ts";
+import { softmaxBackward } from "../kernels/fused.ts";
+import { streamKernels } from "../backends/gemm/index.ts";
 import { logSoftmax as logSoftmaxComposite, softmax as softmaxComposite } from "../composite/softmax.ts";
 import { allocF64Uninit } from "../kernels/alloc.ts";
 
@@ -18,7 +21,7 @@ const logSoftmaxOp: OpDef = {
     if (!isTracing()) {
       const d = x.shape[x.ndim - 1];
       const dx = allocF64Uninit(x.size);
-      logSoftmaxBackward(g.data, y.data, x.size / d, d, dx);
+      streamKernels().logSoftmaxBackward(g.data, y.data, x.size / d, d, dx);
       return [new Tensor(dx, x.shape)];
     }
     return [F.sub(g, F.mul(F.exp(y), F.sum(g, -1, true)))];
@@ -47,7 +50,7 @@ export function logSoftmax(x: TensorLike, axis = -1): Tensor {
   if (!lastAxis(a, axis)) return logSoftmaxComposite(a, axis);
   const d = a.shape[a.ndim - 1];
   const out = allocF64Uninit(a.size);
-  logSoftmaxRows(a.data, a.size / d, d, out);
+  streamKernels().logSoftmaxRows(a.data, a.size / d, d, out);
   return record(new Tensor(out, a.shape), logSoftmaxOp, [a]);
 }
 
@@ -56,6 +59,6 @@ export function softmax(x: TensorLike, axis = -1): Tensor {
   if (!lastAxis(a, axis)) return softmaxComposite(a, axis);
   const d = a.shape[a.ndim - 1];
   const out = allocF64Uninit(a.size);
-  softmaxRows(a.data, a.size / d, d, out);
+  streamKernels().softmaxRows(a.data, a.size / d, d, out);
   return record(new Tensor(out, a.shape), softmaxOp, [a]);
 }

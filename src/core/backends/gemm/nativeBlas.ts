@@ -8,6 +8,7 @@ import type { BackendEntry } from "../registry.ts";
 import type { GemmBackend } from "./types.ts";
 import type { GemmFn } from "../../kernels/matmul.ts";
 import { typescriptStream, type StreamKernels } from "../../kernels/stream.ts";
+import { checkLabels } from "../../kernels/softmaxXent.ts";
 
 export interface NativeBlas {
   dgemm: GemmFn;
@@ -30,6 +31,14 @@ export interface NativeBlas {
   permuteHeads?: StreamKernels["permuteHeads"];
   dotBatched?: StreamKernels["dotBatched"];
   rowsBatched?: StreamKernels["rowsBatched"];
+  /** The softmax kernels of native/blas/src/softmax.c, with Math.exp's and Math.log's bits. */
+  softmaxRows?: StreamKernels["softmaxRows"];
+  logSoftmaxRows?: StreamKernels["logSoftmaxRows"];
+  logSoftmaxBackward?: StreamKernels["logSoftmaxBackward"];
+  xentSeed?: StreamKernels["xentSeed"];
+  /** out[i] = Math.exp(x[i]) / Math.log(x[i]), the same bits (the ported functions, for their tests). */
+  expInto?: (x: Float64Array, out: Float64Array) => void;
+  logInto?: (x: Float64Array, out: Float64Array) => void;
   embedLayerNorm?: StreamKernels["embedLayerNorm"];
   scatterAddRows?: StreamKernels["scatterAddRows"];
   dotHeads?: StreamKernels["dotHeads"];
@@ -81,12 +90,20 @@ export const nativeBlasGemm: BackendEntry<GemmBackend> = {
  */
 export const NATIVE_STREAM_MIN = 128;
 
+/**
+ * The softmax kernels go native from this many elements: each element costs a Math.exp call in
+ * JavaScript (~5–10 ns), so the call into the addon pays for itself much sooner.
+ */
+export const NATIVE_SOFTMAX_MIN = 32;
+
 /** The addon's streaming kernels, each falling back to TypeScript for short arrays; undefined if the build has none. */
 export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
   const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads, dotBatched, rowsBatched } = blas;
   const { embedLayerNorm, scatterAddRows, dotHeads, rowsHeads, copyRows } = blas;
+  const { softmaxRows, logSoftmaxRows, logSoftmaxBackward, xentSeed } = blas;
   if (!biasAct || !reluMask || !tanhMask || !colSums || !addTo || !sgd) return undefined;
+  if (!softmaxRows || !logSoftmaxRows || !logSoftmaxBackward || !xentSeed) return undefined;
   if (!embedLayerNorm || !scatterAddRows || !dotHeads || !rowsHeads || !copyRows) return undefined;
   if (
     !addLayerNorm ||
@@ -118,6 +135,15 @@ export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
     permuteHeads: (...a) => (a[0].length < NATIVE_STREAM_MIN ? ts.permuteHeads : permuteHeads)(...a),
     dotBatched: (...a) => (a[0] * a[1] * a[2] * a[3] < NATIVE_STREAM_MIN ? ts.dotBatched : dotBatched)(...a),
     rowsBatched: (...a) => (a[0] * a[1] * a[2] * a[3] < NATIVE_STREAM_MIN ? ts.rowsBatched : rowsBatched)(...a),
+    softmaxRows: (...a) => (a[1] * a[2] < NATIVE_SOFTMAX_MIN ? ts.softmaxRows : softmaxRows)(...a),
+    logSoftmaxRows: (...a) => (a[1] * a[2] < NATIVE_SOFTMAX_MIN ? ts.logSoftmaxRows : logSoftmaxRows)(...a),
+    logSoftmaxBackward: (...a) => (a[2] * a[3] < NATIVE_SOFTMAX_MIN ? ts.logSoftmaxBackward : logSoftmaxBackward)(...a),
+    // The labels are checked here, so that a bad one throws the TypeScript kernel's error.
+    xentSeed: (z, labels, rows, C, logp, gz, perRow) => {
+      if (rows * C < NATIVE_SOFTMAX_MIN) return ts.xentSeed(z, labels, rows, C, logp, gz, perRow);
+      checkLabels(labels, rows, C);
+      return xentSeed(z, labels, rows, C, logp, gz, perRow);
+    },
     embedLayerNorm: (...a) => (a[3] * a[5] < NATIVE_STREAM_MIN ? ts.embedLayerNorm : embedLayerNorm)(...a),
     scatterAddRows: (...a) => (a[2] * a[3] < NATIVE_STREAM_MIN ? ts.scatterAddRows : scatterAddRows)(...a),
     dotHeads: (...a) => (a[0] * a[1] * a[2] * a[3] * a[4] < NATIVE_STREAM_MIN ? ts.dotHeads : dotHeads)(...a),
