@@ -172,50 +172,30 @@ export declare const embedLayerNorm:
 /** dE[tok[r]] ← dE[tok[r]] + g[r] for the rows of d, r in order. */
 export declare const scatterAddRows:
   ((g: Float64Array, tok: Int32Array, rows: number, d: number, dE: Float64Array) => void) | undefined;
-/** dotBatched's sums for the N·H products (u, h) with operands at u·xN + h·xH and rows ldx apart. */
-export declare const dotHeads:
-  | ((
-      N: number,
-      H: number,
-      m: number,
-      n: number,
-      k: number,
-      a: Float64Array,
-      aN: number,
-      aH: number,
-      lda: number,
-      b: Float64Array,
-      bN: number,
-      bH: number,
-      ldb: number,
-      c: Float64Array,
-      cN: number,
-      cH: number,
-      ldc: number,
-    ) => void)
-  | undefined;
-/** rowsBatched's sums for the N·H products (u, h): a_t whole at u·aN + h·aH, rows of b and c ldb, ldc apart. */
-export declare const rowsHeads:
-  | ((
-      N: number,
-      H: number,
-      m: number,
-      n: number,
-      k: number,
-      a: Float64Array,
-      aN: number,
-      aH: number,
-      transA: boolean,
-      b: Float64Array,
-      bN: number,
-      bH: number,
-      ldb: number,
-      c: Float64Array,
-      cN: number,
-      cH: number,
-      ldc: number,
-    ) => void)
-  | undefined;
+/** N·H products (u, h): operand x at u·xN + h·xH; `form`: a's row stride (dotHeads) or transA (rowsHeads). */
+type HeadsProducts<Form> = (
+  N: number,
+  H: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  aN: number,
+  aH: number,
+  form: Form,
+  b: Float64Array,
+  bN: number,
+  bH: number,
+  ldb: number,
+  c: Float64Array,
+  cN: number,
+  cH: number,
+  ldc: number,
+) => void;
+/** dotBatched's sums for the N·H products, a [m, k] and b [n, k] with rows lda, ldb apart, c rows ldc apart. */
+export declare const dotHeads: HeadsProducts<number> | undefined;
+/** rowsBatched's sums for the N·H products: a_t whole ([m, k], transA: [k, m]), rows of b and c ldb, ldc apart. */
+export declare const rowsHeads: HeadsProducts<boolean> | undefined;
 /** Row r (n values) from src at sOff + r·sStride to dst at dOff + r·dStride, r < rows (src and dst distinct). */
 export declare const copyRows:
   | ((

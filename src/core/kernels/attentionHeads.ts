@@ -10,6 +10,30 @@
  */
 import { gemmSmall } from "./matmul.ts";
 
+/**
+ * N·H products (u, h): operand x starts at u·xN + h·xH; `form` is a's row stride (dotHeads: lda)
+ * or whether a is transposed (rowsHeads); b's and c's rows are ldb, ldc apart.
+ */
+export type HeadsProducts<Form> = (
+  N: number,
+  H: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  aN: number,
+  aH: number,
+  form: Form,
+  b: Float64Array,
+  bN: number,
+  bH: number,
+  ldb: number,
+  c: Float64Array,
+  cN: number,
+  cH: number,
+  ldc: number,
+) => void;
+
 /** A product's output when its rows are not contiguous: computed here, then copied out. */
 let scratch = new Float64Array(64);
 function scratchFor(n: number): Float64Array {
@@ -17,7 +41,7 @@ function scratchFor(n: number): Float64Array {
   return scratch;
 }
 
-/** c ← the m×n product, rows ldc apart from cOff, via gemmSmall's (ars, acs, brs, bcs) operands. */
+/** c ← gemmSmall's m×n product with its rows ldc apart from cOff. */
 function product(
   m: number,
   n: number,
@@ -44,56 +68,20 @@ function product(
  * c = a·bᵀ per product: a [m, k] rows lda apart, b [n, k] rows ldb apart, c [m, n] rows ldc apart;
  * k ≥ 4 (gemmSmall's dot-product form, gemmDotContig, as dotBatched).
  */
-export function dotHeads(
-  N: number,
-  H: number,
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aN: number,
-  aH: number,
-  lda: number,
-  b: Float64Array,
-  bN: number,
-  bH: number,
-  ldb: number,
-  c: Float64Array,
-  cN: number,
-  cH: number,
-  ldc: number,
-): void {
+export const dotHeads: HeadsProducts<number> = (N, H, m, n, k, a, aN, aH, lda, b, bN, bH, ldb, c, cN, cH, ldc) => {
   for (let u = 0; u < N; u++)
     for (let h = 0; h < H; h++)
       product(m, n, k, a, u * aN + h * aH, lda, 1, b, u * bN + h * bH, 1, ldb, c, u * cN + h * cH, ldc);
-}
+};
 
 /**
  * c = op(a)·b per product: a stored whole at its start ([m, k], or [k, m] with transA), b [k, n]
  * rows ldb apart, c [m, n] rows ldc apart; n ≥ 4, k ≥ 2 (gemmSmall's scaled-rows form, as rowsBatched).
  */
-export function rowsHeads(
-  N: number,
-  H: number,
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aN: number,
-  aH: number,
-  transA: boolean,
-  b: Float64Array,
-  bN: number,
-  bH: number,
-  ldb: number,
-  c: Float64Array,
-  cN: number,
-  cH: number,
-  ldc: number,
-): void {
+export const rowsHeads: HeadsProducts<boolean> = (N, H, m, n, k, a, aN, aH, transA, b, bN, bH, ldb, c, cN, cH, ldc) => {
   const ars = transA ? 1 : k,
     acs = transA ? m : 1;
   for (let u = 0; u < N; u++)
     for (let h = 0; h < H; h++)
       product(m, n, k, a, u * aN + h * aH, ars, acs, b, u * bN + h * bH, ldb, 1, c, u * cN + h * cH, ldc);
-}
+};
