@@ -69,6 +69,17 @@ export interface GaussianFit {
   /** (y − center)ᵀ P (y − center). */
   mahalanobis2(y: Float64Array): number;
   readonly kind: "dense" | "lowrank";
+  /** What the fit is built from (plain arrays: a worker thread rebuilds it with `fitFromForm`). */
+  readonly form: FitForm;
+}
+
+export type FitForm =
+  | { kind: "dense"; center: Float64Array; L: Float64Array }
+  | { kind: "lowrank"; center: Float64Array; tau: number; V: Float64Array[]; p: Float64Array };
+
+/** The fit `form` describes (the same arithmetic as the fit it came from). */
+export function fitFromForm(f: FitForm): GaussianFit {
+  return f.kind === "dense" ? denseFit(f.center, f.L) : lowRankFit(f.center, f.tau, f.V, f.p);
 }
 
 /** N(c, P⁻¹) with P = LLᵀ: y = c + s L⁻ᵀ z. */
@@ -96,20 +107,21 @@ export function denseFit(center: Float64Array, L: Float64Array): GaussianFit {
     }
     return w;
   };
-  return gaussian("dense", center, logDet, whiten, quad);
+  return gaussian({ kind: "dense", center, L }, logDet, whiten, quad);
 }
 
-/** A GaussianFit from its centre, log det P, a map z ↦ P^{−1/2}-factor·z and the quadratic form. */
+/** A GaussianFit from its form (centre and factors), log det P, a map z ↦ P^{−1/2}-factor·z and the quadratic form. */
 function gaussian(
-  kind: GaussianFit["kind"],
-  center: Float64Array,
+  form: FitForm,
   logDet: number,
   factor: (z: Float64Array) => Float64Array,
   quad: (y: Float64Array) => number,
 ): GaussianFit {
+  const { kind, center } = form;
   const n = center.length;
   return {
     kind,
+    form,
     dim: n,
     center,
     logDetPrecision: logDet,
@@ -147,7 +159,7 @@ export function lowRankFit(center: Float64Array, tau: number, V: Float64Array[],
     }
     return y;
   };
-  return gaussian("lowrank", center, logDet, factor, quad);
+  return gaussian({ kind: "lowrank", center, tau, V, p }, logDet, factor, quad);
 }
 
 /** The Gibbs kernel's prior N(x, (t/β)I). */

@@ -11,10 +11,12 @@ import { Tensor } from "../core/tensor.ts";
 import { valueAndGrad, hvp as hvpOf } from "../core/autodiff.ts";
 import { noGrad } from "../core/tape.ts";
 import { type Tree, ravel, unravel, treeSize } from "../core/tree.ts";
-import type { Model } from "../nn/index.ts";
+import { isRegistryModel, type Model } from "../nn/registry.ts";
 import { lossFn, type LossName } from "../nn/losses.ts";
 import { InputError } from "../errors.ts";
-import type { Objective } from "./types.ts";
+import type { EvaluationCount, Objective, PortableObjective } from "./types.ts";
+
+export type { EvaluationCount };
 
 /** f(params) as a function of the flat vector ravel(params); `template` fixes the tree structure. */
 export function treeObjective<T extends Tree>(loss: (params: T) => Tensor, template: T): Objective {
@@ -32,10 +34,17 @@ export function treeObjective<T extends Tree>(loss: (params: T) => Tensor, templ
   };
 }
 
-/** The training loss L(θ) = loss(model(θ, x), y) of a model on a data set, on flat parameter vectors. */
+/**
+ * The training loss L(θ) = loss(model(θ, x), y) of a model on a data set, on flat parameter vectors.
+ * For a registry model (`modelOf`) it is `portable`: another thread rebuilds it from the config,
+ * the template's structure, the data and the loss name (the data as they are when it does).
+ */
 export function modelObjective(model: Model, template: Tree, x: Tensor, y: Tensor, loss: LossName): Objective {
   const L = lossFn(loss);
-  return treeObjective((p: Tree) => L(model.apply(p, x), y), template);
+  const obj = treeObjective((p: Tree) => L(model.apply(p, x), y), template);
+  if (!isRegistryModel(model)) return obj;
+  const portable: PortableObjective = { kind: "model", config: model.config, template, x, y, loss };
+  return { ...obj, portable };
 }
 
 type Matrix = readonly (readonly number[])[];
@@ -112,17 +121,11 @@ export function mappedObjective(obj: Objective, phi: CoordinateMap): Objective {
   };
 }
 
-/** Evaluations spent on an objective: values, gradients (valueAndGrad) and Hessian-vector products. */
-export interface EvaluationCount {
-  values: number;
-  gradients: number;
-  hvps: number;
-}
-
 /**
  * The same objective, calling `onEvaluation` after every evaluation of f with its kind (value,
  * value and gradient, or Hessian-vector product): how a command shows the progress of an
- * estimator, and how the estimators count their cost.
+ * estimator, and how the estimators count their cost. A portable objective stays portable:
+ * evaluations made on another thread are reported to `onEvaluation` when that thread is done.
  */
 export function countedObjective(obj: Objective, onEvaluation: (kind: keyof EvaluationCount) => void): Objective {
   const counted =
@@ -137,6 +140,16 @@ export function countedObjective(obj: Objective, onEvaluation: (kind: keyof Eval
     value: counted("values", (y: Float64Array) => obj.value(y)),
     ...(obj.valueAndGrad ? { valueAndGrad: counted("gradients", obj.valueAndGrad.bind(obj)) } : {}),
     ...(obj.hvp ? { hvp: counted("hvps", obj.hvp.bind(obj)) } : {}),
+    ...(obj.portable
+      ? {
+          portable: obj.portable,
+          evaluatedElsewhere: (c: EvaluationCount) => {
+            for (const kind of ["values", "gradients", "hvps"] as const)
+              for (let i = 0; i < c[kind]; i++) onEvaluation(kind);
+            obj.evaluatedElsewhere?.(c);
+          },
+        }
+      : {}),
   };
 }
 

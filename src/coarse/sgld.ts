@@ -27,12 +27,17 @@
  * modes by how often they cross the barriers; chains that never crossed agree with each other and
  * R̂ cannot see it), when MALA's acceptance is far from its target, or for unadjusted Langevin
  * (its O(η) bias is not in the standard error).
+ * Chains are independent given their keys and run one after another (./sgldChains.ts); with two
+ * threads and a portable objective half of them run on a worker thread (./chainThreads.ts,
+ * docs/local-entropy.md §threads), with the same bits.
  */
 import { foldIn, normalArray, split } from "../core/random.ts";
+import { gemmThreads, setGemmThreads } from "../core/backends/gemm/index.ts";
 import { InputError } from "../errors.ts";
 import { checkCommon, finiteOrInf } from "./check.ts";
-import { initialState, langevinRun, type ChainState, type LangevinSettings } from "./mala.ts";
-import { BatchMeans, gradientSummary, pooledBatchMeans, rHat, simpsonWeights } from "./stats.ts";
+import { chainThreads, startChains } from "./chainThreads.ts";
+import { AT_START, firstFailure, runChain, type ChainJob, type ChainRecord } from "./sgldChains.ts";
+import { gradientSummary, pooledBatchMeans, rHat, simpsonWeights } from "./stats.ts";
 import { searchModes, type KernelMode } from "./modes.ts";
 import { certify, type Uncertified } from "./reliability.ts";
 import type { LocalEntropyResult, Objective, SgldOptions } from "./types.ts";
@@ -76,22 +81,46 @@ export function sgldEstimate(obj: Objective, x: Float64Array, o: SgldOptions): L
   const target = o.stderr === undefined ? undefined : positive(o.stderr, "stderr");
   const maxS = integer(o.maxSamples ?? 64 * S, "maxSamples", S);
 
-  const { starts, modes } = chainStarts(obj, x, o.t, o.beta, chains, foldIn(key, 0x5ea7));
-  const share = modeShares(modes);
-  const major = modes.filter((_, k) => share[k] >= MODE_SHARE);
-  let r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate, starts, modes: major });
-  const errOf = (res: Run) => (integrate ? (res.result.stderr as number) : (res.result.gradNormStderr as number));
-  while (target !== undefined && r.failures.length === 0 && errOf(r) > target && 2 * S <= maxS) {
-    S *= 2;
-    const prev = r.result.samples;
-    r = runOnce(obj, x, o, { key, chains, burnIn, batches, S, K, adjust, integrate, starts, modes: major });
-    r.result.samples += prev;
+  // Two threads: the chains split over a worker, and every product of the estimate runs at one
+  // GEMM thread, so the result is the one-thread result bit for bit (docs/local-entropy.md §threads).
+  const { threads, why } = chainThreads(obj, chains);
+  const asked = gemmThreads();
+  if (threads === 2) setGemmThreads(1);
+  try {
+    const { starts, modes } = chainStarts(obj, x, o.t, o.beta, chains, foldIn(key, 0x5ea7));
+    const share = modeShares(modes);
+    const major = modes.filter((_, k) => share[k] >= MODE_SHARE);
+    const plan = (samples: number): Plan => ({
+      key,
+      chains,
+      burnIn,
+      batches,
+      S: samples,
+      K,
+      adjust,
+      integrate,
+      starts,
+      modes: major,
+      threads,
+    });
+    let r = runOnce(obj, x, o, plan(S));
+    const errOf = (res: Run) => (integrate ? (res.result.stderr as number) : (res.result.gradNormStderr as number));
+    while (target !== undefined && r.failures.length === 0 && errOf(r) > target && 2 * S <= maxS) {
+      S *= 2;
+      const prev = r.result.samples;
+      r = runOnce(obj, x, o, plan(S));
+      r.result.samples += prev;
+    }
+    if (target !== undefined && r.failures.length === 0 && errOf(r) > target)
+      r.result.warnings.push(
+        `sgld: error ${errOf(r).toPrecision(3)} > target ${target} at the cap of ${S} samples per chain`,
+      );
+    r.result.details.chainThreads = threads;
+    if (why !== null) r.result.details.chainThreadsNote = `${asked} threads asked for, chains on one: ${why}`;
+    return certify(r.result, r.failures, { ...r.checks, modes: major.length });
+  } finally {
+    if (threads === 2) setGemmThreads(asked);
   }
-  if (target !== undefined && r.failures.length === 0 && errOf(r) > target)
-    r.result.warnings.push(
-      `sgld: error ${errOf(r).toPrecision(3)} > target ${target} at the cap of ${S} samples per chain`,
-    );
-  return certify(r.result, r.failures, { ...r.checks, modes: major.length });
 }
 
 /** Laplace mass share from which a mode counts: every chain must visit it (else the error bars are withdrawn). */
@@ -147,6 +176,8 @@ interface Plan {
   starts: Float64Array[];
   /** Modes with a Laplace mass share ≥ MODE_SHARE. */
   modes: KernelMode[];
+  /** 2: half of the chains run on a worker thread. */
+  threads: 1 | 2;
 }
 
 function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Run {
@@ -154,47 +185,66 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Run 
   const n = obj.dim;
   const sigma = Math.sqrt(t / beta);
   const [, kIid, kNodes] = split(p.key, 3);
-  const eta0 = o.stepSize ?? 0.5 * t * Math.pow(n, -1 / 3);
-  const states: ChainState[] = p.starts.map((y0) => initialState(obj, Float64Array.from(y0), eta0));
-  let steps = p.chains;
-  const nodes: NodeStat[] = [];
-
-  if (p.integrate) nodes.push(kernelNode(obj, x, sigma, p.chains * p.S, kIid));
-  if (p.integrate) steps += p.chains * p.S;
   const lambdas = p.integrate ? Array.from({ length: p.K }, (_, k) => (k + 1) / p.K) : [1];
   const batchSize = Math.floor(p.S / p.batches);
-  let last: BatchMeans[] = [];
-  // samples of each chain nearest to each mode, at λ = 1
-  const visits = p.starts.map(() => new Array<number>(p.modes.length).fill(0));
+  const job: ChainJob = {
+    x,
+    t,
+    beta,
+    adjust: p.adjust,
+    adapt: o.stepSize === undefined,
+    eta0: o.stepSize ?? 0.5 * t * Math.pow(n, -1 / 3),
+    burnIn: p.burnIn,
+    S: p.S,
+    batchSize,
+    lambdas,
+    kNodes,
+    modes: p.modes.map((m) => m.fit.form),
+  };
+  const fits = p.modes.map((m) => m.fit);
+  // chains [0, h) here, [h, C) on the worker when two threads run (the worker's half is the larger:
+  // this thread also samples the λ = 0 node)
+  const h = p.threads === 2 ? Math.floor(p.chains / 2) : p.chains;
+  const pending =
+    h < p.chains
+      ? startChains(
+          obj,
+          job,
+          p.starts.slice(h).map((start, i) => ({ c: h + i, start })),
+        )
+      : null;
+  let kernel: NodeStat | null = null;
+  let kernelError: unknown = null;
+  let records: ChainRecord[];
+  try {
+    if (p.integrate) {
+      try {
+        kernel = kernelNode(obj, x, sigma, p.chains * p.S, kIid);
+      } catch (e) {
+        kernelError = e;
+      }
+    }
+    records = p.starts.slice(0, h).map((start, c) => runChain(obj, job, c, start, fits));
+    if (pending) records.push(...pending.finish());
+  } catch (e) {
+    pending?.abandon();
+    throw e;
+  }
+  // the error the node-by-node loop would meet first: a chain's at its start, then the λ = 0 node's,
+  // then the chains' by node and chain
+  const startFailure = records.find((r) => r.failure?.node === AT_START);
+  if (startFailure) throw startFailure.failure!.error;
+  if (kernelError !== null) throw kernelError;
+  const chainFailure = firstFailure(records);
+  if (chainFailure !== null) throw chainFailure;
+
+  let steps = p.chains + (p.integrate ? p.chains * p.S : 0);
+  const nodes: NodeStat[] = kernel ? [kernel] : [];
   let nodeRhat = 1;
   lambdas.forEach((lambda, idx) => {
-    const s: LangevinSettings = { x, t, beta, lambda, adjust: p.adjust };
-    const isLast = idx === lambdas.length - 1;
-    const bm = states.map(() => new BatchMeans(isLast ? 1 + n : 1, batchSize));
+    const bm = records.map((r) => r.batches[idx]);
     let acc = 0;
-    states.forEach((st0, c) => {
-      // odd chains restart at every node from their mode-search starts (over-dispersed), even chains
-      // warm-start: a barrier that separates them shows as R̂ ≫ 1 at that node
-      const st = c % 2 === 1 && idx > 0 ? initialState(obj, Float64Array.from(p.starts[c]), st0.eta) : st0;
-      states[c] = st;
-      const kc = foldIn(foldIn(kNodes, idx), c);
-      const [kb, ks] = split(kc, 2);
-      langevinRun(obj, s, st, { steps: p.burnIn, key: kb, adapt: o.stepSize === undefined });
-      const v = new Float64Array(isLast ? 1 + n : 1);
-      acc += langevinRun(obj, s, st, {
-        steps: p.S,
-        key: ks,
-        adapt: false,
-        onSample: (state) => {
-          v[0] = state.f;
-          if (isLast) {
-            v.set(state.y, 1);
-            if (p.modes.length > 1) visits[c][nearestMode(p.modes, state.y)]++;
-          }
-          bm[c].push(v);
-        },
-      });
-    });
+    for (const r of records) acc += r.acceptance[idx];
     steps += p.chains * (p.burnIn + p.S);
     const pooled = pooledBatchMeans(bm);
     const rf = rHat(bm)[0];
@@ -205,10 +255,11 @@ function runOnce(obj: Objective, x: Float64Array, o: SgldOptions, p: Plan): Run 
       meanF: pooled.mean[0],
       se: pooled.se[0],
       acceptance: acc / p.chains,
-      stepSize: states.reduce((a, st) => a + st.eta, 0) / p.chains,
+      stepSize: records.reduce((a, r) => a + r.eta[idx], 0) / p.chains,
     });
-    if (isLast) last = bm;
   });
+  const last = records.map((r) => r.batches[lambdas.length - 1]);
+  const visits = records.map((r) => r.visits);
 
   const pooled = pooledBatchMeans(last);
   const rh = rHat(last);
@@ -343,18 +394,4 @@ function kernelNode(obj: Objective, x: Float64Array, sigma: number, N: number, k
     acceptance: 1,
     stepSize: 0,
   };
-}
-
-/** Index of the mode whose Laplace fit is nearest to y (Mahalanobis distance). */
-function nearestMode(modes: readonly KernelMode[], y: Float64Array): number {
-  let best = 0;
-  let bestD = Infinity;
-  modes.forEach((m, k) => {
-    const d = m.fit.mahalanobis2(y);
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  });
-  return best;
 }

@@ -51,12 +51,41 @@ export class BatchMeans {
     }
   }
 
+  /** Its whole state as plain arrays: what a worker thread sends back (structured clone). */
+  snapshot(): BatchMeansSnapshot {
+    const { dim, batchSize, means, acc, sum, sumSq, inBatch, count } = this;
+    return { dim, batchSize, means, acc, sum, sumSq, inBatch, count };
+  }
+
+  /** The batch means whose state `snapshot` returned, exactly (further pushes continue it). */
+  static restore(s: BatchMeansSnapshot): BatchMeans {
+    const b = new BatchMeans(s.dim, s.batchSize);
+    b.means.push(...s.means);
+    b.acc.set(s.acc);
+    b.sum.set(s.sum);
+    b.sumSq.set(s.sumSq);
+    b.inBatch = s.inBatch;
+    b.count = s.count;
+    return b;
+  }
+
   /** Mean and (biased) variance of the raw stream, per coordinate. */
   moments(): { mean: Float64Array; variance: Float64Array } {
     const mean = this.sum.map((s) => s / this.count);
     const variance = this.sumSq.map((s, j) => Math.max(0, s / this.count - mean[j] * mean[j]));
     return { mean, variance };
   }
+}
+
+export interface BatchMeansSnapshot {
+  dim: number;
+  batchSize: number;
+  means: Float64Array[];
+  acc: Float64Array;
+  sum: Float64Array;
+  sumSq: Float64Array;
+  inBatch: number;
+  count: number;
 }
 
 export interface PooledEstimate {

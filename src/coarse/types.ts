@@ -10,6 +10,10 @@
  * or a 1-D/2-D slice of one through `sliceObjective`).
  */
 import type { Key } from "../core/random.ts";
+import type { Tensor } from "../core/tensor.ts";
+import type { Tree } from "../core/tree.ts";
+import type { ModelConfig } from "../nn/registry.ts";
+import type { LossName } from "../nn/losses.ts";
 
 /** A scalar function f: ℝⁿ → ℝ on flat vectors. Arguments are never written to by callers. */
 export interface Objective {
@@ -19,6 +23,32 @@ export interface Objective {
   valueAndGrad?(y: Float64Array): { value: number; grad: Float64Array };
   /** Hessian-vector product ∇²f(y)·v (needed only for Hessian slice directions). */
   hvp?(y: Float64Array, v: Float64Array): Float64Array;
+  /**
+   * What another thread rebuilds the same function from, bit for bit (set by `modelObjective` for
+   * a registry model, kept by `countedObjective`); without it the sgld chains stay on one thread
+   * (docs/local-entropy.md §threads).
+   */
+  readonly portable?: PortableObjective;
+  /** Evaluations a rebuilt copy made on another thread, reported back so wrappers can count them. */
+  evaluatedElsewhere?(count: EvaluationCount): void;
+}
+
+/** A network's training loss loss(model(θ, x), y) with θ in the leaf order of `template`. */
+export interface PortableObjective {
+  kind: "model";
+  /** The registry config the model was built from (`modelOf(config)`). */
+  config: ModelConfig;
+  template: Tree;
+  x: Tensor;
+  y: Tensor;
+  loss: LossName;
+}
+
+/** Evaluations spent on an objective: values, gradients (valueAndGrad) and Hessian-vector products. */
+export interface EvaluationCount {
+  values: number;
+  gradients: number;
+  hvps: number;
 }
 
 /** The estimators; "auto" (the default) picks one from cheap diagnostics and says why. */

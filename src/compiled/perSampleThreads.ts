@@ -5,7 +5,7 @@
  * memory. Each sample's products are the calls the one-thread loop makes, at one GEMM thread on
  * both threads, so the results are those of one thread bit for bit.
  */
-import { Worker } from "node:worker_threads";
+import { awaitJob, newControl, startWorker } from "../core/workerThread.ts";
 import type { MlpConfig } from "../nn/families/mlp.ts";
 import type { LossName } from "../nn/losses.ts";
 import type { WorkerJob, WorkerSetup } from "./perSampleWorker.ts";
@@ -14,9 +14,6 @@ import type { WorkerJob, WorkerSetup } from "./perSampleWorker.ts";
 export const sharedF64 = (len: number): Float64Array => new Float64Array(new SharedArrayBuffer(8 * len));
 
 export const isShared = (a: Float64Array): boolean => a.buffer instanceof SharedArrayBuffer;
-
-/** How long the caller waits for the worker's first job (module loading included) before giving up. */
-const BOOT_MS = 60_000;
 
 export interface SecondThread {
   /** Hands samples [from, n) to the worker (parameters, inputs and targets copied to shared memory). */
@@ -30,18 +27,6 @@ export interface SecondThread {
   /** Blocks until the worker is done; its samples' losses into values[from …]. */
   finish(values: Float64Array): void;
   close(): void;
-}
-
-/**
- * The worker over ./perSampleWorker: the built JavaScript as it is; run from the TypeScript
- * sources (the tests), through the same TypeScript loader, which a worker does not inherit.
- */
-function startWorker(setup: WorkerSetup): Worker {
-  if (!import.meta.url.endsWith(".ts"))
-    return new Worker(new URL("./perSampleWorker.js", import.meta.url), { workerData: setup });
-  const url = new URL("./perSampleWorker.ts", import.meta.url).href;
-  const code = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
-  return new Worker(code, { eval: true, workerData: setup });
 }
 
 export function secondThread(cfg: MlpConfig, loss: LossName, n: number, backend: string): SecondThread {
@@ -61,10 +46,9 @@ export function secondThread(cfg: MlpConfig, loss: LossName, n: number, backend:
     x: sharedF64(n * d[0]),
     target: sharedF64(n * tw),
     values: sharedF64(n),
-    ctrl: new Int32Array(new SharedArrayBuffer(8)),
+    ctrl: newControl(),
   };
-  const worker = startWorker(setup);
-  worker.unref();
+  const worker = startWorker(import.meta.url, "perSampleWorker", setup);
   const ctrl = setup.ctrl;
   let seq = 0;
   let from = n;
@@ -78,12 +62,7 @@ export function secondThread(cfg: MlpConfig, loss: LossName, n: number, backend:
       worker.postMessage(job);
     },
     finish(values) {
-      const deadline = Date.now() + (seq === 1 ? BOOT_MS : 10 * BOOT_MS);
-      for (let done = Atomics.load(ctrl, 0); done !== seq; done = Atomics.load(ctrl, 0)) {
-        if (Date.now() > deadline) throw new Error("per-sample gradients: the second thread did not answer");
-        Atomics.wait(ctrl, 0, done, 100);
-      }
-      if (Atomics.load(ctrl, 1) !== 0) throw new Error("per-sample gradients: the second thread failed");
+      awaitJob(ctrl, seq, "per-sample gradients");
       values.set(setup.values.subarray(from), from);
     },
     close() {

@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { setGemmThreads, useGemmBackend } from "../core/backends/gemm/index.ts";
+import { signalJob } from "../core/workerThread.ts";
 import type { MlpConfig } from "../nn/families/mlp.ts";
 import type { LossName } from "../nn/losses.ts";
 import { compileMlpGrad } from "./mlpGrad.ts";
@@ -49,7 +50,5 @@ parentPort?.on("message", (job: WorkerJob) => {
   } catch {
     status = 1;
   }
-  Atomics.store(setup.ctrl, 1, status);
-  Atomics.store(setup.ctrl, 0, job.seq);
-  Atomics.notify(setup.ctrl, 0);
+  signalJob(setup.ctrl, job.seq, status);
 });

@@ -82,7 +82,19 @@ export interface Model<C extends ModelConfig = ModelConfig> {
 
 export function modelOf<C extends ModelConfig>(cfg: C): Model<C> {
   const family = familyOf(cfg);
-  return { config: cfg, init: (k) => family.init(k, cfg), apply: (p, x) => family.apply(p, x, cfg) };
+  const model: Model<C> = { config: cfg, init: (k) => family.init(k, cfg), apply: (p, x) => family.apply(p, x, cfg) };
+  built.add(model);
+  return model;
+}
+
+const built = new WeakSet<Model>();
+
+/**
+ * Whether `model` is one `modelOf` built (its functions are the registry family's for its config,
+ * so `modelOf(model.config)` — on another thread too — computes the same), not a hand-made object.
+ */
+export function isRegistryModel(model: Model): boolean {
+  return built.has(model);
 }
 
 const groups = new WeakMap<ModelConfig, SymmetryGroup>();

@@ -17,6 +17,7 @@ import { mapTree, ravel } from "../../src/core/tree.ts";
 import { localEntropy, modelObjective } from "../../src/coarse/index.ts";
 import { runCliInProcess, runCliJson, tempDir, expectUsageError } from "./helpers.ts";
 import { linearRegression } from "./linearRegression.ts";
+import { gemmThreads, setGemmThreads } from "../../src/core/backends/gemm/index.ts";
 
 const dir = tempDir();
 const p = (f: string) => join(dir, f);
@@ -218,4 +219,19 @@ test("bad input: exit code 2 with a one-line message", async () => {
     /--cross-check: expected one of auto, always, never, got "sometimes"/,
   );
   await expectUsageError([...base, "--method", "smc", "--samples", "100"], /--samples: only with --method/);
+});
+
+test("--method sgld with two threads (SHOCKLENS_THREADS=2) prints what one thread prints (docs/local-entropy.md §threads)", async () => {
+  const args = [...base, "--method", "sgld", "--samples", "20", "--seed", "3"];
+  const before = gemmThreads();
+  try {
+    setGemmThreads(1);
+    const one = await json(args);
+    setGemmThreads(2);
+    const two = await json(args);
+    assert.equal(one.method, "sgld");
+    assert.deepStrictEqual(two, one);
+  } finally {
+    setGemmThreads(before);
+  }
 });

@@ -47,7 +47,8 @@ export function biasReluInPlace(out: Float64Array, b: Float64Array, rows: number
  * dx ← g where h > 0, else 0 (h the relu output, rows × n), and db[j] = Σ_r dx[r, j] summed from
  * +0 in row order (the bias gradient as reduceAxes sums it). dx may be g: where h > 0 the first
  * pass leaves g·1 + (−1)·0 = g + (−0) = g exactly (NaN and ±∞ included), so the NaN fallback's
- * mask over dx gives what it gives over g.
+ * mask over dx gives what it gives over g. Only db's first n entries are written: db may be one
+ * row of a larger array (per-sample gradients, whose other rows another thread may be writing).
  */
 export function reluBackwardColumnSums(
   g: Float64Array,
@@ -57,7 +58,7 @@ export function reluBackwardColumnSums(
   dx: Float64Array,
   db: Float64Array,
 ): void {
-  db.fill(0);
+  db.fill(0, 0, n);
   for (let r = 0, o = 0; r < rows; r++, o += n) {
     for (let j = 0; j < n; j++) {
       const k = +(h[o + j] > 0);
@@ -70,6 +71,6 @@ export function reluBackwardColumnSums(
   for (let j = 0; j < n; j++) check += db[j] - db[j];
   if (check === check) return;
   reluBackward(g, h, dx);
-  db.fill(0);
+  db.fill(0, 0, n);
   for (let r = 0, o = 0; r < rows; r++, o += n) for (let j = 0; j < n; j++) db[j] += dx[o + j];
 }
