@@ -1,6 +1,7 @@
 /**
- * Where the time of a compiled mlp step goes (docs/performance.md §streaming-kernels): the whole
- * step of mlp-{small,medium}-step-compiled against the bare products of one step — the same eight
+ * Where the time of a compiled step goes (docs/performance.md §streaming-kernels,
+ * §compiled-transformer): the whole step of mlp-{small,medium}-step-compiled (and, with
+ * --transformer, of transformer-step-compiled) against the bare products of one step — the same
  * GEMM calls (shapes and transposes) the plan makes, through the same dispatch — alternated in one
  * process, so that the share of the GEMMs is measured under the same load; and the bytes one step
  * allocates (JavaScript heap and ArrayBuffers, with a young generation large enough that no
@@ -17,13 +18,16 @@
  * step (the active backend's kernel object wrapped with a timer for that part of the run): the
  * time outside the GEMMs, kernel by kernel.
  *
- *   npm run bench:profile [-- rounds] [--no-torch] [--kernels]   (compiles into .bench-build, then runs this)
+ *   npm run bench:profile [-- rounds] [--no-torch] [--kernels] [--transformer]
+ *   (compiles into .bench-build, then runs this; --transformer: the transformer step only)
  */
 import { gemmBackendName, gemmDispatch, streamKernels } from "../src/core/backends/gemm/index.ts";
 import { compileStep } from "../src/compiled/step.ts";
 import { sgd } from "../src/optim/index.ts";
 import { mlpCfg, mlpParams, mnistBatch } from "./workloads.ts";
 import { findReferences } from "./reference.ts";
+import { transformerStepCompiled } from "./transformerCompiled.ts";
+import { bareTransformerGemms } from "./transformerGemms.ts";
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -78,11 +82,10 @@ function bareGemms(H: number, x: Float64Array): () => void {
   };
 }
 
-function allocationPerStep(step: () => void): { heap: number; arrayBuffers: number } | null {
+function allocationPerStep(step: () => void, n: number): { heap: number; arrayBuffers: number } | null {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) return null;
   gc();
-  const n = 500;
   const m0 = process.memoryUsage();
   for (let i = 0; i < n; i++) step();
   const m1 = process.memoryUsage();
@@ -128,13 +131,9 @@ const withTorch = !args.includes("--no-torch");
 const withKernels = args.includes("--kernels");
 console.log(`GEMM backend ${gemmBackendName()}; ${rounds} alternating rounds; median per step (wall / CPU time)`);
 const us = (ms: number): string => (ms * 1e3).toFixed(0);
-for (const H of [64, 256]) {
-  const { X, y } = mnistBatch();
-  const compiled = compileStep({ model: mlpCfg(H, "relu"), loss: "xent", optimizer: sgd(), params: mlpParams(H) });
-  const step = () => void compiled.step(X, y, 0.01);
-  const gemms = bareGemms(H, X.data);
-  const k = H === 64 ? 64 : 16;
-  const torch = withTorch ? torchStep(H === 64 ? "mlp-small-step" : "mlp-medium-step") : null;
+/** One network: its step and bare GEMMs alternated (k calls each per round), torch's step, the kernels. */
+function profile(name: string, step: () => void, gemms: () => void, k: number, torchName: string): void {
+  const torch = withTorch ? torchStep(torchName) : null;
   for (let i = 0; i < 3; i++) {
     perCall(step, k);
     perCall(gemms, k);
@@ -156,9 +155,9 @@ for (const H of [64, 256]) {
     rest.push(ts.cpu - tg.cpu);
   }
   const sh = median(share);
-  const alloc = allocationPerStep(step);
+  const alloc = allocationPerStep(step, k >= 16 ? 500 : 50); // fewer of the transformer's long steps
   console.log(
-    `784-${H}-${H}-10: step ${us(median(s))} / ${us(median(sc))} µs, its GEMMs alone ${us(median(g))} / ` +
+    `${name}: step ${us(median(s))} / ${us(median(sc))} µs, its GEMMs alone ${us(median(g))} / ` +
       `${us(median(gc))} µs (share ${(sh * 100).toFixed(1)} %), the rest ≈ ${us((1 - sh) * median(s))} / ` +
       `${us(median(rest))} µs` +
       (alloc === null
@@ -166,7 +165,7 @@ for (const H of [64, 256]) {
         : `; allocated per step: heap ${alloc.heap.toFixed(0)} B, ArrayBuffers ${alloc.arrayBuffers.toFixed(0)} B`),
   );
   if (withKernels) {
-    const kt = kernelTimes(step, 500);
+    const kt = kernelTimes(step, k >= 16 ? 500 : 20);
     const total = [...kt.values()].reduce((a, b) => a + b, 0);
     const parts = [...kt].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)}`);
     console.log(`  streaming kernels ${total.toFixed(0)} µs per step: ${parts.join(", ")}`);
@@ -176,4 +175,22 @@ for (const H of [64, 256]) {
       `  torch step ${us(torch)} µs: torch / step ${(torch / median(s)).toFixed(2)}×, ` +
         `ceiling torch / GEMMs ${(torch / median(g)).toFixed(2)}× (wall times)`,
     );
+}
+
+if (!args.includes("--transformer"))
+  for (const H of [64, 256]) {
+    const { X, y } = mnistBatch();
+    const compiled = compileStep({ model: mlpCfg(H, "relu"), loss: "xent", optimizer: sgd(), params: mlpParams(H) });
+    const step = () => void compiled.step(X, y, 0.01);
+    profile(
+      `784-${H}-${H}-10`,
+      step,
+      bareGemms(H, X.data),
+      H === 64 ? 64 : 16,
+      H === 64 ? "mlp-small-step" : "mlp-medium-step",
+    );
+  }
+else {
+  const w = transformerStepCompiled();
+  profile("transformer-step-compiled", () => void w.run(), bareTransformerGemms(), 4, "transformer-step");
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * Install step of shocklens-blas: compiles src/blas.c, src/stream.c and src/softmax.c into build/shocklens_blas.node with the
- * system C compiler against OpenBLAS (Debian: `apt-get install libopenblas-dev`) and Node's own
- * N-API headers, then loads it once in a child process and checks a product.
+ * Install step of shocklens-blas: compiles src/blas.c and the streaming kernels (src/stream.c,
+ * softmax.c, norm.c, heads.c) into build/shocklens_blas.node with the system C compiler against
+ * OpenBLAS (Debian: `apt-get install libopenblas-dev`) and Node's own N-API headers, then loads it
+ * once in a child process and checks a product.
  *
  * It never fails the install: when a compiler, the headers or OpenBLAS are missing, it says so
  * and exits 0, and shocklens uses its WebAssembly GEMM instead. SHOCKLENS_BLAS_SKIP=1 skips it.
@@ -52,6 +53,8 @@ function main() {
     // separately rounded (no FMA), as in JavaScript, so they match the TypeScript kernels bit for bit.
     "-O3",
     "-ffp-contract=off",
+    // sqrt without errno (the result is the same correctly rounded value): lets sqrt vectorise.
+    "-fno-math-errno",
     "-fPIC",
     "-shared",
     "-std=c11",
@@ -65,6 +68,8 @@ function main() {
     join(here, "src", "blas.c"),
     join(here, "src", "stream.c"),
     join(here, "src", "softmax.c"),
+    join(here, "src", "norm.c"),
+    join(here, "src", "heads.c"),
     "-lopenblas",
     "-lm",
   ];

@@ -148,3 +148,64 @@ export declare const xentSeed:
 export declare const expInto: ((x: Float64Array, out: Float64Array) => void) | undefined;
 /** out[i] = Math.log(x[i]), the same bits (fdlibm's log, as V8's). */
 export declare const logInto: ((x: Float64Array, out: Float64Array) => void) | undefined;
+/**
+ * x0[r] ← E[tok[r]] + P[r mod T] (rows of d), then with gamma the layer norm of each row into out, μ and
+ * 1/σ per row (addLayerNorm's row arithmetic); tokens are checked to be rows of E.
+ */
+export declare const embedLayerNorm:
+  | ((
+      E: Float64Array,
+      P: Float64Array,
+      tok: Int32Array,
+      rows: number,
+      T: number,
+      d: number,
+      gamma: Float64Array | null,
+      beta: Float64Array | null,
+      eps: number,
+      x0: Float64Array,
+      out: Float64Array | null,
+      mean: Float64Array | null,
+      rstd: Float64Array | null,
+    ) => void)
+  | undefined;
+/** dE[tok[r]] ← dE[tok[r]] + g[r] for the rows of d, r in order. */
+export declare const scatterAddRows:
+  ((g: Float64Array, tok: Int32Array, rows: number, d: number, dE: Float64Array) => void) | undefined;
+/** N·H products (u, h): operand x at u·xN + h·xH; `form`: a's row stride (dotHeads) or transA (rowsHeads). */
+type HeadsProducts<Form> = (
+  N: number,
+  H: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  aN: number,
+  aH: number,
+  form: Form,
+  b: Float64Array,
+  bN: number,
+  bH: number,
+  ldb: number,
+  c: Float64Array,
+  cN: number,
+  cH: number,
+  ldc: number,
+) => void;
+/** dotBatched's sums for the N·H products, a [m, k] and b [n, k] with rows lda, ldb apart, c rows ldc apart. */
+export declare const dotHeads: HeadsProducts<number> | undefined;
+/** rowsBatched's sums for the N·H products: a_t whole ([m, k], transA: [k, m]), rows of b and c ldb, ldc apart. */
+export declare const rowsHeads: HeadsProducts<boolean> | undefined;
+/** Row r (n values) from src at sOff + r·sStride to dst at dOff + r·dStride, r < rows (src and dst distinct). */
+export declare const copyRows:
+  | ((
+      src: Float64Array,
+      sOff: number,
+      sStride: number,
+      dst: Float64Array,
+      dOff: number,
+      dStride: number,
+      rows: number,
+      n: number,
+    ) => void)
+  | undefined;

@@ -48,5 +48,10 @@ module.exports = binding
       xentSeed: binding.xentSeed,
       expInto: binding.expInto,
       logInto: binding.logInto,
+      embedLayerNorm: binding.embedLayerNorm,
+      scatterAddRows: binding.scatterAddRows,
+      dotHeads: binding.dotHeads,
+      rowsHeads: binding.rowsHeads,
+      copyRows: binding.copyRows,
     }
   : { available: false, reason, path: file };

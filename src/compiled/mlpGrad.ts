@@ -247,9 +247,13 @@ export function compileMlpGrad(
     }
   }
 
-  /** Row `row` of n values of a (row 0 of an array of one row — the plan's own gradient — without a view). */
+  /**
+   * Row `row` of n values of a; an array of exactly one row (the plan's own gradient) without a view.
+   * Row 0 of a per-sample output is still a view: kernels that size by `.length` must never see the
+   * other rows (another thread may be writing them).
+   */
   function rowOf(a: Float64Array, row: number, n: number): Float64Array {
-    return row === 0 ? a : a.subarray(row * n, (row + 1) * n);
+    return row === 0 && a.length === n ? a : a.subarray(row * n, (row + 1) * n);
   }
 
   function check(params: readonly Float64Array[], x: Float64Array): void {

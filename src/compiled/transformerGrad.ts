@@ -17,7 +17,7 @@
  *   (readout "last") or at every position ("all").
  */
 import { gemmDispatch, streamKernels } from "../core/backends/gemm/index.ts";
-import { layerNormForward, tanhBackward } from "../core/kernels/fused.ts";
+import { tanhBackward } from "../core/kernels/fused.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
 import { InputError } from "../errors.ts";
 import type { TransformerConfig } from "../nn/families/transformer.ts";
@@ -188,14 +188,14 @@ export function compileTransformerGrad(
       if (!Number.isInteger(v) || v < 0 || v >= V)
         throw new InputError(`compile: token ${v} at position ${i} is not an integer in [0, ${V})`);
       tok[i] = v;
-      const e = v * d,
-        pp = (i % T) * d,
-        o = i * d;
-      for (let j = 0; j < d; j++) x0[o + j] = E[e + j] + P[pp + j];
     }
+    // x₀ = E[tok] + P[position], then the first layer norm, in one pass over the rows.
     const [first, firstSlot] = normAfter(0);
-    if (first !== null)
-      layerNormForward(x0, R, d, p[firstSlot], p[firstSlot + 1], EPS, first.out, first.mean, first.rstd);
+    if (first === null) streamKernels().embedLayerNorm(E, P, tok, R, T, d, null, null, EPS, x0, null, null, null);
+    else {
+      const [gamma, beta] = [p[firstSlot], p[firstSlot + 1]];
+      streamKernels().embedLayerNorm(E, P, tok, R, T, d, gamma, beta, EPS, x0, first.out, first.mean, first.rstd);
+    }
     for (let l = 0; l < layers.length; l++) {
       const L = layers[l],
         b = slots.blocks[l];
@@ -211,11 +211,11 @@ export function compileTransformerGrad(
     }
     const f = lnF !== null ? lnF.out : xOut;
     gemmDispatch(R, V, d, f, 0, false, p[slots.unembed], 0, true, logits, 0);
-    if (last) for (let n = 0; n < N; n++) zLast.set(logits.subarray((n * T + T - 1) * V, (n * T + T) * V), n * V);
+    if (last) streamKernels().copyRows(logits, (T - 1) * V, T * V, zLast, 0, V, N, V);
   }
 
   function backward(p: readonly Float64Array[]): void {
-    if (last) for (let n = 0; n < N; n++) gLogits.set(gLast.subarray(n * V, (n + 1) * V), (n * T + T - 1) * V);
+    if (last) streamKernels().copyRows(gLast, 0, V, gLogits, (T - 1) * V, T * V, N, V);
     const f = lnF !== null ? lnF.out : xOut;
     // Cotangent of LN_f's output into gn, then the stream's into g.
     let g = gx,
@@ -254,11 +254,7 @@ export function compileTransformerGrad(
     const dE = grads[slots.embed],
       dP = grads[slots.pos];
     dE.fill(0);
-    for (let i = 0; i < R; i++) {
-      const base = tok[i] * d,
-        s = i * d;
-      for (let j = 0; j < d; j++) dE[base + j] += g[s + j];
-    }
+    streamKernels().scatterAddRows(g, tok, R, d, dE);
     // Σ over the batch of the [T·d] rows, in batch order from 0 (reduceAxes over axis 0); dP's rows past T stay 0.
     dP.fill(0);
     streamKernels().colSums(g, N, T * d, dP);

@@ -38,9 +38,11 @@ export function nativeOrSkip(t: { skip(message: string): void }): NativeBlas | n
 export function raw(blas: NativeBlas): StreamKernels {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
   const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads, dotBatched, rowsBatched } = blas;
+  const { embedLayerNorm, scatterAddRows, dotHeads, rowsHeads, copyRows } = blas;
   const { softmaxRows, logSoftmaxRows, logSoftmaxBackward, xentSeed } = blas;
   assert.ok(biasAct && reluMask && tanhMask && colSums && addTo && sgd);
   assert.ok(softmaxRows && logSoftmaxRows && logSoftmaxBackward && xentSeed);
+  assert.ok(embedLayerNorm && scatterAddRows && dotHeads && rowsHeads && copyRows);
   assert.ok(
     addLayerNorm && layerNormBackwardAdd && reluBackwardColSums && adam && permuteHeads && dotBatched && rowsBatched,
   );
@@ -58,6 +60,11 @@ export function raw(blas: NativeBlas): StreamKernels {
     permuteHeads,
     dotBatched,
     rowsBatched,
+    embedLayerNorm,
+    scatterAddRows,
+    dotHeads,
+    rowsHeads,
+    copyRows,
     softmaxRows,
     logSoftmaxRows,
     logSoftmaxBackward,

@@ -23,7 +23,7 @@ test("native add + layer norm equals the TypeScript kernel bit for bit", (t) => 
   let checked = 0;
   for (const k of [raw(blas), nativeStream(blas)!])
     for (const d of WIDTHS)
-      for (const rows of [1, 3, 40])
+      for (const rows of [1, 3, 7, 40])
         for (const special of SPECIALS)
           for (const withBias of [false, true]) {
             const n = rows * d,
@@ -58,7 +58,7 @@ test("native layer-norm reverse pass (+ residual cotangent) equals the TypeScrip
   let checked = 0;
   for (const k of [raw(blas), nativeStream(blas)!])
     for (const d of WIDTHS)
-      for (const rows of [1, 3, 40])
+      for (const rows of [1, 3, 7, 40])
         for (const special of SPECIALS)
           for (const form of ["none", "base", "in place"] as const) {
             const n = rows * d,
@@ -93,7 +93,7 @@ test("native relu backward with column sums equals the TypeScript kernel bit for
   const rng = new FastNormal(63);
   for (const k of [raw(blas), nativeStream(blas)!])
     for (const n of WIDTHS)
-      for (const rows of [1, 3, 40])
+      for (const rows of [1, 3, 7, 40])
         for (const special of SPECIALS) {
           const g = data(rng, rows * n, n % 3, 1, special),
             h = data(rng, rows * n, 1, 1, special);
@@ -156,11 +156,13 @@ test("native Adam/AdamW leaf update equals the TypeScript kernel bit for bit, in
   for (const k of [raw(blas), nativeStream(blas)!])
     for (const n of [1, 2, 3, 7, 8, 9, 17, 127, 128, 129, 1000])
       for (const special of SPECIALS)
-        // AdamW (shrink = 1 − lr·λ, l2 = 0), Adam with L2 (shrink = 1), plain Adam; steps 1 and 50.
+        // AdamW (shrink = 1 − lr·λ, l2 = 0), Adam with L2 (shrink = 1), plain Adam, both terms
+        // (each form is its own loop in C); steps 1 and 50.
         for (const [shrink, l2] of [
           [1 - 1e-3 * 0.01, 0],
           [1, 0.01],
           [1, 0],
+          [1 - 1e-3 * 0.01, 0.01],
         ])
           for (const step of [1, 50]) {
             const lr = 1e-3,

@@ -4,7 +4,7 @@
  *   dgemm(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff)   (Float64Array operands)
  * with element offsets into the typed arrays; C is overwritten (beta = 0). Plus
  * setThreads(n), getThreads(), config() (openblas_get_config) and corename(), and the streaming
- * kernels of stream.c.
+ * kernels of stream.c, norm.c and heads.c.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -99,6 +99,8 @@ static napi_value init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   stream_define(env, exports);
+  norm_define(env, exports);
+  heads_define(env, exports);
   return exports;
 }
 

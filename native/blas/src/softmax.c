@@ -188,6 +188,7 @@ static double fdlibm_log(double x) {
   return dk * ln2_hi - ((s * (f - R) - dk * ln2_lo) - f);
 }
 
+#undef CLONES /* stream.h's; these kernels pick their own targets */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define CLONES __attribute__((target_clones("arch=skylake-avx512", "avx2", "default")))
 #else

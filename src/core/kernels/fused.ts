@@ -190,7 +190,9 @@ export function softmaxRows(x: Float64Array, rows: number, d: number, out: Float
     const m = rowShift(x, o, d);
     let s = 0;
     for (let j = 0; j < d; j++) {
-      const e = Math.exp(x[o + j] - m);
+      // A masked score (−∞ − m = −∞) skips the call: exp(−∞) is +0 exactly (attention's causal mask).
+      const v = x[o + j] - m;
+      const e = v === -Infinity ? 0 : Math.exp(v);
       out[o + j] = e;
       s += e;
     }

@@ -60,7 +60,7 @@ export const gemm: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, c, cOff)
  * fewer than four columns of C (rows of B) or k = 2, 3 (dot products) go to the thin kernels of
  * ./gemmThin.ts, which evaluate the same expressions element by element with less loop overhead.
  */
-const gemmSmall: StridedGemm = (m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff) => {
+export const gemmSmall: StridedGemm = (m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff) => {
   if (k === 1) {
     if (bcs === 1) outerContig(m, n, a, aOff, ars, b, bOff, c, cOff);
     else {

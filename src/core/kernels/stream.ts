@@ -3,7 +3,8 @@
  * §streaming-kernels): bias + activation after the forward product, relu's mask and tanh's
  * derivative on the backward product, the bias gradient's column sums, the sum of two products and the SGD update;
  * and for the compiled transformer the fused residual add + layer norm, its reverse pass, and relu's backward with
- * the bias gradient's column sums; Adam's update; attention's head permutes; row-wise softmax,
+ * the bias gradient's column sums; Adam's update; attention's head permutes and small products; the
+ * embedding's gather (with the first layer norm) and scatter; row copies; row-wise softmax,
  * log-softmax, its backward and the softmax cross-entropy with its seed. One interface, two
  * implementations with the same arithmetic element for element: the TypeScript loops here (always
  * present, the oracle) and, with the native GEMM backend, vectorised C loops in the same addon
@@ -13,6 +14,8 @@
 import { adamLeaf } from "./adamLeaf.ts";
 import { gemmBatchedSmall } from "./matmul.ts";
 import { logSoftmaxBackward, logSoftmaxRows, reluBackward, softmaxRows, tanhBackward } from "./fused.ts";
+import { dotHeads, rowsHeads } from "./attentionHeads.ts";
+import { embedLayerNorm, scatterAddRows } from "./embedRows.ts";
 import { addLayerNorm, layerNormBackwardAdd } from "./layerNormFused.ts";
 import { biasReluInPlace, reluBackwardColumnSums } from "./reluBranchFree.ts";
 import { xentSeed } from "./softmaxXent.ts";
@@ -50,6 +53,16 @@ export interface StreamKernels {
    * product with contiguous rows of B (./matmul.ts's gemmSmall, scaled rows of B), its sums in its order.
    */
   rowsBatched: typeof rowsBatched;
+  /** x0 ← E[tok] + P (positions mod T), then the first layer norm (./embedRows.ts). */
+  embedLayerNorm: typeof embedLayerNorm;
+  /** dE[tok[r]] += g[r], rows in order (./embedRows.ts). */
+  scatterAddRows: typeof scatterAddRows;
+  /** dotBatched's sums on the heads of [N·T, H·dh] rows in place, no permute (./attentionHeads.ts). */
+  dotHeads: typeof dotHeads;
+  /** rowsBatched's sums on the heads of [N·T, H·dh] rows in place, no permute (./attentionHeads.ts). */
+  rowsHeads: typeof rowsHeads;
+  /** Row r (n values) from src at sOff + r·sStride to dst at dOff + r·dStride, r < rows: copies (src ≠ dst). */
+  copyRows: typeof copyRows;
   /** Row-wise softmax over rows × d, shifted by the row max (./fused.ts); out may be x. */
   softmaxRows: typeof softmaxRows;
   /** Row-wise log-softmax over rows × d, shifted by the row max (./fused.ts); out may be x. */
@@ -149,6 +162,20 @@ function rowsBatched(
   gemmBatchedSmall(nb, m, n, k, a, 0, strideA, transA, b, 0, strideB, false, c);
 }
 
+function copyRows(
+  src: Float64Array,
+  sOff: number,
+  sStride: number,
+  dst: Float64Array,
+  dOff: number,
+  dStride: number,
+  rows: number,
+  n: number,
+): void {
+  for (let r = 0, s = sOff, o = dOff; r < rows; r++, s += sStride, o += dStride)
+    for (let j = 0; j < n; j++) dst[o + j] = src[s + j];
+}
+
 /** The TypeScript kernels. */
 export const typescriptStream: StreamKernels = {
   biasAct,
@@ -164,6 +191,11 @@ export const typescriptStream: StreamKernels = {
   permuteHeads,
   dotBatched,
   rowsBatched,
+  embedLayerNorm,
+  scatterAddRows,
+  dotHeads,
+  rowsHeads,
+  copyRows,
   softmaxRows,
   logSoftmaxRows,
   logSoftmaxBackward,

@@ -105,6 +105,28 @@ export function streamKernels(): StreamKernels {
 }
 
 /**
+ * Which streaming kernel gemmBatched hands its small products of this shape to on the active
+ * backend: "dot" (dotBatched: A·Bᵀ with k ≥ 4 is gemmSmall's dot-product form), "rows"
+ * (rowsBatched: op(A)·B with n ≥ 4, k ≥ 2, its scaled-rows form — attention's A·V and the reverse
+ * products), or null (a GEMM per product, or the batched plain loop). The same sums in the same
+ * order as gemmSmall either way (native: in C), so kernels with the same expressions on other
+ * layouts (the heads of ../../kernels/attentionHeads.ts) may stand in exactly when this is not null.
+ */
+export function batchedStreamForm(
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+): "dot" | "rows" | null {
+  if (!ready) selectFromEnvironment();
+  if (!(m * n * k < minWork || m < minRows)) return null;
+  if (!transA && transB && k >= 4) return "dot";
+  if (!transB && n >= 4 && k >= 2) return "rows";
+  return null;
+}
+
+/**
  * nb products C_t = op(A_t)·op(B_t) into c ([nb, m, n]); A_t starts at t·strideA, B_t at
  * t·strideB (0: broadcast). Small products run as one batched plain loop.
  */
@@ -123,10 +145,9 @@ export function gemmBatched(
 ): void {
   if (!ready) selectFromEnvironment();
   if (m * n * k < minWork || m < minRows) {
-    // A·Bᵀ with k ≥ 4 is gemmSmall's dot-product kernel: the streaming twin (native: the same sums in C).
-    if (!transA && transB && k >= 4) return stream.dotBatched(nb, m, n, k, a, strideA, b, strideB, c);
-    // op(A)·B with n ≥ 4, k ≥ 2 is its scaled-rows form: likewise (attention's A·V and the reverse products).
-    if (!transB && n >= 4 && k >= 2) return stream.rowsBatched(nb, m, n, k, a, strideA, transA, b, strideB, c);
+    const form = batchedStreamForm(m, n, k, transA, transB);
+    if (form === "dot") return stream.dotBatched(nb, m, n, k, a, strideA, b, strideB, c);
+    if (form === "rows") return stream.rowsBatched(nb, m, n, k, a, strideA, transA, b, strideB, c);
     gemmBatchedSmall(nb, m, n, k, a, 0, strideA, transA, b, 0, strideB, transB, c);
     return;
   }

@@ -39,6 +39,11 @@ export interface NativeBlas {
   /** out[i] = Math.exp(x[i]) / Math.log(x[i]), the same bits (the ported functions, for their tests). */
   expInto?: (x: Float64Array, out: Float64Array) => void;
   logInto?: (x: Float64Array, out: Float64Array) => void;
+  embedLayerNorm?: StreamKernels["embedLayerNorm"];
+  scatterAddRows?: StreamKernels["scatterAddRows"];
+  dotHeads?: StreamKernels["dotHeads"];
+  rowsHeads?: StreamKernels["rowsHeads"];
+  copyRows?: StreamKernels["copyRows"];
 }
 
 /** The addon; throws with the package's reason when it is not built or not installed. */
@@ -95,9 +100,11 @@ export const NATIVE_SOFTMAX_MIN = 32;
 export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
   const { biasAct, reluMask, tanhMask, colSums, addTo, sgd } = blas;
   const { addLayerNorm, layerNormBackwardAdd, reluBackwardColSums, adam, permuteHeads, dotBatched, rowsBatched } = blas;
+  const { embedLayerNorm, scatterAddRows, dotHeads, rowsHeads, copyRows } = blas;
   const { softmaxRows, logSoftmaxRows, logSoftmaxBackward, xentSeed } = blas;
   if (!biasAct || !reluMask || !tanhMask || !colSums || !addTo || !sgd) return undefined;
   if (!softmaxRows || !logSoftmaxRows || !logSoftmaxBackward || !xentSeed) return undefined;
+  if (!embedLayerNorm || !scatterAddRows || !dotHeads || !rowsHeads || !copyRows) return undefined;
   if (
     !addLayerNorm ||
     !layerNormBackwardAdd ||
@@ -137,5 +144,10 @@ export function nativeStream(blas: NativeBlas): StreamKernels | undefined {
       checkLabels(labels, rows, C);
       return xentSeed(z, labels, rows, C, logp, gz, perRow);
     },
+    embedLayerNorm: (...a) => (a[3] * a[5] < NATIVE_STREAM_MIN ? ts.embedLayerNorm : embedLayerNorm)(...a),
+    scatterAddRows: (...a) => (a[2] * a[3] < NATIVE_STREAM_MIN ? ts.scatterAddRows : scatterAddRows)(...a),
+    dotHeads: (...a) => (a[0] * a[1] * a[2] * a[3] * a[4] < NATIVE_STREAM_MIN ? ts.dotHeads : dotHeads)(...a),
+    rowsHeads: (...a) => (a[0] * a[1] * a[2] * a[3] * a[4] < NATIVE_STREAM_MIN ? ts.rowsHeads : rowsHeads)(...a),
+    copyRows: (...a) => (a[6] * a[7] < NATIVE_STREAM_MIN ? ts.copyRows : copyRows)(...a),
   };
 }
