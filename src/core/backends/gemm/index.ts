@@ -62,10 +62,15 @@ function selectFromEnvironment(): void {
   gemmBackends.active();
 }
 
+/** Whether an m×n×k product is below the active backend's size thresholds (the small kernels' or the plain one's). */
+function belowThreshold(m: number, n: number, k: number): boolean {
+  return m * n * k < minWork || m < minRows;
+}
+
 /** C = op(A)·op(B) on the active backend (small products: the small kernels or the plain one). */
 export const gemmDispatch: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, c, cOff) => {
   if (!ready) selectFromEnvironment();
-  if (m * n * k < minWork || m < minRows) {
+  if (belowThreshold(m, n, k)) {
     if (small === null || !small.tryGemm(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff)) {
       gemmPlain(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
     }
@@ -75,12 +80,12 @@ export const gemmDispatch: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, 
 /**
  * Whether gemmDispatch sends an m×n×k product to the plain kernel (../../kernels/matmul.ts) on
  * the active backend: below its size threshold and not one the small WebAssembly kernels take
- * (those take only m = 1 or k = 1, so such shapes answer false). Kernels that reproduce the plain
- * kernel's expressions may stand in for it exactly when this holds (../../kernels/thinWasm.ts).
+ * (routesToSmallGemm). Kernels that reproduce the plain kernel's expressions may stand in for it
+ * exactly when this holds (../../kernels/thinWasm.ts).
  */
 export function routesToPlainGemm(m: number, n: number, k: number): boolean {
   if (!ready) selectFromEnvironment();
-  return (m * n * k < minWork || m < minRows) && (small === null || (k !== 1 && m !== 1));
+  return belowThreshold(m, n, k) && (small === null || !small.takes(m, n, k));
 }
 
 /**
@@ -91,7 +96,7 @@ export function routesToPlainGemm(m: number, n: number, k: number): boolean {
  */
 export function routesToSmallGemm(m: number, n: number, k: number): boolean {
   if (!ready) selectFromEnvironment();
-  return (m * n * k < minWork || m < minRows) && small !== null && small.takes(m, n, k);
+  return belowThreshold(m, n, k) && small !== null && small.takes(m, n, k);
 }
 
 /**
@@ -120,7 +125,7 @@ export function batchedStreamForm(
   transB: boolean,
 ): "dot" | "rows" | null {
   if (!ready) selectFromEnvironment();
-  if (!(m * n * k < minWork || m < minRows)) return null;
+  if (!belowThreshold(m, n, k)) return null;
   if (!transA && transB && k >= 4) return "dot";
   if (!transB && n >= 4 && k >= 2) return "rows";
   return null;
@@ -144,7 +149,7 @@ export function gemmBatched(
   c: Float64Array,
 ): void {
   if (!ready) selectFromEnvironment();
-  if (m * n * k < minWork || m < minRows) {
+  if (belowThreshold(m, n, k)) {
     const form = batchedStreamForm(m, n, k, transA, transB);
     if (form === "dot") return stream.dotBatched(nb, m, n, k, a, strideA, b, strideB, c);
     if (form === "rows") return stream.rowsBatched(nb, m, n, k, a, strideA, transA, b, strideB, c);
