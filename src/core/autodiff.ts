@@ -38,13 +38,16 @@ export function backward(
   const nested = active > 0;
   active++;
   const pass = ++passCounter;
-  const touched: Touched = { tensors: [], ct: [], ctPass: [] };
+  // Every pass that ends restores the cotangents it set, so when none is running every _ct is
+  // null: a pass that is not nested only has to clear the ones it set, not remember them.
+  const touched: Touched = { tensors: [], ct: nested ? [] : null, ctPass: nested ? [] : null };
   const wrtBefore = nested ? wrt.map((w) => w._wrt) : null;
   // A pass that is not recorded (and not inside another) recycles the large cotangent arrays it
   // allocated once they are dead (kernels/alloc.ts); `held` counts the cotangent slots holding
-  // each such array.
+  // each such array. Only one pass at a time recycles (beginOwnership), so it can use the one
+  // module-level map, emptied when the pass ends.
   const recycling = !nested && !createGraph && RECYCLE && beginOwnership();
-  const held = recycling ? new Map<Float64Array, number>() : null;
+  const held = recycling ? HELD : null;
   try {
     for (const w of wrt) w._wrt = pass;
     const order = reachingOrder(outputs, pass);
@@ -72,10 +75,11 @@ export function backward(
           t._ct = null; // free intermediate cotangents early
           if (held !== null) {
             drop(held, g.data);
-            // Contributions that were summed into a cotangent and are held nowhere are dead too.
+            // Contributions that were summed into a cotangent and are held nowhere are dead too
+            // (only large arrays are ever held or recycled: the length test spares the map lookups).
             for (let j = 0; j < grads.length; j++) {
               const gx = grads[j];
-              if (gx && !held.has(gx.data) && isOwned(gx.data)) recycle(gx.data);
+              if (gx && recyclable(gx.data.length) && !held.has(gx.data) && isOwned(gx.data)) recycle(gx.data);
             }
           }
         }
@@ -91,22 +95,34 @@ export function backward(
     return out;
   } finally {
     const { tensors, ct, ctPass } = touched;
-    for (let i = tensors.length - 1; i >= 0; i--) {
-      tensors[i]._ct = ct[i];
-      tensors[i]._ctPass = ctPass[i];
+    if (ct === null || ctPass === null) for (let i = 0; i < tensors.length; i++) tensors[i]._ct = null;
+    else {
+      for (let i = tensors.length - 1; i >= 0; i--) {
+        tensors[i]._ct = ct[i];
+        tensors[i]._ctPass = ctPass[i];
+      }
     }
     for (let i = 0; i < wrt.length; i++) wrt[i]._wrt = wrtBefore === null ? 0 : wrtBefore[i];
-    if (recycling) endOwnership();
+    if (recycling) {
+      endOwnership();
+      if (HELD.size !== 0) HELD.clear();
+    }
     active--;
   }
 }
 
-/** The tensors whose cotangent a pass set, with the cotangent and pass each held before. */
+/**
+ * The tensors whose cotangent a pass set, with the cotangent and pass each held before (kept by
+ * nested passes only: an outer pass is using them).
+ */
 interface Touched {
   tensors: Tensor[];
-  ct: (Tensor | null)[];
-  ctPass: number[];
+  ct: (Tensor | null)[] | null;
+  ctPass: number[] | null;
 }
+
+/** The slot counts of the recycling pass (at most one runs at a time). */
+const HELD = new Map<Float64Array, number>();
 
 /** SHOCKLENS_NO_RECYCLE=1 switches the recycling of dead cotangent arrays off (for diagnosis). */
 const RECYCLE = process.env.SHOCKLENS_NO_RECYCLE !== "1";
@@ -123,8 +139,10 @@ function accumulate(
 ): void {
   if (t._ctPass !== pass) {
     touched.tensors.push(t);
-    touched.ct.push(t._ct);
-    touched.ctPass.push(t._ctPass);
+    if (touched.ct !== null && touched.ctPass !== null) {
+      touched.ct.push(t._ct);
+      touched.ctPass.push(t._ctPass);
+    }
     t._ct = g;
     t._ctPass = pass;
     if (held !== null) hold(held, g.data);
@@ -205,9 +223,15 @@ const EMPTY: readonly Tensor[] = [];
 /** Fresh differentiation variables for the leaves of `tree`, and whether to record the backward pass. */
 function variables<T extends Tree>(tree: T): { vars: T; leafVars: Tensor[]; nested: boolean } {
   const ls = leaves(tree);
-  const nested = isTracing() && ls.some((t) => t.requiresGrad);
-  const leafVars = ls.map((t) => (nested ? F.identity(t) : new Tensor(t.data, t.shape, true)));
-  for (const v of leafVars) v.requiresGrad = true;
+  let nested = false;
+  if (isTracing()) for (let i = 0; i < ls.length && !nested; i++) nested = ls[i].requiresGrad;
+  const leafVars = new Array<Tensor>(ls.length);
+  for (let i = 0; i < ls.length; i++) {
+    const t = ls[i];
+    const v = nested ? F.identity(t) : new Tensor(t.data, t.shape, true);
+    v.requiresGrad = true;
+    leafVars[i] = v;
+  }
   return { vars: unflatten(tree, leafVars), leafVars, nested };
 }
 

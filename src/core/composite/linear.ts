@@ -1,6 +1,6 @@
 /** Linear layers and small shape helpers composed from primitives. */
 import { Tensor, type OpDef } from "../tensor.ts";
-import { matmul } from "../ops/matmul.ts";
+import { matmul, flags } from "../ops/matmul.ts";
 import { add } from "../ops/add.ts";
 import { permute } from "../ops/permute.ts";
 import { reshape } from "../ops/reshape.ts";
@@ -20,7 +20,7 @@ const linearBiasOp: OpDef = {
   name: "linearBias",
   vjp: (F, g, [x, w, b]) => [
     x.requiresGrad ? F.matmul(g, w) : null,
-    w.requiresGrad ? F.matmul(g, x, { transA: true }) : null,
+    w.requiresGrad ? F.matmul(g, x, flags(true, false)) : null,
     b.requiresGrad ? F.sumTo(g, b.shape) : null,
   ],
 };
@@ -55,7 +55,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
     const y = linearBias(reshape(x, [-1, weight.shape[1]]), weight, bias);
     return reshape(y, [...lead, weight.shape[0]]);
   }
-  const y = matmul(x, weight, { transB: true });
+  const y = matmul(x, weight, flags(false, true));
   return bias ? add(y, bias) : y;
 }
 

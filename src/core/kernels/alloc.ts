@@ -63,8 +63,9 @@ const pool = new Map<number, Float64Array[]>();
 let pooledBytes = 0;
 const POOL_MAX_BYTES = 256 << 20;
 const POOL_MAX_PER_LENGTH = 16;
-/** Arrays allocated while a pass collects ownership (null: not collecting). */
-let owned: Set<Float64Array> | null = null;
+/** Whether a pass collects ownership, and the arrays allocated meanwhile (one set, emptied when the pass ends). */
+let collecting = false;
+const owned = new Set<Float64Array>();
 
 function fromPool(n: number): Float64Array | null {
   const list = pool.get(n);
@@ -75,29 +76,31 @@ function fromPool(n: number): Float64Array | null {
 }
 
 function track(a: Float64Array): Float64Array {
-  if (owned !== null) owned.add(a);
+  if (collecting) owned.add(a);
   return a;
 }
 
 /** Starts recording which large arrays are allocated (by a reverse pass); returns false if already recording. */
 export function beginOwnership(): boolean {
-  if (owned !== null) return false;
-  owned = new Set();
+  if (collecting) return false;
+  collecting = true;
   return true;
 }
 
 export function endOwnership(): void {
-  owned = null;
+  collecting = false;
+  // A set that was never filled is left as it is (clearing allocates a fresh table).
+  if (owned.size !== 0) owned.clear();
 }
 
 /** Whether `a` is a recyclable array allocated since beginOwnership(). */
 export function isOwned(a: Float64Array): boolean {
-  return owned !== null && a.length > SLAB_MAX && owned.has(a);
+  return collecting && a.length > SLAB_MAX && owned.has(a);
 }
 
 /** Hands a dead array allocated during the current pass back for reuse. */
 export function recycle(a: Float64Array): void {
-  if (owned === null || !owned.delete(a)) return;
+  if (!collecting || !owned.delete(a)) return;
   const n = a.length;
   if (pooledBytes + n * 8 > POOL_MAX_BYTES) return;
   let list = pool.get(n);

@@ -26,12 +26,8 @@ interface MatmulAttrs {
 const matmulOp: OpDef = {
   name: "matmul",
   vjp: (F, g, [a, b], _out, { transA: tA, transB: tB }: MatmulAttrs) => [
-    a.requiresGrad
-      ? F.sumTo(tA ? F.matmul(b, g, { transA: tB, transB: true }) : F.matmul(g, b, { transB: !tB }), a.shape)
-      : null,
-    b.requiresGrad
-      ? F.sumTo(tB ? F.matmul(g, a, { transA: true, transB: tA }) : F.matmul(a, g, { transA: !tA }), b.shape)
-      : null,
+    a.requiresGrad ? F.sumTo(tA ? F.matmul(b, g, flags(tB, true)) : F.matmul(g, b, flags(false, !tB)), a.shape) : null,
+    b.requiresGrad ? F.sumTo(tB ? F.matmul(g, a, flags(true, tA)) : F.matmul(a, g, flags(!tA, false)), b.shape) : null,
   ],
 };
 
@@ -62,13 +58,19 @@ export function matmul(x: TensorLike, y: TensorLike, opts: MatmulOptions = {}): 
   return out;
 }
 
-// One attrs object per flag combination (they are immutable): no allocation per call.
+// One attrs object per flag combination (they are immutable): no allocation per call. They are
+// the options of the VJP's own products too.
 const ATTRS: readonly MatmulAttrs[] = [
   { transA: false, transB: false },
   { transA: false, transB: true },
   { transA: true, transB: false },
   { transA: true, transB: true },
 ];
+
+/** The shared options object for op(A) = Aᵀ when transA, op(B) = Bᵀ when transB. */
+export function flags(transA: boolean, transB: boolean): MatmulAttrs {
+  return ATTRS[(transA ? 2 : 0) + (transB ? 1 : 0)];
+}
 
 function matmul2(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
   const na = a.shape.length,
@@ -84,7 +86,7 @@ function matmul2(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
   if (k !== k2) {
     throw new Error(`matmul: inner dimensions differ: [${a.shape}]${tA ? "ᵀ" : ""} · [${b.shape}]${tB ? "ᵀ" : ""}`);
   }
-  const attrs = ATTRS[(tA ? 2 : 0) + (tB ? 1 : 0)];
+  const attrs = flags(tA, tB);
   if (na === 2 && nbd === 2) {
     const out = allocF64Uninit(m * n);
     gemmDispatch(m, n, k, a.data, 0, tA, b.data, 0, tB, out, 0);
