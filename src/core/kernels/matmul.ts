@@ -10,7 +10,7 @@
  * in L1; the edges fall back to 1×4, 4×1 and 1×1 tiles.
  */
 
-import { dotShortK, rowSumsThin, type StridedGemm } from "./gemmThin.ts";
+import { dotShortK, outerThin, rowSumsThin, type StridedGemm } from "./gemmThin.ts";
 
 /** The signature every float64 GEMM backend implements. */
 export type GemmFn = (
@@ -57,13 +57,16 @@ export const gemm: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, c, cOff)
  * op(B) (bcs = 1) each row of C is built as a sum of scaled rows of B, four at a time; otherwise
  * as dot products, four columns of C at a time (four independent accumulator chains: a single
  * chain is bound by the latency of the addition). k = 1 (an outer product) is a direct loop;
- * fewer than four columns of C (rows of B) or k = 2, 3 (dot products) go to the thin kernels of
- * ./gemmThin.ts, which evaluate the same expressions element by element with less loop overhead.
+ * fewer than four columns of C (rows of B, or of the outer product) or k = 2, 3 (dot products)
+ * go to the thin kernels of ./gemmThin.ts, which evaluate the same expressions element by element
+ * with less loop overhead.
  */
 export const gemmSmall: StridedGemm = (m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff) => {
   if (k === 1) {
-    if (bcs === 1) outerContig(m, n, a, aOff, ars, b, bOff, c, cOff);
-    else {
+    if (bcs === 1) {
+      if (n < 4) outerThin(m, n, a, aOff, ars, b, bOff, c, cOff);
+      else outerContig(m, n, a, aOff, ars, b, bOff, c, cOff);
+    } else {
       for (let i = 0; i < m; i++) {
         const x = a[aOff + i * ars],
           ci = cOff + i * n;
