@@ -33,20 +33,27 @@ export function findSmallWasm(): string | null {
 
 export class SmallGemm {
   readonly path: string;
-  private readonly E: SmallExports;
   private readonly heap: Float64Array;
+  // The kernels as fields of this object: a WebAssembly exports object is a frozen object with a
+  // null prototype, whose properties V8 reads through a generic load on every product.
+  private readonly outer: SmallExports["outer"];
+  private readonly vecmat: SmallExports["vecmat"];
+  private readonly vecmatT: SmallExports["vecmatT"];
 
   constructor(path: string) {
     this.path = path;
     const inst = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { abort: wasmAbort } });
-    this.E = inst.exports as unknown as SmallExports;
+    const E = inst.exports as unknown as SmallExports;
     // The module is built with all the memory it needs. Growing it would detach its ArrayBuffer,
     // and the first detach in a process makes V8 check for detachment on every typed-array access
     // from then on (scripts/build-wasm.mjs), so a module without enough memory is not used.
     const need = BASE + ARENA_DOUBLES * 8;
-    if (this.E.memory.buffer.byteLength < need)
-      throw new Error(`small.wasm: ${this.E.memory.buffer.byteLength} bytes of memory, needs ${need}`);
-    this.heap = new Float64Array(this.E.memory.buffer);
+    if (E.memory.buffer.byteLength < need)
+      throw new Error(`small.wasm: ${E.memory.buffer.byteLength} bytes of memory, needs ${need}`);
+    this.heap = new Float64Array(E.memory.buffer);
+    this.outer = E.outer;
+    this.vecmat = E.vecmat;
+    this.vecmatT = E.vecmatT;
   }
 
   /** Whether tryGemm takes an m×n×k product: k = 1 (outer) or m = 1 (vecmat, vecmatT), enough work, operands that fit. */
@@ -68,9 +75,9 @@ export class SmallGemm {
     copyIn(h, A, a, aOff, m * k);
     copyIn(h, B, b, bOff, k * n);
     if (k === 1)
-      this.E.outer(m, n, A * 8, B * 8, C * 8); // op(B) is a row of n either way
-    else if (transB) this.E.vecmatT(n, k, A * 8, B * 8, C * 8);
-    else this.E.vecmat(n, k, A * 8, B * 8, C * 8);
+      this.outer(m, n, A * 8, B * 8, C * 8); // op(B) is a row of n either way
+    else if (transB) this.vecmatT(n, k, A * 8, B * 8, C * 8);
+    else this.vecmat(n, k, A * 8, B * 8, C * 8);
     const len = m * n;
     if (len <= SHORT) for (let i = 0; i < len; i++) c[cOff + i] = h[C + i];
     else c.set(h.subarray(C, C + len), cOff);
