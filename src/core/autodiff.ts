@@ -180,8 +180,10 @@ function drop(held: Map<Float64Array, number>, a: Float64Array): void {
  */
 function reachingOrder(outputs: readonly Tensor[], pass: number): Tensor[] {
   const order: Tensor[] = [];
-  const stackT: Tensor[] = [];
-  const stackK: number[] = [];
+  // The DFS stacks are module-level scratch (the walk calls nothing that could start another
+  // walk, and it leaves them empty), so they are not allocated and grown on every pass.
+  const stackT = STACK_T;
+  const stackK = STACK_K;
   for (const o of outputs) {
     if (!o.requiresGrad || o._visit === pass) continue;
     o._visit = pass;
@@ -219,6 +221,8 @@ function reachingOrder(outputs: readonly Tensor[], pass: number): Tensor[] {
 }
 
 const EMPTY: readonly Tensor[] = [];
+const STACK_T: Tensor[] = [];
+const STACK_K: number[] = [];
 
 /** Fresh differentiation variables for the leaves of `tree`, and whether to record the backward pass. */
 function variables<T extends Tree>(tree: T): { vars: T; leafVars: Tensor[]; nested: boolean } {
@@ -245,7 +249,14 @@ export type ScalarFn<T extends Tree, A extends unknown[]> = (params: T, ...args:
 export function valueAndGrad<T extends Tree, A extends unknown[]>(f: ScalarFn<T, A>) {
   return (params: T, ...args: A): { value: Tensor; grad: T } => {
     const { vars, leafVars, nested } = variables(params);
-    const value = withTracing(true, () => f(vars, ...args));
+    // withTracing(true, …) written out: no closure per call, and no spread call without arguments.
+    const prev = setTracing(true);
+    let value: Tensor;
+    try {
+      value = args.length === 0 ? (f as unknown as (p: T) => Tensor)(vars) : f(vars, ...args);
+    } finally {
+      setTracing(prev);
+    }
     checkScalar(value, "valueAndGrad");
     const g = backward([value], [ones(value.shape)], leafVars, nested);
     return { value, grad: unflatten(params, g) };
