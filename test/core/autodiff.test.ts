@@ -59,6 +59,38 @@ test("a VJP rule that differentiates inside the reverse pass leaves the outer pa
   }
 });
 
+test("a top-level reverse pass empties every cotangent slot it used; a nested one restores the outer pass's", () => {
+  // The graph that `value` keeps must not hold the pass's cotangents, and a second pass over the
+  // same kind of graph, plain or nested inside hvp, must give the same bits.
+  const f = (p: { w: Tensor; v: Tensor }) =>
+    F.sum(F.tanh(F.matmul(F.tanh(F.matmul(tensor([0.3, -0.7], [1, 2]), p.w, { transB: true })), p.v)));
+  const params = { w: tensor([0.5, -0.25, 1.5, 0.75, -1, 0.125], [3, 2]), v: tensor([0.2, -0.4, 0.9], [3, 1]) };
+  const first = valueAndGrad(f)(params);
+  const seen = new Set<Tensor>();
+  const stack: Tensor[] = [first.value];
+  while (stack.length) {
+    const t = stack.pop() as Tensor;
+    if (seen.has(t)) continue;
+    seen.add(t);
+    assert.equal(t._ct, null, "a cotangent left on the graph");
+    if (t.node) stack.push(...t.node.inputs);
+  }
+  assert.ok(seen.size >= 8, `${seen.size} tensors walked`);
+  const again = valueAndGrad(f)(params);
+  const { grad: inHvp } = hvp(f)(params, params);
+  for (const [a, b] of [
+    [first.grad.w, again.grad.w],
+    [first.grad.v, again.grad.v],
+    [first.grad.w, inHvp.w],
+    [first.grad.v, inHvp.v],
+  ]) {
+    assert.ok(
+      a.toArray().every((x, i) => Object.is(x, b.data[i])),
+      `${a.toArray()} ≠ ${b.toArray()}`,
+    );
+  }
+});
+
 test("a leaf the output does not depend on gets a zero gradient", () => {
   const g = grad((p: { a: Tensor; b: Tensor }) => F.sum(F.exp(p.a)))({ a: tensor([0]), b: tensor([1, 2]) });
   assert.deepEqual(g.b.toArray(), [0, 0]);
