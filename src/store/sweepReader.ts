@@ -134,9 +134,10 @@ export class SweepReader {
   }
 
   sweep(ref: string): SweepRecord {
+    const id = this.resolveSweepId(ref); // before the query is prepared: a store without the table has no sweep
     const r = this.db
       .prepare("SELECT id, name, spec, executor, status, created, updated FROM sweeps WHERE id = ?")
-      .get(this.resolveSweepId(ref)) as Omit<SweepRecord, "spec"> & { spec: string };
+      .get(id) as Omit<SweepRecord, "spec"> & { spec: string };
     return { ...r, spec: JSON.parse(r.spec) };
   }
 
