@@ -7,8 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { RunReader } from "../../src/store/reader.ts";
 import { migrate, MIGRATIONS } from "../../src/store/schema.ts";
@@ -16,6 +16,7 @@ import { storedGradientField } from "../../src/sweep/gradientField.ts";
 import { phaseDiagram } from "../../src/sweep/phaseDiagram.ts";
 import { jobStatus, summarizeSweep } from "../../src/sweep/summary.ts";
 import { runCliInProcess, tempDir } from "../cli/helpers.ts";
+import { readOnlyView } from "../e2e/faults/helpers.ts";
 import { scratch } from "../train/helpers.ts";
 import { phaseFixture, sweptStore } from "./helpers.ts";
 
@@ -59,6 +60,14 @@ function closedFixture(journalMode: "wal" | "delete" = "wal") {
   return { path: store.path, sweep, expected };
 }
 
+async function expectOneLineError(args: string[], pattern: RegExp): Promise<void> {
+  const r = await runCliInProcess(args);
+  assert.equal(r.code, 2, `exit code for ${args.join(" ")}: ${r.stderr}`);
+  assert.equal(r.stdout, "");
+  assert.equal(r.stderr.trim().split("\n").length, 1, `one line: ${r.stderr}`);
+  assert.match(r.stderr, pattern);
+}
+
 async function statusAndReport(path: string, sweepId: string) {
   const status = await runCliInProcess(["sweep", "status", sweepId.slice(0, 6), "--store", path, "--json"]);
   assert.equal(status.code, 0, status.stderr);
@@ -94,24 +103,24 @@ for (const journalMode of ["wal", "delete"] as const)
     else assert.deepEqual(newFilesBeside(path, before.files), []);
   });
 
-test(
-  "sweep status and report work on a store whose file and folder are read-only",
-  { skip: process.getuid?.() === 0 ? "file modes do not stop root from writing" : false },
-  async () => {
-    const { path, sweep, expected } = closedFixture();
-    const before = snapshot(path);
-    chmodSync(path, 0o444);
-    chmodSync(dirname(path), 0o555);
-    try {
-      const { status } = await statusAndReport(path, sweep.id);
-      assert.deepEqual(status, expected.status);
-    } finally {
-      chmodSync(dirname(path), 0o755);
-      chmodSync(path, 0o644);
-    }
-    assert.deepEqual(snapshot(path), before, "not a byte, not a file written");
-  },
-);
+test("sweep status and report work on read-only media and write nothing there; --gradient-field is refused in one line", async (t) => {
+  const { path, sweep, expected } = closedFixture();
+  const view = readOnlyView(dirname(path), join(tempDir(), "ro"));
+  if (!view) return t.skip("root without the right to mount: no read-only view");
+  try {
+    const store = join(view.path, basename(path));
+    const before = snapshot(store);
+    const { status } = await statusAndReport(store, sweep.id);
+    assert.deepEqual(status, { ...expected.status, store }, view.how);
+    await expectOneLineError(
+      ["sweep", "report", sweep.id, "--store", store, "--gradient-field", "--out", join(tempDir(), "maps")],
+      /^shocklens: cannot open store .*runs\.db: /,
+    );
+    assert.deepEqual(snapshot(store), before, `not a byte, not a file written (${view.how})`);
+  } finally {
+    view.release();
+  }
+});
 
 test("sweep report --gradient-field stores its tests with the runs; a later report reads them without writing", async () => {
   const { store, sweep, runIds } = await sweptStore([0.05]);
@@ -136,14 +145,6 @@ test("sweep report --gradient-field stores its tests with the runs; a later repo
   const after = snapshot(path);
   assert.deepEqual([after.sha256, after.mtimeMs], [before.sha256, before.mtimeMs]);
 });
-
-async function expectOneLineError(args: string[], pattern: RegExp): Promise<void> {
-  const r = await runCliInProcess(args);
-  assert.equal(r.code, 2, `exit code for ${args.join(" ")}: ${r.stderr}`);
-  assert.equal(r.stdout, "");
-  assert.equal(r.stderr.trim().split("\n").length, 1, `one line: ${r.stderr}`);
-  assert.match(r.stderr, pattern);
-}
 
 test("a store written before sweeps existed is not migrated: no sweep, one line, exit 2", async () => {
   const path = join(scratch(), "old.db");
