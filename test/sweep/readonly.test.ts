@@ -78,7 +78,7 @@ async function statusAndReport(path: string, sweepId: string) {
 }
 
 for (const journalMode of ["wal", "delete"] as const)
-  test(`sweep status and report print what a writer computes and leave a ${journalMode}-mode store's bytes, time and folder as they were`, async () => {
+  test(`sweep status and report print a writer's results and leave a ${journalMode}-mode store's bytes, time and folder`, async () => {
     const { path, sweep, expected } = closedFixture(journalMode);
     const before = snapshot(path);
     const { status, report } = await statusAndReport(path, sweep.id);
