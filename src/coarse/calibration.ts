@@ -10,7 +10,8 @@
  *   - the mean is biased: |mean z| > 0.25 + 3√(mean z²/m);
  *   - or any |z| > 6 (a confidently wrong answer).
  * Runs whose error bars are withdrawn count as withdrawn, never as failures; the table reports
- * how many there were.
+ * how many there were. A run that stops at its evaluation budget reports nothing: it counts as
+ * withdrawn and as over budget, and stays out of the mean cost (which is that of finished runs).
  */
 import { key as keyOf, foldIn } from "../core/random.ts";
 import { localEntropy } from "./localEntropy.ts";
@@ -44,9 +45,11 @@ export interface CalibrationCell {
   seeds: number;
   reported: number;
   withdrawn: number;
+  /** Runs stopped by their evaluation budget (among the withdrawn). */
+  overBudget: number;
   u: ZStats;
   grad: ZStats;
-  /** Mean evaluations (f, ∇f, HVP) per run. */
+  /** Mean evaluations (f, ∇f, HVP) per finished run (NaN when every run went over budget). */
   cost: number;
   failures: string[];
   /** What auto answered with, counted over the seeds. */
@@ -80,7 +83,16 @@ export function zFailures(s: ZStats, what: string): string[] {
   return out;
 }
 
-function optionsFor(est: CalibratedEstimator, seed: number, t: number, beta: number): LocalEntropyOptions {
+/** The evaluation budget of the smc and auto runs of a cell, unless calibrateCell is given another. */
+export const CALIBRATION_BUDGET = 2e6;
+
+function optionsFor(
+  est: CalibratedEstimator,
+  seed: number,
+  t: number,
+  beta: number,
+  maxEvaluations: number,
+): LocalEntropyOptions {
   const key = foldIn(keyOf(0xca1b), seed);
   switch (est) {
     case "importance:kernel":
@@ -88,35 +100,37 @@ function optionsFor(est: CalibratedEstimator, seed: number, t: number, beta: num
     case "importance:laplace":
       return { method: "importance", t, beta, key, proposal: "laplace" };
     case "smc":
-      return { method: "smc", t, beta, key, maxEvaluations: 2e6 };
+      return { method: "smc", t, beta, key, maxEvaluations };
     case "sgld":
       return { method: "sgld", t, beta, key, samples: 1000 };
     case "auto":
-      return { t, beta, key, maxEvaluations: 2e6 };
+      return { t, beta, key, maxEvaluations };
   }
 }
 
-/** Runs one cell: `seeds` runs of `estimator` on one fixed problem. */
+/** Runs one cell: `seeds` runs of `estimator` on one fixed problem (smc and auto within `maxEvaluations`). */
 export function calibrateCell(
   family: Family,
   dim: number,
   g2: number,
   estimator: CalibratedEstimator,
   seeds: number,
+  maxEvaluations: number = CALIBRATION_BUDGET,
 ): CalibrationCell {
   const p = calibrationProblem(family, dim, g2, keyOf(1000 * dim + Math.round(Math.log10(g2) * 10)));
   const zu: number[] = [];
   const zg: number[] = [];
   let reported = 0;
+  let overBudget = 0;
   let cost = 0;
   const answeredBy: Record<string, number> = {};
   for (let seed = 0; seed < seeds; seed++) {
     let r: LocalEntropyResult;
     try {
-      r = localEntropy(p.objective, p.x, optionsFor(estimator, seed, p.t, p.beta));
+      r = localEntropy(p.objective, p.x, optionsFor(estimator, seed, p.t, p.beta, maxEvaluations));
     } catch (e) {
       if (e instanceof Error && /budget/.test(e.message)) {
-        answeredBy["budget exceeded"] = (answeredBy["budget exceeded"] ?? 0) + 1;
+        overBudget++;
         continue;
       }
       throw e;
@@ -139,9 +153,10 @@ export function calibrateCell(
     seeds,
     reported,
     withdrawn: seeds - reported,
+    overBudget,
     u,
     grad,
-    cost: cost / seeds,
+    cost: overBudget < seeds ? cost / (seeds - overBudget) : NaN,
     failures: [...zFailures(u, "u"), ...zFailures(grad, "∇u")],
     answeredBy,
   };
@@ -196,11 +211,13 @@ export const CALIBRATION_HEADER =
 export function calibrationRow(c: CalibrationCell): string {
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "–");
   const pct = (z: ZStats) => (z.m ? (100 * z.coverage95).toFixed(0) + "%" : "–");
-  const verdict = c.failures.length ? "FAIL: " + c.failures.join("; ") : c.reported === 0 ? "all withdrawn" : "ok";
+  const verdict =
+    (c.failures.length ? "FAIL: " + c.failures.join("; ") : c.reported === 0 ? "all withdrawn" : "ok") +
+    (c.overBudget > 0 ? ` (${c.overBudget} over budget)` : "");
   return (
     `| ${c.family} | ${c.dim} | ${c.realisedG2.toPrecision(2)} | ${c.estimator} | ${c.reported}/${c.seeds} ` +
     `| ${f(c.u.mean)}, ${f(c.u.meanSq)} | ${f(c.grad.mean)}, ${f(c.grad.meanSq)} ` +
-    `| ${pct(c.u)} / ${pct(c.grad)} | ${Math.round(c.cost)} | ${verdict} |\n`
+    `| ${pct(c.u)} / ${pct(c.grad)} | ${Number.isFinite(c.cost) ? Math.round(c.cost) : "–"} | ${verdict} |\n`
   );
 }
 

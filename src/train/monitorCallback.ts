@@ -4,16 +4,17 @@
  * chosen observables on a fixed batch of training samples, stores them as scalars
  * `monitor/<kind>/<name>` with the step, and runs change detection, forecasts and alerts over
  * them, stored as events in the same step's record. k is fixed (`every`) or adapts to the time
- * budget: with c_obs the cost of one observation and c_step that of one training step (both
- * measured as the run goes), k = ⌈c_obs / (budget · c_step)⌉ keeps the monitor's share of the
- * training time at about `budget`. The measured overhead is stored (`monitor/overhead`, and the
- * final `monitor_summary` event) and printed at the end.
+ * budget (../monitor/budget.ts: k = ⌈c_obs / (budget · c_step)⌉ from the wall times measured as
+ * the run goes) so that the monitor's share of the training time stays at about `budget`. The
+ * measured overhead is stored (`monitor/overhead`, and the final `monitor_summary` event) and
+ * printed at the end.
  */
 import { key } from "../core/random.ts";
 import type { Tensor } from "../core/tensor.ts";
 import type { LossName, ModelConfig } from "../nn/index.ts";
 import { takeRows } from "../data/split.ts";
 import type { Callback, StepRecord } from "./loop.ts";
+import { BudgetInterval } from "../monitor/budget.ts";
 import { budgetFraction, type MonitorConfig } from "../monitor/config.ts";
 import { MonitorEngine, type MonitorEvent, type Warning } from "../monitor/engine.ts";
 import { DEFAULT_OBSERVABLES, scalarKey, type MonitorKind } from "../monitor/observables.ts";
@@ -71,6 +72,7 @@ export function monitorCallback(o: MonitorCallbackOptions): MonitorCallback {
     key: key(c.seed ?? o.seed),
   });
   const budget = c.every === undefined ? budgetFraction(c.budget) : null;
+  const interval = budget === null ? null : new BudgetInterval(budget, c.minEvery, c.maxEvery);
   let engine: MonitorEngine | null = null;
   let total = 0;
   let nextAt = 1;
@@ -79,7 +81,6 @@ export function monitorCallback(o: MonitorCallbackOptions): MonitorCallback {
   let lastStep = 0;
   let monitorMs = 0;
   let trainMs = 0;
-  let obsMs = 0;
   let mark = 0;
   const eng = (): MonitorEngine => {
     if (!engine) throw new Error("monitor: onStart was not called");
@@ -122,16 +123,10 @@ export function monitorCallback(o: MonitorCallbackOptions): MonitorCallback {
         record(rec, eng().observe(info.step, m));
         const ms = performance.now() - t0;
         monitorMs += ms;
-        obsMs = observations === 0 ? ms : 0.7 * obsMs + 0.3 * ms;
         if (observations === 0) firstStep = info.step;
         observations++;
         lastStep = info.step;
-        let k = c.every ?? 1;
-        if (budget !== null) {
-          const stepMs = trainMs / Math.max(1, info.step - (firstStep - 1));
-          k = Math.ceil(obsMs / (budget * Math.max(stepMs, 1e-6)));
-          k = Math.min(Math.max(k, c.minEvery), c.maxEvery ?? Infinity);
-        }
+        const k = interval === null ? (c.every ?? 1) : interval.observed(info.step, ms, trainMs);
         nextAt = info.step + k;
         rec.scalars["monitor/interval"] = k;
         rec.scalars["monitor/overhead"] = trainMs > 0 ? monitorMs / trainMs : 0;

@@ -8,7 +8,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { calibrateCell, zFailures, zStats } from "../../src/coarse/calibration.ts";
+import { calibrateCell, calibrationRow, zFailures, zStats } from "../../src/coarse/calibration.ts";
 import { FAMILIES } from "../../src/coarse/calibrationProblems.ts";
 
 test("the failure criteria: honest z-scores pass, understated errors, bias and a confident miss fail", () => {
@@ -31,3 +31,15 @@ for (const family of FAMILIES)
         if (est === "importance:kernel" && g2 >= 100) assert.equal(c.reported, 0, "kernel IS cannot certify here");
       }
     });
+
+test("runs stopped by their evaluation budget count as withdrawn and over budget, and stay out of the mean cost", () => {
+  const starved = calibrateCell("quadratic", 4, 100, "smc", 3, 50);
+  assert.equal(starved.overBudget, 3);
+  assert.equal(starved.withdrawn, 3);
+  assert.ok(Number.isNaN(starved.cost));
+  assert.match(calibrationRow(starved), /\| – \| all withdrawn \(3 over budget\) \|$/m);
+  const fed = calibrateCell("quadratic", 4, 0.01, "importance:laplace", 3);
+  assert.equal(fed.overBudget, 0);
+  assert.ok(fed.cost > 0 && Number.isFinite(fed.cost));
+  assert.doesNotMatch(calibrationRow(fed), /over budget/);
+});
