@@ -28,6 +28,19 @@ export type StridedGemm = (
   cOff: number,
 ) => void;
 
+/** An outer product c[i, j] = a[aOff + i·ars] · b[bOff + j] into C[m,n] at cOff, row-major (k = 1, a contiguous row of B). */
+export type OuterProduct = (
+  m: number,
+  n: number,
+  a: Float64Array,
+  aOff: number,
+  ars: number,
+  b: Float64Array,
+  bOff: number,
+  c: Float64Array,
+  cOff: number,
+) => void;
+
 /**
  * The rows-of-B form of gemmSmall for fewer than four columns (the weight gradient gᵀx of a layer
  * with two inputs: 32×2×32), two output elements at a time with their running sums in registers.
@@ -149,17 +162,7 @@ export const dotShortK: StridedGemm = (m, n, k, a, aOff, ars, _acs, b, bOff, _br
  * of a loop of one to three steps per row (about three times faster at 32×2). Every element is
  * the same single product x·y, with the operands in the same order, as in the general loop.
  */
-export function outerThin(
-  m: number,
-  n: number,
-  a: Float64Array,
-  aOff: number,
-  ars: number,
-  b: Float64Array,
-  bOff: number,
-  c: Float64Array,
-  cOff: number,
-): void {
+export const outerThin: OuterProduct = (m, n, a, aOff, ars, b, bOff, c, cOff) => {
   if (n === 1) {
     const y0 = b[bOff];
     for (let i = 0, ai = aOff; i < m; i++, ai += ars) c[cOff + i] = a[ai] * y0;
@@ -182,4 +185,4 @@ export function outerThin(
       c[ci + 2] = x * y2;
     }
   }
-}
+};

@@ -10,7 +10,7 @@
  * in L1; the edges fall back to 1×4, 4×1 and 1×1 tiles.
  */
 
-import { dotShortK, outerThin, rowSumsThin, type StridedGemm } from "./gemmThin.ts";
+import { dotShortK, outerThin, rowSumsThin, type OuterProduct, type StridedGemm } from "./gemmThin.ts";
 
 /** The signature every float64 GEMM backend implements. */
 export type GemmFn = (
@@ -192,17 +192,7 @@ const gemmDotContig: StridedGemm = (m, n, k, a, aOff, ars, _acs, b, bOff, _brs, 
  * a tight loop with unit strides, unrolled by four (the generic loop above ran at ~1.7 ns per element,
  * this one at ~1.1).
  */
-function outerContig(
-  m: number,
-  n: number,
-  a: Float64Array,
-  aOff: number,
-  ars: number,
-  b: Float64Array,
-  bOff: number,
-  c: Float64Array,
-  cOff: number,
-): void {
+const outerContig: OuterProduct = (m, n, a, aOff, ars, b, bOff, c, cOff) => {
   for (let i = 0; i < m; i++) {
     const x = a[aOff + i * ars];
     const ci = cOff + i * n;
@@ -217,7 +207,7 @@ function outerContig(
     }
     for (; j < n; j++) c[ci + j] = x * b[bOff + j];
   }
-}
+};
 
 /**
  * C (+)= op(A)[:, p0:p1] · op(B)[p0:p1, :] in 4×4 register tiles: the strided product's
