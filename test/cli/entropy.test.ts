@@ -235,3 +235,18 @@ test("--method sgld with two threads (SHOCKLENS_THREADS=2) prints what one threa
     setGemmThreads(before);
   }
 });
+
+test("--method smc with two threads (SHOCKLENS_THREADS=2) prints what one thread prints (docs/local-entropy.md §threads)", async () => {
+  const args = [...base, "--method", "smc", "--particles", "32", "--seed", "3"];
+  const before = gemmThreads();
+  try {
+    setGemmThreads(1);
+    const one = await json(args);
+    setGemmThreads(2);
+    const two = await json(args);
+    assert.equal(one.method, "smc");
+    assert.deepStrictEqual(two, one);
+  } finally {
+    setGemmThreads(before);
+  }
+});
