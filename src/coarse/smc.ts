@@ -14,6 +14,9 @@
  * (R − 1)/(R − 3), which κ_R divides out. The error bars are withdrawn when the replicates' ℓ_r
  * spread more than SMC_MAX_LOGZ_SD nats or the moves stalled (few distinct particles); a too-wide
  * spread first doubles the particles (up to maxParticles, within the budget).
+ * With two threads and a portable objective half of each round's replicates run on a worker thread
+ * (./chainThreads.ts, ./smcReplicates.ts, docs/local-entropy.md §threads): the same result, count and
+ * budget error, bit for bit.
  */
 import { type Key, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
