@@ -9,19 +9,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { gemmThreads, setGemmThreads } from "../../src/core/backends/gemm/index.ts";
-import { foldIn, key, normal, split } from "../../src/core/random.ts";
-import { Tensor } from "../../src/core/tensor.ts";
-import { ravel } from "../../src/core/tree.ts";
-import { modelOf, parseModelConfig } from "../../src/nn/index.ts";
+import { foldIn, key } from "../../src/core/random.ts";
 import {
   countingObjective,
   localEntropy,
-  modelObjective,
   quadraticObjective,
   SmcBudgetError,
   type EvaluationCount,
-  type LocalEntropyResult,
   type Objective,
   type SmcOptions,
 } from "../../src/coarse/index.ts";
@@ -34,25 +28,7 @@ import {
   type ReplicateRecord,
 } from "../../src/coarse/smcReplicates.ts";
 import { InputError } from "../../src/errors.ts";
-import { tinyNetwork } from "./helpers.ts";
-
-/** The result without the fields that say how the replicates ran (1 or 2 threads). */
-function numbers(r: LocalEntropyResult): unknown {
-  const { chainThreads, chainThreadsNote, ...details } = r.details;
-  void chainThreads;
-  void chainThreadsNote;
-  return { ...r, details };
-}
-
-function atThreads<T>(threads: number, f: () => T): T {
-  const before = gemmThreads();
-  setGemmThreads(threads);
-  try {
-    return f();
-  } finally {
-    setGemmThreads(before);
-  }
-}
+import { atThreads, reluXent, tinyNetwork, withoutThreads } from "./helpers.ts";
 
 type Smc = Omit<SmcOptions, "t" | "beta"> & { t: number; beta: number };
 
@@ -66,18 +42,6 @@ function outcome(threads: number, obj: Objective, x: Float64Array, o: Smc) {
     if (!(e instanceof SmcBudgetError)) throw e;
     return { error: { message: e.message, evaluations: e.evaluations }, count };
   }
-}
-
-/** A relu MLP 3 → 5 → 3 with cross-entropy on 12 labelled points. */
-function reluXent(): { objective: Objective; x0: Float64Array } {
-  const model = modelOf(parseModelConfig({ arch: "mlp", sizes: [3, 5, 3], activation: "relu" }));
-  const [kp, kx] = split(key(21), 2);
-  const params = model.init(kp);
-  const Y = new Tensor(
-    Float64Array.from({ length: 12 }, (_, i) => i % 3),
-    [12],
-  );
-  return { objective: modelObjective(model, params, normal(kx, [12, 3]), Y, "xent"), x0: ravel(params) };
 }
 
 test("smc at two threads equals one thread bit for bit: every field of the result and the evaluations counted", () => {
@@ -101,7 +65,7 @@ test("smc at two threads equals one thread bit for bit: every field of the resul
     assert.ok(one.r && two.r, what);
     assert.equal(one.r.details.chainThreads, 1, what);
     assert.equal(two.r.details.chainThreads, 2, what);
-    assert.deepStrictEqual(numbers(two.r), numbers(one.r), what);
+    assert.deepStrictEqual(withoutThreads(two.r), withoutThreads(one.r), what);
     assert.deepStrictEqual(two.count, one.count, what);
     assert.equal(one.r.samples, one.count.gradients, what);
     if (what === "particles doubled") assert.equal(one.r.details.particles, 64, "two reruns");
@@ -122,7 +86,7 @@ test("smc at two threads: a rerun that does not fit keeps the previous answer, a
     one.r.warnings.join("; "),
   );
   assert.ok(one.r.samples > first.samples, "the abandoned pilot's evaluations are counted");
-  assert.deepStrictEqual(numbers(two.r), numbers(one.r));
+  assert.deepStrictEqual(withoutThreads(two.r), withoutThreads(one.r));
   assert.deepStrictEqual(two.count, one.count);
 
   const over = [1, 2].map((threads) => outcome(threads, net.objective, net.x0, { ...o, maxEvaluations: 500 }));
@@ -239,5 +203,5 @@ test("objectives that cannot be rebuilt on a worker keep smc's replicates on one
   );
   const one = outcome(1, quad, x, o).r!;
   assert.equal(one.details.chainThreadsNote, undefined, "one thread asked for: nothing to say");
-  assert.deepStrictEqual(numbers(two), numbers(one));
+  assert.deepStrictEqual(withoutThreads(two), withoutThreads(one));
 });
