@@ -12,7 +12,9 @@ import type { Command } from "commander";
 import { InputError } from "../errors.ts";
 import { checkOutput } from "../io/output.ts";
 import { resolveStorePath } from "../store/paths.ts";
+import { RunReader } from "../store/reader.ts";
 import { SqliteRunStore } from "../store/sqlite.ts";
+import { unknownSweep } from "../store/sweepReader.ts";
 import { expandSweep } from "../sweep/expand.ts";
 import { testSweepGradientField } from "../sweep/gradientField.ts";
 import { phaseDiagram } from "../sweep/phaseDiagram.ts";
@@ -80,9 +82,7 @@ export function register(program: Command): void {
     .option("--store <file>", STORE_HELP)
     .option("--json", "print {sweep, jobs, finished, failed, runs, …, jobList:[…]} on stdout")
     .action((id: string, o: { store?: string; json?: boolean }) => {
-      const path = resolveStorePath(o.store);
-      if (!existsSync(path)) throw new InputError(`sweep status: no run store at ${path}`);
-      const store = SqliteRunStore.open(path);
+      const store = openSweepReader(resolveStorePath(o.store), id, "status");
       try {
         const s = summarizeSweep(store, id);
         const jobs = store.sweeps().jobs(s.sweep);
@@ -115,16 +115,17 @@ export function register(program: Command): void {
     .option("--json", "print {sweep, x, y, maps:[{metric, values, runs, file}], index} on stdout")
     .action((id: string, o: ReportOptions) => {
       const path = resolveStorePath(o.store);
-      if (!existsSync(path)) throw new InputError(`sweep report: no run store at ${path}`);
-      const store = SqliteRunStore.open(path);
+      // Only the gradient-field tests write: their results are stored with the runs.
+      const writer = o.gradientField ? SqliteRunStore.open(checkStoreExists(path, "report")) : undefined;
+      const store = writer ?? openSweepReader(path, id, "report");
       try {
         // The folder is checked before the (possibly long) gradient-field tests; an earlier report needs --force.
         const out = o.out ?? `sweep-${store.sweeps().sweep(id).id}`;
         checkOutput({ path: out, what: "--out" }, { store: path }, "directory");
         checkOutput({ path: join(out, "index.html"), what: "--out" }, { store: path, force: o.force });
-        if (o.gradientField) {
+        if (writer) {
           const tty = process.stderr.isTTY;
-          const { tested, stored } = testSweepGradientField(store, id, {
+          const { tested, stored } = testSweepGradientField(writer, id, {
             onRun: (k, n) => tty && process.stderr.write(`\rgradient-field test: run ${k}/${n}`),
           });
           process.stderr.write(
@@ -146,6 +147,21 @@ export function register(program: Command): void {
         store.close();
       }
     });
+}
+
+function checkStoreExists(path: string, command: string): string {
+  if (!existsSync(path)) throw new InputError(`sweep ${command}: no run store at ${path}`);
+  return path;
+}
+
+/**
+ * The store at `path`, read-only (docs/sweeps.md §status): no write, no migration, works on a
+ * read-only copy. A file that holds no store yet holds no sweep `id` either.
+ */
+function openSweepReader(path: string, id: string, command: string): RunReader {
+  const reader = RunReader.openReadOnly(checkStoreExists(path, command));
+  if (!reader) throw unknownSweep(id, path);
+  return reader;
 }
 
 async function executorOf(o: SweepOptions): Promise<Executor> {

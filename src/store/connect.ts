@@ -96,7 +96,7 @@ function openReadOnly(path: string): Database.Database {
   try {
     return open(sqlitePath(path));
   } catch (err) {
-    if (!String(errorCode(err)).startsWith("SQLITE_CANTOPEN") || folderWritable(path)) throw err;
+    if (!cannotCreateSideFiles(err) || folderWritable(path)) throw err;
   }
   // Read-only media: SQLite cannot create the shared-memory index of a WAL file; `immutable` skips it.
   const wal = `${path}-wal`;
@@ -110,6 +110,15 @@ function openReadOnly(path: string): Database.Database {
   } catch (err) {
     throw new InputError(`cannot open store ${path} read-only: ${(err as Error).message}`);
   }
+}
+
+/**
+ * SQLite's refusal to create the `-shm` (or `-wal`) file of a WAL store in a folder it cannot write:
+ * CANTOPEN on read-only media, READONLY_DIRECTORY where the folder's permissions forbid it.
+ */
+function cannotCreateSideFiles(err: unknown): boolean {
+  const code = String(errorCode(err));
+  return code.startsWith("SQLITE_CANTOPEN") || code === "SQLITE_READONLY_DIRECTORY";
 }
 
 function folderWritable(path: string): boolean {

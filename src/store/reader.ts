@@ -10,6 +10,7 @@ import { decodeScalar } from "./codec.ts";
 import { connectReadOnly } from "./connect.ts";
 import { LEASE_TTL_S, ownerOf, staleReason } from "./lease.ts";
 import { userVersion } from "./schema.ts";
+import { SweepReader } from "./sweepReader.ts";
 import type {
   Artifact,
   EventQuery,
@@ -19,10 +20,10 @@ import type {
   RunEvent,
   RunOwner,
   RunStatus,
-  RunStoreReader,
   RunSummary,
   ScalarPoint,
   ScalarQuery,
+  SweepStoreReader,
 } from "./types.ts";
 import { checkLimit, checkName, checkStatus, checkStep } from "./validate.ts";
 
@@ -60,17 +61,23 @@ const RUN_COLUMNS = `r.id, r.name, e.name AS experiment, r.status, r.seed, r.con
 /** How many candidates an "ambiguous prefix" message lists. */
 const AMBIGUOUS_SHOWN = 5;
 
-export class RunReader implements RunStoreReader {
+export class RunReader implements SweepStoreReader {
   /** Full ids already seen to exist: the hot logging path then skips the lookup. */
   private readonly knownIds = new Set<string>();
   /** Folder that relative artifact paths are resolved against. */
   protected readonly storeDir: string;
+  private sweepReader: SweepReader | undefined;
 
   protected constructor(
     protected readonly db: Database.Database,
     readonly path: string,
   ) {
     this.storeDir = storeFolder(path);
+  }
+
+  /** The sweeps and their jobs, read on this connection. */
+  sweeps(): SweepReader {
+    return (this.sweepReader ??= new SweepReader(this.db, this.path));
   }
 
   /** Opens the store at `path` read-only; null when the file holds no store yet. InputError when missing or damaged. */

@@ -76,7 +76,7 @@ export class SqliteRunStore extends RunReader implements RunStore {
   }
 
   /** The sweeps and their jobs, on this connection: a job's result run and its completion commit together. */
-  sweeps(): SweepTable {
+  override sweeps(): SweepTable {
     return (this.sweepTable ??= new SweepTable(this.db, this.path, this.now));
   }
 

@@ -10,72 +10,13 @@ import type Database from "better-sqlite3";
 import { InputError } from "../errors.ts";
 import { processGone } from "../io/files.ts";
 import { canonicalJson, newRunId } from "./codec.ts";
-
-export type SweepStatus = "RUNNING" | "FINISHED" | "INTERRUPTED";
-export type JobStatus = "PENDING" | "RUNNING" | "FINISHED" | "FAILED";
+import { SweepReader, type JobEvent, type SweepRecord, type SweepStatus } from "./sweepReader.ts";
 
 export interface NewJob {
   index: number;
   id: string;
   overrides: Record<string, unknown>;
   config: unknown;
-}
-
-export interface SweepRecord {
-  id: string;
-  name: string;
-  spec: unknown;
-  executor: string;
-  status: SweepStatus;
-  created: number;
-  updated: number;
-}
-
-/** One line of a job's history: what happened, when, where. */
-export interface JobEvent {
-  t: number;
-  what: "started" | "retry" | "failed" | "finished" | "duplicate" | "reset" | "requeued";
-  worker?: string;
-  /** The step a started attempt continues from (0: from scratch). */
-  fromStep?: number;
-  error?: string;
-  run?: string;
-}
-
-export interface JobRecord {
-  sweepId: string;
-  id: string;
-  index: number;
-  overrides: Record<string, unknown>;
-  config: unknown;
-  status: JobStatus;
-  runId: string | null;
-  attempts: number;
-  step: number | null;
-  totalSteps: number | null;
-  worker: string | null;
-  error: string | null;
-  history: JobEvent[];
-  updated: number;
-}
-
-export type JobCounts = Record<JobStatus, number> & { total: number };
-
-interface JobRow {
-  sweep_id: string;
-  job_id: string;
-  idx: number;
-  overrides: string;
-  config: string;
-  status: JobStatus;
-  run_id: string | null;
-  attempts: number;
-  step: number | null;
-  total_steps: number | null;
-  worker: string | null;
-  error: string | null;
-  history: string;
-  updated: number;
 }
 
 /** Whether the coordinator `host:pid` may still be running: its process exists (this host) or its heartbeat is fresh. */
@@ -86,29 +27,15 @@ function ownerAlive(owner: string, beat: number, now: number, ttlS: number): boo
   return host === hostname() ? !processGone(pid) : now - beat < ttlS;
 }
 
-const toJob = (r: JobRow): JobRecord => ({
-  sweepId: r.sweep_id,
-  id: r.job_id,
-  index: r.idx,
-  overrides: JSON.parse(r.overrides),
-  config: JSON.parse(r.config),
-  status: r.status,
-  runId: r.run_id,
-  attempts: r.attempts,
-  step: r.step,
-  totalSteps: r.total_steps,
-  worker: r.worker,
-  error: r.error,
-  history: JSON.parse(r.history),
-  updated: r.updated,
-});
-
-export class SweepTable {
+/** The sweeps' writes, on the writer's connection; the reads are inherited. */
+export class SweepTable extends SweepReader {
   constructor(
-    private readonly db: Database.Database,
-    private readonly storePath: string,
+    db: Database.Database,
+    storePath: string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    super(db, storePath);
+  }
 
   private tx<T>(fn: () => T): T {
     return this.db.inTransaction ? fn() : this.db.transaction(fn).immediate();
@@ -138,39 +65,6 @@ export class SweepTable {
       }
       return this.sweep(id);
     });
-  }
-
-  /** Full id of the sweep an id or unique prefix names. */
-  resolveSweepId(ref: string): string {
-    if (!/^[0-9a-f]{1,12}$/.test(ref)) throw new InputError(`sweep id: expected hex digits, got "${ref}"`);
-    const ids = this.db
-      .prepare("SELECT id FROM sweeps WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT 6")
-      .pluck()
-      .all(ref.length, ref) as string[];
-    if (ids.length === 0) throw new InputError(`no sweep "${ref}" in store ${this.storePath}`);
-    if (ids.length > 1 && !ids.includes(ref))
-      throw new InputError(
-        `sweep id prefix "${ref}" is ambiguous in store ${this.storePath}: it matches ${ids.join(", ")}`,
-      );
-    return ids.includes(ref) ? ref : ids[0];
-  }
-
-  sweep(ref: string): SweepRecord {
-    const r = this.db
-      .prepare("SELECT id, name, spec, executor, status, created, updated FROM sweeps WHERE id = ?")
-      .get(this.resolveSweepId(ref)) as Omit<SweepRecord, "spec"> & { spec: string };
-    return { ...r, spec: JSON.parse(r.spec) };
-  }
-
-  /** Newest first. */
-  listSweeps(): SweepRecord[] {
-    return (
-      this.db
-        .prepare(
-          "SELECT id, name, spec, executor, status, created, updated FROM sweeps ORDER BY created DESC, rowid DESC",
-        )
-        .all() as (Omit<SweepRecord, "spec"> & { spec: string })[]
-    ).map((r) => ({ ...r, spec: JSON.parse(r.spec) }));
   }
 
   /**
@@ -211,30 +105,6 @@ export class SweepTable {
     this.db
       .prepare("UPDATE sweeps SET status = ?, executor = coalesce(?, executor), updated = ? WHERE id = ?")
       .run(status, executor ?? null, this.now(), sweepId);
-  }
-
-  /** The jobs in expansion order (optionally only those with one of `statuses`). */
-  jobs(sweepId: string, statuses?: readonly JobStatus[]): JobRecord[] {
-    const rows = this.db.prepare("SELECT * FROM sweep_jobs WHERE sweep_id = ? ORDER BY idx").all(sweepId) as JobRow[];
-    return rows.map(toJob).filter((j) => !statuses || statuses.includes(j.status));
-  }
-
-  job(sweepId: string, jobId: string): JobRecord {
-    const r = this.db.prepare("SELECT * FROM sweep_jobs WHERE sweep_id = ? AND job_id = ?").get(sweepId, jobId) as
-      JobRow | undefined;
-    if (!r) throw new InputError(`sweep ${sweepId} has no job ${jobId}`);
-    return toJob(r);
-  }
-
-  counts(sweepId: string): JobCounts {
-    const c: JobCounts = { PENDING: 0, RUNNING: 0, FINISHED: 0, FAILED: 0, total: 0 };
-    for (const r of this.db
-      .prepare("SELECT status, count(*) AS n FROM sweep_jobs WHERE sweep_id = ? GROUP BY status")
-      .all(sweepId) as { status: JobStatus; n: number }[]) {
-      c[r.status] = r.n;
-      c.total += r.n;
-    }
-    return c;
   }
 
   private update(sweepId: string, jobId: string, set: string, args: Record<string, unknown>, event?: JobEvent): void {

@@ -7,6 +7,7 @@
  * (`ref`) is a full run id or a unique prefix of one, like a git hash; scalar values are float64 and
  * NaN, ±Inf and −0 round-trip exactly.
  */
+import type { SweepReader } from "./sweepReader.ts";
 
 /**
  * Lifecycle of a run. SCHEDULED → RUNNING → FINISHED | FAILED | KILLED (a scheduled run may also fail or be
@@ -168,6 +169,11 @@ export interface RunStoreReader {
   /** The process that owns the run now, or null. */
   owner(ref: string): RunOwner | null;
   close(): void;
+}
+
+/** A reader that also reads the store's sweeps (docs/sweeps.md §store). */
+export interface SweepStoreReader extends RunStoreReader {
+  sweeps(): SweepReader;
 }
 
 /**

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { InputError } from "../errors.ts";
 import type { SqliteRunStore } from "../store/sqlite.ts";
-import type { JobRecord } from "../store/sweeps.ts";
+import type { JobRecord } from "../store/sweepReader.ts";
 import { ChildLostError, isJobError, ProcessPool } from "./pool.ts";
 import { ResultRefusedError, type StoredResult, storeJobResult } from "./storeResult.ts";
 

@@ -14,10 +14,13 @@
  * Cells without a finished run have no value (NaN).
  */
 import { InputError } from "../errors.ts";
-import type { SqliteRunStore } from "../store/sqlite.ts";
-import type { JobRecord } from "../store/sweeps.ts";
+import type { SweepStoreReader } from "../store/types.ts";
+import type { JobRecord } from "../store/sweepReader.ts";
 import { GRADIENT_FIELD_EVENT, storedGradientField } from "./gradientField.ts";
 import { BOOKKEEPING_EVENTS } from "./record.ts";
+
+/** What the diagram reads of the store: it never writes. */
+type PhaseStore = Pick<SweepStoreReader, "sweeps" | "getRun" | "events">;
 
 /** The monitor's end-of-run summary (docs/monitor.md §events). */
 const MONITOR_SUMMARY_EVENT = "monitor_summary";
@@ -62,7 +65,7 @@ function axisOf(path: string, jobs: readonly JobRecord[], grid: Record<string, u
 }
 
 /** A run's value of one metric (NaN: not defined for this run). */
-function metricOf(store: SqliteRunStore, runId: string, metric: string): number {
+function metricOf(store: PhaseStore, runId: string, metric: string): number {
   if (metric === "diverged") return store.events(runId, { kind: "divergence" }).length > 0 ? 1 : 0;
   if (metric.startsWith("event:")) return store.events(runId, { kind: metric.slice(6) }).length > 0 ? 1 : 0;
   if (metric === "gradient-field" || metric === "non-gradient-fraction") {
@@ -83,7 +86,7 @@ function metricOf(store: SqliteRunStore, runId: string, metric: string): number 
  * diverged, the test metrics the runs logged, every event kind they logged (bookkeeping and the
  * monitor's summary aside), and the gradient-field maps when a run was tested.
  */
-function defaultMetrics(store: SqliteRunStore, runIds: readonly string[]): string[] {
+function defaultMetrics(store: PhaseStore, runIds: readonly string[]): string[] {
   const scalars = new Set<string>();
   const kinds = new Set<string>();
   for (const id of runIds) {
@@ -101,7 +104,7 @@ function defaultMetrics(store: SqliteRunStore, runIds: readonly string[]): strin
 }
 
 export function phaseDiagram(
-  store: SqliteRunStore,
+  store: PhaseStore,
   ref: string,
   o: { x?: string; y?: string; metrics?: readonly string[] } = {},
 ): PhaseDiagram {

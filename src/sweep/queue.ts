@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { SqliteRunStore } from "../store/sqlite.ts";
-import type { JobRecord } from "../store/sweeps.ts";
+import type { JobRecord } from "../store/sweepReader.ts";
 import { type ExecuteOptions, message, type SweepEvent } from "./local.ts";
 import { decodeRecord, type RunRecord } from "./record.ts";
 import {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../io/files.ts";
 import { canonicalJson } from "../store/codec.ts";
 import type { SqliteRunStore } from "../store/sqlite.ts";
-import type { JobRecord, SweepRecord } from "../store/sweeps.ts";
+import type { JobRecord, SweepRecord } from "../store/sweepReader.ts";
 import { runDir } from "../train/run.ts";
 import { type RunRecord, rehomed, writeScalars } from "./record.ts";
 

@@ -2,8 +2,8 @@
  * Where a sweep stands, from the store alone (docs/sweeps.md §status): the `--json` object of
  * `shocklens sweep` and `sweep status`, and the table `sweep status` prints.
  */
-import type { SqliteRunStore } from "../store/sqlite.ts";
-import type { JobRecord, SweepStatus } from "../store/sweeps.ts";
+import type { SweepStoreReader } from "../store/types.ts";
+import type { JobRecord, SweepStatus } from "../store/sweepReader.ts";
 import { describeOverrides } from "./expand.ts";
 
 export interface SweepSummary {
@@ -23,7 +23,7 @@ export interface SweepSummary {
   executor: string;
 }
 
-export function summarizeSweep(store: SqliteRunStore, ref: string): SweepSummary {
+export function summarizeSweep(store: Pick<SweepStoreReader, "sweeps" | "getRun" | "path">, ref: string): SweepSummary {
   const table = store.sweeps();
   const sweep = table.sweep(ref);
   const jobs = table.jobs(sweep.id);

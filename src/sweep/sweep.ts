@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { SqliteRunStore } from "../store/sqlite.ts";
-import type { SweepRecord } from "../store/sweeps.ts";
+import type { SweepRecord } from "../store/sweepReader.ts";
 import type { JobPlan } from "./expand.ts";
 import { type ExecuteOptions, runLocal } from "./local.ts";
 import { parseSweepSpec, type SweepSpec } from "./spec.ts";

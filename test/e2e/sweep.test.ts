@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { SqliteRunStore } from "../../src/store/sqlite.ts";
-import type { JobRecord } from "../../src/store/sweeps.ts";
+import type { JobRecord } from "../../src/store/sweepReader.ts";
 import { expandSweep } from "../../src/sweep/expand.ts";
 import type { SweepEvent } from "../../src/sweep/local.ts";
 import { queueExecutor } from "../../src/sweep/queue.ts";

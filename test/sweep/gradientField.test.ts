@@ -7,9 +7,6 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { SqliteRunStore } from "../../src/store/sqlite.ts";
-import { expandSweep } from "../../src/sweep/expand.ts";
 import {
   GRADIENT_FIELD_EVENT,
   gradientFieldOfRun,
@@ -18,56 +15,12 @@ import {
   type GradientFieldBudget,
 } from "../../src/sweep/gradientField.ts";
 import { phaseDiagram } from "../../src/sweep/phaseDiagram.ts";
-import { runJob } from "../../src/sweep/runJob.ts";
-import { parseSweepSpec } from "../../src/sweep/spec.ts";
-import { storeJobResult } from "../../src/sweep/storeResult.ts";
-import type { RunRecord } from "../../src/sweep/record.ts";
 import { InputError } from "../../src/errors.ts";
 import { trainRun } from "../../src/train/run.ts";
-import { scratch, tinyConfig } from "../train/helpers.ts";
-
-/** A relu 3-6-1 student of a relu 3-3-1 teacher on 20 points: C(N, 2) batches of 2 are enumerated exactly. */
-const base = {
-  model: { arch: "mlp", sizes: [3, 6, 1], activation: "relu" },
-  data: {
-    name: "teacher-student",
-    teacher: { arch: "mlp", sizes: [3, 3, 1], activation: "relu" },
-    n: 20,
-    noise: 0.05,
-    seed: 7,
-  },
-  loss: "mse",
-  optimizer: { name: "sgd", lr: 0.05 },
-  steps: 30,
-  batchSize: 2,
-  logEvery: 10,
-  evalEvery: 10,
-  checkpointEvery: 0,
-};
+import { tinyConfig } from "../train/helpers.ts";
+import { sweptStore, teacherStudentBase } from "./helpers.ts";
 
 const SMALL: GradientFieldBudget = { replicates: 6, K: 12, hodgeN: 5, hodgeReplicates: 4 };
-
-/** A store holding a sweep over the learning rate whose jobs ran (in this process) and were stored. */
-async function sweptStore(lrs: number[]) {
-  const dir = scratch();
-  const spec = parseSweepSpec({ name: "gf", base, grid: { "optimizer.lr": lrs, batchSize: [2] } });
-  const jobs = expandSweep(spec);
-  const store = SqliteRunStore.open(join(dir, "runs.db"));
-  const sweep = store.sweeps().createSweep({ name: spec.name, spec, executor: "local", jobs });
-  for (const j of jobs) {
-    const out = await runJob({ jobId: j.id, config: j.config, scratch: join(dir, j.id) });
-    assert.equal(out.kind, "result");
-    storeJobResult(store, sweep, store.sweeps().job(sweep.id, j.id), (out as { record: RunRecord }).record, "test");
-  }
-  return {
-    store,
-    sweep,
-    runIds: store
-      .sweeps()
-      .jobs(sweep.id)
-      .map((j) => j.runId as string),
-  };
-}
 
 test("at the same weights, halving the learning rate divides the non-gradient fraction by 4 (an O(η) curl)", async () => {
   const { store, runIds } = await sweptStore([0.05]);
@@ -75,7 +28,7 @@ test("at the same weights, halving the learning rate divides the non-gradient fr
     const run = store.getRun(runIds[0]);
     const weights = store.artifacts(run.id).find((a) => a.kind === "weights");
     assert.ok(weights);
-    const config = run.config as typeof base;
+    const config = run.config as typeof teacherStudentBase;
     const halved = store.createRun({ name: "halved", config: { ...config, optimizer: { name: "sgd", lr: 0.025 } } });
     store.addArtifact(halved.id, { name: "weights", kind: "weights", path: weights.path });
     store.setStatus(halved.id, "FINISHED");
@@ -129,7 +82,7 @@ test("runs of optimizers whose drift is no batch gradient, or of models without 
     const weights = store.artifacts(run.id).find((a) => a.kind === "weights");
     const momentum = store.createRun({
       name: "momentum",
-      config: { ...(run.config as typeof base), optimizer: { name: "sgd", lr: 0.05, momentum: 0.9 } },
+      config: { ...(run.config as typeof teacherStudentBase), optimizer: { name: "sgd", lr: 0.05, momentum: 0.9 } },
     });
     store.addArtifact(momentum.id, { name: "weights", kind: "weights", path: weights!.path });
     assert.throws(

@@ -1,4 +1,5 @@
 /** Shared fixtures of the sweep tests. */
+import assert from "node:assert/strict";
 import type { RunConfigInput } from "../../src/train/config.ts";
 import { join } from "node:path";
 import { SqliteRunStore } from "../../src/store/sqlite.ts";
@@ -7,7 +8,9 @@ import { parseSweepSpec } from "../../src/sweep/spec.ts";
 import { scratch, tinyConfigInput } from "../train/helpers.ts";
 import { readSafetensors } from "../../src/io/safetensors.ts";
 import type { RunStore } from "../../src/store/types.ts";
-import { BOOKKEEPING_EVENTS } from "../../src/sweep/record.ts";
+import { BOOKKEEPING_EVENTS, type RunRecord } from "../../src/sweep/record.ts";
+import { runJob } from "../../src/sweep/runJob.ts";
+import { storeJobResult } from "../../src/sweep/storeResult.ts";
 
 /** The training tests' tiny run config (a 2-8-2 MLP on 64 two-moons points) as a sweep's base: no seed, a checkpoint every 5 steps. */
 export function tinyBase(over: Partial<RunConfigInput> = {}): Record<string, unknown> {
@@ -82,4 +85,45 @@ export function phaseFixture(
     });
   }
   return { store, sweep };
+}
+
+/** A relu 3-6-1 student of a relu 3-3-1 teacher on 20 points: C(N, 2) batches of 2 are enumerated exactly. */
+export const teacherStudentBase = {
+  model: { arch: "mlp", sizes: [3, 6, 1], activation: "relu" },
+  data: {
+    name: "teacher-student",
+    teacher: { arch: "mlp", sizes: [3, 3, 1], activation: "relu" },
+    n: 20,
+    noise: 0.05,
+    seed: 7,
+  },
+  loss: "mse",
+  optimizer: { name: "sgd", lr: 0.05 },
+  steps: 30,
+  batchSize: 2,
+  logEvery: 10,
+  evalEvery: 10,
+  checkpointEvery: 0,
+};
+
+/** A store holding a sweep over the learning rate whose jobs ran (in this process) and were stored. */
+export async function sweptStore(lrs: number[]) {
+  const dir = scratch();
+  const spec = parseSweepSpec({ name: "gf", base: teacherStudentBase, grid: { "optimizer.lr": lrs, batchSize: [2] } });
+  const jobs = expandSweep(spec);
+  const store = SqliteRunStore.open(join(dir, "runs.db"));
+  const sweep = store.sweeps().createSweep({ name: spec.name, spec, executor: "local", jobs });
+  for (const j of jobs) {
+    const out = await runJob({ jobId: j.id, config: j.config, scratch: join(dir, j.id) });
+    assert.equal(out.kind, "result");
+    storeJobResult(store, sweep, store.sweeps().job(sweep.id, j.id), (out as { record: RunRecord }).record, "test");
+  }
+  return {
+    store,
+    sweep,
+    runIds: store
+      .sweeps()
+      .jobs(sweep.id)
+      .map((j) => j.runId as string),
+  };
 }

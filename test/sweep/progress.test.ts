@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { JobRecord } from "../../src/store/sweeps.ts";
+import type { JobRecord } from "../../src/store/sweepReader.ts";
 import { sweepProgress } from "../../src/sweep/progress.ts";
 
 const job = (index: number) => ({ id: `j${index}`, index }) as JobRecord;
