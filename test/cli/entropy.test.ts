@@ -221,7 +221,7 @@ test("bad input: exit code 2 with a one-line message", async () => {
   await expectUsageError([...base, "--method", "smc", "--samples", "100"], /--samples: only with --method/);
 });
 
-test("--method sgld and smc at two threads (SHOCKLENS_THREADS=2) print what one thread prints (docs/local-entropy.md §threads)", async () => {
+test("--method sgld and smc at SHOCKLENS_THREADS=2 print what one thread prints (docs/local-entropy.md §threads)", async () => {
   const before = gemmThreads();
   try {
     for (const [method, size] of [
