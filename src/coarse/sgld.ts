@@ -32,10 +32,9 @@
  * docs/local-entropy.md §threads), with the same bits.
  */
 import { foldIn, normalArray, split } from "../core/random.ts";
-import { gemmThreads, setGemmThreads } from "../core/backends/gemm/index.ts";
 import { InputError } from "../errors.ts";
 import { checkCommon, finiteOrInf } from "./check.ts";
-import { chainThreads, startChains } from "./chainThreads.ts";
+import { onChainThreads, startChains } from "./chainThreads.ts";
 import { AT_START, firstFailure, runChain, type ChainJob, type ChainRecord } from "./sgldChains.ts";
 import { gradientSummary, pooledBatchMeans, rHat, simpsonWeights } from "./stats.ts";
 import { searchModes, type KernelMode } from "./modes.ts";
@@ -83,10 +82,7 @@ export function sgldEstimate(obj: Objective, x: Float64Array, o: SgldOptions): L
 
   // Two threads: the chains split over a worker, and every product of the estimate runs at one
   // GEMM thread, so the result is the one-thread result bit for bit (docs/local-entropy.md §threads).
-  const { threads, why } = chainThreads(obj, chains);
-  const asked = gemmThreads();
-  if (threads === 2) setGemmThreads(1);
-  try {
+  return onChainThreads(obj, chains, "chains", (threads) => {
     const { starts, modes } = chainStarts(obj, x, o.t, o.beta, chains, foldIn(key, 0x5ea7));
     const share = modeShares(modes);
     const major = modes.filter((_, k) => share[k] >= MODE_SHARE);
@@ -115,12 +111,8 @@ export function sgldEstimate(obj: Objective, x: Float64Array, o: SgldOptions): L
       r.result.warnings.push(
         `sgld: error ${errOf(r).toPrecision(3)} > target ${target} at the cap of ${S} samples per chain`,
       );
-    r.result.details.chainThreads = threads;
-    if (why !== null) r.result.details.chainThreadsNote = `${asked} threads asked for, chains on one: ${why}`;
     return certify(r.result, r.failures, { ...r.checks, modes: major.length });
-  } finally {
-    if (threads === 2) setGemmThreads(asked);
-  }
+  });
 }
 
 /** Laplace mass share from which a mode counts: every chain must visit it (else the error bars are withdrawn). */

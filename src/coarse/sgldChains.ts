@@ -7,10 +7,10 @@
  * Everything here is plain data, so a worker thread runs the same function on the same inputs.
  */
 import { type Key, foldIn, split } from "../core/random.ts";
-import { InputError } from "../errors.ts";
 import { fitFromForm, type FitForm, type GaussianFit } from "./gaussian.ts";
 import { initialState, langevinRun, type ChainState, type LangevinSettings } from "./mala.ts";
 import { BatchMeans, type BatchMeansSnapshot } from "./stats.ts";
+import { decodeError, encodeError, type ErrorMessage } from "./threadError.ts";
 import type { Objective } from "./types.ts";
 
 /** What every chain of one run shares (plain data). */
@@ -131,20 +131,13 @@ export interface ChainRecordMessage {
   acceptance: number[];
   eta: number[];
   visits: number[];
-  failure?: { node: number; error: { name: string; message: string; field?: string } };
+  failure?: { node: number; error: ErrorMessage };
 }
 
 export function encodeRecord(r: ChainRecord): ChainRecordMessage {
   const { acceptance, eta, visits } = r;
   const msg: ChainRecordMessage = { batches: r.batches.map((b) => b.snapshot()), acceptance, eta, visits };
-  if (r.failure) {
-    const e = r.failure.error;
-    const error =
-      e instanceof Error
-        ? { name: e.name, message: e.message, ...(e instanceof InputError && e.field ? { field: e.field } : {}) }
-        : { name: "Error", message: String(e) };
-    msg.failure = { node: r.failure.node, error };
-  }
+  if (r.failure) msg.failure = { node: r.failure.node, error: encodeError(r.failure.error) };
   return msg;
 }
 
@@ -152,11 +145,6 @@ export function encodeRecord(r: ChainRecord): ChainRecordMessage {
 export function decodeRecord(m: ChainRecordMessage): ChainRecord {
   const { acceptance, eta, visits } = m;
   const rec: ChainRecord = { batches: m.batches.map((b) => BatchMeans.restore(b)), acceptance, eta, visits };
-  if (m.failure) {
-    const { name, message, field } = m.failure.error;
-    const error =
-      name === "InputError" ? new InputError(message, field === undefined ? undefined : { field }) : new Error(message);
-    rec.failure = { node: m.failure.node, error };
-  }
+  if (m.failure) rec.failure = { node: m.failure.node, error: decodeError(m.failure.error) };
   return rec;
 }

@@ -14,16 +14,21 @@
  * (R − 1)/(R − 3), which κ_R divides out. The error bars are withdrawn when the replicates' ℓ_r
  * spread more than SMC_MAX_LOGZ_SD nats or the moves stalled (few distinct particles); a too-wide
  * spread first doubles the particles (up to maxParticles, within the budget).
+ * With two threads and a portable objective half of each round's replicates run on a worker thread
+ * (./chainThreads.ts, ./smcReplicates.ts, docs/local-entropy.md §threads): the same result, count and
+ * budget error, bit for bit.
  */
-import { foldIn } from "../core/random.ts";
+import { type Key, foldIn } from "../core/random.ts";
 import { InputError } from "../errors.ts";
 import { checkCommon } from "./check.ts";
 import { integer, positive } from "../validate.ts";
 import { countingObjective, totalEvaluations } from "./objective.ts";
 import { gradientSummary } from "./stats.ts";
 import { certify, roundingFloor } from "./reliability.ts";
-import { smcRun, SmcBudgetError, type SmcRun } from "./smcRun.ts";
-import type { LocalEntropyResult, Objective, SmcOptions } from "./types.ts";
+import { smcRun, SmcBudgetError, type SmcRun, type SmcSchedule, type SmcSettings } from "./smcRun.ts";
+import { replayReplicates } from "./smcReplicates.ts";
+import { onChainThreads, startReplicates } from "./chainThreads.ts";
+import type { EvaluationCount, LocalEntropyResult, Objective, SmcOptions } from "./types.ts";
 
 /** Largest standard deviation of the replicates' log Ẑ_r (nats) with which smc's error bars are kept. */
 export const SMC_MAX_LOGZ_SD = 0.5;
@@ -47,14 +52,7 @@ export function smcEstimate(target: Objective, x: Float64Array, o: SmcOptions): 
   const { t, beta } = o;
   // the pilot may spend a (R + 1)-th of the budget: a schedule dearer than that cannot be followed R times
   let limit = budget / (R + 1);
-  const spend = (lambda: number) => {
-    if (totalEvaluations(count) > limit)
-      throw new SmcBudgetError(
-        `smc: the budget of ${budget} evaluations does not suffice (${totalEvaluations(count)} spent by ` +
-          `λ = ${lambda.toPrecision(3)}${limit < budget ? " in the pilot run" : ""}; raise maxEvaluations)`,
-        totalEvaluations(count),
-      );
-  };
+  const spend = budgetCheck(count, budget, () => limit);
   const finish = (res: ReturnType<typeof combine>, note?: string) => {
     if (note) res.result.warnings.push(note);
     res.result.samples = totalEvaluations(count);
@@ -62,38 +60,97 @@ export function smcEstimate(target: Objective, x: Float64Array, o: SmcOptions): 
     return certify(res.result, res.failures, res.checks);
   };
   let previous: ReturnType<typeof combine> | null = null;
-  for (let round = 0; ; round++) {
-    const settings = { x, t, beta, particles: N, essFraction: rho, maxMoves, spend };
-    const kRound = foldIn(key, round);
-    let res: ReturnType<typeof combine>;
-    try {
-      limit = totalEvaluations(count) + (budget - totalEvaluations(count)) / (R + 1);
-      const pilot = smcRun(obj, settings, foldIn(kRound, R));
-      limit = budget;
-      const runs: SmcRun[] = [];
-      for (let r = 0; r < R; r++) runs.push(smcRun(obj, settings, foldIn(kRound, r), pilot.schedule));
-      res = combine(runs, x, t, beta, N);
-    } catch (e) {
-      // a rerun with more particles that does not fit the budget leaves the last complete answer
-      if (previous && e instanceof SmcBudgetError)
-        return finish(previous, `smc: a rerun with ${N} particles did not fit the budget of ${budget} evaluations`);
-      throw e;
+  // Two threads: half of each round's replicates on a worker, every product at one GEMM thread
+  // (docs/local-entropy.md §threads); the same result, count and budget error as one thread.
+  return onChainThreads(obj, R, "replicates", (threads) => {
+    for (let round = 0; ; round++) {
+      const settings = { x, t, beta, particles: N, essFraction: rho, maxMoves, spend };
+      const kRound = foldIn(key, round);
+      let res: ReturnType<typeof combine>;
+      try {
+        limit = totalEvaluations(count) + (budget - totalEvaluations(count)) / (R + 1);
+        const pilot = smcRun(obj, settings, foldIn(kRound, R));
+        limit = budget;
+        const runs = replicateRuns(obj, settings, pilot.schedule, kRound, R, threads, totalEvaluations(count), budget);
+        res = combine(runs, x, t, beta, N);
+      } catch (e) {
+        // a rerun with more particles that does not fit the budget leaves the last complete answer
+        if (previous && e instanceof SmcBudgetError)
+          return finish(previous, `smc: a rerun with ${N} particles did not fit the budget of ${budget} evaluations`);
+        throw e;
+      }
+      // more particles shrink both the replicates' spread of log Ẑ (a failed diagnostic) and the stderr
+      const spreadOnly = res.failures.length > 0 && res.failures.every((f) => f.startsWith(SPREAD));
+      const short = res.failures.length === 0 && goal !== undefined && (res.result.stderr as number) > goal;
+      if (!(spreadOnly || short) || 2 * N > maxN) {
+        const capped = short
+          ? `smc: stderr ${(res.result.stderr as number).toPrecision(3)} > target ${goal} at the cap of ${N} particles`
+          : undefined;
+        return finish(res, capped);
+      }
+      previous = res;
+      N *= 2;
     }
-    // more particles shrink both the replicates' spread of log Ẑ (a failed diagnostic) and the stderr
-    const spreadOnly = res.failures.length > 0 && res.failures.every((f) => f.startsWith(SPREAD));
-    const short = res.failures.length === 0 && goal !== undefined && (res.result.stderr as number) > goal;
-    if (!(spreadOnly || short) || 2 * N > maxN) {
-      const capped = short
-        ? `smc: stderr ${(res.result.stderr as number).toPrecision(3)} > target ${goal} at the cap of ${N} particles`
-        : undefined;
-      return finish(res, capped);
-    }
-    previous = res;
-    N *= 2;
-  }
+  });
 }
 
 export { SmcBudgetError };
+
+/**
+ * smc's `spend`: throws SmcBudgetError, naming the budget, the evaluations counted and λ, once
+ * `count` exceeds `limit()` (below the budget while a pilot runs, else the budget).
+ */
+export function budgetCheck(count: EvaluationCount, budget: number, limit: () => number): (lambda: number) => void {
+  return (lambda) => {
+    const spent = totalEvaluations(count);
+    const lim = limit();
+    if (spent > lim)
+      throw new SmcBudgetError(
+        `smc: the budget of ${budget} evaluations does not suffice (${spent} spent by ` +
+          `λ = ${lambda.toPrecision(3)}${lim < budget ? " in the pilot run" : ""}; raise maxEvaluations)`,
+        spent,
+      );
+  };
+}
+
+/**
+ * The R replicates of a round, following the pilot's schedule: at one thread all here in order; at
+ * two, [0, h) here and [h, R) on the worker, whose budget the one-thread loop's accounting then
+ * replays in order (./smcReplicates.ts). `spentBefore`: the evaluations counted before them.
+ */
+export function replicateRuns(
+  obj: Objective,
+  settings: SmcSettings,
+  schedule: SmcSchedule,
+  kRound: Key,
+  R: number,
+  threads: 1 | 2,
+  spentBefore: number,
+  budget: number,
+): SmcRun[] {
+  const h = threads === 2 ? Math.floor(R / 2) : R;
+  const { spend, ...plain } = settings;
+  const pending =
+    h < R
+      ? startReplicates(obj, {
+          settings: plain,
+          schedule,
+          kRound,
+          replicates: Array.from({ length: R - h }, (_, i) => h + i),
+          spentBefore,
+          budget,
+        })
+      : null;
+  const runs: SmcRun[] = [];
+  try {
+    for (let r = 0; r < h; r++) runs.push(smcRun(obj, settings, foldIn(kRound, r), schedule));
+  } catch (e) {
+    pending?.abandon();
+    throw e;
+  }
+  if (pending) runs.push(...replayReplicates(pending.finish(), spend, (c) => obj.evaluatedElsewhere!(c)));
+  return runs;
+}
 
 function combine(runs: SmcRun[], x: Float64Array, t: number, beta: number, N: number) {
   const R = runs.length;

@@ -221,16 +221,21 @@ test("bad input: exit code 2 with a one-line message", async () => {
   await expectUsageError([...base, "--method", "smc", "--samples", "100"], /--samples: only with --method/);
 });
 
-test("--method sgld with two threads (SHOCKLENS_THREADS=2) prints what one thread prints (docs/local-entropy.md §threads)", async () => {
-  const args = [...base, "--method", "sgld", "--samples", "20", "--seed", "3"];
+test("--method sgld and smc at SHOCKLENS_THREADS=2 print what one thread prints (docs/local-entropy.md §threads)", async () => {
   const before = gemmThreads();
   try {
-    setGemmThreads(1);
-    const one = await json(args);
-    setGemmThreads(2);
-    const two = await json(args);
-    assert.equal(one.method, "sgld");
-    assert.deepStrictEqual(two, one);
+    for (const [method, size] of [
+      ["sgld", ["--samples", "20"]],
+      ["smc", ["--particles", "32"]],
+    ] as const) {
+      const args = [...base, "--method", method, ...size, "--seed", "3"];
+      setGemmThreads(1);
+      const one = await json(args);
+      setGemmThreads(2);
+      const two = await json(args);
+      assert.equal(one.method, method);
+      assert.deepStrictEqual(two, one, method);
+    }
   } finally {
     setGemmThreads(before);
   }

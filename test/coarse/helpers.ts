@@ -5,6 +5,7 @@ import { type Key, key, split, normal, normalArray, foldIn } from "../../src/cor
 import { modelOf, parseModelConfig, type Model } from "../../src/nn/index.ts";
 import { ravel, unravel, type Tree } from "../../src/core/tree.ts";
 import { mnistDigits } from "../../src/data/index.ts";
+import { gemmThreads, setGemmThreads } from "../../src/core/backends/gemm/index.ts";
 import { adam } from "../../src/optim/index.ts";
 import { modelObjective, orthonormalize, type LocalEntropyResult, type Objective } from "../../src/coarse/index.ts";
 
@@ -127,4 +128,35 @@ export function trainedMnistMlp(hidden: number, N: number, steps: number): { obj
     state = next.state;
   }
   return { objective, x0: ravel(params) };
+}
+
+/** The result without the fields that say how the chains or replicates ran (1 or 2 threads). */
+export function withoutThreads(r: LocalEntropyResult): unknown {
+  const { chainThreads, chainThreadsNote, ...details } = r.details;
+  void chainThreads;
+  void chainThreadsNote;
+  return { ...r, details };
+}
+
+/** f() with `threads` threads asked for (setGemmThreads), restored afterwards. */
+export function atThreads<T>(threads: number, f: () => T): T {
+  const before = gemmThreads();
+  setGemmThreads(threads);
+  try {
+    return f();
+  } finally {
+    setGemmThreads(before);
+  }
+}
+
+/** A relu MLP 3 → 5 → 3 with cross-entropy on 12 labelled points (a portable objective). */
+export function reluXent(): { objective: Objective; x0: Float64Array } {
+  const model = modelOf(parseModelConfig({ arch: "mlp", sizes: [3, 5, 3], activation: "relu" }));
+  const [kp, kx] = split(key(21), 2);
+  const params = model.init(kp);
+  const Y = new Tensor(
+    Float64Array.from({ length: 12 }, (_, i) => i % 3),
+    [12],
+  );
+  return { objective: modelObjective(model, params, normal(kx, [12, 3]), Y, "xent"), x0: ravel(params) };
 }

@@ -8,7 +8,6 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { gemmThreads, setGemmThreads } from "../../src/core/backends/gemm/index.ts";
 import { key, normal, split } from "../../src/core/random.ts";
 import { Tensor } from "../../src/core/tensor.ts";
 import { ravel } from "../../src/core/tree.ts";
@@ -18,48 +17,16 @@ import {
   localEntropy,
   modelObjective,
   quadraticObjective,
-  type LocalEntropyResult,
   type Objective,
   type SgldOptions,
 } from "../../src/coarse/index.ts";
 import { denseFit, fitFromForm, lowRankFit } from "../../src/coarse/gaussian.ts";
 import { decodeRecord, encodeRecord } from "../../src/coarse/sgldChains.ts";
 import { InputError } from "../../src/errors.ts";
-import { tinyNetwork } from "./helpers.ts";
-
-/** The result without the field that says how the chains ran (1 or 2 threads). */
-function numbers(r: LocalEntropyResult): unknown {
-  const { chainThreads, chainThreadsNote, ...details } = r.details;
-  void chainThreads;
-  void chainThreadsNote;
-  return { ...r, details };
-}
-
-function atThreads<T>(threads: number, f: () => T): T {
-  const before = gemmThreads();
-  setGemmThreads(threads);
-  try {
-    return f();
-  } finally {
-    setGemmThreads(before);
-  }
-}
+import { atThreads, reluXent, tinyNetwork, withoutThreads } from "./helpers.ts";
 
 function sgld(obj: Objective, x: Float64Array, o: Omit<SgldOptions, "t" | "beta"> & { t: number; beta: number }) {
   return localEntropy(obj, x, { method: "sgld", ...o });
-}
-
-/** A relu MLP 3 → 5 → 3 with cross-entropy on 12 labelled points. */
-function reluXent(): { objective: Objective; x0: Float64Array } {
-  const model = modelOf(parseModelConfig({ arch: "mlp", sizes: [3, 5, 3], activation: "relu" }));
-  const [kp, kx] = split(key(21), 2);
-  const params = model.init(kp);
-  const X = normal(kx, [12, 3]);
-  const Y = new Tensor(
-    Float64Array.from({ length: 12 }, (_, i) => i % 3),
-    [12],
-  );
-  return { objective: modelObjective(model, params, X, Y, "xent"), x0: ravel(params) };
 }
 
 /** tanh MLP 1 → 1 → 1 at the origin with a wide kernel: the Gibbs kernel has several modes. */
@@ -102,7 +69,7 @@ test("sgld at two threads equals one thread bit for bit, every field of the resu
     const two = atThreads(2, () => sgld(obj, x, o));
     assert.equal(one.details.chainThreads, 1, what);
     assert.equal(two.details.chainThreads, 2, what);
-    assert.deepStrictEqual(numbers(two), numbers(one), what);
+    assert.deepStrictEqual(withoutThreads(two), withoutThreads(one), what);
     if (what === "several modes") assert.ok((one.reliability.checks.modes as number) > 1, "the case has several modes");
     if (what === "relu xent, stderr target") assert.ok(one.samples > 4 * (30 + 40) * 4, "several runs");
   }
@@ -155,7 +122,7 @@ test("objectives that cannot be rebuilt on a worker keep the chains on one threa
     String(two.details.chainThreadsNote),
     /2 threads asked for, chains on one: the objective is not portable/,
   );
-  assert.deepStrictEqual(numbers(two), numbers(atThreads(1, () => sgld(quad, x, o))));
+  assert.deepStrictEqual(withoutThreads(two), withoutThreads(atThreads(1, () => sgld(quad, x, o))));
   // a hand-made model (not built by modelOf) is not portable either
   const net = tinyNetwork(7);
   const handMade = { ...net.model };
