@@ -40,7 +40,7 @@ export function backward(
   const pass = ++passCounter;
   // Every pass that ends restores the cotangents it set, so when none is running every _ct is
   // null: a pass that is not nested only has to clear the ones it set, not remember them.
-  const touched: Touched = { tensors: [], ct: nested ? [] : null, ctPass: nested ? [] : null };
+  const touched: Touched = { tensors: [], before: nested ? { ct: [], ctPass: [] } : null };
   const wrtBefore = nested ? wrt.map((w) => w._wrt) : null;
   // A pass that is not recorded (and not inside another) recycles the large cotangent arrays it
   // allocated once they are dead (kernels/alloc.ts); `held` counts the cotangent slots holding
@@ -94,12 +94,12 @@ export function backward(
     }
     return out;
   } finally {
-    const { tensors, ct, ctPass } = touched;
-    if (ct === null || ctPass === null) for (let i = 0; i < tensors.length; i++) tensors[i]._ct = null;
+    const { tensors, before } = touched;
+    if (before === null) for (let i = 0; i < tensors.length; i++) tensors[i]._ct = null;
     else {
       for (let i = tensors.length - 1; i >= 0; i--) {
-        tensors[i]._ct = ct[i];
-        tensors[i]._ctPass = ctPass[i];
+        tensors[i]._ct = before.ct[i];
+        tensors[i]._ctPass = before.ctPass[i];
       }
     }
     for (let i = 0; i < wrt.length; i++) wrt[i]._wrt = wrtBefore === null ? 0 : wrtBefore[i];
@@ -117,8 +117,7 @@ export function backward(
  */
 interface Touched {
   tensors: Tensor[];
-  ct: (Tensor | null)[] | null;
-  ctPass: number[] | null;
+  before: { ct: (Tensor | null)[]; ctPass: number[] } | null;
 }
 
 /** The slot counts of the recycling pass (at most one runs at a time). */
@@ -139,9 +138,9 @@ function accumulate(
 ): void {
   if (t._ctPass !== pass) {
     touched.tensors.push(t);
-    if (touched.ct !== null && touched.ctPass !== null) {
-      touched.ct.push(t._ct);
-      touched.ctPass.push(t._ctPass);
+    if (touched.before !== null) {
+      touched.before.ct.push(t._ct);
+      touched.before.ctPass.push(t._ctPass);
     }
     t._ct = g;
     t._ctPass = pass;

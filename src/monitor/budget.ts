@@ -13,7 +13,6 @@
 export class BudgetInterval {
   private obsMs = 0;
   private observations = 0;
-  private firstStep = 0;
 
   constructor(
     private readonly budget: number,
@@ -22,14 +21,13 @@ export class BudgetInterval {
   ) {}
 
   /**
-   * Records an observation at `step` that took `ms`, with `trainMs` spent training so far, and
-   * returns the interval to the next observation.
+   * Records an observation that took `ms`, with `trainMs` spent training over `steps` steps (from
+   * the one before the first observation), and returns the interval to the next observation.
    */
-  observed(step: number, ms: number, trainMs: number): number {
+  observed(ms: number, trainMs: number, steps: number): number {
     this.obsMs = this.observations === 0 ? ms : 0.7 * this.obsMs + 0.3 * ms;
-    if (this.observations === 0) this.firstStep = step;
     this.observations++;
-    const stepMs = trainMs / Math.max(1, step - (this.firstStep - 1));
+    const stepMs = trainMs / Math.max(1, steps);
     const k = Math.ceil(this.obsMs / (this.budget * Math.max(stepMs, 1e-6)));
     return Math.min(Math.max(k, this.minEvery), this.maxEvery);
   }

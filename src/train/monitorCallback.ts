@@ -126,7 +126,7 @@ export function monitorCallback(o: MonitorCallbackOptions): MonitorCallback {
         if (observations === 0) firstStep = info.step;
         observations++;
         lastStep = info.step;
-        const k = interval === null ? (c.every ?? 1) : interval.observed(info.step, ms, trainMs);
+        const k = interval === null ? (c.every ?? 1) : interval.observed(ms, trainMs, info.step - (firstStep - 1));
         nextAt = info.step + k;
         rec.scalars["monitor/interval"] = k;
         rec.scalars["monitor/overhead"] = trainMs > 0 ? monitorMs / trainMs : 0;

@@ -19,7 +19,7 @@ function simulate(b: BudgetInterval, steps: number, stepMs: number, obsMs: (step
     if (step < nextAt) continue;
     const ms = obsMs(step);
     monitorMs += ms;
-    const k = b.observed(step, ms, trainMs);
+    const k = b.observed(ms, trainMs, step); // observed from step 1: `step` steps trained
     ks.push(k);
     nextAt = step + k;
   }
@@ -50,5 +50,5 @@ test("budget interval: clamped to [minEvery, maxEvery]", () => {
   assert.deepEqual([...new Set(simulate(new BudgetInterval(0.5, 5), 500, 1, () => 0.1).ks)], [5]);
   assert.deepEqual([...new Set(simulate(new BudgetInterval(0.01, 1, 50), 500, 1, () => 10).ks)], [50]);
   // a step measured as taking no time never divides by zero
-  assert.equal(new BudgetInterval(0.1, 1, 1000).observed(1, 1, 0), 1000);
+  assert.equal(new BudgetInterval(0.1, 1, 1000).observed(1, 0, 1), 1000);
 });

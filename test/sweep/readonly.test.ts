@@ -15,7 +15,7 @@ import { migrate, MIGRATIONS } from "../../src/store/schema.ts";
 import { storedGradientField } from "../../src/sweep/gradientField.ts";
 import { phaseDiagram } from "../../src/sweep/phaseDiagram.ts";
 import { jobStatus, summarizeSweep } from "../../src/sweep/summary.ts";
-import { runCliInProcess, tempDir } from "../cli/helpers.ts";
+import { expectUsageError, runCliInProcess, tempDir } from "../cli/helpers.ts";
 import { readOnlyView } from "../e2e/faults/helpers.ts";
 import { scratch } from "../train/helpers.ts";
 import { phaseFixture, sweptStore } from "./helpers.ts";
@@ -58,14 +58,6 @@ function closedFixture(journalMode: "wal" | "delete" = "wal") {
     db.close();
   }
   return { path: store.path, sweep, expected };
-}
-
-async function expectOneLineError(args: string[], pattern: RegExp): Promise<void> {
-  const r = await runCliInProcess(args);
-  assert.equal(r.code, 2, `exit code for ${args.join(" ")}: ${r.stderr}`);
-  assert.equal(r.stdout, "");
-  assert.equal(r.stderr.trim().split("\n").length, 1, `one line: ${r.stderr}`);
-  assert.match(r.stderr, pattern);
 }
 
 async function statusAndReport(path: string, sweepId: string) {
@@ -112,7 +104,7 @@ test("sweep status and report work on read-only media and write nothing there; -
     const before = snapshot(store);
     const { status } = await statusAndReport(store, sweep.id);
     assert.deepEqual(status, { ...expected.status, store }, view.how);
-    await expectOneLineError(
+    await expectUsageError(
       ["sweep", "report", sweep.id, "--store", store, "--gradient-field", "--out", join(tempDir(), "maps")],
       /^shocklens: cannot open store .*runs\.db: /,
     );
@@ -154,11 +146,11 @@ test("a store written before sweeps existed is not migrated: no sweep, one line,
   db.close();
   const before = snapshot(path);
   for (const command of ["status", "report"])
-    await expectOneLineError(
+    await expectUsageError(
       ["sweep", command, "abc123", "--store", path],
       new RegExp(`^shocklens: no sweep "abc123" in store ${path}$`, "m"),
     );
-  await expectOneLineError(["sweep", "status", "xyz", "--store", path], /sweep id: expected hex digits, got "xyz"/);
+  await expectUsageError(["sweep", "status", "xyz", "--store", path], /sweep id: expected hex digits, got "xyz"/);
   const reader = RunReader.openReadOnly(path)!;
   try {
     assert.deepEqual(reader.sweeps().listSweeps(), []);
@@ -177,11 +169,11 @@ test("sweep status and report: an empty file is no store yet and stays empty; a 
   const empty = join(dir, "empty.db");
   writeFileSync(empty, "");
   for (const command of ["status", "report"]) {
-    await expectOneLineError(
+    await expectUsageError(
       ["sweep", command, "abc", "--store", empty],
       new RegExp(`^shocklens: no sweep "abc" in store ${empty}$`, "m"),
     );
-    await expectOneLineError(
+    await expectUsageError(
       ["sweep", command, "abc", "--store", join(dir, "none.db")],
       new RegExp(`^shocklens: sweep ${command}: no run store at ${join(dir, "none.db")}$`, "m"),
     );
