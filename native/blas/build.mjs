@@ -70,8 +70,10 @@ function main() {
     join(here, "src", "softmax.c"),
     join(here, "src", "norm.c"),
     join(here, "src", "heads.c"),
+    join(here, "src", "sparse.c"),
     "-lopenblas",
     "-lm",
+    "-pthread",
   ];
   try {
     execFileSync(cc, args, { stdio: ["ignore", "ignore", "pipe"] });

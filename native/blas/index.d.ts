@@ -209,3 +209,23 @@ export declare const copyRows:
       n: number,
     ) => void)
   | undefined;
+/**
+ * C = Aᵀ·B (A k × m, B k × n, C m × n, row-major from the offsets), each element one FMA chain over
+ * p in order with the terms whose A[p, j] is zero left out; false (C unspecified) when it declined
+ * (no AVX-512, A more than 70 % nonzero, k > 2048, or B not finite).
+ */
+export declare const skipZerosTN:
+  | ((
+      m: number,
+      n: number,
+      k: number,
+      a: Float64Array,
+      aOff: number,
+      b: Float64Array,
+      bOff: number,
+      c: Float64Array,
+      cOff: number,
+    ) => boolean)
+  | undefined;
+/** Whether skipZerosTN gives cblas_dgemm's bits for an m × n × k product (probed on order-sensitive operands). */
+export declare const skipZerosProbe: ((m: number, n: number, k: number) => boolean) | undefined;

@@ -53,5 +53,7 @@ module.exports = binding
       dotHeads: binding.dotHeads,
       rowsHeads: binding.rowsHeads,
       copyRows: binding.copyRows,
+      skipZerosTN: binding.skipZerosTN,
+      skipZerosProbe: binding.skipZerosProbe,
     }
   : { available: false, reason, path: file };

@@ -18,7 +18,7 @@
  *   backward  g_{l−1} = act'(·) ⊙ (g_l W_l), dW_l = g_lᵀ a_{l−1}, db_l = Σ_rows g_l, the activation
  *             derivative applied in place on the product's own array.
  */
-import { gemmDispatch, streamKernels } from "../core/backends/gemm/index.ts";
+import { gemmDispatch, gemmTransASkippingZeros, streamKernels } from "../core/backends/gemm/index.ts";
 import { reluForward } from "../core/kernels/fused.ts";
 import type { StreamKernels } from "../core/kernels/stream.ts";
 import { tanhInto } from "../core/kernels/tanh.ts";
@@ -241,7 +241,11 @@ export function compileMlpGrad(
         } else if (gA !== gPrev) gPrev.set(gA);
       }
       if (dst === null) continue;
-      if (thin === null || !thin.weightGrad(l, dst[w], row * nOut * nIn))
+      // A hidden layer's relu cotangent is zero wherever its unit was off: the weight gradient may
+      // leave those terms out (the same bits; docs/performance.md §skipping-relu-zeros).
+      if (l < L && act === "relu")
+        gemmTransASkippingZeros(nOut, nIn, rows, gl, 0, a[l - 1], 0, dst[w], row * nOut * nIn);
+      else if (thin === null || !thin.weightGrad(l, dst[w], row * nOut * nIn))
         gemmDispatch(nOut, nIn, rows, gl, 0, true, a[l - 1], 0, false, dst[w], row * nOut * nIn);
       if (bias && !(fuseBias && l < L)) sk.colSums(gl, rows, nOut, rowOf(dst[w + 1], row, nOut));
     }

@@ -101,6 +101,7 @@ static napi_value init(napi_env env, napi_value exports) {
   stream_define(env, exports);
   norm_define(env, exports);
   heads_define(env, exports);
+  sparse_define(env, exports);
   return exports;
 }
 

@@ -72,4 +72,6 @@ void softmax_define(napi_env env, napi_value exports);
 /* norm.c: the transformer's layer norms and embedding rows; heads.c: attention's small products. */
 void norm_define(napi_env env, napi_value exports);
 void heads_define(napi_env env, napi_value exports);
+/* sparse.c: the weight gradient that skips relu's zeros, and its probe against OpenBLAS. */
+void sparse_define(napi_env env, napi_value exports);
 #endif

@@ -19,7 +19,7 @@ import { BackendAxis } from "../registry.ts";
 import { nativeBlasGemm } from "./nativeBlas.ts";
 import { smallGemm, smallGemmReason, type SmallGemm } from "./small.ts";
 import { typescriptGemm } from "./typescript.ts";
-import type { GemmBackend, GemmFn } from "./types.ts";
+import type { GemmBackend, GemmFn, SkipZerosFn } from "./types.ts";
 import { wasmRelaxedGemm } from "./wasmRelaxed.ts";
 import { wasmSimdGemm } from "./wasmSimd.ts";
 
@@ -40,6 +40,8 @@ let active: GemmFn = gemmPlain;
 let minWork = 0;
 /** Products with fewer rows than this use the plain kernel (WebAssembly pads rows to 4). */
 let minRows = 1;
+/** The active backend's Aᵀ·B that skips A's zeros, if it has one. */
+let skipZeros: SkipZerosFn | undefined;
 /** The small-product kernels, used only while a backend that allows them is active. */
 let small: SmallGemm | null = null;
 let threads: number | undefined;
@@ -52,6 +54,7 @@ function route(b: GemmBackend): void {
   minRows = b.minRows;
   small = b.smallKernels ? smallGemm() : null;
   stream = b.stream ?? typescriptStream;
+  skipZeros = b.skipZerosTN;
   const t = gemmThreads();
   b.setThreads?.(t);
   ready = true;
@@ -76,6 +79,33 @@ export const gemmDispatch: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, 
     }
   } else active(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
 };
+
+/** Fewer rows than this (k) leave too few zeros to repay listing them: the dense product runs. */
+export const SKIP_ZEROS_MIN_ROWS = 16;
+
+/**
+ * C = Aᵀ·B (A: k × m, B: k × n), the product gemmDispatch(m, n, k, a, aOff, true, b, bOff, false,
+ * c, cOff) computes, with the same bits; where the active backend can, the terms of A's exact zeros
+ * are left out (docs/performance.md §skipping-relu-zeros) — the weight gradient gᵀ·a of a relu
+ * layer, whose cotangent g is zero wherever a unit was off, costs about two thirds of the dense
+ * product. Falls back to gemmDispatch whenever the backend declines.
+ */
+export function gemmTransASkippingZeros(
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  aOff: number,
+  b: Float64Array,
+  bOff: number,
+  c: Float64Array,
+  cOff: number,
+): void {
+  if (!ready) selectFromEnvironment();
+  const tried = skipZeros !== undefined && k >= SKIP_ZEROS_MIN_ROWS && !belowThreshold(m, n, k);
+  if (!tried || !skipZeros!(m, n, k, a, aOff, b, bOff, c, cOff))
+    gemmDispatch(m, n, k, a, aOff, true, b, bOff, false, c, cOff);
+}
 
 /**
  * Whether gemmDispatch sends an m×n×k product to the plain kernel (../../kernels/matmul.ts) on

@@ -5,7 +5,7 @@
  */
 import { createRequire } from "node:module";
 import type { BackendEntry } from "../registry.ts";
-import type { GemmBackend } from "./types.ts";
+import type { GemmBackend, SkipZerosFn } from "./types.ts";
 import type { GemmFn } from "../../kernels/matmul.ts";
 import { typescriptStream, type StreamKernels } from "../../kernels/stream.ts";
 import { checkLabels } from "../../kernels/softmaxXent.ts";
@@ -44,6 +44,9 @@ export interface NativeBlas {
   dotHeads?: StreamKernels["dotHeads"];
   rowsHeads?: StreamKernels["rowsHeads"];
   copyRows?: StreamKernels["copyRows"];
+  /** native/blas/src/sparse.c: Aᵀ·B skipping A's zeros (false: declined), and its probe against dgemm. */
+  skipZerosTN?: SkipZerosFn;
+  skipZerosProbe?: (m: number, n: number, k: number) => boolean;
 }
 
 /** The addon; throws with the package's reason when it is not built or not installed. */
@@ -71,18 +74,43 @@ export const nativeBlasGemm: BackendEntry<GemmBackend> = {
   summary: "OpenBLAS through the optional shocklens-blas addon",
   load() {
     const blas = loadNativeBlas();
+    let threads = 1;
     return {
       dgemm: blas.dgemm,
       minMulAdds: MIN_MUL_ADDS,
       minRows: 1,
       smallKernels: true,
-      setThreads: (n) => blas.setThreads(n),
+      setThreads: (n) => {
+        threads = n;
+        blas.setThreads(n);
+      },
+      skipZerosTN: skipZerosAtOneThread(blas, () => threads),
       stream: nativeStream(blas),
       detail: `${blas.config().trim()} (core ${blas.corename()}), ${blas.path}`,
     };
   },
   detail: (b) => b.detail,
 };
+
+/**
+ * The addon's Aᵀ·B that skips A's zeros (docs/performance.md §skipping-relu-zeros), for the shapes
+ * where it gives OpenBLAS's bits: at one OpenBLAS thread (with more, OpenBLAS splits the product
+ * and is the faster anyway), and only for a shape whose probe — both kernels on the same
+ * order-sensitive operands, compared bit for bit — matched (probed once per shape per process:
+ * about 2 ms for 64 × 784 × 128). Elsewhere it declines and the caller runs dgemm.
+ */
+function skipZerosAtOneThread(blas: NativeBlas, threads: () => number): SkipZerosFn | undefined {
+  const { skipZerosTN, skipZerosProbe } = blas;
+  if (skipZerosTN === undefined || skipZerosProbe === undefined) return undefined;
+  const matches = new Map<string, boolean>();
+  return (m, n, k, a, aOff, b, bOff, c, cOff) => {
+    if (threads() !== 1) return false;
+    const shape = `${m}x${n}x${k}`;
+    let ok = matches.get(shape);
+    if (ok === undefined) matches.set(shape, (ok = skipZerosProbe(m, n, k)));
+    return ok && skipZerosTN(m, n, k, a, aOff, b, bOff, c, cOff);
+  };
+}
 
 /**
  * Below this many elements a pass stays in TypeScript: the call into the addon (~0.2 µs) costs

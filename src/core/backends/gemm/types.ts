@@ -4,6 +4,23 @@ import type { StreamKernels } from "../../kernels/stream.ts";
 
 export type { GemmFn };
 
+/**
+ * C = Aᵀ·B (A: k × m, B: k × n, row-major from the offsets) with the terms of A's zeros left out,
+ * giving `dgemm`'s bits for the same product; false when it declined (C unspecified), and the
+ * caller then runs the dense product.
+ */
+export type SkipZerosFn = (
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  aOff: number,
+  b: Float64Array,
+  bOff: number,
+  c: Float64Array,
+  cOff: number,
+) => boolean;
+
 export interface GemmBackend {
   /** C = op(A)·op(B), the contract of kernels/matmul.ts `gemm`. */
   dgemm: GemmFn;
@@ -17,6 +34,8 @@ export interface GemmBackend {
   setThreads?(n: number): void;
   /** Its own streaming kernels (same results as the TypeScript ones), when it has them. */
   stream?: StreamKernels;
+  /** Aᵀ·B skipping A's zeros with `dgemm`'s bits, where the backend has it (native OpenBLAS). */
+  skipZerosTN?: SkipZerosFn;
   /** The file or library behind it, for `shocklens doctor`. */
   detail: string;
 }
