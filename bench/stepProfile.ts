@@ -14,6 +14,10 @@
  * over our bare GEMMs — the ratio the compiled step would reach if everything but its GEMMs took
  * no time — beside the ratio it reaches.
  *
+ * The bare products are the dense calls. The step's own relu weight gradients may leave out the
+ * cotangent's zeros (docs/performance.md §skipping-relu-zeros), so while most of a network's units
+ * are off the step can come out at or below its bare GEMMs (a share near or above 100 %).
+ *
  * With --kernels, each streaming kernel the step calls is also timed call by call inside the
  * step (the active backend's kernel object wrapped with a timer for that part of the run): the
  * time outside the GEMMs, kernel by kernel.

@@ -6,7 +6,9 @@
  * The plan performs exactly the arithmetic the eager path performs for the same model and loss —
  * the same GEMM calls (same shapes, transposes passed as flags), the same element-wise and
  * reduction kernels in the same order — so loss and gradient agree with `valueAndGrad` bit for bit
- * (test/compiled/step.test.ts). The passes over activations and cotangents (bias + relu, the
+ * (test/compiled/step.test.ts). One call differs in form, not in bits: a relu layer's weight
+ * gradient may leave out the terms of its cotangent's zeros, where that gives the dense product's
+ * bits (docs/performance.md §skipping-relu-zeros). The passes over activations and cotangents (bias + relu, the
  * activations' derivatives, bias-gradient sums) go through the active backend's streaming kernels,
  * whose native form computes the same bits (docs/performance.md §streaming-kernels). What it saves
  * is the rest: no graph, no tensor objects, no fresh (cache-cold) arrays, and fewer passes over
