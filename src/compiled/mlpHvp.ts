@@ -19,7 +19,7 @@
  * rounding (test/compiled/hvp.test.ts: every component within 1e-14 of the largest |(Hv)ᵢ|), not bit for bit. The loss and gradient it
  * returns are the gradient plan's, bit-identical to `valueAndGrad`.
  */
-import { gemmDispatch, gemmTransASkippingZeros, streamKernels } from "../core/backends/gemm/index.ts";
+import { gemmDispatch, gemmTransA, gemmTransASkippingZeros, streamKernels } from "../core/backends/gemm/index.ts";
 import type { StreamKernels } from "../core/kernels/stream.ts";
 import { InputError } from "../errors.ts";
 import type { MlpConfig } from "../nn/families/mlp.ts";
@@ -34,21 +34,6 @@ export interface MlpHvpPlan {
   readonly hvp: readonly Float64Array[];
   /** The loss at `params` on (x, target); writes `grads` and `hvp` for the direction `v` (leaves like params). */
   run(params: readonly Float64Array[], v: readonly Float64Array[], x: Float64Array, target: Float64Array): number;
-}
-
-/** C = Aᵀ·B through the dispatch, in gemmTransASkippingZeros's argument order. */
-function gemmTransA(
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aOff: number,
-  b: Float64Array,
-  bOff: number,
-  c: Float64Array,
-  cOff: number,
-): void {
-  gemmDispatch(m, n, k, a, aOff, true, b, bOff, false, c, cOff);
 }
 
 export function compileMlpHvp(cfg: MlpConfig, loss: LossName, rows: number): MlpHvpPlan {

@@ -19,11 +19,11 @@ import { BackendAxis } from "../registry.ts";
 import { nativeBlasGemm } from "./nativeBlas.ts";
 import { smallGemm, smallGemmReason, type SmallGemm } from "./small.ts";
 import { typescriptGemm } from "./typescript.ts";
-import type { GemmBackend, GemmFn, SkipZerosFn } from "./types.ts";
+import type { GemmBackend, GemmFn, SkipZerosFn, TransAProduct } from "./types.ts";
 import { wasmRelaxedGemm } from "./wasmRelaxed.ts";
 import { wasmSimdGemm } from "./wasmSimd.ts";
 
-export type { GemmBackend, GemmFn };
+export type { GemmBackend, GemmFn, TransAProduct };
 
 /** The GEMM backends in preference order ("auto" takes the first that loads). */
 export const gemmBackends = new BackendAxis<GemmBackend>({
@@ -90,22 +90,15 @@ export const SKIP_ZEROS_MIN_ROWS = 16;
  * layer, whose cotangent g is zero wherever a unit was off, costs about two thirds of the dense
  * product. Falls back to gemmDispatch whenever the backend declines.
  */
-export function gemmTransASkippingZeros(
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aOff: number,
-  b: Float64Array,
-  bOff: number,
-  c: Float64Array,
-  cOff: number,
-): void {
+export const gemmTransASkippingZeros: TransAProduct = (m, n, k, a, aOff, b, bOff, c, cOff) => {
   if (!ready) selectFromEnvironment();
   const tried = skipZeros !== undefined && k >= SKIP_ZEROS_MIN_ROWS && !belowThreshold(m, n, k);
-  if (!tried || !skipZeros!(m, n, k, a, aOff, b, bOff, c, cOff))
-    gemmDispatch(m, n, k, a, aOff, true, b, bOff, false, c, cOff);
-}
+  if (!tried || !skipZeros!(m, n, k, a, aOff, b, bOff, c, cOff)) gemmTransA(m, n, k, a, aOff, b, bOff, c, cOff);
+};
+
+/** C = Aᵀ·B through gemmDispatch (the dense product, in gemmTransASkippingZeros's argument order). */
+export const gemmTransA: TransAProduct = (m, n, k, a, aOff, b, bOff, c, cOff) =>
+  gemmDispatch(m, n, k, a, aOff, true, b, bOff, false, c, cOff);
 
 /**
  * Whether gemmDispatch sends an m×n×k product to the plain kernel (../../kernels/matmul.ts) on

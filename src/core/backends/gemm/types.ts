@@ -4,12 +4,8 @@ import type { StreamKernels } from "../../kernels/stream.ts";
 
 export type { GemmFn };
 
-/**
- * C = Aᵀ·B (A: k × m, B: k × n, row-major from the offsets) with the terms of A's zeros left out,
- * giving `dgemm`'s bits for the same product; false when it declined (C unspecified), and the
- * caller then runs the dense product.
- */
-export type SkipZerosFn = (
+/** C = Aᵀ·B (A: k × m, B: k × n, C: m × n, row-major from the offsets). */
+export type TransAProduct = (
   m: number,
   n: number,
   k: number,
@@ -19,7 +15,13 @@ export type SkipZerosFn = (
   bOff: number,
   c: Float64Array,
   cOff: number,
-) => boolean;
+) => void;
+
+/**
+ * A TransAProduct with the terms of A's zeros left out, giving `dgemm`'s bits for the same
+ * product; false when it declined (C unspecified), and the caller then runs the dense product.
+ */
+export type SkipZerosFn = (...args: Parameters<TransAProduct>) => boolean;
 
 export interface GemmBackend {
   /** C = op(A)·op(B), the contract of kernels/matmul.ts `gemm`. */
