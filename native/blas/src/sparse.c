@@ -107,13 +107,12 @@ static Scratch *scratch(size_t m, size_t k) {
   return s;
 }
 
-/* Lists the nonzeros of each column j of A (k × m) in row order. */
-static void list_nonzeros(size_t m, size_t k, const double *a, Scratch *s) {
+/* Appends A[p, j] (p in [p0, p1)) to column j's list when it is not ±0, for j in [j0, j1). */
+static void list_scalar(size_t m, size_t k, const double *a, Scratch *s, size_t j0, size_t j1, size_t p0, size_t p1) {
   int32_t *counts = s->counts;
-  memset(counts, 0, m * sizeof(int32_t));
-  for (size_t p = 0; p < k; p++) {
+  for (size_t p = p0; p < p1; p++) {
     const double *ap = a + p * m;
-    for (size_t j = 0; j < m; j++) {
+    for (size_t j = j0; j < j1; j++) {
       const double v = ap[j];
       const int32_t c = counts[j];
       s->rows[j * k + c] = (int32_t)p; /* written always, kept only when v ≠ 0 (no branch) */
@@ -133,6 +132,52 @@ __attribute__((target("avx512f"))) static size_t count_nonzeros(size_t n, const 
     total += (size_t)__builtin_popcount(_mm512_cmp_pd_mask(_mm512_loadu_pd(a + i), zero, _CMP_NEQ_UQ));
   for (; i < n; i++) total += a[i] != 0;
   return total;
+}
+
+/* Lists the nonzeros of each column j of A (k × m) in row order: 8 × 8 tiles transposed in
+ * registers, each column's nonzeros (and their p) compressed and stored as a whole vector — the
+ * list of column j holds at most p0 entries before rows p0 … p0 + 7, so the 8 stored never reach
+ * past its k slots. The columns and rows beyond the multiples of 8, one by one, in the same order. */
+__attribute__((target("avx512f,avx512vl"))) static void list_nonzeros(size_t m, size_t k, const double *a,
+                                                                      Scratch *s) {
+  memset(s->counts, 0, m * sizeof(int32_t));
+  const size_t m8 = m & ~(size_t)7, k8 = k & ~(size_t)7;
+  const __m512d zero = _mm512_setzero_pd();
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m512i lo = _mm512_setr_epi64(0, 1, 8, 9, 4, 5, 12, 13), hi = _mm512_setr_epi64(2, 3, 10, 11, 6, 7, 14, 15);
+  const __m512i first = _mm512_setr_epi64(0, 1, 2, 3, 8, 9, 10, 11), second = _mm512_setr_epi64(4, 5, 6, 7, 12, 13, 14, 15);
+  for (size_t j0 = 0; j0 < m8; j0 += 8) {
+    for (size_t p0 = 0; p0 < k8; p0 += 8) {
+      const double *ap = a + p0 * m + j0;
+      __m512d r[8], t[8], u[8], col[8];
+      for (int i = 0; i < 8; i++) r[i] = _mm512_loadu_pd(ap + i * m);
+      for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm512_unpacklo_pd(r[i], r[i + 1]); /* rows i, i+1 of columns 0, 2, 4, 6 */
+        t[i + 1] = _mm512_unpackhi_pd(r[i], r[i + 1]); /* … of columns 1, 3, 5, 7 */
+      }
+      for (int h = 0; h < 8; h += 4) /* rows h … h+3: u[h] columns 0|4, u[h+1] 2|6, u[h+2] 1|5, u[h+3] 3|7 */
+        for (int odd = 0; odd < 2; odd++) {
+          u[h + 2 * odd] = _mm512_permutex2var_pd(t[h + odd], lo, t[h + 2 + odd]);
+          u[h + 2 * odd + 1] = _mm512_permutex2var_pd(t[h + odd], hi, t[h + 2 + odd]);
+        }
+      static const int column_of[4] = {0, 2, 1, 3}; /* u[i] (i < 4) holds columns column_of[i] and that + 4 */
+      for (int i = 0; i < 4; i++) {
+        col[column_of[i]] = _mm512_permutex2var_pd(u[i], first, u[i + 4]);
+        col[column_of[i] + 4] = _mm512_permutex2var_pd(u[i], second, u[i + 4]);
+      }
+      const __m256i p = _mm256_add_epi32(lane, _mm256_set1_epi32((int32_t)p0));
+      for (int i = 0; i < 8; i++) {
+        const size_t j = j0 + (size_t)i;
+        const __mmask8 nz = _mm512_cmp_pd_mask(col[i], zero, _CMP_NEQ_UQ);
+        const int32_t c = s->counts[j];
+        _mm512_storeu_pd(s->values + j * k + c, _mm512_maskz_compress_pd(nz, col[i]));
+        _mm256_storeu_si256((__m256i *)(s->rows + j * k + c), _mm256_maskz_compress_epi32(nz, p));
+        s->counts[j] = c + __builtin_popcount(nz);
+      }
+    }
+    list_scalar(m, k, a, s, j0, j0 + 8, k8, k);
+  }
+  list_scalar(m, k, a, s, m8, m, 0, k);
 }
 
 /* Copies columns [col, col + width) of B (k × n) into block (k rows of nv·8, zero-padded); false
@@ -204,7 +249,7 @@ __attribute__((target("avx512f"))) static bool products(size_t m, size_t n, size
 /* C = Aᵀ·B skipping A's zeros; false (C unspecified) when it declines. */
 static bool skip_zeros_tn(size_t m, size_t n, size_t k, const double *a, const double *b, double *c) {
 #if HAVE_X86
-  if (!__builtin_cpu_supports("avx512f") || k == 0 || k > MAX_K || m == 0 || n == 0) return false;
+  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512vl") || k == 0 || k > MAX_K || m == 0 || n == 0) return false;
   if ((double)count_nonzeros(m * k, a) > MAX_DENSITY * (double)m * (double)k) return false;
   Scratch *s = scratch(m, k);
   if (s == NULL) return false;
