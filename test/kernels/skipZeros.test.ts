@@ -19,6 +19,8 @@ import {
   useGemmBackend,
 } from "../../src/core/backends/gemm/index.ts";
 import { gemm as gemmPlain } from "../../src/core/kernels/matmul.ts";
+import { matmul } from "../../src/core/ops/matmul.ts";
+import { Tensor } from "../../src/core/tensor.ts";
 import { FastNormal } from "../../src/core/kernels/rng.ts";
 import { assertSame, nativeOrSkip } from "./streamHelpers.ts";
 
@@ -130,6 +132,7 @@ test("skipZerosTN declines dense A, B with ∞ or NaN, and k beyond its block; t
   );
   assert.throws(() => blas.skipZerosTN!(m, n, k, a, 0, b, 1, c, 0), /too short/);
   assert.throws(() => blas.skipZerosProbe!(0, 1, 1), /positive/);
+  assert.throws(() => blas.skipZerosProbe!(1 << 13, 1 << 13, 1), /2\^24/);
 });
 
 test("gemmTransASkippingZeros gives gemmDispatch's bits on relu-like operands, at one and two threads", (t) => {
@@ -157,6 +160,29 @@ test("gemmTransASkippingZeros gives gemmDispatch's bits on relu-like operands, a
     }
   } finally {
     setGemmThreads(1);
+    useGemmBackend(before);
+  }
+});
+
+test("eager matmul(a, b, { transA: true }) — a linear layer's weight gradient — gives gemmDispatch's bits on relu-like a", (t) => {
+  if (nativeOrSkip(t) === null) return;
+  const rng = new FastNormal(15);
+  const before = gemmBackendName();
+  try {
+    useGemmBackend("native-blas");
+    for (const [m, n, k] of [
+      [64, 784, 128],
+      [48, 96, 64],
+    ]) {
+      const a = sparse(rng, k, m, 0.4, 0).subarray(0, k * m);
+      const b = dense(rng, k * n);
+      const want = new Float64Array(m * n);
+      gemmDispatch(m, n, k, a, 0, true, b, 0, false, want, 0);
+      const got = matmul(new Tensor(a, [k, m]), new Tensor(b, [k, n]), { transA: true });
+      assert.deepEqual(got.shape, [m, n]);
+      assertSame(got.data, want, `matmul ${m}×${n}×${k}`);
+    }
+  } finally {
     useGemmBackend(before);
   }
 });

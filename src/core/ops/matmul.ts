@@ -8,7 +8,7 @@
  */
 import { Tensor, type OpDef, asTensor, type TensorLike, shapeSize } from "../tensor.ts";
 import { broadcastShapes, broadcastStrides } from "../shape.ts";
-import { gemmDispatch, gemmBatched } from "../backends/gemm/index.ts";
+import { gemmDispatch, gemmBatched, gemmTransASkippingZeros } from "../backends/gemm/index.ts";
 import { record } from "../tape.ts";
 import { reshape } from "./reshape.ts";
 import { allocF64Uninit } from "../kernels/alloc.ts";
@@ -89,7 +89,11 @@ function matmul2(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
   const attrs = flags(tA, tB);
   if (na === 2 && nbd === 2) {
     const out = allocF64Uninit(m * n);
-    gemmDispatch(m, n, k, a.data, 0, tA, b.data, 0, tB, out, 0);
+    // Aᵀ·B is how a linear layer's weight gradient gᵀ·x is formed; after relu, g is zero wherever
+    // a unit was off, and those terms may be left out with the same bits
+    // (docs/performance.md §skipping-relu-zeros).
+    if (tA && !tB) gemmTransASkippingZeros(m, n, k, a.data, 0, b.data, 0, out, 0);
+    else gemmDispatch(m, n, k, a.data, 0, tA, b.data, 0, tB, out, 0);
     const t = new Tensor(out, [m, n]);
     return a.requiresGrad || b.requiresGrad ? record(t, matmulOp, [a, b], attrs) : t;
   }

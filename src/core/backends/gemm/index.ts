@@ -82,6 +82,11 @@ export const gemmDispatch: GemmFn = (m, n, k, a, aOff, transA, b, bOff, transB, 
 
 /** Fewer rows than this (k) leave too few zeros to repay listing them: the dense product runs. */
 export const SKIP_ZEROS_MIN_ROWS = 16;
+/**
+ * Nor do products under this many multiply-adds (about 0.1 ms): there the call, the probe lookup
+ * and the counting pass cost as much as the zeros save.
+ */
+export const SKIP_ZEROS_MIN_MUL_ADDS = 1 << 18;
 
 /**
  * C = Aᵀ·B (A: k × m, B: k × n), the product gemmDispatch(m, n, k, a, aOff, true, b, bOff, false,
@@ -92,7 +97,7 @@ export const SKIP_ZEROS_MIN_ROWS = 16;
  */
 export const gemmTransASkippingZeros: TransAProduct = (m, n, k, a, aOff, b, bOff, c, cOff) => {
   if (!ready) selectFromEnvironment();
-  const tried = skipZeros !== undefined && k >= SKIP_ZEROS_MIN_ROWS && !belowThreshold(m, n, k);
+  const tried = skipZeros !== undefined && k >= SKIP_ZEROS_MIN_ROWS && m * n * k >= SKIP_ZEROS_MIN_MUL_ADDS;
   if (!tried || !skipZeros!(m, n, k, a, aOff, b, bOff, c, cOff)) gemmTransA(m, n, k, a, aOff, b, bOff, c, cOff);
 };
 

@@ -92,6 +92,9 @@ export const nativeBlasGemm: BackendEntry<GemmBackend> = {
   detail: (b) => b.detail,
 };
 
+/** The largest operand (values) the probe builds (native/blas/src/sparse.c): larger products run dense. */
+const SKIP_ZEROS_PROBE_MAX = 1 << 24;
+
 /**
  * The addon's Aᵀ·B that skips A's zeros (docs/performance.md §skipping-relu-zeros), for the shapes
  * where it gives OpenBLAS's bits: at one OpenBLAS thread (with more, OpenBLAS splits the product
@@ -104,7 +107,8 @@ function skipZerosAtOneThread(blas: NativeBlas, threads: () => number): SkipZero
   if (skipZerosTN === undefined || skipZerosProbe === undefined) return undefined;
   const matches = new Map<string, boolean>();
   return (m, n, k, a, aOff, b, bOff, c, cOff) => {
-    if (threads() !== 1) return false;
+    if (threads() !== 1 || m * k > SKIP_ZEROS_PROBE_MAX || k * n > SKIP_ZEROS_PROBE_MAX || m * n > SKIP_ZEROS_PROBE_MAX)
+      return false;
     const shape = `${m}x${n}x${k}`;
     let ok = matches.get(shape);
     if (ok === undefined) matches.set(shape, (ok = skipZerosProbe(m, n, k)));
