@@ -10,6 +10,7 @@
  *   the dispatch `gemmTransASkippingZeros` gives gemmDispatch's bits at one and at two threads.
  */
 import { test } from "node:test";
+import { runInThisContext } from "node:vm";
 import assert from "node:assert/strict";
 import {
   gemmBackendName,
@@ -185,4 +186,44 @@ test("eager matmul(a, b, { transA: true }) — a linear layer's weight gradient 
   } finally {
     useGemmBackend(before);
   }
+});
+
+test("skipZerosTN on two threads at once (each thread its own scratch) gives dgemm's bits on both", async (t) => {
+  const blas = nativeOrSkip(t);
+  if (blas === null || blas.skipZerosTN === undefined || blas.skipZerosProbe === undefined) return;
+  blas.setThreads(1);
+  if (!blas.skipZerosProbe(64, 200, 128)) return t.skip("the probe does not match OpenBLAS here");
+  // The same loop on the main thread and on a worker: operands from a seed, 300 products, each
+  // compared with dgemm; the two threads' lists and blocks must not share memory. Plain JavaScript
+  // source, so that both threads run exactly it.
+  const loopSource = `(blas, seed) => {
+    const m = 64, n = 200, k = 128;
+    let s = seed;
+    const next = () => ((s = (s * 1103515245 + 12345) % 2147483648), s / 2147483648);
+    let mismatches = 0;
+    for (let r = 0; r < 300; r++) {
+      const a = new Float64Array(k * m).map(() => (next() < 0.5 ? 0 : next() - 0.5));
+      const b = new Float64Array(k * n).map(() => next() - 0.5);
+      const c = new Float64Array(m * n), d = new Float64Array(m * n);
+      if (!blas.skipZerosTN(m, n, k, a, 0, b, 0, c, 0)) mismatches++;
+      blas.dgemm(m, n, k, a, 0, true, b, 0, false, d, 0);
+      for (let i = 0; i < c.length; i++) if (!Object.is(c[i], d[i])) mismatches++;
+    }
+    return mismatches;
+  }`;
+  const loop = runInThisContext(loopSource) as (b: typeof blas, seed: number) => number;
+  const { Worker } = await import("node:worker_threads");
+  const source = `const { parentPort, workerData } = require("node:worker_threads");
+    const blas = require(workerData.path);
+    blas.setThreads(1);
+    parentPort.postMessage((${loopSource})(blas, 7));`;
+  const worker = new Worker(source, { eval: true, workerData: { path: blas.path } });
+  const fromWorker = new Promise<number>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  const here = loop(blas, 3);
+  assert.equal(here, 0, "main thread");
+  assert.equal(await fromWorker, 0, "worker thread");
+  await worker.terminate();
 });
