@@ -7,15 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { phaseFixture, tinyBase } from "../sweep/helpers.ts";
-import { runCliInProcess, tempDir } from "./helpers.ts";
-
-async function expectOneLineError(args: string[], pattern: RegExp): Promise<void> {
-  const r = await runCliInProcess(args);
-  assert.equal(r.code, 2, `exit code for ${args.join(" ")}: ${r.stderr}`);
-  assert.equal(r.stdout, "");
-  assert.equal(r.stderr.trim().split("\n").length, 1, `one line: ${r.stderr}`);
-  assert.match(r.stderr, pattern);
-}
+import { expectUsageError, runCliInProcess, tempDir } from "./helpers.ts";
 
 function specFile(dir: string, spec: unknown, name = "sweep.yaml"): string {
   const path = join(dir, name);
@@ -39,29 +31,29 @@ for (const [what, spec, pattern] of malformed)
   test(`sweep: a spec with ${what} is one line on stderr, exit 2, and no store is written`, async () => {
     const dir = tempDir();
     const store = join(dir, "runs.db");
-    await expectOneLineError(["sweep", "--config", specFile(dir, spec), "--store", store], pattern);
+    await expectUsageError(["sweep", "--config", specFile(dir, spec), "--store", store], pattern);
     assert.equal(existsSync(store), false);
   });
 
 test("sweep and worker: bad options are one line and exit 2", async () => {
   const dir = tempDir();
   const spec = specFile(dir, { name: "x", base: tinyBase() });
-  await expectOneLineError(["sweep"], /give --config SWEEP\.yaml for a new sweep or --resume ID/);
-  await expectOneLineError(
+  await expectUsageError(["sweep"], /give --config SWEEP\.yaml for a new sweep or --resume ID/);
+  await expectUsageError(
     ["sweep", "--config", spec, "--queue", "http://host:1"],
     /--queue: expected a redis:\/\/ or rediss:\/\/ address/,
   );
-  await expectOneLineError(["sweep", "--config", spec, "--workers", "0"], /--workers: expected an integer >= 1, got 0/);
-  await expectOneLineError(
+  await expectUsageError(["sweep", "--config", spec, "--workers", "0"], /--workers: expected an integer >= 1, got 0/);
+  await expectUsageError(
     ["sweep", "--config", spec, "--workers", "2", "--queue", "redis://h:1"],
     /--workers sizes the local pool/,
   );
-  await expectOneLineError(["worker"], /worker: --queue redis:\/\/HOST:PORT is required/);
-  await expectOneLineError(
+  await expectUsageError(["worker"], /worker: --queue redis:\/\/HOST:PORT is required/);
+  await expectUsageError(
     ["worker", "--queue", "redis://h:1", "--concurrency", "x"],
     /--concurrency: expected an integer/,
   );
-  await expectOneLineError(["sweep", "--resume", "abc", "--store", join(dir, "none.db")], /--resume: no run store at/);
+  await expectUsageError(["sweep", "--resume", "abc", "--store", join(dir, "none.db")], /--resume: no run store at/);
 });
 
 test("sweep report: --json and files; an earlier report, the store's folder, an unknown metric, no store: one line, exit 2", async () => {
@@ -94,25 +86,25 @@ test("sweep report: --json and files; an earlier report, the store's folder, an 
     ],
   );
   assert.ok(existsSync(j.index) && j.maps.every((m: { file: string }) => existsSync(m.file)));
-  await expectOneLineError(
+  await expectUsageError(
     ["sweep", "report", sweep.id, "--store", path, "--out", out],
     /--out .*index\.html already exists; pass --force to overwrite it/,
   );
   const again = await runCliInProcess(["sweep", "report", sweep.id, "--store", path, "--out", out, "--force"]);
   assert.equal(again.code, 0, again.stderr);
-  await expectOneLineError(
+  await expectUsageError(
     ["sweep", "report", sweep.id, "--store", path, "--out", join(`${path}.runs`, "maps")],
     /lies inside the run store's folder/,
   );
-  await expectOneLineError(
+  await expectUsageError(
     ["sweep", "report", sweep.id, "--store", path, "--metric", "max:loss"],
     /unknown metric "max:loss"/,
   );
-  await expectOneLineError(
+  await expectUsageError(
     ["sweep", "report", sweep.id, "--store", path, "--gradient-field"],
     /gradient-field test of run \w+: the run has no weights artifact to test/,
   );
-  await expectOneLineError(
+  await expectUsageError(
     ["sweep", "report", sweep.id, "--store", join(out, "none.db")],
     /sweep report: no run store at/,
   );
