@@ -58,6 +58,7 @@ export function runDoctor(o: DoctorOptions): void {
     gemm: info.backend,
     threads: info.threads,
     smallKernels: info.smallKernels,
+    skipZeros: info.skipZeros,
     backends,
     environment: Object.fromEntries(ENVIRONMENT.map((v) => [v, process.env[v] ?? null])),
     ...(o.check ? { checks: runChecks(info.backend) } : {}),
@@ -71,6 +72,7 @@ export function runDoctor(o: DoctorOptions): void {
     `threads        ${info.threads}`,
     `small products ${info.smallKernels.active ? "wasm kernels" : "plain kernel"}: ${info.smallKernels.detail} ` +
       `(outer products, row vector × matrix${info.backend === "typescript" ? "" : `; below ${info.minMulAdds} multiply-adds`})`,
+    `zero skipping  ${info.skipZeros.active ? "on" : "off"}: ${info.skipZeros.detail}`,
     ...backends.flatMap(axisLines),
   ];
   if (report.checks) {

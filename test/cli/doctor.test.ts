@@ -34,10 +34,12 @@ test("doctor lists the backends of both axes; wasm-relaxed is the FMA build, swi
   assert.equal(forced.code, 0, forced.stderr);
   const report = JSON.parse(forced.stdout) as {
     gemm: string;
+    skipZeros: { active: boolean; detail: string };
     backends: AxisReport[];
     environment: Record<string, string | null>;
   };
   assert.equal(report.gemm, "wasm-simd");
+  assert.deepEqual(report.skipZeros, { active: false, detail: "not with the wasm-simd backend" });
   const gemm = report.backends.find((a) => a.axis === "gemm")!;
   assert.deepEqual(
     gemm.backends.map((b) => b.name),

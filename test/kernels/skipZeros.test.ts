@@ -15,6 +15,7 @@ import assert from "node:assert/strict";
 import {
   gemmBackendName,
   gemmDispatch,
+  gemmInfo,
   gemmTransASkippingZeros,
   setGemmThreads,
   useGemmBackend,
@@ -109,6 +110,25 @@ test("where the probe matched, skipZerosTN gives dgemm's bits (relu-like A with 
     }
   }
   if (chainKernel) assert.equal(compared, 16);
+});
+
+test("gemmInfo (shocklens doctor) says whether the zeros are skipped: on one OpenBLAS thread where the probe matches, off at two", (t) => {
+  const blas = nativeOrSkip(t);
+  if (blas === null || blas.skipZerosProbe === undefined) return;
+  const before = gemmBackendName();
+  try {
+    useGemmBackend("native-blas");
+    setGemmThreads(1);
+    const one = gemmInfo().skipZeros;
+    assert.equal(one.active, blas.skipZerosProbe(64, 784, 128), one.detail);
+    if (["Cooperlake", "SkylakeX"].includes(blas.corename()))
+      assert.match(one.detail, /probe on 64×784×128: OpenBLAS's bits/);
+    setGemmThreads(2);
+    assert.deepEqual(gemmInfo().skipZeros, { active: false, detail: "at 2 OpenBLAS threads (it runs at one only)" });
+  } finally {
+    setGemmThreads(1);
+    useGemmBackend(before);
+  }
 });
 
 test("skipZerosTN declines dense A, B with ∞ or NaN, and k beyond its block; throws on short operands", (t) => {

@@ -227,6 +227,8 @@ export interface GemmInfo {
   minMulAdds: number;
   /** The WebAssembly kernels for small outer-product / row-vector products (in use or why not). */
   smallKernels: { active: boolean; detail: string };
+  /** Whether Aᵀ·B products skip A's zeros (docs/performance.md §skipping-relu-zeros), or why not. */
+  skipZeros: { active: boolean; detail: string };
 }
 
 /** The active backend and how small products are routed (selects from the environment if needed). */
@@ -243,5 +245,6 @@ export function gemmInfo(): GemmInfo {
           active: false,
           detail: impl.smallKernels ? smallGemmReason() : `off with the ${name} backend`,
         },
+    skipZeros: impl.skipZerosReport?.() ?? { active: false, detail: `not with the ${name} backend` },
   };
 }

@@ -81,6 +81,7 @@ export const nativeBlasGemm: BackendEntry<GemmBackend> = {
       smallKernels: true,
       setThreads: (n) => blas.setThreads(n),
       skipZerosTN: skipZerosAtOneThread(blas),
+      skipZerosReport: () => skipZerosReport(blas),
       stream: nativeStream(blas),
       detail: `${blas.config().trim()} (core ${blas.corename()}), ${blas.path}`,
     };
@@ -116,6 +117,19 @@ function skipZerosAtOneThread(blas: NativeBlas): SkipZerosFn | undefined {
     if (ok === undefined) matches.set(shape, (ok = skipZerosProbe(m, n, k)));
     return ok && skipZerosTN(m, n, k, a, aOff, b, bOff, c, cOff);
   };
+}
+
+/** Whether skipZerosTN runs here: its probe on 64 × 784 × 128, the weight gradient of a 784 → 64 relu layer on 128 rows. */
+function skipZerosReport(blas: NativeBlas): { active: boolean; detail: string } {
+  if (blas.skipZerosProbe === undefined) return { active: false, detail: "this build of the addon has none" };
+  const threads = blas.getThreads();
+  if (threads !== 1) return { active: false, detail: `at ${threads} OpenBLAS threads (it runs at one only)` };
+  return blas.skipZerosProbe(64, 784, 128)
+    ? { active: true, detail: "relu weight gradients skip zeros (probe on 64×784×128: OpenBLAS's bits)" }
+    : {
+        active: false,
+        detail: `the probe on 64×784×128 did not give OpenBLAS's bits (core ${blas.corename()}; or no AVX-512): dense products`,
+      };
 }
 
 /**

@@ -38,6 +38,8 @@ export interface GemmBackend {
   stream?: StreamKernels;
   /** Aᵀ·B skipping A's zeros with `dgemm`'s bits, where the backend has it (native OpenBLAS). */
   skipZerosTN?: SkipZerosFn;
+  /** Whether skipZerosTN runs here, and why (or why not), for `shocklens doctor`. */
+  skipZerosReport?(): { active: boolean; detail: string };
   /** The file or library behind it, for `shocklens doctor`. */
   detail: string;
 }
