@@ -39,6 +39,19 @@ function sparse(rng: FastNormal, k: number, m: number, density: number, off: num
   return buf;
 }
 
+/** Runs `body` on the native backend at one GEMM thread, then puts back the backend and one thread. */
+function onNativeBackend(body: () => void): void {
+  const before = gemmBackendName();
+  try {
+    useGemmBackend("native-blas");
+    setGemmThreads(1);
+    body();
+  } finally {
+    setGemmThreads(1);
+    useGemmBackend(before);
+  }
+}
+
 function dense(rng: FastNormal, n: number): Float64Array {
   return rng.fill(new Float64Array(n)).map((v, i) => v * 2 ** ((i % 41) - 20));
 }
@@ -114,21 +127,16 @@ test("where the probe matched, skipZerosTN gives dgemm's bits (relu-like A with 
 
 test("gemmInfo (shocklens doctor) says whether the zeros are skipped: on one OpenBLAS thread where the probe matches, off at two", (t) => {
   const blas = nativeOrSkip(t);
-  if (blas === null || blas.skipZerosProbe === undefined) return;
-  const before = gemmBackendName();
-  try {
-    useGemmBackend("native-blas");
-    setGemmThreads(1);
+  const probe = blas?.skipZerosProbe;
+  if (blas === null || probe === undefined) return;
+  onNativeBackend(() => {
     const one = gemmInfo().skipZeros;
-    assert.equal(one.active, blas.skipZerosProbe(64, 784, 128), one.detail);
+    assert.equal(one.active, probe(64, 784, 128), one.detail);
     if (["Cooperlake", "SkylakeX"].includes(blas.corename()))
       assert.match(one.detail, /probe on 64×784×128: OpenBLAS's bits/);
     setGemmThreads(2);
     assert.deepEqual(gemmInfo().skipZeros, { active: false, detail: "at 2 OpenBLAS threads (it runs at one only)" });
-  } finally {
-    setGemmThreads(1);
-    useGemmBackend(before);
-  }
+  });
 });
 
 test("skipZerosTN declines dense A, B with ∞ or NaN, and k beyond its block; throws on short operands", (t) => {
@@ -159,9 +167,7 @@ test("skipZerosTN declines dense A, B with ∞ or NaN, and k beyond its block; t
 test("gemmTransASkippingZeros gives gemmDispatch's bits on relu-like operands, at one and two threads", (t) => {
   if (nativeOrSkip(t) === null) return;
   const rng = new FastNormal(14);
-  const before = gemmBackendName();
-  try {
-    useGemmBackend("native-blas");
+  onNativeBackend(() => {
     for (const threads of [1, 2]) {
       setGemmThreads(threads);
       for (const [m, n, k, density] of [
@@ -179,18 +185,13 @@ test("gemmTransASkippingZeros gives gemmDispatch's bits on relu-like operands, a
         assertSame(got, want, `${m}×${n}×${k} at ${threads} thread(s), density ${density}`);
       }
     }
-  } finally {
-    setGemmThreads(1);
-    useGemmBackend(before);
-  }
+  });
 });
 
 test("eager matmul(a, b, { transA: true }) — a linear layer's weight gradient — gives gemmDispatch's bits on relu-like a", (t) => {
   if (nativeOrSkip(t) === null) return;
   const rng = new FastNormal(15);
-  const before = gemmBackendName();
-  try {
-    useGemmBackend("native-blas");
+  onNativeBackend(() => {
     for (const [m, n, k] of [
       [64, 784, 128],
       [48, 96, 64],
@@ -203,9 +204,7 @@ test("eager matmul(a, b, { transA: true }) — a linear layer's weight gradient 
       assert.deepEqual(got.shape, [m, n]);
       assertSame(got.data, want, `matmul ${m}×${n}×${k}`);
     }
-  } finally {
-    useGemmBackend(before);
-  }
+  });
 });
 
 test("skipZerosTN on two threads at once (each thread its own scratch) gives dgemm's bits on both", async (t) => {

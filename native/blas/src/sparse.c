@@ -53,13 +53,23 @@
 
 /* Per-thread scratch (worker threads call the addon concurrently): the lists and the copied block. */
 typedef struct {
-  size_t cap_list, cap_block;
   int32_t *rows;   /* m × k: for output row j, the p with A[p, j] ≠ 0, in order */
   double *values;  /* m × k: those A[p, j] */
   int32_t *counts; /* m */
-  size_t cap_m;
-  double *block;   /* k × 32, 64-byte aligned */
+  double *block;   /* k × 32 */
+  size_t cap_rows, cap_values, cap_counts, cap_block; /* elements each holds */
 } Scratch;
+
+/* *p holds at least `want` elements of `size` bytes afterwards (64-byte aligned, grown by
+ * replacing it), or false when memory ran out. */
+static bool reserve(void **p, size_t *cap, size_t want, size_t size) {
+  if (*cap >= want) return true;
+  free(*p);
+  const size_t bytes = (want * size + 63) & ~(size_t)63; /* aligned_alloc wants a multiple of the alignment */
+  *p = aligned_alloc(64, bytes);
+  *cap = *p != NULL ? want : 0;
+  return *p != NULL;
+}
 
 static pthread_key_t scratch_key;
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
@@ -85,26 +95,11 @@ static Scratch *scratch(size_t m, size_t k) {
       return NULL;
     }
   }
-  if (s->cap_list < m * k) {
-    free(s->rows);
-    free(s->values);
-    s->rows = malloc(m * k * sizeof(int32_t));
-    s->values = malloc(m * k * sizeof(double));
-    s->cap_list = s->rows && s->values ? m * k : 0;
-    if (s->cap_list == 0) return NULL;
-  }
-  if (s->cap_m < m) {
-    free(s->counts);
-    s->counts = malloc(m * sizeof(int32_t));
-    s->cap_m = s->counts ? m : 0;
-    if (s->cap_m == 0) return NULL;
-  }
-  if (s->cap_block < k * BLOCK) {
-    free(s->block);
-    s->block = aligned_alloc(64, k * BLOCK * sizeof(double));
-    s->cap_block = s->block ? k * BLOCK : 0;
-    if (s->cap_block == 0) return NULL;
-  }
+  if (!reserve((void **)&s->rows, &s->cap_rows, m * k, sizeof(int32_t)) ||
+      !reserve((void **)&s->values, &s->cap_values, m * k, sizeof(double)) ||
+      !reserve((void **)&s->counts, &s->cap_counts, m, sizeof(int32_t)) ||
+      !reserve((void **)&s->block, &s->cap_block, k * BLOCK, sizeof(double)))
+    return NULL;
   return s;
 }
 
@@ -181,6 +176,9 @@ __attribute__((target("avx512f,avx512vl"))) static void list_nonzeros(size_t m, 
   list_scalar(m, k, a, s, m8, m, 0, k);
 }
 
+/* The first `left` lanes of eight (all eight when left ≥ 8). */
+static inline __mmask8 lanes(size_t left) { return left >= 8 ? 0xff : (__mmask8)((1u << left) - 1); }
+
 /* Copies columns [col, col + width) of B (k × n) into block (k rows of nv·8, zero-padded); false
  * when one of them is not finite. */
 __attribute__((target("avx512f"))) static bool copy_block(size_t n, size_t k, const double *b, size_t col,
@@ -191,9 +189,7 @@ __attribute__((target("avx512f"))) static bool copy_block(size_t n, size_t k, co
     const double *bp = b + p * n + col;
     double *dst = block + p * nv * 8;
     for (size_t i = 0; i < nv; i++) {
-      const size_t left = width - i * 8;
-      const __mmask8 mask = left >= 8 ? 0xff : (__mmask8)((1u << left) - 1);
-      const __m512d v = _mm512_maskz_loadu_pd(mask, bp + i * 8);
+      const __m512d v = _mm512_maskz_loadu_pd(lanes(width - i * 8), bp + i * 8);
       bad |= _mm512_cmp_pd_mask(_mm512_sub_pd(v, v), zero, _CMP_NEQ_UQ); /* x − x ≠ 0 ⇔ x = ±∞ or NaN */
       _mm512_store_pd(dst + i * 8, v);
     }
@@ -233,8 +229,7 @@ __attribute__((target("avx512f"))) static bool products(size_t m, size_t n, size
   for (size_t col = 0; col < n; col += BLOCK) {
     const size_t width = n - col < BLOCK ? n - col : BLOCK;
     const size_t nv = (width + 7) / 8;
-    const size_t tail = width - (nv - 1) * 8;
-    const __mmask8 last = tail >= 8 ? 0xff : (__mmask8)((1u << tail) - 1);
+    const __mmask8 last = lanes(width - (nv - 1) * 8);
     if (!copy_block(n, k, b, col, width, nv, s->block)) return false;
     switch (nv) {
       case 1: block_product_1(m, n, k, s, s->block, c, col, last); break;
